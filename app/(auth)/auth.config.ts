@@ -1,0 +1,42 @@
+import type { NextAuthConfig } from "next-auth";
+
+/**
+ * The part of the Auth.js setup that the proxy also loads: no database, no native modules.
+ * The proxy only checks that a session exists; pages and actions re-read the user from the database.
+ */
+
+export const sessionMaxAgeSeconds = 8 * 60 * 60;
+
+const publicPaths = ["/login", "/api/auth", "/api/health"];
+
+export function isPublicPath(pathname: string): boolean {
+  return publicPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+export const authConfig = {
+  pages: { signIn: "/login" },
+  session: { strategy: "jwt", maxAge: sessionMaxAgeSeconds },
+  jwt: { maxAge: sessionMaxAgeSeconds },
+  // `next start` runs behind a reverse proxy in production; Auth.js must accept the Host it forwards.
+  trustHost: true,
+  // Secure cookies under `next start` (browsers accept them on http://localhost too); dev keeps plain ones.
+  useSecureCookies: process.env.NODE_ENV === "production",
+  providers: [],
+  callbacks: {
+    authorized({ auth, request }) {
+      return isPublicPath(request.nextUrl.pathname) || Boolean(auth?.user?.id);
+    },
+    jwt({ token, user }) {
+      if (user) {
+        token.uid = Number(user.id);
+        token.sv = user.sessionVersion;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = String(token.uid);
+      session.sessionVersion = token.sv;
+      return session;
+    },
+  },
+} satisfies NextAuthConfig;

@@ -1,0 +1,239 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { KeyRound, UserPlus } from "lucide-react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import type { z } from "zod";
+import { changeRoleAction, createUserAction, resetPasswordAction, setActiveAction } from "@/app/(app)/admin/users/actions";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { Select, SelectContent, SelectItem, SelectTrigger } from "@/components/ui/select";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { useAction } from "@/components/ui/use-action";
+import { roles, type Role } from "@/db/schema";
+import { generateTemporaryPassword } from "@/lib/auth/temporary-password";
+import { createUserSchema } from "@/lib/users/schemas";
+
+export type UserRow = { id: number; name: string; email: string; role: Role; active: boolean; createdAt: string };
+
+const roleLabel: Record<Role, string> = { staff: "Staff", manager: "Manager", admin: "Admin" };
+
+export function UsersAdmin({ users, currentUserId }: { users: UserRow[]; currentUserId: number }) {
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="flex items-center justify-between">
+        <p className="text-sm text-ink-muted">
+          {users.length} {users.length === 1 ? "user" : "users"} · {users.filter((u) => u.active).length} active
+        </p>
+        <CreateUserDialog />
+      </div>
+      <Table>
+        <THead>
+          <tr>
+            <TH>Name</TH>
+            <TH>E-mail</TH>
+            <TH>Role</TH>
+            <TH>Status</TH>
+            <TH>Created</TH>
+            <TH className="text-right">Actions</TH>
+          </tr>
+        </THead>
+        <TBody>
+          {users.map((user) => (
+            <UserRowView key={user.id} user={user} isSelf={user.id === currentUserId} />
+          ))}
+        </TBody>
+      </Table>
+    </div>
+  );
+}
+
+function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
+  const roleChange = useAction();
+  const activeChange = useAction();
+  return (
+    <TR data-testid={`user-row-${user.email}`} className={user.active ? undefined : "text-ink-faint"}>
+      <TD className="font-medium">
+        {user.name}
+        {isSelf ? <span className="ml-1.5 text-xs font-normal text-ink-muted">(you)</span> : null}
+      </TD>
+      <TD>{user.email}</TD>
+      <TD className="w-36">
+        <Select
+          value={user.role}
+          disabled={roleChange.pending}
+          onValueChange={(role) => roleChange.run(() => changeRoleAction({ userId: user.id, role }))}
+        >
+          <SelectTrigger aria-label={`Role of ${user.name}`} className="h-8" />
+          <SelectContent>
+            {roles.map((role) => (
+              <SelectItem key={role} value={role}>
+                {roleLabel[role]}
+              </SelectItem>
+            ))}
+          </SelectContent>
+        </Select>
+      </TD>
+      <TD>{user.active ? <Badge tone="ok">Active</Badge> : <Badge tone="neutral">Deactivated</Badge>}</TD>
+      <TD className="whitespace-nowrap text-ink-muted">{user.createdAt}</TD>
+      <TD className="text-right whitespace-nowrap">
+        <div className="flex justify-end gap-1.5">
+          <ResetPasswordDialog user={user} />
+          <Button
+            variant={user.active ? "secondary" : "primary"}
+            size="sm"
+            disabled={activeChange.pending}
+            aria-label={`${user.active ? "Deactivate" : "Reactivate"} ${user.name}`}
+            onClick={() => activeChange.run(() => setActiveAction({ userId: user.id, active: !user.active }))}
+          >
+            {user.active ? "Deactivate" : "Reactivate"}
+          </Button>
+        </div>
+      </TD>
+    </TR>
+  );
+}
+
+type CreateUserForm = z.input<typeof createUserSchema>;
+
+function CreateUserDialog() {
+  const [open, setOpen] = useState(false);
+  const { pending, run } = useAction();
+  const form = useForm<CreateUserForm, unknown, z.output<typeof createUserSchema>>({
+    resolver: zodResolver(createUserSchema),
+    defaultValues: { name: "", email: "", role: "staff", password: "" },
+  });
+  const { errors } = form.formState;
+  const role = form.watch("role");
+
+  const onSubmit = form.handleSubmit((values) =>
+    run(
+      () => createUserAction(values),
+      (result) => {
+        if (result.ok) {
+          setOpen(false);
+          form.reset({ name: "", email: "", role: "staff", password: "" });
+          return;
+        }
+        for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
+          form.setError(field as keyof CreateUserForm, { message: messages[0] });
+        }
+      },
+    ),
+  );
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (next) form.setValue("password", generateTemporaryPassword());
+      }}
+    >
+      <Button onClick={() => setOpen(true)} aria-haspopup="dialog">
+        <UserPlus aria-hidden />
+        Add user
+      </Button>
+      <DialogContent title="Add user" description="They sign in with this temporary password; give it to them in person or by phone.">
+        <form onSubmit={onSubmit} noValidate className="flex flex-col gap-3">
+          <Field id="new-name" label="Name" error={errors.name?.message}>
+            {(aria) => <Input {...aria} autoComplete="off" {...form.register("name")} />}
+          </Field>
+          <Field id="new-email" label="E-mail" error={errors.email?.message}>
+            {(aria) => <Input {...aria} type="email" autoComplete="off" {...form.register("email")} />}
+          </Field>
+          <Field id="new-role" label="Role" error={errors.role?.message}>
+            {(aria) => (
+              <Select value={role} onValueChange={(value) => form.setValue("role", value as Role, { shouldValidate: true })}>
+                <SelectTrigger {...aria} />
+                <SelectContent>
+                  {roles.map((r) => (
+                    <SelectItem key={r} value={r}>
+                      {roleLabel[r]}
+                    </SelectItem>
+                  ))}
+                </SelectContent>
+              </Select>
+            )}
+          </Field>
+          <Field id="new-password" label="Temporary password" hint="At least 12 characters." error={errors.password?.message}>
+            {(aria) => <Input {...aria} className="font-mono" autoComplete="new-password" {...form.register("password")} />}
+          </Field>
+          <DialogFooter>
+            <DialogClose asChild>
+              <Button variant="secondary">Cancel</Button>
+            </DialogClose>
+            <Button type="submit" disabled={pending}>
+              {pending ? "Creating…" : "Create user"}
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function ResetPasswordDialog({ user }: { user: UserRow }) {
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  const { pending, run } = useAction();
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        setError(undefined);
+        if (next) setPassword(generateTemporaryPassword());
+      }}
+    >
+      <Button variant="secondary" size="sm" onClick={() => setOpen(true)} aria-label={`Reset password of ${user.name}`}>
+        <KeyRound aria-hidden />
+        Reset password
+      </Button>
+      <DialogContent
+        title={`Reset ${user.name}'s password`}
+        description="Their open sessions end at once. Give them the new temporary password in person or by phone."
+      >
+        <form
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            run(
+              () => resetPasswordAction({ userId: user.id, password }),
+              (result) => {
+                if (result.ok) setOpen(false);
+                else setError(result.fieldErrors?.password?.[0] ?? result.message);
+              },
+            );
+          }}
+        >
+          <Field id={`reset-${user.id}`} label="New temporary password" error={error}>
+            {(aria) => (
+              <Input
+                {...aria}
+                className="font-mono"
+                autoComplete="new-password"
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+              />
+            )}
+          </Field>
+          <DialogFooter>
+            <DialogClose asChild>
+              <Button variant="secondary">Cancel</Button>
+            </DialogClose>
+            <Button type="submit" disabled={pending}>
+              {pending ? "Resetting…" : "Reset password"}
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}

@@ -1,0 +1,53 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState, useTransition } from "react";
+import { useForm } from "react-hook-form";
+import type { z } from "zod";
+import { signInAction } from "@/app/login/actions";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { signInSchema } from "@/lib/users/schemas";
+
+type SignInForm = z.input<typeof signInSchema>;
+
+export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+  const [pending, startTransition] = useTransition();
+  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm<SignInForm, unknown, z.output<typeof signInSchema>>({
+    resolver: zodResolver(signInSchema),
+    defaultValues: { email: "", password: "", callbackUrl },
+  });
+  const { errors } = form.formState;
+
+  const onSubmit = form.handleSubmit((values) => {
+    setFormError(null);
+    startTransition(async () => {
+      const result = await signInAction(values);
+      if (result.ok) return;
+      setFormError(result.message);
+      form.resetField("password");
+      form.setFocus("password");
+    });
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
+      <Field id="email" label="E-mail" error={errors.email?.message}>
+        {(aria) => <Input {...aria} type="email" autoComplete="username" autoFocus {...form.register("email")} />}
+      </Field>
+      <Field id="password" label="Password" error={errors.password?.message}>
+        {(aria) => <Input {...aria} type="password" autoComplete="current-password" {...form.register("password")} />}
+      </Field>
+      {formError ? (
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {formError}
+        </p>
+      ) : null}
+      <Button type="submit" disabled={pending} className="w-full">
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,36 @@
+"use client";
+
+import { LayoutDashboard, Users } from "lucide-react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { Role } from "@/db/schema";
+import { cn } from "@/lib/cn";
+import { navigationFor, type NavIcon } from "./navigation";
+
+const icons: Record<NavIcon, typeof Users> = { overview: LayoutDashboard, users: Users };
+
+export function SidebarNav({ role }: { role: Role }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="flex flex-col gap-0.5">
+      {navigationFor(role).map((item) => {
+        const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
+        const Icon = icons[item.icon];
+        return (
+          <Link
+            key={item.href}
+            href={item.href}
+            aria-current={active ? "page" : undefined}
+            className={cn(
+              "flex h-8 items-center gap-2 rounded-md px-2.5 text-sm text-ink-muted hover:bg-canvas hover:text-ink",
+              active && "bg-brand-soft font-medium text-brand-strong hover:bg-brand-soft hover:text-brand-strong",
+            )}
+          >
+            <Icon aria-hidden className="size-4" />
+            {item.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

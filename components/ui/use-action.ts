@@ -1,0 +1,26 @@
+"use client";
+
+import { useTransition } from "react";
+import type { ActionResult } from "@/lib/result";
+import { useToast } from "./toast";
+
+/**
+ * Runs a server action in a transition and tells the person what happened in a toast. Returns the
+ * result so forms can place field errors; `pending` disables the control to prevent double submits.
+ */
+export function useAction() {
+  const [pending, startTransition] = useTransition();
+  const notify = useToast();
+  function run<T>(action: () => Promise<ActionResult<T>>, onDone?: (result: ActionResult<T>) => void) {
+    startTransition(async () => {
+      const result = await action();
+      if (result.ok) {
+        if (result.message) notify({ tone: "ok", title: result.message });
+      } else if (!result.fieldErrors) {
+        notify({ tone: "danger", title: result.message });
+      }
+      onDone?.(result);
+    });
+  }
+  return { pending, run };
+}

@@ -1,0 +1,38 @@
+import "server-only";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { env, sqlitePath } from "@/lib/env";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/** Opens a SQLite file with the pragmas every connection of this app uses. */
+export function openDatabase(file: string): Db {
+  if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  // Writers wait for each other instead of failing with SQLITE_BUSY under concurrent requests.
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("synchronous = NORMAL");
+  return drizzle(sqlite, { schema });
+}
+
+export function migrateDatabase(db: Db, migrationsFolder = resolve(process.cwd(), "drizzle")): void {
+  migrate(db, { migrationsFolder });
+}
+
+// One connection per process, kept on globalThis so dev-server reloads do not open a new one each time.
+const globalForDb = globalThis as unknown as { cashinDb?: Db };
+
+export function db(): Db {
+  globalForDb.cashinDb ??= openDatabase(sqlitePath(env().DATABASE_URL));
+  return globalForDb.cashinDb;
+}
+
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** A connection or an open transaction: helpers that must join the caller's transaction take this. */
+export type DbOrTx = Db | Tx;

@@ -1,0 +1,49 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import { demoUsers } from "../db/demo-users";
+import { LoginPage } from "./pages/login-page";
+
+export type DemoRole = (typeof demoUsers)[number]["role"];
+
+/**
+ * Every test browses from its own client address (the app reads it from X-Forwarded-For, as behind a
+ * proxy), so the sign-in throttling of one test never locks out another.
+ */
+export const test = base.extend<{ clientIp: string; loginPage: LoginPage; signInAs: (who: DemoRole | { email: string; password: string }) => Promise<Page> }>({
+  clientIp: async ({}, use, testInfo) => {
+    const n = testInfo.workerIndex * 1000 + Math.floor(Math.random() * 1000);
+    await use(`198.51.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`);
+  },
+  context: async ({ context, clientIp }, use) => {
+    await context.setExtraHTTPHeaders({ "X-Forwarded-For": clientIp });
+    await use(context);
+  },
+  loginPage: async ({ page }, use) => {
+    await use(new LoginPage(page));
+  },
+  signInAs: async ({ page, loginPage }, use) => {
+    await use(async (who) => {
+      const credentials = typeof who === "string" ? demoUser(who) : who;
+      await loginPage.goto();
+      await loginPage.signIn(credentials.email, credentials.password);
+      await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+      return page;
+    });
+  },
+});
+
+export function demoUser(role: DemoRole, index = 0) {
+  const user = demoUsers.filter((u) => u.role === role)[index];
+  if (!user) throw new Error(`No demo ${role} #${index}`);
+  return user;
+}
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}@e2e.test`;
+}
+
+export { expect };
+
+/** The visible toasts (Radix also writes an off-screen copy for screen readers, outside this region). */
+export function toasts(page: Page) {
+  return page.getByRole("region", { name: /Notifications/ });
+}

@@ -1,0 +1,74 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import type { z } from "zod";
+import { db, type Db } from "@/db/client";
+import type { Role, User } from "@/db/schema";
+import { recordAuditNow } from "@/lib/audit/record";
+import { fail, type ActionResult } from "@/lib/result";
+import { clientIp } from "./client-ip";
+import { checkSession, signInUrl } from "./session";
+
+export type ActionContext = { db: Db; user: User; ip: string };
+
+type ActionSpec<S extends z.ZodType> = {
+  /** Names the action in the audit trail and in logs, e.g. "user.create". */
+  name: string;
+  roles: readonly Role[];
+  schema: S;
+  /** Paths whose cached pages change when the action succeeds. */
+  revalidate?: readonly string[];
+};
+
+/**
+ * The only way to write a server action (STYLE §2): session → user re-read from the database →
+ * role → input parsed with zod → the action → revalidate → a typed result. The role is checked
+ * before the input is looked at, so a caller without the right cannot probe validation rules, and
+ * such forged calls are audited. Unexpected errors are logged with a reference a person can quote.
+ */
+export function authorizedAction<S extends z.ZodType, T>(
+  spec: ActionSpec<S>,
+  run: (input: z.output<S>, ctx: ActionContext) => Promise<ActionResult<T>> | ActionResult<T>,
+): (input: unknown) => Promise<ActionResult<T>> {
+  return async (input: unknown) => {
+    const check = await checkSession();
+    if (check.status === "anonymous") redirect(await signInUrl("expired"));
+    if (check.status === "ended") redirect(await signInUrl(check.reason));
+    const { user } = check;
+    const ip = clientIp(await headers());
+
+    if (!spec.roles.includes(user.role)) {
+      recordAuditNow(db(), {
+        actor: user,
+        action: "access.denied",
+        target: { type: "action", id: spec.name },
+        after: { role: user.role, allowed: spec.roles },
+        ip,
+      });
+      return fail("forbidden", "You do not have permission to do this.");
+    }
+
+    const parsed = spec.schema.safeParse(input);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) {
+        const key = issue.path.length > 0 ? issue.path.join(".") : "form";
+        (fieldErrors[key] ??= []).push(issue.message);
+      }
+      return fail("invalid", "Please correct the highlighted fields.", fieldErrors);
+    }
+
+    let result: ActionResult<T>;
+    try {
+      result = await run(parsed.data, { db: db(), user, ip });
+    } catch (error) {
+      const reference = randomUUID().slice(0, 8);
+      console.error(`[action ${spec.name}] unexpected error, reference ${reference}, user ${user.id}`, error);
+      return fail("error", `Something went wrong on our side. Reference: ${reference}`);
+    }
+    if (result.ok) for (const path of spec.revalidate ?? []) revalidatePath(path);
+    return result;
+  };
+}

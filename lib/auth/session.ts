@@ -1,0 +1,42 @@
+import "server-only";
+import { forbidden, redirect } from "next/navigation";
+import { headers } from "next/headers";
+import { auth } from "@/app/(auth)/auth";
+import { db } from "@/db/client";
+import type { Role, User } from "@/db/schema";
+import { findUserById } from "@/lib/users/service";
+
+export type SessionCheck =
+  | { status: "ok"; user: User }
+  | { status: "anonymous" }
+  | { status: "ended"; reason: "deactivated" | "revoked" };
+
+/**
+ * The signed-in user as the database knows them now: a session whose user was deactivated, or whose
+ * password was reset since it began, is over at once whatever its cookie says.
+ */
+export async function checkSession(): Promise<SessionCheck> {
+  const session = await auth();
+  const id = Number(session?.user?.id);
+  if (!session || !Number.isSafeInteger(id)) return { status: "anonymous" };
+  const user = findUserById(db(), id);
+  if (!user) return { status: "ended", reason: "revoked" };
+  if (!user.active) return { status: "ended", reason: "deactivated" };
+  if (user.sessionVersion !== session.sessionVersion) return { status: "ended", reason: "revoked" };
+  return { status: "ok", user };
+}
+
+/** Where to send a person whose session is missing or over, so that signing in brings them back. */
+export async function signInUrl(reason: "expired" | "deactivated" | "revoked"): Promise<string> {
+  const path = (await headers()).get("x-request-path") ?? "/";
+  return `/login?${new URLSearchParams({ reason, callbackUrl: path })}`;
+}
+
+/** For pages: the current user, or a redirect to sign-in, or a 403 when the role may not see this page. */
+export async function requireUser(roles?: readonly Role[]): Promise<User> {
+  const check = await checkSession();
+  if (check.status === "anonymous") redirect(await signInUrl("expired"));
+  if (check.status === "ended") redirect(await signInUrl(check.reason));
+  if (roles && !roles.includes(check.user.role)) forbidden();
+  return check.user;
+}

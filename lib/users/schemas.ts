@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { roles } from "@/db/schema";
+
+/** Shared by the forms (react-hook-form resolver) and the server actions: no server-only imports here. */
+
+export const passwordRules = { min: 12, max: 256 } as const;
+
+export const emailField = z
+  .string({ error: "Enter an e-mail address" })
+  .trim()
+  .min(1, "Enter an e-mail address")
+  .max(254, "An e-mail address is at most 254 characters")
+  .pipe(z.email({ error: "Enter a valid e-mail address, like name@company.co.id" }))
+  .transform((v) => v.toLowerCase());
+
+export const nameField = z
+  .string({ error: "Enter a name" })
+  .trim()
+  .min(1, "Enter a name")
+  .max(100, "A name is at most 100 characters")
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "A name cannot contain control characters");
+
+export const roleField = z.enum(roles, { error: "Choose a role: staff, manager or admin" });
+
+export const passwordField = z
+  .string({ error: "Enter a password" })
+  .min(passwordRules.min, `A password is at least ${passwordRules.min} characters`)
+  .max(passwordRules.max, `A password is at most ${passwordRules.max} characters`);
+
+export const userIdField = z.coerce
+  .number({ error: "Unknown user" })
+  .int("Unknown user")
+  .positive("Unknown user")
+  .max(Number.MAX_SAFE_INTEGER, "Unknown user");
+
+export const signInSchema = z.object({
+  email: emailField,
+  // Not the password rules: a sign-in only checks the password, it never tells what a valid one looks like.
+  password: z.string({ error: "Enter your password" }).min(1, "Enter your password").max(passwordRules.max, "Wrong e-mail or password"),
+  callbackUrl: z.string().max(2000).optional(),
+});
+
+export const createUserSchema = z.object({
+  name: nameField,
+  email: emailField,
+  role: roleField,
+  password: passwordField,
+});
+
+export const changeRoleSchema = z.object({ userId: userIdField, role: roleField });
+export const setActiveSchema = z.object({ userId: userIdField, active: z.boolean({ error: "Choose active or inactive" }) });
+export const resetPasswordSchema = z.object({ userId: userIdField, password: passwordField });
+
+export type CreateUserInput = z.infer<typeof createUserSchema>;

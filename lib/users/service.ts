@@ -1,0 +1,152 @@
+import { and, asc, count, eq, ne, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { users, type Role, type User } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { hashPassword } from "@/lib/auth/password";
+import { fail, ok, type ActionResult } from "@/lib/result";
+import type { CreateUserInput } from "./schemas";
+
+/** The admin's user-management rules. Each change and its audit entry land in one transaction. */
+
+export type Actor = Pick<User, "id" | "email">;
+type Ctx = { db: Db; actor: Actor; ip: string | null };
+
+/** What an audit entry may say about a user: never the password hash. */
+function publicView(user: User) {
+  return { name: user.name, email: user.email, role: user.role, active: user.active };
+}
+
+export function listUsers(db: Db) {
+  return db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      active: users.active,
+      createdAt: users.createdAt,
+      updatedAt: users.updatedAt,
+    })
+    .from(users)
+    .orderBy(asc(sql`lower(${users.name})`), asc(users.id))
+    .all();
+}
+
+export function findUserById(db: Db, id: number): User | undefined {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+export function findUserByEmail(db: Db, email: string): User | undefined {
+  return db
+    .select()
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.toLowerCase()))
+    .get();
+}
+
+/** `actor` is null only for the seed command, which runs as the system. */
+export async function createUser(
+  { db, actor, ip }: Omit<Ctx, "actor"> & { actor: Actor | null },
+  input: CreateUserInput,
+): Promise<ActionResult<{ id: number }>> {
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(
+    (tx) => {
+      const taken = tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, input.email)).get();
+      if (taken) return fail("conflict", "A user with this e-mail already exists", { email: ["A user with this e-mail already exists"] });
+      const created = tx
+        .insert(users)
+        .values({ name: input.name, email: input.email, role: input.role, passwordHash })
+        .returning()
+        .get();
+      recordAudit(tx, { actor, action: "user.create", target: { type: "user", id: created.id }, after: publicView(created), ip });
+      return ok({ id: created.id }, `${created.name} can now sign in with the temporary password`);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+function otherActiveAdmins(tx: Tx, userId: number): number {
+  const row = tx
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, "admin"), eq(users.active, true), ne(users.id, userId)))
+    .get();
+  return row?.n ?? 0;
+}
+
+export function changeRole({ db, actor, ip }: Ctx, input: { userId: number; role: Role }): ActionResult<null> {
+  return db.transaction(
+    (tx) => {
+      const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
+      if (!user) return fail("not_found", "This user does not exist");
+      if (user.role === input.role) return ok(null, `${user.name} is already ${input.role}`);
+      if (user.role === "admin") {
+        if (user.active && otherActiveAdmins(tx, user.id) === 0)
+          return fail("conflict", "This is the last active admin: make someone else admin first");
+        if (user.id === actor.id) return fail("forbidden", "You cannot change your own role: ask another admin");
+      }
+      const updated = tx
+        .update(users)
+        .set({ role: input.role, updatedAt: new Date() })
+        .where(eq(users.id, user.id))
+        .returning()
+        .get();
+      recordAudit(tx, { actor, action: "user.role", target: { type: "user", id: user.id }, before: publicView(user), after: publicView(updated), ip });
+      return ok(null, `${user.name} is now ${input.role}`);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export function setActive({ db, actor, ip }: Ctx, input: { userId: number; active: boolean }): ActionResult<null> {
+  return db.transaction(
+    (tx) => {
+      const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
+      if (!user) return fail("not_found", "This user does not exist");
+      if (user.active === input.active) return ok(null, `${user.name} is already ${input.active ? "active" : "inactive"}`);
+      if (!input.active) {
+        if (user.role === "admin" && otherActiveAdmins(tx, user.id) === 0)
+          return fail("conflict", "This is the last active admin: make someone else admin first");
+        if (user.id === actor.id) return fail("forbidden", "You cannot deactivate yourself: ask another admin");
+      }
+      const updated = tx
+        .update(users)
+        // Deactivation also ends the user's sessions; reactivation does not revive them.
+        .set({ active: input.active, sessionVersion: user.sessionVersion + 1, updatedAt: new Date() })
+        .where(eq(users.id, user.id))
+        .returning()
+        .get();
+      recordAudit(tx, {
+        actor,
+        action: input.active ? "user.reactivate" : "user.deactivate",
+        target: { type: "user", id: user.id },
+        before: publicView(user),
+        after: publicView(updated),
+        ip,
+      });
+      return ok(null, input.active ? `${user.name} can sign in again` : `${user.name} is deactivated and signed out`);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export async function resetPassword(
+  { db, actor, ip }: Ctx,
+  input: { userId: number; password: string },
+): Promise<ActionResult<null>> {
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(
+    (tx) => {
+      const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
+      if (!user) return fail("not_found", "This user does not exist");
+      tx.update(users)
+        .set({ passwordHash, sessionVersion: user.sessionVersion + 1, updatedAt: new Date() })
+        .where(eq(users.id, user.id))
+        .run();
+      recordAudit(tx, { actor, action: "user.password_reset", target: { type: "user", id: user.id }, ip });
+      return ok(null, `${user.name}'s password is reset; their open sessions are signed out`);
+    },
+    { behavior: "immediate" },
+  );
+}

@@ -1,0 +1,59 @@
+import { defineConfig, devices } from "@playwright/test";
+
+const appPort = 3100;
+const mockPort = 4110;
+
+/** The end-to-end suite runs against `next start` and the mock gateway, each on its own port, fresh data. */
+export const e2eEnv = {
+  DATABASE_URL: "file:data/e2e/app.db",
+  CASHIN_BASE_URL: `http://127.0.0.1:${mockPort}/pg/fo`,
+  MOCK_GATEWAY_PORT: String(mockPort),
+  MOCK_GATEWAY_CONTROL: "1",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 2,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 7_000 },
+  reporter: [["list"], ["json", { outputFile: "reports/e2e.json" }]],
+  use: {
+    baseURL: `http://localhost:${appPort}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    ...devices["Desktop Chrome"],
+    viewport: { width: 1280, height: 800 },
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: "npm run -s mock-gateway",
+      url: `http://127.0.0.1:${mockPort}/`,
+      env: e2eEnv,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: "bash scripts/e2e-server.sh",
+      url: `http://localhost:${appPort}/api/health`,
+      env: { ...e2eEnv, PORT: String(appPort) },
+      reuseExistingServer: false,
+      timeout: 120_000,
+    },
+  ],
+});

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# npm test: installs what it needs, then type-check, lint, unit tests, build, end-to-end tests.
+# Reports land in reports/ (unit.json, e2e.json); .ci/run sums them into one line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+install_dependencies
+
+# Playwright drives Debian's Chromium: its own browser download is not reachable from these machines.
+if [ ! -x /usr/bin/chromium ]; then
+  log "Installing Chromium from Debian"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+mkdir -p reports
+rm -f reports/unit.json reports/e2e.json
+
+log "Type-check"
+npx tsc --noEmit
+
+log "Lint"
+npx eslint --max-warnings=0 .
+
+log "Unit tests"
+npx vitest run --reporter=default --reporter=json --outputFile.json=reports/unit.json
+
+log "Build"
+npx next build
+
+log "End-to-end tests"
+npx playwright test
