@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { KeyRound, UserPlus } from "lucide-react";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { changeRoleAction, createUserAction, resetPasswordAction, setActiveAction } from "@/app/(app)/admin/users/actions";
 import { Badge } from "@/components/ui/badge";
@@ -108,7 +108,7 @@ function CreateUserDialog() {
     defaultValues: { name: "", email: "", role: "staff", password: "" },
   });
   const { errors } = form.formState;
-  const role = form.watch("role");
+  const role = useWatch({ control: form.control, name: "role" });
 
   const onSubmit = form.handleSubmit((values) =>
     run(
