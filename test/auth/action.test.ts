@@ -1,0 +1,126 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import type * as DbClient from "@/db/client";
+import type { Db } from "@/db/client";
+import { auditEntries, users } from "@/db/schema";
+import { ok } from "@/lib/result";
+import { createTestDb, insertUser } from "../db";
+
+// The wrapper's collaborators from Next.js and Auth.js, replaced by stand-ins the test controls.
+const state = vi.hoisted(() => ({ session: null as null | { user: { id: string }; sessionVersion: number }, db: undefined as unknown }));
+
+vi.mock("@/app/(auth)/auth", () => ({ auth: async () => state.session }));
+vi.mock("@/db/client", async (importOriginal) => ({
+  ...(await importOriginal<typeof DbClient>()),
+  db: () => state.db,
+}));
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9", "x-request-path": "/admin/users?page=2" }),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
+vi.mock("next/navigation", () => ({
+  redirect: (url: string) => {
+    throw new Error(`REDIRECT ${url}`);
+  },
+  forbidden: () => {
+    throw new Error("FORBIDDEN");
+  },
+}));
+
+const { authorizedAction } = await import("@/lib/auth/action");
+
+describe("Every server action re-checks the session, the user and the role (SPEC §3.1)", () => {
+  let db: Db;
+  const run = vi.fn(async (input: { amount: number }) => ok({ doubled: input.amount * 2 }, "done"));
+  const action = authorizedAction(
+    { name: "test.double", roles: ["manager", "admin"], schema: z.object({ amount: z.number().int("Whole number") }) },
+    run,
+  );
+  const signInAs = (user: { id: number; sessionVersion: number }) => {
+    state.session = { user: { id: String(user.id) }, sessionVersion: user.sessionVersion };
+  };
+  const audit = () => db.select().from(auditEntries).all();
+
+  beforeEach(() => {
+    db = createTestDb();
+    state.db = db;
+    state.session = null;
+    run.mockClear();
+  });
+
+  it("sends a caller without a session to sign-in, back to the page they were on", async () => {
+    await expect(action({ amount: 1 })).rejects.toThrow(
+      "REDIRECT /login?reason=expired&callbackUrl=%2Fadmin%2Fusers%3Fpage%3D2",
+    );
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it("refuses a deactivated user at once, even with a valid session cookie", async () => {
+    const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+    signInAs(user);
+    db.update(users).set({ active: false }).where(eq(users.id, user.id)).run();
+    await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login?reason=deactivated");
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it("refuses a session started before a password reset", async () => {
+    const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+    signInAs(user);
+    db.update(users).set({ sessionVersion: user.sessionVersion + 1 }).where(eq(users.id, user.id)).run();
+    await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login?reason=revoked");
+  });
+
+  it("answers a forged call from a lower role with 403, changes nothing and audits it", async () => {
+    const staff = await insertUser(db, { email: "s@x.test", role: "staff" });
+    signInAs(staff);
+    const result = await action({ amount: "not even valid" });
+    expect(result).toEqual({ ok: false, code: "forbidden", message: "You do not have permission to do this." });
+    expect(run).not.toHaveBeenCalled();
+    expect(audit()).toMatchObject([
+      { actorId: staff.id, action: "access.denied", targetType: "action", targetId: "test.double", ip: "203.0.113.9" },
+    ]);
+  });
+
+  it("reads the role from the database, not from the session", async () => {
+    const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+    signInAs(user);
+    db.update(users).set({ role: "staff" }).where(eq(users.id, user.id)).run();
+    expect((await action({ amount: 1 })).ok).toBe(false);
+  });
+
+  it("returns field errors for bad input without running the action", async () => {
+    const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+    signInAs(user);
+    const result = await action({ amount: 1.5 });
+    expect(result).toEqual({
+      ok: false,
+      code: "invalid",
+      message: "Please correct the highlighted fields.",
+      fieldErrors: { amount: ["Whole number"] },
+    });
+    expect(await action(null)).toMatchObject({ ok: false, code: "invalid" });
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it("runs the action for the right role with the parsed input and the user from the database", async () => {
+    const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+    signInAs(user);
+    expect(await action({ amount: 21 })).toEqual({ ok: true, data: { doubled: 42 }, message: "done" });
+    expect(run).toHaveBeenCalledWith({ amount: 21 }, expect.objectContaining({ ip: "203.0.113.9", user: expect.objectContaining({ id: user.id }) }));
+  });
+
+  it("turns an unexpected error into a generic message with a reference, logged on the server", async () => {
+    const user = await insertUser(db, { email: "a@x.test", role: "admin" });
+    signInAs(user);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const failing = authorizedAction({ name: "test.boom", roles: ["admin"], schema: z.object({}) }, () => {
+      throw new Error("database on fire");
+    });
+    const result = await failing({});
+    expect(result).toMatchObject({ ok: false, code: "error", message: expect.stringMatching(/^Something went wrong on our side\. Reference: [0-9a-f]{8}$/) });
+    expect(JSON.stringify(result)).not.toContain("database on fire");
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining("[action test.boom]"), expect.any(Error));
+    logged.mockRestore();
+  });
+});
