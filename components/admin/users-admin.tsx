@@ -34,8 +34,7 @@ export function UsersAdmin({ users, currentUserId }: { users: UserRow[]; current
       <Table>
         <THead>
           <tr>
-            <TH>Name</TH>
-            <TH>E-mail</TH>
+            <TH>Name and e-mail</TH>
             <TH>Role</TH>
             <TH>Status</TH>
             <TH>Created</TH>
@@ -57,11 +56,13 @@ function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
   const activeChange = useAction();
   return (
     <TR data-testid={`user-row-${user.email}`} className={user.active ? undefined : "text-ink-faint"}>
-      <TD className="font-medium">
-        {user.name}
-        {isSelf ? <span className="ml-1.5 text-xs font-normal text-ink-muted">(you)</span> : null}
+      <TD className="py-1.5">
+        <p className="font-medium whitespace-nowrap">
+          {user.name}
+          {isSelf ? <span className="ml-1.5 text-xs font-normal text-ink-muted">(you)</span> : null}
+        </p>
+        <p className="text-xs text-ink-muted">{user.email}</p>
       </TD>
-      <TD>{user.email}</TD>
       <TD className="w-36">
         <Select
           value={user.role}
@@ -129,12 +130,15 @@ function CreateUserDialog() {
   return (
     <Dialog
       open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (next) form.setValue("password", generateTemporaryPassword());
-      }}
+      onOpenChange={setOpen}
     >
-      <Button onClick={() => setOpen(true)} aria-haspopup="dialog">
+      <Button
+        aria-haspopup="dialog"
+        onClick={() => {
+          form.setValue("password", generateTemporaryPassword());
+          setOpen(true);
+        }}
+      >
         <UserPlus aria-hidden />
         Add user
       </Button>
@@ -186,13 +190,18 @@ function ResetPasswordDialog({ user }: { user: UserRow }) {
   return (
     <Dialog
       open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        setError(undefined);
-        if (next) setPassword(generateTemporaryPassword());
-      }}
+      onOpenChange={setOpen}
     >
-      <Button variant="secondary" size="sm" onClick={() => setOpen(true)} aria-label={`Reset password of ${user.name}`}>
+      <Button
+        variant="secondary"
+        size="sm"
+        aria-label={`Reset password of ${user.name}`}
+        onClick={() => {
+          setError(undefined);
+          setPassword(generateTemporaryPassword());
+          setOpen(true);
+        }}
+      >
         <KeyRound aria-hidden />
         Reset password
       </Button>

@@ -3,14 +3,14 @@ import { UsersAdmin } from "@/components/admin/users-admin";
 import { PageHeader } from "@/components/shell/app-shell";
 import { db } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format";
+import { formatDate } from "@/lib/format";
 import { listUsers } from "@/lib/users/service";
 
 export const metadata: Metadata = { title: "Users · Cash In Payouts" };
 
 export default async function UsersPage() {
   const admin = await requireUser(["admin"]);
-  const users = listUsers(db()).map((u) => ({ ...u, createdAt: formatDateTime(u.createdAt) }));
+  const users = listUsers(db()).map((u) => ({ ...u, createdAt: formatDate(u.createdAt) }));
   return (
     <>
       <PageHeader title="Users" description="Who can sign in, and what each person may do." />
