@@ -1,0 +1,170 @@
+import { describe, expect, it } from "vitest";
+import { classifyAnswer, classifyTransferStatus, type GatewayAnswer } from "./codes";
+import { GATEWAY_CALLS, SERVICE_CODES, type GatewayCall } from "./protocol";
+
+const http = (httpStatus: number, responseCode: string | null, responseMessage = "msg"): GatewayAnswer => ({
+  kind: "http",
+  httpStatus,
+  responseCode,
+  responseMessage,
+});
+/** The code of SPEC §2.4 for a call: `codeOf("topup", 403, "14")` → 4033814. */
+const codeOf = (call: GatewayCall, status: number, caseCode: string) => `${status}${SERVICE_CODES[call]}${caseCode}`;
+const classify = (call: GatewayCall, status: number, caseCode: string) => classifyAnswer(call, http(status, codeOf(call, status, caseCode)));
+
+describe("SPEC §2.4 response codes: 200xx00 successful", () => {
+  it.each(GATEWAY_CALLS)("%s: success", (call) => {
+    expect(classify(call, 200, "00")).toEqual({ kind: "success", code: codeOf(call, 200, "00"), message: "msg" });
+  });
+});
+
+describe("SPEC §2.4 response codes: 202xx00 request in progress", () => {
+  it("top-up: in progress, to be polled", () => {
+    expect(classify("topup", 202, "00")).toMatchObject({ kind: "in_progress", code: "2023800" });
+  });
+  it.each(["inquiry", "status"] as const)("%s: an answer these calls never give, so ambiguous", (call) => {
+    expect(classify(call, 202, "00")).toMatchObject({ kind: "ambiguous", cause: "unexpected_answer" });
+  });
+});
+
+describe("SPEC §2.4 response codes: 400xx01 / 400xx02 are our bug, a definitive failure", () => {
+  it.each(GATEWAY_CALLS)("%s", (call) => {
+    expect(classify(call, 400, "01")).toMatchObject({ kind: "rejected", reason: "invalid_field_format", blame: "our_bug" });
+    expect(classify(call, 400, "02")).toMatchObject({ kind: "rejected", reason: "missing_mandatory_field", blame: "our_bug" });
+    expect(classify(call, 400, "00")).toMatchObject({ kind: "rejected", reason: "bad_request", blame: "our_bug" });
+  });
+});
+
+describe("SPEC §2.4 response codes: 401xx00 unauthorized is a configuration problem", () => {
+  it.each(GATEWAY_CALLS)("%s: rejected, and the message points at partner id, keys and clock", (call) => {
+    const outcome = classify(call, 401, "00");
+    expect(outcome).toMatchObject({ kind: "rejected", reason: "unauthorized", blame: "configuration" });
+    expect(outcome.kind === "rejected" && outcome.message).toMatch(/CASHIN_PARTNER_ID.*key pair.*clock/);
+  });
+});
+
+describe("SPEC §2.4 response codes: 403xx02/03/14/18 are the gateway's decision, with the reason", () => {
+  it.each([
+    ["02", "exceeds_amount_limit", /limit/],
+    ["03", "suspected_fraud", /fraud/],
+    ["14", "insufficient_funds", /balance/],
+    ["18", "inactive_account", /inactive/],
+  ] as const)("403xx%s → %s", (caseCode, reason, words) => {
+    for (const call of GATEWAY_CALLS) {
+      const outcome = classify(call, 403, caseCode);
+      expect(outcome).toMatchObject({ kind: "rejected", reason, blame: "gateway_decision", gatewayMessage: "msg" });
+      expect(outcome.kind === "rejected" && outcome.message).toMatch(words);
+    }
+  });
+  it("another 403 case is still a refusal", () => {
+    expect(classify("topup", 403, "05")).toMatchObject({ kind: "rejected", reason: "forbidden" });
+  });
+});
+
+describe("SPEC §2.4 response codes: 404xx11 / 404xx01 / 404xx18", () => {
+  it("404xx11: no such wallet", () => {
+    const outcome = classify("inquiry", 404, "11");
+    expect(outcome).toMatchObject({ kind: "rejected", reason: "invalid_account", blame: "gateway_decision" });
+    expect(outcome.kind === "rejected" && outcome.message).toMatch(/No e-wallet account/);
+  });
+  it("404xx01: transaction not found", () => {
+    expect(classify("status", 404, "01")).toMatchObject({ kind: "rejected", reason: "transaction_not_found" });
+  });
+  it("404xx18: same reference with other data is our bug", () => {
+    expect(classify("topup", 404, "18")).toMatchObject({ kind: "rejected", reason: "inconsistent_request", blame: "our_bug" });
+  });
+});
+
+describe("SPEC §2.4 response codes: 409xx00 duplicate X-EXTERNAL-ID", () => {
+  it("top-up: the outcome is unknown, check the status", () => {
+    const outcome = classify("topup", 409, "00");
+    expect(outcome).toMatchObject({ kind: "ambiguous", cause: "duplicate_external_id", code: "4093800" });
+    expect(outcome.kind === "ambiguous" && outcome.message).toMatch(/check its status, never send it again/);
+  });
+  it.each(["inquiry", "status"] as const)("%s: our bug, rejected", (call) => {
+    expect(classify(call, 409, "00")).toMatchObject({ kind: "rejected", reason: "duplicate_external_id", blame: "our_bug" });
+  });
+});
+
+describe("SPEC §2.4 response codes: 409xx01 duplicate partnerReferenceNo", () => {
+  it("top-up: the transfer exists at Cash In, check the status and never resend", () => {
+    expect(classify("topup", 409, "01")).toMatchObject({ kind: "ambiguous", cause: "duplicate_reference" });
+  });
+  it("inquiry: rejected", () => {
+    expect(classify("inquiry", 409, "01")).toMatchObject({ kind: "rejected", reason: "duplicate_reference" });
+  });
+});
+
+describe("SPEC §2.4 response codes: 429xx00 too many requests", () => {
+  it.each(GATEWAY_CALLS)("%s: back off; the outcome is unknown", (call) => {
+    expect(classify(call, 429, "00")).toMatchObject({ kind: "ambiguous", cause: "rate_limited" });
+  });
+});
+
+describe("SPEC §2.4 response codes: 5xx, timeout, network error, unreadable body are ambiguous", () => {
+  it.each([500, 502, 503, 504])("HTTP %i, whatever the body says", (status) => {
+    expect(classifyAnswer("topup", http(status, "2003800"))).toMatchObject({ kind: "ambiguous", cause: "server_error" });
+    expect(classifyAnswer("topup", http(status, codeOf("topup", 500, "01")))).toMatchObject({ kind: "ambiguous", cause: "server_error" });
+  });
+  it("a timeout", () => {
+    expect(classifyAnswer("topup", { kind: "transport", error: "timeout", detail: "15000 ms" })).toMatchObject({
+      kind: "ambiguous",
+      cause: "timeout",
+      code: null,
+    });
+  });
+  it("a network error", () => {
+    expect(classifyAnswer("inquiry", { kind: "transport", error: "network", detail: "ECONNRESET" })).toMatchObject({
+      kind: "ambiguous",
+      cause: "network",
+    });
+  });
+  it("a body without a response code", () => {
+    expect(classifyAnswer("topup", http(200, null))).toMatchObject({ kind: "ambiguous", cause: "unreadable_body" });
+  });
+  it("top-up ambiguity always says: check the status, never resend; other calls say: try again", () => {
+    const topup = classifyAnswer("topup", { kind: "transport", error: "timeout", detail: "x" });
+    const inquiry = classifyAnswer("inquiry", { kind: "transport", error: "timeout", detail: "x" });
+    expect(topup.kind === "ambiguous" && topup.message).toMatch(/never send it again/);
+    expect(inquiry.kind === "ambiguous" && inquiry.message).toMatch(/try again/);
+  });
+});
+
+describe("SPEC §2.3 codes are classified by their structure, not by the page's typo rows", () => {
+  it("2003800 is a success, even though the page also lists it as 'Invalid field format'", () => {
+    expect(classifyAnswer("topup", http(200, "2003800", "Invalid field format"))).toMatchObject({ kind: "success" });
+  });
+  it("a code of another service cannot be trusted", () => {
+    expect(classifyAnswer("topup", http(200, "2003700"))).toMatchObject({ kind: "ambiguous", cause: "unexpected_answer" });
+  });
+  it("a code that contradicts the HTTP status cannot be trusted", () => {
+    expect(classifyAnswer("topup", http(200, "4033814"))).toMatchObject({ kind: "ambiguous", cause: "unexpected_answer" });
+  });
+  it("a code that is not seven digits cannot be trusted", () => {
+    expect(classifyAnswer("topup", http(200, "OK"))).toMatchObject({ kind: "ambiguous", cause: "unexpected_answer" });
+  });
+  it("an unknown success case (200xx05) is not taken as success", () => {
+    expect(classify("topup", 200, "05")).toMatchObject({ kind: "ambiguous", cause: "unexpected_answer" });
+  });
+});
+
+describe("SPEC §2.5 transfer status", () => {
+  it.each([
+    ["00", "succeeded", true, "Success"],
+    ["01", "pending", false, "Initiated"],
+    ["02", "pending", false, "Paying"],
+    ["03", "pending", false, "Pending"],
+    ["04", "refunded", true, "Refunded"],
+    ["05", "failed", true, "Canceled"],
+    ["06", "failed", true, "Failed"],
+    ["07", "not_found", false, "Not found"],
+  ] as const)("%s → %s (final: %s)", (code, state, final, label) => {
+    expect(classifyTransferStatus(code)).toEqual({ code, state, final, label });
+  });
+  it("an unknown status is never taken as final", () => {
+    expect(classifyTransferStatus("99")).toMatchObject({ state: "unknown", final: false });
+  });
+  it("tolerates padding", () => {
+    expect(classifyTransferStatus(" 00 ")).toMatchObject({ state: "succeeded" });
+  });
+});
