@@ -70,3 +70,131 @@ export const loginAttempts = sqliteTable(
   },
   (t) => [index("login_attempts_email").on(t.email, t.at), index("login_attempts_ip").on(t.ip, t.at)],
 );
+
+export const wallets = ["DANA", "OVO", "GOPAY", "SHOPEEPAY"] as const;
+
+/** SPEC §3.2. `sending` is held only while the one top-up call is in flight. */
+export const transferStatuses = [
+  "awaiting_approval",
+  "approved",
+  "sending",
+  "processing",
+  "succeeded",
+  "failed",
+  "refunded",
+  "rejected",
+  "canceled",
+  "expired",
+] as const;
+export type TransferStatus = (typeof transferStatuses)[number];
+
+/** One wallet look-up (account inquiry): what staff saw before confirming a transfer (rule 4). */
+export const inquiries = sqliteTable(
+  "inquiries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    wallet: text("wallet", { enum: wallets }).notNull(),
+    phone: text("phone").notNull(),
+    amount: integer("amount").notNull(),
+    reference: text("reference").notNull(),
+    outcome: text("outcome", { enum: ["found", "not_found", "inactive", "refused", "unavailable"] }).notNull(),
+    ownerName: text("owner_name"),
+    message: text("message"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("inquiries_user").on(t.userId, t.createdAt)],
+);
+
+export type Inquiry = typeof inquiries.$inferSelect;
+
+export const transfers = sqliteTable(
+  "transfers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Our partnerReferenceNo: generated once, never reused for another attempt. */
+    reference: text("reference").notNull().unique(),
+    wallet: text("wallet", { enum: wallets }).notNull(),
+    phone: text("phone").notNull(),
+    amount: integer("amount").notNull(),
+    /** The owner's name as the maker confirmed it (rule 4). */
+    ownerName: text("owner_name").notNull(),
+    status: text("status", { enum: transferStatuses }).notNull(),
+    makerId: integer("maker_id")
+      .notNull()
+      .references(() => users.id),
+    /** One inquiry backs at most one transfer: a double click or a resubmitted form cannot make two. */
+    inquiryId: integer("inquiry_id")
+      .notNull()
+      .unique()
+      .references(() => inquiries.id),
+    approverId: integer("approver_id").references(() => users.id),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    /** The reason a person gave (reject, cancel) or the gateway's reason in words (failure). */
+    reason: text("reason"),
+    /** The failed transfer this one retries, if any. */
+    retryOfId: integer("retry_of_id"),
+    cashinReference: text("cashin_reference"),
+    lastCode: text("last_code"),
+    lastMessage: text("last_message"),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    /** When the reconciler should next ask Cash In; null when nothing is pending. */
+    nextCheckAt: integer("next_check_at", { mode: "timestamp_ms" }),
+    checks: integer("checks").notNull().default(0),
+    /** Set while one reconciler works on this transfer, so a second one leaves it alone. */
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    settledAt: integer("settled_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+      .notNull()
+      .$defaultFn(() => new Date()),
+  },
+  (t) => [
+    index("transfers_created").on(t.createdAt, t.id),
+    index("transfers_status_created").on(t.status, t.createdAt, t.id),
+    index("transfers_wallet_created").on(t.wallet, t.createdAt, t.id),
+    index("transfers_maker_created").on(t.makerId, t.createdAt, t.id),
+    index("transfers_amount").on(t.amount, t.id),
+    index("transfers_phone").on(t.phone),
+    index("transfers_next_check").on(t.nextCheckAt),
+  ],
+);
+
+export type Transfer = typeof transfers.$inferSelect;
+
+/** Every HTTP request to Cash In (rule 5): the transfer's or inquiry's timeline. Never a signature or key. */
+export const gatewayCalls = sqliteTable(
+  "gateway_calls",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    transferId: integer("transfer_id").references(() => transfers.id),
+    inquiryId: integer("inquiry_id").references(() => inquiries.id),
+    call: text("call", { enum: ["inquiry", "topup", "status"] }).notNull(),
+    path: text("path").notNull(),
+    externalId: text("external_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    requestBody: text("request_body").notNull(),
+    responseBody: text("response_body"),
+    httpStatus: integer("http_status"),
+    responseCode: text("response_code"),
+    outcome: text("outcome").notNull(),
+    error: text("error"),
+  },
+  (t) => [index("gateway_calls_transfer").on(t.transferId, t.id), index("gateway_calls_inquiry").on(t.inquiryId, t.id)],
+);
+
+export type GatewayCallRow = typeof gatewayCalls.$inferSelect;
+
+/** Admin-set limits (SPEC §3.3), one row per setting; defaults live in lib/transfers/settings.ts. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: integer("value").notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+    .notNull()
+    .$defaultFn(() => new Date()),
+  updatedBy: integer("updated_by").references(() => users.id),
+});
