@@ -42,7 +42,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: "npm run -s mock-gateway",
+      command: "npm run -s keys:generate && npm run -s mock-gateway",
       url: `http://127.0.0.1:${mockPort}/`,
       env: e2eEnv,
       reuseExistingServer: false,

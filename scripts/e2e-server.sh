@@ -5,7 +5,6 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_auth_secret
 rm -rf data/e2e
-npm run -s keys:generate
 npm run -s db:migrate
 npm run -s db:seed >/dev/null
 exec npx next start -p "${PORT:-3100}"
