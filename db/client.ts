@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import { env, sqlitePath } from "@/lib/env";
 import * as schema from "./schema";
 
@@ -23,6 +24,15 @@ export function openDatabase(file: string): Db {
 
 export function migrateDatabase(db: Db, migrationsFolder = resolve(process.cwd(), "drizzle")): void {
   migrate(db, { migrationsFolder });
+}
+
+/** How many committed migrations this database lacks (0 when it is up to date). */
+export function pendingMigrations(db: Db, migrationsFolder = resolve(process.cwd(), "drizzle")): number {
+  const applied = db.$client
+    .prepare("select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'")
+    .get() as { n: number };
+  const done = applied.n ? (db.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n : 0;
+  return Math.max(0, readMigrationFiles({ migrationsFolder }).length - done);
 }
 
 // One connection per process, kept on globalThis so dev-server reloads do not open a new one each time.

@@ -53,6 +53,7 @@ export const envSchema = z.object({
   CASHIN_PRIVATE_KEY_PATH: withDefault("data/keys/merchant-private.pem"),
   CASHIN_PUBLIC_KEY_PATH: withDefault("data/keys/merchant-public.pem"),
   CASHIN_TIMEOUT_MS: positiveInt("CASHIN_TIMEOUT_MS", 15000),
+  RECONCILE_INTERVAL_MS: positiveInt("RECONCILE_INTERVAL_MS", 5000),
   MOCK_GATEWAY_PORT: positiveInt("MOCK_GATEWAY_PORT", 4010).refine((p) => p < 65536, {
     message: "MOCK_GATEWAY_PORT must be below 65536",
   }),

@@ -1,0 +1,79 @@
+import { and, eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import type { ActorContext } from "./deps";
+
+/**
+ * The transfer lifecycle of SPEC §3.2. Every change of status goes through `transition`, a single
+ * conditional UPDATE (`WHERE status = from`) with its audit entry in the same transaction: of two
+ * racing requests exactly one moves the transfer; the other sees that it lost.
+ */
+export const allowedTransitions: Record<TransferStatus, readonly TransferStatus[]> = {
+  awaiting_approval: ["approved", "rejected", "canceled", "expired"],
+  approved: ["sending"],
+  sending: ["processing", "succeeded", "failed", "refunded"],
+  processing: ["succeeded", "failed", "refunded"],
+  succeeded: [],
+  failed: [],
+  refunded: [],
+  rejected: [],
+  canceled: [],
+  expired: [],
+};
+
+export function canTransition(from: TransferStatus, to: TransferStatus): boolean {
+  return allowedTransitions[from].includes(to);
+}
+
+type Patch = Partial<Omit<typeof transfers.$inferInsert, "id" | "status" | "reference" | "createdAt">>;
+
+export class IllegalTransition extends Error {
+  constructor(from: TransferStatus, to: TransferStatus) {
+    super(`A transfer cannot go from ${from} to ${to}`);
+    this.name = "IllegalTransition";
+  }
+}
+
+/**
+ * Moves transfer `id` from `from` to `to` if it is still `from`; returns the updated row, or null when
+ * another request changed it first. Must run inside the caller's transaction.
+ */
+export function transition(
+  tx: DbOrTx,
+  id: number,
+  from: TransferStatus,
+  to: TransferStatus,
+  patch: Patch,
+  { actor, ip }: ActorContext,
+  at: Date,
+): Transfer | null {
+  if (!canTransition(from, to)) throw new IllegalTransition(from, to);
+  const updated = tx
+    .update(transfers)
+    .set({ ...patch, status: to, updatedAt: at })
+    .where(and(eq(transfers.id, id), eq(transfers.status, from)))
+    .returning()
+    .get();
+  if (!updated) return null;
+  recordAudit(tx, {
+    actor,
+    action: `transfer.${to}`,
+    target: { type: "transfer", id },
+    before: { status: from },
+    after: { status: to, ...auditablePatch(patch) },
+    ip,
+    at,
+  });
+  return updated;
+}
+
+/** The parts of a change a reader of the audit trail cares about (not the reconciler's bookkeeping). */
+function auditablePatch(patch: Patch) {
+  const { nextCheckAt: _next, leaseUntil: _lease, checks: _checks, updatedAt: _updated, ...rest } = patch;
+  return Object.fromEntries(
+    Object.entries(rest)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
+  );
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { toAmountValue } from "@/lib/cashin/amount";
+import { normalizePhone } from "@/lib/cashin/phone";
+import { WALLETS } from "@/lib/cashin/protocol";
+
+/** Shared by the forms (react-hook-form resolver) and the server actions: no server-only imports here. */
+
+export const walletField = z.enum(WALLETS, { error: "Choose the e-wallet: DANA, OVO, GoPay or ShopeePay" });
+
+/** `08…`, `+62 8…`, spaces and dashes → `628…` (SPEC §2.3). */
+export const phoneField = z
+  .string({ error: "Enter the wallet's phone number" })
+  .max(40, "A phone number is at most 15 digits")
+  .transform((raw, ctx) => {
+    const result = normalizePhone(raw);
+    if (!result.ok) {
+      ctx.addIssue({ code: "custom", message: result.message });
+      return z.NEVER;
+    }
+    return result.customerNumber;
+  });
+
+/** Whole rupiah, typed with or without thousand separators: "50000", "50.000", "Rp 50.000", "50,000". */
+export const amountField = z
+  .union([z.string(), z.number()], { error: "Enter the amount in rupiah" })
+  .transform((raw, ctx) => {
+    let input: string | number = raw;
+    if (typeof raw === "string") {
+      const text = raw.trim().replace(/^rp\.?\s*/i, "");
+      if (text === "") {
+        ctx.addIssue({ code: "custom", message: "Enter the amount in rupiah" });
+        return z.NEVER;
+      }
+      // Thousand separators only: groups of exactly three digits after the first.
+      if (/^\d{1,3}([.,\s]\d{3})+$/.test(text)) input = text.replace(/[.,\s]/g, "");
+      else if (/^\d+$/.test(text)) input = text;
+      else {
+        ctx.addIssue({ code: "custom", message: "Enter whole rupiah, like 50000 or 50.000 (no cents)" });
+        return z.NEVER;
+      }
+    }
+    const result = toAmountValue(input);
+    if (!result.ok) {
+      ctx.addIssue({ code: "custom", message: result.message });
+      return z.NEVER;
+    }
+    return result.rupiah;
+  });
+
+export const lookUpSchema = z.object({ wallet: walletField, phone: phoneField, amount: amountField });
+export type LookUpInput = z.input<typeof lookUpSchema>;
+
+const idField = z.coerce.number({ error: "Unknown transfer" }).int("Unknown transfer").positive("Unknown transfer").max(Number.MAX_SAFE_INTEGER);
+
+/** The confirm step names the look-up it confirms, and repeats what was looked up so nothing can drift. */
+export const createTransferSchema = lookUpSchema.extend({
+  inquiryId: z.coerce.number({ error: "Look up the wallet first" }).int().positive("Look up the wallet first").max(Number.MAX_SAFE_INTEGER),
+  retryOf: idField.optional(),
+});
+
+export const transferIdSchema = z.object({ transferId: idField });
+
+const reasonField = z
+  .string({ error: "Give a reason" })
+  .trim()
+  .min(3, "Give a reason of at least 3 characters")
+  .max(500, "A reason is at most 500 characters")
+  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), "A reason cannot contain control characters");
+
+export const approveSchema = z.object({
+  transferId: idField,
+  /** The wallet owner's current name, when it differs from the one the maker confirmed. */
+  acknowledgedName: z.string().max(200).optional(),
+});
+export const rejectSchema = z.object({ transferId: idField, reason: reasonField });
+export const cancelSchema = z.object({ transferId: idField, reason: reasonField.optional() });

@@ -1,0 +1,85 @@
+import { eq } from "drizzle-orm";
+import { transfers, type Transfer } from "@/db/schema";
+import { maskPhone } from "@/lib/cashin/phone";
+import type { GatewayCallRecord, TopupResult } from "@/lib/cashin/client";
+import type { ActorContext, TransferDeps } from "./deps";
+import { transition } from "./lifecycle";
+import { firstCheckDelayMs } from "./reconcile-schedule";
+import { recordGatewayCall } from "./timeline";
+
+/** How long after its start a top-up can still be in flight: the client's timeout plus a margin. */
+export function inFlightMs(deps: TransferDeps): number {
+  return deps.gatewayTimeoutMs + 30_000;
+}
+
+/**
+ * Sends an approved transfer: the one place a top-up leaves this app (SPEC §3.2 rule 1).
+ * The claim `approved → sending` is one conditional update: however many requests race here, one wins
+ * and sends; the others get null. Until the answer is stored, the transfer stays `sending` with a
+ * check scheduled after the client's timeout, so a crash mid-call is settled by the reconciler.
+ */
+export async function sendTransfer(deps: TransferDeps, transferId: number, ctx: ActorContext): Promise<Transfer | null> {
+  const startedAt = deps.now();
+  const claimed = deps.db.transaction(
+    (tx) =>
+      transition(
+        tx,
+        transferId,
+        "approved",
+        "sending",
+        { sentAt: startedAt, nextCheckAt: new Date(startedAt.getTime() + inFlightMs(deps)), checks: 0 },
+        ctx,
+        startedAt,
+      ),
+    { behavior: "immediate" },
+  );
+  if (!claimed) return null;
+
+  let result: TopupResult;
+  try {
+    result = await deps.gateway.topup(
+      { partnerReferenceNo: claimed.reference, wallet: claimed.wallet, customerNumber: claimed.phone, amount: claimed.amount },
+      { onCall: (record: GatewayCallRecord) => recordGatewayCall(deps.db, { transferId }, record) },
+    );
+  } catch (error) {
+    // Only a request our client refuses to send throws; it stays `sending` and the reconciler settles it.
+    console.error(`[send] top-up of ${claimed.reference} threw before an answer; left for the reconciler`, error);
+    return current(deps, transferId);
+  }
+  console.info(`[send] ${claimed.reference} ${claimed.wallet} ${maskPhone(claimed.phone)} → ${result.kind}${"code" in result && result.code ? ` ${result.code}` : ""}`);
+  return applyTopupResult(deps, claimed, result, ctx);
+}
+
+function applyTopupResult(deps: TransferDeps, transfer: Transfer, result: TopupResult, ctx: ActorContext): Transfer | null {
+  const at = deps.now();
+  const base = { lastCode: result.code, lastMessage: result.message };
+  const updated = deps.db.transaction(
+    (tx) => {
+      switch (result.kind) {
+        case "success":
+          return transition(tx, transfer.id, "sending", "succeeded", { ...base, settledAt: at, nextCheckAt: null }, ctx, at);
+        case "rejected":
+          return transition(tx, transfer.id, "sending", "failed", { ...base, reason: result.message, settledAt: at, nextCheckAt: null }, ctx, at);
+        case "in_progress":
+        case "ambiguous":
+          // Never guessed (rule 2): processing until the status call settles it.
+          return transition(
+            tx,
+            transfer.id,
+            "sending",
+            "processing",
+            { ...base, nextCheckAt: new Date(at.getTime() + firstCheckDelayMs), checks: 0 },
+            ctx,
+            at,
+          );
+      }
+    },
+    { behavior: "immediate" },
+  );
+  // Null: a status check settled it while the top-up was in flight; its answer stands.
+  return updated ?? current(deps, transfer.id);
+}
+
+function current(deps: TransferDeps, transferId: number): Transfer | null {
+  return deps.db.select().from(transfers).where(eq(transfers.id, transferId)).get() ?? null;
+}

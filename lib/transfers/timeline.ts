@@ -1,0 +1,25 @@
+import type { DbOrTx } from "@/db/client";
+import { gatewayCalls } from "@/db/schema";
+import type { GatewayCallRecord } from "@/lib/cashin/client";
+
+/** Stores one HTTP exchange with Cash In on the timeline of a transfer and/or inquiry (SPEC §3.2 rule 5). */
+export function recordGatewayCall(db: DbOrTx, link: { transferId?: number; inquiryId?: number }, record: GatewayCallRecord): void {
+  db.insert(gatewayCalls)
+    .values({
+      transferId: link.transferId ?? null,
+      inquiryId: link.inquiryId ?? null,
+      call: record.call,
+      path: record.path,
+      externalId: record.externalId,
+      attempt: record.attempt,
+      startedAt: record.startedAt,
+      durationMs: Math.round(record.durationMs),
+      requestBody: record.requestBody,
+      responseBody: record.responseBody,
+      httpStatus: record.httpStatus,
+      responseCode: record.responseCode,
+      outcome: record.outcome,
+      error: record.error,
+    })
+    .run();
+}

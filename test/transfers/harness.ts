@@ -1,0 +1,70 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { auditEntries, transfers, type Transfer } from "@/db/schema";
+import type { MockGateway } from "@/lib/cashin/mock/server";
+import type { Wallet } from "@/lib/cashin/protocol";
+import { createTransfer } from "@/lib/transfers/create";
+import type { TransferDeps } from "@/lib/transfers/deps";
+import { lookUpWallet } from "@/lib/transfers/inquiry";
+import { createTestDb, insertUser } from "../db";
+import { startTestGateway, testClient } from "../cashin/support";
+
+/** A transfer domain wired to an in-memory database, the real client, the real mock and a clock the test moves. */
+export async function createHarness(options: { timeoutMs?: number; slowTopupMs?: number } = {}) {
+  const gateway: MockGateway = await startTestGateway({ slowTopupMs: options.slowTopupMs ?? 600 });
+  const db: Db = createTestDb();
+  let clock = new Date();
+  const deps: TransferDeps = {
+    db,
+    gateway: testClient(gateway, { timeoutMs: options.timeoutMs ?? 2000 }),
+    now: () => clock,
+    gatewayTimeoutMs: options.timeoutMs ?? 2000,
+  };
+  const staff = await insertUser(db, { name: "Sari", email: "staff@x.test", role: "staff" });
+  const manager = await insertUser(db, { name: "Bambang", email: "manager@x.test", role: "manager" });
+  const manager2 = await insertUser(db, { name: "Citra", email: "manager2@x.test", role: "manager" });
+
+  const harness = {
+    gateway,
+    db,
+    deps,
+    staff,
+    manager,
+    manager2,
+    advance(ms: number) {
+      clock = new Date(clock.getTime() + ms);
+    },
+    now: () => clock,
+    /** Look up, then confirm: the New transfer screen's two steps. */
+    async send(query: { wallet?: Wallet; phone: string; amount: number }, maker: { id: number; email: string } = staff) {
+      const full = { wallet: query.wallet ?? ("DANA" as const), phone: query.phone, amount: query.amount };
+      const inquiry = await lookUpWallet(deps, maker.id, full);
+      return createTransfer(deps, { actor: maker, ip: "203.0.113.1" }, { ...full, inquiryId: inquiry.id });
+    },
+    transfer(id: number): Transfer {
+      return db.select().from(transfers).where(eq(transfers.id, id)).get()!;
+    },
+    topupsAtGateway(reference?: string) {
+      return gateway.requests().filter((r) => r.call === "topup" && (reference === undefined || r.partnerReferenceNo === reference));
+    },
+    statusCallsAtGateway(reference?: string) {
+      return gateway.requests().filter((r) => r.call === "status" && (reference === undefined || r.partnerReferenceNo === reference));
+    },
+    auditOf(transferId: number) {
+      return db
+        .select()
+        .from(auditEntries)
+        .all()
+        .filter((e) => e.targetType === "transfer" && e.targetId === String(transferId));
+    },
+    close: () => gateway.close(),
+  };
+  return harness;
+}
+
+export type Harness = Awaited<ReturnType<typeof createHarness>>;
+
+export function expectOk<T>(result: { ok: true; data: T } | { ok: false; message: string }): T {
+  if (!result.ok) throw new Error(`expected ok, got: ${result.message}`);
+  return result.data;
+}

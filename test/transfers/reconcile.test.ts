@@ -1,0 +1,122 @@
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { transfers } from "@/db/schema";
+import { checkTransfer, reconcileDue } from "@/lib/transfers/reconcile";
+import { giveUpAfterMs, nextCheckDelayMs } from "@/lib/transfers/reconcile-schedule";
+import { inFlightMs } from "@/lib/transfers/send";
+import { createHarness, expectOk, type Harness } from "./harness";
+
+const second = 1000;
+const minute = 60 * second;
+const JOHN = "6281234567890";
+
+describe("The reconciler's backoff: 5 s, 15 s, 1 min, 5 min, then every 15 min for up to 3 days", () => {
+  it("waits longer after each check", () => {
+    expect([0, 1, 2, 3, 4, 5, 50].map(nextCheckDelayMs)).toEqual([5 * second, 15 * second, minute, 5 * minute, 15 * minute, 15 * minute, 15 * minute]);
+    expect(giveUpAfterMs).toBe(3 * 24 * 60 * minute);
+  });
+});
+
+describe("Rules 2 and 3: unsettled transfers are settled by the status call, never guessed", () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it("checks a pending transfer only when due and settles it when Cash In says 00 (03, 03, then 00)", async () => {
+    h = await createHarness();
+    const { transferId, reference } = expectOk(await h.send({ phone: "628111000002", amount: 50_000 }));
+    expect(await reconcileDue(h.deps)).toMatchObject({ checked: 0 });
+    const seen: string[] = [];
+    for (const wait of [5 * second, 15 * second, minute]) {
+      h.advance(wait);
+      await reconcileDue(h.deps);
+      seen.push(h.transfer(transferId).status);
+    }
+    expect(seen).toEqual(["processing", "processing", "succeeded"]);
+    expect(h.statusCallsAtGateway(reference)).toHaveLength(3);
+    expect(h.topupsAtGateway(reference)).toHaveLength(1);
+    expect(h.transfer(transferId)).toMatchObject({ checks: 3, nextCheckAt: null, lastCode: "2003900" });
+  });
+
+  it("fails a transfer Cash In reports failed (03, then 06)", async () => {
+    h = await createHarness();
+    const { transferId } = expectOk(await h.send({ phone: "628111000007", amount: 50_000 }));
+    h.advance(5 * second);
+    await reconcileDue(h.deps);
+    h.advance(15 * second);
+    await reconcileDue(h.deps);
+    expect(h.transfer(transferId)).toMatchObject({ status: "failed", reason: expect.stringContaining("failed") });
+  });
+
+  it("keeps checking a timed-out top-up and settles it from the status call, with one top-up", async () => {
+    h = await createHarness({ timeoutMs: 300, slowTopupMs: 700 });
+    const { transferId, reference } = expectOk(await h.send({ phone: "628111000005", amount: 50_000 }));
+    expect(h.transfer(transferId)).toMatchObject({ status: "processing", lastMessage: expect.stringMatching(/timeout|no answer/i) });
+    await new Promise((resolve) => setTimeout(resolve, 600)); // the mock finishes the slow top-up
+    h.advance(5 * second);
+    await reconcileDue(h.deps);
+    expect(h.transfer(transferId).status).toBe("succeeded");
+    expect(h.topupsAtGateway(reference)).toHaveLength(1);
+  });
+
+  it("treats 'not found' (07) as 'not visible yet' during the grace period, then as never sent", async () => {
+    h = await createHarness();
+    const { transferId } = expectOk(await h.send({ phone: "628111000006", amount: 50_000 }));
+    h.advance(5 * second);
+    await reconcileDue(h.deps);
+    expect(h.transfer(transferId)).toMatchObject({ status: "processing", lastMessage: expect.stringContaining("Not visible at Cash In yet") });
+    h.advance(10 * minute);
+    await checkTransfer(h.deps, transferId);
+    expect(h.transfer(transferId)).toMatchObject({ status: "failed", reason: expect.stringContaining("Retry it as a new transfer") });
+  });
+
+  it("settles a transfer a crash left in `sending`, once its top-up can no longer be in flight", async () => {
+    h = await createHarness();
+    const { transferId, reference } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
+    // The app died right after the top-up reached Cash In: the transfer is `sending`, its answer never stored.
+    await h.deps.gateway.topup({ partnerReferenceNo: reference, wallet: "DANA", customerNumber: JOHN, amount: 6_000_000 });
+    h.db
+      .update(transfers)
+      .set({ status: "sending", sentAt: h.now(), nextCheckAt: new Date(h.now().getTime() + inFlightMs(h.deps)) })
+      .where(eq(transfers.id, transferId))
+      .run();
+    expect(await reconcileDue(h.deps)).toMatchObject({ checked: 0 });
+    h.advance(inFlightMs(h.deps));
+    expect(await reconcileDue(h.deps)).toMatchObject({ checked: 1, settled: 1 });
+    expect(h.transfer(transferId).status).toBe("succeeded");
+    expect(h.topupsAtGateway(reference)).toHaveLength(1);
+  });
+
+  it("sends, once, an approved transfer that a crash left unsent", async () => {
+    h = await createHarness();
+    const { transferId, reference } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
+    h.db.update(transfers).set({ status: "approved", updatedAt: h.now() }).where(eq(transfers.id, transferId)).run();
+    h.advance(inFlightMs(h.deps) + second);
+    const [a, b] = await Promise.all([reconcileDue(h.deps), reconcileDue(h.deps)]);
+    expect(a.resent + b.resent).toBe(1);
+    expect(h.transfer(transferId).status).toBe("succeeded");
+    expect(h.topupsAtGateway(reference)).toHaveLength(1);
+  });
+
+  it("never lets two reconcilers work on the same transfer", async () => {
+    h = await createHarness();
+    const references: string[] = [];
+    for (let i = 0; i < 6; i++) references.push(expectOk(await h.send({ phone: "628111000002", amount: 10_000 + i })).reference);
+    h.advance(5 * second);
+    h.gateway.setMode({ latencyMs: 50 });
+    const passes = await Promise.all([reconcileDue(h.deps), reconcileDue(h.deps), reconcileDue(h.deps)]);
+    expect(passes.reduce((n, p) => n + p.checked, 0)).toBe(6);
+    for (const reference of references) expect(h.statusCallsAtGateway(reference)).toHaveLength(1);
+  });
+
+  it("keeps an unknown outcome processing when the status call itself fails, and stops asking after 3 days", async () => {
+    h = await createHarness();
+    const { transferId } = expectOk(await h.send({ phone: "628111000002", amount: 50_000 }));
+    h.gateway.setMode({ fault: "server_error", faultCalls: ["status"] });
+    h.advance(5 * second);
+    await reconcileDue(h.deps);
+    expect(h.transfer(transferId).status).toBe("processing");
+    h.advance(giveUpAfterMs);
+    await checkTransfer(h.deps, transferId);
+    expect(h.transfer(transferId)).toMatchObject({ status: "processing", nextCheckAt: null, lastMessage: expect.stringContaining("Still unknown after 3 days") });
+  });
+});
