@@ -1,20 +1,27 @@
 "use client";
 
-import { LayoutDashboard, Users } from "lucide-react";
+import { CheckCheck, History, LayoutDashboard, SendHorizontal, SlidersHorizontal, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { Role } from "@/db/schema";
 import { cn } from "@/lib/cn";
-import { navigationFor, type NavIcon } from "./navigation";
+import { activeHref, navigationFor, type NavIcon } from "./navigation";
 
-const icons: Record<NavIcon, typeof Users> = { overview: LayoutDashboard, users: Users };
+const icons: Record<NavIcon, typeof Users> = {
+  overview: LayoutDashboard,
+  send: SendHorizontal,
+  history: History,
+  approvals: CheckCheck,
+  users: Users,
+  limits: SlidersHorizontal,
+};
 
 export function SidebarNav({ role }: { role: Role }) {
-  const pathname = usePathname();
+  const current = activeHref(usePathname());
   return (
     <nav aria-label="Main" className="flex flex-col gap-0.5">
       {navigationFor(role).map((item) => {
-        const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
+        const active = item.href === current;
         const Icon = icons[item.icon];
         return (
           <Link

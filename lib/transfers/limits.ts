@@ -3,7 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { transfers, type TransferStatus } from "@/db/schema";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { startOfJakartaDay } from "./clock";
-import type { Limits } from "./settings";
+import type { Limits } from "./limits-schema";
 
 /** Transfers that moved no money and never will do not count against the daily total. */
 const notCounted: TransferStatus[] = ["rejected", "canceled", "expired", "failed"];

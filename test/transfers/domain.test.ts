@@ -6,7 +6,8 @@ import { createTransfer } from "@/lib/transfers/create";
 import { lookUpWallet } from "@/lib/transfers/inquiry";
 import { allowedTransitions, IllegalTransition, transition } from "@/lib/transfers/lifecycle";
 import { sendTransfer } from "@/lib/transfers/send";
-import { getLimits, limitsSchema, updateLimits } from "@/lib/transfers/settings";
+import { limitsSchema } from "@/lib/transfers/limits-schema";
+import { getLimits, updateLimits } from "@/lib/transfers/settings";
 import { createHarness, expectOk, type Harness } from "./harness";
 
 const minute = 60_000;

@@ -1,0 +1,18 @@
+import type { Metadata } from "next";
+import { LimitsForm } from "@/components/admin/limits-form";
+import { PageHeader } from "@/components/shell/app-shell";
+import { db } from "@/db/client";
+import { requireUser } from "@/lib/auth/session";
+import { getLimits } from "@/lib/transfers/settings";
+
+export const metadata: Metadata = { title: "Limits · Cash In Payouts" };
+
+export default async function LimitsPage() {
+  await requireUser(["admin"]);
+  return (
+    <>
+      <PageHeader title="Limits" description="Apply to every new transfer at once. Each change is written to the audit trail." />
+      <LimitsForm limits={getLimits(db())} />
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useForm } from "react-hook-form";
+import type { z } from "zod";
+import { updateLimitsAction } from "@/app/(app)/admin/limits/actions";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { useAction } from "@/components/ui/use-action";
+import { formatRupiah } from "@/lib/cashin/amount";
+import { limitsSchema, type Limits } from "@/lib/transfers/limits-schema";
+
+type LimitsInput = z.input<typeof limitsSchema>;
+
+const fields: { name: keyof Limits; label: string; hint: (value: number) => string }[] = [
+  { name: "approvalThreshold", label: "Approval threshold (Rp)", hint: (v) => `Transfers of ${formatRupiah(v)} or more wait for a manager.` },
+  { name: "maxPerTransfer", label: "Maximum per transfer (Rp)", hint: (v) => `No single transfer above ${formatRupiah(v)}.` },
+  { name: "dailyTotalPerMaker", label: "Daily total per maker (Rp)", hint: (v) => `One person creates at most ${formatRupiah(v)} per day (Jakarta time).` },
+  { name: "approvalWindowHours", label: "Approval window (hours)", hint: (v) => `Undecided transfers expire after ${v} h.` },
+  { name: "notFoundGraceMinutes", label: "Not-found grace period (minutes)", hint: (v) => `After an unclear top-up, "not found" counts as never sent after ${v} min.` },
+];
+
+export function LimitsForm({ limits }: { limits: Limits }) {
+  const { pending, run } = useAction();
+  const form = useForm<LimitsInput, unknown, z.output<typeof limitsSchema>>({ resolver: zodResolver(limitsSchema), defaultValues: limits });
+  const { errors } = form.formState;
+
+  const onSubmit = form.handleSubmit((values) =>
+    run(
+      () => updateLimitsAction(values),
+      (result) => {
+        if (result.ok) form.reset(result.data);
+        for (const [field, messages] of Object.entries(result.ok ? {} : (result.fieldErrors ?? {}))) {
+          form.setError(field as keyof Limits, { message: messages[0] });
+        }
+      },
+    ),
+  );
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="flex max-w-lg flex-col gap-4 rounded-lg border border-line bg-surface p-5">
+      {fields.map((field) => (
+        <Field key={field.name} id={field.name} label={field.label} hint={field.hint(limits[field.name])} error={errors[field.name]?.message}>
+          {(aria) => <Input {...aria} inputMode="numeric" className="tabular-nums" {...form.register(field.name)} />}
+        </Field>
+      ))}
+      <div>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Saving…" : "Save limits"}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,211 @@
+"use client";
+
+import { Check, X } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { approveTransferAction, rejectTransferAction } from "@/app/(app)/transfers/actions";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { useAction } from "@/components/ui/use-action";
+import { formatRupiah } from "@/lib/cashin/amount";
+import type { Wallet } from "@/lib/cashin/protocol";
+import { walletLabel } from "@/lib/transfers/wallets";
+
+export type QueueRow = {
+  id: number;
+  reference: string;
+  wallet: Wallet;
+  phone: string;
+  amount: number;
+  ownerName: string;
+  makerName: string;
+  ageMs: number;
+  expiresInMs: number;
+  own: boolean;
+};
+
+function duration(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h ${minutes % 60} min`;
+}
+
+export function ApprovalQueue({ queue }: { queue: QueueRow[] }) {
+  if (queue.length === 0) {
+    return (
+      <div className="rounded-lg border border-dashed border-line-strong bg-surface p-8 text-center text-sm text-ink-muted">
+        Nothing waits for approval. Transfers at or above the threshold appear here as soon as they are submitted.
+      </div>
+    );
+  }
+  return (
+    <Table aria-label="Transfers awaiting approval">
+      <THead>
+        <tr>
+          <TH>Waiting</TH>
+          <TH>Made by</TH>
+          <TH>Recipient</TH>
+          <TH className="text-right">Amount</TH>
+          <TH className="text-right">Decision</TH>
+        </tr>
+      </THead>
+      <TBody>
+        {queue.map((transfer) => (
+          <QueueRowView key={transfer.id} transfer={transfer} />
+        ))}
+      </TBody>
+    </Table>
+  );
+}
+
+type NameDrift = { confirmedName: string; currentName: string };
+
+function QueueRowView({ transfer }: { transfer: QueueRow }) {
+  const approve = useAction();
+  const [drift, setDrift] = useState<NameDrift | null>(null);
+  const [acknowledged, setAcknowledged] = useState(false);
+
+  const runApprove = (acknowledgedName?: string) =>
+    approve.run(
+      () => approveTransferAction({ transferId: transfer.id, acknowledgedName }),
+      (result) => {
+        if (result.ok && result.data.outcome === "name_changed") {
+          setAcknowledged(false);
+          setDrift({ confirmedName: result.data.confirmedName, currentName: result.data.currentName });
+        } else if (result.ok) {
+          setDrift(null);
+        }
+      },
+    );
+
+  return (
+    <TR id={`transfer-${transfer.id}`} data-testid={`approval-${transfer.reference}`}>
+      <TD className="whitespace-nowrap">
+        <p>{duration(transfer.ageMs)}</p>
+        <p className="text-xs text-ink-muted">expires in {duration(transfer.expiresInMs)}</p>
+      </TD>
+      <TD>
+        {transfer.makerName}
+        {transfer.own ? <span className="ml-1 text-xs text-ink-muted">(you)</span> : null}
+      </TD>
+      <TD>
+        <p className="font-medium">{transfer.ownerName}</p>
+        <p className="text-xs text-ink-muted">
+          {walletLabel[transfer.wallet]} · {transfer.phone} ·{" "}
+          <Link href={`/transfers/${transfer.id}`} className="text-brand hover:underline">
+            {transfer.reference}
+          </Link>
+        </p>
+      </TD>
+      <TD className="text-right font-semibold whitespace-nowrap tabular-nums">{formatRupiah(transfer.amount)}</TD>
+      <TD className="text-right">
+        {transfer.own ? (
+          <span className="text-xs text-ink-muted">Your own: another manager decides</span>
+        ) : (
+          <div className="flex justify-end gap-1.5">
+            <RejectDialog transfer={transfer} />
+            <Button size="sm" disabled={approve.pending} onClick={() => runApprove()} aria-label={`Approve ${transfer.reference}`}>
+              <Check aria-hidden />
+              {approve.pending ? "Approving…" : "Approve"}
+            </Button>
+          </div>
+        )}
+        <Dialog open={drift !== null} onOpenChange={(open) => !open && setDrift(null)}>
+          {drift ? (
+            <DialogContent title="The wallet owner's name changed" description="Cash In now reports another name for this wallet than the one the maker confirmed.">
+              <div className="grid grid-cols-2 gap-3 text-sm">
+                <div className="rounded-md border border-line p-3">
+                  <p className="text-xs text-ink-muted">Confirmed by the maker</p>
+                  <p className="font-semibold" data-testid="confirmed-name">
+                    {drift.confirmedName}
+                  </p>
+                </div>
+                <div className="rounded-md border border-warn/40 bg-warn-soft p-3">
+                  <p className="text-xs text-warn">Registered now</p>
+                  <p className="font-semibold" data-testid="current-name">
+                    {drift.currentName}
+                  </p>
+                </div>
+              </div>
+              <label className="mt-4 flex items-start gap-2 text-sm">
+                <input type="checkbox" className="mt-0.5 size-4" checked={acknowledged} onChange={(event) => setAcknowledged(event.target.checked)} />
+                I checked that {drift.currentName} is the right recipient of {formatRupiah(transfer.amount)}.
+              </label>
+              <DialogFooter>
+                <DialogClose asChild>
+                  <Button variant="secondary">Not now</Button>
+                </DialogClose>
+                <Button disabled={!acknowledged || approve.pending} onClick={() => runApprove(drift.currentName)}>
+                  Approve and send to {drift.currentName}
+                </Button>
+              </DialogFooter>
+            </DialogContent>
+          ) : null}
+        </Dialog>
+      </TD>
+    </TR>
+  );
+}
+
+function RejectDialog({ transfer }: { transfer: QueueRow }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  const { pending, run } = useAction();
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      <Button
+        variant="secondary"
+        size="sm"
+        aria-label={`Reject ${transfer.reference}`}
+        onClick={() => {
+          setReason("");
+          setError(undefined);
+          setOpen(true);
+        }}
+      >
+        <X aria-hidden />
+        Reject
+      </Button>
+      <DialogContent title={`Reject ${formatRupiah(transfer.amount)} to ${transfer.ownerName}`} description="The maker sees your reason. Nothing is sent.">
+        <form
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            run(
+              () => rejectTransferAction({ transferId: transfer.id, reason }),
+              (result) => {
+                if (result.ok) setOpen(false);
+                else setError(result.fieldErrors?.reason?.[0] ?? result.message);
+              },
+            );
+          }}
+        >
+          <Field id={`reject-reason-${transfer.id}`} label="Reason" error={error}>
+            {(aria) => (
+              <textarea
+                {...aria}
+                rows={3}
+                maxLength={500}
+                className="w-full rounded-md border border-line-strong bg-surface px-2.5 py-2 text-sm aria-invalid:border-danger"
+                value={reason}
+                onChange={(event) => setReason(event.target.value)}
+              />
+            )}
+          </Field>
+          <DialogFooter>
+            <DialogClose asChild>
+              <Button variant="secondary">Cancel</Button>
+            </DialogClose>
+            <Button type="submit" variant="danger" disabled={pending}>
+              {pending ? "Rejecting…" : "Reject transfer"}
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
