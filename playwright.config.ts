@@ -9,6 +9,9 @@ export const e2eEnv = {
   CASHIN_BASE_URL: `http://127.0.0.1:${mockPort}/pg/fo`,
   MOCK_GATEWAY_PORT: String(mockPort),
   MOCK_GATEWAY_CONTROL: "1",
+  // Short enough that the timeout wallet (answering 2 s after the timeout) and the reconciler fit in a test.
+  CASHIN_TIMEOUT_MS: "1500",
+  RECONCILE_INTERVAL_MS: "1000",
   NEXT_TELEMETRY_DISABLED: "1",
 };
 

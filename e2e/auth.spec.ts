@@ -3,9 +3,9 @@ import { LoginPage } from "./pages/login-page";
 
 test.describe("Sign-in shows each role only what it may use (SPEC §3.1)", () => {
   const expectations = [
-    { role: "staff", sees: ["Overview"], hidden: ["Users"] },
-    { role: "manager", sees: ["Overview"], hidden: ["Users"] },
-    { role: "admin", sees: ["Overview", "Users"], hidden: [] },
+    { role: "staff", sees: ["Overview", "New transfer", "History"], hidden: ["Approvals", "Users", "Limits"] },
+    { role: "manager", sees: ["Overview", "New transfer", "History", "Approvals"], hidden: ["Users", "Limits"] },
+    { role: "admin", sees: ["Overview", "New transfer", "History", "Users", "Limits"], hidden: ["Approvals"] },
   ] as const;
 
   for (const { role, sees, hidden } of expectations) {
@@ -19,12 +19,20 @@ test.describe("Sign-in shows each role only what it may use (SPEC §3.1)", () =>
     });
   }
 
-  test("a staff user opening an admin URL is refused with 403", async ({ page, signInAs }) => {
-    await signInAs("staff");
-    const response = await page.goto("/admin/users");
-    expect(response?.status()).toBe(403);
-    await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
-  });
+  for (const [role, path] of [
+    ["staff", "/admin/users"],
+    ["staff", "/admin/limits"],
+    ["staff", "/approvals"],
+    ["admin", "/approvals"],
+    ["manager", "/admin/users"],
+  ] as const) {
+    test(`${role} opening ${path} is refused with 403`, async ({ page, signInAs }) => {
+      await signInAs(role);
+      const response = await page.goto(path);
+      expect(response?.status()).toBe(403);
+      await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+    });
+  }
 });
 
 test.describe("Sign-in answers", () => {

@@ -58,7 +58,9 @@ export const createTransferSchema = lookUpSchema.extend({
   retryOf: idField.optional(),
 });
 
-export const transferIdSchema = z.object({ transferId: idField });
+export const refreshSchema = z.object({
+  transferIds: z.array(idField, { error: "Choose the transfers to refresh" }).min(1, "Choose the transfers to refresh").max(20, "Refresh at most 20 transfers at once"),
+});
 
 const reasonField = z
   .string({ error: "Give a reason" })

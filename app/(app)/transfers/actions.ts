@@ -11,7 +11,7 @@ import { lookUpWallet } from "@/lib/transfers/inquiry";
 import { limitProblem, needsApproval } from "@/lib/transfers/limits";
 import { checkTransfer } from "@/lib/transfers/reconcile";
 import { transferDeps } from "@/lib/transfers/runtime";
-import { approveSchema, cancelSchema, createTransferSchema, lookUpSchema, rejectSchema, transferIdSchema } from "@/lib/transfers/schemas";
+import { approveSchema, cancelSchema, createTransferSchema, lookUpSchema, refreshSchema, rejectSchema } from "@/lib/transfers/schemas";
 import { getLimits } from "@/lib/transfers/settings";
 import { unsettledAtGateway } from "@/lib/transfers/status";
 
@@ -70,13 +70,27 @@ export const cancelTransferAction = authorizedAction(
   (input, { user, ip }) => cancelTransfer(transferDeps(), { actor: user, ip }, input),
 );
 
-/** "Refresh status": asks Cash In now about one unsettled transfer. */
-export const refreshTransferAction = authorizedAction(
-  { name: "transfer.refresh", roles: anyone, schema: transferIdSchema, revalidate },
-  async (input, { user, ip }): Promise<ActionResult<{ status: TransferStatus }>> => {
-    const result = await checkTransfer(transferDeps(), input.transferId, { ctx: { actor: user, ip } });
-    if (!result.transfer) return fail("not_found", "This transfer does not exist.");
-    return ok({ status: result.transfer.status });
+/** How many status calls one refresh runs at once, so a long list does not flood Cash In. */
+const refreshConcurrency = 4;
+
+/**
+ * "Refresh status": asks Cash In now about up to 20 unsettled transfers, 4 at a time. The history's
+ * "Refresh all unsettled" sends them in chunks so it can show its progress between chunks.
+ */
+export const refreshTransfersAction = authorizedAction(
+  { name: "transfer.refresh", roles: anyone, schema: refreshSchema, revalidate },
+  async (input, { user, ip }): Promise<ActionResult<{ results: { transferId: number; status: TransferStatus | null }[] }>> => {
+    const deps = transferDeps();
+    const queue = [...new Set(input.transferIds)];
+    const results: { transferId: number; status: TransferStatus | null }[] = [];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        const checked = await checkTransfer(deps, id, { ctx: { actor: user, ip } });
+        results.push({ transferId: id, status: checked.transfer?.status ?? null });
+      }
+    };
+    await Promise.all(Array.from({ length: refreshConcurrency }, worker));
+    return ok({ results });
   },
 );
 

@@ -1,0 +1,123 @@
+import { Download, SendHorizontal } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PageHeader } from "@/components/shell/app-shell";
+import { HistoryFilters } from "@/components/transfers/history-filters";
+import { HistoryPagination } from "@/components/transfers/history-pagination";
+import { TransfersTable } from "@/components/transfers/history-table";
+import { RefreshAllUnsettledButton } from "@/components/transfers/refresh-buttons";
+import { Button } from "@/components/ui/button";
+import { db } from "@/db/client";
+import {
+  defaultHistoryFilters,
+  historyPageSizes,
+  historySearchParams,
+  isFiltered,
+  listTransfers,
+  parseHistoryFilters,
+  type HistoryFilters as Filters,
+} from "@/db/queries/transfers";
+import { requireUser } from "@/lib/auth/session";
+import { listUsers } from "@/lib/users/service";
+
+export const metadata: Metadata = { title: "History · Cash In Payouts" };
+
+const numbers = new Intl.NumberFormat("id-ID");
+
+function withQuery(path: string, params: URLSearchParams): string {
+  const query = params.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser();
+  const filters = parseHistoryFilters(await searchParams);
+  const database = db();
+  const result = listTransfers(database, filters);
+  const makers = listUsers(database).map(({ id, name }) => ({ id, name }));
+
+  const href = (changes: Partial<Filters>) => withQuery("/transfers", historySearchParams(filters, changes));
+  const filtered = isFiltered(filters);
+  const offset = (filters.page - 1) * filters.pageSize;
+  const sortHref = (sort: Filters["sort"]) =>
+    href({ sort, dir: filters.sort === sort && filters.dir === "desc" ? "asc" : "desc", page: 1 });
+  // The form keeps the view's order and page size; everything else it shows itself.
+  const keep = [...historySearchParams({ ...defaultHistoryFilters, sort: filters.sort, dir: filters.dir, pageSize: filters.pageSize })];
+  const exportHref = withQuery("/transfers/export", historySearchParams(filters, { page: 1, pageSize: defaultHistoryFilters.pageSize }));
+
+  return (
+    <>
+      <PageHeader
+        title="History"
+        description="Every transfer, with its latest status. Times are Jakarta time (WIB)."
+        actions={
+          <>
+            <RefreshAllUnsettledButton />
+            <Button asChild variant="secondary">
+              <a href={exportHref} download>
+                <Download aria-hidden />
+                Export CSV
+              </a>
+            </Button>
+            <Button asChild>
+              <Link href="/transfers/new">
+                <SendHorizontal aria-hidden />
+                New transfer
+              </Link>
+            </Button>
+          </>
+        }
+      />
+      <HistoryFilters
+        key={historySearchParams(filters).toString()}
+        values={{
+          q: filters.q ?? "",
+          status: filters.status,
+          wallet: filters.wallet ?? "",
+          maker: filters.maker === undefined ? "" : String(filters.maker),
+          from: filters.from ?? "",
+          to: filters.to ?? "",
+          min: filters.min === undefined ? "" : numbers.format(filters.min),
+          max: filters.max === undefined ? "" : numbers.format(filters.max),
+        }}
+        makers={makers}
+        keep={keep}
+        filtered={filtered}
+      />
+      {result.rows.length > 0 ? (
+        <>
+          <TransfersTable
+            rows={result.rows}
+            caption={filtered ? "Transfers matching the filters" : "All transfers"}
+            sort={{ sort: filters.sort, dir: filters.dir, hrefs: { created: sortHref("created"), amount: sortHref("amount") } }}
+          />
+          <HistoryPagination
+            page={filters.page}
+            shown={{ first: offset + 1, last: offset + result.rows.length }}
+            total={result.total}
+            previousHref={filters.page > 1 ? href({ page: filters.page - 1 }) : undefined}
+            nextHref={result.hasMore ? href({ page: filters.page + 1 }) : undefined}
+            pageSizes={historyPageSizes.map((size) => ({ size, href: href({ pageSize: size, page: 1 }) }))}
+            pageSize={filters.pageSize}
+          />
+        </>
+      ) : (
+        <EmptyHistory filtered={filtered} beyondEnd={filters.page > 1} firstPageHref={href({ page: 1 })} clearHref={withQuery("/transfers", new URLSearchParams(keep))} />
+      )}
+    </>
+  );
+}
+
+function EmptyHistory({ filtered, beyondEnd, firstPageHref, clearHref }: { filtered: boolean; beyondEnd: boolean; firstPageHref: string; clearHref: string }) {
+  const [message, link] = beyondEnd
+    ? ["This page is past the last transfer.", <Link key="first" href={firstPageHref} className="font-medium text-brand hover:underline">Back to the first page</Link>]
+    : filtered
+      ? ["No transfers match these filters.", <Link key="clear" href={clearHref} className="font-medium text-brand hover:underline">Clear the filters</Link>]
+      : ["No transfers yet.", <Link key="new" href="/transfers/new" className="font-medium text-brand hover:underline">New transfer</Link>];
+  return (
+    <div className="rounded-lg border border-dashed border-line-strong bg-surface p-8 text-center text-sm">
+      <p className="text-ink-muted">{message}</p>
+      <p className="mt-2">{link}</p>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import { ChevronLeft, ChevronRight } from "lucide-react";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { buttonVariants } from "@/components/ui/button";
+import { cn } from "@/lib/cn";
+import { PageSizeSelect } from "./page-size-select";
+
+const numbers = new Intl.NumberFormat("id-ID");
+
+/** "Showing 26–50 of 1.000+", the page size, and Previous / Next (disabled at either end). */
+export function HistoryPagination({
+  page,
+  shown,
+  total,
+  previousHref,
+  nextHref,
+  pageSizes,
+  pageSize,
+}: {
+  page: number;
+  shown: { first: number; last: number };
+  total: { count: number; capped: boolean };
+  previousHref?: string;
+  nextHref?: string;
+  pageSizes: { size: number; href: string }[];
+  pageSize: number;
+}) {
+  return (
+    <nav aria-label="Pages" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
+      <p className="text-ink-muted" aria-live="polite">
+        {shown.last === 0
+          ? "No transfers on this page"
+          : `Showing ${numbers.format(shown.first)}–${numbers.format(shown.last)} of ${numbers.format(total.count)}${total.capped ? "+" : ""}`}
+      </p>
+      <div className="flex items-center gap-3">
+        <PageSizeSelect options={pageSizes} value={pageSize} />
+        <div className="flex items-center gap-1">
+          <PageLink href={previousHref} rel="prev">
+            <ChevronLeft aria-hidden />
+            Previous
+          </PageLink>
+          <span className="px-2 text-ink-muted tabular-nums" aria-current="page">
+            Page {numbers.format(page)}
+          </span>
+          <PageLink href={nextHref} rel="next">
+            Next
+            <ChevronRight aria-hidden />
+          </PageLink>
+        </div>
+      </div>
+    </nav>
+  );
+}
+
+function PageLink({ href, rel, children }: { href?: string; rel: string; children: ReactNode }) {
+  const className = cn(buttonVariants({ variant: "secondary", size: "sm" }));
+  if (!href) {
+    return (
+      <span aria-disabled="true" className={cn(className, "pointer-events-none opacity-50")}>
+        {children}
+      </span>
+    );
+  }
+  return (
+    <Link href={href} rel={rel} className={className}>
+      {children}
+    </Link>
+  );
+}

@@ -1,0 +1,23 @@
+import Database from "better-sqlite3";
+import { e2eEnv } from "../../playwright.config";
+
+/**
+ * Direct access to the e2e app's SQLite file, to move a transfer back in time (expiry, grace period) or
+ * change what the maker confirmed (name drift) without waiting hours in a test.
+ */
+export function withE2eDatabase<T>(fn: (db: Database.Database) => T): T {
+  const db = new Database(e2eEnv.DATABASE_URL.replace(/^file:/, ""));
+  db.pragma("busy_timeout = 5000");
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function updateTransfer(reference: string, changes: Record<string, string | number | null>): void {
+  const columns = Object.keys(changes);
+  withE2eDatabase((db) =>
+    db.prepare(`update transfers set ${columns.map((c) => `${c} = @${c}`).join(", ")} where reference = @reference`).run({ ...changes, reference }),
+  );
+}

@@ -1,0 +1,438 @@
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Db } from "@/db/client";
+import {
+  csvCell,
+  dashboardSummary,
+  defaultHistoryFilters,
+  getTransferDetail,
+  historySearchParams,
+  historyTotalCap,
+  listTransfers,
+  parseHistoryFilters,
+  streamTransfersCsv,
+  transferCsvChunks,
+  type HistoryFilters,
+} from "@/db/queries/transfers";
+import { gatewayCalls, inquiries, transfers, type Transfer, type TransferStatus } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { createTestDb, insertUser } from "../db";
+
+type Maker = Awaited<ReturnType<typeof insertUser>>;
+type NewTransfer = Partial<typeof transfers.$inferInsert>;
+
+/** WIB wall-clock time → the instant. */
+const wib = (iso: string) => new Date(`${iso}+07:00`);
+
+let sequence = 0;
+
+/** A transfer with the inquiry it came from (transfers.inquiry_id is NOT NULL UNIQUE). */
+function addTransfer(db: Db, makerId: number, values: NewTransfer = {}): Transfer {
+  sequence += 1;
+  const createdAt = values.createdAt ?? wib(`2025-03-10T09:00:00`);
+  const base = {
+    wallet: values.wallet ?? "DANA",
+    phone: values.phone ?? `62811${String(sequence).padStart(7, "0")}`,
+    amount: values.amount ?? 10_000,
+  };
+  const inquiry = db
+    .insert(inquiries)
+    .values({ userId: makerId, ...base, reference: `INQ${sequence}`, outcome: "found", ownerName: values.ownerName ?? "Siti Rahayu", createdAt })
+    .returning()
+    .get();
+  return db
+    .insert(transfers)
+    .values({
+      reference: `TRF20250310${String(sequence).padStart(12, "A")}`,
+      ownerName: "Siti Rahayu",
+      status: "succeeded",
+      makerId,
+      inquiryId: inquiry.id,
+      updatedAt: createdAt,
+      ...base,
+      ...values,
+      createdAt,
+    })
+    .returning()
+    .get();
+}
+
+const filters = (query: string): HistoryFilters => parseHistoryFilters(new URLSearchParams(query));
+const references = (db: Db, query: string) => listTransfers(db, filters(query)).rows.map((r) => r.reference);
+
+/** The bytes as sent, byte-order mark included (Response.text() would drop it). */
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(await new Response(stream).arrayBuffer());
+}
+
+describe("History filters come from the URL (issue 4 flow 5)", () => {
+  it("reads every filter, sort and page from the query string", () => {
+    expect(
+      filters("status=failed&status=processing&wallet=OVO&from=2025-03-01&to=2025-03-31&maker=7&min=50.000&max=Rp 1.000.000&q= budi &sort=amount&dir=asc&page=3&pageSize=50"),
+    ).toEqual({
+      status: ["processing", "failed"],
+      wallet: "OVO",
+      from: "2025-03-01",
+      to: "2025-03-31",
+      maker: 7,
+      min: 50_000,
+      max: 1_000_000,
+      q: "budi",
+      sort: "amount",
+      dir: "asc",
+      page: 3,
+      pageSize: 50,
+    });
+  });
+
+  it("accepts whole rupiah with or without thousand separators", () => {
+    for (const typed of ["50000", "50.000", "Rp 50.000", "rp50.000", "50,000"]) expect(filters(`min=${typed}`).min).toBe(50_000);
+  });
+
+  it("accepts several statuses, repeated or comma-separated, and drops unknown ones", () => {
+    expect(filters("status=failed,succeeded&status=nonsense").status).toEqual(["succeeded", "failed"]);
+  });
+
+  it("falls back to the defaults for anything it cannot read, instead of failing the page", () => {
+    const parsed = filters(
+      "status=bogus&wallet=PAYPAL&from=2025-02-30&to=yesterday&maker=abc&min=5.5&max=-3&sort=name&dir=up&page=-2&pageSize=33&q=",
+    );
+    expect(parsed).toEqual(defaultHistoryFilters);
+    expect(defaultHistoryFilters).toMatchObject({ status: [], sort: "created", dir: "desc", page: 1, pageSize: 25 });
+  });
+
+  it("reads ranges typed backwards as the range that was meant", () => {
+    expect(filters("from=2025-03-31&to=2025-03-01&min=900&max=100")).toMatchObject({ from: "2025-03-01", to: "2025-03-31", min: 100, max: 900 });
+  });
+
+  it("writes a view back to a query string that reproduces it, leaving defaults out", () => {
+    const view = filters("q=TRF2025&status=failed&status=sending&wallet=GOPAY&maker=2&from=2025-01-01&to=2025-01-31&min=1000&max=2000&sort=amount&dir=asc&pageSize=100&page=4");
+    expect(parseHistoryFilters(historySearchParams(view))).toEqual(view);
+    expect(historySearchParams(defaultHistoryFilters).toString()).toBe("");
+    expect(historySearchParams(view, { page: 1 }).has("page")).toBe(false);
+  });
+});
+
+describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
+  let db: Db;
+  let sari: Maker;
+  let bambang: Maker;
+
+  beforeEach(async () => {
+    db = createTestDb();
+    sari = await insertUser(db, { name: "Sari Wulandari", email: "sari@x.test", role: "staff" });
+    bambang = await insertUser(db, { name: "Bambang Prasetyo", email: "bambang@x.test", role: "manager" });
+  });
+
+  it("lists transfers newest first with their maker's name", () => {
+    addTransfer(db, sari.id, { reference: "TRF-OLD", createdAt: wib("2025-03-01T08:00:00") });
+    addTransfer(db, bambang.id, { reference: "TRF-NEW", createdAt: wib("2025-03-02T08:00:00") });
+    const page = listTransfers(db, defaultHistoryFilters);
+    expect(page.rows.map((r) => [r.reference, r.makerName])).toEqual([
+      ["TRF-NEW", "Bambang Prasetyo"],
+      ["TRF-OLD", "Sari Wulandari"],
+    ]);
+    expect(page).toMatchObject({ page: 1, pageSize: 25, hasMore: false, total: { count: 2, capped: false } });
+  });
+
+  it("filters by one status or several", () => {
+    addTransfer(db, sari.id, { reference: "TRF-OK", status: "succeeded" });
+    addTransfer(db, sari.id, { reference: "TRF-FAIL", status: "failed" });
+    addTransfer(db, sari.id, { reference: "TRF-PROC", status: "processing" });
+    expect(references(db, "status=failed")).toEqual(["TRF-FAIL"]);
+    expect(references(db, "status=failed&status=processing").sort()).toEqual(["TRF-FAIL", "TRF-PROC"]);
+  });
+
+  it("filters by wallet and by maker", () => {
+    addTransfer(db, sari.id, { reference: "TRF-DANA", wallet: "DANA" });
+    addTransfer(db, bambang.id, { reference: "TRF-OVO", wallet: "OVO" });
+    expect(references(db, "wallet=OVO")).toEqual(["TRF-OVO"]);
+    expect(references(db, `maker=${sari.id}`)).toEqual(["TRF-DANA"]);
+  });
+
+  it("filters by an amount range in whole rupiah, both ends included", () => {
+    for (const amount of [49_999, 50_000, 100_000, 100_001]) addTransfer(db, sari.id, { reference: `TRF-${amount}`, amount });
+    expect(references(db, "min=50.000&max=100.000").sort()).toEqual(["TRF-100000", "TRF-50000"]);
+    expect(references(db, "min=100001")).toEqual(["TRF-100001"]);
+  });
+
+  it("reads a date range as Jakarta calendar days: 23:30 WIB belongs to that day, not the next", () => {
+    addTransfer(db, sari.id, { reference: "TRF-BEFORE", createdAt: wib("2025-02-28T23:59:59") });
+    addTransfer(db, sari.id, { reference: "TRF-FIRST", createdAt: wib("2025-03-01T00:00:00") });
+    // 23:30 WIB is 16:30 UTC: in Jakarta it is still 31 March; 00:15 WIB is 1 April.
+    addTransfer(db, sari.id, { reference: "TRF-LATE", createdAt: wib("2025-03-31T23:30:00") });
+    addTransfer(db, sari.id, { reference: "TRF-AFTER", createdAt: wib("2025-04-01T00:15:00") });
+    expect(references(db, "from=2025-03-01&to=2025-03-31")).toEqual(["TRF-LATE", "TRF-FIRST"]);
+    expect(references(db, "from=2025-04-01")).toEqual(["TRF-AFTER"]);
+    expect(references(db, "to=2025-02-28")).toEqual(["TRF-BEFORE"]);
+  });
+
+  it("combines filters", () => {
+    addTransfer(db, sari.id, { reference: "TRF-A", status: "failed", wallet: "DANA", amount: 70_000 });
+    addTransfer(db, sari.id, { reference: "TRF-B", status: "failed", wallet: "OVO", amount: 70_000 });
+    addTransfer(db, bambang.id, { reference: "TRF-C", status: "failed", wallet: "DANA", amount: 70_000 });
+    addTransfer(db, sari.id, { reference: "TRF-D", status: "succeeded", wallet: "DANA", amount: 70_000 });
+    expect(references(db, `status=failed&wallet=DANA&maker=${sari.id}&min=60000`)).toEqual(["TRF-A"]);
+  });
+
+  describe("one search box", () => {
+    beforeEach(() => {
+      addTransfer(db, sari.id, { reference: "TRF20250310ABCDEFGHJKLM", phone: "6281234567890", ownerName: "John" });
+      addTransfer(db, sari.id, { reference: "TRF20250311ZZZZZZZZZZZZ", phone: "628111000002", ownerName: "Budi Santoso" });
+      addTransfer(db, sari.id, { reference: "TRF20250312YYYYYYYYYYYY", phone: "628111000004", ownerName: "Dewi 100% Lestari" });
+    });
+
+    it("finds a transfer by its reference, or the start of it, in any case", () => {
+      expect(references(db, "q=TRF20250310ABCDEFGHJKLM")).toEqual(["TRF20250310ABCDEFGHJKLM"]);
+      expect(references(db, "q=trf20250311")).toEqual(["TRF20250311ZZZZZZZZZZZZ"]);
+    });
+
+    it("finds a phone number typed as staff type it: 08…, +62…, with spaces or dashes, or its start", () => {
+      expect(references(db, "q=081234567890")).toEqual(["TRF20250310ABCDEFGHJKLM"]);
+      expect(references(db, `q=${encodeURIComponent("+62 812-3456")}`)).toEqual(["TRF20250310ABCDEFGHJKLM"]);
+      expect(references(db, "q=0811 1000").sort()).toEqual(["TRF20250311ZZZZZZZZZZZZ", "TRF20250312YYYYYYYYYYYY"]);
+      expect(references(db, "q=628111000004")).toEqual(["TRF20250312YYYYYYYYYYYY"]);
+    });
+
+    it("finds an owner by any part of the name, whatever the case", () => {
+      expect(references(db, "q=santo")).toEqual(["TRF20250311ZZZZZZZZZZZZ"]);
+      expect(references(db, "q=JOHN")).toEqual(["TRF20250310ABCDEFGHJKLM"]);
+    });
+
+    it("treats % and _ in a search as the characters themselves", () => {
+      expect(references(db, "q=100%25")).toEqual(["TRF20250312YYYYYYYYYYYY"]);
+      expect(references(db, "q=%25")).toEqual(["TRF20250312YYYYYYYYYYYY"]);
+      expect(references(db, "q=_")).toEqual([]);
+    });
+  });
+
+  it("sorts by date or amount, both ways, ties broken the same way every time", () => {
+    const a = addTransfer(db, sari.id, { reference: "TRF-A", amount: 30_000, createdAt: wib("2025-03-01T10:00:00") });
+    const b = addTransfer(db, sari.id, { reference: "TRF-B", amount: 10_000, createdAt: wib("2025-03-03T10:00:00") });
+    const c = addTransfer(db, sari.id, { reference: "TRF-C", amount: 30_000, createdAt: wib("2025-03-02T10:00:00") });
+    expect(references(db, "")).toEqual([b, c, a].map((t) => t.reference));
+    expect(references(db, "dir=asc")).toEqual([a, c, b].map((t) => t.reference));
+    expect(references(db, "sort=amount")).toEqual(["TRF-C", "TRF-A", "TRF-B"]);
+    expect(references(db, "sort=amount&dir=asc")).toEqual(["TRF-B", "TRF-A", "TRF-C"]);
+  });
+
+  it("pages through the results and tells whether more follow", () => {
+    for (let i = 0; i < 60; i++) addTransfer(db, sari.id, { reference: `TRF-${String(i).padStart(2, "0")}`, createdAt: new Date(wib("2025-03-01T00:00:00").getTime() + i * 60_000) });
+    const first = listTransfers(db, filters(""));
+    expect(first.rows).toHaveLength(25);
+    expect(first.rows[0]!.reference).toBe("TRF-59");
+    expect(first).toMatchObject({ hasMore: true, total: { count: 60, capped: false } });
+    const third = listTransfers(db, filters("page=3"));
+    expect(third.rows.map((r) => r.reference)).toEqual(Array.from({ length: 10 }, (_, i) => `TRF-${String(9 - i).padStart(2, "0")}`));
+    expect(third).toMatchObject({ page: 3, hasMore: false, total: { count: 60, capped: false } });
+    expect(listTransfers(db, filters("pageSize=50")).rows).toHaveLength(50);
+    expect(listTransfers(db, filters("page=9"))).toMatchObject({ rows: [], hasMore: false, total: { count: 60 } });
+    const seen = [1, 2, 3].flatMap((page) => listTransfers(db, filters(`page=${page}`)).rows.map((r) => r.id));
+    expect(new Set(seen).size).toBe(60);
+  });
+});
+
+describe("History at scale: counts are capped and wide amount ranges give the same answer", () => {
+  let db: Db;
+  let sari: Maker;
+
+  beforeAll(async () => {
+    db = createTestDb();
+    sari = await insertUser(db, { name: "Sari", email: "sari@x.test", role: "staff" });
+    db.transaction(() => {
+      for (let i = 0; i < 2500; i++) addTransfer(db, sari.id, { amount: 10_000 + (i % 100) * 1000, createdAt: new Date(Date.UTC(2025, 2, 1) + i * 1000) });
+    });
+  });
+
+  it(`stops counting after ${historyTotalCap} matches`, () => {
+    expect(listTransfers(db, defaultHistoryFilters).total).toEqual({ count: historyTotalCap, capped: true });
+  });
+
+  it("returns the same page whichever index drives a wide or a narrow amount range", () => {
+    const prepare = vi.spyOn(db.$client, "prepare");
+    const wide = listTransfers(db, filters("min=20000&max=100000"));
+    // Most transfers match: the page walks the date order and checks each amount (SQLite's unary +).
+    expect(prepare.mock.calls.some(([query]) => query.includes('+"transfers"."amount" >= ?'))).toBe(true);
+    prepare.mockRestore();
+    expect(wide.rows).toHaveLength(25);
+    expect(wide.rows.every((r) => r.amount >= 20_000 && r.amount <= 100_000)).toBe(true);
+    expect(wide.rows.map((r) => r.createdAt.getTime())).toEqual([...wide.rows.map((r) => r.createdAt.getTime())].sort((a, b) => b - a));
+    expect(wide.total).toEqual({ count: historyTotalCap, capped: true });
+    const narrow = listTransfers(db, filters("min=15000&max=15000&pageSize=100"));
+    expect(narrow.rows).toHaveLength(25);
+    expect(narrow.rows.every((r) => r.amount === 15_000)).toBe(true);
+    expect(narrow.total).toEqual({ count: 25, capped: false });
+  });
+});
+
+describe("CSV export of the filtered set (issue 4 flow 5)", () => {
+  let db: Db;
+  let sari: Maker;
+
+  beforeEach(async () => {
+    db = createTestDb();
+    sari = await insertUser(db, { name: "Sari Wulandari", email: "sari@x.test", role: "staff" });
+  });
+
+  it("starts with a header row, writes Jakarta times and amounts as whole numbers", async () => {
+    addTransfer(db, sari.id, {
+      reference: "TRF20250331LATE",
+      wallet: "SHOPEEPAY",
+      phone: "628111000001",
+      ownerName: "Siti Rahayu",
+      amount: 1_500_000,
+      status: "succeeded",
+      createdAt: wib("2025-03-31T23:30:05"),
+      cashinReference: "CI-123",
+    });
+    const csv = await readAll(streamTransfersCsv(db, defaultHistoryFilters));
+    const [header, row, end] = csv.replace(/^\uFEFF/, "").split("\r\n");
+    expect(csv.startsWith("\uFEFF")).toBe(true);
+    expect(header).toBe(
+      "Reference,Created (WIB),Wallet,Phone,Owner name,Amount (IDR),Status,Maker,Approver,Decided (WIB),Reason,Cash In reference,Last code,Last message,Sent (WIB),Settled (WIB)",
+    );
+    expect(row).toBe("TRF20250331LATE,2025-03-31 23:30:05,ShopeePay,628111000001,Siti Rahayu,1500000,Succeeded,Sari Wulandari,,,,CI-123,,,,");
+    expect(end).toBe("");
+  });
+
+  it("quotes commas, quotes and line breaks", () => {
+    expect(csvCell('Budi "the boss", Jr.')).toBe('"Budi ""the boss"", Jr."');
+    expect(csvCell("two\nlines")).toBe('"two\nlines"');
+    expect(csvCell(null)).toBe("");
+    expect(csvCell(10000)).toBe("10000");
+  });
+
+  it("defuses cells a spreadsheet would run as a formula", async () => {
+    expect(csvCell("=HYPERLINK(\"http://evil\")")).toBe("\"'=HYPERLINK(\"\"http://evil\"\")\"");
+    for (const start of ["+", "-", "@", "\t"]) expect(csvCell(`${start}1+1`)).toBe(`'${start}1+1`);
+    addTransfer(db, sari.id, { ownerName: "=cmd|' /C calc'!A0", reason: "@SUM(1)" });
+    const csv = await readAll(streamTransfersCsv(db, defaultHistoryFilters));
+    expect(csv).toContain(",'=cmd|' /C calc'!A0,");
+    expect(csv).toContain(",'@SUM(1),");
+  });
+
+  it("exports every transfer of the filtered set in the view's order, ignoring the page", async () => {
+    for (let i = 0; i < 30; i++) addTransfer(db, sari.id, { reference: `TRF-${String(i).padStart(2, "0")}`, amount: 10_000 + i, status: i % 3 === 0 ? "failed" : "succeeded" });
+    const csv = await readAll(streamTransfersCsv(db, filters("status=failed&sort=amount&dir=asc&page=2&pageSize=25"), { batchSize: 4 }));
+    const rows = csv.trim().split("\r\n").slice(1);
+    expect(rows.map((r) => r.split(",")[0])).toEqual(Array.from({ length: 10 }, (_, i) => `TRF-${String(i * 3).padStart(2, "0")}`));
+  });
+
+  it("streams in batches: the first rows leave before the rest are read", async () => {
+    for (let i = 0; i < 35; i++) addTransfer(db, sari.id, { createdAt: new Date(Date.UTC(2025, 2, 1) + (i % 5) * 1000) });
+    const prepare = vi.spyOn(db.$client, "prepare");
+    const reader = streamTransfersCsv(db, defaultHistoryFilters, { batchSize: 10 }).getReader();
+    const decoder = new TextDecoder();
+    const header = decoder.decode((await reader.read()).value);
+    expect(header).toContain("Reference,");
+    expect(prepare).toHaveBeenCalledTimes(0);
+    const firstBatch = decoder.decode((await reader.read()).value);
+    expect(firstBatch.trim().split("\r\n")).toHaveLength(10);
+    expect(prepare).toHaveBeenCalledTimes(1);
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
+    expect(prepare).toHaveBeenCalledTimes(4);
+    // Keyset batches over equal timestamps neither skip nor repeat a transfer.
+    const exported = (firstBatch + rest).trim().split("\r\n").map((line) => line.split(",")[0]);
+    expect(new Set(exported).size).toBe(35);
+  });
+
+  it("each batch is a single indexed query, not a scan of what came before", () => {
+    for (let i = 0; i < 12; i++) addTransfer(db, sari.id);
+    const prepare = vi.spyOn(db.$client, "prepare");
+    const chunks = [...transferCsvChunks(db, defaultHistoryFilters, { batchSize: 5 })];
+    expect(chunks).toHaveLength(4);
+    const batchSql = prepare.mock.calls[1]![0];
+    expect(batchSql).toMatch(/\("transfers"\."created_at", "transfers"\."id"\) < \(\?, \?\)/);
+    expect(batchSql).not.toMatch(/offset/i);
+  });
+});
+
+describe("Transfer detail: fields, people, timeline (issue 4 flow 6)", () => {
+  let db: Db;
+
+  beforeEach(() => {
+    db = createTestDb();
+  });
+
+  it("gathers the transfer, its maker and approver, its look-up's and its own gateway calls and audit entries in time order", async () => {
+    const maker = await insertUser(db, { name: "Sari Wulandari", email: "sari@x.test", role: "staff" });
+    const manager = await insertUser(db, { name: "Bambang Prasetyo", email: "bambang@x.test", role: "manager" });
+    const transfer = addTransfer(db, maker.id, { status: "succeeded", approverId: manager.id, createdAt: wib("2025-03-10T09:00:10") });
+    const other = addTransfer(db, maker.id);
+    const call = (values: Partial<typeof gatewayCalls.$inferInsert> & { startedAt: Date; call: "inquiry" | "topup" | "status" }) =>
+      db
+        .insert(gatewayCalls)
+        .values({ path: "/api", externalId: String(Math.random()).slice(2), attempt: 1, durationMs: 120, requestBody: "{}", outcome: "success", ...values })
+        .run();
+    call({ inquiryId: transfer.inquiryId, call: "inquiry", startedAt: wib("2025-03-10T09:00:00"), responseCode: "2003700" });
+    call({ transferId: transfer.id, call: "topup", startedAt: wib("2025-03-10T09:05:00"), responseCode: "2023800" });
+    call({ transferId: transfer.id, call: "status", startedAt: wib("2025-03-10T09:06:00"), responseCode: "2003900" });
+    call({ transferId: other.id, call: "topup", startedAt: wib("2025-03-10T09:05:30") });
+    const audit = (action: string, at: Date, targetId: number, actor: Maker | null) =>
+      recordAudit(db, { actor, action, target: { type: "transfer", id: targetId }, at });
+    audit("transfer.create", wib("2025-03-10T09:00:10"), transfer.id, maker);
+    audit("transfer.approved", wib("2025-03-10T09:04:59"), transfer.id, manager);
+    audit("transfer.succeeded", wib("2025-03-10T09:06:01"), transfer.id, null);
+    audit("transfer.create", wib("2025-03-10T09:01:00"), other.id, maker);
+
+    const detail = getTransferDetail(db, transfer.id)!;
+    expect(detail).toMatchObject({ makerName: "Sari Wulandari", approverName: "Bambang Prasetyo", transfer: { id: transfer.id } });
+    expect(detail.inquiry).toMatchObject({ id: transfer.inquiryId });
+    expect(detail.timeline.map((e) => (e.kind === "audit" ? `${e.entry.action} by ${e.entry.actorName ?? "system"}` : `${e.call.call} ${e.call.responseCode}`))).toEqual([
+      "inquiry 2003700",
+      "transfer.create by Sari Wulandari",
+      "transfer.approved by Bambang Prasetyo",
+      "topup 2023800",
+      "status 2003900",
+      "transfer.succeeded by system",
+    ]);
+  });
+
+  it("links a retry to the failed transfer it retries", async () => {
+    const maker = await insertUser(db, { email: "sari@x.test", role: "staff" });
+    const failed = addTransfer(db, maker.id, { status: "failed" });
+    const retry = addTransfer(db, maker.id, { retryOfId: failed.id });
+    expect(getTransferDetail(db, retry.id)?.retryOf).toEqual({ id: failed.id, reference: failed.reference });
+  });
+
+  it("knows no transfer that does not exist", () => {
+    expect(getTransferDetail(db, 999)).toBeUndefined();
+  });
+});
+
+describe("Home dashboard (issue 4 flow 7)", () => {
+  it("counts today's transfers by status over the Jakarta day, and what awaits approval or settling", async () => {
+    const db = createTestDb();
+    const sari = await insertUser(db, { name: "Sari", email: "sari@x.test", role: "staff" });
+    const now = wib("2025-03-10T10:00:00");
+    const today = (status: TransferStatus, amount: number, at = "2025-03-10T08:00:00") => addTransfer(db, sari.id, { status, amount, createdAt: wib(at) });
+    // 23:30 WIB the day before is yesterday, though the same UTC day as this morning.
+    addTransfer(db, sari.id, { status: "succeeded", amount: 999_000, createdAt: wib("2025-03-09T23:30:00") });
+    addTransfer(db, sari.id, { status: "processing", amount: 5_000, createdAt: wib("2025-03-08T12:00:00") });
+    addTransfer(db, sari.id, { status: "awaiting_approval", amount: 6_000_000, createdAt: wib("2025-03-09T12:00:00") });
+    today("succeeded", 50_000, "2025-03-10T00:00:00");
+    today("succeeded", 25_000);
+    today("failed", 10_000);
+    today("sending", 20_000);
+    today("awaiting_approval", 7_500_000, "2025-03-10T09:59:00");
+
+    const summary = dashboardSummary(db, now);
+    const tally = (status: TransferStatus) => summary.today.byStatus.find((t) => t.status === status);
+    expect(summary.today).toMatchObject({ count: 5, total: 7_605_000 });
+    expect(tally("succeeded")).toEqual({ status: "succeeded", count: 2, total: 75_000 });
+    expect(tally("failed")).toEqual({ status: "failed", count: 1, total: 10_000 });
+    expect(tally("refunded")).toEqual({ status: "refunded", count: 0, total: 0 });
+    expect(summary.awaitingApproval).toBe(2);
+    expect(summary.unsettled).toBe(2);
+    expect(summary.latest).toHaveLength(8);
+    expect(summary.latest[0]).toMatchObject({ status: "awaiting_approval", amount: 7_500_000, makerName: "Sari" });
+  });
+
+  it("shows the latest 10 transfers, newest first", async () => {
+    const db = createTestDb();
+    const sari = await insertUser(db, { email: "sari@x.test", role: "staff" });
+    for (let i = 0; i < 12; i++) addTransfer(db, sari.id, { reference: `TRF-${i}`, createdAt: new Date(Date.UTC(2025, 2, 1, 0, i)) });
+    const { latest } = dashboardSummary(db, new Date(Date.UTC(2025, 2, 1, 1)));
+    expect(latest.map((t) => t.reference)).toEqual(Array.from({ length: 10 }, (_, i) => `TRF-${11 - i}`));
+  });
+});
