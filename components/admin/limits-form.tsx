@@ -23,14 +23,14 @@ const fields: { name: keyof Limits; label: string; hint: (value: number) => stri
 
 export function LimitsForm({ limits }: { limits: Limits }) {
   const { pending, run } = useAction();
-  const form = useForm<LimitsInput, unknown, z.output<typeof limitsSchema>>({ resolver: zodResolver(limitsSchema), defaultValues: limits });
+  const form = useForm<LimitsInput, unknown, z.output<typeof limitsSchema>>({ resolver: zodResolver(limitsSchema), defaultValues: asTyped(limits) });
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit((values) =>
     run(
       () => updateLimitsAction(values),
       (result) => {
-        if (result.ok) form.reset(result.data);
+        if (result.ok) form.reset(asTyped(result.data));
         for (const [field, messages] of Object.entries(result.ok ? {} : (result.fieldErrors ?? {}))) {
           form.setError(field as keyof Limits, { message: messages[0] });
         }
@@ -52,4 +52,15 @@ export function LimitsForm({ limits }: { limits: Limits }) {
       </div>
     </form>
   );
+}
+
+/** Rupiah with id-ID thousand separators, as finance staff type and read them. */
+function asTyped(limits: Limits): LimitsInput {
+  const rupiah = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 0 });
+  return {
+    ...limits,
+    approvalThreshold: rupiah.format(limits.approvalThreshold),
+    maxPerTransfer: rupiah.format(limits.maxPerTransfer),
+    dailyTotalPerMaker: rupiah.format(limits.dailyTotalPerMaker),
+  };
 }

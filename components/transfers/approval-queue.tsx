@@ -45,10 +45,9 @@ export function ApprovalQueue({ queue }: { queue: QueueRow[] }) {
     <Table aria-label="Transfers awaiting approval">
       <THead>
         <tr>
-          <TH>Waiting</TH>
-          <TH>Made by</TH>
           <TH>Recipient</TH>
           <TH className="text-right">Amount</TH>
+          <TH>Made by</TH>
           <TH className="text-right">Decision</TH>
         </tr>
       </THead>
@@ -83,24 +82,25 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
 
   return (
     <TR id={`transfer-${transfer.id}`} data-testid={`approval-${transfer.reference}`}>
-      <TD className="whitespace-nowrap">
-        <p>{duration(transfer.ageMs)}</p>
-        <p className="text-xs text-ink-muted">expires in {duration(transfer.expiresInMs)}</p>
-      </TD>
-      <TD>
-        {transfer.makerName}
-        {transfer.own ? <span className="ml-1 text-xs text-ink-muted">(you)</span> : null}
-      </TD>
-      <TD>
+      <TD className="py-1.5">
         <p className="font-medium">{transfer.ownerName}</p>
         <p className="text-xs text-ink-muted">
-          {walletLabel[transfer.wallet]} · {transfer.phone} ·{" "}
-          <Link href={`/transfers/${transfer.id}`} className="text-brand hover:underline">
-            {transfer.reference}
-          </Link>
+          {walletLabel[transfer.wallet]} · {transfer.phone}
         </p>
+        <Link href={`/transfers/${transfer.id}`} className="font-mono text-xs text-brand hover:underline">
+          {transfer.reference}
+        </Link>
       </TD>
       <TD className="text-right font-semibold whitespace-nowrap tabular-nums">{formatRupiah(transfer.amount)}</TD>
+      <TD className="py-1.5">
+        <p className="whitespace-nowrap">
+          {transfer.makerName}
+          {transfer.own ? <span className="ml-1 text-xs text-ink-muted">(you)</span> : null}
+        </p>
+        <p className="text-xs whitespace-nowrap text-ink-muted">
+          waiting {duration(transfer.ageMs)} · expires in {duration(transfer.expiresInMs)}
+        </p>
+      </TD>
       <TD className="text-right">
         {transfer.own ? (
           <span className="text-xs text-ink-muted">Your own: another manager decides</span>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { amountField } from "./schemas";
 
 /** Admin-set limits (SPEC §3.3), stored in the database, audited. Amounts in whole rupiah. */
 export const defaultLimits = {
@@ -11,12 +12,9 @@ export const defaultLimits = {
 
 export type Limits = { -readonly [K in keyof typeof defaultLimits]: number };
 
+// Typed like any amount in this app: "5000000", "5.000.000" or "Rp 5.000.000".
 const rupiahSetting = (label: string) =>
-  z.coerce
-    .number({ error: `${label}: enter an amount in rupiah` })
-    .int(`${label}: whole rupiah only`)
-    .min(1, `${label} must be at least Rp 1`)
-    .max(1_000_000_000_000, `${label} is too large`);
+  amountField.pipe(z.number().max(1_000_000_000_000, `${label} is at most Rp 1.000.000.000.000`));
 
 export const limitsSchema = z
   .object({
