@@ -1,11 +1,11 @@
-import { ArrowRight, SendHorizontal } from "lucide-react";
+import { ArrowRight } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { NewTransferButton } from "@/components/transfers/new-transfer-button";
 import { PageHeader } from "@/components/shell/app-shell";
 import { TransfersTable } from "@/components/transfers/history-table";
 import { StatusBadge } from "@/components/transfers/status-badge";
-import { Button } from "@/components/ui/button";
 import { db } from "@/db/client";
 import { dashboardSummary, defaultHistoryFilters, historySearchParams, type HistoryFilters } from "@/db/queries/transfers";
 import { requireUser } from "@/lib/auth/session";
@@ -35,12 +35,7 @@ export default async function OverviewPage() {
         title={`Welcome, ${user.name}`}
         description={`Today is ${formatDate(now)}. Figures count transfers created today, Jakarta time.`}
         actions={
-          <Button asChild>
-            <Link href="/transfers/new">
-              <SendHorizontal aria-hidden />
-              New transfer
-            </Link>
-          </Button>
+          <NewTransferButton />
         }
       />
       <section aria-label="At a glance" className="mb-4 grid grid-cols-3 gap-3">

@@ -1,6 +1,7 @@
-import { Download, SendHorizontal } from "lucide-react";
+import { Download } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { NewTransferButton } from "@/components/transfers/new-transfer-button";
 import { PageHeader } from "@/components/shell/app-shell";
 import { HistoryFilters } from "@/components/transfers/history-filters";
 import { HistoryPagination } from "@/components/transfers/history-pagination";
@@ -59,12 +60,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                 Export CSV
               </a>
             </Button>
-            <Button asChild>
-              <Link href="/transfers/new">
-                <SendHorizontal aria-hidden />
-                New transfer
-              </Link>
-            </Button>
+            <NewTransferButton />
           </>
         }
       />
