@@ -114,8 +114,12 @@ test.describe("Settling unsettled transfers (SPEC §2.5)", () => {
     updateTransfer(reference, { sent_at: Date.now() - 11 * 60_000, next_check_at: Date.now() });
     await expectSettledTo(page, "Failed");
     await expect(page.getByText("Cash In never received this transfer").first()).toBeVisible();
-    await expect(page.getByRole("link", { name: "Retry as a new transfer" })).toBeVisible();
     expect(await gatewayRequests("topup", reference)).toHaveLength(1);
+    // Retrying starts a new transfer with the same wallet, number and amount, looked up afresh.
+    await page.getByRole("link", { name: "Retry as a new transfer" }).click();
+    await expect(page.getByText(`Retrying failed transfer ${reference} as a new transfer`)).toBeVisible();
+    await expect(page.getByLabel("Phone number")).toHaveValue("628111000006");
+    await expect(page.getByLabel("Amount (Rp)")).toHaveValue("45000");
   });
 });
 
