@@ -1,3 +1,4 @@
+import { csvBom, csvLine, csvStream } from "@/lib/csv";
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
@@ -399,28 +400,12 @@ const csvFields: readonly [header: string, cell: (row: CsvRow) => string | numbe
 ];
 
 /**
- * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula (= + - @, tab, CR)
- * gets a leading apostrophe: a wallet owner's name is typed by strangers (OWASP "CSV injection").
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return "";
-  if (typeof value === "number") return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-function csvLine(cells: readonly (string | number | null)[]): string {
-  return `${cells.map(csvCell).join(",")}\r\n`;
-}
-
-/**
  * The filtered transfers as CSV text, one chunk per batch: the header first, then `batchSize` rows at
  * a time. Each batch continues after the last row of the previous one (keyset), so memory stays flat
  * and a transfer created meanwhile neither shifts nor repeats rows. Paging is ignored: all of them.
  */
 export function* transferCsvChunks(db: Db, filters: HistoryFilters, { batchSize = csvBatchSize } = {}): Generator<string> {
-  // The byte-order mark makes Excel read the names as UTF-8.
-  yield `\uFEFF${csvLine(csvFields.map(([header]) => header))}`;
+  yield `${csvBom}${csvLine(csvFields.map(([header]) => header))}`;
   const where = whereOf(filters, { amountIndex: !walkSortOrder(db, filters) });
   const key = sortKey(filters);
   const comparison = filters.dir === "asc" ? ">" : "<";
@@ -446,21 +431,7 @@ export function* transferCsvChunks(db: Db, filters: HistoryFilters, { batchSize 
 
 /** The CSV as a byte stream that reads the next batch only when the client has taken the previous one. */
 export function streamTransfersCsv(db: Db, filters: HistoryFilters, options: { batchSize?: number } = {}): ReadableStream<Uint8Array> {
-  const chunks = transferCsvChunks(db, filters, options);
-  const encoder = new TextEncoder();
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        const next = chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      },
-      cancel() {
-        chunks.return(undefined);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return csvStream(transferCsvChunks(db, filters, options));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db/client";
+import { csvCell } from "@/lib/csv";
 import {
-  csvCell,
   dashboardSummary,
   defaultHistoryFilters,
   getTransferDetail,

@@ -1,0 +1,40 @@
+import { asc, gt } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { auditEntries } from "@/db/schema";
+import { auditEntryHash, genesisHash } from "./record";
+
+export type ChainVerdict =
+  | { ok: true; entries: number }
+  | { ok: false; entries: number; entryId: number; problem: "edited" | "broken_link"; message: string };
+
+/**
+ * Walks the audit trail in order and recomputes every hash (SPEC §3.2 rule 6). An edited entry no
+ * longer matches its own hash; a deleted or out-of-order entry breaks the link to its predecessor.
+ * Reads in batches so a long trail is checked in constant memory.
+ */
+export function verifyAuditChain(db: Db, batchSize = 1000): ChainVerdict {
+  let previous = genesisHash;
+  let lastId = 0;
+  let entries = 0;
+  for (;;) {
+    const batch = db.select().from(auditEntries).where(gt(auditEntries.id, lastId)).orderBy(asc(auditEntries.id)).limit(batchSize).all();
+    if (batch.length === 0) return { ok: true, entries };
+    for (const entry of batch) {
+      if (entry.prevHash !== previous) {
+        return {
+          ok: false,
+          entries,
+          entryId: entry.id,
+          problem: "broken_link",
+          message: `Entry ${entry.id} does not follow the entry before it: an entry before it was deleted, or it was inserted out of order.`,
+        };
+      }
+      if (auditEntryHash(entry.prevHash, entry) !== entry.hash) {
+        return { ok: false, entries, entryId: entry.id, problem: "edited", message: `Entry ${entry.id} was edited after it was written: its content no longer matches its hash.` };
+      }
+      previous = entry.hash;
+      lastId = entry.id;
+      entries++;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { migrateDatabase, openDatabase, type Db } from "@/db/client";
+import { recordAuditNow } from "@/lib/audit/record";
+import { verifyAuditChain } from "@/lib/audit/verify";
+
+/** Rule 6 of SPEC §3.2: the audit trail is append-only and tamper-evident. */
+describe("The audit chain names the first entry that was edited, deleted or inserted out of order", () => {
+  let dir: string;
+  let file: string;
+  let db: Db;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "audit-"));
+    file = join(dir, "app.db");
+    db = openDatabase(file);
+    migrateDatabase(db);
+    for (let i = 1; i <= 5; i++) {
+      recordAuditNow(db, { actor: null, action: `test.step${i}`, target: { type: "test", id: i }, after: { n: i }, ip: "203.0.113.1" });
+    }
+  });
+  afterEach(() => {
+    db.$client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const sqlite = () => db.$client;
+  const cli = () =>
+    spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/audit-verify.ts"], {
+      env: { ...process.env, DATABASE_URL: `file:${file}` },
+      encoding: "utf8",
+    });
+
+  it("accepts an untouched chain, from the command line too", () => {
+    expect(verifyAuditChain(db)).toEqual({ ok: true, entries: 5 });
+    const run = cli();
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Audit trail intact: 5 entries verified");
+  });
+
+  it("finds an entry edited directly in SQLite", () => {
+    sqlite().prepare("update audit_entries set after = ? where id = 3").run(JSON.stringify({ n: 300 }));
+    expect(verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 3, problem: "edited", entries: 2 });
+    const run = cli();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Entry 3 was edited");
+  });
+
+  it("finds an edit that also recomputed the entry's own hash: the next entry no longer links to it", () => {
+    const row = sqlite().prepare("select * from audit_entries where id = 2").get() as { prev_hash: string };
+    sqlite().prepare("update audit_entries set ip = '10.0.0.1', hash = ? where id = 2").run("f".repeat(64));
+    expect(row.prev_hash).toHaveLength(64);
+    const verdict = verifyAuditChain(db);
+    expect(verdict).toMatchObject({ ok: false, entryId: 2 });
+  });
+
+  it("finds a deleted entry", () => {
+    sqlite().prepare("delete from audit_entries where id = 2").run();
+    expect(verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 3, problem: "broken_link" });
+    expect(cli().stderr).toContain("Entry 3 does not follow the entry before it");
+  });
+
+  it("finds entries swapped out of order", () => {
+    const a = sqlite().prepare("select * from audit_entries where id = 2").get() as Record<string, unknown>;
+    const b = sqlite().prepare("select * from audit_entries where id = 3").get() as Record<string, unknown>;
+    const put = sqlite().prepare(
+      "update audit_entries set at = @at, action = @action, target_id = @target_id, after = @after, prev_hash = @prev_hash, hash = @hash where id = @id",
+    );
+    put.run({ ...b, id: 2 });
+    put.run({ ...a, id: 3 });
+    expect(verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 2, problem: "broken_link" });
+  });
+
+  it("verifies in batches, so a long trail is walked in constant memory", () => {
+    for (let i = 0; i < 30; i++) recordAuditNow(db, { actor: null, action: "test.more", target: { type: "test" } });
+    expect(verifyAuditChain(db, 7)).toEqual({ ok: true, entries: 35 });
+  });
+});
