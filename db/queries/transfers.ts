@@ -19,7 +19,7 @@ import {
   type TransferStatus,
 } from "@/db/schema";
 import { formatSortableDateTime } from "@/lib/format";
-import { startOfJakartaDay } from "@/lib/transfers/clock";
+import { calendarDay, jakartaDayStart, startOfJakartaDay } from "@/lib/transfers/clock";
 import { amountField } from "@/lib/transfers/schemas";
 import { statusInfo, unsettledAtGateway } from "@/lib/transfers/status";
 import { walletLabel } from "@/lib/transfers/wallets";
@@ -49,15 +49,6 @@ function statusList(value: unknown): TransferStatus[] {
   const raw = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
   const wanted = new Set(raw.flatMap((v) => v.split(",")).map((v) => v.trim()));
   return transferStatuses.filter((status) => wanted.has(status));
-}
-
-/** A calendar day `YYYY-MM-DD` that exists. */
-function calendarDay(value: unknown): string | undefined {
-  const text = first(value);
-  if (typeof text !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
-  const [y, m, d] = text.split("-").map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? text : undefined;
 }
 
 export const historyFiltersSchema = z
@@ -121,12 +112,6 @@ export function historySearchParams(filters: HistoryFilters, changes: Partial<Hi
 /** Whether the view narrows the set of transfers (sorting and paging do not). */
 export function isFiltered(f: HistoryFilters): boolean {
   return Boolean(f.q || f.status.length || f.wallet || f.maker !== undefined || f.from || f.to || f.min !== undefined || f.max !== undefined);
-}
-
-/** The instant a Jakarta calendar day (`YYYY-MM-DD`) begins, `days` later. */
-function jakartaDayStart(day: string, days = 0): Date {
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  return startOfJakartaDay(new Date(Date.UTC(y, m - 1, d + days)));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -5,3 +5,18 @@ const dayMs = 24 * 60 * 60 * 1000;
 export function startOfJakartaDay(at: Date): Date {
   return new Date(Math.floor((at.getTime() + jakartaOffsetMs) / dayMs) * dayMs - jakartaOffsetMs);
 }
+
+/** A calendar day `YYYY-MM-DD` that exists. */
+export function calendarDay(value: unknown): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
+  const [y, m, d] = text.split("-").map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? text : undefined;
+}
+
+/** The instant a Jakarta calendar day (`YYYY-MM-DD`) begins, `days` later. */
+export function jakartaDayStart(day: string, days = 0): Date {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return startOfJakartaDay(new Date(Date.UTC(y, m - 1, d + days)));
+}
