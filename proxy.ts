@@ -1,16 +1,22 @@
 import NextAuth from "next-auth";
 import { NextResponse } from "next/server";
 import { authConfig } from "@/app/(auth)/auth.config";
+import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 
 const { auth } = NextAuth(authConfig);
 
 // First gate only: a request without a session goes to sign-in (the `authorized` callback) and comes
 // back afterwards. Pages and actions still re-read the user and check the role on the server; they get
-// the requested path from this header so an ended session can also return to it.
+// the requested path from a header so an ended session can also return to it. Every response gets a
+// Content-Security-Policy with a fresh nonce, which Next.js reads from the request to mark its scripts.
 export default auth((request) => {
+  const csp = contentSecurityPolicy(newNonce(), { dev: process.env.NODE_ENV !== "production" });
   const headers = new Headers(request.headers);
   headers.set("x-request-path", request.nextUrl.pathname + request.nextUrl.search);
-  return NextResponse.next({ request: { headers } });
+  headers.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", csp);
+  return response;
 });
 
 export const config = {

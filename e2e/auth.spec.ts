@@ -3,9 +3,9 @@ import { LoginPage } from "./pages/login-page";
 
 test.describe("Sign-in shows each role only what it may use (SPEC §3.1)", () => {
   const expectations = [
-    { role: "staff", sees: ["Overview", "New transfer", "History"], hidden: ["Approvals", "Users", "Limits"] },
-    { role: "manager", sees: ["Overview", "New transfer", "History", "Approvals"], hidden: ["Users", "Limits"] },
-    { role: "admin", sees: ["Overview", "New transfer", "History", "Users", "Limits"], hidden: ["Approvals"] },
+    { role: "staff", sees: ["Overview", "New transfer", "History"], hidden: ["Approvals", "Users", "Limits", "Audit trail"] },
+    { role: "manager", sees: ["Overview", "New transfer", "History", "Approvals"], hidden: ["Users", "Limits", "Audit trail"] },
+    { role: "admin", sees: ["Overview", "New transfer", "History", "Users", "Limits", "Audit trail"], hidden: ["Approvals"] },
   ] as const;
 
   for (const { role, sees, hidden } of expectations) {
@@ -25,6 +25,7 @@ test.describe("Sign-in shows each role only what it may use (SPEC §3.1)", () =>
     ["staff", "/approvals"],
     ["admin", "/approvals"],
     ["manager", "/admin/users"],
+    ["manager", "/admin/audit"],
   ] as const) {
     test(`${role} opening ${path} is refused with 403`, async ({ page, signInAs }) => {
       await signInAs(role);

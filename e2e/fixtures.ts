@@ -17,6 +17,15 @@ export const test = base.extend<{ clientIp: string; loginPage: LoginPage; signIn
     await context.setExtraHTTPHeaders({ "X-Forwarded-For": clientIp });
     await use(context);
   },
+  // Every page of every test must work under the Content-Security-Policy: a violation fails the test.
+  page: async ({ page }, use) => {
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content.Security.Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await use(page);
+    expect(violations, "Content-Security-Policy violations").toEqual([]);
+  },
   loginPage: async ({ page }, use) => {
     await use(new LoginPage(page));
   },

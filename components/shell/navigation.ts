@@ -8,6 +8,7 @@ export const navigation = [
   { href: "/approvals", label: "Approvals", icon: "approvals", roles: ["manager"] },
   { href: "/admin/users", label: "Users", icon: "users", roles: ["admin"] },
   { href: "/admin/limits", label: "Limits", icon: "limits", roles: ["admin"] },
+  { href: "/admin/audit", label: "Audit trail", icon: "audit", roles: ["admin"] },
 ] as const satisfies readonly { href: string; label: string; icon: string; roles: readonly Role[] }[];
 
 export type NavIcon = (typeof navigation)[number]["icon"];

@@ -1,6 +1,6 @@
 "use client";
 
-import { CheckCheck, History, LayoutDashboard, SendHorizontal, SlidersHorizontal, Users } from "lucide-react";
+import { CheckCheck, History, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { Role } from "@/db/schema";
@@ -14,6 +14,7 @@ const icons: Record<NavIcon, typeof Users> = {
   approvals: CheckCheck,
   users: Users,
   limits: SlidersHorizontal,
+  audit: ScrollText,
 };
 
 export function SidebarNav({ role }: { role: Role }) {

@@ -1,0 +1,30 @@
+import type { NextRequest } from "next/server";
+import { db } from "@/db/client";
+import { parseAuditFilters, streamAuditCsv } from "@/db/queries/audit";
+import { recordAuditNow } from "@/lib/audit/record";
+import { clientIp } from "@/lib/auth/client-ip";
+import { checkSession } from "@/lib/auth/session";
+import { formatSortableDateTime } from "@/lib/format";
+
+export const dynamic = "force-dynamic";
+
+/** The audit trail's filtered entries as CSV, oldest first, streamed. Admins only (SPEC §3.1). */
+export async function GET(request: NextRequest) {
+  const check = await checkSession();
+  if (check.status !== "ok") return new Response("Sign in to export the audit trail.\n", { status: 401 });
+  const ip = clientIp(request.headers);
+  if (check.user.role !== "admin") {
+    recordAuditNow(db(), { actor: check.user, action: "access.denied", target: { type: "route", id: "audit.export" }, ip });
+    return new Response("Only admins may export the audit trail.\n", { status: 403 });
+  }
+  const { before: _before, ...filters } = parseAuditFilters(request.nextUrl.searchParams);
+  recordAuditNow(db(), { actor: check.user, action: "audit.export", target: { type: "audit" }, after: { filters }, ip });
+  const stamp = formatSortableDateTime(new Date()).slice(0, 16).replace(/[-:]/g, "").replace(" ", "-");
+  return new Response(streamAuditCsv(db(), filters), {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="audit-${stamp}.csv"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,35 @@
+"use client";
+
+import { ShieldCheck } from "lucide-react";
+import { verifyAuditAction } from "@/app/(app)/admin/audit/actions";
+import { Button } from "@/components/ui/button";
+import { useToast } from "@/components/ui/toast";
+import { useAction } from "@/components/ui/use-action";
+
+export function VerifyChainButton() {
+  const notify = useToast();
+  const { pending, run } = useAction();
+  return (
+    <Button
+      variant="secondary"
+      disabled={pending}
+      onClick={() =>
+        run(
+          () => verifyAuditAction({}),
+          (result) => {
+            if (!result.ok) return;
+            const verdict = result.data;
+            notify(
+              verdict.ok
+                ? { tone: "ok", title: `Audit trail intact: ${verdict.entries} entries verified` }
+                : { tone: "danger", title: "Audit trail tampered with", description: verdict.message },
+            );
+          },
+        )
+      }
+    >
+      <ShieldCheck aria-hidden />
+      {pending ? "Verifying…" : "Verify chain"}
+    </Button>
+  );
+}

@@ -1,0 +1,138 @@
+import "server-only";
+import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { auditEntries, users } from "@/db/schema";
+import { csvBom, csvLine, csvStream } from "@/lib/csv";
+import { formatSortableDateTime } from "@/lib/format";
+import { calendarDay, jakartaDayStart } from "@/lib/transfers/clock";
+
+/** The audit trail screen (admins): filters in the URL, newest first, keyset pages, CSV export. */
+
+const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+
+// A bad parameter falls back to "no filter" instead of failing the page.
+const text = (max: number) =>
+  z.preprocess(first, z.string().trim().max(max).optional()).transform((v) => v || undefined).catch(undefined);
+const id = z.preprocess(first, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional()).catch(undefined);
+
+export const auditFiltersSchema = z.object({
+  actor: id,
+  action: text(64),
+  targetType: text(32),
+  targetId: text(64),
+  from: z.preprocess(calendarDay, z.string().optional()),
+  to: z.preprocess(calendarDay, z.string().optional()),
+  /** Show entries older than this id (the next page). */
+  before: id,
+});
+
+export type AuditFilters = z.output<typeof auditFiltersSchema>;
+
+export function parseAuditFilters(params: URLSearchParams | Record<string, string | string[] | undefined>): AuditFilters {
+  const source = params instanceof URLSearchParams ? Object.fromEntries(params) : params;
+  return auditFiltersSchema.parse(source);
+}
+
+export function auditSearchParams(filters: AuditFilters, changes: Partial<AuditFilters> = {}): URLSearchParams {
+  const merged = { ...filters, ...changes };
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(merged)) if (value !== undefined && value !== "") params.set(key, String(value));
+  return params;
+}
+
+function whereOf(f: AuditFilters): SQL | undefined {
+  return and(
+    f.actor !== undefined ? eq(auditEntries.actorId, f.actor) : undefined,
+    f.action ? eq(auditEntries.action, f.action) : undefined,
+    f.targetType ? eq(auditEntries.targetType, f.targetType) : undefined,
+    f.targetId ? eq(auditEntries.targetId, f.targetId) : undefined,
+    f.from ? gte(auditEntries.at, jakartaDayStart(f.from)) : undefined,
+    f.to ? lt(auditEntries.at, jakartaDayStart(f.to, 1)) : undefined,
+  );
+}
+
+const columns = {
+  id: auditEntries.id,
+  at: auditEntries.at,
+  actorId: auditEntries.actorId,
+  actorEmail: auditEntries.actorEmail,
+  actorName: users.name,
+  action: auditEntries.action,
+  targetType: auditEntries.targetType,
+  targetId: auditEntries.targetId,
+  before: auditEntries.before,
+  after: auditEntries.after,
+  ip: auditEntries.ip,
+  hash: auditEntries.hash,
+};
+
+export const auditPageSize = 50;
+
+export function listAuditEntries(db: Db, filters: AuditFilters) {
+  const rows = db
+    .select(columns)
+    .from(auditEntries)
+    .leftJoin(users, eq(users.id, auditEntries.actorId))
+    .where(and(whereOf(filters), filters.before ? lt(auditEntries.id, filters.before) : undefined))
+    .orderBy(desc(auditEntries.id))
+    .limit(auditPageSize + 1)
+    .all();
+  const hasMore = rows.length > auditPageSize;
+  return { rows: rows.slice(0, auditPageSize), hasMore };
+}
+
+export type AuditRow = ReturnType<typeof listAuditEntries>["rows"][number];
+
+/** The actions that occur in the trail, for the filter's choices. */
+export function auditActions(db: Db): string[] {
+  return db
+    .selectDistinct({ action: auditEntries.action })
+    .from(auditEntries)
+    .orderBy(auditEntries.action)
+    .all()
+    .map((r) => r.action);
+}
+
+const csvBatchSize = 1000;
+
+/** The filtered trail, oldest first, in keyset batches: memory stays flat however long it is. */
+export function* auditCsvChunks(db: Db, filters: AuditFilters, { batchSize = csvBatchSize } = {}): Generator<string> {
+  yield `${csvBom}${csvLine(["id", "time (WIB)", "actor", "actor e-mail", "action", "target type", "target id", "before", "after", "ip", "hash"])}`;
+  let lastId = 0;
+  for (;;) {
+    const rows = db
+      .select(columns)
+      .from(auditEntries)
+      .leftJoin(users, eq(users.id, auditEntries.actorId))
+      .where(and(whereOf(filters), sql`${auditEntries.id} > ${lastId}`))
+      .orderBy(auditEntries.id)
+      .limit(batchSize)
+      .all();
+    if (rows.length > 0) {
+      yield rows
+        .map((r) =>
+          csvLine([
+            r.id,
+            formatSortableDateTime(r.at),
+            r.actorName ?? (r.actorId ? null : "system"),
+            r.actorEmail,
+            r.action,
+            r.targetType,
+            r.targetId,
+            r.before == null ? null : JSON.stringify(r.before),
+            r.after == null ? null : JSON.stringify(r.after),
+            r.ip,
+            r.hash,
+          ]),
+        )
+        .join("");
+    }
+    if (rows.length < batchSize) return;
+    lastId = rows[rows.length - 1]!.id;
+  }
+}
+
+export function streamAuditCsv(db: Db, filters: AuditFilters): ReadableStream<Uint8Array> {
+  return csvStream(auditCsvChunks(db, filters));
+}

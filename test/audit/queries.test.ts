@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { auditCsvChunks, listAuditEntries, parseAuditFilters } from "@/db/queries/audit";
+import { recordAuditNow } from "@/lib/audit/record";
+import { createTestDb, insertUser } from "../db";
+
+describe("The audit trail screen's filters and export", () => {
+  it("falls back to no filter for missing or malformed parameters instead of failing", () => {
+    expect(parseAuditFilters({})).toEqual({});
+    expect(parseAuditFilters({ actor: "x", before: "-3", from: "2026-02-30", to: "yesterday", action: "a".repeat(500) })).toEqual({});
+    expect(parseAuditFilters(new URLSearchParams("actor=2&action=user.create&from=2026-11-01"))).toEqual({ actor: 2, action: "user.create", from: "2026-11-01" });
+  });
+
+  it("filters by actor, action, target and Jakarta days, newest first, in keyset pages", async () => {
+    const db = createTestDb();
+    const admin = await insertUser(db, { email: "a@x.test", role: "admin" });
+    const day = (iso: string) => new Date(iso);
+    recordAuditNow(db, { actor: admin, action: "user.create", target: { type: "user", id: 7 }, at: day("2026-11-01T16:59:00Z") }); // 23:59 WIB on the 1st
+    recordAuditNow(db, { actor: admin, action: "user.role", target: { type: "user", id: 7 }, at: day("2026-11-01T17:00:00Z") }); // 00:00 WIB on the 2nd
+    recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 9 }, at: day("2026-11-02T03:00:00Z") });
+    const actions = (f: Record<string, string>) => listAuditEntries(db, parseAuditFilters(f)).rows.map((r) => r.action);
+    expect(actions({})).toEqual(["transfer.expired", "user.role", "user.create"]);
+    expect(actions({ actor: String(admin.id) })).toEqual(["user.role", "user.create"]);
+    expect(actions({ action: "user.role" })).toEqual(["user.role"]);
+    expect(actions({ targetType: "transfer", targetId: "9" })).toEqual(["transfer.expired"]);
+    expect(actions({ from: "2026-11-02", to: "2026-11-02" })).toEqual(["transfer.expired", "user.role"]);
+    expect(actions({ to: "2026-11-01" })).toEqual(["user.create"]);
+    const firstId = listAuditEntries(db, parseAuditFilters({})).rows[0]!.id;
+    expect(actions({ before: String(firstId) })).toEqual(["user.role", "user.create"]);
+  });
+
+  it("exports oldest first in batches, with the system as actor when nobody was, and defused formulas", async () => {
+    const db = createTestDb();
+    for (let i = 0; i < 5; i++) recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: i }, after: { reason: "=cmd" } });
+    const chunks = [...auditCsvChunks(db, parseAuditFilters({}), { batchSize: 2 })];
+    expect(chunks).toHaveLength(4); // header, then 2 + 2 + 1 rows
+    const lines = chunks.join("").replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(lines).toHaveLength(6);
+    expect(lines[1]).toMatch(/^1,\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},system,,transfer\.expired,transfer,0,,"\{""reason"":""=cmd""\}",/);
+  });
+});
