@@ -5,8 +5,8 @@ import { e2eEnv } from "../../playwright.config";
  * Direct access to the e2e app's SQLite file, to move a transfer back in time (expiry, grace period) or
  * change what the maker confirmed (name drift) without waiting hours in a test.
  */
-export function withE2eDatabase<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(e2eEnv.DATABASE_URL.replace(/^file:/, ""));
+export function withE2eDatabase<T>(fn: (db: Database.Database) => T, file = e2eEnv.DATABASE_URL.replace(/^file:/, "")): T {
+  const db = new Database(file);
   db.pragma("busy_timeout = 5000");
   try {
     return fn(db);

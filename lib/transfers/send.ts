@@ -9,7 +9,7 @@ import { recordGatewayCall } from "./timeline";
 
 /** How long after its start a top-up can still be in flight: the client's timeout plus a margin. */
 export function inFlightMs(deps: TransferDeps): number {
-  return deps.gatewayTimeoutMs + 30_000;
+  return deps.gatewayTimeoutMs + 5_000;
 }
 
 /**

@@ -1,0 +1,121 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import type { Page } from "@playwright/test";
+import { demoUser, expect, test } from "./fixtures";
+import { LoginPage } from "./pages/login-page";
+import { NewTransferPage } from "./pages/new-transfer-page";
+import { withE2eDatabase } from "./support/database";
+
+/**
+ * SPEC §3.2 rule 3 (issue 5 §3): the app is killed with SIGKILL while a top-up is in flight; started
+ * again, its reconciler settles the transfer from the status call, and Cash In saw exactly one top-up.
+ * This spec runs its own app and mock on their own ports and database, so the kill touches no other test.
+ */
+const appPort = 3150;
+const mockPort = 4150;
+const app = `http://localhost:${appPort}`;
+const control = `http://127.0.0.1:${mockPort}/__control`;
+const databaseFile = "data/e2e-crash/app.db";
+
+const env = {
+  ...process.env,
+  AUTH_SECRET: readFileSync("data/auth-secret", "utf8").trim(),
+  DATABASE_URL: `file:${databaseFile}`,
+  CASHIN_BASE_URL: `http://127.0.0.1:${mockPort}/pg/fo`,
+  MOCK_GATEWAY_PORT: String(mockPort),
+  MOCK_GATEWAY_CONTROL: "1",
+  RECONCILE_INTERVAL_MS: "500",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+async function waitFor(url: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function startApp(timeoutMs: number): ChildProcess {
+  // `node …/next start` itself, not npx, so that SIGKILL hits the server process.
+  return spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(appPort)], {
+    env: { ...env, CASHIN_TIMEOUT_MS: String(timeoutMs) },
+    stdio: "ignore",
+  });
+}
+
+async function topups(reference?: string) {
+  const { requests } = (await (await fetch(`${control}/requests?call=topup`)).json()) as { requests: { partnerReferenceNo: string; httpStatus: number | null }[] };
+  return reference ? requests.filter((r) => r.partnerReferenceNo === reference) : requests;
+}
+
+function readTransfer(reference: string) {
+  return withE2eDatabase((db) => db.prepare("select status, sent_at from transfers where reference = ?").get(reference), databaseFile) as
+    | { status: string; sent_at: number }
+    | undefined;
+}
+
+async function signIn(page: Page, role: "staff" | "manager") {
+  const login = new LoginPage(page);
+  await page.goto(`${app}/login`);
+  const user = demoUser(role);
+  await login.signIn(user.email, user.password);
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+}
+
+test.describe("A crash mid-send loses nothing and sends nothing twice", () => {
+  test.describe.configure({ mode: "serial", timeout: 120_000 });
+  let mock: ChildProcess | undefined;
+  let server: ChildProcess | undefined;
+
+  test.beforeAll(async () => {
+    rmSync("data/e2e-crash", { recursive: true, force: true });
+    for (const script of ["db:migrate", "db:seed"]) {
+      const run = spawnSync("npm", ["run", "-s", script], { env, encoding: "utf8" });
+      if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr}`);
+    }
+    mock = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/mock-gateway.ts"], { env, stdio: "ignore" });
+    await waitFor(`http://127.0.0.1:${mockPort}/`);
+  });
+
+  test.afterAll(() => {
+    server?.kill("SIGKILL");
+    mock?.kill("SIGTERM");
+  });
+
+  test("SIGKILL while the approved top-up is held at the gateway; after a restart the reconciler settles it", async ({ page, browser }) => {
+    server = startApp(8000);
+    await waitFor(`${app}/api/health`);
+
+    await signIn(page, "staff");
+    const newTransfer = new NewTransferPage(page);
+    await page.goto(`${app}/transfers/new`);
+    const reference = await newTransfer.send("DANA", "081234567890", "7.500.000", "John", "Submit for approval");
+
+    await fetch(`${control}/mode`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ holdTopups: true }) });
+    const manager = await browser.newPage({ extraHTTPHeaders: { "X-Forwarded-For": "192.0.2.201" } });
+    await signIn(manager, "manager");
+    await manager.goto(`${app}/approvals`);
+    void manager.getByRole("button", { name: `Approve ${reference}` }).click();
+
+    // The top-up has reached Cash In and waits there for an answer: kill the app now.
+    await expect.poll(async () => (await topups(reference)).length, { timeout: 15_000 }).toBe(1);
+    expect(readTransfer(reference)?.status).toBe("sending");
+    server.kill("SIGKILL");
+    await new Promise((resolve) => server!.once("exit", resolve));
+    await manager.close();
+
+    // Cash In finishes the held top-up; nobody is listening any more.
+    await fetch(`${control}/mode`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ holdTopups: false }) });
+    expect(readTransfer(reference)?.status).toBe("sending");
+
+    server = startApp(1500);
+    await waitFor(`${app}/api/health`);
+    await expect.poll(() => readTransfer(reference)?.status, { timeout: 40_000, intervals: [500] }).toBe("succeeded");
+    expect(await topups(reference)).toHaveLength(1);
+
+    await page.goto(`${app}/transfers`);
+    await expect(page.getByRole("row").filter({ hasText: reference })).toContainText("Succeeded");
+  });
+});
