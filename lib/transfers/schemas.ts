@@ -67,7 +67,8 @@ const reasonField = z
   .trim()
   .min(3, "Give a reason of at least 3 characters")
   .max(500, "A reason is at most 500 characters")
-  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), "A reason cannot contain control characters");
+  // Bidirectional embeddings, overrides and isolates too: they make the text display as something it does not say.
+  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), "A reason cannot contain control characters");
 
 export const approveSchema = z.object({
   transferId: idField,

@@ -18,7 +18,8 @@ export const nameField = z
   .trim()
   .min(1, "Enter a name")
   .max(100, "A name is at most 100 characters")
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "A name cannot contain control characters");
+  // Bidirectional embeddings, overrides and isolates too: they make a name display as another in lists and the audit trail.
+  .refine((v) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), "A name cannot contain control characters");
 
 export const roleField = z.enum(roles, { error: "Choose a role: staff, manager or admin" });
 

@@ -1,0 +1,249 @@
+import type { APIRequestContext } from "@playwright/test";
+import { demoUser, expect, test, uniqueEmail } from "./fixtures";
+import {
+  apiClient,
+  createFreshUser,
+  invokeAction,
+  lookUpWallet,
+  serverActions as actions,
+  signedInClient,
+  submitTransfer,
+  type FreshUser,
+  type ServerAction,
+} from "./support/actions";
+import { withE2eDatabase } from "./support/database";
+
+/*
+ * SPEC §3.1: every server action, route handler and role-gated page, called by each kind of caller.
+ * Every caller is a fresh user the demo admin creates (their transfers count against their own daily
+ * totals, not the demo users'); the deactivated one is an admin deactivated after signing in, so their
+ * session cookie is still one the app issued, and must refuse.
+ */
+
+const principals = ["anonymous", "staff", "manager", "admin", "deactivated"] as const;
+type Principal = (typeof principals)[number];
+type Role = Exclude<Principal, "anonymous" | "deactivated">;
+
+type Outcome =
+  /** The action ran for this caller (ok: true, or a sign-in into the app); the page or route answered 200. */
+  | "ok"
+  /** The role may not: `forbidden` plus an access.denied audit entry; a page answers 403. */
+  | "forbidden"
+  /** Sent to sign in (a deactivated user with reason=deactivated). */
+  | "sign-in"
+  /** The CSV route answers 401 rather than redirecting a download. */
+  | "401"
+  /** Reached its own validation: used where a real change would disturb other spec files (the limits). */
+  | "invalid"
+  | "signed out"
+  /** Refused by a rule with this message. */
+  | { message: string };
+
+/** What each caller's row of the table is called with, made in beforeAll. */
+type Setup = {
+  credentials: Partial<Record<Principal, { email: string; password: string }>>;
+  /** A fresh look-up of each role, for "create a transfer". */
+  inquiry: Partial<Record<Principal, number>>;
+  /** A transfer of each role that awaits approval, for "cancel". */
+  ownAwaiting: Partial<Record<Principal, number>>;
+  /** Awaiting approval, made by the second manager: one for the manager to approve, one to reject. */
+  toApprove: number;
+  toReject: number;
+  /** Made by the second manager: nobody in the table made it. */
+  someoneElses: number;
+  /** Made by the manager, for self-approval. */
+  managersOwn: number;
+  /** A user for the admin's user-management actions. */
+  subjectUserId: number;
+};
+
+type Target = { name: string } & (
+  | { action: ServerAction; input: (p: Principal, s: Setup) => unknown }
+  | { page: string | ((s: Setup) => string) }
+  | { route: string }
+);
+
+const ownTransfer = { message: "You cannot approve your own transfer: another manager must." };
+const ownDecision = { message: "You cannot decide on your own transfer: another manager must." };
+const notTheMaker = { message: "Only the person who made this transfer can cancel it." };
+const deactivatedAccount = { message: "This account is deactivated. Ask an admin to reactivate it." };
+const lookUp = { wallet: "DANA", phone: "6281234567890", amount: 50_000 } as const;
+
+// prettier-ignore
+const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
+  { target: { name: "signInAction (own credentials)", action: actions.signIn, input: (p, s) => s.credentials[p] ?? { email: uniqueEmail("nobody"), password: "wrong-password" } },
+    expect: { anonymous: { message: "Wrong e-mail or password." }, staff: "ok", manager: "ok", admin: "ok", deactivated: deactivatedAccount } },
+  { target: { name: "signOutAction", action: actions.signOut, input: () => undefined },
+    expect: { anonymous: "signed out", staff: "signed out", manager: "signed out", admin: "signed out", deactivated: "signed out" } },
+  { target: { name: "lookUpWalletAction", action: actions.lookUpWallet, input: () => lookUp },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "createTransferAction", action: actions.createTransfer, input: (p, s) => ({ ...lookUp, inquiryId: s.inquiry[p] ?? 1 }) },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "refreshTransfersAction", action: actions.refreshTransfers, input: (_, s) => ({ transferIds: [s.someoneElses] }) },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "listUnsettledAction", action: actions.listUnsettled, input: () => ({}) },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "cancelTransferAction (own transfer)", action: actions.cancelTransfer, input: (p, s) => ({ transferId: s.ownAwaiting[p] ?? s.someoneElses }) },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "cancelTransferAction (someone else's)", action: actions.cancelTransfer, input: (_, s) => ({ transferId: s.someoneElses }) },
+    expect: { anonymous: "sign-in", staff: notTheMaker, manager: notTheMaker, admin: notTheMaker, deactivated: "sign-in" } },
+  { target: { name: "approveTransferAction (someone else's)", action: actions.approveTransfer, input: (_, s) => ({ transferId: s.toApprove }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "approveTransferAction (own: self-approval)", action: actions.approveTransfer, input: (_, s) => ({ transferId: s.managersOwn }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: ownTransfer, admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "rejectTransferAction (someone else's)", action: actions.rejectTransfer, input: (_, s) => ({ transferId: s.toReject, reason: "Matrix: not needed" }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "rejectTransferAction (own)", action: actions.rejectTransfer, input: (_, s) => ({ transferId: s.managersOwn, reason: "Matrix: my own" }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: ownDecision, admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "createUserAction", action: actions.createUser, input: () => ({ name: "Matrix User", email: uniqueEmail("matrix"), role: "staff", password: "matrix-password-1" }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "changeRoleAction", action: actions.changeRole, input: (_, s) => ({ userId: s.subjectUserId, role: "manager" }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "setActiveAction", action: actions.setActive, input: (_, s) => ({ userId: s.subjectUserId, active: true }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "resetPasswordAction", action: actions.resetPassword, input: (_, s) => ({ userId: s.subjectUserId, password: "matrix-reset-password" }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "updateLimitsAction (empty form)", action: actions.updateLimits, input: () => ({}) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
+  { target: { name: "GET /transfers/export", route: "/transfers/export" },
+    expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
+  { target: { name: "GET /api/health", route: "/api/health" },
+    expect: { anonymous: "ok", staff: "ok", manager: "ok", admin: "ok", deactivated: "ok" } },
+  { target: { name: "GET /api/auth/csrf", route: "/api/auth/csrf" },
+    expect: { anonymous: "ok", staff: "ok", manager: "ok", admin: "ok", deactivated: "ok" } },
+  { target: { name: "page /", page: "/" },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /transfers", page: "/transfers" },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /transfers/new", page: "/transfers/new" },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /transfers/[id]", page: (s) => `/transfers/${s.someoneElses}` },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /approvals", page: "/approvals" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "page /admin/users", page: "/admin/users" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /admin/limits", page: "/admin/limits" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+];
+
+type StorageState = Awaited<ReturnType<APIRequestContext["storageState"]>>;
+
+function accessDenied(email: string): number {
+  return withE2eDatabase(
+    (db) => (db.prepare("select count(*) n from audit_entries where action = 'access.denied' and actor_email = ?").get(email) as { n: number }).n,
+  );
+}
+
+test.describe("Authorization matrix: every action, route and gated page × every kind of caller (SPEC §3.1)", () => {
+  const sessions: Partial<Record<Principal, StorageState>> = {};
+  const setup: Setup = { credentials: {}, inquiry: {}, ownAwaiting: {}, toApprove: 0, toReject: 0, someoneElses: 0, managersOwn: 0, subjectUserId: 0 };
+
+  test.beforeAll(async () => {
+    const demoAdmin = await signedInClient(demoUser("admin"));
+    const fresh = (role: FreshUser["role"], name: string) => createFreshUser(demoAdmin, role, `matrix-${name}`);
+    const [staff, manager, admin, secondManager, deactivated, subject] = await Promise.all([
+      fresh("staff", "staff"),
+      fresh("manager", "manager"),
+      fresh("admin", "admin"),
+      fresh("manager", "second-manager"),
+      fresh("admin", "deactivated"),
+      fresh("staff", "subject"),
+    ]);
+    const users: Record<Role, FreshUser> = { staff, manager, admin };
+    const roles = Object.keys(users) as Role[];
+    const [deactivatedClient, secondManagerClient, staffClient, managerClient, adminClient] = await Promise.all([
+      signedInClient(deactivated),
+      signedInClient(secondManager),
+      signedInClient(staff),
+      signedInClient(manager),
+      signedInClient(admin),
+    ]);
+    const clients: Record<Role, APIRequestContext> = { staff: staffClient, manager: managerClient, admin: adminClient };
+
+    sessions.deactivated = await deactivatedClient.storageState();
+    await deactivatedClient.dispose();
+    expect((await invokeAction(demoAdmin, actions.setActive, { userId: deactivated.id, active: false })).result).toMatchObject({ ok: true });
+    await demoAdmin.dispose();
+    setup.credentials.deactivated = deactivated;
+    setup.subjectUserId = subject.id;
+
+    const awaiting = { ...lookUp, amount: 7_500_000 };
+    for (const role of roles) {
+      const [inquiry, own] = await Promise.all([lookUpWallet(clients[role], lookUp), submitTransfer(clients[role], awaiting)]);
+      setup.inquiry[role] = inquiry.inquiryId;
+      setup.ownAwaiting[role] = own.transferId;
+      setup.credentials[role] = users[role];
+    }
+    const [toApprove, toReject, someoneElses, managersOwn] = await Promise.all([
+      submitTransfer(secondManagerClient, awaiting),
+      submitTransfer(secondManagerClient, awaiting),
+      submitTransfer(secondManagerClient, awaiting),
+      submitTransfer(clients.manager, awaiting),
+    ]);
+    Object.assign(setup, { toApprove: toApprove.transferId, toReject: toReject.transferId, someoneElses: someoneElses.transferId, managersOwn: managersOwn.transferId });
+
+    for (const role of roles) {
+      sessions[role] = await clients[role].storageState();
+      await clients[role].dispose();
+    }
+    await secondManagerClient.dispose();
+  });
+
+  for (const { target, expect: row } of matrix) {
+    for (const principal of principals) {
+      const outcome = row[principal];
+      const label = typeof outcome === "string" ? outcome : `"${outcome.message}"`;
+      test(`${target.name} × ${principal} → ${label}`, async () => {
+        // A client of its own per cell, so that signing out or in here changes no other cell's session.
+        const client = await apiClient(sessions[principal]);
+        try {
+          if ("action" in target) await expectActionOutcome(client, principal, target, outcome, setup);
+          else await expectHttpOutcome(client, principal, "route" in target ? target.route : typeof target.page === "string" ? target.page : target.page(setup), outcome);
+        } finally {
+          await client.dispose();
+        }
+      });
+    }
+  }
+});
+
+async function expectActionOutcome(client: APIRequestContext, principal: Principal, target: Extract<Target, { action: ServerAction }>, outcome: Outcome, setup: Setup) {
+  const email = setup.credentials[principal]?.email;
+  const deniedBefore = email ? accessDenied(email) : 0;
+  const input = target.input(principal, setup);
+  const reply = input === undefined ? await invokeAction(client, target.action) : await invokeAction(client, target.action, input);
+  expect(reply.status, JSON.stringify(reply)).toBe(200);
+
+  if (outcome === "sign-in") {
+    expect(reply.redirect).toMatch(principal === "deactivated" ? /^\/login\?reason=deactivated/ : /^\/login\?reason=expired/);
+  } else if (outcome === "signed out") {
+    expect(reply.redirect).toBe("/login?reason=signed-out");
+  } else if (outcome === "ok") {
+    // Signing in answers with a redirect into the app; every other action with its result.
+    if (target.action === actions.signIn) expect(reply.redirect).toBe("/");
+    else expect(reply.result, JSON.stringify(reply.result)).toMatchObject({ ok: true });
+  } else if (outcome === "forbidden") {
+    expect(reply.result).toEqual({ ok: false, code: "forbidden", message: "You do not have permission to do this." });
+    expect(accessDenied(email!), "an access.denied audit entry").toBe(deniedBefore + 1);
+  } else if (outcome === "invalid") {
+    expect(reply.result).toMatchObject({ ok: false, code: "invalid" });
+  } else if (outcome === "401") {
+    throw new Error("401 is an answer of route handlers, not of actions");
+  } else {
+    expect(reply.result).toMatchObject({ ok: false, message: outcome.message });
+  }
+}
+
+async function expectHttpOutcome(client: APIRequestContext, principal: Principal, path: string, outcome: Outcome) {
+  const response = await client.get(path, { maxRedirects: 0 });
+  if (outcome === "ok") expect(response.status()).toBe(200);
+  else if (outcome === "forbidden") expect(response.status()).toBe(403);
+  else if (outcome === "401") expect(response.status()).toBe(401);
+  else if (outcome === "sign-in") {
+    expect(response.status()).toBe(307);
+    const location = new URL(response.headers()["location"] ?? "", "http://app.invalid");
+    expect(location.pathname).toBe("/login");
+    if (principal === "deactivated") expect(location.searchParams.get("reason")).toBe("deactivated");
+  } else throw new Error(`No HTTP meaning for ${JSON.stringify(outcome)}`);
+}

@@ -1,0 +1,290 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { randomInt } from "node:crypto";
+import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import type { LookUpAnswer } from "../../app/(app)/transfers/actions";
+import type { Role } from "../../db/schema";
+import type { ActionResult } from "../../lib/result";
+import type { CreatedTransfer } from "../../lib/transfers/create";
+import type { LookUpInput } from "../../lib/transfers/schemas";
+import playwrightConfig from "../../playwright.config";
+import { uniqueEmail } from "../fixtures";
+
+/*
+ * Server actions called straight over HTTP, the way the browser's form would call them but without the
+ * form: the hostile-input, authorization and race tests send what no page would ever send.
+ */
+
+const appUrl = playwrightConfig.use?.baseURL ?? "http://localhost:3100";
+
+/** Where each server action lives and the page that posts to it (any page of the app would do). */
+export type ServerAction = { filename: string; exportedName: string; page: string };
+
+const transferActions = "app/(app)/transfers/actions.ts";
+const userActions = "app/(app)/admin/users/actions.ts";
+
+export const serverActions = {
+  signIn: { filename: "app/login/actions.ts", exportedName: "signInAction", page: "/login" },
+  signOut: { filename: "app/login/actions.ts", exportedName: "signOutAction", page: "/" },
+  lookUpWallet: { filename: transferActions, exportedName: "lookUpWalletAction", page: "/transfers/new" },
+  createTransfer: { filename: transferActions, exportedName: "createTransferAction", page: "/transfers/new" },
+  refreshTransfers: { filename: transferActions, exportedName: "refreshTransfersAction", page: "/transfers" },
+  listUnsettled: { filename: transferActions, exportedName: "listUnsettledAction", page: "/transfers" },
+  cancelTransfer: { filename: transferActions, exportedName: "cancelTransferAction", page: "/transfers" },
+  approveTransfer: { filename: transferActions, exportedName: "approveTransferAction", page: "/approvals" },
+  rejectTransfer: { filename: transferActions, exportedName: "rejectTransferAction", page: "/approvals" },
+  createUser: { filename: userActions, exportedName: "createUserAction", page: "/admin/users" },
+  changeRole: { filename: userActions, exportedName: "changeRoleAction", page: "/admin/users" },
+  setActive: { filename: userActions, exportedName: "setActiveAction", page: "/admin/users" },
+  resetPassword: { filename: userActions, exportedName: "resetPasswordAction", page: "/admin/users" },
+  updateLimits: { filename: "app/(app)/admin/limits/actions.ts", exportedName: "updateLimitsAction", page: "/admin/limits" },
+} as const satisfies Record<string, ServerAction>;
+
+type ManifestEntry = { filename: string; exportedName: string };
+let manifest: Record<string, ManifestEntry> | undefined;
+
+/** The id `next build` gave a server action (it changes with every build, so it is read, never written down). */
+export function actionId(filename: string, exportedName: string): string {
+  manifest ??= (
+    JSON.parse(readFileSync(path.join(__dirname, "../../.next/server/server-reference-manifest.json"), "utf8")) as {
+      node: Record<string, ManifestEntry>;
+    }
+  ).node;
+  const found = Object.entries(manifest).find(([, entry]) => entry.filename === filename && entry.exportedName === exportedName);
+  if (!found) throw new Error(`No server action ${exportedName} in ${filename} in the build: run npx next build`);
+  return found[0];
+}
+
+export type ActionReply<T = unknown> = {
+  status: number;
+  /** The path the action redirected to (`/login?reason=expired&…`), or null. */
+  redirect: string | null;
+  /** What the action returned; undefined when it redirected or threw. */
+  result: ActionResult<T> | undefined;
+  /** The digest Next.js reports when the action threw (it then answers 500). */
+  error: string | null;
+};
+
+/**
+ * A session as a bare Cookie header, sent with Node's fetch: unlike an APIRequestContext, whose requests
+ * each make a round trip through the Playwright driver, fifty of these leave at the same instant.
+ */
+export type CookieSession = { cookie: string; forwardedFor: string };
+
+export async function cookieSession(client: APIRequestContext): Promise<CookieSession> {
+  const { cookies } = await client.storageState();
+  return { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "), forwardedFor: clientAddress() };
+}
+
+type Caller = APIRequestContext | CookieSession;
+
+/**
+ * POSTs to a page the request a browser sends for a server action, and decodes the RSC answer into
+ * the action's return value. `args` are the action's arguments, encoded as React encodes them, so a
+ * test can send values JSON cannot carry (NaN, Infinity, -0, BigInt, undefined).
+ */
+export async function callAction<T = unknown>(caller: Caller, pagePath: string, id: string, args: unknown[]): Promise<ActionReply<T>> {
+  const headers = { "Next-Action": id, Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8" };
+  const body = JSON.stringify(args.map(encodeReplyValue));
+  if ("cookie" in caller) {
+    const response = await fetch(new URL(pagePath, appUrl), {
+      method: "POST",
+      headers: { ...headers, Cookie: caller.cookie, "X-Forwarded-For": caller.forwardedFor },
+      body,
+      redirect: "manual",
+    });
+    return decodeActionResponse<T>({
+      status: response.status,
+      header: (name) => response.headers.get(name) ?? undefined,
+      body: async () => Buffer.from(await response.arrayBuffer()),
+    });
+  }
+  const response = await caller.post(pagePath, { headers, data: body, maxRedirects: 0, failOnStatusCode: false });
+  return decodeActionResponse<T>({ status: response.status(), header: (name) => response.headers()[name], body: () => response.body() });
+}
+
+/** `callAction` for one of the app's actions, posted to its own page. */
+export function invokeAction<T = unknown>(caller: Caller, action: ServerAction, ...args: unknown[]): Promise<ActionReply<T>> {
+  return callAction<T>(caller, action.page, actionId(action.filename, action.exportedName), args);
+}
+
+type StorageState = Awaited<ReturnType<APIRequestContext["storageState"]>>;
+
+/**
+ * An API client of its own, from its own client address so that sign-in throttling never spills over
+ * to other tests; with a saved storage state it carries that session. Dispose of it when done.
+ */
+export function apiClient(storageState?: StorageState): Promise<APIRequestContext> {
+  return playwrightRequest.newContext({
+    baseURL: appUrl,
+    storageState,
+    extraHTTPHeaders: { "X-Forwarded-For": clientAddress() },
+  });
+}
+
+function clientAddress(): string {
+  return `203.0.113.${randomInt(1, 255)}`;
+}
+
+/** An API client signed in exactly as the login form signs in (signInAction). */
+export async function signedInClient(credentials: { email: string; password: string }): Promise<APIRequestContext> {
+  const client = await apiClient();
+  const reply = await invokeAction(client, serverActions.signIn, { ...credentials, callbackUrl: "/" });
+  if (reply.redirect !== "/") {
+    await client.dispose();
+    throw new Error(`Could not sign in ${credentials.email}: ${JSON.stringify(reply)}`);
+  }
+  return client;
+}
+
+/** The data of an action that must succeed for the test to go on, or an error that shows the answer. */
+async function expectOk<T>(reply: Promise<ActionReply<T>>, what: string): Promise<T> {
+  const { result, ...rest } = await reply;
+  if (!result?.ok) throw new Error(`${what} failed: ${JSON.stringify({ ...rest, result })}`);
+  return result.data;
+}
+
+export type FreshUser = { id: number; name: string; email: string; password: string; role: Role };
+
+/** A new user, created by an admin through the users screen's action. */
+export async function createFreshUser(admin: Caller, role: Role, prefix: string = role): Promise<FreshUser> {
+  const user = { name: `E2E ${prefix}`, email: uniqueEmail(prefix), role, password: "fresh-user-password-1" };
+  const { id } = await expectOk(invokeAction<{ id: number }>(admin, serverActions.createUser, user), `Creating ${user.email}`);
+  return { id, ...user };
+}
+
+type WalletQuery = Pick<LookUpInput, "wallet" | "phone"> & { amount: number };
+
+/** Step 1 of the new-transfer page: look the wallet up. */
+export function lookUpWallet(client: Caller, query: WalletQuery): Promise<LookUpAnswer> {
+  return expectOk(invokeAction<LookUpAnswer>(client, serverActions.lookUpWallet, query), `Looking up ${query.wallet} ${query.phone}`);
+}
+
+/** Both steps of the new-transfer page: look the wallet up, then confirm it. */
+export async function submitTransfer(client: Caller, query: WalletQuery): Promise<CreatedTransfer> {
+  const { inquiryId } = await lookUpWallet(client, query);
+  return expectOk(invokeAction<CreatedTransfer>(client, serverActions.createTransfer, { ...query, inquiryId }), "Confirming the transfer");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// React's reply encoding (client → server) and flight format (server → client), as far as actions use them.
+
+function encodeReplyValue(value: unknown): unknown {
+  switch (typeof value) {
+    case "string":
+      return value.startsWith("$") ? `$${value}` : value;
+    case "number":
+      if (Number.isNaN(value)) return "$NaN";
+      if (value === Infinity) return "$Infinity";
+      if (value === -Infinity) return "$-Infinity";
+      return Object.is(value, -0) ? "$-0" : value;
+    case "bigint":
+      return `$n${value}`;
+    case "undefined":
+      return "$undefined";
+    case "object":
+      if (value === null) return null;
+      if (value instanceof Date) return `$D${value.toISOString()}`;
+      if (Array.isArray(value)) return value.map(encodeReplyValue);
+      return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, encodeReplyValue(v)]));
+    default:
+      return value;
+  }
+}
+
+type FlightRow = { tag: "json" | "error" | "text" | "other"; body: string };
+
+/**
+ * Rows are `<hex id>:<tag?><payload>\n`; a `T` row is `<hex id>:T<hex byte length>,<text>` with no
+ * newline, so the body is walked in bytes rather than split into lines.
+ */
+function flightRows(body: Buffer): Map<string, FlightRow> {
+  const rows = new Map<string, FlightRow>();
+  let at = 0;
+  while (at < body.length) {
+    const colon = body.indexOf(":", at);
+    if (colon < 0) break;
+    const id = body.toString("utf8", at, colon);
+    const tag = String.fromCharCode(body[colon + 1] ?? 0);
+    if (tag === "T") {
+      const comma = body.indexOf(",", colon);
+      const length = parseInt(body.toString("utf8", colon + 2, comma), 16);
+      rows.set(id, { tag: "text", body: body.toString("utf8", comma + 1, comma + 1 + length) });
+      at = comma + 1 + length;
+      continue;
+    }
+    const end = body.indexOf("\n", colon);
+    const line = body.toString("utf8", colon + 1, end < 0 ? body.length : end);
+    at = end < 0 ? body.length : end + 1;
+    if (tag === "E") rows.set(id, { tag: "error", body: line.slice(1) });
+    else if (/^[A-Z]$/.test(tag)) rows.set(id, { tag: "other", body: line });
+    else rows.set(id, { tag: "json", body: line });
+  }
+  return rows;
+}
+
+class ActionThrew extends Error {
+  constructor(readonly digest: string) {
+    super(`The action threw (digest ${digest})`);
+  }
+}
+
+function reviveFlightValue(value: unknown, rows: Map<string, FlightRow>): unknown {
+  if (typeof value === "string") {
+    if (!value.startsWith("$")) return value;
+    const rest = value.slice(1);
+    if (rest.startsWith("$")) return rest;
+    if (rest === "undefined") return undefined;
+    if (rest === "NaN") return NaN;
+    if (rest === "Infinity") return Infinity;
+    if (rest === "-Infinity") return -Infinity;
+    if (rest === "-0") return -0;
+    if (rest.startsWith("D")) return new Date(rest.slice(1));
+    if (rest.startsWith("n")) return BigInt(rest.slice(1));
+    const reference = /^@?([0-9a-f]+)$/.exec(rest);
+    if (reference) return flightRowValue(reference[1]!, rows);
+    throw new Error(`Unsupported flight value ${JSON.stringify(value)}`);
+  }
+  if (Array.isArray(value)) return value.map((v) => reviveFlightValue(v, rows));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, reviveFlightValue(v, rows)]));
+  }
+  return value;
+}
+
+function flightRowValue(id: string, rows: Map<string, FlightRow>): unknown {
+  const row = rows.get(id);
+  if (!row) throw new Error(`The flight answer has no row ${id}`);
+  if (row.tag === "text") return row.body;
+  if (row.tag === "error") throw new ActionThrew((JSON.parse(row.body) as { digest?: string }).digest ?? "?");
+  if (row.tag === "other") throw new Error(`Unsupported flight row ${id}:${row.body.slice(0, 80)}`);
+  return reviveFlightValue(JSON.parse(row.body), rows);
+}
+
+type RawResponse = { status: number; header: (name: string) => string | undefined; body: () => Promise<Buffer> };
+
+async function decodeActionResponse<T>({ status, header, body }: RawResponse): Promise<ActionReply<T>> {
+  // A fetch-style action names its redirect in a header; a form post without JavaScript gets a 303.
+  const target = header("x-action-redirect") ?? (status === 303 ? header("location") : undefined);
+  const redirect = target ? localPath(target.replace(/;(push|replace)$/, "")) : null;
+  const reply: ActionReply<T> = { status, redirect, result: undefined, error: null };
+  if (redirect || !header("content-type")?.startsWith("text/x-component")) return reply;
+
+  const rows = flightRows(await body());
+  const head = rows.get("0");
+  if (!head || head.tag !== "json") throw new Error(`Not an action answer (HTTP ${status})`);
+  const { a } = JSON.parse(head.body) as { a?: string };
+  if (a === undefined) return reply;
+  try {
+    reply.result = reviveFlightValue(a, rows) as ActionResult<T>;
+  } catch (error) {
+    if (!(error instanceof ActionThrew)) throw error;
+    reply.error = error.digest;
+  }
+  return reply;
+}
+
+function localPath(url: string): string {
+  const parsed = new URL(url, appUrl);
+  return parsed.pathname + parsed.search;
+}
