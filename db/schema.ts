@@ -198,3 +198,12 @@ export const settings = sqliteTable("settings", {
     .$defaultFn(() => new Date()),
   updatedBy: integer("updated_by").references(() => users.id),
 });
+
+/**
+ * Sessions ended by signing out. JWT sessions are stateless, so without this list a copied or
+ * re-sent cookie would stay valid until it expires. Rows older than the session lifetime can go.
+ */
+export const revokedSessions = sqliteTable("revoked_sessions", {
+  id: text("id").primaryKey(),
+  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }).notNull(),
+});

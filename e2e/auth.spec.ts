@@ -108,11 +108,15 @@ test.describe("Throttling: 5 failures in 15 minutes lock the e-mail or the IP fo
 });
 
 test.describe("Sessions", () => {
-  test("sign-out ends the session: pages send you back to sign-in", async ({ page, signInAs }) => {
+  test("sign-out ends the session on the server: even the old cookie sent again is refused", async ({ page, signInAs, context }) => {
     await signInAs("manager");
+    const cookiesBefore = await context.cookies();
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByText("You are signed out.")).toBeVisible();
     await page.goto("/");
+    await expect(page).toHaveURL(/\/login/);
+    await context.addCookies(cookiesBefore);
+    await page.goto("/transfers");
     await expect(page).toHaveURL(/\/login/);
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   });

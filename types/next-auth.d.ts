@@ -7,6 +7,7 @@ declare module "next-auth" {
   }
   interface Session {
     sessionVersion: number;
+    sessionId: string;
   }
 }
 
@@ -14,5 +15,6 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid: number;
     sv: number;
+    sid: string;
   }
 }

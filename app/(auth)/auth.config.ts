@@ -30,12 +30,15 @@ export const authConfig = {
       if (user) {
         token.uid = Number(user.id);
         token.sv = user.sessionVersion;
+        // Names this session, so signing out can revoke exactly it on the server.
+        token.sid = crypto.randomUUID();
       }
       return token;
     },
     session({ session, token }) {
       session.user.id = String(token.uid);
       session.sessionVersion = token.sv;
+      session.sessionId = token.sid;
       return session;
     },
   },

@@ -2,12 +2,13 @@
 
 import { CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
-import { signIn, signOut } from "@/app/(auth)/auth";
+import { auth, signIn, signOut } from "@/app/(auth)/auth";
 import { db } from "@/db/client";
-import { recordAuditNow } from "@/lib/audit/record";
+import { revokedSessions } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { clientIp } from "@/lib/auth/client-ip";
 import { safeCallbackPath } from "@/lib/auth/redirect";
-import { checkSession } from "@/lib/auth/session";
+import { checkSessionOf } from "@/lib/auth/session";
 import { throttleState } from "@/lib/auth/throttle";
 import { formatTime } from "@/lib/format";
 import { fail, type ActionResult } from "@/lib/result";
@@ -40,13 +41,15 @@ export async function signInAction(input: unknown): Promise<ActionResult<null>> 
 }
 
 export async function signOutAction(): Promise<void> {
-  const check = await checkSession();
-  if (check.status === "ok") {
-    recordAuditNow(db(), {
-      actor: check.user,
-      action: "auth.sign_out",
-      target: { type: "user", id: check.user.id },
-      ip: clientIp(await headers()),
+  const session = await auth();
+  const check = checkSessionOf(session);
+  if (check.status === "ok" && session?.sessionId) {
+    const { user } = check;
+    const ip = clientIp(await headers());
+    // Revoked on the server, so this session stays over even if its cookie is sent again.
+    db().transaction((tx) => {
+      tx.insert(revokedSessions).values({ id: session.sessionId, revokedAt: new Date() }).onConflictDoNothing().run();
+      recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip });
     });
   }
   await signOut({ redirectTo: "/login?reason=signed-out" });

@@ -2,8 +2,10 @@ import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { headers } from "next/headers";
 import { auth } from "@/app/(auth)/auth";
+import { eq } from "drizzle-orm";
+import type { Session } from "next-auth";
 import { db } from "@/db/client";
-import type { Role, User } from "@/db/schema";
+import { revokedSessions, type Role, type User } from "@/db/schema";
 import { findUserById } from "@/lib/users/service";
 
 export type SessionCheck =
@@ -17,8 +19,17 @@ export type SessionCheck =
  */
 export async function checkSession(): Promise<SessionCheck> {
   const session = await auth();
+  return checkSessionOf(session);
+}
+
+/** The same check for a session already read (sign-out needs its id afterwards). */
+export function checkSessionOf(session: Session | null): SessionCheck {
   const id = Number(session?.user?.id);
   if (!session || !Number.isSafeInteger(id)) return { status: "anonymous" };
+  // Signed out: the cookie may still come back (a copy, or a request that was in flight), but not the session.
+  if (!session.sessionId || db().select().from(revokedSessions).where(eq(revokedSessions.id, session.sessionId)).get()) {
+    return { status: "anonymous" };
+  }
   const user = findUserById(db(), id);
   if (!user) return { status: "ended", reason: "revoked" };
   if (!user.active) return { status: "ended", reason: "deactivated" };

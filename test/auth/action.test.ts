@@ -3,12 +3,12 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type * as DbClient from "@/db/client";
 import type { Db } from "@/db/client";
-import { auditEntries, users } from "@/db/schema";
+import { auditEntries, revokedSessions, users } from "@/db/schema";
 import { ok } from "@/lib/result";
 import { createTestDb, insertUser } from "../db";
 
 // The wrapper's collaborators from Next.js and Auth.js, replaced by stand-ins the test controls.
-const state = vi.hoisted(() => ({ session: null as null | { user: { id: string }; sessionVersion: number }, db: undefined as unknown }));
+const state = vi.hoisted(() => ({ session: null as null | { user: { id: string }; sessionVersion: number; sessionId: string }, db: undefined as unknown }));
 
 vi.mock("@/app/(auth)/auth", () => ({ auth: async () => state.session }));
 vi.mock("@/db/client", async (importOriginal) => ({
@@ -38,7 +38,7 @@ describe("Every server action re-checks the session, the user and the role (SPEC
     run,
   );
   const signInAs = (user: { id: number; sessionVersion: number }) => {
-    state.session = { user: { id: String(user.id) }, sessionVersion: user.sessionVersion };
+    state.session = { user: { id: String(user.id) }, sessionVersion: user.sessionVersion, sessionId: `session-${user.id}` };
   };
   const audit = () => db.select().from(auditEntries).all();
 
@@ -80,6 +80,14 @@ describe("Every server action re-checks the session, the user and the role (SPEC
     expect(audit()).toMatchObject([
       { actorId: staff.id, action: "access.denied", targetType: "action", targetId: "test.double", ip: "203.0.113.9" },
     ]);
+  });
+
+  it("refuses a session that was signed out, even if its cookie comes back", async () => {
+    const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+    signInAs(user);
+    db.insert(revokedSessions).values({ id: `session-${user.id}`, revokedAt: new Date() }).run();
+    await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login?reason=expired");
+    expect(run).not.toHaveBeenCalled();
   });
 
   it("reads the role from the database, not from the session", async () => {
