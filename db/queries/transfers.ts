@@ -391,20 +391,26 @@ const csvFields: readonly [header: string, cell: (row: CsvRow) => string | numbe
  */
 export function* transferCsvChunks(db: Db, filters: HistoryFilters, { batchSize = csvBatchSize } = {}): Generator<string> {
   yield `${csvBom}${csvLine(csvFields.map(([header]) => header))}`;
-  const where = whereOf(filters, { amountIndex: !walkSortOrder(db, filters) });
+  const amountIndex = !walkSortOrder(db, filters);
+  const where = whereOf(filters, { amountIndex });
+  // From the second batch on, the keyset bound is the tighter one on its side of the sort key, so the
+  // filter's own bound there is left out: given both, SQLite bounds the index scan by the filter's, and
+  // every batch would walk again from the start of the range (quadratic in the rows exported).
+  const supersededBound = filters.sort === "amount" ? (filters.dir === "asc" ? "min" : "max") : filters.dir === "asc" ? "from" : "to";
+  const whereAfter = whereOf({ ...filters, [supersededBound]: undefined }, { amountIndex });
   const key = sortKey(filters);
   const comparison = filters.dir === "asc" ? ">" : "<";
   let last: CsvRow | undefined;
   for (;;) {
-    const after = last
-      ? sql`(${key}, ${transfers.id}) ${sql.raw(comparison)} (${filters.sort === "amount" ? last.amount : last.createdAt.getTime()}, ${last.id})`
-      : undefined;
+    const batchWhere = last
+      ? and(whereAfter, sql`(${key}, ${transfers.id}) ${sql.raw(comparison)} (${filters.sort === "amount" ? last.amount : last.createdAt.getTime()}, ${last.id})`)
+      : where;
     const rows: CsvRow[] = db
       .select(csvColumns)
       .from(transfers)
       .innerJoin(maker, eq(maker.id, transfers.makerId))
       .leftJoin(approver, eq(approver.id, transfers.approverId))
-      .where(and(where, after))
+      .where(batchWhere)
       .orderBy(...orderOf(filters))
       .limit(batchSize)
       .all();

@@ -336,6 +336,19 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
     expect(new Set(exported).size).toBe(35);
   });
 
+  it("a date- or amount-filtered export over many batches lists every matching row once, in order", async () => {
+    for (let i = 0; i < 40; i++) {
+      addTransfer(db, sari.id, { reference: `TRF-R${String(i).padStart(2, "0")}`, amount: 10_000 + (i % 7) * 1000, createdAt: wib(`2025-03-${String(1 + (i % 20)).padStart(2, "0")}T10:00:00`) });
+    }
+    for (const query of ["from=2025-03-05&to=2025-03-15", "from=2025-03-05&to=2025-03-15&dir=asc", "min=12000&max=15000&sort=amount", "min=12000&max=15000&sort=amount&dir=asc"]) {
+      const expected = listTransfers(db, filters(`${query}&pageSize=100`)).rows.map((r) => r.reference);
+      const csv = await readAll(streamTransfersCsv(db, filters(query), { batchSize: 3 }));
+      const exported = csv.trim().split("\r\n").slice(1).map((line) => line.split(",")[0]);
+      expect(exported, query).toEqual(expected);
+      expect(expected.length, query).toBeGreaterThan(6);
+    }
+  });
+
   it("each batch is a single indexed query, not a scan of what came before", () => {
     for (let i = 0; i < 12; i++) addTransfer(db, sari.id);
     const prepare = vi.spyOn(db.$client, "prepare");

@@ -1,0 +1,108 @@
+import type { Db } from "@/db/client";
+import { listTransfers, parseHistoryFilters } from "@/db/queries/transfers";
+import { pairedSamples, percentile, result, type CaseResult } from "../measure";
+import type { Seeded } from "../seed";
+
+/**
+ * Case 1: the history page's data access (`listTransfers`, its capped count included) against the
+ * hand-written SQL a person would write for the same rows, on the same connection.
+ */
+
+type View = {
+  name: string;
+  /** The page's query string. */
+  query: string;
+  /** The same page's rows in one hand-written statement, and its parameters. */
+  sql: string;
+  params: unknown[];
+};
+
+const columns = `t.id, t.reference, t.wallet, t.phone, t.amount, t.owner_name, t.status, t.maker_id, m.name as maker_name, t.created_at`;
+const newestFirst = `order by t.created_at desc, t.id desc`;
+
+const jakartaOffsetMs = 7 * 60 * 60 * 1000;
+const dayMs = 24 * 60 * 60 * 1000;
+const jakartaDay = (at: number) => new Date(at + jakartaOffsetMs).toISOString().slice(0, 10);
+const jakartaMidnight = (day: string) => Date.parse(`${day}T00:00:00+07:00`);
+
+export function historyViews(seeded: Seeded, { deepPage }: { deepPage: number }): View[] {
+  const to = jakartaDay(seeded.now.getTime());
+  const from = jakartaDay(seeded.now.getTime() - 30 * dayMs);
+  const maker = seeded.makers[3]!.id;
+  const family = seeded.familyNames[0]!;
+  const pageSize = 25;
+  return [
+    {
+      name: "first page, newest first",
+      query: "",
+      sql: `select ${columns} from transfers t join users m on m.id = t.maker_id ${newestFirst} limit ${pageSize}`,
+      params: [],
+    },
+    {
+      name: "status failed",
+      query: "status=failed",
+      sql: `select ${columns} from transfers t join users m on m.id = t.maker_id where t.status = ? ${newestFirst} limit ${pageSize}`,
+      params: ["failed"],
+    },
+    {
+      name: "wallet OVO, last 30 days",
+      query: `wallet=OVO&from=${from}&to=${to}`,
+      sql: `select ${columns} from transfers t join users m on m.id = t.maker_id
+            where t.wallet = ? and t.created_at >= ? and t.created_at < ? ${newestFirst} limit ${pageSize}`,
+      params: ["OVO", jakartaMidnight(from), jakartaMidnight(to) + dayMs],
+    },
+    {
+      name: "maker + succeeded + Rp 1–5 million",
+      query: `maker=${maker}&status=succeeded&min=1000000&max=5000000`,
+      sql: `select ${columns} from transfers t join users m on m.id = t.maker_id
+            where t.maker_id = ? and t.status = ? and t.amount between ? and ? ${newestFirst} limit ${pageSize}`,
+      params: [maker, "succeeded", 1_000_000, 5_000_000],
+    },
+    {
+      name: `search "${family.toLowerCase()}" (owner name)`,
+      query: `q=${family.toLowerCase()}`,
+      sql: `select ${columns} from transfers t join users m on m.id = t.maker_id where t.owner_name like ? ${newestFirst} limit ${pageSize}`,
+      params: [`%${family.toLowerCase()}%`],
+    },
+    {
+      // Skipping rows costs the same however it is written; a person who knows would skip along the
+      // covering index and read only the page's rows, as the app does.
+      name: `deep page ${deepPage}`,
+      query: `page=${deepPage}`,
+      sql: `select ${columns} from transfers t join users m on m.id = t.maker_id
+            where t.id in (select id from transfers order by created_at desc, id desc limit ${pageSize} offset ${(deepPage - 1) * pageSize})
+            ${newestFirst}`,
+      params: [],
+    },
+  ];
+}
+
+export function historyCase(db: Db, views: View[], { runs }: { runs: number }): CaseResult[] {
+  const results: CaseResult[] = [];
+  for (const view of views) {
+    const filters = parseHistoryFilters(new URLSearchParams(view.query));
+    const statement = db.$client.prepare(view.sql);
+    const ours = listTransfers(db, filters).rows.map((row) => row.id);
+    const theirs = (statement.all(...view.params) as { id: number }[]).map((row) => row.id);
+    if (ours.length === 0 || ours.join() !== theirs.join()) {
+      throw new Error(`history "${view.name}": the baseline SQL does not return the page's rows (${ours.length} vs ${theirs.length})`);
+    }
+    const samples = pairedSamples(
+      runs,
+      () => listTransfers(db, filters),
+      () => statement.all(...view.params),
+    );
+    for (const [label, p] of [["p50", 0.5], ["p95", 0.95]] as const) {
+      results.push(
+        result(
+          `history: ${view.name} (${label})`,
+          "ms",
+          percentile(samples.subject, p),
+          percentile(samples.baseline, p),
+          label === "p95" ? { of: "ratio", op: "<=", limit: 1.5 } : undefined,
+        ),
+      );
+    }
+  }
+  return results;
+}

@@ -1,0 +1,84 @@
+import { percentile, result, timeMsAsync, type CaseResult } from "../measure";
+
+/**
+ * Case 6: server response time (request sent → body read to the end) of two signed-in pages under
+ * `next start`, one request at a time, against a static asset of the same server (the app's stylesheet).
+ * Reported without a target: the issue sets none.
+ */
+
+type Cookies = Map<string, string>;
+
+function keepCookies(jar: Cookies, response: Response): void {
+  for (const header of response.headers.getSetCookie()) {
+    const pair = header.split(";", 1)[0]!;
+    const at = pair.indexOf("=");
+    const [name, value] = [pair.slice(0, at).trim(), pair.slice(at + 1)];
+    if (value) jar.set(name, value);
+    else jar.delete(name);
+  }
+}
+
+const cookieHeader = (jar: Cookies) => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+
+/** Signs in through Auth.js's credentials endpoint, as the login form does; returns the Cookie header. */
+export async function signIn(baseUrl: string, login: { email: string; password: string }): Promise<string> {
+  const jar: Cookies = new Map();
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  keepCookies(jar, csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const callback = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookieHeader(jar) },
+    body: new URLSearchParams({ csrfToken, email: login.email, password: login.password, callbackUrl: `${baseUrl}/transfers` }),
+  });
+  await callback.arrayBuffer();
+  keepCookies(jar, callback);
+  if (![...jar.keys()].some((name) => name.endsWith("authjs.session-token"))) {
+    throw new Error(`pages: signing in as ${login.email} failed (HTTP ${callback.status}, ${callback.headers.get("location") ?? "no redirect"})`);
+  }
+  return cookieHeader(jar);
+}
+
+type Target = { label: string; path: string; expect?: string };
+
+export async function pagesCase(
+  baseUrl: string,
+  { cookie, stylesheet, requests }: { cookie: string; stylesheet: string; requests: number },
+): Promise<CaseResult[]> {
+  const pages: Target[] = [
+    { label: "history page /transfers", path: "/transfers", expect: "All transfers" },
+    { label: "new-transfer page /transfers/new", path: "/transfers/new", expect: "New transfer" },
+  ];
+  const asset: Target = { label: "stylesheet", path: stylesheet };
+  const targets = [...pages, asset];
+
+  const get = async (target: Target) => {
+    let body = "";
+    const ms = await timeMsAsync(async () => {
+      const response = await fetch(`${baseUrl}${target.path}`, { headers: { Cookie: cookie }, redirect: "manual" });
+      body = await response.text();
+      if (response.status !== 200) throw new Error(`pages: GET ${target.path} answered ${response.status}`);
+    });
+    if (target.expect && !body.includes(target.expect)) throw new Error(`pages: GET ${target.path} did not render "${target.expect}"`);
+    return ms;
+  };
+
+  // The first requests render cold: caches, JIT, the database's pages.
+  for (let i = 0; i < 10; i++) for (const target of targets) await get(target);
+  const samples = new Map<Target, number[]>(targets.map((target) => [target, []]));
+  for (let i = 0; i < requests; i++) {
+    // Rotate who goes first, so a slow moment does not always hit the same one.
+    for (let j = 0; j < targets.length; j++) {
+      const target = targets[(i + j) % targets.length]!;
+      samples.get(target)!.push(await get(target));
+    }
+  }
+  const assetSamples = samples.get(asset)!;
+  return pages.flatMap((page) =>
+    (["p50", "p95"] as const).map((label) => {
+      const p = label === "p50" ? 0.5 : 0.95;
+      return result(`page: ${page.label} (${label})`, "ms", percentile(samples.get(page)!, p), percentile(assetSamples, p));
+    }),
+  );
+}
