@@ -69,7 +69,7 @@ export type ActionReply<T = unknown> = {
  * A session as a bare Cookie header, sent with Node's fetch: unlike an APIRequestContext, whose requests
  * each make a round trip through the Playwright driver, fifty of these leave at the same instant.
  */
-export type CookieSession = { cookie: string; forwardedFor: string };
+export type CookieSession = { cookie: string; forwardedFor: string; /** Another app than the e2e one (the load test). */ baseUrl?: string };
 
 export async function cookieSession(client: APIRequestContext): Promise<CookieSession> {
   const { cookies } = await client.storageState();
@@ -87,7 +87,7 @@ export async function callAction<T = unknown>(caller: Caller, pagePath: string, 
   const headers = { "Next-Action": id, Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8" };
   const body = JSON.stringify(args.map(encodeReplyValue));
   if ("cookie" in caller) {
-    const response = await fetch(new URL(pagePath, appUrl), {
+    const response = await fetch(new URL(pagePath, caller.baseUrl ?? appUrl), {
       method: "POST",
       headers: { ...headers, Cookie: caller.cookie, "X-Forwarded-For": caller.forwardedFor },
       body,
