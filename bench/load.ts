@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
+import { openDatabase } from "@/db/client";
+import { settings } from "@/db/schema";
 import { invokeAction, serverActions, type CookieSession } from "../e2e/support/actions";
 import { signIn } from "./cases/pages";
 import { percentile } from "./measure";
@@ -51,6 +53,10 @@ async function main() {
   const dbFile = join(workDir, "load.db");
   log(`seeding ${transferCount.toLocaleString("en-US")} transfers`);
   const seeded = await seedHistory(dbFile, { transfers: transferCount });
+  // The seeded history already fills today's daily totals; the load's makers need room to create more.
+  const db = openDatabase(dbFile);
+  db.insert(settings).values({ key: "dailyTotalPerMaker", value: 1_000_000_000_000 }).onConflictDoUpdate({ target: settings.key, set: { value: 1_000_000_000_000 } }).run();
+  db.$client.close();
 
   const mockPort = await freePort(4410);
   const mock = startNode("mock gateway", ["--import", "tsx", "scripts/mock-gateway.ts"], {
