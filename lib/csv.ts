@@ -1,3 +1,5 @@
+import { formatSortableDateTime } from "@/lib/format";
+
 /**
  * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula (= + - @, tab, CR)
  * gets a leading apostrophe: names and reasons are typed by people (OWASP "CSV injection").
@@ -32,4 +34,16 @@ export function csvStream(chunks: Generator<string>): ReadableStream<Uint8Array>
     },
     { highWaterMark: 0 },
   );
+}
+
+/** A CSV download named `<name>-YYYYMMDD-HHmm.csv` in Jakarta time, like every date the finance team reads. */
+export function csvDownload(body: ReadableStream<Uint8Array>, name: string, now = new Date()): Response {
+  const stamp = formatSortableDateTime(now).slice(0, 16).replace(/[-:]/g, "").replace(" ", "-");
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${name}-${stamp}.csv"`,
+      "Cache-Control": "no-store",
+    },
+  });
 }

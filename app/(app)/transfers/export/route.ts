@@ -5,7 +5,7 @@ import type { Role } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
 import { clientIp } from "@/lib/auth/client-ip";
 import { checkSession } from "@/lib/auth/session";
-import { formatSortableDateTime } from "@/lib/format";
+import { csvDownload } from "@/lib/csv";
 
 export const dynamic = "force-dynamic";
 
@@ -29,13 +29,5 @@ export async function GET(request: NextRequest) {
   const { page: _page, pageSize: _pageSize, ...exported } = filters;
   recordAuditNow(db(), { actor: user, action: "transfer.export", target: { type: "transfer" }, after: { filters: exported }, ip });
 
-  // transfers-20250310-0905.csv, in Jakarta time like every date the finance team reads.
-  const stamp = formatSortableDateTime(new Date()).slice(0, 16).replace(/[-:]/g, "").replace(" ", "-");
-  return new Response(streamTransfersCsv(db(), filters), {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="transfers-${stamp}.csv"`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return csvDownload(streamTransfersCsv(db(), filters), "transfers");
 }

@@ -4,7 +4,7 @@ import { parseAuditFilters, streamAuditCsv } from "@/db/queries/audit";
 import { recordAuditNow } from "@/lib/audit/record";
 import { clientIp } from "@/lib/auth/client-ip";
 import { checkSession } from "@/lib/auth/session";
-import { formatSortableDateTime } from "@/lib/format";
+import { csvDownload } from "@/lib/csv";
 
 export const dynamic = "force-dynamic";
 
@@ -19,12 +19,5 @@ export async function GET(request: NextRequest) {
   }
   const { before: _before, ...filters } = parseAuditFilters(request.nextUrl.searchParams);
   recordAuditNow(db(), { actor: check.user, action: "audit.export", target: { type: "audit" }, after: { filters }, ip });
-  const stamp = formatSortableDateTime(new Date()).slice(0, 16).replace(/[-:]/g, "").replace(" ", "-");
-  return new Response(streamAuditCsv(db(), filters), {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="audit-${stamp}.csv"`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return csvDownload(streamAuditCsv(db(), filters), "audit");
 }
