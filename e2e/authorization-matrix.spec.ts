@@ -195,8 +195,11 @@ test.describe("Authorization matrix: every action, route and gated page × every
       const outcome = row[principal];
       const label = typeof outcome === "string" ? outcome : `"${outcome.message}"`;
       test(`${target.name} × ${principal} → ${label}`, async () => {
-        // A client of its own per cell, so that signing out or in here changes no other cell's session.
-        const client = await apiClient(sessions[principal]);
+        // A client of its own per cell, so that signing in here changes no other cell's session. Signing
+        // out revokes the session on the server, so that cell signs in afresh instead of ending the shared one.
+        const credentials = setup.credentials[principal];
+        const ownSession = "action" in target && target.action === actions.signOut && principal !== "deactivated" && credentials;
+        const client = ownSession ? await signedInClient(credentials) : await apiClient(sessions[principal]);
         try {
           if ("action" in target) await expectActionOutcome(client, principal, target, outcome, setup);
           else await expectHttpOutcome(client, principal, "route" in target ? target.route : typeof target.page === "string" ? target.page : target.page(setup), outcome);
