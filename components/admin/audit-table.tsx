@@ -47,7 +47,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
                   target
                 )}
               </TD>
-              <TD className="max-w-md truncate font-mono text-xs text-ink-muted" title={change(row)}>
+              <TD className="max-w-64 truncate font-mono text-xs text-ink-muted" title={change(row)}>
                 {change(row)}
               </TD>
               <TD className="font-mono text-xs whitespace-nowrap text-ink-muted">{row.ip}</TD>

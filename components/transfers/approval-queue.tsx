@@ -97,7 +97,7 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
           {transfer.makerName}
           {transfer.own ? <span className="ml-1 text-xs text-ink-muted">(you)</span> : null}
         </p>
-        <p className="text-xs whitespace-nowrap text-ink-muted">
+        <p className="text-xs text-ink-muted">
           waiting {duration(transfer.ageMs)} · expires in {duration(transfer.expiresInMs)}
         </p>
       </TD>

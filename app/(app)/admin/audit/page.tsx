@@ -42,7 +42,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </>
         }
       />
-      <form method="get" aria-label="Filter the audit trail" className="mb-4 grid grid-cols-6 items-end gap-3 rounded-lg border border-line bg-surface p-3">
+      <form method="get" aria-label="Filter the audit trail" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-line bg-surface p-3 [&>div]:w-40">
         <Field id="audit-actor" label="Actor">
           {(aria) => (
             <select {...aria} name="actor" defaultValue={filters.actor ?? ""} className={nativeSelect}>
@@ -85,12 +85,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <Field id="audit-from" label="From (WIB)">
           {(aria) => <Input {...aria} type="date" name="from" defaultValue={filters.from ?? ""} />}
         </Field>
-        <div className="flex items-end gap-2">
-          <Field id="audit-to" label="To (WIB)" className="flex-1">
-            {(aria) => <Input {...aria} type="date" name="to" defaultValue={filters.to ?? ""} />}
-          </Field>
-          <Button type="submit">Apply</Button>
-        </div>
+        <Field id="audit-to" label="To (WIB)">
+          {(aria) => <Input {...aria} type="date" name="to" defaultValue={filters.to ?? ""} />}
+        </Field>
+        <Button type="submit">Apply</Button>
       </form>
       <AuditTable rows={rows} />
       <div className="mt-3 flex items-center justify-between text-sm text-ink-muted">
