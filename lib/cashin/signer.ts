@@ -78,12 +78,12 @@ function requireRsa2048(key: KeyObject, path: string, variable: string): KeyObje
   return key;
 }
 
-/** The merchant's private key: PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1 (`BEGIN RSA PRIVATE KEY`) PEM. */
+/** The merchant's private key: PKCS#8 or PKCS#1 PEM. */
 export function loadPrivateKey(path: string, variable = "CASHIN_PRIVATE_KEY_PATH"): KeyObject {
   const pem = readPem(path, variable);
   if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem)) {
     throw new KeyFileError(
-      `${variable}: "${path}" is a public key. Point ${variable} at the private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY).`,
+      `${variable}: "${path}" is a public key. Point ${variable} at the private key (PKCS#8 or PKCS#1 PEM).`,
     );
   }
   if (pem.includes("ENCRYPTED")) {
@@ -94,7 +94,7 @@ export function loadPrivateKey(path: string, variable = "CASHIN_PRIVATE_KEY_PATH
   } catch (error) {
     if (error instanceof KeyFileError) throw error;
     throw new KeyFileError(
-      `${variable}: "${path}" is not a PEM RSA private key (expected BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)`,
+      `${variable}: "${path}" is not a PEM RSA private key (expected PKCS#8 or PKCS#1 PEM)`,
     );
   }
 }

@@ -193,7 +193,7 @@ describe("issue 3 §2 npm run keys:generate: a demo RSA 2048 pair, only where ab
     expect(first.stdout).toMatch(/Wrote a demo RSA 2048 key pair/);
     expect(statSync(env.CASHIN_PRIVATE_KEY_PATH).mode & 0o777).toBe(0o600);
     const privatePem = readFileSync(env.CASHIN_PRIVATE_KEY_PATH, "utf8");
-    expect(privatePem).toContain("BEGIN PRIVATE KEY");
+    expect(privatePem).toContain("PRIVATE KEY-----");
     expect(first.stdout).not.toContain(privatePem.split("\n")[1]);
 
     const second = await runScript("keys-generate.ts", [], env);
