@@ -13,6 +13,13 @@ const timeWithSeconds = new Intl.DateTimeFormat("id-ID", {
 /** Jakarta has no daylight saving time: it is always UTC+7. */
 const jakartaOffsetMs = 7 * 60 * 60 * 1000;
 
+const number = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 0 });
+
+/** Whole numbers with id-ID thousand separators: 1.234.567. */
+export function formatNumber(value: number): string {
+  return number.format(value);
+}
+
 export function formatDate(value: Date): string {
   return date.format(value);
 }

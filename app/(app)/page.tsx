@@ -11,12 +11,11 @@ import { dashboardSummary, defaultHistoryFilters, historySearchParams, type Hist
 import { requireUser } from "@/lib/auth/session";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { cn } from "@/lib/cn";
-import { formatDate, formatSortableDateTime } from "@/lib/format";
+import { formatDate, formatSortableDateTime, formatNumber } from "@/lib/format";
 import { unsettledAtGateway } from "@/lib/transfers/status";
 
 export const metadata: Metadata = { title: "Overview · Cash In Payouts" };
 
-const numbers = new Intl.NumberFormat("id-ID");
 
 function historyHref(changes: Partial<HistoryFilters>): string {
   return `/transfers?${historySearchParams(defaultHistoryFilters, changes)}`;
@@ -40,7 +39,7 @@ export default async function OverviewPage() {
       />
       <section aria-label="At a glance" className="mb-4 grid grid-cols-3 gap-3">
         <Tile label="Today" href={historyHref({ from: today, to: today })} detail={formatRupiah(summary.today.total)}>
-          {numbers.format(summary.today.count)} {summary.today.count === 1 ? "transfer" : "transfers"}
+          {formatNumber(summary.today.count)} {summary.today.count === 1 ? "transfer" : "transfers"}
         </Tile>
         <Tile
           label="Awaiting approval"
@@ -48,7 +47,7 @@ export default async function OverviewPage() {
           detail={user.role === "manager" ? "Waiting for you or another manager" : "Waiting for a manager"}
           tone={summary.awaitingApproval > 0 ? "warn" : undefined}
         >
-          {numbers.format(summary.awaitingApproval)}
+          {formatNumber(summary.awaitingApproval)}
         </Tile>
         <Tile
           label="Unsettled"
@@ -56,7 +55,7 @@ export default async function OverviewPage() {
           detail="Sent; Cash In's answer is checked automatically"
           tone={summary.unsettled > 0 ? "info" : undefined}
         >
-          {numbers.format(summary.unsettled)}
+          {formatNumber(summary.unsettled)}
         </Tile>
       </section>
 
@@ -74,7 +73,7 @@ export default async function OverviewPage() {
                   data-testid={`today-${tally.status}`}
                 >
                   <StatusBadge status={tally.status} className="self-start" />
-                  <span className="text-lg font-semibold tabular-nums">{numbers.format(tally.count)}</span>
+                  <span className="text-lg font-semibold tabular-nums">{formatNumber(tally.count)}</span>
                   <span className="text-xs text-ink-muted tabular-nums">{formatRupiah(tally.total)}</span>
                 </Link>
               </li>

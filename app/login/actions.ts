@@ -11,7 +11,7 @@ import { safeCallbackPath } from "@/lib/auth/redirect";
 import { checkSessionOf } from "@/lib/auth/session";
 import { throttleState } from "@/lib/auth/throttle";
 import { formatTime } from "@/lib/format";
-import { fail, type ActionResult } from "@/lib/result";
+import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { signInSchema } from "@/lib/users/schemas";
 
 const wrongCredentials = "Wrong e-mail or password.";
@@ -20,9 +20,7 @@ const wrongCredentials = "Wrong e-mail or password.";
 export async function signInAction(input: unknown): Promise<ActionResult<null>> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
-    return fail("invalid", "Please correct the highlighted fields.", fieldErrors);
+    return fail("invalid", "Please correct the highlighted fields.", fieldErrorsOf(parsed.error.issues));
   }
   const { email, password, callbackUrl } = parsed.data;
   try {

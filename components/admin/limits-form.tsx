@@ -9,6 +9,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useAction } from "@/components/ui/use-action";
 import { formatRupiah } from "@/lib/cashin/amount";
+import { formatNumber } from "@/lib/format";
 import { limitsSchema, type Limits } from "@/lib/transfers/limits-schema";
 
 type LimitsInput = z.input<typeof limitsSchema>;
@@ -56,11 +57,10 @@ export function LimitsForm({ limits }: { limits: Limits }) {
 
 /** Rupiah with id-ID thousand separators, as finance staff type and read them. */
 function asTyped(limits: Limits): LimitsInput {
-  const rupiah = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 0 });
   return {
     ...limits,
-    approvalThreshold: rupiah.format(limits.approvalThreshold),
-    maxPerTransfer: rupiah.format(limits.maxPerTransfer),
-    dailyTotalPerMaker: rupiah.format(limits.dailyTotalPerMaker),
+    approvalThreshold: formatNumber(limits.approvalThreshold),
+    maxPerTransfer: formatNumber(limits.maxPerTransfer),
+    dailyTotalPerMaker: formatNumber(limits.dailyTotalPerMaker),
   };
 }

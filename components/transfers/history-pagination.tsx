@@ -1,3 +1,4 @@
+import { formatNumber } from "@/lib/format";
 import { ChevronLeft, ChevronRight } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -5,7 +6,6 @@ import { buttonVariants } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import { PageSizeSelect } from "./page-size-select";
 
-const numbers = new Intl.NumberFormat("id-ID");
 
 /** "Showing 26–50 of 1.000+", the page size, and Previous / Next (disabled at either end). */
 export function HistoryPagination({
@@ -30,7 +30,7 @@ export function HistoryPagination({
       <p className="text-ink-muted" aria-live="polite">
         {shown.last === 0
           ? "No transfers on this page"
-          : `Showing ${numbers.format(shown.first)}–${numbers.format(shown.last)} of ${numbers.format(total.count)}${total.capped ? "+" : ""}`}
+          : `Showing ${formatNumber(shown.first)}–${formatNumber(shown.last)} of ${formatNumber(total.count)}${total.capped ? "+" : ""}`}
       </p>
       <div className="flex items-center gap-3">
         <PageSizeSelect options={pageSizes} value={pageSize} />
@@ -40,7 +40,7 @@ export function HistoryPagination({
             Previous
           </PageLink>
           <span className="px-2 text-ink-muted tabular-nums" aria-current="page">
-            Page {numbers.format(page)}
+            Page {formatNumber(page)}
           </span>
           <PageLink href={nextHref} rel="next">
             Next

@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { db, type Db } from "@/db/client";
 import type { Role, User } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
-import { fail, type ActionResult } from "@/lib/result";
+import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { clientIp } from "./client-ip";
 import { checkSession, signInUrl } from "./session";
 
@@ -52,12 +52,7 @@ export function authorizedAction<S extends z.ZodType, T>(
 
     const parsed = spec.schema.safeParse(input);
     if (!parsed.success) {
-      const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.length > 0 ? issue.path.join(".") : "form";
-        (fieldErrors[key] ??= []).push(issue.message);
-      }
-      return fail("invalid", "Please correct the highlighted fields.", fieldErrors);
+      return fail("invalid", "Please correct the highlighted fields.", fieldErrorsOf(parsed.error.issues));
     }
 
     let result: ActionResult<T>;

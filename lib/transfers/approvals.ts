@@ -3,7 +3,7 @@ import { transfers, type TransferStatus } from "@/db/schema";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import type { ActorContext, TransferDeps } from "./deps";
 import { lookUpWallet } from "./inquiry";
-import { transition } from "./lifecycle";
+import { findTransfer, transition } from "./lifecycle";
 import { sendTransfer } from "./send";
 import { getLimits } from "./settings";
 import { statusInfo } from "./status";
@@ -40,7 +40,7 @@ export async function approveTransfer(
   { actor, ip }: Ctx,
   input: { transferId: number; acknowledgedName?: string },
 ): Promise<ActionResult<ApprovalOutcome>> {
-  const transfer = deps.db.select().from(transfers).where(eq(transfers.id, input.transferId)).get();
+  const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", "This transfer does not exist.");
   if (transfer.makerId === actor.id) return fail("forbidden", "You cannot approve your own transfer: another manager must.");
   if (transfer.status !== "awaiting_approval") return alreadyDecided(transfer.status);
@@ -75,15 +75,14 @@ export async function approveTransfer(
     { behavior: "immediate" },
   );
   if (!approved) {
-    const latest = deps.db.select({ status: transfers.status }).from(transfers).where(eq(transfers.id, transfer.id)).get();
-    return alreadyDecided(latest?.status ?? transfer.status);
+    return alreadyDecided(findTransfer(deps.db, transfer.id)?.status ?? transfer.status);
   }
   const sent = await sendTransfer(deps, transfer.id, ctx);
   return ok({ outcome: "approved", status: sent?.status ?? "approved" }, "Approved and sent to Cash In.");
 }
 
 export function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
-  const transfer = deps.db.select().from(transfers).where(eq(transfers.id, input.transferId)).get();
+  const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", "This transfer does not exist.");
   if (transfer.makerId === actor.id) return fail("forbidden", "You cannot decide on your own transfer: another manager must.");
   const now = deps.now();
@@ -92,13 +91,13 @@ export function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { 
       transition(tx, transfer.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now),
     { behavior: "immediate" },
   );
-  if (!rejected) return alreadyDecided(deps.db.select({ status: transfers.status }).from(transfers).where(eq(transfers.id, transfer.id)).get()!.status);
+  if (!rejected) return alreadyDecided(findTransfer(deps.db, transfer.id)?.status ?? transfer.status);
   return ok(null, "Rejected. The maker sees your reason.");
 }
 
 /** The maker withdraws their own transfer while it still awaits approval. */
 export function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason?: string }): ActionResult<null> {
-  const transfer = deps.db.select().from(transfers).where(eq(transfers.id, input.transferId)).get();
+  const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", "This transfer does not exist.");
   if (transfer.makerId !== actor.id) return fail("forbidden", "Only the person who made this transfer can cancel it.");
   const now = deps.now();
@@ -108,7 +107,7 @@ export function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { 
     { behavior: "immediate" },
   );
   if (!canceled) {
-    const status = deps.db.select({ status: transfers.status }).from(transfers).where(eq(transfers.id, transfer.id)).get()!.status;
+    const status = findTransfer(deps.db, transfer.id)?.status ?? transfer.status;
     return fail("conflict", `It can no longer be canceled: it is ${statusInfo[status].label.toLowerCase()}.`);
   }
   return ok(null, "Canceled. Nothing was sent.");

@@ -22,8 +22,12 @@ export const allowedTransitions: Record<TransferStatus, readonly TransferStatus[
   expired: [],
 };
 
-export function canTransition(from: TransferStatus, to: TransferStatus): boolean {
+function canTransition(from: TransferStatus, to: TransferStatus): boolean {
   return allowedTransitions[from].includes(to);
+}
+
+export function findTransfer(db: DbOrTx, id: number): Transfer | null {
+  return db.select().from(transfers).where(eq(transfers.id, id)).get() ?? null;
 }
 
 type Patch = Partial<Omit<typeof transfers.$inferInsert, "id" | "status" | "reference" | "createdAt">>;

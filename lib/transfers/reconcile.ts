@@ -3,11 +3,11 @@ import { transfers, type Transfer } from "@/db/schema";
 import type { GatewayCallRecord, StatusResult } from "@/lib/cashin/client";
 import { expireOverdue } from "./approvals";
 import type { ActorContext, TransferDeps } from "./deps";
-import { transition } from "./lifecycle";
+import { findTransfer, transition } from "./lifecycle";
 import { giveUpAfterMs, nextCheckDelayMs } from "./reconcile-schedule";
 import { sendTransfer, inFlightMs } from "./send";
 import { getLimits } from "./settings";
-import { unsettledAtGateway } from "./status";
+import { isUnsettledAtGateway, unsettledAtGateway } from "./status";
 import { recordGatewayCall } from "./timeline";
 
 /** A reconciler holds a transfer this long while it asks Cash In; another runner leaves it alone meanwhile. */
@@ -43,7 +43,7 @@ export async function checkTransfer(
     )
     .returning()
     .get();
-  if (!leased) return { checked: false, transfer: current(deps, transferId) };
+  if (!leased) return { checked: false, transfer: findTransfer(deps.db, transferId) };
 
   try {
     const result = await deps.gateway.status(
@@ -112,10 +112,6 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
   }
 }
 
-function current(deps: TransferDeps, transferId: number): Transfer | null {
-  return deps.db.select().from(transfers).where(eq(transfers.id, transferId)).get() ?? null;
-}
-
 /**
  * One pass of the reconciler: expire overdue approvals, send approved transfers that a crash left
  * unsent, and check every unsettled transfer whose next check has come. Runs with bounded concurrency.
@@ -154,7 +150,7 @@ export async function reconcileDue(
       const result = await checkTransfer(deps, id, { due: !all });
       if (!result.checked) continue;
       checked++;
-      if (result.transfer && !(unsettledAtGateway as readonly string[]).includes(result.transfer.status)) settled++;
+      if (result.transfer && !isUnsettledAtGateway(result.transfer.status)) settled++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));

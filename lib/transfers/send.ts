@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
-import { transfers, type Transfer } from "@/db/schema";
+import type { Transfer } from "@/db/schema";
 import { maskPhone } from "@/lib/cashin/phone";
 import type { GatewayCallRecord, TopupResult } from "@/lib/cashin/client";
 import type { ActorContext, TransferDeps } from "./deps";
-import { transition } from "./lifecycle";
+import { findTransfer, transition } from "./lifecycle";
 import { firstCheckDelayMs } from "./reconcile-schedule";
 import { recordGatewayCall } from "./timeline";
 
@@ -44,7 +43,7 @@ export async function sendTransfer(deps: TransferDeps, transferId: number, ctx: 
   } catch (error) {
     // Only a request our client refuses to send throws; it stays `sending` and the reconciler settles it.
     console.error(`[send] top-up of ${claimed.reference} threw before an answer; left for the reconciler`, error);
-    return current(deps, transferId);
+    return findTransfer(deps.db, transferId);
   }
   console.info(`[send] ${claimed.reference} ${claimed.wallet} ${maskPhone(claimed.phone)} → ${result.kind}${"code" in result && result.code ? ` ${result.code}` : ""}`);
   return applyTopupResult(deps, claimed, result, ctx);
@@ -77,9 +76,5 @@ function applyTopupResult(deps: TransferDeps, transfer: Transfer, result: TopupR
     { behavior: "immediate" },
   );
   // Null: a status check settled it while the top-up was in flight; its answer stands.
-  return updated ?? current(deps, transfer.id);
-}
-
-function current(deps: TransferDeps, transferId: number): Transfer | null {
-  return deps.db.select().from(transfers).where(eq(transfers.id, transferId)).get() ?? null;
+  return updated ?? findTransfer(deps.db, transfer.id);
 }

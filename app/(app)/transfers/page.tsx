@@ -1,3 +1,4 @@
+import { formatNumber } from "@/lib/format";
 import { Download } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -23,7 +24,6 @@ import { listUsers } from "@/lib/users/service";
 
 export const metadata: Metadata = { title: "History · Cash In Payouts" };
 
-const numbers = new Intl.NumberFormat("id-ID");
 
 function withQuery(path: string, params: URLSearchParams): string {
   const query = params.toString();
@@ -73,8 +73,8 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           maker: filters.maker === undefined ? "" : String(filters.maker),
           from: filters.from ?? "",
           to: filters.to ?? "",
-          min: filters.min === undefined ? "" : numbers.format(filters.min),
-          max: filters.max === undefined ? "" : numbers.format(filters.max),
+          min: filters.min === undefined ? "" : formatNumber(filters.min),
+          max: filters.max === undefined ? "" : formatNumber(filters.max),
         }}
         makers={makers}
         keep={keep}
