@@ -20,4 +20,4 @@ if (pending > 0) {
 
 // On start, and then periodically, settle what a crash or an ambiguous answer left open (SPEC §3.2 rule 3).
 const globalForReconciler = globalThis as unknown as { cashinReconciler?: () => void };
-globalForReconciler.cashinReconciler ??= startReconciler(transferDeps, env().RECONCILE_INTERVAL_MS);
+globalForReconciler.cashinReconciler ??= startReconciler(transferDeps, env().RECONCILE_INTERVAL_MS, { concurrency: env().BATCH_CONCURRENCY });

@@ -136,6 +136,8 @@ export const transfers = sqliteTable(
     reason: text("reason"),
     /** The failed transfer this one retries, if any. */
     retryOfId: integer("retry_of_id"),
+    /** The batch payout this transfer is a row of, if any: it is then approved and sent with its batch. */
+    batchId: integer("batch_id").references(() => batches.id),
     cashinReference: text("cashin_reference"),
     lastCode: text("last_code"),
     lastMessage: text("last_message"),
@@ -159,6 +161,7 @@ export const transfers = sqliteTable(
     index("transfers_amount").on(t.amount, t.id),
     index("transfers_phone").on(t.phone),
     index("transfers_next_check").on(t.nextCheckAt),
+    index("transfers_batch").on(t.batchId, t.status),
   ],
 );
 
@@ -207,3 +210,82 @@ export const revokedSessions = sqliteTable("revoked_sessions", {
   id: text("id").primaryKey(),
   revokedAt: integer("revoked_at", { mode: "timestamp_ms" }).notNull(),
 });
+
+/**
+ * A batch payout: a CSV of up to 10,000 rows, checked, approved as one item, then sent row by row.
+ * Each row becomes an ordinary transfer at submit, so every rule of SPEC §3.2 holds per row.
+ */
+export const batchStatuses = ["checking", "ready", "awaiting_approval", "sending", "sent", "rejected", "canceled", "expired"] as const;
+export type BatchStatus = (typeof batchStatuses)[number];
+
+export const batches = sqliteTable(
+  "batches",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    reference: text("reference").notNull().unique(),
+    fileName: text("file_name").notNull(),
+    status: text("status", { enum: batchStatuses }).notNull(),
+    makerId: integer("maker_id")
+      .notNull()
+      .references(() => users.id),
+    approverId: integer("approver_id").references(() => users.id),
+    submittedAt: integer("submitted_at", { mode: "timestamp_ms" }),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    /** Why a manager rejected it or its maker canceled it. */
+    reason: text("reason"),
+    /** The maker accepted the duplicate rows as intended (two payments to the same person). */
+    duplicatesAccepted: integer("duplicates_accepted", { mode: "boolean" }).notNull().default(false),
+    /** Held by the one runner checking or sending it; a runner that died lets it lapse and another resumes. */
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+      .notNull()
+      .$defaultFn(() => new Date()),
+  },
+  (t) => [index("batches_status").on(t.status, t.createdAt), index("batches_maker").on(t.makerId, t.createdAt)],
+);
+
+export type Batch = typeof batches.$inferSelect;
+
+/**
+ * `pending`: to be looked up; `ok`: owner found; `invalid`: the file's values fail validation;
+ * `unconfirmed`: the look-up found no usable wallet; `removed`: taken out by the maker.
+ */
+export const batchRowStates = ["pending", "ok", "invalid", "unconfirmed", "removed"] as const;
+export type BatchRowState = (typeof batchRowStates)[number];
+
+export const batchRows = sqliteTable(
+  "batch_rows",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    /** The row's line in the uploaded file, so a person can find it in their spreadsheet. */
+    line: integer("line").notNull(),
+    rawWallet: text("raw_wallet").notNull(),
+    rawPhone: text("raw_phone").notNull(),
+    rawAmount: text("raw_amount").notNull(),
+    note: text("note"),
+    /** Normalized values; null while the raw ones are invalid. */
+    wallet: text("wallet", { enum: wallets }),
+    phone: text("phone"),
+    amount: integer("amount"),
+    state: text("state", { enum: batchRowStates }).notNull(),
+    /** Why the row needs attention, in words: field problems or the look-up's answer. */
+    problem: text("problem"),
+    ownerName: text("owner_name"),
+    inquiryId: integer("inquiry_id").references(() => inquiries.id),
+    checkedAt: integer("checked_at", { mode: "timestamp_ms" }),
+    /** The earlier row this one repeats (same wallet, phone and amount); flagged until removed or accepted. */
+    duplicateOfLine: integer("duplicate_of_line"),
+    /** Bumped by every edit, so a look-up that started before the edit cannot overwrite it. */
+    version: integer("version").notNull().default(1),
+    transferId: integer("transfer_id")
+      .unique()
+      .references(() => transfers.id),
+  },
+  (t) => [index("batch_rows_batch").on(t.batchId, t.state, t.line), index("batch_rows_batch_line").on(t.batchId, t.line)],
+);
+
+export type BatchRow = typeof batchRows.$inferSelect;

@@ -54,6 +54,8 @@ export const envSchema = z.object({
   CASHIN_PUBLIC_KEY_PATH: withDefault("data/keys/merchant-public.pem"),
   CASHIN_TIMEOUT_MS: positiveInt("CASHIN_TIMEOUT_MS", 15000),
   RECONCILE_INTERVAL_MS: positiveInt("RECONCILE_INTERVAL_MS", 5000),
+  /** How many of a batch's rows are looked up or sent at once. */
+  BATCH_CONCURRENCY: positiveInt("BATCH_CONCURRENCY", 8).refine((n) => n <= 64, { message: "BATCH_CONCURRENCY must be at most 64" }),
   MOCK_GATEWAY_PORT: positiveInt("MOCK_GATEWAY_PORT", 4010).refine((p) => p < 65536, {
     message: "MOCK_GATEWAY_PORT must be below 65536",
   }),
@@ -76,6 +78,9 @@ export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 
 /** What the migration and seed commands need. */
 export const databaseEnvSchema = envSchema.pick({ DATABASE_URL: true });
+
+/** What `npm run reconcile` needs to resume batches. */
+export const batchEnvSchema = envSchema.pick({ BATCH_CONCURRENCY: true });
 
 export type EnvResult<T> = { ok: true; env: T } | { ok: false; problems: string[] };
 
@@ -118,6 +123,8 @@ export const env: () => Env = validated(envSchema);
 export const gatewayEnv: () => GatewayEnv = validated(gatewayEnvSchema);
 
 export const databaseEnv: () => z.infer<typeof databaseEnvSchema> = validated(databaseEnvSchema);
+
+export const batchEnv: () => z.infer<typeof batchEnvSchema> = validated(batchEnvSchema);
 
 /** The SQLite file path of a `file:` DATABASE_URL. */
 export function sqlitePath(databaseUrl: string): string {

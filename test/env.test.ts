@@ -18,6 +18,7 @@ describe("Configuration is validated at start with one clear message per bad var
         CASHIN_PUBLIC_KEY_PATH: "data/keys/merchant-public.pem",
         CASHIN_TIMEOUT_MS: 15000,
         RECONCILE_INTERVAL_MS: 5000,
+        BATCH_CONCURRENCY: 8,
         MOCK_GATEWAY_PORT: 4010,
       },
     });

@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { transfers, users } from "@/db/schema";
 
@@ -31,7 +31,7 @@ function queued(db: Db) {
     })
     .from(transfers)
     .innerJoin(users, eq(users.id, transfers.makerId))
-    .where(eq(transfers.status, "awaiting_approval"))
+    .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId)))
     .orderBy(asc(transfers.createdAt), asc(transfers.id))
     .limit(500)
     .all();

@@ -1,4 +1,4 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, isNull, lt } from "drizzle-orm";
 import { transfers, type TransferStatus } from "@/db/schema";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import type { ActorContext, TransferDeps } from "./deps";
@@ -25,6 +25,11 @@ function alreadyDecided(status: TransferStatus) {
   return fail("conflict", `This transfer was already decided: it is ${statusInfo[status].label.toLowerCase()}.`);
 }
 
+/** A batch's rows are approved, rejected or canceled with their batch, never one by one. */
+function partOfBatch() {
+  return fail("conflict", "This transfer is a row of a batch payout: approve, reject or cancel the batch as a whole.");
+}
+
 function approvalDeadline(deps: TransferDeps, createdAt: Date): Date {
   return new Date(createdAt.getTime() + getLimits(deps.db).approvalWindowHours * 60 * 60_000);
 }
@@ -42,6 +47,7 @@ export async function approveTransfer(
 ): Promise<ActionResult<ApprovalOutcome>> {
   const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId === actor.id) return fail("forbidden", "You cannot approve your own transfer: another manager must.");
   if (transfer.status !== "awaiting_approval") return alreadyDecided(transfer.status);
   if (deps.now() >= approvalDeadline(deps, transfer.createdAt)) {
@@ -84,6 +90,7 @@ export async function approveTransfer(
 export function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
   const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId === actor.id) return fail("forbidden", "You cannot decide on your own transfer: another manager must.");
   const now = deps.now();
   const rejected = deps.db.transaction(
@@ -99,6 +106,7 @@ export function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { 
 export function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason?: string }): ActionResult<null> {
   const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId !== actor.id) return fail("forbidden", "Only the person who made this transfer can cancel it.");
   const now = deps.now();
   const canceled = deps.db.transaction(
@@ -113,14 +121,17 @@ export function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { 
   return ok(null, "Canceled. Nothing was sent.");
 }
 
-/** Transfers not decided within the approval window become `expired` (SPEC §3.2). Returns how many. */
+/**
+ * Transfers not decided within the approval window become `expired` (SPEC §3.2). Returns how many.
+ * A batch's rows expire with their batch (lib/batches/decide.ts).
+ */
 export function expireOverdue(deps: TransferDeps): number {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - getLimits(deps.db).approvalWindowHours * 60 * 60_000);
   const overdue = deps.db
     .select({ id: transfers.id })
     .from(transfers)
-    .where(and(eq(transfers.status, "awaiting_approval"), lt(transfers.createdAt, cutoff)))
+    .where(and(eq(transfers.status, "awaiting_approval"), lt(transfers.createdAt, cutoff), isNull(transfers.batchId)))
     .all();
   let expired = 0;
   for (const { id } of overdue) {

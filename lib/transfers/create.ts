@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
-import { inquiries, transfers, type TransferStatus } from "@/db/schema";
+import type { Tx } from "@/db/client";
+import { inquiries, transfers, type Inquiry, type Transfer, type TransferStatus } from "@/db/schema";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import type { ActorContext, TransferDeps } from "./deps";
 import { limitProblem, needsApproval } from "./limits";
@@ -15,6 +16,57 @@ export const inquiryFreshMs = 15 * 60_000;
 export type CreatedTransfer = { transferId: number; reference: string; status: TransferStatus };
 
 type Maker = { id: number; email: string };
+
+/** A look-up that found the wallet and its owner's name. */
+export function isConfirmed(inquiry: Inquiry): inquiry is Inquiry & { ownerName: string } {
+  return inquiry.outcome === "found" && !!inquiry.ownerName;
+}
+
+/**
+ * Writes a transfer from a successful look-up, with its audit entry: the confirmed name is the one the
+ * look-up returned (rule 4). The caller has checked that the look-up is the maker's, fresh and unused.
+ */
+export function insertTransfer(
+  tx: Tx,
+  { actor, ip, at }: { actor: Maker; ip: string | null; at: Date },
+  { inquiry, status, retryOfId = null, batchId = null }: { inquiry: Inquiry & { ownerName: string }; status: "awaiting_approval" | "approved"; retryOfId?: number | null; batchId?: number | null },
+): Transfer {
+  const transfer = tx
+    .insert(transfers)
+    .values({
+      reference: newReference("TRF", at),
+      wallet: inquiry.wallet,
+      phone: inquiry.phone,
+      amount: inquiry.amount,
+      ownerName: inquiry.ownerName,
+      status,
+      makerId: actor.id,
+      inquiryId: inquiry.id,
+      retryOfId,
+      batchId,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning()
+    .get();
+  recordAudit(tx, {
+    actor,
+    action: "transfer.create",
+    target: { type: "transfer", id: transfer.id },
+    after: {
+      reference: transfer.reference,
+      wallet: transfer.wallet,
+      amount: transfer.amount,
+      ownerName: transfer.ownerName,
+      status,
+      ...(transfer.retryOfId ? { retryOf: transfer.retryOfId } : {}),
+      ...(transfer.batchId ? { batch: transfer.batchId } : {}),
+    },
+    ip,
+    at,
+  });
+  return transfer;
+}
 
 /**
  * Confirms a looked-up wallet as a transfer. It can be created only from the maker's own successful
@@ -40,7 +92,7 @@ export async function createTransfer(
           "This transfer was already submitted; it was not sent twice.",
         );
       }
-      if (inquiry.outcome !== "found" || !inquiry.ownerName) return fail("invalid", "The look-up did not find this wallet, so nothing can be sent to it.");
+      if (!isConfirmed(inquiry)) return fail("invalid", "The look-up did not find this wallet, so nothing can be sent to it.");
       if (inquiry.wallet !== input.wallet || inquiry.phone !== input.phone || inquiry.amount !== input.amount) {
         return fail("invalid", "The wallet, number or amount changed after the look-up. Look the wallet up again.");
       }
@@ -56,38 +108,7 @@ export async function createTransfer(
       if (problem) return fail("forbidden", problem, { amount: [problem] });
 
       const status = needsApproval(limits, input.amount) ? "awaiting_approval" : "approved";
-      const transfer = tx
-        .insert(transfers)
-        .values({
-          reference: newReference("TRF", now),
-          wallet: inquiry.wallet,
-          phone: inquiry.phone,
-          amount: inquiry.amount,
-          ownerName: inquiry.ownerName,
-          status,
-          makerId: actor.id,
-          inquiryId: inquiry.id,
-          retryOfId: input.retryOf ?? null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-        .get();
-      recordAudit(tx, {
-        actor,
-        action: "transfer.create",
-        target: { type: "transfer", id: transfer.id },
-        after: {
-          reference: transfer.reference,
-          wallet: transfer.wallet,
-          amount: transfer.amount,
-          ownerName: transfer.ownerName,
-          status,
-          ...(transfer.retryOfId ? { retryOf: transfer.retryOfId } : {}),
-        },
-        ip,
-        at: now,
-      });
+      const transfer = insertTransfer(tx, { actor, ip, at: now }, { inquiry, status, retryOfId: input.retryOf ?? null });
       return ok({ transferId: transfer.id, reference: transfer.reference, status });
     },
     { behavior: "immediate" },

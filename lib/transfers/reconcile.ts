@@ -124,11 +124,12 @@ export async function reconcileDue(
   const expired = expireOverdue(deps);
 
   // Approved but never claimed (the process died between approval and sending): claim and send now.
+  // A batch's rows are left to its own runner, which resumes them at its bounded pace.
   const orphanCutoff = new Date(now.getTime() - inFlightMs(deps));
   const orphans = deps.db
     .select({ id: transfers.id })
     .from(transfers)
-    .where(and(eq(transfers.status, "approved"), lt(transfers.updatedAt, orphanCutoff)))
+    .where(and(eq(transfers.status, "approved"), lt(transfers.updatedAt, orphanCutoff), isNull(transfers.batchId)))
     .limit(limit)
     .all();
   let resent = 0;

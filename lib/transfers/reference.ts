@@ -6,7 +6,7 @@ const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
  * A partnerReferenceNo (SPEC §2.3): prefix + Jakarta date + 12 random characters (60 bits), 23 characters
  * in all. Generated once per transfer and never reused for another attempt.
  */
-export function newReference(prefix: "TRF" | "INQ", at: Date): string {
+export function newReference(prefix: "TRF" | "INQ" | "BAT", at: Date): string {
   const day = new Date(at.getTime() + 7 * 60 * 60 * 1000).toISOString().slice(0, 10).replaceAll("-", "");
   const random = Array.from(randomBytes(12), (b) => alphabet[b % alphabet.length]).join("");
   return `${prefix}${day}${random}`;

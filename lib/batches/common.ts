@@ -1,0 +1,117 @@
+import { and, eq, notExists } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { batchRows, batches, type Batch, type BatchStatus } from "@/db/schema";
+import { fail } from "@/lib/result";
+import { recordAudit } from "@/lib/audit/record";
+import type { Actor } from "@/lib/transfers/deps";
+
+export type Person = { id: number; email: string };
+export type BatchCtx = { actor: Person; ip: string | null };
+
+/** Rows are looked up and sent this many at a time unless configured otherwise (BATCH_CONCURRENCY). */
+export const defaultBatchConcurrency = 8;
+
+export function findBatch(db: DbOrTx, id: number): Batch | null {
+  return db.select().from(batches).where(eq(batches.id, id)).get() ?? null;
+}
+
+export const batchStatusLabel: Record<BatchStatus, string> = {
+  checking: "Checking",
+  ready: "Ready to submit",
+  awaiting_approval: "Awaiting approval",
+  sending: "Sending",
+  sent: "Sent",
+  rejected: "Rejected",
+  canceled: "Canceled",
+  expired: "Expired",
+};
+
+export function wrongStatus(batch: Batch, doing: string) {
+  return fail("conflict", `This batch cannot be ${doing} now: it is ${batchStatusLabel[batch.status].toLowerCase()}.`);
+}
+
+/**
+ * Moves batch `id` from `from` to `to` if it is still `from`, with its audit entry, like a transfer's
+ * `transition`: of two racing requests exactly one wins. Must run inside the caller's transaction.
+ */
+export function batchTransition(
+  tx: DbOrTx,
+  id: number,
+  from: BatchStatus,
+  to: BatchStatus,
+  patch: Partial<Pick<Batch, "approverId" | "submittedAt" | "decidedAt" | "reason" | "duplicatesAccepted">>,
+  { actor, ip, at, audit = {} }: { actor: Actor; ip: string | null; at: Date; audit?: Record<string, unknown> },
+): Batch | null {
+  const updated = tx
+    .update(batches)
+    .set({ ...patch, status: to, updatedAt: at })
+    .where(and(eq(batches.id, id), eq(batches.status, from)))
+    .returning()
+    .get();
+  if (!updated) return null;
+  recordAudit(tx, {
+    actor,
+    action: `batch.${to}`,
+    target: { type: "batch", id },
+    before: { status: from },
+    after: { status: to, ...(patch.reason ? { reason: patch.reason } : {}), ...audit },
+    ip,
+    at,
+  });
+  return updated;
+}
+
+/** A checking batch whose rows are all checked becomes ready, in one statement (no row can slip in between). */
+export function markCheckedIfDone(tx: DbOrTx, batchId: number, at: Date): boolean {
+  const pendingRows = tx
+    .select({ id: batchRows.id })
+    .from(batchRows)
+    .where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, "pending")));
+  const done = tx
+    .update(batches)
+    .set({ status: "ready", updatedAt: at })
+    .where(and(eq(batches.id, batchId), eq(batches.status, "checking"), notExists(pendingRows)))
+    .returning({ id: batches.id })
+    .get();
+  return !!done;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One pace for all of a batch's workers: a 429 (or, for look-ups, no answer) pauses every worker, for twice as long each
+ * time it happens again, up to `maxMs`; an answer that is not a 429 brings the pause back to nothing.
+ * Wall-clock time on purpose: it paces real requests, whatever clock the domain is given.
+ */
+export class Backoff {
+  private pauseUntil = 0;
+  private delay = 0;
+  hits = 0;
+  constructor(
+    private readonly baseMs: number,
+    private readonly maxMs: number,
+  ) {}
+
+  async ready(): Promise<void> {
+    for (let wait = this.pauseUntil - Date.now(); wait > 0; wait = this.pauseUntil - Date.now()) await sleep(wait);
+  }
+
+  slowDown(): void {
+    this.hits++;
+    this.delay = this.delay === 0 ? this.baseMs : Math.min(this.delay * 2, this.maxMs);
+    this.pauseUntil = Math.max(this.pauseUntil, Date.now() + this.delay);
+  }
+
+  answered(): void {
+    this.delay = 0;
+  }
+}
+
+/** Runs `work` over `items` with at most `concurrency` at once. */
+export async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}

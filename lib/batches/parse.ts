@@ -1,0 +1,239 @@
+import Papa from "papaparse";
+import { z } from "zod";
+import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
+import { formatNumber } from "@/lib/format";
+import { amountField, phoneField, walletField } from "@/lib/transfers/schemas";
+import { walletLabel } from "@/lib/transfers/wallets";
+
+/**
+ * Batch payouts: the CSV a finance user uploads, turned into rows to check and fix before anything is
+ * looked up. Pure and client-safe, so the upload page can show problems before the server sees the file.
+ */
+
+export const maxBatchRows = 10_000;
+export const maxBatchBytes = 5 * 1024 * 1024; // 5 MB
+export const batchColumns = ["wallet", "phone", "amount", "note"] as const;
+export type BatchColumn = (typeof batchColumns)[number];
+const requiredColumns = ["wallet", "phone", "amount"] as const satisfies readonly BatchColumn[];
+
+export type BatchRowRaw = { wallet: string; phone: string; amount: string; note: string };
+export type BatchRowValue = { wallet: Wallet; phone: string; amount: number; note: string | null };
+export type BatchRowProblems = Partial<Record<BatchColumn | "row", string>>;
+
+/** One data row as read from the file, before any look-up. */
+export type ParsedRow = {
+  /** 1-based physical line in the file (header = 1), so the user can find it in a spreadsheet or editor. */
+  line: number;
+  /** Trimmed cell text as in the file. */
+  raw: BatchRowRaw;
+  /** Present when every field is valid: phone normalized to 628…, amount in whole rupiah. */
+  value: BatchRowValue | null;
+  /** One message per field problem, plus `row` for structural ones; empty when value is present. */
+  problems: BatchRowProblems;
+};
+
+export type ParseResult = { ok: true; rows: ParsedRow[]; delimiter: "," | ";" } | { ok: false; message: string };
+
+const walletNames = WALLETS.map((wallet) => walletLabel[wallet]);
+const walletChoices = `${walletNames.slice(0, -1).join(", ")} or ${walletNames.at(-1)}`;
+const columnsHint = `The first line must name the columns ${requiredColumns.slice(0, -1).join(", ")} and ${requiredColumns.at(-1)} (note is optional).`;
+
+/** Bytes of an uploaded file → text: UTF-8 only, so names and notes never arrive silently garbled. */
+export function decodeBatchFile(bytes: Uint8Array): { ok: true; text: string } | { ok: false; message: string } {
+  if (bytes.byteLength === 0) return { ok: false, message: "The file is empty. Choose the CSV file with the transfers." };
+  if (bytes.byteLength > maxBatchBytes) {
+    // Rounded up, so a file just over the limit never reads as "5 MB".
+    const megabytes = Math.ceil((bytes.byteLength / 1024 / 1024) * 10) / 10;
+    const size = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 1 }).format(megabytes);
+    return { ok: false, message: `The file is ${size} MB; a batch file is at most 5 MB. Split it into smaller files.` };
+  }
+  let text: string;
+  try {
+    // fatal: a Latin-1 or UTF-16 file (Excel's plain "CSV" and "Unicode Text") is refused instead of decoded into �.
+    // The decoder drops a leading byte-order mark, which Excel's "CSV UTF-8" writes.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return {
+      ok: false,
+      message: 'This file is not saved as UTF-8 text. In Excel choose File › Save As › "CSV UTF-8 (Comma delimited)", then upload that file.',
+    };
+  }
+  if (text.trim() === "") return { ok: false, message: "The file is empty. Choose the CSV file with the transfers." };
+  return { ok: true, text };
+}
+
+/** Text → rows. Refuses the whole file only when it cannot be read as a batch; row problems stay on the rows. */
+export function parseBatchCsv(input: string): ParseResult {
+  // Text decoded from an accepted file is never longer than its bytes; this guards other callers.
+  if (input.length > maxBatchBytes) return { ok: false, message: "The file is larger than 5 MB. Split it into smaller files." };
+
+  // One line break everywhere: papaparse keeps the first one it sees, and files edited by hand mix CRLF and LF.
+  const text = input.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  const delimiter = delimiterOf(text);
+  const parsed = Papa.parse<string[]>(text, { delimiter, newline: "\n", header: false, skipEmptyLines: false });
+
+  const quoteError = parsed.errors.find((error) => error.type === "Quotes");
+  if (quoteError) return { ok: false, message: quoteMessage(quoteError, text) };
+
+  // Empty lines stay in papaparse's output (no skipEmptyLines) so every physical line is counted; a row spans
+  // one line plus one per line break inside its quoted cells.
+  const lines: { line: number; cells: string[] }[] = [];
+  let next = 1;
+  for (const cells of parsed.data) {
+    // Whitespace-only lines and spreadsheets' blank rows (",,,") are not rows.
+    if (cells.some((cell) => cell.trim() !== "")) lines.push({ line: next, cells });
+    next += 1 + cells.reduce((breaks, cell) => breaks + countLineBreaks(cell), 0);
+  }
+
+  const [header, ...data] = lines;
+  if (!header) return { ok: false, message: `The file is empty. ${columnsHint}` };
+
+  const columns = columnsOf(header.cells);
+  if (!columns.ok) return columns;
+
+  if (data.length === 0) return { ok: false, message: "The file has no rows after the header." };
+  if (data.length > maxBatchRows) {
+    return {
+      ok: false,
+      message: `The file has ${formatNumber(data.length)} rows; a batch holds at most ${formatNumber(maxBatchRows)}. Split it into smaller files.`,
+    };
+  }
+
+  const separator = delimiter === "," ? "a comma" : "a semicolon";
+  const rows = data.map(({ line, cells }): ParsedRow => {
+    const cell = (column: BatchColumn) => {
+      const index = columns.index[column];
+      return index === undefined ? "" : (cells[index] ?? "").trim();
+    };
+    const raw = { wallet: cell("wallet"), phone: cell("phone"), amount: cell("amount"), note: cell("note") };
+    const { value, problems } = validateTrimmed(raw);
+    // Cells past the header are usually a value split at an unquoted separator ("Rp 50,000" → "Rp 50" + "000").
+    // Trailing empty ones are only a stray separator at the end of the line and are harmless.
+    const fields = lastFilledIndex(cells) + 1;
+    if (fields > header.cells.length) {
+      const row = `This line has ${fields} fields but the header has ${header.cells.length}. Put values that contain ${separator} in double quotes.`;
+      return { line, raw, value: null, problems: { ...problems, row } };
+    }
+    return { line, raw, value, problems };
+  });
+
+  return { ok: true, rows, delimiter };
+}
+
+/** One row edited inline in the UI: the same checks as a row of the file. */
+export function validateBatchRow(raw: BatchRowRaw): Pick<ParsedRow, "value" | "problems"> {
+  return validateTrimmed({ wallet: raw.wallet.trim(), phone: raw.phone.trim(), amount: raw.amount.trim(), note: raw.note.trim() });
+}
+
+/**
+ * Rows that repeat an earlier row's wallet, phone and amount, compared after normalization ("0812…" and
+ * "+62 812…" are one phone, "50.000" and "50000" one amount). Index in `rows` → index of the first such row.
+ * Rows without a value are left out: their duplicates show once they are fixed.
+ */
+export function findDuplicates(rows: ReadonlyArray<{ value: ParsedRow["value"] }>): Map<number, number> {
+  const firstOf = new Map<string, number>();
+  const duplicates = new Map<number, number>();
+  rows.forEach(({ value }, index) => {
+    if (!value) return;
+    const key = `${value.wallet}|${value.phone}|${value.amount}`;
+    const first = firstOf.get(key);
+    if (first === undefined) firstOf.set(key, index);
+    else duplicates.set(index, first);
+  });
+  return duplicates;
+}
+
+/**
+ * The header decides the delimiter: its names contain neither character, while data may contain both
+ * ("Rp 50,000" in a semicolon file, a note with a semicolon in a comma file), which can mislead a guess
+ * made from the data. Excel writes semicolons where the decimal separator is a comma, as in Indonesia.
+ */
+function delimiterOf(text: string): "," | ";" {
+  const firstLine = /^.*[^\s,;"].*$/m.exec(text)?.[0] ?? "";
+  const count = (character: string) => firstLine.split(character).length - 1;
+  return count(";") > count(",") ? ";" : ",";
+}
+
+function columnsOf(cells: string[]): { ok: true; index: Partial<Record<BatchColumn, number>> } | { ok: false; message: string } {
+  const index: Partial<Record<BatchColumn, number>> = {};
+  const found: string[] = [];
+  for (const [position, cell] of cells.entries()) {
+    // Papaparse removes quotes around a whole cell, but not when spaces sit outside them.
+    const name = cell.trim().replace(/^"(.*)"$/, "$1").trim();
+    if (name === "") continue;
+    found.push(name);
+    const column = batchColumns.find((known) => known === name.toLowerCase());
+    if (!column) continue; // Other columns (a name, an employee id) are the user's own and are ignored.
+    if (index[column] !== undefined) {
+      return { ok: false, message: `The first line names the column "${column}" twice. Keep one of them and upload again.` };
+    }
+    index[column] = position;
+  }
+  const missing = requiredColumns.filter((column) => index[column] === undefined);
+  if (missing.length === 0) return { ok: true, index };
+  // Excel's "Text (Tab delimited)" looks like a CSV in the file picker.
+  const tabs = found.some((name) => name.includes("\t")) ? " The columns are separated by tabs: save the file as CSV UTF-8 instead." : "";
+  return {
+    ok: false,
+    message: `${columnsHint} Missing: ${missing.join(", ")}. Found: ${found.length > 0 ? found.join(", ") : "no column names"}.${tabs}`,
+  };
+}
+
+function quoteMessage(error: Papa.ParseError, text: string): string {
+  // error.index is where the troublesome quoted value starts.
+  const line = 1 + countLineBreaks(text.slice(0, Math.max(0, error.index ?? 0)));
+  if (error.code === "InvalidQuotes") {
+    return `Line ${formatNumber(line)} has text right after a closing double quote ("). Put the whole value inside the quotes, or remove them, then upload again.`;
+  }
+  return `Line ${formatNumber(line)} opens a double quote (") that is never closed, so the rest of the file cannot be read. Close or remove the quote, then upload again.`;
+}
+
+function countLineBreaks(text: string): number {
+  let breaks = 0;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) breaks++;
+  return breaks;
+}
+
+function lastFilledIndex(cells: string[]): number {
+  for (let index = cells.length - 1; index >= 0; index--) if (cells[index]?.trim() !== "") return index;
+  return -1;
+}
+
+/** Same characters as the reasons in lib/transfers/schemas.ts: bidi controls make text display as something it does not say. */
+const noteField = z
+  .string()
+  .max(100, "A note is at most 100 characters")
+  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), "A note cannot contain control characters");
+
+/** Excel shows long numbers as "6,28123E+12" and writes that to the CSV: the digits are gone, say how to get them back. */
+const scientificNumber = /^\d+(?:[.,]\d+)?e\+?\d+$/i;
+
+function validateTrimmed(raw: BatchRowRaw): Pick<ParsedRow, "value" | "problems"> {
+  const problems: BatchRowProblems = {};
+
+  // "GoPay", "Go-Pay", "shopee pay" → the enum value.
+  const wallet = walletField.safeParse(raw.wallet.replace(/[\s_-]/g, "").toUpperCase());
+  if (!wallet.success) {
+    problems.wallet = raw.wallet === "" ? `Enter the e-wallet: ${walletChoices}` : `Unknown e-wallet "${raw.wallet}": use ${walletChoices}`;
+  }
+
+  const phone = scientificNumber.test(raw.phone) ? null : phoneField.safeParse(raw.phone);
+  if (!phone) {
+    problems.phone = `The spreadsheet turned this number into "${raw.phone}" and lost digits. Format the phone column as Text, re-type the numbers, then save the file again.`;
+  } else if (!phone.success) problems.phone = firstMessage(phone.error);
+
+  const amount = amountField.safeParse(raw.amount);
+  if (!amount.success) problems.amount = firstMessage(amount.error);
+
+  const note = noteField.safeParse(raw.note);
+  if (!note.success) problems.note = firstMessage(note.error);
+
+  if (wallet.success && phone?.success && amount.success && note.success) {
+    return { value: { wallet: wallet.data, phone: phone.data, amount: amount.data, note: note.data === "" ? null : note.data }, problems };
+  }
+  return { value: null, problems };
+}
+
+function firstMessage(error: z.ZodError): string {
+  return error.issues[0]?.message ?? "This value is not valid";
+}

@@ -1,0 +1,164 @@
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { batchRows, batches, type BatchRow } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { formatRupiah } from "@/lib/cashin/amount";
+import { fail, ok, type ActionResult } from "@/lib/result";
+import type { TransferDeps } from "@/lib/transfers/deps";
+import { newReference } from "@/lib/transfers/reference";
+import { getLimits } from "@/lib/transfers/settings";
+import type { Limits } from "@/lib/transfers/limits-schema";
+import { findBatch, markCheckedIfDone, wrongStatus, type BatchCtx } from "./common";
+import { findDuplicates, validateBatchRow, type ParsedRow } from "./parse";
+
+type RowValues = Pick<BatchRow, "rawWallet" | "rawPhone" | "rawAmount" | "note" | "wallet" | "phone" | "amount" | "state" | "problem">;
+
+/** A parsed row as stored: valid rows wait for their look-up; the others say what to fix. */
+function rowValues(row: Pick<ParsedRow, "raw" | "value" | "problems">, limits: Limits): RowValues {
+  const raw = { rawWallet: row.raw.wallet, rawPhone: row.raw.phone, rawAmount: row.raw.amount, note: row.value?.note ?? (row.raw.note || null) };
+  if (!row.value) {
+    return { ...raw, wallet: null, phone: null, amount: null, state: "invalid", problem: Object.values(row.problems).join(" ") };
+  }
+  const { wallet, phone, amount } = row.value;
+  // The per-transfer maximum is known now; the maker's daily total is checked for the whole batch at submit.
+  const problem =
+    amount > limits.maxPerTransfer ? `The maximum per transfer is ${formatRupiah(limits.maxPerTransfer)}: split this payment or ask an admin to raise the limit.` : null;
+  return { ...raw, wallet, phone, amount, state: problem ? "invalid" : "pending", problem };
+}
+
+/**
+ * Marks every row that repeats an earlier one (same wallet, phone and amount) with that row's line, and
+ * clears the mark on rows that no longer repeat one. Runs after every change to a batch's rows.
+ */
+export function refreshDuplicates(tx: DbOrTx, batchId: number): number {
+  const rows = tx
+    .select({ id: batchRows.id, line: batchRows.line, wallet: batchRows.wallet, phone: batchRows.phone, amount: batchRows.amount, duplicateOfLine: batchRows.duplicateOfLine })
+    .from(batchRows)
+    .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed")))
+    .orderBy(asc(batchRows.line), asc(batchRows.id))
+    .all();
+  const duplicates = findDuplicates(
+    rows.map((r) => ({ value: r.wallet && r.phone && r.amount !== null ? { wallet: r.wallet, phone: r.phone, amount: r.amount, note: null } : null })),
+  );
+  rows.forEach((row, index) => {
+    const first = duplicates.get(index);
+    const line = first === undefined ? null : rows[first]!.line;
+    if (line !== row.duplicateOfLine) tx.update(batchRows).set({ duplicateOfLine: line }).where(eq(batchRows.id, row.id)).run();
+  });
+  // Removed rows repeat nothing.
+  tx.update(batchRows)
+    .set({ duplicateOfLine: null })
+    .where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, "removed"), sql`${batchRows.duplicateOfLine} is not null`))
+    .run();
+  return duplicates.size;
+}
+
+/** Stores an uploaded file's rows as a new batch, checking; its look-ups start right after. */
+export function createBatch(
+  deps: Pick<TransferDeps, "db" | "now">,
+  { actor, ip }: BatchCtx,
+  input: { fileName: string; rows: readonly ParsedRow[] },
+): ActionResult<{ batchId: number; reference: string }> {
+  if (input.rows.length === 0) return fail("invalid", "The file has no rows after the header.");
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx) => {
+      const limits = getLimits(tx);
+      const batch = tx
+        .insert(batches)
+        .values({ reference: newReference("BAT", now), fileName: input.fileName, status: "checking", makerId: actor.id, createdAt: now, updatedAt: now })
+        .returning()
+        .get();
+      const values = input.rows.map((row) => ({ batchId: batch.id, line: row.line, ...rowValues(row, limits) }));
+      for (let i = 0; i < values.length; i += 500) tx.insert(batchRows).values(values.slice(i, i + 500)).run();
+      const duplicates = refreshDuplicates(tx, batch.id);
+      const invalid = values.filter((v) => v.state === "invalid").length;
+      recordAudit(tx, {
+        actor,
+        action: "batch.upload",
+        target: { type: "batch", id: batch.id },
+        after: { reference: batch.reference, fileName: input.fileName, rows: values.length, invalid, duplicates },
+        ip,
+        at: now,
+      });
+      markCheckedIfDone(tx, batch.id, now);
+      return ok({ batchId: batch.id, reference: batch.reference });
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Only the maker changes a batch's rows, and only before it is submitted. */
+function editableBatch(tx: DbOrTx, batchId: number, actor: { id: number }, doing: string) {
+  const batch = findBatch(tx, batchId);
+  if (!batch) return fail("not_found", "This batch does not exist.");
+  if (batch.makerId !== actor.id) return fail("forbidden", "Only the person who uploaded this batch can change its rows.");
+  if (batch.status !== "checking" && batch.status !== "ready") return wrongStatus(batch, doing);
+  return ok(batch);
+}
+
+function findRow(tx: DbOrTx, batchId: number, rowId: number): BatchRow | null {
+  return tx.select().from(batchRows).where(and(eq(batchRows.id, rowId), eq(batchRows.batchId, batchId))).get() ?? null;
+}
+
+/**
+ * Fixes one row inline: validated like a file row, then looked up again (the batch goes back to
+ * checking). Saving a row unchanged re-checks it, which is how a look-up that failed for a moment is retried.
+ */
+export function editRow(
+  deps: Pick<TransferDeps, "db" | "now">,
+  { actor, ip }: BatchCtx,
+  input: { batchId: number; rowId: number; wallet: string; phone: string; amount: string; note: string },
+): ActionResult<{ state: BatchRow["state"]; problem: string | null }> {
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx) => {
+      const batch = editableBatch(tx, input.batchId, actor, "edited");
+      if (!batch.ok) return batch;
+      const row = findRow(tx, input.batchId, input.rowId);
+      if (!row || row.state === "removed") return fail("not_found", "This row is not in the batch any more.");
+      const checked = validateBatchRow({ wallet: input.wallet, phone: input.phone, amount: input.amount, note: input.note });
+      const values = rowValues({ raw: { wallet: input.wallet.trim(), phone: input.phone.trim(), amount: input.amount.trim(), note: input.note.trim() }, ...checked }, getLimits(tx));
+      tx.update(batchRows)
+        .set({ ...values, ownerName: null, inquiryId: null, checkedAt: null, version: row.version + 1 })
+        .where(eq(batchRows.id, row.id))
+        .run();
+      if (values.state === "pending") tx.update(batches).set({ status: "checking", updatedAt: now }).where(eq(batches.id, input.batchId)).run();
+      refreshDuplicates(tx, input.batchId);
+      recordAudit(tx, {
+        actor,
+        action: "batch.row.edit",
+        target: { type: "batch", id: input.batchId },
+        before: { line: row.line, wallet: row.rawWallet, phone: row.rawPhone, amount: row.rawAmount, note: row.note },
+        after: { line: row.line, wallet: values.rawWallet, phone: values.rawPhone, amount: values.rawAmount, note: values.note },
+        ip,
+        at: now,
+      });
+      return ok({ state: values.state, problem: values.problem }, values.state === "pending" ? "Saved. Checking the wallet again…" : "Saved, but the row still needs fixing.");
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Takes rows out of the batch before it is submitted. They stay listed as removed. */
+export function removeRows(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: BatchCtx, input: { batchId: number; rowIds: number[] }): ActionResult<{ removed: number }> {
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx) => {
+      const batch = editableBatch(tx, input.batchId, actor, "edited");
+      if (!batch.ok) return batch;
+      const removed = tx
+        .update(batchRows)
+        .set({ state: "removed", version: sql`${batchRows.version} + 1` })
+        .where(and(eq(batchRows.batchId, input.batchId), inArray(batchRows.id, input.rowIds), ne(batchRows.state, "removed")))
+        .returning({ line: batchRows.line })
+        .all();
+      if (removed.length === 0) return fail("not_found", "These rows are not in the batch any more.");
+      refreshDuplicates(tx, input.batchId);
+      markCheckedIfDone(tx, input.batchId, now);
+      recordAudit(tx, { actor, action: "batch.row.remove", target: { type: "batch", id: input.batchId }, after: { lines: removed.map((r) => r.line) }, ip, at: now });
+      return ok({ removed: removed.length }, removed.length === 1 ? `Removed the row on line ${removed[0]!.line}.` : `Removed ${removed.length} rows.`);
+    },
+    { behavior: "immediate" },
+  );
+}

@@ -1,0 +1,104 @@
+import { and, eq, inArray, lt, ne, or, isNull, sql } from "drizzle-orm";
+import { batchRows, batches, inquiries, type BatchStatus, type Inquiry } from "@/db/schema";
+import { formatRupiah } from "@/lib/cashin/amount";
+import { fail, ok, type ActionResult } from "@/lib/result";
+import { inquiryFreshMs, insertTransfer, isConfirmed } from "@/lib/transfers/create";
+import type { TransferDeps } from "@/lib/transfers/deps";
+import { makerTotalToday, needsApproval } from "@/lib/transfers/limits";
+import { getLimits } from "@/lib/transfers/settings";
+import { batchTransition, findBatch, wrongStatus, type BatchCtx } from "./common";
+
+/** A look-up this close to its 15 minutes is redone rather than risk going stale between check and submit. */
+const freshnessMarginMs = 60_000;
+
+export type Submitted = { status: BatchStatus; rechecking?: number };
+
+/**
+ * Turns a checked batch into transfers, one per row, each from its row's own successful look-up of the
+ * last 15 minutes (SPEC §3.2 rule 4) and with the name that look-up returned. Rows whose look-up is older
+ * are looked up again first, and the batch waits for that. Below the approval threshold (on the batch's
+ * total) the transfers are approved and the batch is sent at once; otherwise it awaits one manager's
+ * decision as one item. The maker's daily total counts the whole batch.
+ */
+export function submitBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: BatchCtx, input: { batchId: number; acceptDuplicates?: boolean }): ActionResult<Submitted> {
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx): ActionResult<Submitted> => {
+      const batch = findBatch(tx, input.batchId);
+      if (!batch) return fail("not_found", "This batch does not exist.");
+      if (batch.makerId !== actor.id) return fail("forbidden", "Only the person who uploaded this batch can submit it.");
+      if (batch.status === "checking") return fail("conflict", "Some rows are still being checked: submit when every row is checked.");
+      if (batch.status !== "ready") return wrongStatus(batch, "submitted");
+
+      const rows = tx
+        .select()
+        .from(batchRows)
+        .where(and(eq(batchRows.batchId, batch.id), ne(batchRows.state, "removed")))
+        .all();
+      if (rows.length === 0) return fail("invalid", "Every row was removed: there is nothing to submit.");
+      const attention = rows.filter((r) => r.state !== "ok").length;
+      if (attention > 0) {
+        return fail("invalid", `${attention === 1 ? "1 row still needs" : `${attention} rows still need`} attention: fix or remove ${attention === 1 ? "it" : "them"} before submitting.`);
+      }
+      const duplicates = rows.filter((r) => r.duplicateOfLine !== null).length;
+      if (duplicates > 0 && !input.acceptDuplicates) {
+        return fail(
+          "conflict",
+          `${duplicates === 1 ? "1 row repeats" : `${duplicates} rows repeat`} an earlier row (same e-wallet, phone and amount). Remove the repeats, or confirm that these people are to be paid more than once.`,
+        );
+      }
+
+      const staleBefore = new Date(now.getTime() - inquiryFreshMs + freshnessMarginMs);
+      const stale = tx
+        .update(batchRows)
+        .set({ state: "pending", ownerName: null, inquiryId: null, checkedAt: null, version: sql`${batchRows.version} + 1` })
+        .where(and(eq(batchRows.batchId, batch.id), eq(batchRows.state, "ok"), or(isNull(batchRows.checkedAt), lt(batchRows.checkedAt, staleBefore))))
+        .returning({ id: batchRows.id })
+        .all();
+      if (stale.length > 0) {
+        tx.update(batches).set({ status: "checking", updatedAt: now }).where(eq(batches.id, batch.id)).run();
+        return ok(
+          { status: "checking", rechecking: stale.length },
+          `${stale.length === 1 ? "1 look-up is" : `${stale.length} look-ups are`} older than 15 minutes: checking ${stale.length === 1 ? "that wallet" : "those wallets"} again. Submit once the check is done.`,
+        );
+      }
+
+      const total = rows.reduce((sum, r) => sum + r.amount!, 0);
+      const limits = getLimits(tx);
+      const remaining = limits.dailyTotalPerMaker - makerTotalToday(tx, actor.id, now);
+      if (total > remaining) {
+        return fail(
+          "forbidden",
+          `This batch totals ${formatRupiah(total)}, more than the ${formatRupiah(Math.max(remaining, 0))} left of your daily total of ${formatRupiah(limits.dailyTotalPerMaker)}. Remove rows or ask an admin to raise the limit.`,
+        );
+      }
+
+      const looked = new Map<number, Inquiry>();
+      const ids = rows.map((r) => r.inquiryId!);
+      for (let i = 0; i < ids.length; i += 500) {
+        for (const inquiry of tx.select().from(inquiries).where(inArray(inquiries.id, ids.slice(i, i + 500))).all()) looked.set(inquiry.id, inquiry);
+      }
+      const status = needsApproval(limits, total) ? "awaiting_approval" : "approved";
+      const confirmed = new Map<number, Inquiry & { ownerName: string }>();
+      for (const row of rows) {
+        const inquiry = looked.get(row.inquiryId!);
+        // Cannot happen through the app (a row is `ok` only with its own look-up); refuse rather than guess.
+        if (!inquiry || !isConfirmed(inquiry) || inquiry.userId !== actor.id || inquiry.wallet !== row.wallet || inquiry.phone !== row.phone || inquiry.amount !== row.amount) {
+          return fail("conflict", `The look-up of line ${row.line} does not match the row. Edit and save the row to check it again.`);
+        }
+        confirmed.set(row.id, inquiry);
+      }
+      for (const row of rows) {
+        const transfer = insertTransfer(tx, { actor, ip, at: now }, { inquiry: confirmed.get(row.id)!, status, batchId: batch.id });
+        tx.update(batchRows).set({ transferId: transfer.id }).where(eq(batchRows.id, row.id)).run();
+      }
+      const to = status === "approved" ? "sending" : "awaiting_approval";
+      batchTransition(tx, batch.id, "ready", to, { submittedAt: now, duplicatesAccepted: duplicates > 0 }, { actor, ip, at: now, audit: { rows: rows.length, total } });
+      return ok(
+        { status: to },
+        to === "sending" ? `Submitted ${rows.length} transfers. The total is under the approval threshold, so they are being sent now.` : `Submitted ${rows.length} transfers for approval by a manager.`,
+      );
+    },
+    { behavior: "immediate" },
+  );
+}
