@@ -15,6 +15,8 @@ const nextConfig = {
   experimental: {
     // Enables forbidden(): pages refuse a signed-in user of the wrong role with a real 403.
     authInterrupts: true,
+    // A batch file is at most 5 MB (lib/batches/parse.ts); the upload action gets a little room for the form around it.
+    serverActions: { bodySizeLimit: "6mb" },
   },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

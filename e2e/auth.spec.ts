@@ -3,9 +3,9 @@ import { LoginPage } from "./pages/login-page";
 
 test.describe("Sign-in shows each role only what it may use (SPEC §3.1)", () => {
   const expectations = [
-    { role: "staff", sees: ["Overview", "New transfer", "History"], hidden: ["Approvals", "Users", "Limits", "Audit trail"] },
-    { role: "manager", sees: ["Overview", "New transfer", "History", "Approvals"], hidden: ["Users", "Limits", "Audit trail"] },
-    { role: "admin", sees: ["Overview", "New transfer", "History", "Users", "Limits", "Audit trail"], hidden: ["Approvals"] },
+    { role: "staff", sees: ["Overview", "New transfer", "Batch payouts", "History"], hidden: ["Approvals", "Users", "Limits", "Audit trail"] },
+    { role: "manager", sees: ["Overview", "New transfer", "Batch payouts", "History", "Approvals"], hidden: ["Users", "Limits", "Audit trail"] },
+    { role: "admin", sees: ["Overview", "New transfer", "Batch payouts", "History", "Users", "Limits", "Audit trail"], hidden: ["Approvals"] },
   ] as const;
 
   for (const { role, sees, hidden } of expectations) {

@@ -4,6 +4,7 @@ import type { Role } from "@/db/schema";
 export const navigation = [
   { href: "/", label: "Overview", icon: "overview", roles: ["staff", "manager", "admin"] },
   { href: "/transfers/new", label: "New transfer", icon: "send", roles: ["staff", "manager", "admin"] },
+  { href: "/batches", label: "Batch payouts", icon: "batches", roles: ["staff", "manager", "admin"] },
   { href: "/transfers", label: "History", icon: "history", roles: ["staff", "manager", "admin"] },
   { href: "/approvals", label: "Approvals", icon: "approvals", roles: ["manager"] },
   { href: "/admin/users", label: "Users", icon: "users", roles: ["admin"] },

@@ -1,6 +1,6 @@
 "use client";
 
-import { CheckCheck, History, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, Users } from "lucide-react";
+import { CheckCheck, FileSpreadsheet, History, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { Role } from "@/db/schema";
@@ -10,6 +10,7 @@ import { activeHref, navigationFor, type NavIcon } from "./navigation";
 const icons: Record<NavIcon, typeof Users> = {
   overview: LayoutDashboard,
   send: SendHorizontal,
+  batches: FileSpreadsheet,
   history: History,
   approvals: CheckCheck,
   users: Users,

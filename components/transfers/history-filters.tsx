@@ -36,8 +36,11 @@ export function HistoryFilters({
   makers,
   keep,
   filtered,
+  batch,
 }: {
   values: HistoryFilterValues;
+  /** Set when the view shows one batch payout's rows: kept by the form, cleared by its own link. */
+  batch?: { id: number; reference: string; clearHref: string };
   makers: { id: number; name: string }[];
   /** Parameters the form does not show but keeps: sort, direction, page size. */
   keep: [name: string, value: string][];
@@ -73,6 +76,20 @@ export function HistoryFilters({
       {keep.map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
+      {batch ? (
+        <p className="flex items-center gap-2 text-sm" data-testid="batch-filter">
+          <input type="hidden" name="batch" value={batch.id} />
+          <span>
+            Rows of batch{" "}
+            <Link href={`/batches/${batch.id}`} className="font-mono text-xs text-brand hover:underline">
+              {batch.reference}
+            </Link>
+          </span>
+          <Link href={batch.clearHref} className="text-xs text-ink-muted underline hover:text-ink">
+            Show every transfer
+          </Link>
+        </p>
+      ) : null}
       <div className="grid grid-cols-[minmax(0,2fr)_minmax(0,1.1fr)_minmax(0,1fr)_minmax(0,1.2fr)] items-start gap-3">
         <Field id="filter-q" label="Search">
           {(aria) => (

@@ -59,6 +59,8 @@ export const historyFiltersSchema = z
     from: z.preprocess(calendarDay, z.string().optional()),
     to: z.preprocess(calendarDay, z.string().optional()),
     maker: z.preprocess(first, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional()).catch(undefined),
+    /** The rows of one batch payout. */
+    batch: z.preprocess(first, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional()).catch(undefined),
     /** Whole rupiah, typed as on the new-transfer form: `50000`, `50.000`, `Rp 50.000`. */
     min: z.preprocess(first, amountField.optional()).catch(undefined),
     max: z.preprocess(first, amountField.optional()).catch(undefined),
@@ -98,6 +100,7 @@ export function historySearchParams(filters: HistoryFilters, changes: Partial<Hi
   for (const status of f.status) params.append("status", status);
   if (f.wallet) params.set("wallet", f.wallet);
   if (f.maker !== undefined) params.set("maker", String(f.maker));
+  if (f.batch !== undefined) params.set("batch", String(f.batch));
   if (f.from) params.set("from", f.from);
   if (f.to) params.set("to", f.to);
   if (f.min !== undefined) params.set("min", String(f.min));
@@ -111,7 +114,7 @@ export function historySearchParams(filters: HistoryFilters, changes: Partial<Hi
 
 /** Whether the view narrows the set of transfers (sorting and paging do not). */
 export function isFiltered(f: HistoryFilters): boolean {
-  return Boolean(f.q || f.status.length || f.wallet || f.maker !== undefined || f.from || f.to || f.min !== undefined || f.max !== undefined);
+  return Boolean(f.q || f.status.length || f.wallet || f.maker !== undefined || f.batch !== undefined || f.from || f.to || f.min !== undefined || f.max !== undefined);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -178,6 +181,7 @@ function whereOf(f: HistoryFilters, { amountIndex = true } = {}): SQL | undefine
   if (f.status.length > 1) conditions.push(inArray(transfers.status, f.status));
   if (f.wallet) conditions.push(eq(transfers.wallet, f.wallet));
   if (f.maker !== undefined) conditions.push(eq(transfers.makerId, f.maker));
+  if (f.batch !== undefined) conditions.push(eq(transfers.batchId, f.batch));
   if (f.from) conditions.push(gte(transfers.createdAt, jakartaDayStart(f.from)));
   if (f.to) conditions.push(lt(transfers.createdAt, jakartaDayStart(f.to, 1)));
   if (f.min !== undefined) conditions.push(gte(amount, f.min));

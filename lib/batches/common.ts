@@ -4,6 +4,7 @@ import { batchRows, batches, type Batch, type BatchStatus } from "@/db/schema";
 import { fail } from "@/lib/result";
 import { recordAudit } from "@/lib/audit/record";
 import type { Actor } from "@/lib/transfers/deps";
+import { batchStatusLabel } from "./labels";
 
 export type Person = { id: number; email: string };
 export type BatchCtx = { actor: Person; ip: string | null };
@@ -14,17 +15,6 @@ export const defaultBatchConcurrency = 8;
 export function findBatch(db: DbOrTx, id: number): Batch | null {
   return db.select().from(batches).where(eq(batches.id, id)).get() ?? null;
 }
-
-export const batchStatusLabel: Record<BatchStatus, string> = {
-  checking: "Checking",
-  ready: "Ready to submit",
-  awaiting_approval: "Awaiting approval",
-  sending: "Sending",
-  sent: "Sent",
-  rejected: "Rejected",
-  canceled: "Canceled",
-  expired: "Expired",
-};
 
 export function wrongStatus(batch: Batch, doing: string) {
   return fail("conflict", `This batch cannot be ${doing} now: it is ${batchStatusLabel[batch.status].toLowerCase()}.`);

@@ -5,7 +5,8 @@ import { fail, ok, type ActionResult } from "@/lib/result";
 import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
 import { transition } from "@/lib/transfers/lifecycle";
 import { getLimits } from "@/lib/transfers/settings";
-import { batchStatusLabel, batchTransition, findBatch, wrongStatus, type BatchCtx } from "./common";
+import { batchTransition, findBatch, wrongStatus, type BatchCtx } from "./common";
+import { batchStatusLabel } from "./labels";
 
 function alreadyDecided(batch: Batch | null) {
   return fail("conflict", `This batch was already decided: it is ${batch ? batchStatusLabel[batch.status].toLowerCase() : "gone"}.`);

@@ -62,7 +62,7 @@ export const refreshSchema = z.object({
   transferIds: z.array(idField, { error: "Choose the transfers to refresh" }).min(1, "Choose the transfers to refresh").max(20, "Refresh at most 20 transfers at once"),
 });
 
-const reasonField = z
+export const reasonField = z
   .string({ error: "Give a reason" })
   .trim()
   .min(3, "Give a reason of at least 3 characters")

@@ -1,9 +1,14 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ApprovalQueue } from "@/components/transfers/approval-queue";
 import { PageHeader } from "@/components/shell/app-shell";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { db } from "@/db/client";
 import { approvalQueue } from "@/db/queries/approvals";
+import { batchesAwaitingApproval } from "@/db/queries/batches";
 import { requireUser } from "@/lib/auth/session";
+import { formatRupiah } from "@/lib/cashin/amount";
+import { formatDateTime, formatNumber } from "@/lib/format";
 import { getLimits } from "@/lib/transfers/settings";
 
 export const metadata: Metadata = { title: "Approvals · Cash In Payouts" };
@@ -13,12 +18,54 @@ export default async function ApprovalsPage() {
   const manager = await requireUser(["manager"]);
   const limits = getLimits(db());
   const queue = approvalQueue(db(), manager.id, limits.approvalWindowHours);
+  const batches = batchesAwaitingApproval(db());
   return (
     <>
       <PageHeader
         title="Approvals"
-        description={`Transfers at or above the approval threshold wait here, oldest first. Undecided ones expire after ${limits.approvalWindowHours} h. You cannot approve your own.`}
+        description={`Transfers and batches at or above the approval threshold wait here, oldest first. Undecided ones expire after ${limits.approvalWindowHours} h. You cannot approve your own.`}
       />
+      {batches.length > 0 ? (
+        <section aria-labelledby="batches-heading" className="mb-6">
+          <h2 id="batches-heading" className="mb-2 text-base font-semibold">
+            Batch payouts
+          </h2>
+          <Table aria-label="Batches awaiting approval">
+            <THead>
+              <tr>
+                <TH>Batch</TH>
+                <TH className="text-right">Rows</TH>
+                <TH className="text-right">Total</TH>
+                <TH>Submitted</TH>
+                <TH className="text-right">Decision</TH>
+              </tr>
+            </THead>
+            <TBody>
+              {batches.map((batch) => (
+                <TR key={batch.id} data-testid={`approval-batch-${batch.reference}`}>
+                  <TD>
+                    <p className="font-mono text-xs">{batch.reference}</p>
+                    <p className="text-xs text-ink-muted">{batch.fileName}</p>
+                  </TD>
+                  <TD className="text-right tabular-nums">{formatNumber(batch.rows)}</TD>
+                  <TD className="text-right font-semibold whitespace-nowrap tabular-nums">{formatRupiah(batch.total)}</TD>
+                  <TD className="whitespace-nowrap">
+                    {batch.makerName}
+                    {batch.makerId === manager.id ? <span className="ml-1 text-xs text-ink-muted">(you)</span> : null}
+                    <span className="block text-xs text-ink-muted">{batch.submittedAt ? formatDateTime(batch.submittedAt) : ""}</span>
+                  </TD>
+                  <TD className="text-right">
+                    <Link href={`/batches/${batch.id}`} className="text-sm font-medium text-brand hover:underline">
+                      {batch.makerId === manager.id ? "View" : "Review rows"}
+                    </Link>
+                  </TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        </section>
+      ) : null}
+      {batches.length > 0 ? <h2 className="mb-2 text-base font-semibold">Single transfers</h2> : null}
       <ApprovalQueue queue={queue} />
     </>
   );

@@ -10,6 +10,7 @@ import { TransfersTable } from "@/components/transfers/history-table";
 import { RefreshAllUnsettledButton } from "@/components/transfers/refresh-buttons";
 import { Button } from "@/components/ui/button";
 import { db } from "@/db/client";
+import { batchReference } from "@/db/queries/batches";
 import {
   defaultHistoryFilters,
   historyPageSizes,
@@ -36,6 +37,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const database = db();
   const result = listTransfers(database, filters);
   const makers = listUsers(database).map(({ id, name }) => ({ id, name }));
+  const batch = filters.batch === undefined ? undefined : batchReference(database, filters.batch);
 
   const href = (changes: Partial<Filters>) => withQuery("/transfers", historySearchParams(filters, changes));
   const filtered = isFiltered(filters);
@@ -77,6 +79,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           max: filters.max === undefined ? "" : formatNumber(filters.max),
         }}
         makers={makers}
+        batch={batch ? { ...batch, clearHref: href({ batch: undefined, page: 1 }) } : undefined}
         keep={keep}
         filtered={filtered}
       />

@@ -1,0 +1,26 @@
+import type { NextRequest } from "next/server";
+import { db } from "@/db/client";
+import { batchReference, batchResultsCsv } from "@/db/queries/batches";
+import { recordAuditNow } from "@/lib/audit/record";
+import { clientIp } from "@/lib/auth/client-ip";
+import { checkSession } from "@/lib/auth/session";
+import { csvBom, csvDownload, csvStream } from "@/lib/csv";
+
+export const dynamic = "force-dynamic";
+
+/** "Export results": every row of one batch in file order, with its final status and Cash In reference. Any role, like the history. */
+export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
+  const check = await checkSession();
+  if (check.status !== "ok") {
+    return new Response("Sign in to export a batch.\n", { status: 401, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+  const raw = (await params).id;
+  const batch = /^\d{1,15}$/.test(raw) ? batchReference(db(), Number(raw)) : undefined;
+  if (!batch) return new Response("No such batch.\n", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  recordAuditNow(db(), { actor: check.user, action: "batch.export", target: { type: "batch", id: batch.id }, ip: clientIp(request.headers) });
+  function* chunks() {
+    yield csvBom;
+    yield* batchResultsCsv(db(), batch!.id);
+  }
+  return csvDownload(csvStream(chunks()), `batch-${batch.reference}`);
+}

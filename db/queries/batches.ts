@@ -1,0 +1,190 @@
+import "server-only";
+import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql, sum } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { batchRows, batches, transfers, users, type Batch, type BatchRowState, type TransferStatus } from "@/db/schema";
+import { csvLine } from "@/lib/csv";
+import { statusInfo } from "@/lib/transfers/status";
+import { walletLabel } from "@/lib/transfers/wallets";
+
+/** The read side of batch payouts: the list, one batch's totals and progress, its rows, the results CSV. */
+
+export function batchReference(db: Db, id: number): { id: number; reference: string } | undefined {
+  return db.select({ id: batches.id, reference: batches.reference }).from(batches).where(eq(batches.id, id)).get();
+}
+
+const liveRows = (batchId: number) => and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed"));
+
+export type BatchListItem = Batch & { makerName: string; rows: number; total: number };
+
+/** The most recent batches, newest first, with their size and total. */
+export function listBatches(db: Db, { limit = 100 } = {}): BatchListItem[] {
+  const totals = db
+    .select({ batchId: batchRows.batchId, rows: count().as("rows"), total: sum(batchRows.amount).as("total") })
+    .from(batchRows)
+    .where(ne(batchRows.state, "removed"))
+    .groupBy(batchRows.batchId)
+    .as("totals");
+  return db
+    .select({ batch: batches, makerName: users.name, rows: totals.rows, total: totals.total })
+    .from(batches)
+    .innerJoin(users, eq(users.id, batches.makerId))
+    .leftJoin(totals, eq(totals.batchId, batches.id))
+    .orderBy(desc(batches.createdAt), desc(batches.id))
+    .limit(limit)
+    .all()
+    .map((r) => ({ ...r.batch, makerName: r.makerName, rows: r.rows ?? 0, total: Number(r.total ?? 0) }));
+}
+
+export type BatchOverview = {
+  batch: Batch;
+  makerName: string;
+  approverName: string | null;
+  /** Rows that are not removed, by state. */
+  rows: Record<BatchRowState, number> & { all: number; duplicates: number; attention: number };
+  /** The sum of the amounts of rows not removed (those whose amount is valid). */
+  total: number;
+  /** After submit: the rows' transfers by status. */
+  transfers: Partial<Record<TransferStatus, { count: number; amount: number }>>;
+};
+
+export function batchOverview(db: Db, id: number): BatchOverview | undefined {
+  const batch = db.select().from(batches).where(eq(batches.id, id)).get();
+  if (!batch) return undefined;
+  const nameOf = (userId: number | null) => (userId === null ? null : (db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? null));
+  const rows = { pending: 0, ok: 0, invalid: 0, unconfirmed: 0, removed: 0, all: 0, duplicates: 0, attention: 0 };
+  let total = 0;
+  for (const r of db
+    .select({ state: batchRows.state, n: count(), amount: sum(batchRows.amount), duplicates: sql<number>`count(${batchRows.duplicateOfLine})` })
+    .from(batchRows)
+    .where(eq(batchRows.batchId, id))
+    .groupBy(batchRows.state)
+    .all()) {
+    rows[r.state] = r.n;
+    if (r.state === "removed") continue;
+    rows.all += r.n;
+    rows.duplicates += r.duplicates;
+    total += Number(r.amount ?? 0);
+  }
+  rows.attention = rows.invalid + rows.unconfirmed + (batch.duplicatesAccepted ? 0 : rows.duplicates);
+  const byStatus: BatchOverview["transfers"] = {};
+  for (const t of db
+    .select({ status: transfers.status, n: count(), amount: sum(transfers.amount) })
+    .from(transfers)
+    .where(eq(transfers.batchId, id))
+    .groupBy(transfers.status)
+    .all()) {
+    byStatus[t.status] = { count: t.n, amount: Number(t.amount ?? 0) };
+  }
+  return { batch, makerName: nameOf(batch.makerId) ?? "", approverName: nameOf(batch.approverId), rows, total, transfers: byStatus };
+}
+
+export const batchRowViews = ["all", "attention", "removed"] as const;
+export type BatchRowView = (typeof batchRowViews)[number];
+export const batchRowsPageSize = 100;
+
+export type BatchRowItem = {
+  id: number;
+  line: number;
+  rawWallet: string;
+  rawPhone: string;
+  rawAmount: string;
+  note: string | null;
+  wallet: (typeof batchRows.$inferSelect)["wallet"];
+  phone: string | null;
+  amount: number | null;
+  state: BatchRowState;
+  problem: string | null;
+  ownerName: string | null;
+  duplicateOfLine: number | null;
+  transferId: number | null;
+  transferStatus: TransferStatus | null;
+  transferReference: string | null;
+  cashinReference: string | null;
+  outcome: string | null;
+};
+
+function rowsWhere(batchId: number, view: BatchRowView) {
+  if (view === "removed") return and(eq(batchRows.batchId, batchId), eq(batchRows.state, "removed"));
+  if (view === "attention") {
+    return and(liveRows(batchId), or(inArray(batchRows.state, ["invalid", "unconfirmed"]), isNotNull(batchRows.duplicateOfLine)));
+  }
+  return liveRows(batchId);
+}
+
+const rowColumns = {
+  id: batchRows.id,
+  line: batchRows.line,
+  rawWallet: batchRows.rawWallet,
+  rawPhone: batchRows.rawPhone,
+  rawAmount: batchRows.rawAmount,
+  note: batchRows.note,
+  wallet: batchRows.wallet,
+  phone: batchRows.phone,
+  amount: batchRows.amount,
+  state: batchRows.state,
+  problem: batchRows.problem,
+  ownerName: batchRows.ownerName,
+  duplicateOfLine: batchRows.duplicateOfLine,
+  transferId: batchRows.transferId,
+  transferStatus: transfers.status,
+  transferReference: transfers.reference,
+  cashinReference: transfers.cashinReference,
+  outcome: sql<string | null>`coalesce(${transfers.reason}, ${transfers.lastMessage})`,
+};
+
+/** One page of a batch's rows in file order; `view` narrows to the rows needing attention or the removed ones. */
+export function batchRowsPage(db: Db, batchId: number, { view = "all", page = 1 }: { view?: BatchRowView; page?: number } = {}) {
+  const where = rowsWhere(batchId, view);
+  const rows: BatchRowItem[] = db
+    .select(rowColumns)
+    .from(batchRows)
+    .leftJoin(transfers, eq(transfers.id, batchRows.transferId))
+    .where(where)
+    .orderBy(asc(batchRows.line), asc(batchRows.id))
+    .limit(batchRowsPageSize)
+    .offset((page - 1) * batchRowsPageSize)
+    .all();
+  const total = db.select({ n: count() }).from(batchRows).where(where).get()?.n ?? 0;
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / batchRowsPageSize)) };
+}
+
+/** The batches waiting for a manager, oldest first, with their totals. */
+export function batchesAwaitingApproval(db: Db): BatchListItem[] {
+  return listBatches(db, { limit: 500 })
+    .filter((b) => b.status === "awaiting_approval")
+    .sort((a, b) => (a.submittedAt?.getTime() ?? 0) - (b.submittedAt?.getTime() ?? 0));
+}
+
+const resultHeader = ["line", "wallet", "phone", "amount", "note", "owner_name", "status", "cashin_reference", "transfer_reference", "detail"];
+
+/** "Export results": every row of the batch in file order with its final status and Cash In reference, a page at a time. */
+export function* batchResultsCsv(db: Db, batchId: number): Generator<string> {
+  yield csvLine(resultHeader);
+  for (let lastLine = 0; ; ) {
+    const rows = db
+      .select(rowColumns)
+      .from(batchRows)
+      .leftJoin(transfers, eq(transfers.id, batchRows.transferId))
+      .where(and(eq(batchRows.batchId, batchId), sql`${batchRows.line} > ${lastLine}`))
+      .orderBy(asc(batchRows.line))
+      .limit(1000)
+      .all();
+    for (const r of rows) {
+      const status = r.transferStatus ? statusInfo[r.transferStatus].label : r.state === "removed" ? "Removed" : "Not submitted";
+      yield csvLine([
+        r.line,
+        r.wallet ? walletLabel[r.wallet] : r.rawWallet,
+        r.phone ?? r.rawPhone,
+        r.amount ?? r.rawAmount,
+        r.note ?? "",
+        r.ownerName ?? "",
+        status,
+        r.cashinReference ?? "",
+        r.transferReference ?? "",
+        r.outcome ?? r.problem ?? "",
+      ]);
+    }
+    if (rows.length < 1000) return;
+    lastLine = rows.at(-1)!.line;
+  }
+}

@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { batchOverview, batchResultsCsv, batchRowsPage, listBatches } from "@/db/queries/batches";
+import { listTransfers, parseHistoryFilters } from "@/db/queries/transfers";
+import { approveBatch } from "@/lib/batches/decide";
+import { parseBatchCsv } from "@/lib/batches/parse";
+import { createBatch, removeRows } from "@/lib/batches/rows";
+import { runBatch } from "@/lib/batches/runner";
+import { submitBatch } from "@/lib/batches/submit";
+import { createHarness, expectOk, type Harness } from "../transfers/harness";
+
+/** What the batch page, the approvals list, the results export and the history's batch filter read. */
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness();
+});
+afterEach(() => h.close());
+
+const ip = "203.0.113.5";
+
+async function sentBatch() {
+  const parsed = parseBatchCsv(
+    [
+      "Wallet;Phone;Amount;Note",
+      "DANA;6281234567890;3.000.000;=HYPERLINK(\"x\")",
+      "OVO;628111000004;2.500.000;",
+      "GoPay;628111000003;1.000.000;",
+      "DANA;12345;10.000;",
+      "DANA;6281234567890;3.000.000;again",
+    ].join("\n"),
+  );
+  if (!parsed.ok) throw new Error(parsed.message);
+  const { batchId } = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "june.csv", rows: parsed.rows }));
+  await runBatch(h.deps, batchId);
+  return batchId;
+}
+
+describe("batch queries", () => {
+  it("counts rows by state, duplicates and what needs attention, and pages rows by view", async () => {
+    const id = await sentBatch();
+    const overview = batchOverview(h.db, id)!;
+    expect(overview.rows).toMatchObject({ all: 5, ok: 3, unconfirmed: 1, invalid: 1, pending: 0, duplicates: 1, attention: 3 });
+    expect(overview.total).toBe(9_500_000);
+    expect(overview.makerName).toBe(h.staff.name);
+    expect(batchRowsPage(h.db, id, { view: "attention" }).rows.map((r) => r.line)).toEqual([4, 5, 6]);
+    const [list] = listBatches(h.db);
+    expect(list).toMatchObject({ id, rows: 5, total: 9_500_000, fileName: "june.csv" });
+  });
+
+  it("exports each row's final status and references, and filters the history by batch", async () => {
+    const id = await sentBatch();
+    const rows = batchRowsPage(h.db, id).rows;
+    expectOk(removeRows(h.deps, { actor: h.staff, ip }, { batchId: id, rowIds: rows.filter((r) => r.state !== "ok" || r.duplicateOfLine).map((r) => r.id) }));
+    expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
+    expectOk(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
+    await runBatch(h.deps, id);
+
+    const lines = [...batchResultsCsv(h.db, id)].join("").trim().split("\r\n");
+    expect(lines[0]).toBe("line,wallet,phone,amount,note,owner_name,status,cashin_reference,transfer_reference,detail");
+    expect(lines).toHaveLength(6);
+    const [john, dewi, notFound, invalid, repeat] = lines.slice(1).map((l) => l.split(","));
+    expect(john!.slice(0, 7)).toEqual(["2", "DANA", "6281234567890", "3000000", `"'=HYPERLINK(""x"")"`, "John", "Succeeded"]);
+    expect(john![8]).toMatch(/^TRF/);
+    expect(dewi!.slice(5, 7)).toEqual(["Dewi Lestari", "Failed"]);
+    expect(dewi!.slice(9).join(",")).toMatch(/insufficient|balance|funds/i);
+    expect(notFound![6]).toBe("Removed");
+    expect(invalid!.slice(2, 4)).toEqual(["12345", "10.000"]);
+    expect(repeat![6]).toBe("Removed");
+
+    const history = listTransfers(h.db, parseHistoryFilters({ batch: String(id) }));
+    expect(history.rows.map((r) => r.ownerName).sort()).toEqual(["Dewi Lestari", "John"]);
+    await h.send({ phone: "628111000001", amount: 10_000 });
+    expect(listTransfers(h.db, parseHistoryFilters({ batch: String(id) })).rows).toHaveLength(2);
+    expect(listTransfers(h.db, parseHistoryFilters({})).rows).toHaveLength(3);
+  });
+});
