@@ -114,7 +114,8 @@ export async function inParallel(count: number, concurrency: number, task: (inde
 
 function formatNumber(value: number | null): string {
   if (value === null) return "—";
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
+  // Counts (0 duplicates, 10,000 transfers) read as whole numbers.
+  const digits = Number.isInteger(value) || Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
   return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 

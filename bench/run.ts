@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { openDatabase } from "@/db/client";
 import { createCashinClient } from "@/lib/cashin/client";
 import { createAsymmetricSigner, loadPrivateKey } from "@/lib/cashin/signer";
+import { batchCase } from "./cases/batch";
 import { csvCase } from "./cases/csv";
 import { gatewayCase, type GatewayTarget } from "./cases/gateway";
 import { historyCase, historyViews } from "./cases/history";
@@ -48,6 +49,7 @@ const plan = {
   signing: { rounds: 20, perRound: Math.round(200 * scale) },
   gateway: { rounds: 6, perRound: Math.round(500 * scale), concurrency: 8 },
   settle: Math.round(1000 * scale),
+  batchRows: Math.round(10_000 * scale),
   pageRequests: quick ? 20 : 100,
 };
 
@@ -156,6 +158,9 @@ async function main(): Promise<void> {
 
   progress(`5. settling ${plan.settle} processing transfers`);
   cases.push(...(await settlingCase(db, client, target, { count: plan.settle, makerId: seeded.makers[0]!.id })));
+
+  progress(`5b. batch payout: ${plan.batchRows.toLocaleString("en-US")} rows checked, approved and sent against a mock of its own`);
+  cases.push(...(await batchCase(target, { rows: plan.batchRows, workDir, publicKeyPath: gatewayIdentity.publicKeyPath, progress })));
   db.$client.close();
 
   await ensureBuild();

@@ -49,9 +49,11 @@ export function auditEntryHash(
  * change and its record land together; the previous hash is read in that same transaction.
  */
 export function recordAudit(tx: DbOrTx, input: AuditInput): void {
-  const last = tx.select({ hash: auditEntries.hash }).from(auditEntries).orderBy(desc(auditEntries.id)).limit(1).get();
-  const prevHash = last?.hash ?? genesisHash;
-  const entry = {
+  recordAuditMany(tx, [input]);
+}
+
+function entryOf(input: AuditInput) {
+  return {
     at: input.at ?? new Date(),
     actorId: input.actor?.id ?? null,
     actorEmail: input.actor?.email ?? null,
@@ -62,9 +64,24 @@ export function recordAudit(tx: DbOrTx, input: AuditInput): void {
     after: input.after ?? null,
     ip: input.ip ?? null,
   };
-  tx.insert(auditEntries)
-    .values({ ...entry, prevHash, hash: auditEntryHash(prevHash, entry) })
-    .run();
+}
+
+/**
+ * Appends entries in order, chaining each to the one before: the last hash is read once and the rest
+ * computed here, and rows are inserted a thousand at a time, so a batch of 10.000 changes is recorded
+ * in a fraction of a second. Same rule as `recordAudit`: inside the transaction that makes the changes.
+ */
+export function recordAuditMany(tx: DbOrTx, inputs: readonly AuditInput[]): void {
+  if (inputs.length === 0) return;
+  let prevHash = tx.select({ hash: auditEntries.hash }).from(auditEntries).orderBy(desc(auditEntries.id)).limit(1).get()?.hash ?? genesisHash;
+  const rows = inputs.map((input) => {
+    const entry = entryOf(input);
+    const hash = auditEntryHash(prevHash, entry);
+    const row = { ...entry, prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  for (let i = 0; i < rows.length; i += 1000) tx.insert(auditEntries).values(rows.slice(i, i + 1000)).run();
 }
 
 /** Records an audit entry in its own immediate transaction (for events that change nothing else). */

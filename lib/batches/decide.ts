@@ -1,9 +1,9 @@
 import { and, eq, lt } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { batches, transfers, type Batch, type TransferStatus } from "@/db/schema";
+import { batches, type Batch, type TransferStatus } from "@/db/schema";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
-import { transition } from "@/lib/transfers/lifecycle";
+import { transitionBatch } from "@/lib/transfers/lifecycle";
 import { getLimits } from "@/lib/transfers/settings";
 import { batchTransition, findBatch, wrongStatus, type BatchCtx } from "./common";
 import { batchStatusLabel } from "./labels";
@@ -14,13 +14,7 @@ function alreadyDecided(batch: Batch | null) {
 
 /** Moves every row of the batch still awaiting approval to `to`, each with its own audit entry. */
 function decideRows(tx: Tx, batchId: number, to: TransferStatus, patch: { approverId?: number; decidedAt: Date; reason?: string }, ctx: ActorContext, at: Date): number {
-  const waiting = tx
-    .select({ id: transfers.id })
-    .from(transfers)
-    .where(and(eq(transfers.batchId, batchId), eq(transfers.status, "awaiting_approval")))
-    .all();
-  for (const { id } of waiting) transition(tx, id, "awaiting_approval", to, patch, ctx, at);
-  return waiting.length;
+  return transitionBatch(tx, batchId, "awaiting_approval", to, patch, ctx, at).length;
 }
 
 function deadlineOf(deps: Pick<TransferDeps, "db">, batch: Batch): Date {

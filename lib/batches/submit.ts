@@ -1,8 +1,8 @@
 import { and, eq, inArray, lt, ne, or, isNull, sql } from "drizzle-orm";
-import { batchRows, batches, inquiries, type BatchStatus, type Inquiry } from "@/db/schema";
+import { batchRows, batches, inquiries, transfers, type BatchStatus, type Inquiry } from "@/db/schema";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { fail, ok, type ActionResult } from "@/lib/result";
-import { inquiryFreshMs, insertTransfer, isConfirmed } from "@/lib/transfers/create";
+import { inquiryFreshMs, insertTransfers, isConfirmed } from "@/lib/transfers/create";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { makerTotalToday, needsApproval } from "@/lib/transfers/limits";
 import { getLimits } from "@/lib/transfers/settings";
@@ -88,10 +88,16 @@ export function submitBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
         }
         confirmed.set(row.id, inquiry);
       }
-      for (const row of rows) {
-        const transfer = insertTransfer(tx, { actor, ip, at: now }, { inquiry: confirmed.get(row.id)!, status, batchId: batch.id });
-        tx.update(batchRows).set({ transferId: transfer.id }).where(eq(batchRows.id, row.id)).run();
-      }
+      insertTransfers(
+        tx,
+        { actor, ip, at: now },
+        rows.map((row) => ({ inquiry: confirmed.get(row.id)!, status, batchId: batch.id })),
+      );
+      // Each row's transfer is the one made from its look-up (one transfer per look-up).
+      tx.update(batchRows)
+        .set({ transferId: sql`(select ${transfers.id} from ${transfers} where ${transfers.inquiryId} = ${batchRows.inquiryId})` })
+        .where(and(eq(batchRows.batchId, batch.id), eq(batchRows.state, "ok")))
+        .run();
       const to = status === "approved" ? "sending" : "awaiting_approval";
       batchTransition(tx, batch.id, "ready", to, { submittedAt: now, duplicatesAccepted: duplicates > 0 }, { actor, ip, at: now, audit: { rows: rows.length, total } });
       return ok(

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
-import { recordAudit } from "@/lib/audit/record";
+import { recordAudit, recordAuditMany, type AuditInput } from "@/lib/audit/record";
 import type { ActorContext } from "./deps";
 
 /**
@@ -60,16 +60,42 @@ export function transition(
     .returning()
     .get();
   if (!updated) return null;
-  recordAudit(tx, {
-    actor,
-    action: `transfer.${to}`,
-    target: { type: "transfer", id },
-    before: { status: from },
-    after: { status: to, ...auditablePatch(patch) },
-    ip,
-    at,
-  });
+  recordAudit(tx, transitionAudit(id, from, to, patch, { actor, ip }, at));
   return updated;
+}
+
+function transitionAudit(id: number, from: TransferStatus, to: TransferStatus, patch: Patch, { actor, ip }: ActorContext, at: Date): AuditInput {
+  return { actor, action: `transfer.${to}`, target: { type: "transfer", id }, before: { status: from }, after: { status: to, ...auditablePatch(patch) }, ip, at };
+}
+
+/**
+ * `transition` for every transfer of a batch that is still `from`: one UPDATE and one audit entry per
+ * transfer, written together, so deciding on 10.000 rows takes a fraction of a second instead of
+ * blocking the server. Returns the ids it moved. Must run inside the caller's transaction.
+ */
+export function transitionBatch(
+  tx: DbOrTx,
+  batchId: number,
+  from: TransferStatus,
+  to: TransferStatus,
+  patch: Patch,
+  ctx: ActorContext,
+  at: Date,
+): number[] {
+  if (!canTransition(from, to)) throw new IllegalTransition(from, to);
+  const moved = tx
+    .update(transfers)
+    .set({ ...patch, status: to, updatedAt: at })
+    .where(and(eq(transfers.batchId, batchId), eq(transfers.status, from)))
+    .returning({ id: transfers.id })
+    .all()
+    .map((t) => t.id)
+    .sort((a, b) => a - b);
+  recordAuditMany(
+    tx,
+    moved.map((id) => transitionAudit(id, from, to, patch, ctx, at)),
+  );
+  return moved;
 }
 
 /** The parts of a change a reader of the audit trail cares about (not the reconciler's bookkeeping). */
