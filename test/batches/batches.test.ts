@@ -8,6 +8,7 @@ import { createBatch, editRow, removeRows } from "@/lib/batches/rows";
 import { runBatch } from "@/lib/batches/runner";
 import { rowsToSend } from "@/lib/batches/send";
 import { submitBatch } from "@/lib/batches/submit";
+import { verifyAuditChain } from "@/lib/audit/verify";
 import { approveTransfer } from "@/lib/transfers/approvals";
 import { transition } from "@/lib/transfers/lifecycle";
 import { reconcileDue } from "@/lib/transfers/reconcile";
@@ -211,6 +212,12 @@ describe("submitting, approving and sending a batch", () => {
     expect(batchOf(id)).toMatchObject({ status: "sent", approverId: h.manager.id });
     expect(transfersOf(id).map((t) => t.status)).toEqual(["succeeded", "succeeded", "processing", "failed", "failed"]);
     expect([...topupCounts().values()]).toEqual([1, 1, 1, 1, 1]);
+    // Every row has its own audit entries (made set-wise at submit and approval), and the chain holds.
+    for (const t of transfersOf(id)) {
+      expect(h.auditOf(t.id).map((e) => e.action)).toEqual(["transfer.create", "transfer.approved", "transfer.sending", `transfer.${t.status}`]);
+      expect(h.auditOf(t.id)[1]).toMatchObject({ actorId: h.manager.id, ip });
+    }
+    expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
 
     // Budi's stays processing until the status calls settle it (03, 03, then 00).
     for (let i = 0; i < 4; i++) {
