@@ -1,7 +1,9 @@
 import type { APIRequestContext } from "@playwright/test";
 import { demoUser, expect, test, uniqueEmail } from "./fixtures";
 import {
+  actionId,
   apiClient,
+  cookieSession,
   createFreshUser,
   invokeAction,
   lookUpWallet,
@@ -12,6 +14,8 @@ import {
   type ServerAction,
 } from "./support/actions";
 import { withE2eDatabase } from "./support/database";
+import { uniquePhone } from "./support/seed";
+import playwrightConfig from "../playwright.config";
 
 /*
  * SPEC §3.1: every server action, route handler and role-gated page, called by each kind of caller.
@@ -55,12 +59,25 @@ type Setup = {
   managersOwn: number;
   /** A user for the admin's user-management actions. */
   subjectUserId: number;
+  /** Batch payouts (two rows each): each role's own, being checked or ready, for "edit", "remove" and "cancel". */
+  ownBatch: Partial<Record<Principal, BatchSetup>>;
+  /** Awaiting approval, uploaded by the second manager: one for the manager to approve, one to reject. */
+  batchToApprove: number;
+  batchToReject: number;
+  /** Ready to submit, uploaded by the second manager: nobody in the table made it. */
+  someoneElsesBatch: BatchSetup;
+  /** Awaiting approval, uploaded by the manager, for self-approval. */
+  managersOwnBatch: number;
 };
+
+type BatchSetup = { id: number; rowIds: number[] };
 
 type Target = { name: string } & (
   | { action: ServerAction; input: (p: Principal, s: Setup) => unknown }
   | { page: string | ((s: Setup) => string) }
-  | { route: string }
+  | { route: string | ((s: Setup) => string) }
+  /** uploadBatchAction, whose one argument is FormData: posted as multipart, the way the upload form does. */
+  | { upload: true }
 );
 
 const ownTransfer = { message: "You cannot approve your own transfer: another manager must." };
@@ -68,6 +85,21 @@ const ownDecision = { message: "You cannot decide on your own transfer: another 
 const notTheMaker = { message: "Only the person who made this transfer can cancel it." };
 const deactivatedAccount = { message: "This account is deactivated. Ask an admin to reactivate it." };
 const lookUp = { wallet: "DANA", phone: "6281234567890", amount: 50_000 } as const;
+
+const batchActionsFile = "app/(app)/batches/actions.ts";
+const batchActions = {
+  upload: { filename: batchActionsFile, exportedName: "uploadBatchAction", page: "/batches" },
+  editRow: { filename: batchActionsFile, exportedName: "editBatchRowAction", page: "/batches" },
+  removeRows: { filename: batchActionsFile, exportedName: "removeBatchRowsAction", page: "/batches" },
+  submit: { filename: batchActionsFile, exportedName: "submitBatchAction", page: "/batches" },
+  approve: { filename: batchActionsFile, exportedName: "approveBatchAction", page: "/approvals" },
+  reject: { filename: batchActionsFile, exportedName: "rejectBatchAction", page: "/approvals" },
+  cancel: { filename: batchActionsFile, exportedName: "cancelBatchAction", page: "/batches" },
+} as const satisfies Record<string, ServerAction>;
+const notTheUploader = { message: "Only the person who uploaded this batch can change its rows." };
+const ownBatch = { message: "You cannot approve your own batch: another manager must." };
+const ownBatchDecision = { message: "You cannot decide on your own batch: another manager must." };
+const editedRow = { wallet: "DANA", phone: "0812 3456 7890", amount: "60.000", note: "Matrix edit" };
 
 // prettier-ignore
 const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
@@ -105,6 +137,30 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "updateLimitsAction (empty form)", action: actions.updateLimits, input: () => ({}) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
+  { target: { name: "uploadBatchAction", upload: true },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "editBatchRowAction (own batch)", action: batchActions.editRow, input: (p, s) => { const b = s.ownBatch[p] ?? s.someoneElsesBatch; return { batchId: b.id, rowId: b.rowIds[0], ...editedRow }; } },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "editBatchRowAction (someone else's)", action: batchActions.editRow, input: (_, s) => ({ batchId: s.someoneElsesBatch.id, rowId: s.someoneElsesBatch.rowIds[0], ...editedRow }) },
+    expect: { anonymous: "sign-in", staff: notTheUploader, manager: notTheUploader, admin: notTheUploader, deactivated: "sign-in" } },
+  { target: { name: "removeBatchRowsAction (own batch)", action: batchActions.removeRows, input: (p, s) => { const b = s.ownBatch[p] ?? s.someoneElsesBatch; return { batchId: b.id, rowIds: [b.rowIds[1]] }; } },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "removeBatchRowsAction (someone else's)", action: batchActions.removeRows, input: (_, s) => ({ batchId: s.someoneElsesBatch.id, rowIds: [s.someoneElsesBatch.rowIds[1]] }) },
+    expect: { anonymous: "sign-in", staff: notTheUploader, manager: notTheUploader, admin: notTheUploader, deactivated: "sign-in" } },
+  { target: { name: "submitBatchAction (someone else's)", action: batchActions.submit, input: (_, s) => ({ batchId: s.someoneElsesBatch.id }) },
+    expect: { anonymous: "sign-in", staff: { message: "Only the person who uploaded this batch can submit it." }, manager: { message: "Only the person who uploaded this batch can submit it." }, admin: { message: "Only the person who uploaded this batch can submit it." }, deactivated: "sign-in" } },
+  { target: { name: "cancelBatchAction (own batch)", action: batchActions.cancel, input: (p, s) => ({ batchId: (s.ownBatch[p] ?? s.someoneElsesBatch).id }) },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "cancelBatchAction (someone else's)", action: batchActions.cancel, input: (_, s) => ({ batchId: s.someoneElsesBatch.id }) },
+    expect: { anonymous: "sign-in", staff: { message: "Only the person who uploaded this batch can cancel it." }, manager: { message: "Only the person who uploaded this batch can cancel it." }, admin: { message: "Only the person who uploaded this batch can cancel it." }, deactivated: "sign-in" } },
+  { target: { name: "approveBatchAction (someone else's)", action: batchActions.approve, input: (_, s) => ({ batchId: s.batchToApprove }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "approveBatchAction (own: self-approval)", action: batchActions.approve, input: (_, s) => ({ batchId: s.managersOwnBatch }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: ownBatch, admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "rejectBatchAction (someone else's)", action: batchActions.reject, input: (_, s) => ({ batchId: s.batchToReject, reason: "Matrix: not needed" }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "rejectBatchAction (own)", action: batchActions.reject, input: (_, s) => ({ batchId: s.managersOwnBatch, reason: "Matrix: my own" }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: ownBatchDecision, admin: "forbidden", deactivated: "sign-in" } },
   { target: { name: "GET /transfers/export", route: "/transfers/export" },
     expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
   { target: { name: "GET /api/health", route: "/api/health" },
@@ -118,6 +174,12 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
   { target: { name: "page /transfers/new", page: "/transfers/new" },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /transfers/[id]", page: (s) => `/transfers/${s.someoneElses}` },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "GET /batches/[id]/export", route: (s) => `/batches/${s.someoneElsesBatch.id}/export` },
+    expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
+  { target: { name: "page /batches", page: "/batches" },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /batches/[id]", page: (s) => `/batches/${s.someoneElsesBatch.id}` },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /approvals", page: "/approvals" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
@@ -137,7 +199,21 @@ function accessDenied(email: string): number {
 
 test.describe("Authorization matrix: every action, route and gated page × every kind of caller (SPEC §3.1)", () => {
   const sessions: Partial<Record<Principal, StorageState>> = {};
-  const setup: Setup = { credentials: {}, inquiry: {}, ownAwaiting: {}, toApprove: 0, toReject: 0, someoneElses: 0, managersOwn: 0, subjectUserId: 0 };
+  const setup: Setup = {
+    credentials: {},
+    inquiry: {},
+    ownAwaiting: {},
+    toApprove: 0,
+    toReject: 0,
+    someoneElses: 0,
+    managersOwn: 0,
+    subjectUserId: 0,
+    ownBatch: {},
+    batchToApprove: 0,
+    batchToReject: 0,
+    someoneElsesBatch: { id: 0, rowIds: [] },
+    managersOwnBatch: 0,
+  };
 
   test.beforeAll(async () => {
     const demoAdmin = await signedInClient(demoUser("admin"));
@@ -183,6 +259,23 @@ test.describe("Authorization matrix: every action, route and gated page × every
     ]);
     Object.assign(setup, { toApprove: toApprove.transferId, toReject: toReject.transferId, someoneElses: someoneElses.transferId, managersOwn: managersOwn.transferId });
 
+    const [ownStaff, ownManager, ownAdmin, batchToApprove, batchToReject, someoneElsesBatch, managersOwnBatch] = await Promise.all([
+      checkedBatch(clients.staff, "own-staff"),
+      checkedBatch(clients.manager, "own-manager"),
+      checkedBatch(clients.admin, "own-admin"),
+      checkedBatch(secondManagerClient, "to-approve", { submit: true }),
+      checkedBatch(secondManagerClient, "to-reject", { submit: true }),
+      checkedBatch(secondManagerClient, "someone-elses"),
+      checkedBatch(clients.manager, "managers-own", { submit: true }),
+    ]);
+    Object.assign(setup, {
+      ownBatch: { staff: ownStaff, manager: ownManager, admin: ownAdmin },
+      batchToApprove: batchToApprove.id,
+      batchToReject: batchToReject.id,
+      someoneElsesBatch,
+      managersOwnBatch: managersOwnBatch.id,
+    });
+
     for (const role of roles) {
       sessions[role] = await clients[role].storageState();
       await clients[role].dispose();
@@ -202,7 +295,11 @@ test.describe("Authorization matrix: every action, route and gated page × every
         const client = ownSession ? await signedInClient(credentials) : await apiClient(sessions[principal]);
         try {
           if ("action" in target) await expectActionOutcome(client, principal, target, outcome, setup);
-          else await expectHttpOutcome(client, principal, "route" in target ? target.route : typeof target.page === "string" ? target.page : target.page(setup), outcome);
+          else if ("upload" in target) await expectUploadOutcome(client, principal, outcome, setup);
+          else {
+            const path = "route" in target ? target.route : target.page;
+            await expectHttpOutcome(client, principal, typeof path === "string" ? path : path(setup), outcome);
+          }
         } finally {
           await client.dispose();
         }
@@ -249,4 +346,74 @@ async function expectHttpOutcome(client: APIRequestContext, principal: Principal
     expect(location.pathname).toBe("/login");
     if (principal === "deactivated") expect(location.searchParams.get("reason")).toBe("deactivated");
   } else throw new Error(`No HTTP meaning for ${JSON.stringify(outcome)}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Batch payouts: uploadBatchAction takes the upload form's FormData, which React sends as multipart: the
+// argument list `["$K1"]` in field 0, and the form's own fields prefixed with `1_`.
+
+function batchCsv(label: string): string {
+  // Two ordinary wallets, Rp 8.000.000 in all: above the approval threshold even while admin-limits.spec has it at Rp 6.000.000.
+  return `wallet,phone,amount,note\nDANA,${uniquePhone()},4.000.000,Matrix ${label}\nOVO,${uniquePhone()},4.000.000,Matrix ${label}\n`;
+}
+
+/** Sent with Node's fetch and FormData, which encode the file part as the browser does, with the client's session cookie. */
+async function postUpload(client: APIRequestContext, fileName: string, csv: string) {
+  const session = await cookieSession(client);
+  const form = new FormData();
+  form.append("_1_file", new File([csv], fileName, { type: "text/csv" }));
+  form.append("0", JSON.stringify(["$K1"]));
+  const response = await fetch(new URL(batchActions.upload.page, playwrightConfig.use?.baseURL), {
+    method: "POST",
+    headers: {
+      "Next-Action": actionId(batchActions.upload.filename, batchActions.upload.exportedName),
+      Accept: "text/x-component",
+      Cookie: session.cookie,
+      "X-Forwarded-For": session.forwardedFor,
+    },
+    body: form,
+    redirect: "manual",
+  });
+  await response.arrayBuffer();
+  return { status: response.status, redirect: response.headers.get("x-action-redirect") };
+}
+
+function batchOfFile(fileName: string): { id: number; status: string; maker: string } | undefined {
+  return withE2eDatabase(
+    (db) =>
+      db.prepare("select b.id, b.status, u.email maker from batches b join users u on u.id = b.maker_id where b.file_name = ?").get(fileName) as
+        | { id: number; status: string; maker: string }
+        | undefined,
+  );
+}
+
+/** A two-row batch uploaded by `client`, checked (ready to submit), and with `submit` submitted: then it awaits approval. */
+async function checkedBatch(client: APIRequestContext, label: string, { submit = false } = {}): Promise<BatchSetup> {
+  const fileName = `matrix-${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}.csv`;
+  const upload = await postUpload(client, fileName, batchCsv(label));
+  expect(upload, `uploading ${fileName}`).toEqual({ status: 200, redirect: null });
+  await expect.poll(() => batchOfFile(fileName)?.status, { message: `${fileName} is checked`, timeout: 20_000 }).toBe("ready");
+  const { id } = batchOfFile(fileName)!;
+  const rowIds = withE2eDatabase((db) => (db.prepare("select id from batch_rows where batch_id = ? order by line").all(id) as { id: number }[]).map((r) => r.id));
+  if (submit) {
+    const reply = await invokeAction(client, batchActions.submit, { batchId: id });
+    expect(reply.result, JSON.stringify(reply)).toMatchObject({ ok: true, data: { status: "awaiting_approval" } });
+  }
+  return { id, rowIds };
+}
+
+async function expectUploadOutcome(client: APIRequestContext, principal: Principal, outcome: Outcome, setup: Setup) {
+  const fileName = `matrix-upload-${principal}-${Date.now().toString(36)}.csv`;
+  const reply = await postUpload(client, fileName, batchCsv(`upload ${principal}`));
+  expect(reply.status).toBe(200);
+  if (outcome === "sign-in") {
+    expect(reply.redirect).toMatch(principal === "deactivated" ? /\/login\?reason=deactivated/ : /\/login\?reason=expired/);
+    expect(batchOfFile(fileName), "no batch was made").toBeUndefined();
+  } else if (outcome === "ok") {
+    expect(reply.redirect).toBeNull();
+    // The answer is the new batch: it is read back from the database rather than decoded.
+    expect(batchOfFile(fileName)?.maker).toBe(setup.credentials[principal]?.email);
+  } else {
+    throw new Error(`No upload meaning for ${JSON.stringify(outcome)}`);
+  }
 }

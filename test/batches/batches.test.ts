@@ -214,10 +214,14 @@ describe("submitting, approving and sending a batch", () => {
     expect([...topupCounts().values()]).toEqual([1, 1, 1, 1, 1]);
     // Every row has its own audit entries (made set-wise at submit and approval), and the chain holds.
     for (const t of transfersOf(id)) {
-      expect(h.auditOf(t.id).map((e) => e.action)).toEqual(["transfer.create", "transfer.approved", "transfer.sending", `transfer.${t.status}`]);
+      const fetched = t.status === "succeeded" ? ["transfer.reference"] : [];
+      expect(h.auditOf(t.id).map((e) => e.action)).toEqual(["transfer.create", "transfer.approved", "transfer.sending", `transfer.${t.status}`, ...fetched]);
       expect(h.auditOf(t.id)[1]).toMatchObject({ actorId: h.manager.id, ip });
     }
     expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
+    // A success answer carries no Cash In reference: one status call per succeeded row fetched it for the results.
+    expect(transfersOf(id).map((t) => t.cashinReference?.startsWith("TF") ?? null)).toEqual([true, true, null, null, null]);
+    expect(h.statusCallsAtGateway()).toHaveLength(2);
 
     // Budi's stays processing until the status calls settle it (03, 03, then 00).
     for (let i = 0; i < 4; i++) {

@@ -60,6 +60,7 @@ describe("batch queries", () => {
     expect(lines).toHaveLength(6);
     const [john, dewi, notFound, invalid, repeat] = lines.slice(1).map((l) => l.split(","));
     expect(john!.slice(0, 7)).toEqual(["2", "DANA", "6281234567890", "3000000", `"'=HYPERLINK(""x"")"`, "John", "Succeeded"]);
+    expect(john![7]).toMatch(/^TF\d+$/);
     expect(john![8]).toMatch(/^TRF/);
     expect(dewi!.slice(5, 7)).toEqual(["Dewi Lestari", "Failed"]);
     expect(dewi!.slice(9).join(",")).toMatch(/insufficient|balance|funds/i);
