@@ -19,7 +19,7 @@ export function BatchProgress({ overview }: { overview: BatchOverview }) {
     return (
       <Progress
         testId="send-progress"
-        label="Sending"
+        label={batch.status === "sending" ? "Sending" : "Sent"}
         done={sent}
         total={approvedOrLater}
         parts={[

@@ -21,7 +21,7 @@ import { validateBatchRow } from "@/lib/batches/parse";
 import { walletLabel } from "@/lib/transfers/wallets";
 
 /** A batch's rows in file order: the owner's name or why the row needs attention, and after submit its transfer. */
-export function BatchRows({ batchId, rows, editable }: { batchId: number; rows: BatchRowItem[]; editable: boolean }) {
+export function BatchRows({ batchId, rows, editable, duplicatesAccepted }: { batchId: number; rows: BatchRowItem[]; editable: boolean; duplicatesAccepted: boolean }) {
   return (
     <Table aria-label="Rows of the batch">
       <THead>
@@ -37,19 +37,19 @@ export function BatchRows({ batchId, rows, editable }: { batchId: number; rows: 
       </THead>
       <TBody>
         {rows.map((row) => (
-          <RowView key={row.id} row={row} batchId={batchId} editable={editable} />
+          <RowView key={row.id} row={row} batchId={batchId} editable={editable} duplicatesAccepted={duplicatesAccepted} />
         ))}
       </TBody>
     </Table>
   );
 }
 
-function needsAttention(row: BatchRowItem) {
-  return row.state === "invalid" || row.state === "unconfirmed" || row.duplicateOfLine !== null;
+function needsAttention(row: BatchRowItem, duplicatesAccepted = false) {
+  return row.state === "invalid" || row.state === "unconfirmed" || (row.duplicateOfLine !== null && !duplicatesAccepted);
 }
 
-function RowView({ row, batchId, editable }: { row: BatchRowItem; batchId: number; editable: boolean }) {
-  const attention = needsAttention(row) && row.state !== "removed";
+function RowView({ row, batchId, editable, duplicatesAccepted }: { row: BatchRowItem; batchId: number; editable: boolean; duplicatesAccepted: boolean }) {
+  const attention = needsAttention(row, duplicatesAccepted) && row.state !== "removed";
   return (
     <TR data-testid={`batch-row-${row.line}`} data-state={row.state} className={attention ? "bg-danger-soft/40" : undefined}>
       <TD className="text-right font-mono text-xs text-ink-muted">{row.line}</TD>
@@ -60,7 +60,11 @@ function RowView({ row, batchId, editable }: { row: BatchRowItem; batchId: numbe
             {row.problem}
           </p>
         ) : null}
-        {row.duplicateOfLine !== null && row.state !== "removed" ? <p className="text-xs text-warn">Repeats line {row.duplicateOfLine}: same e-wallet, phone and amount.</p> : null}
+        {row.duplicateOfLine !== null && row.state !== "removed" ? (
+          <p className="text-xs text-warn">
+            Repeats line {row.duplicateOfLine}: same e-wallet, phone and amount{duplicatesAccepted ? " (accepted by the maker)" : ""}.
+          </p>
+        ) : null}
         {row.state === "pending" ? <p className="text-xs text-ink-muted">Looking up…</p> : null}
       </TD>
       <TD className="whitespace-nowrap">

@@ -121,7 +121,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
         ))}
       </nav>
       {rows.rows.length > 0 ? (
-        <BatchRows batchId={id} rows={rows.rows} editable={editable} />
+        <BatchRows batchId={id} rows={rows.rows} editable={editable} duplicatesAccepted={batch.duplicatesAccepted} />
       ) : (
         <div className="rounded-lg border border-dashed border-line-strong bg-surface p-6 text-center text-sm text-ink-muted">
           {view === "attention" ? "No row needs attention." : "No rows here."}
