@@ -86,16 +86,6 @@ const notTheMaker = { message: "Only the person who made this transfer can cance
 const deactivatedAccount = { message: "This account is deactivated. Ask an admin to reactivate it." };
 const lookUp = { wallet: "DANA", phone: "6281234567890", amount: 50_000 } as const;
 
-const batchActionsFile = "app/(app)/batches/actions.ts";
-const batchActions = {
-  upload: { filename: batchActionsFile, exportedName: "uploadBatchAction", page: "/batches" },
-  editRow: { filename: batchActionsFile, exportedName: "editBatchRowAction", page: "/batches" },
-  removeRows: { filename: batchActionsFile, exportedName: "removeBatchRowsAction", page: "/batches" },
-  submit: { filename: batchActionsFile, exportedName: "submitBatchAction", page: "/batches" },
-  approve: { filename: batchActionsFile, exportedName: "approveBatchAction", page: "/approvals" },
-  reject: { filename: batchActionsFile, exportedName: "rejectBatchAction", page: "/approvals" },
-  cancel: { filename: batchActionsFile, exportedName: "cancelBatchAction", page: "/batches" },
-} as const satisfies Record<string, ServerAction>;
 const notTheUploader = { message: "Only the person who uploaded this batch can change its rows." };
 const ownBatch = { message: "You cannot approve your own batch: another manager must." };
 const ownBatchDecision = { message: "You cannot decide on your own batch: another manager must." };
@@ -139,27 +129,27 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
   { target: { name: "uploadBatchAction", upload: true },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
-  { target: { name: "editBatchRowAction (own batch)", action: batchActions.editRow, input: (p, s) => { const b = s.ownBatch[p] ?? s.someoneElsesBatch; return { batchId: b.id, rowId: b.rowIds[0], ...editedRow }; } },
+  { target: { name: "editBatchRowAction (own batch)", action: actions.editBatchRow, input: (p, s) => { const b = s.ownBatch[p] ?? s.someoneElsesBatch; return { batchId: b.id, rowId: b.rowIds[0], ...editedRow }; } },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
-  { target: { name: "editBatchRowAction (someone else's)", action: batchActions.editRow, input: (_, s) => ({ batchId: s.someoneElsesBatch.id, rowId: s.someoneElsesBatch.rowIds[0], ...editedRow }) },
+  { target: { name: "editBatchRowAction (someone else's)", action: actions.editBatchRow, input: (_, s) => ({ batchId: s.someoneElsesBatch.id, rowId: s.someoneElsesBatch.rowIds[0], ...editedRow }) },
     expect: { anonymous: "sign-in", staff: notTheUploader, manager: notTheUploader, admin: notTheUploader, deactivated: "sign-in" } },
-  { target: { name: "removeBatchRowsAction (own batch)", action: batchActions.removeRows, input: (p, s) => { const b = s.ownBatch[p] ?? s.someoneElsesBatch; return { batchId: b.id, rowIds: [b.rowIds[1]] }; } },
+  { target: { name: "removeBatchRowsAction (own batch)", action: actions.removeBatchRows, input: (p, s) => { const b = s.ownBatch[p] ?? s.someoneElsesBatch; return { batchId: b.id, rowIds: [b.rowIds[1]] }; } },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
-  { target: { name: "removeBatchRowsAction (someone else's)", action: batchActions.removeRows, input: (_, s) => ({ batchId: s.someoneElsesBatch.id, rowIds: [s.someoneElsesBatch.rowIds[1]] }) },
+  { target: { name: "removeBatchRowsAction (someone else's)", action: actions.removeBatchRows, input: (_, s) => ({ batchId: s.someoneElsesBatch.id, rowIds: [s.someoneElsesBatch.rowIds[1]] }) },
     expect: { anonymous: "sign-in", staff: notTheUploader, manager: notTheUploader, admin: notTheUploader, deactivated: "sign-in" } },
-  { target: { name: "submitBatchAction (someone else's)", action: batchActions.submit, input: (_, s) => ({ batchId: s.someoneElsesBatch.id }) },
+  { target: { name: "submitBatchAction (someone else's)", action: actions.submitBatch, input: (_, s) => ({ batchId: s.someoneElsesBatch.id }) },
     expect: { anonymous: "sign-in", staff: { message: "Only the person who uploaded this batch can submit it." }, manager: { message: "Only the person who uploaded this batch can submit it." }, admin: { message: "Only the person who uploaded this batch can submit it." }, deactivated: "sign-in" } },
-  { target: { name: "cancelBatchAction (own batch)", action: batchActions.cancel, input: (p, s) => ({ batchId: (s.ownBatch[p] ?? s.someoneElsesBatch).id }) },
+  { target: { name: "cancelBatchAction (own batch)", action: actions.cancelBatch, input: (p, s) => ({ batchId: (s.ownBatch[p] ?? s.someoneElsesBatch).id }) },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
-  { target: { name: "cancelBatchAction (someone else's)", action: batchActions.cancel, input: (_, s) => ({ batchId: s.someoneElsesBatch.id }) },
+  { target: { name: "cancelBatchAction (someone else's)", action: actions.cancelBatch, input: (_, s) => ({ batchId: s.someoneElsesBatch.id }) },
     expect: { anonymous: "sign-in", staff: { message: "Only the person who uploaded this batch can cancel it." }, manager: { message: "Only the person who uploaded this batch can cancel it." }, admin: { message: "Only the person who uploaded this batch can cancel it." }, deactivated: "sign-in" } },
-  { target: { name: "approveBatchAction (someone else's)", action: batchActions.approve, input: (_, s) => ({ batchId: s.batchToApprove }) },
+  { target: { name: "approveBatchAction (someone else's)", action: actions.approveBatch, input: (_, s) => ({ batchId: s.batchToApprove }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
-  { target: { name: "approveBatchAction (own: self-approval)", action: batchActions.approve, input: (_, s) => ({ batchId: s.managersOwnBatch }) },
+  { target: { name: "approveBatchAction (own: self-approval)", action: actions.approveBatch, input: (_, s) => ({ batchId: s.managersOwnBatch }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: ownBatch, admin: "forbidden", deactivated: "sign-in" } },
-  { target: { name: "rejectBatchAction (someone else's)", action: batchActions.reject, input: (_, s) => ({ batchId: s.batchToReject, reason: "Matrix: not needed" }) },
+  { target: { name: "rejectBatchAction (someone else's)", action: actions.rejectBatch, input: (_, s) => ({ batchId: s.batchToReject, reason: "Matrix: not needed" }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
-  { target: { name: "rejectBatchAction (own)", action: batchActions.reject, input: (_, s) => ({ batchId: s.managersOwnBatch, reason: "Matrix: my own" }) },
+  { target: { name: "rejectBatchAction (own)", action: actions.rejectBatch, input: (_, s) => ({ batchId: s.managersOwnBatch, reason: "Matrix: my own" }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: ownBatchDecision, admin: "forbidden", deactivated: "sign-in" } },
   { target: { name: "GET /transfers/export", route: "/transfers/export" },
     expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
@@ -363,10 +353,10 @@ async function postUpload(client: APIRequestContext, fileName: string, csv: stri
   const form = new FormData();
   form.append("_1_file", new File([csv], fileName, { type: "text/csv" }));
   form.append("0", JSON.stringify(["$K1"]));
-  const response = await fetch(new URL(batchActions.upload.page, playwrightConfig.use?.baseURL), {
+  const response = await fetch(new URL(actions.uploadBatch.page, playwrightConfig.use?.baseURL), {
     method: "POST",
     headers: {
-      "Next-Action": actionId(batchActions.upload.filename, batchActions.upload.exportedName),
+      "Next-Action": actionId(actions.uploadBatch.filename, actions.uploadBatch.exportedName),
       Accept: "text/x-component",
       Cookie: session.cookie,
       "X-Forwarded-For": session.forwardedFor,
@@ -396,7 +386,7 @@ async function checkedBatch(client: APIRequestContext, label: string, { submit =
   const { id } = batchOfFile(fileName)!;
   const rowIds = withE2eDatabase((db) => (db.prepare("select id from batch_rows where batch_id = ? order by line").all(id) as { id: number }[]).map((r) => r.id));
   if (submit) {
-    const reply = await invokeAction(client, batchActions.submit, { batchId: id });
+    const reply = await invokeAction(client, actions.submitBatch, { batchId: id });
     expect(reply.result, JSON.stringify(reply)).toMatchObject({ ok: true, data: { status: "awaiting_approval" } });
   }
   return { id, rowIds };

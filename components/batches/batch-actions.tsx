@@ -13,6 +13,7 @@ import type { BatchStatus } from "@/db/schema";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { cn } from "@/lib/cn";
 import { formatNumber } from "@/lib/format";
+import type { ActionResult } from "@/lib/result";
 
 export type BatchActionProps = {
   batch: { id: number; reference: string; status: BatchStatus };
@@ -132,40 +133,46 @@ function ApproveBatch({ batch, rows, total }: BatchActionProps) {
   );
 }
 
+/** A decision that takes a reason (reject: required; cancel: optional); the dialog stays open on a field error. */
 function ReasonDialog({
-  trigger,
+  icon,
   title,
   description,
   label,
-  optional,
+  optional = false,
   confirm,
-  onConfirm,
-  pending,
-  error,
-  open,
-  setOpen,
+  send,
 }: {
-  trigger: ReactNode;
+  icon: ReactNode;
   title: string;
   description: string;
   label: string;
   optional?: boolean;
   confirm: string;
-  onConfirm: (reason: string) => void;
-  pending: boolean;
-  error?: string;
-  open: boolean;
-  setOpen: (open: boolean) => void;
+  send: (reason: string | undefined) => Promise<ActionResult<unknown>>;
 }) {
+  const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  const { pending, run, refresh } = useDone();
   return (
     <Dialog open={open} onOpenChange={setOpen}>
-      {trigger}
+      <Button variant="secondary" onClick={() => setOpen(true)} aria-haspopup="dialog">
+        {icon}
+        {confirm}
+      </Button>
       <DialogContent title={title} description={description}>
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            onConfirm(reason.trim());
+            run(
+              () => send(reason.trim() === "" ? undefined : reason.trim()),
+              (result) => {
+                if (!result.ok) return setError(result.fieldErrors?.reason?.[0]);
+                setOpen(false);
+                refresh();
+              },
+            );
           }}
         >
           <Field id="batch-reason" label={label} error={error}>
@@ -196,70 +203,28 @@ function ReasonDialog({
 }
 
 function RejectBatch({ batch }: BatchActionProps) {
-  const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const { pending, run, refresh } = useDone();
   return (
     <ReasonDialog
-      open={open}
-      setOpen={setOpen}
-      trigger={
-        <Button variant="secondary" onClick={() => setOpen(true)} aria-haspopup="dialog">
-          <X aria-hidden />
-          Reject batch
-        </Button>
-      }
+      icon={<X aria-hidden />}
       title={`Reject ${batch.reference}?`}
       description="None of its transfers is sent. The maker sees your reason."
       label="Reason"
       confirm="Reject batch"
-      pending={pending}
-      error={error}
-      onConfirm={(reason) =>
-        run(
-          () => rejectBatchAction({ batchId: batch.id, reason }),
-          (result) => {
-            if (result.ok) setOpen(false);
-            else setError(result.fieldErrors?.reason?.[0]);
-            if (result.ok) refresh();
-          },
-        )
-      }
+      send={(reason) => rejectBatchAction({ batchId: batch.id, reason: reason ?? "" })}
     />
   );
 }
 
 function CancelBatch({ batch }: BatchActionProps) {
-  const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const { pending, run, refresh } = useDone();
   return (
     <ReasonDialog
-      open={open}
-      setOpen={setOpen}
-      trigger={
-        <Button variant="secondary" onClick={() => setOpen(true)} aria-haspopup="dialog">
-          <Ban aria-hidden />
-          Cancel batch
-        </Button>
-      }
+      icon={<Ban aria-hidden />}
       title={`Cancel ${batch.reference}?`}
       description="Nothing in it is sent. It stays listed as canceled."
       label="Reason (optional)"
       optional
       confirm="Cancel batch"
-      pending={pending}
-      error={error}
-      onConfirm={(reason) =>
-        run(
-          () => cancelBatchAction({ batchId: batch.id, reason: reason === "" ? undefined : reason }),
-          (result) => {
-            if (result.ok) setOpen(false);
-            else setError(result.fieldErrors?.reason?.[0]);
-            if (result.ok) refresh();
-          },
-        )
-      }
+      send={(reason) => cancelBatchAction({ batchId: batch.id, reason })}
     />
   );
 }

@@ -22,6 +22,7 @@ export type ServerAction = { filename: string; exportedName: string; page: strin
 
 const transferActions = "app/(app)/transfers/actions.ts";
 const userActions = "app/(app)/admin/users/actions.ts";
+const batchActions = "app/(app)/batches/actions.ts";
 
 export const serverActions = {
   signIn: { filename: "app/login/actions.ts", exportedName: "signInAction", page: "/login" },
@@ -38,6 +39,13 @@ export const serverActions = {
   setActive: { filename: userActions, exportedName: "setActiveAction", page: "/admin/users" },
   resetPassword: { filename: userActions, exportedName: "resetPasswordAction", page: "/admin/users" },
   updateLimits: { filename: "app/(app)/admin/limits/actions.ts", exportedName: "updateLimitsAction", page: "/admin/limits" },
+  uploadBatch: { filename: batchActions, exportedName: "uploadBatchAction", page: "/batches" },
+  editBatchRow: { filename: batchActions, exportedName: "editBatchRowAction", page: "/batches" },
+  removeBatchRows: { filename: batchActions, exportedName: "removeBatchRowsAction", page: "/batches" },
+  submitBatch: { filename: batchActions, exportedName: "submitBatchAction", page: "/batches" },
+  approveBatch: { filename: batchActions, exportedName: "approveBatchAction", page: "/approvals" },
+  rejectBatch: { filename: batchActions, exportedName: "rejectBatchAction", page: "/approvals" },
+  cancelBatch: { filename: batchActions, exportedName: "cancelBatchAction", page: "/batches" },
 } as const satisfies Record<string, ServerAction>;
 
 type ManifestEntry = { filename: string; exportedName: string };

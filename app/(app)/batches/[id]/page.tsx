@@ -13,6 +13,7 @@ import { Button } from "@/components/ui/button";
 import { db } from "@/db/client";
 import { batchOverview, batchRowsPage, batchRowViews, type BatchRowView } from "@/db/queries/batches";
 import { requireUser } from "@/lib/auth/session";
+import { routeId } from "@/lib/route-id";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { cn } from "@/lib/cn";
 import { formatDateTime, formatNumber } from "@/lib/format";
@@ -21,21 +22,16 @@ import { getLimits } from "@/lib/transfers/settings";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-function idOf(raw: string): number | undefined {
-  const id = Number(raw);
-  return /^\d{1,15}$/.test(raw) && Number.isSafeInteger(id) && id > 0 ? id : undefined;
-}
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
-  return { title: `Batch ${idOf(id) ?? ""} · Cash In Payouts` };
+  return { title: `Batch ${routeId(id) ?? ""} · Cash In Payouts` };
 }
 
 const viewLabels: Record<BatchRowView, string> = { all: "All rows", attention: "Needing attention", removed: "Removed" };
 
 export default async function BatchPage({ params, searchParams }: Props) {
   const user = await requireUser();
-  const id = idOf((await params).id);
+  const id = routeId((await params).id);
   const database = db();
   const overview = id === undefined ? undefined : batchOverview(database, id);
   if (!overview || id === undefined) notFound();

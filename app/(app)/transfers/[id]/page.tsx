@@ -13,6 +13,7 @@ import { db } from "@/db/client";
 import { getTransferDetail, type TransferDetail } from "@/db/queries/transfers";
 import type { User } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
+import { routeId } from "@/lib/route-id";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { formatDateTime } from "@/lib/format";
 import { isUnsettledAtGateway, statusInfo } from "@/lib/transfers/status";
@@ -20,20 +21,14 @@ import { walletLabel } from "@/lib/transfers/wallets";
 
 type Props = { params: Promise<{ id: string }> };
 
-/** Only a plain positive number names a transfer; anything else is a 404, never a database error. */
-function transferIdOf(raw: string): number | undefined {
-  const id = Number(raw);
-  return /^\d{1,15}$/.test(raw) && Number.isSafeInteger(id) && id > 0 ? id : undefined;
-}
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
-  return { title: `Transfer ${transferIdOf(id) ?? ""} · Cash In Payouts` };
+  return { title: `Transfer ${routeId(id) ?? ""} · Cash In Payouts` };
 }
 
 export default async function TransferPage({ params }: Props) {
   const user = await requireUser();
-  const id = transferIdOf((await params).id);
+  const id = routeId((await params).id);
   const detail = id === undefined ? undefined : getTransferDetail(db(), id);
   if (!detail) notFound();
   const { transfer } = detail;

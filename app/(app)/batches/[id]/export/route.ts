@@ -4,6 +4,7 @@ import { batchReference, batchResultsCsv } from "@/db/queries/batches";
 import { recordAuditNow } from "@/lib/audit/record";
 import { clientIp } from "@/lib/auth/client-ip";
 import { checkSession } from "@/lib/auth/session";
+import { routeId } from "@/lib/route-id";
 import { csvBom, csvDownload, csvStream } from "@/lib/csv";
 
 export const dynamic = "force-dynamic";
@@ -14,8 +15,8 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   if (check.status !== "ok") {
     return new Response("Sign in to export a batch.\n", { status: 401, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
-  const raw = (await params).id;
-  const batch = /^\d{1,15}$/.test(raw) ? batchReference(db(), Number(raw)) : undefined;
+  const id = routeId((await params).id);
+  const batch = id === undefined ? undefined : batchReference(db(), id);
   if (!batch) return new Response("No such batch.\n", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   recordAuditNow(db(), { actor: check.user, action: "batch.export", target: { type: "batch", id: batch.id }, ip: clientIp(request.headers) });
   function* chunks() {
