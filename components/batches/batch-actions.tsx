@@ -2,18 +2,15 @@
 
 import { Ban, Check, SendHorizontal, X } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { approveBatchAction, cancelBatchAction, rejectBatchAction, submitBatchAction } from "@/app/(app)/batches/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
-import { Field } from "@/components/ui/field";
-import { controlClass } from "@/components/ui/input";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { useAction } from "@/components/ui/use-action";
 import type { BatchStatus } from "@/db/schema";
 import { formatRupiah } from "@/lib/cashin/amount";
-import { cn } from "@/lib/cn";
 import { formatNumber } from "@/lib/format";
-import type { ActionResult } from "@/lib/result";
 
 export type BatchActionProps = {
   batch: { id: number; reference: string; status: BatchStatus };
@@ -133,98 +130,42 @@ function ApproveBatch({ batch, rows, total }: BatchActionProps) {
   );
 }
 
-/** A decision that takes a reason (reject: required; cancel: optional); the dialog stays open on a field error. */
-function ReasonDialog({
-  icon,
-  title,
-  description,
-  label,
-  optional = false,
-  confirm,
-  send,
-}: {
-  icon: ReactNode;
-  title: string;
-  description: string;
-  label: string;
-  optional?: boolean;
-  confirm: string;
-  send: (reason: string | undefined) => Promise<ActionResult<unknown>>;
-}) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | undefined>();
-  const { pending, run, refresh } = useDone();
-  return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <Button variant="secondary" onClick={() => setOpen(true)} aria-haspopup="dialog">
-        {icon}
-        {confirm}
-      </Button>
-      <DialogContent title={title} description={description}>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            run(
-              () => send(reason.trim() === "" ? undefined : reason.trim()),
-              (result) => {
-                if (!result.ok) return setError(result.fieldErrors?.reason?.[0]);
-                setOpen(false);
-                refresh();
-              },
-            );
-          }}
-        >
-          <Field id="batch-reason" label={label} error={error}>
-            {(aria) => (
-              <textarea
-                {...aria}
-                value={reason}
-                required={!optional}
-                onChange={(e) => setReason(e.currentTarget.value)}
-                maxLength={500}
-                rows={3}
-                className={cn(controlClass, "h-auto py-2")}
-              />
-            )}
-          </Field>
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button variant="secondary">Keep it</Button>
-            </DialogClose>
-            <Button type="submit" variant="danger" disabled={pending}>
-              {confirm}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
-  );
-}
-
 function RejectBatch({ batch }: BatchActionProps) {
+  const router = useRouter();
   return (
     <ReasonDialog
-      icon={<X aria-hidden />}
+      trigger={(open) => (
+        <Button variant="secondary" onClick={open} aria-haspopup="dialog">
+          <X aria-hidden />
+          Reject batch
+        </Button>
+      )}
       title={`Reject ${batch.reference}?`}
       description="None of its transfers is sent. The maker sees your reason."
       label="Reason"
       confirm="Reject batch"
       send={(reason) => rejectBatchAction({ batchId: batch.id, reason: reason ?? "" })}
+      onDone={() => router.refresh()}
     />
   );
 }
 
 function CancelBatch({ batch }: BatchActionProps) {
+  const router = useRouter();
   return (
     <ReasonDialog
-      icon={<Ban aria-hidden />}
+      trigger={(open) => (
+        <Button variant="secondary" onClick={open} aria-haspopup="dialog">
+          <Ban aria-hidden />
+          Cancel batch
+        </Button>
+      )}
       title={`Cancel ${batch.reference}?`}
       description="Nothing in it is sent. It stays listed as canceled."
       label="Reason (optional)"
-      optional
       confirm="Cancel batch"
       send={(reason) => cancelBatchAction({ batchId: batch.id, reason })}
+      onDone={() => router.refresh()}
     />
   );
 }

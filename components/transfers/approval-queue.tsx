@@ -6,7 +6,7 @@ import { useState } from "react";
 import { approveTransferAction, rejectTransferAction } from "@/app/(app)/transfers/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
-import { Field } from "@/components/ui/field";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useAction } from "@/components/ui/use-action";
 import { formatRupiah } from "@/lib/cashin/amount";
@@ -151,61 +151,21 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
 }
 
 function RejectDialog({ transfer }: { transfer: QueueRow }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | undefined>();
-  const { pending, run } = useAction();
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <Button
-        variant="secondary"
-        size="sm"
-        aria-label={`Reject ${transfer.reference}`}
-        onClick={() => {
-          setReason("");
-          setError(undefined);
-          setOpen(true);
-        }}
-      >
-        <X aria-hidden />
-        Reject
-      </Button>
-      <DialogContent title={`Reject ${formatRupiah(transfer.amount)} to ${transfer.ownerName}`} description="The maker sees your reason. Nothing is sent.">
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            run(
-              () => rejectTransferAction({ transferId: transfer.id, reason }),
-              (result) => {
-                if (result.ok) setOpen(false);
-                else setError(result.fieldErrors?.reason?.[0] ?? result.message);
-              },
-            );
-          }}
-        >
-          <Field id={`reject-reason-${transfer.id}`} label="Reason" error={error}>
-            {(aria) => (
-              <textarea
-                {...aria}
-                rows={3}
-                maxLength={500}
-                className="w-full rounded-md border border-line-strong bg-surface px-2.5 py-2 text-sm aria-invalid:border-danger"
-                value={reason}
-                onChange={(event) => setReason(event.target.value)}
-              />
-            )}
-          </Field>
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button variant="secondary">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" variant="danger" disabled={pending}>
-              {pending ? "Rejecting…" : "Reject transfer"}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+    <ReasonDialog
+      trigger={(open) => (
+        <Button variant="secondary" size="sm" aria-label={`Reject ${transfer.reference}`} onClick={open}>
+          <X aria-hidden />
+          Reject
+        </Button>
+      )}
+      title={`Reject ${formatRupiah(transfer.amount)} to ${transfer.ownerName}`}
+      description="The maker sees your reason. Nothing is sent."
+      label="Reason"
+      keep="Cancel"
+      confirm="Reject transfer"
+      pendingLabel="Rejecting…"
+      send={(reason) => rejectTransferAction({ transferId: transfer.id, reason: reason ?? "" })}
+    />
   );
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql, sum } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql, sum, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { batchRows, batches, transfers, users, type Batch, type BatchRowState, type TransferStatus } from "@/db/schema";
 import { csvLine } from "@/lib/csv";
@@ -16,23 +16,33 @@ const liveRows = (batchId: number) => and(eq(batchRows.batchId, batchId), ne(bat
 
 export type BatchListItem = Batch & { makerName: string; rows: number; total: number };
 
-/** The most recent batches, newest first, with their size and total. */
-export function listBatches(db: Db, { limit = 100 } = {}): BatchListItem[] {
-  const totals = db
-    .select({ batchId: batchRows.batchId, rows: count().as("rows"), total: sum(batchRows.amount).as("total") })
-    .from(batchRows)
-    .where(ne(batchRows.state, "removed"))
-    .groupBy(batchRows.batchId)
-    .as("totals");
+/** Batches with their size and total (rows not removed), counted per listed batch through the batch_rows index. */
+function batchList(db: Db, where: SQL | undefined, order: SQL[], limit: number): BatchListItem[] {
+  const live = and(eq(batchRows.batchId, batches.id), ne(batchRows.state, "removed"));
   return db
-    .select({ batch: batches, makerName: users.name, rows: totals.rows, total: totals.total })
+    .select({
+      batch: batches,
+      makerName: users.name,
+      rows: sql<number>`(select count(*) from ${batchRows} where ${live})`,
+      total: sql<number>`(select coalesce(sum(${batchRows.amount}), 0) from ${batchRows} where ${live})`,
+    })
     .from(batches)
     .innerJoin(users, eq(users.id, batches.makerId))
-    .leftJoin(totals, eq(totals.batchId, batches.id))
-    .orderBy(desc(batches.createdAt), desc(batches.id))
+    .where(where)
+    .orderBy(...order)
     .limit(limit)
     .all()
-    .map((r) => ({ ...r.batch, makerName: r.makerName, rows: r.rows ?? 0, total: Number(r.total ?? 0) }));
+    .map((r) => ({ ...r.batch, makerName: r.makerName, rows: r.rows, total: r.total }));
+}
+
+/** The most recent batches, newest first. */
+export function listBatches(db: Db, { limit = 100 } = {}): BatchListItem[] {
+  return batchList(db, undefined, [desc(batches.createdAt), desc(batches.id)], limit);
+}
+
+/** The batches waiting for a manager, oldest first. */
+export function batchesAwaitingApproval(db: Db): BatchListItem[] {
+  return batchList(db, eq(batches.status, "awaiting_approval"), [asc(batches.submittedAt), asc(batches.id)], 500);
 }
 
 export type BatchOverview = {
@@ -146,13 +156,6 @@ export function batchRowsPage(db: Db, batchId: number, { view = "all", page = 1 
     .all();
   const total = db.select({ n: count() }).from(batchRows).where(where).get()?.n ?? 0;
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / batchRowsPageSize)) };
-}
-
-/** The batches waiting for a manager, oldest first, with their totals. */
-export function batchesAwaitingApproval(db: Db): BatchListItem[] {
-  return listBatches(db, { limit: 500 })
-    .filter((b) => b.status === "awaiting_approval")
-    .sort((a, b) => (a.submittedAt?.getTime() ?? 0) - (b.submittedAt?.getTime() ?? 0));
 }
 
 const resultHeader = ["line", "wallet", "phone", "amount", "note", "owner_name", "status", "cashin_reference", "transfer_reference", "detail"];

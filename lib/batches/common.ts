@@ -66,7 +66,7 @@ export function markCheckedIfDone(tx: DbOrTx, batchId: number, at: Date): boolea
   return !!done;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One pace for all of a batch's workers: a 429 (or, for look-ups, no answer) pauses every worker, for twice as long each
@@ -76,7 +76,6 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export class Backoff {
   private pauseUntil = 0;
   private delay = 0;
-  hits = 0;
   constructor(
     private readonly baseMs: number,
     private readonly maxMs: number,
@@ -87,7 +86,6 @@ export class Backoff {
   }
 
   slowDown(): void {
-    this.hits++;
     this.delay = this.delay === 0 ? this.baseMs : Math.min(this.delay * 2, this.maxMs);
     this.pauseUntil = Math.max(this.pauseUntil, Date.now() + this.delay);
   }

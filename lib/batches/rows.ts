@@ -45,11 +45,6 @@ export function refreshDuplicates(tx: DbOrTx, batchId: number): number {
     const line = first === undefined ? null : rows[first]!.line;
     if (line !== row.duplicateOfLine) tx.update(batchRows).set({ duplicateOfLine: line }).where(eq(batchRows.id, row.id)).run();
   });
-  // Removed rows repeat nothing.
-  tx.update(batchRows)
-    .set({ duplicateOfLine: null })
-    .where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, "removed"), sql`${batchRows.duplicateOfLine} is not null`))
-    .run();
   return duplicates.size;
 }
 
@@ -149,7 +144,8 @@ export function removeRows(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }
       if (!batch.ok) return batch;
       const removed = tx
         .update(batchRows)
-        .set({ state: "removed", version: sql`${batchRows.version} + 1` })
+        // A removed row repeats nothing.
+        .set({ state: "removed", duplicateOfLine: null, version: sql`${batchRows.version} + 1` })
         .where(and(eq(batchRows.batchId, input.batchId), inArray(batchRows.id, input.rowIds), ne(batchRows.state, "removed")))
         .returning({ line: batchRows.line })
         .all();

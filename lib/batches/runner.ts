@@ -20,6 +20,9 @@ export type BatchRunOptions = {
 
 const system: ActorContext = { actor: null, ip: null };
 
+/** A batch that should have a runner (checking or sending) and that no live runner holds. */
+const unheld = (now: Date) => and(inArray(batches.status, ["checking", "sending"]), or(isNull(batches.leaseUntil), lt(batches.leaseUntil, now)));
+
 /**
  * Does what a batch's status asks for, checking its pending rows or sending its approved ones, under a
  * lease so that one runner works on a batch at a time across processes. Returns false when another
@@ -30,7 +33,7 @@ export async function runBatch(deps: TransferDeps, batchId: number, options: Bat
   const leased = deps.db
     .update(batches)
     .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
-    .where(and(eq(batches.id, batchId), inArray(batches.status, ["checking", "sending"]), or(isNull(batches.leaseUntil), lt(batches.leaseUntil, now))))
+    .where(and(eq(batches.id, batchId), unheld(now)))
     .returning({ id: batches.id })
     .get();
   if (!leased) return false;
@@ -57,7 +60,7 @@ export function stalledBatches(db: Db, now: Date): number[] {
   return db
     .select({ id: batches.id })
     .from(batches)
-    .where(and(inArray(batches.status, ["checking", "sending"]), or(isNull(batches.leaseUntil), lt(batches.leaseUntil, now))))
+    .where(unheld(now))
     .all()
     .map((b) => b.id);
 }

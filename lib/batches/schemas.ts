@@ -1,17 +1,16 @@
 import { z } from "zod";
-import { reasonField } from "@/lib/transfers/schemas";
+import { idOf, reasonField } from "@/lib/transfers/schemas";
 
 /** The batch actions' inputs; shared by the forms and the server actions (no server-only imports). */
 
-const idField = (what: string) => z.coerce.number({ error: `Unknown ${what}` }).int(`Unknown ${what}`).positive(`Unknown ${what}`).max(Number.MAX_SAFE_INTEGER);
-export const batchIdField = idField("batch");
+const batchIdField = idOf("batch");
 
 const cell = (name: string, max: number) => z.string({ error: `Enter the ${name}` }).max(max, `The ${name} is at most ${max} characters`);
 
 /** The row as typed in the inline editor; validated like a row of the file by lib/batches/parse.ts. */
 export const editRowSchema = z.object({
   batchId: batchIdField,
-  rowId: idField("row"),
+  rowId: idOf("row"),
   wallet: cell("e-wallet", 40),
   phone: cell("phone number", 40),
   amount: cell("amount", 40),
@@ -21,7 +20,7 @@ export type EditRowInput = z.input<typeof editRowSchema>;
 
 export const removeRowsSchema = z.object({
   batchId: batchIdField,
-  rowIds: z.array(idField("row")).min(1, "Choose the rows to remove").max(10_000),
+  rowIds: z.array(idOf("row")).min(1, "Choose the rows to remove").max(10_000),
 });
 
 export const submitBatchSchema = z.object({ batchId: batchIdField, acceptDuplicates: z.boolean().default(false) });

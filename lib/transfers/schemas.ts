@@ -50,7 +50,9 @@ export const amountField = z
 export const lookUpSchema = z.object({ wallet: walletField, phone: phoneField, amount: amountField });
 export type LookUpInput = z.input<typeof lookUpSchema>;
 
-const idField = z.coerce.number({ error: "Unknown transfer" }).int("Unknown transfer").positive("Unknown transfer").max(Number.MAX_SAFE_INTEGER);
+/** The id of a row of `what` (transfer, batch, …) as a form or a client sends it. */
+export const idOf = (what: string) => z.coerce.number({ error: `Unknown ${what}` }).int(`Unknown ${what}`).positive(`Unknown ${what}`).max(Number.MAX_SAFE_INTEGER);
+const idField = idOf("transfer");
 
 /** The confirm step names the look-up it confirms, and repeats what was looked up so nothing can drift. */
 export const createTransferSchema = lookUpSchema.extend({

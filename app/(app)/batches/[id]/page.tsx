@@ -11,7 +11,7 @@ import { LiveRefresh } from "@/components/batches/live-refresh";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Button } from "@/components/ui/button";
 import { db } from "@/db/client";
-import { batchOverview, batchRowsPage, batchRowViews, type BatchRowView } from "@/db/queries/batches";
+import { batchOverview, batchRowsPage, batchRowsPageSize, batchRowViews, type BatchRowView } from "@/db/queries/batches";
 import { requireUser } from "@/lib/auth/session";
 import { routeId } from "@/lib/route-id";
 import { formatRupiah } from "@/lib/cashin/amount";
@@ -126,7 +126,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
       {rows.pages > 1 ? (
         <nav aria-label="Pages of rows" className="mt-3 flex items-center justify-between text-sm">
           <span className="text-ink-muted">
-            Rows {formatNumber((page - 1) * 100 + 1)}–{formatNumber((page - 1) * 100 + rows.rows.length)} of {formatNumber(rows.total)}
+            Rows {formatNumber((page - 1) * batchRowsPageSize + 1)}–{formatNumber((page - 1) * batchRowsPageSize + rows.rows.length)} of {formatNumber(rows.total)}
           </span>
           <span className="flex gap-2">
             {page > 1 ? (
