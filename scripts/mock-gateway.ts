@@ -23,12 +23,14 @@ async function main(): Promise<void> {
     channelId: env.CASHIN_CHANNEL_ID,
     port: env.MOCK_GATEWAY_PORT,
     slowTopupMs: flags.slowTopupMs,
+    lateVisibilityMs: flags.lateVisibilityMs,
     control: flags.control,
     onRequest: logLine,
   });
   console.log(`Mock Cash In gateway on ${gateway.baseUrl}`);
   console.log(`  partner ${env.CASHIN_PARTNER_ID}, channel ${env.CASHIN_CHANNEL_ID}, public key ${env.CASHIN_PUBLIC_KEY_PATH}`);
   console.log(`  slow wallet 628111000005 answers after ${flags.slowTopupMs} ms`);
+  console.log(`  late wallet 628111000010 shows its top-up after ${flags.lateVisibilityMs} ms (status 07 until then)`);
   console.log(`  control endpoints ${flags.control ? `on: ${gateway.url}/__control/{requests,reset,mode}` : "off (MOCK_GATEWAY_CONTROL=1 turns them on)"}`);
 
   const stop = () => {

@@ -3,14 +3,19 @@ import {
   ambiguous,
   classifyAnswer,
   classifyTransferStatus,
+  echoDifference,
+  untrustedEcho,
   type AmbiguousOutcome,
+  type AnsweredEcho,
   type GatewayAnswer,
   type GatewayOutcome,
   type InProgressOutcome,
   type RejectedOutcome,
+  type SentEcho,
   type TransferStatusOutcome,
 } from "./codes";
 import { signedRequestHeaders } from "./headers";
+import { cleanOwnerName } from "./names";
 import {
   GATEWAY_PATHS,
   SERVICE_CODES,
@@ -48,7 +53,7 @@ export interface GatewayCallRecord {
   httpStatus: number | null;
   responseCode: string | null;
   outcome: GatewayOutcome["kind"];
-  /** The transport error (timeout, connection reset…), if any. */
+  /** What went wrong beside the code, if anything: a transport error, a redirect not followed, an echo that differs. */
   error: string | null;
 }
 
@@ -87,6 +92,8 @@ export interface TransferRequest {
 export interface StatusRequest {
   /** The partnerReferenceNo of the top-up. */
   partnerReferenceNo: string;
+  /** What the top-up carried: an answer about another amount or customer number is not trusted (SPEC §8.1). */
+  expected?: { amount?: number; customerNumber?: string };
 }
 
 export interface CallMeta {
@@ -101,9 +108,10 @@ export type InquiryResult = (
       kind: "success";
       code: string;
       message: string;
+      /** Cleaned of invisible characters (see names.ts); the raw answer stays in the call record. */
       customerName: string;
       customerNumber: string;
-      /** The amount Cash In echoed, in rupiah; null if absent or unreadable. */
+      /** The amount Cash In echoed, in rupiah (the one asked about); null if absent. */
       amount: number | null;
     }
   | RejectedOutcome
@@ -173,6 +181,17 @@ function readCode(json: unknown): { responseCode: string | null; responseMessage
   return { responseCode: code || null, responseMessage: message };
 }
 
+/** The fields of an answer that echo the request; none when it cannot be read (then its code alone decides). */
+function echoOf(call: GatewayCall, json: unknown): AnsweredEcho {
+  if (call === "status") {
+    const parsed = statusResponseSchema.safeParse(json);
+    // The reference of a status answer is checked by status() itself, against originalPartnerReferenceNo.
+    return parsed.success ? { customerNumber: parsed.data.customerNumber, amount: parsed.data.amount } : {};
+  }
+  const parsed = transferResponseSchema.safeParse(json);
+  return parsed.success ? parsed.data : {};
+}
+
 function transportError(error: unknown, timeoutMs: number): { error: "timeout" | "network"; detail: string } {
   const name = error instanceof Error ? error.name : "";
   if (name === "TimeoutError" || name === "AbortError") return { error: "timeout", detail: `no answer within ${timeoutMs} ms` };
@@ -200,7 +219,8 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
     }
   }
 
-  async function exchangeOnce(call: GatewayCall, body: string, attempt: number, options?: CallOptions): Promise<Exchange> {
+  /** One request. `echo` is what a success answer must not contradict (SPEC §8.1). */
+  async function exchangeOnce(call: GatewayCall, body: string, echo: SentEcho, attempt: number, options?: CallOptions): Promise<Exchange> {
     const path = GATEWAY_PATHS[call];
     const url = `${baseUrl}${path}`;
     const signed = signedRequestHeaders({
@@ -223,8 +243,13 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
         headers: signed.headers,
         body,
         signal: AbortSignal.timeout(config.timeoutMs),
+        // A followed redirect would POST the signed top-up a second time, to wherever it points (SPEC §8.1).
+        redirect: "manual",
       });
       httpStatus = response.status;
+      if (httpStatus >= 300 && httpStatus < 400) {
+        error = `redirect to ${response.headers.get("location") ?? "nowhere (no Location header)"}, not followed`;
+      }
       // The timeout also covers reading the body: a gateway that stalls mid-answer is a timeout too.
       responseBody = await response.text();
       json = parseJson(responseBody);
@@ -234,7 +259,14 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
       error = failure.detail;
       answer = { kind: "transport", ...failure };
     }
-    const outcome = classifyAnswer(call, answer);
+    let outcome = classifyAnswer(call, answer);
+    if (outcome.kind === "success" || outcome.kind === "in_progress") {
+      const difference = echoDifference(echo, echoOf(call, json));
+      if (difference) {
+        outcome = untrustedEcho(call, outcome.code, outcome.message, difference);
+        error = `answer not trusted: ${difference}`;
+      }
+    }
     await report(
       {
         call,
@@ -258,9 +290,9 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
   }
 
   /** Inquiry and status calls change nothing at Cash In, so a transport failure may be retried, with a new id. */
-  async function exchangeWithRetries(call: "inquiry" | "status", body: string, options?: CallOptions): Promise<Exchange> {
+  async function exchangeWithRetries(call: "inquiry" | "status", body: string, echo: SentEcho, options?: CallOptions): Promise<Exchange> {
     for (let attempt = 1; ; attempt += 1) {
-      const exchange = await exchangeOnce(call, body, attempt, options);
+      const exchange = await exchangeOnce(call, body, echo, attempt, options);
       const { outcome } = exchange;
       const transport = outcome.kind === "ambiguous" && (outcome.cause === "timeout" || outcome.cause === "network");
       if (!transport || attempt > transportRetries) return exchange;
@@ -284,18 +316,26 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
     return JSON.stringify(body);
   }
 
+  const echoOfTransfer = (request: TransferRequest): SentEcho => ({
+    partnerReferenceNo: request.partnerReferenceNo,
+    customerNumber: request.customerNumber,
+    amount: request.amount,
+  });
+
   return {
     async inquiry(request, options) {
-      const { outcome, json, meta } = await exchangeWithRetries("inquiry", transferBody(request), options);
+      const { outcome, json, meta } = await exchangeWithRetries("inquiry", transferBody(request), echoOfTransfer(request), options);
       if (outcome.kind !== "success") return { ...narrowFailure("inquiry", outcome), ...meta };
       const parsed = transferResponseSchema.safeParse(json);
-      if (!parsed.success || !parsed.data.customerName) {
+      // The name is shown to the staff who confirm the payee: Cash In's text is untrusted input.
+      const customerName = parsed.success ? cleanOwnerName(parsed.data.customerName ?? "") : "";
+      if (!parsed.success || !customerName) {
         return { ...ambiguous("inquiry", "unexpected_answer", outcome.code, "no customer name in a successful inquiry"), ...meta };
       }
       const amountValue = parsed.data.amount?.value;
       return {
         ...outcome,
-        customerName: parsed.data.customerName,
+        customerName,
         customerNumber: parsed.data.customerNumber ?? request.customerNumber,
         amount: amountValue === undefined ? null : rupiahOfAmountValue(amountValue),
         ...meta,
@@ -303,8 +343,8 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
     },
 
     async topup(request, options) {
-      // Only the code decides a top-up; its body stays in the call record.
-      const { outcome, meta } = await exchangeOnce("topup", transferBody(request), 1, options);
+      // The code and the echoes decide a top-up; the rest of its body stays in the call record.
+      const { outcome, meta } = await exchangeOnce("topup", transferBody(request), echoOfTransfer(request), 1, options);
       return { ...outcome, ...meta };
     },
 
@@ -314,7 +354,7 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
       if (!checked.success) {
         throw new CashinRequestError(`Invalid status request: ${checked.error.issues.map((issue) => issue.message).join("; ")}`);
       }
-      const { outcome, json, meta } = await exchangeWithRetries("status", JSON.stringify(checked.data), options);
+      const { outcome, json, meta } = await exchangeWithRetries("status", JSON.stringify(checked.data), request.expected ?? {}, options);
       // 404xx01 "transaction not found" is the same fact as status 07 (SPEC §2.4).
       if (outcome.kind === "rejected" && outcome.reason === "transaction_not_found") {
         return {

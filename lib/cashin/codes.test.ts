@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyAnswer, classifyTransferStatus, type GatewayAnswer } from "./codes";
+import { classifyAnswer, classifyTransferStatus, echoDifference, untrustedEcho, type GatewayAnswer } from "./codes";
 import { GATEWAY_CALLS, SERVICE_CODES, type GatewayCall } from "./protocol";
 
 const http = (httpStatus: number, responseCode: string | null, responseMessage = "msg"): GatewayAnswer => ({
@@ -127,6 +127,57 @@ describe("SPEC §2.4 response codes: 5xx, timeout, network error, unreadable bod
     const inquiry = classifyAnswer("inquiry", { kind: "transport", error: "timeout", detail: "x" });
     expect(topup.kind === "ambiguous" && topup.message).toMatch(/never send it again/);
     expect(inquiry.kind === "ambiguous" && inquiry.message).toMatch(/try again/);
+  });
+});
+
+describe("SPEC §8.1 no redirects: a 3xx on a top-up is ambiguous, elsewhere an error", () => {
+  it.each([301, 302, 303, 307, 308])("top-up, HTTP %i: the outcome is unknown, check its status, never resend", (status) => {
+    const outcome = classifyAnswer("topup", http(status, null, ""));
+    expect(outcome).toMatchObject({ kind: "ambiguous", cause: "redirect", code: null });
+    expect(outcome.kind === "ambiguous" && outcome.message).toContain(`never follows (HTTP ${status}; check CASHIN_BASE_URL)`);
+    expect(outcome.kind === "ambiguous" && outcome.message).toMatch(/check its status, never send it again/);
+  });
+  it("top-up: a redirect is ambiguous even when its body claims success", () => {
+    expect(classifyAnswer("topup", http(307, "2003800"))).toMatchObject({ kind: "ambiguous", cause: "redirect" });
+  });
+  it.each(["inquiry", "status"] as const)("%s: rejected as a configuration problem naming CASHIN_BASE_URL, with the HTTP status as its code", (call) => {
+    const outcome = classifyAnswer(call, http(307, null, ""));
+    expect(outcome).toMatchObject({ kind: "rejected", reason: "redirected", blame: "configuration", code: "307" });
+    expect(outcome.kind === "rejected" && outcome.message).toMatch(/redirect, which this app never follows.*CASHIN_BASE_URL/);
+  });
+});
+
+describe("SPEC §8.1 echoes are checked", () => {
+  const sent = { partnerReferenceNo: "REF1", customerNumber: "6281234567890", amount: 10_000 };
+  it("an answer that echoes what was sent, in any amount spelling, differs in nothing", () => {
+    expect(echoDifference(sent, { partnerReferenceNo: "REF1", customerNumber: "6281234567890", amount: { value: "10000.00" } })).toBeNull();
+    expect(echoDifference(sent, { amount: { value: "10000" } })).toBeNull();
+  });
+  it("fields absent from the answer, or not sent, are not compared", () => {
+    expect(echoDifference(sent, {})).toBeNull();
+    expect(echoDifference(sent, { amount: {} })).toBeNull();
+    expect(echoDifference({}, { partnerReferenceNo: "OTHER", customerNumber: "628", amount: { value: "1.00" } })).toBeNull();
+  });
+  it.each([
+    [{ partnerReferenceNo: "REF2" }, "reference differs"],
+    [{ customerNumber: "6281299999999" }, "customer number differs"],
+    [{ amount: { value: "10001.00" } }, "amount differs"],
+    [{ amount: { value: "10000.50" } }, "amount differs"],
+    [{ customerNumber: "6281299999999", amount: { value: "1.00" } }, "customer number and amount differ"],
+  ])("%j: %s", (answered, difference) => {
+    expect(echoDifference(sent, answered)).toBe(difference);
+  });
+  it("an inquiry is refused in words; a top-up or status is ambiguous", () => {
+    expect(untrustedEcho("inquiry", "2003700", "Successful", "amount differs")).toEqual({
+      kind: "rejected",
+      reason: "echo_mismatch",
+      blame: "gateway_decision",
+      code: "2003700",
+      message: "Cash In's answer did not match the look-up (amount differs), so it was not trusted. Nothing was sent.",
+      gatewayMessage: "Successful",
+    });
+    expect(untrustedEcho("topup", "2003800", "Successful", "amount differs")).toMatchObject({ kind: "ambiguous", cause: "echo_mismatch", code: "2003800" });
+    expect(untrustedEcho("status", "2003900", "Successful", "amount differs")).toMatchObject({ kind: "ambiguous", cause: "echo_mismatch" });
   });
 });
 

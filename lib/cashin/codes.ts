@@ -1,3 +1,4 @@
+import { rupiahOfAmountValue } from "./amount";
 import { SERVICE_CODES, type GatewayCall } from "./protocol";
 
 /**
@@ -21,7 +22,9 @@ export type RejectionReason =
   | "inconsistent_request"
   | "not_found"
   | "duplicate_external_id"
-  | "duplicate_reference";
+  | "duplicate_reference"
+  | "redirected"
+  | "echo_mismatch";
 
 /** Who has to act: a developer (our request was wrong), an admin (credentials, keys, clock), or nobody (Cash In's decision). */
 export type RejectionBlame = "our_bug" | "configuration" | "gateway_decision";
@@ -34,7 +37,9 @@ export type AmbiguousCause =
   | "rate_limited"
   | "duplicate_external_id"
   | "duplicate_reference"
-  | "unexpected_answer";
+  | "unexpected_answer"
+  | "redirect"
+  | "echo_mismatch";
 
 export type SuccessOutcome = { kind: "success"; code: string; message: string };
 /** Top-up accepted but not finished (202xx00): poll the status. */
@@ -58,6 +63,10 @@ export type GatewayAnswer =
   | { kind: "transport"; error: "timeout" | "network"; detail: string }
   | { kind: "http"; httpStatus: number; responseCode: string | null; responseMessage: string };
 
+/** The one rejection whose message names a detail: what the answer echoed differently (SPEC §8.1). */
+const echoRefusal = (difference?: string) =>
+  `Cash In's answer did not match the look-up${difference ? ` (${difference})` : ""}, so it was not trusted. Nothing was sent.`;
+
 const REJECTION_MESSAGES: Record<RejectionReason, string> = {
   invalid_field_format: "Cash In refused the request as badly formatted. This is a bug on our side; nothing was sent.",
   missing_mandatory_field: "Cash In refused the request: a required field was missing. This is a bug on our side; nothing was sent.",
@@ -76,6 +85,9 @@ const REJECTION_MESSAGES: Record<RejectionReason, string> = {
   not_found: "Cash In could not find what was asked for.",
   duplicate_external_id: "Cash In had already seen this request id (X-EXTERNAL-ID). This is a bug on our side.",
   duplicate_reference: "Cash In already has a transfer with this reference.",
+  redirected:
+    "Cash In answered with a redirect, which this app never follows. Check CASHIN_BASE_URL: it must be Cash In's own address, ending in /pg/fo.",
+  echo_mismatch: echoRefusal(),
 };
 
 const BLAME: Record<RejectionReason, RejectionBlame> = {
@@ -94,6 +106,9 @@ const BLAME: Record<RejectionReason, RejectionBlame> = {
   not_found: "gateway_decision",
   duplicate_external_id: "our_bug",
   duplicate_reference: "our_bug",
+  redirected: "configuration",
+  // Our request was right and no setting of ours makes Cash In answer about another transfer.
+  echo_mismatch: "gateway_decision",
 };
 
 const AMBIGUOUS_MESSAGES: Record<AmbiguousCause, string> = {
@@ -105,6 +120,8 @@ const AMBIGUOUS_MESSAGES: Record<AmbiguousCause, string> = {
   duplicate_external_id: "Cash In had already seen this request id (X-EXTERNAL-ID), a bug on our side",
   duplicate_reference: "Cash In already has a transfer with this reference",
   unexpected_answer: "Cash In gave an answer this system does not know",
+  redirect: "Cash In answered with a redirect, which this app never follows",
+  echo_mismatch: "Cash In's answer did not match the transfer",
 };
 
 export function rejected(reason: RejectionReason, code: string, gatewayMessage: string): RejectedOutcome {
@@ -139,6 +156,12 @@ export function classifyAnswer(call: GatewayCall, answer: GatewayAnswer): Gatewa
   if (answer.kind === "transport") return ambiguous(call, answer.error, null, answer.detail);
 
   const { httpStatus, responseCode, responseMessage } = answer;
+  // Never followed (SPEC §8.1): the top-up may have been taken before the redirect, and a second POST could pay twice.
+  if (httpStatus >= 300 && httpStatus < 400) {
+    if (call === "topup") return ambiguous(call, "redirect", responseCode, `HTTP ${httpStatus}; check CASHIN_BASE_URL`);
+    // A redirect seldom carries a SNAP code: its HTTP status stands in.
+    return rejected("redirected", responseCode ?? String(httpStatus), responseMessage);
+  }
   // A 5xx says nothing reliable about what happened, whatever its body claims.
   if (httpStatus >= 500) return ambiguous(call, "server_error", responseCode, `HTTP ${httpStatus}`);
   if (responseCode === null) return ambiguous(call, "unreadable_body", null, `HTTP ${httpStatus}`);
@@ -172,6 +195,50 @@ export function classifyAnswer(call: GatewayCall, answer: GatewayAnswer): Gatewa
   const reason = CASE_REASONS[codeStatus]?.[caseCode] ?? FAMILY_FALLBACK[codeStatus];
   if (reason) return rejected(reason, responseCode, responseMessage);
   return ambiguous(call, "unexpected_answer", responseCode, responseMessage || undefined);
+}
+
+/** What a request carried that its answer may echo (SPEC §8.1); a field left out here is not checked. */
+export interface SentEcho {
+  partnerReferenceNo?: string;
+  customerNumber?: string;
+  /** Whole rupiah. */
+  amount?: number;
+}
+
+/** The same fields as an answer carries them, read leniently (SPEC §2.3): any of them may be absent. */
+export interface AnsweredEcho {
+  partnerReferenceNo?: string;
+  customerNumber?: string;
+  amount?: { value?: string };
+}
+
+const differs = <T>(sent: T | undefined, answered: T | undefined): boolean =>
+  sent !== undefined && answered !== undefined && answered !== sent;
+
+/**
+ * What an answer echoes differently from its request, in words ("customer number differs"), or null. A field
+ * the answer leaves out is no difference: answers are read leniently.
+ */
+export function echoDifference(sent: SentEcho, answered: AnsweredEcho): string | null {
+  const amountValue = answered.amount?.value;
+  // "10000.00" and 10000.00 are the same rupiah; an amount that cannot be read (null) is not the one sent.
+  const answeredAmount = amountValue === undefined ? undefined : rupiahOfAmountValue(amountValue);
+  const fields = [
+    differs(sent.partnerReferenceNo, answered.partnerReferenceNo) ? "reference" : null,
+    differs(sent.customerNumber, answered.customerNumber) ? "customer number" : null,
+    differs<number | null>(sent.amount, answeredAmount) ? "amount" : null,
+  ].filter((field) => field !== null);
+  if (fields.length === 0) return null;
+  return `${fields.join(" and ")} ${fields.length === 1 ? "differs" : "differ"}`;
+}
+
+/**
+ * An answer that does not echo its request is not trusted (SPEC §8.1): a look-up is refused, so nobody confirms a
+ * name Cash In gave about someone else; a top-up's or status's outcome is unknown, to be settled by the status call.
+ */
+export function untrustedEcho(call: GatewayCall, code: string, gatewayMessage: string, difference: string): RejectedOutcome | AmbiguousOutcome {
+  if (call === "inquiry") return { ...rejected("echo_mismatch", code, gatewayMessage), message: echoRefusal(difference) };
+  return ambiguous(call, "echo_mismatch", code, difference);
 }
 
 export const TRANSFER_STATUS_LABELS = {

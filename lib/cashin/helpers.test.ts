@@ -156,6 +156,9 @@ describe("SPEC §2.3 bodies: lenient for what we receive", () => {
       }),
     ).toMatchObject({ originalReferenceNo: "TF1234567890", transactionStatusDesc: "Success", amount: { value: "10000.00" } });
   });
+  it("reads a customerNumber on a status answer, so it can be checked against the transfer", () => {
+    expect(statusResponseSchema.parse({ responseCode: "2003900", customerNumber: 6281234567890 }).customerNumber).toBe("6281234567890");
+  });
   it("writes a fractional number amount with two decimals", () => {
     expect(statusResponseSchema.parse({ responseCode: "2003900", amount: { value: 10000.5 } }).amount?.value).toBe("10000.50");
   });

@@ -114,6 +114,8 @@ export const statusResponseSchema = responseBase.extend({
   originalReferenceNo: lenientText.optional(),
   serviceCode: lenientText.optional(),
   amount: lenientAmount.optional(),
+  /** Not on the provider page's example, but checked against the transfer when an answer carries it (SPEC §8.1). */
+  customerNumber: lenientText.optional(),
   latestTransactionStatus: lenientText.optional(),
   latestTransactionDesc: lenientText.optional(),
   /** Some answers name the description this way; SPEC §2.3 asks to accept both. */

@@ -1,57 +1,37 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CashinRequestError, createCashinClient, type TransferRequest } from "@/lib/cashin/client";
 import type { MockGateway } from "@/lib/cashin/mock/server";
-import { CHANNEL_ID, PARTNER_ID, fixtureSigner, startTestGateway, testClient } from "./support";
+import { CHANNEL_ID, PARTNER_ID, fixtureSigner, startScriptedGateway, startTestGateway, testClient, type ScriptedGateway } from "./support";
 
 /**
  * How the client reads answers the strict mock never gives: a scripted server replies with whatever a test
- * puts in `nextAnswer`, so the client's leniency (SPEC §2.3) and caution (SPEC §2.4) can be shown one by one.
+ * sets with `answer`, so the client's leniency (SPEC §2.3) and caution (SPEC §2.4) can be shown one by one.
  */
 
-let nextAnswer: { status: number; body: string } = { status: 200, body: "{}" };
-let receivedBodies: string[] = [];
-let scripted: Server;
-let scriptedUrl: string;
-
+let scripted: ScriptedGateway;
 beforeAll(async () => {
-  scripted = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      receivedBodies.push(body);
-      response.writeHead(nextAnswer.status, { "Content-Type": "application/json" });
-      response.end(nextAnswer.body);
-    });
-  });
-  await new Promise<void>((resolve) => scripted.listen(0, "127.0.0.1", resolve));
-  scriptedUrl = `http://127.0.0.1:${(scripted.address() as AddressInfo).port}/pg/fo`;
+  scripted = await startScriptedGateway();
 });
-afterAll(() => new Promise<void>((resolve) => scripted.close(() => resolve())));
-beforeEach(() => {
-  receivedBodies = [];
-});
+afterAll(() => scripted.close());
+beforeEach(() => scripted.reset());
 
 const client = () =>
-  createCashinClient({ baseUrl: `${scriptedUrl}/`, partnerId: PARTNER_ID, channelId: CHANNEL_ID, signer: fixtureSigner, timeoutMs: 1000 });
-const answer = (status: number, body: unknown) => {
-  nextAnswer = { status, body: typeof body === "string" ? body : JSON.stringify(body) };
-};
+  createCashinClient({ baseUrl: `${scripted.baseUrl}/`, partnerId: PARTNER_ID, channelId: CHANNEL_ID, signer: fixtureSigner, timeoutMs: 1000 });
+const answer = (status: number, body: unknown) => scripted.answer(status, body);
 const request: TransferRequest = { partnerReferenceNo: "REF1234567890", wallet: "DANA", customerNumber: "6281234567890", amount: 10_000 };
 
 describe("SPEC §2.2 the client sends the golden-vector bytes", () => {
   it("the inquiry body is byte for byte vector 1's", async () => {
     answer(200, { responseCode: "2003700", customerName: "John" });
     await client().inquiry(request);
-    expect(receivedBodies).toEqual([
+    expect(scripted.received).toEqual([
       '{"partnerReferenceNo":"REF1234567890","amount":{"value":"10000.00","currency":"IDR"},"customerNumber":"6281234567890","additionalInfo":{"channel":"TOP_UP_E_WALLET_DANA"}}',
     ]);
   });
   it("the status body is byte for byte vector 2's", async () => {
     answer(200, { responseCode: "2003900", latestTransactionStatus: "00" });
     await client().status({ partnerReferenceNo: "REF1234567890" });
-    expect(receivedBodies).toEqual(['{"originalPartnerReferenceNo":"REF1234567890","serviceCode":"38"}']);
+    expect(scripted.received).toEqual(['{"originalPartnerReferenceNo":"REF1234567890","serviceCode":"38"}']);
   });
 });
 

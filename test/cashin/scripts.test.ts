@@ -146,6 +146,7 @@ describe("issue 3 §2 npm run mock-gateway: its own process on MOCK_GATEWAY_PORT
         MOCK_GATEWAY_PORT: String(port),
         MOCK_GATEWAY_CONTROL: "1",
         MOCK_GATEWAY_SLOW_MS: "500",
+        MOCK_LATE_VISIBILITY_MS: "1500",
         CASHIN_PARTNER_ID: PARTNER_ID,
         CASHIN_CHANNEL_ID: CHANNEL_ID,
         CASHIN_PUBLIC_KEY_PATH: PUBLIC_KEY_PATH,
@@ -157,6 +158,7 @@ describe("issue 3 §2 npm run mock-gateway: its own process on MOCK_GATEWAY_PORT
     try {
       await expect.poll(() => output, { timeout: 10_000 }).toContain("Mock Cash In gateway on");
       expect(output).toContain("slow wallet 628111000005 answers after 500 ms");
+      expect(output).toContain("late wallet 628111000010 shows its top-up after 1500 ms");
       expect(await (await fetch(`http://127.0.0.1:${port}/`)).json()).toMatchObject({ status: "ok", control: true });
 
       const run = await cashin(["inquiry", "--wallet", "DANA", "--phone", "081234567890", "--amount", "10000", "--ref", "REF-SCRIPT-1"], {
@@ -172,6 +174,12 @@ describe("issue 3 §2 npm run mock-gateway: its own process on MOCK_GATEWAY_PORT
       child.kill("SIGTERM");
     }
     expect(await exited).toBe(0);
+  });
+
+  it("names a bad MOCK_LATE_VISIBILITY_MS instead of starting", async () => {
+    const run = await runScript("mock-gateway.ts", [], { CASHIN_PUBLIC_KEY_PATH: PUBLIC_KEY_PATH, MOCK_LATE_VISIBILITY_MS: "20m", MOCK_GATEWAY_PORT: "1" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/MOCK_LATE_VISIBILITY_MS must be a whole number of milliseconds, got "20m"/);
   });
 
   it("explains a missing public key instead of crashing", async () => {

@@ -1,4 +1,6 @@
 import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createCashinClient, type CashinClient, type CashinClientConfig } from "@/lib/cashin/client";
 import { signedRequestHeaders } from "@/lib/cashin/headers";
@@ -46,7 +48,7 @@ export function startTestGateway(overrides: Partial<MockGatewayOptions> = {}): P
   });
 }
 
-export function testClient(gateway: MockGateway, overrides: Partial<CashinClientConfig> = {}): CashinClient {
+export function testClient(gateway: Pick<MockGateway, "baseUrl">, overrides: Partial<CashinClientConfig> = {}): CashinClient {
   return createCashinClient({
     baseUrl: gateway.baseUrl,
     partnerId: PARTNER_ID,
@@ -115,5 +117,49 @@ export function transferBody(overrides: Record<string, unknown> = {}): Record<st
     customerNumber: "6281234567890",
     additionalInfo: { channel: "TOP_UP_E_WALLET_DANA" },
     ...overrides,
+  };
+}
+
+/** A stand-in that answers whatever a test scripts: for the answers the honest mock never gives. */
+export interface ScriptedGateway {
+  /** Ends in `/pg/fo`, like the mock's. */
+  baseUrl: string;
+  /** The bodies of the requests that reached it since the last reset, in order. */
+  received: string[];
+  /** Every request from now on gets this answer; a body that is not a string is sent as JSON. */
+  answer(status: number, body: unknown, headers?: Record<string, string>): void;
+  /** Forgets the requests received and answers `200 {}` again. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startScriptedGateway(): Promise<ScriptedGateway> {
+  let next = { status: 200, body: "{}", headers: {} as Record<string, string> };
+  const received: string[] = [];
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    request.on("end", () => {
+      received.push(body);
+      response.writeHead(next.status, { "Content-Type": "application/json", ...next.headers });
+      response.end(next.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pg/fo`,
+    received,
+    answer(status, body, headers = {}) {
+      next = { status, body: typeof body === "string" ? body : JSON.stringify(body), headers };
+    },
+    reset() {
+      received.length = 0;
+      next = { status: 200, body: "{}", headers: {} };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -4,11 +4,13 @@ import type { MockGateway } from "@/lib/cashin/mock/server";
 import type { Wallet } from "@/lib/cashin/protocol";
 import { fixtureSigner, newReference, startTestGateway, testClient } from "./support";
 
+const LATE_VISIBILITY_MS = 1_000;
+
 /** SPEC §5: the real client against the real mock over HTTP, one test wallet row at a time. */
 
 let gateway: MockGateway;
 beforeAll(async () => {
-  gateway = await startTestGateway({ slowTopupMs: 600 });
+  gateway = await startTestGateway({ slowTopupMs: 600, lateVisibilityMs: LATE_VISIBILITY_MS });
 });
 afterAll(() => gateway.close());
 
@@ -132,6 +134,82 @@ describe("SPEC §5 row 628111000009: Hendra Gunawan, exceeds limit", () => {
     const request = transfer("628111000009");
     expect(await client.inquiry(request)).toMatchObject({ kind: "success", customerName: "Hendra Gunawan" });
     expect(await client.topup(request)).toMatchObject({ kind: "rejected", reason: "exceeds_amount_limit", code: "4033802" });
+  });
+});
+
+describe("SPEC §5 row 628111000010: Yanti Permata, 202 in progress, 07 until lateVisibilityMs after the top-up, then 00", () => {
+  it("the status answers exactly as for a reference Cash In never saw, then 00", async () => {
+    const client = testClient(gateway);
+    const request = transfer("628111000010");
+    expect(await client.inquiry(request)).toMatchObject({ kind: "success", customerName: "Yanti Permata" });
+    const toppedUpAt = Date.now();
+    expect(await client.topup(request)).toMatchObject({ kind: "in_progress", code: "2023800" });
+
+    const bodies: string[] = [];
+    const keepBody = (record: GatewayCallRecord) => void bodies.push(record.responseBody ?? "");
+    expect(await client.status(request, { onCall: keepBody })).toMatchObject({ transferStatus: { code: "07", state: "not_found" } });
+    const never = newReference("NEVER");
+    await client.status({ partnerReferenceNo: never }, { onCall: keepBody });
+    expect(bodies[0]).toBe(bodies[1]?.replace(never, request.partnerReferenceNo));
+
+    await expect
+      .poll(async () => {
+        const status = await client.status(request);
+        return status.kind === "success" ? status.transferStatus.code : status.kind;
+      }, { timeout: 5_000, interval: 100 })
+      .toBe("00");
+    expect(Date.now() - toppedUpAt).toBeGreaterThanOrEqual(LATE_VISIBILITY_MS);
+  });
+});
+
+describe("SPEC §5 row 628111000011: Rudi Hartono, 2003800, 00 for the first 2 status calls, then 04", () => {
+  it("succeeds, then is refunded", async () => {
+    const client = testClient(gateway);
+    const request = transfer("628111000011");
+    expect(await client.inquiry(request)).toMatchObject({ kind: "success", customerName: "Rudi Hartono" });
+    expect(await client.topup(request)).toMatchObject({ kind: "success", code: "2003800" });
+    const codes = [];
+    for (let poll = 0; poll < 4; poll += 1) {
+      const status = await client.status(request);
+      codes.push(status.kind === "success" ? status.transferStatus.code : status.kind);
+    }
+    expect(codes).toEqual(["00", "00", "04", "04"]);
+  });
+});
+
+describe("SPEC §5 row 628111000012: Maya Sari, renamed Maya Sari Dewi from the 2nd look-up on", () => {
+  const names = async (client: ReturnType<typeof testClient>, amount: number, times: number) => {
+    const seen = [];
+    for (let lookup = 0; lookup < times; lookup += 1) {
+      const result = await client.inquiry(transfer("628111000012", "DANA", amount));
+      seen.push(result.kind === "success" ? result.customerName : result.kind);
+    }
+    return seen;
+  };
+
+  it("the same number and amount: the new name from the 2nd look-up on; another amount starts over", async () => {
+    const client = testClient(gateway);
+    expect(await names(client, 31_000, 3)).toEqual(["Maya Sari", "Maya Sari Dewi", "Maya Sari Dewi"]);
+    expect(await names(client, 32_000, 2)).toEqual(["Maya Sari", "Maya Sari Dewi"]);
+  });
+
+  it("top-up 2003800, later 00", async () => {
+    const client = testClient(gateway);
+    const request = transfer("628111000012", "DANA", 33_000);
+    expect(await client.topup(request)).toMatchObject({ kind: "success", code: "2003800" });
+    expect(await client.status(request)).toMatchObject({ transferStatus: { code: "00" } });
+  });
+
+  it("reset forgets the look-ups", async () => {
+    const fresh = await startTestGateway();
+    try {
+      const client = testClient(fresh);
+      expect(await names(client, 34_000, 2)).toEqual(["Maya Sari", "Maya Sari Dewi"]);
+      fresh.reset();
+      expect(await names(client, 34_000, 1)).toEqual(["Maya Sari"]);
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

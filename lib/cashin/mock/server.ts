@@ -12,13 +12,16 @@ import { testWallet } from "./wallets";
  * endpoints under /__control exist only when `control` is on.
  */
 
-export const MOCK_FAULTS = ["server_error", "garbage", "rate_limit", "reset"] as const;
+export const MOCK_FAULTS = ["server_error", "garbage", "rate_limit", "reset", "redirect"] as const;
 export type MockFault = (typeof MOCK_FAULTS)[number];
 
 const modeSchema = z.strictObject({
   /** Added before every gateway answer. */
   latencyMs: z.number().int().min(0).default(0),
-  /** server_error: HTTP 500 · garbage: HTTP 200 with an HTML body · rate_limit: 429xx00 · reset: connection cut mid-answer. */
+  /**
+   * server_error: HTTP 500 · garbage: HTTP 200 with an HTML body · rate_limit: 429xx00 · reset: connection cut
+   * mid-answer · redirect: HTTP 307 back to the same URL, so a client that follows it shows up as a second request.
+   */
   fault: z.enum(MOCK_FAULTS).nullable().default(null),
   /** Which calls the fault hits; empty means all. */
   faultCalls: z.array(z.enum(GATEWAY_CALLS)).default([]),
@@ -68,6 +71,8 @@ export interface MockGatewayOptions {
   port?: number;
   /** How late the slow wallet (628111000005) answers its top-up. Default 17 000 ms, above the client's 15 s. */
   slowTopupMs?: number;
+  /** How long the late wallet's (628111000010) top-up stays invisible (status 07). Default 20 minutes. */
+  lateVisibilityMs?: number;
   /** Enables the /__control endpoints. */
   control?: boolean;
   /** X-TIMESTAMP tolerance either way. Default 5 minutes. */
@@ -89,6 +94,8 @@ export interface MockGateway {
 }
 
 export const DEFAULT_SLOW_TOPUP_MS = 17_000;
+/** Past the domain's 10-minute grace period for 07 (SPEC §2.5), which must not fail a transfer answered 202 (SPEC §8.1). */
+export const DEFAULT_LATE_VISIBILITY_MS = 20 * 60_000;
 const MAX_BODY_BYTES = 1_000_000;
 
 interface MockTransfer {
@@ -96,6 +103,8 @@ interface MockTransfer {
   referenceNo: string;
   statuses: string[];
   polls: number;
+  /** Epoch ms: before it, the status call answers as if Cash In had never seen the transfer. */
+  visibleAt: number;
 }
 
 /** What the gateway decided; sent as `body` after `delayMs`. */
@@ -157,10 +166,13 @@ function sameTransfer(a: TransferBody, b: TransferBody): boolean {
 export async function startMockGateway(options: MockGatewayOptions): Promise<MockGateway> {
   const slowTopupMs = options.slowTopupMs ?? DEFAULT_SLOW_TOPUP_MS;
   const toleranceMs = options.timestampToleranceMs ?? 5 * 60_000;
+  const lateVisibilityMs = options.lateVisibilityMs ?? DEFAULT_LATE_VISIBILITY_MS;
 
   let transfers = new Map<string, MockTransfer>();
   let seenExternalIds = new Set<string>();
   let records: RecordedRequest[] = [];
+  // Per number and amount, so tests that look up the same wallet for other amounts do not disturb each other.
+  let lookups = new Map<string, number>();
   let mode: MockMode = modeSchema.parse({});
   let faultsLeft: number | null = null;
   let referenceCounter = 0;
@@ -194,6 +206,7 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
     transfers = new Map();
     seenExternalIds = new Set();
     records = [];
+    lookups = new Map();
     referenceCounter = 0;
     setMode({});
   }
@@ -212,10 +225,21 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
     return mode.fault;
   }
 
+  const lookupKey = (body: TransferBody) => `${body.customerNumber}|${body.amountValue}`;
+
+  /** The name Cash In has for this wallet now: a renamed wallet shows its new name once it was looked up before. */
+  function ownerOf(body: TransferBody): string | undefined {
+    const wallet = testWallet(body.customerNumber).inquiry;
+    if (wallet.kind !== "ok") return undefined;
+    return wallet.renamedTo !== undefined && (lookups.get(lookupKey(body)) ?? 0) > 1 ? wallet.renamedTo : wallet.owner;
+  }
+
   function inquiry(body: TransferBody): Answer {
     const wallet = testWallet(body.customerNumber).inquiry;
     if (wallet.kind === "invalid_account") return snapAnswer("inquiry", 404, "11", "Invalid Account");
     if (wallet.kind === "inactive") return snapAnswer("inquiry", 403, "18", "Inactive Account");
+    const key = lookupKey(body);
+    lookups.set(key, (lookups.get(key) ?? 0) + 1);
     return snapAnswer(
       "inquiry",
       200,
@@ -224,7 +248,7 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
       {
         partnerReferenceNo: body.partnerReferenceNo,
         amount: { value: body.amountValue, currency: body.currency },
-        customerName: wallet.owner,
+        customerName: ownerOf(body),
         customerNumber: body.customerNumber,
       },
       body.amountValue,
@@ -248,13 +272,14 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
       referenceNo: `TF${String(referenceCounter).padStart(10, "0")}`,
       statuses,
       polls: 0,
+      visibleAt: Date.now() + (behaviour.kind === "in_progress" && behaviour.visibleLate ? lateVisibilityMs : 0),
     });
     if (behaviour.kind === "refused") return snapAnswer("topup", behaviour.httpStatus, behaviour.caseCode, behaviour.message);
     const accepted = {
       partnerReferenceNo: body.partnerReferenceNo,
       amount: { value: body.amountValue, currency: body.currency },
       // The provider page's top-up answer echoes the owner's name too.
-      customerName: wallet.inquiry.kind === "ok" ? wallet.inquiry.owner : undefined,
+      customerName: ownerOf(body),
       customerNumber: body.customerNumber,
     };
     if (behaviour.kind === "in_progress") return snapAnswer("topup", 202, "00", "Request In Progress", accepted, body.amountValue);
@@ -264,7 +289,7 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
 
   function status(reference: string): Answer {
     const transfer = transfers.get(reference);
-    if (!transfer) {
+    if (!transfer || Date.now() < transfer.visibleAt) {
       return snapAnswer("status", 200, "00", "Successful", {
         originalPartnerReferenceNo: reference,
         serviceCode: SERVICE_CODES.topup,
@@ -333,6 +358,13 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
       response.writeHead(200, { "Content-Type": "application/json", "Content-Length": 200 });
       response.write(`{"responseCode":"200${SERVICE_CODES[call]}`);
       setImmediate(() => response.socket?.destroy());
+      return;
+    }
+    if (fault === "redirect") {
+      record.httpStatus = 307;
+      // Back to the very URL the client asked for: following it would send the same request again.
+      response.writeHead(307, { Location: `http://${record.headers.host}${record.path}`, "Content-Length": 0, "X-TIMESTAMP": jakartaNow() });
+      response.end();
       return;
     }
     const answer =

@@ -2,13 +2,20 @@ import { createHash } from "node:crypto";
 
 /** The test wallets of SPEC §5: the customer number picks the behaviour, deterministically. */
 
-export type InquiryBehaviour = { kind: "ok"; owner: string } | { kind: "invalid_account" } | { kind: "inactive" };
+export type InquiryBehaviour =
+  /** `renamedTo`: the name from the 2nd look-up of the same number and amount on. */
+  | { kind: "ok"; owner: string; renamedTo?: string }
+  | { kind: "invalid_account" }
+  | { kind: "inactive" };
 
 export type TopupBehaviour =
   /** 2003800; later statuses follow `statuses`, the last one repeating. */
   | { kind: "success"; statuses: string[] }
-  /** 202 in progress; later statuses follow `statuses`, the last one repeating. */
-  | { kind: "in_progress"; statuses: string[] }
+  /**
+   * 202 in progress; later statuses follow `statuses`, the last one repeating. `visibleLate`: the status call
+   * answers 07 for the mock's `lateVisibilityMs` after the top-up, as for a reference Cash In never saw.
+   */
+  | { kind: "in_progress"; statuses: string[]; visibleLate?: boolean }
   /** Answers 2003800 only after the slow-wallet delay, but the transfer is done at once. */
   | { kind: "slow"; statuses: string[] }
   /** 5003801: not processed, so Cash In has no such transfer (status 07). */
@@ -21,7 +28,7 @@ export interface TestWallet {
   topup: TopupBehaviour;
 }
 
-const ok = (owner: string): InquiryBehaviour => ({ kind: "ok", owner });
+const ok = (owner: string, renamedTo?: string): InquiryBehaviour => ({ kind: "ok", owner, renamedTo });
 const succeeds: TopupBehaviour = { kind: "success", statuses: ["00"] };
 
 export const TEST_WALLETS: Record<string, TestWallet> = {
@@ -47,6 +54,9 @@ export const TEST_WALLETS: Record<string, TestWallet> = {
     inquiry: ok("Hendra Gunawan"),
     topup: { kind: "refused", httpStatus: 403, caseCode: "02", message: "Exceeds Transaction Amount Limit" },
   },
+  "628111000010": { inquiry: ok("Yanti Permata"), topup: { kind: "in_progress", statuses: ["00"], visibleLate: true } },
+  "628111000011": { inquiry: ok("Rudi Hartono"), topup: { kind: "success", statuses: ["00", "00", "04"] } },
+  "628111000012": { inquiry: ok("Maya Sari", "Maya Sari Dewi"), topup: succeeds },
 };
 
 const GIVEN_NAMES = ["Andi", "Bayu", "Citra", "Dian", "Eka", "Fajar", "Gita", "Hadi", "Indah", "Kurnia", "Lestari", "Made"];
