@@ -1,14 +1,24 @@
 import { formatSortableDateTime } from "@/lib/format";
 
 /**
- * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula (= + - @, tab, CR)
- * gets a leading apostrophe: names and reasons are typed by people (OWASP "CSV injection").
+ * A formula character (= + - @) at the start of a value or after a character a spreadsheet may split a cell
+ * at (, ; tab CR LF), with spaces or quotes between. Excel set up for Indonesia splits a CSV at ";" rather
+ * than ",", so in `Budi;=HYPERLINK(…)` the formula starts a cell of its own.
+ */
+const formulaStart = /(^|[,;\t\r\n])([ "]*)(?=[=+\-@])/g;
+
+/**
+ * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula gets an apostrophe before
+ * each formula character that could start a cell, and before a leading tab or CR: names come from the payee
+ * through the gateway, notes and reasons are typed by people (OWASP "CSV injection"). Values with ";" or a
+ * tab are quoted too, so a spreadsheet that splits at either still keeps them whole.
  */
 export function csvCell(value: string | number | null): string {
   if (value === null) return "";
   if (typeof value === "number") return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  const defused = value.replace(formulaStart, "$1$2'");
+  const safe = /^[\t\r]/.test(defused) ? `'${defused}` : defused;
+  return /[",;\t\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export function csvLine(cells: readonly (string | number | null)[]): string {

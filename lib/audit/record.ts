@@ -15,7 +15,14 @@ export type AuditInput = {
 
 export const genesisHash = "0".repeat(64);
 
-/** The fields an entry's hash covers, in a fixed order, so a verifier can recompute it. */
+/**
+ * An entry's hash: hex SHA-256 of the UTF-8 bytes of `prevHash`, then "\n", then `JSON.stringify` of the
+ * 9-element array [at in epoch milliseconds, actorId, actorEmail, action, targetType, targetId, before, after,
+ * ip] (absent before/after as null). Covering the previous hash chains each entry to the one before it, so
+ * an entry cannot be deleted or moved unnoticed. The format is pinned by a vector computed with sha256sum in
+ * test/audit/verify.test.ts: a verifier outside this code base must be able to recompute it, and entries
+ * already written keep their hashes, so it never changes.
+ */
 export function auditEntryHash(
   prevHash: string,
   entry: {

@@ -62,6 +62,15 @@ export function decodeBatchFile(bytes: Uint8Array): { ok: true; text: string } |
   return { ok: true, text };
 }
 
+/**
+ * An uploaded file → rows: decoded, then read, each step refusing the file with its own message. The upload
+ * runs this in a worker thread (parse-off-thread.ts), since a 5 MB file can keep a CPU busy for seconds.
+ */
+export function parseBatchFile(bytes: Uint8Array): ParseResult {
+  const decoded = decodeBatchFile(bytes);
+  return decoded.ok ? parseBatchCsv(decoded.text) : decoded;
+}
+
 /** Text → rows. Refuses the whole file only when it cannot be read as a batch; row problems stay on the rows. */
 export function parseBatchCsv(input: string): ParseResult {
   // Text decoded from an accepted file is never longer than its bytes; this guards other callers.

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, type Db } from "@/db/client";
-import { recordAuditNow } from "@/lib/audit/record";
+import { auditEntryHash, recordAuditNow } from "@/lib/audit/record";
 import { verifyAuditChain } from "@/lib/audit/verify";
 
 /** Rule 6 of SPEC §3.2: the audit trail is append-only and tamper-evident. */
@@ -63,6 +63,14 @@ describe("The audit chain names the first entry that was edited, deleted or inse
     expect(cli().stderr).toContain("Entry 3 does not follow the entry before it");
   });
 
+  it("finds a deleted entry whose successor was relinked to the entry before it", () => {
+    const deleted = sqlite().prepare("select prev_hash from audit_entries where id = 2").get() as { prev_hash: string };
+    sqlite().prepare("delete from audit_entries where id = 2").run();
+    sqlite().prepare("update audit_entries set prev_hash = ? where id = 3").run(deleted.prev_hash);
+    // The links look intact now; entry 3's own hash still covers the hash of the entry that was deleted.
+    expect(verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 3, problem: "edited", entries: 1 });
+  });
+
   it("finds entries swapped out of order", () => {
     const a = sqlite().prepare("select * from audit_entries where id = 2").get() as Record<string, unknown>;
     const b = sqlite().prepare("select * from audit_entries where id = 3").get() as Record<string, unknown>;
@@ -77,5 +85,25 @@ describe("The audit chain names the first entry that was edited, deleted or inse
   it("verifies in batches, so a long trail is walked in constant memory", () => {
     for (let i = 0; i < 30; i++) recordAuditNow(db, { actor: null, action: "test.more", target: { type: "test" } });
     expect(verifyAuditChain(db, 7)).toEqual({ ok: true, entries: 35 });
+  });
+});
+
+describe("An entry's hash is pinned, so a verifier outside this code base can recompute it", () => {
+  it("is SHA-256 over the previous hash, a line break and the entry's fields as a JSON array", () => {
+    const prevHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    const entry = {
+      at: new Date("2025-03-31T16:30:05.000Z"),
+      actorId: 7,
+      actorEmail: "sari@example.co.id",
+      action: "transfer.approve",
+      targetType: "transfer",
+      targetId: "TRF20250331LATE",
+      before: { status: "awaiting_approval" },
+      after: { status: "approved", note: "Bonus Café" },
+      ip: "203.0.113.7",
+    };
+    // Computed outside this code base, in a UTF-8 shell:
+    // printf '%s\n%s' "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" '[1743438605000,7,"sari@example.co.id","transfer.approve","transfer","TRF20250331LATE",{"status":"awaiting_approval"},{"status":"approved","note":"Bonus Café"},"203.0.113.7"]' | sha256sum
+    expect(auditEntryHash(prevHash, entry)).toBe("1a4e0227314830c9c32bd09db8fb8665b74625970d6f66b88d57a52a1adfc01f");
   });
 });

@@ -1,0 +1,45 @@
+import "server-only";
+import { Worker } from "node:worker_threads";
+import type { ParseResult } from "./parse";
+
+/** A 5 MB file takes about 3 seconds to read; ten times that means the worker is stuck. */
+export const parseTimeoutMs = 30_000;
+
+/**
+ * `parseBatchFile` in a worker thread: reading a 5 MB file keeps a CPU busy for seconds, and on the server's
+ * event loop that would stall every other request meanwhile. One worker per upload, ended once it has
+ * answered: uploads are rare, and a worker that never outlives its file cannot carry one upload into the next.
+ * The bytes are moved to the worker, not copied, so `bytes` is empty afterwards. A worker that crashes or
+ * does not answer in time is logged and becomes a refusal the uploader can read, never a request left hanging.
+ */
+export function parseBatchFileOffThread(bytes: Uint8Array<ArrayBuffer>, { timeoutMs = parseTimeoutMs } = {}): Promise<ParseResult> {
+  const size = bytes.byteLength;
+  // Turbopack bundles a worker entry written exactly in this form: `new Worker(new URL("<relative path>", import.meta.url), …)`.
+  const worker = new Worker(new URL("./parse-worker.ts", import.meta.url), {
+    // Bundled by Next (Turbopack defines process.env.TURBOPACK) the entry is a .js chunk; from source, as under Vitest, it is
+    // .ts, which Node 20 runs only through tsx's require hook (its ESM hooks do not take effect in a worker); tsx also resolves "@/…".
+    execArgv: process.env.TURBOPACK ? undefined : ["--require", "tsx/cjs"],
+  });
+  return new Promise((resolve) => {
+    let settled = false;
+    const timer = setTimeout(() => giveUp(`no answer after ${timeoutMs} ms`, tooSlow), timeoutMs);
+    function settle(result: ParseResult) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(result);
+    }
+    function giveUp(problem: string, message: string, cause?: unknown) {
+      if (!settled) console.error(`[batch] reading an uploaded file of ${size} bytes: ${problem}`, cause ?? "");
+      settle({ ok: false, message });
+    }
+    worker.once("message", settle);
+    worker.on("error", (error) => giveUp("the worker failed", crashed, error));
+    worker.once("exit", (code) => giveUp(`the worker exited with code ${code} before answering`, crashed));
+    worker.postMessage(bytes, [bytes.buffer]);
+  });
+}
+
+const tooSlow = "Reading the file took too long and was stopped. Try again; if it happens again, split it into smaller files.";
+const crashed = "The file could not be read because of a problem on our side. Try again; if it happens again, tell an administrator.";
