@@ -85,8 +85,21 @@ export const transferStatuses = [
   "rejected",
   "canceled",
   "expired",
+  "unresolved",
 ] as const;
 export type TransferStatus = (typeof transferStatuses)[number];
+
+/**
+ * What Cash In's answer to the top-up itself said (SPEC §8.1), written once and never overwritten by
+ * later status calls: it decides whether "not found" may mean "never sent". `held` is 409xx01 (Cash
+ * In already has this reference); `refused` a definitive no; `ambiguous` no usable answer.
+ */
+export const topupAnswers = ["succeeded", "in_progress", "held", "refused", "ambiguous"] as const;
+export type TopupAnswer = (typeof topupAnswers)[number];
+
+/** Why a look-up was made: only one made on the New transfer screen can become a single transfer. */
+export const inquiryPurposes = ["transfer", "batch_row", "approval", "requeue"] as const;
+export type InquiryPurpose = (typeof inquiryPurposes)[number];
 
 /** One wallet look-up (account inquiry): what staff saw before confirming a transfer (rule 4). */
 export const inquiries = sqliteTable(
@@ -103,6 +116,7 @@ export const inquiries = sqliteTable(
     outcome: text("outcome", { enum: ["found", "not_found", "inactive", "refused", "unavailable"] }).notNull(),
     ownerName: text("owner_name"),
     message: text("message"),
+    purpose: text("purpose", { enum: inquiryPurposes }).notNull().default("transfer"),
     createdAt: createdAt(),
   },
   (t) => [index("inquiries_user").on(t.userId, t.createdAt)],
@@ -134,11 +148,25 @@ export const transfers = sqliteTable(
     decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
     /** The reason a person gave (reject, cancel) or the gateway's reason in words (failure). */
     reason: text("reason"),
-    /** The failed transfer this one retries, if any. */
+    /** The failed transfer this one retries, if any: unique, so a failed transfer has at most one retry. */
     retryOfId: integer("retry_of_id"),
     /** The batch payout this transfer is a row of, if any: it is then approved and sent with its batch. */
     batchId: integer("batch_id").references(() => batches.id),
     cashinReference: text("cashin_reference"),
+    /** What the top-up's own answer said; null until it came (or if the process died mid-call). */
+    topupAnswer: text("topup_answer", { enum: topupAnswers }),
+    /** When it went back to the approval queue (an approval that was never sent in time); its deadline counts from here. */
+    queuedAt: integer("queued_at", { mode: "timestamp_ms" }),
+    /** A later answer of Cash In that contradicts the settled status, in words; open until an admin reviews it. */
+    discrepancy: text("discrepancy"),
+    discrepancyAt: integer("discrepancy_at", { mode: "timestamp_ms" }),
+    discrepancyReviewedAt: integer("discrepancy_reviewed_at", { mode: "timestamp_ms" }),
+    discrepancyReviewedBy: integer("discrepancy_reviewed_by").references(() => users.id),
+    /** An admin's proposed outcome of an unresolved transfer, waiting for a manager's confirmation. */
+    resolutionOutcome: text("resolution_outcome", { enum: ["succeeded", "failed"] }),
+    resolutionReason: text("resolution_reason"),
+    resolutionBy: integer("resolution_by").references(() => users.id),
+    resolutionAt: integer("resolution_at", { mode: "timestamp_ms" }),
     lastCode: text("last_code"),
     lastMessage: text("last_message"),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
@@ -162,6 +190,8 @@ export const transfers = sqliteTable(
     index("transfers_phone").on(t.phone),
     index("transfers_next_check").on(t.nextCheckAt),
     index("transfers_batch").on(t.batchId, t.status),
+    uniqueIndex("transfers_retry_of_unique").on(t.retryOfId),
+    index("transfers_discrepancy").on(t.discrepancyAt),
   ],
 );
 
@@ -237,6 +267,11 @@ export const batches = sqliteTable(
     duplicatesAccepted: integer("duplicates_accepted", { mode: "boolean" }).notNull().default(false),
     /** Held by the one runner checking or sending it; a runner that died lets it lapse and another resumes. */
     leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    /** A manager asked to approve while some look-ups were stale: those rows are being looked up again by them. */
+    recheckRequestedAt: integer("recheck_requested_at", { mode: "timestamp_ms" }),
+    recheckBy: integer("recheck_by").references(() => users.id),
+    /** Sending stopped for longer than 15 minutes (a crash): nothing more is sent until a person confirms. */
+    pausedAt: integer("paused_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()
@@ -279,6 +314,8 @@ export const batchRows = sqliteTable(
     checkedAt: integer("checked_at", { mode: "timestamp_ms" }),
     /** The earlier row this one repeats (same wallet, phone and amount); flagged until removed or accepted. */
     duplicateOfLine: integer("duplicate_of_line"),
+    /** An earlier transfer (outside this batch) to the same wallet, phone and amount within the near-duplicate window. */
+    nearDuplicateOf: integer("near_duplicate_of").references(() => transfers.id),
     /** Bumped by every edit, so a look-up that started before the edit cannot overwrite it. */
     version: integer("version").notNull().default(1),
     transferId: integer("transfer_id")

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { maxGatewayTimeoutMs } from "@/lib/transfers/limits-schema";
 
 /**
  * The process environment, validated once. Names are fixed by SPEC §6; defaults are the embedded demo
@@ -52,7 +53,10 @@ export const envSchema = z.object({
   }),
   CASHIN_PRIVATE_KEY_PATH: withDefault("data/keys/merchant-private.pem"),
   CASHIN_PUBLIC_KEY_PATH: withDefault("data/keys/merchant-public.pem"),
-  CASHIN_TIMEOUT_MS: positiveInt("CASHIN_TIMEOUT_MS", 15000),
+  // The not-found grace period is at least 3 × this + 1 minute (SPEC §8.1) and at most 24 hours.
+  CASHIN_TIMEOUT_MS: positiveInt("CASHIN_TIMEOUT_MS", 15000).refine((ms) => ms <= maxGatewayTimeoutMs, {
+    message: `CASHIN_TIMEOUT_MS must be at most ${maxGatewayTimeoutMs} ms: the not-found grace period (at least 3 × CASHIN_TIMEOUT_MS + 1 minute) cannot exceed 24 hours`,
+  }),
   RECONCILE_INTERVAL_MS: positiveInt("RECONCILE_INTERVAL_MS", 5000),
   /** How many of a batch's rows are looked up or sent at once. */
   BATCH_CONCURRENCY: positiveInt("BATCH_CONCURRENCY", 8).refine((n) => n <= 64, { message: "BATCH_CONCURRENCY must be at most 64" }),

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useMemo } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { updateLimitsAction } from "@/app/(app)/admin/limits/actions";
@@ -10,21 +11,30 @@ import { Input } from "@/components/ui/input";
 import { useAction } from "@/components/ui/use-action";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { formatNumber } from "@/lib/format";
-import { limitsSchema, type Limits } from "@/lib/transfers/limits-schema";
-
-type LimitsInput = z.input<typeof limitsSchema>;
+import { limitsSchemaFor, type Limits, type LimitsInput } from "@/lib/transfers/limits-schema";
 
 const fields: { name: keyof Limits; label: string; hint: (value: number) => string }[] = [
   { name: "approvalThreshold", label: "Approval threshold (Rp)", hint: (v) => `Transfers of ${formatRupiah(v)} or more wait for a manager.` },
   { name: "maxPerTransfer", label: "Maximum per transfer (Rp)", hint: (v) => `No single transfer above ${formatRupiah(v)}.` },
   { name: "dailyTotalPerMaker", label: "Daily total per maker (Rp)", hint: (v) => `One person creates at most ${formatRupiah(v)} per day (Jakarta time).` },
   { name: "approvalWindowHours", label: "Approval window (hours)", hint: (v) => `Undecided transfers expire after ${v} h.` },
-  { name: "notFoundGraceMinutes", label: "Not-found grace period (minutes)", hint: (v) => `After an unclear top-up, "not found" counts as never sent after ${v} min.` },
+  {
+    name: "notFoundGraceMinutes",
+    label: "Not-found grace period (minutes)",
+    hint: (v) => `Only after a top-up Cash In did not answer clearly: "not found" counts as never sent after ${v} min.`,
+  },
+  {
+    name: "nearDuplicateWindowHours",
+    label: "Possible-duplicate window (hours)",
+    hint: (v) => `A transfer to the same wallet, number and amount as another one in the last ${v} h needs a "separate payment" tick.`,
+  },
 ];
 
-export function LimitsForm({ limits }: { limits: Limits }) {
+/** `gatewayTimeoutMs` is the server's CASHIN_TIMEOUT_MS: the grace period cannot be shorter than 3 × it + 1 minute. */
+export function LimitsForm({ limits, gatewayTimeoutMs }: { limits: Limits; gatewayTimeoutMs: number }) {
   const { pending, run } = useAction();
-  const form = useForm<LimitsInput, unknown, z.output<typeof limitsSchema>>({ resolver: zodResolver(limitsSchema), defaultValues: asTyped(limits) });
+  const schema = useMemo(() => limitsSchemaFor(gatewayTimeoutMs), [gatewayTimeoutMs]);
+  const form = useForm<LimitsInput, unknown, z.output<typeof schema>>({ resolver: zodResolver(schema), defaultValues: asTyped(limits) });
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit((values) =>

@@ -1,14 +1,15 @@
 "use client";
 
-import { Ban, Check, SendHorizontal, X } from "lucide-react";
+import { Ban, Check, Play, SendHorizontal, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { approveBatchAction, cancelBatchAction, rejectBatchAction, submitBatchAction } from "@/app/(app)/batches/actions";
+import { approveBatchAction, cancelBatchAction, rejectBatchAction, resumeBatchAction, submitBatchAction } from "@/app/(app)/batches/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { useAction } from "@/components/ui/use-action";
 import type { BatchStatus } from "@/db/schema";
+import type { NameDrift } from "@/lib/batches/decide";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { formatNumber } from "@/lib/format";
 
@@ -18,11 +19,14 @@ export type BatchActionProps = {
   total: number;
   /** Rows that are invalid or whose wallet was not confirmed: they block submitting. */
   blocking: number;
+  /** Rows that repeat an earlier row or a recent payment: the maker accepts them, the approver ticks them. */
   duplicates: number;
   needsApproval: boolean;
   canSubmit: boolean;
   canCancel: boolean;
   canDecide: boolean;
+  /** Sending stopped long ago (a crash) and this person may confirm that the rest is sent. */
+  canResume: boolean;
 };
 
 const transfersText = (n: number) => `${formatNumber(n)} ${n === 1 ? "transfer" : "transfers"}`;
@@ -35,6 +39,7 @@ export function BatchActions(props: BatchActionProps) {
       {props.canDecide ? <RejectBatch {...props} /> : null}
       {props.canDecide ? <ApproveBatch {...props} /> : null}
       {props.canSubmit ? <SubmitBatch {...props} /> : null}
+      {props.canResume ? <ResumeBatch {...props} /> : null}
     </>
   );
 }
@@ -68,8 +73,8 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
         {duplicates > 0 ? (
           <label className="flex items-start gap-2 rounded-md border border-warn/40 bg-warn-soft p-3 text-sm">
             <input type="checkbox" className="mt-0.5 size-4" checked={acceptDuplicates} onChange={(e) => setAcceptDuplicates(e.currentTarget.checked)} />
-            {duplicates === 1 ? "1 row repeats" : `${formatNumber(duplicates)} rows repeat`} an earlier row (same e-wallet, phone and amount). I mean to pay
-            these people more than once.
+            {duplicates === 1 ? "1 row repeats" : `${formatNumber(duplicates)} rows repeat`} an earlier row or a recent payment (same e-wallet, phone and
+            amount). I mean to pay these people more than once.
           </label>
         ) : null}
         <DialogFooter>
@@ -80,7 +85,7 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
             disabled={pending || (duplicates > 0 && !acceptDuplicates)}
             onClick={() =>
               run(
-                () => submitBatchAction({ batchId: batch.id, acceptDuplicates }),
+                () => submitBatchAction({ batchId: batch.id, acceptDuplicates, duplicatesShown: duplicates }),
                 (result) => {
                   if (result.ok) setOpen(false);
                   refresh();
@@ -96,37 +101,90 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
   );
 }
 
-function ApproveBatch({ batch, rows, total }: BatchActionProps) {
+function ApproveBatch({ batch, rows, total, duplicates }: BatchActionProps) {
   const [open, setOpen] = useState(false);
+  const [checked, setChecked] = useState(false);
+  const [drift, setDrift] = useState<{ count: number; rows: NameDrift[] } | null>(null);
+  const [acknowledged, setAcknowledged] = useState(false);
   const { pending, run, refresh } = useDone();
+  const approve = () =>
+    run(
+      () => approveBatchAction({ batchId: batch.id, duplicatesChecked: checked ? duplicates : undefined, acknowledgedDrift: drift && acknowledged ? drift.count : undefined }),
+      (result) => {
+        if (result.ok && result.data.outcome === "name_changed") {
+          setAcknowledged(false);
+          setDrift({ count: result.data.count, rows: result.data.rows });
+          return;
+        }
+        if (result.ok) setOpen(false);
+        refresh();
+      },
+    );
+  const blocked = pending || (duplicates > 0 && !checked) || (drift !== null && !acknowledged);
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) setDrift(null);
+      }}
+    >
       <Button onClick={() => setOpen(true)} aria-haspopup="dialog">
         <Check aria-hidden />
         Approve batch
       </Button>
-      <DialogContent title={`Approve ${batch.reference}?`} description={`${transfersText(rows)} totalling ${formatRupiah(total)} are sent to Cash In as soon as you approve.`}>
+      <DialogContent
+        title={`Approve ${batch.reference}?`}
+        description={`${transfersText(rows)} totalling ${formatRupiah(total)} are sent to Cash In once you approve. Look-ups older than 15 minutes are redone first.`}
+      >
+        <div className="flex flex-col gap-3 empty:hidden">
+          {duplicates > 0 ? (
+            <label className="flex items-start gap-2 rounded-md border border-warn/40 bg-warn-soft p-3 text-sm" data-testid="approve-duplicates">
+              <input type="checkbox" className="mt-0.5 size-4" checked={checked} onChange={(e) => setChecked(e.currentTarget.checked)} />
+              {duplicates === 1 ? "1 row is" : `${formatNumber(duplicates)} rows are`} flagged as a possible duplicate (a repeated row or a recent payment to the same
+              person; the maker accepted them). I checked {duplicates === 1 ? "it" : "them"}.
+            </label>
+          ) : null}
+          {drift ? (
+            <div className="rounded-md border border-warn/40 bg-warn-soft p-3 text-sm" data-testid="batch-name-drift">
+              <p className="font-semibold text-warn">
+                {drift.count === 1 ? "1 owner name changed" : `${formatNumber(drift.count)} owner names changed`} since the maker confirmed them
+              </p>
+              <ul className="mt-1 max-h-48 overflow-auto">
+                {drift.rows.map((row) => (
+                  <li key={row.line}>
+                    Line {row.line}: <span className="line-through">{row.confirmedName}</span> → <strong>{row.currentName}</strong>
+                  </li>
+                ))}
+              </ul>
+              <label className="mt-2 flex items-start gap-2 font-medium">
+                <input type="checkbox" className="mt-0.5 size-4" checked={acknowledged} onChange={(e) => setAcknowledged(e.currentTarget.checked)} />
+                I checked that these are the right recipients.
+              </label>
+            </div>
+          ) : null}
+        </div>
         <DialogFooter>
           <DialogClose asChild>
             <Button variant="secondary">Not now</Button>
           </DialogClose>
-          <Button
-            disabled={pending}
-            onClick={() =>
-              run(
-                () => approveBatchAction({ batchId: batch.id }),
-                (result) => {
-                  if (result.ok) setOpen(false);
-                  refresh();
-                },
-              )
-            }
-          >
+          <Button disabled={blocked} onClick={approve}>
             {pending ? "Approving…" : `Approve and send ${formatRupiah(total)}`}
           </Button>
         </DialogFooter>
       </DialogContent>
     </Dialog>
+  );
+}
+
+/** Sending stopped for more than 15 minutes (the app was down): a person confirms before the rest goes out. */
+function ResumeBatch({ batch }: BatchActionProps) {
+  const { pending, run, refresh } = useDone();
+  return (
+    <Button disabled={pending} onClick={() => run(() => resumeBatchAction({ batchId: batch.id }), refresh)}>
+      <Play aria-hidden />
+      {pending ? "Confirming…" : "Send the rest"}
+    </Button>
   );
 }
 

@@ -14,7 +14,7 @@ export function BatchProgress({ overview }: { overview: BatchOverview }) {
   if (approvedOrLater > 0) {
     const sent = count("sending", "processing", "succeeded", "failed", "refunded");
     const succeeded = count("succeeded");
-    const processing = count("sending", "processing");
+    const processing = count("sending", "processing", "unresolved");
     const failed = count("failed", "refunded");
     return (
       <Progress
@@ -35,13 +35,15 @@ export function BatchProgress({ overview }: { overview: BatchOverview }) {
       </Progress>
     );
   }
-  if (submitted > 0 || batch.status === "canceled") return null;
+  // Before an approval, look-ups older than 15 minutes are redone: that re-check shows like the first one.
+  const rechecking = batch.status === "awaiting_approval" && (batch.recheckRequestedAt !== null || rows.pending > 0);
+  if ((submitted > 0 && !rechecking) || batch.status === "canceled") return null;
   const checked = rows.all - rows.pending;
   const problems = rows.invalid + rows.unconfirmed;
   return (
     <Progress
       testId="check-progress"
-      label="Checking wallets"
+      label={rechecking ? "Checking wallets again for the approval" : "Checking wallets"}
       done={checked}
       total={rows.all}
       parts={[

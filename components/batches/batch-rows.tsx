@@ -45,7 +45,7 @@ export function BatchRows({ batchId, rows, editable, duplicatesAccepted }: { bat
 }
 
 function needsAttention(row: BatchRowItem, duplicatesAccepted = false) {
-  return row.state === "invalid" || row.state === "unconfirmed" || (row.duplicateOfLine !== null && !duplicatesAccepted);
+  return row.state === "invalid" || row.state === "unconfirmed" || ((row.duplicateOfLine !== null || row.nearDuplicate !== null) && !duplicatesAccepted);
 }
 
 function RowView({ row, batchId, editable, duplicatesAccepted }: { row: BatchRowItem; batchId: number; editable: boolean; duplicatesAccepted: boolean }) {
@@ -63,6 +63,15 @@ function RowView({ row, batchId, editable, duplicatesAccepted }: { row: BatchRow
         {row.duplicateOfLine !== null && row.state !== "removed" ? (
           <p className="text-xs text-warn">
             Repeats line {row.duplicateOfLine}: same e-wallet, phone and amount{duplicatesAccepted ? " (accepted by the maker)" : ""}.
+          </p>
+        ) : null}
+        {row.nearDuplicate !== null && row.state !== "removed" ? (
+          <p className="text-xs text-warn" data-testid="row-near-duplicate">
+            Paid recently:{" "}
+            <Link href={`/transfers/${row.nearDuplicate.id}`} target="_blank" className="font-mono hover:underline">
+              {row.nearDuplicate.reference}
+            </Link>{" "}
+            has the same e-wallet, phone and amount{duplicatesAccepted ? " (accepted by the maker)" : ""}.
           </p>
         ) : null}
         {row.state === "pending" ? <p className="text-xs text-ink-muted">Looking up…</p> : null}
@@ -106,7 +115,7 @@ function RowStatus({ row }: { row: BatchRowItem }) {
   }
   const badge: Record<BatchRowItem["state"], { tone: "info" | "ok" | "warn" | "danger" | "neutral"; label: string }> = {
     pending: { tone: "info", label: "Checking" },
-    ok: row.duplicateOfLine !== null ? { tone: "warn", label: "Repeated" } : { tone: "ok", label: "Confirmed" },
+    ok: row.duplicateOfLine !== null || row.nearDuplicate !== null ? { tone: "warn", label: "Repeated" } : { tone: "ok", label: "Confirmed" },
     invalid: { tone: "danger", label: "Needs fixing" },
     unconfirmed: { tone: "danger", label: "Not confirmed" },
     removed: { tone: "neutral", label: "Removed" },

@@ -7,6 +7,7 @@ export const navigation = [
   { href: "/batches", label: "Batch payouts", icon: "batches", roles: ["staff", "manager", "admin"] },
   { href: "/transfers", label: "History", icon: "history", roles: ["staff", "manager", "admin"] },
   { href: "/approvals", label: "Approvals", icon: "approvals", roles: ["manager"] },
+  { href: "/attention", label: "Needs attention", icon: "attention", roles: ["manager", "admin"] },
   { href: "/admin/users", label: "Users", icon: "users", roles: ["admin"] },
   { href: "/admin/limits", label: "Limits", icon: "limits", roles: ["admin"] },
   { href: "/admin/audit", label: "Audit trail", icon: "audit", roles: ["admin"] },

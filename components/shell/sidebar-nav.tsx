@@ -1,6 +1,6 @@
 "use client";
 
-import { CheckCheck, FileSpreadsheet, History, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, Users } from "lucide-react";
+import { CheckCheck, FileSpreadsheet, History, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { Role } from "@/db/schema";
@@ -13,6 +13,7 @@ const icons: Record<NavIcon, typeof Users> = {
   batches: FileSpreadsheet,
   history: History,
   approvals: CheckCheck,
+  attention: TriangleAlert,
   users: Users,
   limits: SlidersHorizontal,
   audit: ScrollText,

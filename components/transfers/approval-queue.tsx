@@ -11,7 +11,10 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useAction } from "@/components/ui/use-action";
 import { formatRupiah } from "@/lib/cashin/amount";
 import type { Wallet } from "@/lib/cashin/protocol";
+import type { NearDuplicate } from "@/lib/transfers/duplicates";
 import { walletLabel } from "@/lib/transfers/wallets";
+import { MixedScriptWarning } from "./name-warning";
+import { NearDuplicates } from "./near-duplicates";
 
 export type QueueRow = {
   id: number;
@@ -24,6 +27,10 @@ export type QueueRow = {
   ageMs: number;
   expiresInMs: number;
   own: boolean;
+  /** Set when it came back to the queue: why (approved long ago, never sent) and what the fresh look-up found. */
+  requeueNote: string | null;
+  /** Other transfers of the same payment in the near-duplicate window: the approver ticks them too. */
+  nearDuplicates: NearDuplicate[];
 };
 
 function duration(ms: number): string {
@@ -66,10 +73,17 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
   const approve = useAction();
   const [drift, setDrift] = useState<NameDrift | null>(null);
   const [acknowledged, setAcknowledged] = useState(false);
+  const [separate, setSeparate] = useState(false);
+  const possibleDuplicate = transfer.nearDuplicates.length > 0;
 
   const runApprove = (acknowledgedName?: string) =>
     approve.run(
-      () => approveTransferAction({ transferId: transfer.id, acknowledgedName }),
+      () =>
+        approveTransferAction({
+          transferId: transfer.id,
+          acknowledgedName,
+          duplicatesChecked: separate ? transfer.nearDuplicates.map((d) => d.id) : undefined,
+        }),
       (result) => {
         if (result.ok && result.data.outcome === "name_changed") {
           setAcknowledged(false);
@@ -90,6 +104,20 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
         <Link href={`/transfers/${transfer.id}`} className="font-mono text-xs text-brand hover:underline">
           {transfer.reference}
         </Link>
+        {transfer.requeueNote ? <p className="mt-1 max-w-md text-xs text-warn">{transfer.requeueNote}</p> : null}
+        <div className="mt-1 max-w-md empty:hidden">
+          <MixedScriptWarning name={transfer.ownerName} />
+        </div>
+        {possibleDuplicate && !transfer.own ? (
+          <div className="mt-1.5 max-w-md">
+            <NearDuplicates
+              duplicates={transfer.nearDuplicates}
+              checked={separate}
+              onCheckedChange={setSeparate}
+              label="I checked: this is a separate payment"
+            />
+          </div>
+        ) : null}
       </TD>
       <TD className="text-right font-semibold whitespace-nowrap tabular-nums">{formatRupiah(transfer.amount)}</TD>
       <TD className="py-1.5">
@@ -107,7 +135,7 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
         ) : (
           <div className="flex justify-end gap-1.5">
             <RejectDialog transfer={transfer} />
-            <Button size="sm" disabled={approve.pending} onClick={() => runApprove()} aria-label={`Approve ${transfer.reference}`}>
+            <Button size="sm" disabled={approve.pending || (possibleDuplicate && !separate)} onClick={() => runApprove()} aria-label={`Approve ${transfer.reference}`}>
               <Check aria-hidden />
               {approve.pending ? "Approving…" : "Approve"}
             </Button>

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
-import { createTransferAction, lookUpWalletAction, type LookUpAnswer } from "@/app/(app)/transfers/actions";
+import { createTransferAction, lookUpWalletAction } from "@/app/(app)/transfers/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
@@ -15,8 +15,12 @@ import { useToast } from "@/components/ui/toast";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
 import { cn } from "@/lib/cn";
+import type { LookUpAnswer } from "@/lib/transfers/inquiry";
 import { lookUpSchema } from "@/lib/transfers/schemas";
+import type { TransferStatus } from "@/db/schema";
 import { walletLabel } from "@/lib/transfers/wallets";
+import { MixedScriptWarning } from "./name-warning";
+import { NearDuplicates } from "./near-duplicates";
 
 type LookUpForm = z.input<typeof lookUpSchema>;
 type RetryOf = { id: number; reference: string; wallet: Wallet; phone: string; amount: number };
@@ -30,6 +34,8 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   const [lookUpError, setLookUpError] = useState<{ message: string; typed: string } | null>(null);
   const [reviewOpen, setReviewOpen] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
+  // The "separate payment" tick belongs to one look-up's answer: a new look-up asks again.
+  const [separateFor, setSeparateFor] = useState<number | null>(null);
 
   const form = useForm<LookUpForm, unknown, z.output<typeof lookUpSchema>>({
     resolver: zodResolver(lookUpSchema),
@@ -43,6 +49,8 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   const typed = JSON.stringify([values.wallet, values.phone, values.amount]);
   const answer = lookedUp?.typed === typed ? lookedUp.answer : null;
   const lookUpMessage = lookUpError?.typed === typed ? lookUpError.message : null;
+  const possibleDuplicate = (answer?.nearDuplicates.length ?? 0) > 0;
+  const separate = answer !== null && separateFor === answer.inquiryId;
 
   const onLookUp = form.handleSubmit((input) => {
     setLookUpError(null);
@@ -62,7 +70,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   const onConfirm = () => {
     // The button is disabled while sending; a second click that slips through reuses the same look-up,
     // which the server turns into the same transfer, never a second one.
-    if (!answer || sending) return;
+    if (!answer || sending || (possibleDuplicate && !separate)) return;
     setSendError(null);
     startSend(async () => {
       const result = await createTransferAction({
@@ -71,17 +79,14 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
         phone: answer.phone,
         amount: answer.amount,
         retryOf: retryOf?.id,
+        separateFrom: separate ? answer.nearDuplicates.map((d) => d.id) : undefined,
       });
       if (!result.ok) {
         setSendError(result.message);
         return;
       }
       const { status, reference, transferId } = result.data;
-      notify({
-        tone: status === "failed" ? "danger" : "ok",
-        title: status === "awaiting_approval" ? "Submitted for approval" : status === "failed" ? "The transfer failed" : "Transfer sent",
-        description: result.message ?? `Reference ${reference}`,
-      });
+      notify({ ...sentToast(status), description: result.message ?? `Reference ${reference}` });
       router.push(`/transfers/${transferId}`);
     });
   };
@@ -152,6 +157,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
               </p>
             </div>
           </div>
+          <MixedScriptWarning name={answer.ownerName} />
           <p className="text-sm text-ink-muted">Is this the person you mean to pay? If not, check the number and the e-wallet.</p>
           <Button onClick={() => setReviewOpen(true)}>Review transfer</Button>
         </section>
@@ -174,6 +180,17 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
               <dt className="text-ink-muted">Approval</dt>
               <dd>{answer.needsApproval ? "Needed: a manager approves before it is sent" : "Not needed: sent at once"}</dd>
             </dl>
+            <div className="mt-4 flex flex-col gap-3 empty:hidden">
+              <MixedScriptWarning name={answer.ownerName} />
+              {possibleDuplicate ? (
+                <NearDuplicates
+                  duplicates={answer.nearDuplicates}
+                  checked={separate}
+                  onCheckedChange={(checked) => setSeparateFor(checked ? answer.inquiryId : null)}
+                  label={`This is a separate payment: send ${formatRupiah(answer.amount)} to ${answer.ownerName} again`}
+                />
+              ) : null}
+            </div>
             {sendError ? (
               <p role="alert" className="mt-4 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
                 {sendError}
@@ -185,7 +202,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
                   Back
                 </Button>
               </DialogClose>
-              <Button onClick={onConfirm} disabled={sending}>
+              <Button onClick={onConfirm} disabled={sending || (possibleDuplicate && !separate)}>
                 <SendHorizontal aria-hidden />
                 {sending ? "Sending…" : answer.needsApproval ? "Submit for approval" : "Send"}
               </Button>
@@ -195,6 +212,20 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
       </Dialog>
     </div>
   );
+}
+
+/** Words that match facts (SPEC §8.1): "Sent" only when Cash In confirmed the transfer. */
+function sentToast(status: TransferStatus): { tone: "ok" | "danger" | "info"; title: string } {
+  switch (status) {
+    case "succeeded":
+      return { tone: "ok", title: "Sent" };
+    case "awaiting_approval":
+      return { tone: "ok", title: "Submitted for approval" };
+    case "failed":
+      return { tone: "danger", title: "The transfer failed" };
+    default:
+      return { tone: "info", title: "Sent, waiting for Cash In to confirm" };
+  }
 }
 
 function amountHint(raw: unknown): string {

@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import type { TimelineEvent } from "@/db/queries/transfers";
 import type { GatewayCallRow } from "@/db/schema";
 import { formatRupiah } from "@/lib/cashin/amount";
+import { classifyTransferStatus } from "@/lib/cashin/codes";
 import { cn } from "@/lib/cn";
 import { formatDateTime } from "@/lib/format";
 import { statusInfo } from "@/lib/transfers/status";
@@ -48,6 +49,7 @@ function Item({ icon, tone, children, testId }: { icon: "gateway" | "person"; to
 
 function GatewayCallItem({ call }: { call: GatewayCallRow }) {
   const succeeded = call.httpStatus !== null && call.httpStatus < 300;
+  const reported = call.call === "status" ? reportedStatus(call) : null;
   return (
     <Item icon="gateway" tone={succeeded ? "bg-info-soft text-info ring-info/20" : "bg-warn-soft text-warn ring-warn/20"} testId="timeline-gateway-call">
       <div className="flex flex-wrap items-baseline justify-between gap-x-3">
@@ -60,6 +62,11 @@ function GatewayCallItem({ call }: { call: GatewayCallRow }) {
         </time>
       </div>
       <p className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-ink-muted">
+        {reported ? (
+          <Badge tone={reported.tone} data-testid="reported-status">
+            {reported.text}
+          </Badge>
+        ) : null}
         <Badge tone={succeeded ? "ok" : "warn"}>{call.httpStatus === null ? "No HTTP answer" : `HTTP ${call.httpStatus}`}</Badge>
         {call.responseCode ? <span className="font-mono text-ink">{call.responseCode}</span> : null}
         <span>{call.outcome.replaceAll("_", " ")}</span>
@@ -76,6 +83,25 @@ function GatewayCallItem({ call }: { call: GatewayCallRow }) {
       </details>
     </Item>
   );
+}
+
+/**
+ * A status call is shown with the transfer status it reported ("03 Pending"), never just its HTTP
+ * outcome (SPEC §8.1): read from the stored answer, as Cash In wrote it.
+ */
+function reportedStatus({ responseBody, responseCode }: GatewayCallRow): { text: string; tone: "ok" | "warn" | "danger" | "info" | "neutral" } | null {
+  let code: unknown;
+  try {
+    code = (JSON.parse(responseBody ?? "") as { latestTransactionStatus?: unknown }).latestTransactionStatus;
+  } catch {
+    return null;
+  }
+  // 404xx01 "transaction not found" is the same fact as status 07 (SPEC §2.4).
+  if (code === undefined && responseCode && /^404\d{2}01$/.test(responseCode)) code = "07";
+  if (typeof code !== "string" && typeof code !== "number") return null;
+  const status = classifyTransferStatus(String(code));
+  const tone = { succeeded: "ok", refunded: "neutral", failed: "danger", not_found: "warn", pending: "info", unknown: "warn" } as const;
+  return { text: `${status.code} ${status.state === "unknown" ? "Unknown" : status.label}`, tone: tone[status.state] };
 }
 
 function JsonBody({ label, body }: { label: string; body: string | null }) {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { transfers, users } from "@/db/schema";
 
@@ -8,12 +8,16 @@ import { transfers, users } from "@/db/schema";
  * each has waited, when it expires, and whether it is the manager's own (which they cannot decide).
  */
 export function approvalQueue(db: Db, managerId: number, approvalWindowHours: number, now = new Date()) {
-  return queued(db).map((t) => ({
-    ...t,
-    ageMs: now.getTime() - t.createdAt.getTime(),
-    expiresInMs: t.createdAt.getTime() + approvalWindowHours * 3_600_000 - now.getTime(),
-    own: t.makerId === managerId,
-  }));
+  return queued(db).map((t) => {
+    // A transfer sent back to the queue (approved long ago, never sent) waits from when it came back.
+    const since = t.queuedAt ?? t.createdAt;
+    return {
+      ...t,
+      ageMs: now.getTime() - since.getTime(),
+      expiresInMs: since.getTime() + approvalWindowHours * 3_600_000 - now.getTime(),
+      own: t.makerId === managerId,
+    };
+  });
 }
 
 function queued(db: Db) {
@@ -26,13 +30,15 @@ function queued(db: Db) {
       amount: transfers.amount,
       ownerName: transfers.ownerName,
       createdAt: transfers.createdAt,
+      queuedAt: transfers.queuedAt,
+      lastMessage: transfers.lastMessage,
       makerId: transfers.makerId,
       makerName: users.name,
     })
     .from(transfers)
     .innerJoin(users, eq(users.id, transfers.makerId))
     .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId)))
-    .orderBy(asc(transfers.createdAt), asc(transfers.id))
+    .orderBy(asc(sql`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`), asc(transfers.id))
     .limit(500)
     .all();
 }

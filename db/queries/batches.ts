@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql, sum, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { alias } from "drizzle-orm/sqlite-core";
 import { batchRows, batches, transfers, users, type Batch, type BatchRowState, type TransferStatus } from "@/db/schema";
 import { csvLine } from "@/lib/csv";
 import { statusInfo } from "@/lib/transfers/status";
@@ -14,7 +15,10 @@ export function batchReference(db: Db, id: number): { id: number; reference: str
 
 const liveRows = (batchId: number) => and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed"));
 
-export type BatchListItem = Batch & { makerName: string; rows: number; total: number };
+export type BatchListItem = Batch & { makerName: string; rows: number; total: number; flagged: number };
+
+/** A row flagged for its maker and approver: it repeats an earlier row, or a payment made recently. */
+const flagged = sql`(${batchRows.duplicateOfLine} is not null or ${batchRows.nearDuplicateOf} is not null)`;
 
 /** Batches with their size and total (rows not removed), counted per listed batch through the batch_rows index. */
 function batchList(db: Db, where: SQL | undefined, order: SQL[], limit: number): BatchListItem[] {
@@ -25,6 +29,7 @@ function batchList(db: Db, where: SQL | undefined, order: SQL[], limit: number):
       makerName: users.name,
       rows: sql<number>`(select count(*) from ${batchRows} where ${live})`,
       total: sql<number>`(select coalesce(sum(${batchRows.amount}), 0) from ${batchRows} where ${live})`,
+      flagged: sql<number>`(select count(*) from ${batchRows} where ${live} and ${flagged})`,
     })
     .from(batches)
     .innerJoin(users, eq(users.id, batches.makerId))
@@ -32,7 +37,7 @@ function batchList(db: Db, where: SQL | undefined, order: SQL[], limit: number):
     .orderBy(...order)
     .limit(limit)
     .all()
-    .map((r) => ({ ...r.batch, makerName: r.makerName, rows: r.rows, total: r.total }));
+    .map((r) => ({ ...r.batch, makerName: r.makerName, rows: r.rows, total: r.total, flagged: r.flagged }));
 }
 
 /** The most recent batches, newest first. */
@@ -64,7 +69,7 @@ export function batchOverview(db: Db, id: number): BatchOverview | undefined {
   const rows = { pending: 0, ok: 0, invalid: 0, unconfirmed: 0, removed: 0, all: 0, duplicates: 0, attention: 0 };
   let total = 0;
   for (const r of db
-    .select({ state: batchRows.state, n: count(), amount: sum(batchRows.amount), duplicates: sql<number>`count(${batchRows.duplicateOfLine})` })
+    .select({ state: batchRows.state, n: count(), amount: sum(batchRows.amount), duplicates: sql<number>`sum(case when ${flagged} then 1 else 0 end)` })
     .from(batchRows)
     .where(eq(batchRows.batchId, id))
     .groupBy(batchRows.state)
@@ -106,6 +111,8 @@ export type BatchRowItem = {
   problem: string | null;
   ownerName: string | null;
   duplicateOfLine: number | null;
+  /** A recent transfer outside this batch to the same wallet, phone and amount. */
+  nearDuplicate: { id: number; reference: string } | null;
   transferId: number | null;
   transferStatus: TransferStatus | null;
   transferReference: string | null;
@@ -116,10 +123,12 @@ export type BatchRowItem = {
 function rowsWhere(batchId: number, view: BatchRowView) {
   if (view === "removed") return and(eq(batchRows.batchId, batchId), eq(batchRows.state, "removed"));
   if (view === "attention") {
-    return and(liveRows(batchId), or(inArray(batchRows.state, ["invalid", "unconfirmed"]), isNotNull(batchRows.duplicateOfLine)));
+    return and(liveRows(batchId), or(inArray(batchRows.state, ["invalid", "unconfirmed"]), isNotNull(batchRows.duplicateOfLine), isNotNull(batchRows.nearDuplicateOf)));
   }
   return liveRows(batchId);
 }
+
+const earlier = alias(transfers, "earlier");
 
 const rowColumns = {
   id: batchRows.id,
@@ -135,6 +144,8 @@ const rowColumns = {
   problem: batchRows.problem,
   ownerName: batchRows.ownerName,
   duplicateOfLine: batchRows.duplicateOfLine,
+  nearDuplicateId: earlier.id,
+  nearDuplicateReference: earlier.reference,
   transferId: batchRows.transferId,
   transferStatus: transfers.status,
   transferReference: transfers.reference,
@@ -149,11 +160,16 @@ export function batchRowsPage(db: Db, batchId: number, { view = "all", page = 1 
     .select(rowColumns)
     .from(batchRows)
     .leftJoin(transfers, eq(transfers.id, batchRows.transferId))
+    .leftJoin(earlier, eq(earlier.id, batchRows.nearDuplicateOf))
     .where(where)
     .orderBy(asc(batchRows.line), asc(batchRows.id))
     .limit(batchRowsPageSize)
     .offset((page - 1) * batchRowsPageSize)
-    .all();
+    .all()
+    .map(({ nearDuplicateId, nearDuplicateReference, ...row }) => ({
+      ...row,
+      nearDuplicate: nearDuplicateId !== null && nearDuplicateReference !== null ? { id: nearDuplicateId, reference: nearDuplicateReference } : null,
+    }));
   const total = db.select({ n: count() }).from(batchRows).where(where).get()?.n ?? 0;
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / batchRowsPageSize)) };
 }
@@ -168,6 +184,7 @@ export function* batchResultsCsv(db: Db, batchId: number): Generator<string> {
       .select(rowColumns)
       .from(batchRows)
       .leftJoin(transfers, eq(transfers.id, batchRows.transferId))
+      .leftJoin(earlier, eq(earlier.id, batchRows.nearDuplicateOf))
       .where(and(eq(batchRows.batchId, batchId), sql`${batchRows.line} > ${lastLine}`))
       .orderBy(asc(batchRows.line))
       .limit(1000)

@@ -300,6 +300,11 @@ export type TransferDetail = {
   approverName: string | null;
   inquiry: Inquiry | undefined;
   retryOf: { id: number; reference: string } | undefined;
+  /** The one retry of this failed transfer, if it was retried. */
+  retry: { id: number; reference: string } | undefined;
+  /** Names of the people behind a pending resolution and a reviewed discrepancy. */
+  resolutionByName: string | null;
+  discrepancyReviewedByName: string | null;
   /** Gateway calls (the transfer's and those of the look-up it came from) and audit entries, oldest first. */
   timeline: TimelineEvent[];
 };
@@ -319,6 +324,8 @@ export function getTransferDetail(db: Db, id: number): TransferDetail | undefine
     transfer.retryOfId === null
       ? undefined
       : db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.id, transfer.retryOfId)).get();
+  const retry = db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.retryOfId, id)).get();
+  const nameOf = (userId: number | null) => (userId === null ? null : (db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? null));
   const calls = db
     .select()
     .from(gatewayCalls)
@@ -338,7 +345,17 @@ export function getTransferDetail(db: Db, id: number): TransferDetail | undefine
   ];
   // A stable sort: at the same millisecond the audit entry (the decision) reads before the call it led to.
   timeline.sort((a, b) => a.at.getTime() - b.at.getTime());
-  return { transfer, makerName: found.makerName, approverName: found.approverName, inquiry, retryOf, timeline };
+  return {
+    transfer,
+    makerName: found.makerName,
+    approverName: found.approverName,
+    inquiry,
+    retryOf,
+    retry,
+    resolutionByName: nameOf(transfer.resolutionBy),
+    discrepancyReviewedByName: nameOf(transfer.discrepancyReviewedBy),
+    timeline,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -356,6 +373,8 @@ const csvColumns = {
   lastMessage: transfers.lastMessage,
   sentAt: transfers.sentAt,
   settledAt: transfers.settledAt,
+  discrepancy: transfers.discrepancy,
+  discrepancyReviewedAt: transfers.discrepancyReviewedAt,
 };
 
 type CsvRow = HistoryRow & {
@@ -367,6 +386,8 @@ type CsvRow = HistoryRow & {
   lastMessage: string | null;
   sentAt: Date | null;
   settledAt: Date | null;
+  discrepancy: string | null;
+  discrepancyReviewedAt: Date | null;
 };
 
 const csvFields: readonly [header: string, cell: (row: CsvRow) => string | number | null][] = [
@@ -386,6 +407,7 @@ const csvFields: readonly [header: string, cell: (row: CsvRow) => string | numbe
   ["Last message", (r) => r.lastMessage],
   ["Sent (WIB)", (r) => r.sentAt && formatSortableDateTime(r.sentAt)],
   ["Settled (WIB)", (r) => r.settledAt && formatSortableDateTime(r.settledAt)],
+  ["Discrepancy", (r) => r.discrepancy && `${r.discrepancyReviewedAt ? "Reviewed: " : "Open: "}${r.discrepancy}`],
 ];
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { randomInt } from "node:crypto";
 import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
-import type { LookUpAnswer } from "../../app/(app)/transfers/actions";
+import type { LookUpAnswer } from "../../lib/transfers/inquiry";
 import type { Role } from "../../db/schema";
 import type { ActionResult } from "../../lib/result";
 import type { CreatedTransfer } from "../../lib/transfers/create";

@@ -20,6 +20,8 @@ type ActionSpec<S extends z.ZodType> = {
   schema: S;
   /** Paths whose cached pages change when the action succeeds. */
   revalidate?: readonly string[];
+  /** Input the form would never send (a missing reason, a bad id) is audited as a refused attempt. */
+  auditInvalid?: boolean;
 };
 
 /**
@@ -52,7 +54,9 @@ export function authorizedAction<S extends z.ZodType, T>(
 
     const parsed = spec.schema.safeParse(input);
     if (!parsed.success) {
-      return fail("invalid", "Please correct the highlighted fields.", fieldErrorsOf(parsed.error.issues));
+      const fieldErrors = fieldErrorsOf(parsed.error.issues);
+      if (spec.auditInvalid) recordAuditNow(db(), { actor: user, action: `${spec.name}.refused`, target: { type: "action", id: spec.name }, after: { fieldErrors }, ip });
+      return fail("invalid", "Please correct the highlighted fields.", fieldErrors);
     }
 
     let result: ActionResult<T>;

@@ -1,5 +1,5 @@
-import { and, asc, eq } from "drizzle-orm";
-import { batchRows, type Batch, type BatchRow } from "@/db/schema";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { batchRows, batches, type Batch, type BatchRow, type InquiryPurpose } from "@/db/schema";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { lookUpWallet } from "@/lib/transfers/inquiry";
 import { isConfirmed } from "@/lib/transfers/create";
@@ -8,16 +8,18 @@ import { findBatch, markCheckedIfDone, pool, type Backoff } from "./common";
 /** A look-up that got no answer is tried this many times in all before the row asks a person to retry. */
 const lookUpAttempts = 4;
 
+/** Who looks a batch's pending rows up, and why: its maker while checking, its approver before approving. */
+type CheckStep = { userId: number; purpose: InquiryPurpose };
+
 /**
- * Looks up one row's wallet with the maker as the one asking, like the New transfer screen does. The
- * answer is stored only if the row is still the one that was looked up: an edit made meanwhile bumps
- * its version, and the stale answer is dropped.
+ * Looks up one row's wallet, like the New transfer screen does. The answer is stored only if the row is
+ * still the one that was looked up: an edit made meanwhile bumps its version, and the stale answer is dropped.
  */
-async function checkRow(deps: TransferDeps, batch: Batch, row: BatchRow, backoff: Backoff): Promise<void> {
+async function checkRow(deps: TransferDeps, step: CheckStep, row: BatchRow, backoff: Backoff): Promise<void> {
   const query = { wallet: row.wallet!, phone: row.phone!, amount: row.amount! };
   for (let attempt = 1; ; attempt++) {
     await backoff.ready();
-    const inquiry = await lookUpWallet(deps, batch.makerId, query);
+    const inquiry = await lookUpWallet(deps, step.userId, query, { purpose: step.purpose });
     if (inquiry.outcome === "unavailable" && attempt < lookUpAttempts) {
       backoff.slowDown();
       continue;
@@ -39,11 +41,22 @@ async function checkRow(deps: TransferDeps, batch: Batch, row: BatchRow, backoff
   }
 }
 
-/** The check step: every pending row looked up, `concurrency` at a time, until none is left; then the batch is ready. */
+/** What the batch's status asks of its pending rows: checking (its maker), or a re-check an approver asked for. */
+function stepOf(batch: Batch | null): CheckStep | null {
+  if (batch?.status === "checking") return { userId: batch.makerId, purpose: "batch_row" };
+  if (batch?.status === "awaiting_approval" && batch.recheckRequestedAt !== null && batch.recheckBy !== null) return { userId: batch.recheckBy, purpose: "approval" };
+  return null;
+}
+
+/**
+ * Every pending row looked up, `concurrency` at a time, until none is left: a checking batch then becomes
+ * ready; a re-check for an approval ends, and the approver decides on what it found.
+ */
 export async function checkPendingRows(deps: TransferDeps, batchId: number, { concurrency, backoff }: { concurrency: number; backoff: Backoff }): Promise<void> {
   for (;;) {
     const batch = findBatch(deps.db, batchId);
-    if (batch?.status !== "checking") return;
+    const step = stepOf(batch);
+    if (!batch || !step) return;
     const pending = deps.db
       .select()
       .from(batchRows)
@@ -53,9 +66,25 @@ export async function checkPendingRows(deps: TransferDeps, batchId: number, { co
       .all();
     if (pending.length === 0) {
       // Done, unless a row was edited back to pending in between: then go round again.
-      if (markCheckedIfDone(deps.db, batchId, deps.now())) return;
+      if (batch.status === "checking" ? markCheckedIfDone(deps.db, batchId, deps.now()) : finishRecheck(deps, batchId)) return;
       continue;
     }
-    await pool(pending, concurrency, (row) => checkRow(deps, batch, row, backoff));
+    await pool(pending, concurrency, (row) => checkRow(deps, step, row, backoff));
   }
+}
+
+/** The approver's re-check is over once no row is pending; the batch waits for their decision again. */
+function finishRecheck(deps: TransferDeps, batchId: number): boolean {
+  const done = deps.db
+    .update(batches)
+    .set({ recheckRequestedAt: null, updatedAt: deps.now() })
+    .where(
+      and(
+        eq(batches.id, batchId),
+        sql`not exists (select 1 from ${batchRows} where ${batchRows.batchId} = ${batches.id} and ${batchRows.state} = 'pending')`,
+      ),
+    )
+    .returning({ id: batches.id })
+    .get();
+  return !!done;
 }

@@ -1,9 +1,11 @@
-import { and, eq, notExists } from "drizzle-orm";
+import { and, eq, isNotNull, ne, notExists, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { batchRows, batches, type Batch, type BatchStatus } from "@/db/schema";
+import { batchRows, batches, transfers, type Batch, type BatchStatus } from "@/db/schema";
 import { fail } from "@/lib/result";
 import { recordAudit } from "@/lib/audit/record";
 import type { Actor } from "@/lib/transfers/deps";
+import { getLimits } from "@/lib/transfers/settings";
+import { movedNoMoney } from "@/lib/transfers/status";
 import { batchStatusLabel } from "./labels";
 
 export type Person = { id: number; email: string };
@@ -21,8 +23,9 @@ export function wrongStatus(batch: Batch, doing: string) {
 }
 
 /**
- * Moves batch `id` from `from` to `to` if it is still `from`, with its audit entry, like a transfer's
- * `transition`: of two racing requests exactly one wins. Must run inside the caller's transaction.
+ * Moves batch `id` from `from` to `to` if it is still `from` (and `condition` holds, e.g. a deadline), with
+ * its audit entry, like a transfer's `transition`: of two racing requests exactly one wins. Must run inside
+ * the caller's transaction.
  */
 export function batchTransition(
   tx: DbOrTx,
@@ -31,11 +34,12 @@ export function batchTransition(
   to: BatchStatus,
   patch: Partial<Pick<Batch, "approverId" | "submittedAt" | "decidedAt" | "reason" | "duplicatesAccepted">>,
   { actor, ip, at, audit = {} }: { actor: Actor; ip: string | null; at: Date; audit?: Record<string, unknown> },
+  condition?: SQL,
 ): Batch | null {
   const updated = tx
     .update(batches)
     .set({ ...patch, status: to, updatedAt: at })
-    .where(and(eq(batches.id, id), eq(batches.status, from)))
+    .where(and(eq(batches.id, id), eq(batches.status, from), condition))
     .returning()
     .get();
   if (!updated) return null;
@@ -63,10 +67,47 @@ export function markCheckedIfDone(tx: DbOrTx, batchId: number, at: Date): boolea
     .where(and(eq(batches.id, batchId), eq(batches.status, "checking"), notExists(pendingRows)))
     .returning({ id: batches.id })
     .get();
+  if (done) flagNearDuplicates(tx, batchId, at);
   return !!done;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A row flagged for its maker and approver: it repeats an earlier row, or a payment made recently. */
+export const flaggedRow = or(isNotNull(batchRows.duplicateOfLine), isNotNull(batchRows.nearDuplicateOf));
+
+/**
+ * Marks each live row that repeats a transfer made outside this batch within the near-duplicate window
+ * (SPEC §8.1; same e-wallet, phone and amount, any maker, not one that moved no money) with the latest
+ * such transfer, and clears the mark where none is left. One statement, through the phone index. Returns
+ * how many rows of the batch are flagged now, repeats within the file included.
+ */
+export function flagNearDuplicates(tx: DbOrTx, batchId: number, at: Date): number {
+  const since = at.getTime() - getLimits(tx).nearDuplicateWindowHours * 60 * 60_000;
+  const noMoney = sql.join(movedNoMoney.map((s) => sql`${s}`), sql`, `);
+  tx.update(batchRows)
+    .set({
+      nearDuplicateOf: sql`(select ${transfers.id} from ${transfers} where ${transfers.phone} = ${batchRows.phone} and ${transfers.wallet} = ${batchRows.wallet}
+        and ${transfers.amount} = ${batchRows.amount} and ${transfers.createdAt} >= ${since} and ${transfers.status} not in (${noMoney})
+        and (${transfers.batchId} is null or ${transfers.batchId} <> ${batchRows.batchId}) order by ${transfers.createdAt} desc limit 1)`,
+    })
+    .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed")))
+    .run();
+  return flaggedCount(tx, batchId);
+}
+
+export function flaggedCount(db: DbOrTx, batchId: number): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(batchRows)
+      .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed"), flaggedRow))
+      .get()?.n ?? 0
+  );
+}
+
+/** What a backoff waits with: real time in the app, a controlled one in tests. */
+export type Pacer = { now: () => number; sleep: (ms: number) => Promise<void> };
+
+const realTime: Pacer = { now: () => Date.now(), sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
 
 /**
  * One pace for all of a batch's workers: a 429 (or, for look-ups, no answer) pauses every worker, for twice as long each
@@ -79,15 +120,16 @@ export class Backoff {
   constructor(
     private readonly baseMs: number,
     private readonly maxMs: number,
+    private readonly time: Pacer = realTime,
   ) {}
 
   async ready(): Promise<void> {
-    for (let wait = this.pauseUntil - Date.now(); wait > 0; wait = this.pauseUntil - Date.now()) await sleep(wait);
+    for (let wait = this.pauseUntil - this.time.now(); wait > 0; wait = this.pauseUntil - this.time.now()) await this.time.sleep(wait);
   }
 
   slowDown(): void {
     this.delay = this.delay === 0 ? this.baseMs : Math.min(this.delay * 2, this.maxMs);
-    this.pauseUntil = Math.max(this.pauseUntil, Date.now() + this.delay);
+    this.pauseUntil = Math.max(this.pauseUntil, this.time.now() + this.delay);
   }
 
   answered(): void {

@@ -1,11 +1,15 @@
-import { and, eq, lt } from "drizzle-orm";
-import type { Tx } from "@/db/client";
-import { batches, type Batch, type TransferStatus } from "@/db/schema";
+import { and, asc, eq, gt, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
+import type { DbOrTx, Tx } from "@/db/client";
+import { batchRows, batches, transfers, type Batch, type BatchRow, type TransferStatus } from "@/db/schema";
+import { recordAudit, recordAuditMany } from "@/lib/audit/record";
 import { fail, ok, type ActionResult } from "@/lib/result";
+import { inquiryFreshMs } from "@/lib/transfers/create";
 import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
 import { transitionBatch } from "@/lib/transfers/lifecycle";
+import { limitsStillHold } from "@/lib/transfers/limits";
+import { sameName } from "@/lib/transfers/owner-name";
 import { getLimits } from "@/lib/transfers/settings";
-import { batchTransition, findBatch, wrongStatus, type BatchCtx } from "./common";
+import { batchTransition, findBatch, flaggedCount, wrongStatus, type BatchCtx } from "./common";
 import { batchStatusLabel } from "./labels";
 
 function alreadyDecided(batch: Batch | null) {
@@ -17,33 +21,150 @@ function decideRows(tx: Tx, batchId: number, to: TransferStatus, patch: { approv
   return transitionBatch(tx, batchId, "awaiting_approval", to, patch, ctx, at).length;
 }
 
-function deadlineOf(deps: Pick<TransferDeps, "db">, batch: Batch): Date {
-  return new Date((batch.submittedAt ?? batch.createdAt).getTime() + getLimits(deps.db).approvalWindowHours * 3_600_000);
+/** A look-up this close to its 15 minutes is redone rather than risk going stale before the rows are sent. */
+const freshnessMarginMs = 60_000;
+/** At most this many drifted names are listed in the approval dialog; the count covers them all. */
+const listedDrift = 50;
+
+export type NameDrift = { line: number; confirmedName: string; currentName: string };
+
+export type BatchApproval =
+  | { outcome: "approved"; rows: number }
+  /** Some look-ups were older than 15 minutes: they are being redone; approve again once they are. */
+  | { outcome: "rechecking"; rows: number }
+  /** Owner names changed since the maker confirmed them: the approver acknowledges them first. */
+  | { outcome: "name_changed"; count: number; rows: NameDrift[] };
+
+type BatchRowWithTransfer = { line: number; state: BatchRow["state"]; problem: string | null; checkedAt: Date | null; ownerName: string | null; amount: number | null; transferId: number; confirmedName: string };
+
+function liveRowsOf(tx: DbOrTx, batchId: number): BatchRowWithTransfer[] {
+  return tx
+    .select({
+      line: batchRows.line,
+      state: batchRows.state,
+      problem: batchRows.problem,
+      checkedAt: batchRows.checkedAt,
+      ownerName: batchRows.ownerName,
+      amount: batchRows.amount,
+      transferId: transfers.id,
+      confirmedName: transfers.ownerName,
+    })
+    .from(batchRows)
+    .innerJoin(transfers, eq(transfers.id, batchRows.transferId))
+    .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed")))
+    .orderBy(asc(batchRows.line))
+    .all();
 }
 
 /**
- * A manager approves a submitted batch as one item, never their own. The batch and every row move in
- * one transaction (one conditional update decides between two managers); the caller then starts
- * sending. The rows keep the names the maker confirmed at submit, from look-ups of the 15 minutes before.
+ * A manager approves a submitted batch as one item, never their own (SPEC §8.1 "deadlines hold at the last
+ * step"). First the rows are checked again: look-ups older than 15 minutes are redone, by this manager, in
+ * the background (the answer is then "rechecking"); limits are checked again; owner names that changed
+ * since the maker confirmed them are held back until the manager acknowledges them (`acknowledgedDrift` =
+ * how many); flagged rows (repeats) need the manager's own tick (`duplicatesChecked` = how many). Then the
+ * batch and every row move in one transaction whose conditional update also checks the deadline; the
+ * caller starts sending.
  */
-export function approveBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: BatchCtx, input: { batchId: number }): ActionResult<{ rows: number }> {
+export function approveBatch(
+  deps: Pick<TransferDeps, "db" | "now">,
+  { actor, ip }: BatchCtx,
+  input: { batchId: number; acknowledgedDrift?: number; duplicatesChecked?: number },
+): ActionResult<BatchApproval> {
   const batch = findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", "This batch does not exist.");
   if (batch.makerId === actor.id) return fail("forbidden", "You cannot approve your own batch: another manager must.");
   if (batch.status !== "awaiting_approval") return alreadyDecided(batch);
   const now = deps.now();
-  if (now >= deadlineOf(deps, batch)) {
+  const limits = getLimits(deps.db);
+  const windowMs = limits.approvalWindowHours * 3_600_000;
+  const submittedAt = batch.submittedAt ?? batch.createdAt;
+  if (now.getTime() >= submittedAt.getTime() + windowMs) {
     expireOverdueBatches(deps);
     return fail("conflict", "This batch was not approved in time and has expired. Its maker can upload it again.");
   }
+  if (batch.recheckRequestedAt !== null) return fail("conflict", "Its wallets are still being looked up again: approve once the check is done.");
+
   return deps.db.transaction(
-    (tx) => {
-      const moved = batchTransition(tx, batch.id, "awaiting_approval", "sending", { approverId: actor.id, decidedAt: now }, { actor, ip, at: now });
-      if (!moved) return alreadyDecided(findBatch(tx, batch.id));
-      const rows = decideRows(tx, batch.id, "approved", { approverId: actor.id, decidedAt: now }, { actor, ip }, now);
-      return ok({ rows }, `Approved. Sending ${rows} transfers to Cash In.`);
+    (tx): ActionResult<BatchApproval> => {
+      const rows = liveRowsOf(tx, batch.id);
+      const broken = limitsStillHold(tx, limits, { makerId: batch.makerId, createdAt: submittedAt, amounts: rows.map((r) => r.amount ?? 0) });
+      if (broken) return fail("forbidden", broken);
+
+      const staleBefore = now.getTime() - inquiryFreshMs + freshnessMarginMs;
+      const stale = rows.filter((r) => (r.state === "ok" || r.state === "unconfirmed") && (r.checkedAt === null || r.checkedAt.getTime() < staleBefore));
+      if (stale.length > 0) {
+        tx.update(batchRows)
+          .set({ state: "pending", version: sql`${batchRows.version} + 1` })
+          .where(and(eq(batchRows.batchId, batch.id), inArray(batchRows.line, stale.map((r) => r.line)), ne(batchRows.state, "removed")))
+          .run();
+        tx.update(batches).set({ recheckRequestedAt: now, recheckBy: actor.id, updatedAt: now }).where(eq(batches.id, batch.id)).run();
+        recordAudit(tx, { actor, action: "batch.recheck", target: { type: "batch", id: batch.id }, after: { rows: stale.length }, ip, at: now });
+        return ok(
+          { outcome: "rechecking", rows: stale.length },
+          `${stale.length === 1 ? "1 look-up is" : `${stale.length} look-ups are`} older than 15 minutes: looking ${stale.length === 1 ? "that wallet" : "those wallets"} up again before anything is sent. Approve again when the check is done.`,
+        );
+      }
+
+      const unconfirmed = rows.filter((r) => r.state === "unconfirmed");
+      if (unconfirmed.length > 0) {
+        const lines = unconfirmed.slice(0, 5).map((r) => `line ${r.line} (${r.problem ?? "not confirmed"})`).join("; ");
+        return fail("conflict", `${unconfirmed.length === 1 ? "1 wallet" : `${unconfirmed.length} wallets`} could not be confirmed just now: ${lines}. Reject the batch, or approve again later to look them up again.`);
+      }
+
+      const drift = rows.filter((r) => r.ownerName !== null && !sameName(r.ownerName, r.confirmedName));
+      if (drift.length > 0 && input.acknowledgedDrift !== drift.length) {
+        return ok({
+          outcome: "name_changed",
+          count: drift.length,
+          rows: drift.slice(0, listedDrift).map((r) => ({ line: r.line, confirmedName: r.confirmedName, currentName: r.ownerName! })),
+        });
+      }
+
+      const flagged = flaggedCount(tx, batch.id);
+      if (flagged > 0 && input.duplicatesChecked !== flagged) {
+        const message = input.duplicatesChecked
+          ? "The rows flagged as possible repeats changed since this page was loaded: reload it and check them again."
+          : `${flagged === 1 ? "1 row repeats" : `${flagged} rows repeat`} a row or a recent payment to the same person: tick that you checked ${flagged === 1 ? "it" : "them"}.`;
+        if (input.duplicatesChecked) recordAudit(tx, { actor, action: "batch.duplicate_tick_refused", target: { type: "batch", id: batch.id }, after: { duplicatesChecked: input.duplicatesChecked, flagged }, ip, at: now });
+        return fail("conflict", message);
+      }
+
+      const moved = batchTransition(
+        tx,
+        batch.id,
+        "awaiting_approval",
+        "sending",
+        { approverId: actor.id, decidedAt: now },
+        { actor, ip, at: now, audit: drift.length > 0 ? { namesAcknowledged: drift.length } : {} },
+        // The deadline holds at the last step too (SPEC §8.1).
+        gt(batches.submittedAt, new Date(now.getTime() - windowMs)),
+      );
+      if (!moved) {
+        const current = findBatch(tx, batch.id);
+        return current?.status === "awaiting_approval" ? fail("conflict", "This batch was not approved in time and has expired. Its maker can upload it again.") : alreadyDecided(current);
+      }
+      acknowledgeNames(tx, drift, { actor, ip }, now);
+      const approved = decideRows(tx, batch.id, "approved", { approverId: actor.id, decidedAt: now }, { actor, ip }, now);
+      return ok({ outcome: "approved", rows: approved }, `Approved. Sending ${approved} transfers to Cash In.`);
     },
     { behavior: "immediate" },
+  );
+}
+
+/** The approver acknowledged the names Cash In gives now: they become the transfers' confirmed names, audited. */
+function acknowledgeNames(tx: Tx, drift: readonly BatchRowWithTransfer[], ctx: ActorContext, at: Date): void {
+  for (const row of drift) tx.update(transfers).set({ ownerName: row.ownerName!, updatedAt: at }).where(eq(transfers.id, row.transferId)).run();
+  recordAuditMany(
+    tx,
+    drift.map((row) => ({
+      actor: ctx.actor,
+      action: "transfer.owner_name",
+      target: { type: "transfer", id: row.transferId },
+      before: { ownerName: row.confirmedName },
+      after: { ownerName: row.ownerName, acknowledgedAtApproval: true },
+      ip: ctx.ip,
+      at,
+    })),
   );
 }
 
@@ -105,4 +226,37 @@ export function expireOverdueBatches(deps: Pick<TransferDeps, "db" | "now">): nu
     if (done) expired++;
   }
   return expired;
+}
+
+/**
+ * A batch whose sending stopped for more than 15 minutes (a crash) is paused instead of resumed (SPEC §8.1):
+ * its approver (or, for a batch that needed no approval, its maker; or another manager) confirms before the
+ * rest is sent. The caller starts sending again.
+ */
+export function confirmResume(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: BatchCtx & { actor: { role: string } }, input: { batchId: number }): ActionResult<{ notSent: number }> {
+  const batch = findBatch(deps.db, input.batchId);
+  if (!batch) return fail("not_found", "This batch does not exist.");
+  if (batch.status !== "sending" || batch.pausedAt === null) return fail("conflict", "This batch is not waiting for a confirmation to go on sending.");
+  const allowed = actor.id === (batch.approverId ?? batch.makerId) || (actor.role === "manager" && actor.id !== batch.makerId);
+  if (!allowed) return fail("forbidden", "Its approver, or another manager than its maker, confirms that the rest of this batch is sent.");
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx) => {
+      const resumed = tx
+        .update(batches)
+        .set({ pausedAt: null, leaseUntil: null, updatedAt: now })
+        .where(and(eq(batches.id, batch.id), eq(batches.status, "sending"), isNotNull(batches.pausedAt)))
+        .returning({ id: batches.id })
+        .get();
+      if (!resumed) return fail("conflict", "This batch changed meanwhile: reload the page.");
+      const notSent = tx
+        .select({ n: sql<number>`count(*)` })
+        .from(transfers)
+        .where(and(eq(transfers.batchId, batch.id), eq(transfers.status, "approved")))
+        .get()!.n;
+      recordAudit(tx, { actor, action: "batch.resume_confirmed", target: { type: "batch", id: batch.id }, after: { notSent, pausedAt: batch.pausedAt!.toISOString() }, ip, at: now });
+      return ok({ notSent }, `Confirmed. Sending the ${notSent} transfers not sent yet.`);
+    },
+    { behavior: "immediate" },
+  );
 }

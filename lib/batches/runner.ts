@@ -1,9 +1,10 @@
-import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { batches } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
 import { checkPendingRows } from "./check";
-import { Backoff, defaultBatchConcurrency } from "./common";
+import { Backoff, defaultBatchConcurrency, type Pacer } from "./common";
 import { sendApprovedRows } from "./send";
 
 /** How long a runner holds a batch without renewing; it renews every third of that while it works. */
@@ -14,14 +15,28 @@ export type BatchRunOptions = {
   /** First pause after a 429; it doubles on each further one, up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** The backoff's clock: real time unless a test controls it. */
+  pacer?: Pacer;
   /** Who the sends are recorded as: the approving manager, or the system when a batch is resumed. */
   ctx?: ActorContext;
 };
 
 const system: ActorContext = { actor: null, ip: null };
 
-/** A batch that should have a runner (checking or sending) and that no live runner holds. */
-const unheld = (now: Date) => and(inArray(batches.status, ["checking", "sending"]), or(isNull(batches.leaseUntil), lt(batches.leaseUntil, now)));
+/**
+ * A batch that should have a runner (checking, sending, or re-checked for an approval), that no live runner
+ * holds and that is not paused for a person's confirmation.
+ */
+const unheld = (now: Date) =>
+  and(
+    or(inArray(batches.status, ["checking", "sending"]), and(eq(batches.status, "awaiting_approval"), isNotNull(batches.recheckRequestedAt))),
+    // A lease that ends now has lapsed: a runner that finished leaves it ending at that moment.
+    or(isNull(batches.leaseUntil), lte(batches.leaseUntil, now)),
+    isNull(batches.pausedAt),
+  );
+
+/** A batch whose sending stopped longer ago than this is not resumed blindly: a person confirms first (SPEC §8.1). */
+export const resumeWithoutConfirmationMs = 15 * 60_000;
 
 /**
  * Does what a batch's status asks for, checking its pending rows or sending its approved ones, under a
@@ -44,25 +59,45 @@ export async function runBatch(deps: TransferDeps, batchId: number, options: Bat
   try {
     const run = {
       concurrency: options.concurrency ?? defaultBatchConcurrency,
-      backoff: new Backoff(options.backoffMs ?? 1_000, options.maxBackoffMs ?? 30_000),
+      backoff: new Backoff(options.backoffMs ?? 1_000, options.maxBackoffMs ?? 30_000, options.pacer),
     };
     await checkPendingRows(deps, batchId, run);
     await sendApprovedRows(deps, batchId, { ...run, ctx: options.ctx ?? system });
     return true;
   } finally {
     clearInterval(renew);
-    deps.db.update(batches).set({ leaseUntil: null }).where(eq(batches.id, batchId)).run();
+    // Lapsed now rather than cleared: when its sending last made progress tells a resume how long it stopped.
+    deps.db.update(batches).set({ leaseUntil: deps.now() }).where(eq(batches.id, batchId)).run();
   }
 }
 
-/** Batches that should be running but that no live runner holds: their runner died, or the app restarted. */
+/**
+ * Batches that should be running but that no live runner holds: their runner died, or the app restarted.
+ * A batch whose sending stopped more than 15 minutes ago is paused instead (audited), so its approver
+ * confirms before the rest goes out; the others are returned to be resumed.
+ */
 export function stalledBatches(db: Db, now: Date): number[] {
-  return db
-    .select({ id: batches.id })
-    .from(batches)
-    .where(unheld(now))
-    .all()
-    .map((b) => b.id);
+  const resumable: number[] = [];
+  for (const batch of db.select({ id: batches.id, status: batches.status, leaseUntil: batches.leaseUntil, updatedAt: batches.updatedAt }).from(batches).where(unheld(now)).all()) {
+    const stoppedAt = batch.leaseUntil ?? batch.updatedAt;
+    if (batch.status !== "sending" || now.getTime() - stoppedAt.getTime() <= resumeWithoutConfirmationMs) {
+      resumable.push(batch.id);
+      continue;
+    }
+    db.transaction(
+      (tx) => {
+        const paused = tx
+          .update(batches)
+          .set({ pausedAt: now, updatedAt: now })
+          .where(and(eq(batches.id, batch.id), unheld(now)))
+          .returning({ id: batches.id })
+          .get();
+        if (paused) recordAudit(tx, { actor: null, action: "batch.paused", target: { type: "batch", id: batch.id }, after: { stoppedAt: stoppedAt.toISOString() }, at: now });
+      },
+      { behavior: "immediate" },
+    );
+  }
+  return resumable;
 }
 
 type Job = { again: boolean };

@@ -23,8 +23,18 @@ export const removeRowsSchema = z.object({
   rowIds: z.array(idOf("row")).min(1, "Choose the rows to remove").max(10_000),
 });
 
-export const submitBatchSchema = z.object({ batchId: batchIdField, acceptDuplicates: z.boolean().default(false) });
-export const approveBatchSchema = z.object({ batchId: batchIdField });
+/** How many flagged rows a person saw and ticked: a count that no longer matches is refused (a payment came in between). */
+const shownCount = z.number().int().min(0).max(10_000).optional();
+
+export const submitBatchSchema = z.object({ batchId: batchIdField, acceptDuplicates: z.boolean().default(false), duplicatesShown: shownCount });
+export const approveBatchSchema = z.object({
+  batchId: batchIdField,
+  /** How many changed owner names the approver acknowledged. */
+  acknowledgedDrift: shownCount,
+  /** How many rows flagged as possible repeats the approver checked. */
+  duplicatesChecked: shownCount,
+});
+export const resumeBatchSchema = z.object({ batchId: batchIdField });
 
 export const rejectBatchSchema = z.object({ batchId: batchIdField, reason: reasonField });
 export const cancelBatchSchema = z.object({ batchId: batchIdField, reason: reasonField.optional() });

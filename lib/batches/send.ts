@@ -1,10 +1,7 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batchRows, transfers } from "@/db/schema";
-import { recordAudit } from "@/lib/audit/record";
-import type { GatewayCallRecord } from "@/lib/cashin/client";
 import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
-import { recordGatewayCall } from "@/lib/transfers/timeline";
 import { sendTransfer } from "@/lib/transfers/send";
 import { batchTransition, findBatch, pool, type Backoff } from "./common";
 
@@ -31,8 +28,9 @@ const rateLimited = (code: string | null | undefined) => code?.startsWith("429")
 
 /**
  * The send step: every approved row sent through the single-transfer path (`sendTransfer`, whose claim
- * lets each transfer out once), `concurrency` at a time, slowing down on 429. When no row is left to
- * send the batch is `sent`; rows still `processing` are settled by the reconciler.
+ * lets each transfer out once, and which fetches the Cash In reference of a success with a status call),
+ * `concurrency` at a time, slowing down on 429. When no row is left to send the batch is `sent`; rows
+ * still `processing` are settled by the reconciler. A paused batch sends nothing until a person confirms.
  */
 export async function sendApprovedRows(
   deps: TransferDeps,
@@ -40,10 +38,10 @@ export async function sendApprovedRows(
   { concurrency, backoff, ctx }: { concurrency: number; backoff: Backoff; ctx: ActorContext },
 ): Promise<void> {
   for (;;) {
-    if (findBatch(deps.db, batchId)?.status !== "sending") return;
+    const batch = findBatch(deps.db, batchId);
+    if (batch?.status !== "sending" || batch.pausedAt !== null) return;
     const ids = rowsToSend(deps.db, batchId);
     if (ids.length === 0) {
-      await fetchCashinReferences(deps, batchId, { concurrency, backoff });
       const at = deps.now();
       deps.db.transaction((tx) => batchTransition(tx, batchId, "sending", "sent", {}, { actor: null, ip: null, at }), { behavior: "immediate" });
       return;
@@ -55,41 +53,4 @@ export async function sendApprovedRows(
       else backoff.answered();
     });
   }
-}
-
-/**
- * Cash In's answer to a successful top-up carries no reference of its own; its status call does. For the
- * results export each succeeded row gets one status call to fetch it (stored on the transfer's timeline
- * and audited). One pass: a row whose call fails keeps an empty reference, nothing else changes.
- */
-async function fetchCashinReferences(deps: TransferDeps, batchId: number, { concurrency, backoff }: { concurrency: number; backoff: Backoff }): Promise<void> {
-  const missing = deps.db
-    .select({ id: transfers.id, reference: transfers.reference })
-    .from(transfers)
-    .where(and(eq(transfers.batchId, batchId), eq(transfers.status, "succeeded"), isNull(transfers.cashinReference)))
-    .all();
-  await pool(missing, concurrency, async ({ id, reference }) => {
-    await backoff.ready();
-    const result = await deps.gateway.status(
-      { partnerReferenceNo: reference },
-      { onCall: (record: GatewayCallRecord) => recordGatewayCall(deps.db, { transferId: id }, record) },
-    );
-    if (rateLimited(result.code)) backoff.slowDown();
-    else backoff.answered();
-    if (result.kind !== "success" || !result.originalReferenceNo) return;
-    const cashinReference = result.originalReferenceNo;
-    const at = deps.now();
-    deps.db.transaction(
-      (tx) => {
-        const updated = tx
-          .update(transfers)
-          .set({ cashinReference, updatedAt: at })
-          .where(and(eq(transfers.id, id), isNull(transfers.cashinReference)))
-          .returning({ id: transfers.id })
-          .get();
-        if (updated) recordAudit(tx, { actor: null, action: "transfer.reference", target: { type: "transfer", id }, after: { cashinReference }, at });
-      },
-      { behavior: "immediate" },
-    );
-  });
 }

@@ -4,9 +4,9 @@ import { formatRupiah } from "@/lib/cashin/amount";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { inquiryFreshMs, insertTransfers, isConfirmed } from "@/lib/transfers/create";
 import type { TransferDeps } from "@/lib/transfers/deps";
-import { makerTotalToday, needsApproval } from "@/lib/transfers/limits";
+import { makerTotalOn, needsApproval } from "@/lib/transfers/limits";
 import { getLimits } from "@/lib/transfers/settings";
-import { batchTransition, findBatch, wrongStatus, type BatchCtx } from "./common";
+import { batchTransition, findBatch, flagNearDuplicates, wrongStatus, type BatchCtx } from "./common";
 
 /** A look-up this close to its 15 minutes is redone rather than risk going stale between check and submit. */
 const freshnessMarginMs = 60_000;
@@ -20,7 +20,11 @@ export type Submitted = { status: BatchStatus; rechecking?: number };
  * total) the transfers are approved and the batch is sent at once; otherwise it awaits one manager's
  * decision as one item. The maker's daily total counts the whole batch.
  */
-export function submitBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: BatchCtx, input: { batchId: number; acceptDuplicates?: boolean }): ActionResult<Submitted> {
+export function submitBatch(
+  deps: Pick<TransferDeps, "db" | "now">,
+  { actor, ip }: BatchCtx,
+  input: { batchId: number; acceptDuplicates?: boolean; duplicatesShown?: number },
+): ActionResult<Submitted> {
   const now = deps.now();
   return deps.db.transaction(
     (tx): ActionResult<Submitted> => {
@@ -40,12 +44,16 @@ export function submitBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
       if (attention > 0) {
         return fail("invalid", `${attention === 1 ? "1 row still needs" : `${attention} rows still need`} attention: fix or remove ${attention === 1 ? "it" : "them"} before submitting.`);
       }
-      const duplicates = rows.filter((r) => r.duplicateOfLine !== null).length;
+      // Payments made since the check count too (SPEC §8.1): flag them again now.
+      const duplicates = flagNearDuplicates(tx, batch.id, now);
       if (duplicates > 0 && !input.acceptDuplicates) {
         return fail(
           "conflict",
-          `${duplicates === 1 ? "1 row repeats" : `${duplicates} rows repeat`} an earlier row (same e-wallet, phone and amount). Remove the repeats, or confirm that these people are to be paid more than once.`,
+          `${duplicates === 1 ? "1 row repeats" : `${duplicates} rows repeat`} an earlier row or a recent payment (same e-wallet, phone and amount). Remove the repeats, or confirm that these people are to be paid more than once.`,
         );
+      }
+      if (duplicates > 0 && input.duplicatesShown !== undefined && input.duplicatesShown !== duplicates) {
+        return fail("conflict", `${duplicates} rows repeat a row or a recent payment now, not ${input.duplicatesShown}: a payment was made since this page was loaded. Review the flagged rows, then submit again.`);
       }
 
       const staleBefore = new Date(now.getTime() - inquiryFreshMs + freshnessMarginMs);
@@ -65,7 +73,7 @@ export function submitBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
 
       const total = rows.reduce((sum, r) => sum + r.amount!, 0);
       const limits = getLimits(tx);
-      const remaining = limits.dailyTotalPerMaker - makerTotalToday(tx, actor.id, now);
+      const remaining = limits.dailyTotalPerMaker - makerTotalOn(tx, actor.id, now);
       if (total > remaining) {
         return fail(
           "forbidden",

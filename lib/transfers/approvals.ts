@@ -1,9 +1,14 @@
-import { and, eq, isNull, lt } from "drizzle-orm";
-import { transfers, type TransferStatus } from "@/db/schema";
+import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
+import { recordAuditNow } from "@/lib/audit/record";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import type { ActorContext, TransferDeps } from "./deps";
+import { describeDuplicates, nearDuplicates, tickCovers, type NearDuplicate } from "./duplicates";
 import { lookUpWallet } from "./inquiry";
 import { findTransfer, transition } from "./lifecycle";
+import { limitsStillHold } from "./limits";
+import { sameName } from "./owner-name";
 import { sendTransfer } from "./send";
 import { getLimits } from "./settings";
 import { statusInfo } from "./status";
@@ -16,11 +21,6 @@ export type ApprovalOutcome =
   /** The wallet's owner name changed since the maker confirmed it: the manager must acknowledge it. */
   | { outcome: "name_changed"; confirmedName: string; currentName: string };
 
-function sameName(a: string, b: string): boolean {
-  const norm = (s: string) => s.trim().replace(/\s+/g, " ").toLocaleLowerCase("id-ID");
-  return norm(a) === norm(b);
-}
-
 function alreadyDecided(status: TransferStatus) {
   return fail("conflict", `This transfer was already decided: it is ${statusInfo[status].label.toLowerCase()}.`);
 }
@@ -30,29 +30,58 @@ function partOfBatch() {
   return fail("conflict", "This transfer is a row of a batch payout: approve, reject or cancel the batch as a whole.");
 }
 
-function approvalDeadline(deps: TransferDeps, createdAt: Date): Date {
-  return new Date(createdAt.getTime() + getLimits(deps.db).approvalWindowHours * 60 * 60_000);
+/** When a transfer entered the approval queue: at creation, or when an unsent approval was sent back. */
+export const queuedSince = sql<number>`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`;
+
+export function queuedAt(transfer: Pick<Transfer, "queuedAt" | "createdAt">): Date {
+  return transfer.queuedAt ?? transfer.createdAt;
+}
+
+/** The near-duplicates of a transfer that awaits approval: on either side of it, within the window. */
+export function nearDuplicatesOf(db: DbOrTx, transfer: Pick<Transfer, "id" | "wallet" | "phone" | "amount" | "createdAt">, windowHours: number): NearDuplicate[] {
+  return nearDuplicates(db, transfer, { around: transfer.createdAt, windowHours, excludeId: transfer.id });
+}
+
+function notInTime() {
+  return fail("conflict", "This transfer was not approved in time and has expired. The maker can submit it again.");
 }
 
 /**
- * A manager approves a transfer that awaits approval, never their own. The wallet is looked up again
- * first: if the owner's name changed, nothing happens until the manager acknowledges the new name, which
- * then becomes the transfer's confirmed name. The decision is one conditional update, so of two managers
- * approving at once exactly one wins; the transfer is then sent at once.
+ * A manager approves a transfer that awaits approval, never their own. The limits are checked again (an
+ * admin may have lowered one since), a possible duplicate needs the manager's own tick, and the wallet is
+ * looked up again: if the owner's name changed, nothing happens until the manager acknowledges the new
+ * name, which then becomes the transfer's confirmed name. The decision is one conditional update that
+ * also checks the approval deadline, so of two managers approving at once exactly one wins, and a deadline
+ * that passed during the look-up still holds (SPEC §8.1); the transfer is then sent at once.
  */
 export async function approveTransfer(
   deps: TransferDeps,
   { actor, ip }: Ctx,
-  input: { transferId: number; acknowledgedName?: string },
+  input: { transferId: number; acknowledgedName?: string; duplicatesChecked?: number[] },
 ): Promise<ActionResult<ApprovalOutcome>> {
   const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", "This transfer does not exist.");
   if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId === actor.id) return fail("forbidden", "You cannot approve your own transfer: another manager must.");
   if (transfer.status !== "awaiting_approval") return alreadyDecided(transfer.status);
-  if (deps.now() >= approvalDeadline(deps, transfer.createdAt)) {
+  const limits = getLimits(deps.db);
+  const windowMs = limits.approvalWindowHours * 60 * 60_000;
+  if (deps.now().getTime() >= queuedAt(transfer).getTime() + windowMs) {
     expireOverdue(deps);
-    return fail("conflict", "This transfer was not approved in time and has expired. The maker can submit it again.");
+    return notInTime();
+  }
+  const broken = limitsStillHold(deps.db, limits, { makerId: transfer.makerId, createdAt: transfer.createdAt, amounts: [transfer.amount] });
+  if (broken) return fail("forbidden", broken);
+  const duplicates = nearDuplicatesOf(deps.db, transfer, limits.nearDuplicateWindowHours);
+  if (!tickCovers(input.duplicatesChecked, duplicates)) {
+    const message =
+      duplicates.length > 0 && !input.duplicatesChecked?.length
+        ? `This may repeat ${describeDuplicates(duplicates)}: tick that you checked it is a separate payment.`
+        : "The possible duplicates changed since this page was loaded: reload it and check them again.";
+    if (input.duplicatesChecked?.length) {
+      recordAuditNow(deps.db, { actor, action: "transfer.duplicate_tick_refused", target: { type: "transfer", id: transfer.id }, after: { duplicatesChecked: input.duplicatesChecked, refused: message }, ip });
+    }
+    return fail("conflict", message);
   }
 
   const { wallet, phone, amount } = transfer;
@@ -74,17 +103,39 @@ export async function approveTransfer(
         transfer.id,
         "awaiting_approval",
         "approved",
-        { approverId: actor.id, decidedAt: now, ...(sameName(currentName, transfer.ownerName) ? {} : { ownerName: currentName }) },
+        {
+          approverId: actor.id,
+          decidedAt: now,
+          ...(sameName(currentName, transfer.ownerName) ? {} : { ownerName: currentName }),
+          ...(duplicates.length > 0 ? { lastMessage: `Approved as separate from ${duplicates.map((d) => d.reference).join(", ")}` } : {}),
+        },
         ctx,
         now,
+        // The deadline holds at the last step too: the look-up above may have taken until past it.
+        gt(queuedSince, now.getTime() - windowMs),
       ),
     { behavior: "immediate" },
   );
   if (!approved) {
-    return alreadyDecided(findTransfer(deps.db, transfer.id)?.status ?? transfer.status);
+    const status = findTransfer(deps.db, transfer.id)?.status ?? transfer.status;
+    if (status !== "awaiting_approval") return alreadyDecided(status);
+    expireOverdue(deps);
+    return notInTime();
   }
   const sent = await sendTransfer(deps, transfer.id, ctx);
-  return ok({ outcome: "approved", status: sent?.status ?? "approved" }, "Approved and sent to Cash In.");
+  return ok({ outcome: "approved", status: sent?.status ?? "approved" }, approvedMessage(sent));
+}
+
+/** Words that match facts (SPEC §8.1): "sent" only of a success. */
+function approvedMessage(sent: Transfer | null): string {
+  switch (sent?.status) {
+    case "succeeded":
+      return "Approved and sent: Cash In confirmed the transfer.";
+    case "failed":
+      return `Approved, but Cash In refused the transfer: ${sent.reason ?? sent.lastMessage ?? "see its page"}.`;
+    default:
+      return "Approved. Sent, waiting for Cash In to confirm.";
+  }
 }
 
 export function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
@@ -131,7 +182,7 @@ export function expireOverdue(deps: TransferDeps): number {
   const overdue = deps.db
     .select({ id: transfers.id })
     .from(transfers)
-    .where(and(eq(transfers.status, "awaiting_approval"), lt(transfers.createdAt, cutoff), isNull(transfers.batchId)))
+    .where(and(eq(transfers.status, "awaiting_approval"), lt(queuedSince, cutoff.getTime()), isNull(transfers.batchId)))
     .all();
   let expired = 0;
   for (const { id } of overdue) {

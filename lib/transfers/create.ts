@@ -1,35 +1,45 @@
 import { eq } from "drizzle-orm";
-import type { Tx } from "@/db/client";
-import { inquiries, transfers, type Inquiry, type Transfer, type TransferStatus } from "@/db/schema";
+import type { DbOrTx, Tx } from "@/db/client";
+import { inquiries, transfers, type Inquiry, type Role, type Transfer, type TransferStatus } from "@/db/schema";
 import { fail, ok, type ActionResult } from "@/lib/result";
-import type { ActorContext, TransferDeps } from "./deps";
+import { recordAudit, recordAuditMany } from "@/lib/audit/record";
+import type { TransferDeps } from "./deps";
+import { describeDuplicates, nearDuplicates, tickCovers } from "./duplicates";
+import type { WalletQuery } from "./inquiry";
+import { findTransfer } from "./lifecycle";
 import { limitProblem, needsApproval } from "./limits";
 import { newReference } from "./reference";
 import { sendTransfer } from "./send";
 import { getLimits } from "./settings";
-import { recordAuditMany } from "@/lib/audit/record";
-import type { WalletQuery } from "./inquiry";
+import { statusInfo } from "./status";
 
 /** A look-up is good for this long (SPEC §3.2 rule 4). */
 export const inquiryFreshMs = 15 * 60_000;
 
 export type CreatedTransfer = { transferId: number; reference: string; status: TransferStatus };
 
-type Maker = { id: number; email: string };
+type Maker = { id: number; email: string; role: Role };
 
 /** A look-up that found the wallet and its owner's name. */
 export function isConfirmed(inquiry: Inquiry): inquiry is Inquiry & { ownerName: string } {
   return inquiry.outcome === "found" && !!inquiry.ownerName;
 }
 
-type NewTransfer = { inquiry: Inquiry & { ownerName: string }; status: "awaiting_approval" | "approved"; retryOfId?: number | null; batchId?: number | null };
+type NewTransfer = {
+  inquiry: Inquiry & { ownerName: string };
+  status: "awaiting_approval" | "approved";
+  retryOfId?: number | null;
+  batchId?: number | null;
+  /** The near-duplicates the maker confirmed this is separate from (audited). */
+  separateFrom?: readonly number[];
+};
 
 /**
  * Writes transfers from successful look-ups, each with its audit entry: the confirmed name is the one
  * the look-up returned (rule 4). The caller has checked that each look-up is the maker's, fresh and
  * unused. Rows go in 500 at a time, so a batch's 10.000 take a fraction of a second.
  */
-export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Maker; ip: string | null; at: Date }, items: readonly NewTransfer[]): Transfer[] {
+export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: { id: number; email: string }; ip: string | null; at: Date }, items: readonly NewTransfer[]): Transfer[] {
   const created: Transfer[] = [];
   for (let i = 0; i < items.length; i += 500) {
     const values = items.slice(i, i + 500).map(({ inquiry, status, retryOfId = null, batchId = null }) => ({
@@ -49,6 +59,7 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Maker; ip: s
     created.push(...tx.insert(transfers).values(values).returning().all());
   }
   created.sort((a, b) => a.id - b.id);
+  const separateFrom = new Map(items.map((item) => [item.inquiry.id, item.separateFrom ?? []]));
   recordAuditMany(
     tx,
     created.map((transfer) => ({
@@ -63,6 +74,7 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Maker; ip: s
         status: transfer.status,
         ...(transfer.retryOfId ? { retryOf: transfer.retryOfId } : {}),
         ...(transfer.batchId ? { batch: transfer.batchId } : {}),
+        ...(separateFrom.get(transfer.inquiryId)?.length ? { separateFrom: separateFrom.get(transfer.inquiryId) } : {}),
       },
       ip,
       at,
@@ -71,55 +83,118 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Maker; ip: s
   return created;
 }
 
+export type RetryRefusal = { message: string; retry?: { id: number; reference: string } };
+
+/**
+ * A failed transfer may be retried once (SPEC §8.1), by its maker or a manager. Returns why this person
+ * cannot retry it now (with its retry, if there is one), or null. The unique index on `retry_of_id` is the
+ * last word when two requests race past this check.
+ */
+export function whyNotRetry(db: DbOrTx, actor: { id: number; role: Role }, original: Transfer): RetryRefusal | null {
+  const retry = db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.retryOfId, original.id)).get();
+  if (retry) return { message: `${original.reference} was already retried once, as ${retry.reference}.`, retry };
+  if (original.status !== "failed") return { message: `${original.reference} is ${statusInfo[original.status].label.toLowerCase()}: only a failed transfer can be retried.` };
+  if (original.makerId !== actor.id && actor.role !== "manager") return { message: `Only the person who made ${original.reference}, or a manager, can retry it.` };
+  return null;
+}
+
+function retryProblem(tx: Tx, actor: Maker, originalId: number, inquiry: Inquiry): string | null {
+  const original = findTransfer(tx, originalId);
+  if (!original) return "The transfer to retry does not exist.";
+  const refusal = whyNotRetry(tx, actor, original);
+  if (refusal) return refusal.message;
+  // The retry pays the same person the same amount; anything else is a new payment.
+  if (inquiry.wallet !== original.wallet || inquiry.phone !== original.phone || inquiry.amount !== original.amount) {
+    return "A retry keeps the failed transfer's e-wallet, phone and amount. Start a new transfer for another payment.";
+  }
+  return null;
+}
+
+function isRetryConflict(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed: transfers\.retry_of_id/.test(error.message);
+}
+
+type NewTransferInput = WalletQuery & { inquiryId: number; retryOf?: number; separateFrom?: number[] };
+type MakerCtx = { actor: Maker; ip: string | null };
+
 /**
  * Confirms a looked-up wallet as a transfer. It can be created only from the maker's own successful
- * look-up of the same wallet, number and amount in the last 15 minutes, and stores the name that
- * look-up returned. One look-up makes at most one transfer: a double click or a second tab gets the
- * first transfer back. Below the approval threshold it is approved and sent at once.
+ * look-up on the New transfer screen of the same wallet, number and amount in the last 15 minutes, and
+ * stores the name that look-up returned. One look-up makes at most one transfer: a double click or a
+ * second tab gets the first transfer back. When the same payment was made recently the maker must have
+ * ticked "separate payment" for exactly those transfers. Below the approval threshold it is approved and
+ * sent at once.
  */
-export async function createTransfer(
-  deps: TransferDeps,
-  { actor, ip }: { actor: Maker; ip: string | null },
-  input: WalletQuery & { inquiryId: number; retryOf?: number },
-): Promise<ActionResult<CreatedTransfer>> {
+export async function createTransfer(deps: TransferDeps, ctx: MakerCtx, input: NewTransferInput): Promise<ActionResult<CreatedTransfer>> {
   const now = deps.now();
-  const created = deps.db.transaction(
-    (tx): ActionResult<CreatedTransfer> => {
-      const inquiry = tx.select().from(inquiries).where(eq(inquiries.id, input.inquiryId)).get();
-      if (!inquiry || inquiry.userId !== actor.id) return fail("invalid", "Look up the wallet before sending.");
-
-      const existing = tx.select().from(transfers).where(eq(transfers.inquiryId, inquiry.id)).get();
-      if (existing) {
-        return ok(
-          { transferId: existing.id, reference: existing.reference, status: existing.status },
-          "This transfer was already submitted; it was not sent twice.",
-        );
-      }
-      if (!isConfirmed(inquiry)) return fail("invalid", "The look-up did not find this wallet, so nothing can be sent to it.");
-      if (inquiry.wallet !== input.wallet || inquiry.phone !== input.phone || inquiry.amount !== input.amount) {
-        return fail("invalid", "The wallet, number or amount changed after the look-up. Look the wallet up again.");
-      }
-      if (now.getTime() - inquiry.createdAt.getTime() > inquiryFreshMs) {
-        return fail("invalid", "The look-up is more than 15 minutes old. Look the wallet up again to confirm the owner.");
-      }
-      if (input.retryOf !== undefined) {
-        const original = tx.select({ status: transfers.status }).from(transfers).where(eq(transfers.id, input.retryOf)).get();
-        if (original?.status !== "failed") return fail("invalid", "Only a failed transfer can be retried as a new one.");
-      }
-      const limits = getLimits(tx);
-      const problem = limitProblem(tx, limits, actor.id, input.amount, now);
-      if (problem) return fail("forbidden", problem, { amount: [problem] });
-
-      const status = needsApproval(limits, input.amount) ? "awaiting_approval" : "approved";
-      const [transfer] = insertTransfers(tx, { actor, ip, at: now }, [{ inquiry, status, retryOfId: input.retryOf ?? null }]);
-      return ok({ transferId: transfer!.id, reference: transfer!.reference, status });
-    },
-    { behavior: "immediate" },
-  );
+  let created: ActionResult<CreatedTransfer>;
+  try {
+    created = deps.db.transaction((tx) => insertConfirmed(tx, ctx, input, now), { behavior: "immediate" });
+  } catch (error) {
+    if (!isRetryConflict(error)) throw error;
+    // Another process retried it between our check and our insert: the unique index had the last word.
+    created = deps.db.transaction((tx) => refuse(tx, ctx, input, "transfer.retry_refused", "This failed transfer was already retried: it can be retried only once.", now), { behavior: "immediate" });
+  }
   if (!created.ok || created.data.status !== "approved") return created;
 
   // Safe for a resubmitted form too: the claim inside sendTransfer lets only one request send.
-  const ctx: ActorContext = { actor, ip };
   const sent = await sendTransfer(deps, created.data.transferId, ctx);
   return ok({ ...created.data, status: sent?.status ?? created.data.status }, created.message);
+}
+
+/** A refusal the UI never causes (a forged or stale retry or tick): audited, nothing else changes. */
+function refuse(tx: Tx, { actor, ip }: MakerCtx, input: NewTransferInput, action: string, message: string, at: Date): ActionResult<CreatedTransfer> {
+  recordAudit(tx, {
+    actor,
+    action,
+    target: { type: "transfer", id: input.retryOf ?? null },
+    after: { inquiryId: input.inquiryId, retryOf: input.retryOf ?? null, separateFrom: input.separateFrom ?? [], refused: message },
+    ip,
+    at,
+  });
+  return fail("conflict", message);
+}
+
+function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Date): ActionResult<CreatedTransfer> {
+  const { actor } = ctx;
+  const inquiry = tx.select().from(inquiries).where(eq(inquiries.id, input.inquiryId)).get();
+  // A batch row's or an approval's look-up never becomes a single transfer.
+  if (!inquiry || inquiry.userId !== actor.id || inquiry.purpose !== "transfer") return fail("invalid", "Look up the wallet before sending.");
+
+  const existing = tx.select().from(transfers).where(eq(transfers.inquiryId, inquiry.id)).get();
+  if (existing) {
+    return ok({ transferId: existing.id, reference: existing.reference, status: existing.status }, "This transfer was already submitted; it was not sent twice.");
+  }
+  if (!isConfirmed(inquiry)) return fail("invalid", "The look-up did not find this wallet, so nothing can be sent to it.");
+  if (inquiry.wallet !== input.wallet || inquiry.phone !== input.phone || inquiry.amount !== input.amount) {
+    return fail("invalid", "The wallet, number or amount changed after the look-up. Look the wallet up again.");
+  }
+  if (now.getTime() - inquiry.createdAt.getTime() > inquiryFreshMs) {
+    return fail("invalid", "The look-up is more than 15 minutes old. Look the wallet up again to confirm the owner.");
+  }
+  if (input.retryOf !== undefined) {
+    const problem = retryProblem(tx, actor, input.retryOf, inquiry);
+    if (problem) return refuse(tx, ctx, input, "transfer.retry_refused", problem, now);
+  }
+  const limits = getLimits(tx);
+  const problem = limitProblem(tx, limits, actor.id, input.amount, now);
+  if (problem) return fail("forbidden", problem, { amount: [problem] });
+
+  const duplicates = nearDuplicates(tx, inquiry, { around: now, windowHours: limits.nearDuplicateWindowHours });
+  if (!tickCovers(input.separateFrom, duplicates)) {
+    if (duplicates.length > 0 && !input.separateFrom?.length) {
+      return fail("conflict", `The same payment was made in the last ${limits.nearDuplicateWindowHours} h: ${describeDuplicates(duplicates)}. Tick "This is a separate payment" to send it anyway.`);
+    }
+    const message =
+      duplicates.length === 0
+        ? 'The "separate payment" tick names transfers that are not repeats of this one. Look the wallet up again.'
+        : `The possible repeats changed since the look-up: ${describeDuplicates(duplicates)}. Look the wallet up again and check them.`;
+    return refuse(tx, ctx, input, "transfer.duplicate_tick_refused", message, now);
+  }
+
+  const status = needsApproval(limits, input.amount) ? "awaiting_approval" : "approved";
+  const [transfer] = insertTransfers(tx, { actor, ip: ctx.ip, at: now }, [
+    { inquiry, status, retryOfId: input.retryOf ?? null, separateFrom: duplicates.map((d) => d.id) },
+  ]);
+  return ok({ transferId: transfer!.id, reference: transfer!.reference, status });
 }

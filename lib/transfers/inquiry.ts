@@ -1,9 +1,13 @@
 import type { Wallet } from "@/lib/cashin/protocol";
 import type { GatewayCallRecord, InquiryResult } from "@/lib/cashin/client";
-import { inquiries, type Inquiry } from "@/db/schema";
+import { inquiries, type Inquiry, type InquiryPurpose } from "@/db/schema";
+import { fail, ok, type ActionResult } from "@/lib/result";
 import { walletLabel } from "./wallets";
 import type { TransferDeps } from "./deps";
+import { nearDuplicates, type NearDuplicate } from "./duplicates";
+import { limitProblem, needsApproval } from "./limits";
 import { newReference } from "./reference";
+import { getLimits } from "./settings";
 import { recordGatewayCall } from "./timeline";
 
 export type WalletQuery = { wallet: Wallet; phone: string; amount: number };
@@ -21,13 +25,14 @@ function failureMessage(query: WalletQuery, result: Exclude<InquiryResult, { kin
 
 /**
  * Account inquiry (SPEC §2, call 37): who owns this wallet. Every look-up is stored with its gateway
- * calls, because a transfer can only be created from a recent successful one (SPEC §3.2 rule 4).
+ * calls and what it was for, because a single transfer can only be created from a recent successful
+ * look-up made on the New transfer screen (SPEC §3.2 rule 4): never from a batch row's or an approval's.
  */
 export async function lookUpWallet(
   deps: TransferDeps,
   userId: number,
   query: WalletQuery,
-  link: { transferId?: number } = {},
+  { transferId, purpose = "transfer" }: { transferId?: number; purpose?: InquiryPurpose } = {},
 ): Promise<Inquiry> {
   const calls: GatewayCallRecord[] = [];
   const reference = newReference("INQ", deps.now());
@@ -39,10 +44,42 @@ export async function lookUpWallet(
   return deps.db.transaction((tx) => {
     const inquiry = tx
       .insert(inquiries)
-      .values({ userId, ...query, reference, ...answer, createdAt: deps.now() })
+      .values({ userId, ...query, reference, ...answer, purpose, createdAt: deps.now() })
       .returning()
       .get();
-    for (const record of calls) recordGatewayCall(tx, { inquiryId: inquiry.id, transferId: link.transferId }, record);
+    for (const record of calls) recordGatewayCall(tx, { inquiryId: inquiry.id, transferId }, record);
     return inquiry;
+  });
+}
+
+export type LookUpAnswer = {
+  inquiryId: number;
+  wallet: Wallet;
+  phone: string;
+  amount: number;
+  ownerName: string;
+  needsApproval: boolean;
+  /** Other transfers to this wallet, phone and amount in the near-duplicate window: the maker ticks "separate payment". */
+  nearDuplicates: NearDuplicate[];
+};
+
+/**
+ * Step 1 of a new transfer: the limits first (so no look-up is wasted), then who owns the wallet, and
+ * whether the same payment was made recently (SPEC §8.1).
+ */
+export async function lookUpForNewTransfer(deps: TransferDeps, userId: number, query: WalletQuery): Promise<ActionResult<LookUpAnswer>> {
+  const limits = getLimits(deps.db);
+  const problem = limitProblem(deps.db, limits, userId, query.amount, deps.now());
+  if (problem) return fail("forbidden", problem, { amount: [problem] });
+  const inquiry = await lookUpWallet(deps, userId, query);
+  if (inquiry.outcome !== "found" || !inquiry.ownerName) return fail("conflict", inquiry.message ?? "The wallet could not be found.");
+  return ok({
+    inquiryId: inquiry.id,
+    wallet: inquiry.wallet,
+    phone: inquiry.phone,
+    amount: inquiry.amount,
+    ownerName: inquiry.ownerName,
+    needsApproval: needsApproval(limits, inquiry.amount),
+    nearDuplicates: nearDuplicates(deps.db, query, { around: deps.now(), windowHours: limits.nearDuplicateWindowHours }),
   });
 }

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit, recordAuditMany, type AuditInput } from "@/lib/audit/record";
@@ -11,11 +11,15 @@ import type { ActorContext } from "./deps";
  */
 export const allowedTransitions: Record<TransferStatus, readonly TransferStatus[]> = {
   awaiting_approval: ["approved", "rejected", "canceled", "expired"],
-  approved: ["sending"],
-  sending: ["processing", "succeeded", "failed", "refunded"],
-  processing: ["succeeded", "failed", "refunded"],
-  succeeded: [],
+  // Back to the queue: approved long ago but never sent (a crash), so it is not sent blindly (SPEC §8.1).
+  approved: ["sending", "awaiting_approval"],
+  sending: ["processing", "succeeded", "failed", "refunded", "unresolved"],
+  processing: ["succeeded", "failed", "refunded", "unresolved"],
+  // Later answers win only forward: a success may still be refunded; any other contradiction is a discrepancy.
+  succeeded: ["refunded"],
   failed: [],
+  // Settled by a late answer of Cash In, or by an admin's confirmed resolution.
+  unresolved: ["succeeded", "failed", "refunded"],
   refunded: [],
   rejected: [],
   canceled: [],
@@ -40,8 +44,9 @@ export class IllegalTransition extends Error {
 }
 
 /**
- * Moves transfer `id` from `from` to `to` if it is still `from`; returns the updated row, or null when
- * another request changed it first. Must run inside the caller's transaction.
+ * Moves transfer `id` from `from` to `to` if it is still `from` (and `unless` holds, e.g. a deadline that
+ * must not have passed); returns the updated row, or null when another request changed it first or the
+ * condition failed. Must run inside the caller's transaction.
  */
 export function transition(
   tx: DbOrTx,
@@ -51,12 +56,13 @@ export function transition(
   patch: Patch,
   { actor, ip }: ActorContext,
   at: Date,
+  condition?: SQL,
 ): Transfer | null {
   if (!canTransition(from, to)) throw new IllegalTransition(from, to);
   const updated = tx
     .update(transfers)
     .set({ ...patch, status: to, updatedAt: at })
-    .where(and(eq(transfers.id, id), eq(transfers.status, from)))
+    .where(and(eq(transfers.id, id), eq(transfers.status, from), condition))
     .returning()
     .get();
   if (!updated) return null;

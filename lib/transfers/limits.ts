@@ -1,22 +1,45 @@
-import { and, eq, gte, notInArray, sum } from "drizzle-orm";
+import { and, eq, gte, lt, notInArray, sum } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { transfers, type TransferStatus } from "@/db/schema";
+import { transfers } from "@/db/schema";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { startOfJakartaDay } from "./clock";
 import type { Limits } from "./limits-schema";
+import { movedNoMoney } from "./status";
 
-/** Transfers that moved no money and never will do not count against the daily total. */
-const notCounted: TransferStatus[] = ["rejected", "canceled", "expired", "failed"];
+const dayMs = 24 * 60 * 60_000;
 
-export function makerTotalToday(db: DbOrTx, makerId: number, now: Date): number {
+/** What a maker created on the Jakarta calendar day of `day`; transfers that moved no money do not count. */
+export function makerTotalOn(db: DbOrTx, makerId: number, day: Date): number {
+  const start = startOfJakartaDay(day);
   const row = db
     .select({ total: sum(transfers.amount) })
     .from(transfers)
     .where(
-      and(eq(transfers.makerId, makerId), gte(transfers.createdAt, startOfJakartaDay(now)), notInArray(transfers.status, notCounted)),
+      and(
+        eq(transfers.makerId, makerId),
+        gte(transfers.createdAt, start),
+        lt(transfers.createdAt, new Date(start.getTime() + dayMs)),
+        notInArray(transfers.status, [...movedNoMoney]),
+      ),
     )
     .get();
   return Number(row?.total ?? 0);
+}
+
+/**
+ * The limits again at the last step (SPEC §8.1): an approval of transfers submitted earlier, after an
+ * admin may have lowered a limit. `amounts` are already counted in the maker's total of their day.
+ */
+export function limitsStillHold(db: DbOrTx, limits: Limits, { makerId, createdAt, amounts }: { makerId: number; createdAt: Date; amounts: readonly number[] }): string | null {
+  const largest = Math.max(...amounts);
+  if (largest > limits.maxPerTransfer) {
+    return `${formatRupiah(largest)} is above the maximum per transfer of ${formatRupiah(limits.maxPerTransfer)}, lowered since it was submitted. Reject it, or ask an admin about the limit.`;
+  }
+  const total = makerTotalOn(db, makerId, createdAt);
+  if (total > limits.dailyTotalPerMaker) {
+    return `Its maker's transfers of that day total ${formatRupiah(total)}, above the daily total of ${formatRupiah(limits.dailyTotalPerMaker)}, lowered since it was submitted. Reject it, or ask an admin about the limit.`;
+  }
+  return null;
 }
 
 /** The limits of SPEC §3.3 for one new transfer: a message a person can act on, or null when it fits. */
@@ -24,7 +47,7 @@ export function limitProblem(db: DbOrTx, limits: Limits, makerId: number, amount
   if (amount > limits.maxPerTransfer) {
     return `The maximum per transfer is ${formatRupiah(limits.maxPerTransfer)}. Split the payment or ask an admin to raise the limit.`;
   }
-  const remaining = limits.dailyTotalPerMaker - makerTotalToday(db, makerId, now);
+  const remaining = limits.dailyTotalPerMaker - makerTotalOn(db, makerId, now);
   if (amount > remaining) {
     return remaining > 0
       ? `This would exceed your daily total of ${formatRupiah(limits.dailyTotalPerMaker)}: you can still send ${formatRupiah(remaining)} today.`

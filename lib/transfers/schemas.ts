@@ -55,9 +55,13 @@ export const idOf = (what: string) => z.coerce.number({ error: `Unknown ${what}`
 const idField = idOf("transfer");
 
 /** The confirm step names the look-up it confirms, and repeats what was looked up so nothing can drift. */
+/** The earlier transfers a person confirmed this one is separate from (SPEC §8.1 near-duplicates). */
+const ticked = z.array(idField).max(50, "At most 50 transfers").optional();
+
 export const createTransferSchema = lookUpSchema.extend({
   inquiryId: z.coerce.number({ error: "Look up the wallet first" }).int().positive("Look up the wallet first").max(Number.MAX_SAFE_INTEGER),
   retryOf: idField.optional(),
+  separateFrom: ticked,
 });
 
 export const refreshSchema = z.object({
@@ -76,6 +80,18 @@ export const approveSchema = z.object({
   transferId: idField,
   /** The wallet owner's current name, when it differs from the one the maker confirmed. */
   acknowledgedName: z.string().max(200).optional(),
+  /** The possible duplicates the approver checked. */
+  duplicatesChecked: ticked,
 });
 export const rejectSchema = z.object({ transferId: idField, reason: reasonField });
 export const cancelSchema = z.object({ transferId: idField, reason: reasonField.optional() });
+
+export const proposeResolutionSchema = z.object({
+  transferId: idField,
+  outcome: z.enum(["succeeded", "failed"], { error: "Choose what Cash In says happened: succeeded or failed" }),
+  /** The Cash In ticket or statement line the outcome comes from. */
+  reason: reasonField,
+});
+export const decideResolutionSchema = z.object({ transferId: idField });
+export const declineResolutionSchema = z.object({ transferId: idField, reason: reasonField });
+export const reviewDiscrepancySchema = z.object({ transferId: idField, reason: reasonField });

@@ -1,9 +1,11 @@
-import type { Transfer } from "@/db/schema";
+import { and, eq, isNull } from "drizzle-orm";
+import { transfers, type TopupAnswer, type Transfer } from "@/db/schema";
 import { maskPhone } from "@/lib/cashin/phone";
 import type { GatewayCallRecord, TopupResult } from "@/lib/cashin/client";
 import type { ActorContext, TransferDeps } from "./deps";
 import { findTransfer, transition } from "./lifecycle";
 import { firstCheckDelayMs } from "./reconcile-schedule";
+import { checkTransfer } from "./settle";
 import { recordGatewayCall } from "./timeline";
 
 /** How long after its start a top-up can still be in flight: the client's timeout plus a margin. */
@@ -46,7 +48,25 @@ export async function sendTransfer(deps: TransferDeps, transferId: number, ctx: 
     return findTransfer(deps.db, transferId);
   }
   console.info(`[send] ${claimed.reference} ${claimed.wallet} ${maskPhone(claimed.phone)} → ${result.kind}${"code" in result && result.code ? ` ${result.code}` : ""}`);
-  return applyTopupResult(deps, claimed, result, ctx);
+  const applied = applyTopupResult(deps, claimed, result, ctx);
+  if (applied?.status !== "succeeded" || applied.cashinReference) return applied;
+  // A success answer carries no Cash In reference; its status call does (and is the first late check).
+  return (await checkTransfer(deps, transferId, { ctx })).transfer;
+}
+
+/** The top-up's own answer, as the rule "07 means never sent only after an ambiguous top-up" needs it. */
+function topupAnswerOf(result: TopupResult): TopupAnswer {
+  switch (result.kind) {
+    case "success":
+      return "succeeded";
+    case "in_progress":
+      return "in_progress";
+    case "rejected":
+      return "refused";
+    case "ambiguous":
+      // 409xx01: Cash In already has a transfer with this reference.
+      return result.cause === "duplicate_reference" ? "held" : "ambiguous";
+  }
 }
 
 function applyTopupResult(deps: TransferDeps, transfer: Transfer, result: TopupResult, ctx: ActorContext): Transfer | null {
@@ -54,9 +74,15 @@ function applyTopupResult(deps: TransferDeps, transfer: Transfer, result: TopupR
   const base = { lastCode: result.code, lastMessage: result.message };
   const updated = deps.db.transaction(
     (tx) => {
+      // Written once, whatever the status is by now: a status check may have settled it meanwhile.
+      tx.update(transfers)
+        .set({ topupAnswer: topupAnswerOf(result) })
+        .where(and(eq(transfers.id, transfer.id), isNull(transfers.topupAnswer)))
+        .run();
       switch (result.kind) {
         case "success":
-          return transition(tx, transfer.id, "sending", "succeeded", { ...base, settledAt: at, nextCheckAt: null }, ctx, at);
+          // Checked again at once for Cash In's reference, then watched for a late refund or contradiction.
+          return transition(tx, transfer.id, "sending", "succeeded", { ...base, settledAt: at, nextCheckAt: new Date(at.getTime() + firstCheckDelayMs) }, ctx, at);
         case "rejected":
           return transition(tx, transfer.id, "sending", "failed", { ...base, reason: result.message, settledAt: at, nextCheckAt: null }, ctx, at);
         case "in_progress":

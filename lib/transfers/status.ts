@@ -15,6 +15,12 @@ export const statusInfo: Record<
   rejected: { label: "Rejected", tone: "danger", settled: true, description: "A manager rejected it" },
   canceled: { label: "Canceled", tone: "neutral", settled: true, description: "Its maker canceled it before it was sent" },
   expired: { label: "Expired", tone: "neutral", settled: true, description: "Not approved within the approval window" },
+  unresolved: {
+    label: "Unresolved",
+    tone: "danger",
+    settled: false,
+    description: "Cash In has not settled it after 3 days of checks: an admin records the outcome from Cash In's answer, a manager confirms it",
+  },
 };
 
 /** Statuses whose outcome is still open at Cash In: the reconciler and "Refresh status" check these. */
@@ -23,3 +29,6 @@ export const unsettledAtGateway = ["sending", "processing"] as const satisfies r
 export function isUnsettledAtGateway(status: TransferStatus): boolean {
   return (unsettledAtGateway as readonly TransferStatus[]).includes(status);
 }
+
+/** Statuses of transfers that moved no money and never will: they count against no limit and repeat no payment. */
+export const movedNoMoney = ["rejected", "canceled", "expired", "failed"] as const satisfies readonly TransferStatus[];

@@ -193,7 +193,10 @@ describe("submitting, approving and sending a batch", () => {
     expect(expectOk(submitBatch(h.deps, managerCtx(), { batchId: managerBatch })).status).toBe("awaiting_approval");
     expect(approveBatch(h.deps, managerCtx(), { batchId: managerBatch })).toMatchObject({ ok: false, code: "forbidden" });
 
-    expect(expectOk(submitBatch(h.deps, staffCtx(), { batchId: id })).status).toBe("awaiting_approval");
+    // The same payments were just submitted in the manager's batch: every row is a possible duplicate (SPEC §8.1).
+    expect(submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/5 rows repeat an earlier row or a recent payment/) });
+    expect(rowsOf(id).map((r) => r.nearDuplicateOf)).toEqual(transfersOf(managerBatch).map((t) => t.id));
+    expect(expectOk(submitBatch(h.deps, staffCtx(), { batchId: id, acceptDuplicates: true })).status).toBe("awaiting_approval");
     const rows = transfersOf(id);
     expect(rows.map((t) => t.status)).toEqual(Array(5).fill("awaiting_approval"));
     expect(rows.map((t) => t.ownerName)).toEqual(["John", "Siti Rahayu", "Budi Santoso", "Dewi Lestari", "Hendra Gunawan"]);
@@ -340,10 +343,13 @@ describe("sending safely (SPEC §3.2 rules 1 and 3)", () => {
   it("backs off on 429: the rate-limited rows stay processing, are never resent, and the rest go through", async () => {
     const id = await approvedBatch(12);
     h.gateway.setMode({ fault: "rate_limit", faultCalls: ["topup"], faultTimes: 3 });
-    const started = Date.now();
-    await run(id, { concurrency: 1, backoffMs: 40 });
-    // Three 429s in a row: pauses of 40, 80 and 160 ms before the next sends.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    // A controlled clock for the backoff: every pause is recorded instead of waited for.
+    let virtualMs = 0;
+    const pauses: number[] = [];
+    const pacer = { now: () => virtualMs, sleep: async (ms: number) => void (pauses.push(ms), (virtualMs += ms)) };
+    await run(id, { concurrency: 1, backoffMs: 40, pacer });
+    // Three 429s in a row: pauses of 40, 80 and 160 ms before the next sends, then none once Cash In answers again.
+    expect(pauses).toEqual([40, 80, 160]);
     const statuses = transfersOf(id).map((t) => t.status);
     expect(statuses.filter((s) => s === "processing")).toHaveLength(3);
     expect(statuses.filter((s) => s === "succeeded")).toHaveLength(9);

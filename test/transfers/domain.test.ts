@@ -6,7 +6,7 @@ import { createTransfer } from "@/lib/transfers/create";
 import { lookUpWallet } from "@/lib/transfers/inquiry";
 import { allowedTransitions, IllegalTransition, transition } from "@/lib/transfers/lifecycle";
 import { sendTransfer } from "@/lib/transfers/send";
-import { limitsSchema } from "@/lib/transfers/limits-schema";
+import { limitsSchemaFor } from "@/lib/transfers/limits-schema";
 import { getLimits, updateLimits } from "@/lib/transfers/settings";
 import { createHarness, expectOk, type Harness } from "./harness";
 
@@ -51,7 +51,10 @@ describe("Rule 4: a transfer is created only from a fresh successful look-up of 
     expect(created.status).toBe("succeeded");
     expect(h.transfer(created.transferId)).toMatchObject({ ownerName: "John", amount: 50_000, phone: JOHN, wallet: "DANA", makerId: h.staff.id });
     expect(h.topupsAtGateway(created.reference)).toHaveLength(1);
-    expect(h.auditOf(created.transferId).map((e) => e.action)).toEqual(["transfer.create", "transfer.sending", "transfer.succeeded"]);
+    // A success answer carries no Cash In reference: the status call right after it fetches it (SPEC §8.1).
+    expect(h.auditOf(created.transferId).map((e) => e.action)).toEqual(["transfer.create", "transfer.sending", "transfer.succeeded", "transfer.reference"]);
+    expect(h.transfer(created.transferId).cashinReference).toMatch(/^TF\d{10}$/);
+    expect(h.statusCallsAtGateway(created.reference)).toHaveLength(1);
   });
 
   it("refuses a look-up older than 15 minutes", async () => {
@@ -156,9 +159,9 @@ describe("Top-up outcomes become statuses (SPEC §2.4)", () => {
   });
 
   it("a gateway fault on the top-up (500, garbage, 429, reset) leaves it processing with exactly one top-up", async () => {
-    for (const fault of ["server_error", "garbage", "rate_limit", "reset"] as const) {
+    for (const [i, fault] of (["server_error", "garbage", "rate_limit", "reset"] as const).entries()) {
       h.gateway.setMode({ fault, faultCalls: ["topup"] });
-      const { transferId, reference } = expectOk(await h.send({ phone: "628111000001", amount: 10_000 }));
+      const { transferId, reference } = expectOk(await h.send({ phone: "628111000001", amount: 10_000 + i }));
       expect(h.transfer(transferId).status, fault).toBe("processing");
       expect(h.topupsAtGateway(reference), fault).toHaveLength(1);
     }
@@ -238,6 +241,7 @@ describe("Limits (SPEC §3.3) are enforced on the server", () => {
       dailyTotalPerMaker: 1_500_000,
       approvalWindowHours: 24,
       notFoundGraceMinutes: 10,
+      nearDuplicateWindowHours: 24,
     });
   });
   afterEach(() => h.close());
@@ -264,7 +268,7 @@ describe("Limits (SPEC §3.3) are enforced on the server", () => {
       before: { maxPerTransfer: 25_000_000, dailyTotalPerMaker: 100_000_000 },
       after: { maxPerTransfer: 1_000_000, dailyTotalPerMaker: 1_500_000 },
     });
-    expect(limitsSchema.safeParse({ ...getLimits(h.db), dailyTotalPerMaker: 10 }).error?.issues[0]?.message).toBe(
+    expect(limitsSchemaFor(15_000).safeParse({ ...getLimits(h.db), dailyTotalPerMaker: 10 }).error?.issues[0]?.message).toBe(
       "The daily total per maker cannot be below the maximum per transfer",
     );
   });

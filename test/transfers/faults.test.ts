@@ -3,8 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { transfers } from "@/db/schema";
 import type { MockModeInput } from "@/lib/cashin/mock/server";
 import { approveTransfer } from "@/lib/transfers/approvals";
-import { createTransfer } from "@/lib/transfers/create";
-import { lookUpWallet } from "@/lib/transfers/inquiry";
 import { reconcileDue } from "@/lib/transfers/reconcile";
 import { createHarness, expectOk, type Harness } from "./harness";
 
@@ -50,13 +48,14 @@ const sendPaths: SendPath[] = [
   {
     name: "a retry as a new transfer",
     send: async (h, fault) => {
-      const failed = expectOk(await h.send({ phone: "628111000004", amount: 20_000 }));
+      // The original never reached Cash In (a 500 before processing), so after the grace period it failed as never sent.
+      h.gateway.setMode({ fault: "server_error", faultCalls: ["topup"], faultTimes: 1 });
+      const failed = expectOk(await h.send({ phone: SITI, amount: 20_000 }));
+      h.advance(11 * minute);
+      await reconcileDue(h.deps, { all: true });
       expect(h.transfer(failed.transferId).status).toBe("failed");
-      const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: SITI, amount: 20_000 });
       h.gateway.setMode(fault);
-      return expectOk(
-        await createTransfer(h.deps, { actor: h.staff, ip: null }, { wallet: "DANA", phone: SITI, amount: 20_000, inquiryId: inquiry.id, retryOf: failed.transferId }),
-      );
+      return expectOk(await h.send({ phone: SITI, amount: 20_000 }, h.staff, { retryOf: failed.transferId }));
     },
   },
 ];

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { transfers } from "@/db/schema";
-import { checkTransfer, reconcileDue } from "@/lib/transfers/reconcile";
+import { reconcileDue } from "@/lib/transfers/reconcile";
+import { checkTransfer } from "@/lib/transfers/settle";
 import { giveUpAfterMs, nextCheckDelayMs } from "@/lib/transfers/reconcile-schedule";
 import { inFlightMs } from "@/lib/transfers/send";
 import { createHarness, expectOk, type Harness } from "./harness";
@@ -34,7 +35,8 @@ describe("Rules 2 and 3: unsettled transfers are settled by the status call, nev
     expect(seen).toEqual(["processing", "processing", "succeeded"]);
     expect(h.statusCallsAtGateway(reference)).toHaveLength(3);
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
-    expect(h.transfer(transferId)).toMatchObject({ checks: 3, nextCheckAt: null, lastCode: "2003900" });
+    // Settled, then watched: asked again an hour later for a late refund or contradiction (SPEC §8.1).
+    expect(h.transfer(transferId)).toMatchObject({ checks: 3, nextCheckAt: new Date(h.now().getTime() + 60 * minute), lastCode: "2003900" });
   });
 
   it("fails a transfer Cash In reports failed (03, then 06)", async () => {
@@ -108,7 +110,7 @@ describe("Rules 2 and 3: unsettled transfers are settled by the status call, nev
     for (const reference of references) expect(h.statusCallsAtGateway(reference)).toHaveLength(1);
   });
 
-  it("keeps an unknown outcome processing when the status call itself fails, and stops asking after 3 days", async () => {
+  it("keeps an unknown outcome processing when the status call itself fails, and makes it unresolved after 3 days", async () => {
     h = await createHarness();
     const { transferId } = expectOk(await h.send({ phone: "628111000002", amount: 50_000 }));
     h.gateway.setMode({ fault: "server_error", faultCalls: ["status"] });
@@ -117,6 +119,6 @@ describe("Rules 2 and 3: unsettled transfers are settled by the status call, nev
     expect(h.transfer(transferId).status).toBe("processing");
     h.advance(giveUpAfterMs);
     await checkTransfer(h.deps, transferId);
-    expect(h.transfer(transferId)).toMatchObject({ status: "processing", nextCheckAt: null, lastMessage: expect.stringContaining("Still unknown after 3 days") });
+    expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", nextCheckAt: null, lastMessage: expect.stringContaining("after 3 days of checks") });
   });
 });

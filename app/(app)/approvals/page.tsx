@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ApprovalQueue } from "@/components/transfers/approval-queue";
 import { PageHeader } from "@/components/shell/app-shell";
+import { Badge } from "@/components/ui/badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { db } from "@/db/client";
 import { approvalQueue } from "@/db/queries/approvals";
@@ -9,6 +10,7 @@ import { batchesAwaitingApproval } from "@/db/queries/batches";
 import { requireUser } from "@/lib/auth/session";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { formatDateTime, formatNumber } from "@/lib/format";
+import { nearDuplicatesOf } from "@/lib/transfers/approvals";
 import { getLimits } from "@/lib/transfers/settings";
 
 export const metadata: Metadata = { title: "Approvals · Cash In Payouts" };
@@ -17,7 +19,11 @@ export const dynamic = "force-dynamic";
 export default async function ApprovalsPage() {
   const manager = await requireUser(["manager"]);
   const limits = getLimits(db());
-  const queue = approvalQueue(db(), manager.id, limits.approvalWindowHours);
+  const queue = approvalQueue(db(), manager.id, limits.approvalWindowHours).map((row) => ({
+    ...row,
+    requeueNote: row.queuedAt ? row.lastMessage : null,
+    nearDuplicates: nearDuplicatesOf(db(), row, limits.nearDuplicateWindowHours),
+  }));
   const batches = batchesAwaitingApproval(db());
   return (
     <>
@@ -46,6 +52,12 @@ export default async function ApprovalsPage() {
                   <TD>
                     <p className="font-mono text-xs">{batch.reference}</p>
                     <p className="text-xs text-ink-muted">{batch.fileName}</p>
+                    {batch.flagged > 0 ? (
+                      <Badge tone="warn" className="mt-1">
+                        {batch.flagged === 1 ? "1 possible duplicate" : `${formatNumber(batch.flagged)} possible duplicates`}
+                      </Badge>
+                    ) : null}
+                    {batch.recheckRequestedAt ? <p className="text-xs text-info">Looking wallets up again before it is sent</p> : null}
                   </TD>
                   <TD className="text-right tabular-nums">{formatNumber(batch.rows)}</TD>
                   <TD className="text-right font-semibold whitespace-nowrap tabular-nums">{formatRupiah(batch.total)}</TD>

@@ -2,11 +2,12 @@
 
 import { z } from "zod";
 import { authorizedAction } from "@/lib/auth/action";
-import { approveBatch, cancelBatch, rejectBatch } from "@/lib/batches/decide";
-import { decodeBatchFile, maxBatchBytes, parseBatchCsv } from "@/lib/batches/parse";
+import { approveBatch, cancelBatch, confirmResume, rejectBatch } from "@/lib/batches/decide";
+import { maxBatchBytes } from "@/lib/batches/parse";
+import { parseBatchFileOffThread } from "@/lib/batches/parse-off-thread";
 import { createBatch, editRow, removeRows } from "@/lib/batches/rows";
 import { startBatch } from "@/lib/batches/runtime";
-import { approveBatchSchema, cancelBatchSchema, editRowSchema, rejectBatchSchema, removeRowsSchema, submitBatchSchema } from "@/lib/batches/schemas";
+import { approveBatchSchema, cancelBatchSchema, editRowSchema, rejectBatchSchema, removeRowsSchema, resumeBatchSchema, submitBatchSchema } from "@/lib/batches/schemas";
 import { submitBatch } from "@/lib/batches/submit";
 import { fail, type ActionResult } from "@/lib/result";
 import { transferDeps } from "@/lib/transfers/runtime";
@@ -34,13 +35,11 @@ function displayName(name: string): string {
   return (clean || "upload.csv").slice(0, 120);
 }
 
-/** Upload: the file is decoded and parsed on the server; the rows are stored and their check starts at once. */
+/** Upload: the file is decoded and parsed on the server, in a worker thread; the rows are stored and their check starts at once. */
 export const uploadBatchAction = authorizedAction(
   { name: "batch.upload", roles: anyone, schema: uploadSchema, revalidate },
   async (file, { user, ip }): Promise<ActionResult<{ batchId: number; reference: string }>> => {
-    const decoded = decodeBatchFile(new Uint8Array(await file.arrayBuffer()));
-    if (!decoded.ok) return fail("invalid", decoded.message, { file: [decoded.message] });
-    const parsed = parseBatchCsv(decoded.text);
+    const parsed = await parseBatchFileOffThread(new Uint8Array(await file.arrayBuffer()));
     if (!parsed.ok) return fail("invalid", parsed.message, { file: [parsed.message] });
     const created = createBatch(transferDeps(), { actor: user, ip }, { fileName: displayName(file.name), rows: parsed.rows });
     if (created.ok) startBatch(created.data.batchId);
@@ -64,8 +63,16 @@ export const submitBatchAction = authorizedAction({ name: "batch.submit", roles:
   return result;
 });
 
-export const approveBatchAction = authorizedAction({ name: "batch.approve", roles: managers, schema: approveBatchSchema, revalidate }, (input, { user, ip }) => {
+/** Approve: sends the batch, or first looks up again the wallets whose look-up is older than 15 minutes. */
+export const approveBatchAction = authorizedAction({ name: "batch.approve", roles: managers, schema: approveBatchSchema, revalidate, auditInvalid: true }, (input, { user, ip }) => {
   const result = approveBatch(transferDeps(), { actor: user, ip }, input);
+  if (result.ok && result.data.outcome !== "name_changed") startBatch(input.batchId, { actor: user, ip });
+  return result;
+});
+
+/** A batch paused after a long stop (a crash): its approver or another manager confirms that the rest is sent. */
+export const resumeBatchAction = authorizedAction({ name: "batch.resume", roles: anyone, schema: resumeBatchSchema, revalidate }, (input, { user, ip }) => {
+  const result = confirmResume(transferDeps(), { actor: user, ip }, input);
   if (result.ok) startBatch(input.batchId, { actor: user, ip });
   return result;
 });

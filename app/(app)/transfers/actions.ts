@@ -2,61 +2,47 @@
 
 import { inArray } from "drizzle-orm";
 import { z } from "zod";
-import { transfers, type Inquiry, type TransferStatus } from "@/db/schema";
+import { transfers, type TransferStatus } from "@/db/schema";
 import { authorizedAction } from "@/lib/auth/action";
-import { fail, ok, type ActionResult } from "@/lib/result";
+import { ok, type ActionResult } from "@/lib/result";
 import { approveTransfer, cancelTransfer, rejectTransfer } from "@/lib/transfers/approvals";
 import { createTransfer } from "@/lib/transfers/create";
-import { lookUpWallet } from "@/lib/transfers/inquiry";
-import { limitProblem, needsApproval } from "@/lib/transfers/limits";
-import { checkTransfer } from "@/lib/transfers/reconcile";
+import { lookUpForNewTransfer } from "@/lib/transfers/inquiry";
+import { confirmResolution, declineResolution, proposeResolution, reviewDiscrepancy } from "@/lib/transfers/resolve";
+import { checkTransfer } from "@/lib/transfers/settle";
 import { transferDeps } from "@/lib/transfers/runtime";
-import { approveSchema, cancelSchema, createTransferSchema, lookUpSchema, refreshSchema, rejectSchema } from "@/lib/transfers/schemas";
-import { getLimits } from "@/lib/transfers/settings";
+import {
+  approveSchema,
+  cancelSchema,
+  createTransferSchema,
+  decideResolutionSchema,
+  declineResolutionSchema,
+  lookUpSchema,
+  proposeResolutionSchema,
+  refreshSchema,
+  rejectSchema,
+  reviewDiscrepancySchema,
+} from "@/lib/transfers/schemas";
 import { unsettledAtGateway } from "@/lib/transfers/status";
 
 const anyone = ["staff", "manager", "admin"] as const;
 const managers = ["manager"] as const;
-const revalidate = ["/", "/transfers", "/approvals"] as const;
+const admins = ["admin"] as const;
+const revalidate = ["/", "/transfers", "/approvals", "/attention"] as const;
 
-export type LookUpAnswer = {
-  inquiryId: number;
-  wallet: Inquiry["wallet"];
-  phone: string;
-  amount: number;
-  ownerName: string;
-  needsApproval: boolean;
-};
-
-/** Step 1 of a new transfer: who owns this wallet? Limits are checked first, so no look-up is wasted. */
-export const lookUpWalletAction = authorizedAction(
-  { name: "transfer.look_up", roles: anyone, schema: lookUpSchema },
-  async (input, { db, user }): Promise<ActionResult<LookUpAnswer>> => {
-    const deps = transferDeps();
-    const limits = getLimits(db);
-    const problem = limitProblem(db, limits, user.id, input.amount, deps.now());
-    if (problem) return fail("forbidden", problem, { amount: [problem] });
-    const inquiry = await lookUpWallet(deps, user.id, input);
-    if (inquiry.outcome !== "found" || !inquiry.ownerName) return fail("conflict", inquiry.message ?? "The wallet could not be found.");
-    return ok({
-      inquiryId: inquiry.id,
-      wallet: inquiry.wallet,
-      phone: inquiry.phone,
-      amount: inquiry.amount,
-      ownerName: inquiry.ownerName,
-      needsApproval: needsApproval(limits, inquiry.amount),
-    });
-  },
+/** Step 1 of a new transfer: who owns this wallet, and was the same payment made recently? */
+export const lookUpWalletAction = authorizedAction({ name: "transfer.look_up", roles: anyone, schema: lookUpSchema }, (input, { user }) =>
+  lookUpForNewTransfer(transferDeps(), user.id, input),
 );
 
 /** Step 2: confirm the looked-up wallet; sent at once below the threshold, else queued for approval. */
 export const createTransferAction = authorizedAction(
-  { name: "transfer.create", roles: anyone, schema: createTransferSchema, revalidate },
+  { name: "transfer.create", roles: anyone, schema: createTransferSchema, revalidate, auditInvalid: true },
   (input, { user, ip }) => createTransfer(transferDeps(), { actor: user, ip }, input),
 );
 
 export const approveTransferAction = authorizedAction(
-  { name: "transfer.approve", roles: managers, schema: approveSchema, revalidate },
+  { name: "transfer.approve", roles: managers, schema: approveSchema, revalidate, auditInvalid: true },
   (input, { user, ip }) => approveTransfer(transferDeps(), { actor: user, ip }, input),
 );
 
@@ -107,4 +93,26 @@ export const listUnsettledAction = authorizedAction(
         .all()
         .map((t) => t.id),
     }),
+);
+
+/** Unresolved transfers (SPEC §8.1): an admin records the outcome Cash In gives, a manager confirms or declines it. */
+export const proposeResolutionAction = authorizedAction(
+  { name: "transfer.resolution.propose", roles: admins, schema: proposeResolutionSchema, revalidate, auditInvalid: true },
+  (input, { user, ip }) => proposeResolution(transferDeps(), { actor: user, ip }, input),
+);
+
+export const confirmResolutionAction = authorizedAction(
+  { name: "transfer.resolution.confirm", roles: managers, schema: decideResolutionSchema, revalidate, auditInvalid: true },
+  (input, { user, ip }) => confirmResolution(transferDeps(), { actor: user, ip }, input),
+);
+
+export const declineResolutionAction = authorizedAction(
+  { name: "transfer.resolution.decline", roles: managers, schema: declineResolutionSchema, revalidate, auditInvalid: true },
+  (input, { user, ip }) => declineResolution(transferDeps(), { actor: user, ip }, input),
+);
+
+/** A discrepancy an admin has looked into with Cash In leaves Needs attention. */
+export const reviewDiscrepancyAction = authorizedAction(
+  { name: "transfer.discrepancy.review", roles: admins, schema: reviewDiscrepancySchema, revalidate, auditInvalid: true },
+  (input, { user, ip }) => reviewDiscrepancy(transferDeps(), { actor: user, ip }, input),
 );

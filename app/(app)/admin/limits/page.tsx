@@ -3,6 +3,7 @@ import { LimitsForm } from "@/components/admin/limits-form";
 import { PageHeader } from "@/components/shell/app-shell";
 import { db } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { getLimits } from "@/lib/transfers/settings";
 
 export const metadata: Metadata = { title: "Limits · Cash In Payouts" };
@@ -12,7 +13,7 @@ export default async function LimitsPage() {
   return (
     <>
       <PageHeader title="Limits" description="Apply to every new transfer at once. Each change is written to the audit trail." />
-      <LimitsForm limits={getLimits(db())} />
+      <LimitsForm limits={getLimits(db())} gatewayTimeoutMs={env().CASHIN_TIMEOUT_MS} />
     </>
   );
 }

@@ -46,7 +46,8 @@ export default async function BatchPage({ params, searchParams }: Props) {
   const editable = isMaker && (batch.status === "checking" || batch.status === "ready");
   const submitted = Object.keys(transfers).length > 0;
   const unsettled = (transfers.approved?.count ?? 0) + (transfers.sending?.count ?? 0) + (transfers.processing?.count ?? 0);
-  const live = batch.status === "checking" || batch.status === "sending" || unsettled > 0;
+  const rechecking = batch.status === "awaiting_approval" && batch.recheckRequestedAt !== null;
+  const live = batch.status === "checking" || (batch.status === "sending" && batch.pausedAt === null) || rechecking || unsettled > 0;
   const limits = getLimits(database);
   const viewHref = (v: BatchRowView, p = 1) => `/batches/${id}?${new URLSearchParams({ ...(v === "all" ? {} : { view: v }), ...(p > 1 ? { page: String(p) } : {}) })}`;
 
@@ -87,7 +88,8 @@ export default async function BatchPage({ params, searchParams }: Props) {
               needsApproval={needsApproval(limits, overview.total)}
               canSubmit={isMaker && (batch.status === "ready" || batch.status === "checking")}
               canCancel={isMaker && ["checking", "ready", "awaiting_approval"].includes(batch.status)}
-              canDecide={!isMaker && user.role === "manager" && batch.status === "awaiting_approval"}
+              canDecide={!isMaker && user.role === "manager" && batch.status === "awaiting_approval" && !rechecking}
+              canResume={batch.status === "sending" && batch.pausedAt !== null && (user.id === (batch.approverId ?? batch.makerId) || (user.role === "manager" && !isMaker))}
             />
           </>
         }
@@ -158,8 +160,12 @@ function statusSentence(overview: NonNullable<ReturnType<typeof batchOverview>>,
           ? "Every wallet is confirmed. Review the names, then submit the batch."
           : "Every wallet is confirmed; its maker can submit it.";
     case "awaiting_approval":
+      if (batch.recheckRequestedAt !== null) return "Looking up again the wallets whose look-up is older than 15 minutes, before anything is sent. Approve again once this is done.";
       return isMaker ? "Waiting for another manager to approve the batch." : isManager ? "Review the rows, then approve or reject the batch as a whole." : "Waiting for a manager's approval.";
     case "sending":
+      if (batch.pausedAt !== null) {
+        return `Sending stopped (the app was down) and was not resumed on its own after more than 15 minutes. Its approver, or another manager, confirms before the rest is sent.`;
+      }
       return `Approved${approverName ? ` by ${approverName}` : ""}. Sending the rows to Cash In; you can leave this page.`;
     case "sent":
       return `Every row was sent${approverName ? ` (approved by ${approverName})` : ""}. Rows still processing are settled automatically.`;

@@ -49,7 +49,9 @@ export default async function TransferPage({ params }: Props) {
         <StatusBadge status={transfer.status} className="text-sm" data-testid="transfer-status" />
         <p className="text-sm">{info.description}.</p>
         {transfer.reason ? <p className="w-full text-sm text-ink-muted">Reason: {transfer.reason}</p> : null}
+        {transfer.status === "unresolved" ? <UnresolvedNote detail={detail} /> : null}
       </section>
+      {transfer.discrepancy ? <DiscrepancyNote detail={detail} /> : null}
       <div className="mb-6 grid grid-cols-2 gap-4">
         <Card title="Transfer">
           <Row label="Reference">
@@ -76,6 +78,13 @@ export default async function TransferPage({ params }: Props) {
             <Row label="Retry of">
               <Link href={`/transfers/${detail.retryOf.id}`} className="font-mono text-xs text-brand hover:underline">
                 {detail.retryOf.reference}
+              </Link>
+            </Row>
+          ) : null}
+          {detail.retry ? (
+            <Row label="Retried as">
+              <Link href={`/transfers/${detail.retry.id}`} className="font-mono text-xs text-brand hover:underline" data-testid="retried-as">
+                {detail.retry.reference}
               </Link>
             </Row>
           ) : null}
@@ -126,7 +135,7 @@ function TransferActions({ detail, user }: { detail: TransferDetail; user: User 
   const isMaker = transfer.makerId === user.id;
   return (
     <>
-      {isUnsettledAtGateway(transfer.status) ? <RefreshStatusButton transferId={transfer.id} reference={transfer.reference} /> : null}
+      {isUnsettledAtGateway(transfer.status) || transfer.status === "unresolved" ? <RefreshStatusButton transferId={transfer.id} reference={transfer.reference} /> : null}
       {awaiting && isMaker ? <CancelTransferButton transferId={transfer.id} reference={transfer.reference} /> : null}
       {awaiting && user.role === "manager" && !isMaker ? (
         <Button asChild>
@@ -136,7 +145,7 @@ function TransferActions({ detail, user }: { detail: TransferDetail; user: User 
           </Link>
         </Button>
       ) : null}
-      {transfer.status === "failed" ? (
+      {transfer.status === "failed" && !detail.retry && (isMaker || user.role === "manager") ? (
         <Button asChild>
           <Link href={`/transfers/new?retryOf=${transfer.id}`}>
             <RotateCcw aria-hidden />
@@ -145,6 +154,61 @@ function TransferActions({ detail, user }: { detail: TransferDetail; user: User 
         </Button>
       ) : null}
     </>
+  );
+}
+
+/** What to ask Cash In about a transfer it has not settled, and where the admin's resolution stands. */
+function UnresolvedNote({ detail }: { detail: TransferDetail }) {
+  const { transfer } = detail;
+  return (
+    <div className="w-full text-sm" data-testid="unresolved-note">
+      <p className="font-medium">Ask Cash In support about this transfer:</p>
+      <p className="text-ink-muted">
+        partnerReferenceNo <span className="font-mono text-ink">{transfer.reference}</span>
+        {transfer.cashinReference ? (
+          <>
+            , Cash In reference <span className="font-mono text-ink">{transfer.cashinReference}</span>
+          </>
+        ) : null}
+        , {formatRupiah(transfer.amount)} to {transfer.phone} ({walletLabel[transfer.wallet]}), sent {transfer.sentAt ? formatDateTime(transfer.sentAt, { seconds: true }) : "—"}.
+      </p>
+      {transfer.resolutionOutcome ? (
+        <p className="mt-1">
+          {detail.resolutionByName ?? "An admin"} recorded it as <strong>{transfer.resolutionOutcome}</strong> ({transfer.resolutionReason}); a manager confirms it on{" "}
+          <Link href="/attention" className="text-brand hover:underline">
+            Needs attention
+          </Link>
+          .
+        </p>
+      ) : (
+        <p className="mt-1">
+          An admin records the answer on{" "}
+          <Link href="/attention" className="text-brand hover:underline">
+            Needs attention
+          </Link>
+          ; it never goes out again by itself.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function DiscrepancyNote({ detail }: { detail: TransferDetail }) {
+  const { transfer } = detail;
+  const reviewed = transfer.discrepancyReviewedAt;
+  return (
+    <section
+      aria-label="Discrepancy"
+      data-testid="discrepancy"
+      className={reviewed ? "mb-4 rounded-lg border border-line bg-surface px-4 py-3 text-sm" : "mb-4 rounded-lg border border-danger/40 bg-danger-soft px-4 py-3 text-sm"}
+    >
+      <p className={reviewed ? "font-medium" : "font-semibold text-danger"}>{reviewed ? "Discrepancy (reviewed)" : "Discrepancy: Cash In contradicts this status"}</p>
+      <p className="mt-0.5">{transfer.discrepancy}</p>
+      <p className="mt-0.5 text-xs text-ink-muted">
+        Seen {transfer.discrepancyAt ? formatDateTime(transfer.discrepancyAt, { seconds: true }) : ""}
+        {reviewed ? ` · reviewed by ${detail.discrepancyReviewedByName ?? "an admin"} ${formatDateTime(reviewed)}` : " · an admin marks it reviewed on Needs attention"}
+      </p>
+    </section>
   );
 }
 

@@ -1,21 +1,25 @@
-import { eq } from "drizzle-orm";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { NewTransferForm } from "@/components/transfers/new-transfer-form";
 import { PageHeader } from "@/components/shell/app-shell";
 import { db } from "@/db/client";
-import { transfers } from "@/db/schema";
+import type { Transfer, User } from "@/db/schema";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { requireUser } from "@/lib/auth/session";
+import { routeId } from "@/lib/route-id";
+import { whyNotRetry } from "@/lib/transfers/create";
+import { findTransfer } from "@/lib/transfers/lifecycle";
 import { getLimits } from "@/lib/transfers/settings";
 
 export const metadata: Metadata = { title: "New transfer · Cash In Payouts" };
 
 export default async function NewTransferPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireUser();
+  const user = await requireUser();
   const params = await searchParams;
-  const retryOfId = Number(params.retryOf);
+  const retryOfId = typeof params.retryOf === "string" ? routeId(params.retryOf) : undefined;
   // "Retry as a new transfer": the failed one's wallet, number and amount, looked up and confirmed afresh.
-  const retryOf = Number.isSafeInteger(retryOfId) && retryOfId > 0 ? db().select().from(transfers).where(eq(transfers.id, retryOfId)).get() : undefined;
+  const original = retryOfId === undefined ? undefined : (findTransfer(db(), retryOfId) ?? undefined);
+  const retry = original ? retryState(original, user) : undefined;
   const limits = getLimits(db());
   return (
     <>
@@ -23,10 +27,28 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
         title="New transfer"
         description={`Look up the wallet's owner, check the name, then send. From ${formatRupiah(limits.approvalThreshold)} a manager approves first.`}
       />
+      {retry && !retry.ok ? (
+        <p role="alert" className="mb-4 max-w-4xl rounded-md bg-warn-soft px-3 py-2 text-sm text-warn" data-testid="retry-refused">
+          {retry.message}{" "}
+          {retry.link ? (
+            <Link href={retry.link.href} className="font-medium underline">
+              {retry.link.label}
+            </Link>
+          ) : null}
+        </p>
+      ) : null}
       <NewTransferForm
-        key={retryOf?.id ?? "new"}
-        retryOf={retryOf?.status === "failed" ? { id: retryOf.id, reference: retryOf.reference, wallet: retryOf.wallet, phone: retryOf.phone, amount: retryOf.amount } : undefined}
+        key={retry?.ok ? original!.id : "new"}
+        retryOf={retry?.ok ? { id: original!.id, reference: original!.reference, wallet: original!.wallet, phone: original!.phone, amount: original!.amount } : undefined}
       />
     </>
   );
+}
+
+/** Whether this person may retry this transfer now; the server checks again when it is sent. */
+function retryState(original: Transfer, user: User): { ok: true } | { ok: false; message: string; link?: { href: string; label: string } } {
+  const refusal = whyNotRetry(db(), user, original);
+  if (!refusal) return { ok: true };
+  const link = refusal.retry ? { href: `/transfers/${refusal.retry.id}`, label: "Open the retry" } : { href: `/transfers/${original.id}`, label: `Open ${original.reference}` };
+  return { ok: false, message: refusal.message, link };
 }

@@ -1,0 +1,147 @@
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import { transfers, type Transfer } from "@/db/schema";
+import { recordAudit, recordAuditNow } from "@/lib/audit/record";
+import { fail, ok, type ActionResult } from "@/lib/result";
+import type { TransferDeps } from "./deps";
+import { findTransfer, transition } from "./lifecycle";
+import { nextWatchAt } from "./reconcile-schedule";
+import { statusInfo } from "./status";
+
+/**
+ * What people do about what the reconciler cannot settle (SPEC §8.1): an unresolved transfer gets its
+ * outcome from Cash In's support or statement, recorded by an admin and confirmed by a manager who is not
+ * that admin before it takes effect; a discrepancy is marked reviewed by an admin. Nothing here calls Cash In.
+ */
+
+type Person = { id: number; email: string };
+type Ctx = { actor: Person; ip: string | null };
+type Deps = Pick<TransferDeps, "db" | "now">;
+
+export type ResolutionOutcome = "succeeded" | "failed";
+
+function notUnresolved(transfer: Transfer) {
+  return fail("conflict", `Only an unresolved transfer is resolved by hand: this one is ${statusInfo[transfer.status].label.toLowerCase()}.`);
+}
+
+/** An admin records what Cash In said happened, with the ticket or statement line as the reason. */
+export function proposeResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; outcome: ResolutionOutcome; reason: string }): ActionResult<null> {
+  const transfer = findTransfer(deps.db, input.transferId);
+  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (transfer.status !== "unresolved") return notUnresolved(transfer);
+  if (transfer.resolutionOutcome !== null) return fail("conflict", "An outcome was already recorded and waits for a manager: they confirm or decline it first.");
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx) => {
+      const proposed = tx
+        .update(transfers)
+        .set({ resolutionOutcome: input.outcome, resolutionReason: input.reason, resolutionBy: actor.id, resolutionAt: now, updatedAt: now })
+        .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "unresolved"), isNull(transfers.resolutionOutcome)))
+        .returning({ id: transfers.id })
+        .get();
+      if (!proposed) return fail("conflict", "This transfer changed meanwhile: reload the page.");
+      recordAudit(tx, { actor, action: "transfer.resolution_proposed", target: { type: "transfer", id: transfer.id }, after: { outcome: input.outcome, reason: input.reason }, ip, at: now });
+      return ok(null, `Recorded as ${input.outcome === "succeeded" ? "succeeded" : "failed"}. It takes effect once a manager confirms it.`);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * A manager confirms the recorded outcome: the transfer then becomes succeeded or failed (a failed one may
+ * be retried once). Never by the person who recorded it: that refusal is audited.
+ */
+export function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number }): ActionResult<{ status: ResolutionOutcome }> {
+  const transfer = findTransfer(deps.db, input.transferId);
+  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (transfer.status !== "unresolved") return notUnresolved(transfer);
+  const { resolutionOutcome: outcome, resolutionBy: proposer, resolutionReason: reason } = transfer;
+  if (outcome === null || proposer === null) return fail("conflict", "No outcome has been recorded for this transfer yet.");
+  if (proposer === actor.id) {
+    const message = "You recorded this outcome: another person, a manager, must confirm it.";
+    recordAuditNow(deps.db, { actor, action: "transfer.resolution_confirm_refused", target: { type: "transfer", id: transfer.id }, after: { outcome, refused: message }, ip });
+    return fail("forbidden", message);
+  }
+  const now = deps.now();
+  const moved = deps.db.transaction(
+    (tx) =>
+      transition(
+        tx,
+        transfer.id,
+        "unresolved",
+        outcome,
+        {
+          settledAt: now,
+          nextCheckAt: outcome === "failed" && transfer.topupAnswer === "refused" ? null : nextWatchAt(now, now),
+          reason: `Resolved by hand from Cash In's answer: ${reason}`,
+          lastMessage: `Outcome recorded by an admin and confirmed by a manager: ${outcome}`,
+        },
+        { actor, ip },
+        now,
+        // The outcome confirmed is the one this manager saw, recorded by that admin.
+        and(eq(transfers.resolutionOutcome, outcome), eq(transfers.resolutionBy, proposer)),
+      ),
+    { behavior: "immediate" },
+  );
+  if (!moved) return fail("conflict", "This transfer changed meanwhile: reload the page.");
+  return ok({ status: outcome }, outcome === "succeeded" ? "Confirmed: the transfer is recorded as succeeded." : "Confirmed: the transfer is recorded as failed. It can be retried once.");
+}
+
+/** A manager declines the recorded outcome, with a reason; an admin can then record another. */
+export function declineResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
+  const transfer = findTransfer(deps.db, input.transferId);
+  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (transfer.status !== "unresolved") return notUnresolved(transfer);
+  if (transfer.resolutionOutcome === null) return fail("conflict", "No outcome has been recorded for this transfer yet.");
+  if (transfer.resolutionBy === actor.id) return fail("forbidden", "You recorded this outcome: another person, a manager, decides on it.");
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx) => {
+      const declined = tx
+        .update(transfers)
+        .set({ resolutionOutcome: null, resolutionReason: null, resolutionBy: null, resolutionAt: null, updatedAt: now })
+        .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "unresolved"), eq(transfers.resolutionOutcome, transfer.resolutionOutcome!)))
+        .returning({ id: transfers.id })
+        .get();
+      if (!declined) return fail("conflict", "This transfer changed meanwhile: reload the page.");
+      recordAudit(tx, {
+        actor,
+        action: "transfer.resolution_declined",
+        target: { type: "transfer", id: transfer.id },
+        before: { outcome: transfer.resolutionOutcome, reason: transfer.resolutionReason },
+        after: { reason: input.reason },
+        ip,
+        at: now,
+      });
+      return ok(null, "Declined. The transfer stays unresolved until an admin records another outcome.");
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** An admin has looked into a discrepancy (with Cash In, the statement): it leaves Needs attention. */
+export function reviewDiscrepancy(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
+  const transfer = findTransfer(deps.db, input.transferId);
+  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx) => {
+      const reviewed = tx
+        .update(transfers)
+        .set({ discrepancyReviewedAt: now, discrepancyReviewedBy: actor.id })
+        .where(and(eq(transfers.id, transfer.id), isNotNull(transfers.discrepancy), isNull(transfers.discrepancyReviewedAt)))
+        .returning({ id: transfers.id })
+        .get();
+      if (!reviewed) return fail("conflict", "This transfer has no open discrepancy.");
+      recordAudit(tx, {
+        actor,
+        action: "transfer.discrepancy_reviewed",
+        target: { type: "transfer", id: transfer.id },
+        after: { discrepancy: transfer.discrepancy, note: input.reason },
+        ip,
+        at: now,
+      });
+      return ok(null, "Marked as reviewed.");
+    },
+    { behavior: "immediate" },
+  );
+}

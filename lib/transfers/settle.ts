@@ -1,0 +1,252 @@
+import { and, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { transfers, type TopupAnswer, type Transfer, type TransferStatus } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import type { GatewayCallRecord, StatusResult } from "@/lib/cashin/client";
+import type { TransferStatusOutcome } from "@/lib/cashin/codes";
+import type { ActorContext, TransferDeps } from "./deps";
+import { findTransfer, transition } from "./lifecycle";
+import { effectiveGraceMs } from "./limits-schema";
+import { giveUpAfterMs, nextCheckDelayMs, nextWatchAt } from "./reconcile-schedule";
+import { getLimits } from "./settings";
+import { statusInfo } from "./status";
+import { recordGatewayCall } from "./timeline";
+
+/**
+ * Settling with Cash In's status call (call 39; SPEC §2.5, §3.2 rules 2–3, §8.1). Unsettled transfers are
+ * asked until the answer is final or the 3-day schedule ends (then `unresolved`); settled ones are asked
+ * a few more times, because a later answer wins only forward: a success may become a refund, and any
+ * other contradiction raises a discrepancy for a person instead of changing the status.
+ */
+
+/** A reconciler holds a transfer this long while it asks Cash In; another runner leaves it alone meanwhile. */
+const leaseMs = 2 * 60_000;
+
+export const system: ActorContext = { actor: null, ip: null };
+
+/** Statuses a status call may still change or contradict. */
+const checkable = ["sending", "processing", "unresolved", "succeeded", "failed"] as const satisfies readonly TransferStatus[];
+
+export type CheckResult = { checked: boolean; transfer: Transfer | null };
+
+/**
+ * "Not found" means "never sent" only when the top-up's own answer was ambiguous, or never came (the
+ * process died mid-call). After 202, 409xx01 or a success Cash In has the transfer: 07 is only "not yet".
+ */
+export function notFoundMayMeanNeverSent(topupAnswer: TopupAnswer | null): boolean {
+  return topupAnswer === null || topupAnswer === "ambiguous";
+}
+
+/** A failed transfer that may have reached Cash In is watched like a success; a refused top-up never did. */
+function watchFrom(transfer: Pick<Transfer, "topupAnswer">, to: "succeeded" | "failed", at: Date): Date | null {
+  return to === "failed" && transfer.topupAnswer === "refused" ? null : nextWatchAt(at, at);
+}
+
+/**
+ * Asks Cash In about one transfer and applies the answer. A lease taken by one conditional update makes
+ * sure that two reconcilers, or a reconciler and a person pressing "Refresh status", never work on it at
+ * once. `due` limits it to transfers whose next check has come (the background loop); a person asks at once.
+ */
+export async function checkTransfer(
+  deps: TransferDeps,
+  transferId: number,
+  { due = false, ctx = system }: { due?: boolean; ctx?: ActorContext } = {},
+): Promise<CheckResult> {
+  const now = deps.now();
+  const leased = deps.db
+    .update(transfers)
+    .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
+    .where(
+      and(
+        eq(transfers.id, transferId),
+        inArray(transfers.status, checkable),
+        or(isNull(transfers.leaseUntil), lt(transfers.leaseUntil, now)),
+        due ? lte(transfers.nextCheckAt, now) : undefined,
+      ),
+    )
+    .returning()
+    .get();
+  if (!leased) return { checked: false, transfer: findTransfer(deps.db, transferId) };
+
+  try {
+    const result = await deps.gateway.status(
+      { partnerReferenceNo: leased.reference, expected: { amount: leased.amount, customerNumber: leased.phone } },
+      { onCall: (record: GatewayCallRecord) => recordGatewayCall(deps.db, { transferId }, record) },
+    );
+    const settled = leased.status === "succeeded" || leased.status === "failed" ? leased.status : null;
+    const transfer = settled ? applyLateAnswer(deps, leased, settled, result) : applyStatus(deps, leased, result, ctx);
+    return { checked: true, transfer };
+  } finally {
+    deps.db.update(transfers).set({ leaseUntil: null }).where(eq(transfers.id, transferId)).run();
+  }
+}
+
+/** Nothing is pending any more: a late answer replaces an admin's proposed resolution. */
+const noResolution = { resolutionOutcome: null, resolutionReason: null, resolutionBy: null, resolutionAt: null } as const;
+
+/** A `sending`, `processing` or `unresolved` transfer: settle it when the answer is final, never guess. */
+function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResult, ctx: ActorContext): Transfer | null {
+  const now = deps.now();
+  const checks = transfer.checks + 1;
+  const sentAt = transfer.sentAt ?? transfer.createdAt;
+  const base = { checks, lastCode: result.code };
+
+  const settle = (to: "succeeded" | "failed" | "refunded", patch: Partial<Transfer>) =>
+    deps.db.transaction(
+      (tx) =>
+        transition(
+          tx,
+          transfer.id,
+          transfer.status,
+          to,
+          { ...base, ...noResolution, settledAt: now, nextCheckAt: to === "refunded" ? null : watchFrom(transfer, to, now), ...patch },
+          ctx,
+          now,
+        ),
+      { behavior: "immediate" },
+    );
+
+  const update = (patch: Partial<Transfer>) =>
+    deps.db
+      .update(transfers)
+      .set({ ...patch, updatedAt: now })
+      .where(and(eq(transfers.id, transfer.id), eq(transfers.status, transfer.status)))
+      .returning()
+      .get() ?? null;
+
+  /** Not final: ask again later; after 3 days it is unresolved, for a person to settle with Cash In (never guessed). */
+  const later = (message: string) => {
+    // An unresolved transfer is no longer asked automatically; a person's refresh only records the answer.
+    if (transfer.status === "unresolved") return update({ checks, lastCode: result.code });
+    if (now.getTime() - sentAt.getTime() > giveUpAfterMs) {
+      return deps.db.transaction(
+        (tx) =>
+          transition(
+            tx,
+            transfer.id,
+            transfer.status,
+            "unresolved",
+            { ...base, nextCheckAt: null, lastMessage: `No final answer from Cash In after 3 days of checks (last: ${message}).` },
+            ctx,
+            now,
+          ),
+        { behavior: "immediate" },
+      );
+    }
+    const patch = { ...base, lastMessage: message, nextCheckAt: new Date(now.getTime() + nextCheckDelayMs(checks)) };
+    // A top-up that Cash In confirms is pending is no longer merely in flight.
+    if (transfer.status === "sending" && result.kind === "success" && result.transferStatus.state === "pending") {
+      return deps.db.transaction((tx) => transition(tx, transfer.id, "sending", "processing", patch, ctx, now), { behavior: "immediate" });
+    }
+    return update(patch);
+  };
+
+  if (result.kind !== "success") {
+    if (result.kind === "rejected") console.error(`[reconcile] status call for ${transfer.reference} refused: ${result.code} ${result.message}`);
+    return later(result.message);
+  }
+  const status = result.transferStatus;
+  const description = result.description || status.label;
+  const cashinReference = result.originalReferenceNo ?? transfer.cashinReference;
+  switch (status.state) {
+    case "succeeded":
+      return settle("succeeded", { cashinReference, lastMessage: description });
+    case "refunded":
+      return settle("refunded", { cashinReference, lastMessage: description });
+    case "failed":
+      return settle("failed", { cashinReference, lastMessage: description, reason: `Cash In reports the transfer ${status.code === "05" ? "canceled" : "failed"}: ${description}` });
+    case "not_found": {
+      // Right after an ambiguous top-up, "not found" may mean "not visible yet" (SPEC §2.5, §8.1).
+      const graceMs = effectiveGraceMs(getLimits(deps.db), deps.gatewayTimeoutMs);
+      if (notFoundMayMeanNeverSent(transfer.topupAnswer) && now.getTime() - sentAt.getTime() >= graceMs) {
+        return settle("failed", {
+          lastMessage: description,
+          reason: "Cash In never received this transfer, so no money moved. Retry it as a new transfer.",
+        });
+      }
+      return later(
+        notFoundMayMeanNeverSent(transfer.topupAnswer)
+          ? `Not visible at Cash In yet (${description})`
+          : `Cash In accepted this transfer but does not show it yet (${description}); checked again until it does`,
+      );
+    }
+    default:
+      return later(description);
+  }
+}
+
+/**
+ * A settled transfer asked again (SPEC §8.1 "later answers win only forward"): a refund of a success is
+ * applied; any other contradiction changes no status and raises a discrepancy; agreement fills in Cash
+ * In's reference if it was missing. Then the next watch check is scheduled.
+ */
+function applyLateAnswer(deps: TransferDeps, transfer: Transfer, settled: "succeeded" | "failed", result: StatusResult): Transfer | null {
+  const now = deps.now();
+  const nextCheckAt = nextWatchAt(transfer.settledAt ?? transfer.updatedAt, now);
+  const checks = transfer.checks + 1;
+  if (result.kind !== "success") {
+    return deps.db.update(transfers).set({ checks, nextCheckAt }).where(eq(transfers.id, transfer.id)).returning().get() ?? null;
+  }
+  const status = result.transferStatus;
+  if (settled === "succeeded" && status.state === "refunded") {
+    return deps.db.transaction(
+      (tx) =>
+        transition(
+          tx,
+          transfer.id,
+          "succeeded",
+          "refunded",
+          { checks, nextCheckAt: null, lastCode: result.code, lastMessage: result.description || status.label, cashinReference: result.originalReferenceNo ?? transfer.cashinReference },
+          system,
+          now,
+        ),
+      { behavior: "immediate" },
+    );
+  }
+  return deps.db.transaction(
+    (tx) => {
+      const contradiction = contradicts(settled, status);
+      if (contradiction) raiseDiscrepancy(tx, transfer, `${status.code} ${status.label}`, contradiction, now);
+      const reference = transfer.cashinReference === null && status.state === "succeeded" ? result.originalReferenceNo : null;
+      if (reference) recordAudit(tx, { actor: null, action: "transfer.reference", target: { type: "transfer", id: transfer.id }, after: { cashinReference: reference }, at: now });
+      return tx
+        .update(transfers)
+        .set({ checks, nextCheckAt, ...(reference ? { cashinReference: reference } : {}) })
+        .where(eq(transfers.id, transfer.id))
+        .returning()
+        .get() ?? null;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Why a later status contradicts a settled one, in words for the finance team; null when it agrees. */
+function contradicts(settled: "succeeded" | "failed", status: TransferStatusOutcome): string | null {
+  const reported = `Cash In now reports ${status.code} ${status.label}`;
+  if (status.state === "unknown") return null;
+  if (settled === "succeeded" && status.state !== "succeeded") {
+    return `${reported} for a transfer it confirmed as successful. Ask Cash In whether the money reached the wallet.`;
+  }
+  if (settled === "failed" && (status.state === "succeeded" || status.state === "pending" || status.state === "refunded")) {
+    return `${reported} for a transfer recorded as failed: the money may have reached the wallet. Check with Cash In before paying this person again.`;
+  }
+  return null;
+}
+
+/**
+ * Flags a contradiction on the transfer until an admin marks it reviewed. The same contradiction seen
+ * again (open or already reviewed) is not flagged twice; a new one reopens the flag.
+ */
+function raiseDiscrepancy(tx: Tx, transfer: Transfer, reported: string, text: string, at: Date): void {
+  if (transfer.discrepancy === text) return;
+  tx.update(transfers).set({ discrepancy: text, discrepancyAt: at, discrepancyReviewedAt: null, discrepancyReviewedBy: null }).where(eq(transfers.id, transfer.id)).run();
+  recordAudit(tx, {
+    actor: null,
+    action: "transfer.discrepancy",
+    target: { type: "transfer", id: transfer.id },
+    before: { status: transfer.status },
+    after: { status: transfer.status, reported, discrepancy: text },
+    at,
+  });
+  console.error(`[reconcile] discrepancy on ${transfer.reference}: ${statusInfo[transfer.status].label}, ${reported}`);
+}
