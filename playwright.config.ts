@@ -12,6 +12,8 @@ export const e2eEnv = {
   // Short enough that the timeout wallet (answering 2 s after the timeout) and the reconciler fit in a test.
   CASHIN_TIMEOUT_MS: "1500",
   RECONCILE_INTERVAL_MS: "1000",
+  // The late-visibility wallet (628111000010) shows "not found" this long after its 202, then succeeds.
+  MOCK_LATE_VISIBILITY_MS: "8000",
   NEXT_TELEMETRY_DISABLED: "1",
 };
 

@@ -90,6 +90,8 @@ const notTheUploader = { message: "Only the person who uploaded this batch can c
 const ownBatch = { message: "You cannot approve your own batch: another manager must." };
 const ownBatchDecision = { message: "You cannot decide on your own batch: another manager must." };
 const editedRow = { wallet: "DANA", phone: "0812 3456 7890", amount: "60.000", note: "Matrix edit" };
+const notUnresolved = { message: "Only an unresolved transfer is resolved by hand: this one is awaiting approval." };
+const notPaused = { message: "This batch is not waiting for a confirmation to go on sending." };
 
 // prettier-ignore
 const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
@@ -151,6 +153,17 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
   { target: { name: "rejectBatchAction (own)", action: actions.rejectBatch, input: (_, s) => ({ batchId: s.managersOwnBatch, reason: "Matrix: my own" }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: ownBatchDecision, admin: "forbidden", deactivated: "sign-in" } },
+  // Needs attention (SPEC §8.1): each role reaches the rule for a transfer that is not unresolved, with no open discrepancy.
+  { target: { name: "proposeResolutionAction", action: actions.proposeResolution, input: (_, s) => ({ transferId: s.someoneElses, outcome: "failed", reason: "Matrix: Cash In ticket 1" }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: notUnresolved, deactivated: "sign-in" } },
+  { target: { name: "confirmResolutionAction", action: actions.confirmResolution, input: (_, s) => ({ transferId: s.someoneElses }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: notUnresolved, admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "declineResolutionAction", action: actions.declineResolution, input: (_, s) => ({ transferId: s.someoneElses, reason: "Matrix: wrong line" }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: notUnresolved, admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "reviewDiscrepancyAction", action: actions.reviewDiscrepancy, input: (_, s) => ({ transferId: s.someoneElses, reason: "Matrix: checked" }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "This transfer has no open discrepancy." }, deactivated: "sign-in" } },
+  { target: { name: "resumeBatchAction", action: actions.resumeBatch, input: (_, s) => ({ batchId: s.someoneElsesBatch.id }) },
+    expect: { anonymous: "sign-in", staff: notPaused, manager: notPaused, admin: notPaused, deactivated: "sign-in" } },
   { target: { name: "GET /transfers/export", route: "/transfers/export" },
     expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
   { target: { name: "GET /api/health", route: "/api/health" },
@@ -173,6 +186,8 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /approvals", page: "/approvals" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
+  { target: { name: "page /attention", page: "/attention" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /admin/users", page: "/admin/users" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /admin/limits", page: "/admin/limits" },

@@ -273,7 +273,11 @@ test.describe("Batch payouts: upload, check, fix, approve, send (issue: batch pa
         await expect(manager2.getByRole("button", { name: /^(Edit|Remove) line/ })).toHaveCount(0);
         await expect(manager2.getByRole("button", { name: "Submit batch" })).toHaveCount(0);
         const dialog = await approverView.openApprove(reference);
-        await dialog.getByRole("button", { name: `Approve and send ${rupiah(sentTotal)}` }).click();
+        const approve = dialog.getByRole("button", { name: `Approve and send ${rupiah(sentTotal)}` });
+        // The repeated row the maker accepted is flagged for the approver too, who ticks it (SPEC §8.1).
+        await expect(approve).toBeDisabled();
+        await dialog.getByTestId("approve-duplicates").getByRole("checkbox").check();
+        await approve.click();
         await expect(approverView.sendProgress).toBeVisible();
       });
     } finally {

@@ -158,7 +158,7 @@ test.describe("CSV export of the filtered set (issue 4 flow 5)", () => {
     const csv = (await readFile(await download.path(), "utf8")).replace(/^\uFEFF/, "");
     const [header, ...rows] = csv.trimEnd().split("\r\n");
     expect(header).toBe(
-      "Reference,Created (WIB),Wallet,Phone,Owner name,Amount (IDR),Status,Maker,Approver,Decided (WIB),Reason,Cash In reference,Last code,Last message,Sent (WIB),Settled (WIB)",
+      "Reference,Created (WIB),Wallet,Phone,Owner name,Amount (IDR),Status,Maker,Approver,Decided (WIB),Reason,Cash In reference,Last code,Last message,Sent (WIB),Settled (WIB),Discrepancy",
     );
     expect(rows).toHaveLength(2);
     const row = (reference: string) => rows.find((line) => line.startsWith(`${reference},`)) ?? "";

@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { demoUser, expect, test } from "./fixtures";
 import { HistoryPage } from "./pages/history-page";
@@ -131,10 +132,12 @@ test.describe("Settling unsettled transfers (SPEC §2.5)", () => {
 });
 
 test.describe("Approvals (SPEC §3.2, §4)", () => {
+  /** An amount of its own per transfer (Rp 7.500.000 and a little): the same payment twice would be a possible duplicate. */
   async function submitForApproval(page: Page, phone = "6281234567890", owner = "John") {
     const newTransfer = new NewTransferPage(page);
     await newTransfer.goto();
-    const reference = await newTransfer.send("DANA", phone, "7.500.000", owner, "Submit for approval");
+    const amount = 7_500_000 + randomInt(1, 999_999);
+    const reference = await newTransfer.send("DANA", phone, String(amount), owner, "Submit for approval");
     await expect(status(page)).toHaveText("Awaiting approval");
     return reference;
   }
@@ -157,7 +160,7 @@ test.describe("Approvals (SPEC §3.2, §4)", () => {
     await manager.goto("/approvals");
     const row = manager.getByTestId(`approval-${reference}`);
     await expect(row).toContainText("Sari Wulandari");
-    await expect(row).toContainText("Rp 7.500.000");
+    await expect(row).toContainText(/Rp 7\.\d{3}\.\d{3}/);
     await row.getByRole("button", { name: `Approve ${reference}` }).click();
     await expect(row).toHaveCount(0);
     await page.reload();

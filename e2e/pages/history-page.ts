@@ -1,3 +1,4 @@
+import { transferStatuses } from "../../db/schema";
 import { expect, type Download, type Locator, type Page } from "@playwright/test";
 
 type StatusLabel = "Awaiting approval" | "Approved" | "Sending" | "Processing" | "Succeeded" | "Failed" | "Refunded" | "Rejected" | "Canceled" | "Expired";
@@ -70,7 +71,7 @@ export class HistoryPage {
       if (!(await list.isVisible())) await this.statusPicker.click();
       await expect(list).toBeVisible({ timeout: 1000 });
     }).toPass();
-    await expect(list.getByRole("checkbox")).toHaveCount(10);
+    await expect(list.getByRole("checkbox")).toHaveCount(transferStatuses.length);
     for (const box of await list.getByRole("checkbox").all()) {
       const label = (await box.evaluate((el) => el.parentElement?.textContent ?? "")).trim();
       if ((await box.isChecked()) !== labels.includes(label as StatusLabel)) {

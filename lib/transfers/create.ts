@@ -11,7 +11,6 @@ import { limitProblem, needsApproval } from "./limits";
 import { newReference } from "./reference";
 import { sendTransfer } from "./send";
 import { getLimits } from "./settings";
-import { statusInfo } from "./status";
 
 /** A look-up is good for this long (SPEC §3.2 rule 4). */
 export const inquiryFreshMs = 15 * 60_000;
@@ -93,7 +92,7 @@ export type RetryRefusal = { message: string; retry?: { id: number; reference: s
 export function whyNotRetry(db: DbOrTx, actor: { id: number; role: Role }, original: Transfer): RetryRefusal | null {
   const retry = db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.retryOfId, original.id)).get();
   if (retry) return { message: `${original.reference} was already retried once, as ${retry.reference}.`, retry };
-  if (original.status !== "failed") return { message: `${original.reference} is ${statusInfo[original.status].label.toLowerCase()}: only a failed transfer can be retried.` };
+  if (original.status !== "failed") return { message: "Only a failed transfer can be retried as a new one." };
   if (original.makerId !== actor.id && actor.role !== "manager") return { message: `Only the person who made ${original.reference}, or a manager, can retry it.` };
   return null;
 }

@@ -81,7 +81,7 @@ function applyTopupResult(deps: TransferDeps, transfer: Transfer, result: TopupR
         .run();
       switch (result.kind) {
         case "success":
-          // Checked again at once for Cash In's reference, then watched for a late refund or contradiction.
+          // Checked again at once for its Cash In reference, then watched for a late refund or contradiction.
           return transition(tx, transfer.id, "sending", "succeeded", { ...base, settledAt: at, nextCheckAt: new Date(at.getTime() + firstCheckDelayMs) }, ctx, at);
         case "rejected":
           return transition(tx, transfer.id, "sending", "failed", { ...base, reason: result.message, settledAt: at, nextCheckAt: null }, ctx, at);

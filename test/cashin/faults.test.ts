@@ -81,6 +81,15 @@ describe("SPEC §5 control: recorded requests and reset", () => {
   });
 });
 
+describe("SPEC §5 control: a fault can be aimed at one wallet, so parallel tests do not feel it", () => {
+  it("hits only the listed customer numbers", async () => {
+    await setMode({ fault: "server_error", faultCalls: ["topup"], faultCustomerNumbers: ["628111000001"] });
+    const client = testClient(gateway);
+    expect(await client.topup(transfer("628111000001"))).toMatchObject({ kind: "ambiguous", cause: "server_error" });
+    expect(await client.topup(transfer("6281234567890"))).toMatchObject({ kind: "success" });
+  });
+});
+
 describe("SPEC §2.4 a 5xx is ambiguous: the status settles it", () => {
   it("a top-up lost before processing: ambiguous, and Cash In has no such transfer (07)", async () => {
     const client = testClient(gateway);

@@ -87,7 +87,7 @@ describe("One retry per failed transfer", () => {
     const sent = expectOk(await h.send({ phone: JOHN, amount: 30_000 }));
     expect(await h.send({ phone: JOHN, amount: 30_000 }, h.staff, { retryOf: sent.transferId, separate: true })).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/only a failed transfer can be retried/),
+      message: "Only a failed transfer can be retried as a new one.",
     });
     const failed = await failedNeverSent();
     const other = { ...h.staff, id: h.manager2.id, email: h.manager2.email, role: "staff" as const };

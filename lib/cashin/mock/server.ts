@@ -25,6 +25,8 @@ const modeSchema = z.strictObject({
   fault: z.enum(MOCK_FAULTS).nullable().default(null),
   /** Which calls the fault hits; empty means all. */
   faultCalls: z.array(z.enum(GATEWAY_CALLS)).default([]),
+  /** Which customer numbers the fault hits (inquiry and top-up bodies); empty means all. Lets one test fault its own wallet only. */
+  faultCustomerNumbers: z.array(z.string()).default([]),
   /** false: the request is not processed (nothing happens). true: processed, then the answer is lost. */
   faultAfterProcessing: z.boolean().default(false),
   /** How many requests the fault hits before it clears itself; null means until changed. */
@@ -159,6 +161,13 @@ function referenceOf(body: string): string | null {
   return typeof reference === "string" ? reference : null;
 }
 
+function customerNumberOf(body: string): string | null {
+  const parsed = parseJson(body);
+  if (!parsed.ok || typeof parsed.value !== "object" || parsed.value === null) return null;
+  const { customerNumber } = parsed.value as Record<string, unknown>;
+  return typeof customerNumber === "string" ? customerNumber : null;
+}
+
 function sameTransfer(a: TransferBody, b: TransferBody): boolean {
   return a.amountValue === b.amountValue && a.currency === b.currency && a.customerNumber === b.customerNumber && a.channel === b.channel;
 }
@@ -211,9 +220,10 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
     setMode({});
   }
 
-  function takeFault(call: GatewayCall): MockFault | null {
+  function takeFault(call: GatewayCall, body: string): MockFault | null {
     if (mode.fault === null) return null;
     if (mode.faultCalls.length > 0 && !mode.faultCalls.includes(call)) return null;
+    if (mode.faultCustomerNumbers.length > 0 && !mode.faultCustomerNumbers.includes(customerNumberOf(body) ?? "")) return null;
     if (faultsLeft !== null) {
       faultsLeft -= 1;
       if (faultsLeft <= 0) {
@@ -403,13 +413,13 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
     const finish = () => options.onRequest?.(record);
 
     await wait(mode.latencyMs);
-    const early = mode.faultAfterProcessing ? null : takeFault(call);
+    const early = mode.faultAfterProcessing ? null : takeFault(call, body);
     if (early) {
       answerFault(call, early, response, record);
       return finish();
     }
     const answer = decide(call, relativePath, request, raw);
-    const late = mode.faultAfterProcessing ? takeFault(call) : null;
+    const late = mode.faultAfterProcessing ? takeFault(call, body) : null;
     if (late) {
       answerFault(call, late, response, record);
       return finish();
