@@ -84,7 +84,10 @@ const ownTransfer = { message: "You cannot approve your own transfer: another ma
 const ownDecision = { message: "You cannot decide on your own transfer: another manager must." };
 const notTheMaker = { message: "Only the person who made this transfer can cancel it." };
 const deactivatedAccount = { message: "This account is deactivated. Ask an admin to reactivate it." };
-const lookUp = { wallet: "DANA", phone: "6281234567890", amount: 50_000 } as const;
+// A wallet of the matrix's own, so that its transfers repeat no other spec's payment (SPEC §8.1 near-duplicates).
+const lookUp = { wallet: "DANA", phone: uniquePhone(), amount: 50_000 } as const;
+/** Each principal's look-up and awaiting transfer has an amount of its own, so none is a repeat of another's. */
+const amountOf: Record<Principal, number> = { anonymous: 50_001, staff: 50_002, manager: 50_003, admin: 50_004, deactivated: 50_005 };
 
 const notTheUploader = { message: "Only the person who uploaded this batch can change its rows." };
 const ownBatch = { message: "You cannot approve your own batch: another manager must." };
@@ -101,7 +104,7 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "signed out", staff: "signed out", manager: "signed out", admin: "signed out", deactivated: "signed out" } },
   { target: { name: "lookUpWalletAction", action: actions.lookUpWallet, input: () => lookUp },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
-  { target: { name: "createTransferAction", action: actions.createTransfer, input: (p, s) => ({ ...lookUp, inquiryId: s.inquiry[p] ?? 1 }) },
+  { target: { name: "createTransferAction", action: actions.createTransfer, input: (p, s) => ({ ...lookUp, amount: amountOf[p], inquiryId: s.inquiry[p] ?? 1 }) },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "refreshTransfersAction", action: actions.refreshTransfers, input: (_, s) => ({ transferIds: [s.someoneElses] }) },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
@@ -249,18 +252,19 @@ test.describe("Authorization matrix: every action, route and gated page × every
     setup.credentials.deactivated = deactivated;
     setup.subjectUserId = subject.id;
 
-    const awaiting = { ...lookUp, amount: 7_500_000 };
+    let awaitingCount = 0;
+    const awaiting = () => ({ ...lookUp, amount: 7_500_000 + ++awaitingCount });
     for (const role of roles) {
-      const [inquiry, own] = await Promise.all([lookUpWallet(clients[role], lookUp), submitTransfer(clients[role], awaiting)]);
+      const [inquiry, own] = await Promise.all([lookUpWallet(clients[role], { ...lookUp, amount: amountOf[role] }), submitTransfer(clients[role], awaiting())]);
       setup.inquiry[role] = inquiry.inquiryId;
       setup.ownAwaiting[role] = own.transferId;
       setup.credentials[role] = users[role];
     }
     const [toApprove, toReject, someoneElses, managersOwn] = await Promise.all([
-      submitTransfer(secondManagerClient, awaiting),
-      submitTransfer(secondManagerClient, awaiting),
-      submitTransfer(secondManagerClient, awaiting),
-      submitTransfer(clients.manager, awaiting),
+      submitTransfer(secondManagerClient, awaiting()),
+      submitTransfer(secondManagerClient, awaiting()),
+      submitTransfer(secondManagerClient, awaiting()),
+      submitTransfer(clients.manager, awaiting()),
     ]);
     Object.assign(setup, { toApprove: toApprove.transferId, toReject: toReject.transferId, someoneElses: someoneElses.transferId, managersOwn: managersOwn.transferId });
 

@@ -4,14 +4,18 @@ import { LoginPage } from "./pages/login-page";
 
 export type DemoRole = (typeof demoUsers)[number]["role"];
 
+let addressesUsed = 0;
+
 /**
  * Every test browses from its own client address (the app reads it from X-Forwarded-For, as behind a
  * proxy), so the sign-in throttling of one test never locks out another.
  */
 export const test = base.extend<{ clientIp: string; loginPage: LoginPage; signInAs: (who: DemoRole | { email: string; password: string }) => Promise<Page> }>({
   clientIp: async ({}, use, testInfo) => {
-    const n = testInfo.workerIndex * 1000 + Math.floor(Math.random() * 1000);
-    await use(`198.51.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`);
+    // Never the same address twice in a run (a random one could meet an address another test just locked
+    // with five failed sign-ins): each worker counts its own block of 5,000.
+    const n = testInfo.workerIndex * 5_000 + ++addressesUsed;
+    await use(`198.${51 + Math.floor(n / 62_500)}.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`);
   },
   context: async ({ context, clientIp }, use) => {
     await context.setExtraHTTPHeaders({ "X-Forwarded-For": clientIp });

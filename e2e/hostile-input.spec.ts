@@ -194,8 +194,10 @@ function footprint(world: World) {
     transfers: db.prepare(`select * from transfers where maker_id in (${list}) or approver_id in (${list}) order by id`).all(),
     inquiries: db.prepare(`select count(*) n from inquiries where user_id in (${list})`).get(),
     settings: db.prepare(`select count(*) n from settings where updated_by in (${list})`).get(),
-    // Reads are audited too (the export): they change no data.
-    audit: db.prepare(`select id, action from audit_entries where actor_id in (${list}) and action not in ('access.denied', 'transfer.export') order by id`).all(),
+    // Reads are audited too (the export), and so are refused attempts the forms never make (SPEC §8.1): they change no data.
+    audit: db
+      .prepare(`select id, action from audit_entries where actor_id in (${list}) and action not in ('access.denied', 'transfer.export') and action not like '%refused' order by id`)
+      .all(),
   }));
 }
 

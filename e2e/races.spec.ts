@@ -13,6 +13,7 @@ import {
   type CookieSession,
 } from "./support/actions";
 import { withE2eDatabase } from "./support/database";
+import { uniquePhone } from "./support/seed";
 import { gatewayRequests } from "./support/gateway";
 
 /*
@@ -20,7 +21,8 @@ import { gatewayRequests } from "./support/gateway";
  * app (`next start`) and the mock gateway. Exactly one of them sends it.
  */
 
-const awaitingApproval = { wallet: "DANA", phone: "6281234567890", amount: 7_500_000 } as const;
+/** Above the approval threshold, to a wallet of its own: the same payment twice would be a possible duplicate (SPEC §8.1). */
+const awaitingApproval = () => ({ wallet: "DANA" as const, phone: uniquePhone(), amount: 7_500_000 });
 const alreadyDecided = /^This transfer was already decided: it is (approved|sending|processing|succeeded)\.$/;
 
 function auditCount(transferId: number, action: string): number {
@@ -57,7 +59,7 @@ test.describe("Races: one transfer is sent at most once (SPEC §3.2 invariant 1)
   });
 
   test("50 concurrent approvals from two managers: one top-up, one approval entry, 49 told it was already decided", async () => {
-    const transfer = await submitTransfer(maker, awaitingApproval);
+    const transfer = await submitTransfer(maker, awaitingApproval());
     expect(transfer.status).toBe("awaiting_approval");
 
     const replies = await Promise.all(
@@ -95,7 +97,7 @@ test.describe("Races: one transfer is sent at most once (SPEC §3.2 invariant 1)
   });
 
   test("two managers approving the same transfer at once: one succeeds, the other is told it was already decided", async () => {
-    const transfer = await submitTransfer(maker, awaitingApproval);
+    const transfer = await submitTransfer(maker, awaitingApproval());
 
     const [first, second] = await Promise.all(managers.map((manager) => invokeAction<ApprovalOutcome>(manager, actions.approveTransfer, { transferId: transfer.transferId })));
 

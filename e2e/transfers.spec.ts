@@ -136,7 +136,7 @@ test.describe("Approvals (SPEC §3.2, §4)", () => {
   async function submitForApproval(page: Page, phone = "6281234567890", owner = "John") {
     const newTransfer = new NewTransferPage(page);
     await newTransfer.goto();
-    const amount = 7_500_000 + randomInt(1, 999_999);
+    const amount = 7_500_000 + randomInt(1, 400_000);
     const reference = await newTransfer.send("DANA", phone, String(amount), owner, "Submit for approval");
     await expect(status(page)).toHaveText("Awaiting approval");
     return reference;

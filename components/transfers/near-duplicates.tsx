@@ -25,7 +25,9 @@ export function NearDuplicates({
         <TriangleAlert aria-hidden className="size-4" />
         Possible duplicate
       </p>
-      <p className="mt-1 text-ink">The same e-wallet, phone and amount {duplicates.length === 1 ? "was" : "were"} paid recently:</p>
+      <p className="mt-1 text-ink">
+        {duplicates.length === 1 ? "Another recent transfer has" : "Other recent transfers have"} the same e-wallet, phone and amount:
+      </p>
       <ul className="mt-1 flex flex-col gap-0.5">
         {duplicates.map((d) => (
           <li key={d.id}>

@@ -159,9 +159,12 @@ function AuditItem({ entry }: { entry: AuditView }) {
 }
 
 /** `transfer.approved` → "Approved"; `transfer.create` → "Created"; anything else in words. */
+/** Entries whose words are not their action's name. */
+const auditTitles: Record<string, string> = { create: "Created", reference: "Cash In reference recorded", resolution_proposed: "Outcome recorded" };
+
 function auditTitle(action: string): string {
   const verb = action.replace(/^transfer\./, "");
-  if (verb === "create") return "Created";
+  if (verb in auditTitles) return auditTitles[verb]!;
   if (verb in statusInfo) return statusInfo[verb as keyof typeof statusInfo].label;
   const words = verb.replaceAll(/[._]/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -197,6 +200,8 @@ function statusLabel(status: string): string {
 }
 
 function words(key: string): string {
+  // The provider's name is two words, as everywhere else in the app.
+  if (key === "cashinReference") return "Cash In reference";
   const spaced = key.replace(/([a-z])([A-Z])/g, "$1 $2").replaceAll("_", " ").toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }

@@ -3,25 +3,18 @@ import { and, asc, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import { batches, transfers, users } from "@/db/schema";
+import { historyColumns, maker } from "./transfers";
 
 /** The read side of Needs attention (SPEC §8.1): what the reconciler cannot settle and people must look at. */
 
-const maker = alias(users, "maker");
 const proposer = alias(users, "proposer");
 
 const transferColumns = {
-  id: transfers.id,
-  reference: transfers.reference,
-  wallet: transfers.wallet,
-  phone: transfers.phone,
-  amount: transfers.amount,
-  ownerName: transfers.ownerName,
-  status: transfers.status,
+  ...historyColumns,
   cashinReference: transfers.cashinReference,
   sentAt: transfers.sentAt,
   lastCode: transfers.lastCode,
   lastMessage: transfers.lastMessage,
-  makerName: maker.name,
 };
 
 /** Transfers Cash In has not settled after the 3-day schedule, oldest first, with any outcome an admin recorded. */

@@ -203,10 +203,11 @@ function orderOf(f: Pick<HistoryFilters, "sort" | "dir">): SQL[] {
 // ---------------------------------------------------------------------------------------------------
 // History
 
-const maker = alias(users, "maker");
+export const maker = alias(users, "maker");
 const approver = alias(users, "approver");
 
-const historyColumns = {
+/** A transfer as the lists show it, with its maker's name: join `maker` on `transfers.makerId`. */
+export const historyColumns = {
   id: transfers.id,
   reference: transfers.reference,
   wallet: transfers.wallet,

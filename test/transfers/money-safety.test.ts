@@ -39,6 +39,15 @@ afterEach(() => h.close());
 const auditActions = (action: string) => h.db.select().from(auditEntries).where(eq(auditEntries.action, action)).all();
 const transferCount = () => h.db.select().from(transfers).all().length;
 
+/** A batch uploaded by the staff member from `rows` (lines after the header), checked. */
+async function checkedBatch(rows: string[]): Promise<number> {
+  const parsed = parseBatchCsv(["wallet,phone,amount", ...rows].join("\n"));
+  if (!parsed.ok) throw new Error(parsed.message);
+  const id = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
+  await runBatch(h.deps, id);
+  return id;
+}
+
 /** A transfer to SITI that never reached Cash In (500 before processing) and failed as never sent after the grace period. */
 async function failedNeverSent(amount = 20_000) {
   h.gateway.setMode({ fault: "server_error", faultCalls: ["topup"], faultTimes: 1 });
@@ -269,10 +278,7 @@ describe("Near-duplicates are confirmed by a person", () => {
 
   it("flags a batch row that repeats a recent transfer; the approver ticks the flagged rows", async () => {
     const earlier = expectOk(await h.send({ phone: JOHN, amount: 3_000_000 }));
-    const parsed = parseBatchCsv("wallet,phone,amount\nDANA,6281234567890,3000000\nOVO,628111000001,3000000");
-    if (!parsed.ok) throw new Error(parsed.message);
-    const id = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
-    await runBatch(h.deps, id);
+    const id = await checkedBatch(["DANA,6281234567890,3000000", "OVO,628111000001,3000000"]);
     expect(h.db.select().from(batchRows).where(eq(batchRows.batchId, id)).all().map((r) => r.nearDuplicateOf)).toEqual([earlier.transferId, null]);
     expect(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/recent payment/) });
     expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id, acceptDuplicates: true, duplicatesShown: 1 }));
@@ -287,10 +293,7 @@ describe("A look-up made for something else never becomes a single transfer", ()
   });
 
   it("refuses a batch row's look-up and an approval's look-up", async () => {
-    const parsed = parseBatchCsv("wallet,phone,amount\nDANA,628111000001,10000");
-    if (!parsed.ok) throw new Error(parsed.message);
-    const id = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
-    await runBatch(h.deps, id);
+    const id = await checkedBatch(["DANA,628111000001,10000"]);
     const row = h.db.select().from(batchRows).where(eq(batchRows.batchId, id)).get()!;
     const fromRow = await createTransfer(h.deps, { actor: h.staff, ip }, { wallet: "DANA", phone: SITI, amount: 10_000, inquiryId: row.inquiryId! });
     expect(fromRow).toMatchObject({ ok: false, message: "Look up the wallet before sending." });
@@ -326,10 +329,7 @@ describe("Deadlines and limits hold at the last step", () => {
   });
 
   it("a batch's stale look-ups are redone by the approver, a changed name is held back until acknowledged, then it is sent", async () => {
-    const parsed = parseBatchCsv("wallet,phone,amount\nDANA,628111000012,3000000\nDANA,628111000001,3000000");
-    if (!parsed.ok) throw new Error(parsed.message);
-    const id = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
-    await runBatch(h.deps, id);
+    const id = await checkedBatch(["DANA,628111000012,3000000", "DANA,628111000001,3000000"]);
     expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
     h.advance(2 * hour);
     expect(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: true, data: { outcome: "rechecking", rows: 2 } });
@@ -351,10 +351,7 @@ describe("Deadlines and limits hold at the last step", () => {
   });
 
   it("a batch's rows are checked against limits lowered since submit", async () => {
-    const parsed = parseBatchCsv("wallet,phone,amount\nDANA,628111000001,3000000\nDANA,6281234567890,3000000");
-    if (!parsed.ok) throw new Error(parsed.message);
-    const id = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
-    await runBatch(h.deps, id);
+    const id = await checkedBatch(["DANA,628111000001,3000000", "DANA,6281234567890,3000000"]);
     expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
     h.db.insert(settings).values({ key: "dailyTotalPerMaker", value: 5_000_000 }).run();
     expect(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/daily total/) });
@@ -382,10 +379,7 @@ describe("Old unsent transfers are not sent blindly", () => {
   });
 
   it("a batch whose sending stopped more than 15 minutes ago is paused until its approver confirms", async () => {
-    const parsed = parseBatchCsv(`wallet,phone,amount\n${Array.from({ length: 4 }, (_, i) => `DANA,6281210000${i},2000000`).join("\n")}`);
-    if (!parsed.ok) throw new Error(parsed.message);
-    const id = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
-    await runBatch(h.deps, id);
+    const id = await checkedBatch(Array.from({ length: 4 }, (_, i) => `DANA,6281210000${i},2000000`));
     expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
     expectOk(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
     // The runner died at once: its lease lapsed long ago, nothing was sent.
@@ -402,10 +396,7 @@ describe("Old unsent transfers are not sent blindly", () => {
   });
 
   it("a batch stopped only briefly is resumed without asking", async () => {
-    const parsed = parseBatchCsv("wallet,phone,amount\nDANA,628121000001,2000000");
-    if (!parsed.ok) throw new Error(parsed.message);
-    const id = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
-    await runBatch(h.deps, id);
+    const id = await checkedBatch(["DANA,628121000001,2000000"]);
     expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
     h.db.update(batches).set({ leaseUntil: h.now() }).where(eq(batches.id, id)).run();
     h.advance(5 * minute);

@@ -86,10 +86,15 @@ export default async function AttentionPage() {
                 {formatRupiah(row.amount)} to {row.ownerName} ({walletLabel[row.wallet]} · {row.phone}) by {row.makerName}
               </p>
               <p className="text-xs text-ink-muted">
-                Same payment as {row.nearDuplicates.map((d) => d.reference).join(", ")} ·{" "}
-                <Link href={`/approvals#transfer-${row.id}`} className="text-brand hover:underline">
-                  Review on Approvals
-                </Link>
+                Same payment as {row.nearDuplicates.map((d) => d.reference).join(", ")}
+                {user.role === "manager" ? (
+                  <>
+                    {" · "}
+                    <Link href={`/approvals#transfer-${row.id}`} className="text-brand hover:underline">
+                      Review on Approvals
+                    </Link>
+                  </>
+                ) : null}
               </p>
             </Item>
           ))}

@@ -49,7 +49,7 @@ export default async function TransferPage({ params }: Props) {
         <StatusBadge status={transfer.status} className="text-sm" data-testid="transfer-status" />
         <p className="text-sm">{info.description}.</p>
         {transfer.reason ? <p className="w-full text-sm text-ink-muted">Reason: {transfer.reason}</p> : null}
-        {transfer.status === "unresolved" ? <UnresolvedNote detail={detail} /> : null}
+        {transfer.status === "unresolved" ? <UnresolvedNote detail={detail} canSeeAttention={user.role !== "staff"} /> : null}
       </section>
       {transfer.discrepancy ? <DiscrepancyNote detail={detail} /> : null}
       <div className="mb-6 grid grid-cols-2 gap-4">
@@ -158,8 +158,15 @@ function TransferActions({ detail, user }: { detail: TransferDetail; user: User 
 }
 
 /** What to ask Cash In about a transfer it has not settled, and where the admin's resolution stands. */
-function UnresolvedNote({ detail }: { detail: TransferDetail }) {
+function UnresolvedNote({ detail, canSeeAttention }: { detail: TransferDetail; canSeeAttention: boolean }) {
   const { transfer } = detail;
+  const attention = canSeeAttention ? (
+    <Link href="/attention" className="text-brand hover:underline">
+      Needs attention
+    </Link>
+  ) : (
+    "Needs attention"
+  );
   return (
     <div className="w-full text-sm" data-testid="unresolved-note">
       <p className="font-medium">Ask Cash In support about this transfer:</p>
@@ -175,18 +182,11 @@ function UnresolvedNote({ detail }: { detail: TransferDetail }) {
       {transfer.resolutionOutcome ? (
         <p className="mt-1">
           {detail.resolutionByName ?? "An admin"} recorded it as <strong>{transfer.resolutionOutcome}</strong> ({transfer.resolutionReason}); a manager confirms it on{" "}
-          <Link href="/attention" className="text-brand hover:underline">
-            Needs attention
-          </Link>
-          .
+          {attention}.
         </p>
       ) : (
         <p className="mt-1">
-          An admin records the answer on{" "}
-          <Link href="/attention" className="text-brand hover:underline">
-            Needs attention
-          </Link>
-          ; it never goes out again by itself.
+          An admin records the answer on {attention}; it never goes out again by itself.
         </p>
       )}
     </div>
