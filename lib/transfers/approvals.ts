@@ -85,7 +85,7 @@ export async function approveTransfer(
   }
 
   const { wallet, phone, amount } = transfer;
-  const inquiry = await lookUpWallet(deps, actor.id, { wallet, phone, amount }, { transferId: transfer.id });
+  const inquiry = await lookUpWallet(deps, actor.id, { wallet, phone, amount }, { transferId: transfer.id, purpose: "approval" });
   if (inquiry.outcome !== "found" || !inquiry.ownerName) {
     return fail("conflict", `The wallet could not be confirmed: ${inquiry.message} The transfer still awaits approval.`);
   }

@@ -32,7 +32,7 @@ export async function lookUpWallet(
   deps: TransferDeps,
   userId: number,
   query: WalletQuery,
-  { transferId, purpose = "transfer" }: { transferId?: number; purpose?: InquiryPurpose } = {},
+  { transferId, purpose }: { transferId?: number; purpose: InquiryPurpose },
 ): Promise<Inquiry> {
   const calls: GatewayCallRecord[] = [];
   const reference = newReference("INQ", deps.now());
@@ -71,7 +71,7 @@ export async function lookUpForNewTransfer(deps: TransferDeps, userId: number, q
   const limits = getLimits(deps.db);
   const problem = limitProblem(deps.db, limits, userId, query.amount, deps.now());
   if (problem) return fail("forbidden", problem, { amount: [problem] });
-  const inquiry = await lookUpWallet(deps, userId, query);
+  const inquiry = await lookUpWallet(deps, userId, query, { purpose: "transfer" });
   if (inquiry.outcome !== "found" || !inquiry.ownerName) return fail("conflict", inquiry.message ?? "The wallet could not be found.");
   return ok({
     inquiryId: inquiry.id,

@@ -111,6 +111,19 @@ describe("Every server action re-checks the session, the user and the role (SPEC
     expect(run).not.toHaveBeenCalled();
   });
 
+  it("audits input the forms never send, for actions that ask for it (a missing reason, a forged id)", async () => {
+    const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+    signInAs(user);
+    const strictRun = vi.fn(async () => ok(null));
+    const strict = authorizedAction({ name: "test.strict", roles: ["manager"], schema: z.object({ reason: z.string().min(3, "Give a reason") }), auditInvalid: true }, strictRun);
+    expect(await strict({ reason: "" })).toMatchObject({ ok: false, code: "invalid", fieldErrors: { reason: ["Give a reason"] } });
+    expect(strictRun).not.toHaveBeenCalled();
+    expect(audit()).toMatchObject([{ action: "test.strict.refused", actorId: user.id, ip: "203.0.113.9", after: { fieldErrors: { reason: ["Give a reason"] } } }]);
+    // Without the flag a typo in a form is not an event.
+    await action({ amount: 1.5 });
+    expect(audit()).toHaveLength(1);
+  });
+
   it("runs the action for the right role with the parsed input and the user from the database", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
     signInAs(user);

@@ -58,7 +58,7 @@ describe("Rule 4: a transfer is created only from a fresh successful look-up of 
   });
 
   it("refuses a look-up older than 15 minutes", async () => {
-    const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: JOHN, amount: 50_000 });
+    const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: JOHN, amount: 50_000 }, { purpose: "transfer" });
     h.advance(15 * minute + 1000);
     const result = await createTransfer(h.deps, { actor: h.staff, ip: null }, { wallet: "DANA", phone: JOHN, amount: 50_000, inquiryId: inquiry.id });
     expect(result).toMatchObject({ ok: false, message: expect.stringContaining("more than 15 minutes old") });
@@ -70,22 +70,22 @@ describe("Rule 4: a transfer is created only from a fresh successful look-up of 
     ["another number", { phone: "628111000001" }],
     ["another wallet", { wallet: "OVO" as const }],
   ])("refuses a confirmation with %s than the look-up", async (_case, change) => {
-    const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: JOHN, amount: 50_000 });
+    const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: JOHN, amount: 50_000 }, { purpose: "transfer" });
     const result = await createTransfer(h.deps, { actor: h.staff, ip: null }, { wallet: "DANA", phone: JOHN, amount: 50_000, ...change, inquiryId: inquiry.id });
     expect(result).toMatchObject({ ok: false, message: expect.stringContaining("changed after the look-up") });
   });
 
   it("refuses someone else's look-up and a look-up that found no wallet", async () => {
-    const theirs = await lookUpWallet(h.deps, h.manager.id, { wallet: "DANA", phone: JOHN, amount: 50_000 });
+    const theirs = await lookUpWallet(h.deps, h.manager.id, { wallet: "DANA", phone: JOHN, amount: 50_000 }, { purpose: "transfer" });
     expect(await createTransfer(h.deps, { actor: h.staff, ip: null }, { wallet: "DANA", phone: JOHN, amount: 50_000, inquiryId: theirs.id })).toMatchObject({ ok: false });
-    const missing = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: "628111000003", amount: 50_000 });
+    const missing = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: "628111000003", amount: 50_000 }, { purpose: "transfer" });
     expect(missing).toMatchObject({ outcome: "not_found", message: expect.stringContaining("No DANA wallet is registered") });
     expect(await createTransfer(h.deps, { actor: h.staff, ip: null }, { wallet: "DANA", phone: "628111000003", amount: 50_000, inquiryId: missing.id })).toMatchObject({ ok: false });
     expect(h.db.select().from(transfers).all()).toHaveLength(0);
   });
 
   it("tells an inactive wallet apart", async () => {
-    const inactive = await lookUpWallet(h.deps, h.staff.id, { wallet: "OVO", phone: "628111000008", amount: 50_000 });
+    const inactive = await lookUpWallet(h.deps, h.staff.id, { wallet: "OVO", phone: "628111000008", amount: 50_000 }, { purpose: "transfer" });
     expect(inactive).toMatchObject({ outcome: "inactive", ownerName: null, message: expect.stringContaining("inactive") });
   });
 });
@@ -98,7 +98,7 @@ describe("Rule 1: one transfer reaches the gateway at most once", () => {
   afterEach(() => h.close());
 
   it("turns 10 concurrent confirmations of one look-up into one transfer and one top-up", async () => {
-    const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: JOHN, amount: 70_000 });
+    const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: JOHN, amount: 70_000 }, { purpose: "transfer" });
     const input = { wallet: "DANA" as const, phone: JOHN, amount: 70_000, inquiryId: inquiry.id };
     const results = await Promise.all(Array.from({ length: 10 }, () => createTransfer(h.deps, { actor: h.staff, ip: null }, input)));
     const ids = new Set(results.map((r) => expectOk(r).transferId));

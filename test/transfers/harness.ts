@@ -45,7 +45,7 @@ export async function createHarness(options: { timeoutMs?: number; slowTopupMs?:
      */
     async send(query: { wallet?: Wallet; phone: string; amount: number }, maker: { id: number; email: string; role: Role } = staff, { separate = false, retryOf }: { separate?: boolean; retryOf?: number } = {}) {
       const full = { wallet: query.wallet ?? ("DANA" as const), phone: query.phone, amount: query.amount };
-      const inquiry = await lookUpWallet(deps, maker.id, full);
+      const inquiry = await lookUpWallet(deps, maker.id, full, { purpose: "transfer" });
       const separateFrom = separate ? nearDuplicates(db, full, { around: clock, windowHours: getLimits(db).nearDuplicateWindowHours }).map((d) => d.id) : undefined;
       return createTransfer(deps, { actor: maker, ip: "203.0.113.1" }, { ...full, inquiryId: inquiry.id, separateFrom, retryOf });
     },

@@ -66,7 +66,7 @@ describe("One retry per failed transfer", () => {
   it("two retries at once (two tabs) make one retry and one top-up", async () => {
     const failed = await failedNeverSent();
     const query = { wallet: "DANA" as const, phone: SITI, amount: 20_000 };
-    const [a, b] = [await lookUpWallet(h.deps, h.staff.id, query), await lookUpWallet(h.deps, h.staff.id, query)];
+    const [a, b] = [await lookUpWallet(h.deps, h.staff.id, query, { purpose: "transfer" }), await lookUpWallet(h.deps, h.staff.id, query, { purpose: "transfer" })];
     h.gateway.setMode({ latencyMs: 50 });
     const results = await Promise.all(
       [a, b].map((inquiry) => createTransfer(h.deps, { actor: h.staff, ip }, { ...query, inquiryId: inquiry.id, retryOf: failed.transferId })),
@@ -83,7 +83,7 @@ describe("One retry per failed transfer", () => {
   it("is enforced by the database: a second row retrying the same transfer is refused", async () => {
     const failed = await failedNeverSent();
     expectOk(await h.send({ phone: SITI, amount: 20_000 }, h.staff, { retryOf: failed.transferId }));
-    const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: SITI, amount: 20_000 });
+    const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: SITI, amount: 20_000 }, { purpose: "transfer" });
     expect(() =>
       h.db
         .insert(transfers)
@@ -250,7 +250,7 @@ describe("Near-duplicates are confirmed by a person", () => {
   it("a second identical transfer needs the maker's tick for exactly the earlier ones; a forged tick is refused and audited", async () => {
     const first = expectOk(await h.send({ phone: JOHN, amount: 7_000_000 }));
     expect(await h.send({ phone: JOHN, amount: 7_000_000 }, h.manager)).toMatchObject({ ok: false, message: expect.stringContaining(first.reference) });
-    const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: JOHN, amount: 7_000_000 });
+    const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: JOHN, amount: 7_000_000 }, { purpose: "transfer" });
     const forged = await createTransfer(h.deps, { actor: h.staff, ip }, { wallet: "DANA", phone: JOHN, amount: 7_000_000, inquiryId: inquiry.id, separateFrom: [first.transferId + 100] });
     expect(forged).toMatchObject({ ok: false, code: "conflict" });
     expect(auditActions("transfer.duplicate_tick_refused")).toHaveLength(1);
@@ -297,11 +297,21 @@ describe("A look-up made for something else never becomes a single transfer", ()
     const row = h.db.select().from(batchRows).where(eq(batchRows.batchId, id)).get()!;
     const fromRow = await createTransfer(h.deps, { actor: h.staff, ip }, { wallet: "DANA", phone: SITI, amount: 10_000, inquiryId: row.inquiryId! });
     expect(fromRow).toMatchObject({ ok: false, message: "Look up the wallet before sending." });
-    const approval = await lookUpWallet(h.deps, h.manager.id, { wallet: "DANA", phone: SITI, amount: 10_000 }, { purpose: "approval" });
-    expect(await createTransfer(h.deps, { actor: h.manager, ip }, { wallet: "DANA", phone: SITI, amount: 10_000, inquiryId: approval.id })).toMatchObject({ ok: false });
     expect(transferCount()).toBe(0);
     // The batch can still be submitted: its row's look-up is its own.
     expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
+
+    // The look-up a manager's approval makes is the manager's own, of that wallet and amount: still not a new transfer.
+    const awaiting = expectOk(await h.send({ phone: JOHN, amount: 6_100_000 }));
+    expectOk(await approveTransfer(h.deps, { actor: h.manager, ip }, { transferId: awaiting.transferId }));
+    const approval = h.db.select().from(inquiries).where(and(eq(inquiries.userId, h.manager.id), eq(inquiries.phone, JOHN))).get()!;
+    expect(approval.purpose).toBe("approval");
+    const before = transferCount();
+    expect(await createTransfer(h.deps, { actor: h.manager, ip }, { wallet: "DANA", phone: JOHN, amount: 6_100_000, inquiryId: approval.id, separateFrom: [awaiting.transferId] })).toMatchObject({
+      ok: false,
+      message: "Look up the wallet before sending.",
+    });
+    expect(transferCount()).toBe(before);
   });
 });
 
