@@ -157,7 +157,7 @@ export async function batchCase(
       result(`batch of ${n} rows, submit + approve (one transaction each)`, "s", decideSeconds, null),
       result(`batch of ${n} rows, send incl. reference fetch (concurrency ${concurrency})`, "transfers/s", rows / sendSeconds, topupBaseline, { of: "value", op: ">=", limit: 100 }),
       result(`batch of ${n} rows, succeeded with exactly one top-up`, "transfers", exactlyOnce, null, { of: "value", op: ">=", limit: rows }),
-      result(`batch of ${n} rows, with Cash In's reference for the results`, "transfers", rowsSent.filter((t) => t.cashinReference).length, null, { of: "value", op: ">=", limit: rows }),
+      result(`batch of ${n} rows, with its Cash In reference for the results`, "transfers", rowsSent.filter((t) => t.cashinReference).length, null, { of: "value", op: ">=", limit: rows }),
       result(`batch of ${n} rows, duplicate top-ups`, "top-ups", duplicates, null, { of: "value", op: "<=", limit: 0 }),
     ];
   } finally {

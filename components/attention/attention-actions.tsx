@@ -35,6 +35,7 @@ export function RecordOutcome({ transferId, reference }: { transferId: number; r
           label="Cash In ticket or statement line"
           confirm={`Record as ${outcome}`}
           keep="Not now"
+          tone="primary"
           send={(reason) => proposeResolutionAction({ transferId, outcome, reason: reason ?? "" })}
           onDone={() => router.refresh()}
         />
@@ -86,6 +87,7 @@ export function MarkReviewed({ transferId, reference }: { transferId: number; re
       label="What you found"
       confirm="Mark reviewed"
       keep="Not now"
+      tone="primary"
       send={(note) => reviewDiscrepancyAction({ transferId, reason: note ?? "" })}
       onDone={() => router.refresh()}
     />

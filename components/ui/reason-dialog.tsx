@@ -21,6 +21,7 @@ export function ReasonDialog({
   confirm,
   pendingLabel = confirm,
   keep = "Keep it",
+  tone = "danger",
   send,
   onDone,
 }: {
@@ -32,6 +33,8 @@ export function ReasonDialog({
   confirm: string;
   pendingLabel?: string;
   keep?: string;
+  /** The confirm button's look: "danger" for a refusal, "primary" for a decision that records something. */
+  tone?: "danger" | "primary";
   /** The trimmed reason, or undefined when none was typed. */
   send: (reason: string | undefined) => Promise<ActionResult<unknown>>;
   onDone?: () => void;
@@ -80,7 +83,7 @@ export function ReasonDialog({
             <DialogClose asChild>
               <Button variant="secondary">{keep}</Button>
             </DialogClose>
-            <Button type="submit" variant="danger" disabled={pending}>
+            <Button type="submit" variant={tone} disabled={pending}>
               {pending ? pendingLabel : confirm}
             </Button>
           </DialogFooter>

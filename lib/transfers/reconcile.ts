@@ -4,11 +4,11 @@ import { formatDateTime } from "@/lib/format";
 import { expireOverdue } from "./approvals";
 import type { TransferDeps } from "./deps";
 import { lookUpWallet } from "./inquiry";
-import { findTransfer, transition } from "./lifecycle";
+import { transition } from "./lifecycle";
 import { sameName } from "./owner-name";
 import { inFlightMs, sendTransfer } from "./send";
 import { checkTransfer, system } from "./settle";
-import { isUnsettledAtGateway, unsettledAtGateway } from "./status";
+import { unsettledAtGateway } from "./status";
 
 /**
  * An approved transfer that a crash left unsent is sent by the reconciler only this soon after its
@@ -59,11 +59,10 @@ export async function reconcileDue(
   const worker = async () => {
     while (next < due.length) {
       const { id } = due[next++]!;
-      const before = findTransfer(deps.db, id)?.status;
       const result = await checkTransfer(deps, id, { due: !all });
       if (!result.checked) continue;
       checked++;
-      if (before && isUnsettledAtGateway(before) && result.transfer && !isUnsettledAtGateway(result.transfer.status)) settled++;
+      if (result.settled) settled++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));

@@ -9,7 +9,7 @@ import { findTransfer, transition } from "./lifecycle";
 import { effectiveGraceMs } from "./limits-schema";
 import { giveUpAfterMs, nextCheckDelayMs, nextWatchAt } from "./reconcile-schedule";
 import { getLimits } from "./settings";
-import { statusInfo } from "./status";
+import { isUnsettledAtGateway, statusInfo } from "./status";
 import { recordGatewayCall } from "./timeline";
 
 /**
@@ -27,7 +27,8 @@ export const system: ActorContext = { actor: null, ip: null };
 /** Statuses a status call may still change or contradict. */
 const checkable = ["sending", "processing", "unresolved", "succeeded", "failed"] as const satisfies readonly TransferStatus[];
 
-export type CheckResult = { checked: boolean; transfer: Transfer | null };
+/** `settled`: the check moved an unsettled transfer (sending, processing) to a settled status. */
+export type CheckResult = { checked: boolean; transfer: Transfer | null; settled: boolean };
 
 /**
  * "Not found" means "never sent" only when the top-up's own answer was ambiguous, or never came (the
@@ -66,7 +67,7 @@ export async function checkTransfer(
     )
     .returning()
     .get();
-  if (!leased) return { checked: false, transfer: findTransfer(deps.db, transferId) };
+  if (!leased) return { checked: false, transfer: findTransfer(deps.db, transferId), settled: false };
 
   try {
     const result = await deps.gateway.status(
@@ -75,7 +76,7 @@ export async function checkTransfer(
     );
     const settled = leased.status === "succeeded" || leased.status === "failed" ? leased.status : null;
     const transfer = settled ? applyLateAnswer(deps, leased, settled, result) : applyStatus(deps, leased, result, ctx);
-    return { checked: true, transfer };
+    return { checked: true, transfer, settled: isUnsettledAtGateway(leased.status) && !!transfer && !isUnsettledAtGateway(transfer.status) };
   } finally {
     deps.db.update(transfers).set({ leaseUntil: null }).where(eq(transfers.id, transferId)).run();
   }
