@@ -1,12 +1,11 @@
 import type { Browser, Page } from "@playwright/test";
 import Papa from "papaparse";
 import { deterministicOwner } from "../lib/cashin/mock/wallets";
-import { e2eEnv } from "../playwright.config";
 import { demoUser, expect, test } from "./fixtures";
 import { BatchPage } from "./pages/batch-page";
 import { HistoryPage } from "./pages/history-page";
 import { LoginPage } from "./pages/login-page";
-import { gatewayRequests } from "./support/gateway";
+import { gatewayRequests, mockMode, setMockMode } from "./support/gateway";
 
 /*
  * Batch payouts end to end against the mock gateway (SPEC §5): a CSV file in, every wallet looked up,
@@ -376,17 +375,6 @@ test.describe("Batch payouts: upload, check, fix, approve, send (issue: batch pa
   });
 });
 
-/** The mock's test-only control endpoint (MOCK_GATEWAY_CONTROL=1). */
-const controlUrl = e2eEnv.CASHIN_BASE_URL.replace(/\/pg\/fo$/, "/__control");
-
-async function mockMode(): Promise<Record<string, unknown>> {
-  return (await (await fetch(`${controlUrl}/mode`)).json()) as Record<string, unknown>;
-}
-
-async function setMockMode(mode: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${controlUrl}/mode`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(mode) });
-  expect(response.status, await response.text()).toBe(200);
-}
 
 function ordinaryRows(count: number, firstPhone: number): string {
   const lines = ["wallet,phone,amount,note"];

@@ -6,7 +6,7 @@ import { NewTransferPage } from "./pages/new-transfer-page";
 import { e2eEnv } from "../playwright.config";
 import { deterministicOwner } from "../lib/cashin/mock/wallets";
 import { updateTransfer } from "./support/database";
-import { gatewayRequests, topupsSent } from "./support/gateway";
+import { gatewayRequests, mockMode, setMockMode, topupsSent } from "./support/gateway";
 import { uniquePhone } from "./support/seed";
 
 /**
@@ -227,14 +227,3 @@ test.describe("Near-duplicates are confirmed by a person", () => {
     await manager.context().close();
   });
 });
-
-const control = e2eEnv.CASHIN_BASE_URL.replace(/\/pg\/fo$/, "/__control");
-
-async function mockMode(): Promise<Record<string, unknown>> {
-  return (await (await fetch(`${control}/mode`)).json()) as Record<string, unknown>;
-}
-
-async function setMockMode(mode: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${control}/mode`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(mode) });
-  expect(response.status, await response.text()).toBe(200);
-}

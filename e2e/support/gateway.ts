@@ -1,3 +1,4 @@
+import { expect } from "@playwright/test";
 import { e2eEnv } from "../../playwright.config";
 
 /** The mock gateway's test-only control endpoints (MOCK_GATEWAY_CONTROL=1 in the e2e run). */
@@ -18,4 +19,14 @@ export async function topupsSent(customerNumber: string, rupiah: number): Promis
     const body = JSON.parse(request.body) as { customerNumber: string; amount: { value: string } };
     return body.customerNumber === customerNumber && Number(body.amount.value) === rupiah;
   });
+}
+
+/** The mock's mode in force (latency, faults): read it first, and put it back after changing it. */
+export async function mockMode(): Promise<Record<string, unknown>> {
+  return (await (await fetch(`${controlUrl}/mode`)).json()) as Record<string, unknown>;
+}
+
+export async function setMockMode(mode: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${controlUrl}/mode`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(mode) });
+  expect(response.status, await response.text()).toBe(200);
 }
