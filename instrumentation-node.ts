@@ -1,7 +1,7 @@
 import { db, pendingMigrations } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
-import { startReconciler } from "@/lib/transfers/runner";
-import { transferDeps } from "@/lib/transfers/runtime";
+import { startReconciler } from "@/lib/jobs";
+import { transferDeps } from "@/lib/runtime";
 
 // A bad configuration stops the server at start with one message per variable, not at the first request.
 try {

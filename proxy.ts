@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import { NextResponse } from "next/server";
-import { authConfig } from "@/app/(auth)/auth.config";
+import { authConfig } from "@/lib/auth/auth.config";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 
 const { auth } = NextAuth(authConfig);

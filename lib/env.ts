@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { maxGatewayTimeoutMs } from "@/lib/transfers/limits-schema";
+import { maxGatewayTimeoutMs } from "@/lib/transfers/grace";
 
 /**
  * The process environment, validated once. Names are fixed by SPEC §6; defaults are the embedded demo

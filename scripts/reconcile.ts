@@ -1,9 +1,7 @@
 import { openDatabase } from "@/db/client";
 import { cashinClientFromEnv } from "@/lib/cashin/from-env";
 import { batchEnv, databaseEnv, EnvError, gatewayEnv, sqlitePath } from "@/lib/env";
-import { expireOverdueBatches } from "@/lib/batches/decide";
-import { runBatch, stalledBatches } from "@/lib/batches/runner";
-import { reconcileDue } from "@/lib/transfers/reconcile";
+import { reconcileOnce } from "@/lib/jobs";
 
 /**
  * `npm run reconcile`: one pass of the reconciler, for operators. By default it asks Cash In about every
@@ -18,13 +16,10 @@ async function main() {
   }
   const db = openDatabase(sqlitePath(databaseEnv().DATABASE_URL));
   const deps = { db, gateway: cashinClientFromEnv(), now: () => new Date(), gatewayTimeoutMs: gatewayEnv().CASHIN_TIMEOUT_MS };
-  const pass = await reconcileDue(deps, { all: !args.includes("--due-only"), limit: 100_000 });
-  // Batches whose runner stopped (the app is down, or crashed mid-batch): finish checking or sending them.
-  const expiredBatches = expireOverdueBatches(deps);
-  const stalled = stalledBatches(db, new Date());
-  for (const id of stalled) await runBatch(deps, id, { concurrency: batchEnv().BATCH_CONCURRENCY });
+  // Batches whose runner stopped (the app is down, or crashed mid-batch) are finished here too.
+  const pass = await reconcileOnce(deps, { dueOnly: args.includes("--due-only"), batchConcurrency: batchEnv().BATCH_CONCURRENCY });
   console.log(
-    `Checked ${pass.checked} unsettled transfer(s), settled ${pass.settled}; expired ${pass.expired} overdue approval(s); sent ${pass.resent} approved transfer(s) a crash had left unsent; resumed ${stalled.length} stalled batch(es), expired ${expiredBatches}.`,
+    `Checked ${pass.checked} transfer(s), settled ${pass.settled}; expired ${pass.expired} overdue approval(s); sent ${pass.resent} approved transfer(s) a crash had left unsent, sent ${pass.requeued} older one(s) back for approval; resumed ${pass.resumedBatches} stalled batch(es), expired ${pass.expiredBatches}.`,
   );
   db.$client.close();
 }

@@ -2,7 +2,7 @@
 
 import { CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
-import { auth, signIn, signOut } from "@/app/(auth)/auth";
+import { auth, signIn, signOut } from "@/lib/auth/nextauth";
 import { db } from "@/db/client";
 import { revokedSessions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { parseHistoryFilters, streamTransfersCsv } from "@/db/queries/transfers";
+import { parseHistoryFilters } from "@/lib/transfers/history-filters";
+import { streamTransfersCsv } from "@/lib/transfers/export";
 import { interleavedThroughput, result, type CaseResult } from "../measure";
 
 /**

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { listTransfers, parseHistoryFilters } from "@/db/queries/transfers";
+import { listTransfers } from "@/lib/transfers/history";
+import { parseHistoryFilters } from "@/lib/transfers/history-filters";
 import { pairedSamples, percentile, result, type CaseResult } from "../measure";
 import type { Seeded } from "../seed";
 

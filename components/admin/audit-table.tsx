@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import type { AuditRow } from "@/db/queries/audit";
+import type { AuditRow } from "@/lib/audit/queries";
 import { formatDateTime } from "@/lib/format";
 
 function targetHref(row: AuditRow): string | undefined {

@@ -1,4 +1,4 @@
-import type { BatchOverview } from "@/db/queries/batches";
+import type { BatchOverview } from "@/lib/batches/queries";
 import { formatNumber } from "@/lib/format";
 
 /**

@@ -14,7 +14,7 @@ import { Field } from "@/components/ui/field";
 import { controlClass, Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useAction } from "@/components/ui/use-action";
-import type { BatchRowItem } from "@/db/queries/batches";
+import type { BatchRowItem } from "@/lib/batches/queries";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { WALLETS } from "@/lib/cashin/protocol";
 import { validateBatchRow } from "@/lib/batches/parse";

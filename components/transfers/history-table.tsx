@@ -2,7 +2,7 @@ import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import type { HistoryRow } from "@/db/queries/transfers";
+import type { HistoryRow } from "@/lib/transfers/history";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { cn } from "@/lib/cn";
 import { formatDate, formatTime } from "@/lib/format";

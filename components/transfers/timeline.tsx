@@ -1,7 +1,7 @@
 import { ArrowLeftRight, UserRound } from "lucide-react";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
-import type { TimelineEvent } from "@/db/queries/transfers";
+import type { TimelineEvent } from "@/lib/transfers/history";
 import type { GatewayCallRow } from "@/db/schema";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { classifyTransferStatus } from "@/lib/cashin/codes";

@@ -1,7 +1,7 @@
 import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { headers } from "next/headers";
-import { auth } from "@/app/(auth)/auth";
+import { auth } from "@/lib/auth/nextauth";
 import { eq } from "drizzle-orm";
 import type { Session } from "next-auth";
 import { db } from "@/db/client";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { maxGraceMinutes, minGraceMinutes } from "./grace";
 import { amountField } from "./schemas";
 
 /** Admin-set limits (SPEC §3.3, §8.1), stored in the database, audited. Amounts in whole rupiah. */
@@ -12,20 +13,6 @@ export const defaultLimits = {
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof defaultLimits]: number };
-
-const maxGraceMinutes = 24 * 60;
-
-/**
- * The shortest grace period that cannot mistake a slow top-up for one never sent: the top-up may be in
- * flight for one client timeout and the status call that answers "not found" tries up to three times,
- * plus a minute for clocks and queues. Whole minutes, rounded up.
- */
-export function minGraceMinutes(gatewayTimeoutMs: number): number {
-  return Math.ceil((3 * gatewayTimeoutMs + 60_000) / 60_000);
-}
-
-/** The largest client timeout whose minimum grace period still fits the 24 h maximum. */
-export const maxGatewayTimeoutMs = ((maxGraceMinutes - 1) * 60_000) / 3;
 
 // Typed like any amount in this app: "5000000", "5.000.000" or "Rp 5.000.000".
 const rupiahSetting = (label: string) =>
@@ -54,8 +41,3 @@ export function limitsSchemaFor(gatewayTimeoutMs: number) {
 }
 
 export type LimitsInput = z.input<ReturnType<typeof limitsSchemaFor>>;
-
-/** The grace period in force: the stored one, never shorter than the bound (a timeout raised after it was set). */
-export function effectiveGraceMs(limits: Pick<Limits, "notFoundGraceMinutes">, gatewayTimeoutMs: number): number {
-  return Math.max(limits.notFoundGraceMinutes, minGraceMinutes(gatewayTimeoutMs)) * 60_000;
-}

@@ -6,7 +6,7 @@ import type { GatewayCallRecord, StatusResult } from "@/lib/cashin/client";
 import type { TransferStatusOutcome } from "@/lib/cashin/codes";
 import type { ActorContext, TransferDeps } from "./deps";
 import { findTransfer, transition } from "./lifecycle";
-import { effectiveGraceMs } from "./limits-schema";
+import { effectiveGraceMs } from "./grace";
 import { giveUpAfterMs, nextCheckDelayMs, nextWatchAt } from "./reconcile-schedule";
 import { getLimits } from "./settings";
 import { isUnsettledAtGateway, statusInfo } from "./status";

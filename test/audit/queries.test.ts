@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { auditCsvChunks, listAuditEntries, parseAuditFilters } from "@/db/queries/audit";
+import { auditCsvChunks, listAuditEntries } from "@/lib/audit/queries";
+import { parseAuditFilters } from "@/lib/audit/filters";
 import { recordAuditNow } from "@/lib/audit/record";
 import { createTestDb, insertUser } from "../db";
 

@@ -10,7 +10,7 @@ import { createTestDb, insertUser } from "../db";
 // The wrapper's collaborators from Next.js and Auth.js, replaced by stand-ins the test controls.
 const state = vi.hoisted(() => ({ session: null as null | { user: { id: string }; sessionVersion: number; sessionId: string }, db: undefined as unknown }));
 
-vi.mock("@/app/(auth)/auth", () => ({ auth: async () => state.session }));
+vi.mock("@/lib/auth/nextauth", () => ({ auth: async () => state.session }));
 vi.mock("@/db/client", async (importOriginal) => ({
   ...(await importOriginal<typeof DbClient>()),
   db: () => state.db,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { batchOverview, batchResultsCsv, batchRowsPage, listBatches } from "@/db/queries/batches";
-import { listTransfers, parseHistoryFilters } from "@/db/queries/transfers";
+import { batchOverview, batchResultsCsv, batchRowsPage, listBatches } from "@/lib/batches/queries";
+import { listTransfers } from "@/lib/transfers/history";
+import { parseHistoryFilters } from "@/lib/transfers/history-filters";
 import { approveBatch } from "@/lib/batches/decide";
 import { parseBatchCsv } from "@/lib/batches/parse";
 import { createBatch, removeRows } from "@/lib/batches/rows";

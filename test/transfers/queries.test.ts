@@ -1,18 +1,9 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db/client";
 import { csvCell } from "@/lib/csv";
-import {
-  dashboardSummary,
-  defaultHistoryFilters,
-  getTransferDetail,
-  historySearchParams,
-  historyTotalCap,
-  listTransfers,
-  parseHistoryFilters,
-  streamTransfersCsv,
-  transferCsvChunks,
-  type HistoryFilters,
-} from "@/db/queries/transfers";
+import { dashboardSummary, getTransferDetail, historyTotalCap, listTransfers } from "@/lib/transfers/history";
+import { defaultHistoryFilters, historySearchParams, parseHistoryFilters, type HistoryFilters } from "@/lib/transfers/history-filters";
+import { streamTransfersCsv, transferCsvChunks } from "@/lib/transfers/export";
 import { gatewayCalls, inquiries, transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { createTestDb, insertUser } from "../db";

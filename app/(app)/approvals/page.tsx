@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { db } from "@/db/client";
 import { approvalQueue } from "@/db/queries/approvals";
-import { batchesAwaitingApproval } from "@/db/queries/batches";
+import { batchesAwaitingApproval } from "@/lib/batches/queries";
 import { requireUser } from "@/lib/auth/session";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { formatDateTime, formatNumber } from "@/lib/format";

@@ -6,11 +6,11 @@ import { approveBatch, cancelBatch, confirmResume, rejectBatch } from "@/lib/bat
 import { maxBatchBytes } from "@/lib/batches/parse";
 import { parseBatchFileOffThread } from "@/lib/batches/parse-off-thread";
 import { createBatch, editRow, removeRows } from "@/lib/batches/rows";
-import { startBatch } from "@/lib/batches/runtime";
+import { startBatch } from "@/lib/runtime";
 import { approveBatchSchema, cancelBatchSchema, editRowSchema, rejectBatchSchema, removeRowsSchema, resumeBatchSchema, submitBatchSchema } from "@/lib/batches/schemas";
 import { submitBatch } from "@/lib/batches/submit";
 import { fail, type ActionResult } from "@/lib/result";
-import { transferDeps } from "@/lib/transfers/runtime";
+import { transferDeps } from "@/lib/runtime";
 
 const anyone = ["staff", "manager", "admin"] as const;
 const managers = ["manager"] as const;

@@ -5,7 +5,7 @@ import { UploadBatchForm } from "@/components/batches/upload-form";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { db } from "@/db/client";
-import { listBatches } from "@/db/queries/batches";
+import { listBatches } from "@/lib/batches/queries";
 import { requireUser } from "@/lib/auth/session";
 import { formatRupiah } from "@/lib/cashin/amount";
 import { formatDateTime, formatNumber } from "@/lib/format";

@@ -10,7 +10,7 @@ import { createTransfer } from "@/lib/transfers/create";
 import { lookUpForNewTransfer } from "@/lib/transfers/inquiry";
 import { confirmResolution, declineResolution, proposeResolution, reviewDiscrepancy } from "@/lib/transfers/resolve";
 import { checkTransfer } from "@/lib/transfers/settle";
-import { transferDeps } from "@/lib/transfers/runtime";
+import { transferDeps } from "@/lib/runtime";
 import {
   approveSchema,
   cancelSchema,

@@ -10,16 +10,9 @@ import { TransfersTable } from "@/components/transfers/history-table";
 import { RefreshAllUnsettledButton } from "@/components/transfers/refresh-buttons";
 import { Button } from "@/components/ui/button";
 import { db } from "@/db/client";
-import { batchReference } from "@/db/queries/batches";
-import {
-  defaultHistoryFilters,
-  historyPageSizes,
-  historySearchParams,
-  isFiltered,
-  listTransfers,
-  parseHistoryFilters,
-  type HistoryFilters as Filters,
-} from "@/db/queries/transfers";
+import { batchReference } from "@/lib/batches/queries";
+import { defaultHistoryFilters, historyPageSizes, historySearchParams, isFiltered, parseHistoryFilters, type HistoryFilters as Filters } from "@/lib/transfers/history-filters";
+import { listTransfers } from "@/lib/transfers/history";
 import { requireUser } from "@/lib/auth/session";
 import { listUsers } from "@/lib/users/service";
 

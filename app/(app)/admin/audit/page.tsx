@@ -8,7 +8,8 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { db } from "@/db/client";
-import { auditActions, auditSearchParams, listAuditEntries, parseAuditFilters } from "@/db/queries/audit";
+import { auditActions, listAuditEntries } from "@/lib/audit/queries";
+import { auditSearchParams, parseAuditFilters } from "@/lib/audit/filters";
 import { requireUser } from "@/lib/auth/session";
 import { listUsers } from "@/lib/users/service";
 

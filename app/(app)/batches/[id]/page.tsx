@@ -11,7 +11,7 @@ import { LiveRefresh } from "@/components/batches/live-refresh";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Button } from "@/components/ui/button";
 import { db } from "@/db/client";
-import { batchOverview, batchRowsPage, batchRowsPageSize, batchRowViews, type BatchRowView } from "@/db/queries/batches";
+import { batchOverview, batchRowsPage, batchRowsPageSize, batchRowViews, type BatchRowView } from "@/lib/batches/queries";
 import { requireUser } from "@/lib/auth/session";
 import { routeId } from "@/lib/route-id";
 import { formatRupiah } from "@/lib/cashin/amount";

@@ -10,7 +10,7 @@ import { StatusBadge } from "@/components/transfers/status-badge";
 import { Timeline } from "@/components/transfers/timeline";
 import { Button } from "@/components/ui/button";
 import { db } from "@/db/client";
-import { getTransferDetail, type TransferDetail } from "@/db/queries/transfers";
+import { getTransferDetail, type TransferDetail } from "@/lib/transfers/history";
 import type { User } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
 import { routeId } from "@/lib/route-id";

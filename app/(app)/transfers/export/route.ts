@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { db } from "@/db/client";
-import { parseHistoryFilters, streamTransfersCsv } from "@/db/queries/transfers";
+import { parseHistoryFilters } from "@/lib/transfers/history-filters";
+import { streamTransfersCsv } from "@/lib/transfers/export";
 import type { Role } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
 import { clientIp } from "@/lib/auth/client-ip";

@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { db } from "@/db/client";
-import { parseAuditFilters, streamAuditCsv } from "@/db/queries/audit";
+import { parseAuditFilters } from "@/lib/audit/filters";
+import { streamAuditCsv } from "@/lib/audit/queries";
 import { recordAuditNow } from "@/lib/audit/record";
 import { clientIp } from "@/lib/auth/client-ip";
 import { checkSession } from "@/lib/auth/session";

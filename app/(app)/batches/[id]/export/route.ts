@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { db } from "@/db/client";
-import { batchReference, batchResultsCsv } from "@/db/queries/batches";
+import { batchReference, batchResultsCsv } from "@/lib/batches/queries";
 import { recordAuditNow } from "@/lib/audit/record";
 import { clientIp } from "@/lib/auth/client-ip";
 import { checkSession } from "@/lib/auth/session";

@@ -1,8 +1,6 @@
-import { csvBom, csvLine, csvStream } from "@/lib/csv";
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { z } from "zod";
 import type { Db } from "@/db/client";
 import {
   auditEntries,
@@ -11,111 +9,23 @@ import {
   transfers,
   transferStatuses,
   users,
-  wallets,
   type AuditEntry,
   type GatewayCallRow,
   type Inquiry,
   type Transfer,
   type TransferStatus,
 } from "@/db/schema";
-import { formatSortableDateTime } from "@/lib/format";
-import { calendarDay, jakartaDayStart, startOfJakartaDay } from "@/lib/transfers/clock";
-import { amountField } from "@/lib/transfers/schemas";
-import { statusInfo, unsettledAtGateway } from "@/lib/transfers/status";
-import { walletLabel } from "@/lib/transfers/wallets";
+import { jakartaDayStart, startOfJakartaDay } from "./clock";
+import type { HistoryFilters } from "./history-filters";
+import { unsettledAtGateway } from "./status";
 
 /*
- * The read side of transfers: the history screen, a transfer's detail, the CSV export and the home
- * dashboard. Built for 1,000,000 transfers: every list is ordered along an index of db/schema.ts,
- * pages never count the whole table, and the export walks the table in keyset batches.
+ * The read side of transfers: the history screen, a transfer's detail and the home dashboard. Built for
+ * 1,000,000 transfers: every list is ordered along an index of db/schema.ts and pages never count the
+ * whole table. The CSV export of a view is in export.ts.
  */
 
 const dayMs = 24 * 60 * 60 * 1000;
-
-// ---------------------------------------------------------------------------------------------------
-// Filters: parsed from the URL, so a link reproduces the view. A bad parameter falls back to its
-// default instead of failing the page.
-
-export const historyPageSizes = [25, 50, 100] as const;
-const historySorts = ["created", "amount"] as const;
-
-type ParamValue = string | string[] | undefined;
-export type SearchParamsInput = URLSearchParams | Record<string, ParamValue>;
-
-const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-
-/** `status=failed&status=processing` or `status=failed,processing`; unknown statuses are dropped. */
-function statusList(value: unknown): TransferStatus[] {
-  const raw = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
-  const wanted = new Set(raw.flatMap((v) => v.split(",")).map((v) => v.trim()));
-  return transferStatuses.filter((status) => wanted.has(status));
-}
-
-export const historyFiltersSchema = z
-  .object({
-    status: z.preprocess(statusList, z.array(z.enum(transferStatuses))).catch([]),
-    wallet: z.preprocess(first, z.enum(wallets).optional()).catch(undefined),
-    /** Jakarta calendar days, both included. */
-    from: z.preprocess(calendarDay, z.string().optional()),
-    to: z.preprocess(calendarDay, z.string().optional()),
-    maker: z.preprocess(first, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional()).catch(undefined),
-    /** The rows of one batch payout. */
-    batch: z.preprocess(first, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional()).catch(undefined),
-    /** Whole rupiah, typed as on the new-transfer form: `50000`, `50.000`, `Rp 50.000`. */
-    min: z.preprocess(first, amountField.optional()).catch(undefined),
-    max: z.preprocess(first, amountField.optional()).catch(undefined),
-    q: z
-      .preprocess(first, z.string().optional())
-      .transform((q) => q?.trim().slice(0, 100) || undefined)
-      .catch(undefined),
-    sort: z.preprocess(first, z.enum(historySorts)).catch("created"),
-    dir: z.preprocess(first, z.enum(["asc", "desc"])).catch("desc"),
-    page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
-    pageSize: z.preprocess(first, z.coerce.number().pipe(z.literal(historyPageSizes))).catch(25),
-  })
-  // A range typed backwards is still the range the person meant.
-  .transform((f) => {
-    const [from, to] = f.from && f.to && f.from > f.to ? [f.to, f.from] : [f.from, f.to];
-    const [min, max] = f.min !== undefined && f.max !== undefined && f.min > f.max ? [f.max, f.min] : [f.min, f.max];
-    return { ...f, from, to, min, max };
-  });
-
-export type HistoryFilters = z.output<typeof historyFiltersSchema>;
-
-export function parseHistoryFilters(params: SearchParamsInput): HistoryFilters {
-  const record =
-    params instanceof URLSearchParams
-      ? Object.fromEntries([...new Set(params.keys())].map((key) => [key, params.getAll(key)]))
-      : params;
-  return historyFiltersSchema.parse(record);
-}
-
-export const defaultHistoryFilters: HistoryFilters = historyFiltersSchema.parse({});
-
-/** The query string of a view: only what differs from the defaults, in a stable order. */
-export function historySearchParams(filters: HistoryFilters, changes: Partial<HistoryFilters> = {}): URLSearchParams {
-  const f = { ...filters, ...changes };
-  const params = new URLSearchParams();
-  if (f.q) params.set("q", f.q);
-  for (const status of f.status) params.append("status", status);
-  if (f.wallet) params.set("wallet", f.wallet);
-  if (f.maker !== undefined) params.set("maker", String(f.maker));
-  if (f.batch !== undefined) params.set("batch", String(f.batch));
-  if (f.from) params.set("from", f.from);
-  if (f.to) params.set("to", f.to);
-  if (f.min !== undefined) params.set("min", String(f.min));
-  if (f.max !== undefined) params.set("max", String(f.max));
-  if (f.sort !== defaultHistoryFilters.sort) params.set("sort", f.sort);
-  if (f.dir !== defaultHistoryFilters.dir) params.set("dir", f.dir);
-  if (f.pageSize !== defaultHistoryFilters.pageSize) params.set("pageSize", String(f.pageSize));
-  if (f.page !== 1) params.set("page", String(f.page));
-  return params;
-}
-
-/** Whether the view narrows the set of transfers (sorting and paging do not). */
-export function isFiltered(f: HistoryFilters): boolean {
-  return Boolean(f.q || f.status.length || f.wallet || f.maker !== undefined || f.batch !== undefined || f.from || f.to || f.min !== undefined || f.max !== undefined);
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The WHERE and ORDER BY of a view.
@@ -174,7 +84,7 @@ function amountRangeIsNarrow(db: Db, f: HistoryFilters): boolean {
  * The filters as a WHERE clause. `amountIndex: false` writes the amount range so that SQLite does not
  * use the amount index for it (a unary +), for ordered queries that should walk another index.
  */
-function whereOf(f: HistoryFilters, { amountIndex = true } = {}): SQL | undefined {
+export function whereOf(f: HistoryFilters, { amountIndex = true } = {}): SQL | undefined {
   const conditions: SQL[] = [];
   const amount = amountIndex ? sql`${transfers.amount}` : sql`+${transfers.amount}`;
   if (f.status.length === 1) conditions.push(eq(transfers.status, f.status[0]!));
@@ -190,12 +100,12 @@ function whereOf(f: HistoryFilters, { amountIndex = true } = {}): SQL | undefine
   return and(...conditions);
 }
 
-function sortKey(f: Pick<HistoryFilters, "sort">) {
+export function sortKey(f: Pick<HistoryFilters, "sort">) {
   return f.sort === "amount" ? transfers.amount : transfers.createdAt;
 }
 
 /** Ties broken by id, so that pages and export batches never skip or repeat a transfer. */
-function orderOf(f: Pick<HistoryFilters, "sort" | "dir">): SQL[] {
+export function orderOf(f: Pick<HistoryFilters, "sort" | "dir">): SQL[] {
   const direction = f.dir === "asc" ? asc : desc;
   return [direction(sortKey(f)), direction(transfers.id)];
 }
@@ -204,7 +114,7 @@ function orderOf(f: Pick<HistoryFilters, "sort" | "dir">): SQL[] {
 // History
 
 export const maker = alias(users, "maker");
-const approver = alias(users, "approver");
+export const approver = alias(users, "approver");
 
 /** A transfer as the lists show it, with its maker's name: join `maker` on `transfers.makerId`. */
 export const historyColumns = {
@@ -246,7 +156,7 @@ export type HistoryPage = {
 };
 
 /** Whether an ordered query of this view should walk the sort order rather than the amount range. */
-function walkSortOrder(db: Db, f: HistoryFilters): boolean {
+export function walkSortOrder(db: Db, f: HistoryFilters): boolean {
   return f.sort === "created" && (f.min !== undefined || f.max !== undefined) && !amountRangeIsNarrow(db, f);
 }
 
@@ -357,99 +267,6 @@ export function getTransferDetail(db: Db, id: number): TransferDetail | undefine
     discrepancyReviewedByName: nameOf(transfer.discrepancyReviewedBy),
     timeline,
   };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// CSV export
-
-const csvBatchSize = 500;
-
-const csvColumns = {
-  ...historyColumns,
-  approverName: approver.name,
-  decidedAt: transfers.decidedAt,
-  reason: transfers.reason,
-  cashinReference: transfers.cashinReference,
-  lastCode: transfers.lastCode,
-  lastMessage: transfers.lastMessage,
-  sentAt: transfers.sentAt,
-  settledAt: transfers.settledAt,
-  discrepancy: transfers.discrepancy,
-  discrepancyReviewedAt: transfers.discrepancyReviewedAt,
-};
-
-type CsvRow = HistoryRow & {
-  approverName: string | null;
-  decidedAt: Date | null;
-  reason: string | null;
-  cashinReference: string | null;
-  lastCode: string | null;
-  lastMessage: string | null;
-  sentAt: Date | null;
-  settledAt: Date | null;
-  discrepancy: string | null;
-  discrepancyReviewedAt: Date | null;
-};
-
-const csvFields: readonly [header: string, cell: (row: CsvRow) => string | number | null][] = [
-  ["Reference", (r) => r.reference],
-  ["Created (WIB)", (r) => formatSortableDateTime(r.createdAt)],
-  ["Wallet", (r) => walletLabel[r.wallet]],
-  ["Phone", (r) => r.phone],
-  ["Owner name", (r) => r.ownerName],
-  ["Amount (IDR)", (r) => r.amount],
-  ["Status", (r) => statusInfo[r.status].label],
-  ["Maker", (r) => r.makerName],
-  ["Approver", (r) => r.approverName],
-  ["Decided (WIB)", (r) => r.decidedAt && formatSortableDateTime(r.decidedAt)],
-  ["Reason", (r) => r.reason],
-  ["Cash In reference", (r) => r.cashinReference],
-  ["Last code", (r) => r.lastCode],
-  ["Last message", (r) => r.lastMessage],
-  ["Sent (WIB)", (r) => r.sentAt && formatSortableDateTime(r.sentAt)],
-  ["Settled (WIB)", (r) => r.settledAt && formatSortableDateTime(r.settledAt)],
-  ["Discrepancy", (r) => r.discrepancy && `${r.discrepancyReviewedAt ? "Reviewed: " : "Open: "}${r.discrepancy}`],
-];
-
-/**
- * The filtered transfers as CSV text, one chunk per batch: the header first, then `batchSize` rows at
- * a time. Each batch continues after the last row of the previous one (keyset), so memory stays flat
- * and a transfer created meanwhile neither shifts nor repeats rows. Paging is ignored: all of them.
- */
-export function* transferCsvChunks(db: Db, filters: HistoryFilters, { batchSize = csvBatchSize } = {}): Generator<string> {
-  yield `${csvBom}${csvLine(csvFields.map(([header]) => header))}`;
-  const amountIndex = !walkSortOrder(db, filters);
-  const where = whereOf(filters, { amountIndex });
-  // From the second batch on, the keyset bound is the tighter one on its side of the sort key, so the
-  // filter's own bound there is left out: given both, SQLite bounds the index scan by the filter's, and
-  // every batch would walk again from the start of the range (quadratic in the rows exported).
-  const supersededBound = filters.sort === "amount" ? (filters.dir === "asc" ? "min" : "max") : filters.dir === "asc" ? "from" : "to";
-  const whereAfter = whereOf({ ...filters, [supersededBound]: undefined }, { amountIndex });
-  const key = sortKey(filters);
-  const comparison = filters.dir === "asc" ? ">" : "<";
-  let last: CsvRow | undefined;
-  for (;;) {
-    const batchWhere = last
-      ? and(whereAfter, sql`(${key}, ${transfers.id}) ${sql.raw(comparison)} (${filters.sort === "amount" ? last.amount : last.createdAt.getTime()}, ${last.id})`)
-      : where;
-    const rows: CsvRow[] = db
-      .select(csvColumns)
-      .from(transfers)
-      .innerJoin(maker, eq(maker.id, transfers.makerId))
-      .leftJoin(approver, eq(approver.id, transfers.approverId))
-      .where(batchWhere)
-      .orderBy(...orderOf(filters))
-      .limit(batchSize)
-      .all();
-    if (rows.length > 0) yield rows.map((row) => csvLine(csvFields.map(([, cell]) => cell(row)))).join("");
-    if (rows.length < batchSize) return;
-    last = rows[rows.length - 1];
-  }
-}
-
-/** The CSV as a byte stream that reads the next batch only when the client has taken the previous one. */
-export function streamTransfersCsv(db: Db, filters: HistoryFilters, options: { batchSize?: number } = {}): ReadableStream<Uint8Array> {
-  return csvStream(transferCsvChunks(db, filters, options));
 }
 
 // ---------------------------------------------------------------------------------------------------

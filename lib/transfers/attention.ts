@@ -3,7 +3,7 @@ import { and, asc, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import { batches, transfers, users } from "@/db/schema";
-import { historyColumns, maker } from "./transfers";
+import { historyColumns, maker } from "./history";
 
 /** The read side of Needs attention (SPEC §8.1): what the reconciler cannot settle and people must look at. */
 

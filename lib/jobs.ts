@@ -1,0 +1,48 @@
+import { expireOverdueBatches } from "@/lib/batches/decide";
+import { resumeStalledBatches, runBatch, stalledBatches, type BatchRunOptions } from "@/lib/batches/runner";
+import type { TransferDeps } from "@/lib/transfers/deps";
+import { reconcileDue } from "@/lib/transfers/reconcile";
+
+/**
+ * Background work, wired here at the top so that lib/transfers and lib/batches need not know each other:
+ * the reconciler settles transfers (docs/lifecycle.md, "A crash loses nothing"), and each pass also expires
+ * overdue batches and restarts the batches whose runner stopped.
+ */
+
+/**
+ * Runs a pass at start and then every `intervalMs` inside the app process. Passes never overlap in one
+ * process; across processes the per-transfer and per-batch leases keep them apart. Returns a stop function.
+ */
+export function startReconciler(deps: () => TransferDeps, intervalMs: number, batchOptions: Omit<BatchRunOptions, "ctx"> = {}): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const pass = await reconcileDue(deps());
+      const batches = { expired: expireOverdueBatches(deps()), resumed: resumeStalledBatches(deps, batchOptions) };
+      if (pass.checked || pass.expired || pass.resent || pass.requeued) console.info(`[reconcile] ${JSON.stringify(pass)}`);
+      if (batches.expired || batches.resumed) console.info(`[reconcile] batches ${JSON.stringify(batches)}`);
+    } catch (error) {
+      console.error("[reconcile] pass failed; retrying at the next interval", error);
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * One pass by hand (`npm run reconcile`): every unsettled transfer now (or only the due ones), then every
+ * stalled batch run to its end in this process. Safe beside the running app.
+ */
+export async function reconcileOnce(deps: TransferDeps, { dueOnly = false, batchConcurrency }: { dueOnly?: boolean; batchConcurrency: number }) {
+  const pass = await reconcileDue(deps, { all: !dueOnly, limit: 100_000 });
+  const expiredBatches = expireOverdueBatches(deps);
+  const stalled = stalledBatches(deps.db, deps.now());
+  for (const id of stalled) await runBatch(deps, id, { concurrency: batchConcurrency });
+  return { ...pass, expiredBatches, resumedBatches: stalled.length };
+}
