@@ -20,6 +20,11 @@ export function formatNumber(value: number): string {
   return number.format(value);
 }
 
+/** `Rp 10.000`, the way finance staff read amounts. */
+export function formatRupiah(rupiah: number): string {
+  return `Rp ${number.format(rupiah)}`;
+}
+
 export function formatDate(value: Date): string {
   return date.format(value);
 }

@@ -1,12 +1,13 @@
 import { parseArgs } from "node:util";
 import { EnvError, gatewayEnv } from "@/lib/env";
-import { formatRupiah, toAmountValue } from "@/lib/cashin/amount";
+import { toAmountValue } from "@/lib/cashin/amount";
 import { CashinRequestError, type GatewayCallRecord, type TransferRequest } from "@/lib/cashin/client";
 import type { AmbiguousOutcome, RejectedOutcome } from "@/lib/cashin/codes";
 import { cashinClientFromEnv } from "@/lib/cashin/from-env";
 import { maskPhone, normalizePhone } from "@/lib/cashin/phone";
 import { parseWallet, WALLETS } from "@/lib/cashin/protocol";
 import { KeyFileError } from "@/lib/cashin/signer";
+import { formatRupiah } from "@/lib/format";
 
 /**
  * `npm run cashin -- <inquiry|topup|status> …`: one call to Cash In with the app's own configuration, for

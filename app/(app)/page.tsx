@@ -10,9 +10,8 @@ import { db } from "@/db/client";
 import { dashboardSummary } from "@/lib/transfers/history";
 import { defaultHistoryFilters, historySearchParams, type HistoryFilters } from "@/lib/transfers/history-filters";
 import { requireUser } from "@/lib/auth/session";
-import { formatRupiah } from "@/lib/cashin/amount";
 import { cn } from "@/lib/cn";
-import { formatDate, formatSortableDateTime, formatNumber } from "@/lib/format";
+import { formatDate, formatNumber, formatRupiah, formatSortableDateTime } from "@/lib/format";
 import { unsettledAtGateway } from "@/lib/transfers/status";
 
 export const metadata: Metadata = { title: "Overview · Cash In Payouts" };

@@ -9,8 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useAction } from "@/components/ui/use-action";
-import { formatRupiah } from "@/lib/cashin/amount";
-import { formatNumber } from "@/lib/format";
+import { formatNumber, formatRupiah } from "@/lib/format";
 import { limitsSchemaFor, type Limits, type LimitsInput } from "@/lib/transfers/limits-schema";
 
 const fields: { name: keyof Limits; label: string; hint: (value: number) => string }[] = [

@@ -10,8 +10,7 @@ import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { useAction } from "@/components/ui/use-action";
 import type { BatchStatus } from "@/db/schema";
 import type { NameDrift } from "@/lib/batches/decide";
-import { formatRupiah } from "@/lib/cashin/amount";
-import { formatNumber } from "@/lib/format";
+import { formatNumber, formatRupiah } from "@/lib/format";
 
 export type BatchActionProps = {
   batch: { id: number; reference: string; status: BatchStatus };

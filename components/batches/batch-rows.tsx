@@ -15,10 +15,10 @@ import { controlClass, Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useAction } from "@/components/ui/use-action";
 import type { BatchRowItem } from "@/lib/batches/queries";
-import { formatRupiah } from "@/lib/cashin/amount";
 import { WALLETS } from "@/lib/cashin/protocol";
 import { validateBatchRow } from "@/lib/batches/parse";
 import { walletLabel } from "@/lib/transfers/wallets";
+import { formatRupiah } from "@/lib/format";
 
 /** A batch's rows in file order: the owner's name or why the row needs attention, and after submit its transfer. */
 export function BatchRows({ batchId, rows, editable, duplicatesAccepted }: { batchId: number; rows: BatchRowItem[]; editable: boolean; duplicatesAccepted: boolean }) {

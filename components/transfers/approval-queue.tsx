@@ -9,12 +9,12 @@ import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/u
 import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useAction } from "@/components/ui/use-action";
-import { formatRupiah } from "@/lib/cashin/amount";
 import type { Wallet } from "@/lib/cashin/protocol";
 import type { NearDuplicate } from "@/lib/transfers/duplicates";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { MixedScriptWarning } from "./name-warning";
 import { NearDuplicates } from "./near-duplicates";
+import { formatRupiah } from "@/lib/format";
 
 export type QueueRow = {
   id: number;

@@ -12,7 +12,6 @@ import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/u
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
-import { formatRupiah } from "@/lib/cashin/amount";
 import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
 import { cn } from "@/lib/cn";
 import type { LookUpAnswer } from "@/lib/transfers/inquiry";
@@ -21,6 +20,7 @@ import type { TransferStatus } from "@/db/schema";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { MixedScriptWarning } from "./name-warning";
 import { NearDuplicates } from "./near-duplicates";
+import { formatRupiah } from "@/lib/format";
 
 type LookUpForm = z.input<typeof lookUpSchema>;
 type RetryOf = { id: number; reference: string; wallet: Wallet; phone: string; amount: number };

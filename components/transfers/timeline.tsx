@@ -3,10 +3,9 @@ import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import type { TimelineEvent } from "@/lib/transfers/history";
 import type { GatewayCallRow } from "@/db/schema";
-import { formatRupiah } from "@/lib/cashin/amount";
 import { classifyTransferStatus } from "@/lib/cashin/codes";
 import { cn } from "@/lib/cn";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatRupiah } from "@/lib/format";
 import { statusInfo } from "@/lib/transfers/status";
 
 const callTitle: Record<GatewayCallRow["call"], string> = {

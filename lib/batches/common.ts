@@ -136,12 +136,3 @@ export class Backoff {
     this.delay = 0;
   }
 }
-
-/** Runs `work` over `items` with at most `concurrency` at once. */
-export async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-}

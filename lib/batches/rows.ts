@@ -2,7 +2,6 @@ import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batchRows, batches, type BatchRow } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { formatRupiah } from "@/lib/cashin/amount";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { newReference } from "@/lib/transfers/reference";
@@ -10,6 +9,7 @@ import { getLimits } from "@/lib/transfers/settings";
 import type { Limits } from "@/lib/transfers/limits-schema";
 import { findBatch, markCheckedIfDone, wrongStatus, type BatchCtx } from "./common";
 import { findDuplicates, validateBatchRow, type ParsedRow } from "./parse";
+import { formatRupiah } from "@/lib/format";
 
 type RowValues = Pick<BatchRow, "rawWallet" | "rawPhone" | "rawAmount" | "note" | "wallet" | "phone" | "amount" | "state" | "problem">;
 

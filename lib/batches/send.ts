@@ -3,7 +3,8 @@ import type { DbOrTx } from "@/db/client";
 import { batchRows, transfers } from "@/db/schema";
 import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
 import { sendTransfer } from "@/lib/transfers/send";
-import { batchTransition, findBatch, pool, type Backoff } from "./common";
+import { batchTransition, findBatch, type Backoff } from "./common";
+import { pool } from "@/lib/concurrency";
 
 /**
  * The rows a (re)started send step still has to send: those whose transfer is still `approved`, in file

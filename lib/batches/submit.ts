@@ -1,12 +1,12 @@
 import { and, eq, inArray, lt, ne, or, isNull, sql } from "drizzle-orm";
 import { batchRows, batches, inquiries, transfers, type BatchStatus, type Inquiry } from "@/db/schema";
-import { formatRupiah } from "@/lib/cashin/amount";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { inquiryFreshMs, insertTransfers, isConfirmed } from "@/lib/transfers/create";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { makerTotalOn, needsApproval } from "@/lib/transfers/limits";
 import { getLimits } from "@/lib/transfers/settings";
 import { batchTransition, findBatch, flagNearDuplicates, wrongStatus, type BatchCtx } from "./common";
+import { formatRupiah } from "@/lib/format";
 
 /** A look-up this close to its 15 minutes is redone rather than risk going stale between check and submit. */
 const freshnessMarginMs = 60_000;

@@ -4,17 +4,12 @@
  * amount a merchant would send, and the hard ceiling below keeps it that way.
  */
 
+import { formatRupiah } from "@/lib/format";
+
 /** The protocol allows 19 characters (16 digits + ".00"); stay where numbers are exact. */
 export const MAX_AMOUNT_RUPIAH = Number.MAX_SAFE_INTEGER;
 
 export type AmountResult = { ok: true; rupiah: number; value: string } | { ok: false; message: string };
-
-const rupiahFormat = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 0 });
-
-/** `Rp 10.000`, the way finance staff read amounts. */
-export function formatRupiah(rupiah: number): string {
-  return `Rp ${rupiahFormat.format(rupiah)}`;
-}
 
 /**
  * Whole rupiah (a number, or a string of digits such as the CLI receives) → `"10000.00"`.

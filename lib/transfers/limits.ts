@@ -1,10 +1,10 @@
 import { and, eq, gte, lt, notInArray, sum } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { transfers } from "@/db/schema";
-import { formatRupiah } from "@/lib/cashin/amount";
 import { startOfJakartaDay } from "./clock";
 import type { Limits } from "./limits-schema";
 import { movedNoMoney } from "./status";
+import { formatRupiah } from "@/lib/format";
 
 const dayMs = 24 * 60 * 60_000;
 

@@ -1,8 +1,10 @@
 import { and, asc, eq, inArray, isNull, lt, lte } from "drizzle-orm";
-import { transfers, type Transfer } from "@/db/schema";
+import type { DbOrTx } from "@/db/client";
+import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
+import { pool } from "@/lib/concurrency";
 import { formatDateTime } from "@/lib/format";
 import { expireOverdue } from "./approvals";
-import type { TransferDeps } from "./deps";
+import type { ActorContext, TransferDeps } from "./deps";
 import { lookUpWallet } from "./inquiry";
 import { transition } from "./lifecycle";
 import { sameName } from "./owner-name";
@@ -55,17 +57,12 @@ export async function reconcileDue(
     .all();
   let checked = 0;
   let settled = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < due.length) {
-      const { id } = due[next++]!;
-      const result = await checkTransfer(deps, id, { due: !all });
-      if (!result.checked) continue;
-      checked++;
-      if (result.settled) settled++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
+  await pool(due, concurrency, async ({ id }) => {
+    const result = await checkTransfer(deps, id, { due: !all });
+    if (!result.checked) return;
+    checked++;
+    if (result.settled) settled++;
+  });
   return { expired, resent, requeued, checked, settled };
 }
 
@@ -101,4 +98,33 @@ async function requeue(deps: TransferDeps, transfer: Transfer): Promise<boolean>
     { behavior: "immediate" },
   );
   return moved !== null;
+}
+
+/** How many status calls one person's refresh runs at once, so a long list does not flood Cash In. */
+const refreshConcurrency = 4;
+
+export type Refreshed = { transferId: number; status: TransferStatus | null };
+
+/**
+ * "Refresh status": asks Cash In now about the given transfers, 4 at a time. The history's "Refresh all
+ * unsettled" sends them in chunks so that it can show its progress between chunks.
+ */
+export async function refreshTransfers(deps: TransferDeps, transferIds: readonly number[], ctx: ActorContext): Promise<Refreshed[]> {
+  const results: Refreshed[] = [];
+  await pool([...new Set(transferIds)], refreshConcurrency, async (transferId) => {
+    const checked = await checkTransfer(deps, transferId, { ctx });
+    results.push({ transferId, status: checked.transfer?.status ?? null });
+  });
+  return results;
+}
+
+/** The unsettled transfers (at most 1,000), for "Refresh all unsettled". */
+export function unsettledTransferIds(db: DbOrTx): number[] {
+  return db
+    .select({ id: transfers.id })
+    .from(transfers)
+    .where(inArray(transfers.status, unsettledAtGateway))
+    .limit(1000)
+    .all()
+    .map((t) => t.id);
 }

@@ -8,8 +8,7 @@ import { db } from "@/db/client";
 import { approvalQueue } from "@/db/queries/approvals";
 import { batchesAwaitingApproval } from "@/lib/batches/queries";
 import { requireUser } from "@/lib/auth/session";
-import { formatRupiah } from "@/lib/cashin/amount";
-import { formatDateTime, formatNumber } from "@/lib/format";
+import { formatDateTime, formatNumber, formatRupiah } from "@/lib/format";
 import { nearDuplicatesOf } from "@/lib/transfers/approvals";
 import { getLimits } from "@/lib/transfers/settings";
 

@@ -11,8 +11,7 @@ import { openDiscrepancies, pausedBatches, unresolvedTransfers, type UnresolvedT
 import { batchesAwaitingApproval } from "@/lib/batches/queries";
 import type { User } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
-import { formatRupiah } from "@/lib/cashin/amount";
-import { formatDateTime, formatNumber } from "@/lib/format";
+import { formatDateTime, formatNumber, formatRupiah } from "@/lib/format";
 import { nearDuplicatesOf } from "@/lib/transfers/approvals";
 import { getLimits } from "@/lib/transfers/settings";
 import { walletLabel } from "@/lib/transfers/wallets";

@@ -7,8 +7,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { db } from "@/db/client";
 import { listBatches } from "@/lib/batches/queries";
 import { requireUser } from "@/lib/auth/session";
-import { formatRupiah } from "@/lib/cashin/amount";
-import { formatDateTime, formatNumber } from "@/lib/format";
+import { formatDateTime, formatNumber, formatRupiah } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Batch payouts · Cash In Payouts" };
 export const dynamic = "force-dynamic";

@@ -1,15 +1,13 @@
 "use server";
 
-import { inArray } from "drizzle-orm";
 import { z } from "zod";
-import { transfers, type TransferStatus } from "@/db/schema";
 import { authorizedAction } from "@/lib/auth/action";
-import { ok, type ActionResult } from "@/lib/result";
+import { ok } from "@/lib/result";
 import { approveTransfer, cancelTransfer, rejectTransfer } from "@/lib/transfers/approvals";
 import { createTransfer } from "@/lib/transfers/create";
 import { lookUpForNewTransfer } from "@/lib/transfers/inquiry";
 import { confirmResolution, declineResolution, proposeResolution, reviewDiscrepancy } from "@/lib/transfers/resolve";
-import { checkTransfer } from "@/lib/transfers/settle";
+import { refreshTransfers, unsettledTransferIds } from "@/lib/transfers/reconcile";
 import { transferDeps } from "@/lib/runtime";
 import {
   approveSchema,
@@ -23,7 +21,6 @@ import {
   rejectSchema,
   reviewDiscrepancySchema,
 } from "@/lib/transfers/schemas";
-import { unsettledAtGateway } from "@/lib/transfers/status";
 
 const anyone = ["staff", "manager", "admin"] as const;
 const managers = ["manager"] as const;
@@ -56,43 +53,14 @@ export const cancelTransferAction = authorizedAction(
   (input, { user, ip }) => cancelTransfer(transferDeps(), { actor: user, ip }, input),
 );
 
-/** How many status calls one refresh runs at once, so a long list does not flood Cash In. */
-const refreshConcurrency = 4;
-
-/**
- * "Refresh status": asks Cash In now about up to 20 unsettled transfers, 4 at a time. The history's
- * "Refresh all unsettled" sends them in chunks so it can show its progress between chunks.
- */
-export const refreshTransfersAction = authorizedAction(
-  { name: "transfer.refresh", roles: anyone, schema: refreshSchema, revalidate },
-  async (input, { user, ip }): Promise<ActionResult<{ results: { transferId: number; status: TransferStatus | null }[] }>> => {
-    const deps = transferDeps();
-    const queue = [...new Set(input.transferIds)];
-    const results: { transferId: number; status: TransferStatus | null }[] = [];
-    const worker = async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        const checked = await checkTransfer(deps, id, { ctx: { actor: user, ip } });
-        results.push({ transferId: id, status: checked.transfer?.status ?? null });
-      }
-    };
-    await Promise.all(Array.from({ length: refreshConcurrency }, worker));
-    return ok({ results });
-  },
+/** "Refresh status": asks Cash In now about up to 20 transfers (the history sends "Refresh all unsettled" in chunks). */
+export const refreshTransfersAction = authorizedAction({ name: "transfer.refresh", roles: anyone, schema: refreshSchema, revalidate }, async (input, { user, ip }) =>
+  ok({ results: await refreshTransfers(transferDeps(), input.transferIds, { actor: user, ip }) }),
 );
 
 /** The unsettled transfers, for "Refresh all unsettled" (the browser refreshes them a few at a time). */
-export const listUnsettledAction = authorizedAction(
-  { name: "transfer.list_unsettled", roles: anyone, schema: z.object({}) },
-  (_input, { db }): ActionResult<{ transferIds: number[] }> =>
-    ok({
-      transferIds: db
-        .select({ id: transfers.id })
-        .from(transfers)
-        .where(inArray(transfers.status, unsettledAtGateway))
-        .limit(1000)
-        .all()
-        .map((t) => t.id),
-    }),
+export const listUnsettledAction = authorizedAction({ name: "transfer.list_unsettled", roles: anyone, schema: z.object({}) }, (_input, { db }) =>
+  ok({ transferIds: unsettledTransferIds(db) }),
 );
 
 /** Unresolved transfers (SPEC §8.1): an admin records the outcome Cash In gives, a manager confirms or declines it. */

@@ -14,9 +14,8 @@ import { db } from "@/db/client";
 import { batchOverview, batchRowsPage, batchRowsPageSize, batchRowViews, type BatchRowView } from "@/lib/batches/queries";
 import { requireUser } from "@/lib/auth/session";
 import { routeId } from "@/lib/route-id";
-import { formatRupiah } from "@/lib/cashin/amount";
 import { cn } from "@/lib/cn";
-import { formatDateTime, formatNumber } from "@/lib/format";
+import { formatDateTime, formatNumber, formatRupiah } from "@/lib/format";
 import { needsApproval } from "@/lib/transfers/limits";
 import { getLimits } from "@/lib/transfers/settings";
 

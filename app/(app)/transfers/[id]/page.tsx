@@ -14,8 +14,7 @@ import { getTransferDetail, type TransferDetail } from "@/lib/transfers/history"
 import type { User } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
 import { routeId } from "@/lib/route-id";
-import { formatRupiah } from "@/lib/cashin/amount";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatRupiah } from "@/lib/format";
 import { isUnsettledAtGateway, statusInfo } from "@/lib/transfers/status";
 import { walletLabel } from "@/lib/transfers/wallets";
 

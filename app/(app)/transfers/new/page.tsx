@@ -4,12 +4,12 @@ import { NewTransferForm } from "@/components/transfers/new-transfer-form";
 import { PageHeader } from "@/components/shell/app-shell";
 import { db } from "@/db/client";
 import type { Transfer, User } from "@/db/schema";
-import { formatRupiah } from "@/lib/cashin/amount";
 import { requireUser } from "@/lib/auth/session";
 import { routeId } from "@/lib/route-id";
 import { whyNotRetry } from "@/lib/transfers/create";
 import { findTransfer } from "@/lib/transfers/lifecycle";
 import { getLimits } from "@/lib/transfers/settings";
+import { formatRupiah } from "@/lib/format";
 
 export const metadata: Metadata = { title: "New transfer · Cash In Payouts" };
 

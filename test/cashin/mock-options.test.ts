@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mockFlagsFromEnv } from "./options";
+import { mockFlagsFromEnv } from "@/lib/cashin/mock/options";
 
 describe("SPEC §5 mock switches: control endpoints off unless enabled, slow wallet after the client's timeout", () => {
   it("defaults to no control endpoints, a slow wallet 2 s past the client's timeout and a late wallet seen after 20 minutes", () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fixtureSigner } from "@/test/cashin/support";
-import { jakartaTimestamp, newExternalId, signedRequestHeaders } from "./headers";
+import { jakartaTimestamp, newExternalId, signedRequestHeaders } from "@/lib/cashin/headers";
 
 describe("SPEC §2.1 X-TIMESTAMP: Jakarta time whatever the server's time zone", () => {
   const originalTz = process.env.TZ;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatRupiah, rupiahOfAmountValue, toAmountValue } from "./amount";
-import { maskPhone, normalizePhone } from "./phone";
+import { rupiahOfAmountValue, toAmountValue } from "@/lib/cashin/amount";
+import { formatRupiah } from "@/lib/format";
+import { maskPhone, normalizePhone } from "@/lib/cashin/phone";
 import {
   WALLET_CHANNELS,
   parseWallet,
@@ -8,7 +9,7 @@ import {
   transferRequestSchema,
   transferResponseSchema,
   walletOfChannel,
-} from "./protocol";
+} from "@/lib/cashin/protocol";
 
 describe("SPEC §2.3 customerNumber: staff input normalized to 628…, then validated", () => {
   it.each([

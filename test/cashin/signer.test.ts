@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PRIVATE_KEY_PATH, PRIVATE_KEY_PKCS1_PATH, PUBLIC_KEY_PATH } from "@/test/cashin/support";
-import { asymmetricStringToSign, createAsymmetricSigner, KeyFileError, loadPrivateKey, loadPublicKey, sha256Hex } from "./signer";
+import { asymmetricStringToSign, createAsymmetricSigner, KeyFileError, loadPrivateKey, loadPublicKey, sha256Hex } from "@/lib/cashin/signer";
 
 // The golden vectors of test/fixtures/snap-golden-vectors.md, computed with OpenSSL, not with Node.
 const INQUIRY_BODY =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyAnswer, classifyTransferStatus, echoDifference, untrustedEcho, type GatewayAnswer } from "./codes";
-import { GATEWAY_CALLS, SERVICE_CODES, type GatewayCall } from "./protocol";
+import { classifyAnswer, classifyTransferStatus, echoDifference, untrustedEcho, type GatewayAnswer } from "@/lib/cashin/codes";
+import { GATEWAY_CALLS, SERVICE_CODES, type GatewayCall } from "@/lib/cashin/protocol";
 
 const http = (httpStatus: number, responseCode: string | null, responseMessage = "msg"): GatewayAnswer => ({
   kind: "http",
