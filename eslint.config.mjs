@@ -14,6 +14,72 @@ const config = [
       "no-console": ["error", { allow: ["warn", "error", "info"] }],
     },
   },
+  // Dependencies point one way, app → components → lib → db (docs/architecture.md): each layer may not
+  // import the ones above it. A wrong-way import fails the lint.
+  {
+    files: ["db/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/app/*", "@/components/*"], message: "db/ is the bottom layer: it imports only the schema, the client and drizzle." },
+            // The environment (DATABASE_URL) is configuration, below every layer.
+            { group: ["@/lib/*", "!@/lib/env"], message: "db/ is the bottom layer: a query that needs lib/ belongs in lib/." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["@/app/*", "@/components/*"], message: "lib/ is below app/ and components/: hand it what it needs instead." }] }],
+    },
+  },
+  {
+    files: ["lib/transfers/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/app/*", "@/components/*"], message: "lib/ is below app/ and components/: hand it what it needs instead." },
+            { group: ["@/lib/batches/*"], message: "Transfers know nothing of batches: background work is wired in lib/jobs.ts." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/cashin/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/app/*", "@/components/*"], message: "lib/ is below app/ and components/: hand it what it needs instead." },
+            { group: ["@/db/*", "!@/db/schema"], message: "The gateway module never touches the database (it may read the schema's wallet list)." },
+            { group: ["@/lib/*", "!@/lib/cashin/*", "!@/lib/env", "!@/lib/format"], message: "The gateway module stands alone: the domain calls it, not the other way round." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/app/*"], message: "Components get server actions from useServerActions() or as props, never from app/." },
+            { group: ["@/db/*"], message: "Components take types and lists from lib/, not from db/." },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Command-line tools talk to a person on stdout.
     files: ["scripts/**", "bench/**", "e2e/**", "lib/cashin/mock/**"],

@@ -71,6 +71,7 @@ export const loginAttempts = sqliteTable(
   (t) => [index("login_attempts_email").on(t.email, t.at), index("login_attempts_ip").on(t.ip, t.at)],
 );
 
+/** The e-wallets Cash In pays out to; lib/cashin/protocol.ts maps each to its channel code. */
 export const wallets = ["DANA", "OVO", "GOPAY", "SHOPEEPAY"] as const;
 
 /** SPEC §3.2. `sending` is held only while the one top-up call is in flight. */

@@ -167,6 +167,8 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "This transfer has no open discrepancy." }, deactivated: "sign-in" } },
   { target: { name: "resumeBatchAction", action: actions.resumeBatch, input: (_, s) => ({ batchId: s.someoneElsesBatch.id }) },
     expect: { anonymous: "sign-in", staff: notPaused, manager: notPaused, admin: notPaused, deactivated: "sign-in" } },
+  { target: { name: "verifyAuditAction", action: actions.verifyAudit, input: () => ({}) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "GET /transfers/export", route: "/transfers/export" },
     expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
   { target: { name: "GET /api/health", route: "/api/health" },

@@ -1,6 +1,10 @@
 import "server-only";
 import { db } from "@/db/client";
+import { approveBatch, confirmResume } from "@/lib/batches/decide";
+import { editRow } from "@/lib/batches/rows";
 import { startBatchJob } from "@/lib/batches/runner";
+import { submitBatch } from "@/lib/batches/submit";
+import { uploadBatchFile } from "@/lib/batches/upload";
 import { cashinClientFromEnv } from "@/lib/cashin/from-env";
 import { env } from "@/lib/env";
 import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
@@ -11,6 +15,42 @@ export function transferDeps(): TransferDeps {
 }
 
 /** Starts a batch's check or send in the background of the app process, at the configured concurrency. */
-export function startBatch(batchId: number, ctx?: ActorContext): void {
+function startBatch(batchId: number, ctx?: ActorContext): void {
   startBatchJob(transferDeps, batchId, { concurrency: env().BATCH_CONCURRENCY, ctx });
 }
+
+type Person = { id: number; email: string };
+type Ctx = { actor: Person; ip: string | null };
+
+/**
+ * The batch commands that leave work for the batch's runner, each the domain's own step followed by
+ * starting that runner in this process: the check after an upload or an edit, the send after a submit
+ * under the threshold, an approval or a confirmed resume, the re-check an approval may ask for first.
+ */
+export const batchCommands = {
+  async upload(ctx: Ctx, file: File) {
+    const created = await uploadBatchFile(transferDeps(), ctx, file);
+    if (created.ok) startBatch(created.data.batchId);
+    return created;
+  },
+  editRow(ctx: Ctx, input: Parameters<typeof editRow>[2]) {
+    const result = editRow(transferDeps(), ctx, input);
+    if (result.ok && result.data.state === "pending") startBatch(input.batchId);
+    return result;
+  },
+  submit(ctx: Ctx, input: Parameters<typeof submitBatch>[2]) {
+    const result = submitBatch(transferDeps(), ctx, input);
+    if (result.ok && (result.data.status === "sending" || result.data.status === "checking")) startBatch(input.batchId, ctx);
+    return result;
+  },
+  approve(ctx: Ctx, input: Parameters<typeof approveBatch>[2]) {
+    const result = approveBatch(transferDeps(), ctx, input);
+    if (result.ok && result.data.outcome !== "name_changed") startBatch(input.batchId, ctx);
+    return result;
+  },
+  resume(ctx: Ctx & { actor: { role: string } }, input: { batchId: number }) {
+    const result = confirmResume(transferDeps(), ctx, input);
+    if (result.ok) startBatch(input.batchId, ctx);
+    return result;
+  },
+};

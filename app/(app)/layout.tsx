@@ -1,8 +1,71 @@
 import type { ReactNode } from "react";
+import { ServerActionsProvider, type ServerActions } from "@/components/server-actions";
 import { AppShell } from "@/components/shell/app-shell";
 import { requireUser } from "@/lib/auth/session";
+import { signOutAction } from "../login/actions";
+import { verifyAuditAction } from "./admin/audit/actions";
+import { updateLimitsAction } from "./admin/limits/actions";
+import { changeRoleAction, createUserAction, resetPasswordAction, setActiveAction } from "./admin/users/actions";
+import {
+  approveBatchAction,
+  cancelBatchAction,
+  editBatchRowAction,
+  rejectBatchAction,
+  removeBatchRowsAction,
+  resumeBatchAction,
+  submitBatchAction,
+  uploadBatchAction,
+} from "./batches/actions";
+import {
+  approveTransferAction,
+  cancelTransferAction,
+  confirmResolutionAction,
+  createTransferAction,
+  declineResolutionAction,
+  listUnsettledAction,
+  lookUpWalletAction,
+  proposeResolutionAction,
+  refreshTransfersAction,
+  rejectTransferAction,
+  reviewDiscrepancyAction,
+} from "./transfers/actions";
+
+/** Every server action the signed-in screens call, handed to them once (components never import app/). */
+const actions: ServerActions = {
+  lookUpWallet: lookUpWalletAction,
+  createTransfer: createTransferAction,
+  approveTransfer: approveTransferAction,
+  rejectTransfer: rejectTransferAction,
+  cancelTransfer: cancelTransferAction,
+  refreshTransfers: refreshTransfersAction,
+  listUnsettled: listUnsettledAction,
+  proposeResolution: proposeResolutionAction,
+  confirmResolution: confirmResolutionAction,
+  declineResolution: declineResolutionAction,
+  reviewDiscrepancy: reviewDiscrepancyAction,
+  uploadBatch: uploadBatchAction,
+  editBatchRow: editBatchRowAction,
+  removeBatchRows: removeBatchRowsAction,
+  submitBatch: submitBatchAction,
+  approveBatch: approveBatchAction,
+  rejectBatch: rejectBatchAction,
+  cancelBatch: cancelBatchAction,
+  resumeBatch: resumeBatchAction,
+  createUser: createUserAction,
+  changeRole: changeRoleAction,
+  setActive: setActiveAction,
+  resetPassword: resetPasswordAction,
+  updateLimits: updateLimitsAction,
+  verifyAudit: verifyAuditAction,
+};
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
-  return <AppShell user={user}>{children}</AppShell>;
+  return (
+    <ServerActionsProvider actions={actions}>
+      <AppShell user={user} signOut={signOutAction}>
+        {children}
+      </AppShell>
+    </ServerActionsProvider>
+  );
 }

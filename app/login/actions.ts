@@ -4,11 +4,9 @@ import { CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import { auth, signIn, signOut } from "@/lib/auth/nextauth";
 import { db } from "@/db/client";
-import { revokedSessions } from "@/db/schema";
-import { recordAudit } from "@/lib/audit/record";
 import { clientIp } from "@/lib/auth/client-ip";
 import { safeCallbackPath } from "@/lib/auth/redirect";
-import { checkSessionOf } from "@/lib/auth/session";
+import { revokeSession } from "@/lib/auth/session";
 import { throttleState } from "@/lib/auth/throttle";
 import { formatTime } from "@/lib/format";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
@@ -39,16 +37,6 @@ export async function signInAction(input: unknown): Promise<ActionResult<null>> 
 }
 
 export async function signOutAction(): Promise<void> {
-  const session = await auth();
-  const check = checkSessionOf(session);
-  if (check.status === "ok" && session?.sessionId) {
-    const { user } = check;
-    const ip = clientIp(await headers());
-    // Revoked on the server, so this session stays over even if its cookie is sent again.
-    db().transaction((tx) => {
-      tx.insert(revokedSessions).values({ id: session.sessionId, revokedAt: new Date() }).onConflictDoNothing().run();
-      recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip });
-    });
-  }
+  await revokeSession(await auth(), clientIp(await headers()));
   await signOut({ redirectTo: "/login?reason=signed-out" });
 }

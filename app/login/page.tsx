@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/login-form";
+import { signInAction } from "./actions";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { checkSession } from "@/lib/auth/session";
 
@@ -47,7 +48,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
               {reason.text}
             </p>
           ) : null}
-          <LoginForm callbackUrl={callbackUrl} />
+          <LoginForm callbackUrl={callbackUrl} signIn={signInAction} />
         </div>
       </div>
     </main>

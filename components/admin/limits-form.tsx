@@ -4,13 +4,13 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMemo } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
-import { updateLimitsAction } from "@/app/(app)/admin/limits/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useAction } from "@/components/ui/use-action";
 import { formatNumber, formatRupiah } from "@/lib/format";
 import { limitsSchemaFor, type Limits, type LimitsInput } from "@/lib/transfers/limits-schema";
+import { useServerActions } from "@/components/server-actions";
 
 const fields: { name: keyof Limits; label: string; hint: (value: number) => string }[] = [
   { name: "approvalThreshold", label: "Approval threshold (Rp)", hint: (v) => `Transfers of ${formatRupiah(v)} or more wait for a manager.` },
@@ -31,6 +31,7 @@ const fields: { name: keyof Limits; label: string; hint: (value: number) => stri
 
 /** `gatewayTimeoutMs` is the server's CASHIN_TIMEOUT_MS: the grace period cannot be shorter than 3 × it + 1 minute. */
 export function LimitsForm({ limits, gatewayTimeoutMs }: { limits: Limits; gatewayTimeoutMs: number }) {
+  const actions = useServerActions();
   const { pending, run } = useAction();
   const schema = useMemo(() => limitsSchemaFor(gatewayTimeoutMs), [gatewayTimeoutMs]);
   const form = useForm<LimitsInput, unknown, z.output<typeof schema>>({ resolver: zodResolver(schema), defaultValues: asTyped(limits) });
@@ -38,7 +39,7 @@ export function LimitsForm({ limits, gatewayTimeoutMs }: { limits: Limits; gatew
 
   const onSubmit = form.handleSubmit((values) =>
     run(
-      () => updateLimitsAction(values),
+      () => actions.updateLimits(values),
       (result) => {
         if (result.ok) form.reset(asTyped(result.data));
         for (const [field, messages] of Object.entries(result.ok ? {} : (result.fieldErrors ?? {}))) {

@@ -5,7 +5,6 @@ import { KeyRound, UserPlus } from "lucide-react";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
-import { changeRoleAction, createUserAction, resetPasswordAction, setActiveAction } from "@/app/(app)/admin/users/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
@@ -14,9 +13,10 @@ import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger } from "@/components/ui/select";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useAction } from "@/components/ui/use-action";
-import { roles, type Role } from "@/db/schema";
+import { roles, type Role } from "@/lib/users/schemas";
 import { generateTemporaryPassword } from "@/lib/auth/temporary-password";
 import { createUserSchema } from "@/lib/users/schemas";
+import { useServerActions } from "@/components/server-actions";
 
 export type UserRow = { id: number; name: string; email: string; role: Role; active: boolean; createdAt: string };
 
@@ -52,6 +52,7 @@ export function UsersAdmin({ users, currentUserId }: { users: UserRow[]; current
 }
 
 function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
+  const actions = useServerActions();
   const roleChange = useAction();
   const activeChange = useAction();
   return (
@@ -67,7 +68,7 @@ function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
         <Select
           value={user.role}
           disabled={roleChange.pending}
-          onValueChange={(role) => roleChange.run(() => changeRoleAction({ userId: user.id, role }))}
+          onValueChange={(role) => roleChange.run(() => actions.changeRole({ userId: user.id, role }))}
         >
           <SelectTrigger aria-label={`Role of ${user.name}`} className="h-8" />
           <SelectContent>
@@ -89,7 +90,7 @@ function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
             size="sm"
             disabled={activeChange.pending}
             aria-label={`${user.active ? "Deactivate" : "Reactivate"} ${user.name}`}
-            onClick={() => activeChange.run(() => setActiveAction({ userId: user.id, active: !user.active }))}
+            onClick={() => activeChange.run(() => actions.setActive({ userId: user.id, active: !user.active }))}
           >
             {user.active ? "Deactivate" : "Reactivate"}
           </Button>
@@ -102,6 +103,7 @@ function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
 type CreateUserForm = z.input<typeof createUserSchema>;
 
 function CreateUserDialog() {
+  const actions = useServerActions();
   const [open, setOpen] = useState(false);
   const { pending, run } = useAction();
   const form = useForm<CreateUserForm, unknown, z.output<typeof createUserSchema>>({
@@ -113,7 +115,7 @@ function CreateUserDialog() {
 
   const onSubmit = form.handleSubmit((values) =>
     run(
-      () => createUserAction(values),
+      () => actions.createUser(values),
       (result) => {
         if (result.ok) {
           setOpen(false);
@@ -182,6 +184,7 @@ function CreateUserDialog() {
 }
 
 function ResetPasswordDialog({ user }: { user: UserRow }) {
+  const actions = useServerActions();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | undefined>();
@@ -214,7 +217,7 @@ function ResetPasswordDialog({ user }: { user: UserRow }) {
           onSubmit={(event) => {
             event.preventDefault();
             run(
-              () => resetPasswordAction({ userId: user.id, password }),
+              () => actions.resetPassword({ userId: user.id, password }),
               (result) => {
                 if (result.ok) setOpen(false);
                 else setError(result.fieldErrors?.password?.[0] ?? result.message);

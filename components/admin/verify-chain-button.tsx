@@ -1,12 +1,13 @@
 "use client";
 
 import { ShieldCheck } from "lucide-react";
-import { verifyAuditAction } from "@/app/(app)/admin/audit/actions";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { useAction } from "@/components/ui/use-action";
+import { useServerActions } from "@/components/server-actions";
 
 export function VerifyChainButton() {
+  const actions = useServerActions();
   const notify = useToast();
   const { pending, run } = useAction();
   return (
@@ -15,7 +16,7 @@ export function VerifyChainButton() {
       disabled={pending}
       onClick={() =>
         run(
-          () => verifyAuditAction({}),
+          () => actions.verifyAudit({}),
           (result) => {
             if (!result.ok) return;
             const verdict = result.data;

@@ -2,10 +2,10 @@
 
 import { Check, CircleCheck, CircleX, Eye, X } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { confirmResolutionAction, declineResolutionAction, proposeResolutionAction, reviewDiscrepancyAction } from "@/app/(app)/transfers/actions";
 import { Button } from "@/components/ui/button";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { useAction } from "@/components/ui/use-action";
+import { useServerActions } from "@/components/server-actions";
 
 /**
  * What a person does on Needs attention (SPEC §8.1): an admin records the outcome Cash In gives for an
@@ -14,6 +14,7 @@ import { useAction } from "@/components/ui/use-action";
  */
 
 export function RecordOutcome({ transferId, reference }: { transferId: number; reference: string }) {
+  const actions = useServerActions();
   const router = useRouter();
   return (
     <div className="flex flex-wrap gap-1.5">
@@ -36,7 +37,7 @@ export function RecordOutcome({ transferId, reference }: { transferId: number; r
           confirm={`Record as ${outcome}`}
           keep="Not now"
           tone="primary"
-          send={(reason) => proposeResolutionAction({ transferId, outcome, reason: reason ?? "" })}
+          send={(reason) => actions.proposeResolution({ transferId, outcome, reason: reason ?? "" })}
           onDone={() => router.refresh()}
         />
       ))}
@@ -45,6 +46,7 @@ export function RecordOutcome({ transferId, reference }: { transferId: number; r
 }
 
 export function DecideOutcome({ transferId, reference, outcome }: { transferId: number; reference: string; outcome: string }) {
+  const actions = useServerActions();
   const router = useRouter();
   const { pending, run } = useAction();
   return (
@@ -61,10 +63,10 @@ export function DecideOutcome({ transferId, reference, outcome }: { transferId: 
         label="Reason"
         confirm="Decline"
         keep="Not now"
-        send={(reason) => declineResolutionAction({ transferId, reason: reason ?? "" })}
+        send={(reason) => actions.declineResolution({ transferId, reason: reason ?? "" })}
         onDone={() => router.refresh()}
       />
-      <Button size="sm" disabled={pending} onClick={() => run(() => confirmResolutionAction({ transferId }), () => router.refresh())} aria-label={`Confirm ${reference} as ${outcome}`}>
+      <Button size="sm" disabled={pending} onClick={() => run(() => actions.confirmResolution({ transferId }), () => router.refresh())} aria-label={`Confirm ${reference} as ${outcome}`}>
         <Check aria-hidden />
         {pending ? "Confirming…" : `Confirm ${outcome}`}
       </Button>
@@ -73,6 +75,7 @@ export function DecideOutcome({ transferId, reference, outcome }: { transferId: 
 }
 
 export function MarkReviewed({ transferId, reference }: { transferId: number; reference: string }) {
+  const actions = useServerActions();
   const router = useRouter();
   return (
     <ReasonDialog
@@ -88,7 +91,7 @@ export function MarkReviewed({ transferId, reference }: { transferId: number; re
       confirm="Mark reviewed"
       keep="Not now"
       tone="primary"
-      send={(note) => reviewDiscrepancyAction({ transferId, reason: note ?? "" })}
+      send={(note) => actions.reviewDiscrepancy({ transferId, reason: note ?? "" })}
       onDone={() => router.refresh()}
     />
   );

@@ -4,15 +4,16 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
-import { signInAction } from "@/app/login/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import type { ActionResult } from "@/lib/result";
 import { signInSchema } from "@/lib/users/schemas";
 
 type SignInForm = z.input<typeof signInSchema>;
 
-export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+/** `signIn` is the sign-in server action, handed down by the page (components do not import app/). */
+export function LoginForm({ callbackUrl, signIn }: { callbackUrl: string; signIn: (input: unknown) => Promise<ActionResult<null>> }) {
   const [pending, startTransition] = useTransition();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<SignInForm, unknown, z.output<typeof signInSchema>>({
@@ -24,7 +25,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const onSubmit = form.handleSubmit((values) => {
     setFormError(null);
     startTransition(async () => {
-      const result = await signInAction(values);
+      const result = await signIn(values);
       if (result.ok) return;
       setFormError(result.message);
       form.resetField("password");

@@ -3,14 +3,14 @@
 import { Ban, Check, Play, SendHorizontal, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { approveBatchAction, cancelBatchAction, rejectBatchAction, resumeBatchAction, submitBatchAction } from "@/app/(app)/batches/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { useAction } from "@/components/ui/use-action";
-import type { BatchStatus } from "@/db/schema";
+import type { BatchStatus } from "@/lib/batches/labels";
 import type { NameDrift } from "@/lib/batches/decide";
 import { formatNumber, formatRupiah } from "@/lib/format";
+import { useServerActions } from "@/components/server-actions";
 
 export type BatchActionProps = {
   batch: { id: number; reference: string; status: BatchStatus };
@@ -50,6 +50,7 @@ function useDone() {
 }
 
 function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }: BatchActionProps) {
+  const actions = useServerActions();
   const [open, setOpen] = useState(false);
   const [acceptDuplicates, setAcceptDuplicates] = useState(false);
   const { pending, run, refresh } = useDone();
@@ -84,7 +85,7 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
             disabled={pending || (duplicates > 0 && !acceptDuplicates)}
             onClick={() =>
               run(
-                () => submitBatchAction({ batchId: batch.id, acceptDuplicates, duplicatesShown: duplicates }),
+                () => actions.submitBatch({ batchId: batch.id, acceptDuplicates, duplicatesShown: duplicates }),
                 (result) => {
                   if (result.ok) setOpen(false);
                   refresh();
@@ -101,6 +102,7 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
 }
 
 function ApproveBatch({ batch, rows, total, duplicates }: BatchActionProps) {
+  const actions = useServerActions();
   const [open, setOpen] = useState(false);
   const [checked, setChecked] = useState(false);
   const [drift, setDrift] = useState<{ count: number; rows: NameDrift[] } | null>(null);
@@ -108,7 +110,7 @@ function ApproveBatch({ batch, rows, total, duplicates }: BatchActionProps) {
   const { pending, run, refresh } = useDone();
   const approve = () =>
     run(
-      () => approveBatchAction({ batchId: batch.id, duplicatesChecked: checked ? duplicates : undefined, acknowledgedDrift: drift && acknowledged ? drift.count : undefined }),
+      () => actions.approveBatch({ batchId: batch.id, duplicatesChecked: checked ? duplicates : undefined, acknowledgedDrift: drift && acknowledged ? drift.count : undefined }),
       (result) => {
         if (result.ok && result.data.outcome === "name_changed") {
           setAcknowledged(false);
@@ -178,9 +180,10 @@ function ApproveBatch({ batch, rows, total, duplicates }: BatchActionProps) {
 
 /** Sending stopped for more than 15 minutes (the app was down): a person confirms before the rest goes out. */
 function ResumeBatch({ batch }: BatchActionProps) {
+  const actions = useServerActions();
   const { pending, run, refresh } = useDone();
   return (
-    <Button disabled={pending} onClick={() => run(() => resumeBatchAction({ batchId: batch.id }), refresh)}>
+    <Button disabled={pending} onClick={() => run(() => actions.resumeBatch({ batchId: batch.id }), refresh)}>
       <Play aria-hidden />
       {pending ? "Confirming…" : "Send the rest"}
     </Button>
@@ -188,6 +191,7 @@ function ResumeBatch({ batch }: BatchActionProps) {
 }
 
 function RejectBatch({ batch }: BatchActionProps) {
+  const actions = useServerActions();
   const router = useRouter();
   return (
     <ReasonDialog
@@ -201,13 +205,14 @@ function RejectBatch({ batch }: BatchActionProps) {
       description="None of its transfers is sent. The maker sees your reason."
       label="Reason"
       confirm="Reject batch"
-      send={(reason) => rejectBatchAction({ batchId: batch.id, reason: reason ?? "" })}
+      send={(reason) => actions.rejectBatch({ batchId: batch.id, reason: reason ?? "" })}
       onDone={() => router.refresh()}
     />
   );
 }
 
 function CancelBatch({ batch }: BatchActionProps) {
+  const actions = useServerActions();
   const router = useRouter();
   return (
     <ReasonDialog
@@ -221,7 +226,7 @@ function CancelBatch({ batch }: BatchActionProps) {
       description="Nothing in it is sent. It stays listed as canceled."
       label="Reason (optional)"
       confirm="Cancel batch"
-      send={(reason) => cancelBatchAction({ batchId: batch.id, reason })}
+      send={(reason) => actions.cancelBatch({ batchId: batch.id, reason })}
       onDone={() => router.refresh()}
     />
   );

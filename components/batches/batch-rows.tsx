@@ -5,7 +5,6 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm, type Resolver } from "react-hook-form";
-import { editBatchRowAction, removeBatchRowsAction } from "@/app/(app)/batches/actions";
 import { StatusBadge } from "@/components/transfers/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -19,6 +18,7 @@ import { WALLETS } from "@/lib/cashin/protocol";
 import { validateBatchRow } from "@/lib/batches/parse";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { formatRupiah } from "@/lib/format";
+import { useServerActions } from "@/components/server-actions";
 
 /** A batch's rows in file order: the owner's name or why the row needs attention, and after submit its transfer. */
 export function BatchRows({ batchId, rows, editable, duplicatesAccepted }: { batchId: number; rows: BatchRowItem[]; editable: boolean; duplicatesAccepted: boolean }) {
@@ -141,6 +141,7 @@ const rowResolver: Resolver<RowForm> = async (values) => {
 };
 
 function EditRow({ row, batchId }: { row: BatchRowItem; batchId: number }) {
+  const actions = useServerActions();
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const { pending, run } = useAction();
@@ -151,7 +152,7 @@ function EditRow({ row, batchId }: { row: BatchRowItem; batchId: number }) {
   const { errors } = form.formState;
   const save = form.handleSubmit((values) =>
     run(
-      () => editBatchRowAction({ batchId, rowId: row.id, ...values }),
+      () => actions.editBatchRow({ batchId, rowId: row.id, ...values }),
       (result) => {
         if (result.ok) {
           setOpen(false);
@@ -205,6 +206,7 @@ function EditRow({ row, batchId }: { row: BatchRowItem; batchId: number }) {
 }
 
 function RemoveRow({ row, batchId }: { row: BatchRowItem; batchId: number }) {
+  const actions = useServerActions();
   const router = useRouter();
   const { pending, run } = useAction();
   return (
@@ -214,7 +216,7 @@ function RemoveRow({ row, batchId }: { row: BatchRowItem; batchId: number }) {
       disabled={pending}
       aria-label={`Remove line ${row.line}`}
       title="Remove this row from the batch"
-      onClick={() => run(() => removeBatchRowsAction({ batchId, rowIds: [row.id] }), () => router.refresh())}
+      onClick={() => run(() => actions.removeBatchRows({ batchId, rowIds: [row.id] }), () => router.refresh())}
     >
       <Trash2 aria-hidden />
     </Button>

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { BatchStatus } from "@/db/schema";
+import type { BatchStatus } from "@/lib/batches/labels";
 import { batchStatusLabel } from "@/lib/batches/labels";
 
 const tones: Record<BatchStatus, "neutral" | "brand" | "ok" | "warn" | "danger" | "info"> = {

@@ -3,7 +3,6 @@
 import { Download, Upload } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { uploadBatchAction } from "@/app/(app)/batches/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { controlClass } from "@/components/ui/input";
@@ -11,9 +10,11 @@ import { useToast } from "@/components/ui/toast";
 import { cn } from "@/lib/cn";
 import { formatNumber } from "@/lib/format";
 import { maxBatchRows } from "@/lib/batches/parse";
+import { useServerActions } from "@/components/server-actions";
 
 /** Upload a CSV: parsed and validated on the server, then the batch page shows the check as it runs. */
 export function UploadBatchForm() {
+  const actions = useServerActions();
   const router = useRouter();
   const notify = useToast();
   const [pending, startTransition] = useTransition();
@@ -28,7 +29,7 @@ export function UploadBatchForm() {
         const form = new FormData(event.currentTarget);
         setError(undefined);
         startTransition(async () => {
-          const result = await uploadBatchAction(form);
+          const result = await actions.uploadBatch(form);
           if (result.ok) {
             notify({ tone: "ok", title: `Uploaded ${result.data.reference}. Checking every wallet…` });
             router.push(`/batches/${result.data.batchId}`);

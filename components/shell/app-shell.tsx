@@ -1,14 +1,14 @@
 import { LogOut } from "lucide-react";
 import type { ReactNode } from "react";
-import { signOutAction } from "@/app/login/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import type { User } from "@/db/schema";
+import type { User } from "@/lib/users/schemas";
 import { SidebarNav } from "./sidebar-nav";
 
 const roleLabel = { staff: "Staff", manager: "Manager", admin: "Admin" } as const;
 
-export function AppShell({ user, children }: { user: Pick<User, "name" | "email" | "role">; children: ReactNode }) {
+/** `signOut` is the sign-out server action, handed down by the layout (components do not import app/). */
+export function AppShell({ user, signOut, children }: { user: Pick<User, "name" | "email" | "role">; signOut: () => Promise<void>; children: ReactNode }) {
   return (
     <div className="flex min-h-screen">
       <a
@@ -37,7 +37,7 @@ export function AppShell({ user, children }: { user: Pick<User, "name" | "email"
               {roleLabel[user.role]}
             </Badge>
           </div>
-          <form action={signOutAction}>
+          <form action={signOut}>
             <Button type="submit" variant="ghost" size="sm" className="w-full justify-start">
               <LogOut aria-hidden />
               Sign out

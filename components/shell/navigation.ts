@@ -1,4 +1,4 @@
-import type { Role } from "@/db/schema";
+import type { Role } from "@/lib/users/schemas";
 
 /** Every screen of the app and who may open it (SPEC §3.1); the sidebar shows only the allowed ones. */
 export const navigation = [

@@ -3,7 +3,7 @@
 import { CheckCheck, FileSpreadsheet, History, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import type { Role } from "@/db/schema";
+import type { Role } from "@/lib/users/schemas";
 import { cn } from "@/lib/cn";
 import { activeHref, navigationFor, type NavIcon } from "./navigation";
 

@@ -3,7 +3,6 @@
 import { Check, X } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
-import { approveTransferAction, rejectTransferAction } from "@/app/(app)/transfers/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
@@ -15,6 +14,7 @@ import { walletLabel } from "@/lib/transfers/wallets";
 import { MixedScriptWarning } from "./name-warning";
 import { NearDuplicates } from "./near-duplicates";
 import { formatRupiah } from "@/lib/format";
+import { useServerActions } from "@/components/server-actions";
 
 export type QueueRow = {
   id: number;
@@ -70,6 +70,7 @@ export function ApprovalQueue({ queue }: { queue: QueueRow[] }) {
 type NameDrift = { confirmedName: string; currentName: string };
 
 function QueueRowView({ transfer }: { transfer: QueueRow }) {
+  const actions = useServerActions();
   const approve = useAction();
   const [drift, setDrift] = useState<NameDrift | null>(null);
   const [acknowledged, setAcknowledged] = useState(false);
@@ -79,7 +80,7 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
   const runApprove = (acknowledgedName?: string) =>
     approve.run(
       () =>
-        approveTransferAction({
+        actions.approveTransfer({
           transferId: transfer.id,
           acknowledgedName,
           duplicatesChecked: separate ? transfer.nearDuplicates.map((d) => d.id) : undefined,
@@ -179,6 +180,7 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
 }
 
 function RejectDialog({ transfer }: { transfer: QueueRow }) {
+  const actions = useServerActions();
   return (
     <ReasonDialog
       trigger={(open) => (
@@ -193,7 +195,7 @@ function RejectDialog({ transfer }: { transfer: QueueRow }) {
       keep="Cancel"
       confirm="Reject transfer"
       pendingLabel="Rejecting…"
-      send={(reason) => rejectTransferAction({ transferId: transfer.id, reason: reason ?? "" })}
+      send={(reason) => actions.rejectTransfer({ transferId: transfer.id, reason: reason ?? "" })}
     />
   );
 }

@@ -8,7 +8,7 @@ import { useRef, useState, useTransition, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { controlClass, Input } from "@/components/ui/input";
-import { transferStatuses, type TransferStatus } from "@/db/schema";
+import { transferStatuses, type TransferStatus } from "@/lib/transfers/status";
 import { WALLETS } from "@/lib/cashin/protocol";
 import { cn } from "@/lib/cn";
 import { statusInfo } from "@/lib/transfers/status";

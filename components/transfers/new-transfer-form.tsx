@@ -6,7 +6,6 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
-import { createTransferAction, lookUpWalletAction } from "@/app/(app)/transfers/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
@@ -16,16 +15,18 @@ import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
 import { cn } from "@/lib/cn";
 import type { LookUpAnswer } from "@/lib/transfers/inquiry";
 import { lookUpSchema } from "@/lib/transfers/schemas";
-import type { TransferStatus } from "@/db/schema";
+import type { TransferStatus } from "@/lib/transfers/status";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { MixedScriptWarning } from "./name-warning";
 import { NearDuplicates } from "./near-duplicates";
 import { formatRupiah } from "@/lib/format";
+import { useServerActions } from "@/components/server-actions";
 
 type LookUpForm = z.input<typeof lookUpSchema>;
 type RetryOf = { id: number; reference: string; wallet: Wallet; phone: string; amount: number };
 
 export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
+  const actions = useServerActions();
   const router = useRouter();
   const notify = useToast();
   const [lookingUp, startLookUp] = useTransition();
@@ -55,7 +56,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   const onLookUp = form.handleSubmit((input) => {
     setLookUpError(null);
     startLookUp(async () => {
-      const result = await lookUpWalletAction(input);
+      const result = await actions.lookUpWallet(input);
       if (result.ok) {
         setLookedUp({ answer: result.data, typed });
         return;
@@ -73,7 +74,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
     if (!answer || sending || (possibleDuplicate && !separate)) return;
     setSendError(null);
     startSend(async () => {
-      const result = await createTransferAction({
+      const result = await actions.createTransfer({
         inquiryId: answer.inquiryId,
         wallet: answer.wallet,
         phone: answer.phone,

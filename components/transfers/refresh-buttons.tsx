@@ -3,15 +3,16 @@
 import { RefreshCw } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { listUnsettledAction, refreshTransfersAction } from "@/app/(app)/transfers/actions";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { useAction } from "@/components/ui/use-action";
 import { cn } from "@/lib/cn";
 import { statusInfo } from "@/lib/transfers/status";
+import { useServerActions } from "@/components/server-actions";
 
 /** Asks Cash In now about one transfer whose outcome is still open (call 39). */
 export function RefreshStatusButton({ transferId, reference, compact = false }: { transferId: number; reference: string; compact?: boolean }) {
+  const actions = useServerActions();
   const router = useRouter();
   const notify = useToast();
   const { pending, run } = useAction();
@@ -25,7 +26,7 @@ export function RefreshStatusButton({ transferId, reference, compact = false }: 
       title={compact ? "Refresh status" : undefined}
       onClick={() =>
         run(
-          () => refreshTransfersAction({ transferIds: [transferId] }),
+          () => actions.refreshTransfers({ transferIds: [transferId] }),
           (result) => {
             const status = result.ok ? result.data.results[0]?.status : null;
             if (!status) return;
@@ -46,6 +47,7 @@ const chunkSize = 8;
 
 /** Refreshes every unsettled transfer in chunks and shows how far it got. */
 export function RefreshAllUnsettledButton() {
+  const actions = useServerActions();
   const router = useRouter();
   const notify = useToast();
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
@@ -53,7 +55,7 @@ export function RefreshAllUnsettledButton() {
   async function refreshAll() {
     setProgress({ done: 0, total: 0 });
     try {
-      const listed = await listUnsettledAction({});
+      const listed = await actions.listUnsettled({});
       if (!listed.ok) {
         notify({ tone: "danger", title: listed.message });
         return;
@@ -69,7 +71,7 @@ export function RefreshAllUnsettledButton() {
       setProgress({ done, total });
       while (queue.length > 0) {
         const chunk = queue.splice(0, chunkSize);
-        const result = await refreshTransfersAction({ transferIds: chunk });
+        const result = await actions.refreshTransfers({ transferIds: chunk });
         if (!result.ok) failed += chunk.length;
         done += chunk.length;
         setProgress({ done, total });

@@ -1,6 +1,6 @@
 import type { ComponentProps } from "react";
 import { Badge } from "@/components/ui/badge";
-import type { TransferStatus } from "@/db/schema";
+import type { TransferStatus } from "@/lib/transfers/status";
 import { statusInfo } from "@/lib/transfers/status";
 
 /** A transfer's status in the finance team's words; hovering tells what it means. */

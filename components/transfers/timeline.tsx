@@ -2,7 +2,7 @@ import { ArrowLeftRight, UserRound } from "lucide-react";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import type { TimelineEvent } from "@/lib/transfers/history";
-import type { GatewayCallRow } from "@/db/schema";
+import type { GatewayCallRow } from "@/lib/transfers/timeline";
 import { classifyTransferStatus } from "@/lib/cashin/codes";
 import { cn } from "@/lib/cn";
 import { formatDateTime, formatRupiah } from "@/lib/format";

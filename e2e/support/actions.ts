@@ -43,6 +43,7 @@ export const serverActions = {
   setActive: { filename: userActions, exportedName: "setActiveAction", page: "/admin/users" },
   resetPassword: { filename: userActions, exportedName: "resetPasswordAction", page: "/admin/users" },
   updateLimits: { filename: "app/(app)/admin/limits/actions.ts", exportedName: "updateLimitsAction", page: "/admin/limits" },
+  verifyAudit: { filename: "app/(app)/admin/audit/actions.ts", exportedName: "verifyAuditAction", page: "/admin/audit" },
   uploadBatch: { filename: batchActions, exportedName: "uploadBatchAction", page: "/batches" },
   editBatchRow: { filename: batchActions, exportedName: "editBatchRowAction", page: "/batches" },
   removeBatchRows: { filename: batchActions, exportedName: "removeBatchRowsAction", page: "/batches" },

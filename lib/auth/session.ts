@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import type { Session } from "next-auth";
 import { db } from "@/db/client";
 import { revokedSessions, type Role, type User } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { findUserById } from "@/lib/users/service";
 
 export type SessionCheck =
@@ -50,4 +51,18 @@ export async function requireUser(roles?: readonly Role[]): Promise<User> {
   if (check.status === "ended") redirect(await signInUrl(check.reason));
   if (roles && !roles.includes(check.user.role)) forbidden();
   return check.user;
+}
+
+/**
+ * Signing out: the session is revoked on the server (and audited), so it stays over even if its cookie is
+ * sent again. A session that is already over has nothing to revoke.
+ */
+export async function revokeSession(session: Session | null, ip: string): Promise<void> {
+  const check = checkSessionOf(session);
+  if (check.status !== "ok" || !session?.sessionId) return;
+  const { user } = check;
+  db().transaction((tx) => {
+    tx.insert(revokedSessions).values({ id: session.sessionId, revokedAt: new Date() }).onConflictDoNothing().run();
+    recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip });
+  });
 }

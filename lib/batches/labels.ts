@@ -1,5 +1,7 @@
 import type { BatchStatus } from "@/db/schema";
 
+export type { BatchRowState, BatchStatus } from "@/db/schema";
+
 /** A batch's status in the finance team's words (client-safe). */
 export const batchStatusLabel: Record<BatchStatus, string> = {
   checking: "Checking",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idOf, reasonField } from "@/lib/transfers/schemas";
+import { maxBatchBytes } from "./parse";
 
 /** The batch actions' inputs; shared by the forms and the server actions (no server-only imports). */
 
@@ -38,3 +39,17 @@ export const resumeBatchSchema = z.object({ batchId: batchIdField });
 
 export const rejectBatchSchema = z.object({ batchId: batchIdField, reason: reasonField });
 export const cancelBatchSchema = z.object({ batchId: batchIdField, reason: reasonField.optional() });
+
+/** The upload form's one field: a CSV file, present and at most 5 MB (its content is read by lib/batches/upload.ts). */
+export const uploadSchema = z.instanceof(FormData, { error: "Choose a CSV file to upload" }).transform((form, ctx) => {
+  const file = form.get("file");
+  if (!(file instanceof File) || file.size === 0) {
+    ctx.addIssue({ code: "custom", path: ["file"], message: file instanceof File ? "The file is empty. Choose the CSV file with the transfers." : "Choose a CSV file to upload" });
+    return z.NEVER;
+  }
+  if (file.size > maxBatchBytes) {
+    ctx.addIssue({ code: "custom", path: ["file"], message: "The file is larger than 5 MB; a batch file is at most 5 MB. Split it into smaller files." });
+    return z.NEVER;
+  }
+  return file;
+});

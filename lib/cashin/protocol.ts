@@ -1,3 +1,4 @@
+import { wallets } from "@/db/schema";
 import { z } from "zod";
 
 /**
@@ -28,7 +29,8 @@ export function callOfPath(relativePath: string): GatewayCall | undefined {
   return GATEWAY_CALLS.find((call) => GATEWAY_PATHS[call] === relativePath);
 }
 
-export const WALLETS = ["DANA", "OVO", "GOPAY", "SHOPEEPAY"] as const;
+/** The one wallet list: the schema's, which the transfers table stores (a definition, not a database connection). */
+export const WALLETS = wallets;
 export type Wallet = (typeof WALLETS)[number];
 
 /** The provider page prints the OVO code as "TRANSFER _E_WALLET_OVO": a typo, the code has no space. */

@@ -16,16 +16,40 @@ import {
   type TransferStatus,
 } from "@/db/schema";
 import { jakartaDayStart, startOfJakartaDay } from "./clock";
-import type { HistoryFilters } from "./history-filters";
+import { defaultHistoryFilters, type HistoryFilters } from "./history-filters";
 import { unsettledAtGateway } from "./status";
 
 /*
  * The read side of transfers: the history screen, a transfer's detail and the home dashboard. Built for
- * 1,000,000 transfers: every list is ordered along an index of db/schema.ts and pages never count the
- * whole table. The CSV export of a view is in export.ts.
+ * 1,000,000 transfers: every list is ordered along an index of db/schema.ts, pages never count the whole
+ * table, and each shape of view is prepared once. The CSV export of a view is in export.ts.
  */
 
 const dayMs = 24 * 60 * 60 * 1000;
+
+// ---------------------------------------------------------------------------------------------------
+// Prepared once per shape
+
+/** Enough for every view people use; the oldest shape goes when a new one would pass it. */
+const statementsPerConnection = 200;
+const statementsOf = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * The statement of one shape of query on this connection, built and prepared on its first use. Building
+ * a view's SQL and letting SQLite plan it again cost several times what running it does; the values go
+ * in as placeholders, so one statement serves every value of its shape.
+ */
+export function preparedOnce<T>(db: Db, shape: string, build: () => T): T {
+  let statements = statementsOf.get(db.$client);
+  if (!statements) statementsOf.set(db.$client, (statements = new Map()));
+  let statement = statements.get(shape) as T | undefined;
+  if (statement === undefined) {
+    statement = build();
+    if (statements.size >= statementsPerConnection) statements.delete(statements.keys().next().value!);
+    statements.set(shape, statement);
+  }
+  return statement;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // The WHERE and ORDER BY of a view.
@@ -33,10 +57,6 @@ const dayMs = 24 * 60 * 60 * 1000;
 /** The first string after every string that starts with `prefix`: `col >= prefix AND col < end` uses an index. */
 function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-}
-
-function startsWith(column: typeof transfers.reference | typeof transfers.phone, prefix: string): SQL {
-  return and(gte(column, prefix), lt(column, prefixEnd(prefix)))!;
 }
 
 /** Digits as staff type a phone number (`0812…`, `+62 812…`, `812…`), as stored: `62812…`. */
@@ -49,55 +69,118 @@ function phonePrefix(q: string): string | undefined {
   return digits;
 }
 
+export type PlaceholderValues = Record<string, string | number>;
+
+/**
+ * A view's filters as a WHERE clause with placeholders, the values for them, and its shape: the name of
+ * every condition present, which alone decides the SQL text. `amountIndex: false` writes the amount range
+ * so that SQLite does not use the amount index for it (a unary +), for ordered queries that should walk
+ * another index.
+ */
+export type BoundFilters = { shape: string; values: PlaceholderValues; where: () => SQL | undefined };
+
+export function bindFilters(f: HistoryFilters, { amountIndex = true } = {}): BoundFilters {
+  const shape: string[] = [];
+  const values: PlaceholderValues = {};
+  const conditions: (() => SQL)[] = [];
+  const value = (name: string, v: string | number) => {
+    values[name] = v;
+    return sql.placeholder(name);
+  };
+  const condition = (name: string, build: () => SQL) => {
+    shape.push(name);
+    conditions.push(build);
+  };
+  const amount = amountIndex ? sql`${transfers.amount}` : sql`+${transfers.amount}`;
+
+  if (f.status.length > 0) {
+    const statuses = f.status.map((status, i) => value(`status${i}`, status));
+    condition(`status${statuses.length}`, () => (statuses.length === 1 ? eq(transfers.status, statuses[0]!) : inArray(transfers.status, statuses)));
+  }
+  if (f.wallet) {
+    const wallet = value("wallet", f.wallet);
+    condition("wallet", () => eq(transfers.wallet, wallet));
+  }
+  if (f.maker !== undefined) {
+    const maker = value("maker", f.maker);
+    condition("maker", () => eq(transfers.makerId, maker));
+  }
+  if (f.batch !== undefined) {
+    const batch = value("batch", f.batch);
+    condition("batch", () => eq(transfers.batchId, batch));
+  }
+  // Dates and amounts are compared as stored: epoch milliseconds and whole rupiah.
+  if (f.from) {
+    const from = value("from", jakartaDayStart(f.from).getTime());
+    condition("from", () => gte(transfers.createdAt, from));
+  }
+  if (f.to) {
+    const to = value("to", jakartaDayStart(f.to, 1).getTime());
+    condition("to", () => lt(transfers.createdAt, to));
+  }
+  if (f.min !== undefined) {
+    const min = value("min", f.min);
+    condition(amountIndex ? "min" : "+min", () => sql`${amount} >= ${min}`);
+  }
+  if (f.max !== undefined) {
+    const max = value("max", f.max);
+    condition(amountIndex ? "max" : "+max", () => sql`${amount} <= ${max}`);
+  }
+  if (f.q) searchCondition(f.q, value, condition);
+  return { shape: shape.join(","), values, where: () => and(...conditions.map((build) => build())) };
+}
+
 /**
  * One box searches three things, told apart by their shape so that each uses its own index:
  * our reference (`TRF…`, prefix), a phone number (digits, prefix) or the owner's name (substring,
  * any case; names have no index, so this one scans along the sort order until the page is full).
  */
-function searchCondition(q: string): SQL {
-  if (/^(TRF|INQ)/i.test(q)) return startsWith(transfers.reference, q.toUpperCase());
+function searchCondition(
+  q: string,
+  value: (name: string, v: string) => SQL.Placeholder,
+  condition: (name: string, build: () => SQL) => void,
+): void {
+  const startsWith = (name: string, column: typeof transfers.reference | typeof transfers.phone, prefix: string) => {
+    const [start, end] = [value(`${name}Start`, prefix), value(`${name}End`, prefixEnd(prefix))];
+    condition(name, () => and(gte(column, start), lt(column, end))!);
+  };
+  if (/^(TRF|INQ)/i.test(q)) return startsWith("reference", transfers.reference, q.toUpperCase());
   const phone = phonePrefix(q);
-  if (phone) return startsWith(transfers.phone, phone);
-  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  if (phone) return startsWith("phone", transfers.phone, phone);
+  const pattern = value("name", `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   // SQLite's LIKE ignores the case of ASCII letters.
-  return sql`${transfers.ownerName} like ${pattern} escape '\\'`;
+  condition("name", () => sql`${transfers.ownerName} like ${pattern} escape '\\'`);
 }
 
 const narrowAmountRange = 2000;
+const rangesRemembered = 100;
+const narrowRangesOf = new WeakMap<object, Map<string, boolean>>();
 
 /**
  * Whether an amount range should drive the query through the amount index. A narrow range does best
  * there; a wide one (say 5 to 6 million, a tenth of all transfers) would then sort a hundred thousand
  * rows, and does better walking the date order and checking the amount of each row. A short count on
- * the amount index (a few hundred microseconds) tells the two apart.
+ * the amount index (a few hundred microseconds) tells the two apart; its answer is remembered per range,
+ * since it only picks a plan: a stale one costs time, never a wrong row.
  */
 function amountRangeIsNarrow(db: Db, f: HistoryFilters): boolean {
-  const range = and(
-    f.min === undefined ? undefined : gte(transfers.amount, f.min),
-    f.max === undefined ? undefined : lte(transfers.amount, f.max),
-  );
-  const probe = db.select({ id: transfers.id }).from(transfers).where(range).limit(narrowAmountRange).as("probe");
-  return (db.select({ n: count() }).from(probe).get()?.n ?? 0) < narrowAmountRange;
-}
-
-/**
- * The filters as a WHERE clause. `amountIndex: false` writes the amount range so that SQLite does not
- * use the amount index for it (a unary +), for ordered queries that should walk another index.
- */
-export function whereOf(f: HistoryFilters, { amountIndex = true } = {}): SQL | undefined {
-  const conditions: SQL[] = [];
-  const amount = amountIndex ? sql`${transfers.amount}` : sql`+${transfers.amount}`;
-  if (f.status.length === 1) conditions.push(eq(transfers.status, f.status[0]!));
-  if (f.status.length > 1) conditions.push(inArray(transfers.status, f.status));
-  if (f.wallet) conditions.push(eq(transfers.wallet, f.wallet));
-  if (f.maker !== undefined) conditions.push(eq(transfers.makerId, f.maker));
-  if (f.batch !== undefined) conditions.push(eq(transfers.batchId, f.batch));
-  if (f.from) conditions.push(gte(transfers.createdAt, jakartaDayStart(f.from)));
-  if (f.to) conditions.push(lt(transfers.createdAt, jakartaDayStart(f.to, 1)));
-  if (f.min !== undefined) conditions.push(gte(amount, f.min));
-  if (f.max !== undefined) conditions.push(lte(amount, f.max));
-  if (f.q) conditions.push(searchCondition(f.q));
-  return and(...conditions);
+  const key = `${f.min ?? ""}-${f.max ?? ""}`;
+  let ranges = narrowRangesOf.get(db.$client);
+  if (!ranges) narrowRangesOf.set(db.$client, (ranges = new Map()));
+  let narrow = ranges.get(key);
+  if (narrow === undefined) {
+    const bound = bindFilters({ ...defaultHistoryFilters, min: f.min, max: f.max });
+    const probe = preparedOnce(db, `amount probe|${bound.shape}`, () =>
+      db
+        .select({ n: count() })
+        .from(db.select({ id: transfers.id }).from(transfers).where(bound.where()).limit(narrowAmountRange).as("probe"))
+        .prepare(),
+    );
+    narrow = (probe.get(bound.values)?.n ?? 0) < narrowAmountRange;
+    if (ranges.size >= rangesRemembered) ranges.delete(ranges.keys().next().value!);
+    ranges.set(key, narrow);
+  }
+  return narrow;
 }
 
 export function sortKey(f: Pick<HistoryFilters, "sort">) {
@@ -108,6 +191,11 @@ export function sortKey(f: Pick<HistoryFilters, "sort">) {
 export function orderOf(f: Pick<HistoryFilters, "sort" | "dir">): SQL[] {
   const direction = f.dir === "asc" ? asc : desc;
   return [direction(sortKey(f)), direction(transfers.id)];
+}
+
+/** Whether an ordered query of this view should walk the sort order rather than the amount range. */
+export function walkSortOrder(db: Db, f: HistoryFilters): boolean {
+  return f.sort === "created" && (f.min !== undefined || f.max !== undefined) && !amountRangeIsNarrow(db, f);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -143,59 +231,68 @@ export type HistoryRow = {
   createdAt: Date;
 };
 
-/** Counting stops here: beyond it the page says "1.000+" rather than scan a million rows per view. */
+/** `countTransfers` stops here: beyond it the page says "1.000+" rather than scan a million rows. */
 export const historyTotalCap = 1000;
+
+export type HistoryTotal = {
+  /** How many transfers match, as far as known: exact unless `capped`, then a lower bound. */
+  count: number;
+  /** More transfers match than `count`. */
+  capped: boolean;
+};
 
 export type HistoryPage = {
   rows: HistoryRow[];
   page: number;
   pageSize: number;
   hasMore: boolean;
-  /** How many transfers match, counted up to `historyTotalCap`; `capped` when there are more. */
-  total: { count: number; capped: boolean };
+  /**
+   * What the page itself tells, without counting: exact on the last page; on any other, the transfers up
+   * to this page's end, `capped` (more follow). `countTransfers` counts, when someone asks.
+   */
+  total: HistoryTotal;
 };
 
-/** Whether an ordered query of this view should walk the sort order rather than the amount range. */
-export function walkSortOrder(db: Db, f: HistoryFilters): boolean {
-  return f.sort === "created" && (f.min !== undefined || f.max !== undefined) && !amountRangeIsNarrow(db, f);
-}
-
 export function listTransfers(db: Db, filters: HistoryFilters): HistoryPage {
-  const where = whereOf(filters);
   const order = orderOf(filters);
-  const offset = (filters.page - 1) * filters.pageSize;
+  const bound = bindFilters(filters, { amountIndex: !walkSortOrder(db, filters) });
   // The page's ids come from an index (a covering scan for the common views); only the rows of the
   // page itself are then read, with their maker's name. One extra row tells whether more follow.
-  const pageIds = db
-    .select({ id: transfers.id })
-    .from(transfers)
-    .where(whereOf(filters, { amountIndex: !walkSortOrder(db, filters) }))
-    .orderBy(...order)
-    .limit(filters.pageSize + 1)
-    .offset(offset);
-  const rows = db
-    .select(historyColumns)
-    .from(transfers)
-    .innerJoin(maker, eq(maker.id, transfers.makerId))
-    .where(inArray(transfers.id, pageIds))
-    .orderBy(...order)
-    .all();
+  const page = preparedOnce(db, `history page|${bound.shape}|${filters.sort} ${filters.dir}`, () => {
+    const pageIds = db
+      .select({ id: transfers.id })
+      .from(transfers)
+      .where(bound.where())
+      .orderBy(...order)
+      .limit(sql.placeholder("limit"))
+      .offset(sql.placeholder("offset"));
+    return db.select(historyColumns).from(transfers).innerJoin(maker, eq(maker.id, transfers.makerId)).where(inArray(transfers.id, pageIds)).orderBy(...order).prepare();
+  });
+  const offset = (filters.page - 1) * filters.pageSize;
+  const rows = page.all({ ...bound.values, limit: filters.pageSize + 1, offset });
   const hasMore = rows.length > filters.pageSize;
-  // On the last page the total is known without counting; otherwise count, but only so far.
-  const counted =
-    hasMore || (rows.length === 0 && offset > 0)
-      ? (db
-          .select({ n: count() })
-          .from(db.select({ id: transfers.id }).from(transfers).where(where).limit(historyTotalCap + 1).as("matching"))
-          .get()?.n ?? 0)
-      : offset + rows.length;
+  if (hasMore) rows.pop();
   return {
-    rows: rows.slice(0, filters.pageSize),
+    rows,
     page: filters.page,
     pageSize: filters.pageSize,
     hasMore,
-    total: { count: Math.min(counted, historyTotalCap), capped: counted > historyTotalCap },
+    // Past the last page nothing tells how far the matches go: count them (rare, and capped).
+    total: rows.length === 0 && offset > 0 ? countTransfers(db, filters) : { count: offset + rows.length, capped: hasMore },
   };
+}
+
+/** How many transfers match the view (paging aside), counted up to `historyTotalCap`. */
+export function countTransfers(db: Db, filters: HistoryFilters): HistoryTotal {
+  const bound = bindFilters(filters);
+  const counter = preparedOnce(db, `history count|${bound.shape}`, () =>
+    db
+      .select({ n: count() })
+      .from(db.select({ id: transfers.id }).from(transfers).where(bound.where()).limit(historyTotalCap + 1).as("matching"))
+      .prepare(),
+  );
+  const counted = counter.get(bound.values)?.n ?? 0;
+  return { count: Math.min(counted, historyTotalCap), capped: counted > historyTotalCap };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 import type { TransferStatus } from "@/db/schema";
 
+/** The statuses, for screens that list them (client components take them from here, not from db/). */
+export { transferStatuses, type TransferStatus } from "@/db/schema";
+
 /** How each status reads to the finance team, and whether the money's fate is still open. */
 export const statusInfo: Record<
   TransferStatus,

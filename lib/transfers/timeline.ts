@@ -1,5 +1,7 @@
 import type { DbOrTx } from "@/db/client";
 import { gatewayCalls } from "@/db/schema";
+
+export type { GatewayCallRow } from "@/db/schema";
 import type { GatewayCallRecord } from "@/lib/cashin/client";
 
 /** Stores one HTTP exchange with Cash In on the timeline of a transfer and/or inquiry (SPEC §3.2 rule 5). */

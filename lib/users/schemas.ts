@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { roles } from "@/db/schema";
 
+export { roles, type Role, type User } from "@/db/schema";
+
 /** Shared by the forms (react-hook-form resolver) and the server actions: no server-only imports here. */
 
 export const passwordRules = { min: 12, max: 256 } as const;

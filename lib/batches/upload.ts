@@ -1,0 +1,22 @@
+import "server-only";
+import { fail, type ActionResult } from "@/lib/result";
+import type { TransferDeps } from "@/lib/transfers/deps";
+import type { BatchCtx } from "./common";
+import { parseBatchFileOffThread } from "./parse-off-thread";
+import { createBatch } from "./rows";
+
+/** File names are shown back to people: keep them short and printable. */
+function displayName(name: string): string {
+  const clean = name.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  return (clean || "upload.csv").slice(0, 120);
+}
+
+/**
+ * An uploaded file becomes a new batch: decoded and parsed in a worker thread (a 5 MB file must not stall
+ * other requests), then stored with its rows, checking. A file that cannot be read is refused as a whole.
+ */
+export async function uploadBatchFile(deps: Pick<TransferDeps, "db" | "now">, ctx: BatchCtx, file: File): Promise<ActionResult<{ batchId: number; reference: string }>> {
+  const parsed = await parseBatchFileOffThread(new Uint8Array(await file.arrayBuffer()));
+  if (!parsed.ok) return fail("invalid", parsed.message, { file: [parsed.message] });
+  return createBatch(deps, ctx, { fileName: displayName(file.name), rows: parsed.rows });
+}
