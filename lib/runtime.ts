@@ -7,7 +7,8 @@ import { submitBatch } from "@/lib/batches/submit";
 import { uploadBatchFile } from "@/lib/batches/upload";
 import { cashinClientFromEnv } from "@/lib/cashin/from-env";
 import { env } from "@/lib/env";
-import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
+import type { ActorContext, PersonContext } from "@/lib/actor";
+import type { TransferDeps } from "@/lib/transfers/deps";
 
 /** The domain wired to this process: its database, its Cash In client, the real clock and the configured limits. */
 export function transferDeps(): TransferDeps {
@@ -19,8 +20,7 @@ function startBatch(batchId: number, ctx?: ActorContext): void {
   startBatchJob(transferDeps, batchId, { concurrency: env().BATCH_CONCURRENCY, ctx });
 }
 
-type Person = { id: number; email: string };
-type Ctx = { actor: Person; ip: string | null };
+type Ctx = PersonContext;
 
 /**
  * The batch commands that leave work for the batch's runner, each the domain's own step followed by

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { migrateDatabase, openDatabase } from "@/db/client";
 import { batches, settings, transfers, users, type Role } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
-import { defaultBatchConcurrency } from "@/lib/batches/common";
+import { defaultBatchConcurrency } from "@/lib/batches/runner";
 import { approveBatch } from "@/lib/batches/decide";
 import { parseBatchCsv } from "@/lib/batches/parse";
 import { createBatch } from "@/lib/batches/rows";

@@ -1,10 +1,11 @@
+import type { Actor } from "@/lib/actor";
 import { createHash } from "node:crypto";
 import { desc } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { auditEntries } from "@/db/schema";
 
 export type AuditInput = {
-  actor: { id: number; email: string } | null;
+  actor: Actor;
   action: string;
   target: { type: string; id?: string | number | null };
   before?: unknown;

@@ -3,7 +3,8 @@ import { batchRows, batches, type Batch, type BatchRow, type InquiryPurpose } fr
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { lookUpWallet } from "@/lib/transfers/inquiry";
 import { isConfirmed } from "@/lib/transfers/create";
-import { findBatch, markCheckedIfDone, type Backoff } from "./common";
+import type { Backoff } from "./backoff";
+import { findBatch, markCheckedIfDone } from "./lifecycle";
 import { pool } from "@/lib/concurrency";
 
 /** A look-up that got no answer is tried this many times in all before the row asks a person to retry. */

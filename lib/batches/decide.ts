@@ -1,3 +1,4 @@
+import { system, type PersonContext } from "@/lib/actor";
 import { and, asc, eq, gt, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import { batchRows, batches, transfers, type Batch, type BatchRow, type TransferStatus } from "@/db/schema";
@@ -9,7 +10,8 @@ import { transitionBatch } from "@/lib/transfers/lifecycle";
 import { limitsStillHold } from "@/lib/transfers/limits";
 import { sameName } from "@/lib/transfers/owner-name";
 import { getLimits } from "@/lib/transfers/settings";
-import { batchTransition, findBatch, flaggedCount, wrongStatus, type BatchCtx } from "./common";
+import { flaggedCount } from "./duplicates";
+import { batchTransition, findBatch, wrongStatus } from "./lifecycle";
 import { batchStatusLabel } from "./labels";
 
 function alreadyDecided(batch: Batch | null) {
@@ -67,7 +69,7 @@ function liveRowsOf(tx: DbOrTx, batchId: number): BatchRowWithTransfer[] {
  */
 export function approveBatch(
   deps: Pick<TransferDeps, "db" | "now">,
-  { actor, ip }: BatchCtx,
+  { actor, ip }: PersonContext,
   input: { batchId: number; acknowledgedDrift?: number; duplicatesChecked?: number },
 ): ActionResult<BatchApproval> {
   const batch = findBatch(deps.db, input.batchId);
@@ -168,7 +170,7 @@ function acknowledgeNames(tx: Tx, drift: readonly BatchRowWithTransfer[], ctx: A
   );
 }
 
-export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: BatchCtx, input: { batchId: number; reason: string }): ActionResult<null> {
+export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason: string }): ActionResult<null> {
   const batch = findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", "This batch does not exist.");
   if (batch.makerId === actor.id) return fail("forbidden", "You cannot decide on your own batch: another manager must.");
@@ -185,7 +187,7 @@ export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
 }
 
 /** The maker withdraws a batch: while it is being checked, ready, or awaiting approval. Nothing is sent. */
-export function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: BatchCtx, input: { batchId: number; reason?: string }): ActionResult<null> {
+export function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason?: string }): ActionResult<null> {
   const batch = findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", "This batch does not exist.");
   if (batch.makerId !== actor.id) return fail("forbidden", "Only the person who uploaded this batch can cancel it.");
@@ -217,8 +219,8 @@ export function expireOverdueBatches(deps: Pick<TransferDeps, "db" | "now">): nu
   for (const { id } of overdue) {
     const done = deps.db.transaction(
       (tx) => {
-        const moved = batchTransition(tx, id, "awaiting_approval", "expired", { decidedAt: now, reason }, { actor: null, ip: null, at: now });
-        if (moved) decideRows(tx, id, "expired", { decidedAt: now, reason }, { actor: null, ip: null }, now);
+        const moved = batchTransition(tx, id, "awaiting_approval", "expired", { decidedAt: now, reason }, { ...system, at: now });
+        if (moved) decideRows(tx, id, "expired", { decidedAt: now, reason }, system, now);
         return moved;
       },
       { behavior: "immediate" },
@@ -233,7 +235,7 @@ export function expireOverdueBatches(deps: Pick<TransferDeps, "db" | "now">): nu
  * its approver (or, for a batch that needed no approval, its maker; or another manager) confirms before the
  * rest is sent. The caller starts sending again.
  */
-export function confirmResume(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: BatchCtx & { actor: { role: string } }, input: { batchId: number }): ActionResult<{ notSent: number }> {
+export function confirmResume(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext & { actor: { role: string } }, input: { batchId: number }): ActionResult<{ notSent: number }> {
   const batch = findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", "This batch does not exist.");
   if (batch.status !== "sending" || batch.pausedAt === null) return fail("conflict", "This batch is not waiting for a confirmation to go on sending.");

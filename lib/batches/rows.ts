@@ -1,3 +1,4 @@
+import type { PersonContext } from "@/lib/actor";
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batchRows, batches, type BatchRow } from "@/db/schema";
@@ -7,7 +8,7 @@ import type { TransferDeps } from "@/lib/transfers/deps";
 import { newReference } from "@/lib/transfers/reference";
 import { getLimits } from "@/lib/transfers/settings";
 import type { Limits } from "@/lib/transfers/limits-schema";
-import { findBatch, markCheckedIfDone, wrongStatus, type BatchCtx } from "./common";
+import { findBatch, markCheckedIfDone, wrongStatus } from "./lifecycle";
 import { findDuplicates, validateBatchRow, type ParsedRow } from "./parse";
 import { formatRupiah } from "@/lib/format";
 
@@ -51,7 +52,7 @@ export function refreshDuplicates(tx: DbOrTx, batchId: number): number {
 /** Stores an uploaded file's rows as a new batch, checking; its look-ups start right after. */
 export function createBatch(
   deps: Pick<TransferDeps, "db" | "now">,
-  { actor, ip }: BatchCtx,
+  { actor, ip }: PersonContext,
   input: { fileName: string; rows: readonly ParsedRow[] },
 ): ActionResult<{ batchId: number; reference: string }> {
   if (input.rows.length === 0) return fail("invalid", "The file has no rows after the header.");
@@ -102,7 +103,7 @@ function findRow(tx: DbOrTx, batchId: number, rowId: number): BatchRow | null {
  */
 export function editRow(
   deps: Pick<TransferDeps, "db" | "now">,
-  { actor, ip }: BatchCtx,
+  { actor, ip }: PersonContext,
   input: { batchId: number; rowId: number; wallet: string; phone: string; amount: string; note: string },
 ): ActionResult<{ state: BatchRow["state"]; problem: string | null }> {
   const now = deps.now();
@@ -136,7 +137,7 @@ export function editRow(
 }
 
 /** Takes rows out of the batch before it is submitted. They stay listed as removed. */
-export function removeRows(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: BatchCtx, input: { batchId: number; rowIds: number[] }): ActionResult<{ removed: number }> {
+export function removeRows(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; rowIds: number[] }): ActionResult<{ removed: number }> {
   const now = deps.now();
   return deps.db.transaction(
     (tx) => {

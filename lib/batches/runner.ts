@@ -2,10 +2,14 @@ import { and, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { batches } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
+import { system, type ActorContext } from "@/lib/actor";
+import type { TransferDeps } from "@/lib/transfers/deps";
 import { checkPendingRows } from "./check";
-import { Backoff, defaultBatchConcurrency, type Pacer } from "./common";
+import { Backoff, type Pacer } from "./backoff";
 import { sendApprovedRows } from "./send";
+
+/** Rows are looked up and sent this many at a time unless configured otherwise (BATCH_CONCURRENCY). */
+export const defaultBatchConcurrency = 8;
 
 /** How long a runner holds a batch without renewing; it renews every third of that while it works. */
 const leaseMs = 30_000;
@@ -20,8 +24,6 @@ export type BatchRunOptions = {
   /** Who the sends are recorded as: the approving manager, or the system when a batch is resumed. */
   ctx?: ActorContext;
 };
-
-const system: ActorContext = { actor: null, ip: null };
 
 /**
  * A batch that should have a runner (checking, sending, or re-checked for an approval), that no live runner

@@ -1,9 +1,11 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batchRows, transfers } from "@/db/schema";
-import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
+import { system, type ActorContext } from "@/lib/actor";
+import type { TransferDeps } from "@/lib/transfers/deps";
 import { sendTransfer } from "@/lib/transfers/send";
-import { batchTransition, findBatch, type Backoff } from "./common";
+import type { Backoff } from "./backoff";
+import { batchTransition, findBatch } from "./lifecycle";
 import { pool } from "@/lib/concurrency";
 
 /**
@@ -44,7 +46,7 @@ export async function sendApprovedRows(
     const ids = rowsToSend(deps.db, batchId);
     if (ids.length === 0) {
       const at = deps.now();
-      deps.db.transaction((tx) => batchTransition(tx, batchId, "sending", "sent", {}, { actor: null, ip: null, at }), { behavior: "immediate" });
+      deps.db.transaction((tx) => batchTransition(tx, batchId, "sending", "sent", {}, { ...system, at }), { behavior: "immediate" });
       return;
     }
     await pool(ids, concurrency, async (id) => {

@@ -1,3 +1,4 @@
+import type { PersonContext } from "@/lib/actor";
 import { and, eq, inArray, lt, ne, or, isNull, sql } from "drizzle-orm";
 import { batchRows, batches, inquiries, transfers, type BatchStatus, type Inquiry } from "@/db/schema";
 import { fail, ok, type ActionResult } from "@/lib/result";
@@ -5,7 +6,8 @@ import { inquiryFreshMs, insertTransfers, isConfirmed } from "@/lib/transfers/cr
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { makerTotalOn, needsApproval } from "@/lib/transfers/limits";
 import { getLimits } from "@/lib/transfers/settings";
-import { batchTransition, findBatch, flagNearDuplicates, wrongStatus, type BatchCtx } from "./common";
+import { flagNearDuplicates } from "./duplicates";
+import { batchTransition, findBatch, wrongStatus } from "./lifecycle";
 import { formatRupiah } from "@/lib/format";
 
 /** A look-up this close to its 15 minutes is redone rather than risk going stale between check and submit. */
@@ -22,7 +24,7 @@ export type Submitted = { status: BatchStatus; rechecking?: number };
  */
 export function submitBatch(
   deps: Pick<TransferDeps, "db" | "now">,
-  { actor, ip }: BatchCtx,
+  { actor, ip }: PersonContext,
   input: { batchId: number; acceptDuplicates?: boolean; duplicatesShown?: number },
 ): ActionResult<Submitted> {
   const now = deps.now();

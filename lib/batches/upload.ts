@@ -1,7 +1,7 @@
+import type { PersonContext } from "@/lib/actor";
 import "server-only";
 import { fail, type ActionResult } from "@/lib/result";
 import type { TransferDeps } from "@/lib/transfers/deps";
-import type { BatchCtx } from "./common";
 import { parseBatchFileOffThread } from "./parse-off-thread";
 import { createBatch } from "./rows";
 
@@ -15,7 +15,7 @@ function displayName(name: string): string {
  * An uploaded file becomes a new batch: decoded and parsed in a worker thread (a 5 MB file must not stall
  * other requests), then stored with its rows, checking. A file that cannot be read is refused as a whole.
  */
-export async function uploadBatchFile(deps: Pick<TransferDeps, "db" | "now">, ctx: BatchCtx, file: File): Promise<ActionResult<{ batchId: number; reference: string }>> {
+export async function uploadBatchFile(deps: Pick<TransferDeps, "db" | "now">, ctx: PersonContext, file: File): Promise<ActionResult<{ batchId: number; reference: string }>> {
   const parsed = await parseBatchFileOffThread(new Uint8Array(await file.arrayBuffer()));
   if (!parsed.ok) return fail("invalid", parsed.message, { file: [parsed.message] });
   return createBatch(deps, ctx, { fileName: displayName(file.name), rows: parsed.rows });

@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import type { PersonContext } from "@/lib/actor";
 import type { DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
@@ -13,8 +14,7 @@ import { sendTransfer } from "./send";
 import { getLimits } from "./settings";
 import { statusInfo } from "./status";
 
-type Person = { id: number; email: string };
-type Ctx = { actor: Person; ip: string | null };
+type Ctx = PersonContext;
 
 export type ApprovalOutcome =
   | { outcome: "approved"; status: TransferStatus }

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { Person } from "@/lib/actor";
 import type { DbOrTx, Tx } from "@/db/client";
 import { inquiries, transfers, type Inquiry, type Role, type Transfer, type TransferStatus } from "@/db/schema";
 import { fail, ok, type ActionResult } from "@/lib/result";
@@ -17,7 +18,7 @@ export const inquiryFreshMs = 15 * 60_000;
 
 export type CreatedTransfer = { transferId: number; reference: string; status: TransferStatus };
 
-type Maker = { id: number; email: string; role: Role };
+type Maker = Person & { role: Role };
 
 /** A look-up that found the wallet and its owner's name. */
 export function isConfirmed(inquiry: Inquiry): inquiry is Inquiry & { ownerName: string } {
@@ -38,7 +39,7 @@ type NewTransfer = {
  * the look-up returned (rule 4). The caller has checked that each look-up is the maker's, fresh and
  * unused. Rows go in 500 at a time, so a batch's 10.000 take a fraction of a second.
  */
-export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: { id: number; email: string }; ip: string | null; at: Date }, items: readonly NewTransfer[]): Transfer[] {
+export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: string | null; at: Date }, items: readonly NewTransfer[]): Transfer[] {
   const created: Transfer[] = [];
   for (let i = 0; i < items.length; i += 500) {
     const values = items.slice(i, i + 500).map(({ inquiry, status, retryOfId = null, batchId = null }) => ({

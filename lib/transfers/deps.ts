@@ -10,7 +10,4 @@ export type TransferDeps = {
   gatewayTimeoutMs: number;
 };
 
-/** Who does something to a transfer: a signed-in user, or the system (reconciler, expiry). */
-export type Actor = { id: number; email: string } | null;
-
-export type ActorContext = { actor: Actor; ip: string | null };
+export type { Actor, ActorContext } from "@/lib/actor";

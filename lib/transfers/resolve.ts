@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { transfers, type Transfer } from "@/db/schema";
+import type { PersonContext } from "@/lib/actor";
 import { recordAudit, recordAuditNow } from "@/lib/audit/record";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import type { TransferDeps } from "./deps";
@@ -13,8 +14,7 @@ import { statusInfo } from "./status";
  * that admin before it takes effect; a discrepancy is marked reviewed by an admin. Nothing here calls Cash In.
  */
 
-type Person = { id: number; email: string };
-type Ctx = { actor: Person; ip: string | null };
+type Ctx = PersonContext;
 type Deps = Pick<TransferDeps, "db" | "now">;
 
 export type ResolutionOutcome = "succeeded" | "failed";

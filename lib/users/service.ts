@@ -1,3 +1,4 @@
+import type { Actor, Person } from "@/lib/actor";
 import { and, asc, count, eq, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { users, type Role, type User } from "@/db/schema";
@@ -8,8 +9,7 @@ import type { CreateUserInput } from "./schemas";
 
 /** The admin's user-management rules. Each change and its audit entry land in one transaction. */
 
-export type Actor = Pick<User, "id" | "email">;
-type Ctx = { db: Db; actor: Actor; ip: string | null };
+type Ctx = { db: Db; actor: Person; ip: string | null };
 
 /** What an audit entry may say about a user: never the password hash. */
 function publicView(user: User) {
@@ -46,7 +46,7 @@ export function findUserByEmail(db: Db, email: string): User | undefined {
 
 /** `actor` is null only for the seed command, which runs as the system. */
 export async function createUser(
-  { db, actor, ip }: Omit<Ctx, "actor"> & { actor: Actor | null },
+  { db, actor, ip }: Omit<Ctx, "actor"> & { actor: Actor },
   input: CreateUserInput,
 ): Promise<ActionResult<{ id: number }>> {
   const passwordHash = await hashPassword(input.password);

@@ -1,0 +1,88 @@
+import { and, eq, notExists, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { batchRows, batches, type Batch, type BatchStatus } from "@/db/schema";
+import type { Actor } from "@/lib/actor";
+import { recordAudit } from "@/lib/audit/record";
+import { fail } from "@/lib/result";
+import { flagNearDuplicates } from "./duplicates";
+import { batchStatusLabel } from "./labels";
+
+/**
+ * The batch lifecycle (docs/batches.md), beside the transfer one (lib/transfers/lifecycle.ts): a table of
+ * the moves a batch may make, and one conditional `batchTransition` with its audit entry.
+ */
+export const allowedBatchTransitions: Record<BatchStatus, readonly BatchStatus[]> = {
+  checking: ["ready", "canceled"],
+  ready: ["checking", "awaiting_approval", "sending", "canceled"],
+  awaiting_approval: ["sending", "rejected", "canceled", "expired"],
+  sending: ["sent"],
+  sent: [],
+  rejected: [],
+  canceled: [],
+  expired: [],
+};
+
+export class IllegalBatchTransition extends Error {
+  constructor(from: BatchStatus, to: BatchStatus) {
+    super(`A batch cannot go from ${from} to ${to}`);
+    this.name = "IllegalBatchTransition";
+  }
+}
+
+export function findBatch(db: DbOrTx, id: number): Batch | null {
+  return db.select().from(batches).where(eq(batches.id, id)).get() ?? null;
+}
+
+export function wrongStatus(batch: Batch, doing: string) {
+  return fail("conflict", `This batch cannot be ${doing} now: it is ${batchStatusLabel[batch.status].toLowerCase()}.`);
+}
+
+/**
+ * Moves batch `id` from `from` to `to` if it is still `from` (and `condition` holds, e.g. a deadline), with
+ * its audit entry, like a transfer's `transition`: of two racing requests exactly one wins. Must run inside
+ * the caller's transaction.
+ */
+export function batchTransition(
+  tx: DbOrTx,
+  id: number,
+  from: BatchStatus,
+  to: BatchStatus,
+  patch: Partial<Pick<Batch, "approverId" | "submittedAt" | "decidedAt" | "reason" | "duplicatesAccepted">>,
+  { actor, ip, at, audit = {} }: { actor: Actor; ip: string | null; at: Date; audit?: Record<string, unknown> },
+  condition?: SQL,
+): Batch | null {
+  if (!allowedBatchTransitions[from].includes(to)) throw new IllegalBatchTransition(from, to);
+  const updated = tx
+    .update(batches)
+    .set({ ...patch, status: to, updatedAt: at })
+    .where(and(eq(batches.id, id), eq(batches.status, from), condition))
+    .returning()
+    .get();
+  if (!updated) return null;
+  recordAudit(tx, {
+    actor,
+    action: `batch.${to}`,
+    target: { type: "batch", id },
+    before: { status: from },
+    after: { status: to, ...(patch.reason ? { reason: patch.reason } : {}), ...audit },
+    ip,
+    at,
+  });
+  return updated;
+}
+
+/** A checking batch whose rows are all checked becomes ready, in one statement (no row can slip in between). */
+export function markCheckedIfDone(tx: DbOrTx, batchId: number, at: Date): boolean {
+  const pendingRows = tx
+    .select({ id: batchRows.id })
+    .from(batchRows)
+    .where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, "pending")));
+  const done = tx
+    .update(batches)
+    .set({ status: "ready", updatedAt: at })
+    .where(and(eq(batches.id, batchId), eq(batches.status, "checking"), notExists(pendingRows)))
+    .returning({ id: batches.id })
+    .get();
+  if (done) flagNearDuplicates(tx, batchId, at);
+  return !!done;
+}
