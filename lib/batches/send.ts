@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { batchRows, transfers } from "@/db/schema";
 import { system, type ActorContext } from "@/lib/actor";
 import type { TransferDeps } from "@/lib/transfers/deps";
+import { isRateLimited } from "@/lib/cashin/codes";
 import { sendTransfer } from "@/lib/transfers/send";
 import type { Backoff } from "./backoff";
 import { batchTransition, findBatch } from "./lifecycle";
@@ -26,9 +27,6 @@ export function rowsToSend(db: DbOrTx, batchId: number, limit = 1_000): number[]
     .map((r) => r.id);
 }
 
-/** Cash In's "too many requests" (429xx00). */
-const rateLimited = (code: string | null | undefined) => code?.startsWith("429") ?? false;
-
 /**
  * The send step: every approved row sent through the single-transfer path (`sendTransfer`, whose claim
  * lets each transfer out once, and which fetches the Cash In reference of a success with a status call),
@@ -51,9 +49,7 @@ export async function sendApprovedRows(
     }
     await pool(ids, concurrency, async (id) => {
       await backoff.ready();
-      const sent = await sendTransfer(deps, id, ctx);
-      if (rateLimited(sent?.lastCode)) backoff.slowDown();
-      else backoff.answered();
+      await sendTransfer(deps, id, ctx, { onAnswer: (result) => (isRateLimited(result) ? backoff.slowDown() : backoff.answered()) });
     });
   }
 }

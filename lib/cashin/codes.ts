@@ -128,6 +128,11 @@ export function rejected(reason: RejectionReason, code: string, gatewayMessage: 
   return { kind: "rejected", reason, blame: BLAME[reason], code, message: REJECTION_MESSAGES[reason], gatewayMessage };
 }
 
+/** Cash In asked us to slow down (429xx00): decided here once, so that callers pace themselves by the outcome, not by a code. */
+export function isRateLimited(outcome: { kind: string; cause?: AmbiguousCause }): boolean {
+  return outcome.kind === "ambiguous" && outcome.cause === "rate_limited";
+}
+
 export function ambiguous(call: GatewayCall, cause: AmbiguousCause, code: string | null, detail?: string): AmbiguousOutcome {
   const next =
     call === "topup"

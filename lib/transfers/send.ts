@@ -14,12 +14,18 @@ export function inFlightMs(deps: TransferDeps): number {
 }
 
 /**
- * Sends an approved transfer: the one place a top-up leaves this app (SPEC §3.2 rule 1).
+ * Sends an approved transfer: the one place a top-up leaves this app (SPEC §3.2 rule 1). `onAnswer` sees
+ * the top-up's typed outcome (a batch paces itself by it).
  * The claim `approved → sending` is one conditional update: however many requests race here, one wins
  * and sends; the others get null. Until the answer is stored, the transfer stays `sending` with a
  * check scheduled after the client's timeout, so a crash mid-call is settled by the reconciler.
  */
-export async function sendTransfer(deps: TransferDeps, transferId: number, ctx: ActorContext): Promise<Transfer | null> {
+export async function sendTransfer(
+  deps: TransferDeps,
+  transferId: number,
+  ctx: ActorContext,
+  { onAnswer }: { onAnswer?: (result: TopupResult) => void } = {},
+): Promise<Transfer | null> {
   const startedAt = deps.now();
   const claimed = deps.db.transaction(
     (tx) =>
@@ -47,6 +53,7 @@ export async function sendTransfer(deps: TransferDeps, transferId: number, ctx: 
     console.error(`[send] top-up of ${claimed.reference} threw before an answer; left for the reconciler`, error);
     return findTransfer(deps.db, transferId);
   }
+  onAnswer?.(result);
   console.info(`[send] ${claimed.reference} ${claimed.wallet} ${maskPhone(claimed.phone)} → ${result.kind}${"code" in result && result.code ? ` ${result.code}` : ""}`);
   const applied = applyTopupResult(deps, claimed, result, ctx);
   if (applied?.status !== "succeeded" || applied.cashinReference) return applied;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyAnswer, classifyTransferStatus, echoDifference, untrustedEcho, type GatewayAnswer } from "@/lib/cashin/codes";
+import { classifyAnswer, classifyTransferStatus, echoDifference, isRateLimited, untrustedEcho, type GatewayAnswer } from "@/lib/cashin/codes";
 import { GATEWAY_CALLS, SERVICE_CODES, type GatewayCall } from "@/lib/cashin/protocol";
 
 const http = (httpStatus: number, responseCode: string | null, responseMessage = "msg"): GatewayAnswer => ({
@@ -217,5 +217,16 @@ describe("SPEC §2.5 transfer status", () => {
   });
   it("tolerates padding", () => {
     expect(classifyTransferStatus(" 00 ")).toMatchObject({ state: "succeeded" });
+  });
+});
+
+describe("SPEC §2.4 429xx00 is decided once: callers pace themselves by the outcome", () => {
+  it("marks a 429 answer as rate limited, and nothing else", () => {
+    const answer = (httpStatus: number, responseCode: string): GatewayAnswer => ({ kind: "http", httpStatus, responseCode, responseMessage: "" });
+    expect(isRateLimited(classifyAnswer("topup", answer(429, "4293800")))).toBe(true);
+    expect(isRateLimited(classifyAnswer("inquiry", answer(429, "4293700")))).toBe(true);
+    expect(isRateLimited(classifyAnswer("topup", answer(500, "5003800")))).toBe(false);
+    expect(isRateLimited(classifyAnswer("topup", { kind: "transport", error: "timeout", detail: "no answer" }))).toBe(false);
+    expect(isRateLimited(classifyAnswer("topup", answer(200, "2003800")))).toBe(false);
   });
 });
