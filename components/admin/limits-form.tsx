@@ -1,5 +1,6 @@
 "use client";
 
+import { applyFieldErrors } from "@/components/ui/form-errors";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMemo } from "react";
 import { useForm } from "react-hook-form";
@@ -42,9 +43,7 @@ export function LimitsForm({ limits, gatewayTimeoutMs }: { limits: Limits; gatew
       () => actions.updateLimits(values),
       (result) => {
         if (result.ok) form.reset(asTyped(result.data));
-        for (const [field, messages] of Object.entries(result.ok ? {} : (result.fieldErrors ?? {}))) {
-          form.setError(field as keyof Limits, { message: messages[0] });
-        }
+        else applyFieldErrors(form.setError, result);
       },
     ),
   );

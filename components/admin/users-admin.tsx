@@ -1,5 +1,6 @@
 "use client";
 
+import { applyFieldErrors } from "@/components/ui/form-errors";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { KeyRound, UserPlus } from "lucide-react";
 import { useState } from "react";
@@ -122,9 +123,7 @@ function CreateUserDialog() {
           form.reset({ name: "", email: "", role: "staff", password: "" });
           return;
         }
-        for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
-          form.setError(field as keyof CreateUserForm, { message: messages[0] });
-        }
+        applyFieldErrors(form.setError, result);
       },
     ),
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { WalletSelect } from "@/components/transfers/wallet-select";
 import { Pencil, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -10,11 +11,10 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
-import { controlClass, Input } from "@/components/ui/input";
+import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useAction } from "@/components/ui/use-action";
 import type { BatchRowItem } from "@/lib/batches/queries";
-import { WALLETS } from "@/lib/cashin/protocol";
 import { validateBatchRow } from "@/lib/batches/parse";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { formatRupiah } from "@/lib/format";
@@ -172,14 +172,7 @@ function EditRow({ row, batchId }: { row: BatchRowItem; batchId: number }) {
         <form onSubmit={save} className="grid grid-cols-2 gap-3" noValidate>
           <Field id={`row-${row.id}-wallet`} label="E-wallet" error={errors.wallet?.message}>
             {(aria) => (
-              <select {...aria} {...form.register("wallet")} className={controlClass}>
-                {WALLETS.includes(form.getValues("wallet") as (typeof WALLETS)[number]) ? null : <option value={form.getValues("wallet")}>{form.getValues("wallet") || "Choose…"}</option>}
-                {WALLETS.map((wallet) => (
-                  <option key={wallet} value={wallet}>
-                    {walletLabel[wallet]}
-                  </option>
-                ))}
-              </select>
+              <WalletSelect {...aria} {...form.register("wallet")} current={form.getValues("wallet")} />
             )}
           </Field>
           <Field id={`row-${row.id}-phone`} label="Phone" error={errors.phone?.message}>

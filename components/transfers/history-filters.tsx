@@ -1,5 +1,6 @@
 "use client";
 
+import { WalletSelect } from "@/components/transfers/wallet-select";
 import { ChevronDown, Search } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -9,10 +10,8 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { controlClass, Input } from "@/components/ui/input";
 import { transferStatuses, type TransferStatus } from "@/lib/transfers/status";
-import { WALLETS } from "@/lib/cashin/protocol";
 import { cn } from "@/lib/cn";
 import { statusInfo } from "@/lib/transfers/status";
-import { walletLabel } from "@/lib/transfers/wallets";
 
 /** The current view's filters as the form shows them (the page parses and validates the URL). */
 export type HistoryFilterValues = {
@@ -117,14 +116,7 @@ export function HistoryFilters({
         />
         <Field id="filter-wallet" label="Wallet">
           {(aria) => (
-            <select {...aria} name="wallet" defaultValue={values.wallet} className={controlClass} onChange={(e) => submitNow(e.currentTarget.form)}>
-              <option value="">All wallets</option>
-              {WALLETS.map((wallet) => (
-                <option key={wallet} value={wallet}>
-                  {walletLabel[wallet]}
-                </option>
-              ))}
-            </select>
+            <WalletSelect {...aria} name="wallet" defaultValue={values.wallet} empty="All wallets" onChange={(e) => submitNow(e.currentTarget.form)} />
           )}
         </Field>
         <Field id="filter-maker" label="Made by">

@@ -1,9 +1,10 @@
 "use client";
 
+import { applyFieldErrors } from "@/components/ui/form-errors";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Search, SendHorizontal, UserCheck } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { Button } from "@/components/ui/button";
@@ -11,6 +12,7 @@ import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/u
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
+import { useAction } from "@/components/ui/use-action";
 import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
 import { cn } from "@/lib/cn";
 import type { LookUpAnswer } from "@/lib/transfers/inquiry";
@@ -29,8 +31,11 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   const actions = useServerActions();
   const router = useRouter();
   const notify = useToast();
-  const [lookingUp, startLookUp] = useTransition();
-  const [sending, startSend] = useTransition();
+  // Both answers are shown in place (field errors, the owner's card, the review dialog), not in a toast.
+  const lookUp = useAction({ quiet: true });
+  const send = useAction({ quiet: true });
+  const lookingUp = lookUp.pending;
+  const sending = send.pending;
   const [lookedUp, setLookedUp] = useState<{ answer: LookUpAnswer; typed: string } | null>(null);
   const [lookUpError, setLookUpError] = useState<{ message: string; typed: string } | null>(null);
   const [reviewOpen, setReviewOpen] = useState(false);
@@ -55,17 +60,13 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
 
   const onLookUp = form.handleSubmit((input) => {
     setLookUpError(null);
-    startLookUp(async () => {
-      const result = await actions.lookUpWallet(input);
-      if (result.ok) {
-        setLookedUp({ answer: result.data, typed });
-        return;
-      }
-      for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
-        if (field === "wallet" || field === "phone" || field === "amount") form.setError(field, { message: messages[0] });
-      }
-      if (!result.fieldErrors) setLookUpError({ message: result.message, typed });
-    });
+    lookUp.run(
+      () => actions.lookUpWallet(input),
+      (result) => {
+        if (result.ok) setLookedUp({ answer: result.data, typed });
+        else if (!applyFieldErrors(form.setError, result, ["wallet", "phone", "amount"])) setLookUpError({ message: result.message, typed });
+      },
+    );
   });
 
   const onConfirm = () => {
@@ -73,23 +74,23 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
     // which the server turns into the same transfer, never a second one.
     if (!answer || sending || (possibleDuplicate && !separate)) return;
     setSendError(null);
-    startSend(async () => {
-      const result = await actions.createTransfer({
-        inquiryId: answer.inquiryId,
-        wallet: answer.wallet,
-        phone: answer.phone,
-        amount: answer.amount,
-        retryOf: retryOf?.id,
-        separateFrom: separate ? answer.nearDuplicates.map((d) => d.id) : undefined,
-      });
-      if (!result.ok) {
-        setSendError(result.message);
-        return;
-      }
-      const { status, reference, transferId } = result.data;
-      notify({ ...sentToast(status), description: result.message ?? `Reference ${reference}` });
-      router.push(`/transfers/${transferId}`);
-    });
+    send.run(
+      () =>
+        actions.createTransfer({
+          inquiryId: answer.inquiryId,
+          wallet: answer.wallet,
+          phone: answer.phone,
+          amount: answer.amount,
+          retryOf: retryOf?.id,
+          separateFrom: separate ? answer.nearDuplicates.map((d) => d.id) : undefined,
+        }),
+      (result) => {
+        if (!result.ok) return setSendError(result.message);
+        const { status, reference, transferId } = result.data;
+        notify({ ...sentToast(status), description: result.message ?? `Reference ${reference}` });
+        router.push(`/transfers/${transferId}`);
+      },
+    );
   };
 
   return (
