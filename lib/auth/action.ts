@@ -13,6 +13,11 @@ import { checkSession, signInUrl } from "./session";
 
 export type ActionContext = { db: Db; user: User; ip: string };
 
+/** Who may call an action, by role (docs/roles.md): named once, used by every action file. */
+export const anyone = ["staff", "manager", "admin"] as const satisfies readonly Role[];
+export const managers = ["manager"] as const satisfies readonly Role[];
+export const admins = ["admin"] as const satisfies readonly Role[];
+
 type ActionSpec<S extends z.ZodType> = {
   /** Names the action in the audit trail and in logs, e.g. "user.create". */
   name: string;

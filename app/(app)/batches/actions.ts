@@ -1,6 +1,6 @@
 "use server";
 
-import { authorizedAction } from "@/lib/auth/action";
+import { anyone, authorizedAction, managers } from "@/lib/auth/action";
 import { cancelBatch, rejectBatch } from "@/lib/batches/decide";
 import { removeRows } from "@/lib/batches/rows";
 import {
@@ -15,8 +15,6 @@ import {
 } from "@/lib/batches/schemas";
 import { batchCommands, transferDeps } from "@/lib/runtime";
 
-const anyone = ["staff", "manager", "admin"] as const;
-const managers = ["manager"] as const;
 const revalidate = ["/", "/batches", "/transfers", "/approvals"] as const;
 
 /** Upload: the file becomes a batch whose rows are looked up at once. */

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { authorizedAction } from "@/lib/auth/action";
+import { admins, anyone, authorizedAction, managers } from "@/lib/auth/action";
 import { ok } from "@/lib/result";
 import { approveTransfer, cancelTransfer, rejectTransfer } from "@/lib/transfers/approvals";
 import { createTransfer } from "@/lib/transfers/create";
@@ -22,9 +22,6 @@ import {
   reviewDiscrepancySchema,
 } from "@/lib/transfers/schemas";
 
-const anyone = ["staff", "manager", "admin"] as const;
-const managers = ["manager"] as const;
-const admins = ["admin"] as const;
 const revalidate = ["/", "/transfers", "/approvals", "/attention"] as const;
 
 /** Step 1 of a new transfer: who owns this wallet, and was the same payment made recently? */

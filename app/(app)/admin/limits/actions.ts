@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { authorizedAction } from "@/lib/auth/action";
+import { admins, authorizedAction } from "@/lib/auth/action";
 import { env } from "@/lib/env";
 import { limitsSchemaFor } from "@/lib/transfers/limits-schema";
 import { updateLimits } from "@/lib/transfers/settings";
@@ -9,7 +9,7 @@ import { updateLimits } from "@/lib/transfers/settings";
 export const updateLimitsAction = authorizedAction(
   {
     name: "limits.update",
-    roles: ["admin"],
+    roles: admins,
     // Lazy: the grace period's lower bound comes from this process's CASHIN_TIMEOUT_MS.
     schema: z.lazy(() => limitsSchemaFor(env().CASHIN_TIMEOUT_MS)),
     revalidate: ["/admin/limits", "/transfers/new", "/approvals"],

@@ -1,10 +1,10 @@
 "use server";
 
-import { authorizedAction } from "@/lib/auth/action";
+import { admins, authorizedAction } from "@/lib/auth/action";
 import { changeRoleSchema, createUserSchema, resetPasswordSchema, setActiveSchema } from "@/lib/users/schemas";
 import { changeRole, createUser, resetPassword, setActive } from "@/lib/users/service";
 
-const admin = { roles: ["admin"], revalidate: ["/admin/users"] } as const;
+const admin = { roles: admins, revalidate: ["/admin/users"] } as const;
 
 export const createUserAction = authorizedAction({ ...admin, name: "user.create", schema: createUserSchema }, (input, ctx) =>
   createUser({ db: ctx.db, actor: ctx.user, ip: ctx.ip }, input),
