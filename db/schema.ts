@@ -58,7 +58,7 @@ export const auditEntries = sqliteTable(
 
 export type AuditEntry = typeof auditEntries.$inferSelect;
 
-/** Sign-in attempts, kept for throttling (SPEC §7) and for the audit of who tried what. */
+/** Sign-in attempts, kept for throttling (docs/architecture.md#security-and-performance) and for the audit of who tried what. */
 export const loginAttempts = sqliteTable(
   "login_attempts",
   {
@@ -74,7 +74,7 @@ export const loginAttempts = sqliteTable(
 /** The e-wallets Cash In pays out to; lib/cashin/protocol.ts maps each to its channel code. */
 export const wallets = ["DANA", "OVO", "GOPAY", "SHOPEEPAY"] as const;
 
-/** SPEC §3.2. `sending` is held only while the one top-up call is in flight. */
+/** docs/lifecycle.md#transitions. `sending` is held only while the one top-up call is in flight. */
 export const transferStatuses = [
   "awaiting_approval",
   "approved",
@@ -91,7 +91,7 @@ export const transferStatuses = [
 export type TransferStatus = (typeof transferStatuses)[number];
 
 /**
- * What Cash In's answer to the top-up itself said (SPEC §8.1), written once and never overwritten by
+ * What Cash In's answer to the top-up itself said (docs/lifecycle.md#paying-twice-is-impossible), written once and never overwritten by
  * later status calls: it decides whether "not found" may mean "never sent". `held` is 409xx01 (Cash
  * In already has this reference); `refused` a definitive no; `ambiguous` no usable answer.
  */
@@ -223,7 +223,7 @@ export const gatewayCalls = sqliteTable(
 
 export type GatewayCallRow = typeof gatewayCalls.$inferSelect;
 
-/** Admin-set limits (SPEC §3.3), one row per setting; defaults live in lib/transfers/settings.ts. */
+/** Admin-set limits (docs/limits.md#the-limits), one row per setting; defaults live in lib/transfers/settings.ts. */
 export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: integer("value").notNull(),
@@ -244,7 +244,7 @@ export const revokedSessions = sqliteTable("revoked_sessions", {
 
 /**
  * A batch payout: a CSV of up to 10,000 rows, checked, approved as one item, then sent row by row.
- * Each row becomes an ordinary transfer at submit, so every rule of SPEC §3.2 holds per row.
+ * Each row becomes an ordinary transfer at submit, so every rule of docs/lifecycle.md#transitions holds per row.
  */
 export const batchStatuses = ["checking", "ready", "awaiting_approval", "sending", "sent", "rejected", "canceled", "expired"] as const;
 export type BatchStatus = (typeof batchStatuses)[number];

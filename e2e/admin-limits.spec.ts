@@ -1,7 +1,7 @@
 import { expect, test, toasts } from "./fixtures";
 import { withE2eDatabase } from "./support/database";
 
-test.describe("Admin: limits (SPEC §3.3)", () => {
+test.describe("Admin: limits (docs/limits.md#the-limits)", () => {
   test("an admin changes the approval threshold with separators; it is stored and audited", async ({ page, signInAs }) => {
     await signInAs("admin");
     await page.goto("/admin/limits");

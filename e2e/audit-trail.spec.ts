@@ -2,7 +2,7 @@ import { expect, test, toasts, uniqueEmail } from "./fixtures";
 import { UsersPage } from "./pages/users-page";
 import { withE2eDatabase } from "./support/database";
 
-test.describe("Audit trail (SPEC §3.2 rule 6, issue 5 §1)", () => {
+test.describe("Audit trail (docs/lifecycle.md#6-the-audit-trail-is-hash-chained, issue 5 §1)", () => {
   test("an admin change shows in the trail with who, what and from where; filters live in the URL; CSV exports them", async ({
     page,
     signInAs,

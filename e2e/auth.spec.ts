@@ -1,7 +1,7 @@
 import { demoUser, expect, test, uniqueEmail } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 
-test.describe("Sign-in shows each role only what it may use (SPEC §3.1)", () => {
+test.describe("Sign-in shows each role only what it may use (docs/roles.md#who-may-do-what)", () => {
   const expectations = [
     { role: "staff", sees: ["Overview", "New transfer", "Batch payouts", "History"], hidden: ["Approvals", "Users", "Limits", "Audit trail"] },
     { role: "manager", sees: ["Overview", "New transfer", "Batch payouts", "History", "Approvals"], hidden: ["Users", "Limits", "Audit trail"] },

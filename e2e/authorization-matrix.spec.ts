@@ -18,7 +18,7 @@ import { uniquePhone } from "./support/seed";
 import playwrightConfig from "../playwright.config";
 
 /*
- * SPEC §3.1: every server action, route handler and role-gated page, called by each kind of caller.
+ * docs/roles.md#who-may-do-what: every server action, route handler and role-gated page, called by each kind of caller.
  * Every caller is a fresh user the demo admin creates (their transfers count against their own daily
  * totals, not the demo users'); the deactivated one is an admin deactivated after signing in, so their
  * session cookie is still one the app issued, and must refuse.
@@ -84,7 +84,7 @@ const ownTransfer = { message: "You cannot approve your own transfer: another ma
 const ownDecision = { message: "You cannot decide on your own transfer: another manager must." };
 const notTheMaker = { message: "Only the person who made this transfer can cancel it." };
 const deactivatedAccount = { message: "This account is deactivated. Ask an admin to reactivate it." };
-// A wallet of the matrix's own, so that its transfers repeat no other spec's payment (SPEC §8.1 near-duplicates).
+// A wallet of the matrix's own, so that its transfers repeat no other spec's payment (docs/lifecycle.md#paying-twice-is-impossible near-duplicates).
 const lookUp = { wallet: "DANA", phone: uniquePhone(), amount: 50_000 } as const;
 /** Each principal's look-up and awaiting transfer has an amount of its own, so none is a repeat of another's. */
 const amountOf: Record<Principal, number> = { anonymous: 50_001, staff: 50_002, manager: 50_003, admin: 50_004, deactivated: 50_005 };
@@ -156,7 +156,7 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "forbidden", deactivated: "sign-in" } },
   { target: { name: "rejectBatchAction (own)", action: actions.rejectBatch, input: (_, s) => ({ batchId: s.managersOwnBatch, reason: "Matrix: my own" }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: ownBatchDecision, admin: "forbidden", deactivated: "sign-in" } },
-  // Needs attention (SPEC §8.1): each role reaches the rule for a transfer that is not unresolved, with no open discrepancy.
+  // Needs attention (docs/lifecycle.md#paying-twice-is-impossible): each role reaches the rule for a transfer that is not unresolved, with no open discrepancy.
   { target: { name: "proposeResolutionAction", action: actions.proposeResolution, input: (_, s) => ({ transferId: s.someoneElses, outcome: "failed", reason: "Matrix: Cash In ticket 1" }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: notUnresolved, deactivated: "sign-in" } },
   { target: { name: "confirmResolutionAction", action: actions.confirmResolution, input: (_, s) => ({ transferId: s.someoneElses }) },
@@ -207,7 +207,7 @@ function accessDenied(email: string): number {
   );
 }
 
-test.describe("Authorization matrix: every action, route and gated page × every kind of caller (SPEC §3.1)", () => {
+test.describe("Authorization matrix: every action, route and gated page × every kind of caller (docs/roles.md#who-may-do-what)", () => {
   const sessions: Partial<Record<Principal, StorageState>> = {};
   const setup: Setup = {
     credentials: {},

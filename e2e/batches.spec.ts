@@ -8,7 +8,7 @@ import { LoginPage } from "./pages/login-page";
 import { gatewayRequests, mockMode, setMockMode } from "./support/gateway";
 
 /*
- * Batch payouts end to end against the mock gateway (SPEC §5): a CSV file in, every wallet looked up,
+ * Batch payouts end to end against the mock gateway (docs/mock-gateway.md#test-wallets): a CSV file in, every wallet looked up,
  * the failing rows fixed inline, one approval by a second manager, every row sent once, the results out.
  */
 
@@ -33,7 +33,7 @@ const rupiah = (n: number) => `Rp ${new Intl.NumberFormat("id-ID").format(n)}`;
 const dotted = (n: number) => new Intl.NumberFormat("id-ID").format(n);
 
 /**
- * 50 rows: every test wallet of SPEC §5 on the four e-wallets, a number with no wallet (003), an inactive
+ * 50 rows: every test wallet of docs/mock-gateway.md#test-wallets on the four e-wallets, a number with no wallet (003), an inactive
  * wallet (008), a phone number that is not one, and a repeat of the first row; the rest are ordinary
  * wallets with deterministic names. Written the way people write them: semicolons, a byte-order mark, a
  * header in capitals, `Rp 250.000`, `0811-…`, `+62 8…`, `shopee pay`.
@@ -273,7 +273,7 @@ test.describe("Batch payouts: upload, check, fix, approve, send (issue: batch pa
         await expect(manager2.getByRole("button", { name: "Submit batch" })).toHaveCount(0);
         const dialog = await approverView.openApprove(reference);
         const approve = dialog.getByRole("button", { name: `Approve and send ${rupiah(sentTotal)}` });
-        // The repeated row the maker accepted is flagged for the approver too, who ticks it (SPEC §8.1).
+        // The repeated row the maker accepted is flagged for the approver too, who ticks it (docs/lifecycle.md#paying-twice-is-impossible).
         await expect(approve).toBeDisabled();
         await dialog.getByTestId("approve-duplicates").getByRole("checkbox").check();
         await approve.click();

@@ -7,7 +7,7 @@ import { NewTransferPage } from "./pages/new-transfer-page";
 import { withE2eDatabase } from "./support/database";
 
 /**
- * SPEC §3.2 rule 3 (issue 5 §3): the app is killed with SIGKILL while a top-up is in flight; started
+ * docs/lifecycle.md#3-a-crash-loses-nothing (issue 5 §3): the app is killed with SIGKILL while a top-up is in flight; started
  * again, its reconciler settles the transfer from the status call, and Cash In saw exactly one top-up.
  * This spec runs its own app and mock on their own ports and database, so the kill touches no other test.
  */

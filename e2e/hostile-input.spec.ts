@@ -15,7 +15,7 @@ import {
 import { withE2eDatabase } from "./support/database";
 
 /*
- * SPEC §7 "every input validated on the server": what no form would send, sent straight to the server
+ * docs/architecture.md#security-and-performance "every input validated on the server": what no form would send, sent straight to the server
  * actions and route handlers. Each case gets a clear refusal (field errors, a 403 or a rule's message),
  * never a 500, and leaves the database as it was.
  */
@@ -194,7 +194,7 @@ function footprint(world: World) {
     transfers: db.prepare(`select * from transfers where maker_id in (${list}) or approver_id in (${list}) order by id`).all(),
     inquiries: db.prepare(`select count(*) n from inquiries where user_id in (${list})`).get(),
     settings: db.prepare(`select count(*) n from settings where updated_by in (${list})`).get(),
-    // Reads are audited too (the export), and so are refused attempts the forms never make (SPEC §8.1): they change no data.
+    // Reads are audited too (the export), and so are refused attempts the forms never make (docs/lifecycle.md#paying-twice-is-impossible): they change no data.
     audit: db
       .prepare(`select id, action from audit_entries where actor_id in (${list}) and action not in ('access.denied', 'transfer.export') and action not like '%refused' order by id`)
       .all(),
@@ -222,7 +222,7 @@ const forgedSession = {
   origins: [],
 };
 
-test.describe("Hostile input gets a clear refusal and changes nothing (SPEC §7)", () => {
+test.describe("Hostile input gets a clear refusal and changes nothing (docs/architecture.md#security-and-performance)", () => {
   let world: World;
   let clients: Record<Caller, APIRequestContext>;
 

@@ -10,7 +10,7 @@ import { gatewayRequests, mockMode, setMockMode, topupsSent } from "./support/ga
 import { uniquePhone } from "./support/seed";
 
 /**
- * Issue 11 in a real browser (SPEC §8.1): the ways a merchant could pay twice, each tried the way a
+ * Issue 11 in a real browser (docs/lifecycle.md#paying-twice-is-impossible): the ways a merchant could pay twice, each tried the way a
  * person would try it, against the mock gateway.
  */
 

@@ -17,11 +17,11 @@ import { uniquePhone } from "./support/seed";
 import { gatewayRequests } from "./support/gateway";
 
 /*
- * SPEC §3.2 invariant 1 over HTTP: many requests for one transfer, at the same moment, against the real
+ * docs/lifecycle.md#1-one-top-up-per-transfer over HTTP: many requests for one transfer, at the same moment, against the real
  * app (`next start`) and the mock gateway. Exactly one of them sends it.
  */
 
-/** Above the approval threshold, to a wallet of its own: the same payment twice would be a possible duplicate (SPEC §8.1). */
+/** Above the approval threshold, to a wallet of its own: the same payment twice would be a possible duplicate (docs/lifecycle.md#paying-twice-is-impossible). */
 const awaitingApproval = () => ({ wallet: "DANA" as const, phone: uniquePhone(), amount: 7_500_000 });
 const alreadyDecided = /^This transfer was already decided: it is (approved|sending|processing|succeeded)\.$/;
 
@@ -42,7 +42,7 @@ function transferStatus(transferId: number): string {
   return withE2eDatabase((db) => (db.prepare("select status from transfers where id = ?").get(transferId) as { status: string }).status);
 }
 
-test.describe("Races: one transfer is sent at most once (SPEC §3.2 invariant 1)", () => {
+test.describe("Races: one transfer is sent at most once (docs/lifecycle.md#1-one-top-up-per-transfer)", () => {
   // A fresh maker, so that these transfers do not eat into the demo staff's daily total. The sessions
   // are bare cookies sent with fetch, so that all the requests of a race leave at the same instant.
   let maker: CookieSession;

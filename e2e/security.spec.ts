@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "./fixtures";
 
-test.describe("Security headers and the Content-Security-Policy (SPEC §7)", () => {
+test.describe("Security headers and the Content-Security-Policy (docs/architecture.md#security-and-performance)", () => {
   test("pages carry a nonce-based CSP and the usual security headers, and no X-Powered-By", async ({ request }) => {
     for (const path of ["/login", "/api/health"]) {
       const response = await request.get(path);

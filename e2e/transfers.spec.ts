@@ -17,7 +17,7 @@ async function expectSettledTo(page: Page, label: string) {
   }).toPass({ timeout: 20_000 });
 }
 
-test.describe("Sending: look up the owner, confirm, send (SPEC §4)", () => {
+test.describe("Sending: look up the owner, confirm, send (docs/roles.md#what-each-screen-offers)", () => {
   for (const wallet of ["DANA", "OVO", "GoPay", "ShopeePay"] as const) {
     test(`a transfer to ${wallet} succeeds and reaches the gateway once`, async ({ page, signInAs }) => {
       await signInAs("staff");
@@ -89,7 +89,7 @@ test.describe("Sending: look up the owner, confirm, send (SPEC §4)", () => {
   });
 });
 
-test.describe("Settling unsettled transfers (SPEC §2.5)", () => {
+test.describe("Settling unsettled transfers (docs/gateway.md#transfer-statuses)", () => {
   test("the pending wallet settles through Refresh status", async ({ page, signInAs }) => {
     await signInAs("staff");
     const newTransfer = new NewTransferPage(page);
@@ -131,7 +131,7 @@ test.describe("Settling unsettled transfers (SPEC §2.5)", () => {
   });
 });
 
-test.describe("Approvals (SPEC §3.2, §4)", () => {
+test.describe("Approvals (docs/lifecycle.md#transitions, docs/roles.md#what-each-screen-offers)", () => {
   /** An amount of its own per transfer (Rp 7.500.000 and a little): the same payment twice would be a possible duplicate. */
   async function submitForApproval(page: Page, phone = "6281234567890", owner = "John") {
     const newTransfer = new NewTransferPage(page);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { maxGatewayTimeoutMs } from "@/lib/transfers/grace";
 
 /**
- * The process environment, validated once. Names are fixed by SPEC §6; defaults are the embedded demo
+ * The process environment, validated once. Names are fixed by docs/architecture.md#configuration; defaults are the embedded demo
  * (SQLite under data/, a generated key pair under data/keys/, the mock gateway on loopback).
  * This module has no server-only marker so that scripts and the mock gateway can share it, but it must
  * never be imported from a client component: it reads secrets.
@@ -53,7 +53,7 @@ export const envSchema = z.object({
   }),
   CASHIN_PRIVATE_KEY_PATH: withDefault("data/keys/merchant-private.pem"),
   CASHIN_PUBLIC_KEY_PATH: withDefault("data/keys/merchant-public.pem"),
-  // The not-found grace period is at least 3 × this + 1 minute (SPEC §8.1) and at most 24 hours.
+  // The not-found grace period is at least 3 × this + 1 minute (docs/lifecycle.md#paying-twice-is-impossible) and at most 24 hours.
   CASHIN_TIMEOUT_MS: positiveInt("CASHIN_TIMEOUT_MS", 15000).refine((ms) => ms <= maxGatewayTimeoutMs, {
     message: `CASHIN_TIMEOUT_MS must be at most ${maxGatewayTimeoutMs} ms: the not-found grace period (at least 3 × CASHIN_TIMEOUT_MS + 1 minute) cannot exceed 24 hours`,
   }),

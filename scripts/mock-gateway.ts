@@ -3,7 +3,7 @@ import { mockFlagsFromEnv } from "@/lib/cashin/mock/options";
 import { startMockGateway, type RecordedRequest } from "@/lib/cashin/mock/server";
 import { KeyFileError, loadPublicKey } from "@/lib/cashin/signer";
 
-/** `npm run mock-gateway`: the mock Cash In gateway as its own process, on loopback (SPEC §5). */
+/** `npm run mock-gateway`: the mock Cash In gateway as its own process, on loopback (docs/mock-gateway.md#test-wallets). */
 
 function logLine(request: RecordedRequest): void {
   const answer = request.fault === "reset" ? "connection cut" : `${request.httpStatus ?? "-"} ${request.responseCode ?? ""}`.trim();

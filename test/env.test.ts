@@ -3,7 +3,7 @@ import { envSchema, gatewayEnvSchema, parseEnv } from "@/lib/env";
 
 const secret = "s".repeat(32);
 
-describe("Configuration is validated at start with one clear message per bad variable (SPEC §6)", () => {
+describe("Configuration is validated at start with one clear message per bad variable (docs/architecture.md#configuration)", () => {
   it("fills the embedded demo defaults when only AUTH_SECRET is set", () => {
     const result = parseEnv({ AUTH_SECRET: secret }, envSchema);
     expect(result).toEqual({

@@ -8,7 +8,7 @@ import { useAction } from "@/components/ui/use-action";
 import { useServerActions } from "@/components/server-actions";
 
 /**
- * What a person does on Needs attention (SPEC §8.1): an admin records the outcome Cash In gives for an
+ * What a person does on Needs attention (docs/lifecycle.md#paying-twice-is-impossible): an admin records the outcome Cash In gives for an
  * unresolved transfer (with the ticket or statement line), a manager confirms or declines it, an admin
  * marks a discrepancy reviewed. The server checks every rule again.
  */

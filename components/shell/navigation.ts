@@ -1,6 +1,6 @@
 import type { Role } from "@/lib/users/schemas";
 
-/** Every screen of the app and who may open it (SPEC §3.1); the sidebar shows only the allowed ones. */
+/** Every screen of the app and who may open it (docs/roles.md#who-may-do-what); the sidebar shows only the allowed ones. */
 export const navigation = [
   { href: "/", label: "Overview", icon: "overview", roles: ["staff", "manager", "admin"] },
   { href: "/transfers/new", label: "New transfer", icon: "send", roles: ["staff", "manager", "admin"] },

@@ -5,7 +5,7 @@ import { formatDateTime } from "@/lib/format";
 import { statusInfo } from "@/lib/transfers/status";
 
 /**
- * The earlier transfers a new one may repeat (SPEC §8.1), each a link to its page, and the tick that
+ * The earlier transfers a new one may repeat (docs/lifecycle.md#paying-twice-is-impossible), each a link to its page, and the tick that
  * says it is a separate payment: the maker's at review, the approver's in the queue.
  */
 export function NearDuplicates({

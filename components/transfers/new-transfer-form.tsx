@@ -216,7 +216,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   );
 }
 
-/** Words that match facts (SPEC §8.1): "Sent" only when Cash In confirmed the transfer. */
+/** Words that match facts (docs/lifecycle.md#paying-twice-is-impossible): "Sent" only when Cash In confirmed the transfer. */
 function sentToast(status: TransferStatus): { tone: "ok" | "danger" | "info"; title: string } {
   switch (status) {
     case "succeeded":

@@ -15,7 +15,7 @@ const callTitle: Record<GatewayCallRow["call"], string> = {
 };
 
 /**
- * What happened to a transfer, oldest first: every HTTP exchange with Cash In (SPEC §3.2 rule 5) and
+ * What happened to a transfer, oldest first: every HTTP exchange with Cash In (docs/lifecycle.md#5-every-gateway-call-is-on-the-timeline) and
  * every audit entry, so a person can tell who decided what and what Cash In answered.
  */
 export function Timeline({ events }: { events: TimelineEvent[] }) {
@@ -86,7 +86,7 @@ function GatewayCallItem({ call }: { call: GatewayCallRow }) {
 
 /**
  * A status call is shown with the transfer status it reported ("03 Pending"), never just its HTTP
- * outcome (SPEC §8.1): read from the stored answer, as Cash In wrote it.
+ * outcome (docs/lifecycle.md#paying-twice-is-impossible): read from the stored answer, as Cash In wrote it.
  */
 function reportedStatus({ responseBody, responseCode }: GatewayCallRow): { text: string; tone: "ok" | "warn" | "danger" | "info" | "neutral" } | null {
   let code: unknown;
@@ -95,7 +95,7 @@ function reportedStatus({ responseBody, responseCode }: GatewayCallRow): { text:
   } catch {
     return null;
   }
-  // 404xx01 "transaction not found" is the same fact as status 07 (SPEC §2.4).
+  // 404xx01 "transaction not found" is the same fact as status 07 (docs/gateway.md#response-codes).
   if (code === undefined && responseCode && /^404\d{2}01$/.test(responseCode)) code = "07";
   if (typeof code !== "string" && typeof code !== "number") return null;
   const status = classifyTransferStatus(String(code));

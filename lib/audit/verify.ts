@@ -8,7 +8,7 @@ export type ChainVerdict =
   | { ok: false; entries: number; entryId: number; problem: "edited" | "broken_link"; message: string };
 
 /**
- * Walks the audit trail in order and recomputes every hash (SPEC §3.2 rule 6). An edited entry no
+ * Walks the audit trail in order and recomputes every hash (docs/lifecycle.md#6-the-audit-trail-is-hash-chained). An edited entry no
  * longer matches its own hash; a deleted or out-of-order entry breaks the link to its predecessor.
  * Reads in batches so a long trail is checked in constant memory.
  */

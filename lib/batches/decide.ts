@@ -59,7 +59,7 @@ function liveRowsOf(tx: DbOrTx, batchId: number): BatchRowWithTransfer[] {
 }
 
 /**
- * A manager approves a submitted batch as one item, never their own (SPEC §8.1 "deadlines hold at the last
+ * A manager approves a submitted batch as one item, never their own (docs/lifecycle.md#paying-twice-is-impossible "deadlines hold at the last
  * step"). First the rows are checked again: look-ups older than 15 minutes are redone, by this manager, in
  * the background (the answer is then "rechecking"); limits are checked again; owner names that changed
  * since the maker confirmed them are held back until the manager acknowledges them (`acknowledgedDrift` =
@@ -138,7 +138,7 @@ export function approveBatch(
         "sending",
         { approverId: actor.id, decidedAt: now },
         { actor, ip, at: now, audit: drift.length > 0 ? { namesAcknowledged: drift.length } : {} },
-        // The deadline holds at the last step too (SPEC §8.1).
+        // The deadline holds at the last step too (docs/lifecycle.md#paying-twice-is-impossible).
         gt(batches.submittedAt, new Date(now.getTime() - windowMs)),
       );
       if (!moved) {
@@ -231,7 +231,7 @@ export function expireOverdueBatches(deps: Pick<TransferDeps, "db" | "now">): nu
 }
 
 /**
- * A batch whose sending stopped for more than 15 minutes (a crash) is paused instead of resumed (SPEC §8.1):
+ * A batch whose sending stopped for more than 15 minutes (a crash) is paused instead of resumed (docs/lifecycle.md#paying-twice-is-impossible):
  * its approver (or, for a batch that needed no approval, its maker; or another manager) confirms before the
  * rest is sent. The caller starts sending again.
  */

@@ -9,7 +9,7 @@ export const flaggedRow = or(isNotNull(batchRows.duplicateOfLine), isNotNull(bat
 
 /**
  * Marks each live row that repeats a transfer made outside this batch within the near-duplicate window
- * (SPEC §8.1; same e-wallet, phone and amount, any maker, not one that moved no money) with the latest
+ * (docs/lifecycle.md#paying-twice-is-impossible; same e-wallet, phone and amount, any maker, not one that moved no money) with the latest
  * such transfer, and clears the mark where none is left. One statement, through the phone index. Returns
  * how many rows of the batch are flagged now, repeats within the file included.
  */

@@ -37,7 +37,7 @@ const unheld = (now: Date) =>
     isNull(batches.pausedAt),
   );
 
-/** A batch whose sending stopped longer ago than this is not resumed blindly: a person confirms first (SPEC §8.1). */
+/** A batch whose sending stopped longer ago than this is not resumed blindly: a person confirms first (docs/lifecycle.md#paying-twice-is-impossible). */
 export const resumeWithoutConfirmationMs = 15 * 60_000;
 
 /**

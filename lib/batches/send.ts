@@ -13,7 +13,7 @@ import { pool } from "@/lib/concurrency";
  * The rows a (re)started send step still has to send: those whose transfer is still `approved`, in file
  * order. A row already claimed (`sending`) may have reached Cash In before a crash, so it is never
  * picked again: the reconciler settles it with the status call. This is what makes a restart resume
- * where it stopped without a second top-up (SPEC §3.2 rules 1 and 3).
+ * where it stopped without a second top-up (docs/lifecycle.md#money-safety-invariants).
  */
 export function rowsToSend(db: DbOrTx, batchId: number, limit = 1_000): number[] {
   return db

@@ -17,7 +17,7 @@ export type Submitted = { status: BatchStatus; rechecking?: number };
 
 /**
  * Turns a checked batch into transfers, one per row, each from its row's own successful look-up of the
- * last 15 minutes (SPEC §3.2 rule 4) and with the name that look-up returned. Rows whose look-up is older
+ * last 15 minutes (docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name) and with the name that look-up returned. Rows whose look-up is older
  * are looked up again first, and the batch waits for that. Below the approval threshold (on the batch's
  * total) the transfers are approved and the batch is sent at once; otherwise it awaits one manager's
  * decision as one item. The maker's daily total counts the whole batch.
@@ -46,7 +46,7 @@ export function submitBatch(
       if (attention > 0) {
         return fail("invalid", `${attention === 1 ? "1 row still needs" : `${attention} rows still need`} attention: fix or remove ${attention === 1 ? "it" : "them"} before submitting.`);
       }
-      // Payments made since the check count too (SPEC §8.1): flag them again now.
+      // Payments made since the check count too (docs/lifecycle.md#paying-twice-is-impossible): flag them again now.
       const duplicates = flagNearDuplicates(tx, batch.id, now);
       if (duplicates > 0 && !input.acceptDuplicates) {
         return fail(

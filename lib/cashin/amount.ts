@@ -1,5 +1,5 @@
 /**
- * Amounts are whole rupiah (SPEC §3.3) and travel as strings ending in `.00` (SPEC §2.3).
+ * Amounts are whole rupiah (docs/limits.md#the-limits) and travel as strings ending in `.00` (docs/gateway.md#bodies).
  * Kept as JavaScript numbers: the protocol's 16 digits fit below Number.MAX_SAFE_INTEGER for any
  * amount a merchant would send, and the hard ceiling below keeps it that way.
  */

@@ -2,7 +2,7 @@ import { rupiahOfAmountValue } from "./amount";
 import { SERVICE_CODES, type GatewayCall } from "./protocol";
 
 /**
- * What a gateway answer means (SPEC §2.4, §2.5). `responseCode` = HTTP status (3) + service code (2) +
+ * What a gateway answer means (docs/gateway.md#response-codes, docs/gateway.md#transfer-statuses). `responseCode` = HTTP status (3) + service code (2) +
  * case code (2); the provider page's code tables contain typos (e.g. "2003800 Invalid field format"), so
  * codes are classified by that structure, never by the page's rows.
  */
@@ -63,7 +63,7 @@ export type GatewayAnswer =
   | { kind: "transport"; error: "timeout" | "network"; detail: string }
   | { kind: "http"; httpStatus: number; responseCode: string | null; responseMessage: string };
 
-/** The one rejection whose message names a detail: what the answer echoed differently (SPEC §8.1). */
+/** The one rejection whose message names a detail: what the answer echoed differently (docs/lifecycle.md#paying-twice-is-impossible). */
 const echoRefusal = (difference?: string) =>
   `Cash In's answer did not match the look-up${difference ? ` (${difference})` : ""}, so it was not trusted. Nothing was sent.`;
 
@@ -161,7 +161,7 @@ export function classifyAnswer(call: GatewayCall, answer: GatewayAnswer): Gatewa
   if (answer.kind === "transport") return ambiguous(call, answer.error, null, answer.detail);
 
   const { httpStatus, responseCode, responseMessage } = answer;
-  // Never followed (SPEC §8.1): the top-up may have been taken before the redirect, and a second POST could pay twice.
+  // Never followed (docs/lifecycle.md#paying-twice-is-impossible): the top-up may have been taken before the redirect, and a second POST could pay twice.
   if (httpStatus >= 300 && httpStatus < 400) {
     if (call === "topup") return ambiguous(call, "redirect", responseCode, `HTTP ${httpStatus}; check CASHIN_BASE_URL`);
     // A redirect seldom carries a SNAP code: its HTTP status stands in.
@@ -202,7 +202,7 @@ export function classifyAnswer(call: GatewayCall, answer: GatewayAnswer): Gatewa
   return ambiguous(call, "unexpected_answer", responseCode, responseMessage || undefined);
 }
 
-/** What a request carried that its answer may echo (SPEC §8.1); a field left out here is not checked. */
+/** What a request carried that its answer may echo (docs/lifecycle.md#paying-twice-is-impossible); a field left out here is not checked. */
 export interface SentEcho {
   partnerReferenceNo?: string;
   customerNumber?: string;
@@ -210,7 +210,7 @@ export interface SentEcho {
   amount?: number;
 }
 
-/** The same fields as an answer carries them, read leniently (SPEC §2.3): any of them may be absent. */
+/** The same fields as an answer carries them, read leniently (docs/gateway.md#bodies): any of them may be absent. */
 export interface AnsweredEcho {
   partnerReferenceNo?: string;
   customerNumber?: string;
@@ -238,7 +238,7 @@ export function echoDifference(sent: SentEcho, answered: AnsweredEcho): string |
 }
 
 /**
- * An answer that does not echo its request is not trusted (SPEC §8.1): a look-up is refused, so nobody confirms a
+ * An answer that does not echo its request is not trusted (docs/lifecycle.md#paying-twice-is-impossible): a look-up is refused, so nobody confirms a
  * name Cash In gave about someone else; a top-up's or status's outcome is unknown, to be settled by the status call.
  */
 export function untrustedEcho(call: GatewayCall, code: string, gatewayMessage: string, difference: string): RejectedOutcome | AmbiguousOutcome {

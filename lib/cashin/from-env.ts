@@ -5,7 +5,7 @@ import { createAsymmetricSigner, loadPrivateKey } from "./signer";
 let cached: CashinClient | undefined;
 
 /**
- * The process's Cash In client, configured from the environment (SPEC §6). Built on first use and kept, so
+ * The process's Cash In client, configured from the environment (docs/architecture.md#configuration). Built on first use and kept, so
  * the private key is read once; throws EnvError or KeyFileError with a readable message when misconfigured.
  */
 export function cashinClientFromEnv(): CashinClient {

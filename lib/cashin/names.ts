@@ -1,5 +1,5 @@
 /**
- * Wallet owners' names come from Cash In and are shown to the staff who confirm a payee (SPEC §3.2 rule 4): they
+ * Wallet owners' names come from Cash In and are shown to the staff who confirm a payee (docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name): they
  * are untrusted input. Pure, so a form or a page may use them as well as the gateway client.
  */
 

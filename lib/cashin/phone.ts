@@ -2,7 +2,7 @@ import { CUSTOMER_NUMBER_PATTERN } from "./protocol";
 
 /**
  * Staff type Indonesian mobile numbers many ways (`0812-3456-7890`, `+62 812 3456 7890`, `62812…`);
- * Cash In wants `628…` digits only (SPEC §2.3). Normalize first, then validate.
+ * Cash In wants `628…` digits only (docs/gateway.md#bodies). Normalize first, then validate.
  */
 
 export type PhoneResult = { ok: true; customerNumber: string } | { ok: false; message: string };
@@ -24,7 +24,7 @@ export function normalizePhone(input: string): PhoneResult {
   return { ok: true, customerNumber: international };
 }
 
-/** For logs (SPEC §7): enough to tell numbers apart, not enough to reuse one. */
+/** For logs (docs/architecture.md#security-and-performance): enough to tell numbers apart, not enough to reuse one. */
 export function maskPhone(customerNumber: string): string {
   if (customerNumber.length <= 8) return "*".repeat(customerNumber.length);
   return `${customerNumber.slice(0, 5)}${"*".repeat(customerNumber.length - 9)}${customerNumber.slice(-4)}`;

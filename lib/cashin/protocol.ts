@@ -2,11 +2,11 @@ import { wallets } from "@/db/schema";
 import { z } from "zod";
 
 /**
- * The Cash In "Transfer to E-Wallet" protocol (BI-SNAP), SPEC §2: paths, service codes, the wallet ↔
+ * The Cash In "Transfer to E-Wallet" protocol (BI-SNAP), docs/gateway.md#the-three-calls: paths, service codes, the wallet ↔
  * channel map and the body schemas. Strict for what we send, lenient for what we receive.
  */
 
-/** Cash In serves every path under this prefix, but signs the path without it (SPEC §2.2). */
+/** Cash In serves every path under this prefix, but signs the path without it (docs/gateway.md#signature). */
 export const GATEWAY_PATH_PREFIX = "/pg/fo";
 
 export const GATEWAY_CALLS = ["inquiry", "topup", "status"] as const;
@@ -116,11 +116,11 @@ export const statusResponseSchema = responseBase.extend({
   originalReferenceNo: lenientText.optional(),
   serviceCode: lenientText.optional(),
   amount: lenientAmount.optional(),
-  /** Not on the provider page's example, but checked against the transfer when an answer carries it (SPEC §8.1). */
+  /** Not on the provider page's example, but checked against the transfer when an answer carries it (docs/lifecycle.md#paying-twice-is-impossible). */
   customerNumber: lenientText.optional(),
   latestTransactionStatus: lenientText.optional(),
   latestTransactionDesc: lenientText.optional(),
-  /** Some answers name the description this way; SPEC §2.3 asks to accept both. */
+  /** Some answers name the description this way; docs/gateway.md#bodies asks to accept both. */
   transactionStatusDesc: lenientText.optional(),
 });
 

@@ -1,5 +1,5 @@
 /**
- * The Content-Security-Policy of every page (SPEC §7): scripts only from this origin and with this
+ * The Content-Security-Policy of every page (docs/architecture.md#security-and-performance): scripts only from this origin and with this
  * request's nonce (Next.js puts it on its own inline scripts), no plugins, no framing, forms post
  * only here. Styles allow inline attributes, which Radix uses to position popovers.
  */

@@ -52,7 +52,7 @@ function notInTime() {
  * looked up again: if the owner's name changed, nothing happens until the manager acknowledges the new
  * name, which then becomes the transfer's confirmed name. The decision is one conditional update that
  * also checks the approval deadline, so of two managers approving at once exactly one wins, and a deadline
- * that passed during the look-up still holds (SPEC §8.1); the transfer is then sent at once.
+ * that passed during the look-up still holds (docs/lifecycle.md#paying-twice-is-impossible); the transfer is then sent at once.
  */
 export async function approveTransfer(
   deps: TransferDeps,
@@ -126,7 +126,7 @@ export async function approveTransfer(
   return ok({ outcome: "approved", status: sent?.status ?? "approved" }, approvedMessage(sent));
 }
 
-/** Words that match facts (SPEC §8.1): "sent" only of a success. */
+/** Words that match facts (docs/lifecycle.md#paying-twice-is-impossible): "sent" only of a success. */
 function approvedMessage(sent: Transfer | null): string {
   switch (sent?.status) {
     case "succeeded":
@@ -173,7 +173,7 @@ export function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { 
 }
 
 /**
- * Transfers not decided within the approval window become `expired` (SPEC §3.2). Returns how many.
+ * Transfers not decided within the approval window become `expired` (docs/lifecycle.md#transitions). Returns how many.
  * A batch's rows expire with their batch (lib/batches/decide.ts).
  */
 export function expireOverdue(deps: TransferDeps): number {

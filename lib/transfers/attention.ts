@@ -5,7 +5,7 @@ import type { Db } from "@/db/client";
 import { batches, transfers, users } from "@/db/schema";
 import { historyColumns, maker } from "./history";
 
-/** The read side of Needs attention (SPEC §8.1): what the reconciler cannot settle and people must look at. */
+/** The read side of Needs attention (docs/lifecycle.md#paying-twice-is-impossible): what the reconciler cannot settle and people must look at. */
 
 const proposer = alias(users, "proposer");
 

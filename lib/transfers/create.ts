@@ -13,7 +13,7 @@ import { newReference } from "./reference";
 import { sendTransfer } from "./send";
 import { getLimits } from "./settings";
 
-/** A look-up is good for this long (SPEC §3.2 rule 4). */
+/** A look-up is good for this long (docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name). */
 export const inquiryFreshMs = 15 * 60_000;
 
 export type CreatedTransfer = { transferId: number; reference: string; status: TransferStatus };
@@ -86,7 +86,7 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
 export type RetryRefusal = { message: string; retry?: { id: number; reference: string } };
 
 /**
- * A failed transfer may be retried once (SPEC §8.1), by its maker or a manager. Returns why this person
+ * A failed transfer may be retried once (docs/lifecycle.md#paying-twice-is-impossible), by its maker or a manager. Returns why this person
  * cannot retry it now (with its retry, if there is one), or null. The unique index on `retry_of_id` is the
  * last word when two requests race past this check.
  */

@@ -5,7 +5,7 @@ import type { Wallet } from "@/lib/cashin/protocol";
 import { movedNoMoney, statusInfo } from "./status";
 
 /**
- * Near-duplicates (SPEC §8.1): another transfer to the same e-wallet, phone and amount, created within
+ * Near-duplicates (docs/lifecycle.md#paying-twice-is-impossible): another transfer to the same e-wallet, phone and amount, created within
  * the admin-set window (any maker), that may still move or has moved money. A person confirms that a
  * new one is a separate payment, and so does its approver.
  */

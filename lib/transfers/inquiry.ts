@@ -24,9 +24,9 @@ function failureMessage(query: WalletQuery, result: Exclude<InquiryResult, { kin
 }
 
 /**
- * Account inquiry (SPEC §2, call 37): who owns this wallet. Every look-up is stored with its gateway
+ * Account inquiry (docs/gateway.md#the-three-calls, call 37): who owns this wallet. Every look-up is stored with its gateway
  * calls and what it was for, because a single transfer can only be created from a recent successful
- * look-up made on the New transfer screen (SPEC §3.2 rule 4): never from a batch row's or an approval's.
+ * look-up made on the New transfer screen (docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name): never from a batch row's or an approval's.
  */
 export async function lookUpWallet(
   deps: TransferDeps,
@@ -65,7 +65,7 @@ export type LookUpAnswer = {
 
 /**
  * Step 1 of a new transfer: the limits first (so no look-up is wasted), then who owns the wallet, and
- * whether the same payment was made recently (SPEC §8.1).
+ * whether the same payment was made recently (docs/lifecycle.md#paying-twice-is-impossible).
  */
 export async function lookUpForNewTransfer(deps: TransferDeps, userId: number, query: WalletQuery): Promise<ActionResult<LookUpAnswer>> {
   const limits = getLimits(deps.db);

@@ -5,13 +5,13 @@ import { recordAudit, recordAuditMany, type AuditInput } from "@/lib/audit/recor
 import type { ActorContext } from "./deps";
 
 /**
- * The transfer lifecycle of SPEC §3.2. Every change of status goes through `transition`, a single
+ * The transfer lifecycle of docs/lifecycle.md#transitions. Every change of status goes through `transition`, a single
  * conditional UPDATE (`WHERE status = from`) with its audit entry in the same transaction: of two
  * racing requests exactly one moves the transfer; the other sees that it lost.
  */
 export const allowedTransitions: Record<TransferStatus, readonly TransferStatus[]> = {
   awaiting_approval: ["approved", "rejected", "canceled", "expired"],
-  // Back to the queue: approved long ago but never sent (a crash), so it is not sent blindly (SPEC §8.1).
+  // Back to the queue: approved long ago but never sent (a crash), so it is not sent blindly (docs/lifecycle.md#paying-twice-is-impossible).
   approved: ["sending", "awaiting_approval"],
   sending: ["processing", "succeeded", "failed", "refunded", "unresolved"],
   processing: ["succeeded", "failed", "refunded", "unresolved"],

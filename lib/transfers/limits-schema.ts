@@ -2,7 +2,7 @@ import { z } from "zod";
 import { maxGraceMinutes, minGraceMinutes } from "./grace";
 import { amountField } from "./schemas";
 
-/** Admin-set limits (SPEC §3.3, §8.1), stored in the database, audited. Amounts in whole rupiah. */
+/** Admin-set limits (docs/limits.md#the-limits, docs/lifecycle.md#paying-twice-is-impossible), stored in the database, audited. Amounts in whole rupiah. */
 export const defaultLimits = {
   approvalThreshold: 5_000_000,
   maxPerTransfer: 25_000_000,

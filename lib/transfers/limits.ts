@@ -27,7 +27,7 @@ export function makerTotalOn(db: DbOrTx, makerId: number, day: Date): number {
 }
 
 /**
- * The limits again at the last step (SPEC §8.1): an approval of transfers submitted earlier, after an
+ * The limits again at the last step (docs/lifecycle.md#paying-twice-is-impossible): an approval of transfers submitted earlier, after an
  * admin may have lowered a limit. `amounts` are already counted in the maker's total of their day.
  */
 export function limitsStillHold(db: DbOrTx, limits: Limits, { makerId, createdAt, amounts }: { makerId: number; createdAt: Date; amounts: readonly number[] }): string | null {
@@ -42,7 +42,7 @@ export function limitsStillHold(db: DbOrTx, limits: Limits, { makerId, createdAt
   return null;
 }
 
-/** The limits of SPEC §3.3 for one new transfer: a message a person can act on, or null when it fits. */
+/** The limits of docs/limits.md#the-limits for one new transfer: a message a person can act on, or null when it fits. */
 export function limitProblem(db: DbOrTx, limits: Limits, makerId: number, amount: number, now: Date): string | null {
   if (amount > limits.maxPerTransfer) {
     return `The maximum per transfer is ${formatRupiah(limits.maxPerTransfer)}. Split the payment or ask an admin to raise the limit.`;

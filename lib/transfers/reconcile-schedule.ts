@@ -1,4 +1,4 @@
-/** When the reconciler asks Cash In again about a transfer (issue 4 §4, SPEC §8.1). */
+/** When the reconciler asks Cash In again about a transfer (issue 4 §4, docs/lifecycle.md#paying-twice-is-impossible). */
 const backoffMs = [5_000, 15_000, 60_000, 5 * 60_000] as const;
 const steadyMs = 15 * 60_000;
 

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /**
- * A partnerReferenceNo (SPEC §2.3): prefix + Jakarta date + 12 random characters (60 bits), 23 characters
+ * A partnerReferenceNo (docs/gateway.md#bodies): prefix + Jakarta date + 12 random characters (60 bits), 23 characters
  * in all. Generated once per transfer and never reused for another attempt.
  */
 export function newReference(prefix: "TRF" | "INQ" | "BAT", at: Date): string {

@@ -9,7 +9,7 @@ import { nextWatchAt } from "./reconcile-schedule";
 import { statusInfo } from "./status";
 
 /**
- * What people do about what the reconciler cannot settle (SPEC §8.1): an unresolved transfer gets its
+ * What people do about what the reconciler cannot settle (docs/lifecycle.md#paying-twice-is-impossible): an unresolved transfer gets its
  * outcome from Cash In's support or statement, recorded by an admin and confirmed by a manager who is not
  * that admin before it takes effect; a discrepancy is marked reviewed by an admin. Nothing here calls Cash In.
  */

@@ -7,7 +7,7 @@ import { WALLETS } from "@/lib/cashin/protocol";
 
 export const walletField = z.enum(WALLETS, { error: "Choose the e-wallet: DANA, OVO, GoPay or ShopeePay" });
 
-/** `08…`, `+62 8…`, spaces and dashes → `628…` (SPEC §2.3). */
+/** `08…`, `+62 8…`, spaces and dashes → `628…` (docs/gateway.md#bodies). */
 export const phoneField = z
   .string({ error: "Enter the wallet's phone number" })
   .max(40, "A phone number is at most 15 digits")
@@ -55,7 +55,7 @@ export const idOf = (what: string) => z.coerce.number({ error: `Unknown ${what}`
 const idField = idOf("transfer");
 
 /** The confirm step names the look-up it confirms, and repeats what was looked up so nothing can drift. */
-/** The earlier transfers a person confirmed this one is separate from (SPEC §8.1 near-duplicates). */
+/** The earlier transfers a person confirmed this one is separate from (docs/lifecycle.md#paying-twice-is-impossible near-duplicates). */
 const ticked = z.array(idField).max(50, "At most 50 transfers").optional();
 
 export const createTransferSchema = lookUpSchema.extend({

@@ -14,7 +14,7 @@ export function inFlightMs(deps: TransferDeps): number {
 }
 
 /**
- * Sends an approved transfer: the one place a top-up leaves this app (SPEC §3.2 rule 1). `onAnswer` sees
+ * Sends an approved transfer: the one place a top-up leaves this app (docs/lifecycle.md#1-one-top-up-per-transfer). `onAnswer` sees
  * the top-up's typed outcome (a batch paces itself by it).
  * The claim `approved → sending` is one conditional update: however many requests race here, one wins
  * and sends; the others get null. Until the answer is stored, the transfer stays `sending` with a

@@ -4,7 +4,7 @@ import { gatewayCalls } from "@/db/schema";
 export type { GatewayCallRow } from "@/db/schema";
 import type { GatewayCallRecord } from "@/lib/cashin/client";
 
-/** Stores one HTTP exchange with Cash In on the timeline of a transfer and/or inquiry (SPEC §3.2 rule 5). */
+/** Stores one HTTP exchange with Cash In on the timeline of a transfer and/or inquiry (docs/lifecycle.md#5-every-gateway-call-is-on-the-timeline). */
 export function recordGatewayCall(db: DbOrTx, link: { transferId?: number; inquiryId?: number }, record: GatewayCallRecord): void {
   db.insert(gatewayCalls)
     .values({

@@ -7,7 +7,7 @@ import { migrateDatabase, openDatabase, type Db } from "@/db/client";
 import { auditEntryHash, recordAuditNow } from "@/lib/audit/record";
 import { verifyAuditChain } from "@/lib/audit/verify";
 
-/** Rule 6 of SPEC §3.2: the audit trail is append-only and tamper-evident. */
+/** Rule 6 of docs/lifecycle.md#transitions: the audit trail is append-only and tamper-evident. */
 describe("The audit chain names the first entry that was edited, deleted or inserted out of order", () => {
   let dir: string;
   let file: string;

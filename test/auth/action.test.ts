@@ -30,7 +30,7 @@ vi.mock("next/navigation", () => ({
 
 const { authorizedAction } = await import("@/lib/auth/action");
 
-describe("Every server action re-checks the session, the user and the role (SPEC §3.1)", () => {
+describe("Every server action re-checks the session, the user and the role (docs/roles.md#who-may-do-what)", () => {
   let db: Db;
   const run = vi.fn(async (input: { amount: number }) => ok({ doubled: input.amount * 2 }, "done"));
   const action = authorizedAction(

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { generateTemporaryPassword } from "@/lib/auth/temporary-password";
 
-describe("Passwords are stored as argon2id hashes (SPEC §7)", () => {
+describe("Passwords are stored as argon2id hashes (docs/architecture.md#security-and-performance)", () => {
   it("hashes with argon2id and a per-password salt", async () => {
     const a = await hashPassword("correct horse battery");
     const b = await hashPassword("correct horse battery");

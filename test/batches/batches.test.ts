@@ -15,7 +15,7 @@ import { reconcileDue } from "@/lib/transfers/reconcile";
 import { createHarness, expectOk, type Harness } from "../transfers/harness";
 
 /**
- * Issue 7: batch payouts. Each row becomes an ordinary transfer, so the money-safety rules of SPEC §3.2
+ * Issue 7: batch payouts. Each row becomes an ordinary transfer, so the money-safety rules of docs/lifecycle.md#transitions
  * hold per row: at most one top-up each (also across two runners, a crash, and 429s), names from a
  * fresh look-up, nothing guessed.
  */
@@ -193,7 +193,7 @@ describe("submitting, approving and sending a batch", () => {
     expect(expectOk(submitBatch(h.deps, managerCtx(), { batchId: managerBatch })).status).toBe("awaiting_approval");
     expect(approveBatch(h.deps, managerCtx(), { batchId: managerBatch })).toMatchObject({ ok: false, code: "forbidden" });
 
-    // The same payments were just submitted in the manager's batch: every row is a possible duplicate (SPEC §8.1).
+    // The same payments were just submitted in the manager's batch: every row is a possible duplicate (docs/lifecycle.md#paying-twice-is-impossible).
     expect(submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/5 rows repeat an earlier row or a recent payment/) });
     expect(rowsOf(id).map((r) => r.nearDuplicateOf)).toEqual(transfersOf(managerBatch).map((t) => t.id));
     expect(expectOk(submitBatch(h.deps, staffCtx(), { batchId: id, acceptDuplicates: true })).status).toBe("awaiting_approval");
@@ -293,7 +293,7 @@ describe("submitting, approving and sending a batch", () => {
   });
 });
 
-describe("sending safely (SPEC §3.2 rules 1 and 3)", () => {
+describe("sending safely (docs/lifecycle.md#money-safety-invariants)", () => {
   async function approvedBatch(rows: number) {
     const id = upload(csv(Array.from({ length: rows }, (_, i) => `DANA,62812100${String(i).padStart(5, "0")},2000000,`)));
     await run(id);

@@ -13,7 +13,7 @@ import { createHarness, expectOk, type Harness } from "./harness";
 const minute = 60_000;
 const JOHN = "6281234567890";
 
-describe("The lifecycle allows only the transitions of SPEC §3.2", () => {
+describe("The lifecycle allows only the transitions of docs/lifecycle.md#transitions", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await createHarness();
@@ -51,7 +51,7 @@ describe("Rule 4: a transfer is created only from a fresh successful look-up of 
     expect(created.status).toBe("succeeded");
     expect(h.transfer(created.transferId)).toMatchObject({ ownerName: "John", amount: 50_000, phone: JOHN, wallet: "DANA", makerId: h.staff.id });
     expect(h.topupsAtGateway(created.reference)).toHaveLength(1);
-    // A success answer carries no Cash In reference: the status call right after it fetches it (SPEC §8.1).
+    // A success answer carries no Cash In reference: the status call right after it fetches it (docs/lifecycle.md#paying-twice-is-impossible).
     expect(h.auditOf(created.transferId).map((e) => e.action)).toEqual(["transfer.create", "transfer.sending", "transfer.succeeded", "transfer.reference"]);
     expect(h.transfer(created.transferId).cashinReference).toMatch(/^TF\d{10}$/);
     expect(h.statusCallsAtGateway(created.reference)).toHaveLength(1);
@@ -129,7 +129,7 @@ describe("Rule 1: one transfer reaches the gateway at most once", () => {
   });
 });
 
-describe("Top-up outcomes become statuses (SPEC §2.4)", () => {
+describe("Top-up outcomes become statuses (docs/gateway.md#response-codes)", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await createHarness();
@@ -231,7 +231,7 @@ describe("Approvals", () => {
   });
 });
 
-describe("Limits (SPEC §3.3) are enforced on the server", () => {
+describe("Limits (docs/limits.md#the-limits) are enforced on the server", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await createHarness();

@@ -8,7 +8,7 @@ import { createHarness, expectOk, type Harness } from "./harness";
 
 /**
  * Issue 5 §2: every path that sends, under every fault the gateway can throw at us. Whatever happens,
- * the transfer ends where SPEC §2.4 / §3.2 say, Cash In sees at most one top-up per reference, and no
+ * the transfer ends where docs/gateway.md#response-codes / §3.2 say, Cash In sees at most one top-up per reference, and no
  * transfer is lost.
  */
 
@@ -60,7 +60,7 @@ const sendPaths: SendPath[] = [
   },
 ];
 
-describe("Faults on every path that sends (SPEC §3.2 rules 1–3)", () => {
+describe("Faults on every path that sends (docs/lifecycle.md#money-safety-invariants)", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await createHarness({ timeoutMs: 300, slowTopupMs: 600 });

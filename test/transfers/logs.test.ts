@@ -4,7 +4,7 @@ import { approveTransfer } from "@/lib/transfers/approvals";
 import { reconcileDue } from "@/lib/transfers/reconcile";
 import { createHarness, expectOk, type Harness } from "./harness";
 
-/** SPEC §7: logs never contain a signature or a key, and phone numbers in them are masked. */
+/** docs/architecture.md#security-and-performance: logs never contain a signature or a key, and phone numbers in them are masked. */
 describe("What the transfer domain logs", () => {
   let h: Harness;
   let lines: string[];

@@ -23,7 +23,7 @@ import { getLimits } from "@/lib/transfers/settings";
 import { createHarness, expectOk, type Harness } from "./harness";
 
 /**
- * Issue 11, SPEC §8.1: paying twice is impossible, not just unlikely. Each rule is proved by injecting the
+ * Issue 11, docs/lifecycle.md#paying-twice-is-impossible: paying twice is impossible, not just unlikely. Each rule is proved by injecting the
  * fault it guards against; the mock is the real gateway stand-in, over HTTP.
  */
 

@@ -11,7 +11,7 @@ import { CHANNEL_ID, PARTNER_ID, PRIVATE_KEY_PATH, startTestGateway } from "../c
 import { insertUser } from "../db";
 
 /**
- * SPEC §3.2 rule 1 across processes: the app's own reconciler and `npm run reconcile`, started at once
+ * docs/lifecycle.md#1-one-top-up-per-transfer across processes: the app's own reconciler and `npm run reconcile`, started at once
  * over one database with 200 approved transfers a crash left unsent. Each transfer reaches Cash In once.
  */
 

@@ -121,7 +121,7 @@ describe("Bad input to user management gets a clear field error", () => {
   });
 });
 
-describe("The audit trail chains each entry to the previous one (SPEC §3.2 rule 6)", () => {
+describe("The audit trail chains each entry to the previous one (docs/lifecycle.md#6-the-audit-trail-is-hash-chained)", () => {
   it("stores a hash over the entry and the previous hash, starting from the genesis hash", async () => {
     const db = createTestDb();
     const admin = await insertUser(db, { email: "admin@x.test", role: "admin" });

@@ -20,7 +20,7 @@ export const metadata: Metadata = { title: "Needs attention · Cash In Payouts" 
 export const dynamic = "force-dynamic";
 
 /**
- * Needs attention (SPEC §8.1): transfers Cash In has not settled after 3 days, later answers that
+ * Needs attention (docs/lifecycle.md#paying-twice-is-impossible): transfers Cash In has not settled after 3 days, later answers that
  * contradict a settled status, possible duplicates waiting for an approver, and batches whose sending
  * stopped for long. Admins record outcomes and review discrepancies; managers confirm and approve.
  */

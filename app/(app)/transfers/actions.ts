@@ -60,7 +60,7 @@ export const listUnsettledAction = authorizedAction({ name: "transfer.list_unset
   ok({ transferIds: unsettledTransferIds(db) }),
 );
 
-/** Unresolved transfers (SPEC §8.1): an admin records the outcome Cash In gives, a manager confirms or declines it. */
+/** Unresolved transfers (docs/lifecycle.md#paying-twice-is-impossible): an admin records the outcome Cash In gives, a manager confirms or declines it. */
 export const proposeResolutionAction = authorizedAction(
   { name: "transfer.resolution.propose", roles: admins, schema: proposeResolutionSchema, revalidate, auditInvalid: true },
   (input, { user, ip }) => proposeResolution(transferDeps(), { actor: user, ip }, input),

@@ -6,7 +6,7 @@ import { WALLET_CHANNEL_CODES } from "../protocol";
  * How the mock gateway judges a request, written from the provider's side on purpose: it reads the raw
  * bytes and header values and shares no serializer, signer or schema with the client, so a bug in the
  * client fails a test instead of being mirrored here. Only the wallet → channel map is shared, because
- * SPEC §2.3 wants it in one place.
+ * docs/gateway.md#bodies wants it in one place.
  */
 
 /** A SNAP refusal: the answer is `{httpStatus}{serviceCode}{caseCode}`. */
@@ -61,7 +61,7 @@ function parseJakartaTimestamp(value: string): number | null {
 }
 
 /**
- * Headers and signature of SPEC §2.1–2.2. Missing header → 400xx02; timestamp, partner or signature wrong
+ * Headers and signature of docs/gateway.md#headers. Missing header → 400xx02; timestamp, partner or signature wrong
  * → 401xx00; a malformed external id, channel id or content type → 400xx01.
  */
 export function checkHeaders(

@@ -1,7 +1,7 @@
 import { DEFAULT_LATE_VISIBILITY_MS } from "./server";
 
 /**
- * The mock gateway's own switches, beside the app's variables of lib/env.ts (SPEC §6), which it shares:
+ * The mock gateway's own switches, beside the app's variables of lib/env.ts (docs/architecture.md#configuration), which it shares:
  * - MOCK_GATEWAY_CONTROL=1 turns on the test-only /__control endpoints;
  * - MOCK_GATEWAY_SLOW_MS is how late the slow wallet answers (default: the client's timeout + 2 s);
  * - MOCK_LATE_VISIBILITY_MS is how long the late wallet's top-up answers 07 (default 20 minutes).

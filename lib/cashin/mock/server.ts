@@ -7,7 +7,7 @@ import { checkHeaders, checkStatusBody, checkTransferBody, isRefusal, type Refus
 import { testWallet } from "./wallets";
 
 /**
- * A stand-in for Cash In (SPEC §5): a real HTTP server, strict about headers, signature and bodies, with
+ * A stand-in for Cash In (docs/mock-gateway.md#test-wallets): a real HTTP server, strict about headers, signature and bodies, with
  * state (external ids, references, status sequences) and the deterministic test wallets. Test-only control
  * endpoints under /__control exist only when `control` is on.
  */
@@ -96,7 +96,7 @@ export interface MockGateway {
 }
 
 export const DEFAULT_SLOW_TOPUP_MS = 17_000;
-/** Past the domain's 10-minute grace period for 07 (SPEC §2.5), which must not fail a transfer answered 202 (SPEC §8.1). */
+/** Past the domain's 10-minute grace period for 07 (docs/gateway.md#transfer-statuses), which must not fail a transfer answered 202 (docs/lifecycle.md#paying-twice-is-impossible). */
 export const DEFAULT_LATE_VISIBILITY_MS = 20 * 60_000;
 const MAX_BODY_BYTES = 1_000_000;
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-/** The test wallets of SPEC §5: the customer number picks the behaviour, deterministically. */
+/** The test wallets of docs/mock-gateway.md#test-wallets: the customer number picks the behaviour, deterministically. */
 
 export type InquiryBehaviour =
   /** `renamedTo`: the name from the 2nd look-up of the same number and amount on. */

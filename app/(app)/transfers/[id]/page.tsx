@@ -127,7 +127,7 @@ export default async function TransferPage({ params }: Props) {
   );
 }
 
-/** Only what this person may do to this transfer now (SPEC §4); the server checks each again. */
+/** Only what this person may do to this transfer now (docs/roles.md#what-each-screen-offers); the server checks each again. */
 function TransferActions({ detail, user }: { detail: TransferDetail; user: User }) {
   const { transfer } = detail;
   const awaiting = transfer.status === "awaiting_approval";

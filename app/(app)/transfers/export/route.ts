@@ -10,7 +10,7 @@ import { csvDownload } from "@/lib/csv";
 
 export const dynamic = "force-dynamic";
 
-/** SPEC §3.1: every role may export the history. Checked here all the same, like every handler. */
+/** docs/roles.md#who-may-do-what: every role may export the history. Checked here all the same, like every handler. */
 const exportRoles: readonly Role[] = ["staff", "manager", "admin"];
 
 /** The history's filtered set as CSV (the page's query string, all pages), streamed in batches. */

@@ -9,7 +9,7 @@ import { csvDownload } from "@/lib/csv";
 
 export const dynamic = "force-dynamic";
 
-/** The audit trail's filtered entries as CSV, oldest first, streamed. Admins only (SPEC §3.1). */
+/** The audit trail's filtered entries as CSV, oldest first, streamed. Admins only (docs/roles.md#who-may-do-what). */
 export async function GET(request: NextRequest) {
   const check = await checkSession();
   if (check.status !== "ok") return new Response("Sign in to export the audit trail.\n", { status: 401 });
