@@ -307,7 +307,7 @@ test.describe("Batch payouts: upload, check, fix, approve, send (issue: batch pa
       await expect(page).toHaveURL(new RegExp(`/transfers\\?batch=${id}$`));
       await expect(page.getByTestId("batch-filter")).toContainText(`Rows of batch ${reference}`);
       const history = new HistoryPage(page);
-      await expect(history.summary).toHaveText("Showing 1–25 of 49");
+      await expect(history.summary).toHaveText("Showing 1–25 of 25+");
       await history.goto(`?batch=${id}&pageSize=100`);
       await expect(history.rows).toHaveCount(49);
       expect((await history.references()).sort()).toEqual([...references.values()].sort());

@@ -109,7 +109,7 @@ test.describe("History: filters, search and the URL (issue 4 flow 5)", () => {
     await history.goto();
     await history.searchFor(owners.name);
     await expect(history.rows).toHaveCount(25);
-    await expect(history.summary).toHaveText("Showing 1–25 of 32");
+    await expect(history.summary).toHaveText("Showing 1–25 of 25+");
     await page.getByRole("link", { name: "Next" }).click();
     await expect(history.rows).toHaveCount(7);
     await expect(history.summary).toHaveText("Showing 26–32 of 32");

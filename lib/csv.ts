@@ -6,6 +6,8 @@ import { formatSortableDateTime } from "@/lib/format";
  * than ",", so in `Budi;=HYPERLINK(…)` the formula starts a cell of its own.
  */
 const formulaStart = /(^|[,;\t\r\n])([ "]*)(?=[=+\-@])/g;
+const splitOrQuote = /[",;\t\r\n]/;
+const formulaAtStart = /^ *[=+\-@]/;
 
 /**
  * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula gets an apostrophe before
@@ -16,9 +18,11 @@ const formulaStart = /(^|[,;\t\r\n])([ "]*)(?=[=+\-@])/g;
 export function csvCell(value: string | number | null): string {
   if (value === null) return "";
   if (typeof value === "number") return String(value);
+  // Most cells have nothing to quote or defuse: without a split point, only the very start could be a formula.
+  if (!splitOrQuote.test(value) && !formulaAtStart.test(value)) return value;
   const defused = value.replace(formulaStart, "$1$2'");
   const safe = /^[\t\r]/.test(defused) ? `'${defused}` : defused;
-  return /[",;\t\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return splitOrQuote.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export function csvLine(cells: readonly (string | number | null)[]): string {

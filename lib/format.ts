@@ -1,4 +1,6 @@
-/** How the finance team reads dates: in Asia/Jakarta, the id-ID way (SPEC §3.3). */
+import { jakartaOffsetMs } from "./jakarta";
+
+/** How the finance team reads dates: in Asia/Jakarta, the id-ID way (docs/limits.md#the-limits). */
 
 const date = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", day: "2-digit", month: "short", year: "numeric" });
 const time = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit", hour12: false });
@@ -10,8 +12,6 @@ const timeWithSeconds = new Intl.DateTimeFormat("id-ID", {
   hour12: false,
 });
 
-/** Jakarta has no daylight saving time: it is always UTC+7. */
-const jakartaOffsetMs = 7 * 60 * 60 * 1000;
 
 const number = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 0 });
 
@@ -40,5 +40,28 @@ export function formatDateTime(value: Date, options: { seconds?: boolean } = {})
 
 /** `2025-01-31 23:30:05` in Jakarta time: sorts as text and spreadsheets read it as a date. */
 export function formatSortableDateTime(value: Date): string {
-  return new Date(value.getTime() + jakartaOffsetMs).toISOString().slice(0, 19).replace("T", " ");
+  return formatSortableEpochMs(value.getTime());
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+const twoDigits = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, "0"));
+/** The last Jakarta day formatted: an export's rows come in date order, so most share the previous row's day. */
+const lastDay = { index: NaN, text: "" };
+const firstInstantOfYear10000 = Date.UTC(10_000, 0, 1);
+
+/**
+ * `formatSortableDateTime` of epoch milliseconds, as SQLite stores instants: a CSV export formats up to
+ * four per row, and this one builds no Date for the time of day.
+ */
+export function formatSortableEpochMs(epochMs: number): string {
+  const local = epochMs + jakartaOffsetMs;
+  // Outside years 0000–9999 (and for no instant at all) toISOString writes its own shapes.
+  if (!(local >= 0 && local < firstInstantOfYear10000)) return new Date(local).toISOString().slice(0, 19).replace("T", " ");
+  const day = Math.floor(local / dayMs);
+  if (day !== lastDay.index) {
+    lastDay.text = new Date(day * dayMs).toISOString().slice(0, 10);
+    lastDay.index = day;
+  }
+  const seconds = Math.floor((local - day * dayMs) / 1000);
+  return `${lastDay.text} ${twoDigits[Math.floor(seconds / 3600)]}:${twoDigits[Math.floor(seconds / 60) % 60]}:${twoDigits[seconds % 60]}`;
 }

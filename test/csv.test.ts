@@ -53,3 +53,20 @@ describe("An exported CSV cell never starts a spreadsheet formula, whichever sep
     expect(csvCell(12.5)).toBe("12.5");
   });
 });
+
+describe("Cells with nothing to quote or defuse are written as they are", () => {
+  /** The rule as csvCell states it, without its shortcut for plain text. */
+  function byTheRule(value: string): string {
+    const defused = value.replace(/(^|[,;\t\r\n])([ "]*)(?=[=+\-@])/g, "$1$2'");
+    const safe = /^[\t\r]/.test(defused) ? `'${defused}` : defused;
+    return /[",;\t\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  }
+
+  it("gives what the full rule gives, for plain names and for every mix of the characters that matter", () => {
+    const alphabet = ["a", "B", " ", '"', ",", ";", "\t", "\r", "\n", "=", "+", "-", "@", "1", "'", "é"];
+    let seed = 11;
+    const pick = () => alphabet[(seed = (seed * 16_807) % 2_147_483_647) % alphabet.length]!;
+    const values = ["Siti Rahayu", "TRF20250310ABCDEFGHJKLM", "2025-03-31 23:30:05", " -1", "", ...Array.from({ length: 5000 }, () => Array.from({ length: 1 + (seed % 6) }, pick).join(""))];
+    for (const value of values) expect(csvCell(value), JSON.stringify(value)).toBe(byTheRule(value));
+  });
+});

@@ -42,9 +42,10 @@ const inquiryBody = (partnerReferenceNo: string) =>
   });
 
 /**
- * Case 4: inquiries per second through our client against bare `fetch` of pre-signed inquiries, at the
- * same concurrency. A second baseline signs each request as it goes (then `fetch`), to tell the client's
- * own overhead apart from the RSA signature that every SNAP request needs; it has no target.
+ * Case 4: inquiries per second through our client against bare `fetch` that signs each request as it
+ * goes, at the same concurrency: every SNAP request needs its own RSA signature, so this is the honest
+ * floor, and the target (issue 12) is measured against it. A second baseline sends requests signed
+ * before the clock starts, to show what the signature itself costs; it has no target.
  */
 export async function gatewayCase(
   client: CashinClient,
@@ -78,7 +79,7 @@ export async function gatewayCase(
     () => signingAsItGoes(perRound),
   ]);
   return [
-    result(`gateway client, inquiries (concurrency ${concurrency})`, "req/s", ours!, preSigned!, { of: "ratio", op: ">=", limit: 0.8 }),
-    result("gateway client vs fetch signing each request", "req/s", ours!, signing!),
+    result(`gateway client vs fetch signing each request (concurrency ${concurrency})`, "req/s", ours!, signing!, { of: "ratio", op: ">=", limit: 0.9 }),
+    result("gateway client vs pre-signed fetch (signatures made before the clock)", "req/s", ours!, preSigned!),
   ];
 }

@@ -7,7 +7,7 @@ import { cn } from "@/lib/cn";
 import { PageSizeSelect } from "./page-size-select";
 
 
-/** "Showing 26–50 of 1.000+", the page size, and Previous / Next (disabled at either end). */
+/** "Showing 26–50 of 50+", the page size, and Previous / Next (disabled at either end). */
 export function HistoryPagination({
   page,
   shown,

@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { auditEntries, users } from "@/db/schema";
 import { csvBom, csvLine, csvStream } from "@/lib/csv";
 import { formatSortableDateTime } from "@/lib/format";
-import { jakartaDayStart } from "@/lib/transfers/clock";
+import { jakartaDayStart } from "@/lib/jakarta";
 import type { AuditFilters } from "./filters";
 
 /** The audit trail screen (admins): newest first, keyset pages, CSV export. */

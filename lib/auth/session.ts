@@ -1,6 +1,7 @@
 import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { headers } from "next/headers";
+import { cache } from "react";
 import { auth } from "@/lib/auth/nextauth";
 import { eq } from "drizzle-orm";
 import type { Session } from "next-auth";
@@ -16,12 +17,10 @@ export type SessionCheck =
 
 /**
  * The signed-in user as the database knows them now: a session whose user was deactivated, or whose
- * password was reset since it began, is over at once whatever its cookie says.
+ * password was reset since it began, is over at once whatever its cookie says. Read once per request
+ * (the layout, the page and its actions share the answer).
  */
-export async function checkSession(): Promise<SessionCheck> {
-  const session = await auth();
-  return checkSessionOf(session);
-}
+export const checkSession = cache(async (): Promise<SessionCheck> => checkSessionOf(await auth()));
 
 /** The same check for a session already read (sign-out needs its id afterwards). */
 export function checkSessionOf(session: Session | null): SessionCheck {

@@ -17,20 +17,26 @@ import {
 import { signedRequestHeaders } from "./headers";
 import { cleanOwnerName } from "./names";
 import {
+  AMOUNT_VALUE_PATTERN,
+  CUSTOMER_NUMBER_PATTERN,
   GATEWAY_PATHS,
+  PARTNER_REFERENCE_PATTERN,
   SERVICE_CODES,
+  WALLET_CHANNEL_CODES,
   WALLET_CHANNELS,
   transferResponseSchema,
   statusRequestSchema,
   statusResponseSchema,
   transferRequestSchema,
   type GatewayCall,
+  type StatusResponse,
+  type TransferResponse,
   type Wallet,
 } from "./protocol";
 import type { Signer } from "./signer";
 
 /**
- * The Cash In client (SPEC §2). Expected gateway answers, including timeouts and garbage, come back as
+ * The Cash In client (docs/gateway.md#the-three-calls). Expected gateway answers, including timeouts and garbage, come back as
  * typed outcomes, never as exceptions; only a programming error (an invalid request) throws.
  */
 
@@ -92,7 +98,7 @@ export interface TransferRequest {
 export interface StatusRequest {
   /** The partnerReferenceNo of the top-up. */
   partnerReferenceNo: string;
-  /** What the top-up carried: an answer about another amount or customer number is not trusted (SPEC §8.1). */
+  /** What the top-up carried: an answer about another amount or customer number is not trusted (docs/lifecycle.md#paying-twice-is-impossible). */
   expected?: { amount?: number; customerNumber?: string };
 }
 
@@ -158,12 +164,29 @@ export class CashinRequestError extends Error {
   }
 }
 
-interface Exchange {
+interface Exchange<Answer> {
   outcome: GatewayOutcome;
-  /** The parsed JSON answer, when there was one. */
-  json: unknown;
+  /** The answer read with its call's schema: only for a success or in-progress code, undefined if unreadable. */
+  answer: Answer | undefined;
   meta: CallMeta;
 }
+
+/** How each call's answer is read (once), and which of its fields echo the request. */
+interface AnswerReader<Answer> {
+  read(json: unknown): Answer | undefined;
+  echo(answer: Answer): AnsweredEcho;
+}
+
+const transferAnswer: AnswerReader<TransferResponse> = {
+  read: (json) => transferResponseSchema.safeParse(json).data,
+  echo: (answer) => answer,
+};
+
+const statusAnswer: AnswerReader<StatusResponse> = {
+  read: (json) => statusResponseSchema.safeParse(json).data,
+  // The reference of a status answer is checked by status() itself, against originalPartnerReferenceNo.
+  echo: (answer) => ({ customerNumber: answer.customerNumber, amount: answer.amount }),
+};
 
 function parseJson(text: string): unknown {
   try {
@@ -179,17 +202,6 @@ function readCode(json: unknown): { responseCode: string | null; responseMessage
   const code = typeof responseCode === "string" || typeof responseCode === "number" ? String(responseCode).trim() : null;
   const message = typeof responseMessage === "string" ? responseMessage.trim() : "";
   return { responseCode: code || null, responseMessage: message };
-}
-
-/** The fields of an answer that echo the request; none when it cannot be read (then its code alone decides). */
-function echoOf(call: GatewayCall, json: unknown): AnsweredEcho {
-  if (call === "status") {
-    const parsed = statusResponseSchema.safeParse(json);
-    // The reference of a status answer is checked by status() itself, against originalPartnerReferenceNo.
-    return parsed.success ? { customerNumber: parsed.data.customerNumber, amount: parsed.data.amount } : {};
-  }
-  const parsed = transferResponseSchema.safeParse(json);
-  return parsed.success ? parsed.data : {};
 }
 
 function transportError(error: unknown, timeoutMs: number): { error: "timeout" | "network"; detail: string } {
@@ -219,8 +231,19 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
     }
   }
 
-  /** One request. `echo` is what a success answer must not contradict (SPEC §8.1). */
-  async function exchangeOnce(call: GatewayCall, body: string, echo: SentEcho, attempt: number, options?: CallOptions): Promise<Exchange> {
+  /**
+   * One request. `echo` is what a success answer must not contradict (docs/lifecycle.md#paying-twice-is-impossible).
+   * Beside the signature and the round trip it does little: the answer is read with its schema once, and
+   * only when its code says success or in progress; the call record is built only when a hook takes it.
+   */
+  async function exchangeOnce<Answer>(
+    call: GatewayCall,
+    body: string,
+    echo: SentEcho,
+    reader: AnswerReader<Answer>,
+    attempt: number,
+    options?: CallOptions,
+  ): Promise<Exchange<Answer>> {
     const path = GATEWAY_PATHS[call];
     const url = `${baseUrl}${path}`;
     const signed = signedRequestHeaders({
@@ -230,27 +253,29 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
       relativePath: path,
       body,
     });
-    const startedAt = new Date();
+    const startedAt = Date.now();
     const started = performance.now();
     let answer: GatewayAnswer;
     let responseBody: string | null = null;
     let httpStatus: number | null = null;
     let json: unknown;
     let error: string | null = null;
+    // The timeout also covers reading the body: a gateway that stalls mid-answer is a timeout too.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException(`no answer within ${config.timeoutMs} ms`, "TimeoutError")), config.timeoutMs);
     try {
       const response = await fetch(url, {
         method: "POST",
         headers: signed.headers,
         body,
-        signal: AbortSignal.timeout(config.timeoutMs),
-        // A followed redirect would POST the signed top-up a second time, to wherever it points (SPEC §8.1).
+        signal: timeout.signal,
+        // A followed redirect would POST the signed top-up a second time, to wherever it points (docs/lifecycle.md#paying-twice-is-impossible).
         redirect: "manual",
       });
       httpStatus = response.status;
       if (httpStatus >= 300 && httpStatus < 400) {
         error = `redirect to ${response.headers.get("location") ?? "nowhere (no Location header)"}, not followed`;
       }
-      // The timeout also covers reading the body: a gateway that stalls mid-answer is a timeout too.
       responseBody = await response.text();
       json = parseJson(responseBody);
       answer = { kind: "http", httpStatus, ...readCode(json) };
@@ -258,41 +283,54 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
       const failure = transportError(caught, config.timeoutMs);
       error = failure.detail;
       answer = { kind: "transport", ...failure };
+    } finally {
+      clearTimeout(timer);
     }
     let outcome = classifyAnswer(call, answer);
+    let read: Answer | undefined;
     if (outcome.kind === "success" || outcome.kind === "in_progress") {
-      const difference = echoDifference(echo, echoOf(call, json));
+      read = reader.read(json);
+      // An answer that cannot be read echoes nothing: then its code alone decides.
+      const difference = echoDifference(echo, read === undefined ? {} : reader.echo(read));
       if (difference) {
         outcome = untrustedEcho(call, outcome.code, outcome.message, difference);
         error = `answer not trusted: ${difference}`;
       }
     }
-    await report(
-      {
-        call,
-        path,
-        url,
-        externalId: signed.externalId,
-        timestamp: signed.timestamp,
-        attempt,
-        startedAt,
-        durationMs: Math.round(performance.now() - started),
-        requestBody: body,
-        responseBody,
-        httpStatus,
-        responseCode: answer.kind === "http" ? answer.responseCode : null,
-        outcome: outcome.kind,
-        error,
-      },
-      options,
-    );
-    return { outcome, json, meta: { externalId: signed.externalId, httpStatus, attempts: attempt } };
+    if (config.onCall || options?.onCall) {
+      await report(
+        {
+          call,
+          path,
+          url,
+          externalId: signed.externalId,
+          timestamp: signed.timestamp,
+          attempt,
+          startedAt: new Date(startedAt),
+          durationMs: Math.round(performance.now() - started),
+          requestBody: body,
+          responseBody,
+          httpStatus,
+          responseCode: answer.kind === "http" ? answer.responseCode : null,
+          outcome: outcome.kind,
+          error,
+        },
+        options,
+      );
+    }
+    return { outcome, answer: read, meta: { externalId: signed.externalId, httpStatus, attempts: attempt } };
   }
 
   /** Inquiry and status calls change nothing at Cash In, so a transport failure may be retried, with a new id. */
-  async function exchangeWithRetries(call: "inquiry" | "status", body: string, echo: SentEcho, options?: CallOptions): Promise<Exchange> {
+  async function exchangeWithRetries<Answer>(
+    call: "inquiry" | "status",
+    body: string,
+    echo: SentEcho,
+    reader: AnswerReader<Answer>,
+    options?: CallOptions,
+  ): Promise<Exchange<Answer>> {
     for (let attempt = 1; ; attempt += 1) {
-      const exchange = await exchangeOnce(call, body, echo, attempt, options);
+      const exchange = await exchangeOnce(call, body, echo, reader, attempt, options);
       const { outcome } = exchange;
       const transport = outcome.kind === "ambiguous" && (outcome.cause === "timeout" || outcome.cause === "network");
       if (!transport || attempt > transportRetries) return exchange;
@@ -307,8 +345,17 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
       customerNumber: request.customerNumber,
       additionalInfo: { channel: WALLET_CHANNELS[request.wallet] },
     };
-    const checked = transferRequestSchema.safeParse(body);
-    if (!checked.success || !Number.isSafeInteger(request.amount)) {
+    // The schema's own patterns, tested directly; the schema itself runs only to word what is wrong.
+    const valid =
+      Number.isSafeInteger(request.amount) &&
+      typeof body.partnerReferenceNo === "string" &&
+      PARTNER_REFERENCE_PATTERN.test(body.partnerReferenceNo) &&
+      AMOUNT_VALUE_PATTERN.test(body.amount.value) &&
+      typeof body.customerNumber === "string" &&
+      CUSTOMER_NUMBER_PATTERN.test(body.customerNumber) &&
+      WALLET_CHANNEL_CODES.includes(body.additionalInfo.channel);
+    if (!valid) {
+      const checked = transferRequestSchema.safeParse(body);
       const problems = checked.success ? ["amount must be whole rupiah"] : checked.error.issues.map((issue) => issue.message);
       throw new CashinRequestError(`Invalid transfer request: ${problems.join("; ")}`);
     }
@@ -324,19 +371,18 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
 
   return {
     async inquiry(request, options) {
-      const { outcome, json, meta } = await exchangeWithRetries("inquiry", transferBody(request), echoOfTransfer(request), options);
+      const { outcome, answer, meta } = await exchangeWithRetries("inquiry", transferBody(request), echoOfTransfer(request), transferAnswer, options);
       if (outcome.kind !== "success") return { ...narrowFailure("inquiry", outcome), ...meta };
-      const parsed = transferResponseSchema.safeParse(json);
       // The name is shown to the staff who confirm the payee: Cash In's text is untrusted input.
-      const customerName = parsed.success ? cleanOwnerName(parsed.data.customerName ?? "") : "";
-      if (!parsed.success || !customerName) {
+      const customerName = answer ? cleanOwnerName(answer.customerName ?? "") : "";
+      if (!answer || !customerName) {
         return { ...ambiguous("inquiry", "unexpected_answer", outcome.code, "no customer name in a successful inquiry"), ...meta };
       }
-      const amountValue = parsed.data.amount?.value;
+      const amountValue = answer.amount?.value;
       return {
         ...outcome,
         customerName,
-        customerNumber: parsed.data.customerNumber ?? request.customerNumber,
+        customerNumber: answer.customerNumber ?? request.customerNumber,
         amount: amountValue === undefined ? null : rupiahOfAmountValue(amountValue),
         ...meta,
       };
@@ -344,18 +390,18 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
 
     async topup(request, options) {
       // The code and the echoes decide a top-up; the rest of its body stays in the call record.
-      const { outcome, meta } = await exchangeOnce("topup", transferBody(request), echoOfTransfer(request), 1, options);
+      const { outcome, meta } = await exchangeOnce("topup", transferBody(request), echoOfTransfer(request), transferAnswer, 1, options);
       return { ...outcome, ...meta };
     },
 
     async status(request, options) {
-      const body: unknown = { originalPartnerReferenceNo: request.partnerReferenceNo, serviceCode: SERVICE_CODES.topup };
-      const checked = statusRequestSchema.safeParse(body);
-      if (!checked.success) {
-        throw new CashinRequestError(`Invalid status request: ${checked.error.issues.map((issue) => issue.message).join("; ")}`);
+      const body = { originalPartnerReferenceNo: request.partnerReferenceNo, serviceCode: SERVICE_CODES.topup };
+      if (typeof body.originalPartnerReferenceNo !== "string" || !PARTNER_REFERENCE_PATTERN.test(body.originalPartnerReferenceNo)) {
+        const problems = statusRequestSchema.safeParse(body).error?.issues.map((issue) => issue.message) ?? [];
+        throw new CashinRequestError(`Invalid status request: ${problems.join("; ")}`);
       }
-      const { outcome, json, meta } = await exchangeWithRetries("status", JSON.stringify(checked.data), request.expected ?? {}, options);
-      // 404xx01 "transaction not found" is the same fact as status 07 (SPEC §2.4).
+      const { outcome, answer, meta } = await exchangeWithRetries("status", JSON.stringify(body), request.expected ?? {}, statusAnswer, options);
+      // 404xx01 "transaction not found" is the same fact as status 07 (docs/gateway.md#response-codes).
       if (outcome.kind === "rejected" && outcome.reason === "transaction_not_found") {
         return {
           kind: "success",
@@ -369,11 +415,9 @@ export function createCashinClient(config: CashinClientConfig): CashinClient {
         };
       }
       if (outcome.kind !== "success") return { ...narrowFailure("status", outcome), ...meta };
-      const parsed = statusResponseSchema.safeParse(json);
-      if (!parsed.success || !parsed.data.latestTransactionStatus) {
+      if (!answer?.latestTransactionStatus) {
         return { ...ambiguous("status", "unexpected_answer", outcome.code, "no latestTransactionStatus"), ...meta };
       }
-      const answer = parsed.data;
       // Settling a transfer with the status of another one would be worse than not knowing.
       if (answer.originalPartnerReferenceNo !== undefined && answer.originalPartnerReferenceNo !== request.partnerReferenceNo) {
         return {

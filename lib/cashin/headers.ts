@@ -1,17 +1,24 @@
 import { randomInt } from "node:crypto";
+import { jakartaOffsetMs } from "@/lib/jakarta";
 import type { Signer } from "./signer";
 
-/** SNAP request headers (SPEC §2.1). */
+/** SNAP request headers (docs/gateway.md#headers). */
 
-const JAKARTA_OFFSET_MS = 7 * 60 * 60 * 1000;
+const lastTimestamp = { second: NaN, text: "" };
 
 /**
  * `YYYY-MM-DDTHH:mm:ss+07:00` in Jakarta time. Computed from the UTC instant plus seven hours (Indonesia has
  * no daylight saving), so the server's own time zone never leaks in.
  */
-export function jakartaTimestamp(at: Date = new Date()): string {
-  const shifted = new Date(at.getTime() + JAKARTA_OFFSET_MS).toISOString();
-  return `${shifted.slice(0, 19)}+07:00`;
+export function jakartaTimestamp(at?: Date): string {
+  const epochMs = at ? at.getTime() : Date.now();
+  // Every request carries one; most fall in the same second as the previous request's.
+  const second = Math.floor(epochMs / 1000);
+  if (second !== lastTimestamp.second) {
+    lastTimestamp.text = `${new Date(second * 1000 + jakartaOffsetMs).toISOString().slice(0, 19)}+07:00`;
+    lastTimestamp.second = second;
+  }
+  return lastTimestamp.text;
 }
 
 /** Drawn once: tells this process's ids apart from those of the merchant's other processes (app, reconciler, CLI). */

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { GATEWAY_PATH_PREFIX } from "./protocol";
 
 /**
- * SNAP request signing (SPEC §2.2). Cash In uses the asymmetric variant; the interface stays small so the
+ * SNAP request signing (docs/gateway.md#signature). Cash In uses the asymmetric variant; the interface stays small so the
  * symmetric one (HMAC-SHA512 over `METHOD:path:accessToken:bodyHash:timestamp`) can be added beside it.
  */
 

@@ -5,7 +5,8 @@ import { transfers, type TransferStatus } from "@/db/schema";
 import type { Wallet } from "@/lib/cashin/protocol";
 import { csvBom, csvLine, csvStream } from "@/lib/csv";
 import { formatSortableEpochMs } from "@/lib/format";
-import { approver, bindFilters, maker, orderOf, preparedOnce, sortKey, walkSortOrder } from "./history";
+import { oncePerConnection } from "@/db/statements";
+import { approver, bindFilters, maker, orderOf, sortKey, walkSortOrder } from "./history";
 import type { HistoryFilters } from "./history-filters";
 import { statusInfo } from "./status";
 import { walletLabel } from "./wallets";
@@ -122,7 +123,7 @@ export function* transferCsvChunks(db: Db, filters: HistoryFilters, { batchSize 
   const after = bindFilters({ ...filters, [supersededBound]: undefined }, { amountIndex });
   const comparison = filters.dir === "asc" ? ">" : "<";
   const batchOf = (bound: typeof first, keyset: boolean) =>
-    preparedOnce(db, `csv batch|${bound.shape}|${keyset ? `after ${comparison}|` : ""}${filters.sort} ${filters.dir}`, () => {
+    oncePerConnection(db, `csv batch|${bound.shape}|${keyset ? `after ${comparison}|` : ""}${filters.sort} ${filters.dir}`, () => {
       const keysetBound = sql`(${sortKey(filters)}, ${transfers.id}) ${sql.raw(comparison)} (${sql.placeholder("afterKey")}, ${sql.placeholder("afterId")})`;
       return db
         .select(csvColumns)

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { transferStatuses, wallets, type TransferStatus } from "@/db/schema";
-import { calendarDay } from "./clock";
+import { calendarDay } from "@/lib/jakarta";
+import { first, idParam, paramsRecord, type SearchParamsInput } from "@/lib/search-params";
 import { amountField } from "./schemas";
 
 /*
@@ -14,10 +15,6 @@ import { amountField } from "./schemas";
 export const historyPageSizes = [25, 50, 100] as const;
 const historySorts = ["created", "amount"] as const;
 
-type ParamValue = string | string[] | undefined;
-export type SearchParamsInput = URLSearchParams | Record<string, ParamValue>;
-
-const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 
 /** `status=failed&status=processing` or `status=failed,processing`; unknown statuses are dropped. */
 function statusList(value: unknown): TransferStatus[] {
@@ -33,9 +30,9 @@ export const historyFiltersSchema = z
     /** Jakarta calendar days, both included. */
     from: z.preprocess(calendarDay, z.string().optional()),
     to: z.preprocess(calendarDay, z.string().optional()),
-    maker: z.preprocess(first, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional()).catch(undefined),
+    maker: idParam,
     /** The rows of one batch payout. */
-    batch: z.preprocess(first, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional()).catch(undefined),
+    batch: idParam,
     /** Whole rupiah, typed as on the new-transfer form: `50000`, `50.000`, `Rp 50.000`. */
     min: z.preprocess(first, amountField.optional()).catch(undefined),
     max: z.preprocess(first, amountField.optional()).catch(undefined),
@@ -58,11 +55,7 @@ export const historyFiltersSchema = z
 export type HistoryFilters = z.output<typeof historyFiltersSchema>;
 
 export function parseHistoryFilters(params: SearchParamsInput): HistoryFilters {
-  const record =
-    params instanceof URLSearchParams
-      ? Object.fromEntries([...new Set(params.keys())].map((key) => [key, params.getAll(key)]))
-      : params;
-  return historyFiltersSchema.parse(record);
+  return historyFiltersSchema.parse(paramsRecord(params));
 }
 
 export const defaultHistoryFilters: HistoryFilters = historyFiltersSchema.parse({});

@@ -1,7 +1,8 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
+import { oncePerConnection } from "@/db/statements";
 import {
   auditEntries,
   gatewayCalls,
@@ -15,7 +16,7 @@ import {
   type Transfer,
   type TransferStatus,
 } from "@/db/schema";
-import { jakartaDayStart, startOfJakartaDay } from "./clock";
+import { jakartaDayStart, startOfJakartaDay } from "@/lib/jakarta";
 import { defaultHistoryFilters, type HistoryFilters } from "./history-filters";
 import { unsettledAtGateway } from "./status";
 
@@ -26,30 +27,6 @@ import { unsettledAtGateway } from "./status";
  */
 
 const dayMs = 24 * 60 * 60 * 1000;
-
-// ---------------------------------------------------------------------------------------------------
-// Prepared once per shape
-
-/** Enough for every view people use; the oldest shape goes when a new one would pass it. */
-const statementsPerConnection = 200;
-const statementsOf = new WeakMap<object, Map<string, unknown>>();
-
-/**
- * The statement of one shape of query on this connection, built and prepared on its first use. Building
- * a view's SQL and letting SQLite plan it again cost several times what running it does; the values go
- * in as placeholders, so one statement serves every value of its shape.
- */
-export function preparedOnce<T>(db: Db, shape: string, build: () => T): T {
-  let statements = statementsOf.get(db.$client);
-  if (!statements) statementsOf.set(db.$client, (statements = new Map()));
-  let statement = statements.get(shape) as T | undefined;
-  if (statement === undefined) {
-    statement = build();
-    if (statements.size >= statementsPerConnection) statements.delete(statements.keys().next().value!);
-    statements.set(shape, statement);
-  }
-  return statement;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The WHERE and ORDER BY of a view.
@@ -91,8 +68,6 @@ export function bindFilters(f: HistoryFilters, { amountIndex = true } = {}): Bou
     shape.push(name);
     conditions.push(build);
   };
-  const amount = amountIndex ? sql`${transfers.amount}` : sql`+${transfers.amount}`;
-
   if (f.status.length > 0) {
     const statuses = f.status.map((status, i) => value(`status${i}`, status));
     condition(`status${statuses.length}`, () => (statuses.length === 1 ? eq(transfers.status, statuses[0]!) : inArray(transfers.status, statuses)));
@@ -120,15 +95,17 @@ export function bindFilters(f: HistoryFilters, { amountIndex = true } = {}): Bou
   }
   if (f.min !== undefined) {
     const min = value("min", f.min);
-    condition(amountIndex ? "min" : "+min", () => sql`${amount} >= ${min}`);
+    condition(amountIndex ? "min" : "+min", () => sql`${amountOf(amountIndex)} >= ${min}`);
   }
   if (f.max !== undefined) {
     const max = value("max", f.max);
-    condition(amountIndex ? "max" : "+max", () => sql`${amount} <= ${max}`);
+    condition(amountIndex ? "max" : "+max", () => sql`${amountOf(amountIndex)} <= ${max}`);
   }
   if (f.q) searchCondition(f.q, value, condition);
   return { shape: shape.join(","), values, where: () => and(...conditions.map((build) => build())) };
 }
+
+const amountOf = (amountIndex: boolean) => (amountIndex ? sql`${transfers.amount}` : sql`+${transfers.amount}`);
 
 /**
  * One box searches three things, told apart by their shape so that each uses its own index:
@@ -137,7 +114,7 @@ export function bindFilters(f: HistoryFilters, { amountIndex = true } = {}): Bou
  */
 function searchCondition(
   q: string,
-  value: (name: string, v: string) => SQL.Placeholder,
+  value: (name: string, v: string) => Placeholder,
   condition: (name: string, build: () => SQL) => void,
 ): void {
   const startsWith = (name: string, column: typeof transfers.reference | typeof transfers.phone, prefix: string) => {
@@ -153,8 +130,6 @@ function searchCondition(
 }
 
 const narrowAmountRange = 2000;
-const rangesRemembered = 100;
-const narrowRangesOf = new WeakMap<object, Map<string, boolean>>();
 
 /**
  * Whether an amount range should drive the query through the amount index. A narrow range does best
@@ -164,23 +139,16 @@ const narrowRangesOf = new WeakMap<object, Map<string, boolean>>();
  * since it only picks a plan: a stale one costs time, never a wrong row.
  */
 function amountRangeIsNarrow(db: Db, f: HistoryFilters): boolean {
-  const key = `${f.min ?? ""}-${f.max ?? ""}`;
-  let ranges = narrowRangesOf.get(db.$client);
-  if (!ranges) narrowRangesOf.set(db.$client, (ranges = new Map()));
-  let narrow = ranges.get(key);
-  if (narrow === undefined) {
+  return oncePerConnection(db, `amount range narrow|${f.min ?? ""}-${f.max ?? ""}`, () => {
     const bound = bindFilters({ ...defaultHistoryFilters, min: f.min, max: f.max });
-    const probe = preparedOnce(db, `amount probe|${bound.shape}`, () =>
+    const probe = oncePerConnection(db, `amount probe|${bound.shape}`, () =>
       db
         .select({ n: count() })
         .from(db.select({ id: transfers.id }).from(transfers).where(bound.where()).limit(narrowAmountRange).as("probe"))
         .prepare(),
     );
-    narrow = (probe.get(bound.values)?.n ?? 0) < narrowAmountRange;
-    if (ranges.size >= rangesRemembered) ranges.delete(ranges.keys().next().value!);
-    ranges.set(key, narrow);
-  }
-  return narrow;
+    return (probe.get(bound.values)?.n ?? 0) < narrowAmountRange;
+  });
 }
 
 export function sortKey(f: Pick<HistoryFilters, "sort">) {
@@ -204,7 +172,10 @@ export function walkSortOrder(db: Db, f: HistoryFilters): boolean {
 export const maker = alias(users, "maker");
 export const approver = alias(users, "approver");
 
-/** A transfer as the lists show it, with its maker's name: join `maker` on `transfers.makerId`. */
+/**
+ * A transfer as the lists show it, with its maker's name: join `maker` on `transfers.makerId`. In this
+ * order: `listTransfers` reads them as tuples (`historyRow`).
+ */
 export const historyColumns = {
   id: transfers.id,
   reference: transfers.reference,
@@ -253,12 +224,24 @@ export type HistoryPage = {
   total: HistoryTotal;
 };
 
+/** A row of `historyColumns` as SQLite returns it: read raw, a page costs about what the hand-written SQL does. */
+type HistoryTuple = [number, string, HistoryRow["wallet"], string, number, string, TransferStatus, number, string, number];
+
+function historyRow([id, reference, wallet, phone, amount, ownerName, status, makerId, makerName, createdAt]: HistoryTuple): HistoryRow {
+  return { id, reference, wallet, phone, amount, ownerName, status, makerId, makerName, createdAt: new Date(createdAt) };
+}
+
 export function listTransfers(db: Db, filters: HistoryFilters): HistoryPage {
-  const order = orderOf(filters);
   const bound = bindFilters(filters, { amountIndex: !walkSortOrder(db, filters) });
-  // The page's ids come from an index (a covering scan for the common views); only the rows of the
-  // page itself are then read, with their maker's name. One extra row tells whether more follow.
-  const page = preparedOnce(db, `history page|${bound.shape}|${filters.sort} ${filters.dir}`, () => {
+  const offset = (filters.page - 1) * filters.pageSize;
+  // The first page reads its rows straight along the index. A later one takes its ids from the index
+  // first (a covering scan for the common views) and reads only the rows of the page itself: skipping
+  // costs index entries, not rows. One extra row tells whether more follow.
+  const skips = offset > 0;
+  const page = oncePerConnection(db, `history page|${bound.shape}|${filters.sort} ${filters.dir}|${skips ? "skip" : "first"}`, () => {
+    const order = orderOf(filters);
+    const rows = db.select(historyColumns).from(transfers).innerJoin(maker, eq(maker.id, transfers.makerId));
+    if (!skips) return rows.where(bound.where()).orderBy(...order).limit(sql.placeholder("limit")).prepare();
     const pageIds = db
       .select({ id: transfers.id })
       .from(transfers)
@@ -266,10 +249,9 @@ export function listTransfers(db: Db, filters: HistoryFilters): HistoryPage {
       .orderBy(...order)
       .limit(sql.placeholder("limit"))
       .offset(sql.placeholder("offset"));
-    return db.select(historyColumns).from(transfers).innerJoin(maker, eq(maker.id, transfers.makerId)).where(inArray(transfers.id, pageIds)).orderBy(...order).prepare();
+    return rows.where(inArray(transfers.id, pageIds)).orderBy(...order).prepare();
   });
-  const offset = (filters.page - 1) * filters.pageSize;
-  const rows = page.all({ ...bound.values, limit: filters.pageSize + 1, offset });
+  const rows = (page.values({ ...bound.values, limit: filters.pageSize + 1, offset }) as HistoryTuple[]).map(historyRow);
   const hasMore = rows.length > filters.pageSize;
   if (hasMore) rows.pop();
   return {
@@ -285,7 +267,7 @@ export function listTransfers(db: Db, filters: HistoryFilters): HistoryPage {
 /** How many transfers match the view (paging aside), counted up to `historyTotalCap`. */
 export function countTransfers(db: Db, filters: HistoryFilters): HistoryTotal {
   const bound = bindFilters(filters);
-  const counter = preparedOnce(db, `history count|${bound.shape}`, () =>
+  const counter = oncePerConnection(db, `history count|${bound.shape}`, () =>
     db
       .select({ n: count() })
       .from(db.select({ id: transfers.id }).from(transfers).where(bound.where()).limit(historyTotalCap + 1).as("matching"))

@@ -1,7 +1,7 @@
 import { and, eq, gte, lt, notInArray, sum } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { transfers } from "@/db/schema";
-import { startOfJakartaDay } from "./clock";
+import { startOfJakartaDay } from "@/lib/jakarta";
 import type { Limits } from "./limits-schema";
 import { movedNoMoney } from "./status";
 import { formatRupiah } from "@/lib/format";

@@ -9,12 +9,13 @@ import { lookUpWallet } from "./inquiry";
 import { transition } from "./lifecycle";
 import { sameName } from "./owner-name";
 import { inFlightMs, sendTransfer } from "./send";
-import { checkTransfer, system } from "./settle";
+import { system } from "@/lib/actor";
+import { checkTransfer } from "./settle";
 import { unsettledAtGateway } from "./status";
 
 /**
  * An approved transfer that a crash left unsent is sent by the reconciler only this soon after its
- * approval; an older one goes back to the approval queue (SPEC §8.1: old approvals are not sent blindly).
+ * approval; an older one goes back to the approval queue (docs/lifecycle.md#paying-twice-is-impossible: old approvals are not sent blindly).
  */
 export const sendUnsentWithinMs = 15 * 60_000;
 

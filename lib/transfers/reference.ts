@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { jakartaDate } from "@/lib/jakarta";
 
 const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -7,7 +8,7 @@ const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
  * in all. Generated once per transfer and never reused for another attempt.
  */
 export function newReference(prefix: "TRF" | "INQ" | "BAT", at: Date): string {
-  const day = new Date(at.getTime() + 7 * 60 * 60 * 1000).toISOString().slice(0, 10).replaceAll("-", "");
+  const day = jakartaDate(at).replaceAll("-", "");
   const random = Array.from(randomBytes(12), (b) => alphabet[b % alphabet.length]).join("");
   return `${prefix}${day}${random}`;
 }

@@ -1,19 +1,21 @@
-import { and, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
 import { transfers, type TopupAnswer, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import type { GatewayCallRecord, StatusResult } from "@/lib/cashin/client";
 import type { TransferStatusOutcome } from "@/lib/cashin/codes";
-import type { ActorContext, TransferDeps } from "./deps";
+import { system, type ActorContext } from "@/lib/actor";
+import type { TransferDeps } from "./deps";
 import { findTransfer, transition } from "./lifecycle";
 import { effectiveGraceMs } from "./grace";
+import { oncePerConnection } from "@/db/statements";
 import { giveUpAfterMs, nextCheckDelayMs, nextWatchAt } from "./reconcile-schedule";
 import { getLimits } from "./settings";
 import { isUnsettledAtGateway, statusInfo } from "./status";
 import { recordGatewayCall } from "./timeline";
 
 /**
- * Settling with Cash In's status call (call 39; SPEC §2.5, §3.2 rules 2–3, §8.1). Unsettled transfers are
+ * Settling with Cash In's status call (call 39; docs/gateway.md#transfer-statuses, docs/lifecycle.md#money-safety-invariants, docs/lifecycle.md#paying-twice-is-impossible). Unsettled transfers are
  * asked until the answer is final or the 3-day schedule ends (then `unresolved`); settled ones are asked
  * a few more times, because a later answer wins only forward: a success may become a refund, and any
  * other contradiction raises a discrepancy for a person instead of changing the status.
@@ -22,7 +24,6 @@ import { recordGatewayCall } from "./timeline";
 /** A reconciler holds a transfer this long while it asks Cash In; another runner leaves it alone meanwhile. */
 const leaseMs = 2 * 60_000;
 
-export const system: ActorContext = { actor: null, ip: null };
 
 /** Statuses a status call may still change or contradict. */
 const checkable = ["sending", "processing", "unresolved", "succeeded", "failed"] as const satisfies readonly TransferStatus[];
@@ -44,6 +45,37 @@ function watchFrom(transfer: Pick<Transfer, "topupAnswer">, to: "succeeded" | "f
 }
 
 /**
+ * Takes the lease on a transfer that may be checked now, in one conditional update; returns it, or
+ * undefined when it is not checkable, not due (with `due`) or leased by another runner. On every check's
+ * path, so prepared once per connection (instants as stored: epoch milliseconds).
+ */
+function takeLease(db: Db, transferId: number, now: Date, due: boolean): Transfer | undefined {
+  const lease = oncePerConnection(db, `settle: lease${due ? " when due" : ""}`, () =>
+    db
+      .update(transfers)
+      .set({ leaseUntil: sql`${sql.placeholder("until")}` })
+      .where(
+        and(
+          eq(transfers.id, sql.placeholder("id")),
+          inArray(transfers.status, checkable),
+          or(isNull(transfers.leaseUntil), lt(transfers.leaseUntil, sql.placeholder("now"))),
+          due ? lte(transfers.nextCheckAt, sql.placeholder("now")) : undefined,
+        ),
+      )
+      .returning()
+      .prepare(),
+  );
+  return lease.get({ id: transferId, until: now.getTime() + leaseMs, now: now.getTime() });
+}
+
+/** Every write that applies an answer also ends the lease, in the same statement. */
+const released = { leaseUntil: null } as const;
+
+function releaseLease(db: Db, transferId: number): void {
+  oncePerConnection(db, "settle: release", () => db.update(transfers).set(released).where(eq(transfers.id, sql.placeholder("id"))).prepare()).run({ id: transferId });
+}
+
+/**
  * Asks Cash In about one transfer and applies the answer. A lease taken by one conditional update makes
  * sure that two reconcilers, or a reconciler and a person pressing "Refresh status", never work on it at
  * once. `due` limits it to transfers whose next check has come (the background loop); a person asks at once.
@@ -53,32 +85,21 @@ export async function checkTransfer(
   transferId: number,
   { due = false, ctx = system }: { due?: boolean; ctx?: ActorContext } = {},
 ): Promise<CheckResult> {
-  const now = deps.now();
-  const leased = deps.db
-    .update(transfers)
-    .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
-    .where(
-      and(
-        eq(transfers.id, transferId),
-        inArray(transfers.status, checkable),
-        or(isNull(transfers.leaseUntil), lt(transfers.leaseUntil, now)),
-        due ? lte(transfers.nextCheckAt, now) : undefined,
-      ),
-    )
-    .returning()
-    .get();
+  const leased = takeLease(deps.db, transferId, deps.now(), due);
   if (!leased) return { checked: false, transfer: findTransfer(deps.db, transferId), settled: false };
 
+  let transfer: Transfer | null = null;
   try {
     const result = await deps.gateway.status(
       { partnerReferenceNo: leased.reference, expected: { amount: leased.amount, customerNumber: leased.phone } },
       { onCall: (record: GatewayCallRecord) => recordGatewayCall(deps.db, { transferId }, record) },
     );
     const settled = leased.status === "succeeded" || leased.status === "failed" ? leased.status : null;
-    const transfer = settled ? applyLateAnswer(deps, leased, settled, result) : applyStatus(deps, leased, result, ctx);
+    transfer = settled ? applyLateAnswer(deps, leased, settled, result) : applyStatus(deps, leased, result, ctx);
     return { checked: true, transfer, settled: isUnsettledAtGateway(leased.status) && !!transfer && !isUnsettledAtGateway(transfer.status) };
   } finally {
-    deps.db.update(transfers).set({ leaseUntil: null }).where(eq(transfers.id, transferId)).run();
+    // Unless the write of the answer ended it: then nothing applied it (another change came first) or it threw.
+    if (transfer?.leaseUntil !== null) releaseLease(deps.db, transferId);
   }
 }
 
@@ -90,7 +111,7 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
   const now = deps.now();
   const checks = transfer.checks + 1;
   const sentAt = transfer.sentAt ?? transfer.createdAt;
-  const base = { checks, lastCode: result.code };
+  const base = { checks, lastCode: result.code, ...released };
 
   const settle = (to: "succeeded" | "failed" | "refunded", patch: Partial<Transfer>) =>
     deps.db.transaction(
@@ -118,7 +139,7 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
   /** Not final: ask again later; after 3 days it is unresolved, for a person to settle with Cash In (never guessed). */
   const later = (message: string) => {
     // An unresolved transfer is no longer asked automatically; a person's refresh only records the answer.
-    if (transfer.status === "unresolved") return update({ checks, lastCode: result.code });
+    if (transfer.status === "unresolved") return update(base);
     if (now.getTime() - sentAt.getTime() > giveUpAfterMs) {
       return deps.db.transaction(
         (tx) =>
@@ -157,7 +178,7 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
     case "failed":
       return settle("failed", { cashinReference, lastMessage: description, reason: `Cash In reports the transfer ${status.code === "05" ? "canceled" : "failed"}: ${description}` });
     case "not_found": {
-      // Right after an ambiguous top-up, "not found" may mean "not visible yet" (SPEC §2.5, §8.1).
+      // Right after an ambiguous top-up, "not found" may mean "not visible yet" (docs/gateway.md#transfer-statuses, docs/lifecycle.md#paying-twice-is-impossible).
       const graceMs = effectiveGraceMs(getLimits(deps.db), deps.gatewayTimeoutMs);
       if (notFoundMayMeanNeverSent(transfer.topupAnswer) && now.getTime() - sentAt.getTime() >= graceMs) {
         return settle("failed", {
@@ -177,7 +198,7 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
 }
 
 /**
- * A settled transfer asked again (SPEC §8.1 "later answers win only forward"): a refund of a success is
+ * A settled transfer asked again (docs/lifecycle.md#paying-twice-is-impossible "later answers win only forward"): a refund of a success is
  * applied; any other contradiction changes no status and raises a discrepancy; agreement fills in Cash
  * In's reference if it was missing. Then the next watch check is scheduled.
  */
@@ -186,7 +207,7 @@ function applyLateAnswer(deps: TransferDeps, transfer: Transfer, settled: "succe
   const nextCheckAt = nextWatchAt(transfer.settledAt ?? transfer.updatedAt, now);
   const checks = transfer.checks + 1;
   if (result.kind !== "success") {
-    return deps.db.update(transfers).set({ checks, nextCheckAt }).where(eq(transfers.id, transfer.id)).returning().get() ?? null;
+    return deps.db.update(transfers).set({ checks, nextCheckAt, ...released }).where(eq(transfers.id, transfer.id)).returning().get() ?? null;
   }
   const status = result.transferStatus;
   if (settled === "succeeded" && status.state === "refunded") {
@@ -197,7 +218,7 @@ function applyLateAnswer(deps: TransferDeps, transfer: Transfer, settled: "succe
           transfer.id,
           "succeeded",
           "refunded",
-          { checks, nextCheckAt: null, lastCode: result.code, lastMessage: result.description || status.label, cashinReference: result.originalReferenceNo ?? transfer.cashinReference },
+          { checks, nextCheckAt: null, lastCode: result.code, lastMessage: result.description || status.label, cashinReference: result.originalReferenceNo ?? transfer.cashinReference, ...released },
           system,
           now,
         ),
@@ -212,7 +233,7 @@ function applyLateAnswer(deps: TransferDeps, transfer: Transfer, settled: "succe
       if (reference) recordAudit(tx, { actor: null, action: "transfer.reference", target: { type: "transfer", id: transfer.id }, after: { cashinReference: reference }, at: now });
       return tx
         .update(transfers)
-        .set({ checks, nextCheckAt, ...(reference ? { cashinReference: reference } : {}) })
+        .set({ checks, nextCheckAt, ...released, ...(reference ? { cashinReference: reference } : {}) })
         .where(eq(transfers.id, transfer.id))
         .returning()
         .get() ?? null;

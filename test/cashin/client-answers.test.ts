@@ -5,7 +5,7 @@ import { CHANNEL_ID, PARTNER_ID, fixtureSigner, startScriptedGateway, startTestG
 
 /**
  * How the client reads answers the strict mock never gives: a scripted server replies with whatever a test
- * sets with `answer`, so the client's leniency (SPEC §2.3) and caution (SPEC §2.4) can be shown one by one.
+ * sets with `answer`, so the client's leniency (docs/gateway.md#bodies) and caution (docs/gateway.md#response-codes) can be shown one by one.
  */
 
 let scripted: ScriptedGateway;
@@ -20,7 +20,7 @@ const client = () =>
 const answer = (status: number, body: unknown) => scripted.answer(status, body);
 const request: TransferRequest = { partnerReferenceNo: "REF1234567890", wallet: "DANA", customerNumber: "6281234567890", amount: 10_000 };
 
-describe("SPEC §2.2 the client sends the golden-vector bytes", () => {
+describe("docs/gateway.md#signature the client sends the golden-vector bytes", () => {
   it("the inquiry body is byte for byte vector 1's", async () => {
     answer(200, { responseCode: "2003700", customerName: "John" });
     await client().inquiry(request);
@@ -35,7 +35,7 @@ describe("SPEC §2.2 the client sends the golden-vector bytes", () => {
   });
 });
 
-describe("SPEC §2.3 answers are read leniently", () => {
+describe("docs/gateway.md#bodies answers are read leniently", () => {
   it("reads the provider page's inquiry example: amount as a number, padded message, unknown fields", async () => {
     answer(
       200,
@@ -75,7 +75,7 @@ describe("SPEC §2.3 answers are read leniently", () => {
   });
 });
 
-describe("SPEC §2.4 the client never guesses", () => {
+describe("docs/gateway.md#response-codes the client never guesses", () => {
   it("a successful inquiry without the owner's name is ambiguous", async () => {
     answer(200, { responseCode: "2003700" });
     expect(await client().inquiry(request)).toMatchObject({ kind: "ambiguous", cause: "unexpected_answer" });
@@ -94,7 +94,7 @@ describe("SPEC §2.4 the client never guesses", () => {
   });
 });
 
-describe("SPEC §2.3 strict requests: the client refuses to send what Cash In would refuse", () => {
+describe("docs/gateway.md#bodies strict requests: the client refuses to send what Cash In would refuse", () => {
   let gateway: MockGateway;
   beforeAll(async () => {
     gateway = await startTestGateway();

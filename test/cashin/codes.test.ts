@@ -8,17 +8,17 @@ const http = (httpStatus: number, responseCode: string | null, responseMessage =
   responseCode,
   responseMessage,
 });
-/** The code of SPEC §2.4 for a call: `codeOf("topup", 403, "14")` → 4033814. */
+/** The code of docs/gateway.md#response-codes for a call: `codeOf("topup", 403, "14")` → 4033814. */
 const codeOf = (call: GatewayCall, status: number, caseCode: string) => `${status}${SERVICE_CODES[call]}${caseCode}`;
 const classify = (call: GatewayCall, status: number, caseCode: string) => classifyAnswer(call, http(status, codeOf(call, status, caseCode)));
 
-describe("SPEC §2.4 response codes: 200xx00 successful", () => {
+describe("docs/gateway.md#response-codes response codes: 200xx00 successful", () => {
   it.each(GATEWAY_CALLS)("%s: success", (call) => {
     expect(classify(call, 200, "00")).toEqual({ kind: "success", code: codeOf(call, 200, "00"), message: "msg" });
   });
 });
 
-describe("SPEC §2.4 response codes: 202xx00 request in progress", () => {
+describe("docs/gateway.md#response-codes response codes: 202xx00 request in progress", () => {
   it("top-up: in progress, to be polled", () => {
     expect(classify("topup", 202, "00")).toMatchObject({ kind: "in_progress", code: "2023800" });
   });
@@ -27,7 +27,7 @@ describe("SPEC §2.4 response codes: 202xx00 request in progress", () => {
   });
 });
 
-describe("SPEC §2.4 response codes: 400xx01 / 400xx02 are our bug, a definitive failure", () => {
+describe("docs/gateway.md#response-codes response codes: 400xx01 / 400xx02 are our bug, a definitive failure", () => {
   it.each(GATEWAY_CALLS)("%s", (call) => {
     expect(classify(call, 400, "01")).toMatchObject({ kind: "rejected", reason: "invalid_field_format", blame: "our_bug" });
     expect(classify(call, 400, "02")).toMatchObject({ kind: "rejected", reason: "missing_mandatory_field", blame: "our_bug" });
@@ -35,7 +35,7 @@ describe("SPEC §2.4 response codes: 400xx01 / 400xx02 are our bug, a definitive
   });
 });
 
-describe("SPEC §2.4 response codes: 401xx00 unauthorized is a configuration problem", () => {
+describe("docs/gateway.md#response-codes response codes: 401xx00 unauthorized is a configuration problem", () => {
   it.each(GATEWAY_CALLS)("%s: rejected, and the message points at partner id, keys and clock", (call) => {
     const outcome = classify(call, 401, "00");
     expect(outcome).toMatchObject({ kind: "rejected", reason: "unauthorized", blame: "configuration" });
@@ -43,7 +43,7 @@ describe("SPEC §2.4 response codes: 401xx00 unauthorized is a configuration pro
   });
 });
 
-describe("SPEC §2.4 response codes: 403xx02/03/14/18 are the gateway's decision, with the reason", () => {
+describe("docs/gateway.md#response-codes response codes: 403xx02/03/14/18 are the gateway's decision, with the reason", () => {
   it.each([
     ["02", "exceeds_amount_limit", /limit/],
     ["03", "suspected_fraud", /fraud/],
@@ -61,7 +61,7 @@ describe("SPEC §2.4 response codes: 403xx02/03/14/18 are the gateway's decision
   });
 });
 
-describe("SPEC §2.4 response codes: 404xx11 / 404xx01 / 404xx18", () => {
+describe("docs/gateway.md#response-codes response codes: 404xx11 / 404xx01 / 404xx18", () => {
   it("404xx11: no such wallet", () => {
     const outcome = classify("inquiry", 404, "11");
     expect(outcome).toMatchObject({ kind: "rejected", reason: "invalid_account", blame: "gateway_decision" });
@@ -75,7 +75,7 @@ describe("SPEC §2.4 response codes: 404xx11 / 404xx01 / 404xx18", () => {
   });
 });
 
-describe("SPEC §2.4 response codes: 409xx00 duplicate X-EXTERNAL-ID", () => {
+describe("docs/gateway.md#response-codes response codes: 409xx00 duplicate X-EXTERNAL-ID", () => {
   it("top-up: the outcome is unknown, check the status", () => {
     const outcome = classify("topup", 409, "00");
     expect(outcome).toMatchObject({ kind: "ambiguous", cause: "duplicate_external_id", code: "4093800" });
@@ -86,7 +86,7 @@ describe("SPEC §2.4 response codes: 409xx00 duplicate X-EXTERNAL-ID", () => {
   });
 });
 
-describe("SPEC §2.4 response codes: 409xx01 duplicate partnerReferenceNo", () => {
+describe("docs/gateway.md#response-codes response codes: 409xx01 duplicate partnerReferenceNo", () => {
   it("top-up: the transfer exists at Cash In, check the status and never resend", () => {
     expect(classify("topup", 409, "01")).toMatchObject({ kind: "ambiguous", cause: "duplicate_reference" });
   });
@@ -95,13 +95,13 @@ describe("SPEC §2.4 response codes: 409xx01 duplicate partnerReferenceNo", () =
   });
 });
 
-describe("SPEC §2.4 response codes: 429xx00 too many requests", () => {
+describe("docs/gateway.md#response-codes response codes: 429xx00 too many requests", () => {
   it.each(GATEWAY_CALLS)("%s: back off; the outcome is unknown", (call) => {
     expect(classify(call, 429, "00")).toMatchObject({ kind: "ambiguous", cause: "rate_limited" });
   });
 });
 
-describe("SPEC §2.4 response codes: 5xx, timeout, network error, unreadable body are ambiguous", () => {
+describe("docs/gateway.md#response-codes response codes: 5xx, timeout, network error, unreadable body are ambiguous", () => {
   it.each([500, 502, 503, 504])("HTTP %i, whatever the body says", (status) => {
     expect(classifyAnswer("topup", http(status, "2003800"))).toMatchObject({ kind: "ambiguous", cause: "server_error" });
     expect(classifyAnswer("topup", http(status, codeOf("topup", 500, "01")))).toMatchObject({ kind: "ambiguous", cause: "server_error" });
@@ -130,7 +130,7 @@ describe("SPEC §2.4 response codes: 5xx, timeout, network error, unreadable bod
   });
 });
 
-describe("SPEC §8.1 no redirects: a 3xx on a top-up is ambiguous, elsewhere an error", () => {
+describe("docs/lifecycle.md#paying-twice-is-impossible no redirects: a 3xx on a top-up is ambiguous, elsewhere an error", () => {
   it.each([301, 302, 303, 307, 308])("top-up, HTTP %i: the outcome is unknown, check its status, never resend", (status) => {
     const outcome = classifyAnswer("topup", http(status, null, ""));
     expect(outcome).toMatchObject({ kind: "ambiguous", cause: "redirect", code: null });
@@ -147,7 +147,7 @@ describe("SPEC §8.1 no redirects: a 3xx on a top-up is ambiguous, elsewhere an 
   });
 });
 
-describe("SPEC §8.1 echoes are checked", () => {
+describe("docs/lifecycle.md#paying-twice-is-impossible echoes are checked", () => {
   const sent = { partnerReferenceNo: "REF1", customerNumber: "6281234567890", amount: 10_000 };
   it("an answer that echoes what was sent, in any amount spelling, differs in nothing", () => {
     expect(echoDifference(sent, { partnerReferenceNo: "REF1", customerNumber: "6281234567890", amount: { value: "10000.00" } })).toBeNull();
@@ -181,7 +181,7 @@ describe("SPEC §8.1 echoes are checked", () => {
   });
 });
 
-describe("SPEC §2.3 codes are classified by their structure, not by the page's typo rows", () => {
+describe("docs/gateway.md#bodies codes are classified by their structure, not by the page's typo rows", () => {
   it("2003800 is a success, even though the page also lists it as 'Invalid field format'", () => {
     expect(classifyAnswer("topup", http(200, "2003800", "Invalid field format"))).toMatchObject({ kind: "success" });
   });
@@ -199,7 +199,7 @@ describe("SPEC §2.3 codes are classified by their structure, not by the page's 
   });
 });
 
-describe("SPEC §2.5 transfer status", () => {
+describe("docs/gateway.md#transfer-statuses transfer status", () => {
   it.each([
     ["00", "succeeded", true, "Success"],
     ["01", "pending", false, "Initiated"],
@@ -220,7 +220,7 @@ describe("SPEC §2.5 transfer status", () => {
   });
 });
 
-describe("SPEC §2.4 429xx00 is decided once: callers pace themselves by the outcome", () => {
+describe("docs/gateway.md#response-codes 429xx00 is decided once: callers pace themselves by the outcome", () => {
   it("marks a 429 answer as rate limited, and nothing else", () => {
     const answer = (httpStatus: number, responseCode: string): GatewayAnswer => ({ kind: "http", httpStatus, responseCode, responseMessage: "" });
     expect(isRateLimited(classifyAnswer("topup", answer(429, "4293800")))).toBe(true);

@@ -4,7 +4,7 @@ import type { MockGateway } from "@/lib/cashin/mock/server";
 import { newReference, startScriptedGateway, startTestGateway, testClient, type ScriptedGateway } from "./support";
 
 /**
- * SPEC §8.1 "Echoes are checked": an answer whose reference, customer number or amount differs from what was
+ * docs/lifecycle.md#paying-twice-is-impossible "Echoes are checked": an answer whose reference, customer number or amount differs from what was
  * sent is refused (inquiry) or ambiguous (top-up, status), and recorded. The honest mock never does this, so a
  * scripted server gives correctly coded answers about something else.
  */
@@ -33,7 +33,7 @@ function recording() {
   return { records, onCall: (record: GatewayCallRecord) => void records.push(record) };
 }
 
-describe("SPEC §8.1 echoes are checked: a look-up answered about something else is refused", () => {
+describe("docs/lifecycle.md#paying-twice-is-impossible echoes are checked: a look-up answered about something else is refused", () => {
   it.each(differences)("another %s: refused in words a finance person reads, recorded, not retried", async (_field, change, difference) => {
     scripted.answer(200, { responseCode: "2003700", responseMessage: "Successful", customerName: "John", ...echo, ...change });
     const { records, onCall } = recording();
@@ -76,7 +76,7 @@ describe("SPEC §8.1 echoes are checked: a look-up answered about something else
   });
 });
 
-describe("SPEC §8.1 echoes are checked: a top-up answered about something else is ambiguous", () => {
+describe("docs/lifecycle.md#paying-twice-is-impossible echoes are checked: a top-up answered about something else is ambiguous", () => {
   it.each(differences)("2003800 with another %s: ambiguous, check its status, never resend; recorded", async (_field, change, difference) => {
     scripted.answer(200, { responseCode: "2003800", responseMessage: "Successful", ...echo, ...change });
     const { records, onCall } = recording();
@@ -107,7 +107,7 @@ describe("SPEC §8.1 echoes are checked: a top-up answered about something else 
   });
 });
 
-describe("SPEC §8.1 echoes are checked: a status answer about another amount or customer number is ambiguous", () => {
+describe("docs/lifecycle.md#paying-twice-is-impossible echoes are checked: a status answer about another amount or customer number is ambiguous", () => {
   const status = { responseCode: "2003900", originalPartnerReferenceNo: "REF-ECHO-1", latestTransactionStatus: "00", amount: { value: "10000.00" } };
   const expected = { amount: 10_000, customerNumber: "6281234567890" };
 
@@ -144,7 +144,7 @@ describe("SPEC §8.1 echoes are checked: a status answer about another amount or
   });
 });
 
-describe("SPEC §8.1 echoes are checked: the honest mock's answers pass", () => {
+describe("docs/lifecycle.md#paying-twice-is-impossible echoes are checked: the honest mock's answers pass", () => {
   it("inquiry, top-up and status with what was expected all succeed", async () => {
     const client = testClient(gateway);
     const honest: TransferRequest = { partnerReferenceNo: newReference(), wallet: "OVO", customerNumber: "628111000001", amount: 12_345 };

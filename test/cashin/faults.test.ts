@@ -4,7 +4,7 @@ import type { GatewayCallRecord, TransferRequest } from "@/lib/cashin/client";
 import type { MockGateway, MockModeInput, RecordedRequest } from "@/lib/cashin/mock/server";
 import { newReference, startTestGateway, testClient } from "./support";
 
-/** SPEC §2.4 ambiguity and the mock's test-only control endpoints (SPEC §5), driven over HTTP as later fault tests will. */
+/** docs/gateway.md#response-codes ambiguity and the mock's test-only control endpoints (docs/mock-gateway.md#test-wallets), driven over HTTP as later fault tests will. */
 
 let gateway: MockGateway;
 beforeAll(async () => {
@@ -35,7 +35,7 @@ const transfer = (customerNumber = "6281234567890"): TransferRequest => ({
   amount: 10_000,
 });
 
-describe("SPEC §5 control endpoints are off unless enabled", () => {
+describe("docs/mock-gateway.md#test-wallets control endpoints are off unless enabled", () => {
   it("a mock started without control answers 404 on /__control", async () => {
     const plain = await startTestGateway({ control: false });
     try {
@@ -47,7 +47,7 @@ describe("SPEC §5 control endpoints are off unless enabled", () => {
   });
 });
 
-describe("SPEC §5 control: recorded requests and reset", () => {
+describe("docs/mock-gateway.md#test-wallets control: recorded requests and reset", () => {
   it("lists every request that reached the gateway, filtered by call, with the signature redacted", async () => {
     const client = testClient(gateway);
     const request = transfer();
@@ -81,7 +81,7 @@ describe("SPEC §5 control: recorded requests and reset", () => {
   });
 });
 
-describe("SPEC §5 control: a fault can be aimed at one wallet, so parallel tests do not feel it", () => {
+describe("docs/mock-gateway.md#test-wallets control: a fault can be aimed at one wallet, so parallel tests do not feel it", () => {
   it("hits only the listed customer numbers", async () => {
     await setMode({ fault: "server_error", faultCalls: ["topup"], faultCustomerNumbers: ["628111000001"] });
     const client = testClient(gateway);
@@ -90,7 +90,7 @@ describe("SPEC §5 control: a fault can be aimed at one wallet, so parallel test
   });
 });
 
-describe("SPEC §2.4 a 5xx is ambiguous: the status settles it", () => {
+describe("docs/gateway.md#response-codes a 5xx is ambiguous: the status settles it", () => {
   it("a top-up lost before processing: ambiguous, and Cash In has no such transfer (07)", async () => {
     const client = testClient(gateway);
     const request = transfer();
@@ -108,14 +108,14 @@ describe("SPEC §2.4 a 5xx is ambiguous: the status settles it", () => {
   });
 });
 
-describe("SPEC §2.4 an unreadable body is ambiguous", () => {
+describe("docs/gateway.md#response-codes an unreadable body is ambiguous", () => {
   it("a top-up answered with an HTML page", async () => {
     await setMode({ fault: "garbage" });
     expect(await testClient(gateway).topup(transfer())).toMatchObject({ kind: "ambiguous", cause: "unreadable_body", httpStatus: 200 });
   });
 });
 
-describe("SPEC §2.4 429xx00: back off; a top-up's outcome is unknown", () => {
+describe("docs/gateway.md#response-codes 429xx00: back off; a top-up's outcome is unknown", () => {
   it("top-up: ambiguous, rate limited, sent once", async () => {
     await setMode({ fault: "rate_limit" });
     expect(await testClient(gateway).topup(transfer())).toMatchObject({ kind: "ambiguous", cause: "rate_limited", code: "4293800" });
@@ -128,7 +128,7 @@ describe("SPEC §2.4 429xx00: back off; a top-up's outcome is unknown", () => {
   });
 });
 
-describe("SPEC §2.4 a connection cut mid-answer is ambiguous", () => {
+describe("docs/gateway.md#response-codes a connection cut mid-answer is ambiguous", () => {
   it("a top-up is never retried: exactly one reached the gateway", async () => {
     await setMode({ fault: "reset", faultCalls: ["topup"], faultAfterProcessing: true });
     const client = testClient(gateway);
@@ -161,7 +161,7 @@ describe("SPEC §2.4 a connection cut mid-answer is ambiguous", () => {
   });
 });
 
-describe("SPEC §2.4 a timeout is ambiguous", () => {
+describe("docs/gateway.md#response-codes a timeout is ambiguous", () => {
   it("an inquiry that times out every time gives up after its retries, as a value", async () => {
     await setMode({ latencyMs: 400 });
     const result = await testClient(gateway, { timeoutMs: 100, transportRetries: 2 }).inquiry(transfer());
@@ -188,7 +188,7 @@ describe("SPEC §2.4 a timeout is ambiguous", () => {
   });
 });
 
-describe("SPEC §2.4 a network error is ambiguous", () => {
+describe("docs/gateway.md#response-codes a network error is ambiguous", () => {
   it("nothing listening: the inquiry is retried, then reported as a network failure", async () => {
     const closedPort = await new Promise<number>((resolve) => {
       const probe = createServer();
@@ -204,7 +204,7 @@ describe("SPEC §2.4 a network error is ambiguous", () => {
   });
 });
 
-describe("SPEC §5 faults can target one call and a number of requests", () => {
+describe("docs/mock-gateway.md#test-wallets faults can target one call and a number of requests", () => {
   it("a fault on status leaves inquiries alone", async () => {
     await setMode({ fault: "server_error", faultCalls: ["status"] });
     const client = testClient(gateway);

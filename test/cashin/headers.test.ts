@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fixtureSigner } from "@/test/cashin/support";
 import { jakartaTimestamp, newExternalId, signedRequestHeaders } from "@/lib/cashin/headers";
 
-describe("SPEC §2.1 X-TIMESTAMP: Jakarta time whatever the server's time zone", () => {
+describe("docs/gateway.md#headers X-TIMESTAMP: Jakarta time whatever the server's time zone", () => {
   const originalTz = process.env.TZ;
   afterEach(() => {
     if (originalTz === undefined) delete process.env.TZ;
@@ -38,7 +38,7 @@ describe("SPEC §2.1 X-TIMESTAMP: Jakarta time whatever the server's time zone",
   });
 });
 
-describe("SPEC §2.1 X-EXTERNAL-ID: numeric, at most 36 digits, new for every request", () => {
+describe("docs/gateway.md#headers X-EXTERNAL-ID: numeric, at most 36 digits, new for every request", () => {
   it("is unique over 100,000 calls", () => {
     const ids = new Set<string>();
     for (let i = 0; i < 100_000; i += 1) ids.add(newExternalId());
@@ -53,7 +53,7 @@ describe("SPEC §2.1 X-EXTERNAL-ID: numeric, at most 36 digits, new for every re
   });
 });
 
-describe("SPEC §2.1 request headers", () => {
+describe("docs/gateway.md#headers request headers", () => {
   it("carries the five SNAP headers and JSON content type, signed over the given body", () => {
     const signed = signedRequestHeaders({
       signer: fixtureSigner,

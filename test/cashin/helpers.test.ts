@@ -11,7 +11,7 @@ import {
   walletOfChannel,
 } from "@/lib/cashin/protocol";
 
-describe("SPEC §2.3 customerNumber: staff input normalized to 628…, then validated", () => {
+describe("docs/gateway.md#bodies customerNumber: staff input normalized to 628…, then validated", () => {
   it.each([
     ["081234567890", "6281234567890"],
     ["0812-3456-7890", "6281234567890"],
@@ -45,7 +45,7 @@ describe("SPEC §2.3 customerNumber: staff input normalized to 628…, then vali
   });
 });
 
-describe("SPEC §2.3 amount.value: whole rupiah as a string ending in .00", () => {
+describe("docs/gateway.md#bodies amount.value: whole rupiah as a string ending in .00", () => {
   it.each([
     [10000, "10000.00"],
     ["10000", "10000.00"],
@@ -89,7 +89,7 @@ describe("SPEC §2.3 amount.value: whole rupiah as a string ending in .00", () =
   });
 });
 
-describe("SPEC §2.3 wallet ↔ channel map", () => {
+describe("docs/gateway.md#bodies wallet ↔ channel map", () => {
   it("has exactly the four channel codes, the OVO one without the page's stray space", () => {
     expect(WALLET_CHANNELS).toEqual({
       DANA: "TOP_UP_E_WALLET_DANA",
@@ -108,7 +108,7 @@ describe("SPEC §2.3 wallet ↔ channel map", () => {
   });
 });
 
-describe("SPEC §2.3 bodies: strict for what we send", () => {
+describe("docs/gateway.md#bodies bodies: strict for what we send", () => {
   const valid = {
     partnerReferenceNo: "REF1",
     amount: { value: "10000.00", currency: "IDR" },
@@ -132,7 +132,7 @@ describe("SPEC §2.3 bodies: strict for what we send", () => {
   });
 });
 
-describe("SPEC §2.3 bodies: lenient for what we receive", () => {
+describe("docs/gateway.md#bodies bodies: lenient for what we receive", () => {
   it("reads the provider page's inquiry answer: number amount, padded message", () => {
     const answer = JSON.parse(
       '{"responseCode":"2003700","responseMessage":" Successful ","partnerReferenceNo":"REF1234567890","amount":{"value":10000.00,"currency":"IDR"},"customerName":"John","customerNumber":"6281234567890"}',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mockFlagsFromEnv } from "@/lib/cashin/mock/options";
 
-describe("SPEC §5 mock switches: control endpoints off unless enabled, slow wallet after the client's timeout", () => {
+describe("docs/mock-gateway.md#test-wallets mock switches: control endpoints off unless enabled, slow wallet after the client's timeout", () => {
   it("defaults to no control endpoints, a slow wallet 2 s past the client's timeout and a late wallet seen after 20 minutes", () => {
     expect(mockFlagsFromEnv({}, 15_000)).toEqual({ ok: true, control: false, slowTopupMs: 17_000, lateVisibilityMs: 1_200_000 });
   });
@@ -24,7 +24,7 @@ describe("SPEC §5 mock switches: control endpoints off unless enabled, slow wal
   });
 });
 
-describe("SPEC §5 mock switches: MOCK_LATE_VISIBILITY_MS, how long the late wallet's top-up answers 07", () => {
+describe("docs/mock-gateway.md#test-wallets mock switches: MOCK_LATE_VISIBILITY_MS, how long the late wallet's top-up answers 07", () => {
   it.each([
     ["1500", 1_500],
     [" 0 ", 0],

@@ -17,20 +17,20 @@ afterAll(() => gateway.close());
 
 const inquiry = (body: Record<string, unknown> = transferBody()) => ({ call: "inquiry" as const, body: JSON.stringify(body) });
 
-describe("SPEC §5 the mock accepts a correct request", () => {
+describe("docs/mock-gateway.md#test-wallets the mock accepts a correct request", () => {
   it("a correctly signed inquiry gets 2003700", async () => {
     expect(await sendRaw(gateway, inquiry())).toMatchObject({ status: 200, json: { responseCode: "2003700" } });
   });
 });
 
-describe("SPEC §2.1 mandatory headers: a missing one is 400xx02", () => {
+describe("docs/gateway.md#headers mandatory headers: a missing one is 400xx02", () => {
   it.each(["X-TIMESTAMP", "X-PARTNER-ID", "X-EXTERNAL-ID", "X-SIGNATURE", "CHANNEL-ID"])("without %s", async (name) => {
     const answer = await sendRaw(gateway, { ...inquiry(), tamper: (headers) => void delete headers[name] });
     expect(answer).toMatchObject({ status: 400, json: { responseCode: "4003702", responseMessage: `Invalid Mandatory Field ${name}` } });
   });
 });
 
-describe("SPEC §2.1 X-TIMESTAMP: Jakarta format, within 5 minutes, else 401xx00", () => {
+describe("docs/gateway.md#headers X-TIMESTAMP: Jakarta format, within 5 minutes, else 401xx00", () => {
   it.each([
     ["in UTC with Z", (at: Date) => at.toISOString().replace(/\.\d{3}/, "")],
     ["with +00:00", (at: Date) => at.toISOString().slice(0, 19) + "+00:00"],
@@ -55,14 +55,14 @@ describe("SPEC §2.1 X-TIMESTAMP: Jakarta format, within 5 minutes, else 401xx00
   });
 });
 
-describe("SPEC §2.1 X-PARTNER-ID: an unknown partner is 401xx00", () => {
+describe("docs/gateway.md#headers X-PARTNER-ID: an unknown partner is 401xx00", () => {
   it("refuses another partner id", async () => {
     const answer = await sendRaw(gateway, { ...inquiry(), tamper: (headers) => void (headers["X-PARTNER-ID"] = "CID9999999999") });
     expect(answer).toMatchObject({ status: 401, json: { responseCode: "4013700", responseMessage: expect.stringMatching(/PARTNER/) } });
   });
 });
 
-describe("SPEC §2.2 X-SIGNATURE: anything but the merchant's signature over the exact request is 401xx00", () => {
+describe("docs/gateway.md#signature X-SIGNATURE: anything but the merchant's signature over the exact request is 401xx00", () => {
   const unauthorized = { status: 401, json: { responseCode: "4013700", responseMessage: "Unauthorized. Signature" } };
 
   it("refuses a signature over the path with /pg/fo", async () => {
@@ -125,7 +125,7 @@ describe("SPEC §2.2 X-SIGNATURE: anything but the merchant's signature over the
   });
 });
 
-describe("SPEC §2.1 X-EXTERNAL-ID and CHANNEL-ID formats: 400xx01", () => {
+describe("docs/gateway.md#headers X-EXTERNAL-ID and CHANNEL-ID formats: 400xx01", () => {
   it.each([
     ["a UUID external id (the page's example)", "X-EXTERNAL-ID", "3fa85f64-5717-4562-b3fc-2c963f66afa6"],
     ["a 37-digit external id", "X-EXTERNAL-ID", "1".repeat(37)],
@@ -151,7 +151,7 @@ describe("SPEC §2.1 X-EXTERNAL-ID and CHANNEL-ID formats: 400xx01", () => {
   });
 });
 
-describe("SPEC §5 X-EXTERNAL-ID unique per day: a repeat is 409xx00", () => {
+describe("docs/mock-gateway.md#test-wallets X-EXTERNAL-ID unique per day: a repeat is 409xx00", () => {
   it("refuses the second request with the same external id, even with another body", async () => {
     const externalId = `${Date.now()}424242`;
     expect(await sendRaw(gateway, { ...inquiry(), externalId })).toMatchObject({ status: 200 });
@@ -163,7 +163,7 @@ describe("SPEC §5 X-EXTERNAL-ID unique per day: a repeat is 409xx00", () => {
   });
 });
 
-describe("SPEC §5 body that is not JSON: 400", () => {
+describe("docs/mock-gateway.md#test-wallets body that is not JSON: 400", () => {
   it("refuses a correctly signed non-JSON body", async () => {
     expect(await sendRaw(gateway, { call: "topup", body: "partnerReferenceNo=REF1" })).toMatchObject({
       status: 400,
@@ -172,7 +172,7 @@ describe("SPEC §5 body that is not JSON: 400", () => {
   });
 });
 
-describe("SPEC §2.3 mandatory body fields: a missing one is 400xx02", () => {
+describe("docs/gateway.md#bodies mandatory body fields: a missing one is 400xx02", () => {
   const base = transferBody();
   it.each([
     ["partnerReferenceNo", { ...base, partnerReferenceNo: undefined }],
@@ -188,7 +188,7 @@ describe("SPEC §2.3 mandatory body fields: a missing one is 400xx02", () => {
   });
 });
 
-describe("SPEC §2.3 body formats: a malformed field is 400xx01", () => {
+describe("docs/gateway.md#bodies body formats: a malformed field is 400xx01", () => {
   const base = transferBody();
   it.each([
     ["an 08… number", "customerNumber", { ...base, customerNumber: "081234567890" }],
@@ -215,7 +215,7 @@ describe("SPEC §2.3 body formats: a malformed field is 400xx01", () => {
   });
 });
 
-describe("SPEC §2.3 status body", () => {
+describe("docs/gateway.md#bodies status body", () => {
   const status = (body: Record<string, unknown>) => sendRaw(gateway, { call: "status", body: JSON.stringify(body) });
   it("refuses a status request for another service code", async () => {
     expect(await status({ originalPartnerReferenceNo: "REF1", serviceCode: "37" })).toMatchObject({
@@ -237,7 +237,7 @@ describe("SPEC §2.3 status body", () => {
   });
 });
 
-describe("SPEC §5 partnerReferenceNo idempotency", () => {
+describe("docs/mock-gateway.md#test-wallets partnerReferenceNo idempotency", () => {
   it("a repeated top-up with the same data is 409xx01, and nothing is paid twice", async () => {
     const body = transferBody();
     expect(await sendRaw(gateway, { call: "topup", body: JSON.stringify(body) })).toMatchObject({ json: { responseCode: "2003800" } });
@@ -273,7 +273,7 @@ describe("SPEC §5 partnerReferenceNo idempotency", () => {
   });
 });
 
-describe("SPEC §5 other paths and methods", () => {
+describe("docs/mock-gateway.md#test-wallets other paths and methods", () => {
   it("answers GET / for health checks", async () => {
     const response = await fetch(`${gateway.url}/`);
     expect(response.status).toBe(200);

@@ -4,11 +4,11 @@ import { cleanOwnerName, isMixedScript, maxOwnerNameLength } from "@/lib/cashin/
 import { startScriptedGateway, testClient, type ScriptedGateway } from "./support";
 
 /**
- * The owner's name Cash In gives is untrusted input shown to the person who confirms the payee (SPEC §3.2 rule 4):
+ * The owner's name Cash In gives is untrusted input shown to the person who confirms the payee (docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name):
  * nothing invisible may change how it reads, and a look-alike written in two scripts can be flagged.
  */
 
-describe("SPEC §3.2 rule 4 owner names: invisible characters are removed", () => {
+describe("docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name owner names: invisible characters are removed", () => {
   it("a right-to-left override cannot make a name read as something else", () => {
     const cleaned = cleanOwnerName("eoD nhoJ\u202Egnp.exe");
     expect(cleaned).toBe("eoD nhoJgnp.exe");
@@ -49,7 +49,7 @@ describe("SPEC §3.2 rule 4 owner names: invisible characters are removed", () =
   });
 });
 
-describe("SPEC §3.2 rule 4 owner names: at most 100 characters", () => {
+describe("docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name owner names: at most 100 characters", () => {
   it("a 200,000-character name comes out at 100", () => {
     expect(maxOwnerNameLength).toBe(100);
     expect(cleanOwnerName("A".repeat(200_000))).toHaveLength(100);
@@ -66,7 +66,7 @@ describe("SPEC §3.2 rule 4 owner names: at most 100 characters", () => {
   });
 });
 
-describe("SPEC §3.2 rule 4 owner names: a name written in two scripts is flagged", () => {
+describe("docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name owner names: a name written in two scripts is flagged", () => {
   it.each([
     ["a Cyrillic В in a Latin name", "\u0412udi Santoso"],
     ["a Greek Ο in a Latin name", "J\u039Fhn Doe"],
@@ -88,7 +88,7 @@ describe("SPEC §3.2 rule 4 owner names: a name written in two scripts is flagge
   });
 });
 
-describe("SPEC §3.2 rule 4 owner names: the client returns the cleaned name, the call record the raw answer", () => {
+describe("docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name owner names: the client returns the cleaned name, the call record the raw answer", () => {
   let scripted: ScriptedGateway;
   beforeAll(async () => {
     scripted = await startScriptedGateway();

@@ -5,7 +5,7 @@ import { GATEWAY_PATHS } from "@/lib/cashin/protocol";
 import { newReference, startScriptedGateway, startTestGateway, testClient, type ScriptedGateway } from "./support";
 
 /**
- * SPEC §8.1 "No redirects": the client never follows a redirect. The mock's redirect fault points back at the very
+ * docs/lifecycle.md#paying-twice-is-impossible "No redirects": the client never follows a redirect. The mock's redirect fault points back at the very
  * URL asked for, so a client that followed it would show up as a second request at the gateway.
  */
 
@@ -23,7 +23,7 @@ beforeEach(() => {
 
 const transfer = (): TransferRequest => ({ partnerReferenceNo: newReference(), wallet: "DANA", customerNumber: "6281234567890", amount: 10_000 });
 
-describe("SPEC §8.1 no redirects: Node's fetch with redirect: \"manual\" hands back the 3xx itself", () => {
+describe("docs/lifecycle.md#paying-twice-is-impossible no redirects: Node's fetch with redirect: \"manual\" hands back the 3xx itself", () => {
   it("the 307 and its Location come back, and one request was sent", async () => {
     const elsewhere = `${scripted.baseUrl}/elsewhere`;
     scripted.answer(307, "", { Location: elsewhere });
@@ -34,7 +34,7 @@ describe("SPEC §8.1 no redirects: Node's fetch with redirect: \"manual\" hands 
   });
 });
 
-describe("SPEC §8.1 no redirects: a 3xx on a top-up is ambiguous, never followed", () => {
+describe("docs/lifecycle.md#paying-twice-is-impossible no redirects: a 3xx on a top-up is ambiguous, never followed", () => {
   it("exactly one top-up reaches the gateway; the outcome is unknown; the call record keeps the 307 and where it pointed", async () => {
     gateway.setMode({ fault: "redirect", faultCalls: ["topup"] });
     const records: GatewayCallRecord[] = [];
@@ -69,7 +69,7 @@ describe("SPEC §8.1 no redirects: a 3xx on a top-up is ambiguous, never followe
   });
 });
 
-describe("SPEC §8.1 no redirects: a 3xx on an inquiry or a status call is an error pointing at CASHIN_BASE_URL", () => {
+describe("docs/lifecycle.md#paying-twice-is-impossible no redirects: a 3xx on an inquiry or a status call is an error pointing at CASHIN_BASE_URL", () => {
   it.each(["inquiry", "status"] as const)("%s: refused as redirected, sent once, not retried", async (call) => {
     gateway.setMode({ fault: "redirect" });
     const client = testClient(gateway);

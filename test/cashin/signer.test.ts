@@ -24,7 +24,7 @@ const inquiryInput = {
   timestamp: TIMESTAMP,
 } as const;
 
-describe("SPEC §2.2 signature: golden vectors", () => {
+describe("docs/gateway.md#signature signature: golden vectors", () => {
   it("hashes the inquiry body to the OpenSSL SHA-256", () => {
     expect(sha256Hex(INQUIRY_BODY)).toBe(INQUIRY_HASH);
   });
@@ -66,7 +66,7 @@ describe("SPEC §2.2 signature: golden vectors", () => {
   });
 });
 
-describe("SPEC §2.2 keys: loaded from PEM files with clear errors", () => {
+describe("docs/gateway.md#signature keys: loaded from PEM files with clear errors", () => {
   const dir = mkdtempSync(join(tmpdir(), "cashin-keys-"));
   const write = (name: string, content: string) => {
     const path = join(dir, name);

@@ -6,7 +6,7 @@ import { fixtureSigner, newReference, startTestGateway, testClient } from "./sup
 
 const LATE_VISIBILITY_MS = 1_000;
 
-/** SPEC §5: the real client against the real mock over HTTP, one test wallet row at a time. */
+/** docs/mock-gateway.md#test-wallets: the real client against the real mock over HTTP, one test wallet row at a time. */
 
 let gateway: MockGateway;
 beforeAll(async () => {
@@ -21,7 +21,7 @@ const transfer = (customerNumber: string, wallet: Wallet = "DANA", amount = 10_0
   amount,
 });
 
-describe("SPEC §5 row 6281234567890: John, top-up 2003800, later 00", () => {
+describe("docs/mock-gateway.md#test-wallets row 6281234567890: John, top-up 2003800, later 00", () => {
   it("inquiry names John and echoes the amount", async () => {
     const result = await testClient(gateway).inquiry(transfer("6281234567890", "DANA", 12_345));
     expect(result).toMatchObject({ kind: "success", code: "2003700", message: "Successful", customerName: "John", amount: 12_345 });
@@ -41,7 +41,7 @@ describe("SPEC §5 row 6281234567890: John, top-up 2003800, later 00", () => {
   });
 });
 
-describe("SPEC §5 row 628111000001: Siti Rahayu, top-up 2003800, later 00", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000001: Siti Rahayu, top-up 2003800, later 00", () => {
   it("inquiry, top-up and status", async () => {
     const client = testClient(gateway);
     const request = transfer("628111000001", "GOPAY");
@@ -51,7 +51,7 @@ describe("SPEC §5 row 628111000001: Siti Rahayu, top-up 2003800, later 00", () 
   });
 });
 
-describe("SPEC §5 row 628111000002: Budi Santoso, 202 in progress, 03 twice then 00", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000002: Budi Santoso, 202 in progress, 03 twice then 00", () => {
   it("polls through pending to success", async () => {
     const client = testClient(gateway);
     const request = transfer("628111000002", "SHOPEEPAY");
@@ -66,14 +66,14 @@ describe("SPEC §5 row 628111000002: Budi Santoso, 202 in progress, 03 twice the
   });
 });
 
-describe("SPEC §5 row 628111000003: no such wallet", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000003: no such wallet", () => {
   it("inquiry is refused with 4043711", async () => {
     const result = await testClient(gateway).inquiry(transfer("628111000003"));
     expect(result).toMatchObject({ kind: "rejected", reason: "invalid_account", code: "4043711", gatewayMessage: "Invalid Account" });
   });
 });
 
-describe("SPEC §5 row 628111000004: Dewi Lestari, insufficient funds", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000004: Dewi Lestari, insufficient funds", () => {
   it("inquiry succeeds, top-up is refused with 4033814", async () => {
     const client = testClient(gateway);
     const request = transfer("628111000004");
@@ -82,7 +82,7 @@ describe("SPEC §5 row 628111000004: Dewi Lestari, insufficient funds", () => {
   });
 });
 
-describe("SPEC §5 row 628111000005: Agus Wijaya answers after the client's timeout, but succeeds", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000005: Agus Wijaya answers after the client's timeout, but succeeds", () => {
   it("the top-up yields 'ambiguous', not an exception, and the status then says 00", async () => {
     const client = testClient(gateway, { timeoutMs: 200 });
     const request = transfer("628111000005");
@@ -96,7 +96,7 @@ describe("SPEC §5 row 628111000005: Agus Wijaya answers after the client's time
   });
 });
 
-describe("SPEC §5 row 628111000006: Rina Kartika, 5003801 not processed, later 07", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000006: Rina Kartika, 5003801 not processed, later 07", () => {
   it("the top-up is ambiguous (a 5xx), and the status says not found", async () => {
     const client = testClient(gateway);
     const request = transfer("628111000006");
@@ -106,7 +106,7 @@ describe("SPEC §5 row 628111000006: Rina Kartika, 5003801 not processed, later 
   });
 });
 
-describe("SPEC §5 row 628111000007: Joko Susilo, 202 in progress, 03 then 06", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000007: Joko Susilo, 202 in progress, 03 then 06", () => {
   it("polls from pending to failed", async () => {
     const client = testClient(gateway);
     const request = transfer("628111000007");
@@ -118,7 +118,7 @@ describe("SPEC §5 row 628111000007: Joko Susilo, 202 in progress, 03 then 06", 
   });
 });
 
-describe("SPEC §5 row 628111000008: inactive wallet", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000008: inactive wallet", () => {
   it("inquiry is refused with 4033718", async () => {
     expect(await testClient(gateway).inquiry(transfer("628111000008"))).toMatchObject({
       kind: "rejected",
@@ -128,7 +128,7 @@ describe("SPEC §5 row 628111000008: inactive wallet", () => {
   });
 });
 
-describe("SPEC §5 row 628111000009: Hendra Gunawan, exceeds limit", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000009: Hendra Gunawan, exceeds limit", () => {
   it("inquiry succeeds, top-up is refused with 4033802", async () => {
     const client = testClient(gateway);
     const request = transfer("628111000009");
@@ -137,7 +137,7 @@ describe("SPEC §5 row 628111000009: Hendra Gunawan, exceeds limit", () => {
   });
 });
 
-describe("SPEC §5 row 628111000010: Yanti Permata, 202 in progress, 07 until lateVisibilityMs after the top-up, then 00", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000010: Yanti Permata, 202 in progress, 07 until lateVisibilityMs after the top-up, then 00", () => {
   it("the status answers exactly as for a reference Cash In never saw, then 00", async () => {
     const client = testClient(gateway);
     const request = transfer("628111000010");
@@ -162,7 +162,7 @@ describe("SPEC §5 row 628111000010: Yanti Permata, 202 in progress, 07 until la
   });
 });
 
-describe("SPEC §5 row 628111000011: Rudi Hartono, 2003800, 00 for the first 2 status calls, then 04", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000011: Rudi Hartono, 2003800, 00 for the first 2 status calls, then 04", () => {
   it("succeeds, then is refunded", async () => {
     const client = testClient(gateway);
     const request = transfer("628111000011");
@@ -177,7 +177,7 @@ describe("SPEC §5 row 628111000011: Rudi Hartono, 2003800, 00 for the first 2 s
   });
 });
 
-describe("SPEC §5 row 628111000012: Maya Sari, renamed Maya Sari Dewi from the 2nd look-up on", () => {
+describe("docs/mock-gateway.md#test-wallets row 628111000012: Maya Sari, renamed Maya Sari Dewi from the 2nd look-up on", () => {
   const names = async (client: ReturnType<typeof testClient>, amount: number, times: number) => {
     const seen = [];
     for (let lookup = 0; lookup < times; lookup += 1) {
@@ -213,7 +213,7 @@ describe("SPEC §5 row 628111000012: Maya Sari, renamed Maya Sari Dewi from the 
   });
 });
 
-describe("SPEC §5 last row: any other valid 628… number", () => {
+describe("docs/mock-gateway.md#test-wallets last row: any other valid 628… number", () => {
   it("has a deterministic name, a successful top-up and status 00", async () => {
     const client = testClient(gateway);
     const request = transfer("6285712345678", "OVO");
@@ -232,7 +232,7 @@ describe("SPEC §5 last row: any other valid 628… number", () => {
   });
 });
 
-describe("SPEC §3.2 invariant 5: every call is reported, never with the signature", () => {
+describe("docs/lifecycle.md#5-every-gateway-call-is-on-the-timeline: every call is reported, never with the signature", () => {
   it("the hook sees request, answer, status, duration, code and external id, and the bytes sent are the bytes signed", async () => {
     const records: GatewayCallRecord[] = [];
     const client = testClient(gateway, { onCall: (record) => void records.push(record) });

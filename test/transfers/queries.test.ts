@@ -1,10 +1,12 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db/client";
 import { csvCell } from "@/lib/csv";
-import { dashboardSummary, getTransferDetail, historyTotalCap, listTransfers } from "@/lib/transfers/history";
+import { countTransfers, dashboardSummary, getTransferDetail, historyColumns, historyTotalCap, listTransfers, maker } from "@/lib/transfers/history";
 import { defaultHistoryFilters, historySearchParams, parseHistoryFilters, type HistoryFilters } from "@/lib/transfers/history-filters";
 import { streamTransfersCsv, transferCsvChunks } from "@/lib/transfers/export";
 import { gatewayCalls, inquiries, transfers, type Transfer, type TransferStatus } from "@/db/schema";
+import { desc, eq } from "drizzle-orm";
+import { formatSortableEpochMs } from "@/lib/format";
 import { recordAudit } from "@/lib/audit/record";
 import { createTestDb, insertUser } from "../db";
 
@@ -103,15 +105,21 @@ describe("History filters come from the URL (issue 4 flow 5)", () => {
   });
 });
 
+/** A fresh database with two makers: Sari (staff) and Bambang (manager). */
+async function twoMakers(): Promise<{ db: Db; sari: Maker; bambang: Maker }> {
+  const db = createTestDb();
+  const sari = await insertUser(db, { name: "Sari Wulandari", email: "sari@x.test", role: "staff" });
+  const bambang = await insertUser(db, { name: "Bambang Prasetyo", email: "bambang@x.test", role: "manager" });
+  return { db, sari, bambang };
+}
+
 describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
   let db: Db;
   let sari: Maker;
   let bambang: Maker;
 
   beforeEach(async () => {
-    db = createTestDb();
-    sari = await insertUser(db, { name: "Sari Wulandari", email: "sari@x.test", role: "staff" });
-    bambang = await insertUser(db, { name: "Bambang Prasetyo", email: "bambang@x.test", role: "manager" });
+    ({ db, sari, bambang } = await twoMakers());
   });
 
   it("lists transfers newest first with their maker's name", () => {
@@ -211,7 +219,10 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
     const first = listTransfers(db, filters(""));
     expect(first.rows).toHaveLength(25);
     expect(first.rows[0]!.reference).toBe("TRF-59");
-    expect(first).toMatchObject({ hasMore: true, total: { count: 60, capped: false } });
+    // A page does not count what follows it: "25 and more"; counting is asked for on its own.
+    expect(first).toMatchObject({ hasMore: true, total: { count: 25, capped: true } });
+    expect(countTransfers(db, filters(""))).toEqual({ count: 60, capped: false });
+    expect(listTransfers(db, filters("page=2"))).toMatchObject({ hasMore: true, total: { count: 50, capped: true } });
     const third = listTransfers(db, filters("page=3"));
     expect(third.rows.map((r) => r.reference)).toEqual(Array.from({ length: 10 }, (_, i) => `TRF-${String(9 - i).padStart(2, "0")}`));
     expect(third).toMatchObject({ page: 3, hasMore: false, total: { count: 60, capped: false } });
@@ -219,6 +230,98 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
     expect(listTransfers(db, filters("page=9"))).toMatchObject({ rows: [], hasMore: false, total: { count: 60 } });
     const seen = [1, 2, 3].flatMap((page) => listTransfers(db, filters(`page=${page}`)).rows.map((r) => r.id));
     expect(new Set(seen).size).toBe(60);
+  });
+});
+
+describe("History: each shape of view is prepared once per connection (issue 12)", () => {
+  let db: Db;
+  let sari: Maker;
+  let bambang: Maker;
+
+  beforeEach(async () => {
+    ({ db, sari, bambang } = await twoMakers());
+    addTransfer(db, sari.id, { reference: "TRF-DANA-OK", wallet: "DANA", status: "succeeded", amount: 20_000, createdAt: wib("2025-03-01T08:00:00") });
+    addTransfer(db, bambang.id, { reference: "TRF-OVO-FAIL", wallet: "OVO", status: "failed", amount: 30_000, createdAt: wib("2025-03-02T08:00:00") });
+    addTransfer(db, sari.id, { reference: "TRF-OVO-OK", wallet: "OVO", status: "succeeded", amount: 40_000, createdAt: wib("2025-03-03T08:00:00") });
+  });
+
+  it("returns each view's own rows when views of different shapes and values follow each other", () => {
+    const prepare = vi.spyOn(db.$client, "prepare");
+    const views: [query: string, expected: string[]][] = [
+      ["status=failed", ["TRF-OVO-FAIL"]],
+      ["wallet=OVO", ["TRF-OVO-OK", "TRF-OVO-FAIL"]],
+      ["status=succeeded", ["TRF-OVO-OK", "TRF-DANA-OK"]],
+      ["wallet=DANA", ["TRF-DANA-OK"]],
+      [`maker=${bambang.id}`, ["TRF-OVO-FAIL"]],
+      [`maker=${sari.id}`, ["TRF-OVO-OK", "TRF-DANA-OK"]],
+      ["status=failed&status=succeeded&wallet=OVO", ["TRF-OVO-OK", "TRF-OVO-FAIL"]],
+      ["status=succeeded&status=refunded&wallet=DANA", ["TRF-DANA-OK"]],
+      ["min=25000&sort=amount&dir=asc", ["TRF-OVO-FAIL", "TRF-OVO-OK"]],
+      ["min=35000&sort=amount&dir=asc", ["TRF-OVO-OK"]],
+      ["q=TRF-OVO", ["TRF-OVO-OK", "TRF-OVO-FAIL"]],
+      ["q=TRF-DANA", ["TRF-DANA-OK"]],
+      ["", ["TRF-OVO-OK", "TRF-OVO-FAIL", "TRF-DANA-OK"]],
+    ];
+    for (const round of [1, 2]) {
+      for (const [query, expected] of views) expect(references(db, query), `${query} (round ${round})`).toEqual(expected);
+    }
+    // Seven shapes, each prepared once, whatever the values and however often they come back.
+    expect(prepare).toHaveBeenCalledTimes(7);
+    prepare.mockRestore();
+  });
+
+  it("keeps a first page and a later page of the same view apart", () => {
+    for (let i = 0; i < 3; i++) addTransfer(db, sari.id, { reference: `TRF-EXTRA-${i}`, createdAt: wib(`2025-02-2${i}T08:00:00`) });
+    const prepare = vi.spyOn(db.$client, "prepare");
+    expect(references(db, "pageSize=25")).toHaveLength(6);
+    expect(listTransfers(db, { ...filters(""), pageSize: 2 as 25, page: 2 }).rows.map((r) => r.reference)).toEqual(["TRF-DANA-OK", "TRF-EXTRA-2"]);
+    expect(listTransfers(db, { ...filters(""), pageSize: 2 as 25, page: 3 }).rows.map((r) => r.reference)).toEqual(["TRF-EXTRA-1", "TRF-EXTRA-0"]);
+    expect(listTransfers(db, { ...filters(""), pageSize: 2 as 25, page: 1 }).rows.map((r) => r.reference)).toEqual(["TRF-OVO-OK", "TRF-OVO-FAIL"]);
+    expect(prepare).toHaveBeenCalledTimes(2);
+    prepare.mockRestore();
+  });
+
+  it("reads the same rows as the query builder would map them", () => {
+    const mapped = db
+      .select(historyColumns)
+      .from(transfers)
+      .innerJoin(maker, eq(maker.id, transfers.makerId))
+      .orderBy(desc(transfers.createdAt), desc(transfers.id))
+      .all();
+    expect(listTransfers(db, defaultHistoryFilters).rows).toEqual(mapped);
+    expect(mapped[0]!.createdAt).toEqual(wib("2025-03-03T08:00:00"));
+  });
+
+  it("keeps the statements of two connections apart", async () => {
+    const other = createTestDb();
+    const dewi = await insertUser(other, { name: "Dewi", email: "dewi@x.test", role: "staff" });
+    addTransfer(other, dewi.id, { reference: "TRF-OTHER", status: "failed" });
+    expect(references(db, "status=failed")).toEqual(["TRF-OVO-FAIL"]);
+    expect(references(other, "status=failed")).toEqual(["TRF-OTHER"]);
+  });
+
+  it("asks the amount index how wide a range is once, and remembers it", () => {
+    const prepareOriginal = db.$client.prepare.bind(db.$client);
+    let probes = 0;
+    const prepare = vi.spyOn(db.$client, "prepare").mockImplementation((source: string) => {
+      const statement = prepareOriginal(source);
+      if (/count\(/i.test(source)) {
+        const get = statement.get.bind(statement);
+        statement.get = (...params: unknown[]) => {
+          probes += 1;
+          return get(...params);
+        };
+      }
+      return statement;
+    });
+    expect(references(db, "min=25000&max=45000")).toEqual(["TRF-OVO-OK", "TRF-OVO-FAIL"]);
+    expect(probes).toBe(1);
+    expect(references(db, "min=25000&max=45000&status=failed")).toEqual(["TRF-OVO-FAIL"]);
+    expect(references(db, "min=25000&max=45000&page=1&pageSize=50")).toEqual(["TRF-OVO-OK", "TRF-OVO-FAIL"]);
+    expect(probes).toBe(1);
+    expect(references(db, "min=25000&max=35000")).toEqual(["TRF-OVO-FAIL"]);
+    expect(probes).toBe(2);
+    prepare.mockRestore();
   });
 });
 
@@ -235,7 +338,16 @@ describe("History at scale: counts are capped and wide amount ranges give the sa
   });
 
   it(`stops counting after ${historyTotalCap} matches`, () => {
-    expect(listTransfers(db, defaultHistoryFilters).total).toEqual({ count: historyTotalCap, capped: true });
+    expect(countTransfers(db, defaultHistoryFilters)).toEqual({ count: historyTotalCap, capped: true });
+    expect(countTransfers(db, filters("min=10000&max=10000"))).toEqual({ count: 25, capped: false });
+  });
+
+  it("counts nothing beyond the page it lists: one statement, the page's rows and one more", () => {
+    const prepare = vi.spyOn(db.$client, "prepare");
+    const page = listTransfers(db, filters("wallet=DANA&status=succeeded&q=siti"));
+    expect(prepare.mock.calls.map(([query]) => query)).toEqual([expect.not.stringMatching(/count\(/i)]);
+    prepare.mockRestore();
+    expect(page).toMatchObject({ hasMore: true, total: { count: 25, capped: true } });
   });
 
   it("returns the same page whichever index drives a wide or a narrow amount range", () => {
@@ -247,7 +359,8 @@ describe("History at scale: counts are capped and wide amount ranges give the sa
     expect(wide.rows).toHaveLength(25);
     expect(wide.rows.every((r) => r.amount >= 20_000 && r.amount <= 100_000)).toBe(true);
     expect(wide.rows.map((r) => r.createdAt.getTime())).toEqual([...wide.rows.map((r) => r.createdAt.getTime())].sort((a, b) => b - a));
-    expect(wide.total).toEqual({ count: historyTotalCap, capped: true });
+    expect(wide.total).toEqual({ count: 25, capped: true });
+    expect(countTransfers(db, filters("min=20000&max=100000"))).toEqual({ count: historyTotalCap, capped: true });
     const narrow = listTransfers(db, filters("min=15000&max=15000&pageSize=100"));
     expect(narrow.rows).toHaveLength(25);
     expect(narrow.rows.every((r) => r.amount === 15_000)).toBe(true);
@@ -283,6 +396,14 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
     );
     expect(row).toBe("TRF20250331LATE,2025-03-31 23:30:05,ShopeePay,628111000001,Siti Rahayu,1500000,Succeeded,Sari Wulandari,,,,CI-123,,,,,");
     expect(end).toBe("");
+  });
+
+  it("writes every instant in Jakarta time exactly as a Date would, across days, years and in any order", () => {
+    const asDate = (ms: number) => new Date(ms + 7 * 60 * 60 * 1000).toISOString().slice(0, 19).replace("T", " ");
+    const edges = [0, -1, -7 * 3_600_000, -7 * 3_600_000 - 1, wib("2025-03-31T23:59:59.999").getTime(), wib("2025-04-01T00:00:00").getTime(), Date.UTC(2024, 1, 29, 16, 59, 59), Date.UTC(9999, 11, 31, 16, 59, 59, 999), Date.UTC(9999, 11, 31, 17), Date.UTC(-1, 0, 1), 1.5, 8.64e15 - 7 * 3_600_000];
+    let seed = 7;
+    const random = () => ((seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647) * 4e12 - 5e11;
+    for (const ms of [...edges, ...Array.from({ length: 2000 }, () => Math.floor(random()))]) expect(formatSortableEpochMs(ms), String(ms)).toBe(asDate(ms));
   });
 
   it("quotes commas, quotes and line breaks", () => {
@@ -323,7 +444,8 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
     expect(prepare).toHaveBeenCalledTimes(1);
     let rest = "";
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
-    expect(prepare).toHaveBeenCalledTimes(4);
+    // Two statements in all: the first batch's, and the keyset one that every later batch runs again.
+    expect(prepare).toHaveBeenCalledTimes(2);
     // Keyset batches over equal timestamps neither skip nor repeat a transfer.
     const exported = (firstBatch + rest).trim().split("\r\n").map((line) => line.split(",")[0]);
     expect(new Set(exported).size).toBe(35);

@@ -35,7 +35,7 @@ describe("Rules 2 and 3: unsettled transfers are settled by the status call, nev
     expect(seen).toEqual(["processing", "processing", "succeeded"]);
     expect(h.statusCallsAtGateway(reference)).toHaveLength(3);
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
-    // Settled, then watched: asked again an hour later for a late refund or contradiction (SPEC §8.1).
+    // Settled, then watched: asked again an hour later for a late refund or contradiction (docs/lifecycle.md#paying-twice-is-impossible).
     expect(h.transfer(transferId)).toMatchObject({ checks: 3, nextCheckAt: new Date(h.now().getTime() + 60 * minute), lastCode: "2003900" });
   });
 
@@ -120,5 +120,61 @@ describe("Rules 2 and 3: unsettled transfers are settled by the status call, nev
     h.advance(giveUpAfterMs);
     await checkTransfer(h.deps, transferId);
     expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", nextCheckAt: null, lastMessage: expect.stringContaining("after 3 days of checks") });
+  });
+});
+
+describe("The lease: one runner at a time on a transfer, and none left behind", () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it("ends the lease with the answer it writes: settled, still pending, or a late check of a settled transfer", async () => {
+    h = await createHarness();
+    const { transferId } = expectOk(await h.send({ phone: "628111000002", amount: 50_000 }));
+    h.advance(5 * second);
+    await reconcileDue(h.deps);
+    expect(h.transfer(transferId)).toMatchObject({ status: "processing", leaseUntil: null });
+    h.advance(15 * second);
+    await reconcileDue(h.deps);
+    h.advance(minute);
+    await reconcileDue(h.deps);
+    expect(h.transfer(transferId)).toMatchObject({ status: "succeeded", leaseUntil: null });
+    h.advance(60 * minute);
+    expect(await reconcileDue(h.deps)).toMatchObject({ checked: 1 });
+    expect(h.transfer(transferId)).toMatchObject({ status: "succeeded", leaseUntil: null });
+  });
+
+  it("leaves a transfer leased by another runner alone, and asks Cash In nothing", async () => {
+    h = await createHarness();
+    const { transferId, reference } = expectOk(await h.send({ phone: "628111000002", amount: 50_000 }));
+    h.advance(5 * second);
+    const theirs = new Date(h.now().getTime() + minute);
+    h.db.update(transfers).set({ leaseUntil: theirs }).where(eq(transfers.id, transferId)).run();
+    expect(await checkTransfer(h.deps, transferId, { due: true })).toMatchObject({ checked: false, transfer: { leaseUntil: theirs } });
+    expect(h.statusCallsAtGateway(reference)).toHaveLength(0);
+    // A lease that lapsed (its runner died) no longer holds the transfer.
+    h.advance(2 * minute);
+    expect(await checkTransfer(h.deps, transferId, { due: true })).toMatchObject({ checked: true });
+    expect(h.transfer(transferId).leaseUntil).toBeNull();
+  });
+
+  it("releases the lease when the transfer changed while Cash In was asked, and when the call throws", async () => {
+    h = await createHarness();
+    const { transferId } = expectOk(await h.send({ phone: "628111000002", amount: 50_000 }));
+    h.advance(5 * second);
+    const gateway = h.deps.gateway;
+    // A person settles it meanwhile: the check's own write finds it no longer `processing` and applies nothing.
+    const changedMeanwhile = {
+      ...gateway,
+      status: async (...args: Parameters<typeof gateway.status>) => {
+        const answer = await gateway.status(...args);
+        h.db.update(transfers).set({ status: "unresolved" }).where(eq(transfers.id, transferId)).run();
+        return answer;
+      },
+    };
+    expect(await checkTransfer({ ...h.deps, gateway: changedMeanwhile }, transferId)).toMatchObject({ checked: true, transfer: null });
+    expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", leaseUntil: null });
+    const broken = { ...gateway, status: async () => Promise.reject(new Error("bug in the caller")) };
+    await expect(checkTransfer({ ...h.deps, gateway: broken }, transferId)).rejects.toThrow("bug in the caller");
+    expect(h.transfer(transferId).leaseUntil).toBeNull();
   });
 });

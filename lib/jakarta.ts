@@ -1,5 +1,13 @@
-/** Jakarta has no daylight saving: its day starts at 17:00 UTC the day before. */
-const jakartaOffsetMs = 7 * 60 * 60 * 1000;
+/**
+ * Jakarta time, the one home for it (docs/limits.md#amounts-days-and-dates): Western Indonesia Time is
+ * UTC+7 all year (no daylight saving), so a Jakarta day starts at 17:00 UTC the day before.
+ */
+export const jakartaOffsetMs = 7 * 60 * 60 * 1000;
+
+/** `YYYY-MM-DD`, the Jakarta calendar day of an instant. */
+export function jakartaDate(at: Date): string {
+  return new Date(at.getTime() + jakartaOffsetMs).toISOString().slice(0, 10);
+}
 const dayMs = 24 * 60 * 60 * 1000;
 
 export function startOfJakartaDay(at: Date): Date {
