@@ -1,3 +1,5 @@
+import { pool } from "@/lib/concurrency";
+
 /** Timing and reporting for the benchmark: percentiles, paired samples, throughput, the results table. */
 
 export type Target = { of: "ratio" | "value"; op: "<=" | ">=" | "<"; limit: number };
@@ -103,13 +105,11 @@ export async function interleavedThroughput(rounds: number, sides: readonly (() 
   return rates.map((perRound) => percentile(perRound, 0.5));
 }
 
-/** Runs `task` for the indexes 0..count-1, at most `concurrency` at a time. */
+/** Runs `task` for the indexes 0..count-1, at most `concurrency` at a time, with the app's own pool. */
 export async function inParallel(count: number, concurrency: number, task: (index: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await task(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  await pool(Array.from({ length: count }, (_, index) => index), concurrency, async (index) => {
+    await task(index);
+  });
 }
 
 function formatNumber(value: number | null): string {
