@@ -21,3 +21,8 @@ export function updateTransfer(reference: string, changes: Record<string, string
     db.prepare(`update transfers set ${columns.map((c) => `${c} = @${c}`).join(", ")} where reference = @reference`).run({ ...changes, reference }),
   );
 }
+
+/** How many status checks the app has applied to a transfer (its `checks` column). */
+export function transferChecks(reference: string): number {
+  return withE2eDatabase((db) => (db.prepare("select checks from transfers where reference = ?").get(reference) as { checks: number }).checks);
+}
