@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { batchRows, batches, settings, transfers } from "@/db/schema";
-import { approvalQueue } from "@/db/queries/approvals";
+import { approvalQueue } from "@/lib/transfers/approval-queue";
 import { cancelBatch, approveBatch, expireOverdueBatches, rejectBatch } from "@/lib/batches/decide";
 import { parseBatchCsv } from "@/lib/batches/parse";
 import { createBatch, editRow, removeRows } from "@/lib/batches/rows";

@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/shell/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { db } from "@/db/client";
-import { approvalQueue } from "@/db/queries/approvals";
+import { approvalQueue } from "@/lib/transfers/approval-queue";
 import { batchesAwaitingApproval } from "@/lib/batches/queries";
 import { requireUser } from "@/lib/auth/session";
 import { formatDateTime, formatNumber, formatRupiah } from "@/lib/format";

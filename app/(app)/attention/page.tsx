@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/shell/app-shell";
 import { StatusBadge } from "@/components/transfers/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { db } from "@/db/client";
-import { approvalQueue } from "@/db/queries/approvals";
+import { approvalQueue } from "@/lib/transfers/approval-queue";
 import { openDiscrepancies, pausedBatches, unresolvedTransfers, type UnresolvedTransfer } from "@/lib/transfers/attention";
 import { batchesAwaitingApproval } from "@/lib/batches/queries";
 import type { User } from "@/db/schema";

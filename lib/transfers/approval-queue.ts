@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { transfers, users } from "@/db/schema";
+import { transfers } from "@/db/schema";
+import { historyColumns, maker } from "./history";
 
 /**
  * The approval queue for one manager: oldest first, so nothing waits longest by accident, with how long
@@ -22,21 +23,9 @@ export function approvalQueue(db: Db, managerId: number, approvalWindowHours: nu
 
 function queued(db: Db) {
   return db
-    .select({
-      id: transfers.id,
-      reference: transfers.reference,
-      wallet: transfers.wallet,
-      phone: transfers.phone,
-      amount: transfers.amount,
-      ownerName: transfers.ownerName,
-      createdAt: transfers.createdAt,
-      queuedAt: transfers.queuedAt,
-      lastMessage: transfers.lastMessage,
-      makerId: transfers.makerId,
-      makerName: users.name,
-    })
+    .select({ ...historyColumns, queuedAt: transfers.queuedAt, lastMessage: transfers.lastMessage })
     .from(transfers)
-    .innerJoin(users, eq(users.id, transfers.makerId))
+    .innerJoin(maker, eq(maker.id, transfers.makerId))
     .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId)))
     .orderBy(asc(sql`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`), asc(transfers.id))
     .limit(500)
