@@ -21,6 +21,16 @@ export const users = sqliteTable(
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     // Bumped when the password is reset or the account deactivated: older sessions stop working.
     sessionVersion: integer("session_version").notNull().default(1),
+    /**
+     * Set while the password is a temporary one an admin gave out (new user, reset): it must be changed at
+     * the first sign-in and stops working at this time if unused (docs/sign-in.md#passwords).
+     */
+    temporaryPasswordExpiresAt: integer("temporary_password_expires_at", { mode: "timestamp_ms" }),
+    /**
+     * Until this time the user cannot approve: set for 24 h when an admin creates a manager, promotes
+     * someone to manager, or resets their password or second factor (docs/roles.md#two-people-not-two-accounts).
+     */
+    approvalHoldUntil: integer("approval_hold_until", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()
@@ -58,6 +68,9 @@ export const auditEntries = sqliteTable(
 
 export type AuditEntry = typeof auditEntries.$inferSelect;
 
+/** `pending`: recorded before the password is checked, so concurrent attempts count at once (docs/sign-in.md#throttling). */
+export const loginOutcomes = ["pending", "success", "failure", "throttled"] as const;
+
 /** Sign-in attempts, kept for throttling (docs/architecture.md#security-and-performance) and for the audit of who tried what. */
 export const loginAttempts = sqliteTable(
   "login_attempts",
@@ -66,7 +79,7 @@ export const loginAttempts = sqliteTable(
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
     email: text("email").notNull(),
     ip: text("ip").notNull(),
-    outcome: text("outcome", { enum: ["success", "failure", "throttled"] }).notNull(),
+    outcome: text("outcome", { enum: loginOutcomes }).notNull(),
   },
   (t) => [index("login_attempts_email").on(t.email, t.at), index("login_attempts_ip").on(t.ip, t.at)],
 );
@@ -234,13 +247,61 @@ export const settings = sqliteTable("settings", {
 });
 
 /**
- * Sessions ended by signing out. JWT sessions are stateless, so without this list a copied or
- * re-sent cookie would stay valid until it expires. Rows older than the session lifetime can go.
+ * One row per sign-in (docs/sign-in.md#sessions). The session cookie names its row; a row that is
+ * revoked, older than the absolute lifetime, or missing ends the session whatever the cookie says.
+ * `secondFactorAt` is when this session last proved the second factor (sign-in or step-up).
  */
-export const revokedSessions = sqliteTable("revoked_sessions", {
-  id: text("id").primaryKey(),
-  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }).notNull(),
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    secondFactorAt: integer("second_factor_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user").on(t.userId, t.createdAt)],
+);
+
+export type SessionRow = typeof sessions.$inferSelect;
+
+/**
+ * A user's TOTP second factor (docs/sign-in.md#second-factor). Secrets are encrypted at rest. A pending
+ * secret waits for its first code (enrolment); `lastStep` is the last time step accepted (no replay);
+ * wrong codes count towards a 15-minute lock.
+ */
+export const secondFactors = sqliteTable("second_factors", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id),
+  secret: text("secret"),
+  enrolledAt: integer("enrolled_at", { mode: "timestamp_ms" }),
+  pendingSecret: text("pending_secret"),
+  pendingAt: integer("pending_at", { mode: "timestamp_ms" }),
+  lastStep: integer("last_step").notNull().default(0),
+  failures: integer("failures").notNull().default(0),
+  lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
 });
+
+export type SecondFactorRow = typeof secondFactors.$inferSelect;
+
+/** One-time recovery codes, stored as argon2id hashes; a used code keeps its row with `usedAt`. */
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    hash: text("hash").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("recovery_codes_user").on(t.userId)],
+);
 
 /**
  * A batch payout: a CSV of up to 10,000 rows, checked, approved as one item, then sent row by row.

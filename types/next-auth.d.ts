@@ -4,6 +4,7 @@ import "next-auth/jwt";
 declare module "next-auth" {
   interface User {
     sessionVersion: number;
+    sessionId: string;
   }
   interface Session {
     sessionVersion: number;
@@ -16,5 +17,7 @@ declare module "next-auth/jwt" {
     uid: number;
     sv: number;
     sid: string;
+    /** When the password was proved (epoch ms): the session ends 8 h later whatever happens. */
+    sat: number;
   }
 }

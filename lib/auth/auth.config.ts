@@ -31,7 +31,7 @@ export const authConfig = {
         token.uid = Number(user.id);
         token.sv = user.sessionVersion;
         // Names this session, so signing out can revoke exactly it on the server.
-        token.sid = crypto.randomUUID();
+        token.sid = user.sessionId;
       }
       return token;
     },

@@ -6,6 +6,7 @@ import { authenticate } from "@/lib/auth/authenticate";
 import { clientIp } from "@/lib/auth/client-ip";
 import { signInSchema } from "@/lib/users/schemas";
 import { authConfig } from "./auth.config";
+import { startSession } from "./sessions";
 
 export class ThrottledSignIn extends CredentialsSignin {
   override code = "throttled";
@@ -33,7 +34,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const result = await authenticate(db(), { ...parsed.data, ip: clientIp(request.headers) });
         if (result.ok) {
           const { user } = result;
-          return { id: String(user.id), name: user.name, email: user.email, sessionVersion: user.sessionVersion };
+          const sessionId = startSession(db(), user.id, clientIp(request.headers));
+          return {
+            sessionId, id: String(user.id), name: user.name, email: user.email, sessionVersion: user.sessionVersion };
         }
         if (result.reason === "throttled") throw new ThrottledSignIn();
         if (result.reason === "deactivated") throw new DeactivatedSignIn();

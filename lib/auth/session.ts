@@ -6,7 +6,7 @@ import { auth } from "@/lib/auth/nextauth";
 import { eq } from "drizzle-orm";
 import type { Session } from "next-auth";
 import { db } from "@/db/client";
-import { revokedSessions, type Role, type User } from "@/db/schema";
+import { sessions, type Role, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { findUserById } from "@/lib/users/service";
 
@@ -27,9 +27,8 @@ export function checkSessionOf(session: Session | null): SessionCheck {
   const id = Number(session?.user?.id);
   if (!session || !Number.isSafeInteger(id)) return { status: "anonymous" };
   // Signed out: the cookie may still come back (a copy, or a request that was in flight), but not the session.
-  if (!session.sessionId || db().select().from(revokedSessions).where(eq(revokedSessions.id, session.sessionId)).get()) {
-    return { status: "anonymous" };
-  }
+  const row = session.sessionId ? db().select().from(sessions).where(eq(sessions.id, session.sessionId)).get() : undefined;
+  if (!row || row.revokedAt || row.userId !== id) return { status: "anonymous" };
   const user = findUserById(db(), id);
   if (!user) return { status: "ended", reason: "revoked" };
   if (!user.active) return { status: "ended", reason: "deactivated" };
@@ -61,7 +60,7 @@ export async function revokeSession(session: Session | null, ip: string): Promis
   if (check.status !== "ok" || !session?.sessionId) return;
   const { user } = check;
   db().transaction((tx) => {
-    tx.insert(revokedSessions).values({ id: session.sessionId, revokedAt: new Date() }).onConflictDoNothing().run();
+    tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, session.sessionId!)).run();
     recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip });
   });
 }

@@ -1,7 +1,7 @@
 import type { Actor, Person } from "@/lib/actor";
-import { and, asc, count, eq, ne, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { users, type Role, type User } from "@/db/schema";
+import { recoveryCodes, secondFactors, sessions, users, type Role, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { fail, ok, type ActionResult } from "@/lib/result";
@@ -10,6 +10,13 @@ import type { CreateUserInput } from "./schemas";
 /** The admin's user-management rules. Each change and its audit entry land in one transaction. */
 
 type Ctx = { db: Db; actor: Person; ip: string | null };
+
+/** A password an admin hands out works once, within this time (docs/sign-in.md#passwords). */
+export const temporaryPasswordLifetimeMs = 24 * 60 * 60 * 1000;
+/** How long a manager account an admin just made or re-keyed cannot approve (docs/roles.md#two-people-not-two-accounts). */
+export const approvalHoldMs = 24 * 60 * 60 * 1000;
+
+const later = (ms: number, now: Date) => new Date(now.getTime() + ms);
 
 /** What an audit entry may say about a user: never the password hash. */
 function publicView(user: User) {
@@ -54,9 +61,19 @@ export async function createUser(
     (tx) => {
       const taken = tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, input.email)).get();
       if (taken) return fail("conflict", "A user with this e-mail already exists", { email: ["A user with this e-mail already exists"] });
+      const now = new Date();
+      // The seed command (no actor) sets the demo users' own passwords; an admin hands out a temporary one.
+      const byAdmin = actor !== null;
       const created = tx
         .insert(users)
-        .values({ name: input.name, email: input.email, role: input.role, passwordHash })
+        .values({
+          name: input.name,
+          email: input.email,
+          role: input.role,
+          passwordHash,
+          temporaryPasswordExpiresAt: byAdmin ? later(temporaryPasswordLifetimeMs, now) : null,
+          approvalHoldUntil: byAdmin && input.role === "manager" ? later(approvalHoldMs, now) : null,
+        })
         .returning()
         .get();
       recordAudit(tx, { actor, action: "user.create", target: { type: "user", id: created.id }, after: publicView(created), ip });
@@ -88,7 +105,11 @@ export function changeRole({ db, actor, ip }: Ctx, input: { userId: number; role
       }
       const updated = tx
         .update(users)
-        .set({ role: input.role, updatedAt: new Date() })
+        .set({
+          role: input.role,
+          updatedAt: new Date(),
+          ...(input.role === "manager" ? { approvalHoldUntil: later(approvalHoldMs, new Date()) } : {}),
+        })
         .where(eq(users.id, user.id))
         .returning()
         .get();
@@ -140,12 +161,46 @@ export async function resetPassword(
     (tx) => {
       const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
       if (!user) return fail("not_found", "This user does not exist");
+      const now = new Date();
       tx.update(users)
-        .set({ passwordHash, sessionVersion: user.sessionVersion + 1, updatedAt: new Date() })
+        .set({
+          passwordHash,
+          sessionVersion: user.sessionVersion + 1,
+          temporaryPasswordExpiresAt: later(temporaryPasswordLifetimeMs, now),
+          approvalHoldUntil: later(approvalHoldMs, now),
+          updatedAt: now,
+        })
         .where(eq(users.id, user.id))
         .run();
       recordAudit(tx, { actor, action: "user.password_reset", target: { type: "user", id: user.id }, ip });
       return ok(null, `${user.name}'s password is reset; their open sessions are signed out`);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * An admin removes a user's second factor (a lost phone): the factor and its recovery codes go, every
+ * session of the user ends, the user enrols again at the next sign-in, and cannot approve for 24 h.
+ */
+export function resetSecondFactor({ db, actor, ip }: Ctx, input: { userId: number }): ActionResult<null> {
+  return db.transaction(
+    (tx) => {
+      const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
+      if (!user) return fail("not_found", "This user does not exist");
+      if (user.id === actor.id) return fail("forbidden", "You cannot reset your own second factor: ask another admin");
+      const factor = tx.select({ enrolledAt: secondFactors.enrolledAt }).from(secondFactors).where(eq(secondFactors.userId, user.id)).get();
+      if (!factor?.enrolledAt) return fail("conflict", `${user.name} has no second factor to reset`);
+      const now = new Date();
+      tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).run();
+      tx.delete(secondFactors).where(eq(secondFactors.userId, user.id)).run();
+      tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt))).run();
+      tx.update(users)
+        .set({ sessionVersion: user.sessionVersion + 1, approvalHoldUntil: later(approvalHoldMs, now), updatedAt: now })
+        .where(eq(users.id, user.id))
+        .run();
+      recordAudit(tx, { actor, action: "user.second_factor_reset", target: { type: "user", id: user.id }, before: { enrolledAt: factor.enrolledAt }, ip });
+      return ok(null, `${user.name}'s second factor is removed; they enrol again at their next sign-in`);
     },
     { behavior: "immediate" },
   );

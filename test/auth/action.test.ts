@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type * as DbClient from "@/db/client";
 import type { Db } from "@/db/client";
-import { auditEntries, revokedSessions, users } from "@/db/schema";
+import { auditEntries, sessions, users } from "@/db/schema";
 import { ok } from "@/lib/result";
 import { createTestDb, insertUser } from "../db";
 
@@ -38,6 +38,7 @@ describe("Every server action re-checks the session, the user and the role (docs
     run,
   );
   const signInAs = (user: { id: number; sessionVersion: number }) => {
+    db.insert(sessions).values({ id: `session-${user.id}`, userId: user.id, createdAt: new Date(), secondFactorAt: new Date() }).onConflictDoNothing().run();
     state.session = { user: { id: String(user.id) }, sessionVersion: user.sessionVersion, sessionId: `session-${user.id}` };
   };
   const audit = () => db.select().from(auditEntries).all();
@@ -85,7 +86,7 @@ describe("Every server action re-checks the session, the user and the role (docs
   it("refuses a session that was signed out, even if its cookie comes back", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
     signInAs(user);
-    db.insert(revokedSessions).values({ id: `session-${user.id}`, revokedAt: new Date() }).run();
+    db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, `session-${user.id}`)).run();
     await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login?reason=expired");
     expect(run).not.toHaveBeenCalled();
   });
