@@ -44,6 +44,8 @@ export type ServerActions = {
   changeRole: Action<null>;
   setActive: Action<null>;
   resetPassword: Action<null>;
+  resetSecondFactor: Action<null>;
+  setSecondFactorPolicy: Action<null>;
   updateLimits: Action<Limits>;
   verifyAudit: Action<ChainVerdict>;
 };

@@ -1,5 +1,6 @@
 /** What every server action returns: expected failures are values, not exceptions (STYLE §3). */
-export type ActionFailureCode = "invalid" | "forbidden" | "not_found" | "conflict" | "error";
+/** `step_up`: the action needs a fresh second-factor code (docs/sign-in.md#step-up); the screen asks for one and retries. */
+export type ActionFailureCode = "invalid" | "forbidden" | "not_found" | "conflict" | "error" | "step_up";
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }

@@ -1,11 +1,19 @@
 import type { ReactNode } from "react";
 import { ServerActionsProvider, type ServerActions } from "@/components/server-actions";
 import { AppShell } from "@/components/shell/app-shell";
-import { requireUser } from "@/lib/auth/session";
+import { StepUpProvider } from "@/components/auth/step-up";
+import { requireSession, stepUpFreshUntil } from "@/lib/auth/session";
 import { signOutAction } from "../login/actions";
 import { verifyAuditAction } from "./admin/audit/actions";
 import { updateLimitsAction } from "./admin/limits/actions";
-import { changeRoleAction, createUserAction, resetPasswordAction, setActiveAction } from "./admin/users/actions";
+import {
+  changeRoleAction,
+  createUserAction,
+  resetPasswordAction,
+  resetSecondFactorAction,
+  setActiveAction,
+  setSecondFactorPolicyAction,
+} from "./admin/users/actions";
 import {
   approveBatchAction,
   cancelBatchAction,
@@ -55,17 +63,21 @@ const actions: ServerActions = {
   changeRole: changeRoleAction,
   setActive: setActiveAction,
   resetPassword: resetPasswordAction,
+  resetSecondFactor: resetSecondFactorAction,
+  setSecondFactorPolicy: setSecondFactorPolicyAction,
   updateLimits: updateLimitsAction,
   verifyAudit: verifyAuditAction,
 };
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
-  const user = await requireUser();
+  const { user, session } = await requireSession();
   return (
     <ServerActionsProvider actions={actions}>
-      <AppShell user={user} signOut={signOutAction}>
-        {children}
-      </AppShell>
+      <StepUpProvider freshUntil={stepUpFreshUntil(session)}>
+        <AppShell user={user} signOut={signOutAction}>
+          {children}
+        </AppShell>
+      </StepUpProvider>
     </ServerActionsProvider>
   );
 }

@@ -2,15 +2,19 @@
 
 import { CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { auth, signIn, signOut } from "@/lib/auth/nextauth";
 import { db } from "@/db/client";
 import { clientIp } from "@/lib/auth/client-ip";
+import { changeOwnPassword } from "@/lib/auth/own-password";
 import { safeCallbackPath } from "@/lib/auth/redirect";
+import { confirmEnrolment, proveSecondFactor } from "@/lib/auth/second-factor";
 import { revokeSession } from "@/lib/auth/session";
+import { signInStepAction } from "@/lib/auth/step-action";
 import { throttleState } from "@/lib/auth/throttle";
 import { formatTime } from "@/lib/format";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
-import { signInSchema } from "@/lib/users/schemas";
+import { changePasswordSchema, enrolmentCodeSchema, secondFactorCodeSchema, signInSchema } from "@/lib/users/schemas";
 
 const wrongCredentials = "Wrong e-mail or password.";
 
@@ -27,16 +31,39 @@ export async function signInAction(input: unknown): Promise<ActionResult<null>> 
     if (!(error instanceof CredentialsSignin)) throw error; // includes the redirect that signs the user in
     if (error.code === "throttled") {
       const state = throttleState(db(), email, clientIp(await headers()), new Date());
-      const until = state.throttled ? ` after ${formatTime(state.retryAt)}` : " in 15 minutes";
+      const until = state.throttled ? ` after ${formatTime(state.retryAt)}` : " in a few minutes";
       return fail("forbidden", `Too many failed sign-ins. For your security, try again${until}.`);
     }
     if (error.code === "deactivated") return fail("forbidden", "This account is deactivated. Ask an admin to reactivate it.");
+    if (error.code === "expired_password") return fail("forbidden", "This temporary password has expired (they last 24 hours). Ask an admin for a new one.");
     return fail("invalid", wrongCredentials);
   }
   return fail("error", wrongCredentials);
 }
 
+/** Step 2 of signing in: the code from the authenticator app, or a recovery code. */
+export const proveSignInCodeAction = signInStepAction(
+  { name: "auth.second_factor", steps: ["code"], schema: secondFactorCodeSchema },
+  async (input, { db, user, session, ip }) => {
+    const proof = await proveSecondFactor({ db, user, ip, sessionId: session.id }, input.code);
+    if (!proof.ok) return fail(proof.reason === "locked" ? "forbidden" : "invalid", proof.message, { code: [proof.message] });
+    redirect(safeCallbackPath(input.callbackUrl));
+  },
+);
+
+/** Enrolment (first sign-in of a manager or admin, or a staff member from My account): the first code. */
+export const confirmEnrolmentAction = signInStepAction(
+  { name: "auth.second_factor_enrol", steps: ["enrol", "complete"], schema: enrolmentCodeSchema },
+  (input, { db, user, session, ip }) => confirmEnrolment({ db, user, ip, sessionId: session.id }, input.code),
+);
+
+/** A temporary password replaced at the first sign-in, or a person's own change from My account. */
+export const changePasswordAction = signInStepAction(
+  { name: "auth.password_change", steps: ["password", "complete"], schema: changePasswordSchema },
+  (input, { db, user, session, ip }) => changeOwnPassword({ db, user, sessionId: session.id, ip }, input),
+);
+
 export async function signOutAction(): Promise<void> {
-  await revokeSession(await auth(), clientIp(await headers()));
+  revokeSession(await auth(), clientIp(await headers()));
   await signOut({ redirectTo: "/login?reason=signed-out" });
 }

@@ -28,6 +28,16 @@ const fields: { name: keyof Limits; label: string; hint: (value: number) => stri
     label: "Possible-duplicate window (hours)",
     hint: (v) => `A transfer to the same wallet, number and amount as another one in the last ${v} h needs a "separate payment" tick.`,
   },
+  {
+    name: "lookUpsPerHour",
+    label: "Look-ups per person per hour",
+    hint: (v) => `Owner names are personal data: one person looks up at most ${formatNumber(v)} wallets on New transfer in any hour.`,
+  },
+  {
+    name: "batchRowsPerDay",
+    label: "Batch rows per person per 24 hours",
+    hint: (v) => `One person uploads at most ${formatNumber(v)} batch rows (and row fixes) in any 24 hours.`,
+  },
 ];
 
 /** `gatewayTimeoutMs` is the server's CASHIN_TIMEOUT_MS: the grace period cannot be shorter than 3 × it + 1 minute. */
@@ -40,7 +50,7 @@ export function LimitsForm({ limits, gatewayTimeoutMs }: { limits: Limits; gatew
 
   const onSubmit = form.handleSubmit((values) =>
     run(
-      () => actions.updateLimits(values),
+      (stepUp) => actions.updateLimits({ ...values, ...stepUp }),
       (result) => {
         if (result.ok) form.reset(asTyped(result.data));
         else applyFieldErrors(form.setError, result);
@@ -64,12 +74,14 @@ export function LimitsForm({ limits, gatewayTimeoutMs }: { limits: Limits; gatew
   );
 }
 
-/** Rupiah with id-ID thousand separators, as finance staff type and read them. */
+/** Rupiah and counts with id-ID thousand separators, as finance staff type and read them. */
 function asTyped(limits: Limits): LimitsInput {
   return {
     ...limits,
     approvalThreshold: formatNumber(limits.approvalThreshold),
     maxPerTransfer: formatNumber(limits.maxPerTransfer),
     dailyTotalPerMaker: formatNumber(limits.dailyTotalPerMaker),
+    lookUpsPerHour: formatNumber(limits.lookUpsPerHour),
+    batchRowsPerDay: formatNumber(limits.batchRowsPerDay),
   };
 }

@@ -2,7 +2,7 @@
 
 import { applyFieldErrors } from "@/components/ui/form-errors";
 import { zodResolver } from "@hookform/resolvers/zod";
-import { KeyRound, UserPlus } from "lucide-react";
+import { KeyRound, ShieldOff, UserPlus } from "lucide-react";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
@@ -19,13 +19,26 @@ import { generateTemporaryPassword } from "@/lib/auth/temporary-password";
 import { createUserSchema } from "@/lib/users/schemas";
 import { useServerActions } from "@/components/server-actions";
 
-export type UserRow = { id: number; name: string; email: string; role: Role; active: boolean; createdAt: string };
+export type UserRow = {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+  active: boolean;
+  createdAt: string;
+  secondFactor: boolean;
+  secondFactorLockedUntil: string | null;
+  temporaryPassword: { expired: boolean; until: string } | null;
+  /** A manager an admin just made or re-keyed cannot approve until then (docs/roles.md#two-people-not-two-accounts). */
+  approvalHoldUntil: string | null;
+};
 
 const roleLabel: Record<Role, string> = { staff: "Staff", manager: "Manager", admin: "Admin" };
 
-export function UsersAdmin({ users, currentUserId }: { users: UserRow[]; currentUserId: number }) {
+export function UsersAdmin({ users, currentUserId, secondFactorForAll }: { users: UserRow[]; currentUserId: number; secondFactorForAll: boolean }) {
   return (
     <div className="flex flex-col gap-3">
+      <SecondFactorPolicy requiredForAll={secondFactorForAll} />
       <div className="flex items-center justify-between">
         <p className="text-sm text-ink-muted">
           {users.length} {users.length === 1 ? "user" : "users"} · {users.filter((u) => u.active).length} active
@@ -38,6 +51,7 @@ export function UsersAdmin({ users, currentUserId }: { users: UserRow[]; current
             <TH>Name and e-mail</TH>
             <TH>Role</TH>
             <TH>Status</TH>
+            <TH>Sign-in</TH>
             <TH>Created</TH>
             <TH className="text-right">Actions</TH>
           </tr>
@@ -69,7 +83,7 @@ function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
         <Select
           value={user.role}
           disabled={roleChange.pending}
-          onValueChange={(role) => roleChange.run(() => actions.changeRole({ userId: user.id, role }))}
+          onValueChange={(role) => roleChange.run((stepUp) => actions.changeRole({ userId: user.id, role, ...stepUp }))}
         >
           <SelectTrigger aria-label={`Role of ${user.name}`} className="h-8" />
           <SelectContent>
@@ -82,16 +96,27 @@ function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
         </Select>
       </TD>
       <TD>{user.active ? <Badge tone="ok">Active</Badge> : <Badge tone="neutral">Deactivated</Badge>}</TD>
+      <TD className="py-1.5 text-xs" data-testid="sign-in-state">
+        <p>{user.secondFactor ? "Two-step on" : user.role === "staff" ? "Two-step off" : "Enrols at next sign-in"}</p>
+        {user.secondFactorLockedUntil ? <p className="text-danger">Locked after wrong codes until {user.secondFactorLockedUntil}</p> : null}
+        {user.temporaryPassword ? (
+          <p className={user.temporaryPassword.expired ? "text-danger" : "text-ink-muted"}>
+            Temporary password {user.temporaryPassword.expired ? "expired" : "until"} {user.temporaryPassword.until}
+          </p>
+        ) : null}
+        {user.approvalHoldUntil ? <p className="text-warn">Can approve from {user.approvalHoldUntil}</p> : null}
+      </TD>
       <TD className="whitespace-nowrap text-ink-muted">{user.createdAt}</TD>
       <TD className="text-right whitespace-nowrap">
         <div className="flex justify-end gap-1.5">
           <ResetPasswordDialog user={user} />
+          {user.secondFactor && !isSelf ? <ResetSecondFactorButton user={user} /> : null}
           <Button
             variant={user.active ? "secondary" : "primary"}
             size="sm"
             disabled={activeChange.pending}
             aria-label={`${user.active ? "Deactivate" : "Reactivate"} ${user.name}`}
-            onClick={() => activeChange.run(() => actions.setActive({ userId: user.id, active: !user.active }))}
+            onClick={() => activeChange.run((stepUp) => actions.setActive({ userId: user.id, active: !user.active, ...stepUp }))}
           >
             {user.active ? "Deactivate" : "Reactivate"}
           </Button>
@@ -116,7 +141,7 @@ function CreateUserDialog() {
 
   const onSubmit = form.handleSubmit((values) =>
     run(
-      () => actions.createUser(values),
+      (stepUp) => actions.createUser({ ...values, ...stepUp }),
       (result) => {
         if (result.ok) {
           setOpen(false);
@@ -216,7 +241,7 @@ function ResetPasswordDialog({ user }: { user: UserRow }) {
           onSubmit={(event) => {
             event.preventDefault();
             run(
-              () => actions.resetPassword({ userId: user.id, password }),
+              (stepUp) => actions.resetPassword({ userId: user.id, password, ...stepUp }),
               (result) => {
                 if (result.ok) setOpen(false);
                 else setError(result.fieldErrors?.password?.[0] ?? result.message);
@@ -246,5 +271,61 @@ function ResetPasswordDialog({ user }: { user: UserRow }) {
         </form>
       </DialogContent>
     </Dialog>
+  );
+}
+
+function ResetSecondFactorButton({ user }: { user: UserRow }) {
+  const actions = useServerActions();
+  const [open, setOpen] = useState(false);
+  const { pending, run } = useAction();
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      <Button variant="secondary" size="sm" aria-label={`Reset two-step sign-in of ${user.name}`} onClick={() => setOpen(true)}>
+        <ShieldOff aria-hidden />
+        Reset two-step
+      </Button>
+      <DialogContent
+        title={`Reset ${user.name}'s two-step sign-in`}
+        description="For a lost or replaced phone. Their sessions end at once, they set up a new authenticator at their next sign-in, and a manager cannot approve for 24 hours."
+      >
+        <DialogFooter>
+          <DialogClose asChild>
+            <Button variant="secondary">Cancel</Button>
+          </DialogClose>
+          <Button
+            variant="danger"
+            disabled={pending}
+            onClick={() => run((stepUp) => actions.resetSecondFactor({ userId: user.id, ...stepUp }), (result) => result.ok && setOpen(false))}
+          >
+            {pending ? "Resetting…" : "Reset two-step sign-in"}
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function SecondFactorPolicy({ requiredForAll }: { requiredForAll: boolean }) {
+  const actions = useServerActions();
+  const { pending, run } = useAction();
+  return (
+    <label className="flex items-start gap-2 rounded-md border border-line bg-surface p-3 text-sm">
+      <input
+        type="checkbox"
+        className="mt-0.5 size-4"
+        checked={requiredForAll}
+        disabled={pending}
+        onChange={(event) => {
+          const next = event.currentTarget.checked;
+          run((stepUp) => actions.setSecondFactorPolicy({ requiredForAll: next, ...stepUp }));
+        }}
+      />
+      <span>
+        <span className="font-medium">Everyone signs in in two steps</span>
+        <span className="block text-xs text-ink-muted">
+          Managers and admins always do. With this on, staff must also set up an authenticator app at their next page.
+        </span>
+      </span>
+    </label>
   );
 }

@@ -37,7 +37,8 @@ export function RecordOutcome({ transferId, reference }: { transferId: number; r
           confirm={`Record as ${outcome}`}
           keep="Not now"
           tone="primary"
-          send={(reason) => actions.proposeResolution({ transferId, outcome, reason: reason ?? "" })}
+          stepUp
+          send={(reason, stepUp) => actions.proposeResolution({ transferId, outcome, reason: reason ?? "", ...stepUp })}
           onDone={() => router.refresh()}
         />
       ))}
@@ -63,10 +64,11 @@ export function DecideOutcome({ transferId, reference, outcome }: { transferId: 
         label="Reason"
         confirm="Decline"
         keep="Not now"
-        send={(reason) => actions.declineResolution({ transferId, reason: reason ?? "" })}
+        stepUp
+        send={(reason, stepUp) => actions.declineResolution({ transferId, reason: reason ?? "", ...stepUp })}
         onDone={() => router.refresh()}
       />
-      <Button size="sm" disabled={pending} onClick={() => run(() => actions.confirmResolution({ transferId }), () => router.refresh())} aria-label={`Confirm ${reference} as ${outcome}`}>
+      <Button size="sm" disabled={pending} onClick={() => run((stepUp) => actions.confirmResolution({ transferId, ...stepUp }), () => router.refresh())} aria-label={`Confirm ${reference} as ${outcome}`}>
         <Check aria-hidden />
         {pending ? "Confirming…" : `Confirm ${outcome}`}
       </Button>
@@ -91,7 +93,8 @@ export function MarkReviewed({ transferId, reference }: { transferId: number; re
       confirm="Mark reviewed"
       keep="Not now"
       tone="primary"
-      send={(note) => actions.reviewDiscrepancy({ transferId, reason: note ?? "" })}
+      stepUp
+      send={(note, stepUp) => actions.reviewDiscrepancy({ transferId, reason: note ?? "", ...stepUp })}
       onDone={() => router.refresh()}
     />
   );

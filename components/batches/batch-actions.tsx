@@ -110,7 +110,7 @@ function ApproveBatch({ batch, rows, total, duplicates }: BatchActionProps) {
   const { pending, run, refresh } = useDone();
   const approve = () =>
     run(
-      () => actions.approveBatch({ batchId: batch.id, duplicatesChecked: checked ? duplicates : undefined, acknowledgedDrift: drift && acknowledged ? drift.count : undefined }),
+      (stepUp) => actions.approveBatch({ batchId: batch.id, duplicatesChecked: checked ? duplicates : undefined, acknowledgedDrift: drift && acknowledged ? drift.count : undefined, ...stepUp }),
       (result) => {
         if (result.ok && result.data.outcome === "name_changed") {
           setAcknowledged(false);
@@ -205,7 +205,8 @@ function RejectBatch({ batch }: BatchActionProps) {
       description="None of its transfers is sent. The maker sees your reason."
       label="Reason"
       confirm="Reject batch"
-      send={(reason) => actions.rejectBatch({ batchId: batch.id, reason: reason ?? "" })}
+      stepUp
+      send={(reason, stepUp) => actions.rejectBatch({ batchId: batch.id, reason: reason ?? "", ...stepUp })}
       onDone={() => router.refresh()}
     />
   );

@@ -11,6 +11,8 @@ export const navigation = [
   { href: "/admin/users", label: "Users", icon: "users", roles: ["admin"] },
   { href: "/admin/limits", label: "Limits", icon: "limits", roles: ["admin"] },
   { href: "/admin/audit", label: "Audit trail", icon: "audit", roles: ["admin"] },
+  { href: "/admin/sign-ins", label: "Sign-ins", icon: "signIns", roles: ["admin"] },
+  { href: "/account", label: "My account", icon: "account", roles: ["staff", "manager", "admin"] },
 ] as const satisfies readonly { href: string; label: string; icon: string; roles: readonly Role[] }[];
 
 export type NavIcon = (typeof navigation)[number]["icon"];

@@ -1,6 +1,6 @@
 "use client";
 
-import { CheckCheck, FileSpreadsheet, History, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
+import { CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { Role } from "@/lib/users/schemas";
@@ -17,6 +17,8 @@ const icons: Record<NavIcon, typeof Users> = {
   users: Users,
   limits: SlidersHorizontal,
   audit: ScrollText,
+  signIns: KeyRound,
+  account: CircleUser,
 };
 
 export function SidebarNav({ role }: { role: Role }) {

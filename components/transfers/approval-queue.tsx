@@ -15,6 +15,7 @@ import { MixedScriptWarning } from "./name-warning";
 import { NearDuplicates } from "./near-duplicates";
 import { formatRupiah } from "@/lib/format";
 import { useServerActions } from "@/components/server-actions";
+import { SecondFactorField, useStepUp } from "@/components/auth/step-up";
 
 export type QueueRow = {
   id: number;
@@ -71,21 +72,48 @@ type NameDrift = { confirmedName: string; currentName: string };
 
 function QueueRowView({ transfer }: { transfer: QueueRow }) {
   const actions = useServerActions();
-  const approve = useAction();
+  const stepUp = useStepUp();
+  // The dialogs carry their own code field (docs/sign-in.md#step-up), so the action's step-up refusal lands there.
+  const approve = useAction({ embedded: true });
+  const [confirming, setConfirming] = useState(false);
+  const [askCode, setAskCode] = useState(false);
+  const [code, setCode] = useState("");
+  const [codeError, setCodeError] = useState<string | undefined>();
   const [drift, setDrift] = useState<NameDrift | null>(null);
   const [acknowledged, setAcknowledged] = useState(false);
   const [separate, setSeparate] = useState(false);
   const possibleDuplicate = transfer.nearDuplicates.length > 0;
 
-  const runApprove = (acknowledgedName?: string) =>
+  const openConfirm = () => {
+    setCode("");
+    setCodeError(undefined);
+    setAskCode(Boolean(stepUp?.needsCode()));
+    setConfirming(true);
+  };
+
+  const runApprove = (acknowledgedName?: string) => {
+    const typed = askCode && code.trim() !== "" ? code.trim() : undefined;
     approve.run(
       () =>
         actions.approveTransfer({
           transferId: transfer.id,
           acknowledgedName,
           duplicatesChecked: separate ? transfer.nearDuplicates.map((d) => d.id) : undefined,
+          ...(typed ? { secondFactorCode: typed } : {}),
         }),
       (result) => {
+        if (!result.ok && result.code === "step_up") {
+          setAskCode(true);
+          setCode("");
+          setCodeError(typed ? result.message : undefined);
+          if (drift) {
+            setDrift(null);
+            setConfirming(true);
+          }
+          return;
+        }
+        if (result.ok && typed) stepUp?.proved();
+        setConfirming(false);
         if (result.ok && result.data.outcome === "name_changed") {
           setAcknowledged(false);
           setDrift({ confirmedName: result.data.confirmedName, currentName: result.data.currentName });
@@ -94,6 +122,7 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
         }
       },
     );
+  };
 
   return (
     <TR id={`transfer-${transfer.id}`} data-testid={`approval-${transfer.reference}`}>
@@ -136,12 +165,63 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
         ) : (
           <div className="flex justify-end gap-1.5">
             <RejectDialog transfer={transfer} />
-            <Button size="sm" disabled={approve.pending || (possibleDuplicate && !separate)} onClick={() => runApprove()} aria-label={`Approve ${transfer.reference}`}>
+            <Button size="sm" disabled={approve.pending || (possibleDuplicate && !separate)} onClick={openConfirm} aria-label={`Approve ${transfer.reference}`}>
               <Check aria-hidden />
               {approve.pending ? "Approving…" : "Approve"}
             </Button>
           </div>
         )}
+        <Dialog open={confirming} onOpenChange={setConfirming}>
+          {confirming ? (
+            <DialogContent
+              title={`Approve ${formatRupiah(transfer.amount)} to ${transfer.ownerName}?`}
+              description="Approving sends the money at once. The wallet is looked up again first: a changed name is shown to you before anything is sent."
+            >
+              <form
+                noValidate
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  runApprove();
+                }}
+              >
+                <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm" aria-label="Transfer to approve">
+                  <dt className="text-ink-muted">Recipient</dt>
+                  <dd className="font-semibold">{transfer.ownerName}</dd>
+                  <dt className="text-ink-muted">E-wallet</dt>
+                  <dd>
+                    {walletLabel[transfer.wallet]} · {transfer.phone}
+                  </dd>
+                  <dt className="text-ink-muted">Amount</dt>
+                  <dd className="font-semibold tabular-nums">{formatRupiah(transfer.amount)}</dd>
+                  <dt className="text-ink-muted">Made by</dt>
+                  <dd>{transfer.makerName}</dd>
+                  <dt className="text-ink-muted">Name check</dt>
+                  <dd>
+                    Cash In named the owner {transfer.ownerName} when {transfer.makerName} looked the wallet up; the maker confirmed it.
+                    <div className="empty:hidden">
+                      <MixedScriptWarning name={transfer.ownerName} />
+                    </div>
+                  </dd>
+                  {possibleDuplicate ? (
+                    <>
+                      <dt className="text-ink-muted">Duplicates</dt>
+                      <dd>You checked: this is a separate payment from {transfer.nearDuplicates.length} similar one(s).</dd>
+                    </>
+                  ) : null}
+                </dl>
+                {askCode ? <SecondFactorField value={code} onChange={setCode} error={codeError} autoFocus /> : null}
+                <DialogFooter>
+                  <DialogClose asChild>
+                    <Button variant="secondary">Cancel</Button>
+                  </DialogClose>
+                  <Button type="submit" disabled={approve.pending || (askCode && code.trim() === "")}>
+                    {approve.pending ? "Approving…" : "Approve and send"}
+                  </Button>
+                </DialogFooter>
+              </form>
+            </DialogContent>
+          ) : null}
+        </Dialog>
         <Dialog open={drift !== null} onOpenChange={(open) => !open && setDrift(null)}>
           {drift ? (
             <DialogContent title="The wallet owner's name changed" description="Cash In now reports another name for this wallet than the one the maker confirmed.">
@@ -195,7 +275,8 @@ function RejectDialog({ transfer }: { transfer: QueueRow }) {
       keep="Cancel"
       confirm="Reject transfer"
       pendingLabel="Rejecting…"
-      send={(reason) => actions.rejectTransfer({ transferId: transfer.id, reason: reason ?? "" })}
+      stepUp
+      send={(reason, stepUp) => actions.rejectTransfer({ transferId: transfer.id, reason: reason ?? "", ...stepUp })}
     />
   );
 }

@@ -5,7 +5,8 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { controlClass } from "@/components/ui/input";
-import { useAction } from "@/components/ui/use-action";
+import { SecondFactorField, useStepUp } from "@/components/auth/step-up";
+import { useAction, type StepUpInput } from "@/components/ui/use-action";
 import { cn } from "@/lib/cn";
 import type { ActionResult } from "@/lib/result";
 
@@ -24,6 +25,7 @@ export function ReasonDialog({
   tone = "danger",
   send,
   onDone,
+  stepUp = false,
 }: {
   /** The button that opens the dialog; it gets the function to call on click. */
   trigger: (open: () => void) => ReactNode;
@@ -35,14 +37,20 @@ export function ReasonDialog({
   keep?: string;
   /** The confirm button's look: "danger" for a refusal, "primary" for a decision that records something. */
   tone?: "danger" | "primary";
-  /** The trimmed reason, or undefined when none was typed. */
-  send: (reason: string | undefined) => Promise<ActionResult<unknown>>;
+  /** The trimmed reason, or undefined when none was typed; the typed second-factor code when the decision needs one. */
+  send: (reason: string | undefined, stepUp: StepUpInput) => Promise<ActionResult<unknown>>;
   onDone?: () => void;
+  /** The decision needs a fresh second-factor code (docs/sign-in.md#step-up): the dialog asks for it. */
+  stepUp?: boolean;
 }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | undefined>();
-  const { pending, run } = useAction();
+  const [askCode, setAskCode] = useState(false);
+  const [code, setCode] = useState("");
+  const [codeError, setCodeError] = useState<string | undefined>();
+  const stepUpState = useStepUp();
+  const { pending, run } = useAction({ embedded: stepUp });
   const id = `reason-${title.replace(/\W+/g, "-").toLowerCase()}`;
 
   return (
@@ -50,6 +58,9 @@ export function ReasonDialog({
       {trigger(() => {
         setReason("");
         setError(undefined);
+        setCode("");
+        setCodeError(undefined);
+        setAskCode(Boolean(stepUp && stepUpState?.needsCode()));
         setOpen(true);
       })}
       <DialogContent title={title} description={description}>
@@ -57,10 +68,20 @@ export function ReasonDialog({
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
+            const typed = askCode && code.trim() !== "" ? code.trim() : undefined;
             run(
-              () => send(reason.trim() === "" ? undefined : reason.trim()),
+              () => send(reason.trim() === "" ? undefined : reason.trim(), typed ? { secondFactorCode: typed } : {}),
               (result) => {
+                setError(undefined);
+                setCodeError(undefined);
+                if (!result.ok && result.code === "step_up") {
+                  setAskCode(true);
+                  setCode("");
+                  // The first ask is a request, not an error.
+                  return setCodeError(typed ? result.message : undefined);
+                }
                 if (!result.ok) return setError(result.fieldErrors?.reason?.[0] ?? result.message);
+                if (typed) stepUpState?.proved();
                 setOpen(false);
                 onDone?.();
               },
@@ -79,6 +100,7 @@ export function ReasonDialog({
               />
             )}
           </Field>
+          {askCode ? <SecondFactorField value={code} onChange={setCode} error={codeError} /> : null}
           <DialogFooter>
             <DialogClose asChild>
               <Button variant="secondary">{keep}</Button>

@@ -9,7 +9,8 @@ import type { Role, User } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { clientIp } from "./client-ip";
-import { checkSession, signInUrl } from "./session";
+import { proveSecondFactor } from "./second-factor";
+import { checkSession, signInStepUrl, signInUrl, stepUpFreshUntil } from "./session";
 
 export type ActionContext = { db: Db; user: User; ip: string };
 
@@ -27,7 +28,21 @@ type ActionSpec<S extends z.ZodType> = {
   revalidate?: readonly string[];
   /** Input the form would never send (a missing reason, a bad id) is audited as a refused attempt. */
   auditInvalid?: boolean;
+  /**
+   * Needs a second-factor code proved in the last 5 minutes (docs/sign-in.md#step-up): otherwise the input's
+   * `secondFactorCode` is checked here, on the server, whatever the screen did or skipped.
+   */
+  stepUp?: boolean;
 };
+
+/** The step-up code travels beside the action's own input; it is taken out before the input is parsed. */
+export const stepUpField = "secondFactorCode";
+
+function splitStepUpCode(input: unknown): { code: string | null; rest: unknown } {
+  if (typeof input !== "object" || input === null || Array.isArray(input) || !(stepUpField in input)) return { code: null, rest: input };
+  const { [stepUpField]: code, ...rest } = input as Record<string, unknown>;
+  return { code: typeof code === "string" && code.trim() !== "" ? code.slice(0, 64) : null, rest };
+}
 
 /**
  * The only way to write a server action (STYLE §2): session → user re-read from the database →
@@ -43,8 +58,10 @@ export function authorizedAction<S extends z.ZodType, T>(
     const check = await checkSession();
     if (check.status === "anonymous") redirect(await signInUrl("expired"));
     if (check.status === "ended") redirect(await signInUrl(check.reason));
-    const { user } = check;
-    const ip = clientIp(await headers());
+    const requestHeaders = await headers();
+    if (check.status === "incomplete") redirect(signInStepUrl(check.next, requestHeaders.get("x-request-path") ?? "/"));
+    const { user, session } = check;
+    const ip = clientIp(requestHeaders);
 
     if (!spec.roles.includes(user.role)) {
       recordAuditNow(db(), {
@@ -57,11 +74,19 @@ export function authorizedAction<S extends z.ZodType, T>(
       return fail("forbidden", "You do not have permission to do this.");
     }
 
-    const parsed = spec.schema.safeParse(input);
+    const { code, rest } = splitStepUpCode(input);
+    const parsed = spec.schema.safeParse(rest);
     if (!parsed.success) {
       const fieldErrors = fieldErrorsOf(parsed.error.issues);
       if (spec.auditInvalid) recordAuditNow(db(), { actor: user, action: `${spec.name}.refused`, target: { type: "action", id: spec.name }, after: { fieldErrors }, ip });
       return fail("invalid", "Please correct the highlighted fields.", fieldErrors);
+    }
+
+    if (spec.stepUp && Date.now() >= stepUpFreshUntil(session)) {
+      const asked = "Enter the 6-digit code from your authenticator app to confirm.";
+      if (!code) return fail("step_up", asked, { [stepUpField]: [asked] });
+      const proof = await proveSecondFactor({ db: db(), user, ip, sessionId: session.id }, code);
+      if (!proof.ok) return fail("step_up", proof.message, { [stepUpField]: [proof.message] });
     }
 
     let result: ActionResult<T>;

@@ -5,7 +5,11 @@ import type { NextAuthConfig } from "next-auth";
  * The proxy only checks that a session exists; pages and actions re-read the user from the database.
  */
 
-export const sessionMaxAgeSeconds = 8 * 60 * 60;
+/**
+ * docs/sign-in.md#sessions: a session ends 8 hours after the password was proved whatever happens, and
+ * after 30 minutes without a request (every request re-issues the cookie with a fresh 30 minutes).
+ */
+export const sessionLifetime = { absoluteMs: 8 * 60 * 60 * 1000, idleSeconds: 30 * 60 } as const;
 
 const publicPaths = ["/login", "/api/auth", "/api/health"];
 
@@ -15,8 +19,8 @@ export function isPublicPath(pathname: string): boolean {
 
 export const authConfig = {
   pages: { signIn: "/login" },
-  session: { strategy: "jwt", maxAge: sessionMaxAgeSeconds },
-  jwt: { maxAge: sessionMaxAgeSeconds },
+  session: { strategy: "jwt", maxAge: sessionLifetime.idleSeconds },
+  jwt: { maxAge: sessionLifetime.idleSeconds },
   // `next start` runs behind a reverse proxy in production; Auth.js must accept the Host it forwards.
   trustHost: true,
   // Secure cookies under `next start` (browsers accept them on http://localhost too); dev keeps plain ones.
@@ -30,9 +34,12 @@ export const authConfig = {
       if (user) {
         token.uid = Number(user.id);
         token.sv = user.sessionVersion;
-        // Names this session, so signing out can revoke exactly it on the server.
+        // Names this session's row (lib/auth/sessions.ts), so signing out can revoke exactly it on the server.
         token.sid = user.sessionId;
+        token.sat = Date.now();
       }
+      // Re-issued on every request, but never past 8 hours from the sign-in: then the cookie is dropped.
+      if (typeof token.sat !== "number" || Date.now() - token.sat > sessionLifetime.absoluteMs) return null;
       return token;
     },
     session({ session, token }) {

@@ -1,10 +1,24 @@
 import { randomUUID } from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { sessions } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { findUserById } from "@/lib/users/service";
 
-/** A new session row for a sign-in whose password was right; the cookie carries its id. */
+/** A new session row for a sign-in whose password was right; the cookie carries its id (docs/sign-in.md#sessions). */
 export function startSession(db: Db, userId: number, ip: string, now: Date = new Date()): string {
   const id = randomUUID();
   db.insert(sessions).values({ id, userId, createdAt: now, ip }).run();
   return id;
+}
+
+/** Revokes one session by its id (Auth.js's sign-out route, which has no request context of ours). */
+export function endSessionById(db: Db, sessionId: string, now: Date = new Date()): void {
+  db.transaction((tx) => {
+    const row = tx.select().from(sessions).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).get();
+    if (!row) return;
+    tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId)).run();
+    const user = findUserById(tx, row.userId);
+    if (user) recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip: null, at: now });
+  });
 }

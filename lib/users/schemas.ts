@@ -55,3 +55,32 @@ export const setActiveSchema = z.object({ userId: userIdField, active: z.boolean
 export const resetPasswordSchema = z.object({ userId: userIdField, password: passwordField });
 
 export type CreateUserInput = z.infer<typeof createUserSchema>;
+
+export const resetSecondFactorSchema = z.object({ userId: userIdField });
+export const secondFactorPolicySchema = z.object({ requiredForAll: z.boolean({ error: "Choose whether staff need a second factor" }) });
+
+/** A person's own password change; strength (common passwords) is checked on the server only. */
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string({ error: "Enter your current password" }).min(1, "Enter your current password").max(passwordRules.max, "Your current password is not right"),
+    newPassword: passwordField,
+    confirmPassword: z.string({ error: "Enter the new password again" }),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "The two new passwords differ" });
+
+/** A code from the authenticator app (6 digits) or a recovery code (abcde-fghij); the server tells which. */
+export const secondFactorCodeSchema = z.object({
+  code: z
+    .string({ error: "Enter the code from your app" })
+    .trim()
+    .min(1, "Enter the code from your app")
+    .max(32, "Enter the 6-digit code from your app, or a recovery code"),
+  callbackUrl: z.string().max(2000).optional(),
+});
+
+export const enrolmentCodeSchema = z.object({
+  code: z
+    .string({ error: "Enter the 6-digit code from your app" })
+    .trim()
+    .regex(/^\d{6}$/, "Enter the 6-digit code your app shows now"),
+});

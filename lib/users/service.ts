@@ -1,6 +1,6 @@
 import type { Actor, Person } from "@/lib/actor";
 import { and, asc, count, eq, isNull, ne, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { recoveryCodes, secondFactors, sessions, users, type Role, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
@@ -33,13 +33,18 @@ export function listUsers(db: Db) {
       active: users.active,
       createdAt: users.createdAt,
       updatedAt: users.updatedAt,
+      temporaryPasswordExpiresAt: users.temporaryPasswordExpiresAt,
+      approvalHoldUntil: users.approvalHoldUntil,
+      secondFactorEnrolledAt: secondFactors.enrolledAt,
+      secondFactorLockedUntil: secondFactors.lockedUntil,
     })
     .from(users)
+    .leftJoin(secondFactors, eq(secondFactors.userId, users.id))
     .orderBy(asc(sql`lower(${users.name})`), asc(users.id))
     .all();
 }
 
-export function findUserById(db: Db, id: number): User | undefined {
+export function findUserById(db: DbOrTx, id: number): User | undefined {
   return db.select().from(users).where(eq(users.id, id)).get();
 }
 

@@ -36,11 +36,11 @@ export const submitBatchAction = authorizedAction({ name: "batch.submit", roles:
 
 /** Approve: sends the batch, or first looks up again the wallets whose look-up is older than 15 minutes. */
 export const approveBatchAction = authorizedAction(
-  { name: "batch.approve", roles: managers, schema: approveBatchSchema, revalidate, auditInvalid: true },
+  { name: "batch.approve", roles: managers, stepUp: true, schema: approveBatchSchema, revalidate, auditInvalid: true },
   (input, { user, ip }) => batchCommands.approve({ actor: user, ip }, input),
 );
 
-export const rejectBatchAction = authorizedAction({ name: "batch.reject", roles: managers, schema: rejectBatchSchema, revalidate }, (input, { user, ip }) =>
+export const rejectBatchAction = authorizedAction({ name: "batch.reject", roles: managers, stepUp: true, schema: rejectBatchSchema, revalidate }, (input, { user, ip }) =>
   rejectBatch(transferDeps(), { actor: user, ip }, input),
 );
 

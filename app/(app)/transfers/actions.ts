@@ -36,12 +36,12 @@ export const createTransferAction = authorizedAction(
 );
 
 export const approveTransferAction = authorizedAction(
-  { name: "transfer.approve", roles: managers, schema: approveSchema, revalidate, auditInvalid: true },
+  { name: "transfer.approve", roles: managers, stepUp: true, schema: approveSchema, revalidate, auditInvalid: true },
   (input, { user, ip }) => approveTransfer(transferDeps(), { actor: user, ip }, input),
 );
 
 export const rejectTransferAction = authorizedAction(
-  { name: "transfer.reject", roles: managers, schema: rejectSchema, revalidate },
+  { name: "transfer.reject", roles: managers, stepUp: true, schema: rejectSchema, revalidate },
   (input, { user, ip }) => rejectTransfer(transferDeps(), { actor: user, ip }, input),
 );
 
@@ -62,22 +62,22 @@ export const listUnsettledAction = authorizedAction({ name: "transfer.list_unset
 
 /** Unresolved transfers (docs/lifecycle.md#paying-twice-is-impossible): an admin records the outcome Cash In gives, a manager confirms or declines it. */
 export const proposeResolutionAction = authorizedAction(
-  { name: "transfer.resolution.propose", roles: admins, schema: proposeResolutionSchema, revalidate, auditInvalid: true },
+  { name: "transfer.resolution.propose", roles: admins, stepUp: true, schema: proposeResolutionSchema, revalidate, auditInvalid: true },
   (input, { user, ip }) => proposeResolution(transferDeps(), { actor: user, ip }, input),
 );
 
 export const confirmResolutionAction = authorizedAction(
-  { name: "transfer.resolution.confirm", roles: managers, schema: decideResolutionSchema, revalidate, auditInvalid: true },
+  { name: "transfer.resolution.confirm", roles: managers, stepUp: true, schema: decideResolutionSchema, revalidate, auditInvalid: true },
   (input, { user, ip }) => confirmResolution(transferDeps(), { actor: user, ip }, input),
 );
 
 export const declineResolutionAction = authorizedAction(
-  { name: "transfer.resolution.decline", roles: managers, schema: declineResolutionSchema, revalidate, auditInvalid: true },
+  { name: "transfer.resolution.decline", roles: managers, stepUp: true, schema: declineResolutionSchema, revalidate, auditInvalid: true },
   (input, { user, ip }) => declineResolution(transferDeps(), { actor: user, ip }, input),
 );
 
 /** A discrepancy an admin has looked into with Cash In leaves Needs attention. */
 export const reviewDiscrepancyAction = authorizedAction(
-  { name: "transfer.discrepancy.review", roles: admins, schema: reviewDiscrepancySchema, revalidate, auditInvalid: true },
+  { name: "transfer.discrepancy.review", roles: admins, stepUp: true, schema: reviewDiscrepancySchema, revalidate, auditInvalid: true },
   (input, { user, ip }) => reviewDiscrepancy(transferDeps(), { actor: user, ip }, input),
 );

@@ -10,6 +10,7 @@ export const updateLimitsAction = authorizedAction(
   {
     name: "limits.update",
     roles: admins,
+    stepUp: true,
     // Lazy: the grace period's lower bound comes from this process's CASHIN_TIMEOUT_MS.
     schema: z.lazy(() => limitsSchemaFor(env().CASHIN_TIMEOUT_MS)),
     revalidate: ["/admin/limits", "/transfers/new", "/approvals"],

@@ -1,0 +1,55 @@
+import { and, eq, isNull, ne } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { sessions, users, type User } from "@/db/schema";
+import { recordAudit, recordAuditNow } from "@/lib/audit/record";
+import { fail, ok, type ActionResult } from "@/lib/result";
+import { hashPassword, verifyPassword } from "./password";
+import { passwordProblem } from "./password-strength";
+
+/**
+ * A person changes their own password (docs/sign-in.md#passwords): the current one is required, the new one
+ * must be strong and different. A temporary password stops being temporary. Every other session of the
+ * person ends; this one goes on.
+ */
+export async function changeOwnPassword(
+  ctx: { db: Db; user: User; sessionId: string; ip: string | null },
+  input: { currentPassword: string; newPassword: string },
+): Promise<ActionResult<null>> {
+  const { db, user, ip } = ctx;
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    recordAuditNow(db, { actor: user, action: "auth.password_change_refused", target: { type: "user", id: user.id }, after: { reason: "wrong_current_password" }, ip });
+    return fail("invalid", "Your current password is not right", { currentPassword: ["Your current password is not right"] });
+  }
+  if (input.newPassword === input.currentPassword) {
+    return fail("invalid", "Choose a new password, not the current one", { newPassword: ["Choose a new password, not the current one"] });
+  }
+  const problem = passwordProblem(input.newPassword, [user.email, user.name]);
+  if (problem) return fail("invalid", problem, { newPassword: [problem] });
+  const passwordHash = await hashPassword(input.newPassword);
+  return db.transaction(
+    (tx) => {
+      const now = new Date();
+      // The hash read before the await must still be the current one: a concurrent change wins once.
+      const changed = tx
+        .update(users)
+        .set({ passwordHash, temporaryPasswordExpiresAt: null, updatedAt: now })
+        .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))
+        .run();
+      if (changed.changes !== 1) return fail("conflict", "Your password was changed elsewhere meanwhile: sign in again");
+      tx.update(sessions)
+        .set({ revokedAt: now })
+        .where(and(eq(sessions.userId, user.id), ne(sessions.id, ctx.sessionId), isNull(sessions.revokedAt)))
+        .run();
+      recordAudit(tx, {
+        actor: user,
+        action: "auth.password_changed",
+        target: { type: "user", id: user.id },
+        after: { wasTemporary: user.temporaryPasswordExpiresAt !== null },
+        ip,
+        at: now,
+      });
+      return ok(null, "Your password is changed; your other sessions are signed out");
+    },
+    { behavior: "immediate" },
+  );
+}

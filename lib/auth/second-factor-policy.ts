@@ -1,0 +1,24 @@
+import type { Db } from "@/db/client";
+import { settings } from "@/db/schema";
+import type { Person } from "@/lib/actor";
+import { recordAudit } from "@/lib/audit/record";
+import { ok, type ActionResult } from "@/lib/result";
+import { requireAllSettingKey, secondFactorRequiredForAll } from "./second-factor";
+
+/** The admin setting that asks staff for a second factor too (managers and admins always need one). */
+export function setSecondFactorRequiredForAll(ctx: { db: Db; actor: Person; ip: string | null }, requiredForAll: boolean): ActionResult<null> {
+  return ctx.db.transaction(
+    (tx) => {
+      const before = secondFactorRequiredForAll(tx);
+      if (before === requiredForAll) return ok(null, requiredForAll ? "Staff already need a second factor" : "Staff already may choose");
+      const value = requiredForAll ? 1 : 0;
+      tx.insert(settings)
+        .values({ key: requireAllSettingKey, value, updatedAt: new Date(), updatedBy: ctx.actor.id })
+        .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date(), updatedBy: ctx.actor.id } })
+        .run();
+      recordAudit(tx, { actor: ctx.actor, action: "settings.second_factor", target: { type: "settings", id: requireAllSettingKey }, before: { requiredForAll: before }, after: { requiredForAll }, ip: ctx.ip });
+      return ok(null, requiredForAll ? "Everyone now needs a second factor; staff enrol at their next page" : "Staff may now choose whether to use a second factor");
+    },
+    { behavior: "immediate" },
+  );
+}

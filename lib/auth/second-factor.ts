@@ -1,0 +1,274 @@
+import { randomBytes } from "node:crypto";
+import { and, eq, isNull, lt } from "drizzle-orm";
+import { generateSecret, generateURI, verifySync } from "otplib";
+import type { Db, DbOrTx } from "@/db/client";
+import { recoveryCodes, secondFactors, sessions, settings, type Role, type SecondFactorRow } from "@/db/schema";
+import type { Person } from "@/lib/actor";
+import { recordAudit, recordAuditNow } from "@/lib/audit/record";
+import { formatTime } from "@/lib/format";
+import { fail, ok, type ActionResult } from "@/lib/result";
+import { hashPassword, verifyPassword } from "./password";
+import { open, seal } from "./secret-box";
+
+/**
+ * The TOTP second factor (docs/sign-in.md#second-factor): RFC 6238, 30-second steps, 6 digits, one step
+ * either side accepted; each step accepted once per user; 5 wrong codes lock the factor for 15 minutes;
+ * 10 one-time recovery codes, stored as argon2id hashes.
+ */
+export const totpPolicy = {
+  issuer: "Cash In Payouts",
+  periodSeconds: 30,
+  toleranceSeconds: 30,
+  maxFailures: 5,
+  lockMs: 15 * 60 * 1000,
+  recoveryCodes: 10,
+  /** A pending enrolment keeps its secret this long, so reloading the page does not change the QR code. */
+  pendingMs: 15 * 60 * 1000,
+  /** Step-up: a code proved this recently covers an action that asks for one. */
+  stepUpMs: 5 * 60 * 1000,
+} as const;
+
+export const requireAllSettingKey = "second_factor_required_for_all";
+
+/** Whether the admin setting requires a second factor from staff too. */
+export function secondFactorRequiredForAll(db: DbOrTx): boolean {
+  return (db.select({ value: settings.value }).from(settings).where(eq(settings.key, requireAllSettingKey)).get()?.value ?? 0) === 1;
+}
+
+export function findSecondFactor(db: DbOrTx, userId: number): SecondFactorRow | undefined {
+  return db.select().from(secondFactors).where(eq(secondFactors.userId, userId)).get();
+}
+
+export function isEnrolled(factor: SecondFactorRow | undefined): boolean {
+  return Boolean(factor?.enrolledAt && factor.secret);
+}
+
+/** Managers and admins always; staff when enrolled or when the admin setting requires it. */
+export function secondFactorRequired(role: Role, enrolled: boolean, requiredForAll: boolean): boolean {
+  return role !== "staff" || enrolled || requiredForAll;
+}
+
+export type Enrolment = { secret: string; uri: string };
+
+/**
+ * The secret to show while a person enrols: a pending one from the last 15 minutes is shown again (they
+ * may have scanned it already), otherwise a new one. Refused when the person already has a factor.
+ */
+export function pendingEnrolment(db: Db, user: Person, now: Date = new Date()): ActionResult<Enrolment> {
+  return db.transaction(
+    (tx) => {
+      const factor = findSecondFactor(tx, user.id);
+      if (isEnrolled(factor)) return fail("conflict", "You already have a second factor. An admin can reset it if you lost your phone.");
+      const reusable = factor?.pendingSecret && factor.pendingAt && now.getTime() - factor.pendingAt.getTime() < totpPolicy.pendingMs ? open(factor.pendingSecret) : null;
+      const secret = reusable ?? generateSecret();
+      if (!reusable) {
+        tx.insert(secondFactors)
+          .values({ userId: user.id, pendingSecret: seal(secret), pendingAt: now })
+          .onConflictDoUpdate({ target: secondFactors.userId, set: { pendingSecret: seal(secret), pendingAt: now } })
+          .run();
+      }
+      return ok({ secret, uri: generateURI({ issuer: totpPolicy.issuer, label: user.email, secret }) });
+    },
+    { behavior: "immediate" },
+  );
+}
+
+type Context = { db: Db; user: Person; ip: string | null; sessionId: string | null };
+
+export type CodeCheck = { ok: true; step: number } | { ok: false; reason: "invalid" | "reused" | "locked" | "missing"; message: string };
+
+const lockedMessage = (until: Date) =>
+  `Too many wrong codes: the second factor is locked until ${formatTime(until)}. Use it again then, or ask an admin.`;
+
+/** A 6-digit code, checked against a secret with the replay and lock rules, all in one transaction. */
+function checkTotp(tx: DbOrTx, ctx: Context, code: string, which: "secret" | "pendingSecret", now: Date): CodeCheck {
+  const factor = findSecondFactor(tx, ctx.user.id);
+  if (factor?.lockedUntil && factor.lockedUntil > now) return { ok: false, reason: "locked", message: lockedMessage(factor.lockedUntil) };
+  const sealed = factor?.[which];
+  const secret = sealed ? open(sealed) : null;
+  if (!factor || !secret) {
+    return which === "pendingSecret"
+      ? { ok: false, reason: "missing", message: "There is no enrolment to confirm: start again from the QR code." }
+      : { ok: false, reason: "missing", message: "You have no second factor to check. An admin can reset it." };
+  }
+  const epoch = Math.floor(now.getTime() / 1000);
+  const result = verifySync({ secret, token: code, epochTolerance: totpPolicy.toleranceSeconds, epoch });
+  if (result.valid) {
+    const step = Math.floor(epoch / totpPolicy.periodSeconds) + result.delta;
+    // Once per step: the conditional update is the guard, so two requests with one code cannot both pass.
+    const accepted = tx
+      .update(secondFactors)
+      .set({ lastStep: step, failures: 0 })
+      .where(and(eq(secondFactors.userId, ctx.user.id), lt(secondFactors.lastStep, step)))
+      .run();
+    if (accepted.changes === 1) return { ok: true, step };
+  }
+  const failures = factor.failures + 1;
+  const locks = failures >= totpPolicy.maxFailures;
+  const lockedUntil = locks ? new Date(now.getTime() + totpPolicy.lockMs) : null;
+  tx.update(secondFactors)
+    .set({ failures: locks ? 0 : failures, lockedUntil: lockedUntil ?? factor.lockedUntil })
+    .where(eq(secondFactors.userId, ctx.user.id))
+    .run();
+  const reason = result.valid ? "reused" : "invalid";
+  recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason, failures }, ip: ctx.ip, at: now });
+  if (lockedUntil) {
+    recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_locked", target: { type: "user", id: ctx.user.id }, after: { until: lockedUntil.toISOString() }, ip: ctx.ip, at: now });
+    return { ok: false, reason: "locked", message: lockedMessage(lockedUntil) };
+  }
+  return result.valid
+    ? { ok: false, reason: "reused", message: "This code was already used. Wait for the next code in your app." }
+    : { ok: false, reason: "invalid", message: "Wrong code. Check the time on your phone and enter the code shown now." };
+}
+
+/** Marks the session as having proved the second factor now (sign-in, enrolment, step-up). */
+function markProved(tx: DbOrTx, sessionId: string | null, now: Date) {
+  if (sessionId) tx.update(sessions).set({ secondFactorAt: now }).where(eq(sessions.id, sessionId)).run();
+}
+
+export const totpCodePattern = /^\d{6}$/;
+/** Recovery codes: 10 characters from a 32-letter alphabet (50 bits), shown as `abcde-fghij`. */
+const recoveryAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+export const recoveryCodePattern = /^[a-z2-9]{5}-?[a-z2-9]{5}$/i;
+
+function newRecoveryCode(): string {
+  const chars = Array.from(randomBytes(10), (b) => recoveryAlphabet[b % recoveryAlphabet.length]).join("");
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+
+const normalizeRecoveryCode = (code: string) => code.toLowerCase().replace(/[^a-z2-9]/g, "");
+
+async function freshRecoveryCodes(): Promise<{ codes: string[]; hashes: string[] }> {
+  const codes = Array.from({ length: totpPolicy.recoveryCodes }, newRecoveryCode);
+  const hashes = await Promise.all(codes.map((code) => hashPassword(normalizeRecoveryCode(code))));
+  return { codes, hashes };
+}
+
+/**
+ * Confirms an enrolment with the first code from the app: the pending secret becomes the factor, ten
+ * recovery codes are made (returned once, stored hashed) and the session counts as proved.
+ */
+export async function confirmEnrolment(ctx: Context, code: string, now: Date = new Date()): Promise<ActionResult<{ recoveryCodes: string[] }>> {
+  const { codes, hashes } = await freshRecoveryCodes();
+  return ctx.db.transaction(
+    (tx) => {
+      const check = checkTotp(tx, ctx, code, "pendingSecret", now);
+      if (!check.ok) {
+        if (check.reason === "missing") {
+          recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason: "no_pending_enrolment" }, ip: ctx.ip, at: now });
+        }
+        return fail(check.reason === "locked" ? "forbidden" : "invalid", check.message, { code: [check.message] });
+      }
+      const factor = findSecondFactor(tx, ctx.user.id)!;
+      tx.update(secondFactors)
+        .set({ secret: factor.pendingSecret, enrolledAt: now, pendingSecret: null, pendingAt: null })
+        .where(eq(secondFactors.userId, ctx.user.id))
+        .run();
+      tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, ctx.user.id)).run();
+      for (const hash of hashes) tx.insert(recoveryCodes).values({ userId: ctx.user.id, hash, createdAt: now }).run();
+      markProved(tx, ctx.sessionId, now);
+      recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_enrolled", target: { type: "user", id: ctx.user.id }, ip: ctx.ip, at: now });
+      return ok({ recoveryCodes: codes }, "Two-step sign-in is on");
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Proves the second factor with a code from the app or a recovery code. On success the session counts as
+ * proved from now (sign-in and step-up). Every refusal is audited; wrong codes count towards the lock.
+ */
+export async function proveSecondFactor(ctx: Context, rawCode: string, now: Date = new Date()): Promise<CodeCheck | { ok: true; step: null }> {
+  const code = rawCode.trim().replace(/\s+/g, "");
+  if (totpCodePattern.test(code)) {
+    return ctx.db.transaction(
+      (tx) => {
+        const check = checkTotp(tx, ctx, code, "secret", now);
+        if (check.ok) markProved(tx, ctx.sessionId, now);
+        return check;
+      },
+      { behavior: "immediate" },
+    );
+  }
+  if (!recoveryCodePattern.test(code)) {
+    recordAuditNow(ctx.db, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason: "malformed" }, ip: ctx.ip, at: now });
+    return { ok: false, reason: "invalid", message: "Enter the 6-digit code from your app, or a recovery code like abcde-fghij." };
+  }
+  return proveRecoveryCode(ctx, normalizeRecoveryCode(code), now);
+}
+
+async function proveRecoveryCode(ctx: Context, code: string, now: Date): Promise<CodeCheck | { ok: true; step: null }> {
+  const factor = findSecondFactor(ctx.db, ctx.user.id);
+  if (factor?.lockedUntil && factor.lockedUntil > now) return { ok: false, reason: "locked", message: lockedMessage(factor.lockedUntil) };
+  if (!isEnrolled(factor)) return { ok: false, reason: "missing", message: "You have no second factor to check. An admin can reset it." };
+  const unused = ctx.db
+    .select({ id: recoveryCodes.id, hash: recoveryCodes.hash })
+    .from(recoveryCodes)
+    .where(and(eq(recoveryCodes.userId, ctx.user.id), isNull(recoveryCodes.usedAt)))
+    .all();
+  const matches = await Promise.all(unused.map((row) => verifyPassword(row.hash, code)));
+  const match = unused.find((_, i) => matches[i]);
+  return ctx.db.transaction(
+    (tx) => {
+      // Used once: two requests with one code race to this conditional update, and one of them wins.
+      const used = match
+        ? tx.update(recoveryCodes).set({ usedAt: now }).where(and(eq(recoveryCodes.id, match.id), isNull(recoveryCodes.usedAt))).run().changes === 1
+        : false;
+      if (used) {
+        tx.update(secondFactors).set({ failures: 0 }).where(eq(secondFactors.userId, ctx.user.id)).run();
+        markProved(tx, ctx.sessionId, now);
+        recordAudit(tx, { actor: ctx.user, action: "auth.recovery_code_used", target: { type: "user", id: ctx.user.id }, after: { left: unused.length - 1 }, ip: ctx.ip, at: now });
+        return { ok: true as const, step: null };
+      }
+      const current = findSecondFactor(tx, ctx.user.id)!;
+      const failures = current.failures + 1;
+      const locks = failures >= totpPolicy.maxFailures;
+      const lockedUntil = locks ? new Date(now.getTime() + totpPolicy.lockMs) : null;
+      tx.update(secondFactors).set({ failures: locks ? 0 : failures, lockedUntil: lockedUntil ?? current.lockedUntil }).where(eq(secondFactors.userId, ctx.user.id)).run();
+      recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason: "recovery_code", failures }, ip: ctx.ip, at: now });
+      if (lockedUntil) {
+        recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_locked", target: { type: "user", id: ctx.user.id }, after: { until: lockedUntil.toISOString() }, ip: ctx.ip, at: now });
+        return { ok: false as const, reason: "locked" as const, message: lockedMessage(lockedUntil) };
+      }
+      return { ok: false as const, reason: "invalid" as const, message: "This recovery code is wrong or was already used." };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** New recovery codes replace all old ones (step-up is checked by the action). */
+export async function regenerateRecoveryCodes(ctx: Context, now: Date = new Date()): Promise<ActionResult<{ recoveryCodes: string[] }>> {
+  const { codes, hashes } = await freshRecoveryCodes();
+  return ctx.db.transaction(
+    (tx) => {
+      if (!isEnrolled(findSecondFactor(tx, ctx.user.id))) return fail("conflict", "Turn on two-step sign-in first.");
+      tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, ctx.user.id)).run();
+      for (const hash of hashes) tx.insert(recoveryCodes).values({ userId: ctx.user.id, hash, createdAt: now }).run();
+      recordAudit(tx, { actor: ctx.user, action: "auth.recovery_codes_regenerated", target: { type: "user", id: ctx.user.id }, ip: ctx.ip, at: now });
+      return ok({ recoveryCodes: codes }, "New recovery codes are ready; the old ones no longer work");
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export type SecondFactorStatus = {
+  enrolled: boolean;
+  enrolledAt: Date | null;
+  recoveryCodesLeft: number;
+  lockedUntil: Date | null;
+};
+
+export function secondFactorStatus(db: DbOrTx, userId: number, now: Date = new Date()): SecondFactorStatus {
+  const factor = findSecondFactor(db, userId);
+  const left = db
+    .select({ id: recoveryCodes.id })
+    .from(recoveryCodes)
+    .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
+    .all().length;
+  return {
+    enrolled: isEnrolled(factor),
+    enrolledAt: factor?.enrolledAt ?? null,
+    recoveryCodesLeft: isEnrolled(factor) ? left : 0,
+    lockedUntil: factor?.lockedUntil && factor.lockedUntil > now ? factor.lockedUntil : null,
+  };
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { headers } from "next/headers";
+import { redirect, unstable_rethrow } from "next/navigation";
+import type { z } from "zod";
+import { db, type Db } from "@/db/client";
+import type { SessionRow, User } from "@/db/schema";
+import { recordAuditNow } from "@/lib/audit/record";
+import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
+import { clientIp } from "./client-ip";
+import { checkSession, signInStepUrl, type SignInStep } from "./session";
+
+export type StepContext = { db: Db; user: User; session: SessionRow; ip: string };
+
+/**
+ * The actions of the sign-in steps (docs/sign-in.md#signing-in): like `authorizedAction`, but for a session
+ * that may not be complete yet. `steps` names where the action belongs: a step still to do, or "complete"
+ * for a finished sign-in. Any other state is sent where it belongs; refused input is audited.
+ */
+export function signInStepAction<S extends z.ZodType, T>(
+  spec: { name: string; steps: readonly (SignInStep | "complete")[]; schema: S },
+  run: (input: z.output<S>, ctx: StepContext) => Promise<ActionResult<T>> | ActionResult<T>,
+): (input: unknown) => Promise<ActionResult<T>> {
+  return async (input: unknown) => {
+    const check = await checkSession();
+    if (check.status === "anonymous" || check.status === "ended") redirect("/login?reason=expired");
+    const state = check.status === "ok" ? "complete" : check.next;
+    if (!spec.steps.includes(state)) redirect(state === "complete" ? "/" : signInStepUrl(state, "/"));
+    const ip = clientIp(await headers());
+    const parsed = spec.schema.safeParse(input);
+    if (!parsed.success) {
+      const fieldErrors = fieldErrorsOf(parsed.error.issues);
+      recordAuditNow(db(), { actor: check.user, action: `${spec.name}.refused`, target: { type: "user", id: check.user.id }, after: { fieldErrors }, ip });
+      return fail("invalid", "Please correct the highlighted fields.", fieldErrors);
+    }
+    try {
+      return await run(parsed.data, { db: db(), user: check.user, session: check.session, ip });
+    } catch (error) {
+      unstable_rethrow(error); // the redirect that ends a finished step
+      const reference = randomUUID().slice(0, 8);
+      console.error(`[action ${spec.name}] unexpected error, reference ${reference}, user ${check.user.id}`, error);
+      return fail("error", `Something went wrong on our side. Reference: ${reference}`);
+    }
+  };
+}
