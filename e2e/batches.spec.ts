@@ -96,8 +96,7 @@ async function signInElsewhere(browser: Browser, who: { email: string; password:
   const page = await context.newPage();
   const login = new LoginPage(page);
   await login.goto();
-  await login.signIn(who.email, who.password);
-  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await login.signInFully(who);
   return page;
 }
 

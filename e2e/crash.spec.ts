@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { openApproval } from "./pages/approvals";
 import { readFileSync, rmSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { demoUser, expect, test } from "./fixtures";
@@ -59,9 +60,7 @@ function readTransfer(reference: string) {
 async function signIn(page: Page, role: "staff" | "manager") {
   const login = new LoginPage(page);
   await page.goto(`${app}/login`);
-  const user = demoUser(role);
-  await login.signIn(user.email, user.password);
-  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await login.signInFully(demoUser(role), databaseFile);
 }
 
 test.describe("A crash mid-send loses nothing and sends nothing twice", () => {
@@ -75,6 +74,9 @@ test.describe("A crash mid-send loses nothing and sends nothing twice", () => {
       const run = spawnSync("npm", ["run", "-s", script], { env, encoding: "utf8" });
       if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr}`);
     }
+    // The demo manager signs in with the second factor here too (the e2e secrets, as scripts/e2e-server.sh enrols them).
+    const enrol = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "e2e/support/enrol-demo-users.ts"], { env, encoding: "utf8" });
+    if (enrol.status !== 0) throw new Error(`Enrolling the demo users failed: ${enrol.stderr}`);
     mock = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/mock-gateway.ts"], { env, stdio: "ignore" });
     await waitFor(`http://127.0.0.1:${mockPort}/`);
   });
@@ -97,7 +99,8 @@ test.describe("A crash mid-send loses nothing and sends nothing twice", () => {
     const manager = await browser.newPage({ extraHTTPHeaders: { "X-Forwarded-For": "192.0.2.201" } });
     await signIn(manager, "manager");
     await manager.goto(`${app}/approvals`);
-    void manager.getByRole("button", { name: `Approve ${reference}` }).click();
+    const dialog = await openApproval(manager, reference);
+    void dialog.getByRole("button", { name: "Approve and send" }).click();
 
     // The top-up has reached Cash In and waits there for an answer: kill the app now.
     await expect.poll(async () => (await topups(reference)).length, { timeout: 15_000 }).toBe(1);

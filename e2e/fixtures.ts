@@ -1,6 +1,7 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { demoUsers } from "../db/demo-users";
 import { LoginPage } from "./pages/login-page";
+import type { Credentials } from "./support/actions";
 
 export type DemoRole = (typeof demoUsers)[number]["role"];
 
@@ -10,7 +11,7 @@ let addressesUsed = 0;
  * Every test browses from its own client address (the app reads it from X-Forwarded-For, as behind a
  * proxy), so the sign-in throttling of one test never locks out another.
  */
-export const test = base.extend<{ clientIp: string; loginPage: LoginPage; signInAs: (who: DemoRole | { email: string; password: string }) => Promise<Page> }>({
+export const test = base.extend<{ clientIp: string; loginPage: LoginPage; signInAs: (who: DemoRole | Credentials) => Promise<Page> }>({
   clientIp: async ({}, use, testInfo) => {
     // Never the same address twice in a run (a random one could meet an address another test just locked
     // with five failed sign-ins): each worker counts its own block of 5,000.
@@ -35,10 +36,10 @@ export const test = base.extend<{ clientIp: string; loginPage: LoginPage; signIn
   },
   signInAs: async ({ page, loginPage }, use) => {
     await use(async (who) => {
-      const credentials = typeof who === "string" ? demoUser(who) : who;
+      const credentials: Credentials = typeof who === "string" ? demoUser(who) : who;
       await loginPage.goto();
-      await loginPage.signIn(credentials.email, credentials.password);
-      await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+      // Managers and admins (and anyone enrolled) go through the second factor, like a person with their phone.
+      await loginPage.signInFully(credentials);
       return page;
     });
   },

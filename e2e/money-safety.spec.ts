@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { approveFromQueue } from "./pages/approvals";
 import type { Browser, Page } from "@playwright/test";
 import { demoUser, expect, test, toasts } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
@@ -42,8 +43,7 @@ async function signedInContext(browser: Browser, role: "staff" | "manager" | "ad
   const login = new LoginPage(page);
   const user = demoUser(role, index);
   await login.goto();
-  await login.signIn(user.email, user.password);
-  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await login.signInFully(user);
   return page;
 }
 
@@ -232,7 +232,7 @@ test.describe("Near-duplicates are confirmed by a person", () => {
     const approve = row.getByRole("button", { name: `Approve ${second}` });
     await expect(approve).toBeDisabled();
     await row.getByRole("checkbox", { name: "I checked: this is a separate payment" }).check();
-    await approve.click();
+    await approveFromQueue(manager, second);
     await expect(row).toHaveCount(0);
     expect(await topupsSent(phone, amount)).toHaveLength(1);
     await manager.context().close();

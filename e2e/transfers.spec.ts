@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { approveFromQueue, openApproval } from "./pages/approvals";
 import type { Page } from "@playwright/test";
 import { demoUser, expect, test } from "./fixtures";
 import { HistoryPage } from "./pages/history-page";
@@ -146,8 +147,7 @@ test.describe("Approvals (docs/lifecycle.md#transitions, docs/roles.md#what-each
     const login = new LoginPage(await page.context().browser()!.newPage({ extraHTTPHeaders: { "X-Forwarded-For": `192.0.2.${50 + index}` } }));
     const user = demoUser(role, index);
     await login.goto();
-    await login.signIn(user.email, user.password);
-    await expect(login.page.getByRole("navigation", { name: "Main" })).toBeVisible();
+    await login.signInFully(user);
     return login.page;
   }
 
@@ -161,7 +161,10 @@ test.describe("Approvals (docs/lifecycle.md#transitions, docs/roles.md#what-each
     const row = manager.getByTestId(`approval-${reference}`);
     await expect(row).toContainText("Sari Wulandari");
     await expect(row).toContainText(/Rp 7\.\d{3}\.\d{3}/);
-    await row.getByRole("button", { name: `Approve ${reference}` }).click();
+    const dialog = await openApproval(manager, reference);
+    await expect(dialog).toContainText("John");
+    await expect(dialog).toContainText(/Rp 7\.\d{3}\.\d{3}/);
+    await dialog.getByRole("button", { name: "Approve and send" }).click();
     await expect(row).toHaveCount(0);
     await page.reload();
     await expect(status(page)).toHaveText("Succeeded");
@@ -184,7 +187,7 @@ test.describe("Approvals (docs/lifecycle.md#transitions, docs/roles.md#what-each
     updateTransfer(reference, { owner_name: "Jon" });
     const manager = await signInElsewhere(page, "manager", 0);
     await manager.goto("/approvals");
-    await manager.getByRole("button", { name: `Approve ${reference}` }).click();
+    await approveFromQueue(manager, reference);
     const dialog = manager.getByRole("dialog", { name: "The wallet owner's name changed" });
     await expect(dialog.getByTestId("confirmed-name")).toHaveText("Jon");
     await expect(dialog.getByTestId("current-name")).toHaveText("John");

@@ -8,7 +8,10 @@ import type { ActionResult } from "../../lib/result";
 import type { CreatedTransfer } from "../../lib/transfers/create";
 import type { LookUpInput } from "../../lib/transfers/schemas";
 import playwrightConfig from "../../playwright.config";
+import { demoUsers } from "../../db/demo-users";
 import { uniqueEmail } from "../fixtures";
+import { withE2eDatabase } from "./database";
+import { codeAt, demoSecret, secretFromScreen, withFreshCode } from "./second-factor";
 
 /*
  * Server actions called straight over HTTP, the way the browser's form would call them but without the
@@ -26,7 +29,12 @@ const batchActions = "app/(app)/batches/actions.ts";
 
 export const serverActions = {
   signIn: { filename: "app/login/actions.ts", exportedName: "signInAction", page: "/login" },
+  proveSignInCode: { filename: "app/login/actions.ts", exportedName: "proveSignInCodeAction", page: "/login/code" },
+  confirmEnrolment: { filename: "app/login/actions.ts", exportedName: "confirmEnrolmentAction", page: "/login/enrol" },
+  changePassword: { filename: "app/login/actions.ts", exportedName: "changePasswordAction", page: "/account" },
   signOut: { filename: "app/login/actions.ts", exportedName: "signOutAction", page: "/" },
+  signOutEverywhere: { filename: "app/(app)/account/actions.ts", exportedName: "signOutEverywhereAction", page: "/account" },
+  regenerateRecoveryCodes: { filename: "app/(app)/account/actions.ts", exportedName: "regenerateRecoveryCodesAction", page: "/account" },
   lookUpWallet: { filename: transferActions, exportedName: "lookUpWalletAction", page: "/transfers/new" },
   createTransfer: { filename: transferActions, exportedName: "createTransferAction", page: "/transfers/new" },
   refreshTransfers: { filename: transferActions, exportedName: "refreshTransfersAction", page: "/transfers" },
@@ -42,6 +50,8 @@ export const serverActions = {
   changeRole: { filename: userActions, exportedName: "changeRoleAction", page: "/admin/users" },
   setActive: { filename: userActions, exportedName: "setActiveAction", page: "/admin/users" },
   resetPassword: { filename: userActions, exportedName: "resetPasswordAction", page: "/admin/users" },
+  resetSecondFactor: { filename: userActions, exportedName: "resetSecondFactorAction", page: "/admin/users" },
+  setSecondFactorPolicy: { filename: userActions, exportedName: "setSecondFactorPolicyAction", page: "/admin/users" },
   updateLimits: { filename: "app/(app)/admin/limits/actions.ts", exportedName: "updateLimitsAction", page: "/admin/limits" },
   verifyAudit: { filename: "app/(app)/admin/audit/actions.ts", exportedName: "verifyAuditAction", page: "/admin/audit" },
   uploadBatch: { filename: batchActions, exportedName: "uploadBatchAction", page: "/batches" },
@@ -140,13 +150,67 @@ function clientAddress(): string {
   return `203.0.113.${randomInt(1, 255)}`;
 }
 
-/** An API client signed in exactly as the login form signs in (signInAction). */
-export async function signedInClient(credentials: { email: string; password: string }): Promise<APIRequestContext> {
+/** Who signs in: e-mail and password, and the authenticator secret when the person has a second factor. */
+export type Credentials = { email: string; password: string; totpSecret?: string };
+
+/** The secret of a person's authenticator: a fresh user's own, or the one the e2e seed gave a demo manager or admin. */
+export function totpSecretOf(credentials: Credentials): string | undefined {
+  if (credentials.totpSecret) return credentials.totpSecret;
+  const demo = demoUsers.find((u) => u.email === credentials.email);
+  return demo && demo.role !== "staff" ? demoSecret(demo.email) : undefined;
+}
+
+/** Where the app sends a signed-in session next: a sign-in step (`code`, `password`, `enrol`), or null when it is complete. */
+async function pendingStep(client: APIRequestContext): Promise<"code" | "password" | "enrol" | null> {
+  const response = await client.get("/", { maxRedirects: 0, failOnStatusCode: false });
+  const location = response.headers()["location"] ?? "";
+  const step = /\/login\/(code|password|enrol)\b/.exec(location)?.[1];
+  if (step) return step as "code" | "password" | "enrol";
+  if (response.status() !== 200) throw new Error(`Signed in, but / answers ${response.status()} ${location}`);
+  return null;
+}
+
+/** Step 2 of signing in through the server action, with a code the user has not used yet. */
+export async function proveCode(client: Caller, credentials: Credentials): Promise<void> {
+  const secret = totpSecretOf(credentials);
+  if (!secret) throw new Error(`${credentials.email} has a second factor, but the test does not know its secret`);
+  const reply = await withFreshCode(credentials.email, secret, async (code) => {
+    const answer = await invokeAction(client, serverActions.proveSignInCode, { code, callbackUrl: "/" });
+    return { accepted: answer.redirect === "/", value: answer };
+  });
+  if (reply.redirect !== "/") throw new Error(`Code refused for ${credentials.email}: ${JSON.stringify(reply)}`);
+}
+
+/**
+ * An API client signed in exactly as a person signs in: the login form's action, then the code from the
+ * authenticator when the person has one. A fresh user's first sign-in also chooses their own password and
+ * enrols; `credentials` then holds the new password and secret (so a later sign-in uses them).
+ */
+export async function signedInClient(credentials: Credentials): Promise<APIRequestContext> {
   const client = await apiClient();
-  const reply = await invokeAction(client, serverActions.signIn, { ...credentials, callbackUrl: "/" });
+  const reply = await invokeAction(client, serverActions.signIn, { email: credentials.email, password: credentials.password, callbackUrl: "/" });
   if (reply.redirect !== "/") {
     await client.dispose();
     throw new Error(`Could not sign in ${credentials.email}: ${JSON.stringify(reply)}`);
+  }
+  for (let step = await pendingStep(client); step; step = await pendingStep(client)) {
+    if (step === "code") await proveCode(client, credentials);
+    else if (step === "password") {
+      const own = `${credentials.password}-own-Merbabu-${randomInt(1_000_000)}`;
+      await expectOk(
+        invokeAction(client, serverActions.changePassword, { currentPassword: credentials.password, newPassword: own, confirmPassword: own }),
+        `Choosing a password for ${credentials.email}`,
+      );
+      credentials.password = own;
+    } else {
+      const page = await (await client.get("/login/enrol")).text();
+      const shown = /data-testid="totp-secret"[^>]*>([^<]+)</.exec(page)?.[1];
+      if (!shown) throw new Error(`No secret on the enrolment page of ${credentials.email}`);
+      const secret = secretFromScreen(shown);
+      const code = codeAt(secret, Math.floor(Date.now() / 30_000));
+      await expectOk(invokeAction(client, serverActions.confirmEnrolment, { code }), `Enrolling ${credentials.email}`);
+      credentials.totpSecret = secret;
+    }
   }
   return client;
 }
@@ -158,13 +222,21 @@ async function expectOk<T>(reply: Promise<ActionReply<T>>, what: string): Promis
   return result.data;
 }
 
-export type FreshUser = { id: number; name: string; email: string; password: string; role: Role };
+export type FreshUser = { id: number; name: string; email: string; password: string; role: Role; totpSecret?: string };
 
-/** A new user, created by an admin through the users screen's action. */
-export async function createFreshUser(admin: Caller, role: Role, prefix: string = role): Promise<FreshUser> {
+/**
+ * A new user, created by an admin through the users screen's action, who has signed in once (chosen their
+ * own password, enrolled when their role needs it) so that tests can sign them in like anyone else. A new
+ * manager cannot approve for 24 h (docs/roles.md#two-people-not-two-accounts); `onHold: false` makes them
+ * as if created a day ago, for the tests about something else than that rule.
+ */
+export async function createFreshUser(admin: Caller, role: Role, prefix: string = role, { onHold = false } = {}): Promise<FreshUser> {
   const user = { name: `E2E ${prefix}`, email: uniqueEmail(prefix), role, password: "fresh-user-password-1" };
   const { id } = await expectOk(invokeAction<{ id: number }>(admin, serverActions.createUser, user), `Creating ${user.email}`);
-  return { id, ...user };
+  const fresh: FreshUser = { id, ...user };
+  await (await signedInClient(fresh)).dispose();
+  if (!onHold) withE2eDatabase((db) => db.prepare("update users set approval_hold_until = null where id = ?").run(id));
+  return fresh;
 }
 
 type WalletQuery = Pick<LookUpInput, "wallet" | "phone"> & { amount: number };

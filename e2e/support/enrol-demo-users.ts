@@ -1,0 +1,22 @@
+/*
+ * The e2e app's demo managers and admin, enrolled in two-step sign-in with secrets the tests can compute
+ * (e2e/support/second-factor.ts), as if each had scanned the QR code once. Run by scripts/e2e-server.sh after
+ * the seed; the demo itself enrols them at their first sign-in like anyone else.
+ */
+import { eq } from "drizzle-orm";
+import { openDatabase } from "@/db/client";
+import { secondFactors, users } from "@/db/schema";
+import { demoUsers } from "@/db/demo-users";
+import { seal } from "@/lib/auth/secret-box";
+import { databaseEnv, sqlitePath } from "@/lib/env";
+import { demoSecret } from "./second-factor";
+
+const db = openDatabase(sqlitePath(databaseEnv().DATABASE_URL));
+const now = new Date();
+for (const demo of demoUsers) {
+  if (demo.role === "staff") continue;
+  const user = db.select().from(users).where(eq(users.email, demo.email)).get();
+  if (!user) throw new Error(`No demo user ${demo.email}: run the seed first`);
+  db.insert(secondFactors).values({ userId: user.id, secret: seal(demoSecret(demo.email)), enrolledAt: now }).onConflictDoNothing().run();
+}
+console.log("Enrolled the demo managers and admin in two-step sign-in (e2e secrets)");
