@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type * as DbClient from "@/db/client";
 import type { Db } from "@/db/client";
-import { auditEntries, sessions, users } from "@/db/schema";
+import { generateSync } from "otplib";
+import { auditEntries, secondFactors, sessions, users } from "@/db/schema";
+import { seal } from "@/lib/auth/secret-box";
 import { ok } from "@/lib/result";
 import { createTestDb, insertUser } from "../db";
 
@@ -16,7 +18,7 @@ vi.mock("@/db/client", async (importOriginal) => ({
   db: () => state.db,
 }));
 vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9", "x-request-path": "/admin/users?page=2" }),
+  headers: async () => new Headers({ "x-peer-address": "203.0.113.9", "x-request-path": "/admin/users?page=2" }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 vi.mock("next/navigation", () => ({
@@ -28,6 +30,7 @@ vi.mock("next/navigation", () => ({
   },
 }));
 
+process.env.AUTH_SECRET ??= "unit-test-auth-secret-with-at-least-32-characters";
 const { authorizedAction } = await import("@/lib/auth/action");
 
 describe("Every server action re-checks the session, the user and the role (docs/roles.md#who-may-do-what)", () => {
@@ -37,8 +40,12 @@ describe("Every server action re-checks the session, the user and the role (docs
     { name: "test.double", roles: ["manager", "admin"], schema: z.object({ amount: z.number().int("Whole number") }) },
     run,
   );
-  const signInAs = (user: { id: number; sessionVersion: number }) => {
-    db.insert(sessions).values({ id: `session-${user.id}`, userId: user.id, createdAt: new Date(), secondFactorAt: new Date() }).onConflictDoNothing().run();
+  const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+  /** A complete sign-in: enrolled, second factor proved `provedAgoMs` ago (just now by default). */
+  const signInAs = (user: { id: number; sessionVersion: number }, { provedAgoMs = 0, enrolled = true } = {}) => {
+    if (enrolled) db.insert(secondFactors).values({ userId: user.id, secret: seal(secret), enrolledAt: new Date() }).onConflictDoNothing().run();
+    const secondFactorAt = enrolled ? new Date(Date.now() - provedAgoMs) : null;
+    db.insert(sessions).values({ id: `session-${user.id}`, userId: user.id, createdAt: new Date(), secondFactorAt }).onConflictDoNothing().run();
     state.session = { user: { id: String(user.id) }, sessionVersion: user.sessionVersion, sessionId: `session-${user.id}` };
   };
   const audit = () => db.select().from(auditEntries).all();
@@ -144,5 +151,75 @@ describe("Every server action re-checks the session, the user and the role (docs
     expect(JSON.stringify(result)).not.toContain("database on fire");
     expect(logged).toHaveBeenCalledWith(expect.stringContaining("[action test.boom]"), expect.any(Error));
     logged.mockRestore();
+  });
+
+  describe("Step-up: a code from the last 5 minutes, checked by the action itself (docs/sign-in.md#step-up)", () => {
+    const guarded = () => authorizedAction({ name: "test.guarded", roles: ["manager"], schema: z.object({ amount: z.number() }), stepUp: true }, run);
+    const sixMinutes = 6 * 60 * 1000;
+
+    it("runs without a code when the session proved one less than 5 minutes ago", async () => {
+      const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+      signInAs(user, { provedAgoMs: 4 * 60 * 1000 });
+      expect(await guarded()({ amount: 1 })).toMatchObject({ ok: true });
+    });
+
+    it("refuses without a code when the last proof is older, whatever the screen did, and runs nothing", async () => {
+      const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+      signInAs(user, { provedAgoMs: sixMinutes });
+      expect(await guarded()({ amount: 1 })).toMatchObject({ ok: false, code: "step_up", fieldErrors: { secondFactorCode: [expect.any(String)] } });
+      expect(run).not.toHaveBeenCalled();
+    });
+
+    it("refuses a wrong code (audited) and runs with the right one, which counts as a fresh proof", async () => {
+      const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+      signInAs(user, { provedAgoMs: sixMinutes });
+      const right = generateSync({ secret });
+      const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
+      expect(await guarded()({ amount: 1, secondFactorCode: wrong })).toMatchObject({ ok: false, code: "step_up", message: expect.stringContaining("Wrong code") });
+      expect(run).not.toHaveBeenCalled();
+      expect(audit().map((e) => e.action)).toContain("auth.second_factor_refused");
+      expect(await guarded()({ amount: 1, secondFactorCode: right })).toMatchObject({ ok: true });
+      expect(run).toHaveBeenCalledWith({ amount: 1 }, expect.anything());
+      const proved = db.select().from(sessions).where(eq(sessions.id, `session-${user.id}`)).get()?.secondFactorAt;
+      expect(Date.now() - proved!.getTime()).toBeLessThan(5_000);
+    });
+
+    it("does not hand the code to the action, and a code sent with a fresh session is not spent", async () => {
+      const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+      signInAs(user);
+      await guarded()({ amount: 1, secondFactorCode: "000000" });
+      expect(run).toHaveBeenCalledWith({ amount: 1 }, expect.anything());
+      expect(db.select().from(secondFactors).get()?.lastStep).toBe(0);
+    });
+  });
+
+  describe("A session half-way through signing in reaches the sign-in steps only (docs/sign-in.md#signing-in)", () => {
+    it("sends a manager who has not enrolled to enrolment", async () => {
+      const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+      signInAs(user, { enrolled: false });
+      await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login/enrol?callbackUrl=%2Fadmin%2Fusers%3Fpage%3D2");
+      expect(run).not.toHaveBeenCalled();
+    });
+
+    it("sends an enrolled person whose session proved only the password to the code step, staff included", async () => {
+      const user = await insertUser(db, { email: "s@x.test", role: "staff" });
+      signInAs(user);
+      db.update(sessions).set({ secondFactorAt: null }).run();
+      await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login/code?");
+    });
+
+    it("sends a person with a temporary password to choose their own", async () => {
+      const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+      signInAs(user);
+      db.update(users).set({ temporaryPasswordExpiresAt: new Date(Date.now() + 60_000) }).run();
+      await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login/password?");
+    });
+
+    it("ends a session 8 hours after the password was proved, however active", async () => {
+      const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+      signInAs(user);
+      db.update(sessions).set({ createdAt: new Date(Date.now() - 8 * 60 * 60 * 1000 - 1000) }).run();
+      await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login?reason=expired");
+    });
   });
 });
