@@ -1,4 +1,4 @@
-import { jakartaOffsetMs } from "./jakarta";
+import { jakartaDate, jakartaOffsetMs } from "./jakarta";
 
 /** How the finance team reads dates: in Asia/Jakarta, the id-ID way (docs/limits.md#the-limits). */
 
@@ -14,6 +14,7 @@ const timeWithSeconds = new Intl.DateTimeFormat("id-ID", {
 
 
 const number = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 0 });
+const dayMs = 24 * 60 * 60 * 1000;
 
 /** Whole numbers with id-ID thousand separators: 1.234.567. */
 export function formatNumber(value: number): string {
@@ -33,6 +34,18 @@ export function formatTime(value: Date): string {
   return `${time.format(value)} WIB`;
 }
 
+/**
+ * A time near `now`, the way a person says it: `14.02 WIB` on the same Jakarta day, `14.02 WIB tomorrow`,
+ * `14.02 WIB yesterday`, otherwise with its date.
+ */
+export function formatTimeNear(value: Date, now: Date): string {
+  const days = Math.round((Date.parse(jakartaDate(value)) - Date.parse(jakartaDate(now))) / dayMs);
+  if (days === 0) return formatTime(value);
+  if (days === 1) return `${formatTime(value)} tomorrow`;
+  if (days === -1) return `${formatTime(value)} yesterday`;
+  return formatDateTime(value);
+}
+
 /** `31 Jan 2025 23.30 WIB`; with seconds for timelines, where calls land within the same minute. */
 export function formatDateTime(value: Date, options: { seconds?: boolean } = {}): string {
   return `${date.format(value)} ${(options.seconds ? timeWithSeconds : time).format(value)} WIB`;
@@ -43,7 +56,6 @@ export function formatSortableDateTime(value: Date): string {
   return formatSortableEpochMs(value.getTime());
 }
 
-const dayMs = 24 * 60 * 60 * 1000;
 const twoDigits = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, "0"));
 /** The last Jakarta day formatted: an export's rows come in date order, so most share the previous row's day. */
 const lastDay = { index: NaN, text: "" };

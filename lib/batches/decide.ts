@@ -7,6 +7,7 @@ import { fail, ok, type ActionResult } from "@/lib/result";
 import { inquiryFreshMs } from "@/lib/transfers/create";
 import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
 import { transitionBatch } from "@/lib/transfers/lifecycle";
+import { refuseWhileOnHold } from "@/lib/transfers/approval-hold";
 import { limitsStillHold } from "@/lib/transfers/limits";
 import { sameName } from "@/lib/transfers/owner-name";
 import { getLimits } from "@/lib/transfers/settings";
@@ -65,7 +66,8 @@ function liveRowsOf(tx: DbOrTx, batchId: number): BatchRowWithTransfer[] {
  * since the maker confirmed them are held back until the manager acknowledges them (`acknowledgedDrift` =
  * how many); flagged rows (repeats) need the manager's own tick (`duplicatesChecked` = how many). Then the
  * batch and every row move in one transaction whose conditional update also checks the deadline; the
- * caller starts sending.
+ * caller starts sending. A manager on approval hold (docs/roles.md#two-people-not-two-accounts) is refused
+ * before any of it.
  */
 export function approveBatch(
   deps: Pick<TransferDeps, "db" | "now">,
@@ -88,6 +90,9 @@ export function approveBatch(
 
   return deps.db.transaction(
     (tx): ActionResult<BatchApproval> => {
+      // Re-read in the approving transaction, before any re-check is made in this person's name.
+      const held = refuseWhileOnHold(tx, { actor, ip }, { type: "batch", id: batch.id }, "approve", now);
+      if (held) return held;
       const rows = liveRowsOf(tx, batch.id);
       const broken = limitsStillHold(tx, limits, { makerId: batch.makerId, createdAt: submittedAt, amounts: rows.map((r) => r.amount ?? 0) });
       if (broken) return fail("forbidden", broken);
@@ -177,6 +182,8 @@ export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
   const now = deps.now();
   return deps.db.transaction(
     (tx) => {
+      const held = refuseWhileOnHold(tx, { actor, ip }, { type: "batch", id: batch.id }, "reject", now);
+      if (held) return held;
       const moved = batchTransition(tx, batch.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip, at: now });
       if (!moved) return alreadyDecided(findBatch(tx, batch.id));
       decideRows(tx, batch.id, "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now);

@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
 import { fail, ok, type ActionResult } from "@/lib/result";
+import { refuseWhileOnHold } from "./approval-hold";
 import type { ActorContext, TransferDeps } from "./deps";
 import { describeDuplicates, nearDuplicates, tickCovers, type NearDuplicate } from "./duplicates";
 import { lookUpWallet } from "./inquiry";
@@ -53,6 +54,8 @@ function notInTime() {
  * name, which then becomes the transfer's confirmed name. The decision is one conditional update that
  * also checks the approval deadline, so of two managers approving at once exactly one wins, and a deadline
  * that passed during the look-up still holds (docs/lifecycle.md#paying-twice-is-impossible); the transfer is then sent at once.
+ * A manager on approval hold (docs/roles.md#two-people-not-two-accounts) is refused before the look-up and
+ * again in that transaction.
  */
 export async function approveTransfer(
   deps: TransferDeps,
@@ -64,6 +67,10 @@ export async function approveTransfer(
   if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId === actor.id) return fail("forbidden", "You cannot approve your own transfer: another manager must.");
   if (transfer.status !== "awaiting_approval") return alreadyDecided(transfer.status);
+  const target = { type: "transfer", id: transfer.id } as const;
+  // Before the look-up too, so a refused approver spends no look-up; the last word is in the approving transaction.
+  const held = deps.db.transaction((tx) => refuseWhileOnHold(tx, { actor, ip }, target, "approve", deps.now()), { behavior: "immediate" });
+  if (held) return held;
   const limits = getLimits(deps.db);
   const windowMs = limits.approvalWindowHours * 60 * 60_000;
   if (deps.now().getTime() >= queuedAt(transfer).getTime() + windowMs) {
@@ -96,27 +103,32 @@ export async function approveTransfer(
 
   const now = deps.now();
   const ctx: ActorContext = { actor, ip };
-  const approved = deps.db.transaction(
+  const decided = deps.db.transaction(
     (tx) =>
-      transition(
-        tx,
-        transfer.id,
-        "awaiting_approval",
-        "approved",
-        {
-          approverId: actor.id,
-          decidedAt: now,
-          ...(sameName(currentName, transfer.ownerName) ? {} : { ownerName: currentName }),
-          ...(duplicates.length > 0 ? { lastMessage: `Approved as separate from ${duplicates.map((d) => d.reference).join(", ")}` } : {}),
-        },
-        ctx,
-        now,
-        // The deadline holds at the last step too: the look-up above may have taken until past it.
-        gt(queuedSince, now.getTime() - windowMs),
+      // The approver re-read here: an admin may have reset their account during the look-up.
+      refuseWhileOnHold(tx, { actor, ip }, target, "approve", now) ??
+      ok(
+        transition(
+          tx,
+          transfer.id,
+          "awaiting_approval",
+          "approved",
+          {
+            approverId: actor.id,
+            decidedAt: now,
+            ...(sameName(currentName, transfer.ownerName) ? {} : { ownerName: currentName }),
+            ...(duplicates.length > 0 ? { lastMessage: `Approved as separate from ${duplicates.map((d) => d.reference).join(", ")}` } : {}),
+          },
+          ctx,
+          now,
+          // The deadline holds at the last step too: the look-up above may have taken until past it.
+          gt(queuedSince, now.getTime() - windowMs),
+        ),
       ),
     { behavior: "immediate" },
   );
-  if (!approved) {
+  if (!decided.ok) return decided;
+  if (!decided.data) {
     const status = findTransfer(deps.db, transfer.id)?.status ?? transfer.status;
     if (status !== "awaiting_approval") return alreadyDecided(status);
     expireOverdue(deps);
@@ -144,12 +156,14 @@ export function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { 
   if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId === actor.id) return fail("forbidden", "You cannot decide on your own transfer: another manager must.");
   const now = deps.now();
-  const rejected = deps.db.transaction(
+  const decided = deps.db.transaction(
     (tx) =>
-      transition(tx, transfer.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now),
+      refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "reject", now) ??
+      ok(transition(tx, transfer.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now)),
     { behavior: "immediate" },
   );
-  if (!rejected) return alreadyDecided(findTransfer(deps.db, transfer.id)?.status ?? transfer.status);
+  if (!decided.ok) return decided;
+  if (!decided.data) return alreadyDecided(findTransfer(deps.db, transfer.id)?.status ?? transfer.status);
   return ok(null, "Rejected. The maker sees your reason.");
 }
 

@@ -3,6 +3,7 @@ import { transfers, type Transfer } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit, recordAuditNow } from "@/lib/audit/record";
 import { fail, ok, type ActionResult } from "@/lib/result";
+import { refuseWhileOnHold } from "./approval-hold";
 import type { TransferDeps } from "./deps";
 import { findTransfer, transition } from "./lifecycle";
 import { nextWatchAt } from "./reconcile-schedule";
@@ -64,25 +65,30 @@ export function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
   const now = deps.now();
   const moved = deps.db.transaction(
     (tx) =>
-      transition(
-        tx,
-        transfer.id,
-        "unresolved",
-        outcome,
-        {
-          settledAt: now,
-          nextCheckAt: outcome === "failed" && transfer.topupAnswer === "refused" ? null : nextWatchAt(now, now),
-          reason: `Resolved by hand from Cash In's answer: ${reason}`,
-          lastMessage: `Outcome recorded by an admin and confirmed by a manager: ${outcome}`,
-        },
-        { actor, ip },
-        now,
-        // The outcome confirmed is the one this manager saw, recorded by that admin.
-        and(eq(transfers.resolutionOutcome, outcome), eq(transfers.resolutionBy, proposer)),
+      // A manager account an admin just made or reset is not the second person (docs/roles.md#two-people-not-two-accounts).
+      refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "confirm_outcome", now) ??
+      ok(
+        transition(
+          tx,
+          transfer.id,
+          "unresolved",
+          outcome,
+          {
+            settledAt: now,
+            nextCheckAt: outcome === "failed" && transfer.topupAnswer === "refused" ? null : nextWatchAt(now, now),
+            reason: `Resolved by hand from Cash In's answer: ${reason}`,
+            lastMessage: `Outcome recorded by an admin and confirmed by a manager: ${outcome}`,
+          },
+          { actor, ip },
+          now,
+          // The outcome confirmed is the one this manager saw, recorded by that admin.
+          and(eq(transfers.resolutionOutcome, outcome), eq(transfers.resolutionBy, proposer)),
+        ),
       ),
     { behavior: "immediate" },
   );
-  if (!moved) return fail("conflict", "This transfer changed meanwhile: reload the page.");
+  if (!moved.ok) return moved;
+  if (!moved.data) return fail("conflict", "This transfer changed meanwhile: reload the page.");
   return ok({ status: outcome }, outcome === "succeeded" ? "Confirmed: the transfer is recorded as succeeded." : "Confirmed: the transfer is recorded as failed. It can be retried once.");
 }
 
@@ -96,6 +102,8 @@ export function declineResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
   const now = deps.now();
   return deps.db.transaction(
     (tx) => {
+      const held = refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "decline_outcome", now);
+      if (held) return held;
       const declined = tx
         .update(transfers)
         .set({ resolutionOutcome: null, resolutionReason: null, resolutionBy: null, resolutionAt: null, updatedAt: now })

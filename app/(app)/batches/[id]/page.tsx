@@ -9,6 +9,7 @@ import { BatchRows } from "@/components/batches/batch-rows";
 import { BatchStatusBadge } from "@/components/batches/batch-status-badge";
 import { LiveRefresh } from "@/components/batches/live-refresh";
 import { PageHeader } from "@/components/shell/app-shell";
+import { ApprovalHoldNotice } from "@/components/transfers/approval-hold-notice";
 import { Button } from "@/components/ui/button";
 import { db } from "@/db/client";
 import { batchOverview, batchRowsPage, batchRowsPageSize, batchRowViews, type BatchRowView } from "@/lib/batches/queries";
@@ -16,6 +17,7 @@ import { requireUser } from "@/lib/auth/session";
 import { routeId } from "@/lib/route-id";
 import { cn } from "@/lib/cn";
 import { formatDateTime, formatNumber, formatRupiah } from "@/lib/format";
+import { approvalHoldMessage, approvalHoldOf } from "@/lib/transfers/approval-hold";
 import { needsApproval } from "@/lib/transfers/limits";
 import { getLimits } from "@/lib/transfers/settings";
 
@@ -48,6 +50,8 @@ export default async function BatchPage({ params, searchParams }: Props) {
   const rechecking = batch.status === "awaiting_approval" && batch.recheckRequestedAt !== null;
   const live = batch.status === "checking" || (batch.status === "sending" && batch.pausedAt === null) || rechecking || unsettled > 0;
   const limits = getLimits(database);
+  const now = new Date();
+  const hold = !isMaker && user.role === "manager" && batch.status === "awaiting_approval" ? approvalHoldOf(database, user.id, now) : null;
   const viewHref = (v: BatchRowView, p = 1) => `/batches/${id}?${new URLSearchParams({ ...(v === "all" ? {} : { view: v }), ...(p > 1 ? { page: String(p) } : {}) })}`;
 
   return (
@@ -93,6 +97,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
           </>
         }
       />
+      {hold ? <ApprovalHoldNotice message={approvalHoldMessage(hold, now)} /> : null}
       <section aria-label="Status" className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3 text-sm">
         <BatchStatusBadge status={batch.status} className="text-sm" />
         <p>{statusSentence(overview, isMaker, user.role === "manager")}</p>

@@ -1,0 +1,47 @@
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { users } from "@/db/schema";
+import type { PersonContext } from "@/lib/actor";
+import { recordAudit } from "@/lib/audit/record";
+import { formatTimeNear } from "@/lib/format";
+import { fail } from "@/lib/result";
+import { approvalHoldMs } from "@/lib/users/service";
+
+/**
+ * Two people, not two accounts (docs/roles.md#two-people-not-two-accounts): a manager account an admin
+ * created, promoted, or whose password or second factor an admin reset, decides on nobody's money for 24 h,
+ * so an admin cannot make a second account and approve their own transfer with it.
+ */
+
+export type ApprovalHold = { since: Date; until: Date };
+
+/** The person's hold as the database has it now, or null when they may decide. */
+export function approvalHoldOf(db: DbOrTx, userId: number, now: Date): ApprovalHold | null {
+  const until = db.select({ until: users.approvalHoldUntil }).from(users).where(eq(users.id, userId)).get()?.until;
+  if (!until || until.getTime() <= now.getTime()) return null;
+  return { since: new Date(until.getTime() - approvalHoldMs), until };
+}
+
+export function approvalHoldMessage(hold: ApprovalHold, now: Date): string {
+  return `Your account was created, promoted or re-keyed by an admin at ${formatTimeNear(hold.since, now)}; for the two-person rule you can approve from ${formatTimeNear(hold.until, now)}.`;
+}
+
+export type HeldDecision = "approve" | "reject" | "confirm_outcome" | "decline_outcome";
+
+/**
+ * Refuses a decision while the person is on hold, and audits the attempt. Call it inside the transaction of
+ * the decision's conditional update, so an admin's change that lands meanwhile is seen.
+ */
+export function refuseWhileOnHold(
+  tx: DbOrTx,
+  { actor, ip }: PersonContext,
+  target: { type: "transfer" | "batch"; id: number },
+  decision: HeldDecision,
+  now: Date,
+) {
+  const hold = approvalHoldOf(tx, actor.id, now);
+  if (!hold) return null;
+  const message = approvalHoldMessage(hold, now);
+  recordAudit(tx, { actor, action: `${target.type}.approval_hold_refused`, target, after: { decision, holdUntil: hold.until.toISOString(), refused: message }, ip, at: now });
+  return fail("forbidden", message);
+}
