@@ -1,9 +1,8 @@
 import type { Db, DbOrTx } from "@/db/client";
 import { settings } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { ok, type ActionResult } from "@/lib/result";
-import { defaultLimits, type Limits } from "./limits-schema";
-
+import { fail, ok, type ActionResult } from "@/lib/result";
+import { crossLimitProblems, defaultLimits, type Limits } from "./limits-schema";
 
 export function getLimits(db: DbOrTx): Limits {
   const limits: Limits = { ...defaultLimits };
@@ -19,6 +18,12 @@ export function updateLimits(
 ): ActionResult<Limits> {
   return db.transaction(
     (tx) => {
+      // The form refuses these too; a call that skipped it is refused here, and audited (docs/limits.md#changing-limits).
+      const problems = crossLimitProblems(input);
+      if (Object.keys(problems).length > 0) {
+        recordAudit(tx, { actor, action: "limits.update_refused", target: { type: "settings", id: "limits" }, after: { ...input, refused: problems }, ip });
+        return fail("invalid", Object.values(problems).join(". "), Object.fromEntries(Object.entries(problems).map(([field, message]) => [field, [message]])));
+      }
       const before = getLimits(tx);
       const changed = (Object.keys(input) as (keyof Limits)[]).filter((key) => before[key] !== input[key]);
       if (changed.length === 0) return ok(before, "Nothing changed");

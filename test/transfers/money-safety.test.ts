@@ -419,7 +419,7 @@ describe("Bounded settings: the grace period is at least 3 × CASHIN_TIMEOUT_MS 
   it("the limits form and the server refuse a shorter grace period, and the reconciler never uses one", async () => {
     expect(minGraceMinutes(15_000)).toBe(2);
     expect(minGraceMinutes(60_000)).toBe(4);
-    const limits = { approvalThreshold: "5000000", maxPerTransfer: "25000000", dailyTotalPerMaker: "100000000", approvalWindowHours: "24", nearDuplicateWindowHours: "24" };
+    const limits = { approvalThreshold: "5000000", maxPerTransfer: "25000000", dailyTotalPerMaker: "100000000", approvalWindowHours: "24", nearDuplicateWindowHours: "24", lookUpsPerHour: "120", batchRowsPerDay: "20.000" };
     expect(limitsSchemaFor(60_000).safeParse({ ...limits, notFoundGraceMinutes: "3" }).error?.issues[0]?.message).toMatch(/At least 4 minutes: 3 × the Cash In timeout/);
     expect(limitsSchemaFor(60_000).safeParse({ ...limits, notFoundGraceMinutes: "4" }).success).toBe(true);
     // A grace stored before CASHIN_TIMEOUT_MS was raised is stretched to the bound.

@@ -12,7 +12,7 @@ export default async function LimitsPage() {
   await requireUser(["admin"]);
   return (
     <>
-      <PageHeader title="Limits" description="Apply to every new transfer at once. Each change is written to the audit trail." />
+      <PageHeader title="Limits" description="Apply at once to every later check: new transfers, approvals, look-ups and batch uploads. Each change is written to the audit trail." />
       <LimitsForm limits={getLimits(db())} gatewayTimeoutMs={env().CASHIN_TIMEOUT_MS} />
     </>
   );
