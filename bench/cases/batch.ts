@@ -89,8 +89,10 @@ export async function batchCase(
       db.insert(users).values({ name, email, role, active: true, passwordHash: await hashPassword(randomBytes(16).toString("hex")) }).returning({ id: users.id, email: users.email }).get();
     const maker = await person("Bench Maker", "maker@bench.test", "staff");
     const manager = await person("Bench Manager", "manager@bench.test", "manager");
-    // The batch totals billions of rupiah: far above the default daily total of a maker.
-    db.insert(settings).values({ key: "dailyTotalPerMaker", value: 1_000_000_000_000 }).onConflictDoUpdate({ target: settings.key, set: { value: 1_000_000_000_000 } }).run();
+    // The batch totals billions of rupiah, far above the default daily total of a maker, and may hold more rows than one person's default batch rows per 24 hours.
+    for (const [key, value] of [["dailyTotalPerMaker", 1_000_000_000_000], ["batchRowsPerDay", 1_000_000]] as const) {
+      db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+    }
 
     // Connections and the client's code warmed up, as in the long-lived app process.
     await bareCalls(client, "inquiry", 200, concurrency);

@@ -1,6 +1,6 @@
 import type { Actor } from "@/lib/actor";
 import { createHash } from "node:crypto";
-import { desc } from "drizzle-orm";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { auditEntries } from "@/db/schema";
 
@@ -95,4 +95,30 @@ export function recordAuditMany(tx: DbOrTx, inputs: readonly AuditInput[]): void
 /** Records an audit entry in its own immediate transaction (for events that change nothing else). */
 export function recordAuditNow(db: Db, input: AuditInput): void {
   db.transaction((tx) => recordAudit(tx, input), { behavior: "immediate" });
+}
+
+/**
+ * Appends the entry unless the same actor's same action on the same target was recorded in the `periodMs`
+ * before it: for refusals a person can repeat quickly (a rate limit), which must be on record without
+ * flooding an append-only trail. Returns whether it was recorded. Inside the transaction that decides.
+ */
+export function recordAuditAtMostEvery(tx: DbOrTx, periodMs: number, input: AuditInput): boolean {
+  const entry = entryOf(input);
+  const recent = tx
+    .select({ id: auditEntries.id })
+    .from(auditEntries)
+    .where(
+      and(
+        entry.actorId === null ? isNull(auditEntries.actorId) : eq(auditEntries.actorId, entry.actorId),
+        gt(auditEntries.at, new Date(entry.at.getTime() - periodMs)),
+        eq(auditEntries.action, entry.action),
+        eq(auditEntries.targetType, entry.targetType),
+        entry.targetId === null ? isNull(auditEntries.targetId) : eq(auditEntries.targetId, entry.targetId),
+      ),
+    )
+    .limit(1)
+    .get();
+  if (recent) return false;
+  recordAuditMany(tx, [{ ...input, at: entry.at }]);
+  return true;
 }

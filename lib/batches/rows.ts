@@ -10,6 +10,7 @@ import { getLimits } from "@/lib/transfers/settings";
 import type { Limits } from "@/lib/transfers/limits-schema";
 import { findBatch, markCheckedIfDone, wrongStatus } from "./lifecycle";
 import { findDuplicates, validateBatchRow, type ParsedRow } from "./parse";
+import { refuseOverBatchRows } from "./rows-per-day";
 import { formatRupiah } from "@/lib/format";
 
 type RowValues = Pick<BatchRow, "rawWallet" | "rawPhone" | "rawAmount" | "note" | "wallet" | "phone" | "amount" | "state" | "problem">;
@@ -49,7 +50,10 @@ export function refreshDuplicates(tx: DbOrTx, batchId: number): number {
   return duplicates.size;
 }
 
-/** Stores an uploaded file's rows as a new batch, checking; its look-ups start right after. */
+/**
+ * Stores an uploaded file's rows as a new batch, checking; its look-ups start right after. A file with more
+ * rows than the person has left of their batch rows per 24 hours is refused as a whole.
+ */
 export function createBatch(
   deps: Pick<TransferDeps, "db" | "now">,
   { actor, ip }: PersonContext,
@@ -60,6 +64,8 @@ export function createBatch(
   return deps.db.transaction(
     (tx) => {
       const limits = getLimits(tx);
+      const refused = refuseOverBatchRows(tx, { actor, ip }, { rows: input.rows.length, limit: limits.batchRowsPerDay, now });
+      if (refused) return refused;
       const batch = tx
         .insert(batches)
         .values({ reference: newReference("BAT", now), fileName: input.fileName, status: "checking", makerId: actor.id, createdAt: now, updatedAt: now })
@@ -114,7 +120,11 @@ export function editRow(
       const row = findRow(tx, input.batchId, input.rowId);
       if (!row || row.state === "removed") return fail("not_found", "This row is not in the batch any more.");
       const checked = validateBatchRow({ wallet: input.wallet, phone: input.phone, amount: input.amount, note: input.note });
-      const values = rowValues({ raw: { wallet: input.wallet.trim(), phone: input.phone.trim(), amount: input.amount.trim(), note: input.note.trim() }, ...checked }, getLimits(tx));
+      const limits = getLimits(tx);
+      const values = rowValues({ raw: { wallet: input.wallet.trim(), phone: input.phone.trim(), amount: input.amount.trim(), note: input.note.trim() }, ...checked }, limits);
+      // A fixed row is looked up again: it counts against the person's batch rows.
+      const refused = values.state === "pending" ? refuseOverBatchRows(tx, { actor, ip }, { rows: 1, limit: limits.batchRowsPerDay, now, fix: true }) : null;
+      if (refused) return refused;
       tx.update(batchRows)
         .set({ ...values, ownerName: null, inquiryId: null, checkedAt: null, version: row.version + 1 })
         .where(eq(batchRows.id, row.id))

@@ -1,6 +1,11 @@
+import { and, asc, count, eq, gt } from "drizzle-orm";
 import type { Wallet } from "@/lib/cashin/protocol";
 import type { GatewayCallRecord, InquiryResult } from "@/lib/cashin/client";
-import { inquiries, type Inquiry, type InquiryPurpose } from "@/db/schema";
+import type { DbOrTx } from "@/db/client";
+import { inquiries, users, type Inquiry, type InquiryPurpose } from "@/db/schema";
+import type { PersonContext } from "@/lib/actor";
+import { recordAuditAtMostEvery } from "@/lib/audit/record";
+import { formatNumber, formatTimeNear } from "@/lib/format";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { walletLabel } from "./wallets";
 import type { TransferDeps } from "./deps";
@@ -24,9 +29,38 @@ function failureMessage(query: WalletQuery, result: Exclude<InquiryResult, { kin
 }
 
 /**
+ * The look-up's row, stored before Cash In is asked: a look-up in flight already counts against its
+ * person's limit, and one the app stopped during stays on record as unanswered.
+ */
+function startLookUp(tx: DbOrTx, userId: number, query: WalletQuery, purpose: InquiryPurpose, now: Date): Inquiry {
+  return tx
+    .insert(inquiries)
+    .values({ userId, ...query, reference: newReference("INQ", now), outcome: "unavailable", message: "No answer from Cash In was recorded for this look-up.", purpose, createdAt: now })
+    .returning()
+    .get();
+}
+
+/** Asks Cash In who owns the started look-up's wallet; its answer and every call land on its row together. */
+async function finishLookUp(deps: TransferDeps, started: Inquiry, transferId?: number): Promise<Inquiry> {
+  const calls: GatewayCallRecord[] = [];
+  const query: WalletQuery = { wallet: started.wallet, phone: started.phone, amount: started.amount };
+  const result = await deps.gateway.inquiry(
+    { partnerReferenceNo: started.reference, wallet: query.wallet, customerNumber: query.phone, amount: query.amount },
+    { onCall: (record) => void calls.push(record) },
+  );
+  const answer = result.kind === "success" ? { outcome: "found" as const, ownerName: result.customerName.trim(), message: null } : { ownerName: null, ...failureMessage(query, result) };
+  return deps.db.transaction((tx) => {
+    const inquiry = tx.update(inquiries).set(answer).where(eq(inquiries.id, started.id)).returning().get()!;
+    for (const record of calls) recordGatewayCall(tx, { inquiryId: inquiry.id, transferId }, record);
+    return inquiry;
+  });
+}
+
+/**
  * Account inquiry (docs/gateway.md#the-three-calls, call 37): who owns this wallet. Every look-up is stored with its gateway
  * calls and what it was for, because a single transfer can only be created from a recent successful
  * look-up made on the New transfer screen (docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name): never from a batch row's or an approval's.
+ * The hourly limit of a person's own look-ups is `lookUpForNewTransfer`'s; batch rows are counted at upload.
  */
 export async function lookUpWallet(
   deps: TransferDeps,
@@ -34,22 +68,46 @@ export async function lookUpWallet(
   query: WalletQuery,
   { transferId, purpose }: { transferId?: number; purpose: InquiryPurpose },
 ): Promise<Inquiry> {
-  const calls: GatewayCallRecord[] = [];
-  const reference = newReference("INQ", deps.now());
-  const result = await deps.gateway.inquiry(
-    { partnerReferenceNo: reference, wallet: query.wallet, customerNumber: query.phone, amount: query.amount },
-    { onCall: (record) => void calls.push(record) },
-  );
-  const answer = result.kind === "success" ? { outcome: "found" as const, ownerName: result.customerName.trim(), message: null } : { ownerName: null, ...failureMessage(query, result) };
-  return deps.db.transaction((tx) => {
-    const inquiry = tx
-      .insert(inquiries)
-      .values({ userId, ...query, reference, ...answer, purpose, createdAt: deps.now() })
-      .returning()
-      .get();
-    for (const record of calls) recordGatewayCall(tx, { inquiryId: inquiry.id, transferId }, record);
-    return inquiry;
+  const started = deps.db.transaction((tx) => startLookUp(tx, userId, query, purpose, deps.now()));
+  return finishLookUp(deps, started, transferId);
+}
+
+const hourMs = 60 * 60_000;
+
+/**
+ * Owner names are personal data (docs/limits.md#look-ups-per-person-per-hour): a person makes at most
+ * `limit` look-ups on New transfer in any hour. A look-up a manager redoes to approve is part of approving,
+ * and batch rows count against the batch rows per day, so neither counts here. Refusals are audited at most
+ * once a minute per person.
+ */
+function refuseOverHourlyLimit(tx: DbOrTx, { actor, ip }: PersonContext, limit: number, now: Date) {
+  const counted = and(eq(inquiries.userId, actor.id), gt(inquiries.createdAt, new Date(now.getTime() - hourMs)), eq(inquiries.purpose, "transfer"));
+  const made = tx.select({ n: count() }).from(inquiries).where(counted).get()?.n ?? 0;
+  if (made < limit) return null;
+  // The next one is possible once enough of these are an hour old to leave one free (more than one if the limit was lowered).
+  const freeing = tx.select({ at: inquiries.createdAt }).from(inquiries).where(counted).orderBy(asc(inquiries.createdAt)).limit(1).offset(made - limit).get()!;
+  const nextAt = new Date(freeing.at.getTime() + hourMs);
+  const lookUps = `${formatNumber(made)} look-up${made === 1 ? "" : "s"}`;
+  const message =
+    made === limit
+      ? `You have made ${lookUps} in the last hour, the most allowed; the next is possible at ${formatTimeNear(nextAt, now)}.`
+      : `You have made ${lookUps} in the last hour; the most allowed is now ${formatNumber(limit)}; the next is possible at ${formatTimeNear(nextAt, now)}.`;
+  recordAuditAtMostEvery(tx, 60_000, {
+    actor,
+    action: "inquiry.rate_limited",
+    target: { type: "limit", id: "lookUpsPerHour" },
+    after: { made, limit, nextAt: nextAt.toISOString() },
+    ip,
+    at: now,
   });
+  return fail("forbidden", message);
+}
+
+/** The person behind a bare user id, for the audit trail; from an address not known. */
+function personOf(db: DbOrTx, userId: number): PersonContext {
+  const person = db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)).get();
+  if (!person) throw new Error(`No user ${userId}`);
+  return { actor: person, ip: null };
 }
 
 export type LookUpAnswer = {
@@ -64,14 +122,23 @@ export type LookUpAnswer = {
 };
 
 /**
- * Step 1 of a new transfer: the limits first (so no look-up is wasted), then who owns the wallet, and
- * whether the same payment was made recently (docs/lifecycle.md#paying-twice-is-impossible).
+ * Step 1 of a new transfer: the limits first (so no look-up is wasted), then the person's look-ups per
+ * hour, then who owns the wallet, and whether the same payment was made recently
+ * (docs/lifecycle.md#paying-twice-is-impossible). `who` is the person and their address; given only a
+ * user id, a refusal is audited without an address.
  */
-export async function lookUpForNewTransfer(deps: TransferDeps, userId: number, query: WalletQuery): Promise<ActionResult<LookUpAnswer>> {
+export async function lookUpForNewTransfer(deps: TransferDeps, who: PersonContext | number, query: WalletQuery): Promise<ActionResult<LookUpAnswer>> {
+  const ctx = typeof who === "number" ? personOf(deps.db, who) : who;
+  const now = deps.now();
   const limits = getLimits(deps.db);
-  const problem = limitProblem(deps.db, limits, userId, query.amount, deps.now());
+  const problem = limitProblem(deps.db, limits, ctx.actor.id, query.amount, now);
   if (problem) return fail("forbidden", problem, { amount: [problem] });
-  const inquiry = await lookUpWallet(deps, userId, query, { purpose: "transfer" });
+  // Counted and started in one transaction, so two look-ups at once cannot both take the last one left.
+  const started = deps.db.transaction((tx) => refuseOverHourlyLimit(tx, ctx, limits.lookUpsPerHour, now) ?? ok(startLookUp(tx, ctx.actor.id, query, "transfer", now)), {
+    behavior: "immediate",
+  });
+  if (!started.ok) return started;
+  const inquiry = await finishLookUp(deps, started.data);
   if (inquiry.outcome !== "found" || !inquiry.ownerName) return fail("conflict", inquiry.message ?? "The wallet could not be found.");
   return ok({
     inquiryId: inquiry.id,
