@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { AccountChanges } from "@/components/attention/account-changes";
 import { DecideOutcome, MarkReviewed, RecordOutcome } from "@/components/attention/attention-actions";
+import { LookUpLimitsReached } from "@/components/attention/look-up-limits";
+import { Item, Section } from "@/components/attention/section";
 import { PageHeader } from "@/components/shell/app-shell";
 import { StatusBadge } from "@/components/transfers/status-badge";
-import { Badge } from "@/components/ui/badge";
 import { db } from "@/db/client";
 import { approvalQueue } from "@/lib/transfers/approval-queue";
-import { openDiscrepancies, pausedBatches, unresolvedTransfers, type UnresolvedTransfer } from "@/lib/transfers/attention";
+import { accountChanges, lookUpLimitsReached, openDiscrepancies, pausedBatches, unresolvedTransfers, type UnresolvedTransfer } from "@/lib/transfers/attention";
 import { batchesAwaitingApproval } from "@/lib/batches/queries";
 import type { User } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
@@ -22,7 +23,9 @@ export const dynamic = "force-dynamic";
 /**
  * Needs attention (docs/lifecycle.md#paying-twice-is-impossible): transfers Cash In has not settled after 3 days, later answers that
  * contradict a settled status, possible duplicates waiting for an approver, and batches whose sending
- * stopped for long. Admins record outcomes and review discrepancies; managers confirm and approve.
+ * stopped for long. Admins record outcomes and review discrepancies; managers confirm and approve. Both
+ * see the accounts an admin changed (docs/roles.md#two-people-not-two-accounts); admins also see who
+ * reached a look-up limit (docs/limits.md#look-ups-per-person-per-hour).
  */
 export default async function AttentionPage() {
   const user = await requireUser(["manager", "admin"]);
@@ -35,13 +38,16 @@ export default async function AttentionPage() {
     .filter((row) => row.nearDuplicates.length > 0);
   const flaggedBatches = batchesAwaitingApproval(database).filter((batch) => batch.flagged > 0);
   const paused = pausedBatches(database);
-  const nothing = unresolved.length + discrepancies.length + duplicates.length + flaggedBatches.length + paused.length === 0;
+  const now = new Date();
+  const accounts = accountChanges(database, now);
+  const limitsReached = user.role === "admin" ? lookUpLimitsReached(database, now) : [];
+  const nothing = unresolved.length + discrepancies.length + duplicates.length + flaggedBatches.length + paused.length + accounts.length + limitsReached.length === 0;
 
   return (
     <>
       <PageHeader
         title="Needs attention"
-        description="What the app will not decide on its own: transfers Cash In has not settled, answers that contradict a settled status, possible duplicates and stopped batches."
+        description={`What the app will not decide on its own: transfers Cash In has not settled, answers that contradict a settled status, possible duplicates and stopped batches; and accounts an admin changed${user.role === "admin" ? ", and look-up limits people reached" : ""}.`}
       />
       {nothing ? (
         <div className="rounded-lg border border-dashed border-line-strong bg-surface p-8 text-center text-sm text-ink-muted" data-testid="attention-empty">
@@ -125,6 +131,9 @@ export default async function AttentionPage() {
           ))}
         </Section>
       ) : null}
+
+      <AccountChanges accounts={accounts} now={now} />
+      <LookUpLimitsReached reached={limitsReached} />
     </>
   );
 }
@@ -185,26 +194,5 @@ function TransferLine({ transfer }: { transfer: TransferSummary }) {
       </span>
       <span className="text-xs text-ink-muted">made by {transfer.makerName}</span>
     </p>
-  );
-}
-
-function Section({ title, count, hint, children }: { title: string; count: number; hint: string; children: ReactNode }) {
-  const id = `section-${title.replace(/\W+/g, "-").toLowerCase()}`;
-  return (
-    <section aria-labelledby={id} className="mb-6">
-      <h2 id={id} className="mb-1 flex items-center gap-2 text-base font-semibold">
-        {title} <Badge tone="warn">{formatNumber(count)}</Badge>
-      </h2>
-      <p className="mb-2 text-xs text-ink-muted">{hint}</p>
-      <ul className="flex flex-col gap-2">{children}</ul>
-    </section>
-  );
-}
-
-function Item({ testId, children }: { testId: string; children: ReactNode }) {
-  return (
-    <li className="rounded-lg border border-line bg-surface px-4 py-3" data-testid={testId}>
-      {children}
-    </li>
   );
 }
