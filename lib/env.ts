@@ -8,14 +8,15 @@ import { maxGatewayTimeoutMs } from "@/lib/transfers/grace";
  * never be imported from a client component: it reads secrets.
  */
 
-const positiveInt = (name: string, fallback: number) =>
+const wholeNumber = (name: string, fallback: number, { min = 1 } = {}) =>
   z
     .string()
     .optional()
     .transform((raw, ctx) => {
       if (raw === undefined || raw.trim() === "") return fallback;
-      if (!/^\d+$/.test(raw.trim()) || Number(raw) <= 0) {
-        ctx.addIssue({ code: "custom", message: `${name} must be a positive whole number, got "${raw}"` });
+      if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) {
+        const expected = min === 0 ? "a whole number (0 or more)" : "a positive whole number";
+        ctx.addIssue({ code: "custom", message: `${name} must be ${expected}, got "${raw}"` });
         return z.NEVER;
       }
       return Number(raw);
@@ -54,14 +55,22 @@ export const envSchema = z.object({
   CASHIN_PRIVATE_KEY_PATH: withDefault("data/keys/merchant-private.pem"),
   CASHIN_PUBLIC_KEY_PATH: withDefault("data/keys/merchant-public.pem"),
   // The not-found grace period is at least 3 × this + 1 minute (docs/lifecycle.md#paying-twice-is-impossible) and at most 24 hours.
-  CASHIN_TIMEOUT_MS: positiveInt("CASHIN_TIMEOUT_MS", 15000).refine((ms) => ms <= maxGatewayTimeoutMs, {
+  CASHIN_TIMEOUT_MS: wholeNumber("CASHIN_TIMEOUT_MS", 15000).refine((ms) => ms <= maxGatewayTimeoutMs, {
     message: `CASHIN_TIMEOUT_MS must be at most ${maxGatewayTimeoutMs} ms: the not-found grace period (at least 3 × CASHIN_TIMEOUT_MS + 1 minute) cannot exceed 24 hours`,
   }),
-  RECONCILE_INTERVAL_MS: positiveInt("RECONCILE_INTERVAL_MS", 5000),
+  RECONCILE_INTERVAL_MS: wholeNumber("RECONCILE_INTERVAL_MS", 5000),
   /** How many of a batch's rows are looked up or sent at once. */
-  BATCH_CONCURRENCY: positiveInt("BATCH_CONCURRENCY", 8).refine((n) => n <= 64, { message: "BATCH_CONCURRENCY must be at most 64" }),
-  MOCK_GATEWAY_PORT: positiveInt("MOCK_GATEWAY_PORT", 4010).refine((p) => p < 65536, {
+  BATCH_CONCURRENCY: wholeNumber("BATCH_CONCURRENCY", 8).refine((n) => n <= 64, { message: "BATCH_CONCURRENCY must be at most 64" }),
+  MOCK_GATEWAY_PORT: wholeNumber("MOCK_GATEWAY_PORT", 4010).refine((p) => p < 65536, {
     message: "MOCK_GATEWAY_PORT must be below 65536",
+  }),
+  /** How many reverse proxies in front of the app append to X-Forwarded-For; 0 reads the TCP peer (docs/sign-in.md#client-address). */
+  TRUSTED_PROXY_HOPS: wholeNumber("TRUSTED_PROXY_HOPS", 0, { min: 0 }).refine((n) => n <= 10, {
+    message: "TRUSTED_PROXY_HOPS must be at most 10: it counts the proxies in front of the app, 0 when there is none",
+  }),
+  /** The first sign-in delay after the free failures; it doubles with each further failure (docs/sign-in.md#throttling). */
+  SIGN_IN_DELAY_MS: wholeNumber("SIGN_IN_DELAY_MS", 1000).refine((ms) => ms <= 60_000, {
+    message: "SIGN_IN_DELAY_MS must be at most 60000 (one minute)",
   }),
 });
 
@@ -85,6 +94,9 @@ export const databaseEnvSchema = envSchema.pick({ DATABASE_URL: true });
 
 /** What `npm run reconcile` needs to resume batches. */
 export const batchEnvSchema = envSchema.pick({ BATCH_CONCURRENCY: true });
+
+/** What sign-in needs besides the database: where the client's address comes from and how throttling waits. */
+export const signInEnvSchema = envSchema.pick({ TRUSTED_PROXY_HOPS: true, SIGN_IN_DELAY_MS: true });
 
 export type EnvResult<T> = { ok: true; env: T } | { ok: false; problems: string[] };
 
@@ -129,6 +141,8 @@ export const gatewayEnv: () => GatewayEnv = validated(gatewayEnvSchema);
 export const databaseEnv: () => z.infer<typeof databaseEnvSchema> = validated(databaseEnvSchema);
 
 export const batchEnv: () => z.infer<typeof batchEnvSchema> = validated(batchEnvSchema);
+
+export const signInEnv: () => z.infer<typeof signInEnvSchema> = validated(signInEnvSchema);
 
 /** The SQLite file path of a `file:` DATABASE_URL. */
 export function sqlitePath(databaseUrl: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { envSchema, gatewayEnvSchema, parseEnv } from "@/lib/env";
+import { envSchema, gatewayEnvSchema, parseEnv, signInEnvSchema } from "@/lib/env";
 
 const secret = "s".repeat(32);
 
@@ -20,6 +20,8 @@ describe("Configuration is validated at start with one clear message per bad var
         RECONCILE_INTERVAL_MS: 5000,
         BATCH_CONCURRENCY: 8,
         MOCK_GATEWAY_PORT: 4010,
+        TRUSTED_PROXY_HOPS: 0,
+        SIGN_IN_DELAY_MS: 1000,
       },
     });
   });
@@ -51,6 +53,18 @@ describe("Configuration is validated at start with one clear message per bad var
       expect(result.problems.filter((p) => p.startsWith(name))).toHaveLength(1);
     }
     expect(result.problems).toContain('CASHIN_TIMEOUT_MS must be a positive whole number, got "15s"');
+  });
+
+  it("reads TRUSTED_PROXY_HOPS as the number of proxies in front of the app, 0 to 10", () => {
+    expect(parseEnv({ TRUSTED_PROXY_HOPS: "1" }, signInEnvSchema)).toEqual({ ok: true, env: { TRUSTED_PROXY_HOPS: 1, SIGN_IN_DELAY_MS: 1000 } });
+    for (const [raw, problem] of [
+      ["-1", 'TRUSTED_PROXY_HOPS must be a whole number (0 or more), got "-1"'],
+      ["one", 'TRUSTED_PROXY_HOPS must be a whole number (0 or more), got "one"'],
+      ["11", "TRUSTED_PROXY_HOPS must be at most 10: it counts the proxies in front of the app, 0 when there is none"],
+    ]) {
+      expect(parseEnv({ TRUSTED_PROXY_HOPS: raw }, signInEnvSchema)).toEqual({ ok: false, problems: [problem] });
+    }
+    expect(parseEnv({ SIGN_IN_DELAY_MS: "0" }, signInEnvSchema)).toEqual({ ok: false, problems: ['SIGN_IN_DELAY_MS must be a positive whole number, got "0"'] });
   });
 
   it("treats empty variables as unset", () => {
