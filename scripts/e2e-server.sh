@@ -7,4 +7,4 @@ ensure_auth_secret
 rm -rf data/e2e
 npm run -s db:migrate
 npm run -s db:seed >/dev/null
-exec npx next start -p "${PORT:-3100}"
+NODE_OPTIONS="$(app_node_options)" exec npx next start -p "${PORT:-3100}"

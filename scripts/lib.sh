@@ -13,9 +13,10 @@ install_dependencies() {
 }
 
 # AUTH_SECRET signs the session cookies: generated once into data/ (never committed) unless set.
+# data/ holds the database and the keys too: only this user may enter it.
 ensure_auth_secret() {
+  mkdir -p data && chmod 700 data
   if [ -z "${AUTH_SECRET:-}" ]; then
-    mkdir -p data
     if [ ! -s data/auth-secret ]; then
       (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' > data/auth-secret)
       echo "Generated AUTH_SECRET into data/auth-secret"
@@ -23,6 +24,12 @@ ensure_auth_secret() {
     AUTH_SECRET="$(cat data/auth-secret)"
     export AUTH_SECRET
   fi
+}
+
+# NODE_OPTIONS for `next start`: preloads scripts/peer-address.cjs, which tells the app each request's
+# TCP peer (docs/sign-in.md#client-address). Use as: NODE_OPTIONS="$(app_node_options)" npx next start
+app_node_options() {
+  printf -- '--require "%s" %s' "$PWD/scripts/peer-address.cjs" "${NODE_OPTIONS:-}"
 }
 
 # Waits until an URL answers, or fails after $2 seconds.
