@@ -5,6 +5,9 @@ const securityHeaders = [
   { key: "Referrer-Policy", value: "same-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  // Production is served over HTTPS only (SECURITY.md): browsers must never fall back to plain HTTP. Not in
+  // development, where a browser would remember it for localhost and refuse every plain-HTTP dev server.
+  ...(process.env.NODE_ENV === "production" ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : []),
 ];
 
 const nextConfig = {

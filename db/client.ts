@@ -1,5 +1,5 @@
 import "server-only";
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
@@ -10,9 +10,18 @@ import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-/** Opens a SQLite file with the pragmas every connection of this app uses. */
+/**
+ * Opens a SQLite file with the pragmas every connection of this app uses. The file holds password hashes
+ * and personal data, so only the app's own user may read it: a new folder is 0700, the file 0600 (created so
+ * before SQLite opens it; SQLite gives its -wal and -shm files the database file's mode), and an older file
+ * that others could read is narrowed to 0600 on open.
+ */
 export function openDatabase(file: string): Db {
-  if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
+  if (file !== ":memory:") {
+    mkdirSync(dirname(resolve(file)), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, "a", 0o600));
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
+  }
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   // Writers wait for each other instead of failing with SQLITE_BUSY under concurrent requests.

@@ -14,6 +14,8 @@ test.describe("Security headers and the Content-Security-Policy (docs/architectu
       expect(headers["x-frame-options"]).toBe("DENY");
       expect(headers["x-content-type-options"]).toBe("nosniff");
       expect(headers["referrer-policy"]).toBe("same-origin");
+      // The e2e server is a production build: browsers must come back over HTTPS only.
+      expect(headers["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains");
       expect(headers["x-powered-by"]).toBeUndefined();
     }
     const a = (await request.get("/login")).headers()["content-security-policy"];
