@@ -226,6 +226,8 @@ test.describe("Authorization matrix: every action, route and gated page × every
   };
 
   test.beforeAll(async () => {
+    // Every new user signs in once through all the steps (own password, enrolment), which takes a while.
+    test.setTimeout(120_000);
     const demoAdmin = await signedInClient(demoUser("admin"));
     const fresh = (role: FreshUser["role"], name: string) => createFreshUser(demoAdmin, role, `matrix-${name}`);
     const [staff, manager, admin, secondManager, deactivated, subject] = await Promise.all([

@@ -1,11 +1,14 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Cookie, type Page } from "@playwright/test";
 import { demoUsers } from "../db/demo-users";
 import { LoginPage } from "./pages/login-page";
-import type { Credentials } from "./support/actions";
+import { totpSecretOf, type Credentials } from "./support/actions";
 
 export type DemoRole = (typeof demoUsers)[number]["role"];
 
 let addressesUsed = 0;
+
+/** Sessions of people with a second factor, kept per worker (see signInAs). */
+const keptSessions = new Map<string, { cookies: Cookie[]; provedAt: number }>();
 
 /**
  * Every test browses from its own client address (the app reads it from X-Forwarded-For, as behind a
@@ -34,12 +37,26 @@ export const test = base.extend<{ clientIp: string; loginPage: LoginPage; signIn
   loginPage: async ({ page }, use) => {
     await use(new LoginPage(page));
   },
-  signInAs: async ({ page, loginPage }, use) => {
+  signInAs: async ({ page, loginPage, context }, use) => {
     await use(async (who) => {
       const credentials: Credentials = typeof who === "string" ? demoUser(who) : who;
+      const secret = totpSecretOf(credentials);
+      // A person with a second factor signs in through it (password, then the code from the phone) once per
+      // worker; later tests of that worker go on in that session, as a person keeps one browser open. A code
+      // is accepted once per 30-second step per user, so signing in again for every test would mostly wait.
+      // Kept for 4 minutes only: a session proved its code less than 5 minutes ago needs no new code to
+      // approve or change settings (docs/sign-in.md#step-up), and each test gets such a session.
+      const kept = secret ? keptSessions.get(credentials.email) : undefined;
+      if (kept && Date.now() - kept.provedAt < 4 * 60_000) {
+        await context.addCookies(kept.cookies);
+        await page.goto("/");
+        if (await page.getByRole("navigation", { name: "Main" }).isVisible()) return page;
+        keptSessions.delete(credentials.email);
+        await context.clearCookies();
+      }
       await loginPage.goto();
-      // Managers and admins (and anyone enrolled) go through the second factor, like a person with their phone.
       await loginPage.signInFully(credentials);
+      if (secret) keptSessions.set(credentials.email, { cookies: await context.cookies(), provedAt: Date.now() });
       return page;
     });
   },

@@ -227,6 +227,8 @@ test.describe("Hostile input gets a clear refusal and changes nothing (docs/arch
   let clients: Record<Caller, APIRequestContext>;
 
   test.beforeAll(async () => {
+    // Every new user signs in once through all the steps (own password, enrolment), which takes a while.
+    test.setTimeout(120_000);
     const demoAdmin = await signedInClient(demoUser("admin"));
     const [staff, manager, admin, victim] = await Promise.all([
       createFreshUser(demoAdmin, "staff", "hostile-staff"),

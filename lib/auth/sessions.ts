@@ -12,13 +12,17 @@ export function startSession(db: Db, userId: number, ip: string, now: Date = new
   return id;
 }
 
-/** Revokes one session by its id (Auth.js's sign-out route, which has no request context of ours). */
+/**
+ * Revokes one session by its id (Auth.js's sign-out route, which has no request context of ours). A session
+ * that is already over (its user deactivated) has nothing to revoke, as with our own sign-out.
+ */
 export function endSessionById(db: Db, sessionId: string, now: Date = new Date()): void {
   db.transaction((tx) => {
     const row = tx.select().from(sessions).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).get();
     if (!row) return;
-    tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId)).run();
     const user = findUserById(tx, row.userId);
-    if (user) recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip: null, at: now });
+    if (!user?.active) return;
+    tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId)).run();
+    recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip: null, at: now });
   });
 }

@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt } from "drizzle-orm";
 import type { Wallet } from "@/lib/cashin/protocol";
 import type { GatewayCallRecord, InquiryResult } from "@/lib/cashin/client";
 import type { DbOrTx } from "@/db/client";
-import { inquiries, users, type Inquiry, type InquiryPurpose } from "@/db/schema";
+import { inquiries, type Inquiry, type InquiryPurpose } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAuditAtMostEvery } from "@/lib/audit/record";
 import { formatNumber, formatTimeNear } from "@/lib/format";
@@ -103,13 +103,6 @@ function refuseOverHourlyLimit(tx: DbOrTx, { actor, ip }: PersonContext, limit: 
   return fail("forbidden", message);
 }
 
-/** The person behind a bare user id, for the audit trail; from an address not known. */
-function personOf(db: DbOrTx, userId: number): PersonContext {
-  const person = db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)).get();
-  if (!person) throw new Error(`No user ${userId}`);
-  return { actor: person, ip: null };
-}
-
 export type LookUpAnswer = {
   inquiryId: number;
   wallet: Wallet;
@@ -127,8 +120,7 @@ export type LookUpAnswer = {
  * (docs/lifecycle.md#paying-twice-is-impossible). `who` is the person and their address; given only a
  * user id, a refusal is audited without an address.
  */
-export async function lookUpForNewTransfer(deps: TransferDeps, who: PersonContext | number, query: WalletQuery): Promise<ActionResult<LookUpAnswer>> {
-  const ctx = typeof who === "number" ? personOf(deps.db, who) : who;
+export async function lookUpForNewTransfer(deps: TransferDeps, ctx: PersonContext, query: WalletQuery): Promise<ActionResult<LookUpAnswer>> {
   const now = deps.now();
   const limits = getLimits(deps.db);
   const problem = limitProblem(deps.db, limits, ctx.actor.id, query.amount, now);

@@ -5,12 +5,17 @@ import { describe, expect, it } from "vitest";
 
 /**
  * docs/architecture.md: every server action goes through `authorizedAction` (session → user re-read →
- * role → zod → the domain call), so none can forget a check. Read from the source: a "use server" file
- * may export nothing else, but for the two actions that run without a session, named here.
+ * role → zod → the domain call), so none can forget a check; the sign-in steps (code, own password,
+ * enrolment) go through `signInStepAction`, its sibling for sessions not yet complete. Read from the source:
+ * a "use server" file may export nothing else, but for the actions that start or end sessions, named here.
  */
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const unwrappedOnPurpose = new Set(["app/login/actions.ts#signInAction", "app/login/actions.ts#signOutAction"]);
+const unwrappedOnPurpose = new Set([
+  "app/login/actions.ts#signInAction",
+  "app/login/actions.ts#signOutAction",
+  "app/(app)/account/actions.ts#signOutEverywhereAction",
+]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -20,9 +25,9 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Each export of a source text: its name and whether it is `export const name = authorizedAction(`. */
+/** Each export of a source text: its name and whether it is `export const name = authorizedAction(` (or `signInStepAction(`). */
 function exportsOf(source: string): { name: string; wrapped: boolean }[] {
-  return [...source.matchAll(/^export\s+(?:async\s+)?(?:const|let|var|function|class)\s+(\w+)(\s*=\s*authorizedAction\s*\()?/gm)].map((m) => ({
+  return [...source.matchAll(/^export\s+(?:async\s+)?(?:const|let|var|function|class)\s+(\w+)(\s*=\s*(?:authorizedAction|signInStepAction)\s*\()?/gm)].map((m) => ({
     name: m[1]!,
     wrapped: m[2] !== undefined,
   }))
@@ -39,17 +44,18 @@ describe("Every server action is wrapped by authorizedAction", () => {
     expect(serverActionFiles.map((f) => f.path)).toEqual(expect.arrayContaining(["app/(app)/transfers/actions.ts", "app/(app)/batches/actions.ts", "app/login/actions.ts"]));
   });
 
-  it("each export of a \"use server\" file is authorizedAction(…), but for sign-in and sign-out", () => {
+  it("each export of a \"use server\" file is authorizedAction(…) or signInStepAction(…), but for sign-in and sign-out", () => {
     const unwrapped = serverActionFiles.flatMap(({ path, source }) => exportsOf(source).filter((e) => !e.wrapped).map((e) => `${path}#${e.name}`));
     expect(unwrapped.filter((name) => !unwrappedOnPurpose.has(name))).toEqual([]);
     expect(unwrapped.sort()).toEqual([...unwrappedOnPurpose].sort());
   });
 
   it("tells a wrapped export from one that is not", () => {
-    expect(exportsOf('export const a = authorizedAction({ name: "x" }, run);\nexport async function b() {}\nexport const c = async () => 1;\nexport { d };')).toEqual([
+    expect(exportsOf('export const a = authorizedAction({ name: "x" }, run);\nexport async function b() {}\nexport const c = async () => 1;\nexport { d };\nexport const e = signInStepAction({}, run);')).toEqual([
       { name: "a", wrapped: true },
       { name: "b", wrapped: false },
       { name: "c", wrapped: false },
+      { name: "e", wrapped: true },
       { name: "d", wrapped: false },
     ]);
   });

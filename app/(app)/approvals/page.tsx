@@ -11,6 +11,8 @@ import { requireUser } from "@/lib/auth/session";
 import { formatDateTime, formatNumber, formatRupiah } from "@/lib/format";
 import { nearDuplicatesOf } from "@/lib/transfers/approvals";
 import { getLimits } from "@/lib/transfers/settings";
+import { ApprovalHoldNotice } from "@/components/transfers/approval-hold-notice";
+import { approvalHoldMessage, approvalHoldOf } from "@/lib/transfers/approval-hold";
 
 export const metadata: Metadata = { title: "Approvals · Cash In Payouts" };
 export const dynamic = "force-dynamic";
@@ -24,12 +26,15 @@ export default async function ApprovalsPage() {
     nearDuplicates: nearDuplicatesOf(db(), row, limits.nearDuplicateWindowHours),
   }));
   const batches = batchesAwaitingApproval(db());
+  const now = new Date();
+  const hold = approvalHoldOf(db(), manager.id, now);
   return (
     <>
       <PageHeader
         title="Approvals"
         description={`Transfers and batches at or above the approval threshold wait here, oldest first. Undecided ones expire after ${limits.approvalWindowHours} h. You cannot approve your own.`}
       />
+      {hold ? <ApprovalHoldNotice message={approvalHoldMessage(hold, now)} /> : null}
       {batches.length > 0 ? (
         <section aria-labelledby="batches-heading" className="mb-6">
           <h2 id="batches-heading" className="mb-2 text-base font-semibold">

@@ -25,8 +25,8 @@ import {
 const revalidate = ["/", "/transfers", "/approvals", "/attention"] as const;
 
 /** Step 1 of a new transfer: who owns this wallet, and was the same payment made recently? */
-export const lookUpWalletAction = authorizedAction({ name: "transfer.look_up", roles: anyone, schema: lookUpSchema }, (input, { user }) =>
-  lookUpForNewTransfer(transferDeps(), user.id, input),
+export const lookUpWalletAction = authorizedAction({ name: "transfer.look_up", roles: anyone, schema: lookUpSchema }, (input, { user, ip }) =>
+  lookUpForNewTransfer(transferDeps(), { actor: user, ip }, input),
 );
 
 /** Step 2: confirm the looked-up wallet; sent at once below the threshold, else queued for approval. */
