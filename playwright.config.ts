@@ -19,6 +19,8 @@ export const e2eEnv = {
   TRUSTED_PROXY_HOPS: "1",
   // Long enough that a test's next attempt reliably lands inside the first delay, short enough to wait out.
   SIGN_IN_DELAY_MS: "2000",
+  // The origin Auth.js builds its URLs from; it never trusts the request's Host headers (docs/sign-in.md).
+  AUTH_URL: `http://localhost:${appPort}`,
 };
 
 export default defineConfig({

@@ -73,6 +73,7 @@ async function main() {
       ...identity,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
+      AUTH_URL: `http://127.0.0.1:${appPort}`,
       AUTH_SECRET: randomBytes(32).toString("base64url"),
       DATABASE_URL: `file:${dbFile}`,
       CASHIN_BASE_URL: `http://127.0.0.1:${mockPort}/pg/fo`,

@@ -26,6 +26,7 @@ const env = {
   MOCK_GATEWAY_PORT: String(mockPort),
   MOCK_GATEWAY_CONTROL: "1",
   RECONCILE_INTERVAL_MS: "500",
+  AUTH_URL: app,
   NEXT_TELEMETRY_DISABLED: "1",
 };
 

@@ -16,6 +16,8 @@ log "Building the app"
 npx next build
 
 PORT="${PORT:-3000}"
+# Auth.js builds its URLs from this origin, never from the request's Host headers (docs/sign-in.md).
+export AUTH_URL="${AUTH_URL:-http://localhost:${PORT}}"
 MOCK_GATEWAY_PORT="${MOCK_GATEWAY_PORT:-4010}"
 export MOCK_GATEWAY_PORT
 export CASHIN_BASE_URL="${CASHIN_BASE_URL:-http://127.0.0.1:${MOCK_GATEWAY_PORT}/pg/fo}"

@@ -7,4 +7,5 @@ ensure_auth_secret
 rm -rf data/e2e
 npm run -s db:migrate
 npm run -s db:seed >/dev/null
+npx tsx --conditions=react-server e2e/support/enrol-demo-users.ts
 NODE_OPTIONS="$(app_node_options)" exec npx next start -p "${PORT:-3100}"

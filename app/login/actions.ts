@@ -30,9 +30,11 @@ export async function signInAction(input: unknown): Promise<ActionResult<null>> 
   } catch (error) {
     if (!(error instanceof CredentialsSignin)) throw error; // includes the redirect that signs the user in
     if (error.code === "throttled") {
-      const state = throttleState(db(), email, clientIp(await headers()), new Date());
-      const until = state.throttled ? ` after ${formatTime(state.retryAt)}` : " in a few minutes";
-      return fail("forbidden", `Too many failed sign-ins. For your security, try again${until}.`);
+      const now = new Date();
+      const state = throttleState(db(), email, clientIp(await headers()), now);
+      const seconds = state.throttled ? Math.ceil((state.retryAt.getTime() - now.getTime()) / 1000) : null;
+      const when = seconds === null ? "in a few minutes" : seconds < 60 ? `in ${seconds} ${seconds === 1 ? "second" : "seconds"}` : `after ${formatTime(state.retryAt!)}`;
+      return fail("forbidden", `Too many failed sign-ins. For your security, try again ${when}.`);
     }
     if (error.code === "deactivated") return fail("forbidden", "This account is deactivated. Ask an admin to reactivate it.");
     if (error.code === "expired_password") return fail("forbidden", "This temporary password has expired (they last 24 hours). Ask an admin for a new one.");

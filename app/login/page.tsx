@@ -13,6 +13,7 @@ const reasons: Record<string, { tone: "info" | "warn"; text: string }> = {
   deactivated: { tone: "warn", text: "Your account has been deactivated. Ask an admin if you think this is a mistake." },
   revoked: { tone: "info", text: "Your session was ended by an admin (for example after a password reset). Sign in again." },
   "signed-out": { tone: "info", text: "You are signed out." },
+  "signed-out-everywhere": { tone: "info", text: "You are signed out here and on every other device." },
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -21,8 +21,8 @@ export const authConfig = {
   pages: { signIn: "/login" },
   session: { strategy: "jwt", maxAge: sessionLifetime.idleSeconds },
   jwt: { maxAge: sessionLifetime.idleSeconds },
-  // `next start` runs behind a reverse proxy in production; Auth.js must accept the Host it forwards.
-  trustHost: true,
+  // No `trustHost`: the origin comes from AUTH_URL (docs/sign-in.md#client-address), never from a Host or
+  // X-Forwarded-Host header a client could choose. Every `next start` of ours sets AUTH_URL.
   // Secure cookies under `next start` (browsers accept them on http://localhost too); dev keeps plain ones.
   useSecureCookies: process.env.NODE_ENV === "production",
   providers: [],

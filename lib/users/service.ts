@@ -1,7 +1,7 @@
 import type { Actor, Person } from "@/lib/actor";
-import { and, asc, count, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, count, eq, ne, sql } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "@/db/client";
-import { recoveryCodes, secondFactors, sessions, users, type Role, type User } from "@/db/schema";
+import { recoveryCodes, secondFactors, users, type Role, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { fail, ok, type ActionResult } from "@/lib/result";
@@ -186,7 +186,8 @@ export async function resetPassword(
 
 /**
  * An admin removes a user's second factor (a lost phone): the factor and its recovery codes go, every
- * session of the user ends, the user enrols again at the next sign-in, and cannot approve for 24 h.
+ * session of the user ends (the session version moves on, so they read "ended by an admin"), the user enrols
+ * again at the next sign-in, and cannot approve for 24 h.
  */
 export function resetSecondFactor({ db, actor, ip }: Ctx, input: { userId: number }): ActionResult<null> {
   return db.transaction(
@@ -199,7 +200,6 @@ export function resetSecondFactor({ db, actor, ip }: Ctx, input: { userId: numbe
       const now = new Date();
       tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).run();
       tx.delete(secondFactors).where(eq(secondFactors.userId, user.id)).run();
-      tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt))).run();
       tx.update(users)
         .set({ sessionVersion: user.sessionVersion + 1, approvalHoldUntil: later(approvalHoldMs, now), updatedAt: now })
         .where(eq(users.id, user.id))
