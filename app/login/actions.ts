@@ -32,8 +32,11 @@ export async function signInAction(input: unknown): Promise<ActionResult<null>> 
     if (error.code === "throttled") {
       const now = new Date();
       const state = throttleState(db(), email, clientIp(await headers()), now);
-      const seconds = state.throttled ? Math.ceil((state.retryAt.getTime() - now.getTime()) / 1000) : null;
-      const when = seconds === null ? "in a few minutes" : seconds < 60 ? `in ${seconds} ${seconds === 1 ? "second" : "seconds"}` : `after ${formatTime(state.retryAt!)}`;
+      let when = "in a few minutes";
+      if (state.throttled) {
+        const seconds = Math.ceil((state.retryAt.getTime() - now.getTime()) / 1000);
+        when = seconds < 60 ? `in ${seconds} ${seconds === 1 ? "second" : "seconds"}` : `after ${formatTime(state.retryAt)}`;
+      }
       return fail("forbidden", `Too many failed sign-ins. For your security, try again ${when}.`);
     }
     if (error.code === "deactivated") return fail("forbidden", "This account is deactivated. Ask an admin to reactivate it.");
