@@ -41,7 +41,9 @@ type Outcome =
   | "invalid"
   | "signed out"
   /** Refused by a rule with this message. */
-  | { message: string };
+  | { message: string }
+  /** Sent elsewhere (a sign-in step for a session that has no step left to do). */
+  | { redirect: RegExp };
 
 /** What each caller's row of the table is called with, made in beforeAll. */
 type Setup = {
@@ -95,6 +97,8 @@ const ownBatchDecision = { message: "You cannot decide on your own batch: anothe
 const editedRow = { wallet: "DANA", phone: "0812 3456 7890", amount: "60.000", note: "Matrix edit" };
 const notUnresolved = { message: "Only an unresolved transfer is resolved by hand: this one is awaiting approval." };
 const notPaused = { message: "This batch is not waiting for a confirmation to go on sending." };
+const noEnrolment = { message: "There is no enrolment to confirm: start again from the QR code." };
+const wrongCurrent = { message: "Your current password is not right" };
 
 // prettier-ignore
 const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
@@ -169,6 +173,19 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: notPaused, manager: notPaused, admin: notPaused, deactivated: "sign-in" } },
   { target: { name: "verifyAuditAction", action: actions.verifyAudit, input: () => ({}) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  // The sign-in steps and My account (docs/sign-in.md). A complete session has no code to prove: sent into the app.
+  { target: { name: "proveSignInCodeAction", action: actions.proveSignInCode, input: () => ({ code: "123456", callbackUrl: "/" }) },
+    expect: { anonymous: "sign-in", staff: { redirect: /^\/$/ }, manager: { redirect: /^\/$/ }, admin: { redirect: /^\/$/ }, deactivated: "sign-in" } },
+  { target: { name: "confirmEnrolmentAction (none started)", action: actions.confirmEnrolment, input: () => ({ code: "123456" }) },
+    expect: { anonymous: "sign-in", staff: noEnrolment, manager: noEnrolment, admin: noEnrolment, deactivated: "sign-in" } },
+  { target: { name: "changePasswordAction (wrong current password)", action: actions.changePassword, input: () => ({ currentPassword: "not-my-password", newPassword: "kopi-tubruk-di-pagi-hari-9", confirmPassword: "kopi-tubruk-di-pagi-hari-9" }) },
+    expect: { anonymous: "sign-in", staff: wrongCurrent, manager: wrongCurrent, admin: wrongCurrent, deactivated: "sign-in" } },
+  { target: { name: "regenerateRecoveryCodesAction", action: actions.regenerateRecoveryCodes, input: () => ({}) },
+    expect: { anonymous: "sign-in", staff: { message: "Turn on two-step sign-in first (My account): this needs a code from your authenticator app." }, manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "resetSecondFactorAction (a user without one)", action: actions.resetSecondFactor, input: (_, s) => ({ userId: s.subjectUserId }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "E2E matrix-subject has no second factor to reset" }, deactivated: "sign-in" } },
+  { target: { name: "setSecondFactorPolicyAction (unchanged)", action: actions.setSecondFactorPolicy, input: () => ({ requiredForAll: false }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "GET /transfers/export", route: "/transfers/export" },
     expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
   { target: { name: "GET /api/health", route: "/api/health" },
@@ -194,6 +211,10 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
   { target: { name: "page /attention", page: "/attention" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /admin/users", page: "/admin/users" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /account", page: "/account" },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /admin/sign-ins", page: "/admin/sign-ins" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /admin/limits", page: "/admin/limits" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
@@ -299,7 +320,7 @@ test.describe("Authorization matrix: every action, route and gated page × every
   for (const { target, expect: row } of matrix) {
     for (const principal of principals) {
       const outcome = row[principal];
-      const label = typeof outcome === "string" ? outcome : `"${outcome.message}"`;
+      const label = typeof outcome === "string" ? outcome : "redirect" in outcome ? `to ${outcome.redirect.source}` : `"${outcome.message}"`;
       test(`${target.name} × ${principal} → ${label}`, async () => {
         // A client of its own per cell, so that signing in here changes no other cell's session. Signing
         // out revokes the session on the server, so that cell signs in afresh instead of ending the shared one.
@@ -343,6 +364,8 @@ async function expectActionOutcome(client: APIRequestContext, principal: Princip
     expect(reply.result).toMatchObject({ ok: false, code: "invalid" });
   } else if (outcome === "401") {
     throw new Error("401 is an answer of route handlers, not of actions");
+  } else if ("redirect" in outcome) {
+    expect(reply.redirect).toMatch(outcome.redirect);
   } else {
     expect(reply.result).toMatchObject({ ok: false, message: outcome.message });
   }

@@ -157,6 +157,20 @@ const cases: Case[] = [
   { name: "nonsense export filters fall back to the defaults", as: "staff", call: { get: "/transfers/export?from=2025-02-30&page=1e300&pageSize=-1&sort=;drop&min=-1&max=1e300&status=x" }, expect: { status: 200 } },
   { name: "SQL injection as a transfer's page id", as: "staff", call: { get: "/transfers/1%20OR%201=1" }, expect: { status: 404 } },
   { name: "a transfer page id beyond 2^53", as: "staff", call: { get: "/transfers/99999999999999999999" }, expect: { status: 404 } },
+  // Second factor and own passwords (docs/sign-in.md)
+  { name: "an enrolment confirmed without one started", as: "manager", call: actions.confirmEnrolment, input: { code: "123456" }, expect: { message: "There is no enrolment to confirm: start again from the QR code." } },
+  { name: "an enrolment code with letters", as: "staff", call: actions.confirmEnrolment, input: { code: "12a456" }, expect: invalid("code") },
+  { name: "an enrolment code of 5 digits", as: "staff", call: actions.confirmEnrolment, input: { code: "12345" }, expect: invalid("code") },
+  { name: "an enrolment code as a number", as: "staff", call: actions.confirmEnrolment, input: { code: 123456 }, expect: invalid("code") },
+  { name: "a sign-in code from a forged session", as: "forged session", call: actions.proveSignInCode, input: { code: "123456" }, expect: "sign-in" },
+  { name: "a new password that is a common one", as: "manager", call: actions.changePassword, input: (w) => ({ currentPassword: w.manager.password, newPassword: "password1234", confirmPassword: "password1234" }), expect: invalid("newPassword") },
+  { name: "a new password and a different confirmation", as: "staff", call: actions.changePassword, input: (w) => ({ currentPassword: w.staff.password, newPassword: "kopi-tubruk-di-pagi-hari-9", confirmPassword: "kopi-tubruk-di-pagi-hari-8" }), expect: invalid("confirmPassword") },
+  { name: "a 100,000-character new password", as: "staff", call: actions.changePassword, input: (w) => ({ currentPassword: w.staff.password, newPassword: big, confirmPassword: big }), expect: invalid("newPassword") },
+  { name: "a password change with a wrong current password", as: "admin", call: actions.changePassword, input: { currentPassword: "guess", newPassword: "kopi-tubruk-di-pagi-hari-9", confirmPassword: "kopi-tubruk-di-pagi-hari-9" }, expect: { message: "Your current password is not right" } },
+  { name: "an admin resetting their own second factor", as: "admin", call: actions.resetSecondFactor, input: (w) => ({ userId: w.admin.id }), expect: { message: "You cannot reset your own second factor: ask another admin" } },
+  { name: "a second-factor reset for a user id that is text", as: "admin", call: actions.resetSecondFactor, input: { userId: "1 OR 1=1" }, expect: invalid("userId") },
+  { name: "a staff member resetting a manager's second factor", as: "staff", call: actions.resetSecondFactor, input: (w) => ({ userId: w.manager.id }), expect: "forbidden" },
+  { name: "the second-factor policy as the string \"true\"", as: "admin", call: actions.setSecondFactorPolicy, input: { requiredForAll: "true" }, expect: invalid("requiredForAll") },
   // Forged roles and sessions
   { name: "a staff member creating an admin", as: "staff", call: actions.createUser, input: { ...newUser, role: "admin" }, expect: "forbidden" },
   { name: "a manager creating an admin", as: "manager", call: actions.createUser, input: { ...newUser, role: "admin" }, expect: "forbidden" },
@@ -194,6 +208,8 @@ function footprint(world: World) {
     transfers: db.prepare(`select * from transfers where maker_id in (${list}) or approver_id in (${list}) order by id`).all(),
     inquiries: db.prepare(`select count(*) n from inquiries where user_id in (${list})`).get(),
     settings: db.prepare(`select count(*) n from settings where updated_by in (${list})`).get(),
+    secondFactors: db.prepare(`select user_id, secret, enrolled_at, pending_secret, last_step, failures, locked_until from second_factors where user_id in (${list}) order by user_id`).all(),
+    recoveryCodes: db.prepare(`select user_id, count(*) n from recovery_codes where user_id in (${list}) and used_at is null group by user_id order by user_id`).all(),
     // Reads are audited too (the export), and so are refused attempts the forms never make (docs/lifecycle.md#paying-twice-is-impossible): they change no data.
     audit: db
       .prepare(`select id, action from audit_entries where actor_id in (${list}) and action not in ('access.denied', 'transfer.export') and action not like '%refused' order by id`)

@@ -9,7 +9,9 @@ import type { Role, User } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { clientIp } from "./client-ip";
-import { proveSecondFactor } from "./second-factor";
+import { findSecondFactor, isEnrolled, proveSecondFactor } from "./second-factor";
+
+export const noFactorForStepUp = "Turn on two-step sign-in first (My account): this needs a code from your authenticator app.";
 import { checkSession, signInStepUrl, signInUrl, stepUpFreshUntil } from "./session";
 
 export type ActionContext = { db: Db; user: User; ip: string };
@@ -82,6 +84,10 @@ export function authorizedAction<S extends z.ZodType, T>(
       return fail("invalid", "Please correct the highlighted fields.", fieldErrors);
     }
 
+    if (spec.stepUp && !isEnrolled(findSecondFactor(db(), user.id))) {
+      // Only staff can get here without one (managers and admins enrol before any page).
+      return fail("forbidden", noFactorForStepUp);
+    }
     if (spec.stepUp && Date.now() >= stepUpFreshUntil(session)) {
       const asked = "Enter the 6-digit code from your authenticator app to confirm.";
       if (!code) return fail("step_up", asked, { [stepUpField]: [asked] });

@@ -8,7 +8,7 @@ import type { SessionRow, User } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { clientIp } from "./client-ip";
-import { checkSession, signInStepUrl, type SignInStep } from "./session";
+import { checkSession, signInStepUrl, signInUrl, type SignInStep } from "./session";
 
 export type StepContext = { db: Db; user: User; session: SessionRow; ip: string };
 
@@ -23,7 +23,8 @@ export function signInStepAction<S extends z.ZodType, T>(
 ): (input: unknown) => Promise<ActionResult<T>> {
   return async (input: unknown) => {
     const check = await checkSession();
-    if (check.status === "anonymous" || check.status === "ended") redirect("/login?reason=expired");
+    if (check.status === "anonymous") redirect(await signInUrl("expired"));
+    if (check.status === "ended") redirect(await signInUrl(check.reason));
     const state = check.status === "ok" ? "complete" : check.next;
     if (!spec.steps.includes(state)) redirect(state === "complete" ? "/" : signInStepUrl(state, "/"));
     const ip = clientIp(await headers());

@@ -184,6 +184,14 @@ describe("Every server action re-checks the session, the user and the role (docs
       expect(Date.now() - proved!.getTime()).toBeLessThan(5_000);
     });
 
+    it("tells a person without a second factor to turn it on first, and runs nothing", async () => {
+      const user = await insertUser(db, { email: "s@x.test", role: "staff" });
+      signInAs(user, { enrolled: false });
+      const staffGuarded = authorizedAction({ name: "test.guarded", roles: ["staff"], schema: z.object({ amount: z.number() }), stepUp: true }, run);
+      expect(await staffGuarded({ amount: 1, secondFactorCode: "123456" })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringContaining("Turn on two-step sign-in first") });
+      expect(run).not.toHaveBeenCalled();
+    });
+
     it("does not hand the code to the action, and a code sent with a fresh session is not spent", async () => {
       const user = await insertUser(db, { email: "m@x.test", role: "manager" });
       signInAs(user);

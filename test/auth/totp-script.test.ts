@@ -1,0 +1,63 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { eq } from "drizzle-orm";
+import { generateSync } from "otplib";
+import { describe, expect, it } from "vitest";
+import { migrateDatabase, openDatabase } from "@/db/client";
+import { secondFactors, users } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/password";
+import { seal } from "@/lib/auth/secret-box";
+
+/** `npm run totp`: the demo's stand-in for a phone (docs/sign-in.md#second-factor), refused in production. */
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const secretKey = "totp-script-test-auth-secret-32-characters-long";
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", join(ROOT, "scripts/totp.ts"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("npm run totp", () => {
+  it("prints the current code of an enrolled demo user", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "totp-")), "app.db");
+    const db = openDatabase(file);
+    migrateDatabase(db);
+    const user = db.insert(users).values({ name: "M", email: "manager@demo.test", role: "manager", passwordHash: await hashPassword("demo-manager-pass") }).returning().get();
+    const saved = process.env.AUTH_SECRET;
+    process.env.AUTH_SECRET = secretKey;
+    const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    db.insert(secondFactors).values({ userId: user.id, secret: seal(secret), enrolledAt: new Date() }).run();
+    process.env.AUTH_SECRET = saved;
+    db.$client.close();
+
+    const result = await run(["--email", "manager@demo.test"], { DATABASE_URL: `file:${file}`, AUTH_SECRET: secretKey, NODE_ENV: "development" });
+    expect(result.code, result.stderr).toBe(0);
+    const printed = /^(\d{6}) /.exec(result.stdout)?.[1];
+    const now = Math.floor(Date.now() / 1000);
+    expect([generateSync({ secret, epoch: now - 5 }), generateSync({ secret, epoch: now })]).toContain(printed);
+    expect(openDatabase(file).select().from(secondFactors).where(eq(secondFactors.userId, user.id)).get()?.lastStep).toBe(0);
+  });
+
+  it("refuses in production, and for anyone who is not a demo user", async () => {
+    const production = await run(["--email", "manager@demo.test"], { NODE_ENV: "production" });
+    expect(production.code).toBe(2);
+    expect(production.stderr).toContain("refuses to run with NODE_ENV=production");
+    const stranger = await run(["--email", "finance.lead@merchant.co.id"], { NODE_ENV: "development" });
+    expect(stranger.code).toBe(2);
+    expect(stranger.stderr).toContain("is not one of the demo users");
+  });
+});
