@@ -269,3 +269,36 @@ test.describe("Admins manage second factors; people manage their own account", (
     await other.close();
   });
 });
+
+test.describe("Two people, not two accounts (docs/roles.md#two-people-not-two-accounts)", () => {
+  test("a manager an admin just created cannot approve for 24 h: Approvals says until when, and the server refuses", async ({ page, signInAs }) => {
+    const puppet = await createFreshUser(await admin(), "manager", "puppet", { onHold: true });
+    const maker = await signedInClient(demoUser("staff"));
+    const transfer = await submitTransfer(maker, { wallet: "DANA", phone: "081234567890", amount: 7_800_000 + Math.floor(Math.random() * 90_000) });
+    await maker.dispose();
+
+    await signInAs(puppet);
+    await page.goto("/approvals");
+    await expect(page.getByText(/for the two-person rule you can approve from/)).toBeVisible();
+    // The same session, without the page: the server refuses whatever the screen shows.
+    const reply = await invokeAction(page.request, serverActions.approveTransfer, { transferId: transfer.transferId });
+    expect(reply.result).toMatchObject({ ok: false, message: expect.stringContaining("for the two-person rule you can approve from") });
+    const status = withE2eDatabase((db) => (db.prepare("select status from transfers where id = ?").get(transfer.transferId) as { status: string }).status);
+    expect(status).toBe("awaiting_approval");
+  });
+});
+
+test("Auth.js's own sign-out route revokes the session on the server too", async () => {
+  const { apiClient } = await import("./support/actions");
+  const client = await signedInClient(demoUser("staff"));
+  const saved = await client.storageState();
+  const { csrfToken } = (await (await client.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const out = await client.post("/api/auth/signout", { form: { csrfToken }, maxRedirects: 0 });
+  expect([200, 302, 303]).toContain(out.status());
+  await client.dispose();
+  const replay = await apiClient(saved);
+  const page = await replay.get("/transfers", { maxRedirects: 0 });
+  expect(page.status()).toBe(307);
+  expect(page.headers()["location"]).toMatch(/^\/login/);
+  await replay.dispose();
+});
