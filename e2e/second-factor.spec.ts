@@ -225,6 +225,37 @@ test.describe("Step-up: a fresh code for approving (docs/sign-in.md#step-up)", (
   });
 });
 
+test.describe("Step-up for changes without a dialog of their own", () => {
+  test("an admin whose last code is older than 5 minutes is asked for one before a role changes; Cancel changes nothing", async ({ page, signInAs }) => {
+    const freshAdmin = await createFreshUser(await admin(), "admin", "step-up-admin");
+    const subject = await createFreshUser(await admin(), "staff", "step-up-subject");
+    await signInAs(freshAdmin);
+    withE2eDatabase((db) => db.prepare("update sessions set second_factor_at = ? where user_id = ?").run(Date.now() - 6 * 60_000, freshAdmin.id));
+    await page.goto("/admin/users");
+    const role = page.getByRole("combobox", { name: `Role of ${subject.name}` });
+    const change = async () => {
+      await role.click();
+      await page.getByRole("option", { name: "Manager" }).click();
+    };
+    await change();
+    const prompt = page.getByRole("dialog", { name: "Confirm it is you" });
+    await expect(prompt).toBeVisible();
+    await prompt.getByRole("button", { name: "Cancel" }).click();
+    await page.reload();
+    await expect(role).toHaveText("Staff");
+
+    await change();
+    await withFreshCode(freshAdmin.email, freshAdmin.totpSecret!, async (code) => {
+      await prompt.getByLabel("Code from your authenticator app").fill(code);
+      await prompt.getByRole("button", { name: "Confirm" }).click();
+      const reused = prompt.getByText("This code was already used");
+      await expect.poll(async () => (await reused.isVisible()) || !(await prompt.isVisible())).toBe(true);
+      return { accepted: !(await reused.isVisible()), value: undefined };
+    });
+    await expect(page.getByText(`${subject.name} is now manager`).first()).toBeVisible();
+  });
+});
+
 test.describe("Admins manage second factors; people manage their own account", () => {
   test("an admin resets a manager's second factor: their session ends, they enrol again, and cannot approve for 24 h", async ({ page, signInAs, browser }) => {
     const manager = await createFreshUser(await admin(), "manager", "reset");

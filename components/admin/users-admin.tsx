@@ -96,7 +96,7 @@ function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
         </Select>
       </TD>
       <TD>{user.active ? <Badge tone="ok">Active</Badge> : <Badge tone="neutral">Deactivated</Badge>}</TD>
-      <TD className="py-1.5 text-xs" data-testid="sign-in-state">
+      <TD className="min-w-44 py-1.5 text-xs" data-testid="sign-in-state">
         <p>{user.secondFactor ? "Two-step on" : user.role === "staff" ? "Two-step off" : "Enrols at next sign-in"}</p>
         {user.secondFactorLockedUntil ? <p className="text-danger">Locked after wrong codes until {user.secondFactorLockedUntil}</p> : null}
         {user.temporaryPassword ? (

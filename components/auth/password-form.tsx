@@ -79,7 +79,7 @@ export function PasswordForm({
           {done}
         </p>
       ) : null}
-      <Button type="submit" disabled={pending} className="w-full sm:w-auto">
+      <Button type="submit" disabled={pending} className="w-full sm:w-auto sm:self-start">
         {pending ? "Saving…" : "Change password"}
       </Button>
     </form>
