@@ -41,6 +41,10 @@ cat <<MSG
 
 $(cat data/demo-users.txt)
 
+  Managers and the admin set up two-step sign-in at their first sign-in: scan the QR code with any
+  authenticator app, or in this demo print the current code with
+    npm run totp -- --email manager@demo.test
+
   Press Ctrl+C to stop.
 MSG
 wait "$app_pid"
