@@ -103,6 +103,18 @@ function checkTotp(tx: DbOrTx, ctx: Context, code: string, which: "secret" | "pe
       .run();
     if (accepted.changes === 1) return { ok: true, step };
   }
+  return wrongCode(
+    tx,
+    ctx,
+    factor,
+    result.valid ? "reused" : "invalid",
+    result.valid ? "This code was already used. Wait for the next code in your app." : "Wrong code. Check the time on your phone and enter the code shown now.",
+    now,
+  );
+}
+
+/** A wrong (or replayed) code: counted, audited, and the 5th within the lock's reach locks the factor. */
+function wrongCode(tx: DbOrTx, ctx: Context, factor: SecondFactorRow, reason: string, message: string, now: Date): CodeCheck {
   const failures = factor.failures + 1;
   const locks = failures >= totpPolicy.maxFailures;
   const lockedUntil = locks ? new Date(now.getTime() + totpPolicy.lockMs) : null;
@@ -110,15 +122,12 @@ function checkTotp(tx: DbOrTx, ctx: Context, code: string, which: "secret" | "pe
     .set({ failures: locks ? 0 : failures, lockedUntil: lockedUntil ?? factor.lockedUntil })
     .where(eq(secondFactors.userId, ctx.user.id))
     .run();
-  const reason = result.valid ? "reused" : "invalid";
   recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason, failures }, ip: ctx.ip, at: now });
   if (lockedUntil) {
     recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_locked", target: { type: "user", id: ctx.user.id }, after: { until: lockedUntil.toISOString() }, ip: ctx.ip, at: now });
     return { ok: false, reason: "locked", message: lockedMessage(lockedUntil) };
   }
-  return result.valid
-    ? { ok: false, reason: "reused", message: "This code was already used. Wait for the next code in your app." }
-    : { ok: false, reason: "invalid", message: "Wrong code. Check the time on your phone and enter the code shown now." };
+  return { ok: false, reason: reason === "reused" ? "reused" : "invalid", message };
 }
 
 /** Marks the session as having proved the second factor now (sign-in, enrolment, step-up). */
@@ -220,17 +229,7 @@ async function proveRecoveryCode(ctx: Context, code: string, now: Date): Promise
         recordAudit(tx, { actor: ctx.user, action: "auth.recovery_code_used", target: { type: "user", id: ctx.user.id }, after: { left: unused.length - 1 }, ip: ctx.ip, at: now });
         return { ok: true as const, step: null };
       }
-      const current = findSecondFactor(tx, ctx.user.id)!;
-      const failures = current.failures + 1;
-      const locks = failures >= totpPolicy.maxFailures;
-      const lockedUntil = locks ? new Date(now.getTime() + totpPolicy.lockMs) : null;
-      tx.update(secondFactors).set({ failures: locks ? 0 : failures, lockedUntil: lockedUntil ?? current.lockedUntil }).where(eq(secondFactors.userId, ctx.user.id)).run();
-      recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason: "recovery_code", failures }, ip: ctx.ip, at: now });
-      if (lockedUntil) {
-        recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_locked", target: { type: "user", id: ctx.user.id }, after: { until: lockedUntil.toISOString() }, ip: ctx.ip, at: now });
-        return { ok: false as const, reason: "locked" as const, message: lockedMessage(lockedUntil) };
-      }
-      return { ok: false as const, reason: "invalid" as const, message: "This recovery code is wrong or was already used." };
+      return wrongCode(tx, ctx, findSecondFactor(tx, ctx.user.id)!, "recovery_code", "This recovery code is wrong or was already used.", now);
     },
     { behavior: "immediate" },
   );
