@@ -45,7 +45,7 @@ function main(): number {
     }
     const now = Date.now();
     const left = totpPolicy.periodSeconds - Math.floor(now / 1000) % totpPolicy.periodSeconds;
-    console.log(`${generateSync({ secret })}  (${factor?.secret ? "sign-in" : "enrolment"} code for ${email}, valid for ${left} more seconds, once)`);
+    console.log(`${generateSync({ secret })}  (${factor?.secret ? "sign-in" : "enrolment"} code for ${email}, a new one in ${left} s; each works once)`);
     return 0;
   } finally {
     db.$client.close();
