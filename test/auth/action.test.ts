@@ -4,7 +4,8 @@ import { z } from "zod";
 import type * as DbClient from "@/db/client";
 import type { Db } from "@/db/client";
 import { generateSync } from "otplib";
-import { auditEntries, secondFactors, sessions, users } from "@/db/schema";
+import { auditEntries, secondFactors, sessions, settings, users } from "@/db/schema";
+import { requireAllSettingKey } from "@/lib/auth/second-factor";
 import { seal } from "@/lib/auth/secret-box";
 import { ok } from "@/lib/result";
 import { createTestDb, insertUser } from "../db";
@@ -214,6 +215,14 @@ describe("Every server action re-checks the session, the user and the role (docs
       signInAs(user);
       db.update(sessions).set({ secondFactorAt: null }).run();
       await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login/code?");
+    });
+
+    it("sends staff to enrolment only once an admin requires a second factor for everyone", async () => {
+      const user = await insertUser(db, { email: "s@x.test", role: "staff" });
+      signInAs(user, { enrolled: false });
+      expect(await action({ amount: 1 })).toMatchObject({ code: "forbidden" });
+      db.insert(settings).values({ key: requireAllSettingKey, value: 1 }).run();
+      await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login/enrol?");
     });
 
     it("sends a person with a temporary password to choose their own", async () => {
