@@ -7,7 +7,9 @@ import { e2eEnv } from "../../playwright.config";
  */
 export function withE2eDatabase<T>(fn: (db: Database.Database) => T, file = e2eEnv.DATABASE_URL.replace(/^file:/, "")): T {
   const db = new Database(file);
-  db.pragma("busy_timeout = 5000");
+  // The app may hold the write lock for seconds on a busy 2-core machine (a batch of thousands of rows is
+  // stored in one transaction): a test's own write waits for it rather than failing.
+  db.pragma("busy_timeout = 30000");
   try {
     return fn(db);
   } finally {
