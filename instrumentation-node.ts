@@ -2,6 +2,7 @@ import { db, pendingMigrations } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
 import { startReconciler } from "@/lib/jobs";
 import { transferDeps } from "@/lib/runtime";
+import { beginDraining, drained, inFlightCount } from "@/lib/shutdown";
 
 // A bad configuration stops the server at start with one message per variable, not at the first request.
 try {
@@ -21,3 +22,29 @@ if (pending > 0) {
 // On start, and then periodically, settle what a crash or an ambiguous answer left open (SPEC §3.2 rule 3).
 const globalForReconciler = globalThis as unknown as { cashinReconciler?: () => void };
 globalForReconciler.cashinReconciler ??= startReconciler(transferDeps, env().RECONCILE_INTERVAL_MS, { concurrency: env().BATCH_CONCURRENCY });
+
+// A clean stop (docs/architecture.md#stopping-cleanly). Next.js has its own SIGTERM/SIGINT handler, which
+// closes the server and exits at once: ours runs first, and hands over to it when the app has finished
+// what it started.
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  const nextHandlers = process.listeners(signal);
+  process.removeAllListeners(signal);
+  process.once(signal, () => void stopCleanly(signal, nextHandlers));
+}
+
+async function stopCleanly(signal: NodeJS.Signals, nextHandlers: NodeJS.SignalsListener[]) {
+  beginDraining();
+  globalForReconciler.cashinReconciler?.();
+  console.info(`[shutdown] ${signal}: sending nothing new; ${inFlightCount()} top-up(s) in flight`);
+  // Each top-up ends within the client's timeout; its answer and the status call after a success follow.
+  const left = await drained(2 * env().CASHIN_TIMEOUT_MS + 5_000);
+  if (left > 0) console.error(`[shutdown] ${left} top-up(s) still in flight: the reconciler settles them after the restart`);
+  else console.info("[shutdown] nothing in flight; closing the database");
+  try {
+    db().$client.close();
+  } catch (error) {
+    console.error("[shutdown] closing the database failed", error);
+  }
+  if (nextHandlers.length === 0) process.exit(signal === "SIGINT" ? 130 : 143);
+  for (const handler of nextHandlers) handler(signal);
+}

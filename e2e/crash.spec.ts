@@ -122,4 +122,37 @@ test.describe("A crash mid-send loses nothing and sends nothing twice", () => {
     await page.goto(`${app}/transfers`);
     await expect(page.getByRole("row").filter({ hasText: reference })).toContainText("Succeeded");
   });
+
+  test("SIGTERM while a top-up is in flight: the app waits for Cash In's answer before it exits, and after a restart there is one top-up and a settled status", async ({ page, browser }) => {
+    server?.kill("SIGKILL");
+    server = startApp(8000);
+    await waitFor(`${app}/api/health`);
+    await signIn(page, "staff");
+    await page.goto(`${app}/transfers/new`);
+    const reference = await new NewTransferPage(page).send("DANA", "081234567890", "7.600.000", "John", "Submit for approval");
+
+    await fetch(`${control}/mode`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ holdTopups: true }) });
+    const manager = await browser.newPage({ extraHTTPHeaders: { "X-Forwarded-For": "192.0.2.202" } });
+    await signIn(manager, "manager");
+    await manager.goto(`${app}/approvals`);
+    const dialog = await openApproval(manager, reference);
+    void dialog.getByRole("button", { name: "Approve and send" }).click();
+    await expect.poll(async () => (await topups(reference)).length, { timeout: 15_000 }).toBe(1);
+    expect(readTransfer(reference)?.status).toBe("sending");
+
+    // A clean stop: the app keeps running until the top-up in flight has its answer.
+    const exited = new Promise<number | null>((resolve) => server!.once("exit", (code) => resolve(code)));
+    server.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(server.exitCode, "still running while the top-up waits").toBeNull();
+    await fetch(`${control}/mode`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ holdTopups: false }) });
+    expect(await exited).toBe(143);
+    await manager.close().catch(() => undefined);
+    expect(readTransfer(reference)?.status).toBe("succeeded");
+
+    server = startApp(1500);
+    await waitFor(`${app}/api/health`);
+    expect(await topups(reference)).toHaveLength(1);
+    expect(readTransfer(reference)?.status).toBe("succeeded");
+  });
 });

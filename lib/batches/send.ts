@@ -8,6 +8,7 @@ import { sendTransfer } from "@/lib/transfers/send";
 import type { Backoff } from "./backoff";
 import { batchTransition, findBatch } from "./lifecycle";
 import { pool } from "@/lib/concurrency";
+import { isDraining } from "@/lib/shutdown";
 
 /**
  * The rows a (re)started send step still has to send: those whose transfer is still `approved`, in file
@@ -39,6 +40,8 @@ export async function sendApprovedRows(
   { concurrency, backoff, ctx }: { concurrency: number; backoff: Backoff; ctx: ActorContext },
 ): Promise<void> {
   for (;;) {
+    // Stopping: the batch stays `sending` and resumes after the restart (docs/architecture.md#stopping-cleanly).
+    if (isDraining()) return;
     const batch = findBatch(deps.db, batchId);
     if (batch?.status !== "sending" || batch.pausedAt !== null) return;
     const ids = rowsToSend(deps.db, batchId);

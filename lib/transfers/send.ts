@@ -7,6 +7,7 @@ import { findTransfer, transition } from "./lifecycle";
 import { firstCheckDelayMs } from "./reconcile-schedule";
 import { checkTransfer } from "./settle";
 import { recordGatewayCall } from "./timeline";
+import { isDraining, trackInFlight } from "@/lib/shutdown";
 
 /** How long after its start a top-up can still be in flight: the client's timeout plus a margin. */
 export function inFlightMs(deps: TransferDeps): number {
@@ -26,6 +27,9 @@ export async function sendTransfer(
   ctx: ActorContext,
   { onAnswer }: { onAnswer?: (result: TopupResult) => void } = {},
 ): Promise<Transfer | null> {
+  // Stopping (docs/architecture.md#stopping-cleanly): nothing new leaves; the transfer stays `approved` and
+  // the reconciler sends it after the restart.
+  if (isDraining()) return null;
   const startedAt = deps.now();
   const claimed = deps.db.transaction(
     (tx) =>
@@ -41,7 +45,12 @@ export async function sendTransfer(
     { behavior: "immediate" },
   );
   if (!claimed) return null;
+  return trackInFlight(topUp(deps, claimed, ctx, onAnswer));
+}
 
+/** The claimed transfer's one top-up and its answer, counted as in flight until stored. */
+async function topUp(deps: TransferDeps, claimed: Transfer, ctx: ActorContext, onAnswer?: (result: TopupResult) => void): Promise<Transfer | null> {
+  const transferId = claimed.id;
   let result: TopupResult;
   try {
     result = await deps.gateway.topup(
