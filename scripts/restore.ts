@@ -1,0 +1,55 @@
+import { parseArgs } from "node:util";
+import { databaseEnv, EnvError, sqlitePath } from "@/lib/env";
+import { restoreBackup } from "@/lib/ops/backup";
+
+const usage = `Usage: npm run restore -- FILE
+
+Puts the backup FILE in place of the database (DATABASE_URL), with the app stopped. FILE must be a SQLite
+database that passes PRAGMA integrity_check and whose audit chain verifies; the database it replaces is kept
+beside it as <database>.before-restore-<time>. See docs/backups.md.
+
+Exit codes: 0 restored; 1 FILE is not a usable backup (nothing changed); 2 wrong usage, a bad variable or
+no such file; 3 the database is open in another process, such as the app: stop it first (nothing changed).`;
+
+async function main(): Promise<number> {
+  let file: string;
+  try {
+    const { values, positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+    if (values.help) {
+      console.log(usage);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new Error(positionals.length === 0 ? "Name the backup file to restore." : `One file at a time, got ${positionals.length}.`);
+    file = positionals[0]!;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const databaseFile = sqlitePath(databaseEnv().DATABASE_URL);
+  const outcome = await restoreBackup(file, databaseFile);
+  if (!outcome.ok) {
+    console.error(`Restore REFUSED: ${outcome.message}`);
+    return outcome.problem === "in_use" ? 3 : outcome.problem === "no_file" || outcome.problem === "same_file" ? 2 : 1;
+  }
+  const { report } = outcome;
+  for (const warning of report.warnings) console.warn(`Warning: ${warning}`);
+  console.log(`Restored ${report.databaseFile} from ${file}`);
+  console.log(`  transfers: ${report.transfers}, audit entries: ${report.auditEntries}`);
+  console.log("  integrity check: ok");
+  console.log(`  audit chain: intact (${report.auditEntries} entries)`);
+  console.log(report.sideCopy ? `  the database it replaced is kept as ${report.sideCopy}` : "  there was no database before");
+  console.log(
+    report.pendingMigrations > 0
+      ? `Next: npm run db:migrate (the backup lacks ${report.pendingMigrations} migration(s)), then start the app.`
+      : "Next: start the app.",
+  );
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof EnvError ? error.message : error);
+    process.exit(error instanceof EnvError ? 2 : 1);
+  },
+);
