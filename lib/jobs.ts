@@ -9,6 +9,20 @@ import { reconcileDue } from "@/lib/transfers/reconcile";
  * overdue batches and restarts the batches whose runner stopped.
  */
 
+/** When this process's reconciler last finished a pass without an error, and when the pass under way began. */
+export type ReconcilerActivity = { lastCompletedPassAt: Date | null; passStartedAt: Date | null };
+
+// Kept on globalThis: Next.js compiles instrumentation (which starts the loop) and the request handlers
+// (which read it for /api/ready and /api/metrics) separately, and both must see one state.
+const activityKey = Symbol.for("cashin-payouts.reconciler-activity");
+const activityHolder = globalThis as unknown as Record<symbol, ReconcilerActivity | undefined>;
+const activity: ReconcilerActivity = (activityHolder[activityKey] ??= { lastCompletedPassAt: null, passStartedAt: null });
+
+/** A copy of the reconciler's activity in this process (docs/monitoring.md). */
+export function reconcilerActivity(): ReconcilerActivity {
+  return { ...activity };
+}
+
 /**
  * Runs a pass at start and then every `intervalMs` inside the app process. Passes never overlap in one
  * process; across processes the per-transfer and per-batch leases keep them apart. Returns a stop function.
@@ -18,15 +32,18 @@ export function startReconciler(deps: () => TransferDeps, intervalMs: number, ba
   const tick = async () => {
     if (running) return;
     running = true;
+    activity.passStartedAt = new Date();
     try {
       const pass = await reconcileDue(deps());
       const batches = { expired: expireOverdueBatches(deps()), resumed: resumeStalledBatches(deps, batchOptions) };
+      activity.lastCompletedPassAt = new Date();
       if (pass.checked || pass.expired || pass.resent || pass.requeued) console.info(`[reconcile] ${JSON.stringify(pass)}`);
       if (batches.expired || batches.resumed) console.info(`[reconcile] batches ${JSON.stringify(batches)}`);
     } catch (error) {
       console.error("[reconcile] pass failed; retrying at the next interval", error);
     } finally {
       running = false;
+      activity.passStartedAt = null;
     }
   };
   void tick();
