@@ -1,0 +1,14 @@
+import { readinessOfThisProcess } from "@/lib/ops/readiness";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * For load balancers and the container's HEALTHCHECK (docs/monitoring.md#get-apiready): 200 when this
+ * process can do its work, 503 naming the failed checks otherwise. Public, so it says what failed in words
+ * and leaves the underlying errors to the server's log.
+ */
+export function GET() {
+  const { ready, checks, causes } = readinessOfThisProcess();
+  if (!ready) console.warn(`[ready] not ready: ${JSON.stringify({ checks, causes })}`);
+  return Response.json({ ready, checks }, { status: ready ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+}

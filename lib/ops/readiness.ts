@@ -1,0 +1,129 @@
+import "server-only";
+import { createPrivateKey } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { db, pendingMigrations, type Db } from "@/db/client";
+import { env } from "@/lib/env";
+import { reconcilerActivity, type ReconcilerActivity } from "@/lib/jobs";
+import { isDraining } from "@/lib/shutdown";
+
+/**
+ * `GET /api/ready` (docs/monitoring.md#get-apiready): whether this process can do its work now. Each check
+ * answers "ok" or one sentence saying what is wrong, never a path, a key or an error's own text: the
+ * endpoint is public. The details go to the server's log instead.
+ */
+
+/** The reconciler counts as stale when no pass has finished for this long (SPEC §8.3: "in the last minute"). */
+export const reconcilerStaleAfterMs = 60_000;
+
+export type ReadinessInput = {
+  db: Db;
+  privateKeyPath: string;
+  reconciler: ReconcilerActivity;
+  /** The app received SIGTERM and takes no new work (lib/shutdown.ts). */
+  draining: boolean;
+  now: Date;
+  migrationsFolder?: string;
+};
+
+export type CheckName = "database" | "migrations" | "privateKey" | "reconciler" | "acceptingWork";
+
+export type Readiness = {
+  ready: boolean;
+  /** "ok", or what is wrong in words. */
+  checks: Record<CheckName, string>;
+  /** For the log only: the underlying errors of the failed checks. */
+  causes: Partial<Record<CheckName, string>>;
+};
+
+type Outcome = { ok: true } | { ok: false; problem: string; cause?: unknown };
+
+const ok: Outcome = { ok: true };
+
+export function checkReadiness(input: ReadinessInput): Readiness {
+  const outcomes: Record<CheckName, Outcome> = {
+    database: databaseWritable(input.db),
+    migrations: migrationsApplied(input.db, input.migrationsFolder),
+    privateKey: privateKeyReadable(input.privateKeyPath),
+    reconciler: reconcilerRecent(input.reconciler, input.now),
+    acceptingWork: input.draining ? { ok: false, problem: "the app is stopping (SIGTERM) and takes no new work" } : ok,
+  };
+  const checks = {} as Record<CheckName, string>;
+  const causes: Partial<Record<CheckName, string>> = {};
+  for (const [name, outcome] of Object.entries(outcomes) as [CheckName, Outcome][]) {
+    checks[name] = outcome.ok ? "ok" : outcome.problem;
+    if (!outcome.ok && outcome.cause !== undefined) causes[name] = outcome.cause instanceof Error ? outcome.cause.message : String(outcome.cause);
+  }
+  return { ready: Object.values(outcomes).every((o) => o.ok), checks, causes };
+}
+
+/** The readiness of this process: its database, its key, its reconciler. */
+export function readinessOfThisProcess(): Readiness {
+  return checkReadiness({
+    db: db(),
+    privateKeyPath: env().CASHIN_PRIVATE_KEY_PATH,
+    reconciler: reconcilerActivity(),
+    draining: isDraining(),
+    now: new Date(),
+  });
+}
+
+/**
+ * A real write that is rolled back: it needs the write lock and a writable file (a read-only file or
+ * connection fails here with SQLITE_READONLY), and leaves nothing behind. The header's user_version is
+ * written with its own value, so no table of the app is touched even inside the transaction.
+ */
+function databaseWritable(db: Db): Outcome {
+  const sqlite = db.$client;
+  try {
+    sqlite.exec("begin immediate");
+    try {
+      const version = Number(sqlite.pragma("user_version", { simple: true }));
+      sqlite.pragma(`user_version = ${version}`);
+    } finally {
+      sqlite.exec("rollback");
+    }
+    return ok;
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code;
+    return { ok: false, problem: `the database cannot be written${typeof code === "string" ? ` (${code})` : ""}`, cause };
+  }
+}
+
+function migrationsApplied(db: Db, migrationsFolder?: string): Outcome {
+  try {
+    const pending = pendingMigrations(db, migrationsFolder);
+    if (pending === 0) return ok;
+    return { ok: false, problem: `${pending} migration(s) not applied: run "npm run db:migrate"` };
+  } catch (cause) {
+    return { ok: false, problem: "the applied migrations could not be compared with the app's", cause };
+  }
+}
+
+/** Read and parsed, as the signer will: a file that is there but holds no private key is as useless as none. */
+function privateKeyReadable(path: string): Outcome {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(path);
+  } catch (cause) {
+    return { ok: false, problem: "the Cash In private key file (CASHIN_PRIVATE_KEY_PATH) cannot be read", cause };
+  }
+  try {
+    createPrivateKey(pem);
+    return ok;
+  } catch (cause) {
+    return { ok: false, problem: "the file at CASHIN_PRIVATE_KEY_PATH holds no readable private key", cause };
+  }
+}
+
+/**
+ * A pass under way counts as running: while Cash In is slow a pass may take minutes (up to 500 status
+ * calls, each bounded by the timeout), and the app is not broken then. A pass that never ends is caught by
+ * the `cashin_payouts_reconciler_pass_running_seconds` alert instead (docs/monitoring.md).
+ */
+function reconcilerRecent({ lastCompletedPassAt, passStartedAt }: ReconcilerActivity, now: Date): Outcome {
+  if (passStartedAt) return ok;
+  if (lastCompletedPassAt && now.getTime() - lastCompletedPassAt.getTime() <= reconcilerStaleAfterMs) return ok;
+  if (!lastCompletedPassAt) return { ok: false, problem: "the reconciler has not finished a pass since the app started" };
+  const seconds = Math.round((now.getTime() - lastCompletedPassAt.getTime()) / 1000);
+  return { ok: false, problem: `the reconciler last finished a pass ${seconds} s ago (more than ${reconcilerStaleAfterMs / 1000} s)` };
+}
