@@ -1,4 +1,4 @@
-import { db, pendingMigrations } from "@/db/client";
+import { db, migrateDatabase, pendingMigrations } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
 import { startReconciler } from "@/lib/jobs";
 import { transferDeps } from "@/lib/runtime";
@@ -13,6 +13,12 @@ try {
   process.exit(1);
 }
 
+// The Docker image applies migrations at start (MIGRATE_ON_START=1, docs/deploying.md); elsewhere
+// `npm run db:migrate` does, and a server with pending migrations refuses to start.
+if (process.env.MIGRATE_ON_START === "1" && pendingMigrations(db()) > 0) {
+  console.info(`[start] applying ${pendingMigrations(db())} migration(s) to ${env().DATABASE_URL}`);
+  migrateDatabase(db());
+}
 const pending = pendingMigrations(db());
 if (pending > 0) {
   console.error(`The database at ${env().DATABASE_URL} lacks ${pending} migration(s): run "npm run db:migrate" first.`);

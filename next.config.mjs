@@ -11,6 +11,36 @@ const securityHeaders = [
 ];
 
 const nextConfig = {
+  // `node .next/standalone/server.js`: the server with only the files it needs, as the Docker image runs it
+  // (docs/deploying.md). `next start` keeps working for the demo and the tests.
+  output: "standalone",
+  // The standalone server reads the migrations and preloads the client-address helper from its own folder;
+  // nothing else of the project (above all not data/, where the demo keeps its secrets and keys) goes with it.
+  outputFileTracingIncludes: { "/**": ["./drizzle/**/*", "./scripts/peer-address.cjs"] },
+  outputFileTracingExcludes: {
+    "/**": [
+      "./data/**",
+      "./e2e/**",
+      "./test/**",
+      "./bench/**",
+      "./docs/**",
+      "./reports/**",
+      "./test-results/**",
+      "./*.md",
+      "./app/**",
+      "./components/**",
+      "./lib/**",
+      "./db/**",
+      "./types/**",
+      "./scripts/*.ts",
+      "./scripts/*.sh",
+      "./*.config.*",
+      "./tsconfig*",
+      "./package-lock.json",
+      "./proxy.ts",
+      "./instrumentation*.ts",
+    ],
+  },
   poweredByHeader: false,
   reactStrictMode: true,
   // better-sqlite3 and argon2 are native modules: load them from node_modules, never bundle them.

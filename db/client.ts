@@ -18,9 +18,10 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
  */
 export function openDatabase(file: string): Db {
   if (file !== ":memory:") {
-    mkdirSync(dirname(resolve(file)), { recursive: true, mode: 0o700 });
-    closeSync(openSync(file, "a", 0o600));
-    for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
+    // turbopackIgnore: the database is data chosen at run time, not a file of the app to ship with the build.
+    mkdirSync(/*turbopackIgnore: true*/ dirname(resolve(file)), { recursive: true, mode: 0o700 });
+    closeSync(openSync(/*turbopackIgnore: true*/ file, "a", 0o600));
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(/*turbopackIgnore: true*/ path)) chmodSync(/*turbopackIgnore: true*/ path, 0o600);
   }
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
