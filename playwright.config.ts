@@ -21,6 +21,8 @@ export const e2eEnv = {
   SIGN_IN_DELAY_MS: "2000",
   // The origin Auth.js builds its URLs from; it never trusts the request's Host headers (docs/sign-in.md).
   AUTH_URL: `http://localhost:${appPort}`,
+  // Turns /api/metrics on (docs/monitoring.md); e2e/ops.spec.ts scrapes with it.
+  METRICS_TOKEN: "e2e-metrics-token-0123456789abcdef0123456789abcdef",
 };
 
 export default defineConfig({

@@ -4,22 +4,11 @@ import { batches, gatewayCalls, inquiries, loginAttempts, transfers, type Transf
 import type { ReconcilerActivity } from "@/lib/jobs";
 import { createMetrics, metricsAccess, refuseScrape, type MetricsAccess } from "@/lib/ops/metrics";
 import { createTestDb, insertUser } from "../db";
+import { sample } from "./prometheus-text";
 
 const now = new Date("2026-06-01T03:00:00Z");
 const ago = (ms: number) => new Date(now.getTime() - ms);
 const minute = 60_000;
-
-/** The value of one sample of the exposition text, found by name and labels (in any order). */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split("\n")) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    const wanted = Object.entries(labels);
-    if (wanted.length === Object.keys(found).length && wanted.every(([k, v]) => found[k] === v)) return Number(match[3]);
-  }
-  return undefined;
-}
 
 let db: Db;
 let makerId: number;
