@@ -52,11 +52,14 @@ test.describe("GET /api/metrics (SPEC §8.3)", () => {
       "cashin_payouts_batch_rows_in_flight",
       "cashin_payouts_sign_in_failures_last_hour",
       "cashin_payouts_reconciler_last_run_timestamp_seconds",
+      "cashin_payouts_reconciler_pass_running_seconds",
+      "cashin_payouts_ready",
     ]) {
       expect(before).toMatch(new RegExp(`^# HELP ${name} `, "m"));
     }
     const lastRun = sample(before, "cashin_payouts_reconciler_last_run_timestamp_seconds")!;
     expect(Date.now() / 1000 - lastRun).toBeLessThan(60);
+    expect(sample(before, "cashin_payouts_ready", { check: "reconciler" })).toBe(1);
 
     await loginPage.goto();
     await loginPage.signIn(demoUser("staff").email, "not-the-password");

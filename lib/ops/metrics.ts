@@ -6,6 +6,7 @@ import { db as appDb, type Db } from "@/db/client";
 import { gatewayCalls, loginAttempts, transfers, transferStatuses, type TransferStatus } from "@/db/schema";
 import type { GatewayCallRecord } from "@/lib/cashin/client";
 import { reconcilerActivity, type ReconcilerActivity } from "@/lib/jobs";
+import { readinessOfThisProcess, type Readiness } from "@/lib/ops/readiness";
 import { unsettledAtGateway } from "@/lib/transfers/status";
 
 /**
@@ -64,7 +65,7 @@ const signInWindowMs = 60 * 60_000;
 /** At most this many new gateway calls are read per scrape; more wait for the next one. */
 const gatewayCallsPerScrape = 50_000;
 
-export type MetricsSource = { db: Db; now: () => Date; reconciler: () => ReconcilerActivity };
+export type MetricsSource = { db: Db; now: () => Date; reconciler: () => ReconcilerActivity; readiness: () => Readiness["checks"] };
 
 export type Metrics = { contentType: string; render(): Promise<string> };
 
@@ -130,6 +131,13 @@ export function createMetrics(source: MetricsSource, { processMetrics = false }:
     registers,
   });
 
+  const ready = new Gauge({
+    name: "cashin_payouts_ready",
+    help: "Each check of GET /api/ready: 1 when it passes, 0 when it fails (database, migrations, privateKey, reconciler, acceptingWork).",
+    labelNames: ["check"] as const,
+    registers,
+  });
+
   for (const service of services) {
     for (const outcome of outcomes) gatewayCallCount.inc({ service, outcome }, 0);
     gatewayCallSeconds.zero({ service });
@@ -186,6 +194,8 @@ export function createMetrics(source: MetricsSource, { processMetrics = false }:
     const { lastCompletedPassAt, passStartedAt } = source.reconciler();
     reconcilerLastRun.set(lastCompletedPassAt ? Math.floor(lastCompletedPassAt.getTime() / 1000) : 0);
     reconcilerPassRunning.set(passStartedAt ? Math.max(0, (now.getTime() - passStartedAt.getTime()) / 1000) : 0);
+
+    for (const [check, answer] of Object.entries(source.readiness())) ready.set({ check }, answer === "ok" ? 1 : 0);
   }
 
   return {
@@ -200,8 +210,11 @@ export function createMetrics(source: MetricsSource, { processMetrics = false }:
 // One registry per process, kept on globalThis so that a dev-server reload does not register the series twice.
 const globalForMetrics = globalThis as unknown as { cashinMetrics?: Metrics };
 
-/** This process's metrics, over its database and its reconciler, with Node's process_* and nodejs_* series. */
+/** This process's metrics, over its database, its reconciler and its readiness, with Node's process_* and nodejs_* series. */
 export function appMetrics(): Metrics {
-  globalForMetrics.cashinMetrics ??= createMetrics({ db: appDb(), now: () => new Date(), reconciler: reconcilerActivity }, { processMetrics: true });
+  globalForMetrics.cashinMetrics ??= createMetrics(
+    { db: appDb(), now: () => new Date(), reconciler: reconcilerActivity, readiness: () => readinessOfThisProcess().checks },
+    { processMetrics: true },
+  );
   return globalForMetrics.cashinMetrics;
 }

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { batches, gatewayCalls, inquiries, loginAttempts, transfers, type TransferStatus } from "@/db/schema";
 import type { ReconcilerActivity } from "@/lib/jobs";
 import { createMetrics, metricsAccess, refuseScrape, type MetricsAccess } from "@/lib/ops/metrics";
+import type { Readiness } from "@/lib/ops/readiness";
 import { createTestDb, insertUser } from "../db";
 import { sample } from "./prometheus-text";
 
@@ -51,8 +52,13 @@ function insertGatewayCall(call: "inquiry" | "topup" | "status", outcome: string
     .run();
 }
 
-function metricsOver(reconciler: ReconcilerActivity = { lastCompletedPassAt: new Date("2026-06-01T02:59:58Z"), passStartedAt: null }) {
-  return createMetrics({ db, now: () => now, reconciler: () => reconciler });
+const allReady: Readiness["checks"] = { database: "ok", migrations: "ok", privateKey: "ok", reconciler: "ok", acceptingWork: "ok" };
+
+function metricsOver(
+  reconciler: ReconcilerActivity = { lastCompletedPassAt: new Date("2026-06-01T02:59:58Z"), passStartedAt: null },
+  readiness: Readiness["checks"] = allReady,
+) {
+  return createMetrics({ db, now: () => now, reconciler: () => reconciler, readiness: () => readiness });
 }
 
 describe("SPEC §8.3: /api/metrics exposes the named series, read from the database at scrape time", () => {
@@ -131,6 +137,13 @@ describe("SPEC §8.3: /api/metrics exposes the named series, read from the datab
     expect(sample(busy, "cashin_payouts_reconciler_pass_running_seconds")).toBe(90);
   });
 
+  it("gives each readiness check as 1 (passes) or 0 (fails)", async () => {
+    const text = await metricsOver(undefined, { ...allReady, privateKey: "the Cash In private key file (CASHIN_PRIVATE_KEY_PATH) cannot be read" }).render();
+    expect(sample(text, "cashin_payouts_ready", { check: "privateKey" })).toBe(0);
+    expect(sample(text, "cashin_payouts_ready", { check: "database" })).toBe(1);
+    expect(sample(text, "cashin_payouts_ready", { check: "acceptingWork" })).toBe(1);
+  });
+
   it("counts gateway calls by service and outcome, with a latency histogram per service", async () => {
     const metrics = metricsOver();
     insertGatewayCall("inquiry", "success", 80);
@@ -180,6 +193,7 @@ describe("SPEC §8.3: /api/metrics exposes the named series, read from the datab
       "cashin_payouts_sign_in_failures_last_hour",
       "cashin_payouts_reconciler_last_run_timestamp_seconds",
       "cashin_payouts_reconciler_pass_running_seconds",
+      "cashin_payouts_ready",
     ]);
     for (const name of names) expect(text).toMatch(new RegExp(`^# HELP ${name} [A-Z].{20,}$`, "m"));
   });

@@ -87,6 +87,7 @@ describe("GET /api/metrics", () => {
     const text = await response.text();
     expect(text).toMatch(/^cashin_payouts_transfers\{status="succeeded"\} 0$/m);
     expect(text).toMatch(/^cashin_payouts_unsettled_transfers 0$/m);
+    expect(text).toMatch(/^cashin_payouts_ready\{check="privateKey"\} 1$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
   });
 
