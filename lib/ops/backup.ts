@@ -236,6 +236,15 @@ function holdDatabase(file: string): Hold {
   }
 }
 
+/** A damaged database kept as it is, with the -wal that may hold its last transactions. */
+function keepAsFound(databaseFile: string, sideCopy: string): void {
+  removeDatabaseFiles(sideCopy);
+  for (const suffix of ["", "-wal"].filter((s) => existsSync(`${databaseFile}${s}`))) {
+    copyFileSync(`${databaseFile}${suffix}`, `${sideCopy}${suffix}`);
+    chmodSync(`${sideCopy}${suffix}`, 0o600);
+  }
+}
+
 export type RestoreReport = {
   databaseFile: string;
   /** Where the replaced database was kept; null when there was none. */
@@ -256,7 +265,8 @@ export type RestoreOutcome =
  * is copied next to the database and checked like a new backup; the live database is held exclusively (so a
  * running app is refused), kept as `<database>.before-restore-<time>`, and closed, which folds its -wal into
  * it; only then are the old -wal and -shm removed (SQLite would replay a stale -wal onto the restored file)
- * and the checked copy renamed over the database in one step. Any refusal leaves everything as it was.
+ * and the checked copy renamed over the database in one step. A live database too damaged to copy through
+ * SQLite is kept byte for byte instead, with its -wal. Any refusal leaves everything as it was.
  */
 export async function restoreBackup(backupFile: string, databaseFile: string, now = new Date()): Promise<RestoreOutcome> {
   if (!existsSync(backupFile) || !statSync(backupFile).isFile()) return { ok: false, problem: "no_file", message: `There is no file at ${backupFile}.` };
@@ -264,31 +274,35 @@ export async function restoreBackup(backupFile: string, databaseFile: string, no
   if (!hasSqliteHeader(backupFile)) return { ok: false, problem: "not_sqlite", message: `${backupFile} is not a SQLite database: it does not start with the SQLite file header. Nothing was changed.` };
 
   const warnings: string[] = [];
-  const live: Hold | null = existsSync(databaseFile) ? holdDatabase(databaseFile) : null;
-  if (live && !live.held && live.reason === "in_use") return { ok: false, problem: "in_use", message: `${live.message} Nothing was changed.` };
-  if (live && !live.held) warnings.push(`${live.message} It could not be checked for other processes; it is kept as found.`);
-
   const stamp = fileStamp(now);
+  // Checked as a copy beside the database: FILE is never opened for writing, and the final rename stays on one file system.
   const incoming = `${databaseFile}.restoring-${stamp}`;
+  let live: Hold | null = null;
   try {
     mkdirSync(dirname(resolve(databaseFile)), { recursive: true, mode: 0o700 });
     copyFileSync(backupFile, incoming);
     chmodSync(incoming, 0o600);
     const check = checkDatabaseCopy(incoming, backupFile);
-    if (!check.ok) {
-      removeDatabaseFiles(incoming);
-      return { ok: false, problem: check.problem, message: `${check.message} Nothing was changed.` };
-    }
+    if (!check.ok) return { ok: false, problem: check.problem, message: `${check.message} Nothing was changed.` };
+
+    live = existsSync(databaseFile) ? holdDatabase(databaseFile) : null;
+    if (live && !live.held && live.reason === "in_use") return { ok: false, problem: "in_use", message: `${live.message} Nothing was changed.` };
+    if (live && !live.held) warnings.push(`${live.message} It could not be checked for other processes.`);
 
     let sideCopy: string | null = null;
     if (live) {
       sideCopy = `${databaseFile}.before-restore-${stamp}`;
+      let copied = false;
       if (live.held) {
-        await copyDatabase(live.sqlite, sideCopy);
-      } else {
-        // Damaged: keep its bytes as they are, with the -wal that may hold its last transactions.
-        for (const suffix of ["", "-wal"]) if (existsSync(`${databaseFile}${suffix}`)) copyFileSync(`${databaseFile}${suffix}`, `${sideCopy}${suffix}`);
+        try {
+          await copyDatabase(live.sqlite, sideCopy);
+          copied = true;
+        } catch (error) {
+          if (!isDamage(error)) throw error;
+          warnings.push(`${databaseFile} is damaged (${(error as Error).message}).`);
+        }
       }
+      if (!copied) keepAsFound(databaseFile, sideCopy);
     }
     if (live?.held) live.sqlite.close();
     for (const suffix of ["-journal", "-wal", "-shm"]) rmSync(`${databaseFile}${suffix}`, { force: true });
