@@ -1,5 +1,5 @@
 import "server-only";
-import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -236,6 +236,16 @@ function holdDatabase(file: string): Hold {
   }
 }
 
+/**
+ * Gives the files a restore writes the owner of the database they replace (or of its folder). Run as root, as
+ * compose's tools container runs, they would otherwise belong to root and the app's own user could not open them.
+ */
+function ownLike(reference: string, paths: string[]): void {
+  if (process.getuid?.() !== 0) return;
+  const { uid, gid } = statSync(reference);
+  for (const path of paths.filter((p) => existsSync(p))) chownSync(path, uid, gid);
+}
+
 /** A damaged database kept as it is, with the -wal that may hold its last transactions. */
 function keepAsFound(databaseFile: string, sideCopy: string): void {
   removeDatabaseFiles(sideCopy);
@@ -304,6 +314,7 @@ export async function restoreBackup(backupFile: string, databaseFile: string, no
       }
       if (!copied) keepAsFound(databaseFile, sideCopy);
     }
+    ownLike(live ? databaseFile : dirname(resolve(databaseFile)), [incoming, ...(sideCopy ? [sideCopy, `${sideCopy}-wal`] : [])]);
     if (live?.held) live.sqlite.close();
     for (const suffix of ["-journal", "-wal", "-shm"]) rmSync(`${databaseFile}${suffix}`, { force: true });
     const fd = openSync(incoming, "r");

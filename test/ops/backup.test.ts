@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -432,6 +432,14 @@ describe("SPEC §8.3 npm run restore -- FILE: a verified backup in place of the 
     expect(readFileSync(outcome.report.sideCopy!, "utf8")).toBe("this was a database");
     if (withWal) expect(readFileSync(`${outcome.report.sideCopy!}-wal`)).toEqual(wal);
     expect(contentsOf(live)).toEqual({ transfers: 20, chain: { ok: true, entries: 20 }, integrity: "ok", pendingMigrations: 0 });
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("run as root (compose's tools container), leaves the restored and the replaced database to the app's user", async () => {
+    const { backup } = await liveAndBackup();
+    chownSync(live, 10001, 10001);
+    const outcome = await restoreBackup(backup, live);
+    if (!outcome.ok) throw new Error(outcome.message);
+    for (const path of [live, outcome.report.sideCopy!]) expect(statSync(path), path).toMatchObject({ uid: 10001, gid: 10001 });
   });
 
   it.each([
