@@ -15,6 +15,8 @@ export const e2eEnv = {
   // The late-visibility wallet (628111000010) shows "not found" this long after its 202, then succeeds.
   MOCK_LATE_VISIBILITY_MS: "8000",
   NEXT_TELEMETRY_DISABLED: "1",
+  // `next start` is production: this runs on the demo's mock gateway, partner id and key (docs/production.md#production-mode).
+  DEMO_MODE: "1",
   // Each test sends its own X-Forwarded-For (e2e/fixtures.ts), as one proxy in front of the app would.
   TRUSTED_PROXY_HOPS: "1",
   // Long enough that a test's next attempt reliably lands inside the first delay, short enough to wait out.

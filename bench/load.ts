@@ -72,6 +72,8 @@ async function main() {
     env: {
       ...identity,
       NODE_ENV: "production",
+      // A mock gateway on loopback: the demo's defaults, allowed by name (docs/production.md#production-mode).
+      DEMO_MODE: "1",
       NEXT_TELEMETRY_DISABLED: "1",
       AUTH_URL: `http://127.0.0.1:${appPort}`,
       AUTH_SECRET: randomBytes(32).toString("base64url"),

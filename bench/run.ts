@@ -171,6 +171,8 @@ async function main(): Promise<void> {
   const app = startNode("next start", [nextBin, "start", "-p", String(appPort), "-H", "127.0.0.1"], {
     env: {
       NODE_ENV: "production",
+      // A mock gateway on loopback: the demo's defaults, allowed by name (docs/production.md#production-mode).
+      DEMO_MODE: "1",
       NEXT_TELEMETRY_DISABLED: "1",
       AUTH_URL: `http://127.0.0.1:${appPort}`,
       AUTH_SECRET: randomBytes(32).toString("base64url"),

@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { z } from "zod";
+import { isDemoKey } from "@/lib/cashin/demo-key";
+import { dropsSecureCookies, isLoopbackHost } from "@/lib/auth/secure-origin";
 import { maxGatewayTimeoutMs } from "@/lib/transfers/grace";
 
 /**
@@ -22,6 +26,27 @@ const wholeNumber = (name: string, fallback: number, { min = 1 } = {}) =>
       return Number(raw);
     });
 
+/** The embedded demo's values: fine for `npm run demo`, refused by production start (docs/production.md#production-mode). */
+export const demoDefaults = {
+  CASHIN_BASE_URL: "http://127.0.0.1:4010/pg/fo",
+  CASHIN_PARTNER_ID: "CID0000000001",
+  CASHIN_PRIVATE_KEY_PATH: "data/keys/merchant-private.pem",
+  CASHIN_PUBLIC_KEY_PATH: "data/keys/merchant-public.pem",
+} as const;
+
+function parseUrl(raw: string): URL | null {
+  try {
+    return new URL(raw);
+  } catch {
+    return null;
+  }
+}
+
+function isHttpUrl(raw: string): boolean {
+  const url = parseUrl(raw);
+  return url?.protocol === "https:" || url?.protocol === "http:";
+}
+
 const withDefault = (fallback: string) =>
   z
     .string()
@@ -33,27 +58,39 @@ export const envSchema = z.object({
     message: 'DATABASE_URL must be a SQLite file URL such as "file:data/app.db"',
   }),
   AUTH_SECRET: z
-    .string({ error: "AUTH_SECRET is missing: set it to 32+ random characters (npm run demo generates one into data/)" })
+    .string({ error: "AUTH_SECRET is missing: set it to 32+ random characters, e.g. the output of `openssl rand -base64 32` (npm run demo generates one into data/)" })
     .min(32, { error: "AUTH_SECRET is too short: use at least 32 random characters" }),
-  CASHIN_BASE_URL: withDefault("http://127.0.0.1:4010/pg/fo").refine(
-    (v) => {
-      try {
-        const url = new URL(v);
-        return url.protocol === "https:" || url.protocol === "http:";
-      } catch {
-        return false;
-      }
-    },
+  /** The app's public origin; Auth.js reads it itself. Required by production start. */
+  AUTH_URL: z
+    .string()
+    .optional()
+    .transform((raw) => raw?.trim() || undefined)
+    .refine((v) => v === undefined || isHttpUrl(v), {
+      message: "AUTH_URL must be the address people open the app at, such as https://payouts.example.co.id",
+    }),
+  /** 1: `next start` runs on the demo's defaults (npm run demo, the end-to-end tests, the benchmark). */
+  DEMO_MODE: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw?.trim() ?? "";
+      if (value === "" || value === "0") return false;
+      if (value === "1") return true;
+      ctx.addIssue({ code: "custom", message: `DEMO_MODE must be 1 (run on the demo's defaults) or unset, got "${raw}"` });
+      return z.NEVER;
+    }),
+  CASHIN_BASE_URL: withDefault(demoDefaults.CASHIN_BASE_URL).refine(
+    isHttpUrl,
     { message: "CASHIN_BASE_URL must be an http(s) URL such as https://sandbox-api.cashin.co.id/pg/fo" },
   ),
-  CASHIN_PARTNER_ID: withDefault("CID0000000001").refine((v) => /^[A-Za-z0-9_-]{1,64}$/.test(v), {
+  CASHIN_PARTNER_ID: withDefault(demoDefaults.CASHIN_PARTNER_ID).refine((v) => /^[A-Za-z0-9_-]{1,64}$/.test(v), {
     message: "CASHIN_PARTNER_ID must be the client id from Cash In (letters and digits, e.g. CID1234567890)",
   }),
   CASHIN_CHANNEL_ID: withDefault("95221").refine((v) => /^\d{1,5}$/.test(v), {
     message: "CASHIN_CHANNEL_ID must be digits, at most 5",
   }),
-  CASHIN_PRIVATE_KEY_PATH: withDefault("data/keys/merchant-private.pem"),
-  CASHIN_PUBLIC_KEY_PATH: withDefault("data/keys/merchant-public.pem"),
+  CASHIN_PRIVATE_KEY_PATH: withDefault(demoDefaults.CASHIN_PRIVATE_KEY_PATH),
+  CASHIN_PUBLIC_KEY_PATH: withDefault(demoDefaults.CASHIN_PUBLIC_KEY_PATH),
   // The not-found grace period is at least 3 × this + 1 minute (docs/lifecycle.md#paying-twice-is-impossible) and at most 24 hours.
   CASHIN_TIMEOUT_MS: wholeNumber("CASHIN_TIMEOUT_MS", 15000).refine((ms) => ms <= maxGatewayTimeoutMs, {
     message: `CASHIN_TIMEOUT_MS must be at most ${maxGatewayTimeoutMs} ms: the not-found grace period (at least 3 × CASHIN_TIMEOUT_MS + 1 minute) cannot exceed 24 hours`,
@@ -115,34 +152,112 @@ export function parseEnv<S extends z.ZodType>(
 }
 
 export class EnvError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  constructor(
+    readonly problems: string[],
+    hint?: string,
+  ) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}${hint ? `\n${hint}` : ""}`);
     this.name = "EnvError";
   }
 }
 
-function validated<S extends z.ZodType>(schema: S): () => z.infer<S> {
-  let cached: z.infer<S> | undefined;
+type Source = Record<string, string | undefined>;
+
+/** NODE_ENV=production (every `next start`) without the demo's explicit DEMO_MODE=1: the demo's defaults are refused. */
+export function refusesDemoDefaults(source: Source = process.env): boolean {
+  return source.NODE_ENV === "production" && source.DEMO_MODE?.trim() !== "1";
+}
+
+const productionHint =
+  "NODE_ENV=production refuses the demo's defaults: set the variables above (docs/production.md#production-mode). DEMO_MODE=1 runs on them anyway, for a demo.";
+
+/**
+ * The demo defaults a production start must not run on, one message per variable saying what to set it to
+ * (docs/production.md#production-mode). Empty unless `refusesDemoDefaults`. Reads the private key file to see
+ * whether `npm run keys:generate` made it. Malformed values are left to the schema, which names them too.
+ */
+export function productionProblems(source: Source = process.env, cwd = process.cwd()): string[] {
+  if (!refusesDemoDefaults(source)) return [];
+  const value = (name: string) => source[name]?.trim() || undefined;
+  const problems: string[] = [];
+
+  const baseUrl = value("CASHIN_BASE_URL");
+  const cashinUrl = "set it to the base URL Cash In gave you, ending in /pg/fo (https://api.cashin.co.id/pg/fo, or https://sandbox-api.cashin.co.id/pg/fo to try)";
+  const gateway = baseUrl ? parseUrl(baseUrl) : null;
+  if (!baseUrl) problems.push(`CASHIN_BASE_URL is not set, so payouts would go to the demo's mock gateway: ${cashinUrl}`);
+  else if (gateway && isLoopbackHost(gateway.hostname)) problems.push(`CASHIN_BASE_URL is ${baseUrl}, the mock gateway on this machine: ${cashinUrl}`);
+  else if (gateway?.protocol === "http:") problems.push(`CASHIN_BASE_URL is ${baseUrl}, plain http: ${cashinUrl}`);
+
+  const partnerId = value("CASHIN_PARTNER_ID");
+  const partner = "set it to the client id Cash In gave you (X-PARTNER-ID, like CID1234567890)";
+  if (!partnerId) problems.push(`CASHIN_PARTNER_ID is not set, so the demo's ${demoDefaults.CASHIN_PARTNER_ID} would be sent: ${partner}`);
+  else if (partnerId === demoDefaults.CASHIN_PARTNER_ID) problems.push(`CASHIN_PARTNER_ID is the demo's ${partnerId}: ${partner}`);
+
+  const keyPath = value("CASHIN_PRIVATE_KEY_PATH");
+  const key =
+    "set it to the path of your own RSA 2048 private key (PEM), whose public key you registered with Cash In; make one with `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out merchant-private.pem`";
+  if (!keyPath) problems.push(`CASHIN_PRIVATE_KEY_PATH is not set, so the demo key under data/keys/ would sign: ${key}`);
+  else if (resolve(cwd, keyPath) === resolve(cwd, demoDefaults.CASHIN_PRIVATE_KEY_PATH))
+    problems.push(`CASHIN_PRIVATE_KEY_PATH is ${keyPath}, where npm run demo keeps its generated key: ${key}`);
+  else {
+    const pem = readKey(resolve(cwd, keyPath));
+    if (pem.ok && isDemoKey(pem.text)) problems.push(`CASHIN_PRIVATE_KEY_PATH is ${keyPath}, a demo key made by npm run keys:generate: ${key}`);
+    if (!pem.ok) problems.push(`CASHIN_PRIVATE_KEY_PATH is ${keyPath}, which cannot be read (${pem.code}): ${key}`);
+  }
+
+  const authUrl = value("AUTH_URL");
+  const origin = "set it to the https:// address people open the app at, such as https://payouts.example.co.id (sign-in builds its URLs from it)";
+  const appUrl = authUrl ? parseUrl(authUrl) : null;
+  if (!authUrl) problems.push(`AUTH_URL is not set: ${origin}`);
+  else if (appUrl && dropsSecureCookies(appUrl))
+    problems.push(`AUTH_URL is ${authUrl}, plain http: the session cookie is only sent over HTTPS, so nobody could sign in; ${origin}, behind an HTTPS proxy (docs/production.md#https)`);
+
+  return problems;
+}
+
+function readKey(path: string): { ok: true; text: string } | { ok: false; code: string } {
+  try {
+    return { ok: true, text: readFileSync(path, "utf8") };
+  } catch (error) {
+    return { ok: false, code: (error as NodeJS.ErrnoException).code ?? "unknown error" };
+  }
+}
+
+/** The app's environment: the schema's problems and, under production, the demo defaults it refuses. */
+export function parseAppEnv(source: Source, cwd = process.cwd()): EnvResult<Env> & { hint?: string } {
+  const parsed = parseEnv(source, envSchema);
+  const production = productionProblems(source, cwd);
+  if (production.length === 0) return parsed;
+  return { ok: false, problems: [...(parsed.ok ? [] : parsed.problems), ...production], hint: productionHint };
+}
+
+function validated<T>(parse: (source: Source) => EnvResult<T> & { hint?: string }): () => T {
+  let cached: T | undefined;
   return () => {
     if (cached) return cached;
-    const result = parseEnv(process.env, schema);
-    if (!result.ok) throw new EnvError(result.problems);
+    const result = parse(process.env);
+    if (!result.ok) throw new EnvError(result.problems, result.hint);
     cached = result.env;
     return result.env;
   };
 }
 
-/** The validated environment of the app; throws one EnvError listing every problem. */
-export const env: () => Env = validated(envSchema);
+const validatedBy = <S extends z.ZodType>(schema: S) => validated((source) => parseEnv(source, schema));
+
+/**
+ * The validated environment of the app; throws one EnvError listing every problem, the demo defaults
+ * included under production (instrumentation-node.ts calls it first, so `next start` refuses them).
+ */
+export const env: () => Env = validated((source) => parseAppEnv(source));
 
 /** The validated gateway part of the environment, for the mock gateway and the ops CLI. */
-export const gatewayEnv: () => GatewayEnv = validated(gatewayEnvSchema);
+export const gatewayEnv: () => GatewayEnv = validatedBy(gatewayEnvSchema);
 
-export const databaseEnv: () => z.infer<typeof databaseEnvSchema> = validated(databaseEnvSchema);
+export const databaseEnv: () => z.infer<typeof databaseEnvSchema> = validatedBy(databaseEnvSchema);
 
-export const batchEnv: () => z.infer<typeof batchEnvSchema> = validated(batchEnvSchema);
+export const batchEnv: () => z.infer<typeof batchEnvSchema> = validatedBy(batchEnvSchema);
 
-export const signInEnv: () => z.infer<typeof signInEnvSchema> = validated(signInEnvSchema);
+export const signInEnv: () => z.infer<typeof signInEnvSchema> = validatedBy(signInEnvSchema);
 
 /** The SQLite file path of a `file:` DATABASE_URL. */
 export function sqlitePath(databaseUrl: string): string {

@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+# next start runs with NODE_ENV=production, which refuses the demo's defaults (and db:seed refuses there too)
+# unless told this is the demo (docs/production.md#production-mode).
+export DEMO_MODE=1
 
 install_dependencies
 ensure_auth_secret

@@ -2,11 +2,13 @@ import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { EnvError, gatewayEnv } from "@/lib/env";
+import { demoKeyNote } from "@/lib/cashin/demo-key";
 import { KeyFileError, loadPrivateKey, loadPublicKey } from "@/lib/cashin/signer";
 
 /**
  * `npm run keys:generate`: a demo RSA 2048 key pair at CASHIN_PRIVATE_KEY_PATH / CASHIN_PUBLIC_KEY_PATH,
- * written only where absent, so running it again never replaces a key that is in use.
+ * written only where absent, so running it again never replaces a key that is in use. The private key carries
+ * a note that marks it as the demo's: production start refuses it (docs/production.md#production-mode).
  */
 
 function fingerprint(publicKey: KeyObject): string {
@@ -53,13 +55,14 @@ function main(): void {
   }
 
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  writeNew(privatePath, privateKey.export({ type: "pkcs8", format: "pem" }).toString(), 0o600);
+  writeNew(privatePath, `${demoKeyNote}\n${privateKey.export({ type: "pkcs8", format: "pem" }).toString()}`, 0o600);
   writeNew(publicPath, publicKey.export({ type: "spki", format: "pem" }).toString(), 0o644);
   console.log(`Wrote a demo RSA 2048 key pair:`);
   console.log(`  private ${privatePath} (mode 600, never commit or share it)`);
   console.log(`  public  ${publicPath} (what the mock gateway verifies with)`);
   console.log(`Public key fingerprint: ${fingerprint(publicKey)}`);
   console.log(`For the real Cash In sandbox, register your own public key with Cash In and point the two paths at that pair.`);
+  console.log(`Production refuses this pair: make yours with openssl (docs/production.md#production-mode).`);
 }
 
 try {

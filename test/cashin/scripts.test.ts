@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isDemoKey } from "@/lib/cashin/demo-key";
 import type { MockGateway } from "@/lib/cashin/mock/server";
 import { CHANNEL_ID, PARTNER_ID, PRIVATE_KEY_PATH, PUBLIC_KEY_PATH, newReference, otherKeyPair, startTestGateway } from "./support";
 
@@ -202,7 +203,10 @@ describe("issue 3 §2 npm run keys:generate: a demo RSA 2048 pair, only where ab
     expect(statSync(env.CASHIN_PRIVATE_KEY_PATH).mode & 0o777).toBe(0o600);
     const privatePem = readFileSync(env.CASHIN_PRIVATE_KEY_PATH, "utf8");
     expect(privatePem).toContain("PRIVATE KEY-----");
-    expect(first.stdout).not.toContain(privatePem.split("\n")[1]);
+    // Marked as the demo's, which production start refuses (docs/production.md#production-mode).
+    expect(isDemoKey(privatePem)).toBe(true);
+    const keyLines = privatePem.split("\n");
+    expect(first.stdout).not.toContain(keyLines[keyLines.indexOf("-----BEGIN PRIVATE KEY-----") + 1]);
 
     const second = await runScript("keys-generate.ts", [], env);
     expect(second.code).toBe(0);
