@@ -1,10 +1,23 @@
 import { demoUsers } from "@/db/demo-users";
 import { migrateDatabase, openDatabase } from "@/db/client";
-import { databaseEnv, sqlitePath } from "@/lib/env";
+import { databaseEnv, refusesDemoDefaults, sqlitePath } from "@/lib/env";
 import { createUser, findUserByEmail } from "@/lib/users/service";
 
-/** Creates the demo users that are missing; existing ones are left as they are, so it can run any time. */
+/**
+ * Creates the demo users that are missing; existing ones are left as they are, so it can run any time.
+ * Refused under NODE_ENV=production without DEMO_MODE=1: their passwords are printed in the README
+ * (docs/production.md#first-admin).
+ */
 async function main() {
+  if (refusesDemoDefaults()) {
+    console.error(
+      "npm run db:seed creates the demo users, whose passwords are printed in the README: it refuses to run with NODE_ENV=production.\n" +
+        'Make the first admin with: npm run admin:create -- --email you@company.co.id --name "Your Name"\n' +
+        "(DEMO_MODE=1 allows the seed, for a demo.)",
+    );
+    process.exitCode = 2;
+    return;
+  }
   const file = sqlitePath(databaseEnv().DATABASE_URL);
   const db = openDatabase(file);
   migrateDatabase(db);

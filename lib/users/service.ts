@@ -56,10 +56,15 @@ export function findUserByEmail(db: Db, email: string): User | undefined {
     .get();
 }
 
-/** `actor` is null only for the seed command, which runs as the system. */
+/**
+ * `actor` is null when the system creates the user. The seed command sets the demo users' own passwords;
+ * `npm run admin:create` (docs/production.md#first-admin) hands out a temporary one, as an admin does, and
+ * names itself in the audit entry with `via`.
+ */
 export async function createUser(
   { db, actor, ip }: Omit<Ctx, "actor"> & { actor: Actor },
   input: CreateUserInput,
+  { temporary = actor !== null, via }: { temporary?: boolean; via?: string } = {},
 ): Promise<ActionResult<{ id: number }>> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(
@@ -67,8 +72,6 @@ export async function createUser(
       const taken = tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, input.email)).get();
       if (taken) return fail("conflict", "A user with this e-mail already exists", { email: ["A user with this e-mail already exists"] });
       const now = new Date();
-      // The seed command (no actor) sets the demo users' own passwords; an admin hands out a temporary one.
-      const byAdmin = actor !== null;
       const created = tx
         .insert(users)
         .values({
@@ -76,12 +79,13 @@ export async function createUser(
           email: input.email,
           role: input.role,
           passwordHash,
-          temporaryPasswordExpiresAt: byAdmin ? later(temporaryPasswordLifetimeMs, now) : null,
-          approvalHoldUntil: byAdmin && input.role === "manager" ? later(approvalHoldMs, now) : null,
+          temporaryPasswordExpiresAt: temporary ? later(temporaryPasswordLifetimeMs, now) : null,
+          approvalHoldUntil: temporary && input.role === "manager" ? later(approvalHoldMs, now) : null,
         })
         .returning()
         .get();
-      recordAudit(tx, { actor, action: "user.create", target: { type: "user", id: created.id }, after: publicView(created), ip });
+      const after = via ? { ...publicView(created), via } : publicView(created);
+      recordAudit(tx, { actor, action: "user.create", target: { type: "user", id: created.id }, after, ip });
       return ok({ id: created.id }, `${created.name} can now sign in with the temporary password`);
     },
     { behavior: "immediate" },
