@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { InsecureAddressNotice } from "@/components/auth/insecure-address-notice";
 import { LoginForm } from "@/components/auth/login-form";
 import { SignInCard } from "@/components/auth/sign-in-card";
 import { signInAction } from "./actions";
+import { authConfig } from "@/lib/auth/auth.config";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { checkSession, signInStepUrl } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in · Cash In Payouts" };
 
@@ -28,6 +31,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
 
   return (
     <SignInCard title="Sign in" intro="Use the e-mail and password your admin gave you.">
+      <InsecureAddressNotice secureCookies={authConfig.useSecureCookies} authUrl={env().AUTH_URL} />
       {reason ? (
         <p
           role="status"
