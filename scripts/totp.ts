@@ -13,8 +13,8 @@ import { findUserByEmail } from "@/lib/users/service";
  * that makes the second factor worth having.
  */
 function main(): number {
-  if (process.env.NODE_ENV === "production") {
-    console.error("npm run totp is for the demo only and refuses to run with NODE_ENV=production.");
+  if (process.env.NODE_ENV === "production" && process.env.DEMO_MODE !== "1") {
+    console.error("npm run totp is for the demo only and refuses to run with NODE_ENV=production (without DEMO_MODE=1).");
     return 2;
   }
   const at = process.argv.indexOf("--email");
