@@ -186,6 +186,11 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "E2E matrix-subject has no second factor to reset" }, deactivated: "sign-in" } },
   { target: { name: "setSecondFactorPolicyAction (unchanged)", action: actions.setSecondFactorPolicy, input: () => ({ requiredForAll: false }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  // Operators' endpoints: readiness is public; metrics need the bearer token whatever the session (docs/monitoring.md).
+  { target: { name: "GET /api/ready", route: "/api/ready" },
+    expect: { anonymous: "ok", staff: "ok", manager: "ok", admin: "ok", deactivated: "ok" } },
+  { target: { name: "GET /api/metrics (no token)", route: "/api/metrics" },
+    expect: { anonymous: "401", staff: "401", manager: "401", admin: "401", deactivated: "401" } },
   { target: { name: "GET /transfers/export", route: "/transfers/export" },
     expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
   { target: { name: "GET /api/health", route: "/api/health" },
