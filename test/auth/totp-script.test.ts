@@ -1,8 +1,6 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { generateSync } from "otplib";
 import { describe, expect, it } from "vitest";
@@ -10,26 +8,13 @@ import { migrateDatabase, openDatabase } from "@/db/client";
 import { secondFactors, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { seal } from "@/lib/auth/secret-box";
+import { runScript } from "../support/run-script";
 
 /** `npm run totp`: the demo's stand-in for a phone (docs/sign-in.md#second-factor), refused in production. */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const secretKey = "totp-script-test-auth-secret-32-characters-long";
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", join(ROOT, "scripts/totp.ts"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[], env: Record<string, string>) => runScript("totp.ts", args, env);
 
 describe("npm run totp", () => {
   it("prints the current code of an enrolled demo user", async () => {

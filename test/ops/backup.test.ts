@@ -14,6 +14,7 @@ import { recordAuditMany } from "@/lib/audit/record";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { backupSettings, checkDatabaseCopy, listBackups, restoreBackup, takeBackup } from "@/lib/ops/backup";
 import { insertUser } from "../db";
+import { runScript, type ScriptRun } from "../support/run-script";
 
 /**
  * SPEC §8.3 and docs/backups.md: `npm run backup` copies the live database consistently while the app writes and
@@ -22,21 +23,6 @@ import { insertUser } from "../db";
  */
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const TSX = join(ROOT, "node_modules/.bin/tsx");
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ["--conditions=react-server", join(ROOT, "scripts", script), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const fixtures: ChildProcess[] = [];
 
@@ -144,7 +130,7 @@ describe("SPEC §8.3 npm run backup: a consistent copy of the live database, ver
     transferCount(longRead);
     const writer = startFixture("backup-write-load.ts", { DATABASE_FILE: live, MAKER_ID: String(maker.id) });
     const reader = openDatabase(live);
-    let backup: Run;
+    let backup: ScriptRun;
     let before: number;
     let after: number;
     try {

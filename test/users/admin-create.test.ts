@@ -1,13 +1,12 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
 import { auditEntries, users } from "@/db/schema";
 import { verifyPassword } from "@/lib/auth/password";
 import { temporaryPasswordLifetimeMs } from "@/lib/users/service";
+import { runScript as runScriptAsPerson } from "../support/run-script";
 
 /**
  * SPEC §8.3: `npm run admin:create` makes the first admin of a production install and `npm run db:seed`
@@ -15,24 +14,9 @@ import { temporaryPasswordLifetimeMs } from "@/lib/users/service";
  * through the environment, against a database of their own.
  */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", join(ROOT, "scripts", script), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DEMO_MODE: "", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// DEMO_MODE cleared: the tests of the production refusals must not inherit it from the shell.
+const runScript = (script: string, args: string[], env: Record<string, string>) => runScriptAsPerson(script, args, { DEMO_MODE: "", ...env });
 
 const freshDatabase = () => join(mkdtempSync(join(tmpdir(), "admin-create-")), "app.db");
 
