@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import { NextResponse } from "next/server";
 import { authConfig } from "@/lib/auth/auth.config";
+import { log, stampRequestId, withRequestContext } from "@/lib/log";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 
 const { auth } = NextAuth(authConfig);
@@ -8,14 +9,19 @@ const { auth } = NextAuth(authConfig);
 // First gate only: a request without a session goes to sign-in (the `authorized` callback) and comes
 // back afterwards. Pages and actions still re-read the user and check the role on the server; they get
 // the requested path from a header so an ended session can also return to it. Every response gets a
-// Content-Security-Policy with a fresh nonce, which Next.js reads from the request to mark its scripts.
+// Content-Security-Policy with a fresh nonce, which Next.js reads from the request to mark its scripts, and a
+// fresh request id that actions, logs and error references carry (docs/monitoring.md#logs): one line per request,
+// with the pathname only (a query can hold a phone number), never a body, a cookie or another header.
 export default auth((request) => {
   const csp = contentSecurityPolicy(newNonce(), { dev: process.env.NODE_ENV !== "production" });
   const headers = new Headers(request.headers);
+  const requestId = stampRequestId(headers);
+  withRequestContext({ requestId, userId: request.auth?.user?.id }, () => log().info({ method: request.method, path: request.nextUrl.pathname }, "request"));
   headers.set("x-request-path", request.nextUrl.pathname + request.nextUrl.search);
   headers.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
+  response.headers.set("X-Request-Id", requestId);
   return response;
 });
 

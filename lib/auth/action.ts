@@ -1,5 +1,4 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -7,6 +6,7 @@ import type { z } from "zod";
 import { db, type Db } from "@/db/client";
 import type { Role, User } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
+import { log, newRequestId, requestIdHeader, withRequestContext } from "@/lib/log";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { clientIp } from "./client-ip";
 import { findSecondFactor, isEnrolled, proveSecondFactor } from "./second-factor";
@@ -15,6 +15,11 @@ export const noFactorForStepUp = "Turn on two-step sign-in first (My account): t
 import { checkSession, signInStepUrl, signInUrl, stepUpFreshUntil } from "./session";
 
 export type ActionContext = { db: Db; user: User; ip: string };
+
+/** The generic answer to an unexpected error: the reference is the request id its log lines carry. */
+export function somethingWentWrong(requestId: string): string {
+  return `Something went wrong on our side. Reference: ${requestId}`;
+}
 
 /** Who may call an action, by role (docs/roles.md): named once, used by every action file. */
 export const anyone = ["staff", "manager", "admin"] as const satisfies readonly Role[];
@@ -96,12 +101,12 @@ export function authorizedAction<S extends z.ZodType, T>(
     }
 
     let result: ActionResult<T>;
+    const requestId = requestHeaders.get(requestIdHeader) ?? newRequestId();
     try {
-      result = await run(parsed.data, { db: db(), user, ip });
+      result = await withRequestContext({ requestId, userId: user.id }, () => run(parsed.data, { db: db(), user, ip }));
     } catch (error) {
-      const reference = randomUUID().slice(0, 8);
-      console.error(`[action ${spec.name}] unexpected error, reference ${reference}, user ${user.id}`, error);
-      return fail("error", `Something went wrong on our side. Reference: ${reference}`);
+      withRequestContext({ requestId, userId: user.id }, () => log().error({ action: spec.name, err: error }, "unexpected error in an action"));
+      return fail("error", somethingWentWrong(requestId));
     }
     if (result.ok) for (const path of spec.revalidate ?? []) revalidatePath(path);
     return result;

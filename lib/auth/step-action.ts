@@ -1,12 +1,13 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
 import { redirect, unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { db, type Db } from "@/db/client";
 import type { SessionRow, User } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
+import { log, newRequestId, requestIdHeader, withRequestContext } from "@/lib/log";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
+import { somethingWentWrong } from "./action";
 import { clientIp } from "./client-ip";
 import { checkSession, signInStepUrl, signInUrl, type SignInStep } from "./session";
 
@@ -27,20 +28,21 @@ export function signInStepAction<S extends z.ZodType, T>(
     if (check.status === "ended") redirect(await signInUrl(check.reason));
     const state = check.status === "ok" ? "complete" : check.next;
     if (!spec.steps.includes(state)) redirect(state === "complete" ? "/" : signInStepUrl(state, "/"));
-    const ip = clientIp(await headers());
+    const requestHeaders = await headers();
+    const ip = clientIp(requestHeaders);
     const parsed = spec.schema.safeParse(input);
     if (!parsed.success) {
       const fieldErrors = fieldErrorsOf(parsed.error.issues);
       recordAuditNow(db(), { actor: check.user, action: `${spec.name}.refused`, target: { type: "user", id: check.user.id }, after: { fieldErrors }, ip });
       return fail("invalid", "Please correct the highlighted fields.", fieldErrors);
     }
+    const context = { requestId: requestHeaders.get(requestIdHeader) ?? newRequestId(), userId: check.user.id };
     try {
-      return await run(parsed.data, { db: db(), user: check.user, session: check.session, ip });
+      return await withRequestContext(context, () => run(parsed.data, { db: db(), user: check.user, session: check.session, ip }));
     } catch (error) {
       unstable_rethrow(error); // the redirect that ends a finished step
-      const reference = randomUUID().slice(0, 8);
-      console.error(`[action ${spec.name}] unexpected error, reference ${reference}, user ${check.user.id}`, error);
-      return fail("error", `Something went wrong on our side. Reference: ${reference}`);
+      withRequestContext(context, () => log().error({ action: spec.name, err: error }, "unexpected error in an action"));
+      return fail("error", somethingWentWrong(context.requestId));
     }
   };
 }
