@@ -1,10 +1,12 @@
 import { db, migrateDatabase, pendingMigrations } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
+import { log } from "@/lib/log";
 import { startReconciler } from "@/lib/jobs";
 import { transferDeps } from "@/lib/runtime";
 import { beginDraining, drained, inFlightCount } from "@/lib/shutdown";
 
-// A bad configuration stops the server at start with one message per variable, not at the first request.
+// A bad configuration stops the server at start with one message per variable, not at the first request: plain
+// lines for the person starting it, before there is anything to log as JSON.
 try {
   env();
 } catch (error) {
@@ -16,12 +18,12 @@ try {
 // The Docker image applies migrations at start (MIGRATE_ON_START=1, docs/deploying.md); elsewhere
 // `npm run db:migrate` does, and a server with pending migrations refuses to start.
 if (process.env.MIGRATE_ON_START === "1" && pendingMigrations(db()) > 0) {
-  console.info(`[start] applying ${pendingMigrations(db())} migration(s) to ${env().DATABASE_URL}`);
+  log().info({ migrations: pendingMigrations(db()), database: env().DATABASE_URL }, "[start] applying migrations");
   migrateDatabase(db());
 }
 const pending = pendingMigrations(db());
 if (pending > 0) {
-  console.error(`The database at ${env().DATABASE_URL} lacks ${pending} migration(s): run "npm run db:migrate" first.`);
+  log().error({ database: env().DATABASE_URL, migrations: pending }, 'The database lacks migrations: run "npm run db:migrate" first.');
   process.exit(1);
 }
 
@@ -41,15 +43,15 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 async function stopCleanly(signal: NodeJS.Signals, nextHandlers: NodeJS.SignalsListener[]) {
   beginDraining();
   globalForReconciler.cashinReconciler?.();
-  console.info(`[shutdown] ${signal}: sending nothing new; ${inFlightCount()} top-up(s) in flight`);
+  log().info({ signal, inFlight: inFlightCount() }, "[shutdown] sending nothing new");
   // Each top-up ends within the client's timeout; its answer and the status call after a success follow.
   const left = await drained(2 * env().CASHIN_TIMEOUT_MS + 5_000);
-  if (left > 0) console.error(`[shutdown] ${left} top-up(s) still in flight: the reconciler settles them after the restart`);
-  else console.info("[shutdown] nothing in flight; closing the database");
+  if (left > 0) log().error({ inFlight: left }, "[shutdown] top-ups still in flight: the reconciler settles them after the restart");
+  else log().info("[shutdown] nothing in flight; closing the database");
   try {
     db().$client.close();
   } catch (error) {
-    console.error("[shutdown] closing the database failed", error);
+    log().error({ err: error }, "[shutdown] closing the database failed");
   }
   if (nextHandlers.length === 0) process.exit(signal === "SIGINT" ? 130 : 143);
   for (const handler of nextHandlers) handler(signal);

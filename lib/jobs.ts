@@ -2,6 +2,7 @@ import { expireOverdueBatches } from "@/lib/batches/decide";
 import { resumeStalledBatches, runBatch, stalledBatches, type BatchRunOptions } from "@/lib/batches/runner";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { reconcileDue } from "@/lib/transfers/reconcile";
+import { log } from "@/lib/log";
 
 /**
  * Background work, wired here at the top so that lib/transfers and lib/batches need not know each other:
@@ -37,10 +38,10 @@ export function startReconciler(deps: () => TransferDeps, intervalMs: number, ba
       const pass = await reconcileDue(deps());
       const batches = { expired: expireOverdueBatches(deps()), resumed: resumeStalledBatches(deps, batchOptions) };
       activity.lastCompletedPassAt = new Date();
-      if (pass.checked || pass.expired || pass.resent || pass.requeued) console.info(`[reconcile] ${JSON.stringify(pass)}`);
-      if (batches.expired || batches.resumed) console.info(`[reconcile] batches ${JSON.stringify(batches)}`);
+      if (pass.checked || pass.expired || pass.resent || pass.requeued) log().info({ job: "reconcile", ...pass }, "[reconcile] pass");
+      if (batches.expired || batches.resumed) log().info({ job: "reconcile", batches }, "[reconcile] batches");
     } catch (error) {
-      console.error("[reconcile] pass failed; retrying at the next interval", error);
+      log().error({ job: "reconcile", err: error }, "[reconcile] pass failed; retrying at the next interval");
     } finally {
       running = false;
       activity.passStartedAt = null;

@@ -1,4 +1,5 @@
 import { signInEnv } from "@/lib/env";
+import { log } from "@/lib/log";
 
 /** Set on every request by scripts/peer-address.cjs from the TCP connection; a copy sent by the client is dropped there. */
 export const peerAddressHeader = "x-peer-address";
@@ -18,7 +19,7 @@ export function clientIp(headers: Headers, hops = signInEnv().TRUSTED_PROXY_HOPS
   const address = viaProxies || headers.get(peerAddressHeader)?.trim();
   if (!address && !warnedNoPeerAddress) {
     warnedNoPeerAddress = true;
-    console.warn(`[client-ip] no ${peerAddressHeader} header: start the server with npm start, which preloads scripts/peer-address.cjs`);
+    log().warn({ header: peerAddressHeader }, "[client-ip] no peer address header: start the server with npm start, which preloads scripts/peer-address.cjs");
   }
   // A dual-stack server sees IPv4 clients as ::ffff:a.b.c.d: one client, one address, however it connected.
   return (address?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "") || "unknown").slice(0, 64);

@@ -8,6 +8,7 @@ import { signInSchema } from "@/lib/users/schemas";
 import { authConfig } from "./auth.config";
 import { endSessionById, startSession } from "./sessions";
 import { recordAuditNow } from "@/lib/audit/record";
+import { log } from "@/lib/log";
 
 export class ThrottledSignIn extends CredentialsSignin {
   override code = "throttled";
@@ -27,7 +28,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     // A refused sign-in is an expected answer (recorded in login_attempts), not a server error.
     error(error) {
       if (error instanceof CredentialsSignin) return;
-      console.error("[auth]", error);
+      log().error({ err: error }, "[auth] error");
     },
   },
   events: {

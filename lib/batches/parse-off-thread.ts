@@ -1,6 +1,7 @@
 import "server-only";
 import { Worker } from "node:worker_threads";
 import type { ParseResult } from "./parse";
+import { log } from "@/lib/log";
 
 /** A 5 MB file takes about 3 seconds to read; ten times that means the worker is stuck. */
 export const parseTimeoutMs = 30_000;
@@ -31,7 +32,7 @@ export function parseBatchFileOffThread(bytes: Uint8Array<ArrayBuffer>, { timeou
       resolve(result);
     }
     function giveUp(problem: string, message: string, cause?: unknown) {
-      if (!settled) console.error(`[batch] reading an uploaded file of ${size} bytes: ${problem}`, cause ?? "");
+      if (!settled) log().error({ sizeBytes: size, problem, ...(cause ? { err: cause } : {}) }, "[batch] reading an uploaded file failed");
       settle({ ok: false, message });
     }
     worker.once("message", settle);

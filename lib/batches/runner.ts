@@ -7,6 +7,7 @@ import type { TransferDeps } from "@/lib/transfers/deps";
 import { checkPendingRows } from "./check";
 import { Backoff, type Pacer } from "./backoff";
 import { sendApprovedRows } from "./send";
+import { log } from "@/lib/log";
 
 /** Rows are looked up and sent this many at a time unless configured otherwise (BATCH_CONCURRENCY). */
 export const defaultBatchConcurrency = 8;
@@ -125,7 +126,7 @@ export function startBatchJob(deps: () => TransferDeps, batchId: number, options
         await runBatch(deps(), batchId, options);
       } while (job.again);
     } catch (error) {
-      console.error(`[batch] runner of batch ${batchId} stopped; it resumes at the next reconciler pass`, error);
+      log().error({ batchId, err: error }, "[batch] runner of batch stopped; it resumes at the next reconciler pass");
     } finally {
       jobs.delete(batchId);
     }

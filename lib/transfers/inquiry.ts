@@ -51,7 +51,7 @@ async function finishLookUp(deps: TransferDeps, started: Inquiry, transferId?: n
   const answer = result.kind === "success" ? { outcome: "found" as const, ownerName: result.customerName.trim(), message: null } : { ownerName: null, ...failureMessage(query, result) };
   return deps.db.transaction((tx) => {
     const inquiry = tx.update(inquiries).set(answer).where(eq(inquiries.id, started.id)).returning().get()!;
-    for (const record of calls) recordGatewayCall(tx, { inquiryId: inquiry.id, transferId }, record);
+    for (const record of calls) recordGatewayCall(tx, { inquiryId: inquiry.id, transferId, reference: started.reference }, record);
     return inquiry;
   });
 }

@@ -8,6 +8,7 @@ import { firstCheckDelayMs } from "./reconcile-schedule";
 import { checkTransfer } from "./settle";
 import { recordGatewayCall } from "./timeline";
 import { isDraining, trackInFlight } from "@/lib/shutdown";
+import { log } from "@/lib/log";
 
 /** How long after its start a top-up can still be in flight: the client's timeout plus a margin. */
 export function inFlightMs(deps: TransferDeps): number {
@@ -55,15 +56,18 @@ async function topUp(deps: TransferDeps, claimed: Transfer, ctx: ActorContext, o
   try {
     result = await deps.gateway.topup(
       { partnerReferenceNo: claimed.reference, wallet: claimed.wallet, customerNumber: claimed.phone, amount: claimed.amount },
-      { onCall: (record: GatewayCallRecord) => recordGatewayCall(deps.db, { transferId }, record) },
+      { onCall: (record: GatewayCallRecord) => recordGatewayCall(deps.db, { transferId, reference: claimed.reference }, record) },
     );
   } catch (error) {
     // Only a request our client refuses to send throws; it stays `sending` and the reconciler settles it.
-    console.error(`[send] top-up of ${claimed.reference} threw before an answer; left for the reconciler`, error);
+    log().error({ reference: claimed.reference, transferId, err: error }, "[send] top-up threw before an answer; left for the reconciler");
     return findTransfer(deps.db, transferId);
   }
   onAnswer?.(result);
-  console.info(`[send] ${claimed.reference} ${claimed.wallet} ${maskPhone(claimed.phone)} → ${result.kind}${"code" in result && result.code ? ` ${result.code}` : ""}`);
+  log().info(
+    { reference: claimed.reference, transferId, wallet: claimed.wallet, phone: maskPhone(claimed.phone), outcome: result.kind, responseCode: "code" in result ? (result.code ?? null) : null },
+    "[send] top-up answered",
+  );
   const applied = applyTopupResult(deps, claimed, result, ctx);
   if (applied?.status !== "succeeded" || applied.cashinReference) return applied;
   // A success answer carries no Cash In reference; its status call does (and is the first late check).

@@ -13,6 +13,7 @@ import { giveUpAfterMs, nextCheckDelayMs, nextWatchAt } from "./reconcile-schedu
 import { getLimits } from "./settings";
 import { isUnsettledAtGateway, statusInfo } from "./status";
 import { recordGatewayCall } from "./timeline";
+import { log } from "@/lib/log";
 
 /**
  * Settling with Cash In's status call (call 39; docs/gateway.md#transfer-statuses, docs/lifecycle.md#money-safety-invariants, docs/lifecycle.md#paying-twice-is-impossible). Unsettled transfers are
@@ -92,7 +93,7 @@ export async function checkTransfer(
   try {
     const result = await deps.gateway.status(
       { partnerReferenceNo: leased.reference, expected: { amount: leased.amount, customerNumber: leased.phone } },
-      { onCall: (record: GatewayCallRecord) => recordGatewayCall(deps.db, { transferId }, record) },
+      { onCall: (record: GatewayCallRecord) => recordGatewayCall(deps.db, { transferId, reference: leased.reference }, record) },
     );
     const settled = leased.status === "succeeded" || leased.status === "failed" ? leased.status : null;
     transfer = settled ? applyLateAnswer(deps, leased, settled, result) : applyStatus(deps, leased, result, ctx);
@@ -164,7 +165,7 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
   };
 
   if (result.kind !== "success") {
-    if (result.kind === "rejected") console.error(`[reconcile] status call for ${transfer.reference} refused: ${result.code} ${result.message}`);
+    if (result.kind === "rejected") log().error({ reference: transfer.reference, transferId: transfer.id, responseCode: result.code, message: result.message }, "[reconcile] status call refused");
     return later(result.message);
   }
   const status = result.transferStatus;
@@ -270,5 +271,5 @@ function raiseDiscrepancy(tx: Tx, transfer: Transfer, reported: string, text: st
     after: { status: transfer.status, reported, discrepancy: text },
     at,
   });
-  console.error(`[reconcile] discrepancy on ${transfer.reference}: ${statusInfo[transfer.status].label}, ${reported}`);
+  log().error({ reference: transfer.reference, transferId: transfer.id, status: statusInfo[transfer.status].label, reported }, "[reconcile] discrepancy");
 }

@@ -3,9 +3,10 @@ import { gatewayCalls } from "@/db/schema";
 
 export type { GatewayCallRow } from "@/db/schema";
 import type { GatewayCallRecord } from "@/lib/cashin/client";
+import { log } from "@/lib/log";
 
 /** Stores one HTTP exchange with Cash In on the timeline of a transfer and/or inquiry (docs/lifecycle.md#5-every-gateway-call-is-on-the-timeline). */
-export function recordGatewayCall(db: DbOrTx, link: { transferId?: number; inquiryId?: number }, record: GatewayCallRecord): void {
+export function recordGatewayCall(db: DbOrTx, link: { transferId?: number; inquiryId?: number; reference?: string }, record: GatewayCallRecord): void {
   db.insert(gatewayCalls)
     .values({
       transferId: link.transferId ?? null,
@@ -24,4 +25,21 @@ export function recordGatewayCall(db: DbOrTx, link: { transferId?: number; inqui
       error: record.error,
     })
     .run();
+  // One JSON line per call (docs/monitoring.md#logs): never its bodies, which hold the signature's input and the phone number.
+  log().info(
+    {
+      call: record.call,
+      reference: link.reference ?? null,
+      transferId: link.transferId ?? null,
+      externalId: record.externalId,
+      ...(link.inquiryId !== undefined ? { inquiryId: link.inquiryId } : {}),
+      attempt: record.attempt,
+      outcome: record.outcome,
+      httpStatus: record.httpStatus,
+      responseCode: record.responseCode,
+      durationMs: Math.round(record.durationMs),
+      ...(record.error ? { problem: record.error } : {}),
+    },
+    "gateway call",
+  );
 }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientIp, peerAddressHeader } from "@/lib/auth/client-ip";
+import { captureLogs } from "../support/log-capture";
 
 const preload = fileURLToPath(new URL("../../scripts/peer-address.cjs", import.meta.url));
 
@@ -38,11 +39,11 @@ describe("The client address: the TCP peer, or the entry the trusted proxies app
 
   it("bounds the length, and says unknown (with one warning) when the preload is missing", () => {
     expect(clientIp(headers(`${"9".repeat(500)}`), 1)).toHaveLength(64);
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const logs = captureLogs();
     expect(clientIp(new Headers(), 0)).toBe("unknown");
     expect(clientIp(new Headers({ "x-forwarded-for": "203.0.113.5" }), 0)).toBe("unknown");
-    expect(warn).toHaveBeenCalledTimes(1);
-    warn.mockRestore();
+    logs.restore();
+    expect(logs.lines().filter((line) => line.level === "warn")).toHaveLength(1);
   });
 });
 

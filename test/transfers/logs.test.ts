@@ -1,25 +1,22 @@
-import { inspect } from "node:util";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { gatewayCalls } from "@/db/schema";
+import { withRequestContext } from "@/lib/log";
 import { approveTransfer } from "@/lib/transfers/approvals";
 import { reconcileDue } from "@/lib/transfers/reconcile";
+import { captureLogs } from "../support/log-capture";
 import { createHarness, expectOk, type Harness } from "./harness";
 
-/** docs/architecture.md#security-and-performance: logs never contain a signature or a key, and phone numbers in them are masked. */
+/** docs/monitoring.md#logs: JSON lines, one per gateway call; never a signature or a key; phone numbers masked. */
 describe("What the transfer domain logs", () => {
   let h: Harness;
-  let lines: string[];
+  let logs: ReturnType<typeof captureLogs>;
 
   beforeEach(async () => {
     h = await createHarness({ timeoutMs: 300, slowTopupMs: 600 });
-    lines = [];
-    for (const level of ["log", "info", "warn", "error", "debug"] as const) {
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-        lines.push(args.map((a) => (typeof a === "string" ? a : inspect(a, { depth: 5 }))).join(" "));
-      });
-    }
+    logs = captureLogs();
   });
   afterEach(async () => {
-    vi.restoreAllMocks();
+    logs.restore();
     await h.close();
   });
 
@@ -39,11 +36,30 @@ describe("What the transfer domain logs", () => {
       await reconcileDue(h.deps);
     }
 
-    expect(lines.length).toBeGreaterThan(5);
-    const text = lines.join("\n");
+    expect(logs.lines().length).toBeGreaterThan(5);
+    const text = logs.text();
     expect(text).toMatch(/62812\*{4}7890/); // the masked form is what appears
     expect(text).not.toMatch(/628\d{7,12}/);
     expect(text).not.toMatch(/[A-Za-z0-9+/]{200,}={0,2}/); // an RSA-2048 signature is 344 base64 characters
     expect(text).not.toMatch(/PRIVATE KEY|X-SIGNATURE/i);
+  });
+
+  it("writes one line per gateway call, with the request id of the request that made it", async () => {
+    h.gateway.setMode({ fault: "server_error", faultCalls: ["topup"] }); // ambiguous: the reconciler asks later
+    const sent = await withRequestContext({ requestId: "feedc0ffee42", userId: h.staff.id }, () => h.send({ phone: "6281234567890", amount: 10_000 }));
+    const { transferId } = expectOk(sent);
+    h.gateway.setMode({});
+    h.advance(60_000);
+    await reconcileDue(h.deps, { all: true });
+
+    const callLines = logs.lines().filter((line) => line.msg === "gateway call");
+    expect(callLines).toHaveLength(h.db.select().from(gatewayCalls).all().length);
+    const topup = callLines.find((line) => line.call === "topup");
+    expect(topup).toMatchObject({ level: "info", requestId: "feedc0ffee42", userId: h.staff.id, transferId, outcome: expect.any(String), durationMs: expect.any(Number) });
+    expect(topup).toHaveProperty("httpStatus");
+    expect(topup).toHaveProperty("responseCode");
+    expect(topup!.reference).toBe(h.transfer(transferId).reference);
+    // The reconciler's calls belong to no request.
+    expect(callLines.filter((line) => line.call === "status" && line.requestId === null).length).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 import { appMetrics, refuseScrape } from "@/lib/ops/metrics";
+import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   const refusal = refuseScrape(request.headers.get("authorization"));
   if (refusal) {
-    if (refusal.status === 500) console.error(`[metrics] ${refusal.message}`);
+    if (refusal.status === 500) log().error({ problem: refusal.message }, "[metrics] refused");
     const headers: Record<string, string> = { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" };
     if (refusal.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="metrics"';
     return new Response(`${refusal.message}\n`, { status: refusal.status, headers });

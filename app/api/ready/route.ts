@@ -1,4 +1,5 @@
 import { readinessOfThisProcess } from "@/lib/ops/readiness";
+import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
@@ -9,6 +10,6 @@ export const dynamic = "force-dynamic";
  */
 export function GET() {
   const { ready, checks, causes } = readinessOfThisProcess();
-  if (!ready) console.warn(`[ready] not ready: ${JSON.stringify({ checks, causes })}`);
+  if (!ready) log().warn({ checks, causes }, "[ready] not ready");
   return Response.json({ ready, checks }, { status: ready ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }
