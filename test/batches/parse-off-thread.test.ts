@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { maxBatchBytes, maxBatchRows, parseBatchFile } from "@/lib/batches/parse";
 import { parseBatchFileOffThread } from "@/lib/batches/parse-off-thread";
+import { captureLogs } from "../support/log-capture";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -78,22 +79,24 @@ describe("An uploaded file is read in a worker thread, leaving the event loop fr
   });
 
   it("stops a worker that does not answer in time and says so", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
     expect(await parseBatchFileOffThread(newlines(), { timeoutMs: 0 })).toEqual({
       ok: false,
       message: "Reading the file took too long and was stopped. Try again; if it happens again, split it into smaller files.",
     });
-    expect(logged).toHaveBeenCalledWith(expect.stringContaining("no answer after 0 ms"), "");
+    logs.restore();
+    expect(logs.lines()).toEqual([expect.objectContaining({ level: "error", problem: "no answer after 0 ms" })]);
   });
 
   it("turns a worker that fails into a refusal and a log line, not a hang", async () => {
     // As if bundled: the TypeScript entry is then started without tsx, and the worker fails to load it.
     vi.stubEnv("TURBOPACK", "1");
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
     expect(await parseBatchFileOffThread(rows(3))).toEqual({
       ok: false,
       message: "The file could not be read because of a problem on our side. Try again; if it happens again, tell an administrator.",
     });
-    expect(logged).toHaveBeenCalledWith(expect.stringContaining("the worker failed"), expect.any(Error));
+    logs.restore();
+    expect(logs.lines()).toEqual([expect.objectContaining({ level: "error", problem: "the worker failed", err: expect.objectContaining({ message: expect.any(String) }) })]);
   });
 });
