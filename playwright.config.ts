@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { languageState } from "./e2e/support/language";
 
 const appPort = 3100;
 const mockPort = 4110;
@@ -42,6 +43,8 @@ export default defineConfig({
     screenshot: "only-on-failure",
     ...devices["Desktop Chrome"],
     viewport: { width: 1280, height: 800 },
+    // Specs read the interface in English unless they ask for Indonesian (e2e/support/language.ts).
+    storageState: languageState("en"),
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [

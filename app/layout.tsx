@@ -1,19 +1,28 @@
 import type { Metadata } from "next";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { ToastProvider } from "@/components/ui/toast";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: "Cash In Payouts",
-  description: "Pay out to DANA, OVO, GoPay and ShopeePay wallets through Cash In",
-  robots: { index: false, follow: false },
-};
+/** Every page's title reads "<page> · Cash In Payouts" (pages give only their own part). */
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("meta");
+  return {
+    title: { default: t("appName"), template: t("titleTemplate") },
+    description: t("description"),
+    robots: { index: false, follow: false },
+  };
+}
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await getLocale();
   return (
-    <html lang="en">
+    <html lang={locale}>
       <body>
-        <ToastProvider>{children}</ToastProvider>
+        <NextIntlClientProvider>
+          <ToastProvider>{children}</ToastProvider>
+        </NextIntlClientProvider>
       </body>
     </html>
   );

@@ -52,7 +52,9 @@ export const test = base.extend<{ clientIp: string; loginPage: LoginPage; signIn
         await page.goto("/");
         if (await page.getByRole("navigation", { name: "Main" }).isVisible()) return page;
         keptSessions.delete(credentials.email);
+        const language = (await context.cookies()).find((cookie) => cookie.name === "locale");
         await context.clearCookies();
+        if (language) await context.addCookies([language]);
       }
       await loginPage.goto();
       await loginPage.signInFully(credentials);

@@ -1,55 +1,76 @@
 import { jakartaDate, jakartaOffsetMs } from "./jakarta";
 
-/** How the finance team reads dates: in Asia/Jakarta, the id-ID way (docs/limits.md#the-limits). */
-
-const date = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", day: "2-digit", month: "short", year: "numeric" });
-const time = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit", hour12: false });
-const timeWithSeconds = new Intl.DateTimeFormat("id-ID", {
-  timeZone: "Asia/Jakarta",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hour12: false,
-});
-
-
-const number = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 0 });
-const dayMs = 24 * 60 * 60 * 1000;
-
-/** Whole numbers with id-ID thousand separators: 1.234.567. */
-export function formatNumber(value: number): string {
-  return number.format(value);
-}
-
-/** `Rp 10.000`, the way finance staff read amounts. */
-export function formatRupiah(rupiah: number): string {
-  return `Rp ${number.format(rupiah)}`;
-}
-
-export function formatDate(value: Date): string {
-  return date.format(value);
-}
-
-export function formatTime(value: Date): string {
-  return `${time.format(value)} WIB`;
-}
+import type { Locale } from "./i18n/locales";
 
 /**
- * A time near `now`, the way a person says it: `14.02 WIB` on the same Jakarta day, `14.02 WIB tomorrow`,
- * `14.02 WIB yesterday`, otherwise with its date.
+ * How people read numbers, amounts and times, per language (docs/language.md): always in Asia/Jakarta.
+ * Indonesian: `Rp 1.500.000`, `1 Des 2026 13.59 WIB`; English: `Rp 1,500,000`, `1 Dec 2026 13:59 WIB`.
  */
-export function formatTimeNear(value: Date, now: Date): string {
-  const days = Math.round((Date.parse(jakartaDate(value)) - Date.parse(jakartaDate(now))) / dayMs);
-  if (days === 0) return formatTime(value);
-  if (days === 1) return `${formatTime(value)} tomorrow`;
-  if (days === -1) return `${formatTime(value)} yesterday`;
-  return formatDateTime(value);
+export type Format = {
+  /** Whole numbers with the language's thousand separators: 1.234.567 / 1,234,567. */
+  number(value: number): string;
+  /** `Rp 10.000`, the way finance staff read amounts. */
+  rupiah(rupiah: number): string;
+  /** `1 Des 2026`. */
+  date(value: Date): string;
+  /** `13.59 WIB`. */
+  time(value: Date): string;
+  /** `1 Des 2026 13.59 WIB`; with seconds for timelines, where calls land within the same minute. */
+  dateTime(value: Date, options?: { seconds?: boolean }): string;
+  /** A time near `now`, the way a person says it: `14.02 WIB`, `14.02 WIB besok`, `14.02 WIB kemarin`, else with its date. */
+  timeNear(value: Date, now: Date): string;
+};
+
+const intlTag: Record<Locale, string> = { id: "id-ID", en: "en-GB" };
+const nearWords: Record<Locale, { tomorrow: string; yesterday: string }> = {
+  id: { tomorrow: "besok", yesterday: "kemarin" },
+  en: { tomorrow: "tomorrow", yesterday: "yesterday" },
+};
+const dayMs = 24 * 60 * 60 * 1000;
+
+function makeFormat(locale: Locale): Format {
+  const tag = intlTag[locale];
+  const zone = "Asia/Jakarta";
+  const date = new Intl.DateTimeFormat(tag, { timeZone: zone, day: "numeric", month: "short", year: "numeric" });
+  const time = new Intl.DateTimeFormat(tag, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const timeWithSeconds = new Intl.DateTimeFormat(tag, { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+  const number = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
+  // en-GB writes "Sept"; the short month everyone reads is "Sep".
+  const dateText = (value: Date) => date.format(value).replace("Sept", "Sep");
+  const format: Format = {
+    number: (value) => number.format(value),
+    rupiah: (rupiah) => `Rp ${number.format(rupiah)}`,
+    date: dateText,
+    time: (value) => `${time.format(value)} WIB`,
+    dateTime: (value, options = {}) => `${dateText(value)} ${(options.seconds ? timeWithSeconds : time).format(value)} WIB`,
+    timeNear(value, now) {
+      const days = Math.round((Date.parse(jakartaDate(value)) - Date.parse(jakartaDate(now))) / dayMs);
+      if (days === 0) return format.time(value);
+      if (days === 1) return `${format.time(value)} ${nearWords[locale].tomorrow}`;
+      if (days === -1) return `${format.time(value)} ${nearWords[locale].yesterday}`;
+      return format.dateTime(value);
+    },
+  };
+  return format;
 }
 
-/** `31 Jan 2025 23.30 WIB`; with seconds for timelines, where calls land within the same minute. */
-export function formatDateTime(value: Date, options: { seconds?: boolean } = {}): string {
-  return `${date.format(value)} ${(options.seconds ? timeWithSeconds : time).format(value)} WIB`;
+const formats = new Map<Locale, Format>();
+
+/** The formatter of one language (built once per language). */
+export function formatFor(locale: Locale): Format {
+  let format = formats.get(locale);
+  if (!format) formats.set(locale, (format = makeFormat(locale)));
+  return format;
 }
+
+// English, for what the server writes outside any page (logs, audit details, messages not yet translated).
+const english = formatFor("en");
+export const formatNumber = english.number;
+export const formatRupiah = english.rupiah;
+export const formatDate = english.date;
+export const formatTime = english.time;
+export const formatTimeNear = english.timeNear;
+export const formatDateTime = english.dateTime;
 
 /** `2025-01-31 23:30:05` in Jakarta time: sorts as text and spreadsheets read it as a date. */
 export function formatSortableDateTime(value: Date): string {

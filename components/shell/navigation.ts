@@ -1,19 +1,19 @@
 import type { Role } from "@/lib/users/schemas";
 
-/** Every screen of the app and who may open it (docs/roles.md#who-may-do-what); the sidebar shows only the allowed ones. */
+/** Every screen of the app and who may open it (docs/roles.md#who-may-do-what); the sidebar shows only the allowed ones, named by messages `nav.<icon>`. */
 export const navigation = [
-  { href: "/", label: "Overview", icon: "overview", roles: ["staff", "manager", "admin"] },
-  { href: "/transfers/new", label: "New transfer", icon: "send", roles: ["staff", "manager", "admin"] },
-  { href: "/batches", label: "Batch payouts", icon: "batches", roles: ["staff", "manager", "admin"] },
-  { href: "/transfers", label: "History", icon: "history", roles: ["staff", "manager", "admin"] },
-  { href: "/approvals", label: "Approvals", icon: "approvals", roles: ["manager"] },
-  { href: "/attention", label: "Needs attention", icon: "attention", roles: ["manager", "admin"] },
-  { href: "/admin/users", label: "Users", icon: "users", roles: ["admin"] },
-  { href: "/admin/limits", label: "Limits", icon: "limits", roles: ["admin"] },
-  { href: "/admin/audit", label: "Audit trail", icon: "audit", roles: ["admin"] },
-  { href: "/admin/sign-ins", label: "Sign-ins", icon: "signIns", roles: ["admin"] },
-  { href: "/account", label: "My account", icon: "account", roles: ["staff", "manager", "admin"] },
-] as const satisfies readonly { href: string; label: string; icon: string; roles: readonly Role[] }[];
+  { href: "/", icon: "overview", roles: ["staff", "manager", "admin"] },
+  { href: "/transfers/new", icon: "send", roles: ["staff", "manager", "admin"] },
+  { href: "/batches", icon: "batches", roles: ["staff", "manager", "admin"] },
+  { href: "/transfers", icon: "history", roles: ["staff", "manager", "admin"] },
+  { href: "/approvals", icon: "approvals", roles: ["manager"] },
+  { href: "/attention", icon: "attention", roles: ["manager", "admin"] },
+  { href: "/admin/users", icon: "users", roles: ["admin"] },
+  { href: "/admin/limits", icon: "limits", roles: ["admin"] },
+  { href: "/admin/audit", icon: "audit", roles: ["admin"] },
+  { href: "/admin/sign-ins", icon: "signIns", roles: ["admin"] },
+  { href: "/account", icon: "account", roles: ["staff", "manager", "admin"] },
+] as const satisfies readonly { href: string; icon: string; roles: readonly Role[] }[];
 
 export type NavIcon = (typeof navigation)[number]["icon"];
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { Role } from "@/lib/users/schemas";
@@ -21,10 +22,12 @@ const icons: Record<NavIcon, typeof Users> = {
   account: CircleUser,
 };
 
-export function SidebarNav({ role }: { role: Role }) {
+/** `onNavigate` closes the phone drawer when a link is followed. */
+export function SidebarNav({ role, onNavigate }: { role: Role; onNavigate?: () => void }) {
+  const t = useTranslations();
   const current = activeHref(usePathname());
   return (
-    <nav aria-label="Main" className="flex flex-col gap-0.5">
+    <nav aria-label={t("shell.mainNavigation")} className="flex flex-col gap-0.5">
       {navigationFor(role).map((item) => {
         const active = item.href === current;
         const Icon = icons[item.icon];
@@ -32,14 +35,15 @@ export function SidebarNav({ role }: { role: Role }) {
           <Link
             key={item.href}
             href={item.href}
+            onClick={onNavigate}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "flex h-8 items-center gap-2 rounded-md px-2.5 text-sm text-ink-muted hover:bg-canvas hover:text-ink",
+              "flex h-10 items-center gap-2 rounded-md px-2.5 text-sm text-ink-muted hover:bg-canvas hover:text-ink md:h-8",
               active && "bg-brand-soft font-medium text-brand-strong hover:bg-brand-soft hover:text-brand-strong",
             )}
           >
             <Icon aria-hidden className="size-4" />
-            {item.label}
+            {t(`nav.${item.icon}`)}
           </Link>
         );
       })}
