@@ -31,6 +31,11 @@ export const users = sqliteTable(
      * someone to manager, or resets their password or second factor (docs/roles.md#two-people-not-two-accounts).
      */
     approvalHoldUntil: integer("approval_hold_until", { mode: "timestamp_ms" }),
+    /**
+     * The language the person chose on My account ("id" or "en"; docs/language.md#choosing-the-language),
+     * null until they choose: at sign-in a saved choice becomes the browser's `locale` cookie.
+     */
+    locale: text("locale", { enum: ["id", "en"] }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()
