@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
@@ -21,7 +22,7 @@ export function ReasonDialog({
   label,
   confirm,
   pendingLabel = confirm,
-  keep = "Keep it",
+  keep,
   tone = "danger",
   send,
   onDone,
@@ -43,6 +44,7 @@ export function ReasonDialog({
   /** The decision needs a fresh second-factor code (docs/sign-in.md#step-up): the dialog asks for it. */
   stepUp?: boolean;
 }) {
+  const t = useTranslations("ui");
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | undefined>();
@@ -103,7 +105,7 @@ export function ReasonDialog({
           {askCode ? <SecondFactorField value={code} onChange={setCode} error={codeError} /> : null}
           <DialogFooter>
             <DialogClose asChild>
-              <Button variant="secondary">{keep}</Button>
+              <Button variant="secondary">{keep ?? t("keepIt")}</Button>
             </DialogClose>
             <Button type="submit" variant={tone} disabled={pending}>
               {pending ? pendingLabel : confirm}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { X } from "lucide-react";
 import { Toast as ToastPrimitive } from "radix-ui";
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
@@ -18,6 +19,7 @@ const toneClass: Record<ToastTone, string> = {
 };
 
 export function ToastProvider({ children }: { children: ReactNode }) {
+  const t = useTranslations("ui");
   const [toasts, setToasts] = useState<ToastMessage[]>([]);
   const notify = useCallback<Notify>((toast) => {
     setToasts((current) => [...current.slice(-3), { ...toast, id: Date.now() + Math.random() }]);
@@ -45,12 +47,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
                 <ToastPrimitive.Description className="mt-0.5 text-xs text-ink-muted">{toast.description}</ToastPrimitive.Description>
               ) : null}
             </div>
-            <ToastPrimitive.Close aria-label="Dismiss" className="rounded p-0.5 text-ink-muted hover:text-ink">
+            <ToastPrimitive.Close aria-label={t("dismiss")} className="-m-1 flex size-7 items-center justify-center rounded text-ink-muted hover:text-ink">
               <X aria-hidden className="size-3.5" />
             </ToastPrimitive.Close>
           </ToastPrimitive.Root>
         ))}
-        <ToastPrimitive.Viewport className="fixed right-4 bottom-4 z-[60] flex w-96 max-w-[calc(100vw-2rem)] flex-col gap-2 outline-none" />
+        <ToastPrimitive.Viewport label={t("notifications", { hotkey: "{hotkey}" })} className="fixed right-4 bottom-4 z-[60] flex w-96 max-w-[calc(100vw-2rem)] flex-col gap-2 outline-none" />
       </ToastPrimitive.Provider>
     </ToastContext.Provider>
   );

@@ -1,0 +1,112 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import type { Locale } from "../lib/i18n/locales";
+import { expect, test, type DemoRole } from "./fixtures";
+import { BatchPage } from "./pages/batch-page";
+import { setLanguage } from "./support/language";
+import { seedTransfers, uniqueReference, uniqueWord } from "./support/seed";
+
+/*
+ * Issue 15: every signed-in page at phone width (390 × 844) and on a desktop (1280 × 800), in both
+ * languages, fits the screen (no sideways scrolling) and has no serious or critical axe-core violation of
+ * WCAG 2.1/2.2 A and AA. Problems are collected over all pages of a test, so one run names them all.
+ */
+
+const sizes = [
+  { name: "390 px", width: 390, height: 844 },
+  { name: "1280 px", width: 1280, height: 800 },
+] as const;
+
+const wcag = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+type Problem = string;
+
+async function inspect(page: Page, path: string, locale: Locale): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (const size of sizes) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const response = await page.goto(path);
+    await page.locator("h1").first().waitFor();
+    await expect(page.getByTestId("page-skeleton")).toHaveCount(0);
+    const where = `${path} at ${size.name} (${locale})`;
+    if (response && response.status() >= 400 && !path.startsWith("/no-such")) problems.push(`${where}: HTTP ${response.status()}`);
+    expect(await page.locator("html").getAttribute("lang"), where).toBe(locale);
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    if (widths.scroll > widths.inner) problems.push(`${where}: ${widths.scroll - widths.inner} px wider than the screen`);
+    const { violations } = await new AxeBuilder({ page }).withTags(wcag).analyze();
+    for (const violation of violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
+      const targets = violation.nodes.slice(0, 3).map((node) => node.target.join(" ")).join(", ");
+      problems.push(`${where}: ${violation.impact} ${violation.id} (${violation.nodes.length}×: ${targets})`);
+    }
+  }
+  return problems;
+}
+
+const pagesOf: Record<DemoRole, string[]> = {
+  staff: ["/", "/transfers/new", "/transfers", "/batches", "/account", "/no-such-page"],
+  manager: ["/approvals", "/attention"],
+  admin: ["/admin/users", "/admin/limits", "/admin/audit", "/admin/sign-ins", "/attention"],
+};
+
+for (const locale of ["id", "en"] as const) {
+  test.describe(`Every page fits a phone and passes axe (${locale})`, () => {
+    test.describe.configure({ timeout: 180_000 });
+
+    test(`staff pages, a transfer and a batch (${locale})`, async ({ page, context, signInAs }) => {
+      const reference = uniqueReference();
+      seedTransfers([{ reference, ownerName: uniqueWord("Axe "), status: "failed" }]);
+      await signInAs("staff");
+      // The batch is made through the English page object, then the pages are read in the language under test.
+      const batches = new BatchPage(page);
+      await batches.gotoUpload();
+      const batch = await batches.upload("axe.csv", "wallet,phone,amount,note\nDANA,081234567890,50000,June allowance\nOVO,0811-1000-001,75000,\n");
+      const transferId = await page.evaluate(async (ref) => {
+        const html = await (await fetch(`/transfers?q=${ref}`)).text();
+        return /\/transfers\/(\d+)/.exec(html)?.[1];
+      }, reference);
+      await setLanguage(context, locale);
+      const problems: Problem[] = [];
+      for (const path of [...pagesOf.staff, `/transfers/${transferId}`, `/batches/${batch.id}`]) problems.push(...(await inspect(page, path, locale)));
+      expect(problems).toEqual([]);
+    });
+
+    for (const role of ["manager", "admin"] as const) {
+      test(`${role} pages (${locale})`, async ({ page, context, signInAs }) => {
+        await signInAs(role);
+        await setLanguage(context, locale);
+        const problems: Problem[] = [];
+        for (const path of pagesOf[role]) problems.push(...(await inspect(page, path, locale)));
+        expect(problems).toEqual([]);
+      });
+    }
+
+    test(`the sign-in page (${locale})`, async ({ page, context }) => {
+      await setLanguage(context, locale);
+      expect(await inspect(page, "/login", locale)).toEqual([]);
+    });
+  });
+}
+
+test.describe("The navigation on a phone", () => {
+  test("lives in a drawer that opens from the top bar and closes when a page is chosen", async ({ page, signInAs }) => {
+    await signInAs("staff");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/");
+    const navigation = page.getByRole("navigation", { name: "Main" });
+    await expect(navigation).toBeHidden();
+    await page.getByRole("button", { name: "Open menu" }).click();
+    await expect(navigation).toBeVisible();
+    await navigation.getByRole("link", { name: "History" }).click();
+    await expect(page).toHaveURL(/\/transfers$/);
+    await expect(navigation).toBeHidden();
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  });
+
+  test("an unknown address shows the 404 inside the app, with the navigation", async ({ page, signInAs }) => {
+    await signInAs("staff");
+    const response = await page.goto("/no-such-page");
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "This page does not exist" })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  });
+});
