@@ -7,18 +7,19 @@ import { db, type Db } from "@/db/client";
 import type { Role, User } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
 import { log, newRequestId, requestIdHeader, withRequestContext } from "@/lib/log";
+import { withRequestLocale } from "@/lib/i18n/request-locale";
+import { msg } from "@/lib/i18n/translate";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { clientIp } from "./client-ip";
 import { findSecondFactor, isEnrolled, proveSecondFactor } from "./second-factor";
 
-export const noFactorForStepUp = "Turn on two-step sign-in first (My account): this needs a code from your authenticator app.";
 import { checkSession, signInStepUrl, signInUrl, stepUpFreshUntil } from "./session";
 
 export type ActionContext = { db: Db; user: User; ip: string };
 
 /** The generic answer to an unexpected error: the reference is the request id its log lines carry. */
 export function somethingWentWrong(requestId: string): string {
-  return `Something went wrong on our side. Reference: ${requestId}`;
+  return msg("server.action.somethingWentWrong", { reference: requestId });
 }
 
 /** Who may call an action, by role (docs/roles.md): named once, used by every action file. */
@@ -61,54 +62,60 @@ export function authorizedAction<S extends z.ZodType, T>(
   spec: ActionSpec<S>,
   run: (input: z.output<S>, ctx: ActionContext) => Promise<ActionResult<T>> | ActionResult<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  return async (input: unknown) => {
-    const check = await checkSession();
-    if (check.status === "anonymous") redirect(await signInUrl("expired"));
-    if (check.status === "ended") redirect(await signInUrl(check.reason));
-    const requestHeaders = await headers();
-    if (check.status === "incomplete") redirect(signInStepUrl(check.next, requestHeaders.get("x-request-path") ?? "/"));
-    const { user, session } = check;
-    const ip = clientIp(requestHeaders);
+  return (input: unknown) => withRequestLocale(() => runAuthorized(spec, run, input));
+}
 
-    if (!spec.roles.includes(user.role)) {
-      recordAuditNow(db(), {
-        actor: user,
-        action: "access.denied",
-        target: { type: "action", id: spec.name },
-        after: { role: user.role, allowed: spec.roles },
-        ip,
-      });
-      return fail("forbidden", "You do not have permission to do this.");
-    }
+async function runAuthorized<S extends z.ZodType, T>(
+  spec: ActionSpec<S>,
+  run: (input: z.output<S>, ctx: ActionContext) => Promise<ActionResult<T>> | ActionResult<T>,
+  input: unknown,
+): Promise<ActionResult<T>> {
+  const check = await checkSession();
+  if (check.status === "anonymous") redirect(await signInUrl("expired"));
+  if (check.status === "ended") redirect(await signInUrl(check.reason));
+  const requestHeaders = await headers();
+  if (check.status === "incomplete") redirect(signInStepUrl(check.next, requestHeaders.get("x-request-path") ?? "/"));
+  const { user, session } = check;
+  const ip = clientIp(requestHeaders);
 
-    const { code, rest } = splitStepUpCode(input);
-    const parsed = spec.schema.safeParse(rest);
-    if (!parsed.success) {
-      const fieldErrors = fieldErrorsOf(parsed.error.issues);
-      if (spec.auditInvalid) recordAuditNow(db(), { actor: user, action: `${spec.name}.refused`, target: { type: "action", id: spec.name }, after: { fieldErrors }, ip });
-      return fail("invalid", "Please correct the highlighted fields.", fieldErrors);
-    }
+  if (!spec.roles.includes(user.role)) {
+    recordAuditNow(db(), {
+      actor: user,
+      action: "access.denied",
+      target: { type: "action", id: spec.name },
+      after: { role: user.role, allowed: spec.roles },
+      ip,
+    });
+    return fail("forbidden", msg("server.action.forbidden"));
+  }
 
-    if (spec.stepUp && !isEnrolled(findSecondFactor(db(), user.id))) {
-      // Only staff can get here without one (managers and admins enrol before any page).
-      return fail("forbidden", noFactorForStepUp);
-    }
-    if (spec.stepUp && Date.now() >= stepUpFreshUntil(session)) {
-      const asked = "Enter the 6-digit code from your authenticator app to confirm.";
-      if (!code) return fail("step_up", asked, { [stepUpField]: [asked] });
-      const proof = await proveSecondFactor({ db: db(), user, ip, sessionId: session.id }, code);
-      if (!proof.ok) return fail("step_up", proof.message, { [stepUpField]: [proof.message] });
-    }
+  const { code, rest } = splitStepUpCode(input);
+  const parsed = spec.schema.safeParse(rest);
+  if (!parsed.success) {
+    const fieldErrors = fieldErrorsOf(parsed.error.issues);
+    if (spec.auditInvalid) recordAuditNow(db(), { actor: user, action: `${spec.name}.refused`, target: { type: "action", id: spec.name }, after: { fieldErrors }, ip });
+    return fail("invalid", msg("server.action.invalid"), fieldErrors);
+  }
 
-    let result: ActionResult<T>;
-    const requestId = requestHeaders.get(requestIdHeader) ?? newRequestId();
-    try {
-      result = await withRequestContext({ requestId, userId: user.id }, () => run(parsed.data, { db: db(), user, ip }));
-    } catch (error) {
-      withRequestContext({ requestId, userId: user.id }, () => log().error({ action: spec.name, err: error }, "unexpected error in an action"));
-      return fail("error", somethingWentWrong(requestId));
-    }
-    if (result.ok) for (const path of spec.revalidate ?? []) revalidatePath(path);
-    return result;
-  };
+  if (spec.stepUp && !isEnrolled(findSecondFactor(db(), user.id))) {
+    // Only staff can get here without one (managers and admins enrol before any page).
+    return fail("forbidden", msg("server.action.noFactorForStepUp"));
+  }
+  if (spec.stepUp && Date.now() >= stepUpFreshUntil(session)) {
+    const asked = msg("server.action.stepUpAsked");
+    if (!code) return fail("step_up", asked, { [stepUpField]: [asked] });
+    const proof = await proveSecondFactor({ db: db(), user, ip, sessionId: session.id }, code);
+    if (!proof.ok) return fail("step_up", proof.message, { [stepUpField]: [proof.message] });
+  }
+
+  let result: ActionResult<T>;
+  const requestId = requestHeaders.get(requestIdHeader) ?? newRequestId();
+  try {
+    result = await withRequestContext({ requestId, userId: user.id }, () => run(parsed.data, { db: db(), user, ip }));
+  } catch (error) {
+    withRequestContext({ requestId, userId: user.id }, () => log().error({ action: spec.name, err: error }, "unexpected error in an action"));
+    return fail("error", somethingWentWrong(requestId));
+  }
+  if (result.ok) for (const path of spec.revalidate ?? []) revalidatePath(path);
+  return result;
 }

@@ -6,6 +6,8 @@ import { db, type Db } from "@/db/client";
 import type { SessionRow, User } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
 import { log, newRequestId, requestIdHeader, withRequestContext } from "@/lib/log";
+import { withRequestLocale } from "@/lib/i18n/request-locale";
+import { msg } from "@/lib/i18n/translate";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { somethingWentWrong } from "./action";
 import { clientIp } from "./client-ip";
@@ -22,27 +24,28 @@ export function signInStepAction<S extends z.ZodType, T>(
   spec: { name: string; steps: readonly (SignInStep | "complete")[]; schema: S },
   run: (input: z.output<S>, ctx: StepContext) => Promise<ActionResult<T>> | ActionResult<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  return async (input: unknown) => {
-    const check = await checkSession();
-    if (check.status === "anonymous") redirect(await signInUrl("expired"));
-    if (check.status === "ended") redirect(await signInUrl(check.reason));
-    const state = check.status === "ok" ? "complete" : check.next;
-    if (!spec.steps.includes(state)) redirect(state === "complete" ? "/" : signInStepUrl(state, "/"));
-    const requestHeaders = await headers();
-    const ip = clientIp(requestHeaders);
-    const parsed = spec.schema.safeParse(input);
-    if (!parsed.success) {
-      const fieldErrors = fieldErrorsOf(parsed.error.issues);
-      recordAuditNow(db(), { actor: check.user, action: `${spec.name}.refused`, target: { type: "user", id: check.user.id }, after: { fieldErrors }, ip });
-      return fail("invalid", "Please correct the highlighted fields.", fieldErrors);
-    }
-    const context = { requestId: requestHeaders.get(requestIdHeader) ?? newRequestId(), userId: check.user.id };
-    try {
-      return await withRequestContext(context, () => run(parsed.data, { db: db(), user: check.user, session: check.session, ip }));
-    } catch (error) {
-      unstable_rethrow(error); // the redirect that ends a finished step
-      withRequestContext(context, () => log().error({ action: spec.name, err: error }, "unexpected error in an action"));
-      return fail("error", somethingWentWrong(context.requestId));
-    }
-  };
+  return (input: unknown) =>
+    withRequestLocale(async () => {
+      const check = await checkSession();
+      if (check.status === "anonymous") redirect(await signInUrl("expired"));
+      if (check.status === "ended") redirect(await signInUrl(check.reason));
+      const state = check.status === "ok" ? "complete" : check.next;
+      if (!spec.steps.includes(state)) redirect(state === "complete" ? "/" : signInStepUrl(state, "/"));
+      const requestHeaders = await headers();
+      const ip = clientIp(requestHeaders);
+      const parsed = spec.schema.safeParse(input);
+      if (!parsed.success) {
+        const fieldErrors = fieldErrorsOf(parsed.error.issues);
+        recordAuditNow(db(), { actor: check.user, action: `${spec.name}.refused`, target: { type: "user", id: check.user.id }, after: { fieldErrors }, ip });
+        return fail("invalid", msg("server.action.invalid"), fieldErrors);
+      }
+      const context = { requestId: requestHeaders.get(requestIdHeader) ?? newRequestId(), userId: check.user.id };
+      try {
+        return await withRequestContext(context, () => run(parsed.data, { db: db(), user: check.user, session: check.session, ip }));
+      } catch (error) {
+        unstable_rethrow(error); // the redirect that ends a finished step
+        withRequestContext(context, () => log().error({ action: spec.name, err: error }, "unexpected error in an action"));
+        return fail("error", somethingWentWrong(context.requestId));
+      }
+    });
 }

@@ -12,7 +12,7 @@ import { createTestDb, insertUser } from "../db";
 import { captureLogs } from "../support/log-capture";
 
 // The wrapper's collaborators from Next.js and Auth.js, replaced by stand-ins the test controls.
-const state = vi.hoisted(() => ({ session: null as null | { user: { id: string }; sessionVersion: number; sessionId: string }, db: undefined as unknown }));
+const state = vi.hoisted(() => ({ session: null as null | { user: { id: string }; sessionVersion: number; sessionId: string }, db: undefined as unknown, locale: "en" }));
 
 vi.mock("@/lib/auth/nextauth", () => ({ auth: async () => state.session }));
 vi.mock("@/db/client", async (importOriginal) => ({
@@ -21,6 +21,8 @@ vi.mock("@/db/client", async (importOriginal) => ({
 }));
 vi.mock("next/headers", () => ({
   headers: async () => new Headers({ "x-peer-address": "203.0.113.9", "x-request-path": "/admin/users?page=2", "x-request-id": "0a1b2c3d4e5f" }),
+  // The caller reads English (the messages below); test/i18n/server-messages.test.ts covers Indonesian.
+  cookies: async () => ({ get: (name: string) => (name === "locale" ? { name, value: state.locale } : undefined) }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 vi.mock("next/navigation", () => ({
@@ -119,6 +121,20 @@ describe("Every server action re-checks the session, the user and the role (docs
     });
     expect(await action(null)).toMatchObject({ ok: false, code: "invalid" });
     expect(run).not.toHaveBeenCalled();
+  });
+
+  it("answers in the caller's language: Indonesian by default, English when the cookie says so", async () => {
+    const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+    signInAs(user);
+    state.locale = "id";
+    try {
+      expect(await action({ amount: 1.5 })).toMatchObject({ ok: false, code: "invalid", message: "Perbaiki kolom yang ditandai." });
+      state.locale = "fr"; // not ours: Indonesian
+      expect(await action({ amount: 1.5 })).toMatchObject({ message: "Perbaiki kolom yang ditandai." });
+    } finally {
+      state.locale = "en";
+    }
+    expect(await action({ amount: 1.5 })).toMatchObject({ message: "Please correct the highlighted fields." });
   });
 
   it("audits input the forms never send, for actions that ask for it (a missing reason, a forged id)", async () => {

@@ -1,0 +1,24 @@
+import { createTranslator } from "next-intl";
+import { currentLocale } from "./current";
+import type { Locale } from "./locales";
+import { messagesOf } from "./messages";
+
+/**
+ * What the server says to a person (action results, validation messages), from messages/*.json (mostly its `server` namespace):
+ * `msg("server.action.forbidden")`, `msg("server.transfers.maxAmount", { amount })`; any namespace can be used (`msg("transferStatus.failed")`). In the language of `currentLocale()`.
+ */
+function translatorFor(locale: Locale) {
+  return createTranslator({ locale, messages: messagesOf(locale), timeZone: "Asia/Jakarta" });
+}
+
+type ServerTranslator = ReturnType<typeof translatorFor>;
+const translators = new Map<Locale, ServerTranslator>();
+
+function translator(): ServerTranslator {
+  const locale = currentLocale();
+  let found = translators.get(locale);
+  if (!found) translators.set(locale, (found = translatorFor(locale)));
+  return found;
+}
+
+export const msg = ((...args: Parameters<ServerTranslator>) => translator()(...args)) as ServerTranslator;
