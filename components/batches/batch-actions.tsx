@@ -2,14 +2,15 @@
 
 import { Ban, Check, Play, SendHorizontal, X } from "lucide-react";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { useFormat } from "@/components/i18n/use-format";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { useAction } from "@/components/ui/use-action";
 import type { BatchStatus } from "@/lib/batches/labels";
 import type { NameDrift } from "@/lib/batches/decide";
-import { formatNumber, formatRupiah } from "@/lib/format";
 import { useServerActions } from "@/components/server-actions";
 
 export type BatchActionProps = {
@@ -28,7 +29,8 @@ export type BatchActionProps = {
   canResume: boolean;
 };
 
-const transfersText = (n: number) => `${formatNumber(n)} ${n === 1 ? "transfer" : "transfers"}`;
+/** A checkbox with a touch target of at least 24 × 24 px (WCAG 2.2 target size). */
+const checkboxClass = "size-6 shrink-0 accent-brand";
 
 /** What the person looking at a batch can do with it now: submit or cancel it (its maker), approve or reject it (another manager). */
 export function BatchActions(props: BatchActionProps) {
@@ -54,32 +56,29 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
   const [open, setOpen] = useState(false);
   const [acceptDuplicates, setAcceptDuplicates] = useState(false);
   const { pending, run, refresh } = useDone();
+  const t = useTranslations("batches.submit");
+  const format = useFormat();
   const checking = batch.status === "checking";
   const blocked = checking || blocking > 0 || rows === 0;
   return (
     <Dialog open={open} onOpenChange={setOpen}>
-      <Button disabled={blocked} onClick={() => setOpen(true)} aria-haspopup="dialog" title={blocked ? (checking ? "Wait until every row is checked" : "Fix or remove the rows needing attention first") : undefined}>
+      <Button disabled={blocked} onClick={() => setOpen(true)} aria-haspopup="dialog" title={blocked ? (checking ? t("waitForCheck") : t("fixFirst")) : undefined}>
         <SendHorizontal aria-hidden />
-        Submit batch
+        {t("button")}
       </Button>
       <DialogContent
-        title={`Submit ${transfersText(rows)}?`}
-        description={
-          needsApproval
-            ? `They total ${formatRupiah(total)}, at or above the approval threshold: a manager approves the batch before anything is sent.`
-            : `They total ${formatRupiah(total)}, under the approval threshold: they are sent to Cash In right away.`
-        }
+        title={t("title", { count: rows })}
+        description={needsApproval ? t("needsApproval", { total: format.rupiah(total) }) : t("direct", { total: format.rupiah(total) })}
       >
         {duplicates > 0 ? (
           <label className="flex items-start gap-2 rounded-md border border-warn/40 bg-warn-soft p-3 text-sm">
-            <input type="checkbox" className="mt-0.5 size-4" checked={acceptDuplicates} onChange={(e) => setAcceptDuplicates(e.currentTarget.checked)} />
-            {duplicates === 1 ? "1 row repeats" : `${formatNumber(duplicates)} rows repeat`} an earlier row or a recent payment (same e-wallet, phone and
-            amount). I mean to pay these people more than once.
+            <input type="checkbox" className={checkboxClass} checked={acceptDuplicates} onChange={(e) => setAcceptDuplicates(e.currentTarget.checked)} />
+            <span>{t("duplicates", { count: duplicates })}</span>
           </label>
         ) : null}
         <DialogFooter>
           <DialogClose asChild>
-            <Button variant="secondary">Not yet</Button>
+            <Button variant="secondary">{t("notYet")}</Button>
           </DialogClose>
           <Button
             disabled={pending || (duplicates > 0 && !acceptDuplicates)}
@@ -93,7 +92,7 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
               )
             }
           >
-            {pending ? "Submitting…" : needsApproval ? "Submit for approval" : "Submit and send"}
+            {pending ? t("submitting") : needsApproval ? t("forApproval") : t("andSend")}
           </Button>
         </DialogFooter>
       </DialogContent>
@@ -108,6 +107,8 @@ function ApproveBatch({ batch, rows, total, duplicates }: BatchActionProps) {
   const [drift, setDrift] = useState<{ count: number; rows: NameDrift[] } | null>(null);
   const [acknowledged, setAcknowledged] = useState(false);
   const { pending, run, refresh } = useDone();
+  const t = useTranslations("batches.approve");
+  const format = useFormat();
   const approve = () =>
     run(
       (stepUp) => actions.approveBatch({ batchId: batch.id, duplicatesChecked: checked ? duplicates : undefined, acknowledgedDrift: drift && acknowledged ? drift.count : undefined, ...stepUp }),
@@ -132,45 +133,45 @@ function ApproveBatch({ batch, rows, total, duplicates }: BatchActionProps) {
     >
       <Button onClick={() => setOpen(true)} aria-haspopup="dialog">
         <Check aria-hidden />
-        Approve batch
+        {t("button")}
       </Button>
-      <DialogContent
-        title={`Approve ${batch.reference}?`}
-        description={`${transfersText(rows)} totalling ${formatRupiah(total)} are sent to Cash In once you approve. Look-ups older than 15 minutes are redone first.`}
-      >
+      <DialogContent title={t("title", { reference: batch.reference })} description={t("description", { count: rows, total: format.rupiah(total) })}>
         <div className="flex flex-col gap-3 empty:hidden">
           {duplicates > 0 ? (
             <label className="flex items-start gap-2 rounded-md border border-warn/40 bg-warn-soft p-3 text-sm" data-testid="approve-duplicates">
-              <input type="checkbox" className="mt-0.5 size-4" checked={checked} onChange={(e) => setChecked(e.currentTarget.checked)} />
-              {duplicates === 1 ? "1 row is" : `${formatNumber(duplicates)} rows are`} flagged as a possible duplicate (a repeated row or a recent payment to the same
-              person; the maker accepted them). I checked {duplicates === 1 ? "it" : "them"}.
+              <input type="checkbox" className={checkboxClass} checked={checked} onChange={(e) => setChecked(e.currentTarget.checked)} />
+              <span>{t("duplicates", { count: duplicates })}</span>
             </label>
           ) : null}
           {drift ? (
             <div className="rounded-md border border-warn/40 bg-warn-soft p-3 text-sm" data-testid="batch-name-drift">
-              <p className="font-semibold text-warn">
-                {drift.count === 1 ? "1 owner name changed" : `${formatNumber(drift.count)} owner names changed`} since the maker confirmed them
-              </p>
-              <ul className="mt-1 max-h-48 overflow-auto">
+              <p className="font-semibold text-warn">{t("drift", { count: drift.count })}</p>
+              <ul className="mt-1 max-h-48 overflow-auto break-words">
                 {drift.rows.map((row) => (
                   <li key={row.line}>
-                    Line {row.line}: <span className="line-through">{row.confirmedName}</span> → <strong>{row.currentName}</strong>
+                    {t.rich("driftLine", {
+                      line: row.line,
+                      before: row.confirmedName,
+                      after: row.currentName,
+                      old: (chunks) => <span className="line-through">{chunks}</span>,
+                      new: (chunks) => <strong>{chunks}</strong>,
+                    })}
                   </li>
                 ))}
               </ul>
               <label className="mt-2 flex items-start gap-2 font-medium">
-                <input type="checkbox" className="mt-0.5 size-4" checked={acknowledged} onChange={(e) => setAcknowledged(e.currentTarget.checked)} />
-                I checked that these are the right recipients.
+                <input type="checkbox" className={checkboxClass} checked={acknowledged} onChange={(e) => setAcknowledged(e.currentTarget.checked)} />
+                <span>{t("driftAcknowledge")}</span>
               </label>
             </div>
           ) : null}
         </div>
         <DialogFooter>
           <DialogClose asChild>
-            <Button variant="secondary">Not now</Button>
+            <Button variant="secondary">{t("notNow")}</Button>
           </DialogClose>
           <Button disabled={blocked} onClick={approve}>
-            {pending ? "Approving…" : `Approve and send ${formatRupiah(total)}`}
+            {pending ? t("approving") : t("confirm", { total: format.rupiah(total) })}
           </Button>
         </DialogFooter>
       </DialogContent>
@@ -182,10 +183,11 @@ function ApproveBatch({ batch, rows, total, duplicates }: BatchActionProps) {
 function ResumeBatch({ batch }: BatchActionProps) {
   const actions = useServerActions();
   const { pending, run, refresh } = useDone();
+  const t = useTranslations("batches.resume");
   return (
     <Button disabled={pending} onClick={() => run(() => actions.resumeBatch({ batchId: batch.id }), refresh)}>
       <Play aria-hidden />
-      {pending ? "Confirming…" : "Send the rest"}
+      {pending ? t("confirming") : t("button")}
     </Button>
   );
 }
@@ -193,18 +195,19 @@ function ResumeBatch({ batch }: BatchActionProps) {
 function RejectBatch({ batch }: BatchActionProps) {
   const actions = useServerActions();
   const router = useRouter();
+  const t = useTranslations("batches.reject");
   return (
     <ReasonDialog
       trigger={(open) => (
         <Button variant="secondary" onClick={open} aria-haspopup="dialog">
           <X aria-hidden />
-          Reject batch
+          {t("button")}
         </Button>
       )}
-      title={`Reject ${batch.reference}?`}
-      description="None of its transfers is sent. The maker sees your reason."
-      label="Reason"
-      confirm="Reject batch"
+      title={t("title", { reference: batch.reference })}
+      description={t("description")}
+      label={t("reason")}
+      confirm={t("button")}
       stepUp
       send={(reason, stepUp) => actions.rejectBatch({ batchId: batch.id, reason: reason ?? "", ...stepUp })}
       onDone={() => router.refresh()}
@@ -215,18 +218,19 @@ function RejectBatch({ batch }: BatchActionProps) {
 function CancelBatch({ batch }: BatchActionProps) {
   const actions = useServerActions();
   const router = useRouter();
+  const t = useTranslations("batches.cancel");
   return (
     <ReasonDialog
       trigger={(open) => (
         <Button variant="secondary" onClick={open} aria-haspopup="dialog">
           <Ban aria-hidden />
-          Cancel batch
+          {t("button")}
         </Button>
       )}
-      title={`Cancel ${batch.reference}?`}
-      description="Nothing in it is sent. It stays listed as canceled."
-      label="Reason (optional)"
-      confirm="Cancel batch"
+      title={t("title", { reference: batch.reference })}
+      description={t("description")}
+      label={t("reason")}
+      confirm={t("button")}
       send={(reason) => actions.cancelBatch({ batchId: batch.id, reason })}
       onDone={() => router.refresh()}
     />

@@ -1,11 +1,14 @@
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/components/i18n/use-format";
 import type { BatchOverview } from "@/lib/batches/queries";
-import { formatNumber } from "@/lib/format";
 
 /**
  * The check's progress (rows looked up / all, problems so far) and, once approved, the send's (sent,
  * succeeded, processing, failed). Read from the database on every render, so a reload shows the same.
  */
 export function BatchProgress({ overview }: { overview: BatchOverview }) {
+  const t = useTranslations("batches.progress");
+  const format = useFormat();
   const { rows, transfers, batch } = overview;
   const count = (...statuses: (keyof BatchOverview["transfers"])[]) => statuses.reduce((n, s) => n + (transfers[s]?.count ?? 0), 0);
   const submitted = count("awaiting_approval", "approved", "sending", "processing", "succeeded", "failed", "refunded", "rejected", "canceled", "expired");
@@ -19,7 +22,7 @@ export function BatchProgress({ overview }: { overview: BatchOverview }) {
     return (
       <Progress
         testId="send-progress"
-        label={batch.status === "sending" ? "Sending" : "Sent"}
+        label={batch.status === "sending" ? t("sending") : t("sent")}
         done={sent}
         total={approvedOrLater}
         parts={[
@@ -28,10 +31,10 @@ export function BatchProgress({ overview }: { overview: BatchOverview }) {
           { value: failed, className: "bg-danger" },
         ]}
       >
-        <Stat label="Sent" value={`${formatNumber(sent)} / ${formatNumber(approvedOrLater)}`} testId="sent" />
-        <Stat label="Succeeded" value={formatNumber(succeeded)} testId="succeeded" />
-        <Stat label="Processing" value={formatNumber(processing)} testId="processing" />
-        <Stat label="Failed" value={formatNumber(failed)} testId="failed" />
+        <Stat label={t("statSent")} value={`${format.number(sent)} / ${format.number(approvedOrLater)}`} testId="sent" />
+        <Stat label={t("statSucceeded")} value={format.number(succeeded)} testId="succeeded" />
+        <Stat label={t("statProcessing")} value={format.number(processing)} testId="processing" />
+        <Stat label={t("statFailed")} value={format.number(failed)} testId="failed" />
       </Progress>
     );
   }
@@ -40,10 +43,12 @@ export function BatchProgress({ overview }: { overview: BatchOverview }) {
   if ((submitted > 0 && !rechecking) || batch.status === "canceled") return null;
   const checked = rows.all - rows.pending;
   const problems = rows.invalid + rows.unconfirmed;
+  // At 100 % the panel says the check is done, not that it is still going on.
+  const done = rows.pending === 0;
   return (
     <Progress
       testId="check-progress"
-      label={rechecking ? "Checking wallets again for the approval" : "Checking wallets"}
+      label={rechecking ? (done ? t("rechecked") : t("rechecking")) : done ? t("checked") : t("checking")}
       done={checked}
       total={rows.all}
       parts={[
@@ -51,9 +56,9 @@ export function BatchProgress({ overview }: { overview: BatchOverview }) {
         { value: problems, className: "bg-danger" },
       ]}
     >
-      <Stat label="Checked" value={`${formatNumber(checked)} / ${formatNumber(rows.all)}`} testId="checked" />
-      <Stat label="Confirmed" value={formatNumber(rows.ok)} testId="confirmed" />
-      <Stat label="Errors so far" value={formatNumber(problems)} testId="errors" />
+      <Stat label={t("statChecked")} value={`${format.number(checked)} / ${format.number(rows.all)}`} testId="checked" />
+      <Stat label={t("statConfirmed")} value={format.number(rows.ok)} testId="confirmed" />
+      <Stat label={done ? t("statErrors") : t("statErrorsSoFar")} value={format.number(problems)} testId="errors" />
     </Progress>
   );
 }
@@ -76,7 +81,7 @@ function Progress({
   const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
   return (
     <section aria-label={label} data-testid={testId} className="rounded-lg border border-line bg-surface px-4 py-3">
-      <div className="mb-2 flex items-baseline justify-between text-sm">
+      <div className="mb-2 flex items-baseline justify-between gap-3 text-sm">
         <span className="font-medium">{label}</span>
         <span className="text-ink-muted tabular-nums">{percent}%</span>
       </div>

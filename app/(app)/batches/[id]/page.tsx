@@ -2,12 +2,13 @@ import { ArrowLeft, Download, History } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import type { ReactNode } from "react";
+import { getTranslations } from "next-intl/server";
 import { BatchActions } from "@/components/batches/batch-actions";
 import { BatchProgress } from "@/components/batches/batch-progress";
 import { BatchRows } from "@/components/batches/batch-rows";
 import { BatchStatusBadge } from "@/components/batches/batch-status-badge";
 import { LiveRefresh } from "@/components/batches/live-refresh";
+import { getFormat } from "@/components/i18n/get-format";
 import { PageHeader } from "@/components/shell/app-shell";
 import { ApprovalHoldNotice } from "@/components/transfers/approval-hold-notice";
 import { Button } from "@/components/ui/button";
@@ -16,7 +17,6 @@ import { batchOverview, batchRowsPage, batchRowsPageSize, batchRowViews, type Ba
 import { requireUser } from "@/lib/auth/session";
 import { routeId } from "@/lib/route-id";
 import { cn } from "@/lib/cn";
-import { formatDateTime, formatNumber, formatRupiah } from "@/lib/format";
 import { approvalHoldMessage, approvalHoldOf } from "@/lib/transfers/approval-hold";
 import { needsApproval } from "@/lib/transfers/limits";
 import { getLimits } from "@/lib/transfers/settings";
@@ -25,13 +25,14 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
-  return { title: `Batch ${routeId(id) ?? ""} · Cash In Payouts` };
+  const t = await getTranslations("batches.detail");
+  return { title: t("metaTitle", { id: String(routeId(id) ?? "") }) };
 }
-
-const viewLabels: Record<BatchRowView, string> = { all: "All rows", attention: "Needing attention", removed: "Removed" };
 
 export default async function BatchPage({ params, searchParams }: Props) {
   const user = await requireUser();
+  const t = await getTranslations("batches");
+  const format = await getFormat();
   const id = routeId((await params).id);
   const database = db();
   const overview = id === undefined ? undefined : batchOverview(database, id);
@@ -52,6 +53,8 @@ export default async function BatchPage({ params, searchParams }: Props) {
   const limits = getLimits(database);
   const now = new Date();
   const hold = !isMaker && user.role === "manager" && batch.status === "awaiting_approval" ? approvalHoldOf(database, user.id, now) : null;
+  const viewCount: Record<BatchRowView, number> = { all: counts.all, attention: counts.attention, removed: counts.removed };
+  const blocking = counts.invalid + counts.unconfirmed;
   const viewHref = (v: BatchRowView, p = 1) => `/batches/${id}?${new URLSearchParams({ ...(v === "all" ? {} : { view: v }), ...(p > 1 ? { page: String(p) } : {}) })}`;
 
   return (
@@ -59,11 +62,16 @@ export default async function BatchPage({ params, searchParams }: Props) {
       <LiveRefresh active={live} intervalMs={1000} />
       <Link href="/batches" className="mb-2 inline-flex items-center gap-1 text-xs font-medium text-ink-muted hover:text-ink">
         <ArrowLeft aria-hidden className="size-3.5" />
-        Batch payouts
+        {t("title")}
       </Link>
       <PageHeader
-        title={`Batch ${batch.reference}`}
-        description={`${batch.fileName} · uploaded ${formatDateTime(batch.createdAt)} by ${overview.makerName}`}
+        title={t("detail.title", { reference: batch.reference })}
+        description={t.rich("detail.description", {
+          file: (chunks) => <span className="break-all">{chunks}</span>,
+          name: overview.makerName,
+          when: format.dateTime(batch.createdAt),
+          fileName: batch.fileName,
+        })}
         actions={
           <>
             {submitted ? (
@@ -71,13 +79,19 @@ export default async function BatchPage({ params, searchParams }: Props) {
                 <Button asChild variant="secondary">
                   <Link href={`/transfers?batch=${id}`}>
                     <History aria-hidden />
-                    View in history
+                    {t("detail.viewInHistory")}
                   </Link>
                 </Button>
                 <Button asChild variant="secondary">
                   <a href={`/batches/${id}/export`} download>
                     <Download aria-hidden />
-                    Export results
+                    {t("detail.exportResults")}
+                  </a>
+                </Button>
+                <Button asChild variant="secondary">
+                  <a href={`/batches/${id}/export?format=xlsx`} download aria-label={t("detail.exportExcelLabel")}>
+                    <Download aria-hidden />
+                    {t("detail.exportExcel")}
                   </a>
                 </Button>
               </>
@@ -86,7 +100,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
               batch={{ id, reference: batch.reference, status: batch.status }}
               rows={counts.all}
               total={overview.total}
-              blocking={counts.invalid + counts.unconfirmed}
+              blocking={blocking}
               duplicates={counts.duplicates}
               needsApproval={needsApproval(limits, overview.total)}
               canSubmit={isMaker && (batch.status === "ready" || batch.status === "checking")}
@@ -98,18 +112,23 @@ export default async function BatchPage({ params, searchParams }: Props) {
         }
       />
       {hold ? <ApprovalHoldNotice message={approvalHoldMessage(hold, now)} /> : null}
-      <section aria-label="Status" className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3 text-sm">
-        <BatchStatusBadge status={batch.status} className="text-sm" />
-        <p>{statusSentence(overview, isMaker, user.role === "manager")}</p>
-        {batch.reason ? <p className="w-full text-ink-muted">Reason: {batch.reason}</p> : null}
+      <section aria-label={t("detail.status")} className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3 text-sm">
+        <BatchStatusBadge status={batch.status} blocking={blocking} rows={counts.all} className="text-sm" />
+        <p className="min-w-0">{t(`sentence.${statusSentence(overview, isMaker, user.role === "manager")}`, { approver: overview.approverName ?? "" })}</p>
+        {batch.reason ? <p className="w-full break-words text-ink-muted">{t("detail.reason", { reason: batch.reason })}</p> : null}
       </section>
-      <div className="mb-4 grid grid-cols-3 gap-4">
-        <Total label="Rows" value={formatNumber(counts.all)} testId="total-rows" />
-        <Total label="Amount" value={formatRupiah(overview.total)} testId="total-amount" />
-        <Total label="Needing attention" value={formatNumber(counts.attention)} testId="total-attention" tone={counts.attention > 0 ? "danger" : undefined} />
+      <div className="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4">
+        <Total label={t("detail.totalRows")} value={format.number(counts.all)} testId="total-rows" />
+        <Total label={t("detail.totalAmount")} value={format.rupiah(overview.total)} testId="total-amount" className="order-last col-span-2 sm:order-none sm:col-span-1" />
+        <Total
+          label={t("detail.totalAttention")}
+          value={format.number(counts.attention)}
+          testId="total-attention"
+          tone={counts.attention > 0 ? "danger" : undefined}
+        />
       </div>
       <BatchProgress overview={overview} />
-      <nav aria-label="Rows shown" className="mt-6 mb-2 flex items-center gap-1 text-sm">
+      <nav aria-label={t("detail.rowsShown")} className="mt-6 mb-2 flex flex-wrap items-center gap-1 text-sm">
         {batchRowViews.map((v) => (
           <Link
             key={v}
@@ -117,8 +136,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
             aria-current={v === view ? "page" : undefined}
             className={cn("rounded-md px-2.5 py-1", v === view ? "bg-brand-soft font-medium text-brand-strong" : "text-ink-muted hover:text-ink")}
           >
-            {viewLabels[v]}
-            {v === "attention" ? ` (${formatNumber(counts.attention)})` : v === "removed" ? ` (${formatNumber(counts.removed)})` : ` (${formatNumber(counts.all)})`}
+            {t(`detail.view.${v}`, { count: format.number(viewCount[v]) })}
           </Link>
         ))}
       </nav>
@@ -126,23 +144,27 @@ export default async function BatchPage({ params, searchParams }: Props) {
         <BatchRows batchId={id} rows={rows.rows} editable={editable} duplicatesAccepted={batch.duplicatesAccepted} />
       ) : (
         <div className="rounded-lg border border-dashed border-line-strong bg-surface p-6 text-center text-sm text-ink-muted">
-          {view === "attention" ? "No row needs attention." : "No rows here."}
+          {view === "attention" ? t("detail.noAttention") : t("detail.noRows")}
         </div>
       )}
       {rows.pages > 1 ? (
-        <nav aria-label="Pages of rows" className="mt-3 flex items-center justify-between text-sm">
+        <nav aria-label={t("detail.pages")} className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm">
           <span className="text-ink-muted">
-            Rows {formatNumber((page - 1) * batchRowsPageSize + 1)}–{formatNumber((page - 1) * batchRowsPageSize + rows.rows.length)} of {formatNumber(rows.total)}
+            {t("detail.range", {
+              from: format.number((page - 1) * batchRowsPageSize + 1),
+              to: format.number((page - 1) * batchRowsPageSize + rows.rows.length),
+              total: format.number(rows.total),
+            })}
           </span>
           <span className="flex gap-2">
             {page > 1 ? (
               <Button asChild variant="secondary" size="sm">
-                <Link href={viewHref(view, page - 1)}>Previous</Link>
+                <Link href={viewHref(view, page - 1)}>{t("detail.previous")}</Link>
               </Button>
             ) : null}
             {page < rows.pages ? (
               <Button asChild variant="secondary" size="sm">
-                <Link href={viewHref(view, page + 1)}>Next</Link>
+                <Link href={viewHref(view, page + 1)}>{t("detail.next")}</Link>
               </Button>
             ) : null}
           </span>
@@ -152,39 +174,56 @@ export default async function BatchPage({ params, searchParams }: Props) {
   );
 }
 
-function statusSentence(overview: NonNullable<ReturnType<typeof batchOverview>>, isMaker: boolean, isManager: boolean): ReactNode {
+type SentenceKey =
+  | "checking"
+  | "readyBlocked"
+  | "readyEmpty"
+  | "readyMaker"
+  | "readyOther"
+  | "rechecking"
+  | "awaitingMaker"
+  | "awaitingManager"
+  | "awaitingOther"
+  | "paused"
+  | "sending"
+  | "sendingBy"
+  | "sent"
+  | "sentBy"
+  | "rejected"
+  | "rejectedBy"
+  | "canceled"
+  | "expired";
+
+/** Which sentence (batches.sentence.*) says where the batch stands and what the reader can do; `{approver}` is the approver's name. */
+function statusSentence(overview: NonNullable<ReturnType<typeof batchOverview>>, isMaker: boolean, isManager: boolean): SentenceKey {
   const { batch, rows, approverName } = overview;
   switch (batch.status) {
     case "checking":
-      return "Looking up every wallet. You can leave this page: the check goes on and its progress is kept.";
+      return "checking";
     case "ready":
-      return rows.invalid + rows.unconfirmed > 0
-        ? "Fix or remove the rows needing attention, then submit the batch."
-        : isMaker
-          ? "Every wallet is confirmed. Review the names, then submit the batch."
-          : "Every wallet is confirmed; its maker can submit it.";
+      if (rows.invalid + rows.unconfirmed > 0) return "readyBlocked";
+      if (rows.all === 0) return "readyEmpty";
+      return isMaker ? "readyMaker" : "readyOther";
     case "awaiting_approval":
-      if (batch.recheckRequestedAt !== null) return "Looking up again the wallets whose look-up is older than 15 minutes, before anything is sent. Approve again once this is done.";
-      return isMaker ? "Waiting for another manager to approve the batch." : isManager ? "Review the rows, then approve or reject the batch as a whole." : "Waiting for a manager's approval.";
+      if (batch.recheckRequestedAt !== null) return "rechecking";
+      return isMaker ? "awaitingMaker" : isManager ? "awaitingManager" : "awaitingOther";
     case "sending":
-      if (batch.pausedAt !== null) {
-        return `Sending stopped (the app was down) and was not resumed on its own after more than 15 minutes. Its approver, or another manager, confirms before the rest is sent.`;
-      }
-      return `Approved${approverName ? ` by ${approverName}` : ""}. Sending the rows to Cash In; you can leave this page.`;
+      if (batch.pausedAt !== null) return "paused";
+      return approverName ? "sendingBy" : "sending";
     case "sent":
-      return `Every row was sent${approverName ? ` (approved by ${approverName})` : ""}. Rows still processing are settled automatically.`;
+      return approverName ? "sentBy" : "sent";
     case "rejected":
-      return `Rejected by ${approverName ?? "a manager"}. Nothing was sent.`;
+      return approverName ? "rejectedBy" : "rejected";
     case "canceled":
-      return "Canceled by its maker. Nothing was sent.";
+      return "canceled";
     case "expired":
-      return "Not approved within the approval window. Nothing was sent.";
+      return "expired";
   }
 }
 
-function Total({ label, value, testId, tone }: { label: string; value: string; testId: string; tone?: "danger" }) {
+function Total({ label, value, testId, tone, className }: { label: string; value: string; testId: string; tone?: "danger"; className?: string }) {
   return (
-    <div className="rounded-lg border border-line bg-surface px-4 py-3">
+    <div className={cn("min-w-0 rounded-lg border border-line bg-surface px-4 py-3", className)}>
       <p className="text-xs text-ink-muted">{label}</p>
       <p className={cn("text-lg font-semibold tabular-nums", tone === "danger" && "text-danger")} data-testid={testId}>
         {value}
