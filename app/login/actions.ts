@@ -12,6 +12,8 @@ import { confirmEnrolment, proveSecondFactor } from "@/lib/auth/second-factor";
 import { revokeSession } from "@/lib/auth/session";
 import { signInStepAction } from "@/lib/auth/step-action";
 import { throttleState } from "@/lib/auth/throttle";
+import { toLocale } from "@/lib/i18n/locales";
+import { setLocaleCookie } from "@/lib/users/language";
 import { formatTime } from "@/lib/format";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { changePasswordSchema, enrolmentCodeSchema, secondFactorCodeSchema, signInSchema } from "@/lib/users/schemas";
@@ -71,4 +73,13 @@ export const changePasswordAction = signInStepAction(
 export async function signOutAction(): Promise<void> {
   revokeSession(await auth(), clientIp(await headers()));
   await signOut({ redirectTo: "/login?reason=signed-out" });
+}
+
+/**
+ * The sign-in pages' language switcher (docs/language.md#choosing-the-language): public, like signing in,
+ * and it sets only this browser's `locale` cookie. Whatever arrives goes through toLocale(): anything but
+ * "id" or "en" (a forged post, no form at all) is Indonesian.
+ */
+export async function chooseSignInLanguageAction(form: unknown): Promise<void> {
+  await setLocaleCookie(toLocale(form instanceof FormData ? form.get("locale") : undefined));
 }

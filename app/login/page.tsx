@@ -1,23 +1,28 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { InsecureAddressNotice } from "@/components/auth/insecure-address-notice";
 import { LoginForm } from "@/components/auth/login-form";
 import { SignInCard } from "@/components/auth/sign-in-card";
-import { signInAction } from "./actions";
+import { chooseSignInLanguageAction, signInAction } from "./actions";
 import { authConfig } from "@/lib/auth/auth.config";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { checkSession, signInStepUrl } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 
-export const metadata: Metadata = { title: "Sign in · Cash In Payouts" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("login");
+  return { title: t("signInTitle") };
+}
 
-const reasons: Record<string, { tone: "info" | "warn"; text: string }> = {
-  expired: { tone: "info", text: "Your session has ended. Sign in again to continue where you were." },
-  deactivated: { tone: "warn", text: "Your account has been deactivated. Ask an admin if you think this is a mistake." },
-  revoked: { tone: "info", text: "Your session was ended by an admin (for example after a password reset). Sign in again." },
-  "signed-out": { tone: "info", text: "You are signed out." },
-  "signed-out-everywhere": { tone: "info", text: "You are signed out here and on every other device." },
-};
+/** Why the person is here (`?reason=`), and how it looks. */
+const reasons = {
+  expired: { tone: "info", key: "reasonExpired" },
+  deactivated: { tone: "warn", key: "reasonDeactivated" },
+  revoked: { tone: "info", key: "reasonRevoked" },
+  "signed-out": { tone: "info", key: "reasonSignedOut" },
+  "signed-out-everywhere": { tone: "info", key: "reasonSignedOutEverywhere" },
+} as const;
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
@@ -27,10 +32,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const check = await checkSession();
   if (check.status === "ok") redirect(callbackUrl);
   if (check.status === "incomplete") redirect(signInStepUrl(check.next, callbackUrl));
-  const reason = typeof params.reason === "string" ? reasons[params.reason] : undefined;
+  const reason = typeof params.reason === "string" && Object.hasOwn(reasons, params.reason) ? reasons[params.reason as keyof typeof reasons] : undefined;
+  const t = await getTranslations("login");
 
   return (
-    <SignInCard title="Sign in" intro="Use the e-mail and password your admin gave you.">
+    <SignInCard title={t("signInTitle")} intro={t("signInIntro")} chooseLanguage={chooseSignInLanguageAction}>
       <InsecureAddressNotice secureCookies={authConfig.useSecureCookies} authUrl={env().AUTH_URL} />
       {reason ? (
         <p
@@ -41,7 +47,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
               : "mb-4 rounded-md bg-info-soft px-3 py-2 text-sm text-info"
           }
         >
-          {reason.text}
+          {t(reason.key)}
         </p>
       ) : null}
       <LoginForm callbackUrl={callbackUrl} signIn={signInAction} />

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
@@ -14,6 +15,7 @@ type CodeInput = z.input<typeof secondFactorCodeSchema>;
 
 /** Step 2 of signing in: the code the authenticator app shows, or one of the recovery codes. */
 export function CodeForm({ callbackUrl, prove }: { callbackUrl: string; prove: (input: unknown) => Promise<ActionResult<unknown>> }) {
+  const t = useTranslations("auth");
   const [pending, startTransition] = useTransition();
   const [recovery, setRecovery] = useState(false);
   const form = useForm<CodeInput, unknown, z.output<typeof secondFactorCodeSchema>>({
@@ -36,8 +38,8 @@ export function CodeForm({ callbackUrl, prove }: { callbackUrl: string; prove: (
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
       <Field
         id="code"
-        label={recovery ? "Recovery code" : "Code from your authenticator app"}
-        hint={recovery ? "One of the ten codes you saved when you turned on two-step sign-in; each works once." : "6 digits; a new one every 30 seconds."}
+        label={recovery ? t("recoveryCodeLabel") : t("codeLabel")}
+        hint={recovery ? t("recoveryCodeHint") : t("codeHint")}
         error={errors.code?.message}
       >
         {(aria) => (
@@ -53,10 +55,10 @@ export function CodeForm({ callbackUrl, prove }: { callbackUrl: string; prove: (
         )}
       </Field>
       <Button type="submit" disabled={pending} className="w-full">
-        {pending ? "Checking…" : "Continue"}
+        {pending ? t("checking") : t("continue")}
       </Button>
       <Button variant="link" size="sm" onClick={() => setRecovery((r) => !r)}>
-        {recovery ? "Use the code from my app" : "Lost your phone? Use a recovery code"}
+        {recovery ? t("useAppCode") : t("useRecoveryCode")}
       </Button>
     </form>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
@@ -28,6 +29,7 @@ export function EnrolForm({
   confirm: (input: unknown) => Promise<ActionResult<{ recoveryCodes: string[] }>>;
   continueTo: string;
 }) {
+  const t = useTranslations("auth");
   const [pending, startTransition] = useTransition();
   const [codes, setCodes] = useState<string[] | null>(null);
   const form = useForm<EnrolInput, unknown, z.output<typeof enrolmentCodeSchema>>({
@@ -55,32 +57,31 @@ export function EnrolForm({
     <div className="flex flex-col gap-5">
       <ol className="flex list-decimal flex-col gap-3 pl-5 text-sm">
         <li>
-          Open an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password, Authy…) and scan
-          this code.
+          {t("enrolScan")}
           <div
             className="mt-2 size-44 rounded-md border border-line bg-white p-2 [&_svg]:size-full"
             role="img"
-            aria-label="QR code to add this account to an authenticator app"
+            aria-label={t("qrLabel")}
             // The SVG is made on our server from the otpauth URI, never from user input.
             dangerouslySetInnerHTML={{ __html: qrSvg }}
           />
           <p className="mt-2 text-xs text-ink-muted">
-            Cannot scan? Type this key instead:{" "}
+            {t("cannotScan")}{" "}
             <code data-testid="totp-secret" className="break-all rounded bg-canvas px-1 py-0.5 font-mono text-ink">
               {secret.replace(/(.{4})/g, "$1 ").trim()}
             </code>
           </p>
         </li>
-        <li>Enter the 6-digit code the app now shows for Cash In Payouts.</li>
+        <li>{t("enrolEnterCode")}</li>
       </ol>
       <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
-        <Field id="code" label="Code from your app" error={errors.code?.message}>
+        <Field id="code" label={t("codeFromApp")} error={errors.code?.message}>
           {(aria) => (
             <Input {...aria} autoComplete="one-time-code" inputMode="numeric" maxLength={6} className="font-mono tracking-widest" {...form.register("code")} />
           )}
         </Field>
         <Button type="submit" disabled={pending} className="w-full">
-          {pending ? "Checking…" : "Turn on two-step sign-in"}
+          {pending ? t("checking") : t("turnOn")}
         </Button>
       </form>
     </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useSyncExternalStore } from "react";
 import { insecureSignIn } from "@/lib/auth/secure-origin";
 
@@ -11,22 +12,25 @@ const noSubscription = () => () => {};
  * for sure; the server renders nothing.
  */
 export function InsecureAddressNotice({ secureCookies, authUrl }: { secureCookies: boolean; authUrl: string | undefined }) {
+  const t = useTranslations("auth");
   const pageUrl = useSyncExternalStore(noSubscription, () => window.location.href, () => null);
   const insecure = pageUrl ? insecureSignIn({ pageUrl, secureCookies, authUrl }) : null;
   if (!insecure) return null;
   return (
     <div role="alert" className="mb-4 space-y-1 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
-      <p className="font-medium">Signing in cannot work at this address.</p>
-      <p>
-        This address uses plain http ({insecure.address}). The session cookie is only sent over HTTPS, so after signing in you would
-        land back here.{" "}
-        {insecure.secureSignIn ? (
-          <>
-            Open <a className="font-medium underline" href={insecure.secureSignIn}>{insecure.secureSignIn}</a> instead.
-          </>
-        ) : (
-          <>Open the app&apos;s https:// address instead, or ask your IT team to put it behind an HTTPS proxy (docs/production.md).</>
-        )}
+      <p className="font-medium">{t("insecureTitle")}</p>
+      <p className="break-words">
+        {t("insecureBody", { address: insecure.address })}{" "}
+        {insecure.secureSignIn
+          ? t.rich("insecureOpen", {
+              url: insecure.secureSignIn,
+              link: (chunks) => (
+                <a className="font-medium break-all underline" href={insecure.secureSignIn!}>
+                  {chunks}
+                </a>
+              ),
+            })
+          : t("insecureNoUrl")}
       </p>
     </div>
   );

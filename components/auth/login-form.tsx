@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
@@ -14,6 +15,7 @@ type SignInForm = z.input<typeof signInSchema>;
 
 /** `signIn` is the sign-in server action, handed down by the page (components do not import app/). */
 export function LoginForm({ callbackUrl, signIn }: { callbackUrl: string; signIn: (input: unknown) => Promise<ActionResult<null>> }) {
+  const t = useTranslations("auth");
   const [pending, startTransition] = useTransition();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<SignInForm, unknown, z.output<typeof signInSchema>>({
@@ -35,10 +37,10 @@ export function LoginForm({ callbackUrl, signIn }: { callbackUrl: string; signIn
 
   return (
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
-      <Field id="email" label="E-mail" error={errors.email?.message}>
+      <Field id="email" label={t("email")} error={errors.email?.message}>
         {(aria) => <Input {...aria} type="email" autoComplete="username" autoFocus {...form.register("email")} />}
       </Field>
-      <Field id="password" label="Password" error={errors.password?.message}>
+      <Field id="password" label={t("password")} error={errors.password?.message}>
         {(aria) => <Input {...aria} type="password" autoComplete="current-password" {...form.register("password")} />}
       </Field>
       {formError ? (
@@ -47,7 +49,7 @@ export function LoginForm({ callbackUrl, signIn }: { callbackUrl: string; signIn
         </p>
       ) : null}
       <Button type="submit" disabled={pending} className="w-full">
-        {pending ? "Signing in…" : "Sign in"}
+        {pending ? t("signingIn") : t("signIn")}
       </Button>
     </form>
   );

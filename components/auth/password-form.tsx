@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
@@ -21,13 +22,14 @@ type PasswordInput = z.input<typeof changePasswordSchema>;
 export function PasswordForm({
   change,
   then,
-  currentLabel = "Current password",
+  currentLabel,
 }: {
   change: (input: unknown) => Promise<ActionResult<unknown>>;
   /** Where to go after the change; without it the form says it is done and stays. */
   then?: string;
   currentLabel?: string;
 }) {
+  const t = useTranslations("auth");
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [done, setDone] = useState<string | null>(null);
@@ -46,7 +48,7 @@ export function PasswordForm({
       if (result.ok) {
         form.reset();
         if (then) router.replace(then);
-        else setDone(result.message ?? "Your password is changed");
+        else setDone(result.message ?? t("passwordChanged"));
         return;
       }
       if (!applyFieldErrors(form.setError, result, ["currentPassword", "newPassword", "confirmPassword"])) setFormError(result.message);
@@ -55,18 +57,18 @@ export function PasswordForm({
 
   return (
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
-      <Field id="currentPassword" label={currentLabel} error={errors.currentPassword?.message}>
+      <Field id="currentPassword" label={currentLabel ?? t("currentPassword")} error={errors.currentPassword?.message}>
         {(aria) => <Input {...aria} type="password" autoComplete="current-password" {...form.register("currentPassword")} />}
       </Field>
       <Field
         id="newPassword"
-        label="New password"
-        hint={`At least ${passwordRules.min} characters; a phrase of unrelated words is easy to remember and hard to guess.`}
+        label={t("newPassword")}
+        hint={t("newPasswordHint", { min: passwordRules.min })}
         error={errors.newPassword?.message}
       >
         {(aria) => <Input {...aria} type="password" autoComplete="new-password" {...form.register("newPassword")} />}
       </Field>
-      <Field id="confirmPassword" label="New password again" error={errors.confirmPassword?.message}>
+      <Field id="confirmPassword" label={t("confirmPassword")} error={errors.confirmPassword?.message}>
         {(aria) => <Input {...aria} type="password" autoComplete="new-password" {...form.register("confirmPassword")} />}
       </Field>
       {formError ? (
@@ -80,7 +82,7 @@ export function PasswordForm({
         </p>
       ) : null}
       <Button type="submit" disabled={pending} className="w-full sm:w-auto sm:self-start">
-        {pending ? "Saving…" : "Change password"}
+        {pending ? t("saving") : t("changePassword")}
       </Button>
     </form>
   );

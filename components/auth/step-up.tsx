@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
@@ -30,14 +31,23 @@ export function StepUpProvider({ freshUntil, children }: { freshUntil: number; c
   useEffect(() => {
     until.current = Math.max(until.current, freshUntil);
   }, [freshUntil]);
-  const [prompt, setPrompt] = useState<{ message: string; resolve: (code: string | null) => void } | null>(null);
+  const t = useTranslations("stepUp");
+  const tc = useTranslations("common");
+  const [prompt, setPrompt] = useState<{ error: string | undefined; resolve: (code: string | null) => void } | null>(null);
   const [code, setCode] = useState("");
+  // The server's first answer only asks for a code; one that comes right after a typed code says what was
+  // wrong with it (in the reader's language, so it is told apart by when it comes, not by its words).
+  const codeSent = useRef(false);
+  const plainAsk = useRef<string | null>(null);
 
   const ask = useCallback(
     (message: string) =>
       new Promise<string | null>((resolve) => {
+        const error = codeSent.current && message !== plainAsk.current ? message : undefined;
+        if (!codeSent.current) plainAsk.current = message;
+        codeSent.current = false;
         setCode("");
-        setPrompt({ message, resolve });
+        setPrompt({ error, resolve });
       }),
     [],
   );
@@ -46,10 +56,12 @@ export function StepUpProvider({ freshUntil, children }: { freshUntil: number; c
     needsCode: () => Date.now() >= until.current,
     ask,
     proved: () => {
+      codeSent.current = false;
       until.current = Date.now() + stepUpMs;
     },
   };
   const close = (answer: string | null) => {
+    codeSent.current = Boolean(answer);
     prompt?.resolve(answer);
     setPrompt(null);
   };
@@ -59,7 +71,7 @@ export function StepUpProvider({ freshUntil, children }: { freshUntil: number; c
       {children}
       <Dialog open={prompt !== null} onOpenChange={(open) => !open && close(null)}>
         {prompt ? (
-          <DialogContent title="Confirm it is you" description="This change needs a code from your authenticator app (at most every 5 minutes).">
+          <DialogContent title={t("title")} description={t("description")}>
             <form
               noValidate
               onSubmit={(event) => {
@@ -67,13 +79,13 @@ export function StepUpProvider({ freshUntil, children }: { freshUntil: number; c
                 close(code.trim());
               }}
             >
-              <SecondFactorField value={code} onChange={setCode} error={/^Enter the 6-digit/.test(prompt.message) ? undefined : prompt.message} autoFocus />
+              <SecondFactorField value={code} onChange={setCode} error={prompt.error} autoFocus />
               <DialogFooter>
                 <DialogClose asChild>
-                  <Button variant="secondary">Cancel</Button>
+                  <Button variant="secondary">{tc("cancel")}</Button>
                 </DialogClose>
                 <Button type="submit" disabled={code.trim() === ""}>
-                  Confirm
+                  {tc("confirm")}
                 </Button>
               </DialogFooter>
             </form>
@@ -100,8 +112,9 @@ export function SecondFactorField({
   error?: string;
   autoFocus?: boolean;
 }) {
+  const t = useTranslations("stepUp");
   return (
-    <Field id="second-factor-code" label="Code from your authenticator app" hint="6 digits, or a recovery code" error={error} className="mt-4">
+    <Field id="second-factor-code" label={t("codeLabel")} hint={t("codeHint")} error={error} className="mt-4">
       {(aria) => (
         <Input
           {...aria}

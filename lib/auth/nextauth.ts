@@ -9,6 +9,7 @@ import { authConfig } from "./auth.config";
 import { endSessionById, startSession } from "./sessions";
 import { recordAuditNow } from "@/lib/audit/record";
 import { log } from "@/lib/log";
+import { setLocaleCookie } from "@/lib/users/language";
 
 export class ThrottledSignIn extends CredentialsSignin {
   override code = "throttled";
@@ -54,6 +55,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
             throw new ExpiredPasswordSignIn();
           }
           const sessionId = startSession(db(), user.id, ip);
+          // A saved language follows the person to this browser (docs/language.md#choosing-the-language);
+          // without one, the browser's cookie (the sign-in page's switcher) stays as it is.
+          if (user.locale) await setLocaleCookie(user.locale);
           return { sessionId, id: String(user.id), name: user.name, email: user.email, sessionVersion: user.sessionVersion };
         }
         if (result.reason === "throttled") throw new ThrottledSignIn();

@@ -14,6 +14,8 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const unwrappedOnPurpose = new Set([
   "app/login/actions.ts#signInAction",
   "app/login/actions.ts#signOutAction",
+  // The sign-in pages' language switcher: no session, sets only the `locale` cookie (docs/language.md#choosing-the-language).
+  "app/login/actions.ts#chooseSignInLanguageAction",
   "app/(app)/account/actions.ts#signOutEverywhereAction",
 ]);
 

@@ -1,12 +1,16 @@
 "use server";
 
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { anyone, authorizedAction } from "@/lib/auth/action";
 import { clientIp } from "@/lib/auth/client-ip";
 import { signOut } from "@/lib/auth/nextauth";
 import { regenerateRecoveryCodes } from "@/lib/auth/second-factor";
 import { checkSession, revokeAllSessions } from "@/lib/auth/session";
+import { locales } from "@/lib/i18n/locales";
+import { ok } from "@/lib/result";
+import { saveUserLocale, setLocaleCookie } from "@/lib/users/language";
 
 /** New recovery codes replace the old ones: a fresh second-factor code is needed (docs/sign-in.md#step-up). */
 export const regenerateRecoveryCodesAction = authorizedAction(
@@ -23,3 +27,17 @@ export async function signOutEverywhereAction(): Promise<void> {
   if (check.status === "ok" || check.status === "incomplete") revokeAllSessions(check.user, clientIp(await headers()));
   await signOut({ redirectTo: "/login?reason=signed-out-everywhere" });
 }
+
+/**
+ * My account's language (docs/language.md#choosing-the-language): saved on the account, so it follows the
+ * person to another browser at sign-in, and set in this browser's cookie at once; audited as user.language.
+ */
+export const saveLanguageAction = authorizedAction(
+  { name: "user.language", roles: anyone, schema: z.object({ locale: z.enum(locales) }), revalidate: ["/account"] },
+  async ({ locale }, { db, user, ip }) => {
+    saveUserLocale({ db, actor: user, ip }, locale);
+    await setLocaleCookie(locale);
+    const t = await getTranslations({ locale, namespace: "language" });
+    return ok(null, t("saved"));
+  },
+);

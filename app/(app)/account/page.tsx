@@ -1,65 +1,81 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { AccountSecondFactor } from "@/components/auth/account-second-factor";
 import { PasswordForm } from "@/components/auth/password-form";
+import { getFormat } from "@/components/i18n/get-format";
+import { LanguagePicker } from "@/components/i18n/language-picker";
 import { PageHeader } from "@/components/shell/app-shell";
 import { buttonVariants } from "@/components/ui/button";
 import { db } from "@/db/client";
 import { secondFactorStatus } from "@/lib/auth/second-factor";
 import { requireSession } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format";
 import { changePasswordAction } from "../../login/actions";
-import { regenerateRecoveryCodesAction, signOutEverywhereAction } from "./actions";
+import { regenerateRecoveryCodesAction, saveLanguageAction, signOutEverywhereAction } from "./actions";
 
-export const metadata: Metadata = { title: "My account · Cash In Payouts" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("account");
+  return { title: t("title") };
+}
 
 export default async function AccountPage() {
   const { user, session } = await requireSession();
   const factor = secondFactorStatus(db(), user.id);
+  const t = await getTranslations("account");
+  const language = await getTranslations("language");
+  const format = await getFormat();
   return (
     <div className="max-w-2xl">
-      <PageHeader title="My account" description={`${user.name} · ${user.email}`} />
+      <PageHeader title={t("title")} description={
+          <span className="break-all">
+            {user.name} · {user.email}
+          </span>
+        } />
       <div className="flex flex-col gap-6">
-        <section aria-labelledby="second-factor" className="rounded-lg border border-line bg-surface p-5">
+        <section aria-labelledby="second-factor" className="rounded-lg border border-line bg-surface p-4 sm:p-5">
           <h2 id="second-factor" className="text-base font-semibold">
-            Two-step sign-in
+            {t("secondFactorTitle")}
           </h2>
           {factor.enrolled ? (
             <>
               <p className="mt-1 text-sm text-ink-muted" data-testid="second-factor-status">
-                On since {factor.enrolledAt ? formatDateTime(factor.enrolledAt) : "—"}. {factor.recoveryCodesLeft} of 10 recovery codes
-                left.
-                {factor.lockedUntil ? ` Locked after wrong codes until ${formatDateTime(factor.lockedUntil)}.` : ""}
+                {t("secondFactorOn", { since: factor.enrolledAt ? format.dateTime(factor.enrolledAt) : "—", left: factor.recoveryCodesLeft })}
+                {factor.lockedUntil ? ` ${t("secondFactorLocked", { until: format.dateTime(factor.lockedUntil) })}` : ""}
               </p>
               <AccountSecondFactor regenerate={regenerateRecoveryCodesAction} />
             </>
           ) : (
             <>
               <p className="mt-1 text-sm text-ink-muted" data-testid="second-factor-status">
-                Off. With it on, a stolen password alone cannot get into your account.
+                {t("secondFactorOff")}
               </p>
               <Link href="/login/enrol?callbackUrl=%2Faccount" className={buttonVariants({ className: "mt-3", size: "sm" })}>
-                Turn on two-step sign-in
+                {t("turnOn")}
               </Link>
             </>
           )}
         </section>
-        <section aria-labelledby="password" className="rounded-lg border border-line bg-surface p-5">
+        <section aria-labelledby="password" className="rounded-lg border border-line bg-surface p-4 sm:p-5">
           <h2 id="password" className="mb-3 text-base font-semibold">
-            Change password
+            {t("changePassword")}
           </h2>
           <PasswordForm change={changePasswordAction} />
         </section>
-        <section aria-labelledby="sessions" className="rounded-lg border border-line bg-surface p-5">
-          <h2 id="sessions" className="text-base font-semibold">
-            Sessions
+        <section aria-labelledby="language" className="rounded-lg border border-line bg-surface p-4 sm:p-5">
+          <h2 id="language" className="text-base font-semibold">
+            {language("label")}
           </h2>
-          <p className="mt-1 text-sm text-ink-muted">
-            Signed in here since {formatDateTime(session.createdAt)}. A session ends after 8 hours, or after 30 minutes without use.
-          </p>
+          <p className="mt-1 mb-3 text-sm text-ink-muted">{language("accountHint")}</p>
+          <LanguagePicker save={saveLanguageAction} />
+        </section>
+        <section aria-labelledby="sessions" className="rounded-lg border border-line bg-surface p-4 sm:p-5">
+          <h2 id="sessions" className="text-base font-semibold">
+            {t("sessionsTitle")}
+          </h2>
+          <p className="mt-1 text-sm text-ink-muted">{t("sessionsBody", { since: format.dateTime(session.createdAt) })}</p>
           <form action={signOutEverywhereAction} className="mt-3">
             <button type="submit" className={buttonVariants({ variant: "secondary", size: "sm" })}>
-              Sign out everywhere
+              {t("signOutEverywhere")}
             </button>
           </form>
         </section>

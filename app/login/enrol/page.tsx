@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import QRCode from "qrcode";
 import { EnrolForm } from "@/components/auth/enrol-form";
@@ -8,9 +9,12 @@ import { db } from "@/db/client";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { pendingEnrolment } from "@/lib/auth/second-factor";
 import { requireSignInStep } from "@/lib/auth/session";
-import { confirmEnrolmentAction, signOutAction } from "../actions";
+import { chooseSignInLanguageAction, confirmEnrolmentAction, signOutAction } from "../actions";
 
-export const metadata: Metadata = { title: "Turn on two-step sign-in · Cash In Payouts" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("login");
+  return { title: t("enrolTitle") };
+}
 
 /**
  * Enrolment: required before any page for managers and admins (and for everyone when an admin says so);
@@ -25,16 +29,9 @@ export default async function EnrolPage({ searchParams }: { searchParams: Promis
   const { secret, uri } = enrolment.data;
   const qrSvg = await QRCode.toString(uri, { type: "svg", margin: 0, errorCorrectionLevel: "M" });
   const required = user.role !== "staff";
+  const t = await getTranslations("login");
   return (
-    <SignInCard
-      wide
-      title="Turn on two-step sign-in"
-      intro={
-        required
-          ? "People who approve or administer payouts prove who they are with a code from their phone as well as their password. Set it up once now; it takes a minute."
-          : "With two-step sign-in, a stolen password alone cannot get into your account."
-      }
-    >
+    <SignInCard wide title={t("enrolTitle")} intro={required ? t("enrolIntroRequired") : t("enrolIntroOptional")} chooseLanguage={chooseSignInLanguageAction}>
       <EnrolForm qrSvg={qrSvg} secret={secret} confirm={confirmEnrolmentAction} continueTo={callbackUrl} />
       <SignOutLink signOut={signOutAction} />
     </SignInCard>
