@@ -6,7 +6,8 @@ test.describe("Admin: limits (docs/limits.md#the-limits)", () => {
     await signInAs("admin");
     await page.goto("/admin/limits");
     const threshold = page.getByLabel("Approval threshold (Rp)");
-    await expect(threshold).toHaveValue("5.000.000");
+    // Read with English separators (the e2e reads the app in English); typed either way.
+    await expect(threshold).toHaveValue("5,000,000");
 
     await threshold.fill("lima juta");
     await page.getByRole("button", { name: "Save limits" }).click();
@@ -17,7 +18,7 @@ test.describe("Admin: limits (docs/limits.md#the-limits)", () => {
     await page.getByRole("button", { name: "Save limits" }).click();
     await expect(toasts(page).getByText("Limits saved")).toBeVisible();
     await page.reload();
-    await expect(page.getByLabel("Approval threshold (Rp)")).toHaveValue("6.000.000");
+    await expect(page.getByLabel("Approval threshold (Rp)")).toHaveValue("6,000,000");
     const audit = withE2eDatabase((db) =>
       db.prepare("select before, after from audit_entries where action = 'limits.update' order by id desc limit 1").get(),
     ) as { before: string; after: string };

@@ -3,6 +3,7 @@
 import { applyFieldErrors } from "@/components/ui/form-errors";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { KeyRound, ShieldOff, UserPlus } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
@@ -33,96 +34,171 @@ export type UserRow = {
   approvalHoldUntil: string | null;
 };
 
-const roleLabel: Record<Role, string> = { staff: "Staff", manager: "Manager", admin: "Admin" };
-
 export function UsersAdmin({ users, currentUserId, secondFactorForAll }: { users: UserRow[]; currentUserId: number; secondFactorForAll: boolean }) {
+  const t = useTranslations("users");
   return (
     <div className="flex flex-col gap-3">
       <SecondFactorPolicy requiredForAll={secondFactorForAll} />
-      <div className="flex items-center justify-between">
-        <p className="text-sm text-ink-muted">
-          {users.length} {users.length === 1 ? "user" : "users"} · {users.filter((u) => u.active).length} active
-        </p>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-sm text-ink-muted">{t("count", { count: users.length, active: users.filter((u) => u.active).length })}</p>
         <CreateUserDialog />
       </div>
-      <Table>
-        <THead>
-          <tr>
-            <TH>Name and e-mail</TH>
-            <TH>Role</TH>
-            <TH>Status</TH>
-            <TH>Sign-in</TH>
-            <TH>Created</TH>
-            <TH className="text-right">Actions</TH>
-          </tr>
-        </THead>
-        <TBody>
-          {users.map((user) => (
-            <UserRowView key={user.id} user={user} isSelf={user.id === currentUserId} />
-          ))}
-        </TBody>
-      </Table>
+      {/* Phones: one card per person; from md up, the table. */}
+      <ul className="flex flex-col gap-2 md:hidden" aria-label={t("listLabel")}>
+        {users.map((user) => (
+          <UserCard key={user.id} user={user} isSelf={user.id === currentUserId} />
+        ))}
+      </ul>
+      <div className="hidden md:block">
+        <Table aria-label={t("listLabel")}>
+          <THead>
+            <tr>
+              <TH>{t("nameAndEmail")}</TH>
+              <TH>{t("role")}</TH>
+              <TH>{t("status")}</TH>
+              <TH>{t("signIn")}</TH>
+              <TH>{t("created")}</TH>
+              <TH className="text-right">{t("actions")}</TH>
+            </tr>
+          </THead>
+          <TBody>
+            {users.map((user) => (
+              <UserRowView key={user.id} user={user} isSelf={user.id === currentUserId} />
+            ))}
+          </TBody>
+        </Table>
+      </div>
     </div>
   );
 }
 
 function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
-  const actions = useServerActions();
-  const roleChange = useAction();
-  const activeChange = useAction();
   return (
     <TR data-testid={`user-row-${user.email}`} className={user.active ? undefined : "text-ink-faint"}>
       <TD className="py-1.5">
-        <p className="font-medium whitespace-nowrap">
-          {user.name}
-          {isSelf ? <span className="ml-1.5 text-xs font-normal text-ink-muted">(you)</span> : null}
-        </p>
-        <p className="text-xs text-ink-muted">{user.email}</p>
+        <UserName user={user} isSelf={isSelf} />
       </TD>
       <TD className="w-36">
-        <Select
-          value={user.role}
-          disabled={roleChange.pending}
-          onValueChange={(role) => roleChange.run((stepUp) => actions.changeRole({ userId: user.id, role, ...stepUp }))}
-        >
-          <SelectTrigger aria-label={`Role of ${user.name}`} className="h-8" />
-          <SelectContent>
-            {roles.map((role) => (
-              <SelectItem key={role} value={role}>
-                {roleLabel[role]}
-              </SelectItem>
-            ))}
-          </SelectContent>
-        </Select>
+        <RoleSelect user={user} />
       </TD>
-      <TD>{user.active ? <Badge tone="ok">Active</Badge> : <Badge tone="neutral">Deactivated</Badge>}</TD>
+      <TD>
+        <ActiveBadge active={user.active} />
+      </TD>
       <TD className="min-w-44 py-1.5 text-xs" data-testid="sign-in-state">
-        <p>{user.secondFactor ? "Two-step on" : user.role === "staff" ? "Two-step off" : "Enrols at next sign-in"}</p>
-        {user.secondFactorLockedUntil ? <p className="text-danger">Locked after wrong codes until {user.secondFactorLockedUntil}</p> : null}
-        {user.temporaryPassword ? (
-          <p className={user.temporaryPassword.expired ? "text-danger" : "text-ink-muted"}>
-            Temporary password {user.temporaryPassword.expired ? "expired" : "until"} {user.temporaryPassword.until}
-          </p>
-        ) : null}
-        {user.approvalHoldUntil ? <p className="text-warn">Can approve from {user.approvalHoldUntil}</p> : null}
+        <SignInState user={user} />
       </TD>
       <TD className="whitespace-nowrap text-ink-muted">{user.createdAt}</TD>
       <TD className="text-right whitespace-nowrap">
-        <div className="flex justify-end gap-1.5">
-          <ResetPasswordDialog user={user} />
-          {user.secondFactor && !isSelf ? <ResetSecondFactorButton user={user} /> : null}
-          <Button
-            variant={user.active ? "secondary" : "primary"}
-            size="sm"
-            disabled={activeChange.pending}
-            aria-label={`${user.active ? "Deactivate" : "Reactivate"} ${user.name}`}
-            onClick={() => activeChange.run((stepUp) => actions.setActive({ userId: user.id, active: !user.active, ...stepUp }))}
-          >
-            {user.active ? "Deactivate" : "Reactivate"}
-          </Button>
-        </div>
+        <UserActions user={user} isSelf={isSelf} className="justify-end" />
       </TD>
     </TR>
+  );
+}
+
+function UserCard({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
+  const t = useTranslations("users");
+  return (
+    <li data-testid={`user-card-${user.email}`} className={`rounded-lg border border-line bg-surface p-3 ${user.active ? "" : "text-ink-faint"}`}>
+      <div className="flex items-start justify-between gap-2">
+        <div className="min-w-0">
+          <UserName user={user} isSelf={isSelf} />
+        </div>
+        <ActiveBadge active={user.active} />
+      </div>
+      <dl className="mt-2 grid grid-cols-[auto_1fr] items-center gap-x-3 gap-y-1.5 text-sm">
+        <dt className="text-xs text-ink-muted">{t("role")}</dt>
+        <dd className="w-40">
+          <RoleSelect user={user} />
+        </dd>
+        <dt className="self-start text-xs text-ink-muted">{t("signIn")}</dt>
+        <dd className="text-xs">
+          <SignInState user={user} />
+        </dd>
+        <dt className="text-xs text-ink-muted">{t("created")}</dt>
+        <dd className="text-ink-muted">{user.createdAt}</dd>
+      </dl>
+      <UserActions user={user} isSelf={isSelf} className="mt-3" />
+    </li>
+  );
+}
+
+function UserName({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
+  const t = useTranslations("users");
+  return (
+    <>
+      <p className="font-medium break-words md:whitespace-nowrap">
+        {user.name}
+        {isSelf ? <span className="ml-1.5 text-xs font-normal text-ink-muted">{t("you")}</span> : null}
+      </p>
+      <p className="text-xs break-all text-ink-muted">{user.email}</p>
+    </>
+  );
+}
+
+function ActiveBadge({ active }: { active: boolean }) {
+  const t = useTranslations("users");
+  return active ? <Badge tone="ok">{t("active")}</Badge> : <Badge tone="neutral">{t("deactivated")}</Badge>;
+}
+
+function RoleSelect({ user }: { user: UserRow }) {
+  const actions = useServerActions();
+  const t = useTranslations("users");
+  const roleName = useTranslations("roles");
+  const roleChange = useAction();
+  return (
+    <Select
+      value={user.role}
+      disabled={roleChange.pending}
+      onValueChange={(role) => roleChange.run((stepUp) => actions.changeRole({ userId: user.id, role, ...stepUp }))}
+    >
+      <SelectTrigger aria-label={t("roleOf", { name: user.name })} className="h-8" />
+      <SelectContent>
+        {roles.map((role) => (
+          <SelectItem key={role} value={role}>
+            {roleName(role)}
+          </SelectItem>
+        ))}
+      </SelectContent>
+    </Select>
+  );
+}
+
+function SignInState({ user }: { user: UserRow }) {
+  const t = useTranslations("users");
+  return (
+    <>
+      <p>{user.secondFactor ? t("twoStepOn") : user.role === "staff" ? t("twoStepOff") : t("enrolsAtNextSignIn")}</p>
+      {user.secondFactorLockedUntil ? <p className="text-danger">{t("lockedUntil", { until: user.secondFactorLockedUntil })}</p> : null}
+      {user.temporaryPassword ? (
+        <p className={user.temporaryPassword.expired ? "text-danger" : "text-ink-muted"}>
+          {user.temporaryPassword.expired
+            ? t("temporaryPasswordExpired", { until: user.temporaryPassword.until })
+            : t("temporaryPasswordUntil", { until: user.temporaryPassword.until })}
+        </p>
+      ) : null}
+      {user.approvalHoldUntil ? <p className="text-warn">{t("canApproveFrom", { from: user.approvalHoldUntil })}</p> : null}
+    </>
+  );
+}
+
+function UserActions({ user, isSelf, className }: { user: UserRow; isSelf: boolean; className?: string }) {
+  const actions = useServerActions();
+  const t = useTranslations("users");
+  const activeChange = useAction();
+  return (
+    <div className={`flex flex-wrap gap-1.5 ${className ?? ""}`}>
+      <ResetPasswordDialog user={user} />
+      {user.secondFactor && !isSelf ? <ResetSecondFactorButton user={user} /> : null}
+      <Button
+        variant={user.active ? "secondary" : "primary"}
+        size="sm"
+        disabled={activeChange.pending}
+        aria-label={user.active ? t("deactivateLabel", { name: user.name }) : t("reactivateLabel", { name: user.name })}
+        onClick={() => activeChange.run((stepUp) => actions.setActive({ userId: user.id, active: !user.active, ...stepUp }))}
+      >
+        {user.active ? t("deactivate") : t("reactivate")}
+      </Button>
+    </div>
   );
 }
 
@@ -130,6 +206,9 @@ type CreateUserForm = z.input<typeof createUserSchema>;
 
 function CreateUserDialog() {
   const actions = useServerActions();
+  const t = useTranslations("users");
+  const common = useTranslations("common");
+  const roleName = useTranslations("roles");
   const [open, setOpen] = useState(false);
   const { pending, run } = useAction();
   const form = useForm<CreateUserForm, unknown, z.output<typeof createUserSchema>>({
@@ -166,39 +245,39 @@ function CreateUserDialog() {
         }}
       >
         <UserPlus aria-hidden />
-        Add user
+        {t("addUser")}
       </Button>
-      <DialogContent title="Add user" description="They sign in with this temporary password; give it to them in person or by phone.">
+      <DialogContent title={t("addUser")} description={t("addUserDescription")}>
         <form onSubmit={onSubmit} noValidate className="flex flex-col gap-3">
-          <Field id="new-name" label="Name" error={errors.name?.message}>
+          <Field id="new-name" label={t("name")} error={errors.name?.message}>
             {(aria) => <Input {...aria} autoComplete="off" {...form.register("name")} />}
           </Field>
-          <Field id="new-email" label="E-mail" error={errors.email?.message}>
+          <Field id="new-email" label={t("email")} error={errors.email?.message}>
             {(aria) => <Input {...aria} type="email" autoComplete="off" {...form.register("email")} />}
           </Field>
-          <Field id="new-role" label="Role" error={errors.role?.message}>
+          <Field id="new-role" label={t("role")} error={errors.role?.message}>
             {(aria) => (
               <Select value={role} onValueChange={(value) => form.setValue("role", value as Role, { shouldValidate: true })}>
                 <SelectTrigger {...aria} />
                 <SelectContent>
                   {roles.map((r) => (
                     <SelectItem key={r} value={r}>
-                      {roleLabel[r]}
+                      {roleName(r)}
                     </SelectItem>
                   ))}
                 </SelectContent>
               </Select>
             )}
           </Field>
-          <Field id="new-password" label="Temporary password" hint="At least 12 characters." error={errors.password?.message}>
+          <Field id="new-password" label={t("temporaryPassword")} hint={t("temporaryPasswordHint")} error={errors.password?.message}>
             {(aria) => <Input {...aria} className="font-mono" autoComplete="new-password" {...form.register("password")} />}
           </Field>
           <DialogFooter>
             <DialogClose asChild>
-              <Button variant="secondary">Cancel</Button>
+              <Button variant="secondary">{common("cancel")}</Button>
             </DialogClose>
             <Button type="submit" disabled={pending}>
-              {pending ? "Creating…" : "Create user"}
+              {pending ? t("creating") : t("createUser")}
             </Button>
           </DialogFooter>
         </form>
@@ -209,6 +288,8 @@ function CreateUserDialog() {
 
 function ResetPasswordDialog({ user }: { user: UserRow }) {
   const actions = useServerActions();
+  const t = useTranslations("users");
+  const common = useTranslations("common");
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | undefined>();
@@ -222,7 +303,7 @@ function ResetPasswordDialog({ user }: { user: UserRow }) {
       <Button
         variant="secondary"
         size="sm"
-        aria-label={`Reset password of ${user.name}`}
+        aria-label={t("resetPasswordLabel", { name: user.name })}
         onClick={() => {
           setError(undefined);
           setPassword(generateTemporaryPassword());
@@ -230,12 +311,9 @@ function ResetPasswordDialog({ user }: { user: UserRow }) {
         }}
       >
         <KeyRound aria-hidden />
-        Reset password
+        {t("resetPassword")}
       </Button>
-      <DialogContent
-        title={`Reset ${user.name}'s password`}
-        description="Their open sessions end at once. Give them the new temporary password in person or by phone."
-      >
+      <DialogContent title={t("resetPasswordTitle", { name: user.name })} description={t("resetPasswordDescription")}>
         <form
           noValidate
           onSubmit={(event) => {
@@ -249,7 +327,7 @@ function ResetPasswordDialog({ user }: { user: UserRow }) {
             );
           }}
         >
-          <Field id={`reset-${user.id}`} label="New temporary password" error={error}>
+          <Field id={`reset-${user.id}`} label={t("newTemporaryPassword")} error={error}>
             {(aria) => (
               <Input
                 {...aria}
@@ -262,10 +340,10 @@ function ResetPasswordDialog({ user }: { user: UserRow }) {
           </Field>
           <DialogFooter>
             <DialogClose asChild>
-              <Button variant="secondary">Cancel</Button>
+              <Button variant="secondary">{common("cancel")}</Button>
             </DialogClose>
             <Button type="submit" disabled={pending}>
-              {pending ? "Resetting…" : "Reset password"}
+              {pending ? t("resetting") : t("resetPassword")}
             </Button>
           </DialogFooter>
         </form>
@@ -276,28 +354,27 @@ function ResetPasswordDialog({ user }: { user: UserRow }) {
 
 function ResetSecondFactorButton({ user }: { user: UserRow }) {
   const actions = useServerActions();
+  const t = useTranslations("users");
+  const common = useTranslations("common");
   const [open, setOpen] = useState(false);
   const { pending, run } = useAction();
   return (
     <Dialog open={open} onOpenChange={setOpen}>
-      <Button variant="secondary" size="sm" aria-label={`Reset two-step sign-in of ${user.name}`} onClick={() => setOpen(true)}>
+      <Button variant="secondary" size="sm" aria-label={t("resetTwoStepLabel", { name: user.name })} onClick={() => setOpen(true)}>
         <ShieldOff aria-hidden />
-        Reset two-step
+        {t("resetTwoStep")}
       </Button>
-      <DialogContent
-        title={`Reset ${user.name}'s two-step sign-in`}
-        description="For a lost or replaced phone. Their sessions end at once, they set up a new authenticator at their next sign-in, and a manager cannot approve for 24 hours."
-      >
+      <DialogContent title={t("resetTwoStepTitle", { name: user.name })} description={t("resetTwoStepDescription")}>
         <DialogFooter>
           <DialogClose asChild>
-            <Button variant="secondary">Cancel</Button>
+            <Button variant="secondary">{common("cancel")}</Button>
           </DialogClose>
           <Button
             variant="danger"
             disabled={pending}
             onClick={() => run((stepUp) => actions.resetSecondFactor({ userId: user.id, ...stepUp }), (result) => result.ok && setOpen(false))}
           >
-            {pending ? "Resetting…" : "Reset two-step sign-in"}
+            {pending ? t("resetting") : t("resetTwoStepConfirm")}
           </Button>
         </DialogFooter>
       </DialogContent>
@@ -307,6 +384,7 @@ function ResetSecondFactorButton({ user }: { user: UserRow }) {
 
 function SecondFactorPolicy({ requiredForAll }: { requiredForAll: boolean }) {
   const actions = useServerActions();
+  const t = useTranslations("users");
   const { pending, run } = useAction();
   return (
     <label className="flex items-start gap-2 rounded-md border border-line bg-surface p-3 text-sm">
@@ -321,10 +399,8 @@ function SecondFactorPolicy({ requiredForAll }: { requiredForAll: boolean }) {
         }}
       />
       <span>
-        <span className="font-medium">Everyone signs in in two steps</span>
-        <span className="block text-xs text-ink-muted">
-          Managers and admins always do. With this on, staff must also set up an authenticator app at their next page.
-        </span>
+        <span className="font-medium">{t("policyTitle")}</span>
+        <span className="block text-xs text-ink-muted">{t("policyBody")}</span>
       </span>
     </label>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { LimitsForm } from "@/components/admin/limits-form";
 import { PageHeader } from "@/components/shell/app-shell";
 import { db } from "@/db/client";
@@ -6,13 +7,17 @@ import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { getLimits } from "@/lib/transfers/settings";
 
-export const metadata: Metadata = { title: "Limits · Cash In Payouts" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("limits");
+  return { title: t("title") };
+}
 
 export default async function LimitsPage() {
   await requireUser(["admin"]);
+  const t = await getTranslations("limits");
   return (
     <>
-      <PageHeader title="Limits" description="Apply at once to every later check: new transfers, approvals, look-ups and batch uploads. Each change is written to the audit trail." />
+      <PageHeader title={t("title")} description={t("description")} />
       <LimitsForm limits={getLimits(db())} gatewayTimeoutMs={env().CASHIN_TIMEOUT_MS} />
     </>
   );
