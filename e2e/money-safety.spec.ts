@@ -164,7 +164,7 @@ test.describe("Later answers win only forward", () => {
     await admin.goto("/attention");
     const item = admin.getByTestId(`discrepancy-${reference}`);
     await expect(item).toContainText("06 Failed");
-    await item.getByRole("button", { name: `Mark the discrepancy of ${reference} reviewed` }).click();
+    await item.getByRole("button", { name: `Mark reviewed: the discrepancy of ${reference}` }).click();
     const dialog = admin.getByRole("dialog");
     await dialog.getByLabel("What you found").fill("Cash In ticket 5521: the payout went through");
     await dialog.getByRole("button", { name: "Mark reviewed" }).click();

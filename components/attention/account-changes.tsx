@@ -1,4 +1,5 @@
-import { formatDateTime, formatTimeNear } from "@/lib/format";
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/components/i18n/use-format";
 import type { ChangedAccount } from "@/lib/transfers/attention";
 import { Item, Section } from "./section";
 
@@ -8,29 +9,29 @@ import { Item, Section } from "./section";
  * sees it, so one admin cannot quietly become a second approver.
  */
 export function AccountChanges({ accounts, now }: { accounts: ChangedAccount[]; now: Date }) {
+  const t = useTranslations("attention");
+  const roleName = useTranslations("roles");
+  const format = useFormat();
   if (accounts.length === 0) return null;
   return (
-    <Section
-      title="Account changes in the last 24 h"
-      count={accounts.length}
-      hint="An admin created, promoted or reset these accounts. A manager changed by an admin cannot approve for 24 hours (two people, not two accounts): if a change is unexpected, ask the admin who made it."
-    >
+    <Section id="account-changes" title={t("accountChangesTitle")} count={accounts.length} hint={t("accountChangesHint")}>
       {accounts.map((account) => (
         <Item key={account.id} testId={`account-change-${account.email}`}>
-          <p className="text-sm">
-            <strong>{account.name}</strong> <span className="text-xs text-ink-muted">({account.email}, {account.role})</span>
+          <p className="text-sm break-words">
+            <strong>{account.name}</strong>{" "}
+            <span className="text-xs break-all text-ink-muted">
+              ({account.email}, {roleName(account.role)})
+            </span>
           </p>
           <ul className="mt-1 text-sm">
             {account.changes.map((change) => (
-              <li key={`${change.at.getTime()}-${change.what}`}>
-                {change.what} by {change.byName ?? change.byEmail ?? "the system"} on {formatDateTime(change.at)}
+              <li key={`${change.at.getTime()}-${change.what}`} className="break-words">
+                {t("changeLine", { what: change.what, by: change.byName ?? change.byEmail ?? t("theSystem"), at: format.dateTime(change.at) })}
               </li>
             ))}
           </ul>
           {account.holdUntil ? (
-            <p className="mt-1 text-xs font-medium text-warn">
-              {account.name} cannot approve or reject until {formatTimeNear(account.holdUntil, now)}.
-            </p>
+            <p className="mt-1 text-xs font-medium text-warn">{t("holdUntil", { name: account.name, until: format.timeNear(account.holdUntil, now) })}</p>
           ) : null}
         </Item>
       ))}

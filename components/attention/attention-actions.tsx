@@ -1,6 +1,7 @@
 "use client";
 
 import { Check, CircleCheck, CircleX, Eye, X } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
@@ -16,26 +17,23 @@ import { useServerActions } from "@/components/server-actions";
 export function RecordOutcome({ transferId, reference }: { transferId: number; reference: string }) {
   const actions = useServerActions();
   const router = useRouter();
+  const t = useTranslations("attention");
   return (
     <div className="flex flex-wrap gap-1.5">
       {(["succeeded", "failed"] as const).map((outcome) => (
         <ReasonDialog
           key={outcome}
           trigger={(open) => (
-            <Button size="sm" variant="secondary" onClick={open} aria-haspopup="dialog" aria-label={`Record ${reference} as ${outcome}`}>
+            <Button size="sm" variant="secondary" onClick={open} aria-haspopup="dialog" aria-label={t(`recordLabel.${outcome}`, { reference })}>
               {outcome === "succeeded" ? <CircleCheck aria-hidden /> : <CircleX aria-hidden />}
-              Record as {outcome}
+              {t(`record.${outcome}`)}
             </Button>
           )}
-          title={`Record ${reference} as ${outcome}?`}
-          description={
-            outcome === "succeeded"
-              ? "Only when Cash In confirms the money reached the wallet. A manager confirms before it takes effect."
-              : "Only when Cash In confirms no money moved. A manager confirms before it takes effect; it can then be retried once."
-          }
-          label="Cash In ticket or statement line"
-          confirm={`Record as ${outcome}`}
-          keep="Not now"
+          title={t(`recordTitle.${outcome}`, { reference })}
+          description={t(`recordDescription.${outcome}`)}
+          label={t("recordReasonLabel")}
+          confirm={t(`record.${outcome}`)}
+          keep={t("notNow")}
           tone="primary"
           stepUp
           send={(reason, stepUp) => actions.proposeResolution({ transferId, outcome, reason: reason ?? "", ...stepUp })}
@@ -46,31 +44,32 @@ export function RecordOutcome({ transferId, reference }: { transferId: number; r
   );
 }
 
-export function DecideOutcome({ transferId, reference, outcome }: { transferId: number; reference: string; outcome: string }) {
+export function DecideOutcome({ transferId, reference, outcome }: { transferId: number; reference: string; outcome: "succeeded" | "failed" }) {
   const actions = useServerActions();
   const router = useRouter();
+  const t = useTranslations("attention");
   const { pending, run } = useAction();
   return (
     <div className="flex flex-wrap gap-1.5">
       <ReasonDialog
         trigger={(open) => (
-          <Button size="sm" variant="secondary" onClick={open} aria-haspopup="dialog" aria-label={`Decline the outcome of ${reference}`}>
+          <Button size="sm" variant="secondary" onClick={open} aria-haspopup="dialog" aria-label={t("declineLabel", { reference })}>
             <X aria-hidden />
-            Decline
+            {t("decline")}
           </Button>
         )}
-        title={`Decline "${outcome}" for ${reference}?`}
-        description="The transfer stays unresolved; the admin sees your reason and can record another outcome."
-        label="Reason"
-        confirm="Decline"
-        keep="Not now"
+        title={t("declineTitle", { outcome: t(`outcome.${outcome}`), reference })}
+        description={t("declineDescription")}
+        label={t("reason")}
+        confirm={t("decline")}
+        keep={t("notNow")}
         stepUp
         send={(reason, stepUp) => actions.declineResolution({ transferId, reason: reason ?? "", ...stepUp })}
         onDone={() => router.refresh()}
       />
-      <Button size="sm" disabled={pending} onClick={() => run((stepUp) => actions.confirmResolution({ transferId, ...stepUp }), () => router.refresh())} aria-label={`Confirm ${reference} as ${outcome}`}>
+      <Button size="sm" disabled={pending} onClick={() => run((stepUp) => actions.confirmResolution({ transferId, ...stepUp }), () => router.refresh())} aria-label={t(`confirmLabel.${outcome}`, { reference })}>
         <Check aria-hidden />
-        {pending ? "Confirming…" : `Confirm ${outcome}`}
+        {pending ? t("confirming") : t(`confirm.${outcome}`)}
       </Button>
     </div>
   );
@@ -79,19 +78,20 @@ export function DecideOutcome({ transferId, reference, outcome }: { transferId: 
 export function MarkReviewed({ transferId, reference }: { transferId: number; reference: string }) {
   const actions = useServerActions();
   const router = useRouter();
+  const t = useTranslations("attention");
   return (
     <ReasonDialog
       trigger={(open) => (
-        <Button size="sm" variant="secondary" onClick={open} aria-haspopup="dialog" aria-label={`Mark the discrepancy of ${reference} reviewed`}>
+        <Button size="sm" variant="secondary" onClick={open} aria-haspopup="dialog" aria-label={t("markReviewedLabel", { reference })}>
           <Eye aria-hidden />
-          Mark reviewed
+          {t("markReviewed")}
         </Button>
       )}
-      title={`Mark the discrepancy of ${reference} reviewed?`}
-      description="Say what Cash In or the statement showed. The transfer's status does not change."
-      label="What you found"
-      confirm="Mark reviewed"
-      keep="Not now"
+      title={t("markReviewedTitle", { reference })}
+      description={t("markReviewedDescription")}
+      label={t("whatYouFound")}
+      confirm={t("markReviewed")}
+      keep={t("notNow")}
       tone="primary"
       stepUp
       send={(note, stepUp) => actions.reviewDiscrepancy({ transferId, reason: note ?? "", ...stepUp })}

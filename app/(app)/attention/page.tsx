@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { AccountChanges } from "@/components/attention/account-changes";
 import { DecideOutcome, MarkReviewed, RecordOutcome } from "@/components/attention/attention-actions";
 import { LookUpLimitsReached } from "@/components/attention/look-up-limits";
 import { Item, Section } from "@/components/attention/section";
+import { getFormat } from "@/components/i18n/get-format";
+import { useFormat } from "@/components/i18n/use-format";
 import { PageHeader } from "@/components/shell/app-shell";
 import { StatusBadge } from "@/components/transfers/status-badge";
 import { db } from "@/db/client";
@@ -12,12 +15,17 @@ import { accountChanges, lookUpLimitsReached, openDiscrepancies, pausedBatches, 
 import { batchesAwaitingApproval } from "@/lib/batches/queries";
 import type { User } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
-import { formatDateTime, formatNumber, formatRupiah } from "@/lib/format";
+import { formatPhone } from "@/lib/phone-display";
 import { nearDuplicatesOf } from "@/lib/transfers/approvals";
 import { getLimits } from "@/lib/transfers/settings";
 import { walletLabel } from "@/lib/transfers/wallets";
+import { useTranslations } from "next-intl";
+import type { ReactNode } from "react";
 
-export const metadata: Metadata = { title: "Needs attention · Cash In Payouts" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("attention");
+  return { title: t("title") };
+}
 export const dynamic = "force-dynamic";
 
 /**
@@ -29,6 +37,8 @@ export const dynamic = "force-dynamic";
  */
 export default async function AttentionPage() {
   const user = await requireUser(["manager", "admin"]);
+  const t = await getTranslations("attention");
+  const format = await getFormat();
   const database = db();
   const limits = getLimits(database);
   const unresolved = unresolvedTransfers(database);
@@ -45,18 +55,15 @@ export default async function AttentionPage() {
 
   return (
     <>
-      <PageHeader
-        title="Needs attention"
-        description={`What the app will not decide on its own: transfers Cash In has not settled, answers that contradict a settled status, possible duplicates and stopped batches; and accounts an admin changed${user.role === "admin" ? ", and look-up limits people reached" : ""}.`}
-      />
+      <PageHeader title={t("title")} description={user.role === "admin" ? t("descriptionAdmin") : t("description")} />
       {nothing ? (
         <div className="rounded-lg border border-dashed border-line-strong bg-surface p-8 text-center text-sm text-ink-muted" data-testid="attention-empty">
-          Nothing needs attention.
+          {t("nothing")}
         </div>
       ) : null}
 
       {unresolved.length > 0 ? (
-        <Section title="Unresolved transfers" count={unresolved.length} hint="Not settled by Cash In after 3 days of checks. Never sent again on their own: ask Cash In support, then an admin records the outcome and a manager confirms it.">
+        <Section id="unresolved" title={t("unresolvedTitle")} count={unresolved.length} hint={t("unresolvedHint")}>
           {unresolved.map((transfer) => (
             <UnresolvedItem key={transfer.id} transfer={transfer} user={user} />
           ))}
@@ -64,12 +71,12 @@ export default async function AttentionPage() {
       ) : null}
 
       {discrepancies.length > 0 ? (
-        <Section title="Discrepancies" count={discrepancies.length} hint="A later answer of Cash In contradicts the settled status. The status did not change: check with Cash In, then an admin marks it reviewed.">
+        <Section id="discrepancies" title={t("discrepanciesTitle")} count={discrepancies.length} hint={t("discrepanciesHint")}>
           {discrepancies.map((transfer) => (
             <Item key={transfer.id} testId={`discrepancy-${transfer.reference}`}>
               <TransferLine transfer={transfer} />
-              <p className="mt-1 text-sm text-danger">{transfer.discrepancy}</p>
-              <p className="text-xs text-ink-muted">Seen {transfer.discrepancyAt ? formatDateTime(transfer.discrepancyAt, { seconds: true }) : ""}</p>
+              <p className="mt-1 text-sm break-words text-danger">{transfer.discrepancy}</p>
+              <p className="text-xs text-ink-muted">{transfer.discrepancyAt ? t("seen", { at: format.dateTime(transfer.discrepancyAt, { seconds: true }) }) : null}</p>
               {user.role === "admin" ? (
                 <div className="mt-2">
                   <MarkReviewed transferId={transfer.id} reference={transfer.reference} />
@@ -81,22 +88,28 @@ export default async function AttentionPage() {
       ) : null}
 
       {duplicates.length + flaggedBatches.length > 0 ? (
-        <Section title="Possible duplicates awaiting approval" count={duplicates.length + flaggedBatches.length} hint="Their makers confirmed these are separate payments; the approving manager checks them too.">
+        <Section id="duplicates" title={t("duplicatesTitle")} count={duplicates.length + flaggedBatches.length} hint={t("duplicatesHint")}>
           {duplicates.map((row) => (
             <Item key={row.id} testId={`duplicate-${row.reference}`}>
-              <p className="text-sm">
-                <Link href={`/transfers/${row.id}`} className="font-mono text-xs text-brand hover:underline">
+              <p className="text-sm break-words">
+                <Link href={`/transfers/${row.id}`} className="font-mono text-xs break-all text-brand hover:underline">
                   {row.reference}
                 </Link>{" "}
-                {formatRupiah(row.amount)} to {row.ownerName} ({walletLabel[row.wallet]} · {row.phone}) by {row.makerName}
+                {t("duplicateLine", {
+                  amount: format.rupiah(row.amount),
+                  owner: row.ownerName,
+                  wallet: walletLabel[row.wallet],
+                  phone: formatPhone(row.phone),
+                  maker: row.makerName,
+                })}
               </p>
-              <p className="text-xs text-ink-muted">
-                Same payment as {row.nearDuplicates.map((d) => d.reference).join(", ")}
+              <p className="text-xs break-words text-ink-muted">
+                {t("samePaymentAs", { references: row.nearDuplicates.map((d) => d.reference).join(", ") })}
                 {user.role === "manager" ? (
                   <>
                     {" · "}
                     <Link href={`/approvals#transfer-${row.id}`} className="text-brand hover:underline">
-                      Review on Approvals
+                      {t("reviewOnApprovals")}
                     </Link>
                   </>
                 ) : null}
@@ -105,12 +118,12 @@ export default async function AttentionPage() {
           ))}
           {flaggedBatches.map((batch) => (
             <Item key={`batch-${batch.id}`} testId={`duplicate-batch-${batch.reference}`}>
-              <p className="text-sm">
-                Batch{" "}
-                <Link href={`/batches/${batch.id}`} className="font-mono text-xs text-brand hover:underline">
+              <p className="text-sm break-words">
+                {t("batch")}{" "}
+                <Link href={`/batches/${batch.id}`} className="font-mono text-xs break-all text-brand hover:underline">
                   {batch.reference}
                 </Link>{" "}
-                by {batch.makerName}: {formatNumber(batch.flagged)} of {formatNumber(batch.rows)} rows repeat a row or a recent payment
+                {t("flaggedBatchLine", { maker: batch.makerName, flagged: format.number(batch.flagged), rows: format.number(batch.rows) })}
               </p>
             </Item>
           ))}
@@ -118,14 +131,14 @@ export default async function AttentionPage() {
       ) : null}
 
       {paused.length > 0 ? (
-        <Section title="Batches waiting to go on sending" count={paused.length} hint="Sending stopped for more than 15 minutes (the app was down), so the rest is not sent without a person's confirmation.">
+        <Section id="paused" title={t("pausedTitle")} count={paused.length} hint={t("pausedHint")}>
           {paused.map((batch) => (
             <Item key={batch.id} testId={`paused-${batch.reference}`}>
-              <p className="text-sm">
-                <Link href={`/batches/${batch.id}`} className="font-mono text-xs text-brand hover:underline">
+              <p className="text-sm break-words">
+                <Link href={`/batches/${batch.id}`} className="font-mono text-xs break-all text-brand hover:underline">
                   {batch.reference}
                 </Link>{" "}
-                {batch.fileName} · paused {batch.pausedAt ? formatDateTime(batch.pausedAt) : ""}
+                {batch.fileName} · {batch.pausedAt ? t("pausedAt", { at: format.dateTime(batch.pausedAt) }) : null}
               </p>
             </Item>
           ))}
@@ -139,33 +152,41 @@ export default async function AttentionPage() {
 }
 
 function UnresolvedItem({ transfer, user }: { transfer: UnresolvedTransfer; user: User }) {
+  const t = useTranslations("attention");
+  const format = useFormat();
   const proposed = transfer.resolutionOutcome;
+  const mono = (chunks: ReactNode) => <span className="font-mono text-xs break-all">{chunks}</span>;
+  const sent = transfer.sentAt ? format.dateTime(transfer.sentAt, { seconds: true }) : "—";
   return (
     <Item testId={`unresolved-${transfer.reference}`}>
       <TransferLine transfer={transfer} />
-      <p className="mt-1 text-sm">
-        Ask Cash In about partnerReferenceNo <span className="font-mono text-xs">{transfer.reference}</span>
-        {transfer.cashinReference ? (
-          <>
-            {" "}
-            (Cash In reference <span className="font-mono text-xs">{transfer.cashinReference}</span>)
-          </>
-        ) : null}
-        , sent {transfer.sentAt ? formatDateTime(transfer.sentAt, { seconds: true }) : "—"}: did the money reach the wallet?
+      <p className="mt-1 text-sm break-words">
+        {transfer.cashinReference
+          ? t.rich("askCashInWithReference", { reference: transfer.reference, cashinReference: transfer.cashinReference, sent, mono })
+          : t.rich("askCashIn", { reference: transfer.reference, sent, mono })}
       </p>
-      {transfer.lastMessage ? <p className="text-xs text-ink-muted">Last answer: {transfer.lastCode ? `${transfer.lastCode} ` : ""}{transfer.lastMessage}</p> : null}
+      {transfer.lastMessage ? (
+        <p className="text-xs break-words text-ink-muted">
+          {t("lastAnswer", { answer: `${transfer.lastCode ? `${transfer.lastCode} ` : ""}${transfer.lastMessage}` })}
+        </p>
+      ) : null}
       {proposed ? (
         <div className="mt-2 rounded-md bg-info-soft px-3 py-2 text-sm" data-testid="proposed-outcome">
-          <p>
-            <strong>{transfer.resolutionByName ?? "An admin"}</strong> recorded it as <strong>{proposed}</strong>
-            {transfer.resolutionAt ? ` on ${formatDateTime(transfer.resolutionAt)}` : ""}: “{transfer.resolutionReason}”.
+          <p className="break-words">
+            {t.rich(transfer.resolutionAt ? "recordedAsOn" : "recordedAs", {
+              who: transfer.resolutionByName ?? t("anAdmin"),
+              outcome: t(`outcome.${proposed}`),
+              at: transfer.resolutionAt ? format.dateTime(transfer.resolutionAt) : "",
+              reason: transfer.resolutionReason ?? "",
+              strong: (chunks) => <strong>{chunks}</strong>,
+            })}
           </p>
           {user.role === "manager" && user.id !== transfer.resolutionBy ? (
             <div className="mt-2">
               <DecideOutcome transferId={transfer.id} reference={transfer.reference} outcome={proposed} />
             </div>
           ) : (
-            <p className="text-xs text-ink-muted">A manager other than {transfer.resolutionByName ?? "the admin"} confirms it before it takes effect.</p>
+            <p className="text-xs text-ink-muted">{t("anotherManagerConfirms", { who: transfer.resolutionByName ?? t("theAdmin") })}</p>
           )}
         </div>
       ) : user.role === "admin" ? (
@@ -173,7 +194,7 @@ function UnresolvedItem({ transfer, user }: { transfer: UnresolvedTransfer; user
           <RecordOutcome transferId={transfer.id} reference={transfer.reference} />
         </div>
       ) : (
-        <p className="mt-1 text-xs text-ink-muted">An admin records what Cash In says happened; you then confirm it.</p>
+        <p className="mt-1 text-xs text-ink-muted">{t("adminRecordsFirst")}</p>
       )}
     </Item>
   );
@@ -182,17 +203,17 @@ function UnresolvedItem({ transfer, user }: { transfer: UnresolvedTransfer; user
 type TransferSummary = { id: number; reference: string; amount: number; ownerName: string; wallet: UnresolvedTransfer["wallet"]; phone: string; status: UnresolvedTransfer["status"]; makerName: string };
 
 function TransferLine({ transfer }: { transfer: TransferSummary }) {
+  const t = useTranslations("attention");
+  const format = useFormat();
   return (
     <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
       <StatusBadge status={transfer.status} />
-      <Link href={`/transfers/${transfer.id}`} className="font-mono text-xs text-brand hover:underline">
+      <Link href={`/transfers/${transfer.id}`} className="font-mono text-xs break-all text-brand hover:underline">
         {transfer.reference}
       </Link>
-      <span className="font-semibold tabular-nums">{formatRupiah(transfer.amount)}</span>
-      <span>
-        to {transfer.ownerName} ({walletLabel[transfer.wallet]} · {transfer.phone})
-      </span>
-      <span className="text-xs text-ink-muted">made by {transfer.makerName}</span>
+      <span className="font-semibold tabular-nums">{format.rupiah(transfer.amount)}</span>
+      <span className="break-words">{t("toOwner", { owner: transfer.ownerName, wallet: walletLabel[transfer.wallet], phone: formatPhone(transfer.phone) })}</span>
+      <span className="text-xs text-ink-muted">{t("madeBy", { maker: transfer.makerName })}</span>
     </p>
   );
 }
