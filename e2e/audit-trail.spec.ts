@@ -22,6 +22,15 @@ test.describe("Audit trail (docs/lifecycle.md#6-the-audit-trail-is-hash-chained,
     const row = page.getByRole("row").filter({ hasText: email });
     await expect(row).toContainText("Ayu Lestari");
     await expect(row).toContainText(clientIp);
+    // In words for an auditor, with the raw name kept beside it; the target by name and e-mail, not "user 42";
+    // the change field by field.
+    const cells = row.getByRole("cell");
+    await expect(cells.nth(2)).toContainText("Created a user");
+    await expect(cells.nth(2)).toContainText("user.create");
+    await expect(cells.nth(3)).toContainText("Audit Subject");
+    await expect(cells.nth(3)).toContainText(email);
+    await expect(cells.nth(4)).toContainText(`email: ${email}`);
+    await expect(cells.nth(4)).toContainText("role: staff");
     await page.reload();
     await expect(page.getByRole("row").filter({ hasText: email })).toBeVisible();
 
@@ -42,7 +51,7 @@ test.describe("Audit trail (docs/lifecycle.md#6-the-audit-trail-is-hash-chained,
     await signInAs("admin");
     await page.goto("/admin/audit");
     await page.getByRole("button", { name: "Verify chain" }).click();
-    await expect(toasts(page).getByText(/Audit trail intact: \d+ entries verified/)).toBeVisible();
+    await expect(toasts(page).getByText(/Audit trail intact: [\d,]+ entries verified/)).toBeVisible();
 
     const { id, ip } = withE2eDatabase((db) => db.prepare("select id, ip from audit_entries order by id limit 1 offset 1").get()) as { id: number; ip: string | null };
     withE2eDatabase((db) => db.prepare("update audit_entries set ip = '6.6.6.6' where id = ?").run(id));

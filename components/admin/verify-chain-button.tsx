@@ -1,6 +1,8 @@
 "use client";
 
 import { ShieldCheck } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/components/i18n/use-format";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { useAction } from "@/components/ui/use-action";
@@ -9,6 +11,8 @@ import { useServerActions } from "@/components/server-actions";
 export function VerifyChainButton() {
   const actions = useServerActions();
   const notify = useToast();
+  const t = useTranslations("audit");
+  const format = useFormat();
   const { pending, run } = useAction();
   return (
     <Button
@@ -22,15 +26,15 @@ export function VerifyChainButton() {
             const verdict = result.data;
             notify(
               verdict.ok
-                ? { tone: "ok", title: `Audit trail intact: ${verdict.entries} entries verified` }
-                : { tone: "danger", title: "Audit trail tampered with", description: verdict.message },
+                ? { tone: "ok", title: t("intact", { entries: format.number(verdict.entries) }) }
+                : { tone: "danger", title: t("tampered"), description: verdict.message },
             );
           },
         )
       }
     >
       <ShieldCheck aria-hidden />
-      {pending ? "Verifying…" : "Verify chain"}
+      {pending ? t("verifying") : t("verifyChain")}
     </Button>
   );
 }

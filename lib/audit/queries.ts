@@ -1,7 +1,7 @@
 import "server-only";
-import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { auditEntries, users } from "@/db/schema";
+import { auditEntries, batches, transfers, users } from "@/db/schema";
 import { csvBom, csvLine, csvStream } from "@/lib/csv";
 import { formatSortableDateTime } from "@/lib/format";
 import { jakartaDayStart } from "@/lib/jakarta";
@@ -51,6 +51,43 @@ export function listAuditEntries(db: Db, filters: AuditFilters) {
 }
 
 export type AuditRow = ReturnType<typeof listAuditEntries>["rows"][number];
+
+/** What an entry's target is, in words an auditor recognises: a transfer's or batch's reference, a person's name. */
+export type AuditTarget =
+  | { type: "transfer"; id: number; reference: string }
+  | { type: "batch"; id: number; reference: string; fileName: string }
+  | { type: "user"; id: number; name: string; email: string };
+
+/** The key of a target in `auditTargetsOf`'s answer. */
+export const auditTargetKey = (type: string, id: string | null) => `${type}:${id ?? ""}`;
+
+const idsOf = (rows: readonly Pick<AuditRow, "targetType" | "targetId">[], type: string) => [
+  ...new Set(rows.filter((r) => r.targetType === type && r.targetId !== null && /^\d+$/.test(r.targetId)).map((r) => Number(r.targetId))),
+];
+
+/**
+ * The transfers, batches and users a page of entries points at, by `auditTargetKey`: one query per kind of
+ * target for the whole page (never one per entry). A target that no longer exists is simply absent.
+ */
+export function auditTargetsOf(db: Db, rows: readonly Pick<AuditRow, "targetType" | "targetId">[]): Record<string, AuditTarget> {
+  const found: Record<string, AuditTarget> = {};
+  const transferIds = idsOf(rows, "transfer");
+  if (transferIds.length > 0) {
+    for (const t of db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(inArray(transfers.id, transferIds)).all())
+      found[auditTargetKey("transfer", String(t.id))] = { type: "transfer", ...t };
+  }
+  const batchIds = idsOf(rows, "batch");
+  if (batchIds.length > 0) {
+    for (const b of db.select({ id: batches.id, reference: batches.reference, fileName: batches.fileName }).from(batches).where(inArray(batches.id, batchIds)).all())
+      found[auditTargetKey("batch", String(b.id))] = { type: "batch", ...b };
+  }
+  const userIds = idsOf(rows, "user");
+  if (userIds.length > 0) {
+    for (const u of db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, userIds)).all())
+      found[auditTargetKey("user", String(u.id))] = { type: "user", ...u };
+  }
+  return found;
+}
 
 /** The actions that occur in the trail, for the filter's choices. */
 export function auditActions(db: Db): string[] {
