@@ -12,9 +12,10 @@ export default function NotFound() {
 }
 
 export function NotFoundCard({ title, body, back }: { title: string; body: string; back: string }) {
+  const t = useTranslations("errors");
   return (
     <div className="max-w-md rounded-lg border border-line bg-surface p-6 text-center shadow-sm">
-      <p className="text-xs font-semibold tracking-wide text-ink-muted uppercase">{"404"}</p>
+      <p className="text-xs font-semibold tracking-wide text-ink-muted uppercase">{t("notFoundCode")}</p>
       <h1 className="mt-2 text-lg font-semibold">{title}</h1>
       <p className="mt-2 text-sm text-ink-muted">{body}</p>
       <Link href="/" className="mt-4 inline-block text-sm font-medium text-brand hover:underline">
