@@ -16,6 +16,21 @@ export const batchColumns = ["wallet", "phone", "amount", "note"] as const;
 export type BatchColumn = (typeof batchColumns)[number];
 const requiredColumns = ["wallet", "phone", "amount"] as const satisfies readonly BatchColumn[];
 
+/**
+ * The names a header may give each column: the English and the Indonesian template's (messages `exports.template.columns`,
+ * test/batches/spreadsheet-upload.test.ts keeps them in step), compared in lower case with spaces, dashes and underscores
+ * alike, so "Nomor HP" is "nomor_hp". A file made from either language's template, or exported from a batch's results
+ * in either language, reads the same.
+ */
+export const batchColumnNames: Record<BatchColumn, readonly string[]> = {
+  wallet: ["wallet", "dompet"],
+  phone: ["phone", "nomor_hp"],
+  amount: ["amount", "nominal"],
+  note: ["note", "catatan"],
+};
+const columnByName = new Map(batchColumns.flatMap((column) => batchColumnNames[column].map((name) => [name, column] as const)));
+const headerName = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, "_");
+
 export type BatchRowRaw = { wallet: string; phone: string; amount: string; note: string };
 export type BatchRowValue = { wallet: Wallet; phone: string; amount: number; note: string | null };
 export type BatchRowProblems = Partial<Record<BatchColumn | "row", string>>;
@@ -32,21 +47,32 @@ export type ParsedRow = {
   problems: BatchRowProblems;
 };
 
-export type ParseResult = { ok: true; rows: ParsedRow[]; delimiter: "," | ";" } | { ok: false; message: string };
+/** `delimiter` tells how a CSV file was split; a workbook's rows come split into cells. */
+export type ParseResult = { ok: true; rows: ParsedRow[]; delimiter?: "," | ";" } | { ok: false; message: string };
+
+/** One non-blank row of the file as cells, with its 1-based line (CSV) or row number (workbook). */
+export type SourceLine = { line: number; cells: string[] };
 
 const walletNames = WALLETS.map((wallet) => walletLabel[wallet]);
 const walletChoices = `${walletNames.slice(0, -1).join(", ")} or ${walletNames.at(-1)}`;
 const columnsHint = `The first line must name the columns ${requiredColumns.slice(0, -1).join(", ")} and ${requiredColumns.at(-1)} (note is optional).`;
 
-/** Bytes of an uploaded file → text: UTF-8 only, so names and notes never arrive silently garbled. */
-export function decodeBatchFile(bytes: Uint8Array): { ok: true; text: string } | { ok: false; message: string } {
-  if (bytes.byteLength === 0) return { ok: false, message: "The file is empty. Choose the CSV file with the transfers." };
+/** Why a file is refused for its size alone, whatever it holds (CSV text or a workbook). */
+export function sizeRefusal(bytes: Uint8Array): string | undefined {
+  if (bytes.byteLength === 0) return "The file is empty. Choose the CSV file with the transfers.";
   if (bytes.byteLength > maxBatchBytes) {
     // Rounded up, so a file just over the limit never reads as "5 MB".
     const megabytes = Math.ceil((bytes.byteLength / 1024 / 1024) * 10) / 10;
     const size = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 1 }).format(megabytes);
-    return { ok: false, message: `The file is ${size} MB; a batch file is at most 5 MB. Split it into smaller files.` };
+    return `The file is ${size} MB; a batch file is at most 5 MB. Split it into smaller files.`;
   }
+  return undefined;
+}
+
+/** Bytes of an uploaded file → text: UTF-8 only, so names and notes never arrive silently garbled. */
+export function decodeBatchFile(bytes: Uint8Array): { ok: true; text: string } | { ok: false; message: string } {
+  const size = sizeRefusal(bytes);
+  if (size) return { ok: false, message: size };
   let text: string;
   try {
     // fatal: a Latin-1 or UTF-16 file (Excel's plain "CSV" and "Unicode Text") is refused instead of decoded into �.
@@ -94,6 +120,16 @@ export function parseBatchCsv(input: string): ParseResult {
     next += 1 + cells.reduce((breaks, cell) => breaks + countLineBreaks(cell), 0);
   }
 
+  const read = parseBatchLines(lines, { delimiter });
+  return read.ok ? { ...read, delimiter } : read;
+}
+
+/**
+ * Rows of cells → batch rows: the header names the columns, then each row is validated. Shared by the CSV reader
+ * above and the workbook reader (lib/spreadsheet/xlsx-read.ts), so both files are held to the same rules.
+ * `delimiter` is the CSV's, for the hint on a line with more fields than the header; a workbook has none.
+ */
+export function parseBatchLines(lines: readonly SourceLine[], { delimiter }: { delimiter?: "," | ";" } = {}): ParseResult {
   const [header, ...data] = lines;
   if (!header) return { ok: false, message: `The file is empty. ${columnsHint}` };
 
@@ -108,7 +144,7 @@ export function parseBatchCsv(input: string): ParseResult {
     };
   }
 
-  const separator = delimiter === "," ? "a comma" : "a semicolon";
+  const separator = delimiter === ";" ? "a semicolon" : "a comma";
   const rows = data.map(({ line, cells }): ParsedRow => {
     const cell = (column: BatchColumn) => {
       const index = columns.index[column];
@@ -117,16 +153,17 @@ export function parseBatchCsv(input: string): ParseResult {
     const raw = { wallet: cell("wallet"), phone: cell("phone"), amount: cell("amount"), note: cell("note") };
     const { value, problems } = validateTrimmed(raw);
     // Cells past the header are usually a value split at an unquoted separator ("Rp 50,000" → "Rp 50" + "000").
-    // Trailing empty ones are only a stray separator at the end of the line and are harmless.
+    // Trailing empty ones are only a stray separator at the end of the line and are harmless. A workbook's
+    // cells are never split, so a value beside the header's last column is the user's own and is ignored.
     const fields = lastFilledIndex(cells) + 1;
-    if (fields > header.cells.length) {
+    if (delimiter && fields > header.cells.length) {
       const row = `This line has ${fields} fields but the header has ${header.cells.length}. Put values that contain ${separator} in double quotes.`;
       return { line, raw, value: null, problems: { ...problems, row } };
     }
     return { line, raw, value, problems };
   });
 
-  return { ok: true, rows, delimiter };
+  return { ok: true, rows };
 }
 
 /** One row edited inline in the UI: the same checks as a row of the file. */
@@ -163,7 +200,7 @@ function delimiterOf(text: string): "," | ";" {
   return count(";") > count(",") ? ";" : ",";
 }
 
-function columnsOf(cells: string[]): { ok: true; index: Partial<Record<BatchColumn, number>> } | { ok: false; message: string } {
+function columnsOf(cells: readonly string[]): { ok: true; index: Partial<Record<BatchColumn, number>> } | { ok: false; message: string } {
   const index: Partial<Record<BatchColumn, number>> = {};
   const found: string[] = [];
   for (const [position, cell] of cells.entries()) {
@@ -171,7 +208,7 @@ function columnsOf(cells: string[]): { ok: true; index: Partial<Record<BatchColu
     const name = cell.trim().replace(/^"(.*)"$/, "$1").trim();
     if (name === "") continue;
     found.push(name);
-    const column = batchColumns.find((known) => known === name.toLowerCase());
+    const column = columnByName.get(headerName(name));
     if (!column) continue; // Other columns (a name, an employee id) are the user's own and are ignored.
     if (index[column] !== undefined) {
       return { ok: false, message: `The first line names the column "${column}" twice. Keep one of them and upload again.` };
@@ -203,7 +240,7 @@ function countLineBreaks(text: string): number {
   return breaks;
 }
 
-function lastFilledIndex(cells: string[]): number {
+function lastFilledIndex(cells: readonly string[]): number {
   for (let index = cells.length - 1; index >= 0; index--) if (cells[index]?.trim() !== "") return index;
   return -1;
 }

@@ -1,5 +1,6 @@
 import type { PersonContext } from "@/lib/actor";
 import "server-only";
+import { currentLocale } from "@/lib/i18n/current";
 import { fail, type ActionResult } from "@/lib/result";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { parseBatchFileOffThread } from "./parse-off-thread";
@@ -12,11 +13,12 @@ function displayName(name: string): string {
 }
 
 /**
- * An uploaded file becomes a new batch: decoded and parsed in a worker thread (a 5 MB file must not stall
- * other requests), then stored with its rows, checking. A file that cannot be read is refused as a whole.
+ * An uploaded file, CSV or Excel workbook, becomes a new batch: read in a worker thread (a 5 MB file must not
+ * stall other requests), then stored with its rows, checking. A file that cannot be read is refused as a whole;
+ * a workbook's refusals are in the uploader's language (the action's, lib/i18n/current.ts).
  */
 export async function uploadBatchFile(deps: Pick<TransferDeps, "db" | "now">, ctx: PersonContext, file: File): Promise<ActionResult<{ batchId: number; reference: string }>> {
-  const parsed = await parseBatchFileOffThread(new Uint8Array(await file.arrayBuffer()));
+  const parsed = await parseBatchFileOffThread(new Uint8Array(await file.arrayBuffer()), { fileName: file.name, locale: currentLocale() });
   if (!parsed.ok) return fail("invalid", parsed.message, { file: [parsed.message] });
   return createBatch(deps, ctx, { fileName: displayName(file.name), rows: parsed.rows });
 }

@@ -61,7 +61,7 @@ describe("An uploaded file is read in a worker thread, leaving the event loop fr
     expect(await parseBatchFileOffThread(small())).toEqual(parseBatchFile(small()));
     const tooMany = await parseBatchFileOffThread(rows(maxBatchRows + 1));
     expect(tooMany).toEqual(parseBatchFile(rows(maxBatchRows + 1)));
-    expect(tooMany).toEqual({ ok: false, message: "The file has 10.001 rows; a batch holds at most 10.000. Split it into smaller files." });
+    expect(tooMany).toEqual({ ok: false, message: "The file has 10,001 rows; a batch holds at most 10,000. Split it into smaller files." });
   });
 
   it("refuses a file that is not UTF-8 with the same message", async () => {

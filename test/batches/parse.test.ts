@@ -114,7 +114,7 @@ describe("A batch file is read into rows", () => {
   });
 
   it("refuses 10.001 rows and says how to fix it", () => {
-    expect(refusal(parseBatchCsv(manyRows(maxBatchRows + 1)))).toBe("The file has 10.001 rows; a batch holds at most 10.000. Split it into smaller files.");
+    expect(refusal(parseBatchCsv(manyRows(maxBatchRows + 1)))).toBe("The file has 10,001 rows; a batch holds at most 10,000. Split it into smaller files.");
   });
 
   it("does not count empty lines towards the row limit", () => {
