@@ -1,4 +1,4 @@
-import { formatSortableDateTime } from "@/lib/format";
+import { exportDownload } from "@/lib/spreadsheet/download";
 
 /**
  * A formula character (= + - @) at the start of a value or after a character a spreadsheet may split a cell
@@ -52,12 +52,5 @@ export function csvStream(chunks: Generator<string>): ReadableStream<Uint8Array>
 
 /** A CSV download named `<name>-YYYYMMDD-HHmm.csv` in Jakarta time, like every date the finance team reads. */
 export function csvDownload(body: ReadableStream<Uint8Array>, name: string, now = new Date()): Response {
-  const stamp = formatSortableDateTime(now).slice(0, 16).replace(/[-:]/g, "").replace(" ", "-");
-  return new Response(body, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${name}-${stamp}.csv"`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return exportDownload(body, name, "csv", now);
 }

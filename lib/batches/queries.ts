@@ -3,11 +3,8 @@ import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql, sum, type S
 import type { Db } from "@/db/client";
 import { alias } from "drizzle-orm/sqlite-core";
 import { batchRows, batches, transfers, users, type Batch, type BatchRowState, type TransferStatus } from "@/db/schema";
-import { csvLine } from "@/lib/csv";
-import { statusInfo } from "@/lib/transfers/status";
-import { walletLabel } from "@/lib/transfers/wallets";
 
-/** The read side of batch payouts: the list, one batch's totals and progress, its rows, the results CSV. */
+/** The read side of batch payouts: the list, one batch's totals and progress, its rows (the results export is lib/batches/export.ts). */
 
 export function batchReference(db: Db, id: number): { id: number; reference: string } | undefined {
   return db.select({ id: batches.id, reference: batches.reference }).from(batches).where(eq(batches.id, id)).get();
@@ -172,39 +169,4 @@ export function batchRowsPage(db: Db, batchId: number, { view = "all", page = 1 
     }));
   const total = db.select({ n: count() }).from(batchRows).where(where).get()?.n ?? 0;
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / batchRowsPageSize)) };
-}
-
-const resultHeader = ["line", "wallet", "phone", "amount", "note", "owner_name", "status", "cashin_reference", "transfer_reference", "detail"];
-
-/** "Export results": every row of the batch in file order with its final status and Cash In reference, a page at a time. */
-export function* batchResultsCsv(db: Db, batchId: number): Generator<string> {
-  yield csvLine(resultHeader);
-  for (let lastLine = 0; ; ) {
-    const rows = db
-      .select(rowColumns)
-      .from(batchRows)
-      .leftJoin(transfers, eq(transfers.id, batchRows.transferId))
-      .leftJoin(earlier, eq(earlier.id, batchRows.nearDuplicateOf))
-      .where(and(eq(batchRows.batchId, batchId), sql`${batchRows.line} > ${lastLine}`))
-      .orderBy(asc(batchRows.line))
-      .limit(1000)
-      .all();
-    for (const r of rows) {
-      const status = r.transferStatus ? statusInfo[r.transferStatus].label : r.state === "removed" ? "Removed" : "Not submitted";
-      yield csvLine([
-        r.line,
-        r.wallet ? walletLabel[r.wallet] : r.rawWallet,
-        r.phone ?? r.rawPhone,
-        r.amount ?? r.rawAmount,
-        r.note ?? "",
-        r.ownerName ?? "",
-        status,
-        r.cashinReference ?? "",
-        r.transferReference ?? "",
-        r.outcome ?? r.problem ?? "",
-      ]);
-    }
-    if (rows.length < 1000) return;
-    lastLine = rows.at(-1)!.line;
-  }
 }

@@ -3,15 +3,18 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { transfers, type TransferStatus } from "@/db/schema";
 import type { Wallet } from "@/lib/cashin/protocol";
-import { csvBom, csvLine, csvStream } from "@/lib/csv";
-import { formatSortableEpochMs } from "@/lib/format";
+import { csvStream } from "@/lib/csv";
+import type { Locale } from "@/lib/i18n/locales";
+import { formatPhone } from "@/lib/phone-display";
+import { exportsTranslator, type ExportsTranslator } from "@/lib/spreadsheet/labels";
+import { csvChunks, type ExportRow, type ExportTable } from "@/lib/spreadsheet/table";
+import { xlsxStream } from "@/lib/spreadsheet/xlsx-write";
 import { oncePerConnection } from "@/db/statements";
 import { approver, bindFilters, maker, orderOf, sortKey, walkSortOrder } from "./history";
 import type { HistoryFilters } from "./history-filters";
-import { statusInfo } from "./status";
 import { walletLabel } from "./wallets";
 
-/** The history's CSV export: every transfer of the filtered view, in its order, a batch at a time. */
+/** The history's export (CSV or Excel): every transfer of the filtered view, in its order, a batch at a time. */
 
 const csvBatchSize = 500;
 
@@ -61,58 +64,66 @@ type CsvTuple = [
   id: number,
 ];
 
-const csvHeader = csvLine([
-  "Reference",
-  "Created (WIB)",
-  "Wallet",
-  "Phone",
-  "Owner name",
-  "Amount (IDR)",
-  "Status",
-  "Maker",
-  "Approver",
-  "Decided (WIB)",
-  "Reason",
-  "Cash In reference",
-  "Last code",
-  "Last message",
-  "Sent (WIB)",
-  "Settled (WIB)",
-  "Discrepancy",
-]);
+/** The export's columns in the reader's language; the canonical 62… number, then the same number as people write it. */
+export function transferExportTable(locale: Locale): ExportTable {
+  const t = exportsTranslator(locale);
+  const column = (key: Parameters<typeof t>[0] & `history.columns.${string}`, kind: ExportTable["columns"][number]["kind"], width: number) => ({ header: t(key), kind, width });
+  return {
+    sheet: t("history.sheet"),
+    columns: [
+      column("history.columns.reference", "text", 26),
+      column("history.columns.created", "time", 20),
+      column("history.columns.wallet", "text", 11),
+      column("history.columns.phone", "text", 16),
+      column("history.columns.phoneLocal", "text", 17),
+      column("history.columns.ownerName", "text", 24),
+      column("history.columns.amount", "integer", 14),
+      column("history.columns.status", "text", 18),
+      column("history.columns.maker", "text", 20),
+      column("history.columns.approver", "text", 20),
+      column("history.columns.decided", "time", 20),
+      column("history.columns.reason", "text", 30),
+      column("history.columns.cashinReference", "text", 22),
+      column("history.columns.lastCode", "text", 10),
+      column("history.columns.lastMessage", "text", 30),
+      column("history.columns.sent", "time", 20),
+      column("history.columns.settled", "time", 20),
+      column("history.columns.discrepancy", "text", 30),
+    ],
+  };
+}
 
-const wib = (at: number | null) => (at === null ? null : formatSortableEpochMs(at));
-
-function csvRecord(row: CsvTuple): string {
+/** One transfer as a row of `transferExportTable`: instants stay epoch milliseconds (each writer formats them). */
+function transferExportRow(row: CsvTuple, t: ExportsTranslator): ExportRow {
   const [reference, createdAt, wallet, phone, ownerName, amount, status, makerName, approverName, decidedAt, reason, cashinReference, lastCode, lastMessage, sentAt, settledAt, discrepancy, reviewedAt] = row;
-  return csvLine([
+  return [
     reference,
-    formatSortableEpochMs(createdAt),
+    createdAt,
     walletLabel[wallet],
     phone,
+    formatPhone(phone),
     ownerName,
     amount,
-    statusInfo[status].label,
+    t(`status.${status}`),
     makerName,
     approverName,
-    wib(decidedAt),
+    decidedAt,
     reason,
     cashinReference,
     lastCode,
     lastMessage,
-    wib(sentAt),
-    wib(settledAt),
-    discrepancy && `${reviewedAt === null ? "Open: " : "Reviewed: "}${discrepancy}`,
-  ]);
+    sentAt,
+    settledAt,
+    discrepancy && (reviewedAt === null ? t("history.discrepancyOpen", { discrepancy }) : t("history.discrepancyReviewed", { discrepancy })),
+  ];
 }
 
 /**
- * The filtered transfers as CSV text, one chunk per batch: the header first, then `batchSize` rows at
- * a time. Each batch continues after the last row of the previous one (keyset), so memory stays flat
- * and a transfer created meanwhile neither shifts nor repeats rows. Paging is ignored: all of them.
+ * The filtered transfers, `batchSize` rows at a time. Each batch continues after the last row of the previous
+ * one (keyset), so memory stays flat and a transfer created meanwhile neither shifts nor repeats rows. Paging
+ * is ignored: all of them. Nothing is read before the first batch is asked for.
  */
-export function* transferCsvChunks(db: Db, filters: HistoryFilters, { batchSize = csvBatchSize } = {}): Generator<string> {
-  yield `${csvBom}${csvHeader}`;
+function* transferBatches(db: Db, filters: HistoryFilters, batchSize: number): Generator<CsvTuple[]> {
   const amountIndex = !walkSortOrder(db, filters);
   const order = orderOf(filters);
   const first = bindFilters(filters, { amountIndex });
@@ -142,13 +153,31 @@ export function* transferCsvChunks(db: Db, filters: HistoryFilters, { batchSize 
         ? batchOf(after, true).values({ ...after.values, afterKey: filters.sort === "amount" ? last[5] : last[1], afterId: last[18], limit: batchSize })
         : batchOf(first, false).values({ ...first.values, limit: batchSize })
     ) as CsvTuple[];
-    if (rows.length > 0) yield rows.map(csvRecord).join("");
+    if (rows.length > 0) yield rows;
     if (rows.length < batchSize) return;
     last = rows[rows.length - 1];
   }
 }
 
+type ExportOptions = { batchSize?: number; locale?: Locale };
+
+/** The export's rows, a batch at a time, in the reader's language (English unless told: what lib/ writes outside a page). */
+function* transferRowBatches(db: Db, filters: HistoryFilters, { batchSize = csvBatchSize, locale = "en" }: ExportOptions): Generator<ExportRow[]> {
+  const t = exportsTranslator(locale);
+  for (const rows of transferBatches(db, filters, batchSize)) yield rows.map((row) => transferExportRow(row, t));
+}
+
+/** The filtered transfers as CSV text, one chunk per batch: the byte-order mark and the header first, then the rows. */
+export function transferCsvChunks(db: Db, filters: HistoryFilters, options: ExportOptions = {}): Generator<string> {
+  return csvChunks(transferExportTable(options.locale ?? "en"), transferRowBatches(db, filters, options));
+}
+
 /** The CSV as a byte stream that reads the next batch only when the client has taken the previous one. */
-export function streamTransfersCsv(db: Db, filters: HistoryFilters, options: { batchSize?: number } = {}): ReadableStream<Uint8Array> {
+export function streamTransfersCsv(db: Db, filters: HistoryFilters, options: ExportOptions = {}): ReadableStream<Uint8Array> {
   return csvStream(transferCsvChunks(db, filters, options));
+}
+
+/** The same rows as an Excel workbook (one sheet, typed cells), streamed the same way. */
+export function streamTransfersXlsx(db: Db, filters: HistoryFilters, options: ExportOptions = {}): ReadableStream<Uint8Array> {
+  return xlsxStream(transferExportTable(options.locale ?? "en"), transferRowBatches(db, filters, options));
 }

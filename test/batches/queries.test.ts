@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { batchOverview, batchResultsCsv, batchRowsPage, listBatches } from "@/lib/batches/queries";
+import { batchResultsCsv } from "@/lib/batches/export";
+import { batchOverview, batchRowsPage, listBatches } from "@/lib/batches/queries";
 import { listTransfers } from "@/lib/transfers/history";
 import { parseHistoryFilters } from "@/lib/transfers/history-filters";
 import { approveBatch } from "@/lib/batches/decide";
@@ -56,18 +57,26 @@ describe("batch queries", () => {
     expectOk(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
     await runBatch(h.deps, id);
 
-    const lines = [...batchResultsCsv(h.db, id)].join("").trim().split("\r\n");
-    expect(lines[0]).toBe("line,wallet,phone,amount,note,owner_name,status,cashin_reference,transfer_reference,detail");
+    const csv = [...batchResultsCsv(h.db, id)].join("");
+    expect(csv.startsWith("\uFEFF")).toBe(true);
+    const lines = csv.slice(1).trim().split("\r\n");
+    expect(lines[0]).toBe("line,wallet,phone,phone_local,amount,note,owner_name,status,cashin_reference,transfer_reference,detail");
     expect(lines).toHaveLength(6);
     const [john, dewi, notFound, invalid, repeat] = lines.slice(1).map((l) => l.split(","));
-    expect(john!.slice(0, 7)).toEqual(["2", "DANA", "6281234567890", "3000000", `"'=HYPERLINK(""x"")"`, "John", "Succeeded"]);
-    expect(john![7]).toMatch(/^TF\d+$/);
-    expect(john![8]).toMatch(/^TRF/);
-    expect(dewi!.slice(5, 7)).toEqual(["Dewi Lestari", "Failed"]);
-    expect(dewi!.slice(9).join(",")).toMatch(/insufficient|balance|funds/i);
-    expect(notFound![6]).toBe("Removed");
-    expect(invalid!.slice(2, 4)).toEqual(["12345", "10.000"]);
-    expect(repeat![6]).toBe("Removed");
+    expect(john!.slice(0, 8)).toEqual(["2", "DANA", "6281234567890", "0812-3456-7890", "3000000", `"'=HYPERLINK(""x"")"`, "John", "Succeeded"]);
+    expect(john![8]).toMatch(/^TF\d+$/);
+    expect(john![9]).toMatch(/^TRF/);
+    expect(dewi!.slice(6, 8)).toEqual(["Dewi Lestari", "Failed"]);
+    expect(dewi!.slice(10).join(",")).toMatch(/insufficient|balance|funds/i);
+    expect(notFound![7]).toBe("Removed");
+    expect(invalid!.slice(2, 5)).toEqual(["12345", "", "10.000"]);
+    expect(repeat![7]).toBe("Removed");
+
+    // In Indonesian: the upload's Indonesian column names, statuses in Indonesian.
+    const indonesian = [...batchResultsCsv(h.db, id, { locale: "id" })].join("").slice(1).trim().split("\r\n");
+    expect(indonesian[0]).toBe("baris,dompet,nomor_hp,nomor_hp_lokal,nominal,catatan,pemilik_akun,status,referensi_cashin,referensi_transfer,keterangan");
+    expect(indonesian[1]!.split(",")[7]).toBe("Berhasil");
+    expect(indonesian[3]!.split(",")[7]).toBe("Dihapus");
 
     const history = listTransfers(h.db, parseHistoryFilters({ batch: String(id) }));
     expect(history.rows.map((r) => r.ownerName).sort()).toEqual(["Dewi Lestari", "John"]);
