@@ -23,6 +23,23 @@ export function calendarDay(value: unknown): string | undefined {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? text : undefined;
 }
 
+/**
+ * A calendar day as people type it: `dd/mm/yyyy` (also `d/m/yyyy`, with `-` or `.`) in either language, or
+ * `yyyy-mm-dd` as URLs carry it; `YYYY-MM-DD` when that day exists, else undefined.
+ */
+export function calendarDayFromText(value: unknown): string | undefined {
+  const text = (Array.isArray(value) ? value[0] : value) as unknown;
+  if (typeof text !== "string") return undefined;
+  const typed = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text.trim());
+  return calendarDay(typed ? `${typed[3]}-${typed[2]!.padStart(2, "0")}-${typed[1]!.padStart(2, "0")}` : text.trim());
+}
+
+/** `YYYY-MM-DD` → `dd/mm/yyyy`, the way the date fields show a day. */
+export function dayText(day: string): string {
+  const [y, m, d] = day.split("-");
+  return y && m && d ? `${d}/${m}/${y}` : day;
+}
+
 /** The instant a Jakarta calendar day (`YYYY-MM-DD`) begins, `days` later. */
 export function jakartaDayStart(day: string, days = 0): Date {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { transferStatuses, wallets, type TransferStatus } from "@/db/schema";
-import { calendarDay } from "@/lib/jakarta";
+import { calendarDayFromText } from "@/lib/jakarta";
 import { first, idParam, paramsRecord, type SearchParamsInput } from "@/lib/search-params";
 import { amountField } from "./schemas";
 
@@ -27,9 +27,9 @@ export const historyFiltersSchema = z
   .object({
     status: z.preprocess(statusList, z.array(z.enum(transferStatuses))).catch([]),
     wallet: z.preprocess(first, z.enum(wallets).optional()).catch(undefined),
-    /** Jakarta calendar days, both included. */
-    from: z.preprocess(calendarDay, z.string().optional()),
-    to: z.preprocess(calendarDay, z.string().optional()),
+    /** Jakarta calendar days, both included: `yyyy-mm-dd`, or `dd/mm/yyyy` as the form's fields take it without JavaScript. */
+    from: z.preprocess(calendarDayFromText, z.string().optional()),
+    to: z.preprocess(calendarDayFromText, z.string().optional()),
     maker: idParam,
     /** The rows of one batch payout. */
     batch: idParam,
