@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "./fixtures";
+import { formatPhone } from "../lib/phone-display";
 import { HistoryPage } from "./pages/history-page";
 import { withE2eDatabase } from "./support/database";
 import { seedTransfers, uniquePhone, uniqueReference, uniqueWord, type SeedTransfer } from "./support/seed";
@@ -42,7 +43,7 @@ test.describe("History: filters, search and the URL (issue 4 flow 5)", () => {
 
     await history.chooseStatuses("Processing", "Failed", "Awaiting approval");
     await expect(history.rows).toHaveCount(3);
-    await expect(history.statusPicker).toHaveText("3 statuses");
+    await expect(history.statusPicker).toHaveText("Awaiting approval, Processing +1");
     await history.chooseWallet("OVO");
     await expect(history.rows).toHaveCount(2);
     expect(new Set(await history.references())).toEqual(new Set([failed.reference, waiting.reference]));
@@ -56,7 +57,7 @@ test.describe("History: filters, search and the URL (issue 4 flow 5)", () => {
     await expect(history.rows).toHaveCount(2);
     await expect(history.search).toHaveValue(owners.name.toUpperCase());
     await expect(history.wallet).toHaveValue("OVO");
-    await expect(history.statusPicker).toHaveText("3 statuses");
+    await expect(history.statusPicker).toHaveText("Awaiting approval, Processing +1");
 
     const shared = new HistoryPage(await context.newPage());
     await shared.page.goto(page.url());
@@ -87,7 +88,7 @@ test.describe("History: filters, search and the URL (issue 4 flow 5)", () => {
     const local = `0${phone.slice(2)}`;
     await history.searchFor(`${local.slice(0, 4)}-${local.slice(4, 8)}-${local.slice(8)}`);
     await expect(history.rows).toHaveCount(1);
-    await expect(history.row(wanted.reference)).toContainText(phone);
+    await expect(history.row(wanted.reference)).toContainText(formatPhone(phone));
 
     await history.searchFor(`+62 ${phone.slice(2)}`);
     await expect(history.rows).toHaveCount(1);
@@ -119,11 +120,11 @@ test.describe("History: filters, search and the URL (issue 4 flow 5)", () => {
     await expect(page).not.toHaveURL(/page=/);
     await expect(history.rows).toHaveCount(6);
     await history.sortBy("Amount");
-    await expect(history.rows.first()).toContainText("Rp 100.000");
+    await expect(history.rows.first()).toContainText("Rp 100,000");
     await history.sortBy("Amount");
     await expect(page).toHaveURL(/sort=amount&dir=asc/);
-    await expect(history.rows.first()).toContainText("Rp 50.000");
-    await expect(history.rows.last()).toContainText("Rp 100.000");
+    await expect(history.rows.first()).toContainText("Rp 50,000");
+    await expect(history.rows.last()).toContainText("Rp 100,000");
 
     await history.minAmount.fill("");
     await history.maxAmount.fill("");

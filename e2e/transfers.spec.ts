@@ -26,7 +26,7 @@ test.describe("Sending: look up the owner, confirm, send (docs/roles.md#what-eac
       await newTransfer.goto();
       const reference = await newTransfer.send(wallet, "0811-1000-001", "50.000", "Siti Rahayu");
       await expect(status(page)).toHaveText("Succeeded");
-      await expect(page.getByText("Rp 50.000").first()).toBeVisible();
+      await expect(page.getByText("Rp 50,000").first()).toBeVisible();
       expect(await gatewayRequests("topup", reference)).toHaveLength(1);
     });
   }
@@ -160,10 +160,10 @@ test.describe("Approvals (docs/lifecycle.md#transitions, docs/roles.md#what-each
     await manager.goto("/approvals");
     const row = manager.getByTestId(`approval-${reference}`);
     await expect(row).toContainText("Sari Wulandari");
-    await expect(row).toContainText(/Rp 7\.\d{3}\.\d{3}/);
+    await expect(row).toContainText(/Rp 7,\d{3},\d{3}/);
     const dialog = await openApproval(manager, reference);
     await expect(dialog).toContainText("John");
-    await expect(dialog).toContainText(/Rp 7\.\d{3}\.\d{3}/);
+    await expect(dialog).toContainText(/Rp 7,\d{3},\d{3}/);
     await dialog.getByRole("button", { name: "Approve and send" }).click();
     await expect(row).toHaveCount(0);
     await page.reload();

@@ -1,21 +1,32 @@
 import { ArrowRight } from "lucide-react";
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { getFormat } from "@/components/i18n/get-format";
 import { NewTransferButton } from "@/components/transfers/new-transfer-button";
 import { PageHeader } from "@/components/shell/app-shell";
 import { TransfersTable } from "@/components/transfers/history-table";
 import { StatusBadge } from "@/components/transfers/status-badge";
 import { db } from "@/db/client";
+import type { TransferStatus } from "@/lib/transfers/status";
 import { dashboardSummary } from "@/lib/transfers/history";
 import { defaultHistoryFilters, historySearchParams, type HistoryFilters } from "@/lib/transfers/history-filters";
 import { requireUser } from "@/lib/auth/session";
 import { cn } from "@/lib/cn";
-import { formatDate, formatNumber, formatRupiah, formatSortableDateTime } from "@/lib/format";
+import { formatSortableDateTime } from "@/lib/format";
 import { unsettledAtGateway } from "@/lib/transfers/status";
 
-export const metadata: Metadata = { title: "Overview · Cash In Payouts" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("overview");
+  return { title: t("title") };
+}
 
+/**
+ * Today's money, kept apart by what happened to it: sent (Cash In confirmed it, or it is on its way there) and
+ * awaiting approval (not sent yet). Failed, rejected, canceled, expired and refunded transfers moved no money out.
+ */
+const sentStatuses = ["approved", "sending", "processing", "succeeded"] as const satisfies readonly TransferStatus[];
 
 function historyHref(changes: Partial<HistoryFilters>): string {
   return `/transfers?${historySearchParams(defaultHistoryFilters, changes)}`;
@@ -23,89 +34,109 @@ function historyHref(changes: Partial<HistoryFilters>): string {
 
 export default async function OverviewPage() {
   const user = await requireUser();
+  const t = await getTranslations("overview");
+  const format = await getFormat();
   const now = new Date();
   const summary = dashboardSummary(db(), now);
   const today = formatSortableDateTime(now).slice(0, 10);
   const todays = summary.today.byStatus.filter((tally) => tally.count > 0);
+  const tally = (statuses: readonly TransferStatus[]) =>
+    summary.today.byStatus
+      .filter((entry) => statuses.includes(entry.status))
+      .reduce((sum, entry) => ({ count: sum.count + entry.count, total: sum.total + entry.total }), { count: 0, total: 0 });
+  const sent = tally(sentStatuses);
+  const waiting = tally(["awaiting_approval"]);
 
   return (
     <>
       <PageHeader
-        title={`Welcome, ${user.name}`}
-        description={`Today is ${formatDate(now)}. Figures count transfers created today, Jakarta time.`}
-        actions={
-          <NewTransferButton />
-        }
+        title={t("welcome", { name: user.name })}
+        description={t("description", { date: format.date(now) })}
+        actions={<NewTransferButton />}
       />
-      <section aria-label="At a glance" className="mb-4 grid grid-cols-3 gap-3">
-        <Tile label="Today" href={historyHref({ from: today, to: today })} detail={formatRupiah(summary.today.total)}>
-          {formatNumber(summary.today.count)} {summary.today.count === 1 ? "transfer" : "transfers"}
+      <section aria-label={t("atAGlance")} className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        <Tile
+          label={t("sentToday")}
+          href={historyHref({ status: [...sentStatuses], from: today, to: today })}
+          detail={t("sentDetail", { count: sent.count })}
+          testId="today-sent"
+        >
+          {format.rupiah(sent.total)}
         </Tile>
         <Tile
-          label="Awaiting approval"
+          label={t("waitingToday")}
+          href={historyHref({ status: ["awaiting_approval"], from: today, to: today })}
+          detail={t("waitingTodayDetail", { count: waiting.count })}
+          tone={waiting.count > 0 ? "warn" : undefined}
+          testId="today-awaiting"
+        >
+          {format.rupiah(waiting.total)}
+        </Tile>
+        <Tile
+          label={t("awaitingApproval")}
           href={user.role === "manager" ? "/approvals" : historyHref({ status: ["awaiting_approval"] })}
-          detail={user.role === "manager" ? "Waiting for you or another manager" : "Waiting for a manager"}
+          detail={user.role === "manager" ? t("awaitingManager") : t("awaitingStaff")}
           tone={summary.awaitingApproval > 0 ? "warn" : undefined}
         >
-          {formatNumber(summary.awaitingApproval)}
+          {format.number(summary.awaitingApproval)}
         </Tile>
         <Tile
-          label="Unsettled"
+          label={t("unsettled")}
           href={historyHref({ status: [...unsettledAtGateway] })}
-          detail="Sent; Cash In's answer is checked automatically"
+          detail={t("unsettledDetail")}
           tone={summary.unsettled > 0 ? "info" : undefined}
         >
-          {formatNumber(summary.unsettled)}
+          {format.number(summary.unsettled)}
         </Tile>
       </section>
 
       <section aria-labelledby="today-heading" className="mb-6">
         <h2 id="today-heading" className="mb-2 text-sm font-semibold">
-          Today by status
+          {t("byStatus")}
         </h2>
         {todays.length > 0 ? (
-          <ul className="grid grid-cols-5 gap-2">
-            {todays.map((tally) => (
-              <li key={tally.status}>
+          <ul className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-5">
+            {todays.map((entry) => (
+              <li key={entry.status}>
                 <Link
-                  href={historyHref({ status: [tally.status], from: today, to: today })}
+                  href={historyHref({ status: [entry.status], from: today, to: today })}
                   className="flex flex-col gap-0.5 rounded-lg border border-line bg-surface px-3 py-2 hover:border-brand/40"
-                  data-testid={`today-${tally.status}`}
+                  data-testid={`today-${entry.status}`}
                 >
-                  <StatusBadge status={tally.status} className="self-start" />
-                  <span className="text-lg font-semibold tabular-nums">{formatNumber(tally.count)}</span>
-                  <span className="text-xs text-ink-muted tabular-nums">{formatRupiah(tally.total)}</span>
+                  <StatusBadge status={entry.status} className="self-start" />
+                  <span className="text-lg font-semibold tabular-nums">{format.number(entry.count)}</span>
+                  <span className="text-xs text-ink-muted tabular-nums">{format.rupiah(entry.total)}</span>
                 </Link>
               </li>
             ))}
           </ul>
         ) : (
           <p className="rounded-lg border border-dashed border-line-strong bg-surface px-4 py-3 text-sm text-ink-muted">
-            No transfers today yet.{" "}
+            {t("noneToday")}{" "}
             <Link href="/transfers/new" className="font-medium text-brand hover:underline">
-              New transfer
+              {t("newTransfer")}
             </Link>
           </p>
         )}
       </section>
 
       <section aria-labelledby="latest-heading">
-        <div className="mb-2 flex items-baseline justify-between">
+        <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
           <h2 id="latest-heading" className="text-sm font-semibold">
-            Latest transfers
+            {t("latest")}
           </h2>
-          <Link href="/transfers" className="inline-flex items-center gap-1 text-xs font-medium text-brand hover:underline">
-            All transfers
+          <Link href="/transfers" className="inline-flex min-h-6 items-center gap-1 text-xs font-medium text-brand hover:underline">
+            {t("allTransfers")}
             <ArrowRight aria-hidden className="size-3.5" />
           </Link>
         </div>
         {summary.latest.length > 0 ? (
-          <TransfersTable rows={summary.latest} caption="The latest 10 transfers" />
+          <TransfersTable rows={summary.latest} caption={t("latestCaption")} />
         ) : (
           <p className="rounded-lg border border-dashed border-line-strong bg-surface p-8 text-center text-sm text-ink-muted">
-            No transfers yet —{" "}
+            {t("noneYet")}{" "}
             <Link href="/transfers/new" className="font-medium text-brand hover:underline">
-              New transfer
+              {t("newTransfer")}
             </Link>
           </p>
         )}
@@ -119,25 +150,28 @@ function Tile({
   href,
   detail,
   tone,
+  testId,
   children,
 }: {
   label: string;
   href: string;
   detail: string;
   tone?: "warn" | "info";
+  testId?: string;
   children: ReactNode;
 }) {
   return (
     <Link
       href={href}
+      data-testid={testId}
       className={cn(
-        "flex flex-col gap-0.5 rounded-lg border border-line bg-surface px-4 py-3 hover:border-brand/40",
+        "flex min-w-0 flex-col gap-0.5 rounded-lg border border-line bg-surface px-4 py-3 hover:border-brand/40",
         tone === "warn" && "border-l-4 border-l-warn",
         tone === "info" && "border-l-4 border-l-info",
       )}
     >
       <span className="text-xs font-medium text-ink-muted">{label}</span>
-      <span className="text-2xl font-semibold tracking-tight tabular-nums">{children}</span>
+      <span className="text-2xl font-semibold tracking-tight break-words tabular-nums">{children}</span>
       <span className="text-xs text-ink-muted">{detail}</span>
     </Link>
   );

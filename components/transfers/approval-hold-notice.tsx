@@ -1,11 +1,20 @@
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/components/i18n/use-format";
+
+type Hold = { since: Date; until: Date };
+
 /**
  * Tells a manager on approval hold why they cannot decide yet (docs/roles.md#two-people-not-two-accounts).
- * `message` is `approvalHoldMessage` of lib/transfers/approval-hold.ts, the words the server refuses with.
+ * Given the hold (`approvalHoldOf` of lib/transfers/approval-hold.ts) and the time now, it says so in the reader's
+ * language; given `message` (the server's English `approvalHoldMessage`), it shows that.
  */
-export function ApprovalHoldNotice({ message }: { message: string }) {
+export function ApprovalHoldNotice(props: { hold: Hold; now: Date } | { message: string }) {
+  const t = useTranslations("approvals");
+  const format = useFormat();
+  const message = "message" in props ? props.message : t("hold", { since: format.timeNear(props.hold.since, props.now), until: format.timeNear(props.hold.until, props.now) });
   return (
     <p role="status" className="mb-4 rounded-md border border-warn/40 bg-warn-soft px-3 py-2 text-sm text-warn" data-testid="approval-hold">
-      {message} Until then you can review, but another manager decides.
+      {message} {t("holdUntilThen")}
     </p>
   );
 }

@@ -1,8 +1,10 @@
 "use client";
 
 import { Check, X } from "lucide-react";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
+import { useFormat } from "@/components/i18n/use-format";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
@@ -11,9 +13,10 @@ import { useAction } from "@/components/ui/use-action";
 import type { Wallet } from "@/lib/cashin/protocol";
 import type { NearDuplicate } from "@/lib/transfers/duplicates";
 import { walletLabel } from "@/lib/transfers/wallets";
+import { cn } from "@/lib/cn";
 import { MixedScriptWarning } from "./name-warning";
 import { NearDuplicates } from "./near-duplicates";
-import { formatRupiah } from "@/lib/format";
+import { formatPhone } from "@/lib/phone-display";
 import { useServerActions } from "@/components/server-actions";
 import { SecondFactorField, useStepUp } from "@/components/auth/step-up";
 
@@ -34,32 +37,38 @@ export type QueueRow = {
   nearDuplicates: NearDuplicate[];
 };
 
-function duration(ms: number): string {
-  const minutes = Math.max(0, Math.floor(ms / 60_000));
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return `${hours} h ${minutes % 60} min`;
+/** "12 min", "2 h 5 min": how long a transfer has waited, or has left. */
+function useDuration() {
+  const t = useTranslations("approvals.duration");
+  return (ms: number): string => {
+    const minutes = Math.max(0, Math.floor(ms / 60_000));
+    if (minutes < 60) return t("minutes", { minutes });
+    return t("hours", { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+  };
 }
 
+/**
+ * Below `md` the table's rows stack as cards (one DOM, so each row keeps its dialogs and state): the recipient,
+ * the amount, who made it and the decision buttons, all within a phone's width.
+ */
+const stack = "max-md:block max-md:h-auto max-md:px-0 max-md:py-0 max-md:text-left";
+
 export function ApprovalQueue({ queue }: { queue: QueueRow[] }) {
+  const t = useTranslations("approvals.queue");
   if (queue.length === 0) {
-    return (
-      <div className="rounded-lg border border-dashed border-line-strong bg-surface p-8 text-center text-sm text-ink-muted">
-        Nothing waits for approval. Transfers at or above the threshold appear here as soon as they are submitted.
-      </div>
-    );
+    return <div className="rounded-lg border border-dashed border-line-strong bg-surface p-8 text-center text-sm text-ink-muted">{t("empty")}</div>;
   }
   return (
-    <Table aria-label="Transfers awaiting approval">
-      <THead>
+    <Table aria-label={t("label")} className="max-md:block">
+      <THead className="max-md:sr-only">
         <tr>
-          <TH>Recipient</TH>
-          <TH className="text-right">Amount</TH>
-          <TH>Made by</TH>
-          <TH className="text-right">Decision</TH>
+          <TH>{t("recipient")}</TH>
+          <TH className="text-right">{t("amount")}</TH>
+          <TH>{t("madeBy")}</TH>
+          <TH className="text-right">{t("decision")}</TH>
         </tr>
       </THead>
-      <TBody>
+      <TBody className="max-md:block">
         {queue.map((transfer) => (
           <QueueRowView key={transfer.id} transfer={transfer} />
         ))}
@@ -71,6 +80,10 @@ export function ApprovalQueue({ queue }: { queue: QueueRow[] }) {
 type NameDrift = { confirmedName: string; currentName: string };
 
 function QueueRowView({ transfer }: { transfer: QueueRow }) {
+  const t = useTranslations("approvals.queue");
+  const common = useTranslations("common");
+  const format = useFormat();
+  const duration = useDuration();
   const actions = useServerActions();
   const stepUp = useStepUp();
   // The dialogs carry their own code field (docs/sign-in.md#step-up), so the action's step-up refusal lands there.
@@ -124,14 +137,15 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
     );
   };
 
+  const amount = format.rupiah(transfer.amount);
   return (
-    <TR id={`transfer-${transfer.id}`} data-testid={`approval-${transfer.reference}`}>
-      <TD className="py-1.5">
-        <p className="font-medium">{transfer.ownerName}</p>
+    <TR id={`transfer-${transfer.id}`} data-testid={`approval-${transfer.reference}`} className="max-md:flex max-md:flex-col max-md:gap-2 max-md:p-3">
+      <TD className={cn("py-1.5", stack)}>
+        <p className="font-medium break-words">{transfer.ownerName}</p>
         <p className="text-xs text-ink-muted">
-          {walletLabel[transfer.wallet]} · {transfer.phone}
+          {walletLabel[transfer.wallet]} · <span className="whitespace-nowrap">{formatPhone(transfer.phone)}</span>
         </p>
-        <Link href={`/transfers/${transfer.id}`} className="font-mono text-xs text-brand hover:underline">
+        <Link href={`/transfers/${transfer.id}`} className="font-mono text-xs break-all text-brand hover:underline">
           {transfer.reference}
         </Link>
         {transfer.requeueNote ? <p className="mt-1 max-w-md text-xs text-warn">{transfer.requeueNote}</p> : null}
@@ -140,43 +154,47 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
         </div>
         {possibleDuplicate && !transfer.own ? (
           <div className="mt-1.5 max-w-md">
-            <NearDuplicates
-              duplicates={transfer.nearDuplicates}
-              checked={separate}
-              onCheckedChange={setSeparate}
-              label="I checked: this is a separate payment"
-            />
+            <NearDuplicates duplicates={transfer.nearDuplicates} checked={separate} onCheckedChange={setSeparate} label={t("separatePayment")} />
           </div>
         ) : null}
       </TD>
-      <TD className="text-right font-semibold whitespace-nowrap tabular-nums">{formatRupiah(transfer.amount)}</TD>
-      <TD className="py-1.5">
-        <p className="whitespace-nowrap">
-          {transfer.makerName}
-          {transfer.own ? <span className="ml-1 text-xs text-ink-muted">(you)</span> : null}
-        </p>
-        <p className="text-xs text-ink-muted">
-          waiting {duration(transfer.ageMs)} · expires in {duration(transfer.expiresInMs)}
-        </p>
+      <TD className={cn("text-right font-semibold whitespace-nowrap tabular-nums max-md:text-base", stack)}>
+        <span aria-hidden className="mr-2 text-xs font-normal text-ink-muted md:hidden">
+          {t("amount")}
+        </span>
+        {amount}
       </TD>
-      <TD className="text-right">
+      <TD className={cn("py-1.5", stack)}>
+        <p className="whitespace-nowrap max-md:whitespace-normal">
+          <span aria-hidden className="mr-2 text-xs text-ink-muted md:hidden">
+            {t("madeBy")}
+          </span>
+          {transfer.makerName}
+          {transfer.own ? <span className="ml-1 text-xs text-ink-muted">{t("you")}</span> : null}
+        </p>
+        <p className="text-xs text-ink-muted">{t("waiting", { age: duration(transfer.ageMs), left: duration(transfer.expiresInMs) })}</p>
+      </TD>
+      <TD className={cn("text-right", stack)}>
         {transfer.own ? (
-          <span className="text-xs text-ink-muted">Your own: another manager decides</span>
+          <span className="text-xs text-ink-muted">{t("own")}</span>
         ) : (
-          <div className="flex justify-end gap-1.5">
+          <div className="flex justify-end gap-1.5 max-md:justify-stretch max-md:gap-2">
             <RejectDialog transfer={transfer} />
-            <Button size="sm" disabled={approve.pending || (possibleDuplicate && !separate)} onClick={openConfirm} aria-label={`Approve ${transfer.reference}`}>
+            <Button
+              size="sm"
+              className="max-md:h-10 max-md:flex-1 max-md:text-sm"
+              disabled={approve.pending || (possibleDuplicate && !separate)}
+              onClick={openConfirm}
+              aria-label={t("approveOf", { reference: transfer.reference })}
+            >
               <Check aria-hidden />
-              {approve.pending ? "Approving…" : "Approve"}
+              {approve.pending ? t("approving") : t("approve")}
             </Button>
           </div>
         )}
         <Dialog open={confirming} onOpenChange={setConfirming}>
           {confirming ? (
-            <DialogContent
-              title={`Approve ${formatRupiah(transfer.amount)} to ${transfer.ownerName}?`}
-              description="Approving sends the money at once. The wallet is looked up again first: a changed name is shown to you before anything is sent."
-            >
+            <DialogContent title={t("confirmTitle", { amount, name: transfer.ownerName })} description={t("confirmDescription")}>
               <form
                 noValidate
                 onSubmit={(event) => {
@@ -184,38 +202,38 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
                   runApprove();
                 }}
               >
-                <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm" aria-label="Transfer to approve">
-                  <dt className="text-ink-muted">Recipient</dt>
-                  <dd className="font-semibold">{transfer.ownerName}</dd>
-                  <dt className="text-ink-muted">E-wallet</dt>
+                <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1.5 text-sm" aria-label={t("detailsLabel")}>
+                  <dt className="text-ink-muted">{t("recipient")}</dt>
+                  <dd className="font-semibold break-words">{transfer.ownerName}</dd>
+                  <dt className="text-ink-muted">{t("eWallet")}</dt>
                   <dd>
-                    {walletLabel[transfer.wallet]} · {transfer.phone}
+                    {walletLabel[transfer.wallet]} · <span className="whitespace-nowrap">{formatPhone(transfer.phone)}</span>
                   </dd>
-                  <dt className="text-ink-muted">Amount</dt>
-                  <dd className="font-semibold tabular-nums">{formatRupiah(transfer.amount)}</dd>
-                  <dt className="text-ink-muted">Made by</dt>
-                  <dd>{transfer.makerName}</dd>
-                  <dt className="text-ink-muted">Name check</dt>
-                  <dd>
-                    Cash In named the owner {transfer.ownerName} when {transfer.makerName} looked the wallet up; the maker confirmed it.
+                  <dt className="text-ink-muted">{t("amount")}</dt>
+                  <dd className="font-semibold tabular-nums">{amount}</dd>
+                  <dt className="text-ink-muted">{t("madeBy")}</dt>
+                  <dd className="break-words">{transfer.makerName}</dd>
+                  <dt className="text-ink-muted">{t("nameCheck")}</dt>
+                  <dd className="break-words">
+                    {t("nameChecked", { owner: transfer.ownerName, maker: transfer.makerName })}
                     <div className="empty:hidden">
                       <MixedScriptWarning name={transfer.ownerName} />
                     </div>
                   </dd>
                   {possibleDuplicate ? (
                     <>
-                      <dt className="text-ink-muted">Duplicates</dt>
-                      <dd>You checked: this is a separate payment from {transfer.nearDuplicates.length} similar one(s).</dd>
+                      <dt className="text-ink-muted">{t("duplicates")}</dt>
+                      <dd>{t("duplicatesChecked", { count: transfer.nearDuplicates.length })}</dd>
                     </>
                   ) : null}
                 </dl>
                 {askCode ? <SecondFactorField value={code} onChange={setCode} error={codeError} autoFocus /> : null}
                 <DialogFooter>
                   <DialogClose asChild>
-                    <Button variant="secondary">Cancel</Button>
+                    <Button variant="secondary">{common("cancel")}</Button>
                   </DialogClose>
                   <Button type="submit" disabled={approve.pending || (askCode && code.trim() === "")}>
-                    {approve.pending ? "Approving…" : "Approve and send"}
+                    {approve.pending ? t("approving") : t("approveAndSend")}
                   </Button>
                 </DialogFooter>
               </form>
@@ -224,31 +242,31 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
         </Dialog>
         <Dialog open={drift !== null} onOpenChange={(open) => !open && setDrift(null)}>
           {drift ? (
-            <DialogContent title="The wallet owner's name changed" description="Cash In now reports another name for this wallet than the one the maker confirmed.">
-              <div className="grid grid-cols-2 gap-3 text-sm">
+            <DialogContent title={t("driftTitle")} description={t("driftDescription")}>
+              <div className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-2">
                 <div className="rounded-md border border-line p-3">
-                  <p className="text-xs text-ink-muted">Confirmed by the maker</p>
-                  <p className="font-semibold" data-testid="confirmed-name">
+                  <p className="text-xs text-ink-muted">{t("driftConfirmed")}</p>
+                  <p className="font-semibold break-words" data-testid="confirmed-name">
                     {drift.confirmedName}
                   </p>
                 </div>
                 <div className="rounded-md border border-warn/40 bg-warn-soft p-3">
-                  <p className="text-xs text-warn">Registered now</p>
-                  <p className="font-semibold" data-testid="current-name">
+                  <p className="text-xs text-warn">{t("driftCurrent")}</p>
+                  <p className="font-semibold break-words" data-testid="current-name">
                     {drift.currentName}
                   </p>
                 </div>
               </div>
-              <label className="mt-4 flex items-start gap-2 text-sm">
-                <input type="checkbox" className="mt-0.5 size-4" checked={acknowledged} onChange={(event) => setAcknowledged(event.target.checked)} />
-                I checked that {drift.currentName} is the right recipient of {formatRupiah(transfer.amount)}.
+              <label className="mt-4 flex cursor-pointer items-start gap-2 text-sm">
+                <input type="checkbox" className="mt-0.5 size-4 shrink-0" checked={acknowledged} onChange={(event) => setAcknowledged(event.target.checked)} />
+                {t("driftAcknowledge", { name: drift.currentName, amount })}
               </label>
               <DialogFooter>
                 <DialogClose asChild>
-                  <Button variant="secondary">Not now</Button>
+                  <Button variant="secondary">{t("notNow")}</Button>
                 </DialogClose>
                 <Button disabled={!acknowledged || approve.pending} onClick={() => runApprove(drift.currentName)}>
-                  Approve and send to {drift.currentName}
+                  {t("approveAndSendTo", { name: drift.currentName })}
                 </Button>
               </DialogFooter>
             </DialogContent>
@@ -260,21 +278,24 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
 }
 
 function RejectDialog({ transfer }: { transfer: QueueRow }) {
+  const t = useTranslations("approvals.queue");
+  const common = useTranslations("common");
+  const format = useFormat();
   const actions = useServerActions();
   return (
     <ReasonDialog
       trigger={(open) => (
-        <Button variant="secondary" size="sm" aria-label={`Reject ${transfer.reference}`} onClick={open}>
+        <Button variant="secondary" size="sm" className="max-md:h-10 max-md:flex-1 max-md:text-sm" aria-label={t("rejectOf", { reference: transfer.reference })} onClick={open}>
           <X aria-hidden />
-          Reject
+          {t("reject")}
         </Button>
       )}
-      title={`Reject ${formatRupiah(transfer.amount)} to ${transfer.ownerName}`}
-      description="The maker sees your reason. Nothing is sent."
-      label="Reason"
-      keep="Cancel"
-      confirm="Reject transfer"
-      pendingLabel="Rejecting…"
+      title={t("rejectTitle", { amount: format.rupiah(transfer.amount), name: transfer.ownerName })}
+      description={t("rejectDescription")}
+      label={t("reason")}
+      keep={common("cancel")}
+      confirm={t("rejectConfirm")}
+      pendingLabel={t("rejecting")}
       stepUp
       send={(reason, stepUp) => actions.rejectTransfer({ transferId: transfer.id, reason: reason ?? "", ...stepUp })}
     />

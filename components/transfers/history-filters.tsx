@@ -2,6 +2,7 @@
 
 import { WalletSelect } from "@/components/transfers/wallet-select";
 import { ChevronDown, Search } from "lucide-react";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Popover } from "radix-ui";
@@ -11,7 +12,7 @@ import { Field } from "@/components/ui/field";
 import { controlClass, Input } from "@/components/ui/input";
 import { transferStatuses, type TransferStatus } from "@/lib/transfers/status";
 import { cn } from "@/lib/cn";
-import { statusInfo } from "@/lib/transfers/status";
+import { calendarDayFromText, dayText } from "@/lib/jakarta";
 
 /** The current view's filters as the form shows them (the page parses and validates the URL). */
 export type HistoryFilterValues = {
@@ -19,16 +20,21 @@ export type HistoryFilterValues = {
   status: TransferStatus[];
   wallet: string;
   maker: string;
+  /** `yyyy-mm-dd`, as the URL carries it; the field shows `dd/mm/yyyy`. */
   from: string;
   to: string;
   min: string;
   max: string;
 };
 
+type DateField = "from" | "to";
+
 /**
  * The history's filters. A GET form on /transfers, so that the URL holds the whole view (and the form
  * works before JavaScript loads); with JavaScript, empty fields are left out of the URL, lists apply
  * at once and text fields on Enter or "Apply". Sort and page size are kept; the page goes back to 1.
+ * Dates are typed as dd/mm/yyyy in both languages (a native date picker follows the browser's locale,
+ * often mm/dd/yyyy); yyyy-mm-dd is accepted too, and the URL carries yyyy-mm-dd.
  */
 export function HistoryFilters({
   values,
@@ -45,14 +51,31 @@ export function HistoryFilters({
   keep: [name: string, value: string][];
   filtered: boolean;
 }) {
+  const t = useTranslations("history.filters");
+  const wallets = useTranslations("wallets");
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [statuses, setStatuses] = useState(values.status);
+  const [dateErrors, setDateErrors] = useState<Partial<Record<DateField, string>>>({});
 
   function apply(form: HTMLFormElement) {
     const params = new URLSearchParams();
+    const errors: Partial<Record<DateField, string>> = {};
     for (const [name, value] of new FormData(form)) {
-      if (typeof value === "string" && value.trim() !== "") params.append(name, value.trim());
+      if (typeof value !== "string" || value.trim() === "") continue;
+      if (name === "from" || name === "to") {
+        const day = calendarDayFromText(value);
+        if (day) params.append(name, day);
+        else errors[name] = t("dateInvalid");
+        continue;
+      }
+      params.append(name, value.trim());
+    }
+    setDateErrors(errors);
+    const wrong = (["from", "to"] as const).find((name) => errors[name]);
+    if (wrong) {
+      (form.elements.namedItem(wrong) as HTMLInputElement | null)?.focus();
+      return;
     }
     startTransition(() => router.push(params.size > 0 ? `/transfers?${params}` : "/transfers"));
   }
@@ -64,7 +87,7 @@ export function HistoryFilters({
       action="/transfers"
       method="get"
       role="search"
-      aria-label="Filter transfers"
+      aria-label={t("label")}
       aria-busy={pending}
       className="mb-4 flex flex-col gap-3 rounded-lg border border-line bg-surface p-3"
       onSubmit={(event: FormEvent<HTMLFormElement>) => {
@@ -76,21 +99,21 @@ export function HistoryFilters({
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       {batch ? (
-        <p className="flex items-center gap-2 text-sm" data-testid="batch-filter">
+        <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm" data-testid="batch-filter">
           <input type="hidden" name="batch" value={batch.id} />
-          <span>
-            Rows of batch{" "}
-            <Link href={`/batches/${batch.id}`} className="font-mono text-xs text-brand hover:underline">
+          <span className="min-w-0 break-words">
+            {t("batchRows")}{" "}
+            <Link href={`/batches/${batch.id}`} className="font-mono text-xs break-all text-brand hover:underline">
               {batch.reference}
             </Link>
           </span>
           <Link href={batch.clearHref} className="text-xs text-ink-muted underline hover:text-ink">
-            Show every transfer
+            {t("showEvery")}
           </Link>
         </p>
       ) : null}
-      <div className="grid grid-cols-[minmax(0,2fr)_minmax(0,1.1fr)_minmax(0,1fr)_minmax(0,1.2fr)] items-start gap-3">
-        <Field id="filter-q" label="Search">
+      <div className="grid grid-cols-1 items-start gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1.6fr)_minmax(0,1.5fr)_minmax(0,1fr)_minmax(0,1.1fr)]">
+        <Field id="filter-q" label={t("search")} className="sm:col-span-2 lg:col-span-1">
           {(aria) => (
             <div className="relative">
               <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-ink-faint" />
@@ -101,7 +124,7 @@ export function HistoryFilters({
                 defaultValue={values.q}
                 maxLength={100}
                 autoComplete="off"
-                placeholder="Reference, phone or name"
+                placeholder={t("searchPlaceholder")}
                 className="pl-8"
               />
             </div>
@@ -114,15 +137,15 @@ export function HistoryFilters({
             if (changed) submitNow(form);
           }}
         />
-        <Field id="filter-wallet" label="Wallet">
+        <Field id="filter-wallet" label={wallets("label")}>
           {(aria) => (
-            <WalletSelect {...aria} name="wallet" defaultValue={values.wallet} empty="All wallets" onChange={(e) => submitNow(e.currentTarget.form)} />
+            <WalletSelect {...aria} name="wallet" defaultValue={values.wallet} empty={wallets("all")} onChange={(e) => submitNow(e.currentTarget.form)} />
           )}
         </Field>
-        <Field id="filter-maker" label="Made by">
+        <Field id="filter-maker" label={t("madeBy")}>
           {(aria) => (
             <select {...aria} name="maker" defaultValue={values.maker} className={controlClass} onChange={(e) => submitNow(e.currentTarget.form)}>
-              <option value="">Anyone</option>
+              <option value="">{t("anyone")}</option>
               {makers.map((maker) => (
                 <option key={maker.id} value={maker.id}>
                   {maker.name}
@@ -132,26 +155,35 @@ export function HistoryFilters({
           )}
         </Field>
       </div>
-      <div className="grid grid-cols-[minmax(9.5rem,1fr)_minmax(9.5rem,1fr)_minmax(0,1fr)_minmax(0,1fr)_auto] items-end gap-3">
-        <Field id="filter-from" label="From date (WIB)">
-          {(aria) => <Input {...aria} type="date" name="from" defaultValue={values.from} />}
+      <div className="grid grid-cols-1 items-start gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1fr)_minmax(0,1fr)_auto]">
+        {(["from", "to"] as const).map((name) => (
+          <Field key={name} id={`filter-${name}`} label={name === "from" ? t("from") : t("to")} error={dateErrors[name]}>
+            {(aria) => (
+              <Input
+                {...aria}
+                name={name}
+                inputMode="numeric"
+                autoComplete="off"
+                placeholder={t("datePlaceholder")}
+                defaultValue={values[name] ? dayText(values[name]) : ""}
+                onChange={() => dateErrors[name] && setDateErrors((errors) => ({ ...errors, [name]: undefined }))}
+              />
+            )}
+          </Field>
+        ))}
+        <Field id="filter-min" label={t("min")}>
+          {(aria) => <Input {...aria} name="min" inputMode="numeric" placeholder={t("any")} defaultValue={values.min} autoComplete="off" />}
         </Field>
-        <Field id="filter-to" label="To date (WIB)">
-          {(aria) => <Input {...aria} type="date" name="to" defaultValue={values.to} />}
+        <Field id="filter-max" label={t("max")}>
+          {(aria) => <Input {...aria} name="max" inputMode="numeric" placeholder={t("any")} defaultValue={values.max} autoComplete="off" />}
         </Field>
-        <Field id="filter-min" label="Min amount (Rp)">
-          {(aria) => <Input {...aria} name="min" inputMode="numeric" placeholder="Any" defaultValue={values.min} autoComplete="off" />}
-        </Field>
-        <Field id="filter-max" label="Max amount (Rp)">
-          {(aria) => <Input {...aria} name="max" inputMode="numeric" placeholder="Any" defaultValue={values.max} autoComplete="off" />}
-        </Field>
-        <div className="flex gap-2">
-          <Button type="submit" disabled={pending}>
-            Apply
+        <div className="flex flex-wrap gap-2 sm:col-span-2 lg:col-span-1 lg:self-end">
+          <Button type="submit" disabled={pending} className="flex-1 lg:flex-none">
+            {t("apply")}
           </Button>
           {filtered ? (
-            <Button asChild variant="ghost">
-              <Link href={keep.length > 0 ? `/transfers?${new URLSearchParams(keep)}` : "/transfers"}>Clear</Link>
+            <Button asChild variant="ghost" className="flex-1 lg:flex-none">
+              <Link href={keep.length > 0 ? `/transfers?${new URLSearchParams(keep)}` : "/transfers"}>{t("clear")}</Link>
             </Button>
           ) : null}
         </div>
@@ -170,11 +202,14 @@ function StatusPicker({
   onChange: (statuses: TransferStatus[]) => void;
   onDone: (changed: boolean, form: HTMLFormElement | null) => void;
 }) {
+  const t = useTranslations("history.filters");
+  const status = useTranslations("transferStatus");
   const [open, setOpen] = useState(false);
   const [before, setBefore] = useState(selected);
   const trigger = useRef<HTMLButtonElement>(null);
-  const summary =
-    selected.length === 0 ? "Any status" : selected.length <= 1 ? statusInfo[selected[0]!].label : `${selected.length} statuses`;
+  const labels = selected.map((s) => status(`${s}.label`));
+  // The statuses by name: two fit the field; more show as the first two and "+N" (all of them on hover).
+  const summary = labels.length === 0 ? t("anyStatus") : labels.length <= 2 ? labels.join(", ") : `${labels.slice(0, 2).join(", ")} +${labels.length - 2}`;
 
   function toggle(status: TransferStatus, on: boolean) {
     const next = new Set(selected);
@@ -184,7 +219,7 @@ function StatusPicker({
   }
 
   return (
-    <Field id="filter-status" label="Status">
+    <Field id="filter-status" label={t("status")}>
       {(aria) => (
         <>
           {selected.map((status) => (
@@ -204,35 +239,38 @@ function StatusPicker({
                 type="button"
                 {...aria}
                 className={cn(controlClass, "flex items-center justify-between gap-2 text-left")}
-                aria-label={`Status: ${selected.map((s) => statusInfo[s].label).join(", ") || "any"}`}
-                title={selected.map((s) => statusInfo[s].label).join(", ") || undefined}
+                // The name holds the visible words ("Status: Failed, Processing +1"), the full list is its description.
+                aria-label={`${t("status")}: ${summary}`}
+                title={labels.length > 2 ? labels.join(", ") : undefined}
               >
                 <span className="truncate">{summary}</span>
                 <ChevronDown aria-hidden className="size-4 shrink-0 text-ink-muted" />
               </button>
             </Popover.Trigger>
             <Popover.Portal>
-              <Popover.Content align="start" sideOffset={4} className="z-50 w-60 rounded-md border border-line bg-surface p-2 shadow-lg">
+              <Popover.Content
+                align="start"
+                sideOffset={4}
+                collisionPadding={8}
+                className="z-50 w-[min(15rem,calc(100vw-1rem))] rounded-md border border-line bg-surface p-2 shadow-lg"
+              >
                 <fieldset>
-                  <legend className="px-1 pb-1 text-xs font-medium text-ink-muted">Show transfers that are</legend>
-                  {transferStatuses.map((status) => (
-                    <label key={status} className="flex h-8 cursor-pointer items-center gap-2 rounded-sm px-1 text-sm hover:bg-canvas">
-                      <input
-                        type="checkbox"
-                        className="size-4 accent-brand"
-                        checked={selected.includes(status)}
-                        onChange={(e) => toggle(status, e.currentTarget.checked)}
-                      />
-                      {statusInfo[status].label}
+                  <legend className="px-1 pb-1 text-xs font-medium text-ink-muted">{t("showThat")}</legend>
+                  {transferStatuses.map((s) => (
+                    <label key={s} className="flex h-9 cursor-pointer items-center gap-2 rounded-sm px-1 text-sm hover:bg-canvas">
+                      <input type="checkbox" className="size-4 accent-brand" checked={selected.includes(s)} onChange={(e) => toggle(s, e.currentTarget.checked)} />
+                      {status(`${s}.label`)}
                     </label>
                   ))}
                 </fieldset>
                 <div className="mt-2 flex justify-between border-t border-line pt-2">
-                  <Button size="sm" variant="ghost" onClick={() => onChange([])} disabled={selected.length === 0}>
-                    Any status
+                  <Button size="sm" variant="ghost" className="h-8" onClick={() => onChange([])} disabled={selected.length === 0}>
+                    {t("anyStatus")}
                   </Button>
                   <Popover.Close asChild>
-                    <Button size="sm">Show</Button>
+                    <Button size="sm" className="h-8">
+                      {t("show")}
+                    </Button>
                   </Popover.Close>
                 </div>
               </Popover.Content>

@@ -1,11 +1,11 @@
-import { formatNumber } from "@/lib/format";
 import { ChevronLeft, ChevronRight } from "lucide-react";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { useFormat } from "@/components/i18n/use-format";
 import { buttonVariants } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import { PageSizeSelect } from "./page-size-select";
-
 
 /** "Showing 26–50 of 50+", the page size, and Previous / Next (disabled at either end). */
 export function HistoryPagination({
@@ -25,25 +25,27 @@ export function HistoryPagination({
   pageSizes: { size: number; href: string }[];
   pageSize: number;
 }) {
+  const t = useTranslations("history.pagination");
+  const format = useFormat();
   return (
-    <nav aria-label="Pages" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
+    <nav aria-label={t("label")} className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
       <p className="text-ink-muted" aria-live="polite">
         {shown.last === 0
-          ? "No transfers on this page"
-          : `Showing ${formatNumber(shown.first)}–${formatNumber(shown.last)} of ${formatNumber(total.count)}${total.capped ? "+" : ""}`}
+          ? t("empty")
+          : t("showing", { first: format.number(shown.first), last: format.number(shown.last), total: `${format.number(total.count)}${total.capped ? "+" : ""}` })}
       </p>
-      <div className="flex items-center gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <PageSizeSelect options={pageSizes} value={pageSize} />
         <div className="flex items-center gap-1">
           <PageLink href={previousHref} rel="prev">
             <ChevronLeft aria-hidden />
-            Previous
+            {t("previous")}
           </PageLink>
           <span className="px-2 text-ink-muted tabular-nums" aria-current="page">
-            Page {formatNumber(page)}
+            {t("page", { page: format.number(page) })}
           </span>
           <PageLink href={nextHref} rel="next">
-            Next
+            {t("next")}
             <ChevronRight aria-hidden />
           </PageLink>
         </div>
@@ -53,7 +55,7 @@ export function HistoryPagination({
 }
 
 function PageLink({ href, rel, children }: { href?: string; rel: string; children: ReactNode }) {
-  const className = cn(buttonVariants({ variant: "secondary", size: "sm" }));
+  const className = cn(buttonVariants({ variant: "secondary", size: "sm" }), "h-8");
   if (!href) {
     return (
       <span aria-disabled="true" className={cn(className, "pointer-events-none opacity-50")}>

@@ -3,10 +3,12 @@
 import { applyFieldErrors } from "@/components/ui/form-errors";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Search, SendHorizontal, UserCheck } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
+import { useFormat } from "@/components/i18n/use-format";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
@@ -15,19 +17,22 @@ import { useToast } from "@/components/ui/toast";
 import { useAction } from "@/components/ui/use-action";
 import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
 import { cn } from "@/lib/cn";
+import { formatPhone } from "@/lib/phone-display";
 import type { LookUpAnswer } from "@/lib/transfers/inquiry";
 import { lookUpSchema } from "@/lib/transfers/schemas";
 import type { TransferStatus } from "@/lib/transfers/status";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { MixedScriptWarning } from "./name-warning";
 import { NearDuplicates } from "./near-duplicates";
-import { formatRupiah } from "@/lib/format";
 import { useServerActions } from "@/components/server-actions";
 
 type LookUpForm = z.input<typeof lookUpSchema>;
 type RetryOf = { id: number; reference: string; wallet: Wallet; phone: string; amount: number };
 
 export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
+  const t = useTranslations("transfers.new");
+  const common = useTranslations("common");
+  const format = useFormat();
   const actions = useServerActions();
   const router = useRouter();
   const notify = useToast();
@@ -57,6 +62,17 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   const lookUpMessage = lookUpError?.typed === typed ? lookUpError.message : null;
   const possibleDuplicate = (answer?.nearDuplicates.length ?? 0) > 0;
   const separate = answer !== null && separateFor === answer.inquiryId;
+  // After a look-up, the owner's name takes the focus (and the live region below says it), so a keyboard or
+  // screen-reader user lands on the answer, not back on the form.
+  const ownerName = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (lookedUp) ownerName.current?.focus();
+  }, [lookedUp]);
+
+  const amountHint = (raw: unknown) => {
+    const parsed = lookUpSchema.shape.amount.safeParse(raw);
+    return parsed.success ? t("amountRead", { amount: format.rupiah(parsed.data) }) : t("amountHint");
+  };
 
   const onLookUp = form.handleSubmit((input) => {
     setLookUpError(null);
@@ -87,7 +103,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
       (result) => {
         if (!result.ok) return setSendError(result.message);
         const { status, reference, transferId } = result.data;
-        notify({ ...sentToast(status), description: result.message ?? `Reference ${reference}` });
+        notify({ tone: sentTone(status), title: t(`sent.${sentTitle(status)}`), description: result.message ?? t("sent.reference", { reference }) });
         router.push(`/transfers/${transferId}`);
       },
     );
@@ -95,15 +111,13 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
 
   return (
     <div className="grid max-w-4xl gap-5 lg:grid-cols-[minmax(0,28rem)_minmax(0,1fr)]">
-      <form onSubmit={onLookUp} noValidate className="flex flex-col gap-4 rounded-lg border border-line bg-surface p-5" aria-label="Transfer details">
+      <form onSubmit={onLookUp} noValidate className="flex min-w-0 flex-col gap-4 rounded-lg border border-line bg-surface p-4 sm:p-5" aria-label={t("formLabel")}>
         {retryOf ? (
-          <p className="rounded-md bg-info-soft px-3 py-2 text-sm text-info">
-            Retrying failed transfer {retryOf.reference} as a new transfer: look the wallet up again to confirm it.
-          </p>
+          <p className="rounded-md bg-info-soft px-3 py-2 text-sm break-words text-info">{t("retrying", { reference: retryOf.reference })}</p>
         ) : null}
         <fieldset>
-          <legend className="mb-1 text-xs font-medium">E-wallet</legend>
-          <div className="grid grid-cols-4 gap-1.5">
+          <legend className="mb-1 text-xs font-medium">{t("eWallet")}</legend>
+          <div className="grid grid-cols-2 gap-1.5 sm:grid-cols-4">
             {WALLETS.map((wallet) => (
               <label
                 key={wallet}
@@ -119,16 +133,11 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
           </div>
           {errors.wallet ? <p className="mt-1 text-xs font-medium text-danger">{errors.wallet.message}</p> : null}
         </fieldset>
-        <Field id="phone" label="Phone number" hint="As the owner gave it: 0812…, +62 812… or 62812…" error={errors.phone?.message}>
-          {(aria) => <Input {...aria} inputMode="tel" autoComplete="off" placeholder="0812 3456 7890" {...form.register("phone")} />}
+        <Field id="phone" label={t("phone")} hint={t("phoneHint")} error={errors.phone?.message}>
+          {(aria) => <Input {...aria} inputMode="tel" autoComplete="off" placeholder={t("phonePlaceholder")} {...form.register("phone")} />}
         </Field>
-        <Field
-          id="amount"
-          label="Amount (Rp)"
-          hint={amountHint(values.amount)}
-          error={errors.amount?.message}
-        >
-          {(aria) => <Input {...aria} inputMode="numeric" autoComplete="off" placeholder="50.000" {...form.register("amount")} />}
+        <Field id="amount" label={t("amount")} hint={amountHint(values.amount)} error={errors.amount?.message}>
+          {(aria) => <Input {...aria} inputMode="numeric" autoComplete="off" placeholder={t("amountPlaceholder")} {...form.register("amount")} />}
         </Field>
         {lookUpMessage ? (
           <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
@@ -137,50 +146,54 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
         ) : null}
         <Button type="submit" disabled={lookingUp} variant={answer ? "secondary" : "primary"}>
           <Search aria-hidden />
-          {lookingUp ? "Looking up…" : "Look up"}
+          {lookingUp ? t("lookingUp") : t("lookUp")}
         </Button>
       </form>
 
+      <p aria-live="polite" className="sr-only">
+        {answer ? t("ownerAnnounced", { name: answer.ownerName }) : ""}
+      </p>
+
       {answer ? (
-        <section aria-labelledby="owner-heading" className="flex flex-col gap-4 self-start rounded-lg border border-ok/30 bg-surface p-5">
+        <section aria-labelledby="owner-heading" className="flex min-w-0 flex-col gap-4 self-start rounded-lg border border-ok/30 bg-surface p-4 sm:p-5">
           <div className="flex items-start gap-3">
-            <span className="flex size-9 items-center justify-center rounded-full bg-ok-soft text-ok">
+            <span className="flex size-9 shrink-0 items-center justify-center rounded-full bg-ok-soft text-ok">
               <UserCheck aria-hidden className="size-5" />
             </span>
-            <div>
+            <div className="min-w-0">
               <h2 id="owner-heading" className="text-xs font-medium text-ink-muted">
-                Wallet owner
+                {t("owner")}
               </h2>
-              <p className="text-lg font-semibold" data-testid="owner-name">
+              <p ref={ownerName} tabIndex={-1} className="rounded-sm text-lg font-semibold break-words" data-testid="owner-name">
                 {answer.ownerName}
               </p>
               <p className="text-sm text-ink-muted">
-                {walletLabel[answer.wallet]} · {answer.phone}
+                {walletLabel[answer.wallet]} · <span className="whitespace-nowrap">{formatPhone(answer.phone)}</span>
               </p>
             </div>
           </div>
           <MixedScriptWarning name={answer.ownerName} />
-          <p className="text-sm text-ink-muted">Is this the person you mean to pay? If not, check the number and the e-wallet.</p>
-          <Button onClick={() => setReviewOpen(true)}>Review transfer</Button>
+          <p className="text-sm text-ink-muted">{t("isThisThePerson")}</p>
+          <Button onClick={() => setReviewOpen(true)}>{t("review")}</Button>
         </section>
       ) : null}
 
       <Dialog open={reviewOpen && answer !== null} onOpenChange={(open) => !sending && setReviewOpen(open)}>
         {answer ? (
-          <DialogContent title="Review transfer" description="Check every line: money sent to a wallet cannot be pulled back from here.">
-            <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm">
-              <dt className="text-ink-muted">E-wallet</dt>
+          <DialogContent title={t("review")} description={t("reviewDescription")}>
+            <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm sm:grid-cols-[8rem_minmax(0,1fr)]">
+              <dt className="text-ink-muted">{t("eWallet")}</dt>
               <dd>{walletLabel[answer.wallet]}</dd>
-              <dt className="text-ink-muted">Phone</dt>
-              <dd className="font-mono">{answer.phone}</dd>
-              <dt className="text-ink-muted">Owner</dt>
-              <dd className="font-semibold">{answer.ownerName}</dd>
-              <dt className="text-ink-muted">Amount</dt>
-              <dd className="font-semibold tabular-nums">{formatRupiah(answer.amount)}</dd>
-              <dt className="text-ink-muted">Fee</dt>
-              <dd>None charged by this app</dd>
-              <dt className="text-ink-muted">Approval</dt>
-              <dd>{answer.needsApproval ? "Needed: a manager approves before it is sent" : "Not needed: sent at once"}</dd>
+              <dt className="text-ink-muted">{t("reviewPhone")}</dt>
+              <dd className="font-mono">{formatPhone(answer.phone)}</dd>
+              <dt className="text-ink-muted">{t("reviewOwner")}</dt>
+              <dd className="font-semibold break-words">{answer.ownerName}</dd>
+              <dt className="text-ink-muted">{t("reviewAmount")}</dt>
+              <dd className="font-semibold tabular-nums">{format.rupiah(answer.amount)}</dd>
+              <dt className="text-ink-muted">{t("fee")}</dt>
+              <dd>{t("noFee")}</dd>
+              <dt className="text-ink-muted">{t("approval")}</dt>
+              <dd>{answer.needsApproval ? t("approvalNeeded") : t("approvalNotNeeded")}</dd>
             </dl>
             <div className="mt-4 flex flex-col gap-3 empty:hidden">
               <MixedScriptWarning name={answer.ownerName} />
@@ -189,7 +202,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
                   duplicates={answer.nearDuplicates}
                   checked={separate}
                   onCheckedChange={(checked) => setSeparateFor(checked ? answer.inquiryId : null)}
-                  label={`This is a separate payment: send ${formatRupiah(answer.amount)} to ${answer.ownerName} again`}
+                  label={t("separatePayment", { amount: format.rupiah(answer.amount), name: answer.ownerName })}
                 />
               ) : null}
             </div>
@@ -201,12 +214,12 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
             <DialogFooter>
               <DialogClose asChild>
                 <Button variant="secondary" disabled={sending}>
-                  Back
+                  {common("back")}
                 </Button>
               </DialogClose>
               <Button onClick={onConfirm} disabled={sending || (possibleDuplicate && !separate)}>
                 <SendHorizontal aria-hidden />
-                {sending ? "Sending…" : answer.needsApproval ? "Submit for approval" : "Send"}
+                {sending ? t("sending") : answer.needsApproval ? t("submitForApproval") : t("send")}
               </Button>
             </DialogFooter>
           </DialogContent>
@@ -217,20 +230,19 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
 }
 
 /** Words that match facts (docs/lifecycle.md#paying-twice-is-impossible): "Sent" only when Cash In confirmed the transfer. */
-function sentToast(status: TransferStatus): { tone: "ok" | "danger" | "info"; title: string } {
+function sentTitle(status: TransferStatus): "succeeded" | "awaitingApproval" | "failed" | "processing" {
   switch (status) {
     case "succeeded":
-      return { tone: "ok", title: "Sent" };
+      return "succeeded";
     case "awaiting_approval":
-      return { tone: "ok", title: "Submitted for approval" };
+      return "awaitingApproval";
     case "failed":
-      return { tone: "danger", title: "The transfer failed" };
+      return "failed";
     default:
-      return { tone: "info", title: "Sent, waiting for Cash In to confirm" };
+      return "processing";
   }
 }
 
-function amountHint(raw: unknown): string {
-  const parsed = lookUpSchema.shape.amount.safeParse(raw);
-  return parsed.success ? `${formatRupiah(parsed.data)}, whole rupiah` : "Whole rupiah, with or without dots: 50000 or 50.000";
+function sentTone(status: TransferStatus): "ok" | "danger" | "info" {
+  return status === "succeeded" || status === "awaiting_approval" ? "ok" : status === "failed" ? "danger" : "info";
 }

@@ -1,17 +1,19 @@
 "use client";
 
 import { RefreshCw } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { useAction } from "@/components/ui/use-action";
 import { cn } from "@/lib/cn";
-import { statusInfo } from "@/lib/transfers/status";
 import { useServerActions } from "@/components/server-actions";
 
 /** Asks Cash In now about one transfer whose outcome is still open (call 39). */
 export function RefreshStatusButton({ transferId, reference, compact = false }: { transferId: number; reference: string; compact?: boolean }) {
+  const t = useTranslations("transfers.refresh");
+  const statusLabel = useTranslations("transferStatus");
   const actions = useServerActions();
   const router = useRouter();
   const notify = useToast();
@@ -22,22 +24,22 @@ export function RefreshStatusButton({ transferId, reference, compact = false }: 
       size={compact ? "icon" : "md"}
       className={cn(compact && "size-7")}
       disabled={pending}
-      aria-label={compact ? `Refresh status of ${reference}` : undefined}
-      title={compact ? "Refresh status" : undefined}
+      aria-label={compact ? t("oneOf", { reference }) : undefined}
+      title={compact ? t("one") : undefined}
       onClick={() =>
         run(
           () => actions.refreshTransfers({ transferIds: [transferId] }),
           (result) => {
             const status = result.ok ? result.data.results[0]?.status : null;
             if (!status) return;
-            notify({ tone: "info", title: `${reference}: ${statusInfo[status].label}` });
+            notify({ tone: "info", title: t("result", { reference, status: statusLabel(`${status}.label`) }) });
             router.refresh();
           },
         )
       }
     >
       <RefreshCw aria-hidden className={cn(pending && "animate-spin")} />
-      {compact ? null : "Refresh status"}
+      {compact ? null : t("one")}
     </Button>
   );
 }
@@ -47,6 +49,7 @@ const chunkSize = 8;
 
 /** Refreshes every unsettled transfer in chunks and shows how far it got. */
 export function RefreshAllUnsettledButton() {
+  const t = useTranslations("transfers.refresh");
   const actions = useServerActions();
   const router = useRouter();
   const notify = useToast();
@@ -63,7 +66,7 @@ export function RefreshAllUnsettledButton() {
       const queue = [...listed.data.transferIds];
       const total = queue.length;
       if (total === 0) {
-        notify({ tone: "info", title: "Nothing to refresh", description: "No transfer is waiting for Cash In's answer." });
+        notify({ tone: "info", title: t("nothingTitle"), description: t("nothingDescription") });
         return;
       }
       let done = 0;
@@ -78,8 +81,8 @@ export function RefreshAllUnsettledButton() {
       }
       notify(
         failed === 0
-          ? { tone: "ok", title: `Refreshed ${total} unsettled ${total === 1 ? "transfer" : "transfers"}` }
-          : { tone: "danger", title: `Refreshed ${total - failed} of ${total} transfers`, description: `${failed} could not be checked; try again later.` },
+          ? { tone: "ok", title: t("allDone", { count: total }) }
+          : { tone: "danger", title: t("someDone", { done: total - failed, total }), description: t("someFailed", { failed }) },
       );
       router.refresh();
     } finally {
@@ -91,11 +94,11 @@ export function RefreshAllUnsettledButton() {
   return (
     <div className="flex items-center gap-2">
       <span role="status" className="text-xs text-ink-muted tabular-nums">
-        {progress ? (progress.total > 0 ? `Refreshing ${progress.done} / ${progress.total}` : "Finding unsettled transfers…") : null}
+        {progress ? (progress.total > 0 ? t("progress", { done: progress.done, total: progress.total }) : t("finding")) : null}
       </span>
       <Button variant="secondary" disabled={busy} onClick={refreshAll}>
         <RefreshCw aria-hidden className={cn(busy && "animate-spin")} />
-        Refresh all unsettled
+        {t("all")}
       </Button>
     </div>
   );

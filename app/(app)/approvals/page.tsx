@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
+import { getFormat } from "@/components/i18n/get-format";
 import { ApprovalQueue } from "@/components/transfers/approval-queue";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Badge } from "@/components/ui/badge";
@@ -8,17 +10,25 @@ import { db } from "@/db/client";
 import { approvalQueue } from "@/lib/transfers/approval-queue";
 import { batchesAwaitingApproval } from "@/lib/batches/queries";
 import { requireUser } from "@/lib/auth/session";
-import { formatDateTime, formatNumber, formatRupiah } from "@/lib/format";
+import { cn } from "@/lib/cn";
 import { nearDuplicatesOf } from "@/lib/transfers/approvals";
 import { getLimits } from "@/lib/transfers/settings";
 import { ApprovalHoldNotice } from "@/components/transfers/approval-hold-notice";
-import { approvalHoldMessage, approvalHoldOf } from "@/lib/transfers/approval-hold";
+import { approvalHoldOf } from "@/lib/transfers/approval-hold";
 
-export const metadata: Metadata = { title: "Approvals · Cash In Payouts" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("approvals");
+  return { title: t("title") };
+}
 export const dynamic = "force-dynamic";
+
+/** Below `md` the batches' rows stack as cards, like the transfers' queue. */
+const stack = "max-md:block max-md:h-auto max-md:px-0 max-md:py-0 max-md:text-left";
 
 export default async function ApprovalsPage() {
   const manager = await requireUser(["manager"]);
+  const t = await getTranslations("approvals");
+  const format = await getFormat();
   const limits = getLimits(db());
   const queue = approvalQueue(db(), manager.id, limits.approvalWindowHours).map((row) => ({
     ...row,
@@ -30,49 +40,56 @@ export default async function ApprovalsPage() {
   const hold = approvalHoldOf(db(), manager.id, now);
   return (
     <>
-      <PageHeader
-        title="Approvals"
-        description={`Transfers and batches at or above the approval threshold wait here, oldest first. Undecided ones expire after ${limits.approvalWindowHours} h. You cannot approve your own.`}
-      />
-      {hold ? <ApprovalHoldNotice message={approvalHoldMessage(hold, now)} /> : null}
+      <PageHeader title={t("title")} description={t("description", { hours: limits.approvalWindowHours })} />
+      {hold ? <ApprovalHoldNotice hold={hold} now={now} /> : null}
       {batches.length > 0 ? (
         <section aria-labelledby="batches-heading" className="mb-6">
           <h2 id="batches-heading" className="mb-2 text-base font-semibold">
-            Batch payouts
+            {t("batches.heading")}
           </h2>
-          <Table aria-label="Batches awaiting approval">
-            <THead>
+          <Table aria-label={t("batches.label")} className="max-md:block">
+            <THead className="max-md:sr-only">
               <tr>
-                <TH>Batch</TH>
-                <TH className="text-right">Rows</TH>
-                <TH className="text-right">Total</TH>
-                <TH>Submitted</TH>
-                <TH className="text-right">Decision</TH>
+                <TH>{t("batches.batch")}</TH>
+                <TH className="text-right">{t("batches.rows")}</TH>
+                <TH className="text-right">{t("batches.total")}</TH>
+                <TH>{t("batches.submitted")}</TH>
+                <TH className="text-right">{t("batches.decision")}</TH>
               </tr>
             </THead>
-            <TBody>
+            <TBody className="max-md:block">
               {batches.map((batch) => (
-                <TR key={batch.id} data-testid={`approval-batch-${batch.reference}`}>
-                  <TD>
-                    <p className="font-mono text-xs">{batch.reference}</p>
-                    <p className="text-xs text-ink-muted">{batch.fileName}</p>
+                <TR key={batch.id} data-testid={`approval-batch-${batch.reference}`} className="max-md:flex max-md:flex-col max-md:gap-1.5 max-md:p-3">
+                  <TD className={stack}>
+                    <p className="font-mono text-xs break-all">{batch.reference}</p>
+                    <p className="text-xs break-all text-ink-muted">{batch.fileName}</p>
                     {batch.flagged > 0 ? (
                       <Badge tone="warn" className="mt-1">
-                        {batch.flagged === 1 ? "1 possible duplicate" : `${formatNumber(batch.flagged)} possible duplicates`}
+                        {t("batches.flagged", { count: batch.flagged })}
                       </Badge>
                     ) : null}
-                    {batch.recheckRequestedAt ? <p className="text-xs text-info">Looking wallets up again before it is sent</p> : null}
+                    {batch.recheckRequestedAt ? <p className="text-xs text-info">{t("batches.rechecking")}</p> : null}
                   </TD>
-                  <TD className="text-right tabular-nums">{formatNumber(batch.rows)}</TD>
-                  <TD className="text-right font-semibold whitespace-nowrap tabular-nums">{formatRupiah(batch.total)}</TD>
-                  <TD className="whitespace-nowrap">
+                  <TD className={cn("text-right tabular-nums", stack)}>
+                    <span aria-hidden className="mr-2 text-xs text-ink-muted md:hidden">
+                      {t("batches.rows")}
+                    </span>
+                    {format.number(batch.rows)}
+                  </TD>
+                  <TD className={cn("text-right font-semibold whitespace-nowrap tabular-nums", stack)}>
+                    <span aria-hidden className="mr-2 text-xs font-normal text-ink-muted md:hidden">
+                      {t("batches.total")}
+                    </span>
+                    {format.rupiah(batch.total)}
+                  </TD>
+                  <TD className={cn("whitespace-nowrap max-md:whitespace-normal", stack)}>
                     {batch.makerName}
-                    {batch.makerId === manager.id ? <span className="ml-1 text-xs text-ink-muted">(you)</span> : null}
-                    <span className="block text-xs text-ink-muted">{batch.submittedAt ? formatDateTime(batch.submittedAt) : ""}</span>
+                    {batch.makerId === manager.id ? <span className="ml-1 text-xs text-ink-muted">{t("queue.you")}</span> : null}
+                    <span className="block text-xs text-ink-muted">{batch.submittedAt ? format.dateTime(batch.submittedAt) : ""}</span>
                   </TD>
-                  <TD className="text-right">
-                    <Link href={`/batches/${batch.id}`} className="text-sm font-medium text-brand hover:underline">
-                      {batch.makerId === manager.id ? "View" : "Review rows"}
+                  <TD className={cn("text-right", stack)}>
+                    <Link href={`/batches/${batch.id}`} className="inline-flex min-h-6 items-center text-sm font-medium text-brand hover:underline">
+                      {batch.makerId === manager.id ? t("batches.view") : t("batches.review")}
                     </Link>
                   </TD>
                 </TR>
@@ -81,7 +98,7 @@ export default async function ApprovalsPage() {
           </Table>
         </section>
       ) : null}
-      {batches.length > 0 ? <h2 className="mb-2 text-base font-semibold">Single transfers</h2> : null}
+      {batches.length > 0 ? <h2 className="mb-2 text-base font-semibold">{t("single")}</h2> : null}
       <ApprovalQueue queue={queue} />
     </>
   );

@@ -1,7 +1,9 @@
-import { formatNumber } from "@/lib/format";
-import { Download } from "lucide-react";
+import { Download, FileSpreadsheet } from "lucide-react";
 import type { Metadata } from "next";
+import { useTranslations } from "next-intl";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
+import { getFormat } from "@/components/i18n/get-format";
 import { NewTransferButton } from "@/components/transfers/new-transfer-button";
 import { PageHeader } from "@/components/shell/app-shell";
 import { HistoryFilters } from "@/components/transfers/history-filters";
@@ -16,8 +18,10 @@ import { listTransfers } from "@/lib/transfers/history";
 import { requireUser } from "@/lib/auth/session";
 import { listUsers } from "@/lib/users/service";
 
-export const metadata: Metadata = { title: "History · Cash In Payouts" };
-
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("history");
+  return { title: t("title") };
+}
 
 function withQuery(path: string, params: URLSearchParams): string {
   const query = params.toString();
@@ -26,6 +30,8 @@ function withQuery(path: string, params: URLSearchParams): string {
 
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser();
+  const t = await getTranslations("history");
+  const format = await getFormat();
   const filters = parseHistoryFilters(await searchParams);
   const database = db();
   const result = listTransfers(database, filters);
@@ -39,20 +45,29 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     href({ sort, dir: filters.sort === sort && filters.dir === "desc" ? "asc" : "desc", page: 1 });
   // The form keeps the view's order and page size; everything else it shows itself.
   const keep = [...historySearchParams({ ...defaultHistoryFilters, sort: filters.sort, dir: filters.dir, pageSize: filters.pageSize })];
-  const exportHref = withQuery("/transfers/export", historySearchParams(filters, { page: 1, pageSize: defaultHistoryFilters.pageSize }));
+  const exportParams = historySearchParams(filters, { page: 1, pageSize: defaultHistoryFilters.pageSize });
+  const exportHref = withQuery("/transfers/export", exportParams);
+  // The same rows as an Excel workbook: the CSV export's URL with format=xlsx.
+  const xlsxHref = withQuery("/transfers/export", new URLSearchParams([...exportParams, ["format", "xlsx"]]));
 
   return (
     <>
       <PageHeader
-        title="History"
-        description="Every transfer, with its latest status. Times are Jakarta time (WIB)."
+        title={t("title")}
+        description={t("description")}
         actions={
           <>
             <RefreshAllUnsettledButton />
             <Button asChild variant="secondary">
               <a href={exportHref} download>
                 <Download aria-hidden />
-                Export CSV
+                {t("exportCsv")}
+              </a>
+            </Button>
+            <Button asChild variant="secondary">
+              <a href={xlsxHref} download>
+                <FileSpreadsheet aria-hidden />
+                {t("exportXlsx")}
               </a>
             </Button>
             <NewTransferButton />
@@ -68,8 +83,8 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           maker: filters.maker === undefined ? "" : String(filters.maker),
           from: filters.from ?? "",
           to: filters.to ?? "",
-          min: filters.min === undefined ? "" : formatNumber(filters.min),
-          max: filters.max === undefined ? "" : formatNumber(filters.max),
+          min: filters.min === undefined ? "" : format.number(filters.min),
+          max: filters.max === undefined ? "" : format.number(filters.max),
         }}
         makers={makers}
         batch={batch ? { ...batch, clearHref: href({ batch: undefined, page: 1 }) } : undefined}
@@ -80,7 +95,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         <>
           <TransfersTable
             rows={result.rows}
-            caption={filtered ? "Transfers matching the filters" : "All transfers"}
+            caption={filtered ? t("captionFiltered") : t("captionAll")}
             sort={{ sort: filters.sort, dir: filters.dir, hrefs: { created: sortHref("created"), amount: sortHref("amount") } }}
           />
           <HistoryPagination
@@ -101,15 +116,20 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
 }
 
 function EmptyHistory({ filtered, beyondEnd, firstPageHref, clearHref }: { filtered: boolean; beyondEnd: boolean; firstPageHref: string; clearHref: string }) {
-  const [message, link] = beyondEnd
-    ? ["This page is past the last transfer.", <Link key="first" href={firstPageHref} className="font-medium text-brand hover:underline">Back to the first page</Link>]
+  const t = useTranslations("history.empty");
+  const [message, href, link] = beyondEnd
+    ? [t("beyondEnd"), firstPageHref, t("firstPage")]
     : filtered
-      ? ["No transfers match these filters.", <Link key="clear" href={clearHref} className="font-medium text-brand hover:underline">Clear the filters</Link>]
-      : ["No transfers yet.", <Link key="new" href="/transfers/new" className="font-medium text-brand hover:underline">New transfer</Link>];
+      ? [t("filtered"), clearHref, t("clearFilters")]
+      : [t("none"), "/transfers/new", t("newTransfer")];
   return (
     <div className="rounded-lg border border-dashed border-line-strong bg-surface p-8 text-center text-sm">
       <p className="text-ink-muted">{message}</p>
-      <p className="mt-2">{link}</p>
+      <p className="mt-2">
+        <Link href={href} className="font-medium text-brand hover:underline">
+          {link}
+        </Link>
+      </p>
     </div>
   );
 }

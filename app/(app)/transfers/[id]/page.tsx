@@ -1,8 +1,12 @@
 import { ArrowLeft, ClipboardCheck, RotateCcw } from "lucide-react";
 import type { Metadata } from "next";
+import { useTranslations } from "next-intl";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { getFormat } from "@/components/i18n/get-format";
+import { useFormat } from "@/components/i18n/use-format";
 import { PageHeader } from "@/components/shell/app-shell";
 import { CancelTransferButton } from "@/components/transfers/cancel-transfer";
 import { RefreshStatusButton } from "@/components/transfers/refresh-buttons";
@@ -14,15 +18,16 @@ import { getTransferDetail, type TransferDetail } from "@/lib/transfers/history"
 import type { User } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
 import { routeId } from "@/lib/route-id";
-import { formatDateTime, formatRupiah } from "@/lib/format";
-import { isUnsettledAtGateway, statusInfo } from "@/lib/transfers/status";
+import { formatPhone } from "@/lib/phone-display";
+import { isUnsettledAtGateway } from "@/lib/transfers/status";
 import { walletLabel } from "@/lib/transfers/wallets";
 
 type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
-  return { title: `Transfer ${routeId(id) ?? ""} · Cash In Payouts` };
+  const t = await getTranslations("transfers.detail");
+  return { title: t("metaTitle", { id: String(routeId(id) ?? "") }) };
 }
 
 export default async function TransferPage({ params }: Props) {
@@ -31,95 +36,99 @@ export default async function TransferPage({ params }: Props) {
   const detail = id === undefined ? undefined : getTransferDetail(db(), id);
   if (!detail) notFound();
   const { transfer } = detail;
-  const info = statusInfo[transfer.status];
+  const t = await getTranslations("transfers.detail");
+  const status = await getTranslations("transferStatus");
+  const format = await getFormat();
+  const dash = "—";
 
   return (
     <>
-      <Link href="/transfers" className="mb-2 inline-flex items-center gap-1 text-xs font-medium text-ink-muted hover:text-ink">
+      <Link href="/transfers" className="mb-2 inline-flex min-h-6 items-center gap-1 text-xs font-medium text-ink-muted hover:text-ink">
         <ArrowLeft aria-hidden className="size-3.5" />
-        History
+        {t("backToHistory")}
       </Link>
       <PageHeader
-        title={`Transfer ${transfer.reference}`}
-        description={`${formatRupiah(transfer.amount)} to ${transfer.ownerName} (${walletLabel[transfer.wallet]})`}
+        title={t("title", { reference: transfer.reference })}
+        description={t("summary", { amount: format.rupiah(transfer.amount), name: transfer.ownerName, wallet: walletLabel[transfer.wallet] })}
         actions={<TransferActions detail={detail} user={user} />}
       />
-      <section aria-label="Status" className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3">
+      <section aria-label={t("status")} className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3">
         <StatusBadge status={transfer.status} className="text-sm" data-testid="transfer-status" />
-        <p className="text-sm">{info.description}.</p>
-        {transfer.reason ? <p className="w-full text-sm text-ink-muted">Reason: {transfer.reason}</p> : null}
+        <p className="min-w-0 text-sm">{status(`${transfer.status}.description`)}.</p>
+        {transfer.reason ? <p className="w-full text-sm break-words text-ink-muted">{t("reason", { reason: transfer.reason })}</p> : null}
         {transfer.status === "unresolved" ? <UnresolvedNote detail={detail} canSeeAttention={user.role !== "staff"} /> : null}
       </section>
       {transfer.discrepancy ? <DiscrepancyNote detail={detail} /> : null}
-      <div className="mb-6 grid grid-cols-2 gap-4">
-        <Card title="Transfer">
-          <Row label="Reference">
-            <span className="font-mono text-xs" data-testid="transfer-reference">
+      <div className="mb-6 grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <Card title={t("transferCard")}>
+          <Row label={t("reference")}>
+            <span className="font-mono text-xs break-all" data-testid="transfer-reference">
               {transfer.reference}
             </span>
           </Row>
-          <Row label="Amount">
-            <span className="font-medium tabular-nums">{formatRupiah(transfer.amount)}</span>
+          <Row label={t("amount")}>
+            <span className="font-medium tabular-nums">{format.rupiah(transfer.amount)}</span>
           </Row>
-          <Row label="Wallet">{walletLabel[transfer.wallet]}</Row>
-          <Row label="Phone">{transfer.phone}</Row>
-          <Row label="Owner name">{transfer.ownerName}</Row>
-          <Row label="Created">
-            {formatDateTime(transfer.createdAt)} by {detail.makerName}
+          <Row label={t("wallet")}>{walletLabel[transfer.wallet]}</Row>
+          <Row label={t("phone")}>
+            <span className="whitespace-nowrap">{formatPhone(transfer.phone)}</span>
           </Row>
+          <Row label={t("ownerName")}>{transfer.ownerName}</Row>
+          <Row label={t("created")}>{t("createdBy", { when: format.dateTime(transfer.createdAt), name: detail.makerName })}</Row>
           {detail.inquiry ? (
-            <Row label="Looked up">
-              {formatDateTime(detail.inquiry.createdAt)}: “{detail.inquiry.ownerName ?? "no name"}”
-              <span className="block font-mono text-xs text-ink-muted">{detail.inquiry.reference}</span>
+            <Row label={t("lookedUp")}>
+              {t("lookedUpAs", { when: format.dateTime(detail.inquiry.createdAt), name: detail.inquiry.ownerName ?? t("noName") })}
+              <span className="block font-mono text-xs break-all text-ink-muted">{detail.inquiry.reference}</span>
             </Row>
           ) : null}
           {detail.retryOf ? (
-            <Row label="Retry of">
-              <Link href={`/transfers/${detail.retryOf.id}`} className="font-mono text-xs text-brand hover:underline">
+            <Row label={t("retryOf")}>
+              <Link href={`/transfers/${detail.retryOf.id}`} className="font-mono text-xs break-all text-brand hover:underline">
                 {detail.retryOf.reference}
               </Link>
             </Row>
           ) : null}
           {detail.retry ? (
-            <Row label="Retried as">
-              <Link href={`/transfers/${detail.retry.id}`} className="font-mono text-xs text-brand hover:underline" data-testid="retried-as">
+            <Row label={t("retriedAs")}>
+              <Link href={`/transfers/${detail.retry.id}`} className="font-mono text-xs break-all text-brand hover:underline" data-testid="retried-as">
                 {detail.retry.reference}
               </Link>
             </Row>
           ) : null}
         </Card>
-        <Card title="Processing">
-          <Row label="Approval">
+        <Card title={t("processingCard")}>
+          <Row label={t("approval")}>
             <ApprovalState detail={detail} />
           </Row>
-          <Row label="Sent to Cash In">{transfer.sentAt ? formatDateTime(transfer.sentAt, { seconds: true }) : "Not sent"}</Row>
-          <Row label="Cash In reference">{transfer.cashinReference ? <span className="font-mono text-xs">{transfer.cashinReference}</span> : "—"}</Row>
-          <Row label="Last answer">
+          <Row label={t("sentToCashIn")}>{transfer.sentAt ? format.dateTime(transfer.sentAt, { seconds: true }) : t("notSent")}</Row>
+          <Row label={t("cashinReference")}>{transfer.cashinReference ? <span className="font-mono text-xs break-all">{transfer.cashinReference}</span> : dash}</Row>
+          <Row label={t("lastAnswer")}>
             {transfer.lastCode || transfer.lastMessage ? (
               <>
                 {transfer.lastCode ? <span className="mr-1.5 font-mono text-xs">{transfer.lastCode}</span> : null}
                 {transfer.lastMessage}
               </>
             ) : (
-              "—"
+              dash
             )}
           </Row>
-          <Row label="Settled">{transfer.settledAt ? formatDateTime(transfer.settledAt, { seconds: true }) : "Not yet"}</Row>
+          <Row label={t("settled")}>{transfer.settledAt ? format.dateTime(transfer.settledAt, { seconds: true }) : t("notYet")}</Row>
           {isUnsettledAtGateway(transfer.status) ? (
-            <Row label="Automatic checks">
-              {transfer.checks} so far
-              {transfer.nextCheckAt ? `; next ${formatDateTime(transfer.nextCheckAt, { seconds: true })}` : ""}
+            <Row label={t("checks")}>
+              {transfer.nextCheckAt
+                ? t("checksNext", { count: transfer.checks, next: format.dateTime(transfer.nextCheckAt, { seconds: true }) })
+                : t("checksSoFar", { count: transfer.checks })}
             </Row>
           ) : null}
-          <Row label="Last change">{formatDateTime(transfer.updatedAt, { seconds: true })}</Row>
+          <Row label={t("lastChange")}>{format.dateTime(transfer.updatedAt, { seconds: true })}</Row>
         </Card>
       </div>
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading" className="mb-1 text-base font-semibold">
-          Timeline
+          {t("timeline")}
         </h2>
-        <p className="mb-3 text-xs text-ink-muted">Every call to Cash In and every change, oldest first.</p>
-        <div className="rounded-lg border border-line bg-surface p-4">
+        <p className="mb-3 text-xs text-ink-muted">{t("timelineDescription")}</p>
+        <div className="rounded-lg border border-line bg-surface p-3 sm:p-4">
           <Timeline events={detail.timeline} />
         </div>
       </section>
@@ -129,6 +138,7 @@ export default async function TransferPage({ params }: Props) {
 
 /** Only what this person may do to this transfer now (docs/roles.md#what-each-screen-offers); the server checks each again. */
 function TransferActions({ detail, user }: { detail: TransferDetail; user: User }) {
+  const t = useTranslations("transfers.detail");
   const { transfer } = detail;
   const awaiting = transfer.status === "awaiting_approval";
   const isMaker = transfer.makerId === user.id;
@@ -140,7 +150,7 @@ function TransferActions({ detail, user }: { detail: TransferDetail; user: User 
         <Button asChild>
           <Link href={`/approvals#transfer-${transfer.id}`}>
             <ClipboardCheck aria-hidden />
-            Review for approval
+            {t("reviewForApproval")}
           </Link>
         </Button>
       ) : null}
@@ -148,7 +158,7 @@ function TransferActions({ detail, user }: { detail: TransferDetail; user: User 
         <Button asChild>
           <Link href={`/transfers/new?retryOf=${transfer.id}`}>
             <RotateCcw aria-hidden />
-            Retry as a new transfer
+            {t("retry")}
           </Link>
         </Button>
       ) : null}
@@ -158,79 +168,96 @@ function TransferActions({ detail, user }: { detail: TransferDetail; user: User 
 
 /** What to ask Cash In about a transfer it has not settled, and where the admin's resolution stands. */
 function UnresolvedNote({ detail, canSeeAttention }: { detail: TransferDetail; canSeeAttention: boolean }) {
+  const t = useTranslations("transfers.detail.unresolved");
+  const format = useFormat();
   const { transfer } = detail;
   const attention = canSeeAttention ? (
     <Link href="/attention" className="text-brand hover:underline">
-      Needs attention
+      {t("attention")}
     </Link>
   ) : (
-    "Needs attention"
+    t("attention")
   );
+  const dash = "—";
+  const mono = (chunks: ReactNode) => <span className="font-mono break-all text-ink">{chunks}</span>;
   return (
-    <div className="w-full text-sm" data-testid="unresolved-note">
-      <p className="font-medium">Ask Cash In support about this transfer:</p>
-      <p className="text-ink-muted">
-        partnerReferenceNo <span className="font-mono text-ink">{transfer.reference}</span>
-        {transfer.cashinReference ? (
-          <>
-            , Cash In reference <span className="font-mono text-ink">{transfer.cashinReference}</span>
-          </>
-        ) : null}
-        , {formatRupiah(transfer.amount)} to {transfer.phone} ({walletLabel[transfer.wallet]}), sent {transfer.sentAt ? formatDateTime(transfer.sentAt, { seconds: true }) : "—"}.
+    <div className="w-full min-w-0 text-sm" data-testid="unresolved-note">
+      <p className="font-medium">{t("ask")}</p>
+      <p className="break-words text-ink-muted">
+        {t.rich(transfer.cashinReference ? "factsWithCashin" : "facts", {
+          reference: transfer.reference,
+          cashinReference: transfer.cashinReference ?? "",
+          amount: format.rupiah(transfer.amount),
+          // As Cash In knows the number (its customerNumber), next to the partnerReferenceNo support asks for.
+          phone: transfer.phone,
+          wallet: walletLabel[transfer.wallet],
+          sent: transfer.sentAt ? format.dateTime(transfer.sentAt, { seconds: true }) : dash,
+          mono,
+        })}
       </p>
       {transfer.resolutionOutcome ? (
         <p className="mt-1">
-          {detail.resolutionByName ?? "An admin"} recorded it as <strong>{transfer.resolutionOutcome}</strong> ({transfer.resolutionReason}); a manager confirms it on{" "}
-          {attention}.
+          {t.rich("recorded", {
+            name: detail.resolutionByName ?? t("anAdmin"),
+            outcome: transfer.resolutionOutcome === "succeeded" ? t("outcomeSucceeded") : t("outcomeFailed"),
+            reason: transfer.resolutionReason ?? "",
+            strong: (chunks) => <strong>{chunks}</strong>,
+            attention: () => attention,
+          })}
         </p>
       ) : (
-        <p className="mt-1">
-          An admin records the answer on {attention}; it never goes out again by itself.
-        </p>
+        <p className="mt-1">{t.rich("adminRecords", { attention: () => attention })}</p>
       )}
     </div>
   );
 }
 
 function DiscrepancyNote({ detail }: { detail: TransferDetail }) {
+  const t = useTranslations("transfers.detail.discrepancy");
+  const format = useFormat();
   const { transfer } = detail;
   const reviewed = transfer.discrepancyReviewedAt;
+  const seen = transfer.discrepancyAt ? format.dateTime(transfer.discrepancyAt, { seconds: true }) : "";
   return (
     <section
-      aria-label="Discrepancy"
+      aria-label={t("label")}
       data-testid="discrepancy"
       className={reviewed ? "mb-4 rounded-lg border border-line bg-surface px-4 py-3 text-sm" : "mb-4 rounded-lg border border-danger/40 bg-danger-soft px-4 py-3 text-sm"}
     >
-      <p className={reviewed ? "font-medium" : "font-semibold text-danger"}>{reviewed ? "Discrepancy (reviewed)" : "Discrepancy: Cash In contradicts this status"}</p>
-      <p className="mt-0.5">{transfer.discrepancy}</p>
+      <p className={reviewed ? "font-medium" : "font-semibold text-danger"}>{reviewed ? t("reviewedTitle") : t("openTitle")}</p>
+      <p className="mt-0.5 break-words">{transfer.discrepancy}</p>
       <p className="mt-0.5 text-xs text-ink-muted">
-        Seen {transfer.discrepancyAt ? formatDateTime(transfer.discrepancyAt, { seconds: true }) : ""}
-        {reviewed ? ` · reviewed by ${detail.discrepancyReviewedByName ?? "an admin"} ${formatDateTime(reviewed)}` : " · an admin marks it reviewed on Needs attention"}
+        {reviewed
+          ? t("seenReviewed", { seen, name: detail.discrepancyReviewedByName ?? t("anAdmin"), when: format.dateTime(reviewed) })
+          : t("seenOpen", { seen })}
       </p>
     </section>
   );
 }
 
 function ApprovalState({ detail }: { detail: TransferDetail }) {
+  const t = useTranslations("transfers.detail.approvalState");
+  const format = useFormat();
   const { transfer, approverName, makerName } = detail;
-  const when = transfer.decidedAt ? ` on ${formatDateTime(transfer.decidedAt)}` : "";
+  const when = transfer.decidedAt ? format.dateTime(transfer.decidedAt) : "";
+  const manager = approverName ?? t("aManager");
   switch (transfer.status) {
     case "awaiting_approval":
-      return <>Waiting for a manager other than {makerName}</>;
+      return <>{t("waiting", { name: makerName })}</>;
     case "rejected":
-      return <>Rejected by {approverName ?? "a manager"}{when}</>;
+      return <>{when ? t("rejectedOn", { name: manager, when }) : t("rejected", { name: manager })}</>;
     case "canceled":
-      return <>Canceled by {makerName}{when}</>;
+      return <>{when ? t("canceledOn", { name: makerName, when }) : t("canceled", { name: makerName })}</>;
     case "expired":
-      return <>Expired unapproved{when}</>;
+      return <>{when ? t("expiredOn", { when }) : t("expired")}</>;
     default:
-      return approverName ? <>Approved by {approverName}{when}</> : <>Not needed: below the approval threshold</>;
+      return approverName ? <>{when ? t("approvedOn", { name: approverName, when }) : t("approved", { name: approverName })}</> : <>{t("notNeeded")}</>;
   }
 }
 
 function Card({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <section aria-label={title} className="rounded-lg border border-line bg-surface">
+    <section aria-label={title} className="min-w-0 rounded-lg border border-line bg-surface">
       <h2 className="border-b border-line px-4 py-2.5 text-sm font-semibold">{title}</h2>
       <dl className="divide-y divide-line">{children}</dl>
     </section>
@@ -239,7 +266,7 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[8rem_1fr] gap-3 px-4 py-2 text-sm">
+    <div className="grid grid-cols-[minmax(0,7rem)_minmax(0,1fr)] gap-3 px-4 py-2 text-sm sm:grid-cols-[8rem_minmax(0,1fr)]">
       <dt className="text-ink-muted">{label}</dt>
       <dd className="min-w-0 break-words">{children}</dd>
     </div>

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
+import { getFormat } from "@/components/i18n/get-format";
 import { NewTransferForm } from "@/components/transfers/new-transfer-form";
 import { PageHeader } from "@/components/shell/app-shell";
 import { db } from "@/db/client";
@@ -9,12 +11,16 @@ import { routeId } from "@/lib/route-id";
 import { whyNotRetry } from "@/lib/transfers/create";
 import { findTransfer } from "@/lib/transfers/lifecycle";
 import { getLimits } from "@/lib/transfers/settings";
-import { formatRupiah } from "@/lib/format";
 
-export const metadata: Metadata = { title: "New transfer · Cash In Payouts" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("transfers.new");
+  return { title: t("title") };
+}
 
 export default async function NewTransferPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
+  const t = await getTranslations("transfers.new");
+  const format = await getFormat();
   const params = await searchParams;
   const retryOfId = typeof params.retryOf === "string" ? routeId(params.retryOf) : undefined;
   // "Retry as a new transfer": the failed one's wallet, number and amount, looked up and confirmed afresh.
@@ -23,16 +29,13 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
   const limits = getLimits(db());
   return (
     <>
-      <PageHeader
-        title="New transfer"
-        description={`Look up the wallet's owner, check the name, then send. From ${formatRupiah(limits.approvalThreshold)} a manager approves first.`}
-      />
+      <PageHeader title={t("title")} description={t("description", { threshold: format.rupiah(limits.approvalThreshold) })} />
       {retry && !retry.ok ? (
-        <p role="alert" className="mb-4 max-w-4xl rounded-md bg-warn-soft px-3 py-2 text-sm text-warn" data-testid="retry-refused">
+        <p role="alert" className="mb-4 max-w-4xl rounded-md bg-warn-soft px-3 py-2 text-sm break-words text-warn" data-testid="retry-refused">
           {retry.message}{" "}
           {retry.link ? (
             <Link href={retry.link.href} className="font-medium underline">
-              {retry.link.label}
+              {retry.link.kind === "retry" ? t("openRetry") : t("openOriginal", { reference: retry.link.reference })}
             </Link>
           ) : null}
         </p>
@@ -45,10 +48,14 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
   );
 }
 
+type RetryLink = { href: string; kind: "retry" | "original"; reference: string };
+
 /** Whether this person may retry this transfer now; the server checks again when it is sent. */
-function retryState(original: Transfer, user: User): { ok: true } | { ok: false; message: string; link?: { href: string; label: string } } {
+function retryState(original: Transfer, user: User): { ok: true } | { ok: false; message: string; link?: RetryLink } {
   const refusal = whyNotRetry(db(), user, original);
   if (!refusal) return { ok: true };
-  const link = refusal.retry ? { href: `/transfers/${refusal.retry.id}`, label: "Open the retry" } : { href: `/transfers/${original.id}`, label: `Open ${original.reference}` };
+  const link: RetryLink = refusal.retry
+    ? { href: `/transfers/${refusal.retry.id}`, kind: "retry", reference: refusal.retry.reference }
+    : { href: `/transfers/${original.id}`, kind: "original", reference: original.reference };
   return { ok: false, message: refusal.message, link };
 }
