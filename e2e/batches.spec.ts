@@ -29,7 +29,8 @@ type FileRow = {
   final: Final;
 };
 
-const rupiah = (n: number) => `Rp ${new Intl.NumberFormat("id-ID").format(n)}`;
+/** Amounts as the English interface writes them (the specs read it in English). */
+const rupiah = (n: number) => `Rp ${new Intl.NumberFormat("en-GB").format(n)}`;
 const dotted = (n: number) => new Intl.NumberFormat("id-ID").format(n);
 
 /**
@@ -141,7 +142,9 @@ test.describe("Batch payouts: upload, check, fix, approve, send (issue: batch pa
     await test.step("upload: the file is taken and its check starts at once", async () => {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Batch payouts" }).click();
       await expect(page).toHaveURL(/\/batches$/);
-      await expect(page.getByRole("link", { name: "Download the template" })).toHaveAttribute("href", "/batch-template.csv");
+      await expect(page.getByRole("link", { name: "Download the template" })).toHaveAttribute("href", "/batches/template");
+      await expect(page.getByRole("link", { name: "Excel template" })).toHaveAttribute("href", "/batches/template?format=xlsx");
+      await expect(batch.fileInput).toHaveAttribute("accept", /\.xlsx/);
       ({ id, reference } = await batch.upload("june-payroll.csv", file.text));
       await expect(batch.heading).toHaveText(`Batch ${reference}`);
       await expect(batch.totalRows).toHaveText("50");
@@ -155,7 +158,10 @@ test.describe("Batch payouts: upload, check, fix, approve, send (issue: batch pa
       await expect(batch.checkProgress.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "50");
       await expect(batch.progress("errors")).toHaveText("3");
       await expect(batch.progress("confirmed")).toHaveText("47");
-      await expect(batch.status).toHaveText("Ready to submit");
+      // Done at 100 %, and the badge says what is true while rows block submitting.
+      await expect(batch.checkProgress).toContainText("Wallets checked");
+      await expect(batch.checkProgress).not.toContainText("Checking wallets");
+      await expect(batch.status).toHaveText("Needs fixes");
       await expect(batch.totalAmount).toHaveText(rupiah(uploadedTotal));
       await expect(batch.totalAttention).toHaveText("4");
       await expect(batch.rows).toHaveCount(50);
@@ -179,6 +185,12 @@ test.describe("Batch payouts: upload, check, fix, approve, send (issue: batch pa
       await expect(batch.rowStatus(badPhone)).toHaveText("Needs fixing");
       await expect(batch.row(repeat)).toContainText("Repeats line 2: same e-wallet, phone and amount.");
       await expect(page.getByRole("button", { name: "Submit batch" })).toBeDisabled();
+      // The rows are numbered by their line in the file, and say so; the column and its buttons use one word.
+      await expect(page.getByText("Line: the line in the uploaded file (the header row is line 1).")).toBeVisible();
+      const table = page.getByRole("table", { name: "Rows of the batch" });
+      await expect(table.getByRole("columnheader", { name: "Line" })).toBeVisible();
+      await expect(table.getByRole("columnheader", { name: "Edit" })).toBeVisible();
+      await expect(page.getByRole("button", { name: `Edit line ${notFound}` })).toHaveText("Edit");
 
       await batch.tab("Needing attention").click();
       await expect(page).toHaveURL(/\?view=attention$/);
@@ -337,6 +349,7 @@ test.describe("Batch payouts: upload, check, fix, approve, send (issue: batch pa
     });
 
     await test.step("Export results: every row of the file with its outcome", async () => {
+      await expect(page.getByRole("link", { name: "Excel (.xlsx)" })).toHaveAttribute("href", `/batches/${id}/export?format=xlsx`);
       const download = await batch.exportResults();
       expect(download.suggestedFilename()).toMatch(new RegExp(`^batch-${reference}-\\d{8}-\\d{4}\\.csv$`));
       const bytes = await (await download.createReadStream()).toArray();
@@ -388,7 +401,7 @@ test.describe("Batch payouts: files refused as a whole, and progress kept across
     await batch.gotoUpload();
     const name = `too-many-${Date.now()}.csv`;
     await batch.submitFile(name, ordinaryRows(10_001, 10_000_000));
-    await expect(batch.uploadForm.getByText("The file has 10.001 rows; a batch holds at most 10.000. Split it into smaller files.")).toBeVisible();
+    await expect(batch.uploadForm.getByText("The file has 10,001 rows; a batch holds at most 10,000. Split it into smaller files.")).toBeVisible();
     await expect(batch.fileInput).toHaveAttribute("aria-invalid", "true");
     await expect(page).toHaveURL(/\/batches$/);
     await page.reload();

@@ -1,6 +1,6 @@
 import { expect, type Download, type Locator, type Page } from "@playwright/test";
 
-export type BatchStatusLabel = "Checking" | "Ready to submit" | "Awaiting approval" | "Sending" | "Sent" | "Rejected" | "Canceled" | "Expired";
+export type BatchStatusLabel = "Checking" | "Ready to submit" | "Needs fixes" | "No rows left" | "Awaiting approval" | "Sending" | "Sent" | "Rejected" | "Canceled" | "Expired";
 export type RowEdit = { wallet?: "DANA" | "OVO" | "GoPay" | "ShopeePay"; phone?: string; amount?: string; note?: string };
 
 /** The batch payouts screens: the upload form on /batches and one batch's page, /batches/<id>. */
@@ -19,7 +19,7 @@ export class BatchPage {
 
   constructor(readonly page: Page) {
     this.uploadForm = page.getByRole("form", { name: "Upload a batch" });
-    this.fileInput = page.getByLabel("CSV file");
+    this.fileInput = page.getByLabel("CSV or Excel file");
     this.uploadButton = page.getByRole("button", { name: "Upload and check" });
     this.heading = page.getByRole("heading", { level: 1, name: /^Batch BAT/ });
     this.status = page.getByTestId("batch-status");
