@@ -129,7 +129,7 @@ test.describe("Two-step sign-in (docs/sign-in.md#second-factor)", () => {
       await typeCode(loginPage, codeAt(secret, step() + 20 + i));
       await expect(page.getByText(/Wrong code|Too many wrong codes/)).toBeVisible();
     }
-    await expect(page.getByText(/Too many wrong codes: the second factor is locked until \d\d\.\d\d/)).toBeVisible();
+    await expect(page.getByText(/Too many wrong codes: the second factor is locked until \d\d:\d\d WIB/)).toBeVisible();
     await typeCode(loginPage, codeAt(secret, step() + 1));
     await expect(page.getByText(/Too many wrong codes/)).toBeVisible();
     expect(audited(manager.email, "auth.second_factor_locked")).toBe(1);

@@ -53,7 +53,7 @@ export function AuditTable({ rows, targets }: { rows: AuditRow[]; targets: Recor
                 <dt className="text-ink-muted">{t("change")}</dt>
                 <dd className="min-w-0">{v.change}</dd>
                 <dt className="text-ink-muted">{t("from")}</dt>
-                <dd className="font-mono break-all text-ink-muted">{row.ip}</dd>
+                <dd className="font-mono break-all text-ink-muted">{row.ip ?? "—"}</dd>
               </dl>
             </li>
           );
@@ -79,7 +79,7 @@ export function AuditTable({ rows, targets }: { rows: AuditRow[]; targets: Recor
                   <TD className="whitespace-nowrap align-top text-ink-muted">{v.at}</TD>
                   <TD className="whitespace-nowrap align-top">{v.actor}</TD>
                   <TD className="min-w-44 py-1.5 align-top">{v.action}</TD>
-                  <TD className="max-w-56 py-1.5 align-top">{v.target}</TD>
+                  <TD className="max-w-60 min-w-40 py-1.5 align-top">{v.target}</TD>
                   <TD className="max-w-80 min-w-48 py-1.5 align-top text-xs">{v.change}</TD>
                   <TD className="font-mono text-xs whitespace-nowrap align-top text-ink-muted">{row.ip}</TD>
                 </TR>
@@ -183,7 +183,7 @@ function Target({
 
 /** An ISO instant (as Dates are written into before/after) becomes a time in the reader's language. */
 const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-const longest = 120;
+const longest = 200;
 
 function valueText(value: unknown, format: Format): string {
   if (value === null || value === undefined) return "—";

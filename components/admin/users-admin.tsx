@@ -89,7 +89,7 @@ function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
       </TD>
       <TD className="whitespace-nowrap text-ink-muted">{user.createdAt}</TD>
       <TD className="text-right whitespace-nowrap">
-        <UserActions user={user} isSelf={isSelf} className="justify-end" />
+        <UserActions user={user} isSelf={isSelf} className="justify-end" wrap={false} />
       </TD>
     </TR>
   );
@@ -130,7 +130,7 @@ function UserName({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
         {user.name}
         {isSelf ? <span className="ml-1.5 text-xs font-normal text-ink-muted">{t("you")}</span> : null}
       </p>
-      <p className="text-xs break-all text-ink-muted">{user.email}</p>
+      <p className="text-xs break-all text-ink-muted md:break-normal">{user.email}</p>
     </>
   );
 }
@@ -181,12 +181,12 @@ function SignInState({ user }: { user: UserRow }) {
   );
 }
 
-function UserActions({ user, isSelf, className }: { user: UserRow; isSelf: boolean; className?: string }) {
+function UserActions({ user, isSelf, className, wrap = true }: { user: UserRow; isSelf: boolean; className?: string; wrap?: boolean }) {
   const actions = useServerActions();
   const t = useTranslations("users");
   const activeChange = useAction();
   return (
-    <div className={`flex flex-wrap gap-1.5 ${className ?? ""}`}>
+    <div className={`flex gap-1.5 ${wrap ? "flex-wrap" : ""} ${className ?? ""}`}>
       <ResetPasswordDialog user={user} />
       {user.secondFactor && !isSelf ? <ResetSecondFactorButton user={user} /> : null}
       <Button

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { calendarDay } from "@/lib/jakarta";
+import { calendarDayFromText } from "@/lib/jakarta";
 import { first, idParam, paramsRecord, type SearchParamsInput } from "@/lib/search-params";
 
 /** The audit trail screen's filters, from the URL: a bad parameter falls back to "no filter" instead of failing the page. */
@@ -12,8 +12,9 @@ export const auditFiltersSchema = z.object({
   action: text(64),
   targetType: text(32),
   targetId: text(64),
-  from: z.preprocess(calendarDay, z.string().optional()),
-  to: z.preprocess(calendarDay, z.string().optional()),
+  // Typed dd/mm/yyyy on the screen (a native date picker follows the browser's language), yyyy-mm-dd in links.
+  from: z.preprocess(calendarDayFromText, z.string().optional()),
+  to: z.preprocess(calendarDayFromText, z.string().optional()),
   /** Show entries older than this id (the next page). */
   before: idParam,
 });

@@ -11,6 +11,7 @@ import { Input } from "@/components/ui/input";
 import { db } from "@/db/client";
 import { auditActions, auditTargetsOf, listAuditEntries } from "@/lib/audit/queries";
 import { auditSearchParams, parseAuditFilters } from "@/lib/audit/filters";
+import { dayText } from "@/lib/jakarta";
 import { requireUser } from "@/lib/auth/session";
 import { listUsers } from "@/lib/users/service";
 
@@ -100,10 +101,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {(aria) => <Input {...aria} name="targetId" defaultValue={filters.targetId ?? ""} placeholder={t("targetIdPlaceholder")} />}
         </Field>
         <Field id="audit-from" label={t("fromDate")}>
-          {(aria) => <Input {...aria} type="date" name="from" defaultValue={filters.from ?? ""} />}
+          {(aria) => <Input {...aria} name="from" defaultValue={filters.from ? dayText(filters.from) : ""} placeholder={t("datePlaceholder")} />}
         </Field>
         <Field id="audit-to" label={t("toDate")}>
-          {(aria) => <Input {...aria} type="date" name="to" defaultValue={filters.to ?? ""} />}
+          {(aria) => <Input {...aria} name="to" defaultValue={filters.to ? dayText(filters.to) : ""} placeholder={t("datePlaceholder")} />}
         </Field>
         <Button type="submit" className="col-span-2 sm:col-span-1">
           {t("apply")}
