@@ -4,7 +4,7 @@
  * amount a merchant would send, and the hard ceiling below keeps it that way.
  */
 
-import { formatRupiah } from "@/lib/format";
+import { msg } from "@/lib/i18n/translate";
 
 /** The protocol allows 19 characters (16 digits + ".00"); stay where numbers are exact. */
 export const MAX_AMOUNT_RUPIAH = Number.MAX_SAFE_INTEGER;
@@ -13,7 +13,8 @@ export type AmountResult = { ok: true; rupiah: number; value: string } | { ok: f
 
 /**
  * Whole rupiah (a number, or a string of digits such as the CLI receives) → `"10000.00"`.
- * Rejects fractions, zero, negatives, non-numbers and anything over `max`.
+ * Rejects fractions, zero, negatives, non-numbers and anything over `max`, in the reader's language (the maximum
+ * as that language writes numbers: `Rp 10.000.000` / `Rp 10,000,000`).
  */
 export function toAmountValue(input: number | string, options: { max?: number } = {}): AmountResult {
   const max = Math.min(options.max ?? MAX_AMOUNT_RUPIAH, MAX_AMOUNT_RUPIAH);
@@ -24,14 +25,14 @@ export function toAmountValue(input: number | string, options: { max?: number } 
     const text = input.trim();
     // "10000.00" is still whole rupiah; "10000.5" or "1e4" are not what a person means.
     if (!/^-?\d+(\.0+)?$/.test(text)) {
-      return { ok: false, message: `"${input}" is not a whole number of rupiah` };
+      return { ok: false, message: msg("server.amount.notWhole", { input }) };
     }
     rupiah = Number(text);
   }
-  if (!Number.isFinite(rupiah)) return { ok: false, message: "The amount must be a number" };
-  if (!Number.isInteger(rupiah)) return { ok: false, message: "The amount must be whole rupiah, without cents" };
-  if (rupiah <= 0) return { ok: false, message: "The amount must be more than zero" };
-  if (rupiah > max) return { ok: false, message: `The amount must be at most ${formatRupiah(max)}` };
+  if (!Number.isFinite(rupiah)) return { ok: false, message: msg("server.amount.notNumber") };
+  if (!Number.isInteger(rupiah)) return { ok: false, message: msg("server.amount.cents") };
+  if (rupiah <= 0) return { ok: false, message: msg("server.amount.notPositive") };
+  if (rupiah > max) return { ok: false, message: msg("server.amount.atMost", { max }) };
   return { ok: true, rupiah, value: `${rupiah}.00` };
 }
 

@@ -1,3 +1,4 @@
+import type { msg } from "@/lib/i18n/translate";
 import { rupiahOfAmountValue } from "./amount";
 import { SERVICE_CODES, type GatewayCall } from "./protocol";
 
@@ -44,7 +45,10 @@ export type AmbiguousCause =
 export type SuccessOutcome = { kind: "success"; code: string; message: string };
 /** Top-up accepted but not finished (202xx00): poll the status. */
 export type InProgressOutcome = { kind: "in_progress"; code: string; message: string };
-/** A definitive "no": nothing happened at Cash In. `message` is for a person; `gatewayMessage` is Cash In's text. */
+/**
+ * A definitive "no": nothing happened at Cash In. `message` is for a person, in English as it is logged and stored
+ * (`outcomeWords` says it in another language); `gatewayMessage` is Cash In's text.
+ */
 export type RejectedOutcome = {
   kind: "rejected";
   reason: RejectionReason;
@@ -52,9 +56,11 @@ export type RejectedOutcome = {
   code: string;
   message: string;
   gatewayMessage: string;
+  /** An echo mismatch: what the answer echoed differently ("amount differs"). */
+  difference?: string;
 };
-/** The outcome is unknown. For a top-up: check the status, never send it again. */
-export type AmbiguousOutcome = { kind: "ambiguous"; cause: AmbiguousCause; code: string | null; message: string };
+/** The outcome is unknown. For a top-up: check the status, never send it again. `detail`: what was seen ("HTTP 503"). */
+export type AmbiguousOutcome = { kind: "ambiguous"; cause: AmbiguousCause; code: string | null; message: string; detail?: string };
 
 export type GatewayOutcome = SuccessOutcome | InProgressOutcome | RejectedOutcome | AmbiguousOutcome;
 
@@ -62,6 +68,10 @@ export type GatewayOutcome = SuccessOutcome | InProgressOutcome | RejectedOutcom
 export type GatewayAnswer =
   | { kind: "transport"; error: "timeout" | "network"; detail: string }
   | { kind: "http"; httpStatus: number; responseCode: string | null; responseMessage: string };
+
+/** The echoed fields, as `echoDifference` names them. */
+const ECHO_FIELDS = { reference: "reference", customerNumber: "customer number", amount: "amount" } as const;
+type EchoField = keyof typeof ECHO_FIELDS;
 
 /** The one rejection whose message names a detail: what the answer echoed differently (docs/lifecycle.md#paying-twice-is-impossible). */
 const echoRefusal = (difference?: string) =>
@@ -124,6 +134,34 @@ const AMBIGUOUS_MESSAGES: Record<AmbiguousCause, string> = {
   echo_mismatch: "Cash In's answer did not match the transfer",
 };
 
+type Translator = typeof msg;
+
+/**
+ * What a person who reads the outcome now is told, in `t`'s language (`msg`: the reader's), from messages/*.json
+ * `server.cashin`. An outcome's `message` stays the English record: logged, and stored with the transfer or look-up
+ * for people who read it later; the English messages are the same texts (test/i18n/server-messages.test.ts).
+ */
+export function outcomeWords(t: Translator, call: GatewayCall, outcome: RejectedOutcome | AmbiguousOutcome): string {
+  if (outcome.kind === "rejected") {
+    if (outcome.reason !== "echo_mismatch" || !outcome.difference) return t(`server.cashin.rejected.${outcome.reason}`);
+    return t("server.cashin.echoMismatch", { difference: differenceWords(t, outcome.difference) });
+  }
+  const problem = t(`server.cashin.ambiguous.${outcome.cause}`);
+  return t("server.cashin.unknownOutcome", {
+    problem: outcome.detail ? t("server.cashin.withDetail", { problem, detail: outcome.detail }) : problem,
+    next: t(call === "topup" ? "server.cashin.next.topup" : "server.cashin.next.other"),
+  });
+}
+
+/** `echoDifference`'s English ("customer number and amount differ") in `t`'s words; a text it did not write stays as it is. */
+function differenceWords(t: Translator, difference: string): string {
+  const named = /^(.+) differs?$/.exec(difference)?.[1]?.split(" and ") ?? [];
+  const fields = named.map((name) => (Object.keys(ECHO_FIELDS) as EchoField[]).find((field) => ECHO_FIELDS[field] === name));
+  if (fields.length === 0 || fields.some((field) => field === undefined)) return difference;
+  const words = (fields as EchoField[]).map((field) => t(`server.cashin.echo.${field}`)).reduce((first, second) => t("server.cashin.echo.and", { first, second }));
+  return t("server.cashin.echo.differ", { count: fields.length, fields: words });
+}
+
 export function rejected(reason: RejectionReason, code: string, gatewayMessage: string): RejectedOutcome {
   return { kind: "rejected", reason, blame: BLAME[reason], code, message: REJECTION_MESSAGES[reason], gatewayMessage };
 }
@@ -139,7 +177,7 @@ export function ambiguous(call: GatewayCall, cause: AmbiguousCause, code: string
       ? "The transfer may or may not have been made: check its status, never send it again."
       : "Nothing changed at Cash In; try again shortly.";
   const what = detail ? `${AMBIGUOUS_MESSAGES[cause]} (${detail})` : AMBIGUOUS_MESSAGES[cause];
-  return { kind: "ambiguous", cause, code, message: `${what}. ${next}` };
+  return { kind: "ambiguous", cause, code, message: `${what}. ${next}`, ...(detail ? { detail } : {}) };
 }
 
 /** Case codes of 400/403/404 that mean one thing whatever the call. */
@@ -229,9 +267,9 @@ export function echoDifference(sent: SentEcho, answered: AnsweredEcho): string |
   // "10000.00" and 10000.00 are the same rupiah; an amount that cannot be read (null) is not the one sent.
   const answeredAmount = amountValue === undefined ? undefined : rupiahOfAmountValue(amountValue);
   const fields = [
-    differs(sent.partnerReferenceNo, answered.partnerReferenceNo) ? "reference" : null,
-    differs(sent.customerNumber, answered.customerNumber) ? "customer number" : null,
-    differs<number | null>(sent.amount, answeredAmount) ? "amount" : null,
+    differs(sent.partnerReferenceNo, answered.partnerReferenceNo) ? ECHO_FIELDS.reference : null,
+    differs(sent.customerNumber, answered.customerNumber) ? ECHO_FIELDS.customerNumber : null,
+    differs<number | null>(sent.amount, answeredAmount) ? ECHO_FIELDS.amount : null,
   ].filter((field) => field !== null);
   if (fields.length === 0) return null;
   return `${fields.join(" and ")} ${fields.length === 1 ? "differs" : "differ"}`;
@@ -242,7 +280,7 @@ export function echoDifference(sent: SentEcho, answered: AnsweredEcho): string |
  * name Cash In gave about someone else; a top-up's or status's outcome is unknown, to be settled by the status call.
  */
 export function untrustedEcho(call: GatewayCall, code: string, gatewayMessage: string, difference: string): RejectedOutcome | AmbiguousOutcome {
-  if (call === "inquiry") return { ...rejected("echo_mismatch", code, gatewayMessage), message: echoRefusal(difference) };
+  if (call === "inquiry") return { ...rejected("echo_mismatch", code, gatewayMessage), message: echoRefusal(difference), difference };
   return ambiguous(call, "echo_mismatch", code, difference);
 }
 

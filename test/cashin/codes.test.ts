@@ -175,6 +175,7 @@ describe("docs/lifecycle.md#paying-twice-is-impossible echoes are checked", () =
       code: "2003700",
       message: "Cash In's answer did not match the look-up (amount differs), so it was not trusted. Nothing was sent.",
       gatewayMessage: "Successful",
+      difference: "amount differs",
     });
     expect(untrustedEcho("topup", "2003800", "Successful", "amount differs")).toMatchObject({ kind: "ambiguous", cause: "echo_mismatch", code: "2003800" });
     expect(untrustedEcho("status", "2003900", "Successful", "amount differs")).toMatchObject({ kind: "ambiguous", cause: "echo_mismatch" });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rupiahOfAmountValue, toAmountValue } from "@/lib/cashin/amount";
-import { formatRupiah } from "@/lib/format";
+import { formatFor, formatRupiah } from "@/lib/format";
 import { maskPhone, normalizePhone } from "@/lib/cashin/phone";
 import {
   WALLET_CHANNELS,
@@ -73,7 +73,7 @@ describe("docs/gateway.md#bodies amount.value: whole rupiah as a string ending i
   });
 
   it("refuses amounts over the configured maximum, saying the maximum in rupiah", () => {
-    expect(toAmountValue(5_000_001, { max: 5_000_000 })).toEqual({ ok: false, message: "The amount must be at most Rp 5.000.000" });
+    expect(toAmountValue(5_000_001, { max: 5_000_000 })).toEqual({ ok: false, message: "The amount must be at most Rp 5,000,000" });
     expect(toAmountValue(5_000_000, { max: 5_000_000 })).toMatchObject({ ok: true });
   });
 
@@ -84,8 +84,9 @@ describe("docs/gateway.md#bodies amount.value: whole rupiah as a string ending i
     expect(rupiahOfAmountValue("abc")).toBeNull();
   });
 
-  it("formats rupiah the Indonesian way", () => {
-    expect(formatRupiah(10000)).toBe("Rp 10.000");
+  it("formats rupiah the way each language writes them; the server's own English by default", () => {
+    expect(formatFor("id").rupiah(10000)).toBe("Rp 10.000");
+    expect(formatRupiah(10000)).toBe("Rp 10,000");
   });
 });
 
