@@ -108,7 +108,7 @@ const cases: Case[] = [
   { name: "an amount in Arabic-Indic digits", as: "staff", call: actions.lookUpWallet, input: { ...wallet, amount: "٥٠٠٠٠" }, expect: invalid("amount") },
   { name: "an amount behind a right-to-left override", as: "staff", call: actions.lookUpWallet, input: { ...wallet, amount: "\u202E00005" }, expect: invalid("amount") },
   { name: "an amount as true", as: "staff", call: actions.lookUpWallet, input: { ...wallet, amount: true }, expect: invalid("amount") },
-  { name: "an amount over the maximum per transfer", as: "staff", call: actions.lookUpWallet, input: { ...wallet, amount: 30_000_000 }, expect: { message: "The maximum per transfer is Rp 25.000.000. Split the payment or ask an admin to raise the limit." } },
+  { name: "an amount over the maximum per transfer", as: "staff", call: actions.lookUpWallet, input: { ...wallet, amount: 30_000_000 }, expect: { message: "The maximum per transfer is Rp 25,000,000. Split the payment or ask an admin to raise the limit." } },
   { name: "a negative approval threshold", as: "admin", call: actions.updateLimits, input: { approvalThreshold: -1 }, expect: invalid("approvalThreshold") },
   { name: "a maximum per transfer of 1e300", as: "admin", call: actions.updateLimits, input: { maxPerTransfer: 1e300 }, expect: invalid("maxPerTransfer") },
   { name: "an approval window of half an hour", as: "admin", call: actions.updateLimits, input: { approvalWindowHours: 0.5 }, expect: invalid("approvalWindowHours") },

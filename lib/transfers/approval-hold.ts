@@ -3,9 +3,9 @@ import type { DbOrTx } from "@/db/client";
 import { users } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
-import { formatTimeNear } from "@/lib/format";
 import { fail } from "@/lib/result";
 import { approvalHoldMs } from "@/lib/users/service";
+import { inEnglish, say, type Words } from "./words";
 
 /**
  * Two people, not two accounts (docs/roles.md#two-people-not-two-accounts): a manager account an admin
@@ -22,15 +22,21 @@ export function approvalHoldOf(db: DbOrTx, userId: number, now: Date): ApprovalH
   return { since: new Date(until.getTime() - approvalHoldMs), until };
 }
 
+function approvalHoldWords(hold: ApprovalHold, now: Date): Words {
+  return (t, f) => t("server.transfers.approvalHold", { since: f.timeNear(hold.since, now), until: f.timeNear(hold.until, now) });
+}
+
+/** Why this person cannot decide yet, in the reader's language. */
 export function approvalHoldMessage(hold: ApprovalHold, now: Date): string {
-  return `Your account was created, promoted or re-keyed by an admin at ${formatTimeNear(hold.since, now)}; for the two-person rule you can approve from ${formatTimeNear(hold.until, now)}.`;
+  return say(approvalHoldWords(hold, now));
 }
 
 export type HeldDecision = "approve" | "reject" | "confirm_outcome" | "decline_outcome";
 
 /**
- * Refuses a decision while the person is on hold, and audits the attempt. Call it inside the transaction of
- * the decision's conditional update, so an admin's change that lands meanwhile is seen.
+ * Refuses a decision while the person is on hold, and audits the attempt (the refusal in English there, in the
+ * person's language in the answer). Call it inside the transaction of the decision's conditional update, so an
+ * admin's change that lands meanwhile is seen.
  */
 export function refuseWhileOnHold(
   tx: DbOrTx,
@@ -41,7 +47,7 @@ export function refuseWhileOnHold(
 ) {
   const hold = approvalHoldOf(tx, actor.id, now);
   if (!hold) return null;
-  const message = approvalHoldMessage(hold, now);
-  recordAudit(tx, { actor, action: `${target.type}.approval_hold_refused`, target, after: { decision, holdUntil: hold.until.toISOString(), refused: message }, ip, at: now });
-  return fail("forbidden", message);
+  const words = approvalHoldWords(hold, now);
+  recordAudit(tx, { actor, action: `${target.type}.approval_hold_refused`, target, after: { decision, holdUntil: hold.until.toISOString(), refused: inEnglish(words) }, ip, at: now });
+  return fail("forbidden", say(words));
 }

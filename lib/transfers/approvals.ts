@@ -3,17 +3,21 @@ import type { PersonContext } from "@/lib/actor";
 import type { DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
+import type { TopupResult } from "@/lib/cashin/client";
+import { outcomeWords } from "@/lib/cashin/codes";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { refuseWhileOnHold } from "./approval-hold";
 import type { ActorContext, TransferDeps } from "./deps";
 import { describeDuplicates, nearDuplicates, tickCovers, type NearDuplicate } from "./duplicates";
-import { lookUpWallet } from "./inquiry";
+import { lookUpWalletWithProblem } from "./inquiry";
 import { findTransfer, transition } from "./lifecycle";
 import { limitsStillHold } from "./limits";
 import { sameName } from "./owner-name";
 import { sendTransfer } from "./send";
 import { getLimits } from "./settings";
-import { statusInfo } from "./status";
+import { statusWord } from "./status";
+import { inEnglish, say, type Words } from "./words";
 
 type Ctx = PersonContext;
 
@@ -23,12 +27,12 @@ export type ApprovalOutcome =
   | { outcome: "name_changed"; confirmedName: string; currentName: string };
 
 function alreadyDecided(status: TransferStatus) {
-  return fail("conflict", `This transfer was already decided: it is ${statusInfo[status].label.toLowerCase()}.`);
+  return fail("conflict", msg("server.transfers.alreadyDecided", { status: statusWord(msg, status) }));
 }
 
 /** A batch's rows are approved, rejected or canceled with their batch, never one by one. */
 function partOfBatch() {
-  return fail("conflict", "This transfer is a row of a batch payout: approve, reject or cancel the batch as a whole.");
+  return fail("conflict", msg("server.transfers.partOfBatch"));
 }
 
 /** When a transfer entered the approval queue: at creation, or when an unsent approval was sent back. */
@@ -44,7 +48,7 @@ export function nearDuplicatesOf(db: DbOrTx, transfer: Pick<Transfer, "id" | "wa
 }
 
 function notInTime() {
-  return fail("conflict", "This transfer was not approved in time and has expired. The maker can submit it again.");
+  return fail("conflict", msg("server.transfers.expired"));
 }
 
 /**
@@ -63,9 +67,9 @@ export async function approveTransfer(
   input: { transferId: number; acknowledgedName?: string; duplicatesChecked?: number[] },
 ): Promise<ActionResult<ApprovalOutcome>> {
   const transfer = findTransfer(deps.db, input.transferId);
-  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.batchId !== null) return partOfBatch();
-  if (transfer.makerId === actor.id) return fail("forbidden", "You cannot approve your own transfer: another manager must.");
+  if (transfer.makerId === actor.id) return fail("forbidden", msg("server.transfers.ownApproval"));
   if (transfer.status !== "awaiting_approval") return alreadyDecided(transfer.status);
   const target = { type: "transfer", id: transfer.id } as const;
   // Before the look-up too, so a refused approver spends no look-up; the last word is in the approving transaction.
@@ -81,20 +85,21 @@ export async function approveTransfer(
   if (broken) return fail("forbidden", broken);
   const duplicates = nearDuplicatesOf(deps.db, transfer, limits.nearDuplicateWindowHours);
   if (!tickCovers(input.duplicatesChecked, duplicates)) {
-    const message =
+    const words: Words = (t) =>
       duplicates.length > 0 && !input.duplicatesChecked?.length
-        ? `This may repeat ${describeDuplicates(duplicates)}: tick that you checked it is a separate payment.`
-        : "The possible duplicates changed since this page was loaded: reload it and check them again.";
+        ? t("server.transfers.mayRepeat", { duplicates: describeDuplicates(t, duplicates) })
+        : t("server.transfers.duplicatesChanged");
     if (input.duplicatesChecked?.length) {
-      recordAuditNow(deps.db, { actor, action: "transfer.duplicate_tick_refused", target: { type: "transfer", id: transfer.id }, after: { duplicatesChecked: input.duplicatesChecked, refused: message }, ip });
+      const refused = inEnglish(words);
+      recordAuditNow(deps.db, { actor, action: "transfer.duplicate_tick_refused", target: { type: "transfer", id: transfer.id }, after: { duplicatesChecked: input.duplicatesChecked, refused }, ip });
     }
-    return fail("conflict", message);
+    return fail("conflict", say(words));
   }
 
   const { wallet, phone, amount } = transfer;
-  const inquiry = await lookUpWallet(deps, actor.id, { wallet, phone, amount }, { transferId: transfer.id, purpose: "approval" });
+  const { inquiry, problem } = await lookUpWalletWithProblem(deps, actor.id, { wallet, phone, amount }, { transferId: transfer.id, purpose: "approval" });
   if (inquiry.outcome !== "found" || !inquiry.ownerName) {
-    return fail("conflict", `The wallet could not be confirmed: ${inquiry.message} The transfer still awaits approval.`);
+    return fail("conflict", msg("server.transfers.walletNotConfirmed", { problem: problem ?? msg("server.transfers.walletNotFound") }));
   }
   const currentName = inquiry.ownerName;
   if (!sameName(currentName, transfer.ownerName) && input.acknowledgedName !== currentName) {
@@ -134,27 +139,33 @@ export async function approveTransfer(
     expireOverdue(deps);
     return notInTime();
   }
-  const sent = await sendTransfer(deps, transfer.id, ctx);
-  return ok({ outcome: "approved", status: sent?.status ?? "approved" }, approvedMessage(sent));
+  let answer: TopupResult | undefined;
+  const sent = await sendTransfer(deps, transfer.id, ctx, { onAnswer: (result) => void (answer = result) });
+  return ok({ outcome: "approved", status: sent?.status ?? "approved" }, approvedMessage(sent, answer));
 }
 
-/** Words that match facts (docs/lifecycle.md#paying-twice-is-impossible): "sent" only of a success. */
-function approvedMessage(sent: Transfer | null): string {
+/**
+ * Words that match facts (docs/lifecycle.md#paying-twice-is-impossible): "sent" only of a success. Cash In's refusal
+ * in the approver's words when the top-up's own answer refused it; else the reason stored (in English).
+ */
+function approvedMessage(sent: Transfer | null, answer: TopupResult | undefined): string {
   switch (sent?.status) {
     case "succeeded":
-      return "Approved and sent: Cash In confirmed the transfer.";
-    case "failed":
-      return `Approved, but Cash In refused the transfer: ${sent.reason ?? sent.lastMessage ?? "see its page"}.`;
+      return msg("server.transfers.approved.succeeded");
+    case "failed": {
+      const refusal = answer?.kind === "rejected" ? outcomeWords(msg, "topup", answer) : undefined;
+      return msg("server.transfers.approved.failed", { reason: refusal ?? sent.reason ?? sent.lastMessage ?? msg("server.transfers.approved.seeItsPage") });
+    }
     default:
-      return "Approved. Sent, waiting for Cash In to confirm.";
+      return msg("server.transfers.approved.sending");
   }
 }
 
 export function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
   const transfer = findTransfer(deps.db, input.transferId);
-  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.batchId !== null) return partOfBatch();
-  if (transfer.makerId === actor.id) return fail("forbidden", "You cannot decide on your own transfer: another manager must.");
+  if (transfer.makerId === actor.id) return fail("forbidden", msg("server.transfers.ownDecision"));
   const now = deps.now();
   const decided = deps.db.transaction(
     (tx) =>
@@ -164,15 +175,15 @@ export function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { 
   );
   if (!decided.ok) return decided;
   if (!decided.data) return alreadyDecided(findTransfer(deps.db, transfer.id)?.status ?? transfer.status);
-  return ok(null, "Rejected. The maker sees your reason.");
+  return ok(null, msg("server.transfers.rejected"));
 }
 
 /** The maker withdraws their own transfer while it still awaits approval. */
 export function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason?: string }): ActionResult<null> {
   const transfer = findTransfer(deps.db, input.transferId);
-  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.batchId !== null) return partOfBatch();
-  if (transfer.makerId !== actor.id) return fail("forbidden", "Only the person who made this transfer can cancel it.");
+  if (transfer.makerId !== actor.id) return fail("forbidden", msg("server.transfers.onlyMakerCancels"));
   const now = deps.now();
   const canceled = deps.db.transaction(
     (tx) =>
@@ -181,9 +192,9 @@ export function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { 
   );
   if (!canceled) {
     const status = findTransfer(deps.db, transfer.id)?.status ?? transfer.status;
-    return fail("conflict", `It can no longer be canceled: it is ${statusInfo[status].label.toLowerCase()}.`);
+    return fail("conflict", msg("server.transfers.cannotCancel", { status: statusWord(msg, status) }));
   }
-  return ok(null, "Canceled. Nothing was sent.");
+  return ok(null, msg("server.transfers.canceled"));
 }
 
 /**

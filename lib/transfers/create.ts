@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Person } from "@/lib/actor";
 import type { DbOrTx, Tx } from "@/db/client";
 import { inquiries, transfers, type Inquiry, type Role, type Transfer, type TransferStatus } from "@/db/schema";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { recordAudit, recordAuditMany } from "@/lib/audit/record";
 import type { TransferDeps } from "./deps";
@@ -12,6 +13,7 @@ import { limitProblem, needsApproval } from "./limits";
 import { newReference } from "./reference";
 import { sendTransfer } from "./send";
 import { getLimits } from "./settings";
+import { inEnglish, say, type Words } from "./words";
 
 /** A look-up is good for this long (docs/lifecycle.md#4-the-confirmed-name-is-the-stored-name). */
 export const inquiryFreshMs = 15 * 60_000;
@@ -85,27 +87,32 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
 
 export type RetryRefusal = { message: string; retry?: { id: number; reference: string } };
 
-/**
- * A failed transfer may be retried once (docs/lifecycle.md#paying-twice-is-impossible), by its maker or a manager. Returns why this person
- * cannot retry it now (with its retry, if there is one), or null. The unique index on `retry_of_id` is the
- * last word when two requests race past this check.
- */
-export function whyNotRetry(db: DbOrTx, actor: { id: number; role: Role }, original: Transfer): RetryRefusal | null {
+function retryRefusal(db: DbOrTx, actor: { id: number; role: Role }, original: Transfer): { words: Words; retry?: RetryRefusal["retry"] } | null {
   const retry = db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.retryOfId, original.id)).get();
-  if (retry) return { message: `${original.reference} was already retried once, as ${retry.reference}.`, retry };
-  if (original.status !== "failed") return { message: "Only a failed transfer can be retried as a new one." };
-  if (original.makerId !== actor.id && actor.role !== "manager") return { message: `Only the person who made ${original.reference}, or a manager, can retry it.` };
+  if (retry) return { words: (t) => t("server.transfers.retriedAlready", { original: original.reference, retry: retry.reference }), retry };
+  if (original.status !== "failed") return { words: (t) => t("server.transfers.retryOnlyFailed") };
+  if (original.makerId !== actor.id && actor.role !== "manager") return { words: (t) => t("server.transfers.retryNotYours", { original: original.reference }) };
   return null;
 }
 
-function retryProblem(tx: Tx, actor: Maker, originalId: number, inquiry: Inquiry): string | null {
+/**
+ * A failed transfer may be retried once (docs/lifecycle.md#paying-twice-is-impossible), by its maker or a manager. Returns why this person
+ * cannot retry it now (with its retry, if there is one), or null. The unique index on `retry_of_id` is the
+ * last word when two requests race past this check. The message is in the language of `currentLocale()`.
+ */
+export function whyNotRetry(db: DbOrTx, actor: { id: number; role: Role }, original: Transfer): RetryRefusal | null {
+  const refusal = retryRefusal(db, actor, original);
+  return refusal && { message: say(refusal.words), ...(refusal.retry ? { retry: refusal.retry } : {}) };
+}
+
+function retryProblem(tx: Tx, actor: Maker, originalId: number, inquiry: Inquiry): Words | null {
   const original = findTransfer(tx, originalId);
-  if (!original) return "The transfer to retry does not exist.";
-  const refusal = whyNotRetry(tx, actor, original);
-  if (refusal) return refusal.message;
+  if (!original) return (t) => t("server.transfers.retryMissing");
+  const refusal = retryRefusal(tx, actor, original);
+  if (refusal) return refusal.words;
   // The retry pays the same person the same amount; anything else is a new payment.
   if (inquiry.wallet !== original.wallet || inquiry.phone !== original.phone || inquiry.amount !== original.amount) {
-    return "A retry keeps the failed transfer's e-wallet, phone and amount. Start a new transfer for another payment.";
+    return (t) => t("server.transfers.retrySamePayment");
   }
   return null;
 }
@@ -133,7 +140,7 @@ export async function createTransfer(deps: TransferDeps, ctx: MakerCtx, input: N
   } catch (error) {
     if (!isRetryConflict(error)) throw error;
     // Another process retried it between our check and our insert: the unique index had the last word.
-    created = deps.db.transaction((tx) => refuse(tx, ctx, input, "transfer.retry_refused", "This failed transfer was already retried: it can be retried only once.", now), { behavior: "immediate" });
+    created = deps.db.transaction((tx) => refuse(tx, ctx, input, "transfer.retry_refused", (t) => t("server.transfers.retriedMeanwhile"), now), { behavior: "immediate" });
   }
   if (!created.ok || created.data.status !== "approved") return created;
 
@@ -142,35 +149,35 @@ export async function createTransfer(deps: TransferDeps, ctx: MakerCtx, input: N
   return ok({ ...created.data, status: sent?.status ?? created.data.status }, created.message);
 }
 
-/** A refusal the UI never causes (a forged or stale retry or tick): audited, nothing else changes. */
-function refuse(tx: Tx, { actor, ip }: MakerCtx, input: NewTransferInput, action: string, message: string, at: Date): ActionResult<CreatedTransfer> {
+/** A refusal the UI never causes (a forged or stale retry or tick): audited (in English), nothing else changes. */
+function refuse(tx: Tx, { actor, ip }: MakerCtx, input: NewTransferInput, action: string, words: Words, at: Date): ActionResult<CreatedTransfer> {
   recordAudit(tx, {
     actor,
     action,
     target: { type: "transfer", id: input.retryOf ?? null },
-    after: { inquiryId: input.inquiryId, retryOf: input.retryOf ?? null, separateFrom: input.separateFrom ?? [], refused: message },
+    after: { inquiryId: input.inquiryId, retryOf: input.retryOf ?? null, separateFrom: input.separateFrom ?? [], refused: inEnglish(words) },
     ip,
     at,
   });
-  return fail("conflict", message);
+  return fail("conflict", say(words));
 }
 
 function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Date): ActionResult<CreatedTransfer> {
   const { actor } = ctx;
   const inquiry = tx.select().from(inquiries).where(eq(inquiries.id, input.inquiryId)).get();
   // A batch row's or an approval's look-up never becomes a single transfer.
-  if (!inquiry || inquiry.userId !== actor.id || inquiry.purpose !== "transfer") return fail("invalid", "Look up the wallet before sending.");
+  if (!inquiry || inquiry.userId !== actor.id || inquiry.purpose !== "transfer") return fail("invalid", msg("server.transfers.lookUpBeforeSending"));
 
   const existing = tx.select().from(transfers).where(eq(transfers.inquiryId, inquiry.id)).get();
   if (existing) {
-    return ok({ transferId: existing.id, reference: existing.reference, status: existing.status }, "This transfer was already submitted; it was not sent twice.");
+    return ok({ transferId: existing.id, reference: existing.reference, status: existing.status }, msg("server.transfers.alreadySubmitted"));
   }
-  if (!isConfirmed(inquiry)) return fail("invalid", "The look-up did not find this wallet, so nothing can be sent to it.");
+  if (!isConfirmed(inquiry)) return fail("invalid", msg("server.transfers.lookUpFoundNothing"));
   if (inquiry.wallet !== input.wallet || inquiry.phone !== input.phone || inquiry.amount !== input.amount) {
-    return fail("invalid", "The wallet, number or amount changed after the look-up. Look the wallet up again.");
+    return fail("invalid", msg("server.transfers.changedAfterLookUp"));
   }
   if (now.getTime() - inquiry.createdAt.getTime() > inquiryFreshMs) {
-    return fail("invalid", "The look-up is more than 15 minutes old. Look the wallet up again to confirm the owner.");
+    return fail("invalid", msg("server.transfers.lookUpTooOld"));
   }
   if (input.retryOf !== undefined) {
     const problem = retryProblem(tx, actor, input.retryOf, inquiry);
@@ -183,13 +190,14 @@ function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Da
   const duplicates = nearDuplicates(tx, inquiry, { around: now, windowHours: limits.nearDuplicateWindowHours });
   if (!tickCovers(input.separateFrom, duplicates)) {
     if (duplicates.length > 0 && !input.separateFrom?.length) {
-      return fail("conflict", `The same payment was made in the last ${limits.nearDuplicateWindowHours} h: ${describeDuplicates(duplicates)}. Tick "This is a separate payment" to send it anyway.`);
+      return fail(
+        "conflict",
+        say((t, f) => t("server.transfers.samePayment", { hours: f.number(limits.nearDuplicateWindowHours), duplicates: describeDuplicates(t, duplicates) })),
+      );
     }
-    const message =
-      duplicates.length === 0
-        ? 'The "separate payment" tick names transfers that are not repeats of this one. Look the wallet up again.'
-        : `The possible repeats changed since the look-up: ${describeDuplicates(duplicates)}. Look the wallet up again and check them.`;
-    return refuse(tx, ctx, input, "transfer.duplicate_tick_refused", message, now);
+    const words: Words = (t) =>
+      duplicates.length === 0 ? t("server.transfers.tickNamesOthers") : t("server.transfers.repeatsChanged", { duplicates: describeDuplicates(t, duplicates) });
+    return refuse(tx, ctx, input, "transfer.duplicate_tick_refused", words, now);
   }
 
   const status = needsApproval(limits, input.amount) ? "awaiting_approval" : "approved";

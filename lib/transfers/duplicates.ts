@@ -2,7 +2,8 @@ import { and, desc, eq, gte, lte, ne, notInArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { transfers, users, type TransferStatus } from "@/db/schema";
 import type { Wallet } from "@/lib/cashin/protocol";
-import { movedNoMoney, statusInfo } from "./status";
+import { movedNoMoney, statusWord } from "./status";
+import type { Translator } from "./words";
 
 /**
  * Near-duplicates (docs/lifecycle.md#paying-twice-is-impossible): another transfer to the same e-wallet, phone and amount, created within
@@ -67,7 +68,9 @@ export function tickCovers(ticked: readonly number[] | undefined, current: reado
   return wanted.size === given.size && [...wanted].every((id) => given.has(id));
 }
 
-/** "TRF… (Sari Wulandari, succeeded)": the earlier transfers, in a refusal message. */
-export function describeDuplicates(duplicates: readonly NearDuplicate[]): string {
-  return duplicates.map((d) => `${d.reference} (${d.makerName}, ${statusInfo[d.status].label.toLowerCase()})`).join(", ");
+/** "TRF… (Sari Wulandari, succeeded)": the earlier transfers, in a refusal message in `t`'s language. */
+export function describeDuplicates(t: Translator, duplicates: readonly NearDuplicate[]): string {
+  return duplicates
+    .map((d) => t("server.transfers.duplicate", { reference: d.reference, maker: d.makerName, status: statusWord(t, d.status) }))
+    .join(", ");
 }

@@ -1,11 +1,12 @@
 import { and, asc, count, eq, gt } from "drizzle-orm";
 import type { Wallet } from "@/lib/cashin/protocol";
 import type { GatewayCallRecord, InquiryResult } from "@/lib/cashin/client";
+import { outcomeWords } from "@/lib/cashin/codes";
 import type { DbOrTx } from "@/db/client";
 import { inquiries, type Inquiry, type InquiryPurpose } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAuditAtMostEvery } from "@/lib/audit/record";
-import { formatNumber, formatTimeNear } from "@/lib/format";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { walletLabel } from "./wallets";
 import type { TransferDeps } from "./deps";
@@ -14,18 +15,19 @@ import { limitProblem, needsApproval } from "./limits";
 import { newReference } from "./reference";
 import { getLimits } from "./settings";
 import { recordGatewayCall } from "./timeline";
+import { inEnglish, say, type Words } from "./words";
 
 export type WalletQuery = { wallet: Wallet; phone: string; amount: number };
 
 /** What a person reads when the look-up did not find a usable wallet. */
-function failureMessage(query: WalletQuery, result: Exclude<InquiryResult, { kind: "success" }>): { outcome: Inquiry["outcome"]; message: string } {
+function failure(query: WalletQuery, result: Exclude<InquiryResult, { kind: "success" }>): { outcome: Inquiry["outcome"]; words: Words } {
   const wallet = walletLabel[query.wallet];
   if (result.kind === "ambiguous") {
-    return { outcome: "unavailable", message: `Cash In did not answer the look-up (${result.message}). Nothing was sent; try again in a moment.` };
+    return { outcome: "unavailable", words: (t) => t("server.transfers.lookUpUnanswered", { problem: outcomeWords(t, "inquiry", result) }) };
   }
-  if (result.reason === "invalid_account") return { outcome: "not_found", message: `No ${wallet} wallet is registered to ${query.phone}. Check the number and the e-wallet.` };
-  if (result.reason === "inactive_account") return { outcome: "inactive", message: `This ${wallet} wallet is inactive: its owner must reactivate it before it can receive money.` };
-  return { outcome: "refused", message: result.message };
+  if (result.reason === "invalid_account") return { outcome: "not_found", words: (t) => t("server.transfers.noSuchWallet", { wallet, phone: query.phone }) };
+  if (result.reason === "inactive_account") return { outcome: "inactive", words: (t) => t("server.transfers.walletInactive", { wallet }) };
+  return { outcome: "refused", words: (t) => outcomeWords(t, "inquiry", result) };
 }
 
 /**
@@ -40,20 +42,27 @@ function startLookUp(tx: DbOrTx, userId: number, query: WalletQuery, purpose: In
     .get();
 }
 
+/**
+ * A finished look-up, and why it found no usable wallet in the words of the person who asked (its row keeps them in
+ * English, for whoever reads it later).
+ */
+export type LookedUp = { inquiry: Inquiry; problem: string | null };
+
 /** Asks Cash In who owns the started look-up's wallet; its answer and every call land on its row together. */
-async function finishLookUp(deps: TransferDeps, started: Inquiry, transferId?: number): Promise<Inquiry> {
+async function finishLookUp(deps: TransferDeps, started: Inquiry, transferId?: number): Promise<LookedUp> {
   const calls: GatewayCallRecord[] = [];
   const query: WalletQuery = { wallet: started.wallet, phone: started.phone, amount: started.amount };
   const result = await deps.gateway.inquiry(
     { partnerReferenceNo: started.reference, wallet: query.wallet, customerNumber: query.phone, amount: query.amount },
     { onCall: (record) => void calls.push(record) },
   );
-  const answer = result.kind === "success" ? { outcome: "found" as const, ownerName: result.customerName.trim(), message: null } : { ownerName: null, ...failureMessage(query, result) };
-  return deps.db.transaction((tx) => {
-    const inquiry = tx.update(inquiries).set(answer).where(eq(inquiries.id, started.id)).returning().get()!;
+  const { words, ...answer } = result.kind === "success" ? { outcome: "found" as const, ownerName: result.customerName.trim(), words: null } : { ownerName: null, ...failure(query, result) };
+  const inquiry = deps.db.transaction((tx) => {
+    const inquiry = tx.update(inquiries).set({ ...answer, message: words && inEnglish(words) }).where(eq(inquiries.id, started.id)).returning().get()!;
     for (const record of calls) recordGatewayCall(tx, { inquiryId: inquiry.id, transferId, reference: started.reference }, record);
     return inquiry;
   });
+  return { inquiry, problem: words && say(words) };
 }
 
 /**
@@ -68,6 +77,16 @@ export async function lookUpWallet(
   query: WalletQuery,
   { transferId, purpose }: { transferId?: number; purpose: InquiryPurpose },
 ): Promise<Inquiry> {
+  return (await lookUpWalletWithProblem(deps, userId, query, { transferId, purpose })).inquiry;
+}
+
+/** `lookUpWallet`, and why it found no usable wallet in the words of the person who asked. */
+export async function lookUpWalletWithProblem(
+  deps: TransferDeps,
+  userId: number,
+  query: WalletQuery,
+  { transferId, purpose }: { transferId?: number; purpose: InquiryPurpose },
+): Promise<LookedUp> {
   const started = deps.db.transaction((tx) => startLookUp(tx, userId, query, purpose, deps.now()));
   return finishLookUp(deps, started, transferId);
 }
@@ -87,11 +106,11 @@ function refuseOverHourlyLimit(tx: DbOrTx, { actor, ip }: PersonContext, limit: 
   // The next one is possible once enough of these are an hour old to leave one free (more than one if the limit was lowered).
   const freeing = tx.select({ at: inquiries.createdAt }).from(inquiries).where(counted).orderBy(asc(inquiries.createdAt)).limit(1).offset(made - limit).get()!;
   const nextAt = new Date(freeing.at.getTime() + hourMs);
-  const lookUps = `${formatNumber(made)} look-up${made === 1 ? "" : "s"}`;
-  const message =
+  const message = say((t, f) =>
     made === limit
-      ? `You have made ${lookUps} in the last hour, the most allowed; the next is possible at ${formatTimeNear(nextAt, now)}.`
-      : `You have made ${lookUps} in the last hour; the most allowed is now ${formatNumber(limit)}; the next is possible at ${formatTimeNear(nextAt, now)}.`;
+      ? t("server.transfers.lookUpsAtLimit", { count: made, next: f.timeNear(nextAt, now) })
+      : t("server.transfers.lookUpsOverLimit", { count: made, limit: f.number(limit), next: f.timeNear(nextAt, now) }),
+  );
   recordAuditAtMostEvery(tx, 60_000, {
     actor,
     action: "inquiry.rate_limited",
@@ -130,8 +149,8 @@ export async function lookUpForNewTransfer(deps: TransferDeps, ctx: PersonContex
     behavior: "immediate",
   });
   if (!started.ok) return started;
-  const inquiry = await finishLookUp(deps, started.data);
-  if (inquiry.outcome !== "found" || !inquiry.ownerName) return fail("conflict", inquiry.message ?? "The wallet could not be found.");
+  const { inquiry, problem: notFound } = await finishLookUp(deps, started.data);
+  if (inquiry.outcome !== "found" || !inquiry.ownerName) return fail("conflict", notFound ?? msg("server.transfers.walletNotFound"));
   return ok({
     inquiryId: inquiry.id,
     wallet: inquiry.wallet,

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { maxGraceMinutes, minGraceMinutes } from "./grace";
-import { formatNumber, formatRupiah } from "@/lib/format";
+import { msg } from "@/lib/i18n/translate";
 import { amountField } from "./schemas";
+import { say, type Words } from "./words";
 
 /** Admin-set limits (docs/limits.md#the-limits, docs/lifecycle.md#paying-twice-is-impossible), stored in the database, audited. Amounts in whole rupiah. */
 export const defaultLimits = {
@@ -17,14 +18,22 @@ export const defaultLimits = {
 
 export type Limits = { -readonly [K in keyof typeof defaultLimits]: number };
 
+// Messages are worded when the form is checked (lib/transfers/schemas.ts), in the reader's language.
+const maxRupiahSetting = 1_000_000_000_000;
+
 // Typed like any amount in this app: "5000000", "5.000.000" or "Rp 5.000.000".
-const rupiahSetting = (label: string) =>
-  amountField.pipe(z.number().max(1_000_000_000_000, `${label} is at most Rp 1.000.000.000.000`));
+const rupiahSetting = (label: "approvalThreshold" | "maxPerTransfer" | "dailyTotalPerMaker") =>
+  amountField.pipe(
+    z.number().max(maxRupiahSetting, {
+      error: () => say((t, f) => t("server.limits.rupiahAtMost", { label: t(`server.limits.label.${label}`), max: f.rupiah(maxRupiahSetting) })),
+    }),
+  );
 
 /** A count typed the way finance staff write numbers: "20000" or "20.000"; never "20.5" or "2e4". */
-const countSetting = (unit: string, max: number) =>
-  z
-    .union([z.string(), z.number()], { error: `Enter a whole number of ${unit}` })
+const countSetting = (unit: "lookUps" | "rows", max: number) => {
+  const enterCount = { error: () => msg("server.limits.enterCount", { unit: msg(`server.limits.unit.${unit}`) }) };
+  return z
+    .union([z.string(), z.number()], enterCount)
     .transform((raw) => {
       if (typeof raw === "number") return raw;
       const text = raw.trim();
@@ -33,22 +42,27 @@ const countSetting = (unit: string, max: number) =>
     })
     .pipe(
       z
-        .number({ error: `Enter a whole number of ${unit}` })
-        .int(`Whole ${unit} only`)
-        .min(1, "At least 1")
-        .max(max, `At most ${formatNumber(max)}`),
+        .number(enterCount)
+        .int({ error: () => msg("server.limits.wholeCount", { unit: msg(`server.limits.unit.${unit}`) }) })
+        .min(1, { error: () => msg("server.limits.atLeastOne") })
+        .max(max, { error: () => say((t, f) => t("server.limits.atMost", { max: f.number(max) })) }),
     );
+};
 
 /**
  * The rules between limits, for the form's schema and for the save itself (a forged call skips the form):
- * field → message, empty when they hold.
+ * field → message, empty when they hold. Worded by `word`: the reader's language unless told otherwise (the
+ * audit trail keeps them in English).
  */
-export function crossLimitProblems(l: Pick<Limits, "approvalThreshold" | "maxPerTransfer" | "dailyTotalPerMaker">): Partial<Record<keyof Limits, string>> {
+export function crossLimitProblems(
+  l: Pick<Limits, "approvalThreshold" | "maxPerTransfer" | "dailyTotalPerMaker">,
+  word: (words: Words) => string = say,
+): Partial<Record<keyof Limits, string>> {
   const problems: Partial<Record<keyof Limits, string>> = {};
-  if (l.dailyTotalPerMaker < l.maxPerTransfer) problems.dailyTotalPerMaker = "The daily total per maker cannot be below the maximum per transfer";
+  if (l.dailyTotalPerMaker < l.maxPerTransfer) problems.dailyTotalPerMaker = word((t) => t("server.limits.dailyBelowMax"));
   // Above the maximum, no transfer could reach it: everything would be sent without a manager.
   if (l.approvalThreshold > l.maxPerTransfer) {
-    problems.approvalThreshold = `The approval threshold cannot be above the maximum per transfer (${formatRupiah(l.maxPerTransfer)}): no transfer would then need a manager's approval`;
+    problems.approvalThreshold = word((t, f) => t("server.limits.thresholdAboveMax", { max: f.rupiah(l.maxPerTransfer) }));
   }
   return problems;
 }
@@ -56,19 +70,21 @@ export function crossLimitProblems(l: Pick<Limits, "approvalThreshold" | "maxPer
 /** The limits form's schema, shared by the form and the server action; the grace bound depends on CASHIN_TIMEOUT_MS. */
 export function limitsSchemaFor(gatewayTimeoutMs: number) {
   const minGrace = minGraceMinutes(gatewayTimeoutMs);
+  const wholeHours = { error: () => msg("server.limits.wholeHours") };
+  const atLeastOneHour = { error: () => msg("server.limits.atLeastOneHour") };
   return z
     .object({
-      approvalThreshold: rupiahSetting("Approval threshold"),
-      maxPerTransfer: rupiahSetting("Maximum per transfer"),
-      dailyTotalPerMaker: rupiahSetting("Daily total per maker"),
-      approvalWindowHours: z.coerce.number().int("Whole hours only").min(1, "At least 1 hour").max(24 * 14, "At most 14 days"),
+      approvalThreshold: rupiahSetting("approvalThreshold"),
+      maxPerTransfer: rupiahSetting("maxPerTransfer"),
+      dailyTotalPerMaker: rupiahSetting("dailyTotalPerMaker"),
+      approvalWindowHours: z.coerce.number().int(wholeHours).min(1, atLeastOneHour).max(24 * 14, { error: () => msg("server.limits.atMost14Days") }),
       notFoundGraceMinutes: z.coerce
         .number()
-        .int("Whole minutes only")
-        .min(minGrace, `At least ${minGrace} minutes: 3 × the Cash In timeout (CASHIN_TIMEOUT_MS = ${gatewayTimeoutMs / 1000} s) + 1 minute`)
-        .max(maxGraceMinutes, "At most 24 hours"),
-      nearDuplicateWindowHours: z.coerce.number().int("Whole hours only").min(1, "At least 1 hour").max(24 * 30, "At most 30 days"),
-      lookUpsPerHour: countSetting("look-ups", 10_000),
+        .int({ error: () => msg("server.limits.wholeMinutes") })
+        .min(minGrace, { error: () => msg("server.limits.graceAtLeast", { minutes: String(minGrace), seconds: String(gatewayTimeoutMs / 1000) }) })
+        .max(maxGraceMinutes, { error: () => msg("server.limits.atMost24Hours") }),
+      nearDuplicateWindowHours: z.coerce.number().int(wholeHours).min(1, atLeastOneHour).max(24 * 30, { error: () => msg("server.limits.atMost30Days") }),
+      lookUpsPerHour: countSetting("lookUps", 10_000),
       batchRowsPerDay: countSetting("rows", 1_000_000),
     })
     .superRefine((l, ctx) => {

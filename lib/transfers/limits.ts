@@ -4,7 +4,7 @@ import { transfers } from "@/db/schema";
 import { startOfJakartaDay } from "@/lib/jakarta";
 import type { Limits } from "./limits-schema";
 import { movedNoMoney } from "./status";
-import { formatRupiah } from "@/lib/format";
+import { say } from "./words";
 
 const dayMs = 24 * 60 * 60_000;
 
@@ -33,11 +33,11 @@ export function makerTotalOn(db: DbOrTx, makerId: number, day: Date): number {
 export function limitsStillHold(db: DbOrTx, limits: Limits, { makerId, createdAt, amounts }: { makerId: number; createdAt: Date; amounts: readonly number[] }): string | null {
   const largest = Math.max(...amounts);
   if (largest > limits.maxPerTransfer) {
-    return `${formatRupiah(largest)} is above the maximum per transfer of ${formatRupiah(limits.maxPerTransfer)}, lowered since it was submitted. Reject it, or ask an admin about the limit.`;
+    return say((t, f) => t("server.limits.loweredMax", { amount: f.rupiah(largest), max: f.rupiah(limits.maxPerTransfer) }));
   }
   const total = makerTotalOn(db, makerId, createdAt);
   if (total > limits.dailyTotalPerMaker) {
-    return `Its maker's transfers of that day total ${formatRupiah(total)}, above the daily total of ${formatRupiah(limits.dailyTotalPerMaker)}, lowered since it was submitted. Reject it, or ask an admin about the limit.`;
+    return say((t, f) => t("server.limits.loweredDaily", { total: f.rupiah(total), daily: f.rupiah(limits.dailyTotalPerMaker) }));
   }
   return null;
 }
@@ -45,13 +45,15 @@ export function limitsStillHold(db: DbOrTx, limits: Limits, { makerId, createdAt
 /** The limits of docs/limits.md#the-limits for one new transfer: a message a person can act on, or null when it fits. */
 export function limitProblem(db: DbOrTx, limits: Limits, makerId: number, amount: number, now: Date): string | null {
   if (amount > limits.maxPerTransfer) {
-    return `The maximum per transfer is ${formatRupiah(limits.maxPerTransfer)}. Split the payment or ask an admin to raise the limit.`;
+    return say((t, f) => t("server.limits.overMax", { max: f.rupiah(limits.maxPerTransfer) }));
   }
   const remaining = limits.dailyTotalPerMaker - makerTotalOn(db, makerId, now);
   if (amount > remaining) {
-    return remaining > 0
-      ? `This would exceed your daily total of ${formatRupiah(limits.dailyTotalPerMaker)}: you can still send ${formatRupiah(remaining)} today.`
-      : `You have reached your daily total of ${formatRupiah(limits.dailyTotalPerMaker)} for today.`;
+    return say((t, f) =>
+      remaining > 0
+        ? t("server.limits.overDaily", { daily: f.rupiah(limits.dailyTotalPerMaker), remaining: f.rupiah(remaining) })
+        : t("server.limits.dailyReached", { daily: f.rupiah(limits.dailyTotalPerMaker) }),
+    );
   }
   return null;
 }

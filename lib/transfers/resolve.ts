@@ -2,12 +2,14 @@ import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { transfers, type Transfer } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit, recordAuditNow } from "@/lib/audit/record";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { refuseWhileOnHold } from "./approval-hold";
 import type { TransferDeps } from "./deps";
 import { findTransfer, transition } from "./lifecycle";
 import { nextWatchAt } from "./reconcile-schedule";
-import { statusInfo } from "./status";
+import { statusWord } from "./status";
+import { inEnglish, say, type Words } from "./words";
 
 /**
  * What people do about what the reconciler cannot settle (docs/lifecycle.md#paying-twice-is-impossible): an unresolved transfer gets its
@@ -21,15 +23,15 @@ type Deps = Pick<TransferDeps, "db" | "now">;
 export type ResolutionOutcome = "succeeded" | "failed";
 
 function notUnresolved(transfer: Transfer) {
-  return fail("conflict", `Only an unresolved transfer is resolved by hand: this one is ${statusInfo[transfer.status].label.toLowerCase()}.`);
+  return fail("conflict", msg("server.transfers.notUnresolved", { status: statusWord(msg, transfer.status) }));
 }
 
 /** An admin records what Cash In said happened, with the ticket or statement line as the reason. */
 export function proposeResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; outcome: ResolutionOutcome; reason: string }): ActionResult<null> {
   const transfer = findTransfer(deps.db, input.transferId);
-  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.status !== "unresolved") return notUnresolved(transfer);
-  if (transfer.resolutionOutcome !== null) return fail("conflict", "An outcome was already recorded and waits for a manager: they confirm or decline it first.");
+  if (transfer.resolutionOutcome !== null) return fail("conflict", msg("server.transfers.outcomeWaits"));
   const now = deps.now();
   return deps.db.transaction(
     (tx) => {
@@ -39,9 +41,9 @@ export function proposeResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
         .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "unresolved"), isNull(transfers.resolutionOutcome)))
         .returning({ id: transfers.id })
         .get();
-      if (!proposed) return fail("conflict", "This transfer changed meanwhile: reload the page.");
+      if (!proposed) return fail("conflict", msg("server.transfers.changedMeanwhile"));
       recordAudit(tx, { actor, action: "transfer.resolution_proposed", target: { type: "transfer", id: transfer.id }, after: { outcome: input.outcome, reason: input.reason }, ip, at: now });
-      return ok(null, `Recorded as ${input.outcome === "succeeded" ? "succeeded" : "failed"}. It takes effect once a manager confirms it.`);
+      return ok(null, msg(input.outcome === "succeeded" ? "server.transfers.recordedSucceeded" : "server.transfers.recordedFailed"));
     },
     { behavior: "immediate" },
   );
@@ -53,14 +55,14 @@ export function proposeResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
  */
 export function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number }): ActionResult<{ status: ResolutionOutcome }> {
   const transfer = findTransfer(deps.db, input.transferId);
-  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.status !== "unresolved") return notUnresolved(transfer);
   const { resolutionOutcome: outcome, resolutionBy: proposer, resolutionReason: reason } = transfer;
-  if (outcome === null || proposer === null) return fail("conflict", "No outcome has been recorded for this transfer yet.");
+  if (outcome === null || proposer === null) return fail("conflict", msg("server.transfers.noOutcome"));
   if (proposer === actor.id) {
-    const message = "You recorded this outcome: another person, a manager, must confirm it.";
-    recordAuditNow(deps.db, { actor, action: "transfer.resolution_confirm_refused", target: { type: "transfer", id: transfer.id }, after: { outcome, refused: message }, ip });
-    return fail("forbidden", message);
+    const words: Words = (t) => t("server.transfers.confirmOwnOutcome");
+    recordAuditNow(deps.db, { actor, action: "transfer.resolution_confirm_refused", target: { type: "transfer", id: transfer.id }, after: { outcome, refused: inEnglish(words) }, ip });
+    return fail("forbidden", say(words));
   }
   const now = deps.now();
   const moved = deps.db.transaction(
@@ -88,17 +90,17 @@ export function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
     { behavior: "immediate" },
   );
   if (!moved.ok) return moved;
-  if (!moved.data) return fail("conflict", "This transfer changed meanwhile: reload the page.");
-  return ok({ status: outcome }, outcome === "succeeded" ? "Confirmed: the transfer is recorded as succeeded." : "Confirmed: the transfer is recorded as failed. It can be retried once.");
+  if (!moved.data) return fail("conflict", msg("server.transfers.changedMeanwhile"));
+  return ok({ status: outcome }, msg(outcome === "succeeded" ? "server.transfers.confirmedSucceeded" : "server.transfers.confirmedFailed"));
 }
 
 /** A manager declines the recorded outcome, with a reason; an admin can then record another. */
 export function declineResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
   const transfer = findTransfer(deps.db, input.transferId);
-  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.status !== "unresolved") return notUnresolved(transfer);
-  if (transfer.resolutionOutcome === null) return fail("conflict", "No outcome has been recorded for this transfer yet.");
-  if (transfer.resolutionBy === actor.id) return fail("forbidden", "You recorded this outcome: another person, a manager, decides on it.");
+  if (transfer.resolutionOutcome === null) return fail("conflict", msg("server.transfers.noOutcome"));
+  if (transfer.resolutionBy === actor.id) return fail("forbidden", msg("server.transfers.declineOwnOutcome"));
   const now = deps.now();
   return deps.db.transaction(
     (tx) => {
@@ -110,7 +112,7 @@ export function declineResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
         .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "unresolved"), eq(transfers.resolutionOutcome, transfer.resolutionOutcome!)))
         .returning({ id: transfers.id })
         .get();
-      if (!declined) return fail("conflict", "This transfer changed meanwhile: reload the page.");
+      if (!declined) return fail("conflict", msg("server.transfers.changedMeanwhile"));
       recordAudit(tx, {
         actor,
         action: "transfer.resolution_declined",
@@ -120,7 +122,7 @@ export function declineResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
         ip,
         at: now,
       });
-      return ok(null, "Declined. The transfer stays unresolved until an admin records another outcome.");
+      return ok(null, msg("server.transfers.declined"));
     },
     { behavior: "immediate" },
   );
@@ -129,7 +131,7 @@ export function declineResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
 /** An admin has looked into a discrepancy (with Cash In, the statement): it leaves Needs attention. */
 export function reviewDiscrepancy(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
   const transfer = findTransfer(deps.db, input.transferId);
-  if (!transfer) return fail("not_found", "This transfer does not exist.");
+  if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   const now = deps.now();
   return deps.db.transaction(
     (tx) => {
@@ -139,7 +141,7 @@ export function reviewDiscrepancy(deps: Deps, { actor, ip }: Ctx, input: { trans
         .where(and(eq(transfers.id, transfer.id), isNotNull(transfers.discrepancy), isNull(transfers.discrepancyReviewedAt)))
         .returning({ id: transfers.id })
         .get();
-      if (!reviewed) return fail("conflict", "This transfer has no open discrepancy.");
+      if (!reviewed) return fail("conflict", msg("server.transfers.noOpenDiscrepancy"));
       recordAudit(tx, {
         actor,
         action: "transfer.discrepancy_reviewed",
@@ -148,7 +150,7 @@ export function reviewDiscrepancy(deps: Deps, { actor, ip }: Ctx, input: { trans
         ip,
         at: now,
       });
-      return ok(null, "Marked as reviewed.");
+      return ok(null, msg("server.transfers.reviewed"));
     },
     { behavior: "immediate" },
   );

@@ -2,15 +2,20 @@ import { z } from "zod";
 import { toAmountValue } from "@/lib/cashin/amount";
 import { normalizePhone } from "@/lib/cashin/phone";
 import { WALLETS } from "@/lib/cashin/protocol";
+import { msg } from "@/lib/i18n/translate";
 
-/** Shared by the forms (react-hook-form resolver) and the server actions: no server-only imports here. */
+/**
+ * Shared by the forms (react-hook-form resolver) and the server actions: no server-only imports here. Messages are
+ * worded when a value is checked, not when this module loads: in the page's language in the browser, the
+ * requester's in an action.
+ */
 
-export const walletField = z.enum(WALLETS, { error: "Choose the e-wallet: DANA, OVO, GoPay or ShopeePay" });
+export const walletField = z.enum(WALLETS, { error: () => msg("server.transfers.chooseWallet") });
 
 /** `08…`, `+62 8…`, spaces and dashes → `628…` (docs/gateway.md#bodies). */
 export const phoneField = z
-  .string({ error: "Enter the wallet's phone number" })
-  .max(40, "A phone number is at most 15 digits")
+  .string({ error: () => msg("server.phone.empty") })
+  .max(40, { error: () => msg("server.phone.tooLong") })
   .transform((raw, ctx) => {
     const result = normalizePhone(raw);
     if (!result.ok) {
@@ -22,20 +27,20 @@ export const phoneField = z
 
 /** Whole rupiah, typed with or without thousand separators: "50000", "50.000", "Rp 50.000", "50,000". */
 export const amountField = z
-  .union([z.string(), z.number()], { error: "Enter the amount in rupiah" })
+  .union([z.string(), z.number()], { error: () => msg("server.transfers.enterAmount") })
   .transform((raw, ctx) => {
     let input: string | number = raw;
     if (typeof raw === "string") {
       const text = raw.trim().replace(/^rp\.?\s*/i, "");
       if (text === "") {
-        ctx.addIssue({ code: "custom", message: "Enter the amount in rupiah" });
+        ctx.addIssue({ code: "custom", message: msg("server.transfers.enterAmount") });
         return z.NEVER;
       }
       // Thousand separators only: groups of exactly three digits after the first.
       if (/^\d{1,3}([.,\s]\d{3})+$/.test(text)) input = text.replace(/[.,\s]/g, "");
       else if (/^\d+$/.test(text)) input = text;
       else {
-        ctx.addIssue({ code: "custom", message: "Enter whole rupiah, like 50000 or 50.000 (no cents)" });
+        ctx.addIssue({ code: "custom", message: msg("server.transfers.wholeRupiah") });
         return z.NEVER;
       }
     }
@@ -50,31 +55,41 @@ export const amountField = z
 export const lookUpSchema = z.object({ wallet: walletField, phone: phoneField, amount: amountField });
 export type LookUpInput = z.input<typeof lookUpSchema>;
 
-/** The id of a row of `what` (transfer, batch, …) as a form or a client sends it. */
-export const idOf = (what: string) => z.coerce.number({ error: `Unknown ${what}` }).int(`Unknown ${what}`).positive(`Unknown ${what}`).max(Number.MAX_SAFE_INTEGER);
+/** The id of a row of `what` as a form or a client sends it. */
+export const idOf = (what: "transfer" | "batch" | "row") => {
+  const unknown = { error: () => msg(`server.transfers.unknown.${what}`) };
+  return z.coerce.number(unknown).int(unknown).positive(unknown).max(Number.MAX_SAFE_INTEGER);
+};
 const idField = idOf("transfer");
 
 /** The confirm step names the look-up it confirms, and repeats what was looked up so nothing can drift. */
 /** The earlier transfers a person confirmed this one is separate from (docs/lifecycle.md#paying-twice-is-impossible near-duplicates). */
-const ticked = z.array(idField).max(50, "At most 50 transfers").optional();
+const ticked = z.array(idField).max(50, { error: () => msg("server.transfers.atMostTicked") }).optional();
 
 export const createTransferSchema = lookUpSchema.extend({
-  inquiryId: z.coerce.number({ error: "Look up the wallet first" }).int().positive("Look up the wallet first").max(Number.MAX_SAFE_INTEGER),
+  inquiryId: z.coerce
+    .number({ error: () => msg("server.transfers.lookUpFirst") })
+    .int()
+    .positive({ error: () => msg("server.transfers.lookUpFirst") })
+    .max(Number.MAX_SAFE_INTEGER),
   retryOf: idField.optional(),
   separateFrom: ticked,
 });
 
 export const refreshSchema = z.object({
-  transferIds: z.array(idField, { error: "Choose the transfers to refresh" }).min(1, "Choose the transfers to refresh").max(20, "Refresh at most 20 transfers at once"),
+  transferIds: z
+    .array(idField, { error: () => msg("server.transfers.chooseToRefresh") })
+    .min(1, { error: () => msg("server.transfers.chooseToRefresh") })
+    .max(20, { error: () => msg("server.transfers.refreshAtMost") }),
 });
 
 export const reasonField = z
-  .string({ error: "Give a reason" })
+  .string({ error: () => msg("server.transfers.reason.missing") })
   .trim()
-  .min(3, "Give a reason of at least 3 characters")
-  .max(500, "A reason is at most 500 characters")
+  .min(3, { error: () => msg("server.transfers.reason.tooShort") })
+  .max(500, { error: () => msg("server.transfers.reason.tooLong") })
   // Bidirectional embeddings, overrides and isolates too: they make the text display as something it does not say.
-  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), "A reason cannot contain control characters");
+  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), { error: () => msg("server.transfers.reason.controlCharacters") });
 
 export const approveSchema = z.object({
   transferId: idField,
@@ -88,7 +103,7 @@ export const cancelSchema = z.object({ transferId: idField, reason: reasonField.
 
 export const proposeResolutionSchema = z.object({
   transferId: idField,
-  outcome: z.enum(["succeeded", "failed"], { error: "Choose what Cash In says happened: succeeded or failed" }),
+  outcome: z.enum(["succeeded", "failed"], { error: () => msg("server.transfers.chooseOutcome") }),
   /** The Cash In ticket or statement line the outcome comes from. */
   reason: reasonField,
 });

@@ -1,8 +1,10 @@
 import type { Db, DbOrTx } from "@/db/client";
 import { settings } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { crossLimitProblems, defaultLimits, type Limits } from "./limits-schema";
+import { inEnglish } from "./words";
 
 export function getLimits(db: DbOrTx): Limits {
   const limits: Limits = { ...defaultLimits };
@@ -18,15 +20,15 @@ export function updateLimits(
 ): ActionResult<Limits> {
   return db.transaction(
     (tx) => {
-      // The form refuses these too; a call that skipped it is refused here, and audited (docs/limits.md#changing-limits).
+      // The form refuses these too; a call that skipped it is refused here, and audited (docs/limits.md#changing-limits), in English.
       const problems = crossLimitProblems(input);
       if (Object.keys(problems).length > 0) {
-        recordAudit(tx, { actor, action: "limits.update_refused", target: { type: "settings", id: "limits" }, after: { ...input, refused: problems }, ip });
+        recordAudit(tx, { actor, action: "limits.update_refused", target: { type: "settings", id: "limits" }, after: { ...input, refused: crossLimitProblems(input, inEnglish) }, ip });
         return fail("invalid", Object.values(problems).join(". "), Object.fromEntries(Object.entries(problems).map(([field, message]) => [field, [message]])));
       }
       const before = getLimits(tx);
       const changed = (Object.keys(input) as (keyof Limits)[]).filter((key) => before[key] !== input[key]);
-      if (changed.length === 0) return ok(before, "Nothing changed");
+      if (changed.length === 0) return ok(before, msg("server.limits.unchanged"));
       const now = new Date();
       for (const key of changed) {
         tx.insert(settings)
@@ -42,7 +44,7 @@ export function updateLimits(
         after: Object.fromEntries(changed.map((k) => [k, input[k]])),
         ip,
       });
-      return ok(getLimits(tx), "Limits saved");
+      return ok(getLimits(tx), msg("server.limits.saved"));
     },
     { behavior: "immediate" },
   );

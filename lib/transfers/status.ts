@@ -1,4 +1,5 @@
 import type { TransferStatus } from "@/db/schema";
+import type { Translator } from "./words";
 
 /** The statuses, for screens that list them (client components take them from here, not from db/). */
 export { transferStatuses, type TransferStatus } from "@/db/schema";
@@ -35,3 +36,8 @@ export function isUnsettledAtGateway(status: TransferStatus): boolean {
 
 /** Statuses of transfers that moved no money and never will: they count against no limit and repeat no payment. */
 export const movedNoMoney = ["rejected", "canceled", "expired", "failed"] as const satisfies readonly TransferStatus[];
+
+/** A status inside a sentence, in `t`'s language: "it is awaiting approval". */
+export function statusWord(t: Translator, status: TransferStatus): string {
+  return t(`transferStatus.${status}.label`).toLowerCase();
+}

@@ -55,7 +55,7 @@ describe("A manager on approval hold does not decide on a batch", () => {
     h.advance(20 * minute); // every look-up is stale: an approval would start a re-check in the approver's name
 
     const refused = approveBatch(h.deps, { actor: h.manager, ip }, { batchId });
-    expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/two-person rule you can approve from \d\d\.\d\d WIB/) });
+    expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/two-person rule you can approve from \d\d:\d\d WIB/) });
     expect(rejectBatch(h.deps, { actor: h.manager, ip }, { batchId, reason: "no" })).toMatchObject({ ok: false, code: "forbidden" });
     expect(h.db.select().from(batches).where(eq(batches.id, batchId)).get()).toMatchObject({ status: "awaiting_approval", recheckRequestedAt: null, approverId: null });
     expect(inquiriesAtGateway()).toBe(looked);
@@ -79,7 +79,7 @@ describe("Batch rows per person per 24 hours", () => {
     expect(refused).toMatchObject({
       ok: false,
       code: "forbidden",
-      message: expect.stringMatching(/^This file has 3 rows, but only 2 more batch rows remain for you now: .* at most 5 batch rows in any 24 hours .* you have used 3\. Upload a smaller file, or this one from \d\d\.\d\d WIB tomorrow\.$/),
+      message: expect.stringMatching(/^This file has 3 rows, but only 2 more batch rows remain for you now: .* at most 5 batch rows in any 24 hours .* you have used 3\. Upload a smaller file, or this one from \d\d:\d\d WIB tomorrow\.$/),
       fieldErrors: { file: [expect.stringContaining("only 2 more batch rows remain")] },
     });
     expect(batchCount()).toBe(before.batches);

@@ -240,12 +240,12 @@ describe("Limits (docs/limits.md#the-limits) are enforced on the server", () => 
   afterEach(() => h.close());
 
   it("refuses an amount over the maximum per transfer", async () => {
-    expect(await h.send({ phone: JOHN, amount: 1_000_001 })).toMatchObject({ ok: false, message: expect.stringContaining("Rp 1.000.000") });
+    expect(await h.send({ phone: JOHN, amount: 1_000_001 })).toMatchObject({ ok: false, message: expect.stringContaining("Rp 1,000,000") });
   });
 
   it("refuses what would exceed the maker's daily total and says how much is left", async () => {
     expectOk(await h.send({ phone: JOHN, amount: 1_000_000 }));
-    expect(await h.send({ phone: JOHN, amount: 600_000 })).toMatchObject({ ok: false, message: expect.stringContaining("you can still send Rp 500.000 today") });
+    expect(await h.send({ phone: JOHN, amount: 600_000 })).toMatchObject({ ok: false, message: expect.stringContaining("you can still send Rp 500,000 today") });
     // Another maker has their own total.
     expect((await h.send({ phone: JOHN, amount: 600_000 }, h.manager)).ok).toBe(true);
     // Failed transfers moved no money and do not count.

@@ -18,7 +18,7 @@ const fieldErrors = (input: Record<string, unknown>) => schema.safeParse(input).
 describe("The approval threshold is never above the maximum per transfer", () => {
   it("the form's schema refuses it with an error on the threshold; equal is allowed", () => {
     expect(fieldErrors({ ...typed, approvalThreshold: "25.000.001" })).toEqual([
-      ["approvalThreshold", "The approval threshold cannot be above the maximum per transfer (Rp 25.000.000): no transfer would then need a manager's approval"],
+      ["approvalThreshold", "The approval threshold cannot be above the maximum per transfer (Rp 25,000,000): no transfer would then need a manager's approval"],
     ]);
     expect(fieldErrors({ ...typed, approvalThreshold: "30.000.000", maxPerTransfer: "20.000.000" })?.[0]?.[0]).toBe("approvalThreshold");
     expect(schema.safeParse({ ...typed, approvalThreshold: "25.000.000" }).success).toBe(true);
@@ -33,7 +33,7 @@ describe("The approval threshold is never above the maximum per transfer", () =>
 
     it("with the same field error, audited, and nothing saved", () => {
       const refused = updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, approvalThreshold: 1_000_000_000, maxPerTransfer: 25_000_000 });
-      expect(refused).toMatchObject({ ok: false, code: "invalid", fieldErrors: { approvalThreshold: [expect.stringContaining("cannot be above the maximum per transfer (Rp 25.000.000)")] } });
+      expect(refused).toMatchObject({ ok: false, code: "invalid", fieldErrors: { approvalThreshold: [expect.stringContaining("cannot be above the maximum per transfer (Rp 25,000,000)")] } });
       expect(getLimits(h.db)).toEqual(defaultLimits);
       expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update_refused")).all()).toEqual([
         expect.objectContaining({ actorId: h.admin.id, ip, after: expect.objectContaining({ approvalThreshold: 1_000_000_000, refused: { approvalThreshold: expect.any(String) } }) }),
@@ -61,9 +61,9 @@ describe("The look-up limits are settings like the others", () => {
     expect(schema.parse({ ...typed, lookUpsPerHour: "1.000", batchRowsPerDay: "50000" })).toMatchObject({ lookUpsPerHour: 1000, batchRowsPerDay: 50_000 });
     expect(fieldErrors({ ...typed, lookUpsPerHour: "12.5" })).toEqual([["lookUpsPerHour", "Enter a whole number of look-ups"]]);
     expect(fieldErrors({ ...typed, lookUpsPerHour: "0" })).toEqual([["lookUpsPerHour", "At least 1"]]);
-    expect(fieldErrors({ ...typed, lookUpsPerHour: "10.001" })).toEqual([["lookUpsPerHour", "At most 10.000"]]);
+    expect(fieldErrors({ ...typed, lookUpsPerHour: "10.001" })).toEqual([["lookUpsPerHour", "At most 10,000"]]);
     expect(fieldErrors({ ...typed, batchRowsPerDay: "2e4" })).toEqual([["batchRowsPerDay", "Enter a whole number of rows"]]);
-    expect(fieldErrors({ ...typed, batchRowsPerDay: 1_000_001 })).toEqual([["batchRowsPerDay", "At most 1.000.000"]]);
+    expect(fieldErrors({ ...typed, batchRowsPerDay: 1_000_001 })).toEqual([["batchRowsPerDay", "At most 1,000,000"]]);
     expect(fieldErrors({ ...typed, batchRowsPerDay: undefined })).toEqual([["batchRowsPerDay", "Enter a whole number of rows"]]);
   });
 

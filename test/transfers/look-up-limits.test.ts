@@ -39,7 +39,7 @@ describe("Look-ups per person per hour", () => {
     }
     const asked = inquiriesAtGateway();
     const refused = await lookUp();
-    expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/^You have made 3 look-ups in the last hour, the most allowed; the next is possible at \d\d\.\d\d WIB( tomorrow)?\.$/) });
+    expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/^You have made 3 look-ups in the last hour, the most allowed; the next is possible at \d\d:\d\d WIB( tomorrow)?\.$/) });
     expect(inquiriesAtGateway()).toBe(asked);
     expect(rateLimited()).toEqual([
       expect.objectContaining({ actorId: h.staff.id, actorEmail: h.staff.email, targetType: "limit", targetId: "lookUpsPerHour", ip, after: expect.objectContaining({ made: 3, limit: 3 }) }),

@@ -27,7 +27,7 @@ afterEach(() => h.close());
 const refusals = () => h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.approval_hold_refused")).all();
 const inquiriesAtGateway = () => h.gateway.requests().filter((r) => r.call === "inquiry").length;
 const adminCtx = () => ({ db: h.db, actor: h.admin, ip });
-const holdMessage = /^Your account was created, promoted or re-keyed by an admin at \d\d\.\d\d WIB; for the two-person rule you can approve from \d\d\.\d\d WIB tomorrow\.$/;
+const holdMessage = /^Your account was created, promoted or re-keyed by an admin at \d\d:\d\d WIB; for the two-person rule you can approve from \d\d:\d\d WIB tomorrow\.$/;
 
 /** The sock puppet of the issue: a manager account an admin just made. */
 async function puppet() {
