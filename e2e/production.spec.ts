@@ -96,8 +96,10 @@ test.describe("Production start refuses the demo's defaults (SPEC §8.3, docs/pr
 });
 
 test.describe("Over plain http the sign-in page says why signing in cannot work (docs/production.md#https)", () => {
-  test("http://payouts.test shows the reason and where to go; http://localhost does not", async ({ page, baseURL }) => {
+  test("http://payouts.test shows the reason and where to go; http://localhost does not", async ({ page, context, baseURL }) => {
     const port = new URL(baseURL!).port;
+    // Read in English here too (the suite's language cookie is for localhost).
+    await context.addCookies([{ name: "locale", value: "en", domain: "payouts.test", path: "/", httpOnly: false, secure: false, sameSite: "Lax" }]);
     await page.goto(`http://payouts.test:${port}/login`);
     const notice = page.getByRole("alert").filter({ hasText: "Signing in cannot work at this address." });
     await expect(notice).toBeVisible();
