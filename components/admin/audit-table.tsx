@@ -76,8 +76,8 @@ export function AuditTable({ rows, targets }: { rows: AuditRow[]; targets: Recor
               const v = view(row);
               return (
                 <TR key={row.id}>
-                  <TD className="whitespace-nowrap align-top text-ink-muted">{v.at}</TD>
-                  <TD className="whitespace-nowrap align-top">{v.actor}</TD>
+                  <TD className="w-32 min-w-32 py-1.5 align-top text-ink-muted">{v.at}</TD>
+                  <TD className="min-w-28 py-1.5 align-top">{v.actor}</TD>
                   <TD className="min-w-44 py-1.5 align-top">{v.action}</TD>
                   <TD className="max-w-60 min-w-40 py-1.5 align-top">{v.target}</TD>
                   <TD className="max-w-80 min-w-48 py-1.5 align-top text-xs">{v.change}</TD>

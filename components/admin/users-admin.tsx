@@ -57,7 +57,6 @@ export function UsersAdmin({ users, currentUserId, secondFactorForAll }: { users
               <TH>{t("role")}</TH>
               <TH>{t("status")}</TH>
               <TH>{t("signIn")}</TH>
-              <TH>{t("created")}</TH>
               <TH className="text-right">{t("actions")}</TH>
             </tr>
           </THead>
@@ -73,10 +72,12 @@ export function UsersAdmin({ users, currentUserId, secondFactorForAll }: { users
 }
 
 function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
+  const t = useTranslations("users");
   return (
     <TR data-testid={`user-row-${user.email}`} className={user.active ? undefined : "text-ink-faint"}>
       <TD className="py-1.5">
         <UserName user={user} isSelf={isSelf} />
+        <p className="text-xs text-ink-muted">{t("createdOn", { date: user.createdAt })}</p>
       </TD>
       <TD className="w-36">
         <RoleSelect user={user} />
@@ -87,9 +88,9 @@ function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
       <TD className="min-w-44 py-1.5 text-xs" data-testid="sign-in-state">
         <SignInState user={user} />
       </TD>
-      <TD className="whitespace-nowrap text-ink-muted">{user.createdAt}</TD>
-      <TD className="text-right whitespace-nowrap">
-        <UserActions user={user} isSelf={isSelf} className="justify-end" wrap={false} />
+      <TD className="py-1.5 text-right">
+        {/* At most two buttons a line: the table fits beside the navigation on a laptop. */}
+        <UserActions user={user} isSelf={isSelf} className="ml-auto max-w-72 justify-end" />
       </TD>
     </TR>
   );
@@ -181,12 +182,12 @@ function SignInState({ user }: { user: UserRow }) {
   );
 }
 
-function UserActions({ user, isSelf, className, wrap = true }: { user: UserRow; isSelf: boolean; className?: string; wrap?: boolean }) {
+function UserActions({ user, isSelf, className }: { user: UserRow; isSelf: boolean; className?: string }) {
   const actions = useServerActions();
   const t = useTranslations("users");
   const activeChange = useAction();
   return (
-    <div className={`flex gap-1.5 ${wrap ? "flex-wrap" : ""} ${className ?? ""}`}>
+    <div className={`flex flex-wrap gap-1.5 ${className ?? ""}`}>
       <ResetPasswordDialog user={user} />
       {user.secondFactor && !isSelf ? <ResetSecondFactorButton user={user} /> : null}
       <Button
