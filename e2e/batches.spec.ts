@@ -356,7 +356,7 @@ test.describe("Batch payouts: upload, check, fix, approve, send (issue: batch pa
       const text = Buffer.concat(bytes).toString("utf8");
       expect(text.startsWith("\uFEFF")).toBe(true);
       const body = text.slice(1);
-      expect(body.split("\r\n")[0]).toBe("line,wallet,phone,amount,note,owner_name,status,cashin_reference,transfer_reference,detail");
+      expect(body.split("\r\n")[0]).toBe("line,wallet,phone,phone_local,amount,note,owner_name,status,cashin_reference,transfer_reference,detail");
       const lines = parseCsv(body);
       expect(lines.map((l) => Number(l.line))).toEqual(file.rows.map((r) => r.line));
       for (const row of file.rows) {
@@ -454,8 +454,11 @@ test.describe("Batch payouts: files refused as a whole, and progress kept across
   test("the template to start from is served", async ({ page, signInAs }) => {
     await signInAs("staff");
     await page.goto("/batches");
-    const response = await page.request.get("/batch-template.csv");
+    const response = await page.request.get("/batches/template");
     expect(response.status()).toBe(200);
-    expect((await response.text()).split(/\r?\n/)[0]).toBe("wallet,phone,amount,note");
+    expect(response.headers()["content-type"]).toContain("text/csv");
+    const text = (await response.body()).toString("utf8");
+    expect(text.startsWith("\uFEFF")).toBe(true);
+    expect(text.slice(1).split(/\r?\n/)[0]).toBe("wallet,phone,amount,note");
   });
 });
