@@ -11,6 +11,7 @@ import playwrightConfig from "../../playwright.config";
 import { demoUsers } from "../../db/demo-users";
 import { uniqueEmail } from "../fixtures";
 import { withE2eDatabase } from "./database";
+import { languageState } from "./language";
 import { codeAt, demoSecret, secretFromScreen, withFreshCode } from "./second-factor";
 
 /*
@@ -139,9 +140,12 @@ type StorageState = Awaited<ReturnType<APIRequestContext["storageState"]>>;
  * to other tests; with a saved storage state it carries that session. Dispose of it when done.
  */
 export function apiClient(storageState?: StorageState): Promise<APIRequestContext> {
+  // In English, as the suite's browsers read the app (playwright.config.ts): the refusals checked here are the English ones.
+  const cookies = storageState?.cookies ?? [];
+  const english = languageState("en").cookies.filter((cookie) => !cookies.some((c) => c.name === cookie.name));
   return playwrightRequest.newContext({
     baseURL: appUrl,
-    storageState,
+    storageState: { cookies: [...english, ...cookies], origins: storageState?.origins ?? [] },
     extraHTTPHeaders: { "X-Forwarded-For": clientAddress() },
   });
 }
