@@ -64,7 +64,7 @@ const config = [
           patterns: [
             { group: ["@/app/*", "@/components/*"], message: "lib/ is below app/ and components/: hand it what it needs instead." },
             { group: ["@/db/*", "!@/db/schema"], message: "The gateway module never touches the database (it may read the schema's wallet list)." },
-            { group: ["@/lib/*", "!@/lib/cashin/*", "!@/lib/env", "!@/lib/format", "!@/lib/jakarta", "!@/lib/i18n/translate"], message: "The gateway module stands alone: the domain calls it, not the other way round (it may word its messages through lib/i18n/translate)." },
+            { group: ["@/lib/*", "!@/lib/cashin/*", "!@/lib/env", "!@/lib/format", "!@/lib/jakarta", "!@/lib/i18n", "@/lib/i18n/*", "!@/lib/i18n/translate"], message: "The gateway module stands alone: the domain calls it, not the other way round (it may word its messages through lib/i18n/translate)." },
           ],
         },
       ],

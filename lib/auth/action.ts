@@ -7,7 +7,7 @@ import { db, type Db } from "@/db/client";
 import type { Role, User } from "@/db/schema";
 import { recordAuditNow } from "@/lib/audit/record";
 import { log, newRequestId, requestIdHeader, withRequestContext } from "@/lib/log";
-import { withRequestLocale } from "@/lib/i18n/request-locale";
+import { withLocale, withRequestLocale } from "@/lib/i18n/request-locale";
 import { msg } from "@/lib/i18n/translate";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { clientIp } from "./client-ip";
@@ -20,6 +20,15 @@ export type ActionContext = { db: Db; user: User; ip: string };
 /** The generic answer to an unexpected error: the reference is the request id its log lines carry. */
 export function somethingWentWrong(requestId: string): string {
   return msg("server.action.somethingWentWrong", { reference: requestId });
+}
+
+/** Refused input as the audit trail keeps it: in English, whatever the requester reads (docs/language.md#what-the-server-says). */
+export function englishFieldErrors(schema: z.ZodType, input: unknown): Record<string, string[]> {
+  // Inside: zod words an issue's message when the issues are first read, not when parsing.
+  return withLocale("en", () => {
+    const parsed = schema.safeParse(input);
+    return parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
+  });
 }
 
 /** Who may call an action, by role (docs/roles.md): named once, used by every action file. */
@@ -93,7 +102,9 @@ async function runAuthorized<S extends z.ZodType, T>(
   const parsed = spec.schema.safeParse(rest);
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error.issues);
-    if (spec.auditInvalid) recordAuditNow(db(), { actor: user, action: `${spec.name}.refused`, target: { type: "action", id: spec.name }, after: { fieldErrors }, ip });
+    if (spec.auditInvalid) {
+      recordAuditNow(db(), { actor: user, action: `${spec.name}.refused`, target: { type: "action", id: spec.name }, after: { fieldErrors: englishFieldErrors(spec.schema, rest) }, ip });
+    }
     return fail("invalid", msg("server.action.invalid"), fieldErrors);
   }
 

@@ -9,7 +9,7 @@ import { log, newRequestId, requestIdHeader, withRequestContext } from "@/lib/lo
 import { withRequestLocale } from "@/lib/i18n/request-locale";
 import { msg } from "@/lib/i18n/translate";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
-import { somethingWentWrong } from "./action";
+import { englishFieldErrors, somethingWentWrong } from "./action";
 import { clientIp } from "./client-ip";
 import { checkSession, signInStepUrl, signInUrl, type SignInStep } from "./session";
 
@@ -36,7 +36,7 @@ export function signInStepAction<S extends z.ZodType, T>(
       const parsed = spec.schema.safeParse(input);
       if (!parsed.success) {
         const fieldErrors = fieldErrorsOf(parsed.error.issues);
-        recordAuditNow(db(), { actor: check.user, action: `${spec.name}.refused`, target: { type: "user", id: check.user.id }, after: { fieldErrors }, ip });
+        recordAuditNow(db(), { actor: check.user, action: `${spec.name}.refused`, target: { type: "user", id: check.user.id }, after: { fieldErrors: englishFieldErrors(spec.schema, input) }, ip });
         return fail("invalid", msg("server.action.invalid"), fieldErrors);
       }
       const context = { requestId: requestHeaders.get(requestIdHeader) ?? newRequestId(), userId: check.user.id };

@@ -4,7 +4,10 @@ import { cookies } from "next/headers";
 import { setServerLocaleSource } from "./current";
 import { localeCookie, toLocale, type Locale } from "./locales";
 
-const store = new AsyncLocalStorage<Locale>();
+// One store per process, even if this module is loaded more than once (see lib/i18n/current.ts).
+const storeKey = Symbol.for("cashin-payouts.localeStore");
+const registry = globalThis as { [storeKey]?: AsyncLocalStorage<Locale> };
+const store = (registry[storeKey] ??= new AsyncLocalStorage<Locale>());
 setServerLocaleSource(() => store.getStore());
 
 /** The language of the person making this request (their `locale` cookie, Indonesian by default). */

@@ -7,6 +7,7 @@ import { generateSync } from "otplib";
 import { auditEntries, secondFactors, sessions, settings, users } from "@/db/schema";
 import { requireAllSettingKey } from "@/lib/auth/second-factor";
 import { seal } from "@/lib/auth/secret-box";
+import { msg } from "@/lib/i18n/translate";
 import { ok } from "@/lib/result";
 import { createTestDb, insertUser } from "../db";
 import { captureLogs } from "../support/log-capture";
@@ -135,6 +136,20 @@ describe("Every server action re-checks the session, the user and the role (docs
       state.locale = "en";
     }
     expect(await action({ amount: 1.5 })).toMatchObject({ message: "Please correct the highlighted fields." });
+  });
+
+  it("keeps refused input in the audit trail in English, whatever the requester reads", async () => {
+    const user = await insertUser(db, { email: "m@x.test", role: "manager" });
+    signInAs(user);
+    const worded = z.object({ reason: z.string().min(3, { error: () => msg("server.action.invalid") }) });
+    const strict = authorizedAction({ name: "test.worded", roles: ["manager"], schema: worded, auditInvalid: true }, vi.fn(async () => ok(null)));
+    state.locale = "id";
+    try {
+      expect(await strict({ reason: "" })).toMatchObject({ fieldErrors: { reason: ["Perbaiki kolom yang ditandai."] } });
+    } finally {
+      state.locale = "en";
+    }
+    expect(audit()).toMatchObject([{ action: "test.worded.refused", after: { fieldErrors: { reason: ["Please correct the highlighted fields."] } } }]);
   });
 
   it("audits input the forms never send, for actions that ask for it (a missing reason, a forged id)", async () => {

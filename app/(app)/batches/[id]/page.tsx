@@ -17,7 +17,7 @@ import { batchOverview, batchRowsPage, batchRowsPageSize, batchRowViews, type Ba
 import { requireUser } from "@/lib/auth/session";
 import { routeId } from "@/lib/route-id";
 import { cn } from "@/lib/cn";
-import { approvalHoldMessage, approvalHoldOf } from "@/lib/transfers/approval-hold";
+import { approvalHoldOf } from "@/lib/transfers/approval-hold";
 import { needsApproval } from "@/lib/transfers/limits";
 import { getLimits } from "@/lib/transfers/settings";
 
@@ -111,7 +111,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
           </>
         }
       />
-      {hold ? <ApprovalHoldNotice message={approvalHoldMessage(hold, now)} /> : null}
+      {hold ? <ApprovalHoldNotice hold={hold} now={now} /> : null}
       <section aria-label={t("detail.status")} className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3 text-sm">
         <BatchStatusBadge status={batch.status} blocking={blocking} rows={counts.all} className="text-sm" />
         <p className="min-w-0">{t(`sentence.${statusSentence(overview, isMaker, user.role === "manager")}`, { approver: overview.approverName ?? "" })}</p>

@@ -1,3 +1,4 @@
+import { withRequestLocale } from "@/lib/i18n/request-locale";
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
@@ -25,7 +26,8 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
   const retryOfId = typeof params.retryOf === "string" ? routeId(params.retryOf) : undefined;
   // "Retry as a new transfer": the failed one's wallet, number and amount, looked up and confirmed afresh.
   const original = retryOfId === undefined ? undefined : (findTransfer(db(), retryOfId) ?? undefined);
-  const retry = original ? retryState(original, user) : undefined;
+  // The refusal is worded by the server (lib/transfers/create.ts): in the reader's language, as in an action.
+  const retry = original ? await withRequestLocale(async () => retryState(original, user)) : undefined;
   const limits = getLimits(db());
   return (
     <>
