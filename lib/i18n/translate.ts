@@ -1,4 +1,5 @@
-import { createTranslator } from "next-intl";
+// use-intl/core, not next-intl: scripts (npm run admin:create, audit:verify, totp, reconcile) run with the react-server condition, where next-intl's entry needs React's client API.
+import { createTranslator } from "use-intl/core";
 import { currentLocale } from "./current";
 import type { Locale } from "./locales";
 import { messagesOf } from "./messages";
