@@ -6,6 +6,7 @@ import { csvBom, csvLine, csvStream } from "@/lib/csv";
 import { formatSortableDateTime } from "@/lib/format";
 import { jakartaDayStart } from "@/lib/jakarta";
 import type { AuditFilters } from "./filters";
+import { exportsTranslator, type ExportsTranslator } from "@/lib/spreadsheet/labels";
 
 /** The audit trail screen (admins): newest first, keyset pages, CSV export. */
 
@@ -100,10 +101,17 @@ export function auditActions(db: Db): string[] {
 }
 
 const csvBatchSize = 1000;
+const auditColumns = ["id", "time", "actor", "actorEmail", "action", "targetType", "targetId", "before", "after", "ip", "hash"] as const;
 
 /** The filtered trail, oldest first, in keyset batches: memory stays flat however long it is. */
-export function* auditCsvChunks(db: Db, filters: AuditFilters, { batchSize = csvBatchSize } = {}): Generator<string> {
-  yield `${csvBom}${csvLine(["id", "time (WIB)", "actor", "actor e-mail", "action", "target type", "target id", "before", "after", "ip", "hash"])}`;
+export function* auditCsvChunks(
+  db: Db,
+  filters: AuditFilters,
+  { batchSize = csvBatchSize, t = exportsTranslator("en") }: { batchSize?: number; t?: ExportsTranslator } = {},
+): Generator<string> {
+  const column = (key: (typeof auditColumns)[number]) => t(`audit.columns.${key}`);
+  // Headers in the reader's language; the values (action names, JSON of the change) stay as recorded, for auditors' tools.
+  yield `${csvBom}${csvLine(auditColumns.map(column))}`;
   let lastId = 0;
   for (;;) {
     const rows = db
@@ -120,7 +128,7 @@ export function* auditCsvChunks(db: Db, filters: AuditFilters, { batchSize = csv
           csvLine([
             r.id,
             formatSortableDateTime(r.at),
-            r.actorName ?? (r.actorId ? null : "system"),
+            r.actorName ?? (r.actorId ? null : t("audit.system")),
             r.actorEmail,
             r.action,
             r.targetType,
@@ -138,6 +146,6 @@ export function* auditCsvChunks(db: Db, filters: AuditFilters, { batchSize = csv
   }
 }
 
-export function streamAuditCsv(db: Db, filters: AuditFilters): ReadableStream<Uint8Array> {
-  return csvStream(auditCsvChunks(db, filters));
+export function streamAuditCsv(db: Db, filters: AuditFilters, t?: ExportsTranslator): ReadableStream<Uint8Array> {
+  return csvStream(auditCsvChunks(db, filters, { t }));
 }

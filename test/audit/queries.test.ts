@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { auditCsvChunks, listAuditEntries } from "@/lib/audit/queries";
+import { exportsTranslator } from "@/lib/spreadsheet/labels";
 import { parseAuditFilters } from "@/lib/audit/filters";
 import { recordAuditNow } from "@/lib/audit/record";
 import { createTestDb, insertUser } from "../db";
@@ -37,5 +38,15 @@ describe("The audit trail screen's filters and export", () => {
     const lines = chunks.join("").replace(/^\uFEFF/, "").trim().split("\r\n");
     expect(lines).toHaveLength(6);
     expect(lines[1]).toMatch(/^1,\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},system,,transfer\.expired,transfer,0,,"\{""reason"":""=cmd""\}",/);
+  });
+
+  it("names the columns in the reader's language and keeps the recorded values as they are", () => {
+    const db = createTestDb();
+    recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 7 } });
+    const read = (locale: "id" | "en") => [...auditCsvChunks(db, parseAuditFilters({}), { t: exportsTranslator(locale) })].join("").replace(/^\uFEFF/, "").trim().split("\r\n");
+    const [idHeader, idRow] = read("id");
+    expect(idHeader).toBe("id,waktu (WIB),pelaku,e-mail pelaku,tindakan,jenis sasaran,id sasaran,sebelum,sesudah,ip,hash");
+    expect(idRow).toMatch(/,sistem,,transfer\.expired,transfer,7,/);
+    expect(read("en")[0]).toBe("id,time (WIB),actor,actor e-mail,action,target type,target id,before,after,ip,hash");
   });
 });

@@ -25,5 +25,5 @@ export async function GET(request: NextRequest) {
   }
   const { before: _before, ...filters } = parseAuditFilters(request.nextUrl.searchParams);
   recordAuditNow(db(), { actor: check.user, action: "audit.export", target: { type: "audit" }, after: { filters }, ip });
-  return csvDownload(streamAuditCsv(db(), filters), "audit");
+  return csvDownload(streamAuditCsv(db(), filters, t), "audit");
 }
