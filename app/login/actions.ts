@@ -12,19 +12,27 @@ import { confirmEnrolment, proveSecondFactor } from "@/lib/auth/second-factor";
 import { revokeSession } from "@/lib/auth/session";
 import { signInStepAction } from "@/lib/auth/step-action";
 import { throttleState } from "@/lib/auth/throttle";
+import { currentLocale } from "@/lib/i18n/current";
 import { toLocale } from "@/lib/i18n/locales";
+import { withRequestLocale } from "@/lib/i18n/request-locale";
+import { msg } from "@/lib/i18n/translate";
 import { setLocaleCookie } from "@/lib/users/language";
-import { formatTime } from "@/lib/format";
+import { formatFor } from "@/lib/format";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { changePasswordSchema, enrolmentCodeSchema, secondFactorCodeSchema, signInSchema } from "@/lib/users/schemas";
 
-const wrongCredentials = "Wrong e-mail or password.";
-
-/** Sign-in is the one action without a session, so it parses its own input here. */
+/**
+ * Sign-in is the one action without a session, so it parses its own input here; its answers are in the language of
+ * the browser's `locale` cookie (the sign-in page's switcher), like every other action's.
+ */
 export async function signInAction(input: unknown): Promise<ActionResult<null>> {
+  return withRequestLocale(() => attemptSignIn(input));
+}
+
+async function attemptSignIn(input: unknown): Promise<ActionResult<null>> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) {
-    return fail("invalid", "Please correct the highlighted fields.", fieldErrorsOf(parsed.error.issues));
+    return fail("invalid", msg("server.action.invalid"), fieldErrorsOf(parsed.error.issues));
   }
   const { email, password, callbackUrl } = parsed.data;
   try {
@@ -34,18 +42,18 @@ export async function signInAction(input: unknown): Promise<ActionResult<null>> 
     if (error.code === "throttled") {
       const now = new Date();
       const state = throttleState(db(), email, clientIp(await headers()), now);
-      let when = "in a few minutes";
-      if (state.throttled) {
-        const seconds = Math.ceil((state.retryAt.getTime() - now.getTime()) / 1000);
-        when = seconds < 60 ? `in ${seconds} ${seconds === 1 ? "second" : "seconds"}` : `after ${formatTime(state.retryAt)}`;
-      }
-      return fail("forbidden", `Too many failed sign-ins. For your security, try again ${when}.`);
+      if (!state.throttled) return fail("forbidden", msg("server.signIn.throttledSoon"));
+      const seconds = Math.ceil((state.retryAt.getTime() - now.getTime()) / 1000);
+      return fail(
+        "forbidden",
+        seconds < 60 ? msg("server.signIn.throttledSeconds", { seconds }) : msg("server.signIn.throttledUntil", { time: formatFor(currentLocale()).time(state.retryAt) }),
+      );
     }
-    if (error.code === "deactivated") return fail("forbidden", "This account is deactivated. Ask an admin to reactivate it.");
-    if (error.code === "expired_password") return fail("forbidden", "This temporary password has expired (they last 24 hours). Ask an admin for a new one.");
-    return fail("invalid", wrongCredentials);
+    if (error.code === "deactivated") return fail("forbidden", msg("server.signIn.deactivated"));
+    if (error.code === "expired_password") return fail("forbidden", msg("server.signIn.temporaryPasswordExpired"));
+    return fail("invalid", msg("server.signIn.wrongCredentials"));
   }
-  return fail("error", wrongCredentials);
+  return fail("error", msg("server.signIn.wrongCredentials"));
 }
 
 /** Step 2 of signing in: the code from the authenticator app, or a recovery code. */

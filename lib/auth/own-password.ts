@@ -2,6 +2,7 @@ import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { sessions, users, type User } from "@/db/schema";
 import { recordAudit, recordAuditNow } from "@/lib/audit/record";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { hashPassword, verifyPassword } from "./password";
 import { passwordProblem } from "./password-strength";
@@ -18,10 +19,12 @@ export async function changeOwnPassword(
   const { db, user, ip } = ctx;
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     recordAuditNow(db, { actor: user, action: "auth.password_change_refused", target: { type: "user", id: user.id }, after: { reason: "wrong_current_password" }, ip });
-    return fail("invalid", "Your current password is not right", { currentPassword: ["Your current password is not right"] });
+    const wrong = msg("server.users.field.currentPasswordWrong");
+    return fail("invalid", wrong, { currentPassword: [wrong] });
   }
   if (input.newPassword === input.currentPassword) {
-    return fail("invalid", "Choose a new password, not the current one", { newPassword: ["Choose a new password, not the current one"] });
+    const same = msg("server.auth.password.sameAsCurrent");
+    return fail("invalid", same, { newPassword: [same] });
   }
   const problem = passwordProblem(input.newPassword, [user.email, user.name]);
   if (problem) return fail("invalid", problem, { newPassword: [problem] });
@@ -35,7 +38,7 @@ export async function changeOwnPassword(
         .set({ passwordHash, temporaryPasswordExpiresAt: null, updatedAt: now })
         .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))
         .run();
-      if (changed.changes !== 1) return fail("conflict", "Your password was changed elsewhere meanwhile: sign in again");
+      if (changed.changes !== 1) return fail("conflict", msg("server.auth.password.changedElsewhere"));
       tx.update(sessions)
         .set({ revokedAt: now })
         .where(and(eq(sessions.userId, user.id), ne(sessions.id, ctx.sessionId), isNull(sessions.revokedAt)))
@@ -48,7 +51,7 @@ export async function changeOwnPassword(
         ip,
         at: now,
       });
-      return ok(null, "Your password is changed; your other sessions are signed out");
+      return ok(null, msg("server.auth.password.changed"));
     },
     { behavior: "immediate" },
   );

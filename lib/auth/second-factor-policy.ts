@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import { settings } from "@/db/schema";
 import type { Person } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
+import { msg } from "@/lib/i18n/translate";
 import { ok, type ActionResult } from "@/lib/result";
 import { requireAllSettingKey, secondFactorRequiredForAll } from "./second-factor";
 
@@ -10,14 +11,14 @@ export function setSecondFactorRequiredForAll(ctx: { db: Db; actor: Person; ip: 
   return ctx.db.transaction(
     (tx) => {
       const before = secondFactorRequiredForAll(tx);
-      if (before === requiredForAll) return ok(null, requiredForAll ? "Staff already need a second factor" : "Staff already may choose");
+      if (before === requiredForAll) return ok(null, msg(requiredForAll ? "server.auth.policy.alreadyRequired" : "server.auth.policy.alreadyOptional"));
       const value = requiredForAll ? 1 : 0;
       tx.insert(settings)
         .values({ key: requireAllSettingKey, value, updatedAt: new Date(), updatedBy: ctx.actor.id })
         .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date(), updatedBy: ctx.actor.id } })
         .run();
       recordAudit(tx, { actor: ctx.actor, action: "settings.second_factor", target: { type: "settings", id: requireAllSettingKey }, before: { requiredForAll: before }, after: { requiredForAll }, ip: ctx.ip });
-      return ok(null, requiredForAll ? "Everyone now needs a second factor; staff enrol at their next page" : "Staff may now choose whether to use a second factor");
+      return ok(null, msg(requiredForAll ? "server.auth.policy.required" : "server.auth.policy.optional"));
     },
     { behavior: "immediate" },
   );

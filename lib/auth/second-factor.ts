@@ -5,7 +5,9 @@ import type { Db, DbOrTx } from "@/db/client";
 import { recoveryCodes, secondFactors, sessions, settings, type Role, type SecondFactorRow } from "@/db/schema";
 import type { Person } from "@/lib/actor";
 import { recordAudit, recordAuditNow } from "@/lib/audit/record";
-import { formatTime } from "@/lib/format";
+import { formatFor } from "@/lib/format";
+import { currentLocale } from "@/lib/i18n/current";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { hashPassword, verifyPassword } from "./password";
 import { open, seal } from "./secret-box";
@@ -58,7 +60,7 @@ export function pendingEnrolment(db: Db, user: Person, now: Date = new Date()): 
   return db.transaction(
     (tx) => {
       const factor = findSecondFactor(tx, user.id);
-      if (isEnrolled(factor)) return fail("conflict", "You already have a second factor. An admin can reset it if you lost your phone.");
+      if (isEnrolled(factor)) return fail("conflict", msg("server.auth.secondFactor.alreadyEnrolled"));
       const reusable = factor?.pendingSecret && factor.pendingAt && now.getTime() - factor.pendingAt.getTime() < totpPolicy.pendingMs ? open(factor.pendingSecret) : null;
       const secret = reusable ?? generateSecret();
       if (!reusable) {
@@ -77,8 +79,7 @@ type Context = { db: Db; user: Person; ip: string | null; sessionId: string | nu
 
 export type CodeCheck = { ok: true; step: number } | { ok: false; reason: "invalid" | "reused" | "locked" | "missing"; message: string };
 
-const lockedMessage = (until: Date) =>
-  `Too many wrong codes: the second factor is locked until ${formatTime(until)}. Use it again then, or ask an admin.`;
+const lockedMessage = (until: Date) => msg("server.auth.secondFactor.locked", { time: formatFor(currentLocale()).time(until) });
 
 /** A 6-digit code, checked against a secret with the replay and lock rules, all in one transaction. */
 function checkTotp(tx: DbOrTx, ctx: Context, code: string, which: "secret" | "pendingSecret", now: Date): CodeCheck {
@@ -88,8 +89,8 @@ function checkTotp(tx: DbOrTx, ctx: Context, code: string, which: "secret" | "pe
   const secret = sealed ? open(sealed) : null;
   if (!factor || !secret) {
     return which === "pendingSecret"
-      ? { ok: false, reason: "missing", message: "There is no enrolment to confirm: start again from the QR code." }
-      : { ok: false, reason: "missing", message: "You have no second factor to check. An admin can reset it." };
+      ? { ok: false, reason: "missing", message: msg("server.auth.secondFactor.noEnrolment") }
+      : { ok: false, reason: "missing", message: msg("server.auth.secondFactor.noFactor") };
   }
   const epoch = Math.floor(now.getTime() / 1000);
   const result = verifySync({ secret, token: code, epochTolerance: totpPolicy.toleranceSeconds, epoch });
@@ -108,7 +109,7 @@ function checkTotp(tx: DbOrTx, ctx: Context, code: string, which: "secret" | "pe
     ctx,
     factor,
     result.valid ? "reused" : "invalid",
-    result.valid ? "This code was already used. Wait for the next code in your app." : "Wrong code. Check the time on your phone and enter the code shown now.",
+    msg(result.valid ? "server.auth.secondFactor.reused" : "server.auth.secondFactor.wrongCode"),
     now,
   );
 }
@@ -177,7 +178,7 @@ export async function confirmEnrolment(ctx: Context, code: string, now: Date = n
       for (const hash of hashes) tx.insert(recoveryCodes).values({ userId: ctx.user.id, hash, createdAt: now }).run();
       markProved(tx, ctx.sessionId, now);
       recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_enrolled", target: { type: "user", id: ctx.user.id }, ip: ctx.ip, at: now });
-      return ok({ recoveryCodes: codes }, "Two-step sign-in is on");
+      return ok({ recoveryCodes: codes }, msg("server.auth.secondFactor.enrolled"));
     },
     { behavior: "immediate" },
   );
@@ -201,7 +202,7 @@ export async function proveSecondFactor(ctx: Context, rawCode: string, now: Date
   }
   if (!recoveryCodePattern.test(code)) {
     recordAuditNow(ctx.db, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason: "malformed" }, ip: ctx.ip, at: now });
-    return { ok: false, reason: "invalid", message: "Enter the 6-digit code from your app, or a recovery code like abcde-fghij." };
+    return { ok: false, reason: "invalid", message: msg("server.auth.secondFactor.malformed") };
   }
   return proveRecoveryCode(ctx, normalizeRecoveryCode(code), now);
 }
@@ -209,7 +210,7 @@ export async function proveSecondFactor(ctx: Context, rawCode: string, now: Date
 async function proveRecoveryCode(ctx: Context, code: string, now: Date): Promise<CodeCheck | { ok: true; step: null }> {
   const factor = findSecondFactor(ctx.db, ctx.user.id);
   if (factor?.lockedUntil && factor.lockedUntil > now) return { ok: false, reason: "locked", message: lockedMessage(factor.lockedUntil) };
-  if (!isEnrolled(factor)) return { ok: false, reason: "missing", message: "You have no second factor to check. An admin can reset it." };
+  if (!isEnrolled(factor)) return { ok: false, reason: "missing", message: msg("server.auth.secondFactor.noFactor") };
   const unused = ctx.db
     .select({ id: recoveryCodes.id, hash: recoveryCodes.hash })
     .from(recoveryCodes)
@@ -229,7 +230,7 @@ async function proveRecoveryCode(ctx: Context, code: string, now: Date): Promise
         recordAudit(tx, { actor: ctx.user, action: "auth.recovery_code_used", target: { type: "user", id: ctx.user.id }, after: { left: unused.length - 1 }, ip: ctx.ip, at: now });
         return { ok: true as const, step: null };
       }
-      return wrongCode(tx, ctx, findSecondFactor(tx, ctx.user.id)!, "recovery_code", "This recovery code is wrong or was already used.", now);
+      return wrongCode(tx, ctx, findSecondFactor(tx, ctx.user.id)!, "recovery_code", msg("server.auth.secondFactor.wrongRecoveryCode"), now);
     },
     { behavior: "immediate" },
   );
@@ -240,11 +241,11 @@ export async function regenerateRecoveryCodes(ctx: Context, now: Date = new Date
   const { codes, hashes } = await freshRecoveryCodes();
   return ctx.db.transaction(
     (tx) => {
-      if (!isEnrolled(findSecondFactor(tx, ctx.user.id))) return fail("conflict", "Turn on two-step sign-in first.");
+      if (!isEnrolled(findSecondFactor(tx, ctx.user.id))) return fail("conflict", msg("server.auth.secondFactor.turnOnFirst"));
       tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, ctx.user.id)).run();
       for (const hash of hashes) tx.insert(recoveryCodes).values({ userId: ctx.user.id, hash, createdAt: now }).run();
       recordAudit(tx, { actor: ctx.user, action: "auth.recovery_codes_regenerated", target: { type: "user", id: ctx.user.id }, ip: ctx.ip, at: now });
-      return ok({ recoveryCodes: codes }, "New recovery codes are ready; the old ones no longer work");
+      return ok({ recoveryCodes: codes }, msg("server.auth.secondFactor.newRecoveryCodes"));
     },
     { behavior: "immediate" },
   );

@@ -4,6 +4,7 @@ import type { Db, DbOrTx, Tx } from "@/db/client";
 import { recoveryCodes, secondFactors, users, type Role, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import type { CreateUserInput } from "./schemas";
 
@@ -17,6 +18,8 @@ export const temporaryPasswordLifetimeMs = 24 * 60 * 60 * 1000;
 export const approvalHoldMs = 24 * 60 * 60 * 1000;
 
 const later = (ms: number, now: Date) => new Date(now.getTime() + ms);
+/** A role inside a sentence, in the language of `currentLocale()`: "manager", "manajer". */
+const roleWord = (role: Role) => msg(`roles.${role}`).toLowerCase();
 
 /** What an audit entry may say about a user: never the password hash. */
 function publicView(user: User) {
@@ -70,7 +73,7 @@ export async function createUser(
   return db.transaction(
     (tx) => {
       const taken = tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, input.email)).get();
-      if (taken) return fail("conflict", "A user with this e-mail already exists", { email: ["A user with this e-mail already exists"] });
+      if (taken) return fail("conflict", msg("server.users.emailTaken"), { email: [msg("server.users.emailTaken")] });
       const now = new Date();
       const created = tx
         .insert(users)
@@ -86,7 +89,7 @@ export async function createUser(
         .get();
       const after = via ? { ...publicView(created), via } : publicView(created);
       recordAudit(tx, { actor, action: "user.create", target: { type: "user", id: created.id }, after, ip });
-      return ok({ id: created.id }, `${created.name} can now sign in with the temporary password`);
+      return ok({ id: created.id }, msg("server.users.created", { name: created.name }));
     },
     { behavior: "immediate" },
   );
@@ -105,12 +108,12 @@ export function changeRole({ db, actor, ip }: Ctx, input: { userId: number; role
   return db.transaction(
     (tx) => {
       const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
-      if (!user) return fail("not_found", "This user does not exist");
-      if (user.role === input.role) return ok(null, `${user.name} is already ${input.role}`);
+      if (!user) return fail("not_found", msg("server.users.notFound"));
+      if (user.role === input.role) return ok(null, msg("server.users.alreadyRole", { name: user.name, role: roleWord(input.role) }));
       if (user.role === "admin") {
         if (user.active && otherActiveAdmins(tx, user.id) === 0)
-          return fail("conflict", "This is the last active admin: make someone else admin first");
-        if (user.id === actor.id) return fail("forbidden", "You cannot change your own role: ask another admin");
+          return fail("conflict", msg("server.users.lastAdmin"));
+        if (user.id === actor.id) return fail("forbidden", msg("server.users.ownRole"));
       }
       const updated = tx
         .update(users)
@@ -123,7 +126,7 @@ export function changeRole({ db, actor, ip }: Ctx, input: { userId: number; role
         .returning()
         .get();
       recordAudit(tx, { actor, action: "user.role", target: { type: "user", id: user.id }, before: publicView(user), after: publicView(updated), ip });
-      return ok(null, `${user.name} is now ${input.role}`);
+      return ok(null, msg("server.users.roleChanged", { name: user.name, role: roleWord(input.role) }));
     },
     { behavior: "immediate" },
   );
@@ -133,12 +136,12 @@ export function setActive({ db, actor, ip }: Ctx, input: { userId: number; activ
   return db.transaction(
     (tx) => {
       const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
-      if (!user) return fail("not_found", "This user does not exist");
-      if (user.active === input.active) return ok(null, `${user.name} is already ${input.active ? "active" : "inactive"}`);
+      if (!user) return fail("not_found", msg("server.users.notFound"));
+      if (user.active === input.active) return ok(null, msg(input.active ? "server.users.alreadyActive" : "server.users.alreadyInactive", { name: user.name }));
       if (!input.active) {
         if (user.role === "admin" && otherActiveAdmins(tx, user.id) === 0)
-          return fail("conflict", "This is the last active admin: make someone else admin first");
-        if (user.id === actor.id) return fail("forbidden", "You cannot deactivate yourself: ask another admin");
+          return fail("conflict", msg("server.users.lastAdmin"));
+        if (user.id === actor.id) return fail("forbidden", msg("server.users.ownDeactivation"));
       }
       const updated = tx
         .update(users)
@@ -155,7 +158,7 @@ export function setActive({ db, actor, ip }: Ctx, input: { userId: number; activ
         after: publicView(updated),
         ip,
       });
-      return ok(null, input.active ? `${user.name} can sign in again` : `${user.name} is deactivated and signed out`);
+      return ok(null, msg(input.active ? "server.users.reactivated" : "server.users.deactivated", { name: user.name }));
     },
     { behavior: "immediate" },
   );
@@ -169,7 +172,7 @@ export async function resetPassword(
   return db.transaction(
     (tx) => {
       const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
-      if (!user) return fail("not_found", "This user does not exist");
+      if (!user) return fail("not_found", msg("server.users.notFound"));
       const now = new Date();
       tx.update(users)
         .set({
@@ -182,7 +185,7 @@ export async function resetPassword(
         .where(eq(users.id, user.id))
         .run();
       recordAudit(tx, { actor, action: "user.password_reset", target: { type: "user", id: user.id }, ip });
-      return ok(null, `${user.name}'s password is reset; their open sessions are signed out`);
+      return ok(null, msg("server.users.passwordReset", { name: user.name }));
     },
     { behavior: "immediate" },
   );
@@ -197,10 +200,10 @@ export function resetSecondFactor({ db, actor, ip }: Ctx, input: { userId: numbe
   return db.transaction(
     (tx) => {
       const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
-      if (!user) return fail("not_found", "This user does not exist");
-      if (user.id === actor.id) return fail("forbidden", "You cannot reset your own second factor: ask another admin");
+      if (!user) return fail("not_found", msg("server.users.notFound"));
+      if (user.id === actor.id) return fail("forbidden", msg("server.users.ownSecondFactor"));
       const factor = tx.select({ enrolledAt: secondFactors.enrolledAt }).from(secondFactors).where(eq(secondFactors.userId, user.id)).get();
-      if (!factor?.enrolledAt) return fail("conflict", `${user.name} has no second factor to reset`);
+      if (!factor?.enrolledAt) return fail("conflict", msg("server.users.noSecondFactor", { name: user.name }));
       const now = new Date();
       tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).run();
       tx.delete(secondFactors).where(eq(secondFactors.userId, user.id)).run();
@@ -209,7 +212,7 @@ export function resetSecondFactor({ db, actor, ip }: Ctx, input: { userId: numbe
         .where(eq(users.id, user.id))
         .run();
       recordAudit(tx, { actor, action: "user.second_factor_reset", target: { type: "user", id: user.id }, before: { enrolledAt: factor.enrolledAt }, ip });
-      return ok(null, `${user.name}'s second factor is removed; they enrol again at their next sign-in`);
+      return ok(null, msg("server.users.secondFactorReset", { name: user.name }));
     },
     { behavior: "immediate" },
   );
