@@ -1,6 +1,7 @@
 import { asc, gt } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditEntries } from "@/db/schema";
+import { msg } from "@/lib/i18n/translate";
 import { auditEntryHash, genesisHash } from "./record";
 
 export type ChainVerdict =
@@ -10,7 +11,8 @@ export type ChainVerdict =
 /**
  * Walks the audit trail in order and recomputes every hash (docs/lifecycle.md#6-the-audit-trail-is-hash-chained). An edited entry no
  * longer matches its own hash; a deleted or out-of-order entry breaks the link to its predecessor.
- * Reads in batches so a long trail is checked in constant memory.
+ * Reads in batches so a long trail is checked in constant memory. The message is in the language of `currentLocale()`:
+ * the admin's on the audit page, English for `npm run audit:verify` and backups.
  */
 export function verifyAuditChain(db: Db, batchSize = 1000): ChainVerdict {
   let previous = genesisHash;
@@ -26,11 +28,11 @@ export function verifyAuditChain(db: Db, batchSize = 1000): ChainVerdict {
           entries,
           entryId: entry.id,
           problem: "broken_link",
-          message: `Entry ${entry.id} does not follow the entry before it: an entry before it was deleted, or it was inserted out of order.`,
+          message: msg("server.audit.brokenLink", { entry: String(entry.id) }),
         };
       }
       if (auditEntryHash(entry.prevHash, entry) !== entry.hash) {
-        return { ok: false, entries, entryId: entry.id, problem: "edited", message: `Entry ${entry.id} was edited after it was written: its content no longer matches its hash.` };
+        return { ok: false, entries, entryId: entry.id, problem: "edited", message: msg("server.audit.edited", { entry: String(entry.id) }) };
       }
       previous = entry.hash;
       lastId = entry.id;

@@ -3,6 +3,9 @@ import { and, asc, eq, gt, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import { batchRows, batches, transfers, type Batch, type BatchRow, type TransferStatus } from "@/db/schema";
 import { recordAudit, recordAuditMany } from "@/lib/audit/record";
+import { formatFor } from "@/lib/format";
+import { currentLocale } from "@/lib/i18n/current";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { inquiryFreshMs } from "@/lib/transfers/create";
 import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
@@ -12,11 +15,10 @@ import { limitsStillHold } from "@/lib/transfers/limits";
 import { sameName } from "@/lib/transfers/owner-name";
 import { getLimits } from "@/lib/transfers/settings";
 import { flaggedCount } from "./duplicates";
-import { batchTransition, findBatch, wrongStatus } from "./lifecycle";
-import { batchStatusLabel } from "./labels";
+import { batchStatusWord, batchTransition, findBatch, wrongStatus } from "./lifecycle";
 
 function alreadyDecided(batch: Batch | null) {
-  return fail("conflict", `This batch was already decided: it is ${batch ? batchStatusLabel[batch.status].toLowerCase() : "gone"}.`);
+  return fail("conflict", batch ? msg("server.batches.alreadyDecided", { status: batchStatusWord(batch.status) }) : msg("server.batches.alreadyDecidedGone"));
 }
 
 /** Moves every row of the batch still awaiting approval to `to`, each with its own audit entry. */
@@ -75,8 +77,8 @@ export function approveBatch(
   input: { batchId: number; acknowledgedDrift?: number; duplicatesChecked?: number },
 ): ActionResult<BatchApproval> {
   const batch = findBatch(deps.db, input.batchId);
-  if (!batch) return fail("not_found", "This batch does not exist.");
-  if (batch.makerId === actor.id) return fail("forbidden", "You cannot approve your own batch: another manager must.");
+  if (!batch) return fail("not_found", msg("server.batches.notFound"));
+  if (batch.makerId === actor.id) return fail("forbidden", msg("server.batches.ownApproval"));
   if (batch.status !== "awaiting_approval") return alreadyDecided(batch);
   const now = deps.now();
   const limits = getLimits(deps.db);
@@ -84,9 +86,9 @@ export function approveBatch(
   const submittedAt = batch.submittedAt ?? batch.createdAt;
   if (now.getTime() >= submittedAt.getTime() + windowMs) {
     expireOverdueBatches(deps);
-    return fail("conflict", "This batch was not approved in time and has expired. Its maker can upload it again.");
+    return fail("conflict", msg("server.batches.expired"));
   }
-  if (batch.recheckRequestedAt !== null) return fail("conflict", "Its wallets are still being looked up again: approve once the check is done.");
+  if (batch.recheckRequestedAt !== null) return fail("conflict", msg("server.batches.stillRechecking"));
 
   return deps.db.transaction(
     (tx): ActionResult<BatchApproval> => {
@@ -106,16 +108,17 @@ export function approveBatch(
           .run();
         tx.update(batches).set({ recheckRequestedAt: now, recheckBy: actor.id, updatedAt: now }).where(eq(batches.id, batch.id)).run();
         recordAudit(tx, { actor, action: "batch.recheck", target: { type: "batch", id: batch.id }, after: { rows: stale.length }, ip, at: now });
-        return ok(
-          { outcome: "rechecking", rows: stale.length },
-          `${stale.length === 1 ? "1 look-up is" : `${stale.length} look-ups are`} older than 15 minutes: looking ${stale.length === 1 ? "that wallet" : "those wallets"} up again before anything is sent. Approve again when the check is done.`,
-        );
+        return ok({ outcome: "rechecking", rows: stale.length }, msg("server.batches.recheckBeforeApproval", { count: stale.length }));
       }
 
       const unconfirmed = rows.filter((r) => r.state === "unconfirmed");
       if (unconfirmed.length > 0) {
-        const lines = unconfirmed.slice(0, 5).map((r) => `line ${r.line} (${r.problem ?? "not confirmed"})`).join("; ");
-        return fail("conflict", `${unconfirmed.length === 1 ? "1 wallet" : `${unconfirmed.length} wallets`} could not be confirmed just now: ${lines}. Reject the batch, or approve again later to look them up again.`);
+        // A row's problem is the look-up's stored answer: in English, as kept.
+        const lines = unconfirmed
+          .slice(0, 5)
+          .map((r) => msg("server.batches.unconfirmedLine", { line: String(r.line), problem: r.problem ?? msg("server.batches.notConfirmed") }))
+          .join("; ");
+        return fail("conflict", msg("server.batches.unconfirmed", { count: unconfirmed.length, lines }));
       }
 
       const drift = rows.filter((r) => r.ownerName !== null && !sameName(r.ownerName, r.confirmedName));
@@ -129,9 +132,7 @@ export function approveBatch(
 
       const flagged = flaggedCount(tx, batch.id);
       if (flagged > 0 && input.duplicatesChecked !== flagged) {
-        const message = input.duplicatesChecked
-          ? "The rows flagged as possible repeats changed since this page was loaded: reload it and check them again."
-          : `${flagged === 1 ? "1 row repeats" : `${flagged} rows repeat`} a row or a recent payment to the same person: tick that you checked ${flagged === 1 ? "it" : "them"}.`;
+        const message = input.duplicatesChecked ? msg("server.batches.repeatsChanged") : msg("server.batches.tickRepeats", { count: flagged });
         if (input.duplicatesChecked) recordAudit(tx, { actor, action: "batch.duplicate_tick_refused", target: { type: "batch", id: batch.id }, after: { duplicatesChecked: input.duplicatesChecked, flagged }, ip, at: now });
         return fail("conflict", message);
       }
@@ -148,11 +149,11 @@ export function approveBatch(
       );
       if (!moved) {
         const current = findBatch(tx, batch.id);
-        return current?.status === "awaiting_approval" ? fail("conflict", "This batch was not approved in time and has expired. Its maker can upload it again.") : alreadyDecided(current);
+        return current?.status === "awaiting_approval" ? fail("conflict", msg("server.batches.expired")) : alreadyDecided(current);
       }
       acknowledgeNames(tx, drift, { actor, ip }, now);
       const approved = decideRows(tx, batch.id, "approved", { approverId: actor.id, decidedAt: now }, { actor, ip }, now);
-      return ok({ outcome: "approved", rows: approved }, `Approved. Sending ${approved} transfers to Cash In.`);
+      return ok({ outcome: "approved", rows: approved }, msg("server.batches.approved", { count: formatFor(currentLocale()).number(approved) }));
     },
     { behavior: "immediate" },
   );
@@ -177,8 +178,8 @@ function acknowledgeNames(tx: Tx, drift: readonly BatchRowWithTransfer[], ctx: A
 
 export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason: string }): ActionResult<null> {
   const batch = findBatch(deps.db, input.batchId);
-  if (!batch) return fail("not_found", "This batch does not exist.");
-  if (batch.makerId === actor.id) return fail("forbidden", "You cannot decide on your own batch: another manager must.");
+  if (!batch) return fail("not_found", msg("server.batches.notFound"));
+  if (batch.makerId === actor.id) return fail("forbidden", msg("server.batches.ownDecision"));
   const now = deps.now();
   return deps.db.transaction(
     (tx) => {
@@ -187,7 +188,7 @@ export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
       const moved = batchTransition(tx, batch.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip, at: now });
       if (!moved) return alreadyDecided(findBatch(tx, batch.id));
       decideRows(tx, batch.id, "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now);
-      return ok(null, "Rejected. The maker sees your reason; nothing was sent.");
+      return ok(null, msg("server.batches.rejected"));
     },
     { behavior: "immediate" },
   );
@@ -196,8 +197,8 @@ export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
 /** The maker withdraws a batch: while it is being checked, ready, or awaiting approval. Nothing is sent. */
 export function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason?: string }): ActionResult<null> {
   const batch = findBatch(deps.db, input.batchId);
-  if (!batch) return fail("not_found", "This batch does not exist.");
-  if (batch.makerId !== actor.id) return fail("forbidden", "Only the person who uploaded this batch can cancel it.");
+  if (!batch) return fail("not_found", msg("server.batches.notFound"));
+  if (batch.makerId !== actor.id) return fail("forbidden", msg("server.batches.onlyMakerCancels"));
   if (!["checking", "ready", "awaiting_approval"].includes(batch.status)) return wrongStatus(batch, "canceled");
   const now = deps.now();
   const reason = input.reason ?? "Canceled by its maker";
@@ -206,7 +207,7 @@ export function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
       const moved = batchTransition(tx, batch.id, batch.status, "canceled", { decidedAt: now, reason }, { actor, ip, at: now });
       if (!moved) return wrongStatus(findBatch(tx, batch.id) ?? batch, "canceled");
       decideRows(tx, batch.id, "canceled", { decidedAt: now, reason }, { actor, ip }, now);
-      return ok(null, "Canceled. Nothing was sent.");
+      return ok(null, msg("server.batches.canceled"));
     },
     { behavior: "immediate" },
   );
@@ -244,10 +245,10 @@ export function expireOverdueBatches(deps: Pick<TransferDeps, "db" | "now">): nu
  */
 export function confirmResume(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext & { actor: { role: string } }, input: { batchId: number }): ActionResult<{ notSent: number }> {
   const batch = findBatch(deps.db, input.batchId);
-  if (!batch) return fail("not_found", "This batch does not exist.");
-  if (batch.status !== "sending" || batch.pausedAt === null) return fail("conflict", "This batch is not waiting for a confirmation to go on sending.");
+  if (!batch) return fail("not_found", msg("server.batches.notFound"));
+  if (batch.status !== "sending" || batch.pausedAt === null) return fail("conflict", msg("server.batches.notPaused"));
   const allowed = actor.id === (batch.approverId ?? batch.makerId) || (actor.role === "manager" && actor.id !== batch.makerId);
-  if (!allowed) return fail("forbidden", "Its approver, or another manager than its maker, confirms that the rest of this batch is sent.");
+  if (!allowed) return fail("forbidden", msg("server.batches.whoConfirmsResume"));
   const now = deps.now();
   return deps.db.transaction(
     (tx) => {
@@ -257,14 +258,14 @@ export function confirmResume(deps: Pick<TransferDeps, "db" | "now">, { actor, i
         .where(and(eq(batches.id, batch.id), eq(batches.status, "sending"), isNotNull(batches.pausedAt)))
         .returning({ id: batches.id })
         .get();
-      if (!resumed) return fail("conflict", "This batch changed meanwhile: reload the page.");
+      if (!resumed) return fail("conflict", msg("server.batches.changedMeanwhile"));
       const notSent = tx
         .select({ n: sql<number>`count(*)` })
         .from(transfers)
         .where(and(eq(transfers.batchId, batch.id), eq(transfers.status, "approved")))
         .get()!.n;
       recordAudit(tx, { actor, action: "batch.resume_confirmed", target: { type: "batch", id: batch.id }, after: { notSent, pausedAt: batch.pausedAt!.toISOString() }, ip, at: now });
-      return ok({ notSent }, `Confirmed. Sending the ${notSent} transfers not sent yet.`);
+      return ok({ notSent }, msg("server.batches.resumed", { count: formatFor(currentLocale()).number(notSent) }));
     },
     { behavior: "immediate" },
   );

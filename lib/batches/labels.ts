@@ -1,15 +1,2 @@
-import type { BatchStatus } from "@/db/schema";
-
+/** Client-safe names of a batch's and a row's states; their words are in messages (batchStatus, batchRows). */
 export type { BatchRowState, BatchStatus } from "@/db/schema";
-
-/** A batch's status in the finance team's words (client-safe). */
-export const batchStatusLabel: Record<BatchStatus, string> = {
-  checking: "Checking",
-  ready: "Ready to submit",
-  awaiting_approval: "Awaiting approval",
-  sending: "Sending",
-  sent: "Sent",
-  rejected: "Rejected",
-  canceled: "Canceled",
-  expired: "Expired",
-};

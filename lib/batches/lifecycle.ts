@@ -3,9 +3,9 @@ import type { DbOrTx } from "@/db/client";
 import { batchRows, batches, type Batch, type BatchStatus } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
+import { msg } from "@/lib/i18n/translate";
 import { fail } from "@/lib/result";
 import { flagNearDuplicates } from "./duplicates";
-import { batchStatusLabel } from "./labels";
 
 /**
  * The batch lifecycle (docs/batches.md), beside the transfer one (lib/transfers/lifecycle.ts): a table of
@@ -33,8 +33,16 @@ export function findBatch(db: DbOrTx, id: number): Batch | null {
   return db.select().from(batches).where(eq(batches.id, id)).get() ?? null;
 }
 
-export function wrongStatus(batch: Batch, doing: string) {
-  return fail("conflict", `This batch cannot be ${doing} now: it is ${batchStatusLabel[batch.status].toLowerCase()}.`);
+/** A batch's status inside a sentence, in the language of `currentLocale()`: "awaiting approval", "menunggu persetujuan". */
+export function batchStatusWord(status: BatchStatus): string {
+  return msg(`batchStatus.${status}`).toLowerCase();
+}
+
+/** What a person tried to do to a batch, for `wrongStatus`. */
+export type BatchChange = "edited" | "submitted" | "canceled";
+
+export function wrongStatus(batch: Batch, doing: BatchChange) {
+  return fail("conflict", msg("server.batches.cannotNow", { doing, status: batchStatusWord(batch.status) }));
 }
 
 /**

@@ -3,7 +3,9 @@ import type { DbOrTx } from "@/db/client";
 import { auditEntries, batchRows, batches } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAuditAtMostEvery } from "@/lib/audit/record";
-import { formatNumber, formatTimeNear } from "@/lib/format";
+import { formatFor } from "@/lib/format";
+import { currentLocale } from "@/lib/i18n/current";
+import { msg } from "@/lib/i18n/translate";
 import { fail } from "@/lib/result";
 
 /**
@@ -57,14 +59,14 @@ export function refuseOverBatchRows(tx: DbOrTx, { actor, ip }: PersonContext, { 
   const used = uses.reduce((sum, use) => sum + use.rows, 0);
   const remaining = Math.max(0, limit - used);
   if (rows <= remaining) return null;
-  const rule = `one person may look up at most ${formatNumber(limit)} batch rows in any 24 hours (uploaded rows and row fixes count)`;
-  const usage = `you have used ${formatNumber(used)}`;
+  const format = formatFor(currentLocale());
+  const words = { limit: format.number(limit), used: format.number(used), rows: format.number(rows), remaining: format.number(remaining) };
   let message: string;
-  if (fix) message = `You cannot fix rows now: ${rule}, and ${usage}. Fixing is possible again at ${formatTimeNear(fitsAt(uses, used, 1, limit, now), now)}.`;
-  else if (rows > limit) message = `This file has ${formatNumber(rows)} rows, but ${rule}. Split it into smaller files.`;
+  if (fix) message = msg("server.batches.rowsPerDay.fix", { ...words, time: format.timeNear(fitsAt(uses, used, 1, limit, now), now) });
+  else if (rows > limit) message = msg("server.batches.rowsPerDay.overLimit", words);
   else {
-    const left = remaining === 0 ? "no more batch rows remain" : `only ${formatNumber(remaining)} more batch rows remain`;
-    message = `This file has ${formatNumber(rows)} rows, but ${left} for you now: ${rule}, and ${usage}. Upload a smaller file, or this one from ${formatTimeNear(fitsAt(uses, used, rows, limit, now), now)}.`;
+    const time = format.timeNear(fitsAt(uses, used, rows, limit, now), now);
+    message = msg(remaining === 0 ? "server.batches.rowsPerDay.noneLeft" : "server.batches.rowsPerDay.fewLeft", { ...words, time });
   }
   recordAuditAtMostEvery(tx, 60_000, {
     actor,

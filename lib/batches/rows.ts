@@ -3,19 +3,25 @@ import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batchRows, batches, type BatchRow } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { formatFor } from "@/lib/format";
+import { currentLocale } from "@/lib/i18n/current";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { newReference } from "@/lib/transfers/reference";
 import { getLimits } from "@/lib/transfers/settings";
 import type { Limits } from "@/lib/transfers/limits-schema";
-import { findBatch, markCheckedIfDone, wrongStatus } from "./lifecycle";
+import { findBatch, markCheckedIfDone, wrongStatus, type BatchChange } from "./lifecycle";
 import { findDuplicates, validateBatchRow, type ParsedRow } from "./parse";
 import { refuseOverBatchRows } from "./rows-per-day";
 import { formatRupiah } from "@/lib/format";
 
 type RowValues = Pick<BatchRow, "rawWallet" | "rawPhone" | "rawAmount" | "note" | "wallet" | "phone" | "amount" | "state" | "problem">;
 
-/** A parsed row as stored: valid rows wait for their look-up; the others say what to fix. */
+/**
+ * A parsed row as stored: valid rows wait for their look-up; the others say what to fix. The problem is stored, and
+ * kept in English like the look-up's answers (docs/language.md).
+ */
 function rowValues(row: Pick<ParsedRow, "raw" | "value" | "problems">, limits: Limits): RowValues {
   const raw = { rawWallet: row.raw.wallet, rawPhone: row.raw.phone, rawAmount: row.raw.amount, note: row.value?.note ?? (row.raw.note || null) };
   if (!row.value) {
@@ -59,7 +65,7 @@ export function createBatch(
   { actor, ip }: PersonContext,
   input: { fileName: string; rows: readonly ParsedRow[] },
 ): ActionResult<{ batchId: number; reference: string }> {
-  if (input.rows.length === 0) return fail("invalid", "The file has no rows after the header.");
+  if (input.rows.length === 0) return fail("invalid", msg("server.batches.noRows"));
   const now = deps.now();
   return deps.db.transaction(
     (tx) => {
@@ -91,10 +97,10 @@ export function createBatch(
 }
 
 /** Only the maker changes a batch's rows, and only before it is submitted. */
-function editableBatch(tx: DbOrTx, batchId: number, actor: { id: number }, doing: string) {
+function editableBatch(tx: DbOrTx, batchId: number, actor: { id: number }, doing: BatchChange) {
   const batch = findBatch(tx, batchId);
-  if (!batch) return fail("not_found", "This batch does not exist.");
-  if (batch.makerId !== actor.id) return fail("forbidden", "Only the person who uploaded this batch can change its rows.");
+  if (!batch) return fail("not_found", msg("server.batches.notFound"));
+  if (batch.makerId !== actor.id) return fail("forbidden", msg("server.batches.onlyMakerChangesRows"));
   if (batch.status !== "checking" && batch.status !== "ready") return wrongStatus(batch, doing);
   return ok(batch);
 }
@@ -118,7 +124,7 @@ export function editRow(
       const batch = editableBatch(tx, input.batchId, actor, "edited");
       if (!batch.ok) return batch;
       const row = findRow(tx, input.batchId, input.rowId);
-      if (!row || row.state === "removed") return fail("not_found", "This row is not in the batch any more.");
+      if (!row || row.state === "removed") return fail("not_found", msg("server.batches.rowGone"));
       const checked = validateBatchRow({ wallet: input.wallet, phone: input.phone, amount: input.amount, note: input.note });
       const limits = getLimits(tx);
       const values = rowValues({ raw: { wallet: input.wallet.trim(), phone: input.phone.trim(), amount: input.amount.trim(), note: input.note.trim() }, ...checked }, limits);
@@ -140,7 +146,7 @@ export function editRow(
         ip,
         at: now,
       });
-      return ok({ state: values.state, problem: values.problem }, values.state === "pending" ? "Saved. Checking the wallet again…" : "Saved, but the row still needs fixing.");
+      return ok({ state: values.state, problem: values.problem }, msg(values.state === "pending" ? "server.batches.savedChecking" : "server.batches.savedStillInvalid"));
     },
     { behavior: "immediate" },
   );
@@ -160,11 +166,16 @@ export function removeRows(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }
         .where(and(eq(batchRows.batchId, input.batchId), inArray(batchRows.id, input.rowIds), ne(batchRows.state, "removed")))
         .returning({ line: batchRows.line })
         .all();
-      if (removed.length === 0) return fail("not_found", "These rows are not in the batch any more.");
+      if (removed.length === 0) return fail("not_found", msg("server.batches.rowsGone"));
       refreshDuplicates(tx, input.batchId);
       markCheckedIfDone(tx, input.batchId, now);
       recordAudit(tx, { actor, action: "batch.row.remove", target: { type: "batch", id: input.batchId }, after: { lines: removed.map((r) => r.line) }, ip, at: now });
-      return ok({ removed: removed.length }, removed.length === 1 ? `Removed the row on line ${removed[0]!.line}.` : `Removed ${removed.length} rows.`);
+      return ok(
+        { removed: removed.length },
+        removed.length === 1
+          ? msg("server.batches.removedRow", { line: String(removed[0]!.line) })
+          : msg("server.batches.removedRows", { count: formatFor(currentLocale()).number(removed.length) }),
+      );
     },
     { behavior: "immediate" },
   );

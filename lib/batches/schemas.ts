@@ -1,19 +1,28 @@
 import { z } from "zod";
+import { formatFor } from "@/lib/format";
+import { currentLocale } from "@/lib/i18n/current";
+import { msg } from "@/lib/i18n/translate";
 import { idOf, reasonField } from "@/lib/transfers/schemas";
 import { maxBatchBytes } from "./parse";
 
-/** The batch actions' inputs; shared by the forms and the server actions (no server-only imports). */
+/**
+ * The batch actions' inputs; shared by the forms and the server actions (no server-only imports). Messages are worded
+ * when a value is checked: in the page's language in the browser, the requester's in an action.
+ */
 
 const batchIdField = idOf("batch");
 
-const cell = (name: string, max: number) => z.string({ error: `Enter the ${name}` }).max(max, `The ${name} is at most ${max} characters`);
+const cell = (name: "wallet" | "phone" | "amount" | "note", max: number) =>
+  z
+    .string({ error: () => msg(`server.batches.cell.${name}.missing`) })
+    .max(max, { error: () => msg(`server.batches.cell.${name}.tooLong`, { max: formatFor(currentLocale()).number(max) }) });
 
 /** The row as typed in the inline editor; validated like a row of the file by lib/batches/parse.ts. */
 export const editRowSchema = z.object({
   batchId: batchIdField,
   rowId: idOf("row"),
-  wallet: cell("e-wallet", 40),
-  phone: cell("phone number", 40),
+  wallet: cell("wallet", 40),
+  phone: cell("phone", 40),
   amount: cell("amount", 40),
   note: cell("note", 200).default(""),
 });
@@ -21,7 +30,7 @@ export type EditRowInput = z.input<typeof editRowSchema>;
 
 export const removeRowsSchema = z.object({
   batchId: batchIdField,
-  rowIds: z.array(idOf("row")).min(1, "Choose the rows to remove").max(10_000),
+  rowIds: z.array(idOf("row")).min(1, { error: () => msg("server.batches.chooseRowsToRemove") }).max(10_000),
 });
 
 /** How many flagged rows a person saw and ticked: a count that no longer matches is refused (a payment came in between). */
@@ -41,14 +50,14 @@ export const rejectBatchSchema = z.object({ batchId: batchIdField, reason: reaso
 export const cancelBatchSchema = z.object({ batchId: batchIdField, reason: reasonField.optional() });
 
 /** The upload form's one field: a CSV file, present and at most 5 MB (its content is read by lib/batches/upload.ts). */
-export const uploadSchema = z.instanceof(FormData, { error: "Choose a CSV file to upload" }).transform((form, ctx) => {
+export const uploadSchema = z.instanceof(FormData, { error: () => msg("server.batches.chooseFile") }).transform((form, ctx) => {
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) {
-    ctx.addIssue({ code: "custom", path: ["file"], message: file instanceof File ? "The file is empty. Choose the CSV file with the transfers." : "Choose a CSV file to upload" });
+    ctx.addIssue({ code: "custom", path: ["file"], message: msg(file instanceof File ? "server.batches.emptyFile" : "server.batches.chooseFile") });
     return z.NEVER;
   }
   if (file.size > maxBatchBytes) {
-    ctx.addIssue({ code: "custom", path: ["file"], message: "The file is larger than 5 MB; a batch file is at most 5 MB. Split it into smaller files." });
+    ctx.addIssue({ code: "custom", path: ["file"], message: msg("server.batches.fileTooLarge") });
     return z.NEVER;
   }
   return file;

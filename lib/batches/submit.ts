@@ -1,6 +1,9 @@
 import type { PersonContext } from "@/lib/actor";
 import { and, eq, inArray, lt, ne, or, isNull, sql } from "drizzle-orm";
 import { batchRows, batches, inquiries, transfers, type BatchStatus, type Inquiry } from "@/db/schema";
+import { formatFor } from "@/lib/format";
+import { currentLocale } from "@/lib/i18n/current";
+import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { inquiryFreshMs, insertTransfers, isConfirmed } from "@/lib/transfers/create";
 import type { TransferDeps } from "@/lib/transfers/deps";
@@ -8,7 +11,6 @@ import { makerTotalOn, needsApproval } from "@/lib/transfers/limits";
 import { getLimits } from "@/lib/transfers/settings";
 import { flagNearDuplicates } from "./duplicates";
 import { batchTransition, findBatch, wrongStatus } from "./lifecycle";
-import { formatRupiah } from "@/lib/format";
 
 /** A look-up this close to its 15 minutes is redone rather than risk going stale between check and submit. */
 const freshnessMarginMs = 60_000;
@@ -31,9 +33,9 @@ export function submitBatch(
   return deps.db.transaction(
     (tx): ActionResult<Submitted> => {
       const batch = findBatch(tx, input.batchId);
-      if (!batch) return fail("not_found", "This batch does not exist.");
-      if (batch.makerId !== actor.id) return fail("forbidden", "Only the person who uploaded this batch can submit it.");
-      if (batch.status === "checking") return fail("conflict", "Some rows are still being checked: submit when every row is checked.");
+      if (!batch) return fail("not_found", msg("server.batches.notFound"));
+      if (batch.makerId !== actor.id) return fail("forbidden", msg("server.batches.onlyMakerSubmits"));
+      if (batch.status === "checking") return fail("conflict", msg("server.batches.stillChecking"));
       if (batch.status !== "ready") return wrongStatus(batch, "submitted");
 
       const rows = tx
@@ -41,21 +43,17 @@ export function submitBatch(
         .from(batchRows)
         .where(and(eq(batchRows.batchId, batch.id), ne(batchRows.state, "removed")))
         .all();
-      if (rows.length === 0) return fail("invalid", "Every row was removed: there is nothing to submit.");
+      if (rows.length === 0) return fail("invalid", msg("server.batches.nothingToSubmit"));
       const attention = rows.filter((r) => r.state !== "ok").length;
-      if (attention > 0) {
-        return fail("invalid", `${attention === 1 ? "1 row still needs" : `${attention} rows still need`} attention: fix or remove ${attention === 1 ? "it" : "them"} before submitting.`);
-      }
+      if (attention > 0) return fail("invalid", msg("server.batches.needsAttention", { count: attention }));
       // Payments made since the check count too (docs/lifecycle.md#paying-twice-is-impossible): flag them again now.
       const duplicates = flagNearDuplicates(tx, batch.id, now);
       if (duplicates > 0 && !input.acceptDuplicates) {
-        return fail(
-          "conflict",
-          `${duplicates === 1 ? "1 row repeats" : `${duplicates} rows repeat`} an earlier row or a recent payment (same e-wallet, phone and amount). Remove the repeats, or confirm that these people are to be paid more than once.`,
-        );
+        return fail("conflict", msg("server.batches.repeats", { count: duplicates }));
       }
       if (duplicates > 0 && input.duplicatesShown !== undefined && input.duplicatesShown !== duplicates) {
-        return fail("conflict", `${duplicates} rows repeat a row or a recent payment now, not ${input.duplicatesShown}: a payment was made since this page was loaded. Review the flagged rows, then submit again.`);
+        const format = formatFor(currentLocale());
+        return fail("conflict", msg("server.batches.repeatsNow", { count: format.number(duplicates), shown: format.number(input.duplicatesShown) }));
       }
 
       const staleBefore = new Date(now.getTime() - inquiryFreshMs + freshnessMarginMs);
@@ -67,19 +65,17 @@ export function submitBatch(
         .all();
       if (stale.length > 0) {
         tx.update(batches).set({ status: "checking", updatedAt: now }).where(eq(batches.id, batch.id)).run();
-        return ok(
-          { status: "checking", rechecking: stale.length },
-          `${stale.length === 1 ? "1 look-up is" : `${stale.length} look-ups are`} older than 15 minutes: checking ${stale.length === 1 ? "that wallet" : "those wallets"} again. Submit once the check is done.`,
-        );
+        return ok({ status: "checking", rechecking: stale.length }, msg("server.batches.recheckBeforeSubmit", { count: stale.length }));
       }
 
       const total = rows.reduce((sum, r) => sum + r.amount!, 0);
       const limits = getLimits(tx);
       const remaining = limits.dailyTotalPerMaker - makerTotalOn(tx, actor.id, now);
       if (total > remaining) {
+        const format = formatFor(currentLocale());
         return fail(
           "forbidden",
-          `This batch totals ${formatRupiah(total)}, more than the ${formatRupiah(Math.max(remaining, 0))} left of your daily total of ${formatRupiah(limits.dailyTotalPerMaker)}. Remove rows or ask an admin to raise the limit.`,
+          msg("server.batches.overDailyTotal", { total: format.rupiah(total), remaining: format.rupiah(Math.max(remaining, 0)), limit: format.rupiah(limits.dailyTotalPerMaker) }),
         );
       }
 
@@ -94,7 +90,7 @@ export function submitBatch(
         const inquiry = looked.get(row.inquiryId!);
         // Cannot happen through the app (a row is `ok` only with its own look-up); refuse rather than guess.
         if (!inquiry || !isConfirmed(inquiry) || inquiry.userId !== actor.id || inquiry.wallet !== row.wallet || inquiry.phone !== row.phone || inquiry.amount !== row.amount) {
-          return fail("conflict", `The look-up of line ${row.line} does not match the row. Edit and save the row to check it again.`);
+          return fail("conflict", msg("server.batches.lookUpMismatch", { line: String(row.line) }));
         }
         confirmed.set(row.id, inquiry);
       }
@@ -110,10 +106,8 @@ export function submitBatch(
         .run();
       const to = status === "approved" ? "sending" : "awaiting_approval";
       batchTransition(tx, batch.id, "ready", to, { submittedAt: now, duplicatesAccepted: duplicates > 0 }, { actor, ip, at: now, audit: { rows: rows.length, total } });
-      return ok(
-        { status: to },
-        to === "sending" ? `Submitted ${rows.length} transfers. The total is under the approval threshold, so they are being sent now.` : `Submitted ${rows.length} transfers for approval by a manager.`,
-      );
+      const count = formatFor(currentLocale()).number(rows.length);
+      return ok({ status: to }, msg(to === "sending" ? "server.batches.submittedSending" : "server.batches.submittedForApproval", { count }));
     },
     { behavior: "immediate" },
   );
