@@ -1,6 +1,12 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditEntries, inquiries } from "@/db/schema";
+import { auditEntries, inquiries, secondFactors } from "@/db/schema";
+import { verifyAuditChain } from "@/lib/audit/verify";
+import { passwordProblem } from "@/lib/auth/password-strength";
+import { proveSecondFactor } from "@/lib/auth/second-factor";
+import { cancelBatch } from "@/lib/batches/decide";
+import { parseBatchCsv } from "@/lib/batches/parse";
+import { createBatch, editRow } from "@/lib/batches/rows";
 import { toAmountValue } from "@/lib/cashin/amount";
 import {
   ambiguous,
@@ -19,6 +25,8 @@ import { approveTransfer, cancelTransfer } from "@/lib/transfers/approvals";
 import { lookUpForNewTransfer } from "@/lib/transfers/inquiry";
 import { lookUpSchema } from "@/lib/transfers/schemas";
 import { getLimits, updateLimits } from "@/lib/transfers/settings";
+import { createUserSchema } from "@/lib/users/schemas";
+import { changeRole } from "@/lib/users/service";
 import { createHarness, expectOk, type Harness } from "../transfers/harness";
 
 /**
@@ -191,5 +199,104 @@ describe("Cash In's answers in words (lib/cashin/codes.ts)", () => {
     for (const [call, outcome] of outcomes) {
       expect(withLocale("en", () => outcomeWords(msg, call as "inquiry" | "topup" | "status", outcome))).toBe(outcome.message);
     }
+  });
+});
+
+describe("Accounts, sign-in, batches and the audit check in the requester's language", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(() => h.close());
+
+  it("a user-management refusal and answer, the role in words of the language", async () => {
+    const lastAdmin = await inBoth(() => changeRole({ db: h.db, actor: h.admin, ip }, { userId: h.admin.id, role: "staff" }));
+    expect(lastAdmin).toEqual({
+      id: { ok: false, code: "conflict", message: "Ini admin aktif terakhir: jadikan orang lain admin terlebih dahulu" },
+      en: { ok: false, code: "conflict", message: "This is the last active admin: make someone else admin first" },
+    });
+    const same = await inBoth(() => changeRole({ db: h.db, actor: h.admin, ip }, { userId: h.staff.id, role: "staff" }));
+    expect([same.id.message, same.en.message]).toEqual(["Sari sudah berperan sebagai staf", "Sari is already staff"]);
+  });
+
+  it("the users form's field messages, worded when checked", async () => {
+    const check = () => fieldErrorsOf(createUserSchema.safeParse({ name: " ", email: "eka@", role: "boss", password: "short" }).error?.issues ?? []);
+    expect(await inBoth(check)).toEqual({
+      id: {
+        name: ["Masukkan nama"],
+        email: ["Masukkan alamat e-mail yang valid, seperti nama@perusahaan.co.id"],
+        role: ["Pilih peran: staf, manajer, atau admin"],
+        password: ["Kata sandi minimal 12 karakter"],
+      },
+      en: {
+        name: ["Enter a name"],
+        email: ["Enter a valid e-mail address, like name@company.co.id"],
+        role: ["Choose a role: staff, manager or admin"],
+        password: ["A password is at least 12 characters"],
+      },
+    });
+  });
+
+  it("why a password is too easy to guess", async () => {
+    expect(await inBoth(() => passwordProblem("password1234"))).toEqual({
+      id: "Ini sangat mirip dengan kata sandi yang umum dipakai. Gunakan rangkaian kata yang lebih panjang dan tidak saling berhubungan.",
+      en: "This is very like a commonly used password. Use a longer phrase of unrelated words.",
+    });
+  });
+
+  it("second-factor refusals, the lock's time as each language writes it", async () => {
+    const malformed = await inBoth(() => proveSecondFactor({ db: h.db, user: h.staff, ip, sessionId: null }, "not a code"));
+    expect([malformed.id.ok || malformed.id.message, malformed.en.ok || malformed.en.message]).toEqual([
+      "Masukkan kode 6 digit dari aplikasi Anda, atau kode pemulihan seperti abcde-fghij.",
+      "Enter the 6-digit code from your app, or a recovery code like abcde-fghij.",
+    ]);
+    h.db.insert(secondFactors).values({ userId: h.manager.id, secret: "sealed", enrolledAt: new Date(), lockedUntil: new Date("2099-12-01T06:59:00Z") }).run();
+    const locked = await inBoth(() => proveSecondFactor({ db: h.db, user: h.manager, ip, sessionId: null }, "123456"));
+    expect(locked).toEqual({
+      id: { ok: false, reason: "locked", message: "Terlalu banyak kode salah: verifikasi dua langkah terkunci sampai 13.59 WIB. Coba lagi setelah itu, atau hubungi admin." },
+      en: { ok: false, reason: "locked", message: "Too many wrong codes: the second factor is locked until 13:59 WIB. Use it again then, or ask an admin." },
+    });
+  });
+
+  it("a batch over the rows per 24 hours, with its numbers written the way each language writes them", async () => {
+    expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), batchRowsPerDay: 1_000 }));
+    const parsed = parseBatchCsv(["wallet,phone,amount,note", ...Array.from({ length: 1_001 }, (_, i) => `DANA,62812000${String(i).padStart(5, "0")},${10_000 + i},`)].join("\n"));
+    if (!parsed.ok) throw new Error(parsed.message);
+    const refused = await inBoth(() => createBatch(h.deps, { actor: h.staff, ip }, { fileName: "payroll.csv", rows: parsed.rows }));
+    expect(refused.id).toMatchObject({
+      ok: false,
+      code: "forbidden",
+      message:
+        "Berkas ini berisi 1.001 baris, padahal satu orang paling banyak memeriksa 1.000 baris batch dalam 24 jam (baris yang diunggah dan baris yang diperbaiki dihitung). Pecah menjadi beberapa berkas yang lebih kecil.",
+    });
+    expect(refused.en).toMatchObject({
+      ok: false,
+      code: "forbidden",
+      message:
+        "This file has 1,001 rows, but one person may look up at most 1,000 batch rows in any 24 hours (uploaded rows and row fixes count). Split it into smaller files.",
+    });
+  });
+
+  it("a batch that can no longer be edited, with its status in words of the language", async () => {
+    const parsed = parseBatchCsv("wallet,phone,amount,note\nDANA,6281234567890,50000,\n");
+    if (!parsed.ok) throw new Error(parsed.message);
+    const { batchId } = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "one.csv", rows: parsed.rows }));
+    expectOk(cancelBatch(h.deps, { actor: h.staff, ip }, { batchId }));
+    const edit = await inBoth(() => editRow(h.deps, { actor: h.staff, ip }, { batchId, rowId: 1, wallet: "DANA", phone: "081234567890", amount: "60000", note: "" }));
+    expect(edit).toEqual({
+      id: { ok: false, code: "conflict", message: "Batch ini tidak dapat diubah sekarang: statusnya dibatalkan." },
+      en: { ok: false, code: "conflict", message: "This batch cannot be edited now: it is canceled." },
+    });
+  });
+
+  it("the audit chain's verdict: Indonesian or English for the admin, English where nobody asked (npm run audit:verify)", async () => {
+    expectOk(changeRole({ db: h.db, actor: h.admin, ip }, { userId: h.staff.id, role: "manager" }));
+    h.db.run(sql`update audit_entries set ip = '198.51.100.1' where id = 1`);
+    const verdict = await inBoth(() => verifyAuditChain(h.db));
+    expect([verdict.id, verdict.en].map((v) => (v.ok ? null : v.message))).toEqual([
+      "Entri 1 diubah setelah ditulis: isinya tidak lagi cocok dengan hash-nya.",
+      "Entry 1 was edited after it was written: its content no longer matches its hash.",
+    ]);
+    expect(verifyAuditChain(h.db)).toMatchObject({ ok: false, message: "Entry 1 was edited after it was written: its content no longer matches its hash." });
   });
 });
