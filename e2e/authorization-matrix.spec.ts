@@ -182,6 +182,9 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: wrongCurrent, manager: wrongCurrent, admin: wrongCurrent, deactivated: "sign-in" } },
   { target: { name: "regenerateRecoveryCodesAction", action: actions.regenerateRecoveryCodes, input: () => ({}) },
     expect: { anonymous: "sign-in", staff: { message: "Turn on two-step sign-in first (My account): this needs a code from your authenticator app." }, manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  // The language of My account (docs/language.md#choosing-the-language): each caller saves English, which the suite reads anyway.
+  { target: { name: "saveLanguageAction", action: actions.saveLanguage, input: () => ({ locale: "en" }) },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "resetSecondFactorAction (a user without one)", action: actions.resetSecondFactor, input: (_, s) => ({ userId: s.subjectUserId }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "E2E matrix-subject has no second factor to reset" }, deactivated: "sign-in" } },
   { target: { name: "setSecondFactorPolicyAction (unchanged)", action: actions.setSecondFactorPolicy, input: () => ({ requiredForAll: false }) },

@@ -36,6 +36,7 @@ export const serverActions = {
   signOut: { filename: "app/login/actions.ts", exportedName: "signOutAction", page: "/" },
   signOutEverywhere: { filename: "app/(app)/account/actions.ts", exportedName: "signOutEverywhereAction", page: "/account" },
   regenerateRecoveryCodes: { filename: "app/(app)/account/actions.ts", exportedName: "regenerateRecoveryCodesAction", page: "/account" },
+  saveLanguage: { filename: "app/(app)/account/actions.ts", exportedName: "saveLanguageAction", page: "/account" },
   lookUpWallet: { filename: transferActions, exportedName: "lookUpWalletAction", page: "/transfers/new" },
   createTransfer: { filename: transferActions, exportedName: "createTransferAction", page: "/transfers/new" },
   refreshTransfers: { filename: transferActions, exportedName: "refreshTransfersAction", page: "/transfers" },
