@@ -19,9 +19,12 @@ export async function seedStaffMember(prefix: string): Promise<{ email: string; 
   return user;
 }
 
-/** A sign-in posted the way the login form posts it, from a client address of the test's choosing and without a browser. */
+/**
+ * A sign-in posted the way the login form posts it, from a client address of the test's choosing and without a browser;
+ * in English, as the suite's browsers read the app (the sign-in answers in the language of the `locale` cookie).
+ */
 export function signInFrom(address: string, credentials: { email: string; password: string }): Promise<ActionReply> {
-  return invokeAction({ cookie: "", forwardedFor: address }, serverActions.signIn, { ...credentials, callbackUrl: "/" });
+  return invokeAction({ cookie: "locale=en", forwardedFor: address }, serverActions.signIn, { ...credentials, callbackUrl: "/" });
 }
 
 /** An address block of this test alone (198.18.0.0/15 is reserved for tests), `.1` to `.254`. */
