@@ -1,11 +1,15 @@
 import { randomInt } from "node:crypto";
 import type { Browser, BrowserContext, Locator, Page } from "@playwright/test";
+import { rejected } from "../lib/cashin/codes";
 import { deterministicOwner } from "../lib/cashin/mock/wallets";
+import indonesianMessages from "../messages/id.json";
 import { formatPhone } from "../lib/phone-display";
 import { demoUser, expect, test } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
+import { updateTransfer, withE2eDatabase } from "./support/database";
 import { gatewayRequests } from "./support/gateway";
 import { languageState, setLanguage } from "./support/language";
+import { seedTransfers, uniqueReference, uniqueWord } from "./support/seed";
 
 /*
  * The send and approval flows in Bahasa Indonesia (issue 15), and a manager approving from a phone. The English
@@ -260,5 +264,25 @@ test.describe("A manager approves from a phone (390 × 844, issue 15)", () => {
     await expect(status(page)).toHaveText("Succeeded");
     expect(await gatewayRequests("topup", reference)).toHaveLength(1);
     await manager.context().close();
+  });
+});
+
+test.describe("What the server stored in English reads in Bahasa Indonesia", () => {
+  test("a failed transfer's reason and Cash In's last answer, on its page", async ({ page, context, signInAs }) => {
+    const reference = uniqueReference();
+    seedTransfers([{ reference, ownerName: uniqueWord("Stored "), status: "failed" }]);
+    // As the send path stores a refusal of Cash In (lib/transfers/send.ts): the English description of 4033818.
+    const stored = rejected("inactive_account", "4033818", "Inactive Account").message;
+    updateTransfer(reference, { reason: stored, last_code: "4033818", last_message: stored });
+    const id = withE2eDatabase((db) => (db.prepare("select id from transfers where reference = ?").get(reference) as { id: number }).id);
+    await signInAs("staff");
+    await setLanguage(context, "id");
+    await page.goto(`/transfers/${id}`);
+    const indonesian = indonesianMessages.server.cashin.rejected.inactive_account;
+    await expect(page.getByText(indonesian).first()).toBeVisible();
+    await expect(page.getByText(stored)).toHaveCount(0);
+    await setLanguage(context, "en");
+    await page.reload();
+    await expect(page.getByText(stored).first()).toBeVisible();
   });
 });

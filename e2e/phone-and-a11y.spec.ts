@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import type { Locale } from "../lib/i18n/locales";
-import { expect, test, type DemoRole } from "./fixtures";
+import { demoUser, expect, test, type DemoRole } from "./fixtures";
 import { BatchPage } from "./pages/batch-page";
 import { setLanguage } from "./support/language";
 import { seedTransfers, uniqueReference, uniqueWord } from "./support/seed";
@@ -80,9 +80,17 @@ for (const locale of ["id", "en"] as const) {
       });
     }
 
-    test(`the sign-in page (${locale})`, async ({ page, context }) => {
+    test(`the sign-in page and its code step (${locale})`, async ({ page, context, loginPage }) => {
       await setLanguage(context, locale);
       expect(await inspect(page, "/login", locale)).toEqual([]);
+      // A manager's password accepted: the step that asks for the code from the phone.
+      await setLanguage(context, "en");
+      await loginPage.goto();
+      const manager = demoUser("manager", 1);
+      await loginPage.signIn(manager.email, manager.password);
+      await expect(page).toHaveURL(/\/login\/code/);
+      await setLanguage(context, locale);
+      expect(await inspect(page, "/login/code", locale)).toEqual([]);
     });
   });
 }

@@ -4,7 +4,7 @@ import { WalletSelect } from "@/components/transfers/wallet-select";
 import { Pencil, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useForm, type Resolver } from "react-hook-form";
 import { StatusBadge } from "@/components/transfers/status-badge";
@@ -22,6 +22,7 @@ import { useServerActions } from "@/components/server-actions";
 import { useFormat } from "@/components/i18n/use-format";
 import { cn } from "@/lib/cn";
 import { formatPhone } from "@/lib/phone-display";
+import { storedText } from "@/lib/i18n/stored";
 
 /** A batch's rows in file order: the owner's name or why the row needs attention, and after submit its transfer. */
 export function BatchRows({ batchId, rows, editable, duplicatesAccepted }: { batchId: number; rows: BatchRowItem[]; editable: boolean; duplicatesAccepted: boolean }) {
@@ -69,6 +70,7 @@ function needsAttention(row: BatchRowItem, duplicatesAccepted = false) {
 /** The owner's name, or why the row needs attention: the same in the table and on a card. */
 function RowRecipient({ row, duplicatesAccepted }: { row: BatchRowItem; duplicatesAccepted: boolean }) {
   const t = useTranslations("batchRows");
+  const locale = useLocale();
   return (
     <>
       {row.ownerName ? (
@@ -78,7 +80,7 @@ function RowRecipient({ row, duplicatesAccepted }: { row: BatchRowItem; duplicat
       ) : null}
       {row.problem && row.state !== "ok" ? (
         <p className="text-xs break-words text-danger" data-testid="row-problem">
-          {row.problem}
+          {storedText(row.problem, locale)}
         </p>
       ) : null}
       {row.duplicateOfLine !== null && row.state !== "removed" ? (
@@ -243,6 +245,7 @@ function EditRow({ row, batchId }: { row: BatchRowItem; batchId: number }) {
   const { pending, run } = useAction();
   const t = useTranslations("batchRows");
   const common = useTranslations("common");
+  const locale = useLocale();
   const form = useForm<RowForm>({
     resolver: rowResolver,
     defaultValues: { wallet: row.wallet ?? row.rawWallet, phone: row.phone ? formatPhone(row.phone) : row.rawPhone, amount: row.amount !== null ? String(row.amount) : row.rawAmount, note: row.note ?? "" },
@@ -266,7 +269,7 @@ function EditRow({ row, batchId }: { row: BatchRowItem; batchId: number }) {
         <Pencil aria-hidden />
         {t("edit")}
       </Button>
-      <DialogContent title={t("line", { line: row.line })} description={row.problem ?? t("editDescription")}>
+      <DialogContent title={t("line", { line: row.line })} description={row.problem ? storedText(row.problem, locale) : t("editDescription")}>
         <form onSubmit={save} className="grid grid-cols-1 gap-3 sm:grid-cols-2" noValidate>
           <Field id={`row-${row.id}-wallet`} label={t("wallet")} error={errors.wallet?.message}>
             {(aria) => (

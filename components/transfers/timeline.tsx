@@ -1,5 +1,5 @@
 import { ArrowLeftRight, UserRound } from "lucide-react";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { useFormat } from "@/components/i18n/use-format";
 import { Badge } from "@/components/ui/badge";
@@ -8,6 +8,8 @@ import type { GatewayCallRow } from "@/lib/transfers/timeline";
 import { classifyTransferStatus } from "@/lib/cashin/codes";
 import { cn } from "@/lib/cn";
 import type { Format } from "@/lib/format";
+import type { Locale } from "@/lib/i18n/locales";
+import { storedText } from "@/lib/i18n/stored";
 import { formatPhone } from "@/lib/phone-display";
 import { transferStatuses, type TransferStatus } from "@/lib/transfers/status";
 import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
@@ -138,7 +140,8 @@ function AuditItem({ entry }: { entry: AuditView }) {
   const t = useTranslations("timeline");
   const status = useTranslations("transferStatus");
   const format = useFormat();
-  const changes = auditChanges(entry.before, entry.after, { t, status, format });
+  const locale = useLocale();
+  const changes = auditChanges(entry.before, entry.after, { t, status, format, locale });
   return (
     <Item icon="person" tone="bg-brand-soft text-brand-strong ring-brand/20" testId="timeline-audit-entry">
       <div className="flex flex-wrap items-baseline justify-between gap-x-3">
@@ -228,7 +231,7 @@ const fieldNames = [
 ] as const;
 type FieldName = (typeof fieldNames)[number];
 
-type Words = { t: T; status: StatusT; format: Format };
+type Words = { t: T; status: StatusT; format: Format; locale: Locale };
 
 /** What an entry changed, as "Status: Sending → Succeeded" and one line per other field it set. */
 function auditChanges(before: unknown, after: unknown, words: Words): [string, string][] {
@@ -267,8 +270,9 @@ function spelled(key: string): string {
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
-function readable(value: unknown, { t, format }: Words): string {
-  if (typeof value === "string") return isoDate.test(value) ? format.dateTime(new Date(value), { seconds: true }) : value;
+function readable(value: unknown, { t, format, locale }: Words): string {
+  // Notes and answers were stored in English: our fixed ones read in the reader's language (lib/i18n/stored.ts).
+  if (typeof value === "string") return isoDate.test(value) ? format.dateTime(new Date(value), { seconds: true }) : storedText(value, locale);
   if (typeof value === "boolean") return value ? t("yes") : t("no");
   if (typeof value === "number") return String(value);
   return JSON.stringify(value);

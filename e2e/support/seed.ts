@@ -51,6 +51,8 @@ export function seedTransfers(seeds: SeedTransfer[]): void {
       `insert into transfers (reference, wallet, phone, amount, owner_name, status, maker_id, inquiry_id, created_at, updated_at)
        values (@reference, @wallet, @phone, @amount, @ownerName, @status, @makerId, @inquiryId, @createdAt, @createdAt)`,
     );
+    // Immediate: the transaction reads (the maker's id) before it writes, and a deferred one that meets the app's
+    // write in between fails at once with "database is locked", whatever the busy timeout.
     db.transaction(() => {
       for (const seed of seeds) {
         const values = {
@@ -67,6 +69,6 @@ export function seedTransfers(seeds: SeedTransfer[]): void {
         const inquiry = insertInquiry.run(values);
         insertTransfer.run({ ...values, inquiryId: inquiry.lastInsertRowid });
       }
-    })();
+    }).immediate();
   });
 }

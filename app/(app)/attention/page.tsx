@@ -19,8 +19,9 @@ import { formatPhone } from "@/lib/phone-display";
 import { nearDuplicatesOf } from "@/lib/transfers/approvals";
 import { getLimits } from "@/lib/transfers/settings";
 import { walletLabel } from "@/lib/transfers/wallets";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
+import { storedText } from "@/lib/i18n/stored";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("attention");
@@ -153,6 +154,7 @@ export default async function AttentionPage() {
 
 function UnresolvedItem({ transfer, user }: { transfer: UnresolvedTransfer; user: User }) {
   const t = useTranslations("attention");
+  const locale = useLocale();
   const format = useFormat();
   const proposed = transfer.resolutionOutcome;
   const mono = (chunks: ReactNode) => <span className="font-mono text-xs break-all">{chunks}</span>;
@@ -167,7 +169,7 @@ function UnresolvedItem({ transfer, user }: { transfer: UnresolvedTransfer; user
       </p>
       {transfer.lastMessage ? (
         <p className="text-xs break-words text-ink-muted">
-          {t("lastAnswer", { answer: `${transfer.lastCode ? `${transfer.lastCode} ` : ""}${transfer.lastMessage}` })}
+          {t("lastAnswer", { answer: `${transfer.lastCode ? `${transfer.lastCode} ` : ""}${storedText(transfer.lastMessage, locale)}` })}
         </p>
       ) : null}
       {proposed ? (

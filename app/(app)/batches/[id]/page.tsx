@@ -2,7 +2,7 @@ import { ArrowLeft, Download, History } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { BatchActions } from "@/components/batches/batch-actions";
 import { BatchProgress } from "@/components/batches/batch-progress";
 import { BatchRows } from "@/components/batches/batch-rows";
@@ -20,6 +20,7 @@ import { cn } from "@/lib/cn";
 import { approvalHoldOf } from "@/lib/transfers/approval-hold";
 import { needsApproval } from "@/lib/transfers/limits";
 import { getLimits } from "@/lib/transfers/settings";
+import { storedText } from "@/lib/i18n/stored";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -30,6 +31,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function BatchPage({ params, searchParams }: Props) {
+  const locale = await getLocale();
   const user = await requireUser();
   const t = await getTranslations("batches");
   const format = await getFormat();
@@ -115,7 +117,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
       <section aria-label={t("detail.status")} className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3 text-sm">
         <BatchStatusBadge status={batch.status} blocking={blocking} rows={counts.all} className="text-sm" />
         <p className="min-w-0">{t(`sentence.${statusSentence(overview, isMaker, user.role === "manager")}`, { approver: overview.approverName ?? "" })}</p>
-        {batch.reason ? <p className="w-full break-words text-ink-muted">{t("detail.reason", { reason: batch.reason })}</p> : null}
+        {batch.reason ? <p className="w-full break-words text-ink-muted">{t("detail.reason", { reason: storedText(batch.reason, locale) })}</p> : null}
       </section>
       <div className="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4">
         <Total label={t("detail.totalRows")} value={format.number(counts.all)} testId="total-rows" />

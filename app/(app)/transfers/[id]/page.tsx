@@ -1,7 +1,7 @@
 import { ArrowLeft, ClipboardCheck, RotateCcw } from "lucide-react";
 import type { Metadata } from "next";
 import { useTranslations } from "next-intl";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
@@ -21,6 +21,7 @@ import { routeId } from "@/lib/route-id";
 import { formatPhone } from "@/lib/phone-display";
 import { isUnsettledAtGateway } from "@/lib/transfers/status";
 import { walletLabel } from "@/lib/transfers/wallets";
+import { storedText } from "@/lib/i18n/stored";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -31,6 +32,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function TransferPage({ params }: Props) {
+  const locale = await getLocale();
   const user = await requireUser();
   const id = routeId((await params).id);
   const detail = id === undefined ? undefined : getTransferDetail(db(), id);
@@ -55,7 +57,7 @@ export default async function TransferPage({ params }: Props) {
       <section aria-label={t("status")} className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3">
         <StatusBadge status={transfer.status} className="text-sm" data-testid="transfer-status" />
         <p className="min-w-0 text-sm">{status(`${transfer.status}.description`)}.</p>
-        {transfer.reason ? <p className="w-full text-sm break-words text-ink-muted">{t("reason", { reason: transfer.reason })}</p> : null}
+        {transfer.reason ? <p className="w-full text-sm break-words text-ink-muted">{t("reason", { reason: storedText(transfer.reason, locale) })}</p> : null}
         {transfer.status === "unresolved" ? <UnresolvedNote detail={detail} canSeeAttention={user.role !== "staff"} /> : null}
       </section>
       {transfer.discrepancy ? <DiscrepancyNote detail={detail} /> : null}
@@ -106,7 +108,7 @@ export default async function TransferPage({ params }: Props) {
             {transfer.lastCode || transfer.lastMessage ? (
               <>
                 {transfer.lastCode ? <span className="mr-1.5 font-mono text-xs">{transfer.lastCode}</span> : null}
-                {transfer.lastMessage}
+                {transfer.lastMessage ? storedText(transfer.lastMessage, locale) : null}
               </>
             ) : (
               dash
