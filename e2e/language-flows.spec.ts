@@ -4,7 +4,9 @@ import { rejected } from "../lib/cashin/codes";
 import { deterministicOwner } from "../lib/cashin/mock/wallets";
 import indonesianMessages from "../messages/id.json";
 import { formatPhone } from "../lib/phone-display";
+import { translatorIn } from "../lib/i18n/translate";
 import { demoUser, expect, test } from "./fixtures";
+import { BatchPage } from "./pages/batch-page";
 import { LoginPage } from "./pages/login-page";
 import { updateTransfer, withE2eDatabase } from "./support/database";
 import { gatewayRequests } from "./support/gateway";
@@ -284,5 +286,35 @@ test.describe("What the server stored in English reads in Bahasa Indonesia", () 
     await setLanguage(context, "en");
     await page.reload();
     await expect(page.getByText(stored).first()).toBeVisible();
+  });
+
+  test("texts with details in them: amounts, Cash In's answer inside our sentence, a batch row's problems", async ({ page, context, signInAs }) => {
+    const english = translatorIn("en");
+    const reference = uniqueReference();
+    seedTransfers([{ reference, ownerName: uniqueWord("Details "), status: "failed" }]);
+    // As the reconciler stores them (lib/transfers/settle.ts): Cash In's words are Cash In's; ours are translated.
+    const lastMessage = english("server.transfers.stored.noFinalAnswer", { message: rejected("insufficient_funds", "4033814", "Insufficient Fund").message });
+    updateTransfer(reference, { reason: english("server.transfers.stored.reportsFailed", { description: "Insufficient Fund" }), last_message: lastMessage });
+    const id = withE2eDatabase((db) => (db.prepare("select id from transfers where reference = ?").get(reference) as { id: number }).id);
+    await signInAs("staff");
+
+    // A batch with a row naming an unknown wallet and one over the per-transfer maximum, uploaded in English.
+    const batch = new BatchPage(page);
+    await batch.gotoUpload();
+    await batch.upload("details.csv", "wallet,phone,amount\nLinkAja,081234567890,50000\nDANA,081234567891,900000000\n");
+    await expect(batch.row(2)).toContainText('Unknown e-wallet "LinkAja"');
+    const batchUrl = page.url();
+
+    await setLanguage(context, "id");
+    await page.goto(`/transfers/${id}`);
+    await expect(page.getByText("Cash In melaporkan transfer gagal: Insufficient Fund")).toBeVisible();
+    await expect(page.getByText("Tidak ada jawaban akhir dari Cash In setelah 3 hari pengecekan (terakhir: Saldo Cash In merchant tidak cukup untuk transfer ini.).")).toBeVisible();
+    await expect(page.getByText(lastMessage)).toHaveCount(0);
+
+    await page.goto(batchUrl);
+    await expect(batch.row(2)).toContainText('E-wallet "LinkAja" tidak dikenal: gunakan DANA, OVO, GoPay atau ShopeePay.');
+    // The maximum as the admin set it, written the Indonesian way (Rp 25.000.000 by default).
+    await expect(batch.row(3)).toContainText(/Batas per transfer Rp \d{1,3}(\.\d{3})+: pecah pembayaran ini/);
+    await expect(batch.row(3)).not.toContainText("The maximum per transfer");
   });
 });

@@ -5,6 +5,7 @@ import { batchRows, batches, transfers, type Batch, type BatchRow, type Transfer
 import { recordAudit, recordAuditMany } from "@/lib/audit/record";
 import { formatFor } from "@/lib/format";
 import { currentLocale } from "@/lib/i18n/current";
+import { storedText } from "@/lib/i18n/stored";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { inquiryFreshMs } from "@/lib/transfers/create";
@@ -113,10 +114,10 @@ export function approveBatch(
 
       const unconfirmed = rows.filter((r) => r.state === "unconfirmed");
       if (unconfirmed.length > 0) {
-        // A row's problem is the look-up's stored answer: in English, as kept.
+        // A row's problem is the look-up's stored answer: kept in English, read in the manager's language.
         const lines = unconfirmed
           .slice(0, 5)
-          .map((r) => msg("server.batches.unconfirmedLine", { line: String(r.line), problem: r.problem ?? msg("server.batches.notConfirmed") }))
+          .map((r) => msg("server.batches.unconfirmedLine", { line: String(r.line), problem: r.problem ? storedText(r.problem, currentLocale()) : msg("server.batches.notConfirmed") }))
           .join("; ");
         return fail("conflict", msg("server.batches.unconfirmed", { count: unconfirmed.length, lines }));
       }

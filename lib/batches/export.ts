@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { batchRows, transfers } from "@/db/schema";
 import { csvStream } from "@/lib/csv";
 import type { Locale } from "@/lib/i18n/locales";
+import { storedText } from "@/lib/i18n/stored";
 import { formatPhone } from "@/lib/phone-display";
 import { exportsTranslator } from "@/lib/spreadsheet/labels";
 import { csvChunks, type ExportRow, type ExportTable } from "@/lib/spreadsheet/table";
@@ -81,7 +82,8 @@ function* batchResultBatches(db: Db, batchId: number, locale: Locale): Generator
         r.transferStatus ? t(`status.${r.transferStatus}`) : r.state === "removed" ? t("batchResults.removed") : t("batchResults.notSubmitted"),
         r.cashinReference ?? "",
         r.transferReference ?? "",
-        r.outcome ?? r.problem ?? "",
+        // Kept in English, written in the reader's language (lib/i18n/stored.ts), like the status beside it.
+        storedText(r.outcome ?? r.problem ?? "", locale),
       ]);
     }
     if (rows.length < pageSize) return;

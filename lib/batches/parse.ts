@@ -1,13 +1,14 @@
 import Papa from "papaparse";
 import { z } from "zod";
-import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
-import { formatNumber } from "@/lib/format";
+import type { Wallet } from "@/lib/cashin/protocol";
+import { msg } from "@/lib/i18n/translate";
 import { amountField, phoneField, walletField } from "@/lib/transfers/schemas";
-import { walletLabel } from "@/lib/transfers/wallets";
 
 /**
  * Batch payouts: the CSV a finance user uploads, turned into rows to check and fix before anything is
  * looked up. Pure and client-safe, so the upload page can show problems before the server sees the file.
+ * Messages are in the language of `currentLocale()`: English in the upload's worker thread and when rows are
+ * stored (lib/batches/rows.ts), read back in the reader's language by lib/i18n/stored.ts.
  */
 
 export const maxBatchRows = 10_000;
@@ -53,18 +54,14 @@ export type ParseResult = { ok: true; rows: ParsedRow[]; delimiter?: "," | ";" }
 /** One non-blank row of the file as cells, with its 1-based line (CSV) or row number (workbook). */
 export type SourceLine = { line: number; cells: string[] };
 
-const walletNames = WALLETS.map((wallet) => walletLabel[wallet]);
-const walletChoices = `${walletNames.slice(0, -1).join(", ")} or ${walletNames.at(-1)}`;
-const columnsHint = `The first line must name the columns ${requiredColumns.slice(0, -1).join(", ")} and ${requiredColumns.at(-1)} (note is optional).`;
 
 /** Why a file is refused for its size alone, whatever it holds (CSV text or a workbook). */
 export function sizeRefusal(bytes: Uint8Array): string | undefined {
-  if (bytes.byteLength === 0) return "The file is empty. Choose the CSV file with the transfers.";
+  if (bytes.byteLength === 0) return msg("server.batches.emptyFile");
   if (bytes.byteLength > maxBatchBytes) {
     // Rounded up, so a file just over the limit never reads as "5 MB".
     const megabytes = Math.ceil((bytes.byteLength / 1024 / 1024) * 10) / 10;
-    const size = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 1 }).format(megabytes);
-    return `The file is ${size} MB; a batch file is at most 5 MB. Split it into smaller files.`;
+    return msg("server.batches.file.sizeMb", { size: megabytes });
   }
   return undefined;
 }
@@ -79,12 +76,9 @@ export function decodeBatchFile(bytes: Uint8Array): { ok: true; text: string } |
     // The decoder drops a leading byte-order mark, which Excel's "CSV UTF-8" writes.
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return {
-      ok: false,
-      message: 'This file is not saved as UTF-8 text. In Excel choose File › Save As › "CSV UTF-8 (Comma delimited)", then upload that file.',
-    };
+    return { ok: false, message: msg("server.batches.file.notUtf8") };
   }
-  if (text.trim() === "") return { ok: false, message: "The file is empty. Choose the CSV file with the transfers." };
+  if (text.trim() === "") return { ok: false, message: msg("server.batches.emptyFile") };
   return { ok: true, text };
 }
 
@@ -100,7 +94,7 @@ export function parseBatchFile(bytes: Uint8Array): ParseResult {
 /** Text → rows. Refuses the whole file only when it cannot be read as a batch; row problems stay on the rows. */
 export function parseBatchCsv(input: string): ParseResult {
   // Text decoded from an accepted file is never longer than its bytes; this guards other callers.
-  if (input.length > maxBatchBytes) return { ok: false, message: "The file is larger than 5 MB. Split it into smaller files." };
+  if (input.length > maxBatchBytes) return { ok: false, message: msg("server.batches.file.tooLarge") };
 
   // One line break everywhere: papaparse keeps the first one it sees, and files edited by hand mix CRLF and LF.
   const text = input.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
@@ -131,20 +125,14 @@ export function parseBatchCsv(input: string): ParseResult {
  */
 export function parseBatchLines(lines: readonly SourceLine[], { delimiter }: { delimiter?: "," | ";" } = {}): ParseResult {
   const [header, ...data] = lines;
-  if (!header) return { ok: false, message: `The file is empty. ${columnsHint}` };
+  if (!header) return { ok: false, message: `${msg("server.batches.file.empty")} ${msg("server.batches.file.columnsHint")}` };
 
   const columns = columnsOf(header.cells);
   if (!columns.ok) return columns;
 
-  if (data.length === 0) return { ok: false, message: "The file has no rows after the header." };
-  if (data.length > maxBatchRows) {
-    return {
-      ok: false,
-      message: `The file has ${formatNumber(data.length)} rows; a batch holds at most ${formatNumber(maxBatchRows)}. Split it into smaller files.`,
-    };
-  }
+  if (data.length === 0) return { ok: false, message: msg("server.batches.file.noRows") };
+  if (data.length > maxBatchRows) return { ok: false, message: msg("server.batches.file.tooManyRows", { rows: data.length, max: maxBatchRows }) };
 
-  const separator = delimiter === ";" ? "a semicolon" : "a comma";
   const rows = data.map(({ line, cells }): ParsedRow => {
     const cell = (column: BatchColumn) => {
       const index = columns.index[column];
@@ -157,7 +145,7 @@ export function parseBatchLines(lines: readonly SourceLine[], { delimiter }: { d
     // cells are never split, so a value beside the header's last column is the user's own and is ignored.
     const fields = lastFilledIndex(cells) + 1;
     if (delimiter && fields > header.cells.length) {
-      const row = `This line has ${fields} fields but the header has ${header.cells.length}. Put values that contain ${separator} in double quotes.`;
+      const row = msg(delimiter === ";" ? "server.batches.row.fieldCountSemicolon" : "server.batches.row.fieldCountComma", { fields, columns: header.cells.length });
       return { line, raw, value: null, problems: { ...problems, row } };
     }
     return { line, raw, value, problems };
@@ -211,27 +199,28 @@ function columnsOf(cells: readonly string[]): { ok: true; index: Partial<Record<
     const column = columnByName.get(headerName(name));
     if (!column) continue; // Other columns (a name, an employee id) are the user's own and are ignored.
     if (index[column] !== undefined) {
-      return { ok: false, message: `The first line names the column "${column}" twice. Keep one of them and upload again.` };
+      return { ok: false, message: msg("server.batches.file.columnTwice", { column }) };
     }
     index[column] = position;
   }
   const missing = requiredColumns.filter((column) => index[column] === undefined);
   if (missing.length === 0) return { ok: true, index };
   // Excel's "Text (Tab delimited)" looks like a CSV in the file picker.
-  const tabs = found.some((name) => name.includes("\t")) ? " The columns are separated by tabs: save the file as CSV UTF-8 instead." : "";
-  return {
-    ok: false,
-    message: `${columnsHint} Missing: ${missing.join(", ")}. Found: ${found.length > 0 ? found.join(", ") : "no column names"}.${tabs}`,
-  };
+  const sentences = [
+    msg("server.batches.file.columnsHint"),
+    found.length > 0 ? msg("server.batches.file.missing", { missing: missing.join(", "), found: found.join(", ") }) : msg("server.batches.file.missingNoneFound", { missing: missing.join(", ") }),
+    ...(found.some((name) => name.includes("\t")) ? [msg("server.batches.file.tabs")] : []),
+  ];
+  return { ok: false, message: sentences.join(" ") };
 }
 
 function quoteMessage(error: Papa.ParseError, text: string): string {
   // error.index is where the troublesome quoted value starts.
   const line = 1 + countLineBreaks(text.slice(0, Math.max(0, error.index ?? 0)));
   if (error.code === "InvalidQuotes") {
-    return `Line ${formatNumber(line)} has text right after a closing double quote ("). Put the whole value inside the quotes, or remove them, then upload again.`;
+    return msg("server.batches.file.quoteAfter", { line });
   }
-  return `Line ${formatNumber(line)} opens a double quote (") that is never closed, so the rest of the file cannot be read. Close or remove the quote, then upload again.`;
+  return msg("server.batches.file.quoteOpen", { line });
 }
 
 function countLineBreaks(text: string): number {
@@ -248,8 +237,8 @@ function lastFilledIndex(cells: readonly string[]): number {
 /** Same characters as the reasons in lib/transfers/schemas.ts: bidi controls make text display as something it does not say. */
 const noteField = z
   .string()
-  .max(100, "A note is at most 100 characters")
-  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), "A note cannot contain control characters");
+  .max(100, { error: () => msg("server.batches.row.noteTooLong") })
+  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), { error: () => msg("server.batches.row.noteControl") });
 
 /** Excel shows long numbers as "6,28123E+12" and writes that to the CSV: the digits are gone, say how to get them back. */
 const scientificNumber = /^\d+(?:[.,]\d+)?e\+?\d+$/i;
@@ -260,12 +249,12 @@ function validateTrimmed(raw: BatchRowRaw): Pick<ParsedRow, "value" | "problems"
   // "GoPay", "Go-Pay", "shopee pay" → the enum value.
   const wallet = walletField.safeParse(raw.wallet.replace(/[\s_-]/g, "").toUpperCase());
   if (!wallet.success) {
-    problems.wallet = raw.wallet === "" ? `Enter the e-wallet: ${walletChoices}` : `Unknown e-wallet "${raw.wallet}": use ${walletChoices}`;
+    problems.wallet = raw.wallet === "" ? msg("server.batches.row.walletMissing") : msg("server.batches.row.walletUnknown", { wallet: raw.wallet });
   }
 
   const phone = scientificNumber.test(raw.phone) ? null : phoneField.safeParse(raw.phone);
   if (!phone) {
-    problems.phone = `The spreadsheet turned this number into "${raw.phone}" and lost digits. Format the phone column as Text, re-type the numbers, then save the file again.`;
+    problems.phone = msg("server.batches.row.phoneScientific", { phone: raw.phone });
   } else if (!phone.success) problems.phone = firstMessage(phone.error);
 
   const amount = amountField.safeParse(raw.amount);

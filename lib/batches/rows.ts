@@ -5,6 +5,8 @@ import { batchRows, batches, type BatchRow } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { formatFor } from "@/lib/format";
 import { currentLocale } from "@/lib/i18n/current";
+import { withLocale } from "@/lib/i18n/request-locale";
+import { storedText } from "@/lib/i18n/stored";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import type { TransferDeps } from "@/lib/transfers/deps";
@@ -14,23 +16,28 @@ import type { Limits } from "@/lib/transfers/limits-schema";
 import { findBatch, markCheckedIfDone, wrongStatus, type BatchChange } from "./lifecycle";
 import { findDuplicates, validateBatchRow, type ParsedRow } from "./parse";
 import { refuseOverBatchRows } from "./rows-per-day";
-import { formatRupiah } from "@/lib/format";
 
 type RowValues = Pick<BatchRow, "rawWallet" | "rawPhone" | "rawAmount" | "note" | "wallet" | "phone" | "amount" | "state" | "problem">;
 
+/** Field problems as one stored text, a sentence each. */
+function problemText(problems: ParsedRow["problems"]): string {
+  return Object.values(problems)
+    .map((problem) => (/[.!?]$/.test(problem) ? problem : `${problem}.`))
+    .join(" ");
+}
+
 /**
  * A parsed row as stored: valid rows wait for their look-up; the others say what to fix. The problem is stored, and
- * kept in English like the look-up's answers (docs/language.md).
+ * kept in English like the look-up's answers (docs/language.md#what-the-server-says); pages read it in their language.
  */
 function rowValues(row: Pick<ParsedRow, "raw" | "value" | "problems">, limits: Limits): RowValues {
   const raw = { rawWallet: row.raw.wallet, rawPhone: row.raw.phone, rawAmount: row.raw.amount, note: row.value?.note ?? (row.raw.note || null) };
   if (!row.value) {
-    return { ...raw, wallet: null, phone: null, amount: null, state: "invalid", problem: Object.values(row.problems).join(" ") };
+    return { ...raw, wallet: null, phone: null, amount: null, state: "invalid", problem: problemText(row.problems) };
   }
   const { wallet, phone, amount } = row.value;
   // The per-transfer maximum is known now; the maker's daily total is checked for the whole batch at submit.
-  const problem =
-    amount > limits.maxPerTransfer ? `The maximum per transfer is ${formatRupiah(limits.maxPerTransfer)}: split this payment or ask an admin to raise the limit.` : null;
+  const problem = amount > limits.maxPerTransfer ? withLocale("en", () => msg("server.batches.row.overMaximum", { max: limits.maxPerTransfer })) : null;
   return { ...raw, wallet, phone, amount, state: problem ? "invalid" : "pending", problem };
 }
 
@@ -125,7 +132,12 @@ export function editRow(
       if (!batch.ok) return batch;
       const row = findRow(tx, input.batchId, input.rowId);
       if (!row || row.state === "removed") return fail("not_found", msg("server.batches.rowGone"));
-      const checked = validateBatchRow({ wallet: input.wallet, phone: input.phone, amount: input.amount, note: input.note });
+      // Checked in English: the problem is stored (the person reads it below, and on the page, in their language).
+      const checked = withLocale("en", () => {
+        const result = validateBatchRow({ wallet: input.wallet, phone: input.phone, amount: input.amount, note: input.note });
+        // zod words a message when it is first read: read them all here, in English.
+        return { ...result, problems: { ...result.problems } };
+      });
       const limits = getLimits(tx);
       const values = rowValues({ raw: { wallet: input.wallet.trim(), phone: input.phone.trim(), amount: input.amount.trim(), note: input.note.trim() }, ...checked }, limits);
       // A fixed row is looked up again: it counts against the person's batch rows.
@@ -146,7 +158,7 @@ export function editRow(
         ip,
         at: now,
       });
-      return ok({ state: values.state, problem: values.problem }, msg(values.state === "pending" ? "server.batches.savedChecking" : "server.batches.savedStillInvalid"));
+      return ok({ state: values.state, problem: values.problem && storedText(values.problem, currentLocale()) }, msg(values.state === "pending" ? "server.batches.savedChecking" : "server.batches.savedStillInvalid"));
     },
     { behavior: "immediate" },
   );

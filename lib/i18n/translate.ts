@@ -15,11 +15,11 @@ function translatorFor(locale: Locale) {
 type ServerTranslator = ReturnType<typeof translatorFor>;
 const translators = new Map<Locale, ServerTranslator>();
 
-function translator(): ServerTranslator {
-  const locale = currentLocale();
+/** The messages of one language, whatever the requester's: stored texts are written `translatorIn("en")`. */
+export function translatorIn(locale: Locale): ServerTranslator {
   let found = translators.get(locale);
   if (!found) translators.set(locale, (found = translatorFor(locale)));
   return found;
 }
 
-export const msg = ((...args: Parameters<ServerTranslator>) => translator()(...args)) as ServerTranslator;
+export const msg = ((...args: Parameters<ServerTranslator>) => translatorIn(currentLocale())(...args)) as ServerTranslator;

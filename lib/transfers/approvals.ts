@@ -122,7 +122,7 @@ export async function approveTransfer(
             approverId: actor.id,
             decidedAt: now,
             ...(sameName(currentName, transfer.ownerName) ? {} : { ownerName: currentName }),
-            ...(duplicates.length > 0 ? { lastMessage: `Approved as separate from ${duplicates.map((d) => d.reference).join(", ")}` } : {}),
+            ...(duplicates.length > 0 ? { lastMessage: inEnglish((t) => t("server.transfers.stored.separateFrom", { references: duplicates.map((d) => d.reference).join(", ") })) } : {}),
           },
           ctx,
           now,

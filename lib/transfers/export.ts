@@ -5,6 +5,7 @@ import { transfers, type TransferStatus } from "@/db/schema";
 import type { Wallet } from "@/lib/cashin/protocol";
 import { csvStream } from "@/lib/csv";
 import type { Locale } from "@/lib/i18n/locales";
+import { storedText } from "@/lib/i18n/stored";
 import { formatPhone } from "@/lib/phone-display";
 import { exportsTranslator, type ExportsTranslator } from "@/lib/spreadsheet/labels";
 import { csvChunks, type ExportRow, type ExportTable } from "@/lib/spreadsheet/table";
@@ -94,7 +95,9 @@ export function transferExportTable(locale: Locale): ExportTable {
 }
 
 /** One transfer as a row of `transferExportTable`: instants stay epoch milliseconds (each writer formats them). */
-function transferExportRow(row: CsvTuple, t: ExportsTranslator): ExportRow {
+function transferExportRow(row: CsvTuple, t: ExportsTranslator, locale: Locale): ExportRow {
+  // Texts kept in English are written in the reader's language (lib/i18n/stored.ts), like the status.
+  const stored = (text: string | null) => text && storedText(text, locale);
   const [reference, createdAt, wallet, phone, ownerName, amount, status, makerName, approverName, decidedAt, reason, cashinReference, lastCode, lastMessage, sentAt, settledAt, discrepancy, reviewedAt] = row;
   return [
     reference,
@@ -108,13 +111,13 @@ function transferExportRow(row: CsvTuple, t: ExportsTranslator): ExportRow {
     makerName,
     approverName,
     decidedAt,
-    reason,
+    stored(reason),
     cashinReference,
     lastCode,
-    lastMessage,
+    stored(lastMessage),
     sentAt,
     settledAt,
-    discrepancy && (reviewedAt === null ? t("history.discrepancyOpen", { discrepancy }) : t("history.discrepancyReviewed", { discrepancy })),
+    discrepancy && (reviewedAt === null ? t("history.discrepancyOpen", { discrepancy: stored(discrepancy)! }) : t("history.discrepancyReviewed", { discrepancy: stored(discrepancy)! })),
   ];
 }
 
@@ -164,7 +167,7 @@ type ExportOptions = { batchSize?: number; locale?: Locale };
 /** The export's rows, a batch at a time, in the reader's language (English unless told: what lib/ writes outside a page). */
 function* transferRowBatches(db: Db, filters: HistoryFilters, { batchSize = csvBatchSize, locale = "en" }: ExportOptions): Generator<ExportRow[]> {
   const t = exportsTranslator(locale);
-  for (const rows of transferBatches(db, filters, batchSize)) yield rows.map((row) => transferExportRow(row, t));
+  for (const rows of transferBatches(db, filters, batchSize)) yield rows.map((row) => transferExportRow(row, t, locale));
 }
 
 /** The filtered transfers as CSV text, one chunk per batch: the byte-order mark and the header first, then the rows. */

@@ -2,7 +2,6 @@ import { and, asc, eq, inArray, isNull, lt, lte } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { pool } from "@/lib/concurrency";
-import { formatDateTime } from "@/lib/format";
 import { expireOverdue } from "./approvals";
 import type { ActorContext, TransferDeps } from "./deps";
 import { lookUpWallet } from "./inquiry";
@@ -12,6 +11,7 @@ import { inFlightMs, sendTransfer } from "./send";
 import { system } from "@/lib/actor";
 import { checkTransfer } from "./settle";
 import { unsettledAtGateway } from "./status";
+import { inEnglish } from "./words";
 
 /**
  * An approved transfer that a crash left unsent is sent by the reconciler only this soon after its
@@ -74,12 +74,13 @@ export async function reconcileDue(
 async function requeue(deps: TransferDeps, transfer: Transfer): Promise<boolean> {
   const inquiry = await lookUpWallet(deps, transfer.makerId, { wallet: transfer.wallet, phone: transfer.phone, amount: transfer.amount }, { transferId: transfer.id, purpose: "requeue" });
   const now = deps.now();
-  const name =
-    inquiry.outcome !== "found" || !inquiry.ownerName
-      ? ` Cash In could not confirm the wallet now: ${inquiry.message}`
-      : sameName(inquiry.ownerName, transfer.ownerName)
-        ? ""
-        : ` Cash In now names the owner “${inquiry.ownerName}”, not “${transfer.ownerName}”.`;
+  // Stored in English, read in each reader's language (lib/i18n/stored.ts).
+  const note = inEnglish((t, format) => {
+    const requeued = t("server.transfers.stored.requeued", { at: format.dateTime(transfer.decidedAt ?? transfer.createdAt) });
+    if (inquiry.outcome !== "found" || !inquiry.ownerName) return `${requeued} ${t("server.transfers.stored.requeueNotConfirmed", { message: inquiry.message ?? "" })}`;
+    if (sameName(inquiry.ownerName, transfer.ownerName)) return requeued;
+    return `${requeued} ${t("server.transfers.stored.requeueOtherName", { now: inquiry.ownerName, before: transfer.ownerName })}`;
+  });
   const moved = deps.db.transaction(
     (tx) =>
       transition(
@@ -91,7 +92,7 @@ async function requeue(deps: TransferDeps, transfer: Transfer): Promise<boolean>
           queuedAt: now,
           approverId: null,
           decidedAt: null,
-          lastMessage: `Approved ${formatDateTime(transfer.decidedAt ?? transfer.createdAt)} but not sent within 15 minutes (the app had stopped), so it was not sent blindly: it waits for approval again.${name}`,
+          lastMessage: note,
         },
         system,
         now,

@@ -78,8 +78,8 @@ export function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
           {
             settledAt: now,
             nextCheckAt: outcome === "failed" && transfer.topupAnswer === "refused" ? null : nextWatchAt(now, now),
-            reason: `Resolved by hand from Cash In's answer: ${reason}`,
-            lastMessage: `Outcome recorded by an admin and confirmed by a manager: ${outcome}`,
+            reason: inEnglish((t) => t("server.transfers.stored.resolvedBy", { reason: reason ?? "" })),
+            lastMessage: inEnglish((t) => t(outcome === "succeeded" ? "server.transfers.stored.outcomeSucceeded" : "server.transfers.stored.outcomeFailed")),
           },
           { actor, ip },
           now,

@@ -14,6 +14,7 @@ import { getLimits } from "./settings";
 import { isUnsettledAtGateway, statusInfo } from "./status";
 import { recordGatewayCall } from "./timeline";
 import { log } from "@/lib/log";
+import { inEnglish } from "./words";
 
 /**
  * Settling with Cash In's status call (call 39; docs/gateway.md#transfer-statuses, docs/lifecycle.md#money-safety-invariants, docs/lifecycle.md#paying-twice-is-impossible). Unsettled transfers are
@@ -149,7 +150,7 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
             transfer.id,
             transfer.status,
             "unresolved",
-            { ...base, nextCheckAt: null, lastMessage: `No final answer from Cash In after 3 days of checks (last: ${message}).` },
+            { ...base, nextCheckAt: null, lastMessage: inEnglish((t) => t("server.transfers.stored.noFinalAnswer", { message })) },
             ctx,
             now,
           ),
@@ -177,20 +178,20 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
     case "refunded":
       return settle("refunded", { cashinReference, lastMessage: description });
     case "failed":
-      return settle("failed", { cashinReference, lastMessage: description, reason: `Cash In reports the transfer ${status.code === "05" ? "canceled" : "failed"}: ${description}` });
+      return settle("failed", { cashinReference, lastMessage: description, reason: inEnglish((t) => t(status.code === "05" ? "server.transfers.stored.reportsCanceled" : "server.transfers.stored.reportsFailed", { description })) });
     case "not_found": {
       // Right after an ambiguous top-up, "not found" may mean "not visible yet" (docs/gateway.md#transfer-statuses, docs/lifecycle.md#paying-twice-is-impossible).
       const graceMs = effectiveGraceMs(getLimits(deps.db), deps.gatewayTimeoutMs);
       if (notFoundMayMeanNeverSent(transfer.topupAnswer) && now.getTime() - sentAt.getTime() >= graceMs) {
         return settle("failed", {
           lastMessage: description,
-          reason: "Cash In never received this transfer, so no money moved. Retry it as a new transfer.",
+          reason: inEnglish((t) => t("server.transfers.stored.neverReceived")),
         });
       }
       return later(
         notFoundMayMeanNeverSent(transfer.topupAnswer)
-          ? `Not visible at Cash In yet (${description})`
-          : `Cash In accepted this transfer but does not show it yet (${description}); checked again until it does`,
+          ? inEnglish((t) => t("server.transfers.stored.notVisibleYet", { description }))
+          : inEnglish((t) => t("server.transfers.stored.acceptedNotShown", { description })),
       );
     }
     default:
@@ -245,13 +246,11 @@ function applyLateAnswer(deps: TransferDeps, transfer: Transfer, settled: "succe
 
 /** Why a later status contradicts a settled one, in words for the finance team; null when it agrees. */
 function contradicts(settled: "succeeded" | "failed", status: TransferStatusOutcome): string | null {
-  const reported = `Cash In now reports ${status.code} ${status.label}`;
   if (status.state === "unknown") return null;
-  if (settled === "succeeded" && status.state !== "succeeded") {
-    return `${reported} for a transfer it confirmed as successful. Ask Cash In whether the money reached the wallet.`;
-  }
+  const reported = { code: status.code, label: status.label };
+  if (settled === "succeeded" && status.state !== "succeeded") return inEnglish((t) => t("server.transfers.stored.contradictsSucceeded", reported));
   if (settled === "failed" && (status.state === "succeeded" || status.state === "pending" || status.state === "refunded")) {
-    return `${reported} for a transfer recorded as failed: the money may have reached the wallet. Check with Cash In before paying this person again.`;
+    return inEnglish((t) => t("server.transfers.stored.contradictsFailed", reported));
   }
   return null;
 }

@@ -1,9 +1,6 @@
-// use-intl/core, not next-intl: the scripts run with the react-server condition, where next-intl's entry needs React's client API.
-import { createTranslator } from "use-intl/core";
 import { formatFor, type Format } from "@/lib/format";
 import { currentLocale } from "@/lib/i18n/current";
-import { messagesOf } from "@/lib/i18n/messages";
-import { msg } from "@/lib/i18n/translate";
+import { msg, translatorIn } from "@/lib/i18n/translate";
 
 /**
  * A message that is both told and kept: the person who caused it reads it now in their language (`say`), and the
@@ -13,7 +10,7 @@ import { msg } from "@/lib/i18n/translate";
 export type Translator = typeof msg;
 export type Words = (t: Translator, format: Format) => string;
 
-const english: Translator = createTranslator({ locale: "en", messages: messagesOf("en"), timeZone: "Asia/Jakarta" });
+const english: Translator = translatorIn("en");
 
 /** In the language of `currentLocale()`: the requester's inside an action. */
 export function say(words: Words): string {

@@ -280,7 +280,7 @@ describe("An uploaded file must be UTF-8", () => {
   it("refuses a file over 5 MB and accepts one of exactly 5 MB", () => {
     expect(decodeBatchFile(new Uint8Array(maxBatchBytes + 1).fill(0x61))).toEqual({
       ok: false,
-      message: "The file is 5,1 MB; a batch file is at most 5 MB. Split it into smaller files.",
+      message: "The file is 5.1 MB; a batch file is at most 5 MB. Split it into smaller files.",
     });
     expect(decodeBatchFile(new Uint8Array(maxBatchBytes).fill(0x61)).ok).toBe(true);
   });

@@ -235,7 +235,7 @@ describe("A workbook that cannot be read is refused with a message, in the uploa
     );
     const big = new Uint8Array(maxBatchBytes + 1);
     big.set(await workbook([header]));
-    expect(await refused(big, "big.xlsx")).toBe("The file is 5,1 MB; a batch file is at most 5 MB. Split it into smaller files.");
+    expect(await refused(big, "big.xlsx")).toBe("The file is 5.1 MB; a batch file is at most 5 MB. Split it into smaller files.");
   });
 
   it("a workbook that unpacks to more than 32 MB (a zip bomb), whatever sizes its directory claims", async () => {

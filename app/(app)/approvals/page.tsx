@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { getFormat } from "@/components/i18n/get-format";
 import { ApprovalQueue } from "@/components/transfers/approval-queue";
@@ -15,6 +15,7 @@ import { nearDuplicatesOf } from "@/lib/transfers/approvals";
 import { getLimits } from "@/lib/transfers/settings";
 import { ApprovalHoldNotice } from "@/components/transfers/approval-hold-notice";
 import { approvalHoldOf } from "@/lib/transfers/approval-hold";
+import { storedText } from "@/lib/i18n/stored";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("approvals");
@@ -29,10 +30,11 @@ export default async function ApprovalsPage() {
   const manager = await requireUser(["manager"]);
   const t = await getTranslations("approvals");
   const format = await getFormat();
+  const locale = await getLocale();
   const limits = getLimits(db());
   const queue = approvalQueue(db(), manager.id, limits.approvalWindowHours).map((row) => ({
     ...row,
-    requeueNote: row.queuedAt ? row.lastMessage : null,
+    requeueNote: row.queuedAt && row.lastMessage ? storedText(row.lastMessage, locale) : null,
     nearDuplicates: nearDuplicatesOf(db(), row, limits.nearDuplicateWindowHours),
   }));
   const batches = batchesAwaitingApproval(db());

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { AccountChanges } from "@/components/attention/account-changes";
 import { DecideOutcome, MarkReviewed, RecordOutcome } from "@/components/attention/attention-actions";
@@ -40,6 +40,7 @@ export default async function AttentionPage() {
   const user = await requireUser(["manager", "admin"]);
   const t = await getTranslations("attention");
   const format = await getFormat();
+  const locale = await getLocale();
   const database = db();
   const limits = getLimits(database);
   const unresolved = unresolvedTransfers(database);
@@ -76,7 +77,7 @@ export default async function AttentionPage() {
           {discrepancies.map((transfer) => (
             <Item key={transfer.id} testId={`discrepancy-${transfer.reference}`}>
               <TransferLine transfer={transfer} />
-              <p className="mt-1 text-sm break-words text-danger">{transfer.discrepancy}</p>
+              <p className="mt-1 text-sm break-words text-danger">{transfer.discrepancy ? storedText(transfer.discrepancy, locale) : null}</p>
               <p className="text-xs text-ink-muted">{transfer.discrepancyAt ? t("seen", { at: format.dateTime(transfer.discrepancyAt, { seconds: true }) }) : null}</p>
               {user.role === "admin" ? (
                 <div className="mt-2">

@@ -1,6 +1,6 @@
 import { ArrowLeft, ClipboardCheck, RotateCcw } from "lucide-react";
 import type { Metadata } from "next";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -217,6 +217,7 @@ function UnresolvedNote({ detail, canSeeAttention }: { detail: TransferDetail; c
 function DiscrepancyNote({ detail }: { detail: TransferDetail }) {
   const t = useTranslations("transfers.detail.discrepancy");
   const format = useFormat();
+  const locale = useLocale();
   const { transfer } = detail;
   const reviewed = transfer.discrepancyReviewedAt;
   const seen = transfer.discrepancyAt ? format.dateTime(transfer.discrepancyAt, { seconds: true }) : "";
@@ -227,7 +228,7 @@ function DiscrepancyNote({ detail }: { detail: TransferDetail }) {
       className={reviewed ? "mb-4 rounded-lg border border-line bg-surface px-4 py-3 text-sm" : "mb-4 rounded-lg border border-danger/40 bg-danger-soft px-4 py-3 text-sm"}
     >
       <p className={reviewed ? "font-medium" : "font-semibold text-danger"}>{reviewed ? t("reviewedTitle") : t("openTitle")}</p>
-      <p className="mt-0.5 break-words">{transfer.discrepancy}</p>
+      <p className="mt-0.5 break-words">{transfer.discrepancy ? storedText(transfer.discrepancy, locale) : null}</p>
       <p className="mt-0.5 text-xs text-ink-muted">
         {reviewed
           ? t("seenReviewed", { seen, name: detail.discrepancyReviewedByName ?? t("anAdmin"), when: format.dateTime(reviewed) })
