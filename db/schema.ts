@@ -165,6 +165,8 @@ export const transfers = sqliteTable(
       .references(() => inquiries.id),
     approverId: integer("approver_id").references(() => users.id),
     decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    /** What the payment is for, as the maker wrote it (an invoice, a payroll line): at most 140 characters, shown and exported. */
+    memo: text("memo"),
     /** The reason a person gave (reject, cancel) or the gateway's reason in words (failure). */
     reason: text("reason"),
     /** The failed transfer this one retries, if any: unique, so a failed transfer has at most one retry. */

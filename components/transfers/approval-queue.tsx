@@ -27,6 +27,7 @@ export type QueueRow = {
   phone: string;
   amount: number;
   ownerName: string;
+  memo: string | null;
   makerName: string;
   ageMs: number;
   expiresInMs: number;
@@ -148,6 +149,7 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
         <Link href={`/transfers/${transfer.id}`} className="font-mono text-xs break-all text-brand hover:underline">
           {transfer.reference}
         </Link>
+        {transfer.memo ? <p className="max-w-md text-xs break-words">{t("memo", { memo: transfer.memo })}</p> : null}
         {transfer.requeueNote ? <p className="mt-1 max-w-md text-xs text-warn">{transfer.requeueNote}</p> : null}
         <div className="mt-1 max-w-md empty:hidden">
           <MixedScriptWarning name={transfer.ownerName} />
@@ -211,6 +213,12 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
                   </dd>
                   <dt className="text-ink-muted">{t("amount")}</dt>
                   <dd className="font-semibold tabular-nums">{amount}</dd>
+                  {transfer.memo ? (
+                    <>
+                      <dt className="text-ink-muted">{t("memoLabel")}</dt>
+                      <dd className="break-words">{transfer.memo}</dd>
+                    </>
+                  ) : null}
                   <dt className="text-ink-muted">{t("madeBy")}</dt>
                   <dd className="break-words">{transfer.makerName}</dd>
                   <dt className="text-ink-muted">{t("nameCheck")}</dt>

@@ -47,6 +47,7 @@ export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; so
                 <p className="text-xs text-ink-muted">
                   {walletLabel[row.wallet]} · <span className="whitespace-nowrap">{formatPhone(row.phone)}</span>
                 </p>
+                {row.memo ? <p className="text-xs break-words">{t("memo", { memo: row.memo })}</p> : null}
               </div>
               <p className="shrink-0 font-semibold whitespace-nowrap tabular-nums">{format.rupiah(row.amount)}</p>
             </div>
@@ -103,6 +104,7 @@ export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; so
                   <p className="text-xs text-ink-muted">
                     {walletLabel[row.wallet]} · <span className="whitespace-nowrap">{formatPhone(row.phone)}</span>
                   </p>
+                  {row.memo ? <p className="max-w-xs text-xs break-words">{t("memo", { memo: row.memo })}</p> : null}
                 </TD>
                 <TD className="px-2 text-right font-medium whitespace-nowrap tabular-nums">{format.rupiah(row.amount)}</TD>
                 <TD className="pl-2 whitespace-nowrap">

@@ -19,15 +19,17 @@ import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
 import { cn } from "@/lib/cn";
 import { formatPhone } from "@/lib/phone-display";
 import type { LookUpAnswer } from "@/lib/transfers/inquiry";
-import { lookUpSchema } from "@/lib/transfers/schemas";
+import { lookUpSchema, maxMemoLength, memoField } from "@/lib/transfers/schemas";
 import type { TransferStatus } from "@/lib/transfers/status";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { MixedScriptWarning } from "./name-warning";
 import { NearDuplicates } from "./near-duplicates";
 import { useServerActions } from "@/components/server-actions";
 
-type LookUpForm = z.input<typeof lookUpSchema>;
-type RetryOf = { id: number; reference: string; wallet: Wallet; phone: string; amount: number };
+/** The memo is checked with the rest, but is not part of the look-up: changing it never asks for a new one. */
+const formSchema = lookUpSchema.extend({ memo: memoField });
+type LookUpForm = z.input<typeof formSchema>;
+type RetryOf = { id: number; reference: string; wallet: Wallet; phone: string; amount: number; memo: string | null };
 
 export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   const t = useTranslations("transfers.new");
@@ -48,11 +50,11 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   // The "separate payment" tick belongs to one look-up's answer: a new look-up asks again.
   const [separateFor, setSeparateFor] = useState<number | null>(null);
 
-  const form = useForm<LookUpForm, unknown, z.output<typeof lookUpSchema>>({
-    resolver: zodResolver(lookUpSchema),
+  const form = useForm<LookUpForm, unknown, z.output<typeof formSchema>>({
+    resolver: zodResolver(formSchema),
     defaultValues: retryOf
-      ? { wallet: retryOf.wallet, phone: retryOf.phone, amount: String(retryOf.amount) }
-      : { wallet: "DANA", phone: "", amount: "" },
+      ? { wallet: retryOf.wallet, phone: retryOf.phone, amount: String(retryOf.amount), memo: retryOf.memo ?? "" }
+      : { wallet: "DANA", phone: "", amount: "", memo: "" },
   });
   const { errors } = form.formState;
   const values = useWatch({ control: form.control });
@@ -74,10 +76,10 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
     return parsed.success ? t("amountRead", { amount: format.rupiah(parsed.data) }) : t("amountHint");
   };
 
-  const onLookUp = form.handleSubmit((input) => {
+  const onLookUp = form.handleSubmit(({ wallet, phone, amount }) => {
     setLookUpError(null);
     lookUp.run(
-      () => actions.lookUpWallet(input),
+      () => actions.lookUpWallet({ wallet, phone, amount }),
       (result) => {
         if (result.ok) setLookedUp({ answer: result.data, typed });
         else if (!applyFieldErrors(form.setError, result, ["wallet", "phone", "amount"])) setLookUpError({ message: result.message, typed });
@@ -90,6 +92,13 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
     // which the server turns into the same transfer, never a second one.
     if (!answer || sending || (possibleDuplicate && !separate)) return;
     setSendError(null);
+    // The memo may have been edited since the look-up: checked again here, and again on the server.
+    const memo = memoField.safeParse(form.getValues("memo") ?? "");
+    if (!memo.success) {
+      const message = memo.error.issues[0]?.message ?? "";
+      form.setError("memo", { type: "validate", message });
+      return setSendError(message);
+    }
     send.run(
       () =>
         actions.createTransfer({
@@ -99,6 +108,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
           amount: answer.amount,
           retryOf: retryOf?.id,
           separateFrom: separate ? answer.nearDuplicates.map((d) => d.id) : undefined,
+          memo: memo.data ?? "",
         }),
       (result) => {
         if (!result.ok) return setSendError(result.message);
@@ -138,6 +148,9 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
         </Field>
         <Field id="amount" label={t("amount")} hint={amountHint(values.amount)} error={errors.amount?.message}>
           {(aria) => <Input {...aria} inputMode="numeric" autoComplete="off" placeholder={t("amountPlaceholder")} {...form.register("amount")} />}
+        </Field>
+        <Field id="memo" label={t("memo")} hint={t("memoHint", { max: maxMemoLength })} error={errors.memo?.message}>
+          {(aria) => <Input {...aria} autoComplete="off" maxLength={maxMemoLength * 2} placeholder={t("memoPlaceholder")} {...form.register("memo")} />}
         </Field>
         {lookUpMessage ? (
           <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
@@ -190,6 +203,10 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
               <dd className="font-semibold break-words">{answer.ownerName}</dd>
               <dt className="text-ink-muted">{t("reviewAmount")}</dt>
               <dd className="font-semibold tabular-nums">{format.rupiah(answer.amount)}</dd>
+              <dt className="text-ink-muted">{t("reviewMemo")}</dt>
+              <dd className="break-words" data-testid="review-memo">
+                {values.memo?.trim() ? values.memo.trim() : <span className="text-ink-muted">{t("noMemo")}</span>}
+              </dd>
               <dt className="text-ink-muted">{t("fee")}</dt>
               <dd>{t("noFee")}</dd>
               <dt className="text-ink-muted">{t("approval")}</dt>

@@ -2,7 +2,7 @@ import Papa from "papaparse";
 import { z } from "zod";
 import type { Wallet } from "@/lib/cashin/protocol";
 import { msg } from "@/lib/i18n/translate";
-import { amountField, phoneField, walletField } from "@/lib/transfers/schemas";
+import { amountField, phoneField, unsafeCharacters, walletField } from "@/lib/transfers/schemas";
 
 /**
  * Batch payouts: the CSV a finance user uploads, turned into rows to check and fix before anything is
@@ -234,11 +234,11 @@ function lastFilledIndex(cells: readonly string[]): number {
   return -1;
 }
 
-/** Same characters as the reasons in lib/transfers/schemas.ts: bidi controls make text display as something it does not say. */
+/** A row's note becomes its transfer's memo: the memo's characters (lib/transfers/schemas.ts), at most 100 of them. */
 const noteField = z
   .string()
   .max(100, { error: () => msg("server.batches.row.noteTooLong") })
-  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), { error: () => msg("server.batches.row.noteControl") });
+  .refine((v) => !unsafeCharacters.test(v), { error: () => msg("server.batches.row.noteControl") });
 
 /** Excel shows long numbers as "6,28123E+12" and writes that to the CSV: the digits are gone, say how to get them back. */
 const scientificNumber = /^\d+(?:[.,]\d+)?e\+?\d+$/i;

@@ -97,7 +97,8 @@ export function submitBatch(
       insertTransfers(
         tx,
         { actor, ip, at: now },
-        rows.map((row) => ({ inquiry: confirmed.get(row.id)!, status, batchId: batch.id })),
+        // A row's note is its transfer's memo (checked as one when the row was read).
+        rows.map((row) => ({ inquiry: confirmed.get(row.id)!, status, batchId: batch.id, memo: row.note })),
       );
       // Each row's transfer is the one made from its look-up (one transfer per look-up).
       tx.update(batchRows)

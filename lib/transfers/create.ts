@@ -34,6 +34,8 @@ type NewTransfer = {
   batchId?: number | null;
   /** The near-duplicates the maker confirmed this is separate from (audited). */
   separateFrom?: readonly number[];
+  /** What it is for (lib/transfers/schemas.ts memoField), already checked. */
+  memo?: string | null;
 };
 
 /**
@@ -44,12 +46,13 @@ type NewTransfer = {
 export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: string | null; at: Date }, items: readonly NewTransfer[]): Transfer[] {
   const created: Transfer[] = [];
   for (let i = 0; i < items.length; i += 500) {
-    const values = items.slice(i, i + 500).map(({ inquiry, status, retryOfId = null, batchId = null }) => ({
+    const values = items.slice(i, i + 500).map(({ inquiry, status, retryOfId = null, batchId = null, memo = null }) => ({
       reference: newReference("TRF", at),
       wallet: inquiry.wallet,
       phone: inquiry.phone,
       amount: inquiry.amount,
       ownerName: inquiry.ownerName,
+      memo,
       status,
       makerId: actor.id,
       inquiryId: inquiry.id,
@@ -74,6 +77,7 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
         amount: transfer.amount,
         ownerName: transfer.ownerName,
         status: transfer.status,
+        ...(transfer.memo ? { memo: transfer.memo } : {}),
         ...(transfer.retryOfId ? { retryOf: transfer.retryOfId } : {}),
         ...(transfer.batchId ? { batch: transfer.batchId } : {}),
         ...(separateFrom.get(transfer.inquiryId)?.length ? { separateFrom: separateFrom.get(transfer.inquiryId) } : {}),
@@ -121,7 +125,7 @@ function isRetryConflict(error: unknown): boolean {
   return error instanceof Error && /UNIQUE constraint failed: transfers\.retry_of_id/.test(error.message);
 }
 
-type NewTransferInput = WalletQuery & { inquiryId: number; retryOf?: number; separateFrom?: number[] };
+type NewTransferInput = WalletQuery & { inquiryId: number; retryOf?: number; separateFrom?: number[]; memo?: string | null };
 type MakerCtx = { actor: Maker; ip: string | null };
 
 /**
@@ -202,7 +206,7 @@ function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Da
 
   const status = needsApproval(limits, input.amount) ? "awaiting_approval" : "approved";
   const [transfer] = insertTransfers(tx, { actor, ip: ctx.ip, at: now }, [
-    { inquiry, status, retryOfId: input.retryOf ?? null, separateFrom: duplicates.map((d) => d.id) },
+    { inquiry, status, retryOfId: input.retryOf ?? null, separateFrom: duplicates.map((d) => d.id), memo: input.memo ?? null },
   ]);
   return ok({ transferId: transfer!.id, reference: transfer!.reference, status });
 }

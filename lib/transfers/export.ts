@@ -27,6 +27,7 @@ const csvColumns = {
   phone: transfers.phone,
   ownerName: transfers.ownerName,
   amount: transfers.amount,
+  memo: transfers.memo,
   status: transfers.status,
   makerName: maker.name,
   approverName: approver.name,
@@ -42,6 +43,9 @@ const csvColumns = {
   id: transfers.id,
 };
 
+/** Where the keyset's columns sit in a tuple. */
+const tupleIndex = Object.fromEntries(Object.keys(csvColumns).map((name, index) => [name, index])) as Record<keyof typeof csvColumns, number>;
+
 /** A row of `csvColumns` as SQLite stores it: instants in epoch milliseconds. */
 type CsvTuple = [
   reference: string,
@@ -50,6 +54,7 @@ type CsvTuple = [
   phone: string,
   ownerName: string,
   amount: number,
+  memo: string | null,
   status: TransferStatus,
   makerName: string,
   approverName: string | null,
@@ -79,6 +84,7 @@ export function transferExportTable(locale: Locale): ExportTable {
       column("history.columns.phoneLocal", "text", 17),
       column("history.columns.ownerName", "text", 24),
       column("history.columns.amount", "integer", 14),
+      column("history.columns.memo", "text", 30),
       column("history.columns.status", "text", 18),
       column("history.columns.maker", "text", 20),
       column("history.columns.approver", "text", 20),
@@ -98,7 +104,7 @@ export function transferExportTable(locale: Locale): ExportTable {
 function transferExportRow(row: CsvTuple, t: ExportsTranslator, locale: Locale): ExportRow {
   // Texts kept in English are written in the reader's language (lib/i18n/stored.ts), like the status.
   const stored = (text: string | null) => text && storedText(text, locale);
-  const [reference, createdAt, wallet, phone, ownerName, amount, status, makerName, approverName, decidedAt, reason, cashinReference, lastCode, lastMessage, sentAt, settledAt, discrepancy, reviewedAt] = row;
+  const [reference, createdAt, wallet, phone, ownerName, amount, memo, status, makerName, approverName, decidedAt, reason, cashinReference, lastCode, lastMessage, sentAt, settledAt, discrepancy, reviewedAt] = row;
   return [
     reference,
     createdAt,
@@ -107,6 +113,7 @@ function transferExportRow(row: CsvTuple, t: ExportsTranslator, locale: Locale):
     formatPhone(phone),
     ownerName,
     amount,
+    memo,
     t(`status.${status}`),
     makerName,
     approverName,
@@ -153,7 +160,7 @@ function* transferBatches(db: Db, filters: HistoryFilters, batchSize: number): G
   for (;;) {
     const rows = (
       last
-        ? batchOf(after, true).values({ ...after.values, afterKey: filters.sort === "amount" ? last[5] : last[1], afterId: last[18], limit: batchSize })
+        ? batchOf(after, true).values({ ...after.values, afterKey: last[filters.sort === "amount" ? tupleIndex.amount : tupleIndex.createdAt], afterId: last[tupleIndex.id], limit: batchSize })
         : batchOf(first, false).values({ ...first.values, limit: batchSize })
     ) as CsvTuple[];
     if (rows.length > 0) yield rows;

@@ -109,8 +109,8 @@ const amountOf = (amountIndex: boolean) => (amountIndex ? sql`${transfers.amount
 
 /**
  * One box searches three things, told apart by their shape so that each uses its own index:
- * our reference (`TRF…`, prefix), a phone number (digits, prefix) or the owner's name (substring,
- * any case; names have no index, so this one scans along the sort order until the page is full).
+ * our reference (`TRF…`, prefix), a phone number (digits, prefix) or words: the owner's name or the memo
+ * (substring, any case; they have no index, so this one scans along the sort order until the page is full).
  */
 function searchCondition(
   q: string,
@@ -126,7 +126,7 @@ function searchCondition(
   if (phone) return startsWith("phone", transfers.phone, phone);
   const pattern = value("name", `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   // SQLite's LIKE ignores the case of ASCII letters.
-  condition("name", () => sql`${transfers.ownerName} like ${pattern} escape '\\'`);
+  condition("name", () => sql`(${transfers.ownerName} like ${pattern} escape '\\' or ${transfers.memo} like ${pattern} escape '\\')`);
 }
 
 const narrowAmountRange = 2000;
@@ -183,6 +183,7 @@ export const historyColumns = {
   phone: transfers.phone,
   amount: transfers.amount,
   ownerName: transfers.ownerName,
+  memo: transfers.memo,
   status: transfers.status,
   makerId: transfers.makerId,
   makerName: maker.name,
@@ -196,6 +197,7 @@ export type HistoryRow = {
   phone: string;
   amount: number;
   ownerName: string;
+  memo: string | null;
   status: TransferStatus;
   makerId: number;
   makerName: string;
@@ -225,10 +227,10 @@ export type HistoryPage = {
 };
 
 /** A row of `historyColumns` as SQLite returns it: read raw, a page costs about what the hand-written SQL does. */
-type HistoryTuple = [number, string, HistoryRow["wallet"], string, number, string, TransferStatus, number, string, number];
+type HistoryTuple = [number, string, HistoryRow["wallet"], string, number, string, string | null, TransferStatus, number, string, number];
 
-function historyRow([id, reference, wallet, phone, amount, ownerName, status, makerId, makerName, createdAt]: HistoryTuple): HistoryRow {
-  return { id, reference, wallet, phone, amount, ownerName, status, makerId, makerName, createdAt: new Date(createdAt) };
+function historyRow([id, reference, wallet, phone, amount, ownerName, memo, status, makerId, makerName, createdAt]: HistoryTuple): HistoryRow {
+  return { id, reference, wallet, phone, amount, ownerName, memo, status, makerId, makerName, createdAt: new Date(createdAt) };
 }
 
 export function listTransfers(db: Db, filters: HistoryFilters): HistoryPage {

@@ -66,6 +66,24 @@ const idField = idOf("transfer");
 /** The earlier transfers a person confirmed this one is separate from (docs/lifecycle.md#paying-twice-is-impossible near-duplicates). */
 const ticked = z.array(idField).max(50, { error: () => msg("server.transfers.atMostTicked") }).optional();
 
+/** Control characters (line breaks and tabs included) and text-direction marks: none belongs in a one-line text people read. */
+export const unsafeCharacters = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Longest memo, in characters as people count them (an emoji is one). */
+export const maxMemoLength = 140;
+
+/**
+ * What a payment is for (an invoice number, a payroll line): optional, one line of at most 140 characters; control
+ * characters, line breaks and text-direction marks are refused, since they make a text display as something it does
+ * not say. Empty means no memo.
+ */
+export const memoField = z
+  .string({ error: () => msg("server.transfers.memo.text") })
+  .transform((memo) => memo.trim())
+  .refine((memo) => [...memo].length <= maxMemoLength, { error: () => msg("server.transfers.memo.tooLong", { max: maxMemoLength }) })
+  .refine((memo) => !unsafeCharacters.test(memo), { error: () => msg("server.transfers.memo.characters") })
+  .transform((memo) => (memo === "" ? null : memo));
+
 export const createTransferSchema = lookUpSchema.extend({
   inquiryId: z.coerce
     .number({ error: () => msg("server.transfers.lookUpFirst") })
@@ -74,6 +92,7 @@ export const createTransferSchema = lookUpSchema.extend({
     .max(Number.MAX_SAFE_INTEGER),
   retryOf: idField.optional(),
   separateFrom: ticked,
+  memo: memoField.optional(),
 });
 
 export const refreshSchema = z.object({

@@ -307,8 +307,11 @@ describe("A row edited in the UI is checked like a file row", () => {
   });
 
   it("refuses control and text-direction characters in a note", () => {
-    for (const note of ["a\u0007b", "pay \u202Eevil"]) {
-      expect(validateBatchRow({ wallet: "DANA", phone: "081234567890", amount: "50000", note }).problems.note).toBe("A note cannot contain control characters");
+    // The note becomes the transfer's memo: one line, read as written (a line break or tab inside quotes is refused too).
+    for (const note of ["a\u0007b", "pay \u202Eevil", "two\nlines", "tab\there", "mark \u200Fhere", "c1 \u0085"]) {
+      expect(validateBatchRow({ wallet: "DANA", phone: "081234567890", amount: "50000", note }).problems.note, JSON.stringify(note)).toBe(
+        "A note cannot contain line breaks, tabs, control characters or text-direction marks",
+      );
     }
   });
 });

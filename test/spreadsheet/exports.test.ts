@@ -167,7 +167,7 @@ describe("History exports", () => {
     const csv = text(await bytesOf(streamTransfersCsv(db, parseHistoryFilters({ status: "failed" }), { locale: "id" }))).slice(1);
     const [header, row] = csv.split("\r\n");
     expect(header).toBe(
-      "Referensi,Dibuat (WIB),Dompet,Nomor HP,Nomor HP (format lokal),Pemilik akun,Nominal (IDR),Status,Pembuat,Penyetuju,Diputuskan (WIB),Alasan,Referensi Cash In,Kode terakhir,Pesan terakhir,Dikirim (WIB),Selesai (WIB),Selisih",
+      "Referensi,Dibuat (WIB),Dompet,Nomor HP,Nomor HP (format lokal),Pemilik akun,Nominal (IDR),Memo,Status,Pembuat,Penyetuju,Diputuskan (WIB),Alasan,Referensi Cash In,Kode terakhir,Pesan terakhir,Dikirim (WIB),Selesai (WIB),Selisih",
     );
     expect(row).toContain(",Gagal,Sari Wulandari,,,\"Saldo; tidak cukup\",");
     expect(row).toMatch(/,Terbuka: Cash In says succeeded$/);

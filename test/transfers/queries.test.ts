@@ -392,9 +392,9 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
     const [header, row, end] = csv.replace(/^\uFEFF/, "").split("\r\n");
     expect(csv.startsWith("\uFEFF")).toBe(true);
     expect(header).toBe(
-      "Reference,Created (WIB),Wallet,Phone,Phone (local format),Owner name,Amount (IDR),Status,Maker,Approver,Decided (WIB),Reason,Cash In reference,Last code,Last message,Sent (WIB),Settled (WIB),Discrepancy",
+      "Reference,Created (WIB),Wallet,Phone,Phone (local format),Owner name,Amount (IDR),Memo,Status,Maker,Approver,Decided (WIB),Reason,Cash In reference,Last code,Last message,Sent (WIB),Settled (WIB),Discrepancy",
     );
-    expect(row).toBe("TRF20250331LATE,2025-03-31 23:30:05,ShopeePay,628111000001,0811-1000-001,Siti Rahayu,1500000,Succeeded,Sari Wulandari,,,,CI-123,,,,,");
+    expect(row).toBe("TRF20250331LATE,2025-03-31 23:30:05,ShopeePay,628111000001,0811-1000-001,Siti Rahayu,1500000,,Succeeded,Sari Wulandari,,,,CI-123,,,,,");
     expect(end).toBe("");
   });
 

@@ -76,6 +76,7 @@ export default async function TransferPage({ params }: Props) {
             <span className="whitespace-nowrap">{formatPhone(transfer.phone)}</span>
           </Row>
           <Row label={t("ownerName")}>{transfer.ownerName}</Row>
+          {transfer.memo ? <Row label={t("memo")}>{transfer.memo}</Row> : null}
           <Row label={t("created")}>{t("createdBy", { when: format.dateTime(transfer.createdAt), name: detail.makerName })}</Row>
           {detail.inquiry ? (
             <Row label={t("lookedUp")}>

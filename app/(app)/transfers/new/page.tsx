@@ -44,7 +44,7 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
       ) : null}
       <NewTransferForm
         key={retry?.ok ? original!.id : "new"}
-        retryOf={retry?.ok ? { id: original!.id, reference: original!.reference, wallet: original!.wallet, phone: original!.phone, amount: original!.amount } : undefined}
+        retryOf={retry?.ok ? { id: original!.id, reference: original!.reference, wallet: original!.wallet, phone: original!.phone, amount: original!.amount, memo: original!.memo } : undefined}
       />
     </>
   );
