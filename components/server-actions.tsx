@@ -48,6 +48,9 @@ export type ServerActions = {
   setSecondFactorPolicy: Action<null>;
   updateLimits: Action<Limits>;
   verifyAudit: Action<ChainVerdict>;
+  saveRecipient: Action<{ recipientId: number; ownerName: string }>;
+  updateRecipient: Action<{ ownerName: string }>;
+  archiveRecipient: Action<null>;
 };
 
 const ServerActionsContext = createContext<ServerActions | null>(null);

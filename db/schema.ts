@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 export const roles = ["staff", "manager", "admin"] as const;
 export type Role = (typeof roles)[number];
@@ -117,7 +117,7 @@ export const topupAnswers = ["succeeded", "in_progress", "held", "refused", "amb
 export type TopupAnswer = (typeof topupAnswers)[number];
 
 /** Why a look-up was made: only one made on the New transfer screen can become a single transfer. */
-export const inquiryPurposes = ["transfer", "batch_row", "approval", "requeue"] as const;
+export const inquiryPurposes = ["transfer", "batch_row", "approval", "requeue", "recipient"] as const;
 export type InquiryPurpose = (typeof inquiryPurposes)[number];
 
 /** One wallet look-up (account inquiry): what staff saw before confirming a transfer (rule 4). */
@@ -143,6 +143,48 @@ export const inquiries = sqliteTable(
 
 export type Inquiry = typeof inquiries.$inferSelect;
 
+/**
+ * A person the merchant pays again and again: a wallet and phone with the owner's name a look-up verified when it
+ * was saved, a label to find it by, and an optional default amount and memo. Paying one still looks the wallet up
+ * again (rule 4); the saved name only tells when the owner changed. Archived ones are kept (transfers point to them).
+ */
+export const recipients = sqliteTable(
+  "recipients",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    label: text("label").notNull(),
+    wallet: text("wallet", { enum: wallets }).notNull(),
+    phone: text("phone").notNull(),
+    /** The owner's name as the look-up at save time (or the last accepted change) returned it. */
+    ownerName: text("owner_name").notNull(),
+    /** That look-up. */
+    inquiryId: integer("inquiry_id")
+      .notNull()
+      .references(() => inquiries.id),
+    verifiedAt: integer("verified_at", { mode: "timestamp_ms" }).notNull(),
+    defaultAmount: integer("default_amount"),
+    defaultMemo: text("default_memo"),
+    createdBy: integer("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+      .notNull()
+      .$defaultFn(() => new Date()),
+    /** When a transfer was last made to it. */
+    lastPaidAt: integer("last_paid_at", { mode: "timestamp_ms" }),
+    archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    // A label names one recipient among those in use (any case); an archived one frees its label.
+    uniqueIndex("recipients_label_active").on(sql`lower(${t.label})`).where(sql`${t.archivedAt} is null`),
+    uniqueIndex("recipients_wallet_phone_active").on(t.wallet, t.phone).where(sql`${t.archivedAt} is null`),
+    index("recipients_last_paid").on(t.lastPaidAt),
+  ],
+);
+
+export type Recipient = typeof recipients.$inferSelect;
+
 export const transfers = sqliteTable(
   "transfers",
   {
@@ -167,6 +209,8 @@ export const transfers = sqliteTable(
     decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
     /** What the payment is for, as the maker wrote it (an invoice, a payroll line): at most 140 characters, shown and exported. */
     memo: text("memo"),
+    /** The saved recipient it was made from, if any (its "last paid"). */
+    recipientId: integer("recipient_id").references((): AnySQLiteColumn => recipients.id),
     /** The reason a person gave (reject, cancel) or the gateway's reason in words (failure). */
     reason: text("reason"),
     /** The failed transfer this one retries, if any: unique, so a failed transfer has at most one retry. */

@@ -37,6 +37,7 @@ import {
   rejectTransferAction,
   reviewDiscrepancyAction,
 } from "./transfers/actions";
+import { archiveRecipientAction, saveRecipientAction, updateRecipientAction } from "./recipients/actions";
 
 /** Every server action the signed-in screens call, handed to them once (components never import app/). */
 const actions: ServerActions = {
@@ -67,6 +68,9 @@ const actions: ServerActions = {
   setSecondFactorPolicy: setSecondFactorPolicyAction,
   updateLimits: updateLimitsAction,
   verifyAudit: verifyAuditAction,
+  saveRecipient: saveRecipientAction,
+  updateRecipient: updateRecipientAction,
+  archiveRecipient: archiveRecipientAction,
 };
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {

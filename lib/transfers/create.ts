@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Person } from "@/lib/actor";
 import type { DbOrTx, Tx } from "@/db/client";
-import { inquiries, transfers, type Inquiry, type Role, type Transfer, type TransferStatus } from "@/db/schema";
+import { inquiries, recipients, transfers, type Inquiry, type Recipient, type Role, type Transfer, type TransferStatus } from "@/db/schema";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { recordAudit, recordAuditMany } from "@/lib/audit/record";
@@ -11,6 +11,7 @@ import type { WalletQuery } from "./inquiry";
 import { findTransfer } from "./lifecycle";
 import { limitProblem, needsApproval } from "./limits";
 import { newReference } from "./reference";
+import { sameName } from "./owner-name";
 import { sendTransfer } from "./send";
 import { getLimits } from "./settings";
 import { inEnglish, say, type Words } from "./words";
@@ -36,6 +37,7 @@ type NewTransfer = {
   separateFrom?: readonly number[];
   /** What it is for (lib/transfers/schemas.ts memoField), already checked. */
   memo?: string | null;
+  recipientId?: number | null;
 };
 
 /**
@@ -46,13 +48,14 @@ type NewTransfer = {
 export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: string | null; at: Date }, items: readonly NewTransfer[]): Transfer[] {
   const created: Transfer[] = [];
   for (let i = 0; i < items.length; i += 500) {
-    const values = items.slice(i, i + 500).map(({ inquiry, status, retryOfId = null, batchId = null, memo = null }) => ({
+    const values = items.slice(i, i + 500).map(({ inquiry, status, retryOfId = null, batchId = null, memo = null, recipientId = null }) => ({
       reference: newReference("TRF", at),
       wallet: inquiry.wallet,
       phone: inquiry.phone,
       amount: inquiry.amount,
       ownerName: inquiry.ownerName,
       memo,
+      recipientId,
       status,
       makerId: actor.id,
       inquiryId: inquiry.id,
@@ -78,6 +81,7 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
         ownerName: transfer.ownerName,
         status: transfer.status,
         ...(transfer.memo ? { memo: transfer.memo } : {}),
+        ...(transfer.recipientId ? { recipient: transfer.recipientId } : {}),
         ...(transfer.retryOfId ? { retryOf: transfer.retryOfId } : {}),
         ...(transfer.batchId ? { batch: transfer.batchId } : {}),
         ...(separateFrom.get(transfer.inquiryId)?.length ? { separateFrom: separateFrom.get(transfer.inquiryId) } : {}),
@@ -125,7 +129,18 @@ function isRetryConflict(error: unknown): boolean {
   return error instanceof Error && /UNIQUE constraint failed: transfers\.retry_of_id/.test(error.message);
 }
 
-type NewTransferInput = WalletQuery & { inquiryId: number; retryOf?: number; separateFrom?: number[]; memo?: string | null };
+type NewTransferInput = WalletQuery & {
+  inquiryId: number;
+  retryOf?: number;
+  separateFrom?: number[];
+  memo?: string | null;
+  /** The saved recipient it pays (docs/recipients.md#paying-a-recipient). */
+  recipientId?: number;
+  /** The maker saw that Cash In now names the owner differently from the saved name, and confirms the new one. */
+  nameChangeAccepted?: boolean;
+  /** …and the recipient is to keep the new name. */
+  updateRecipientName?: boolean;
+};
 type MakerCtx = { actor: Maker; ip: string | null };
 
 /**
@@ -204,9 +219,50 @@ function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Da
     return refuse(tx, ctx, input, "transfer.duplicate_tick_refused", words, now);
   }
 
+  const recipient = input.recipientId === undefined ? null : recipientProblem(tx, input, inquiry);
+  if (recipient && !recipient.ok) return recipient.refusal.audit ? refuse(tx, ctx, input, "transfer.recipient_name_refused", recipient.refusal.words, now) : fail("invalid", say(recipient.refusal.words));
+
   const status = needsApproval(limits, input.amount) ? "awaiting_approval" : "approved";
   const [transfer] = insertTransfers(tx, { actor, ip: ctx.ip, at: now }, [
-    { inquiry, status, retryOfId: input.retryOf ?? null, separateFrom: duplicates.map((d) => d.id), memo: input.memo ?? null },
+    { inquiry, status, retryOfId: input.retryOf ?? null, separateFrom: duplicates.map((d) => d.id), memo: input.memo ?? null, recipientId: recipient?.recipient.id ?? null },
   ]);
+  if (recipient) paidRecipient(tx, ctx, recipient.recipient, inquiry, input.updateRecipientName === true, now);
   return ok({ transferId: transfer!.id, reference: transfer!.reference, status });
+}
+
+type RecipientCheck = { ok: true; recipient: Recipient } | { ok: false; refusal: { words: Words; audit: boolean } };
+
+/**
+ * A transfer to a saved recipient pays that recipient's wallet, and an owner's name that differs from the saved one
+ * is sent only when the maker confirmed the new name (docs/recipients.md#paying-a-recipient): checked here, whatever the
+ * screen showed.
+ */
+function recipientProblem(tx: Tx, input: NewTransferInput, inquiry: Inquiry & { ownerName: string }): RecipientCheck {
+  const recipient = tx.select().from(recipients).where(eq(recipients.id, input.recipientId!)).get();
+  if (!recipient || recipient.archivedAt) return { ok: false, refusal: { words: (t) => t("server.recipients.archivedOrGone"), audit: false } };
+  if (recipient.wallet !== inquiry.wallet || recipient.phone !== inquiry.phone) return { ok: false, refusal: { words: (t) => t("server.recipients.otherWallet", { label: recipient.label }), audit: false } };
+  if (!sameName(recipient.ownerName, inquiry.ownerName) && input.nameChangeAccepted !== true) {
+    return { ok: false, refusal: { words: (t) => t("server.recipients.confirmNewName", { saved: recipient.ownerName, now: inquiry.ownerName }), audit: true } };
+  }
+  return { ok: true, recipient };
+}
+
+/** The recipient was paid now; it keeps Cash In's new name of its owner when the maker chose so. */
+function paidRecipient(tx: Tx, { actor, ip }: MakerCtx, recipient: Recipient, inquiry: Inquiry & { ownerName: string }, updateName: boolean, now: Date) {
+  const renamed = updateName && !sameName(recipient.ownerName, inquiry.ownerName);
+  tx.update(recipients)
+    .set({ lastPaidAt: now, ...(renamed ? { ownerName: inquiry.ownerName, inquiryId: inquiry.id, verifiedAt: now, updatedAt: now } : {}) })
+    .where(eq(recipients.id, recipient.id))
+    .run();
+  if (renamed) {
+    recordAudit(tx, {
+      actor,
+      action: "recipient.update",
+      target: { type: "recipient", id: recipient.id },
+      before: { ownerName: recipient.ownerName },
+      after: { ownerName: inquiry.ownerName },
+      ip,
+      at: now,
+    });
+  }
 }

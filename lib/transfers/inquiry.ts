@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
 import type { Wallet } from "@/lib/cashin/protocol";
 import type { GatewayCallRecord, InquiryResult } from "@/lib/cashin/client";
 import { outcomeWords } from "@/lib/cashin/codes";
@@ -93,14 +93,17 @@ export async function lookUpWalletWithProblem(
 
 const hourMs = 60 * 60_000;
 
+/** The look-ups a person asks for one at a time: New transfer's and saving a recipient's. */
+const countedPurposes: InquiryPurpose[] = ["transfer", "recipient"];
+
 /**
  * Owner names are personal data (docs/limits.md#look-ups-per-person-per-hour): a person makes at most
- * `limit` look-ups on New transfer in any hour. A look-up a manager redoes to approve is part of approving,
- * and batch rows count against the batch rows per day, so neither counts here. Refusals are audited at most
- * once a minute per person.
+ * `limit` look-ups on New transfer (and saving recipients) in any hour. A look-up a manager redoes to approve is
+ * part of approving, and batch rows count against the batch rows per day, so neither counts here. Refusals are
+ * audited at most once a minute per person.
  */
 function refuseOverHourlyLimit(tx: DbOrTx, { actor, ip }: PersonContext, limit: number, now: Date) {
-  const counted = and(eq(inquiries.userId, actor.id), gt(inquiries.createdAt, new Date(now.getTime() - hourMs)), eq(inquiries.purpose, "transfer"));
+  const counted = and(eq(inquiries.userId, actor.id), gt(inquiries.createdAt, new Date(now.getTime() - hourMs)), inArray(inquiries.purpose, countedPurposes));
   const made = tx.select({ n: count() }).from(inquiries).where(counted).get()?.n ?? 0;
   if (made < limit) return null;
   // The next one is possible once enough of these are an hour old to leave one free (more than one if the limit was lowered).
@@ -120,6 +123,26 @@ function refuseOverHourlyLimit(tx: DbOrTx, { actor, ip }: PersonContext, limit: 
     at: now,
   });
   return fail("forbidden", message);
+}
+
+/**
+ * One look-up a person asked for, counted against their look-ups per hour (counted and started in one
+ * transaction, so two at once cannot both take the last one left). Fails with the reason in their words when
+ * Cash In found no usable wallet.
+ */
+export async function countedLookUp(
+  deps: TransferDeps,
+  ctx: PersonContext,
+  query: WalletQuery,
+  purpose: InquiryPurpose,
+): Promise<ActionResult<Inquiry & { ownerName: string }>> {
+  const now = deps.now();
+  const limit = getLimits(deps.db).lookUpsPerHour;
+  const started = deps.db.transaction((tx) => refuseOverHourlyLimit(tx, ctx, limit, now) ?? ok(startLookUp(tx, ctx.actor.id, query, purpose, now)), { behavior: "immediate" });
+  if (!started.ok) return started;
+  const { inquiry, problem } = await finishLookUp(deps, started.data);
+  if (inquiry.outcome !== "found" || !inquiry.ownerName) return fail("conflict", problem ?? msg("server.transfers.walletNotFound"));
+  return ok({ ...inquiry, ownerName: inquiry.ownerName });
 }
 
 export type LookUpAnswer = {
@@ -144,13 +167,9 @@ export async function lookUpForNewTransfer(deps: TransferDeps, ctx: PersonContex
   const limits = getLimits(deps.db);
   const problem = limitProblem(deps.db, limits, ctx.actor.id, query.amount, now);
   if (problem) return fail("forbidden", problem, { amount: [problem] });
-  // Counted and started in one transaction, so two look-ups at once cannot both take the last one left.
-  const started = deps.db.transaction((tx) => refuseOverHourlyLimit(tx, ctx, limits.lookUpsPerHour, now) ?? ok(startLookUp(tx, ctx.actor.id, query, "transfer", now)), {
-    behavior: "immediate",
-  });
-  if (!started.ok) return started;
-  const { inquiry, problem: notFound } = await finishLookUp(deps, started.data);
-  if (inquiry.outcome !== "found" || !inquiry.ownerName) return fail("conflict", notFound ?? msg("server.transfers.walletNotFound"));
+  const found = await countedLookUp(deps, ctx, query, "transfer");
+  if (!found.ok) return found;
+  const inquiry = found.data;
   return ok({
     inquiryId: inquiry.id,
     wallet: inquiry.wallet,

@@ -56,7 +56,7 @@ export const lookUpSchema = z.object({ wallet: walletField, phone: phoneField, a
 export type LookUpInput = z.input<typeof lookUpSchema>;
 
 /** The id of a row of `what` as a form or a client sends it. */
-export const idOf = (what: "transfer" | "batch" | "row") => {
+export const idOf = (what: "transfer" | "batch" | "row" | "recipient") => {
   const unknown = { error: () => msg(`server.transfers.unknown.${what}`) };
   return z.coerce.number(unknown).int(unknown).positive(unknown).max(Number.MAX_SAFE_INTEGER);
 };
@@ -93,6 +93,9 @@ export const createTransferSchema = lookUpSchema.extend({
   retryOf: idField.optional(),
   separateFrom: ticked,
   memo: memoField.optional(),
+  recipientId: idOf("recipient").optional(),
+  nameChangeAccepted: z.boolean({ error: () => msg("server.transfers.tickIsYesOrNo") }).optional(),
+  updateRecipientName: z.boolean({ error: () => msg("server.transfers.tickIsYesOrNo") }).optional(),
 });
 
 export const refreshSchema = z.object({

@@ -1,0 +1,127 @@
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { auditEntries, inquiries, recipients } from "@/db/schema";
+import { archiveRecipient, listRecipients, probeAmount, saveRecipient, updateRecipient } from "@/lib/recipients/service";
+import { recipientFields, type RecipientInput } from "@/lib/recipients/schemas";
+import { getLimits, updateLimits } from "@/lib/transfers/settings";
+import { createHarness, expectOk, type Harness } from "../transfers/harness";
+
+/** Saved recipients (issue 16): verified by a look-up when saved, labels and numbers unique among those in use. */
+
+const ip = "203.0.113.41";
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness();
+});
+afterEach(() => h.close());
+
+const ctx = () => ({ actor: h.staff, ip });
+const input = (fields: Partial<Record<keyof RecipientInput, unknown>> = {}): RecipientInput =>
+  recipientFields.parse({ label: "John payroll", wallet: "DANA", phone: "0812-3456-7890", defaultAmount: "50.000", defaultMemo: "Gaji", ...fields });
+
+describe("Saving a recipient", () => {
+  it("looks the wallet up and keeps the owner's name it returned, with the look-up", async () => {
+    const saved = await saveRecipient(h.deps, ctx(), input());
+    expect(saved).toMatchObject({ ok: true, data: { ownerName: "John" }, message: "Saved: DANA 0812-3456-7890 belongs to John." });
+    const row = h.db.select().from(recipients).get()!;
+    expect(row).toMatchObject({ label: "John payroll", wallet: "DANA", phone: "6281234567890", ownerName: "John", defaultAmount: 50_000, defaultMemo: "Gaji", createdBy: h.staff.id });
+    expect(h.db.select().from(inquiries).where(eq(inquiries.id, row.inquiryId)).get()).toMatchObject({ purpose: "recipient", outcome: "found", amount: 50_000 });
+    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "recipient.create")).get()?.after).toMatchObject({ label: "John payroll", ownerName: "John" });
+  });
+
+  it("asks about a nominal amount when there is no default one", async () => {
+    expectOk(await saveRecipient(h.deps, ctx(), input({ defaultAmount: "" })));
+    expect(h.db.select().from(inquiries).get()).toMatchObject({ amount: probeAmount });
+  });
+
+  it("saves nothing for a wallet Cash In does not confirm, and says why", async () => {
+    const refused = await saveRecipient(h.deps, ctx(), input({ phone: "628111000003" }));
+    expect(refused).toMatchObject({ ok: false, code: "conflict", message: expect.stringContaining("No DANA wallet is registered to 628111000003") });
+    expect(h.db.select().from(recipients).all()).toHaveLength(0);
+  });
+
+  it("refuses a label or a number already in use, before any look-up; an archived one frees both", async () => {
+    const { recipientId } = expectOk(await saveRecipient(h.deps, ctx(), input()));
+    const lookUps = () => h.db.select().from(inquiries).all().length;
+    const before = lookUps();
+    expect(await saveRecipient(h.deps, ctx(), input({ label: "  JOHN   payroll ", phone: "628111000001" }))).toMatchObject({
+      ok: false,
+      code: "conflict",
+      message: "Another recipient is already labelled “John payroll”: choose another label.",
+    });
+    expect(await saveRecipient(h.deps, ctx(), input({ label: "Another", phone: "+62 812 3456 7890" }))).toMatchObject({
+      ok: false,
+      message: "This DANA number is already saved as “John payroll”.",
+    });
+    // The same number on another e-wallet is another wallet.
+    expectOk(await saveRecipient(h.deps, ctx(), input({ label: "John on OVO", wallet: "OVO" })));
+    expect(lookUps()).toBe(before + 1);
+
+    expectOk(archiveRecipient(h.deps, ctx(), { recipientId }));
+    expectOk(await saveRecipient(h.deps, ctx(), input()));
+    expect(listRecipients(h.db).map((r) => r.label)).toEqual(["John on OVO", "John payroll"]);
+    expect(listRecipients(h.db, { archived: true }).map((r) => r.id)).toEqual([recipientId]);
+  });
+
+  it("counts its look-up against the person's look-ups per hour", async () => {
+    expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour: 1 }));
+    expectOk(await saveRecipient(h.deps, ctx(), input()));
+    const refused = await saveRecipient(h.deps, ctx(), input({ label: "Siti", phone: "628111000001" }));
+    expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/look-up/i) });
+    expect(h.db.select().from(recipients).all()).toHaveLength(1);
+  });
+
+  it("refuses bad input with a message per field", () => {
+    const parsed = recipientFields.safeParse({ label: " ", wallet: "LINKAJA", phone: "123", defaultAmount: "12,5", defaultMemo: "a\nb" });
+    expect(parsed.success).toBe(false);
+    const fields = Object.fromEntries(parsed.error!.issues.map((issue) => [issue.path[0], issue.message]));
+    expect(Object.keys(fields).sort()).toEqual(["defaultAmount", "defaultMemo", "label", "phone", "wallet"]);
+    expect(fields.label).toBe("Enter a label");
+    expect(recipientFields.safeParse({ ...input(), phone: "6281234567890", label: "x".repeat(61) }).error?.issues[0]?.message).toBe("A label is at most 60 characters");
+    expect(recipientFields.safeParse({ ...input(), phone: "6281234567890", label: "pay \u202Eme" }).error?.issues[0]?.message).toBe(
+      "A label cannot contain control characters or text-direction marks",
+    );
+  });
+});
+
+describe("Changing and archiving a recipient", () => {
+  it("looks a changed number up again and takes its owner's name; a changed label alone needs no look-up", async () => {
+    const { recipientId } = expectOk(await saveRecipient(h.deps, ctx(), input()));
+    const lookUps = () => h.db.select().from(inquiries).all().length;
+    const before = lookUps();
+    expect(await updateRecipient(h.deps, ctx(), { ...input({ label: "John (weekly)", defaultAmount: "" }), recipientId })).toMatchObject({ ok: true, message: "Saved." });
+    expect(lookUps()).toBe(before);
+    expect(await updateRecipient(h.deps, ctx(), { ...input({ label: "Siti", phone: "628111000001" }), recipientId })).toMatchObject({
+      ok: true,
+      data: { ownerName: "Siti Rahayu" },
+    });
+    expect(h.db.select().from(recipients).get()).toMatchObject({ label: "Siti", phone: "628111000001", ownerName: "Siti Rahayu" });
+    const changes = h.db.select().from(auditEntries).where(eq(auditEntries.action, "recipient.update")).all();
+    expect(changes.map((e) => [e.before, e.after])).toEqual([
+      [{ label: "John payroll", defaultAmount: 50_000 }, { label: "John (weekly)", defaultAmount: null }],
+      [
+        { label: "John (weekly)", phone: "6281234567890", defaultAmount: null, ownerName: "John" },
+        { label: "Siti", phone: "628111000001", defaultAmount: 50_000, ownerName: "Siti Rahayu" },
+      ],
+    ]);
+  });
+
+  it("refuses to change or archive an archived recipient", async () => {
+    const { recipientId } = expectOk(await saveRecipient(h.deps, ctx(), input()));
+    expectOk(archiveRecipient(h.deps, ctx(), { recipientId }));
+    expect(archiveRecipient(h.deps, ctx(), { recipientId })).toMatchObject({ ok: false, message: "This recipient is archived." });
+    expect(await updateRecipient(h.deps, ctx(), { ...input(), recipientId })).toMatchObject({ ok: false, message: "This recipient is archived." });
+    expect(await updateRecipient(h.deps, ctx(), { ...input(), recipientId: 999 })).toMatchObject({ ok: false, code: "not_found" });
+  });
+
+  it("finds recipients by label, owner's name or the number as people write it", async () => {
+    expectOk(await saveRecipient(h.deps, ctx(), input()));
+    expectOk(await saveRecipient(h.deps, ctx(), input({ label: "Payroll Siti", phone: "628111000001" })));
+    const labels = (q: string) => listRecipients(h.db, { q, sort: "label" }).map((r) => r.label);
+    expect(labels("payroll")).toEqual(["John payroll", "Payroll Siti"]);
+    expect(labels("rahayu")).toEqual(["Payroll Siti"]);
+    expect(labels("0811-1000-001")).toEqual(["Payroll Siti"]);
+    expect(labels("3456")).toEqual(["John payroll"]);
+    expect(labels("100%")).toEqual([]);
+  });
+});
