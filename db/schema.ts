@@ -431,6 +431,8 @@ export const batchRows = sqliteTable(
     nearDuplicateOf: integer("near_duplicate_of").references(() => transfers.id),
     /** Bumped by every edit, so a look-up that started before the edit cannot overwrite it. */
     version: integer("version").notNull().default(1),
+    /** The saved recipient the file's row named (its wallet and phone were filled in from it); its transfer pays it. */
+    recipientId: integer("recipient_id").references(() => recipients.id),
     transferId: integer("transfer_id")
       .unique()
       .references(() => transfers.id),

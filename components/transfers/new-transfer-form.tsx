@@ -12,14 +12,15 @@ import { useFormat } from "@/components/i18n/use-format";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
+import { Input, controlClass } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import { useAction } from "@/components/ui/use-action";
 import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
 import { cn } from "@/lib/cn";
 import { formatPhone } from "@/lib/phone-display";
 import type { LookUpAnswer } from "@/lib/transfers/inquiry";
-import { lookUpSchema, maxMemoLength, memoField } from "@/lib/transfers/schemas";
+import { lookUpSchema, maxMemoLength, memoField, phoneField } from "@/lib/transfers/schemas";
+import { sameName } from "@/lib/transfers/owner-name";
 import type { TransferStatus } from "@/lib/transfers/status";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { MixedScriptWarning } from "./name-warning";
@@ -30,8 +31,14 @@ import { useServerActions } from "@/components/server-actions";
 const formSchema = lookUpSchema.extend({ memo: memoField });
 type LookUpForm = z.input<typeof formSchema>;
 type RetryOf = { id: number; reference: string; wallet: Wallet; phone: string; amount: number; memo: string | null };
+/** A saved recipient as the form offers it (docs/recipients.md#paying-a-recipient). */
+export type SavedRecipient = { id: number; label: string; wallet: Wallet; phone: string; ownerName: string; defaultAmount: number | null; defaultMemo: string | null };
 
-export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
+function recipientValues(recipient: SavedRecipient) {
+  return { wallet: recipient.wallet, phone: formatPhone(recipient.phone), amount: recipient.defaultAmount === null ? "" : String(recipient.defaultAmount), memo: recipient.defaultMemo ?? "" };
+}
+
+export function NewTransferForm({ retryOf, recipients = [], recipientId: initialRecipient }: { retryOf?: RetryOf; recipients?: SavedRecipient[]; recipientId?: number }) {
   const t = useTranslations("transfers.new");
   const common = useTranslations("common");
   const format = useFormat();
@@ -49,12 +56,20 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   const [sendError, setSendError] = useState<string | null>(null);
   // The "separate payment" tick belongs to one look-up's answer: a new look-up asks again.
   const [separateFor, setSeparateFor] = useState<number | null>(null);
+  // A saved recipient fills the form; it stays chosen while the wallet and number are still its own.
+  const [recipientId, setRecipientId] = useState<number | null>(initialRecipient ?? null);
+  // The new owner's name is confirmed for one look-up's answer, like the "separate payment" tick.
+  const [newNameFor, setNewNameFor] = useState<number | null>(null);
+  const [keepNewName, setKeepNewName] = useState(false);
+  const initial = recipients.find((r) => r.id === initialRecipient);
 
   const form = useForm<LookUpForm, unknown, z.output<typeof formSchema>>({
     resolver: zodResolver(formSchema),
     defaultValues: retryOf
       ? { wallet: retryOf.wallet, phone: retryOf.phone, amount: String(retryOf.amount), memo: retryOf.memo ?? "" }
-      : { wallet: "DANA", phone: "", amount: "", memo: "" },
+      : initial
+        ? recipientValues(initial)
+        : { wallet: "DANA", phone: "", amount: "", memo: "" },
   });
   const { errors } = form.formState;
   const values = useWatch({ control: form.control });
@@ -64,6 +79,19 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   const lookUpMessage = lookUpError?.typed === typed ? lookUpError.message : null;
   const possibleDuplicate = (answer?.nearDuplicates.length ?? 0) > 0;
   const separate = answer !== null && separateFor === answer.inquiryId;
+  const typedPhone = phoneField.safeParse(values.phone ?? "");
+  const recipient = recipients.find((r) => r.id === recipientId && r.wallet === values.wallet && typedPhone.success && typedPhone.data === r.phone) ?? null;
+  // Cash In names the owner differently from the saved name: shown side by side, and the maker must confirm.
+  const nameChanged = answer !== null && recipient !== null && !sameName(recipient.ownerName, answer.ownerName);
+  const newNameConfirmed = nameChanged && newNameFor === answer.inquiryId;
+  const blocked = (possibleDuplicate && !separate) || (nameChanged && !newNameConfirmed);
+
+  const chooseRecipient = (id: string) => {
+    const chosen = recipients.find((r) => String(r.id) === id);
+    setRecipientId(chosen?.id ?? null);
+    setKeepNewName(false);
+    if (chosen) form.reset(recipientValues(chosen));
+  };
   // After a look-up, the owner's name takes the focus (and the live region below says it), so a keyboard or
   // screen-reader user lands on the answer, not back on the form.
   const ownerName = useRef<HTMLParagraphElement>(null);
@@ -90,7 +118,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
   const onConfirm = () => {
     // The button is disabled while sending; a second click that slips through reuses the same look-up,
     // which the server turns into the same transfer, never a second one.
-    if (!answer || sending || (possibleDuplicate && !separate)) return;
+    if (!answer || sending || blocked) return;
     setSendError(null);
     // The memo may have been edited since the look-up: checked again here, and again on the server.
     const memo = memoField.safeParse(form.getValues("memo") ?? "");
@@ -109,6 +137,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
           retryOf: retryOf?.id,
           separateFrom: separate ? answer.nearDuplicates.map((d) => d.id) : undefined,
           memo: memo.data ?? "",
+          ...(recipient ? { recipientId: recipient.id, nameChangeAccepted: newNameConfirmed, updateRecipientName: newNameConfirmed && keepNewName } : {}),
         }),
       (result) => {
         if (!result.ok) return setSendError(result.message);
@@ -124,6 +153,20 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
       <form onSubmit={onLookUp} noValidate className="flex min-w-0 flex-col gap-4 rounded-lg border border-line bg-surface p-4 sm:p-5" aria-label={t("formLabel")}>
         {retryOf ? (
           <p className="rounded-md bg-info-soft px-3 py-2 text-sm break-words text-info">{t("retrying", { reference: retryOf.reference })}</p>
+        ) : null}
+        {recipients.length > 0 ? (
+          <Field id="recipient" label={t("savedRecipient")} hint={recipient ? t("recipientChosen", { name: recipient.ownerName }) : t("savedRecipientHint")}>
+            {(aria) => (
+              <select {...aria} className={controlClass} value={recipient ? String(recipient.id) : ""} onChange={(event) => chooseRecipient(event.target.value)}>
+                <option value="">{t("noRecipient")}</option>
+                {recipients.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {t("recipientOption", { label: r.label, wallet: walletLabel[r.wallet], phone: formatPhone(r.phone) })}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         ) : null}
         <fieldset>
           <legend className="mb-1 text-xs font-medium">{t("eWallet")}</legend>
@@ -186,6 +229,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
             </div>
           </div>
           <MixedScriptWarning name={answer.ownerName} />
+          {nameChanged ? <NameChange saved={recipient!.ownerName} now={answer.ownerName} label={recipient!.label} /> : null}
           <p className="text-sm text-ink-muted">{t("isThisThePerson")}</p>
           <Button onClick={() => setReviewOpen(true)}>{t("review")}</Button>
         </section>
@@ -214,6 +258,19 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
             </dl>
             <div className="mt-4 flex flex-col gap-3 empty:hidden">
               <MixedScriptWarning name={answer.ownerName} />
+              {nameChanged ? (
+                <div className="rounded-md border border-warn/40 bg-warn-soft p-3 text-sm" data-testid="name-change">
+                  <NameChange saved={recipient!.ownerName} now={answer.ownerName} label={recipient!.label} />
+                  <label className="mt-3 flex cursor-pointer items-start gap-2 font-medium">
+                    <input type="checkbox" className="mt-0.5 size-4 shrink-0" checked={newNameConfirmed} onChange={(event) => setNewNameFor(event.target.checked ? answer.inquiryId : null)} />
+                    {t("confirmNewName", { name: answer.ownerName })}
+                  </label>
+                  <label className="mt-2 flex cursor-pointer items-start gap-2">
+                    <input type="checkbox" className="mt-0.5 size-4 shrink-0" checked={keepNewName} disabled={!newNameConfirmed} onChange={(event) => setKeepNewName(event.target.checked)} />
+                    {t("keepNewName", { label: recipient!.label, name: answer.ownerName })}
+                  </label>
+                </div>
+              ) : null}
               {possibleDuplicate ? (
                 <NearDuplicates
                   duplicates={answer.nearDuplicates}
@@ -234,7 +291,7 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
                   {common("back")}
                 </Button>
               </DialogClose>
-              <Button onClick={onConfirm} disabled={sending || (possibleDuplicate && !separate)}>
+              <Button onClick={onConfirm} disabled={sending || blocked}>
                 <SendHorizontal aria-hidden />
                 {sending ? t("sending") : answer.needsApproval ? t("submitForApproval") : t("send")}
               </Button>
@@ -242,6 +299,22 @@ export function NewTransferForm({ retryOf }: { retryOf?: RetryOf }) {
           </DialogContent>
         ) : null}
       </Dialog>
+    </div>
+  );
+}
+
+/** The saved owner's name beside the one Cash In gives now. */
+function NameChange({ saved, now, label }: { saved: string; now: string; label: string }) {
+  const t = useTranslations("transfers.new");
+  return (
+    <div role="note" className="text-sm">
+      <p className="font-semibold text-warn">{t("nameChanged", { label })}</p>
+      <dl className="mt-1 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-0.5">
+        <dt className="text-ink-muted">{t("savedName")}</dt>
+        <dd className="break-words">{saved}</dd>
+        <dt className="text-ink-muted">{t("cashinNameNow")}</dt>
+        <dd className="font-semibold break-words">{now}</dd>
+      </dl>
     </div>
   );
 }

@@ -13,7 +13,7 @@ import { amountField, phoneField, unsafeCharacters, walletField } from "@/lib/tr
 
 export const maxBatchRows = 10_000;
 export const maxBatchBytes = 5 * 1024 * 1024; // 5 MB
-export const batchColumns = ["wallet", "phone", "amount", "note"] as const;
+export const batchColumns = ["wallet", "phone", "amount", "note", "recipient"] as const;
 export type BatchColumn = (typeof batchColumns)[number];
 const requiredColumns = ["wallet", "phone", "amount"] as const satisfies readonly BatchColumn[];
 
@@ -28,6 +28,8 @@ export const batchColumnNames: Record<BatchColumn, readonly string[]> = {
   phone: ["phone", "nomor_hp"],
   amount: ["amount", "nominal"],
   note: ["note", "catatan"],
+  // A saved recipient's label instead of wallet and phone (docs/batches.md#paying-saved-recipients).
+  recipient: ["recipient", "penerima"],
 };
 const columnByName = new Map(batchColumns.flatMap((column) => batchColumnNames[column].map((name) => [name, column] as const)));
 const headerName = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, "_");
@@ -46,6 +48,12 @@ export type ParsedRow = {
   value: BatchRowValue | null;
   /** One message per field problem, plus `row` for structural ones; empty when value is present. */
   problems: BatchRowProblems;
+  /**
+   * The saved recipient's label the row names: its wallet and phone (and, when the row leaves them empty, its
+   * default amount and memo) are filled in on the server, which knows the recipients (lib/batches/recipients.ts);
+   * the row is checked then.
+   */
+  recipient?: string;
 };
 
 /** `delimiter` tells how a CSV file was split; a workbook's rows come split into cells. */
@@ -139,7 +147,8 @@ export function parseBatchLines(lines: readonly SourceLine[], { delimiter }: { d
       return index === undefined ? "" : (cells[index] ?? "").trim();
     };
     const raw = { wallet: cell("wallet"), phone: cell("phone"), amount: cell("amount"), note: cell("note") };
-    const { value, problems } = validateTrimmed(raw);
+    const recipient = cell("recipient");
+    const { value, problems } = recipient === "" ? validateTrimmed(raw) : { value: null, problems: {} };
     // Cells past the header are usually a value split at an unquoted separator ("Rp 50,000" → "Rp 50" + "000").
     // Trailing empty ones are only a stray separator at the end of the line and are harmless. A workbook's
     // cells are never split, so a value beside the header's last column is the user's own and is ignored.
@@ -148,6 +157,7 @@ export function parseBatchLines(lines: readonly SourceLine[], { delimiter }: { d
       const row = msg(delimiter === ";" ? "server.batches.row.fieldCountSemicolon" : "server.batches.row.fieldCountComma", { fields, columns: header.cells.length });
       return { line, raw, value: null, problems: { ...problems, row } };
     }
+    if (recipient !== "") return { line, raw, value, problems, recipient };
     return { line, raw, value, problems };
   });
 
@@ -203,7 +213,8 @@ function columnsOf(cells: readonly string[]): { ok: true; index: Partial<Record<
     }
     index[column] = position;
   }
-  const missing = requiredColumns.filter((column) => index[column] === undefined);
+  // Rows that name a saved recipient take its wallet, phone and amount.
+  const missing = index.recipient !== undefined ? [] : requiredColumns.filter((column) => index[column] === undefined);
   if (missing.length === 0) return { ok: true, index };
   // Excel's "Text (Tab delimited)" looks like a CSV in the file picker.
   const sentences = [

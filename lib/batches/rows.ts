@@ -1,7 +1,7 @@
 import type { PersonContext } from "@/lib/actor";
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { batchRows, batches, type BatchRow } from "@/db/schema";
+import { batchRows, batches, recipients, type BatchRow } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { formatFor } from "@/lib/format";
 import { currentLocale } from "@/lib/i18n/current";
@@ -15,9 +15,10 @@ import { getLimits } from "@/lib/transfers/settings";
 import type { Limits } from "@/lib/transfers/limits-schema";
 import { findBatch, markCheckedIfDone, wrongStatus, type BatchChange } from "./lifecycle";
 import { findDuplicates, validateBatchRow, type ParsedRow } from "./parse";
+import { fillFromRecipients } from "./recipients";
 import { refuseOverBatchRows } from "./rows-per-day";
 
-type RowValues = Pick<BatchRow, "rawWallet" | "rawPhone" | "rawAmount" | "note" | "wallet" | "phone" | "amount" | "state" | "problem">;
+type RowValues = Pick<BatchRow, "rawWallet" | "rawPhone" | "rawAmount" | "note" | "wallet" | "phone" | "amount" | "state" | "problem" | "recipientId">;
 
 /** Field problems as one stored text, a sentence each. */
 function problemText(problems: ParsedRow["problems"]): string {
@@ -30,8 +31,8 @@ function problemText(problems: ParsedRow["problems"]): string {
  * A parsed row as stored: valid rows wait for their look-up; the others say what to fix. The problem is stored, and
  * kept in English like the look-up's answers (docs/language.md#what-the-server-says); pages read it in their language.
  */
-function rowValues(row: Pick<ParsedRow, "raw" | "value" | "problems">, limits: Limits): RowValues {
-  const raw = { rawWallet: row.raw.wallet, rawPhone: row.raw.phone, rawAmount: row.raw.amount, note: row.value?.note ?? (row.raw.note || null) };
+function rowValues(row: Pick<ParsedRow, "raw" | "value" | "problems">, limits: Limits, recipientId: number | null = null): RowValues {
+  const raw = { rawWallet: row.raw.wallet, rawPhone: row.raw.phone, rawAmount: row.raw.amount, note: row.value?.note ?? (row.raw.note || null), recipientId };
   if (!row.value) {
     return { ...raw, wallet: null, phone: null, amount: null, state: "invalid", problem: problemText(row.problems) };
   }
@@ -84,7 +85,7 @@ export function createBatch(
         .values({ reference: newReference("BAT", now), fileName: input.fileName, status: "checking", makerId: actor.id, createdAt: now, updatedAt: now })
         .returning()
         .get();
-      const values = input.rows.map((row) => ({ batchId: batch.id, line: row.line, ...rowValues(row, limits) }));
+      const values = fillFromRecipients(tx, input.rows).map((row) => ({ batchId: batch.id, line: row.line, ...rowValues(row, limits, row.recipientId) }));
       for (let i = 0; i < values.length; i += 500) tx.insert(batchRows).values(values.slice(i, i + 500)).run();
       const duplicates = refreshDuplicates(tx, batch.id);
       const invalid = values.filter((v) => v.state === "invalid").length;
@@ -139,7 +140,10 @@ export function editRow(
         return { ...result, problems: { ...result.problems } };
       });
       const limits = getLimits(tx);
-      const values = rowValues({ raw: { wallet: input.wallet.trim(), phone: input.phone.trim(), amount: input.amount.trim(), note: input.note.trim() }, ...checked }, limits);
+      // A row that still pays its saved recipient's wallet and number keeps it.
+      const recipient = row.recipientId === null ? undefined : tx.select().from(recipients).where(eq(recipients.id, row.recipientId)).get();
+      const samePayee = recipient !== undefined && checked.value !== null && checked.value.wallet === recipient.wallet && checked.value.phone === recipient.phone;
+      const values = rowValues({ raw: { wallet: input.wallet.trim(), phone: input.phone.trim(), amount: input.amount.trim(), note: input.note.trim() }, ...checked }, limits, samePayee ? row.recipientId : null);
       // A fixed row is looked up again: it counts against the person's batch rows.
       const refused = values.state === "pending" ? refuseOverBatchRows(tx, { actor, ip }, { rows: 1, limit: limits.batchRowsPerDay, now, fix: true }) : null;
       if (refused) return refused;

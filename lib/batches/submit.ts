@@ -1,6 +1,6 @@
 import type { PersonContext } from "@/lib/actor";
 import { and, eq, inArray, lt, ne, or, isNull, sql } from "drizzle-orm";
-import { batchRows, batches, inquiries, transfers, type BatchStatus, type Inquiry } from "@/db/schema";
+import { batchRows, batches, inquiries, recipients, transfers, type BatchStatus, type Inquiry } from "@/db/schema";
 import { formatFor } from "@/lib/format";
 import { currentLocale } from "@/lib/i18n/current";
 import { msg } from "@/lib/i18n/translate";
@@ -98,8 +98,11 @@ export function submitBatch(
         tx,
         { actor, ip, at: now },
         // A row's note is its transfer's memo (checked as one when the row was read).
-        rows.map((row) => ({ inquiry: confirmed.get(row.id)!, status, batchId: batch.id, memo: row.note })),
+        rows.map((row) => ({ inquiry: confirmed.get(row.id)!, status, batchId: batch.id, memo: row.note, recipientId: row.recipientId })),
       );
+      // Saved recipients the rows named were paid now (docs/recipients.md).
+      const paid = [...new Set(rows.flatMap((row) => (row.recipientId === null ? [] : [row.recipientId])))];
+      for (let i = 0; i < paid.length; i += 500) tx.update(recipients).set({ lastPaidAt: now }).where(inArray(recipients.id, paid.slice(i, i + 500))).run();
       // Each row's transfer is the one made from its look-up (one transfer per look-up).
       tx.update(batchRows)
         .set({ transferId: sql`(select ${transfers.id} from ${transfers} where ${transfers.inquiryId} = ${batchRows.inquiryId})` })

@@ -177,3 +177,12 @@ export function listRecipients(db: DbOrTx, { q, sort = "lastPaid", archived = fa
     .all()
     .map(({ recipient, createdByName }) => ({ ...recipient, createdByName }));
 }
+
+/** The recipient in use for this wallet and number, if one is saved. */
+export function recipientFor(db: DbOrTx, wallet: Recipient["wallet"], phone: string): Recipient | undefined {
+  return db
+    .select()
+    .from(recipients)
+    .where(and(isNull(recipients.archivedAt), eq(recipients.wallet, wallet), eq(recipients.phone, phone)))
+    .get();
+}

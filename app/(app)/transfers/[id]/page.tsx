@@ -22,6 +22,8 @@ import { formatPhone } from "@/lib/phone-display";
 import { isUnsettledAtGateway } from "@/lib/transfers/status";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { storedText } from "@/lib/i18n/stored";
+import { findRecipient, recipientFor } from "@/lib/recipients/service";
+import { SaveAsRecipient } from "@/components/transfers/save-as-recipient";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -40,6 +42,9 @@ export default async function TransferPage({ params }: Props) {
   const { transfer } = detail;
   const t = await getTranslations("transfers.detail");
   const status = await getTranslations("transferStatus");
+  const paidRecipient = transfer.recipientId === null ? undefined : findRecipient(db(), transfer.recipientId);
+  // Offered once a transfer went through, for a number no saved recipient has yet.
+  const canSaveRecipient = transfer.status === "succeeded" && !recipientFor(db(), transfer.wallet, transfer.phone);
   const format = await getFormat();
   const dash = "—";
 
@@ -52,7 +57,12 @@ export default async function TransferPage({ params }: Props) {
       <PageHeader
         title={t("title", { reference: transfer.reference })}
         description={t("summary", { amount: format.rupiah(transfer.amount), name: transfer.ownerName, wallet: walletLabel[transfer.wallet] })}
-        actions={<TransferActions detail={detail} user={user} />}
+        actions={
+          <>
+            <TransferActions detail={detail} user={user} />
+            {canSaveRecipient ? <SaveAsRecipient wallet={transfer.wallet} phone={transfer.phone} amount={transfer.amount} memo={transfer.memo} ownerName={transfer.ownerName} /> : null}
+          </>
+        }
       />
       <section aria-label={t("status")} className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3">
         <StatusBadge status={transfer.status} className="text-sm" data-testid="transfer-status" />
@@ -77,6 +87,13 @@ export default async function TransferPage({ params }: Props) {
           </Row>
           <Row label={t("ownerName")}>{transfer.ownerName}</Row>
           {transfer.memo ? <Row label={t("memo")}>{transfer.memo}</Row> : null}
+          {paidRecipient ? (
+            <Row label={t("recipient")}>
+              <Link href={`/recipients?q=${encodeURIComponent(paidRecipient.label)}`} className="font-medium text-brand underline">
+                {paidRecipient.label}
+              </Link>
+            </Row>
+          ) : null}
           <Row label={t("created")}>{t("createdBy", { when: format.dateTime(transfer.createdAt), name: detail.makerName })}</Row>
           {detail.inquiry ? (
             <Row label={t("lookedUp")}>

@@ -12,6 +12,7 @@ import { routeId } from "@/lib/route-id";
 import { whyNotRetry } from "@/lib/transfers/create";
 import { findTransfer } from "@/lib/transfers/lifecycle";
 import { getLimits } from "@/lib/transfers/settings";
+import { listRecipients } from "@/lib/recipients/service";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("transfers.new");
@@ -29,6 +30,9 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
   // The refusal is worded by the server (lib/transfers/create.ts): in the reader's language, as in an action.
   const retry = original ? await withRequestLocale(async () => retryState(original, user)) : undefined;
   const limits = getLimits(db());
+  // Saved recipients in use, the most recently paid first; `?recipient=` (their Pay link) chooses one.
+  const recipients = listRecipients(db()).map(({ id, label, wallet, phone, ownerName, defaultAmount, defaultMemo }) => ({ id, label, wallet, phone, ownerName, defaultAmount, defaultMemo }));
+  const chosen = typeof params.recipient === "string" && !original ? routeId(params.recipient) : undefined;
   return (
     <>
       <PageHeader title={t("title")} description={t("description", { threshold: format.rupiah(limits.approvalThreshold) })} />
@@ -43,7 +47,9 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
         </p>
       ) : null}
       <NewTransferForm
-        key={retry?.ok ? original!.id : "new"}
+        key={retry?.ok ? original!.id : `new-${chosen ?? ""}`}
+        recipients={original ? [] : recipients}
+        recipientId={recipients.some((r) => r.id === chosen) ? chosen : undefined}
         retryOf={retry?.ok ? { id: original!.id, reference: original!.reference, wallet: original!.wallet, phone: original!.phone, amount: original!.amount, memo: original!.memo } : undefined}
       />
     </>

@@ -1,0 +1,1 @@
+ALTER TABLE `batch_rows` ADD `recipient_id` integer REFERENCES recipients(id);
