@@ -159,12 +159,12 @@ test.describe("CSV export of the filtered set (issue 4 flow 5)", () => {
     const csv = (await readFile(await download.path(), "utf8")).replace(/^\uFEFF/, "");
     const [header, ...rows] = csv.trimEnd().split("\r\n");
     expect(header).toBe(
-      "Reference,Created (WIB),Wallet,Phone,Phone (local format),Owner name,Amount (IDR),Status,Maker,Approver,Decided (WIB),Reason,Cash In reference,Last code,Last message,Sent (WIB),Settled (WIB),Discrepancy",
+      "Reference,Created (WIB),Wallet,Phone,Phone (local format),Owner name,Amount (IDR),Memo,Status,Maker,Approver,Decided (WIB),Reason,Cash In reference,Last code,Last message,Sent (WIB),Settled (WIB),Discrepancy",
     );
     expect(rows).toHaveLength(2);
     const row = (reference: string) => rows.find((line) => line.startsWith(`${reference},`)) ?? "";
-    expect(row(quoted.reference)).toContain(`,2024-03-31 23:30:05,ShopeePay,${quoted.phone},${formatPhone(quoted.phone!)},"Budi, ${owners.name}",1250000,Failed,Sari Wulandari,`);
-    expect(row(formula.reference)).toContain(`,'=SUM(1+1) ${owners.name},20000,Failed,`);
+    expect(row(quoted.reference)).toContain(`,2024-03-31 23:30:05,ShopeePay,${quoted.phone},${formatPhone(quoted.phone!)},"Budi, ${owners.name}",1250000,,Failed,Sari Wulandari,`);
+    expect(row(formula.reference)).toContain(`,'=SUM(1+1) ${owners.name},20000,,Failed,`);
     expect(csv).not.toContain(filteredOut.reference);
 
     const audited = withE2eDatabase((db) =>
