@@ -51,6 +51,7 @@ export type ServerActions = {
   saveRecipient: Action<{ recipientId: number; ownerName: string }>;
   updateRecipient: Action<{ ownerName: string }>;
   archiveRecipient: Action<null>;
+  importRecipients: Action<{ imported: number }>;
 };
 
 const ServerActionsContext = createContext<ServerActions | null>(null);

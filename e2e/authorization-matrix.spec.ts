@@ -70,6 +70,9 @@ type Setup = {
   someoneElsesBatch: BatchSetup;
   /** Awaiting approval, uploaded by the manager, for self-approval. */
   managersOwnBatch: number;
+  /** Saved recipients of each role (any role may change any recipient): one to edit, one to archive. */
+  recipientToEdit: Partial<Record<Principal, { id: number; phone: string }>>;
+  recipientToArchive: Partial<Record<Principal, number>>;
 };
 
 type BatchSetup = { id: number; rowIds: number[] };
@@ -80,6 +83,8 @@ type Target = { name: string } & (
   | { route: string | ((s: Setup) => string) }
   /** uploadBatchAction, whose one argument is FormData: posted as multipart, the way the upload form does. */
   | { upload: true }
+  /** importRecipientsAction: FormData too, as the import dialog posts it. */
+  | { recipientImport: true }
 );
 
 const ownTransfer = { message: "You cannot approve your own transfer: another manager must." };
@@ -99,6 +104,8 @@ const notUnresolved = { message: "Only an unresolved transfer is resolved by han
 const notPaused = { message: "This batch is not waiting for a confirmation to go on sending." };
 const noEnrolment = { message: "There is no enrolment to confirm: start again from the QR code." };
 const wrongCurrent = { message: "Your current password is not right" };
+/** Recipients' labels are unique among those in use: this run's own. */
+const recipientRun = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 // prettier-ignore
 const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
@@ -185,6 +192,15 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
   // The language of My account (docs/language.md#choosing-the-language): each caller saves English, which the suite reads anyway.
   { target: { name: "saveLanguageAction", action: actions.saveLanguage, input: () => ({ locale: "en" }) },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  // Saved recipients (docs/recipients.md): the team's list, kept by any role.
+  { target: { name: "saveRecipientAction", action: actions.saveRecipient, input: (p) => ({ label: `Matrix ${p} ${recipientRun}`, wallet: "DANA", phone: uniquePhone() }) },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "updateRecipientAction", action: actions.updateRecipient, input: (p, s) => { const r = s.recipientToEdit[p] ?? s.recipientToEdit.staff!; return { recipientId: r.id, label: `Matrix edited ${p} ${recipientRun}`, wallet: "DANA", phone: r.phone }; } },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "archiveRecipientAction", action: actions.archiveRecipient, input: (p, s) => ({ recipientId: s.recipientToArchive[p] ?? s.recipientToArchive.staff }) },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "importRecipientsAction", recipientImport: true },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "resetSecondFactorAction (a user without one)", action: actions.resetSecondFactor, input: (_, s) => ({ userId: s.subjectUserId }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "E2E matrix-subject has no second factor to reset" }, deactivated: "sign-in" } },
   { target: { name: "setSecondFactorPolicyAction (unchanged)", action: actions.setSecondFactorPolicy, input: () => ({ requiredForAll: false }) },
@@ -204,6 +220,8 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
   { target: { name: "GET /admin/audit/export", route: "/admin/audit/export" },
     expect: { anonymous: "401", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "401" } },
+  { target: { name: "GET /recipients/export", route: "/recipients/export" },
+    expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
   { target: { name: "GET /api/health", route: "/api/health" },
     expect: { anonymous: "ok", staff: "ok", manager: "ok", admin: "ok", deactivated: "ok" } },
   { target: { name: "GET /api/auth/csrf", route: "/api/auth/csrf" },
@@ -230,6 +248,8 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /admin/users", page: "/admin/users" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /recipients", page: "/recipients" },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /account", page: "/account" },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /admin/sign-ins", page: "/admin/sign-ins" },
@@ -264,6 +284,8 @@ test.describe("Authorization matrix: every action, route and gated page × every
     batchToReject: 0,
     someoneElsesBatch: { id: 0, rowIds: [] },
     managersOwnBatch: 0,
+    recipientToEdit: {},
+    recipientToArchive: {},
   };
 
   test.beforeAll(async () => {
@@ -331,6 +353,12 @@ test.describe("Authorization matrix: every action, route and gated page × every
     });
 
     for (const role of roles) {
+      const [toEdit, toArchive] = [uniquePhone(), uniquePhone()];
+      setup.recipientToEdit[role] = { id: await savedRecipient(clients[role], `Matrix to edit ${role} ${recipientRun}`, toEdit), phone: toEdit };
+      setup.recipientToArchive[role] = await savedRecipient(clients[role], `Matrix to archive ${role} ${recipientRun}`, toArchive);
+    }
+
+    for (const role of roles) {
       sessions[role] = await clients[role].storageState();
       await clients[role].dispose();
     }
@@ -350,6 +378,7 @@ test.describe("Authorization matrix: every action, route and gated page × every
         try {
           if ("action" in target) await expectActionOutcome(client, principal, target, outcome, setup);
           else if ("upload" in target) await expectUploadOutcome(client, principal, outcome, setup);
+          else if ("recipientImport" in target) await expectRecipientImportOutcome(client, principal, outcome, setup);
           else {
             const path = "route" in target ? target.route : target.page;
             await expectHttpOutcome(client, principal, typeof path === "string" ? path : path(setup), outcome);
@@ -414,15 +443,15 @@ function batchCsv(label: string): string {
 }
 
 /** Sent with Node's fetch and FormData, which encode the file part as the browser does, with the client's session cookie. */
-async function postUpload(client: APIRequestContext, fileName: string, csv: string) {
+async function postUpload(client: APIRequestContext, fileName: string, csv: string, action: ServerAction = actions.uploadBatch) {
   const session = await cookieSession(client);
   const form = new FormData();
   form.append("_1_file", new File([csv], fileName, { type: "text/csv" }));
   form.append("0", JSON.stringify(["$K1"]));
-  const response = await fetch(new URL(actions.uploadBatch.page, playwrightConfig.use?.baseURL), {
+  const response = await fetch(new URL(action.page, playwrightConfig.use?.baseURL), {
     method: "POST",
     headers: {
-      "Next-Action": actionId(actions.uploadBatch.filename, actions.uploadBatch.exportedName),
+      "Next-Action": actionId(action.filename, action.exportedName),
       Accept: "text/x-component",
       Cookie: session.cookie,
       "X-Forwarded-For": session.forwardedFor,
@@ -471,5 +500,35 @@ async function expectUploadOutcome(client: APIRequestContext, principal: Princip
     expect(batchOfFile(fileName)?.maker).toBe(setup.credentials[principal]?.email);
   } else {
     throw new Error(`No upload meaning for ${JSON.stringify(outcome)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Saved recipients: importRecipientsAction takes the import dialog's FormData, posted like a batch upload.
+
+async function savedRecipient(client: APIRequestContext, label: string, phone: string): Promise<number> {
+  const reply = await invokeAction<{ recipientId: number }>(client, actions.saveRecipient, { label, wallet: "DANA", phone });
+  expect(reply.result, `saving ${label}`).toMatchObject({ ok: true });
+  return reply.result!.ok ? reply.result!.data.recipientId : 0;
+}
+
+function recipientSavedBy(label: string): string | undefined {
+  return withE2eDatabase(
+    (db) => (db.prepare("select u.email from recipients r join users u on u.id = r.created_by where r.label = ?").get(label) as { email: string } | undefined)?.email,
+  );
+}
+
+async function expectRecipientImportOutcome(client: APIRequestContext, principal: Principal, outcome: Outcome, setup: Setup) {
+  const label = `Matrix imported ${principal} ${recipientRun}`;
+  const reply = await postUpload(client, "recipients.csv", `label,wallet,phone\n${label},DANA,${uniquePhone()}\n`, actions.importRecipients);
+  expect(reply.status).toBe(200);
+  if (outcome === "sign-in") {
+    expect(reply.redirect).toMatch(principal === "deactivated" ? /\/login\?reason=deactivated/ : /\/login\?reason=expired/);
+    expect(recipientSavedBy(label), "nothing was imported").toBeUndefined();
+  } else if (outcome === "ok") {
+    expect(reply.redirect).toBeNull();
+    expect(recipientSavedBy(label)).toBe(setup.credentials[principal]?.email);
+  } else {
+    throw new Error(`No import meaning for ${JSON.stringify(outcome)}`);
   }
 }

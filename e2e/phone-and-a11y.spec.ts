@@ -6,7 +6,7 @@ import { demoUser, expect, test, uniqueEmail, type DemoRole } from "./fixtures";
 import { BatchPage } from "./pages/batch-page";
 import { invokeAction, serverActions } from "./support/actions";
 import { setLanguage } from "./support/language";
-import { seedTransfers, uniqueReference, uniqueWord } from "./support/seed";
+import { seedTransfers, uniquePhone, uniqueReference, uniqueWord } from "./support/seed";
 
 /*
  * Issue 15: every signed-in page at phone width (390 × 844) and on a desktop (1280 × 800), in both
@@ -47,7 +47,7 @@ async function inspect(page: Page, path: string, locale: Locale): Promise<Proble
 }
 
 const pagesOf: Record<DemoRole, string[]> = {
-  staff: ["/", "/transfers/new", "/transfers", "/batches", "/account", "/no-such-page"],
+  staff: ["/", "/transfers/new", "/recipients", "/transfers", "/batches", "/account", "/no-such-page"],
   manager: ["/approvals", "/attention"],
   admin: ["/admin/users", "/admin/limits", "/admin/audit", "/admin/sign-ins", "/attention"],
 };
@@ -64,6 +64,9 @@ for (const locale of ["id", "en"] as const) {
       const batches = new BatchPage(page);
       await batches.gotoUpload();
       const batch = await batches.upload("axe.csv", "wallet,phone,amount,note\nDANA,081234567890,50000,June allowance\nOVO,0811-1000-001,75000,\n");
+      // A saved recipient, so that Recipients shows its cards and table rather than the empty list.
+      const recipient = { label: uniqueWord("Axe "), wallet: "DANA", phone: uniquePhone(), defaultAmount: "50.000", defaultMemo: "Gaji" };
+      expect((await invokeAction(page.request, serverActions.saveRecipient, recipient)).result).toMatchObject({ ok: true });
       const transferId = await page.evaluate(async (ref) => {
         const html = await (await fetch(`/transfers?q=${ref}`)).text();
         return /\/transfers\/(\d+)/.exec(html)?.[1];

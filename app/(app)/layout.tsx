@@ -37,7 +37,7 @@ import {
   rejectTransferAction,
   reviewDiscrepancyAction,
 } from "./transfers/actions";
-import { archiveRecipientAction, saveRecipientAction, updateRecipientAction } from "./recipients/actions";
+import { archiveRecipientAction, importRecipientsAction, saveRecipientAction, updateRecipientAction } from "./recipients/actions";
 
 /** Every server action the signed-in screens call, handed to them once (components never import app/). */
 const actions: ServerActions = {
@@ -71,6 +71,7 @@ const actions: ServerActions = {
   saveRecipient: saveRecipientAction,
   updateRecipient: updateRecipientAction,
   archiveRecipient: archiveRecipientAction,
+  importRecipients: importRecipientsAction,
 };
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {

@@ -4,6 +4,7 @@ import type { Role } from "@/lib/users/schemas";
 export const navigation = [
   { href: "/", icon: "overview", roles: ["staff", "manager", "admin"] },
   { href: "/transfers/new", icon: "send", roles: ["staff", "manager", "admin"] },
+  { href: "/recipients", icon: "recipients", roles: ["staff", "manager", "admin"] },
   { href: "/batches", icon: "batches", roles: ["staff", "manager", "admin"] },
   { href: "/transfers", icon: "history", roles: ["staff", "manager", "admin"] },
   { href: "/approvals", icon: "approvals", roles: ["manager"] },

@@ -1,6 +1,6 @@
 "use client";
 
-import { CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
+import { BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -11,6 +11,7 @@ import { activeHref, navigationFor, type NavIcon } from "./navigation";
 const icons: Record<NavIcon, typeof Users> = {
   overview: LayoutDashboard,
   send: SendHorizontal,
+  recipients: BookUser,
   batches: FileSpreadsheet,
   history: History,
   approvals: CheckCheck,

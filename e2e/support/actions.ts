@@ -27,6 +27,7 @@ export type ServerAction = { filename: string; exportedName: string; page: strin
 const transferActions = "app/(app)/transfers/actions.ts";
 const userActions = "app/(app)/admin/users/actions.ts";
 const batchActions = "app/(app)/batches/actions.ts";
+const recipientActions = "app/(app)/recipients/actions.ts";
 
 export const serverActions = {
   signIn: { filename: "app/login/actions.ts", exportedName: "signInAction", page: "/login" },
@@ -64,6 +65,10 @@ export const serverActions = {
   rejectBatch: { filename: batchActions, exportedName: "rejectBatchAction", page: "/approvals" },
   cancelBatch: { filename: batchActions, exportedName: "cancelBatchAction", page: "/batches" },
   resumeBatch: { filename: batchActions, exportedName: "resumeBatchAction", page: "/batches" },
+  saveRecipient: { filename: recipientActions, exportedName: "saveRecipientAction", page: "/recipients" },
+  updateRecipient: { filename: recipientActions, exportedName: "updateRecipientAction", page: "/recipients" },
+  archiveRecipient: { filename: recipientActions, exportedName: "archiveRecipientAction", page: "/recipients" },
+  importRecipients: { filename: recipientActions, exportedName: "importRecipientsAction", page: "/recipients" },
 } as const satisfies Record<string, ServerAction>;
 
 type ManifestEntry = { filename: string; exportedName: string };
