@@ -4,8 +4,9 @@ import type { Page } from "@playwright/test";
 import type { Locale } from "../lib/i18n/locales";
 import { demoUser, expect, test, uniqueEmail, type DemoRole } from "./fixtures";
 import { BatchPage } from "./pages/batch-page";
+import { LoginPage } from "./pages/login-page";
 import { invokeAction, serverActions } from "./support/actions";
-import { setLanguage } from "./support/language";
+import { languageState, setLanguage } from "./support/language";
 import { seedTransfers, uniquePhone, uniqueReference, uniqueWord } from "./support/seed";
 
 /*
@@ -100,17 +101,18 @@ for (const locale of ["id", "en"] as const) {
       expect(await inspect(page, "/login/code", locale)).toEqual([]);
     });
 
-    test(`a new manager's first sign-in: own password, then enrolment (${locale})`, async ({ page, context, loginPage, signInAs }) => {
+    test(`a new manager's first sign-in: own password, then enrolment (${locale})`, async ({ page: adminPage, browser, clientIp, signInAs }) => {
       // An admin creates the manager with a temporary password (the users screen's action, in the admin's session).
       await signInAs("admin");
       const manager = { name: "E2E axe first sign-in", email: uniqueEmail("axe-first"), role: "manager", password: "temporary-Merapi-4821" };
-      expect((await invokeAction(page.request, serverActions.createUser, manager)).result).toMatchObject({ ok: true });
-      // Away from the admin's page first: its prefetches still in flight would put the admin's session cookie back.
-      await page.goto("about:blank");
-      await context.clearCookies();
+      expect((await invokeAction(adminPage.request, serverActions.createUser, manager)).result).toMatchObject({ ok: true });
+
+      // The manager in a browser of their own: nothing of the admin's session can come back into it.
+      const context = await browser.newContext({ storageState: languageState("en"), viewport: { width: 1280, height: 800 }, extraHTTPHeaders: { "X-Forwarded-For": clientIp } });
+      const page = await context.newPage();
+      const loginPage = new LoginPage(page);
 
       // The temporary password accepted: the step that asks for the manager's own password.
-      await setLanguage(context, "en");
       await loginPage.goto();
       await loginPage.signIn(manager.email, manager.password);
       await expect(page).toHaveURL(/\/login\/password/);
@@ -124,6 +126,7 @@ for (const locale of ["id", "en"] as const) {
       problems.push(...(await inspect(page, "/login/enrol", locale)));
       await expect(page.getByTestId("totp-secret")).toBeVisible();
       expect(problems).toEqual([]);
+      await context.close();
     });
   });
 }

@@ -25,11 +25,22 @@ async function saveAsRecipient(page: Page, reference: string, label: string, def
   await page.getByRole("button", { name: "Save as recipient" }).click();
   const dialog = page.getByRole("dialog", { name: "Save as recipient" });
   await dialog.getByLabel("Label").fill(label);
-  await dialog.getByLabel("Default amount (optional)").fill(String(defaultAmount));
+  await dialog.getByLabel("Default amount (Rp, optional)").fill(String(defaultAmount));
   await dialog.getByRole("button", { name: "Look up and save" }).click();
+  await expect(dialog.getByTestId("saved-owner-name")).toBeVisible();
+  await dialog.getByRole("button", { name: "Done" }).click();
   await expect(dialog).toHaveCount(0);
-  // Saved: the button is gone, since a recipient now has this number.
+  // Saved: the button gives way to a link to the recipient.
   await expect(page.getByRole("button", { name: "Save as recipient" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: `Saved as “${label}”` })).toBeVisible();
+}
+
+/** Picks a saved recipient on New transfer; chosen before the page is interactive, a choice is lost, so it is made again. */
+async function chooseRecipient(page: Page, option: string, phone: string) {
+  await expect(async () => {
+    await page.getByLabel("Saved recipient").selectOption({ label: option });
+    await expect(page.getByLabel("Phone number")).toHaveValue(phone, { timeout: 1000 });
+  }).toPass();
 }
 
 test.describe("Paying a saved recipient", () => {
@@ -44,8 +55,7 @@ test.describe("Paying a saved recipient", () => {
 
     const newTransfer = new NewTransferPage(page);
     await newTransfer.goto();
-    await page.getByLabel("Saved recipient").selectOption({ label: `${label} · DANA ${formatPhone(phone)}` });
-    await expect(newTransfer.phone).toHaveValue(formatPhone(phone));
+    await chooseRecipient(page, `${label} · DANA ${formatPhone(phone)}`, formatPhone(phone));
     await expect(newTransfer.amount).toHaveValue(String(amount));
     await newTransfer.lookUp.click();
     await expect(newTransfer.ownerName).toHaveText(deterministicOwner(phone));
@@ -70,7 +80,7 @@ test.describe("Paying a saved recipient", () => {
 
     const newTransfer = new NewTransferPage(page);
     await newTransfer.goto();
-    await page.getByLabel("Saved recipient").selectOption({ label: `${label} · DANA ${formatPhone(MAYA)}` });
+    await chooseRecipient(page, `${label} · DANA ${formatPhone(MAYA)}`, formatPhone(MAYA));
     await newTransfer.lookUp.click();
     await expect(newTransfer.ownerName).toHaveText("Maya Sari Dewi");
     await newTransfer.review.click();

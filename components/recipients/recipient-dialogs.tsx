@@ -35,8 +35,8 @@ function formValues(recipient?: EditableRecipient): RecipientForm {
   return { label, wallet, phone: formatPhone(phone), defaultAmount: defaultAmount === null ? "" : String(defaultAmount), defaultMemo: defaultMemo ?? "" };
 }
 
-function useRecipientForm(recipient?: EditableRecipient): Form {
-  return useForm<RecipientForm, unknown, RecipientInput>({ resolver: zodResolver(recipientFields), defaultValues: formValues(recipient) });
+function useRecipientForm(recipient?: EditableRecipient, initial?: RecipientForm): Form {
+  return useForm<RecipientForm, unknown, RecipientInput>({ resolver: zodResolver(recipientFields), defaultValues: initial ?? formValues(recipient) });
 }
 
 /** What the actions receive: the checked values in a form their schema reads again (no amount is "", no memo ""). */
@@ -89,14 +89,16 @@ function Problem({ message }: { message: string | null }) {
 
 /**
  * New recipient: saving looks the wallet up (the action does), so the dialog then shows the owner's name Cash In gave,
- * with a way to pay them at once.
+ * with a way to pay them at once. `from` starts it from a transfer that went through ("Save as recipient" on its page:
+ * its wallet, number, amount and memo filled in, the owner's name as label).
  */
-export function NewRecipientDialog() {
+export function NewRecipientDialog({ from }: { from?: { values: RecipientForm; button: string; title: string; /** The number is saved already: no button, though a dialog still open stays. */ saved?: boolean } } = {}) {
   const t = useTranslations("recipients");
   const common = useTranslations("common");
   const actions = useServerActions();
   const save = useAction({ quiet: true });
-  const form = useRecipientForm();
+  const form = useRecipientForm(undefined, from?.values);
+  const title = from?.title ?? t("new.title");
   const [open, setOpen] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<{ id: number; ownerName: string; message: string } | null>(null);
@@ -131,13 +133,15 @@ export function NewRecipientDialog() {
         if (!next) startOver();
       }}
     >
-      <DialogTrigger asChild>
-        <Button>
-          <UserPlus aria-hidden />
-          {t("new.button")}
-        </Button>
-      </DialogTrigger>
-      <DialogContent title={t("new.title")} description={saved ? undefined : t("new.description")}>
+      {from?.saved ? null : (
+        <DialogTrigger asChild>
+          <Button variant={from ? "secondary" : "primary"}>
+            <UserPlus aria-hidden />
+            {from?.button ?? t("new.button")}
+          </Button>
+        </DialogTrigger>
+      )}
+      <DialogContent title={title} description={saved ? undefined : t("new.description")}>
         <p aria-live="polite" className="sr-only">
           {saved?.message ?? ""}
         </p>
@@ -173,7 +177,7 @@ export function NewRecipientDialog() {
             </DialogFooter>
           </section>
         ) : (
-          <form onSubmit={onSubmit} noValidate aria-label={t("new.title")}>
+          <form onSubmit={onSubmit} noValidate aria-label={title}>
             <RecipientFields form={form} idPrefix="new-recipient" />
             <Problem message={problem} />
             <DialogFooter>

@@ -43,8 +43,8 @@ export default async function TransferPage({ params }: Props) {
   const t = await getTranslations("transfers.detail");
   const status = await getTranslations("transferStatus");
   const paidRecipient = transfer.recipientId === null ? undefined : findRecipient(db(), transfer.recipientId);
-  // Offered once a transfer went through, for a number no saved recipient has yet.
-  const canSaveRecipient = transfer.status === "succeeded" && !recipientFor(db(), transfer.wallet, transfer.phone);
+  // Offered once a transfer went through, for a number no saved recipient has yet (else a link to it).
+  const savedAs = transfer.status === "succeeded" ? (recipientFor(db(), transfer.wallet, transfer.phone)?.label ?? null) : undefined;
   const format = await getFormat();
   const dash = "—";
 
@@ -60,7 +60,9 @@ export default async function TransferPage({ params }: Props) {
         actions={
           <>
             <TransferActions detail={detail} user={user} />
-            {canSaveRecipient ? <SaveAsRecipient wallet={transfer.wallet} phone={transfer.phone} amount={transfer.amount} memo={transfer.memo} ownerName={transfer.ownerName} /> : null}
+            {savedAs !== undefined ? (
+              <SaveAsRecipient wallet={transfer.wallet} phone={transfer.phone} amount={transfer.amount} memo={transfer.memo} ownerName={transfer.ownerName} savedAs={savedAs} />
+            ) : null}
           </>
         }
       />
