@@ -153,6 +153,8 @@ export const recipients = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     label: text("label").notNull(),
+    /** The label as compared ("Émile" and "ÉMILE" are one label): lib/recipients/schemas.ts labelKey. SQLite's lower() knows only ASCII. */
+    labelKey: text("label_key").notNull().default(""),
     wallet: text("wallet", { enum: wallets }).notNull(),
     phone: text("phone").notNull(),
     /** The owner's name as the look-up at save time (or the last accepted change) returned it. */
@@ -177,7 +179,7 @@ export const recipients = sqliteTable(
   },
   (t) => [
     // A label names one recipient among those in use (any case); an archived one frees its label.
-    uniqueIndex("recipients_label_active").on(sql`lower(${t.label})`).where(sql`${t.archivedAt} is null`),
+    uniqueIndex("recipients_label_key_active").on(t.labelKey).where(sql`${t.archivedAt} is null`),
     uniqueIndex("recipients_wallet_phone_active").on(t.wallet, t.phone).where(sql`${t.archivedAt} is null`),
     index("recipients_last_paid").on(t.lastPaidAt),
   ],

@@ -141,7 +141,7 @@ function AuditItem({ entry }: { entry: AuditView }) {
   const status = useTranslations("transferStatus");
   const format = useFormat();
   const locale = useLocale();
-  const changes = auditChanges(entry.before, entry.after, { t, status, format, locale });
+  const changes = auditChanges(entry.before, entry.after, { t, status, format, locale }, personsReason.test(entry.action));
   return (
     <Item icon="person" tone="bg-brand-soft text-brand-strong ring-brand/20" testId="timeline-audit-entry">
       <div className="flex flex-wrap items-baseline justify-between gap-x-3">
@@ -233,8 +233,14 @@ type FieldName = (typeof fieldNames)[number];
 
 type Words = { t: T; status: StatusT; format: Format; locale: Locale };
 
+/** Entries whose reason a person typed (a rejection, a cancellation, a resolution's ticket): shown as written. */
+const personsReason = /\.(rejected|canceled|cancel|reject|resolution_proposed|resolution_declined)$/;
+
+/** Fields that hold texts the server wrote, in English (lib/i18n/stored.ts): read in the reader's language. */
+const serverTexts = new Set(["lastMessage", "refused", "discrepancy", "reported", "note", "reason"]);
+
 /** What an entry changed, as "Status: Sending → Succeeded" and one line per other field it set. */
-function auditChanges(before: unknown, after: unknown, words: Words): [string, string][] {
+function auditChanges(before: unknown, after: unknown, words: Words, reasonTyped = false): [string, string][] {
   const { t, format } = words;
   const was = isRecord(before) ? before : {};
   const now = isRecord(after) ? after : {};
@@ -251,7 +257,7 @@ function auditChanges(before: unknown, after: unknown, words: Words): [string, s
     } else if (key === "phone" && typeof value === "string") {
       lines.push([name, formatPhone(value)]);
     } else if (value !== null && value !== undefined) {
-      lines.push([name, readable(value, words)]);
+      lines.push([name, readable(value, words, serverTexts.has(key) && !(key === "reason" && reasonTyped))]);
     }
   }
   return lines;
@@ -270,9 +276,10 @@ function spelled(key: string): string {
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
-function readable(value: unknown, { t, format, locale }: Words): string {
-  // Notes and answers were stored in English: our fixed ones read in the reader's language (lib/i18n/stored.ts).
-  if (typeof value === "string") return isoDate.test(value) ? format.dateTime(new Date(value), { seconds: true }) : storedText(value, locale);
+function readable(value: unknown, { t, format, locale }: Words, ours = false): string {
+  // Notes and answers the server stored in English read in the reader's language (lib/i18n/stored.ts); what a
+  // person wrote (a memo, a reason, a name) stays as written.
+  if (typeof value === "string") return isoDate.test(value) ? format.dateTime(new Date(value), { seconds: true }) : ours ? storedText(value, locale) : value;
   if (typeof value === "boolean") return value ? t("yes") : t("no");
   if (typeof value === "number") return String(value);
   return JSON.stringify(value);

@@ -1,5 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { batchRows, batches, type Batch, type BatchRow, type InquiryPurpose } from "@/db/schema";
+import { batchRows, batches, recipients, type Batch, type BatchRow, type InquiryPurpose } from "@/db/schema";
+import { sameName } from "@/lib/transfers/owner-name";
+import { inEnglish } from "@/lib/transfers/words";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { lookUpWallet } from "@/lib/transfers/inquiry";
 import { isConfirmed } from "@/lib/transfers/create";
@@ -28,12 +30,13 @@ async function checkRow(deps: TransferDeps, step: CheckStep, row: BatchRow, back
     }
     backoff.answered();
     const found = isConfirmed(inquiry);
+    const renamed = found ? renamedRecipient(deps, row, inquiry.ownerName) : null;
     deps.db
       .update(batchRows)
       .set({
-        state: found ? "ok" : "unconfirmed",
+        state: found && !renamed ? "ok" : "unconfirmed",
         ownerName: inquiry.ownerName,
-        problem: found ? null : inquiry.message,
+        problem: renamed ?? (found ? null : inquiry.message),
         inquiryId: inquiry.id,
         checkedAt: inquiry.createdAt,
       })
@@ -41,6 +44,17 @@ async function checkRow(deps: TransferDeps, step: CheckStep, row: BatchRow, back
       .run();
     return;
   }
+}
+
+/**
+ * A row that names a saved recipient whose owner Cash In now names differently (docs/batches.md#paying-saved-recipients):
+ * it needs the maker, as New transfer's name check does; the problem, in English like every row's, says what to do.
+ */
+function renamedRecipient(deps: TransferDeps, row: BatchRow, ownerName: string): string | null {
+  if (row.recipientId === null) return null;
+  const recipient = deps.db.select().from(recipients).where(eq(recipients.id, row.recipientId)).get();
+  if (!recipient || sameName(recipient.ownerName, ownerName)) return null;
+  return inEnglish((t) => t("server.batches.row.recipientNameChanged", { label: recipient.label, saved: recipient.ownerName, now: ownerName }));
 }
 
 /** What the batch's status asks of its pending rows: checking (its maker), or a re-check an approver asked for. */

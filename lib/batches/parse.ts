@@ -2,7 +2,7 @@ import Papa from "papaparse";
 import { z } from "zod";
 import type { Wallet } from "@/lib/cashin/protocol";
 import { msg } from "@/lib/i18n/translate";
-import { amountField, phoneField, unsafeCharacters, walletField } from "@/lib/transfers/schemas";
+import { amountField, maxMemoLength, phoneField, unsafeCharacters, walletField } from "@/lib/transfers/schemas";
 
 /**
  * Batch payouts: the CSV a finance user uploads, turned into rows to check and fix before anything is
@@ -245,10 +245,10 @@ function lastFilledIndex(cells: readonly string[]): number {
   return -1;
 }
 
-/** A row's note becomes its transfer's memo: the memo's characters (lib/transfers/schemas.ts), at most 100 of them. */
+/** A row's note becomes its transfer's memo: the memo's rules (lib/transfers/schemas.ts), characters as people count them. */
 const noteField = z
   .string()
-  .max(100, { error: () => msg("server.batches.row.noteTooLong") })
+  .refine((v) => [...v].length <= maxMemoLength, { error: () => msg("server.batches.row.noteTooLong", { max: maxMemoLength }) })
   .refine((v) => !unsafeCharacters.test(v), { error: () => msg("server.batches.row.noteControl") });
 
 /** Excel shows long numbers as "6,28123E+12" and writes that to the CSV: the digits are gone, say how to get them back. */

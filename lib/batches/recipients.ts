@@ -1,8 +1,9 @@
-import { and, inArray, isNull, sql } from "drizzle-orm";
+import { and, inArray, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { recipients, type Recipient } from "@/db/schema";
 import { withLocale } from "@/lib/i18n/request-locale";
 import { msg } from "@/lib/i18n/translate";
+import { labelKey } from "@/lib/recipients/schemas";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { validateBatchRow, type ParsedRow } from "./parse";
 
@@ -18,20 +19,20 @@ const chunk = 500;
  * English, like every row's.
  */
 export function fillFromRecipients(tx: DbOrTx, rows: readonly ParsedRow[]): StoredRow[] {
-  const labels = [...new Set(rows.flatMap((row) => (row.recipient ? [row.recipient.toLowerCase()] : [])))];
+  const labels = [...new Set(rows.flatMap((row) => (row.recipient ? [labelKey(row.recipient)] : [])))];
   const byLabel = new Map<string, Recipient>();
   for (let i = 0; i < labels.length; i += chunk) {
     const found = tx
       .select()
       .from(recipients)
-      .where(and(isNull(recipients.archivedAt), inArray(sql`lower(${recipients.label})`, labels.slice(i, i + chunk))))
+      .where(and(isNull(recipients.archivedAt), inArray(recipients.labelKey, labels.slice(i, i + chunk))))
       .all();
-    for (const recipient of found) byLabel.set(recipient.label.toLowerCase(), recipient);
+    for (const recipient of found) byLabel.set(recipient.labelKey, recipient);
   }
   return withLocale("en", () =>
     rows.map((row): StoredRow => {
       if (!row.recipient) return { ...row, recipientId: null };
-      const recipient = byLabel.get(row.recipient.toLowerCase());
+      const recipient = byLabel.get(labelKey(row.recipient));
       if (!recipient) return { ...row, value: null, problems: { recipient: msg("server.batches.row.unknownRecipient", { label: row.recipient }) }, recipientId: null };
       const own = validateBatchRow({ ...row.raw, amount: "1", note: "" });
       const named = row.raw.wallet !== "" || row.raw.phone !== "";

@@ -140,9 +140,10 @@ export function editRow(
         return { ...result, problems: { ...result.problems } };
       });
       const limits = getLimits(tx);
-      // A row that still pays its saved recipient's wallet and number keeps it.
+      // A row that still pays its saved recipient's wallet and number keeps it, unless the recipient's owner's name
+      // no longer matched (lib/batches/check.ts): fixed, it pays the number as an ordinary row.
       const recipient = row.recipientId === null ? undefined : tx.select().from(recipients).where(eq(recipients.id, row.recipientId)).get();
-      const samePayee = recipient !== undefined && checked.value !== null && checked.value.wallet === recipient.wallet && checked.value.phone === recipient.phone;
+      const samePayee = recipient !== undefined && row.state !== "unconfirmed" && checked.value !== null && checked.value.wallet === recipient.wallet && checked.value.phone === recipient.phone;
       const values = rowValues({ raw: { wallet: input.wallet.trim(), phone: input.phone.trim(), amount: input.amount.trim(), note: input.note.trim() }, ...checked }, limits, samePayee ? row.recipientId : null);
       // A fixed row is looked up again: it counts against the person's batch rows.
       const refused = values.state === "pending" ? refuseOverBatchRows(tx, { actor, ip }, { rows: 1, limit: limits.batchRowsPerDay, now, fix: true }) : null;

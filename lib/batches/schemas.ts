@@ -24,7 +24,7 @@ export const editRowSchema = z.object({
   wallet: cell("wallet", 40),
   phone: cell("phone", 40),
   amount: cell("amount", 40),
-  note: cell("note", 200).default(""),
+  note: cell("note", 400).default(""),
 });
 export type EditRowInput = z.input<typeof editRowSchema>;
 

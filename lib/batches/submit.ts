@@ -94,14 +94,25 @@ export function submitBatch(
         }
         confirmed.set(row.id, inquiry);
       }
+      // A row pays its saved recipient only while the recipient is in use with the row's wallet and number (it may
+      // have been archived or given another number since the upload).
+      const named = [...new Set(rows.flatMap((row) => (row.recipientId === null ? [] : [row.recipientId])))];
+      const inUse = new Map<number, { wallet: string; phone: string }>();
+      for (let i = 0; i < named.length; i += 500) {
+        for (const r of tx.select().from(recipients).where(and(inArray(recipients.id, named.slice(i, i + 500)), isNull(recipients.archivedAt))).all()) inUse.set(r.id, r);
+      }
+      const recipientOf = (row: (typeof rows)[number]) => {
+        const recipient = row.recipientId === null ? undefined : inUse.get(row.recipientId);
+        return recipient && recipient.wallet === row.wallet && recipient.phone === row.phone ? row.recipientId : null;
+      };
       insertTransfers(
         tx,
         { actor, ip, at: now },
         // A row's note is its transfer's memo (checked as one when the row was read).
-        rows.map((row) => ({ inquiry: confirmed.get(row.id)!, status, batchId: batch.id, memo: row.note, recipientId: row.recipientId })),
+        rows.map((row) => ({ inquiry: confirmed.get(row.id)!, status, batchId: batch.id, memo: row.note, recipientId: recipientOf(row) })),
       );
-      // Saved recipients the rows named were paid now (docs/recipients.md).
-      const paid = [...new Set(rows.flatMap((row) => (row.recipientId === null ? [] : [row.recipientId])))];
+      // Saved recipients the rows paid, now (docs/recipients.md).
+      const paid = [...new Set(rows.flatMap((row) => recipientOf(row) ?? []))];
       for (let i = 0; i < paid.length; i += 500) tx.update(recipients).set({ lastPaidAt: now }).where(inArray(recipients.id, paid.slice(i, i + 500))).run();
       // Each row's transfer is the one made from its look-up (one transfer per look-up).
       tx.update(batchRows)

@@ -21,9 +21,13 @@ type Template = { path: Path; regex: RegExp; args: { name: string; numeric: bool
 
 const maxDepth = 3;
 const cacheLimit = 5000;
+/** Longer texts are not ours (ours are a few sentences): shown as stored, without the cost of reading them. */
+const maxLength = 1000;
+/** The most sentences one of our messages has: a run of sentences is never tried longer than this. */
+const maxSentencesPerMessage = 4;
 
 let fixed: { all: Map<string, Path>; sentences: Map<string, Path> } | undefined;
-let templates: { byStart: Map<string, Template[]>; anyStart: Template[] } | undefined;
+let templates: { byStart: Map<string, Template[]> } | undefined;
 const cache: Record<Locale, Map<string, string>> = { id: new Map(), en: new Map() };
 
 function walk(node: unknown, path: Path, visit: (text: string, path: Path) => void) {
@@ -56,12 +60,12 @@ const startLength = 4;
 /**
  * One template per `server` message whose only arguments are plain (`{name}`) or numbers (`{name, number}`):
  * plurals, selects and rich text are never stored. A message must keep some words of its own besides its
- * arguments, or it would claim every text.
+ * arguments, and start with them, or it would claim sentences people write ("{name} is already {role}" would read
+ * "The invoice is already paid" as one of ours).
  */
 function templateIndex() {
   if (templates) return templates;
   const byStart = new Map<string, Template[]>();
-  const anyStart: Template[] = [];
   walk((messagesOf("en") as Messages).server, ["server"], (text, path) => {
     if (!text.includes("{")) return;
     const literal = text.replace(argPattern, "");
@@ -82,12 +86,11 @@ function templateIndex() {
       .join("");
     const template = { path, regex: new RegExp(`^${source}$`), args };
     const start = text.split(argPattern)[0]!;
-    if (start.length >= startLength) {
-      const key = start.slice(0, startLength);
-      byStart.set(key, [...(byStart.get(key) ?? []), template]);
-    } else anyStart.push(template);
+    if (start.length < startLength) return;
+    const key = start.slice(0, startLength);
+    byStart.set(key, [...(byStart.get(key) ?? []), template]);
   });
-  return (templates = { byStart, anyStart });
+  return (templates = { byStart });
 }
 
 const monthIndex = new Map(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map((month, index) => [month, index]));
@@ -119,8 +122,7 @@ function detailIn(text: string, locale: Locale, depth: number): string {
 }
 
 function byTemplate(text: string, locale: Locale, depth: number): string | undefined {
-  const { byStart, anyStart } = templateIndex();
-  const candidates = [...(byStart.get(text.slice(0, startLength)) ?? []), ...anyStart];
+  const candidates = templateIndex().byStart.get(text.slice(0, startLength)) ?? [];
   for (const { path, regex, args } of candidates) {
     const found = regex.exec(text);
     if (!found) continue;
@@ -159,7 +161,7 @@ function bySentences(text: string, locale: Locale, depth: number): string | unde
   const out: string[] = [];
   let translated = false;
   for (let start = 0; start < parts.length; ) {
-    let end = parts.length;
+    let end = Math.min(parts.length, start + maxSentencesPerMessage);
     let words: string | undefined;
     for (; end > start; end--) {
       if (start === 0 && end === parts.length) continue; // the whole text was tried already
@@ -191,7 +193,7 @@ function whole(text: string, locale: Locale, depth: number, part: boolean): stri
 }
 
 function translate(text: string, locale: Locale, depth: number): string | undefined {
-  if (depth > maxDepth || text.trim() === "") return undefined;
+  if (depth > maxDepth || text.trim() === "" || text.length > maxLength) return undefined;
   return whole(text, locale, depth, depth > 0) ?? bySentences(text, locale, depth);
 }
 

@@ -14,7 +14,7 @@ import type { TransferDeps } from "@/lib/transfers/deps";
 import { countedLookUp } from "@/lib/transfers/inquiry";
 import { getLimits } from "@/lib/transfers/settings";
 import { walletLabel } from "@/lib/transfers/wallets";
-import { recipientFields, type RecipientInput } from "./schemas";
+import { labelKey, recipientFields, type RecipientInput } from "./schemas";
 import { probeAmount } from "./service";
 
 /**
@@ -201,15 +201,15 @@ function repeatsInFile(lines: readonly LineKeys[]): Problems {
   const numbers = new Map<string, number>();
   const repeats: Problems = new Map();
   for (const { line, label, number } of lines) {
-    const labelKey = label?.toLowerCase();
-    const sameLabel = labelKey === undefined ? undefined : labels.get(labelKey);
+    const key = label === undefined ? undefined : labelKey(label);
+    const sameLabel = key === undefined ? undefined : labels.get(key);
     const sameNumber = number === undefined ? undefined : numbers.get(number);
     const problems = [
       ...(sameLabel === undefined ? [] : [msg("server.recipients.import.labelTwice", { label: label!, other: sameLabel })]),
       ...(sameNumber === undefined ? [] : [msg("server.recipients.import.walletTwice", { other: sameNumber })]),
     ];
     if (problems.length > 0) repeats.set(line, problems);
-    if (labelKey !== undefined && sameLabel === undefined) labels.set(labelKey, line);
+    if (key !== undefined && sameLabel === undefined) labels.set(key, line);
     if (number !== undefined && sameNumber === undefined) numbers.set(number, line);
   }
   return repeats;
@@ -218,11 +218,11 @@ function repeatsInFile(lines: readonly LineKeys[]): Problems {
 /** Lines whose label or number a recipient in use already has (as saving one by one refuses them). */
 function takenInUse(db: DbOrTx, rows: readonly ImportRow[]): Problems {
   const inUse = db.select({ label: recipients.label, wallet: recipients.wallet, phone: recipients.phone }).from(recipients).where(isNull(recipients.archivedAt)).all();
-  const byLabel = new Map(inUse.map((r) => [r.label.toLowerCase(), r.label]));
+  const byLabel = new Map(inUse.map((r) => [labelKey(r.label), r.label]));
   const byNumber = new Map(inUse.map((r) => [`${r.wallet}|${r.phone}`, r.label]));
   const taken: Problems = new Map();
   for (const { line, input } of rows) {
-    const label = byLabel.get(input.label.toLowerCase());
+    const label = byLabel.get(labelKey(input.label));
     const number = byNumber.get(`${input.wallet}|${input.phone}`);
     const problems = [
       ...(label === undefined ? [] : [msg("server.recipients.labelTaken", { label })]),
@@ -306,7 +306,7 @@ export async function importRecipients(deps: TransferDeps, ctx: PersonContext, f
         .values(
           read.rows.map(({ line, input }) => {
             const inquiry = found.get(line)!;
-            return { ...input, ownerName: inquiry.ownerName, inquiryId: inquiry.id, verifiedAt: now, createdBy: ctx.actor.id, createdAt: now, updatedAt: now };
+            return { ...input, labelKey: labelKey(input.label), ownerName: inquiry.ownerName, inquiryId: inquiry.id, verifiedAt: now, createdBy: ctx.actor.id, createdAt: now, updatedAt: now };
           }),
         )
         .returning()

@@ -9,6 +9,14 @@ import { amountField, idOf, memoField, phoneField, unsafeCharacters, walletField
 
 export const maxLabelLength = 60;
 
+/**
+ * A label as it is compared: the same letters in any case, any Unicode form, are one label ("Émile", "ÉMILE",
+ * "E\u0301mile"). Stored beside the label, unique among recipients in use.
+ */
+export function labelKey(label: string): string {
+  return label.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
+}
+
 export const labelField = z
   .string({ error: () => msg("server.recipients.label.missing") })
   .transform((label) => label.trim().replace(/\s+/g, " "))

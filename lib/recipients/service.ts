@@ -9,7 +9,7 @@ import { fail, ok, type ActionResult } from "@/lib/result";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { countedLookUp } from "@/lib/transfers/inquiry";
 import { walletLabel } from "@/lib/transfers/wallets";
-import type { RecipientInput } from "./schemas";
+import { labelKey, type RecipientInput } from "./schemas";
 
 /**
  * Saved recipients (docs/recipients.md): a wallet and phone with the owner's name a look-up verified when it was
@@ -34,7 +34,7 @@ function conflict(db: DbOrTx, input: Pick<RecipientInput, "label" | "wallet" | "
       .from(recipients)
       .where(and(isNull(recipients.archivedAt), condition, exceptId === undefined ? undefined : ne(recipients.id, exceptId)))
       .get();
-  const sameLabel = others(eq(sql`lower(${recipients.label})`, input.label.toLowerCase()));
+  const sameLabel = others(eq(recipients.labelKey, labelKey(input.label)));
   if (sameLabel) return fail("conflict", msg("server.recipients.labelTaken", { label: sameLabel.label }), { label: [msg("server.recipients.labelTaken", { label: sameLabel.label })] });
   const sameWallet = others(and(eq(recipients.wallet, input.wallet), eq(recipients.phone, input.phone)));
   if (sameWallet) {
@@ -59,7 +59,7 @@ export async function saveRecipient(deps: Deps, ctx: PersonContext, input: Recip
       if (meanwhile) return meanwhile;
       const saved = tx
         .insert(recipients)
-        .values({ ...input, ownerName: inquiry.ownerName, inquiryId: inquiry.id, verifiedAt: now, createdBy: ctx.actor.id, createdAt: now, updatedAt: now })
+        .values({ ...input, labelKey: labelKey(input.label), ownerName: inquiry.ownerName, inquiryId: inquiry.id, verifiedAt: now, createdBy: ctx.actor.id, createdAt: now, updatedAt: now })
         .returning()
         .get();
       recordAudit(tx, {
@@ -106,6 +106,7 @@ export async function updateRecipient(deps: Deps, ctx: PersonContext, input: Rec
         .update(recipients)
         .set({
           label: input.label,
+          labelKey: labelKey(input.label),
           wallet: input.wallet,
           phone: input.phone,
           defaultAmount: input.defaultAmount,

@@ -38,6 +38,8 @@ type NewTransfer = {
   /** What it is for (lib/transfers/schemas.ts memoField), already checked. */
   memo?: string | null;
   recipientId?: number | null;
+  /** The saved recipient's owner's name and Cash In's, when the maker confirmed the new one (audited). */
+  nameChange?: { saved: string; now: string };
 };
 
 /**
@@ -68,6 +70,7 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
   }
   created.sort((a, b) => a.id - b.id);
   const separateFrom = new Map(items.map((item) => [item.inquiry.id, item.separateFrom ?? []]));
+  const nameChanges = new Map(items.flatMap((item) => (item.nameChange ? [[item.inquiry.id, item.nameChange] as const] : [])));
   recordAuditMany(
     tx,
     created.map((transfer) => ({
@@ -82,6 +85,7 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
         status: transfer.status,
         ...(transfer.memo ? { memo: transfer.memo } : {}),
         ...(transfer.recipientId ? { recipient: transfer.recipientId } : {}),
+        ...(nameChanges.has(transfer.inquiryId) ? { nameChange: nameChanges.get(transfer.inquiryId) } : {}),
         ...(transfer.retryOfId ? { retryOf: transfer.retryOfId } : {}),
         ...(transfer.batchId ? { batch: transfer.batchId } : {}),
         ...(separateFrom.get(transfer.inquiryId)?.length ? { separateFrom: separateFrom.get(transfer.inquiryId) } : {}),
@@ -224,7 +228,15 @@ function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Da
 
   const status = needsApproval(limits, input.amount) ? "awaiting_approval" : "approved";
   const [transfer] = insertTransfers(tx, { actor, ip: ctx.ip, at: now }, [
-    { inquiry, status, retryOfId: input.retryOf ?? null, separateFrom: duplicates.map((d) => d.id), memo: input.memo ?? null, recipientId: recipient?.recipient.id ?? null },
+    {
+      inquiry,
+      status,
+      retryOfId: input.retryOf ?? null,
+      separateFrom: duplicates.map((d) => d.id),
+      memo: input.memo ?? null,
+      recipientId: recipient?.recipient.id ?? null,
+      ...(recipient && !sameName(recipient.recipient.ownerName, inquiry.ownerName) ? { nameChange: { saved: recipient.recipient.ownerName, now: inquiry.ownerName } } : {}),
+    },
   ]);
   if (recipient) paidRecipient(tx, ctx, recipient.recipient, inquiry, input.updateRecipientName === true, now);
   return ok({ transferId: transfer!.id, reference: transfer!.reference, status });

@@ -66,8 +66,12 @@ const idField = idOf("transfer");
 /** The earlier transfers a person confirmed this one is separate from (docs/lifecycle.md#paying-twice-is-impossible near-duplicates). */
 const ticked = z.array(idField).max(50, { error: () => msg("server.transfers.atMostTicked") }).optional();
 
-/** Control characters (line breaks and tabs included) and text-direction marks: none belongs in a one-line text people read. */
-export const unsafeCharacters = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/**
+ * Control characters (line breaks and tabs included, and Unicode's line and paragraph separators), text-direction
+ * marks and invisible characters (zero-width spaces and joiners, word joiner, byte-order mark): none belongs in a
+ * one-line text people read, and the invisible ones make two texts that look the same differ.
+ */
+export const unsafeCharacters = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
 
 /** Longest memo, in characters as people count them (an emoji is one). */
 export const maxMemoLength = 140;

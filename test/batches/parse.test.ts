@@ -295,20 +295,20 @@ describe("A row edited in the UI is checked like a file row", () => {
   });
 
   it("returns one problem per invalid field", () => {
-    expect(validateBatchRow({ wallet: "", phone: "", amount: "-100", note: "x".repeat(101) })).toEqual({
+    expect(validateBatchRow({ wallet: "", phone: "", amount: "-100", note: "x".repeat(141) })).toEqual({
       value: null,
       problems: {
         wallet: "Enter the e-wallet: DANA, OVO, GoPay or ShopeePay",
         phone: "Enter the wallet's phone number",
         amount: "Enter whole rupiah, like 50000 or 50.000 (no cents)",
-        note: "A note is at most 100 characters",
+        note: "A note is at most 140 characters",
       },
     });
   });
 
   it("refuses control and text-direction characters in a note", () => {
     // The note becomes the transfer's memo: one line, read as written (a line break or tab inside quotes is refused too).
-    for (const note of ["a\u0007b", "pay \u202Eevil", "two\nlines", "tab\there", "mark \u200Fhere", "c1 \u0085"]) {
+    for (const note of ["a\u0007b", "pay \u202Eevil", "two\nlines", "tab\there", "mark \u200Fhere", "c1 \u0085", "line\u2028separator", "zero\u200Bwidth", "b\uFEFFom"]) {
       expect(validateBatchRow({ wallet: "DANA", phone: "081234567890", amount: "50000", note }).problems.note, JSON.stringify(note)).toBe(
         "A note cannot contain line breaks, tabs, control characters or text-direction marks",
       );

@@ -6,6 +6,7 @@ import { createBatch, editRow } from "@/lib/batches/rows";
 import { runBatch } from "@/lib/batches/runner";
 import { submitBatch } from "@/lib/batches/submit";
 import { withLocale } from "@/lib/i18n/request-locale";
+import { storedText } from "@/lib/i18n/stored";
 import { recipientFields } from "@/lib/recipients/schemas";
 import { archiveRecipient, saveRecipient } from "@/lib/recipients/service";
 import { createHarness, expectOk, type Harness } from "../transfers/harness";
@@ -43,7 +44,7 @@ describe("Batch rows naming a saved recipient", () => {
     const batchId = upload(
       [
         "recipient,wallet,phone,amount,note",
-        "john PAYROLL,,,,", // any case; everything from the recipient
+        "john  PAYROLL,,,,", // any case and spacing; everything from the recipient
         "Siti,,,75000,Bonus", // its own amount and note
         "Siti,,,,", // no default amount: the row must give one
         "Nobody,,,10000,",
@@ -84,5 +85,44 @@ describe("Batch rows naming a saved recipient", () => {
     expect(invalid!.state).toBe("invalid");
     expectOk(await Promise.resolve(editRow(h.deps, ctx(), { batchId, rowId: invalid!.id, wallet: "DANA", phone: "0812 3456 7890", amount: "70000", note: "" })));
     expect(rowsOf(batchId).map((r) => r.recipientId)).toEqual([john, null, john]);
+  });
+});
+
+describe("A batch row's owner no longer the recipient's saved one", () => {
+  it("needs the maker: the row says both names; fixed, it pays the number without the recipient", async () => {
+    // The mock's 628111000012 is "Maya Sari" at the first look-up of a number and amount, "Maya Sari Dewi" after.
+    const maya = await save("Maya", "628111000012", "43000");
+    const batchId = upload("recipient\nMaya\n");
+    await runBatch(h.deps, batchId, { backoffMs: 5 });
+    const [row] = rowsOf(batchId);
+    expect(row).toMatchObject({ state: "unconfirmed", ownerName: "Maya Sari Dewi", recipientId: maya });
+    expect(row!.problem).toBe(
+      "Cash In now names the owner “Maya Sari Dewi”, not “Maya Sari” as saved for “Maya”. To pay “Maya Sari Dewi”, edit the row (it then pays this number without the saved recipient), or remove it",
+    );
+    expect(storedText(row!.problem!, "id")).toMatch(/^Cash In sekarang menyebut pemiliknya “Maya Sari Dewi”, bukan “Maya Sari”/);
+    expect(submitBatch(h.deps, ctx(), { batchId })).toMatchObject({ ok: false });
+
+    expectOk(editRow(h.deps, ctx(), { batchId, rowId: row!.id, wallet: "DANA", phone: "628111000012", amount: "43000", note: "" }));
+    await runBatch(h.deps, batchId, { backoffMs: 5 });
+    expect(rowsOf(batchId)[0]).toMatchObject({ state: "ok", ownerName: "Maya Sari Dewi", recipientId: null });
+  });
+});
+
+describe("Submitting rows that named a recipient", () => {
+  it("pays the recipient only while it is in use with the row's number", async () => {
+    const john = await save("John", "6281234567890", "50000");
+    const siti = await save("Siti", "628111000001", "60000");
+    const batchId = upload("recipient\nJohn\nSiti\n");
+    await runBatch(h.deps, batchId, { backoffMs: 5 });
+    // Meanwhile: John is archived, Siti's number changes (a new recipient now owns hers).
+    expectOk(archiveRecipient(h.deps, ctx(), { recipientId: john }));
+    h.db.update(recipients).set({ phone: "628111000002" }).where(eq(recipients.id, siti)).run();
+    expectOk(submitBatch(h.deps, ctx(), { batchId }));
+    const paid = h.db.select({ phone: transfers.phone, recipientId: transfers.recipientId }).from(transfers).where(eq(transfers.batchId, batchId)).orderBy(transfers.id).all();
+    expect(paid).toEqual([
+      { phone: "6281234567890", recipientId: null },
+      { phone: "628111000001", recipientId: null },
+    ]);
+    expect(h.db.select({ lastPaidAt: recipients.lastPaidAt }).from(recipients).all().map((r) => r.lastPaidAt)).toEqual([null, null]);
   });
 });

@@ -74,6 +74,23 @@ describe("Texts stored in English are read in the reader's language", () => {
     expect(storedText(en("server.transfers.stored.resolvedBy", { reason: "Cash In confirmed by phone" }), "id")).toBe("Diselesaikan manual dari jawaban Cash In: Cash In confirmed by phone");
     expect(storedText("Insufficient Fund", "id")).toBe("Insufficient Fund");
     expect(storedText("Paid twice? No. Checked.", "id")).toBe("Paid twice? No. Checked.");
+    // Messages that start with a detail ("{name} is already {role}", "{label} is at most {max}") would claim sentences
+    // people write: they are never read back.
+    expect(storedText("The invoice is already paid", "id")).toBe("The invoice is already paid");
+    expect(storedText("Salary is at most Rp 5,000,000 per month", "id")).toBe("Salary is at most Rp 5,000,000 per month");
+  });
+
+  it("leaves a long text as stored, at once: ours are a few sentences", () => {
+    const long = Array.from({ length: 400 }, (_, i) => `Line ${i} was checked.`).join(" ");
+    const started = performance.now();
+    expect(storedText(long, "id")).toBe(long);
+    // Up to 1,000 characters, sentence by sentence.
+    const sentences = Array.from({ length: 20 }, () => "The recipient's e-wallet account is inactive.").join(" ");
+    expect(sentences.length).toBeLessThan(1000);
+    const indonesian = withLocale("id", () => msg("server.cashin.rejected.inactive_account"));
+    expect(storedText(sentences, "id")).toBe(Array.from({ length: 20 }, () => indonesian).join(" "));
+    // A budget, not a benchmark: the unbounded search took seconds on such texts.
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it("names every e-wallet in the messages that list them, in both languages", () => {

@@ -55,6 +55,8 @@ describe("Paying a saved recipient", () => {
 
     const { transferId } = expectOk(await pay(id, MAYA, 60_000, { nameChangeAccepted: true }));
     expect(h.transfer(transferId)).toMatchObject({ ownerName: "Maya Sari Dewi", recipientId: id });
+    // The maker's confirmation is on record with both names.
+    expect(h.auditOf(transferId).find((e) => e.action === "transfer.create")?.after).toMatchObject({ recipient: id, nameChange: { saved: "Maya Sari", now: "Maya Sari Dewi" } });
     expect(recipient(id).ownerName).toBe("Maya Sari");
 
     h.advance(25 * 60 * 60_000);

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEntries, inquiries, recipients } from "@/db/schema";
 import { archiveRecipient, listRecipients, probeAmount, saveRecipient, updateRecipient } from "@/lib/recipients/service";
-import { recipientFields, type RecipientInput } from "@/lib/recipients/schemas";
+import { labelKey, recipientFields, type RecipientInput } from "@/lib/recipients/schemas";
 import { getLimits, updateLimits } from "@/lib/transfers/settings";
 import { createHarness, expectOk, type Harness } from "../transfers/harness";
 
@@ -123,5 +123,16 @@ describe("Changing and archiving a recipient", () => {
     expect(labels("0811-1000-001")).toEqual(["Payroll Siti"]);
     expect(labels("3456")).toEqual(["John payroll"]);
     expect(labels("100%")).toEqual([]);
+  });
+});
+
+describe("Labels in any case and any Unicode form are one label", () => {
+  it("refuses “ÉMILE” and a decomposed “Émile” beside “Émile”, and a batch row finds the one recipient", async () => {
+    expectOk(await saveRecipient(h.deps, ctx(), input({ label: "Émile", phone: "628111000001" })));
+    for (const label of ["ÉMILE", "émile", "E\u0301mile", " Émile "]) {
+      expect(await saveRecipient(h.deps, ctx(), input({ label, phone: "628111000002" })), label).toMatchObject({ ok: false, code: "conflict", message: "Another recipient is already labelled “Émile”: choose another label." });
+    }
+    expect(labelKey("Émile")).toBe(labelKey("ÉMILE"));
+    expect(h.db.select().from(recipients).all()).toHaveLength(1);
   });
 });

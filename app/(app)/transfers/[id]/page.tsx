@@ -69,7 +69,12 @@ export default async function TransferPage({ params }: Props) {
       <section aria-label={t("status")} className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3">
         <StatusBadge status={transfer.status} className="text-sm" data-testid="transfer-status" />
         <p className="min-w-0 text-sm">{status(`${transfer.status}.description`)}.</p>
-        {transfer.reason ? <p className="w-full text-sm break-words text-ink-muted">{t("reason", { reason: storedText(transfer.reason, locale) })}</p> : null}
+        {transfer.reason ? (
+          <p className="w-full text-sm break-words text-ink-muted">
+            {/* A rejection's or cancellation's reason is the person's own words; a failure's is ours (lib/i18n/stored.ts). */}
+            {t("reason", { reason: transfer.status === "rejected" || transfer.status === "canceled" ? transfer.reason : storedText(transfer.reason, locale) })}
+          </p>
+        ) : null}
         {transfer.status === "unresolved" ? <UnresolvedNote detail={detail} canSeeAttention={user.role !== "staff"} /> : null}
       </section>
       {transfer.discrepancy ? <DiscrepancyNote detail={detail} /> : null}
