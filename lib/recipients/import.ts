@@ -31,20 +31,22 @@ export const maxImportBytes = 1024 * 1024;
 /** Look-ups at once: enough to import 500 recipients in well under a minute, few enough to stay clear of Cash In's rate limit. */
 const lookUpConcurrency = 4;
 
-const importColumns = ["label", "wallet", "phone", "amount", "memo"] as const;
+const importColumns = ["label", "wallet", "phone", "phoneLocal", "amount", "memo"] as const;
 type ImportColumn = (typeof importColumns)[number];
 const requiredColumns = ["label", "wallet", "phone"] as const satisfies readonly ImportColumn[];
 
 /**
  * The names a header may give each column, compared in lower case with spaces, dashes and underscores alike: the
  * batch template's (`wallet`/`dompet`, `phone`/`nomor_hp`, `amount`/`nominal`) and this page's export's in either
- * language (messages `exports.recipients.columns`), so an exported file imports as it is. Other columns (the owner's
- * name, the local phone format, last paid) are ignored.
+ * language (messages `exports.recipients.columns`), so an exported file imports as it is. The local phone format is
+ * read only when the phone column lost its digits (an export opened and saved in Excel: `6,28123E+12`). Other columns
+ * (the owner's name, last paid) are ignored.
  */
 export const importColumnNames: Record<ImportColumn, readonly string[]> = {
   label: ["label"],
   wallet: ["wallet", "dompet"],
   phone: ["phone", "nomor_hp"],
+  phoneLocal: ["phone_local", "nomor_hp_lokal"],
   amount: ["amount", "nominal", "default_amount", "nominal_default"],
   memo: ["memo", "default_memo", "memo_default"],
 };
@@ -106,7 +108,9 @@ function readImportCsv(input: string): ReadImport {
       const index = columns.index[column];
       return index === undefined ? "" : (cells[index] ?? "").trim();
     };
-    const checked = checkRow({ label: cell("label"), wallet: cell("wallet"), phone: cell("phone"), amount: cell("amount"), memo: cell("memo") });
+    // Excel shows a long number as "6,28123E+12" and saves it so: the export's local format keeps the digits.
+    const phone = scientificNumber.test(cell("phone")) && cell("phoneLocal") !== "" ? cell("phoneLocal") : cell("phone");
+    const checked = checkRow({ label: cell("label"), wallet: cell("wallet"), phone, amount: cell("amount"), memo: cell("memo") });
     // Cells past the header's are a value split at an unquoted separator ("Gaji, Juni" → "Gaji" + " Juni").
     const fields = lastFilledIndex(cells) + 1;
     if (fields > header!.cells.length) {
@@ -163,7 +167,7 @@ const scientificNumber = /^\d+(?:[.,]\d+)?e\+?\d+$/i;
 type LineKeys = { line: number; label?: string; number?: string };
 
 /** One line held to the New recipient form's rules (recipientFields), with the batch file's words for a wallet or number a spreadsheet spoiled. */
-function checkRow(raw: Record<ImportColumn, string>): { input?: RecipientInput; problems: string[]; keys: Omit<LineKeys, "line"> } {
+function checkRow(raw: Record<Exclude<ImportColumn, "phoneLocal">, string>): { input?: RecipientInput; problems: string[]; keys: Omit<LineKeys, "line"> } {
   // "GoPay", "Go-Pay", "shopee pay" → the enum value, as in a batch file.
   const wallet = raw.wallet.replace(/[\s_-]/g, "").toUpperCase();
   const parsed = recipientFields.safeParse({ label: raw.label, wallet, phone: raw.phone, defaultAmount: raw.amount, defaultMemo: raw.memo });

@@ -48,6 +48,18 @@ describe("A good file", () => {
     expect(audits.find((e) => (e.after as { line: number }).line === 5)?.after).toMatchObject({ label: "Budi", ownerName: "Budi Santoso", fileName: "recipients.csv" });
   });
 
+  it("reads the local phone format when Excel turned the phone column into 6,28E+12 (an export saved in Excel)", async () => {
+    const text = ["label;dompet;nomor_hp;nomor_hp_lokal", "Siti;DANA;6,28111E+11;0811-1000-001", "Rusak;DANA;6,28123E+12;"].join("\n");
+    const result = await importText(text);
+    // The second line has no local format to fall back on: it is refused, and so nothing is saved.
+    expect(result).toMatchObject({ ok: false });
+    expect(JSON.stringify(result)).toContain("Line 3");
+    expect(JSON.stringify(result)).not.toContain("Line 2");
+    expect(saved()).toHaveLength(0);
+    expectOk(await importText(["label;dompet;nomor_hp;nomor_hp_lokal", "Siti;DANA;6,28111E+11;0811-1000-001"].join("\n")));
+    expect(saved().map((r) => r.phone)).toEqual(["628111000001"]);
+  });
+
   it("reads a semicolon file with the Indonesian column names", async () => {
     expectOk(await importText("label;dompet;nomor_hp;nominal\nKasir;OVO;081234567890;10.000\n"));
     expect(saved()).toMatchObject([{ label: "Kasir", wallet: "OVO", defaultAmount: 10_000 }]);
