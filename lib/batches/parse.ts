@@ -234,13 +234,15 @@ function quoteMessage(error: Papa.ParseError, text: string): string {
   return msg("server.batches.file.quoteOpen", { line });
 }
 
-function countLineBreaks(text: string): number {
+/** Line breaks in a text: a CSV row spans one line plus one per break inside its quoted cells (also the recipients import's). */
+export function countLineBreaks(text: string): number {
   let breaks = 0;
   for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) breaks++;
   return breaks;
 }
 
-function lastFilledIndex(cells: readonly string[]): number {
+/** The last cell with something in it: cells past the header's are a value split at an unquoted separator. */
+export function lastFilledIndex(cells: readonly string[]): number {
   for (let index = cells.length - 1; index >= 0; index--) if (cells[index]?.trim() !== "") return index;
   return -1;
 }

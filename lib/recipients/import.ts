@@ -14,6 +14,7 @@ import type { TransferDeps } from "@/lib/transfers/deps";
 import { countedLookUp } from "@/lib/transfers/inquiry";
 import { getLimits } from "@/lib/transfers/settings";
 import { walletLabel } from "@/lib/transfers/wallets";
+import { countLineBreaks, lastFilledIndex } from "@/lib/batches/parse";
 import { labelKey, recipientFields, type RecipientInput } from "./schemas";
 import { probeAmount } from "./service";
 
@@ -134,14 +135,14 @@ function csvLines(input: string): { ok: true; lines: Line[]; delimiter: "," | ";
   const parsed = Papa.parse<string[]>(text, { delimiter, newline: "\n", header: false, skipEmptyLines: false });
   const quoteError = parsed.errors.find((error) => error.type === "Quotes");
   if (quoteError) {
-    const line = 1 + lineBreaks(text.slice(0, Math.max(0, quoteError.index ?? 0)));
+    const line = 1 + countLineBreaks(text.slice(0, Math.max(0, quoteError.index ?? 0)));
     return { ok: false, message: msg(quoteError.code === "InvalidQuotes" ? "server.batches.file.quoteAfter" : "server.batches.file.quoteOpen", { line }) };
   }
   const lines: Line[] = [];
   let next = 1;
   for (const cells of parsed.data) {
     if (cells.some((cell) => cell.trim() !== "")) lines.push({ line: next, cells });
-    next += 1 + cells.reduce((breaks, cell) => breaks + lineBreaks(cell), 0);
+    next += 1 + cells.reduce((breaks, cell) => breaks + countLineBreaks(cell), 0);
   }
   return { ok: true, lines, delimiter };
 }
@@ -343,13 +344,3 @@ export async function importRecipients(deps: TransferDeps, ctx: PersonContext, f
   );
 }
 
-function lineBreaks(text: string): number {
-  let breaks = 0;
-  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) breaks++;
-  return breaks;
-}
-
-function lastFilledIndex(cells: readonly string[]): number {
-  for (let index = cells.length - 1; index >= 0; index--) if (cells[index]?.trim() !== "") return index;
-  return -1;
-}
