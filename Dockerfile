@@ -22,6 +22,7 @@ ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \
     HOSTNAME=0.0.0.0 \
+    KEEP_ALIVE_TIMEOUT=130000 \
     DATABASE_URL=file:/data/app.db \
     MIGRATE_ON_START=1
 # A fixed, unprivileged user: key files mounted into the container must be readable by uid 10001.

@@ -32,7 +32,7 @@ trap 'kill "$mock_pid" 2>/dev/null || true' EXIT INT TERM
 wait_for "http://127.0.0.1:${MOCK_GATEWAY_PORT}/" 30
 
 log "Starting the app"
-NODE_OPTIONS="$(app_node_options)" npx next start -p "$PORT" &
+NODE_OPTIONS="$(app_node_options)" npx next start -p "$PORT" --keepAliveTimeout "$APP_KEEP_ALIVE_MS" &
 app_pid=$!
 trap 'kill "$app_pid" "$mock_pid" 2>/dev/null || true' EXIT INT TERM
 wait_for "http://localhost:${PORT}/api/health" 60

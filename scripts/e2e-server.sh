@@ -8,4 +8,4 @@ rm -rf data/e2e
 npm run -s db:migrate
 npm run -s db:seed >/dev/null
 npx tsx --conditions=react-server e2e/support/enrol-demo-users.ts
-NODE_OPTIONS="$(app_node_options)" exec npx next start -p "${PORT:-3100}"
+NODE_OPTIONS="$(app_node_options)" exec npx next start -p "${PORT:-3100}" --keepAliveTimeout "$APP_KEEP_ALIVE_MS"

@@ -32,6 +32,11 @@ app_node_options() {
   printf -- '--require "%s" %s' "$PWD/scripts/peer-address.cjs" "${NODE_OPTIONS:-}"
 }
 
+# How long `next start` keeps an idle connection open. Node's 5 s default races a client or proxy that
+# reuses the connection just as the server closes it: that request dies with ECONNRESET. Caddy keeps
+# idle upstream connections for 2 minutes, so the app outlasts it (Dockerfile: KEEP_ALIVE_TIMEOUT).
+APP_KEEP_ALIVE_MS=130000
+
 # Waits until an URL answers, or fails after $2 seconds.
 wait_for() {
   local url=$1 seconds=${2:-60}
