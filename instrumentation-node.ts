@@ -1,7 +1,8 @@
 import { db, migrateDatabase, pendingMigrations } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
 import { log } from "@/lib/log";
-import { startReconciler } from "@/lib/jobs";
+import { startMailer, startReconciler } from "@/lib/jobs";
+import { mailerDepsFromEnv } from "@/lib/notifications/from-env";
 import { transferDeps } from "@/lib/runtime";
 import { beginDraining, drained, inFlightCount } from "@/lib/shutdown";
 
@@ -31,6 +32,10 @@ if (pending > 0) {
 const globalForReconciler = globalThis as unknown as { cashinReconciler?: () => void };
 globalForReconciler.cashinReconciler ??= startReconciler(transferDeps, env().RECONCILE_INTERVAL_MS, { concurrency: env().BATCH_CONCURRENCY });
 
+// Notification mails from the outbox (docs/notifications.md#the-mailer).
+const globalForMailer = globalThis as unknown as { cashinMailer?: () => void };
+globalForMailer.cashinMailer ??= startMailer(mailerDepsFromEnv, env().MAIL_INTERVAL_MS);
+
 // A clean stop (docs/architecture.md#stopping-cleanly). Next.js has its own SIGTERM/SIGINT handler, which
 // closes the server and exits at once: ours runs first, and hands over to it when the app has finished
 // what it started.
@@ -43,6 +48,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 async function stopCleanly(signal: NodeJS.Signals, nextHandlers: NodeJS.SignalsListener[]) {
   beginDraining();
   globalForReconciler.cashinReconciler?.();
+  globalForMailer.cashinMailer?.();
   log().info({ signal, inFlight: inFlightCount() }, "[shutdown] sending nothing new");
   // Each top-up ends within the client's timeout; its answer and the status call after a success follow.
   const left = await drained(2 * env().CASHIN_TIMEOUT_MS + 5_000);

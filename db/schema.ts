@@ -36,6 +36,8 @@ export const users = sqliteTable(
      * null until they choose: at sign-in a saved choice becomes the browser's `locale` cookie.
      */
     locale: text("locale", { enum: ["id", "en"] }),
+    /** The kinds of e-mail the person turned off on My account (docs/notifications.md#turning-mails-off). */
+    mailOff: text("mail_off", { mode: "json" }).$type<NotificationKind[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()
@@ -443,3 +445,79 @@ export const batchRows = sqliteTable(
 );
 
 export type BatchRow = typeof batchRows.$inferSelect;
+
+/**
+ * What a person may be told, by kind: each kind can be turned off on My account (docs/notifications.md).
+ * waiting: something waits for my approval; reminder: an approval expires in 2 h; decided: my transfer or
+ * batch was approved or rejected; failed: my transfer failed, or my transfer or batch expired.
+ */
+export const notificationKinds = ["waiting", "reminder", "decided", "failed"] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+/**
+ * pending: to be sent (at `nextAttemptAt`); sending: claimed by a worker until `leaseUntil`; sent: in a mail
+ * the SMTP server accepted; held: in a mail kept here because no SMTP server is configured; skipped: the
+ * person turned the kind off; dropped: no longer true when its turn came (decided meanwhile, account
+ * deactivated); failed: the SMTP server refused it for 24 hours.
+ */
+export const notificationStates = ["pending", "sending", "sent", "held", "skipped", "dropped", "failed"] as const;
+export type NotificationState = (typeof notificationStates)[number];
+
+/**
+ * The notification outbox (docs/notifications.md#the-outbox): one row per person and event, written in
+ * the same transaction as the change it tells of, sent later by the mailer. The unique index makes each
+ * event reach each person at most once, whoever writes it twice.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** `transfer.awaiting_approval`, `batch.approval_reminder`, `transfer.failed`… */
+    event: text("event").notNull(),
+    kind: text("kind", { enum: notificationKinds }).notNull(),
+    subjectType: text("subject_type", { enum: ["transfer", "batch"] }).notNull(),
+    subjectId: integer("subject_id").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    state: text("state", { enum: notificationStates }).notNull().default("pending"),
+    createdAt: createdAt(),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** The worker that claimed the row, and until when: a worker that dies leaves the row to the next one. */
+    claim: text("claim"),
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    lastError: text("last_error"),
+    doneAt: integer("done_at", { mode: "timestamp_ms" }),
+    mailId: integer("mail_id").references(() => mails.id),
+  },
+  (t) => [
+    uniqueIndex("notifications_once").on(t.event, t.subjectType, t.subjectId, t.userId),
+    index("notifications_due").on(t.state, t.nextAttemptAt),
+    index("notifications_mail").on(t.mailId),
+  ],
+);
+
+export type Notification = typeof notifications.$inferSelect;
+
+/** Every mail the mailer composed: sent to the SMTP server, or held here when none is configured (the admin's Mail page). */
+export const mails = sqliteTable(
+  "mails",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind", { enum: notificationKinds }).notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    messageId: text("message_id").notNull(),
+    state: text("state", { enum: ["sent", "held"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("mails_user_kind").on(t.userId, t.kind, t.createdAt), index("mails_created").on(t.createdAt)],
+);
+
+export type Mail = typeof mails.$inferSelect;

@@ -105,6 +105,24 @@ export const envSchema = z.object({
   TRUSTED_PROXY_HOPS: wholeNumber("TRUSTED_PROXY_HOPS", 0, { min: 0 }).refine((n) => n <= 10, {
     message: "TRUSTED_PROXY_HOPS must be at most 10: it counts the proxies in front of the app, 0 when there is none",
   }),
+  /**
+   * The SMTP server notification mails go through (docs/notifications.md), as a nodemailer URL:
+   * smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465. Unset: mails are kept in the
+   * database and listed on the admin's Mail page instead of being sent.
+   */
+  SMTP_URL: z
+    .string()
+    .optional()
+    .transform((raw) => raw?.trim() || undefined)
+    .refine((v) => v === undefined || ["smtp:", "smtps:"].includes(parseUrl(v)?.protocol ?? ""), {
+      message: "SMTP_URL must be an smtp:// or smtps:// URL such as smtps://user:password@smtp.example.co.id:465",
+    }),
+  /** The sender of notification mails: an address, or "Name <address>". */
+  MAIL_FROM: withDefault("Cash In Payouts <payouts@localhost>").refine((v) => !/[\r\n]/.test(v) && /^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/.test(v), {
+    message: 'MAIL_FROM must be an e-mail address, or a name and an address such as "Cash In Payouts <payouts@example.co.id>"',
+  }),
+  /** How often the mailer sends what the outbox holds (docs/notifications.md#the-mailer). */
+  MAIL_INTERVAL_MS: wholeNumber("MAIL_INTERVAL_MS", 5000),
   /** The first sign-in delay after the free failures; it doubles with each further failure (docs/sign-in.md#throttling). */
   SIGN_IN_DELAY_MS: wholeNumber("SIGN_IN_DELAY_MS", 1000).refine((ms) => ms <= 60_000, {
     message: "SIGN_IN_DELAY_MS must be at most 60000 (one minute)",
@@ -131,6 +149,9 @@ export const databaseEnvSchema = envSchema.pick({ DATABASE_URL: true });
 
 /** What `npm run reconcile` needs to resume batches. */
 export const batchEnvSchema = envSchema.pick({ BATCH_CONCURRENCY: true });
+
+/** What the mailer needs: where mails go, from whom, how often, and the app's address for links. */
+export const mailEnvSchema = envSchema.pick({ SMTP_URL: true, MAIL_FROM: true, MAIL_INTERVAL_MS: true, AUTH_URL: true });
 
 /** What sign-in needs besides the database: where the client's address comes from and how throttling waits. */
 export const signInEnvSchema = envSchema.pick({ TRUSTED_PROXY_HOPS: true, SIGN_IN_DELAY_MS: true });
@@ -258,6 +279,8 @@ export const databaseEnv: () => z.infer<typeof databaseEnvSchema> = validatedBy(
 export const batchEnv: () => z.infer<typeof batchEnvSchema> = validatedBy(batchEnvSchema);
 
 export const signInEnv: () => z.infer<typeof signInEnvSchema> = validatedBy(signInEnvSchema);
+
+export const mailEnv: () => z.infer<typeof mailEnvSchema> = validatedBy(mailEnvSchema);
 
 /** The SQLite file path of a `file:` DATABASE_URL. */
 export function sqlitePath(databaseUrl: string): string {

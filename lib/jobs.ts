@@ -3,6 +3,7 @@ import { resumeStalledBatches, runBatch, stalledBatches, type BatchRunOptions } 
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { reconcileDue } from "@/lib/transfers/reconcile";
 import { log } from "@/lib/log";
+import { deliverDue, type MailerDeps } from "@/lib/notifications/mailer";
 
 /**
  * Background work, wired here at the top so that lib/transfers and lib/batches need not know each other:
@@ -45,6 +46,31 @@ export function startReconciler(deps: () => TransferDeps, intervalMs: number, ba
     } finally {
       running = false;
       activity.passStartedAt = null;
+    }
+  };
+  void tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * The mailer's loop inside the app process (docs/notifications.md#the-mailer): a pass at start and then every
+ * `intervalMs`, never two at once in one process; across processes the claims' leases keep them apart.
+ */
+export function startMailer(deps: () => MailerDeps, intervalMs: number): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const pass = await deliverDue(deps());
+      if (pass.sent || pass.held || pass.retrying || pass.failed) log().info({ job: "mailer", ...pass }, "[mailer] pass");
+      if (pass.retrying || pass.failed) log().warn({ job: "mailer", retrying: pass.retrying, failed: pass.failed }, "[mailer] the SMTP server refused mails");
+    } catch (error) {
+      log().error({ job: "mailer", err: error }, "[mailer] pass failed; retrying at the next interval");
+    } finally {
+      running = false;
     }
   };
   void tick();

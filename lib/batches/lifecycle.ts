@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { batchRows, batches, type Batch, type BatchStatus } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
+import { notifyApprovers, notifyPerson } from "@/lib/notifications/outbox";
 import { msg } from "@/lib/i18n/translate";
 import { fail } from "@/lib/result";
 import { flagNearDuplicates } from "./duplicates";
@@ -76,7 +77,16 @@ export function batchTransition(
     ip,
     at,
   });
+  notifyBatchTransition(tx, updated, from, at);
   return updated;
+}
+
+/** The batch's side of docs/notifications.md#who-is-told-what: the managers when it waits, its maker when it is decided or expires. */
+function notifyBatchTransition(tx: DbOrTx, batch: Batch, from: BatchStatus, at: Date): void {
+  const subject = { type: "batch", id: batch.id } as const;
+  if (batch.status === "awaiting_approval") notifyApprovers(tx, "batch.awaiting_approval", subject, batch.makerId, at);
+  else if (batch.status === "sending" && from === "awaiting_approval") notifyPerson(tx, "batch.approved", subject, batch.makerId, at);
+  else if (batch.status === "rejected" || batch.status === "expired") notifyPerson(tx, `batch.${batch.status}`, subject, batch.makerId, at);
 }
 
 /** A checking batch whose rows are all checked becomes ready, in one statement (no row can slip in between). */

@@ -4,6 +4,7 @@ import type { DbOrTx, Tx } from "@/db/client";
 import { inquiries, recipients, transfers, type Inquiry, type Recipient, type Role, type Transfer, type TransferStatus } from "@/db/schema";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
+import { notifyApprovers } from "@/lib/notifications/outbox";
 import { recordAudit, recordAuditMany } from "@/lib/audit/record";
 import type { TransferDeps } from "./deps";
 import { describeDuplicates, nearDuplicates, tickCovers } from "./duplicates";
@@ -69,6 +70,10 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
     created.push(...tx.insert(transfers).values(values).returning().all());
   }
   created.sort((a, b) => a.id - b.id);
+  // A transfer of its own that waits tells the managers; a batch's transfers are told of as their batch (lib/batches/lifecycle.ts).
+  for (const transfer of created) {
+    if (transfer.status === "awaiting_approval" && transfer.batchId === null) notifyApprovers(tx, "transfer.awaiting_approval", { type: "transfer", id: transfer.id }, transfer.makerId, at);
+  }
   const separateFrom = new Map(items.map((item) => [item.inquiry.id, item.separateFrom ?? []]));
   const nameChanges = new Map(items.flatMap((item) => (item.nameChange ? [[item.inquiry.id, item.nameChange] as const] : [])));
   recordAuditMany(

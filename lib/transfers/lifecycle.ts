@@ -2,6 +2,7 @@ import { and, eq, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit, recordAuditMany, type AuditInput } from "@/lib/audit/record";
+import { notifyApprovers, notifyPerson } from "@/lib/notifications/outbox";
 import type { ActorContext } from "./deps";
 
 /**
@@ -67,7 +68,34 @@ export function transition(
     .get();
   if (!updated) return null;
   recordAudit(tx, transitionAudit(id, from, to, patch, { actor, ip }, at));
+  notifyTransition(tx, updated, from, at);
   return updated;
+}
+
+/**
+ * Who is told of a move, in the same transaction (docs/notifications.md#who-is-told-what): the managers when a
+ * transfer comes back to the queue, the maker when their transfer is approved, rejected, expires or fails. A
+ * batch's transfers are decided with their batch, which tells its maker once (lib/batches/lifecycle.ts); their
+ * failures are each told.
+ */
+function notifyTransition(tx: DbOrTx, transfer: Transfer, from: TransferStatus, at: Date): void {
+  const subject = { type: "transfer", id: transfer.id } as const;
+  const own = transfer.batchId === null;
+  switch (transfer.status) {
+    case "awaiting_approval":
+      if (own) notifyApprovers(tx, "transfer.awaiting_approval", subject, transfer.makerId, at);
+      return;
+    case "approved":
+      if (own && from === "awaiting_approval") notifyPerson(tx, "transfer.approved", subject, transfer.makerId, at);
+      return;
+    case "rejected":
+    case "expired":
+      if (own) notifyPerson(tx, `transfer.${transfer.status}`, subject, transfer.makerId, at);
+      return;
+    case "failed":
+      notifyPerson(tx, "transfer.failed", subject, transfer.makerId, at);
+      return;
+  }
 }
 
 function transitionAudit(id: number, from: TransferStatus, to: TransferStatus, patch: Patch, { actor, ip }: ActorContext, at: Date): AuditInput {

@@ -1,0 +1,204 @@
+import { createHash } from "node:crypto";
+import { eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import type { DbOrTx } from "@/db/client";
+import { batchRows, batches, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
+import { formatFor } from "@/lib/format";
+import { toLocale } from "@/lib/i18n/locales";
+import { storedText } from "@/lib/i18n/stored";
+import { translatorIn } from "@/lib/i18n/translate";
+import { formatPhone } from "@/lib/phone-display";
+import { walletLabel } from "@/lib/transfers/wallets";
+import type { NotificationEvent } from "./outbox";
+
+/**
+ * The words of a mail (docs/notifications.md#the-mails), in the person's language: one mail per person and
+ * kind, listing each thing it tells of with a link to its page. Composed when it is sent, from the rows as
+ * they are then.
+ */
+
+export type ComposedMail = { subject: string; text: string; html: string; messageId: string };
+
+/** At most this many things are listed; the rest are counted ("and 12 more"). */
+export const listedInMail = 20;
+
+type Line = { reference: string; text: string; url: string; outcome: string };
+
+const maker = alias(users, "maker");
+const approver = alias(users, "approver");
+
+/** Control characters never reach a mail (a name or a reason with a line break cannot add a header or fake a paragraph). */
+function oneLine(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** The same Message-ID for the same notifications, so a mail sent again after a crash reads as the same mail. */
+export function messageIdOf(ids: readonly number[], appUrl: string): string {
+  const host = new URL(appUrl).hostname || "localhost";
+  return `<notice-${createHash("sha256").update(ids.join(",")).digest("hex").slice(0, 32)}@${host}>`;
+}
+
+export function composeMail(
+  db: DbOrTx,
+  { user, kind, rows, appUrl, approvalWindowHours }: { user: User; kind: NotificationKind; rows: readonly Notification[]; appUrl: string; approvalWindowHours: number },
+): ComposedMail | null {
+  const locale = toLocale(user.locale);
+  const t = translatorIn(locale);
+  const f = formatFor(locale);
+  const base = appUrl.replace(/\/+$/, "");
+  const windowMs = approvalWindowHours * 3_600_000;
+
+  const transferIds = rows.filter((r) => r.subjectType === "transfer").map((r) => r.subjectId);
+  const batchIds = rows.filter((r) => r.subjectType === "batch").map((r) => r.subjectId);
+  const transferRows =
+    transferIds.length === 0
+      ? []
+      : db
+          .select({ transfer: transfers, makerName: maker.name, approverName: approver.name })
+          .from(transfers)
+          .innerJoin(maker, eq(maker.id, transfers.makerId))
+          .leftJoin(approver, eq(approver.id, transfers.approverId))
+          .where(inArray(transfers.id, transferIds))
+          .all();
+  const live = sql`${batchRows.batchId} = ${batches.id} and ${batchRows.state} <> 'removed'`;
+  const batchList =
+    batchIds.length === 0
+      ? []
+      : db
+          .select({
+            batch: batches,
+            makerName: maker.name,
+            approverName: approver.name,
+            count: sql<number>`(select count(*) from ${batchRows} where ${live})`,
+            total: sql<number>`(select coalesce(sum(${batchRows.amount}), 0) from ${batchRows} where ${live})`,
+          })
+          .from(batches)
+          .innerJoin(maker, eq(maker.id, batches.makerId))
+          .leftJoin(approver, eq(approver.id, batches.approverId))
+          .where(inArray(batches.id, batchIds))
+          .all();
+  const transfersById = new Map(transferRows.map((r) => [r.transfer.id, r]));
+  const batchesById = new Map(batchList.map((r) => [r.batch.id, r]));
+
+  const lines: Line[] = [];
+  for (const row of rows) {
+    const event = row.event as NotificationEvent;
+    if (row.subjectType === "transfer") {
+      const found = transfersById.get(row.subjectId);
+      if (!found) continue;
+      const { transfer } = found;
+      const since = transfer.queuedAt ?? transfer.createdAt;
+      const values = {
+        reference: transfer.reference,
+        amount: f.rupiah(transfer.amount),
+        owner: oneLine(transfer.ownerName),
+        wallet: walletLabel[transfer.wallet],
+        phone: formatPhone(transfer.phone),
+        maker: oneLine(found.makerName),
+        approver: oneLine(found.approverName ?? ""),
+        expires: f.dateTime(new Date(since.getTime() + windowMs)),
+        hours: f.number(approvalWindowHours),
+        reason: oneLine(event === "transfer.failed" ? storedText(transfer.reason ?? transfer.lastMessage ?? "", locale) : (transfer.reason ?? "")),
+        memo: oneLine(transfer.memo ?? ""),
+      };
+      const text = ((): string => {
+        switch (event) {
+          case "transfer.awaiting_approval":
+          case "transfer.approval_reminder":
+            return t("mail.line.transferWaiting", values);
+          case "transfer.approved":
+            return t("mail.line.transferApproved", values);
+          case "transfer.rejected":
+            return t("mail.line.transferRejected", values);
+          case "transfer.expired":
+            return t("mail.line.transferExpired", values);
+          default:
+            return values.reason ? t("mail.line.transferFailed", values) : t("mail.line.transferFailedNoReason", values);
+        }
+      })();
+      const url = kind === "waiting" || kind === "reminder" ? `${base}/approvals` : `${base}/transfers/${transfer.id}`;
+      lines.push({ reference: transfer.reference, text: values.memo ? `${text} ${t("mail.line.memo", values)}` : text, url, outcome: event.split(".")[1]! });
+    } else {
+      const found = batchesById.get(row.subjectId);
+      if (!found) continue;
+      const { batch } = found;
+      const values = {
+        reference: batch.reference,
+        file: oneLine(batch.fileName),
+        rows: f.number(found.count),
+        amount: f.rupiah(found.total),
+        maker: oneLine(found.makerName),
+        approver: oneLine(found.approverName ?? ""),
+        expires: f.dateTime(new Date((batch.submittedAt ?? batch.createdAt).getTime() + windowMs)),
+        hours: f.number(approvalWindowHours),
+        reason: oneLine(batch.reason ?? ""),
+      };
+      const text = ((): string => {
+        switch (event) {
+          case "batch.awaiting_approval":
+          case "batch.approval_reminder":
+            return t("mail.line.batchWaiting", values);
+          case "batch.approved":
+            return t("mail.line.batchApproved", values);
+          case "batch.rejected":
+            return t("mail.line.batchRejected", values);
+          default:
+            return t("mail.line.batchExpired", values);
+        }
+      })();
+      const url = kind === "waiting" || kind === "reminder" ? `${base}/approvals` : `${base}/batches/${batch.id}`;
+      lines.push({ reference: batch.reference, text, url, outcome: event.split(".")[1]! });
+    }
+  }
+  if (lines.length === 0) return null;
+
+  const count = lines.length;
+  const first = lines[0]!;
+  const subjectArgs = { count, first: first.reference, outcome: first.outcome };
+  const subject = oneLine(
+    kind === "waiting"
+      ? t("mail.subject.waiting", subjectArgs)
+      : kind === "reminder"
+        ? t("mail.subject.reminder", subjectArgs)
+        : kind === "decided"
+          ? t("mail.subject.decided", subjectArgs)
+          : t("mail.subject.failed", subjectArgs),
+  );
+  const intro = t(`mail.intro.${kind}`, { hours: f.number(approvalWindowHours) });
+  const shown = lines.slice(0, listedInMail);
+  const more = count - shown.length;
+  const greeting = t("mail.greeting", { name: oneLine(user.name) });
+  const why = t(`mail.why.${kind}`);
+  const turnOff = t("mail.turnOff", { url: `${base}/account#mail` });
+  const openAll = kind === "waiting" || kind === "reminder" ? t("mail.openApprovals", { url: `${base}/approvals` }) : null;
+
+  const text = [
+    greeting,
+    "",
+    intro,
+    "",
+    ...shown.flatMap((line) => [`- ${line.text}`, `  ${line.url}`]),
+    ...(more > 0 ? [t("mail.more", { count: more })] : []),
+    ...(openAll ? ["", openAll] : []),
+    "",
+    "--",
+    why,
+    turnOff,
+    "",
+  ].join("\n");
+  const html = [
+    `<!doctype html><html lang="${locale}"><body style="font-family:system-ui,sans-serif;color:#111827;line-height:1.5">`,
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(intro)}</p>`,
+    `<ul>${shown.map((line) => `<li>${escapeHtml(line.text)} <a href="${escapeHtml(line.url)}">${escapeHtml(t("mail.open"))}</a></li>`).join("")}</ul>`,
+    more > 0 ? `<p>${escapeHtml(t("mail.more", { count: more }))}</p>` : "",
+    openAll ? `<p><a href="${escapeHtml(`${base}/approvals`)}">${escapeHtml(t("mail.openApprovalsLink"))}</a></p>` : "",
+    `<hr><p style="color:#4b5563;font-size:13px">${escapeHtml(why)}<br><a href="${escapeHtml(`${base}/account#mail`)}">${escapeHtml(t("mail.turnOffLink"))}</a></p>`,
+    `</body></html>`,
+  ].join("");
+  return { subject, text, html, messageId: messageIdOf(rows.map((r) => r.id), appUrl) };
+}

@@ -1,0 +1,233 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, eq, inArray, isNull, lt, lte, max, or, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { batches, mails, notifications, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
+import { getLimits } from "@/lib/transfers/settings";
+import { composeMail } from "./compose";
+import { notifyApprovers } from "./outbox";
+import type { MailTransport } from "./transport";
+
+/**
+ * The mailer (docs/notifications.md#the-mailer): each pass adds the reminders that came due, then, person by
+ * person, claims what is due for them, drops what is no longer true or turned off, and sends one mail per
+ * kind. A claim is a lease: a mailer that dies mid-send leaves the rows to the next pass once it lapses, and
+ * the resent mail carries the same Message-ID. A refused send is retried with growing delays for 24 hours.
+ */
+
+export type MailerDeps = {
+  db: Db;
+  now: () => Date;
+  /** null: no SMTP server (`SMTP_URL` unset); mails are composed and held in the database for the admin's Mail page. */
+  transport: MailTransport | null;
+  /** Where links in mails point: the app's public origin. */
+  appUrl: string;
+  /** How long a claim holds before another pass may take the rows over. */
+  leaseMs?: number;
+};
+
+export type MailerPass = { reminders: number; sent: number; held: number; skipped: number; dropped: number; retrying: number; failed: number };
+
+/** At most one "waiting for you" mail per manager in this long (the issue: grouped, one per 5 minutes). */
+export const waitingGapMs = 5 * 60_000;
+/** Reminders go this long before an approval expires. */
+export const reminderLeadMs = 2 * 3_600_000;
+/** A notice the SMTP server keeps refusing is given up after this long (state failed, listed for admins). */
+export const giveUpAfterMs = 24 * 3_600_000;
+const defaultLeaseMs = 2 * 60_000;
+
+/** 30 s, 1 min, 2 min, 4 min… at most 30 min between attempts. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
+}
+
+/**
+ * Reminders for approvals that expire within `reminderLeadMs`: written once per manager and subject (the
+ * outbox's unique index), so every pass may ask again. With an approval window of 2 hours or less the
+ * "waiting" mail already says when it expires, and no reminder is sent.
+ */
+export function enqueueReminders(db: Db, now: Date): number {
+  const windowMs = getLimits(db).approvalWindowHours * 3_600_000;
+  if (windowMs <= reminderLeadMs) return 0;
+  // Waiting since after `oldest` (not expired yet) and since before `remindFrom` (expires within the lead time).
+  const oldest = now.getTime() - windowMs;
+  const remindFrom = now.getTime() - windowMs + reminderLeadMs;
+  const since = sql<number>`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`;
+  const dueTransfers = db
+    .select({ id: transfers.id, makerId: transfers.makerId })
+    .from(transfers)
+    .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId), sql`${since} > ${oldest}`, sql`${since} <= ${remindFrom}`))
+    .all();
+  const dueBatches = db
+    .select({ id: batches.id, makerId: batches.makerId })
+    .from(batches)
+    .where(and(eq(batches.status, "awaiting_approval"), sql`${batches.submittedAt} > ${oldest}`, sql`${batches.submittedAt} <= ${remindFrom}`))
+    .all();
+  if (dueTransfers.length === 0 && dueBatches.length === 0) return 0;
+  return db.transaction((tx) => {
+    let written = 0;
+    for (const t of dueTransfers) written += notifyApprovers(tx, "transfer.approval_reminder", { type: "transfer", id: t.id }, t.makerId, now);
+    for (const b of dueBatches) written += notifyApprovers(tx, "batch.approval_reminder", { type: "batch", id: b.id }, b.makerId, now);
+    return written;
+  });
+}
+
+const due = (now: Date) =>
+  or(and(eq(notifications.state, "pending"), lte(notifications.nextAttemptAt, now)), and(eq(notifications.state, "sending"), lt(notifications.leaseUntil, now)));
+
+type Claimed = { user: User; claim: string; groups: Map<NotificationKind, Notification[]> };
+
+/** Whether a waiting or reminder notice still tells the truth: its transfer or batch still waits for approval. */
+function stillWaiting(db: Db, rows: Notification[]): Set<number> {
+  const transferIds = rows.filter((r) => r.subjectType === "transfer").map((r) => r.subjectId);
+  const batchIds = rows.filter((r) => r.subjectType === "batch").map((r) => r.subjectId);
+  const waiting = new Set<string>();
+  if (transferIds.length) {
+    for (const t of db.select({ id: transfers.id }).from(transfers).where(and(inArray(transfers.id, transferIds), eq(transfers.status, "awaiting_approval"))).all()) waiting.add(`transfer:${t.id}`);
+  }
+  if (batchIds.length) {
+    for (const b of db.select({ id: batches.id }).from(batches).where(and(inArray(batches.id, batchIds), eq(batches.status, "awaiting_approval"))).all()) waiting.add(`batch:${b.id}`);
+  }
+  return new Set(rows.filter((r) => waiting.has(`${r.subjectType}:${r.subjectId}`)).map((r) => r.id));
+}
+
+function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: MailerPass): Claimed | null {
+  return db.transaction(
+    (tx) => {
+      const rows = tx.select().from(notifications).where(and(eq(notifications.userId, userId), due(now))).orderBy(asc(notifications.id)).limit(500).all();
+      if (rows.length === 0) return null;
+      const finish = (ids: number[], state: "skipped" | "dropped") => {
+        if (ids.length === 0) return;
+        tx.update(notifications).set({ state, doneAt: now, claim: null, leaseUntil: null }).where(inArray(notifications.id, ids)).run();
+        pass[state] += ids.length;
+      };
+      const user = tx.select().from(users).where(eq(users.id, userId)).get();
+      if (!user || !user.active) {
+        finish(
+          rows.map((r) => r.id),
+          "dropped",
+        );
+        return null;
+      }
+      const off = new Set(user.mailOff);
+      finish(
+        rows.filter((r) => off.has(r.kind)).map((r) => r.id),
+        "skipped",
+      );
+      let wanted = rows.filter((r) => !off.has(r.kind));
+      const asking = wanted.filter((r) => r.kind === "waiting" || r.kind === "reminder");
+      const current = stillWaiting(db, asking);
+      finish(
+        asking.filter((r) => !current.has(r.id)).map((r) => r.id),
+        "dropped",
+      );
+      wanted = wanted.filter((r) => !(r.kind === "waiting" || r.kind === "reminder") || current.has(r.id));
+
+      // One "waiting" mail per 5 minutes: newer notices wait for the gap and go together.
+      const waiting = wanted.filter((r) => r.kind === "waiting");
+      if (waiting.length > 0) {
+        const last = tx
+          .select({ at: max(mails.createdAt) })
+          .from(mails)
+          .where(and(eq(mails.userId, userId), eq(mails.kind, "waiting")))
+          .get()?.at;
+        if (last && now.getTime() - last.getTime() < waitingGapMs) {
+          const next = new Date(last.getTime() + waitingGapMs);
+          tx.update(notifications)
+            .set({ state: "pending", nextAttemptAt: next, claim: null, leaseUntil: null })
+            .where(
+              inArray(
+                notifications.id,
+                waiting.map((r) => r.id),
+              ),
+            )
+            .run();
+          wanted = wanted.filter((r) => r.kind !== "waiting");
+        }
+      }
+      if (wanted.length === 0) return null;
+      const claim = randomUUID();
+      tx.update(notifications)
+        .set({ state: "sending", claim, leaseUntil: new Date(now.getTime() + leaseMs) })
+        .where(
+          inArray(
+            notifications.id,
+            wanted.map((r) => r.id),
+          ),
+        )
+        .run();
+      const groups = new Map<NotificationKind, Notification[]>();
+      for (const row of wanted) groups.set(row.kind, [...(groups.get(row.kind) ?? []), row]);
+      return { user, claim, groups };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** One pass: reminders, then every person with something due. Never throws for one mail; a refused one is retried later. */
+export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
+  const { db, transport, appUrl } = deps;
+  const leaseMs = deps.leaseMs ?? defaultLeaseMs;
+  const pass: MailerPass = { reminders: enqueueReminders(db, deps.now()), sent: 0, held: 0, skipped: 0, dropped: 0, retrying: 0, failed: 0 };
+  const now = deps.now();
+  const people = db
+    .selectDistinct({ userId: notifications.userId })
+    .from(notifications)
+    .where(due(now))
+    .limit(1000)
+    .all()
+    .map((r) => r.userId);
+  const { approvalWindowHours } = getLimits(db);
+  for (const userId of people) {
+    const claimed = claimFor(db, userId, deps.now(), leaseMs, pass);
+    if (!claimed) continue;
+    for (const [kind, rows] of claimed.groups) {
+      const ids = rows.map((r) => r.id);
+      const ours = and(inArray(notifications.id, ids), eq(notifications.claim, claimed.claim));
+      const mail = composeMail(db, { user: claimed.user, kind, rows, appUrl, approvalWindowHours });
+      if (!mail) {
+        db.update(notifications).set({ state: "dropped", doneAt: deps.now(), claim: null, leaseUntil: null }).where(ours).run();
+        pass.dropped += ids.length;
+        continue;
+      }
+      try {
+        if (transport) await transport.send({ to: { name: claimed.user.name, address: claimed.user.email }, ...mail });
+      } catch (error) {
+        const at = deps.now();
+        const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+        db.transaction((tx) => {
+          for (const row of rows) {
+            const attempts = row.attempts + 1;
+            const givingUp = at.getTime() - row.createdAt.getTime() >= giveUpAfterMs;
+            tx.update(notifications)
+              .set({
+                state: givingUp ? "failed" : "pending",
+                attempts,
+                nextAttemptAt: new Date(at.getTime() + retryDelayMs(attempts)),
+                lastError: reason,
+                claim: null,
+                leaseUntil: null,
+                doneAt: givingUp ? at : null,
+              })
+              .where(and(eq(notifications.id, row.id), eq(notifications.claim, claimed.claim)))
+              .run();
+            if (givingUp) pass.failed++;
+            else pass.retrying++;
+          }
+        });
+        continue;
+      }
+      const state = transport ? "sent" : "held";
+      const at = deps.now();
+      db.transaction((tx) => {
+        const stored = tx
+          .insert(mails)
+          .values({ userId: claimed.user.id, kind, toAddress: claimed.user.email, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, state, createdAt: at })
+          .returning({ id: mails.id })
+          .get();
+        tx.update(notifications).set({ state, mailId: stored.id, doneAt: at, claim: null, leaseUntil: null }).where(ours).run();
+      });
+      pass[state] += ids.length;
+    }
+  }
+  return pass;
+}
