@@ -1,0 +1,161 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { wallets, type TransferStatus } from "@/db/schema";
+import type { Wallet } from "@/lib/cashin/protocol";
+import { jakartaDayStart, jakartaOffsetMs } from "@/lib/jakarta";
+import { outcomeOf, outcomes, paidStatus, type Outcome } from "./outcomes";
+import type { DashboardRange } from "./range";
+
+/*
+ * The overview's dashboard (docs/dashboard.md): figures over the transfers created in a range of Jakarta
+ * days, each one SQL statement over `transfers`. Every statement reads only the range's rows, along
+ * transfers_status_created (status, created_at): the work grows with the range's transfers, never with the
+ * table, and the range is at most a year (range.ts).
+ */
+
+export type Tally = { count: number; total: number };
+
+const reachedCashIn = Object.keys(outcomeOf) as TransferStatus[];
+
+export type DayVolume = Tally & { day: string; byWallet: Record<Wallet, Tally> };
+
+export type TopRecipient = Tally & {
+  /** The saved recipient the transfers were made from; null for a wallet and number paid without one. */
+  recipientId: number | null;
+  label: string | null;
+  wallet: Wallet;
+  phone: string;
+  ownerName: string;
+};
+
+export type DashboardFigures = {
+  range: DashboardRange;
+  /** Paid transfers per Jakarta day of the range (every day, oldest first), per wallet. */
+  volume: { days: DayVolume[]; byWallet: Record<Wallet, Tally> } & Tally;
+  /** Transfers that reached Cash In, by outcome; `total` is their number. */
+  outcomes: Record<Outcome, number> & { total: number };
+  /** Sent → succeeded, in milliseconds: the median over `count` paid transfers; null without any. */
+  timeToSettle: { medianMs: number | null; count: number };
+  /** At most 10, the most rupiah paid first. */
+  topRecipients: TopRecipient[];
+};
+
+const dayMs = 24 * 60 * 60 * 1000;
+/** The Jakarta day of `created_at`, as whole days since 1970-01-01 (constants inlined: integer division). */
+const jakartaDayIndex = sql.raw(`(created_at + ${jakartaOffsetMs}) / ${dayMs}`);
+const dayOfIndex = (index: number) => new Date(index * dayMs).toISOString().slice(0, 10);
+
+/** The range as instants: from the start of `from` to the start of the day after `to`. */
+export function rangeInstants(range: DashboardRange): { start: number; end: number } {
+  return { start: jakartaDayStart(range.from).getTime(), end: jakartaDayStart(range.to, 1).getTime() };
+}
+
+const emptyByWallet = (): Record<Wallet, Tally> => Object.fromEntries(wallets.map((w) => [w, { count: 0, total: 0 }])) as Record<Wallet, Tally>;
+
+export function paidVolume(db: Db, range: DashboardRange): DashboardFigures["volume"] {
+  const { start, end } = rangeInstants(range);
+  const rows = db.all<{ day: number; wallet: Wallet; count: number; total: number }>(sql`
+    select ${jakartaDayIndex} as day, wallet, count(*) as count, sum(amount) as total
+    from transfers
+    where status = ${paidStatus} and created_at >= ${start} and created_at < ${end}
+    group by day, wallet`);
+  const byDay = new Map(rows.map((row) => [`${dayOfIndex(row.day)} ${row.wallet}`, row]));
+  const byWallet = emptyByWallet();
+  const days: DayVolume[] = [];
+  for (let at = start; at < end; at += dayMs) {
+    const day = dayOfIndex(Math.floor((at + jakartaOffsetMs) / dayMs));
+    const entry: DayVolume = { day, count: 0, total: 0, byWallet: emptyByWallet() };
+    for (const wallet of wallets) {
+      const row = byDay.get(`${day} ${wallet}`);
+      if (!row) continue;
+      entry.byWallet[wallet] = { count: row.count, total: row.total };
+      entry.count += row.count;
+      entry.total += row.total;
+      byWallet[wallet].count += row.count;
+      byWallet[wallet].total += row.total;
+    }
+    days.push(entry);
+  }
+  return { days, byWallet, count: days.reduce((sum, d) => sum + d.count, 0), total: days.reduce((sum, d) => sum + d.total, 0) };
+}
+
+export function outcomeShare(db: Db, range: DashboardRange): DashboardFigures["outcomes"] {
+  const { start, end } = rangeInstants(range);
+  // One index range per status (status = ? and created_at between): only the index is read, never a row.
+  const rows = db.all<{ status: TransferStatus; count: number }>(sql`
+    select status, count(*) as count
+    from transfers
+    where status in (${sql.join(reachedCashIn.map((s) => sql`${s}`), sql`, `)}) and created_at >= ${start} and created_at < ${end}
+    group by status`);
+  const share = { ...(Object.fromEntries(outcomes.map((o) => [o, 0])) as Record<Outcome, number>), total: 0 };
+  for (const row of rows) {
+    share[outcomeOf[row.status]!] += row.count;
+    share.total += row.count;
+  }
+  return share;
+}
+
+/**
+ * The median of settled_at − sent_at over the range's paid transfers: the time Cash In took, without the
+ * wait for an approval. The middle row (odd count) or the mean of the two middle rows (even count).
+ */
+export function timeToSettle(db: Db, range: DashboardRange): DashboardFigures["timeToSettle"] {
+  const { start, end } = rangeInstants(range);
+  const row = db.get<{ count: number; median: number | null }>(sql`
+    with settle as materialized (
+      select settled_at - sent_at as ms
+      from transfers
+      where status = ${paidStatus} and created_at >= ${start} and created_at < ${end}
+        and sent_at is not null and settled_at is not null
+    ),
+    size as (select count(*) as n from settle)
+    select (select n from size) as count,
+      (select avg(ms) from (
+        select ms from settle order by ms
+        limit 2 - (select n from size) % 2 offset ((select n from size) - 1) / 2
+      )) as median`);
+  return { medianMs: row?.median ?? null, count: row?.count ?? 0 };
+}
+
+/**
+ * The 10 recipients paid the most rupiah: one saved recipient is one line whatever number it was paid at;
+ * a wallet and number paid without a saved recipient is another, named by its latest transfer's owner.
+ */
+export function topRecipients(db: Db, range: DashboardRange, limit = 10): TopRecipient[] {
+  const { start, end } = rangeInstants(range);
+  const rows = db.all<{
+    recipientId: number | null;
+    label: string | null;
+    wallet: Wallet;
+    phone: string;
+    ownerName: string;
+    count: number;
+    total: number;
+  }>(sql`
+    select paid.recipient_id as recipientId, r.label as label,
+      coalesce(r.wallet, paid.wallet) as wallet, coalesce(r.phone, paid.phone) as phone,
+      coalesce(r.owner_name, paid.owner_name) as ownerName, paid.count as count, paid.total as total
+    from (
+      -- One max() makes SQLite take the bare columns (wallet, phone, owner_name) from the latest transfer.
+      select recipient_id, wallet, phone, owner_name, max(created_at) as latest, count(*) as count, sum(amount) as total
+      from transfers
+      where status = ${paidStatus} and created_at >= ${start} and created_at < ${end}
+      group by recipient_id, case when recipient_id is null then wallet end, case when recipient_id is null then phone end
+      order by total desc, count desc, latest desc
+      limit ${limit}
+    ) paid
+    left join recipients r on r.id = paid.recipient_id
+    order by paid.total desc, paid.count desc, paid.latest desc`);
+  return rows;
+}
+
+export function dashboardFigures(db: Db, range: DashboardRange): DashboardFigures {
+  return {
+    range,
+    volume: paidVolume(db, range),
+    outcomes: outcomeShare(db, range),
+    timeToSettle: timeToSettle(db, range),
+    topRecipients: topRecipients(db, range),
+  };
+}
