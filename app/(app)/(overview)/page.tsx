@@ -2,7 +2,9 @@ import { ArrowRight } from "lucide-react";
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
+import { Dashboard } from "@/components/dashboard/dashboard";
+import { DashboardSkeleton } from "@/components/dashboard/skeleton";
 import { getFormat } from "@/components/i18n/get-format";
 import { NewTransferButton } from "@/components/transfers/new-transfer-button";
 import { PageHeader } from "@/components/shell/app-shell";
@@ -14,6 +16,9 @@ import { dashboardSummary } from "@/lib/transfers/history";
 import { defaultHistoryFilters, historySearchParams, type HistoryFilters } from "@/lib/transfers/history-filters";
 import { requireUser } from "@/lib/auth/session";
 import { cn } from "@/lib/cn";
+import { dashboardFigures } from "@/lib/dashboard/figures";
+import { parseDashboardRange, type RangeChoice } from "@/lib/dashboard/range";
+import type { SearchParamsInput } from "@/lib/search-params";
 import { formatSortableDateTime } from "@/lib/format";
 import { unsettledAtGateway } from "@/lib/transfers/status";
 
@@ -32,7 +37,7 @@ function historyHref(changes: Partial<HistoryFilters>): string {
   return `/transfers?${historySearchParams(defaultHistoryFilters, changes)}`;
 }
 
-export default async function OverviewPage() {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParamsInput> }) {
   const user = await requireUser();
   const t = await getTranslations("overview");
   const format = await getFormat();
@@ -46,6 +51,7 @@ export default async function OverviewPage() {
       .reduce((sum, entry) => ({ count: sum.count + entry.count, total: sum.total + entry.total }), { count: 0, total: 0 });
   const sent = tally(sentStatuses);
   const waiting = tally(["awaiting_approval"]);
+  const choice = parseDashboardRange(await searchParams, now);
 
   return (
     <>
@@ -141,8 +147,17 @@ export default async function OverviewPage() {
           </p>
         )}
       </section>
+
+      <Suspense key={`${choice.range.from} ${choice.range.to}`} fallback={<DashboardSkeleton />}>
+        <DashboardSection choice={choice} />
+      </Suspense>
     </>
   );
+}
+
+/** The dashboard's figures stream in after the tiles: at a million transfers they take the longest to read. */
+async function DashboardSection({ choice }: { choice: RangeChoice }) {
+  return <Dashboard choice={choice} figures={dashboardFigures(db(), choice.range)} />;
 }
 
 function Tile({
