@@ -26,6 +26,8 @@ export const e2eEnv = {
   AUTH_URL: `http://localhost:${appPort}`,
   // Turns /api/metrics on (docs/monitoring.md); e2e/ops.spec.ts scrapes with it.
   METRICS_TOKEN: "e2e-metrics-token-0123456789abcdef0123456789abcdef",
+  // No SMTP_URL: mails are kept for the admin's Mail page (docs/notifications.md); a pass every second.
+  MAIL_INTERVAL_MS: "1000",
 };
 
 export default defineConfig({

@@ -25,6 +25,9 @@ export default auth((request) => {
   return response;
 });
 
+// /api/badges is left out: browsers poll it every few seconds, and through the proxy each poll would re-issue the
+// session cookie, so an unattended browser would never reach the 30-minute idle end (docs/notifications.md#in-the-app).
+// The route checks the session itself, and answers JSON only (no page, no scripts to mark).
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|api/badges).*)"],
 };

@@ -192,6 +192,9 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
   // The language of My account (docs/language.md#choosing-the-language): each caller saves English, which the suite reads anyway.
   { target: { name: "saveLanguageAction", action: actions.saveLanguage, input: () => ({ locale: "en" }) },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
+  // Each person's own e-mail switches (docs/notifications.md#turning-mails-off): saved as "all on", the default.
+  { target: { name: "saveMailPreferencesAction", action: actions.saveMailPreferences, input: () => ({ off: [] }) },
+    expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
   // Saved recipients (docs/recipients.md): the team's list, kept by any role.
   { target: { name: "saveRecipientAction", action: actions.saveRecipient, input: (p) => ({ label: `Matrix ${p} ${recipientRun}`, wallet: "DANA", phone: uniquePhone() }) },
     expect: { anonymous: "sign-in", staff: "ok", manager: "ok", admin: "ok", deactivated: "sign-in" } },
@@ -221,6 +224,9 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
   { target: { name: "GET /admin/audit/export", route: "/admin/audit/export" },
     expect: { anonymous: "401", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "401" } },
   { target: { name: "GET /recipients/export", route: "/recipients/export" },
+    expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
+  // The navigation's badges (docs/notifications.md#in-the-app): counts for the signed-in person only.
+  { target: { name: "GET /api/badges", route: "/api/badges" },
     expect: { anonymous: "401", staff: "ok", manager: "ok", admin: "ok", deactivated: "401" } },
   { target: { name: "GET /api/health", route: "/api/health" },
     expect: { anonymous: "ok", staff: "ok", manager: "ok", admin: "ok", deactivated: "ok" } },
@@ -255,6 +261,8 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
   { target: { name: "page /admin/sign-ins", page: "/admin/sign-ins" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /admin/audit", page: "/admin/audit" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /admin/mail", page: "/admin/mail" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /admin/limits", page: "/admin/limits" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },

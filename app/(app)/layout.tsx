@@ -1,6 +1,9 @@
 import type { ReactNode } from "react";
 import { ServerActionsProvider, type ServerActions } from "@/components/server-actions";
 import { AppShell } from "@/components/shell/app-shell";
+import { BadgesProvider } from "@/components/notifications/badges";
+import { db } from "@/db/client";
+import { badgesFor } from "@/lib/notifications/badges";
 import { StepUpProvider } from "@/components/auth/step-up";
 import { requireSession, stepUpFreshUntil } from "@/lib/auth/session";
 import { signOutAction } from "../login/actions";
@@ -79,9 +82,11 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   return (
     <ServerActionsProvider actions={actions}>
       <StepUpProvider freshUntil={stepUpFreshUntil(session)}>
-        <AppShell user={user} signOut={signOutAction}>
-          {children}
-        </AppShell>
+        <BadgesProvider initial={badgesFor(db(), user)}>
+          <AppShell user={user} signOut={signOutAction}>
+            {children}
+          </AppShell>
+        </BadgesProvider>
       </StepUpProvider>
     </ServerActionsProvider>
   );

@@ -13,6 +13,7 @@ export const navigation = [
   { href: "/admin/limits", icon: "limits", roles: ["admin"] },
   { href: "/admin/audit", icon: "audit", roles: ["admin"] },
   { href: "/admin/sign-ins", icon: "signIns", roles: ["admin"] },
+  { href: "/admin/mail", icon: "mail", roles: ["admin"] },
   { href: "/account", icon: "account", roles: ["staff", "manager", "admin"] },
 ] as const satisfies readonly { href: string; icon: string; roles: readonly Role[] }[];
 

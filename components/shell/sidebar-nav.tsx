@@ -1,11 +1,12 @@
 "use client";
 
-import { BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
+import { BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, Mail, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { Role } from "@/lib/users/schemas";
 import { cn } from "@/lib/cn";
+import { NavCount, useBadges } from "@/components/notifications/badges";
 import { activeHref, navigationFor, type NavIcon } from "./navigation";
 
 const icons: Record<NavIcon, typeof Users> = {
@@ -21,12 +22,15 @@ const icons: Record<NavIcon, typeof Users> = {
   audit: ScrollText,
   signIns: KeyRound,
   account: CircleUser,
+  mail: Mail,
 };
 
 /** `onNavigate` closes the phone drawer when a link is followed. */
 export function SidebarNav({ role, onNavigate }: { role: Role; onNavigate?: () => void }) {
   const t = useTranslations();
   const current = activeHref(usePathname());
+  const badges = useBadges();
+  const counts: Partial<Record<NavIcon, number>> = { approvals: badges.approvals?.count, attention: badges.attention?.count };
   return (
     <nav aria-label={t("shell.mainNavigation")} className="flex flex-col gap-0.5">
       {navigationFor(role).map((item) => {
@@ -45,6 +49,7 @@ export function SidebarNav({ role, onNavigate }: { role: Role; onNavigate?: () =
           >
             <Icon aria-hidden className="size-4" />
             {t(`nav.${item.icon}`)}
+            <NavCount count={counts[item.icon] ?? 0} testId={`nav-count-${item.icon}`} />
           </Link>
         );
       })}

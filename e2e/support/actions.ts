@@ -38,6 +38,7 @@ export const serverActions = {
   signOutEverywhere: { filename: "app/(app)/account/actions.ts", exportedName: "signOutEverywhereAction", page: "/account" },
   regenerateRecoveryCodes: { filename: "app/(app)/account/actions.ts", exportedName: "regenerateRecoveryCodesAction", page: "/account" },
   saveLanguage: { filename: "app/(app)/account/actions.ts", exportedName: "saveLanguageAction", page: "/account" },
+  saveMailPreferences: { filename: "app/(app)/account/actions.ts", exportedName: "saveMailPreferencesAction", page: "/account" },
   lookUpWallet: { filename: transferActions, exportedName: "lookUpWalletAction", page: "/transfers/new" },
   createTransfer: { filename: transferActions, exportedName: "createTransferAction", page: "/transfers/new" },
   refreshTransfers: { filename: transferActions, exportedName: "refreshTransfersAction", page: "/transfers" },

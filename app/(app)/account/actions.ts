@@ -11,6 +11,9 @@ import { checkSession, revokeAllSessions } from "@/lib/auth/session";
 import { locales } from "@/lib/i18n/locales";
 import { ok } from "@/lib/result";
 import { saveUserLocale, setLocaleCookie } from "@/lib/users/language";
+import { notificationKinds } from "@/db/schema";
+import { saveMailPreferences } from "@/lib/users/mail-preferences";
+import { msg } from "@/lib/i18n/translate";
 
 /** New recovery codes replace the old ones: a fresh second-factor code is needed (docs/sign-in.md#step-up). */
 export const regenerateRecoveryCodesAction = authorizedAction(
@@ -39,5 +42,19 @@ export const saveLanguageAction = authorizedAction(
     await setLocaleCookie(locale);
     const t = await getTranslations({ locale, namespace: "language" });
     return ok(null, t("saved"));
+  },
+);
+
+/** My account's e-mail notifications (docs/notifications.md#turning-mails-off): the kinds turned off; audited as user.mail_preferences. */
+export const saveMailPreferencesAction = authorizedAction(
+  {
+    name: "user.mail_preferences",
+    roles: anyone,
+    schema: z.object({ off: z.array(z.enum(notificationKinds)).max(notificationKinds.length) }).strict(),
+    revalidate: ["/account"],
+  },
+  async ({ off }, { db, user, ip }) => {
+    saveMailPreferences({ db, actor: user, ip }, off);
+    return ok(null, msg("notifications.saved"));
   },
 );

@@ -11,7 +11,10 @@ import { db } from "@/db/client";
 import { secondFactorStatus } from "@/lib/auth/second-factor";
 import { requireSession } from "@/lib/auth/session";
 import { changePasswordAction } from "../../login/actions";
-import { regenerateRecoveryCodesAction, saveLanguageAction, signOutEverywhereAction } from "./actions";
+import { MailPreferences } from "@/components/notifications/mail-preferences";
+import { mailSetup } from "@/lib/notifications/from-env";
+import { mailKindsFor } from "@/lib/users/mail-preferences";
+import { regenerateRecoveryCodesAction, saveLanguageAction, saveMailPreferencesAction, signOutEverywhereAction } from "./actions";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("account");
@@ -23,6 +26,7 @@ export default async function AccountPage() {
   const factor = secondFactorStatus(db(), user.id);
   const t = await getTranslations("account");
   const language = await getTranslations("language");
+  const notifications = await getTranslations("notifications");
   const format = await getFormat();
   return (
     <div className="max-w-2xl">
@@ -67,6 +71,16 @@ export default async function AccountPage() {
           </h2>
           <p className="mt-1 mb-3 text-sm text-ink-muted">{language("accountHint")}</p>
           <LanguagePicker save={saveLanguageAction} />
+        </section>
+        <section id="mail" aria-labelledby="mail-title" className="scroll-mt-16 rounded-lg border border-line bg-surface p-4 sm:p-5">
+          <h2 id="mail-title" className="text-base font-semibold">
+            {notifications("title")}
+          </h2>
+          <p className="mt-1 text-sm break-words text-ink-muted">{notifications("description", { email: user.email })}</p>
+          {mailSetup().sending ? null : <p className="mt-1 text-sm text-ink-muted">{notifications("notSent")}</p>}
+          <div className="mt-3">
+            <MailPreferences kinds={mailKindsFor(user.role)} off={user.mailOff} save={saveMailPreferencesAction} />
+          </div>
         </section>
         <section aria-labelledby="sessions" className="rounded-lg border border-line bg-surface p-4 sm:p-5">
           <h2 id="sessions" className="text-base font-semibold">

@@ -16,6 +16,8 @@ import { getLimits } from "@/lib/transfers/settings";
 import { ApprovalHoldNotice } from "@/components/transfers/approval-hold-notice";
 import { approvalHoldOf } from "@/lib/transfers/approval-hold";
 import { storedText } from "@/lib/i18n/stored";
+import { RefreshWhenQueueChanges } from "@/components/notifications/badges";
+import { badgesFor } from "@/lib/notifications/badges";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("approvals");
@@ -43,6 +45,7 @@ export default async function ApprovalsPage() {
   return (
     <>
       <PageHeader title={t("title")} description={t("description", { hours: limits.approvalWindowHours })} />
+      <RefreshWhenQueueChanges version={badgesFor(db(), manager).approvals?.version ?? ""} />
       {hold ? <ApprovalHoldNotice hold={hold} now={now} /> : null}
       {batches.length > 0 ? (
         <section aria-labelledby="batches-heading" className="mb-6">

@@ -1,0 +1,48 @@
+import { and, count, eq, isNotNull, isNull, max, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { batches, transfers, type Role } from "@/db/schema";
+
+/**
+ * What the navigation's badges count (docs/notifications.md#in-the-app), read every few seconds by each
+ * signed-in browser, so each is one indexed count:
+ * - Approvals (managers): the transfers and batches in the queue this manager may decide (not their own);
+ * - Needs attention (admins): what waits for an admin's hand: transfers Cash In never settled, contradictions
+ *   not reviewed yet, batches whose sending is paused.
+ * `version` changes whenever the approval queue does (an item joins or leaves), for the approvals page to
+ * refresh itself.
+ */
+export type Badges = { approvals?: { count: number; version: string }; attention?: { count: number } };
+
+export function badgesFor(db: Db, user: { id: number; role: Role }): Badges {
+  const badges: Badges = {};
+  if (user.role === "manager") {
+    const transfersWaiting = db
+      .select({ n: count(), others: sql<number>`coalesce(sum(${transfers.makerId} <> ${user.id}), 0)`, last: max(transfers.updatedAt) })
+      .from(transfers)
+      .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId)))
+      .get()!;
+    const batchesWaiting = db
+      .select({ n: count(), others: sql<number>`coalesce(sum(${batches.makerId} <> ${user.id}), 0)`, last: max(batches.updatedAt) })
+      .from(batches)
+      .where(eq(batches.status, "awaiting_approval"))
+      .get()!;
+    // Leaving the queue changes the counts; joining it also moves the newest update time.
+    const version = [transfersWaiting.n, transfersWaiting.last?.getTime() ?? 0, batchesWaiting.n, batchesWaiting.last?.getTime() ?? 0].join(".");
+    badges.approvals = { count: Number(transfersWaiting.others) + Number(batchesWaiting.others), version };
+  }
+  if (user.role === "admin") {
+    const unresolved = db.select({ n: count() }).from(transfers).where(eq(transfers.status, "unresolved")).get()!.n;
+    const discrepancies = db
+      .select({ n: count() })
+      .from(transfers)
+      .where(and(isNotNull(transfers.discrepancyAt), isNull(transfers.discrepancyReviewedAt)))
+      .get()!.n;
+    const paused = db
+      .select({ n: count() })
+      .from(batches)
+      .where(and(eq(batches.status, "sending"), isNotNull(batches.pausedAt)))
+      .get()!.n;
+    badges.attention = { count: unresolved + discrepancies + paused };
+  }
+  return badges;
+}

@@ -1,0 +1,27 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { notificationKinds, users, type NotificationKind, type Role } from "@/db/schema";
+import type { Person } from "@/lib/actor";
+import { recordAudit } from "@/lib/audit/record";
+
+/** The kinds of mail a role can receive (docs/notifications.md#who-is-told-what): only managers approve. */
+export function mailKindsFor(role: Role): readonly NotificationKind[] {
+  return role === "manager" ? notificationKinds : notificationKinds.filter((kind) => kind !== "waiting" && kind !== "reminder");
+}
+
+/**
+ * A person's own switches for notification mails (docs/notifications.md#turning-mails-off): the kinds turned
+ * off, saved on their account with an audit entry in one transaction. The mailer reads them when it sends.
+ */
+export function saveMailPreferences({ db, actor, ip }: { db: Db; actor: Person; ip: string | null }, off: readonly NotificationKind[]): void {
+  const next = notificationKinds.filter((kind) => off.includes(kind));
+  db.transaction(
+    (tx) => {
+      const before = tx.select({ mailOff: users.mailOff }).from(users).where(eq(users.id, actor.id)).get();
+      if (!before || before.mailOff.join() === next.join()) return;
+      tx.update(users).set({ mailOff: next, updatedAt: new Date() }).where(eq(users.id, actor.id)).run();
+      recordAudit(tx, { actor, action: "user.mail_preferences", target: { type: "user", id: actor.id }, before: { off: before.mailOff }, after: { off: next }, ip });
+    },
+    { behavior: "immediate" },
+  );
+}
