@@ -8,7 +8,6 @@ import type { Outcome } from "@/lib/dashboard/outcomes";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { outcomeColor, recipientColor, walletColor } from "./colors";
 import { chartNumbers } from "./chart-numbers";
-import type { Locale } from "@/lib/i18n/locales";
 import { jakartaDayStart } from "@/lib/jakarta";
 
 /*
@@ -23,7 +22,7 @@ export type VolumeDay = { day: string } & Record<(typeof WALLETS)[number], numbe
 
 export function VolumeChart({ days }: { days: VolumeDay[] }) {
   const format = useFormat();
-  const numbers = chartNumbers(useLocale() as Locale);
+  const numbers = chartNumbers(useLocale());
   return (
     <ResponsiveContainer width="100%" height={240}>
       <BarChart data={days} margin={{ top: 8, right: 4, bottom: 0, left: 0 }} accessibilityLayer={false}>
@@ -63,7 +62,7 @@ export function OutcomeChart({ parts }: { parts: { outcome: Outcome; count: numb
 
 export function TopRecipientsChart({ recipients }: { recipients: { name: string; total: number }[] }) {
   const format = useFormat();
-  const numbers = chartNumbers(useLocale() as Locale);
+  const numbers = chartNumbers(useLocale());
   return (
     <ResponsiveContainer width="100%" height={Math.max(120, recipients.length * 30 + 24)}>
       <BarChart data={recipients} layout="vertical" margin={{ top: 0, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>

@@ -120,7 +120,8 @@ export function timeToSettle(db: Db, range: DashboardRange): DashboardFigures["t
 
 /**
  * The 10 recipients paid the most rupiah: one saved recipient is one line whatever number it was paid at;
- * a wallet and number paid without a saved recipient is another, named by its latest transfer's owner.
+ * a wallet and number paid without a saved recipient is another, named by its latest transfer's owner
+ * (the highest id: transfers are numbered as they are made).
  */
 export function topRecipients(db: Db, range: DashboardRange, limit = 10): TopRecipient[] {
   const { start, end } = rangeInstants(range);
@@ -134,17 +135,18 @@ export function topRecipients(db: Db, range: DashboardRange, limit = 10): TopRec
     total: number;
   }>(sql`
     select paid.recipient_id as recipientId, r.label as label,
-      coalesce(r.wallet, paid.wallet) as wallet, coalesce(r.phone, paid.phone) as phone,
-      coalesce(r.owner_name, paid.owner_name) as ownerName, paid.count as count, paid.total as total
+      coalesce(r.wallet, latest.wallet) as wallet, coalesce(r.phone, latest.phone) as phone,
+      coalesce(r.owner_name, latest.owner_name) as ownerName, paid.count as count, paid.total as total
     from (
-      -- One max() makes SQLite take the bare columns (wallet, phone, owner_name) from the latest transfer.
-      select recipient_id, wallet, phone, owner_name, max(created_at) as latest, count(*) as count, sum(amount) as total
+      -- Only the group's keys and sums go through the grouping; the names come from its latest transfer after.
+      select recipient_id, max(id) as latest, count(*) as count, sum(amount) as total
       from transfers
       where status = ${paidStatus} and created_at >= ${start} and created_at < ${end}
       group by recipient_id, case when recipient_id is null then wallet end, case when recipient_id is null then phone end
       order by total desc, count desc, latest desc
       limit ${limit}
     ) paid
+    join transfers latest on latest.id = paid.latest
     left join recipients r on r.id = paid.recipient_id
     order by paid.total desc, paid.count desc, paid.latest desc`);
   return rows;
