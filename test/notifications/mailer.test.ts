@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { batches, mails, notifications, users, type Notification } from "@/db/schema";
 import { batchTransition } from "@/lib/batches/lifecycle";
 import { deliverDue, reminderLeadMs, retryDelayMs, waitingGapMs, type MailerDeps } from "@/lib/notifications/mailer";
+import { notifyApprovers, notifyPerson } from "@/lib/notifications/outbox";
 import { smtpTransport } from "@/lib/notifications/transport";
+import { transition } from "@/lib/transfers/lifecycle";
 import { approveTransfer, expireOverdue, rejectTransfer } from "@/lib/transfers/approvals";
 import { createHarness, expectOk, type Harness } from "../transfers/harness";
 import { startSmtp, type Smtp } from "./smtp";
@@ -115,6 +117,37 @@ describe("Waiting for approval (docs/notifications.md#who-is-told-what)", () => 
     expect(pass).toMatchObject({ dropped: 2, sent: 1 });
     expect(smtp.to(h.manager.email)).toHaveLength(0);
     expect(smtp.to(h.staff.email)).toHaveLength(1);
+  });
+});
+
+describe("The outbox (docs/notifications.md#the-outbox)", () => {
+  it("is written in the change's transaction: a change that rolls back leaves no notice", async () => {
+    const { transferId } = await awaiting();
+    const before = outbox().length;
+    expect(() =>
+      h.db.transaction((tx) => {
+        transition(tx, transferId, "awaiting_approval", "rejected", { approverId: h.manager.id, decidedAt: h.now(), reason: "x" }, { actor: h.manager, ip: null }, h.now());
+        expect(tx.select().from(notifications).all()).toHaveLength(before + 1);
+        throw new Error("crash before the commit");
+      }),
+    ).toThrow("crash before the commit");
+    expect(outbox()).toHaveLength(before);
+  });
+
+  it("keeps each event to each person once, however often it is written", async () => {
+    const { transferId } = await awaiting();
+    const subject = { type: "transfer", id: transferId } as const;
+    expect(notifyApprovers(h.db, "transfer.awaiting_approval", subject, h.staff.id, h.now())).toBe(0);
+    notifyPerson(h.db, "transfer.approved", subject, h.staff.id, h.now());
+    notifyPerson(h.db, "transfer.approved", subject, h.staff.id, h.now());
+    expect(outbox().map((n) => [n.event, n.userId])).toEqual([
+      ["transfer.awaiting_approval", h.manager.id],
+      ["transfer.awaiting_approval", h.manager2.id],
+      ["transfer.approved", h.staff.id],
+    ]);
+    await deliverDue(mailer);
+    expect(smtp.to(h.staff.email)).toHaveLength(1);
+    expect(smtp.to(h.manager.email)).toHaveLength(1);
   });
 });
 
