@@ -33,7 +33,7 @@ const globalForReconciler = globalThis as unknown as { cashinReconciler?: () => 
 globalForReconciler.cashinReconciler ??= startReconciler(transferDeps, env().RECONCILE_INTERVAL_MS, { concurrency: env().BATCH_CONCURRENCY });
 
 // Notification mails from the outbox (docs/notifications.md#the-mailer).
-const globalForMailer = globalThis as unknown as { cashinMailer?: () => void };
+const globalForMailer = globalThis as unknown as { cashinMailer?: () => Promise<void> };
 globalForMailer.cashinMailer ??= startMailer(mailerDepsFromEnv, env().MAIL_INTERVAL_MS);
 
 // A clean stop (docs/architecture.md#stopping-cleanly). Next.js has its own SIGTERM/SIGINT handler, which
@@ -48,10 +48,12 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 async function stopCleanly(signal: NodeJS.Signals, nextHandlers: NodeJS.SignalsListener[]) {
   beginDraining();
   globalForReconciler.cashinReconciler?.();
-  globalForMailer.cashinMailer?.();
+  // The mail being sent is recorded before the database closes (at most the SMTP timeouts, ~50 s, and not past the top-ups' wait).
+  const mailerStopped = globalForMailer.cashinMailer?.();
   log().info({ signal, inFlight: inFlightCount() }, "[shutdown] sending nothing new");
   // Each top-up ends within the client's timeout; its answer and the status call after a success follow.
   const left = await drained(2 * env().CASHIN_TIMEOUT_MS + 5_000);
+  await Promise.race([mailerStopped, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   if (left > 0) log().error({ inFlight: left }, "[shutdown] top-ups still in flight: the reconciler settles them after the restart");
   else log().info("[shutdown] nothing in flight; closing the database");
   try {

@@ -29,5 +29,5 @@ export default auth((request) => {
 // session cookie, so an unattended browser would never reach the 30-minute idle end (docs/notifications.md#in-the-app).
 // The route checks the session itself, and answers JSON only (no page, no scripts to mark).
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|api/badges).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|api/badges$).*)"],
 };

@@ -477,6 +477,11 @@ export const notifications = sqliteTable(
     kind: text("kind", { enum: notificationKinds }).notNull(),
     subjectType: text("subject_type", { enum: ["transfer", "batch"] }).notNull(),
     subjectId: integer("subject_id").notNull(),
+    /**
+     * Which time the subject is told of: a transfer sent back to the approval queue waits again, and is announced,
+     * reminded and decided again (its queue time, in ms); 0 for what happens once.
+     */
+    round: integer("round").notNull().default(0),
     userId: integer("user_id")
       .notNull()
       .references(() => users.id),
@@ -492,7 +497,7 @@ export const notifications = sqliteTable(
     mailId: integer("mail_id").references(() => mails.id),
   },
   (t) => [
-    uniqueIndex("notifications_once").on(t.event, t.subjectType, t.subjectId, t.userId),
+    uniqueIndex("notifications_once").on(t.event, t.subjectType, t.subjectId, t.round, t.userId),
     index("notifications_due").on(t.state, t.nextAttemptAt),
     index("notifications_mail").on(t.mailId),
   ],

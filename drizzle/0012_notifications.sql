@@ -20,6 +20,7 @@ CREATE TABLE `notifications` (
 	`kind` text NOT NULL,
 	`subject_type` text NOT NULL,
 	`subject_id` integer NOT NULL,
+	`round` integer DEFAULT 0 NOT NULL,
 	`user_id` integer NOT NULL,
 	`state` text DEFAULT 'pending' NOT NULL,
 	`created_at` integer NOT NULL,
@@ -34,7 +35,7 @@ CREATE TABLE `notifications` (
 	FOREIGN KEY (`mail_id`) REFERENCES `mails`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `notifications_once` ON `notifications` (`event`,`subject_type`,`subject_id`,`user_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `notifications_once` ON `notifications` (`event`,`subject_type`,`subject_id`,`round`,`user_id`);--> statement-breakpoint
 CREATE INDEX `notifications_due` ON `notifications` (`state`,`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `notifications_mail` ON `notifications` (`mail_id`);--> statement-breakpoint
 ALTER TABLE `users` ADD `mail_off` text DEFAULT '[]' NOT NULL;

@@ -47,11 +47,29 @@ test.describe("In the app: badges and a list that refreshes itself", () => {
     try {
       const { reference } = await submitTransfer(staff, { wallet: "DANA", phone: uniquePhone(), amount: awaitingAmount() });
       await expect(page.getByTestId(`approval-${reference}`)).toBeVisible({ timeout: 25_000 });
-      await expect(page.getByTestId("queue-refreshed")).toHaveText("New items arrived: the list is up to date.");
+      await expect(page.getByTestId("queue-refreshed")).toHaveText("The queue changed: the list is up to date.");
       // No reload happened: the page's own state is still there.
       expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
       // The badge follows the list (both read again by the poll and the refresh; other tests may add to both).
       await expect(async () => expect(await approvalsBadge(page)).toBe(await decidable(page))).toPass({ timeout: 25_000 });
+    } finally {
+      await staff.dispose();
+    }
+  });
+
+  test("after 20 minutes without a key or a click the list only offers to refresh, so an unattended session still idles out", async ({ page, signInAs }) => {
+    await signInAs("manager");
+    await page.clock.install();
+    await page.goto("/approvals");
+    const staff = await signedInClient(demoUser("staff"));
+    try {
+      const { reference } = await submitTransfer(staff, { wallet: "DANA", phone: uniquePhone(), amount: awaitingAmount() });
+      await page.clock.fastForward("21:00");
+      const offer = page.getByRole("button", { name: "Show the current queue" });
+      await expect(offer).toBeVisible({ timeout: 15_000 });
+      await expect(page.getByTestId(`approval-${reference}`)).toHaveCount(0);
+      await offer.click();
+      await expect(page.getByTestId(`approval-${reference}`)).toBeVisible();
     } finally {
       await staff.dispose();
     }
@@ -117,7 +135,7 @@ test.describe("Mails without an SMTP server: kept on the admin's Mail page", () 
       await page.goto("/admin/mail");
       await expect(page.getByTestId("mail-setup")).toContainText("No mail server is configured");
       // In the maker's language: Indonesian, the default, since they never chose one.
-      const mail = mailRow(page, told.email, `${toldTransfer!.reference} disetujui`);
+      const mail = mailRow(page, told.email, `${toldTransfer!.reference} telah disetujui`);
       await expect(async () => {
         await page.reload();
         await expect(mail).toHaveCount(1, { timeout: 1000 });

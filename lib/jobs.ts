@@ -58,25 +58,29 @@ export function startReconciler(deps: () => TransferDeps, intervalMs: number, ba
  * The mailer's loop inside the app process (docs/notifications.md#the-mailer): a pass at start and then every
  * `intervalMs`, never two at once in one process; across processes the claims' leases keep them apart.
  */
-export function startMailer(deps: () => MailerDeps, intervalMs: number): () => void {
-  let running = false;
-  const tick = async () => {
+export function startMailer(deps: () => MailerDeps, intervalMs: number): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const tick = () => {
     if (running) return;
-    running = true;
+    running = pass().finally(() => (running = null));
+  };
+  const pass = async () => {
     try {
       const pass = await deliverDue(deps());
       if (pass.sent || pass.held || pass.retrying || pass.failed) log().info({ job: "mailer", ...pass }, "[mailer] pass");
       if (pass.retrying || pass.failed) log().warn({ job: "mailer", retrying: pass.retrying, failed: pass.failed }, "[mailer] the SMTP server refused mails");
     } catch (error) {
       log().error({ job: "mailer", err: error }, "[mailer] pass failed; retrying at the next interval");
-    } finally {
-      running = false;
     }
   };
-  void tick();
+  tick();
   const timer = setInterval(tick, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  // Stopping lets the pass under way finish: a mail the server accepted is then recorded, not sent again later.
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 /**

@@ -29,8 +29,24 @@ describe("Configuration is validated at start with one clear message per bad var
         MOCK_GATEWAY_PORT: 4010,
         TRUSTED_PROXY_HOPS: 0,
         SIGN_IN_DELAY_MS: 1000,
+        SMTP_URL: undefined,
+        MAIL_FROM: "Cash In Payouts <payouts@localhost>",
+        MAIL_INTERVAL_MS: 5000,
       },
     });
+  });
+
+  it("takes an smtp:// or smtps:// SMTP_URL and a MAIL_FROM on one line (docs/notifications.md#configuration)", () => {
+    const good = parseEnv({ AUTH_SECRET: secret, SMTP_URL: "smtps://u:p@smtp.example.co.id:465", MAIL_FROM: "Payouts <payouts@example.co.id>" }, envSchema);
+    expect(good).toMatchObject({ ok: true, env: { SMTP_URL: "smtps://u:p@smtp.example.co.id:465", MAIL_FROM: "Payouts <payouts@example.co.id>" } });
+    const bad = parseEnv({ AUTH_SECRET: secret, SMTP_URL: "http://smtp.example.co.id", MAIL_FROM: "Payouts <payouts@example.co.id>\r\nBcc: x@evil.test", MAIL_INTERVAL_MS: "0" }, envSchema);
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems).toEqual([
+      expect.stringMatching(/^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/),
+      expect.stringMatching(/^MAIL_FROM must be an e-mail address/),
+      expect.stringMatching(/^MAIL_INTERVAL_MS must be a positive whole number/),
+    ]);
   });
 
   it("names a missing AUTH_SECRET and says how to get one", () => {

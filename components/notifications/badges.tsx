@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
 import type { Badges } from "@/lib/notifications/badges";
 
 /**
@@ -17,7 +18,10 @@ export const badgePollMs = 10_000;
 
 export function BadgesProvider({ initial, intervalMs = badgePollMs, children }: { initial: Badges; intervalMs?: number; children: ReactNode }) {
   const [badges, setBadges] = useState<Badges>(initial);
+  // Staff have no badge: nothing to ask for.
+  const polls = Object.keys(initial).length > 0;
   useEffect(() => {
+    if (!polls) return;
     let stopped = false;
     let inFlight = false;
     const poll = async () => {
@@ -41,7 +45,7 @@ export function BadgesProvider({ initial, intervalMs = badgePollMs, children }: 
       clearInterval(timer);
       document.removeEventListener("visibilitychange", onVisible);
     };
-  }, [intervalMs]);
+  }, [intervalMs, polls]);
   return <BadgesContext.Provider value={badges}>{children}</BadgesContext.Provider>;
 }
 
@@ -61,25 +65,63 @@ export function NavCount({ count, testId }: { count: number; testId: string }) {
   );
 }
 
+/** How long without a key, click or touch before the approvals page stops refreshing itself. */
+export const idleAfterMs = 20 * 60_000;
+
 /**
  * On the approvals page: when the queue changed since the page was drawn (the badge's version moved), the page
- * fetches its rows again, keeping what the manager has open, and says so to screen readers.
+ * fetches its rows again, keeping what the manager has open, and says so to screen readers. Such a refresh is a
+ * request through the proxy, which gives the session a fresh 30 minutes: so after 20 minutes without a key,
+ * click or touch it only offers a button, and an unattended browser still signs out when the session idles out.
  */
 export function RefreshWhenQueueChanges({ version }: { version: string }) {
   const router = useRouter();
   const t = useTranslations("notifications");
   const live = useBadges().approvals?.version;
   const [announce, setAnnounce] = useState("");
+  const [stale, setStale] = useState(false);
   const refreshedFor = useRef(version);
+  const lastActivity = useRef(0);
+  useEffect(() => {
+    lastActivity.current = Date.now();
+    const seen = () => (lastActivity.current = Date.now());
+    const events = ["pointerdown", "keydown", "touchstart"] as const;
+    for (const event of events) window.addEventListener(event, seen, { passive: true });
+    return () => {
+      for (const event of events) window.removeEventListener(event, seen);
+    };
+  }, []);
   useEffect(() => {
     if (!live || live === version || live === refreshedFor.current) return;
     refreshedFor.current = live;
+    if (Date.now() - lastActivity.current > idleAfterMs) {
+      setStale(true);
+      return;
+    }
     router.refresh();
-    setAnnounce(t("refreshed"));
+    setAnnounce((current) => (current === t("refreshed") ? `${t("refreshed")}\u00a0` : t("refreshed")));
   }, [live, version, router, t]);
   return (
-    <p aria-live="polite" className="sr-only" data-testid="queue-refreshed">
-      {announce}
-    </p>
+    <>
+      <p aria-live="polite" className="sr-only" data-testid="queue-refreshed">
+        {announce}
+      </p>
+      {stale ? (
+        <div role="status" className="mb-4 flex flex-wrap items-center gap-3 rounded-lg border border-info/30 bg-info-soft p-3 text-sm">
+          <span>{t("stale")}</span>
+          <Button
+            type="button"
+            size="sm"
+            variant="secondary"
+            onClick={() => {
+              setStale(false);
+              router.refresh();
+            }}
+          >
+            {t("refresh")}
+          </Button>
+        </div>
+      ) : null}
+    </>
   );
 }

@@ -6,8 +6,8 @@ import { batches, transfers, type Role } from "@/db/schema";
  * What the navigation's badges count (docs/notifications.md#in-the-app), read every few seconds by each
  * signed-in browser, so each is one indexed count:
  * - Approvals (managers): the transfers and batches in the queue this manager may decide (not their own);
- * - Needs attention (admins): what waits for an admin's hand: transfers Cash In never settled, contradictions
- *   not reviewed yet, batches whose sending is paused.
+ * - Needs attention (admins): what waits for an admin's hand: transfers Cash In never settled (an admin records
+ *   their outcome), contradictions not reviewed yet (an admin marks them reviewed).
  * `version` changes whenever the approval queue does (an item joins or leaves), for the approvals page to
  * refresh itself.
  */
@@ -37,12 +37,7 @@ export function badgesFor(db: Db, user: { id: number; role: Role }): Badges {
       .from(transfers)
       .where(and(isNotNull(transfers.discrepancyAt), isNull(transfers.discrepancyReviewedAt)))
       .get()!.n;
-    const paused = db
-      .select({ n: count() })
-      .from(batches)
-      .where(and(eq(batches.status, "sending"), isNotNull(batches.pausedAt)))
-      .get()!.n;
-    badges.attention = { count: unresolved + discrepancies + paused };
+    badges.attention = { count: unresolved + discrepancies };
   }
   return badges;
 }

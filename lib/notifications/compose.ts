@@ -27,9 +27,15 @@ type Line = { reference: string; text: string; url: string; outcome: string };
 const maker = alias(users, "maker");
 const approver = alias(users, "approver");
 
-/** Control characters never reach a mail (a name or a reason with a line break cannot add a header or fake a paragraph). */
+/**
+ * Control characters never reach a mail (a name or a reason with a line break cannot add a header or fake a
+ * paragraph), nor text-direction marks and overrides (a name from Cash In cannot reorder the amount beside it).
+ */
 function oneLine(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
+  return value
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
+    .trim();
 }
 
 function escapeHtml(value: string): string {
@@ -101,7 +107,7 @@ export function composeMail(
         maker: oneLine(found.makerName),
         approver: oneLine(found.approverName ?? ""),
         expires: f.dateTime(new Date(since.getTime() + windowMs)),
-        hours: f.number(approvalWindowHours),
+        hours: approvalWindowHours,
         reason: oneLine(event === "transfer.failed" ? storedText(transfer.reason ?? transfer.lastMessage ?? "", locale) : (transfer.reason ?? "")),
         memo: oneLine(transfer.memo ?? ""),
       };
@@ -134,7 +140,7 @@ export function composeMail(
         maker: oneLine(found.makerName),
         approver: oneLine(found.approverName ?? ""),
         expires: f.dateTime(new Date((batch.submittedAt ?? batch.createdAt).getTime() + windowMs)),
-        hours: f.number(approvalWindowHours),
+        hours: approvalWindowHours,
         reason: oneLine(batch.reason ?? ""),
       };
       const text = ((): string => {
@@ -150,7 +156,8 @@ export function composeMail(
             return t("mail.line.batchExpired", values);
         }
       })();
-      const url = kind === "waiting" || kind === "reminder" ? `${base}/approvals` : `${base}/batches/${batch.id}`;
+      // A batch is decided on its own page.
+      const url = `${base}/batches/${batch.id}`;
       lines.push({ reference: batch.reference, text, url, outcome: event.split(".")[1]! });
     }
   }
@@ -182,7 +189,7 @@ export function composeMail(
     intro,
     "",
     ...shown.flatMap((line) => [`- ${line.text}`, `  ${line.url}`]),
-    ...(more > 0 ? [t("mail.more", { count: more })] : []),
+    ...(more > 0 ? [t("mail.more", { count: f.number(more) })] : []),
     ...(openAll ? ["", openAll] : []),
     "",
     "--",
@@ -195,7 +202,7 @@ export function composeMail(
     `<p>${escapeHtml(greeting)}</p>`,
     `<p>${escapeHtml(intro)}</p>`,
     `<ul>${shown.map((line) => `<li>${escapeHtml(line.text)} <a href="${escapeHtml(line.url)}">${escapeHtml(t("mail.open"))}</a></li>`).join("")}</ul>`,
-    more > 0 ? `<p>${escapeHtml(t("mail.more", { count: more }))}</p>` : "",
+    more > 0 ? `<p>${escapeHtml(t("mail.more", { count: f.number(more) }))}</p>` : "",
     openAll ? `<p><a href="${escapeHtml(`${base}/approvals`)}">${escapeHtml(t("mail.openApprovalsLink"))}</a></p>` : "",
     `<hr><p style="color:#4b5563;font-size:13px">${escapeHtml(why)}<br><a href="${escapeHtml(`${base}/account#mail`)}">${escapeHtml(t("mail.turnOffLink"))}</a></p>`,
     `</body></html>`,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, inArray, isNull, lt, lte, max, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, isNull, lt, lte, max, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { batches, mails, notifications, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
 import { getLimits } from "@/lib/transfers/settings";
@@ -27,7 +27,7 @@ export type MailerDeps = {
 
 export type MailerPass = { reminders: number; sent: number; held: number; skipped: number; dropped: number; retrying: number; failed: number };
 
-/** At most one "waiting for you" mail per manager in this long (the issue: grouped, one per 5 minutes). */
+/** At most one mail per person and kind in this long (the issue: waiting mails grouped, one per 5 minutes per manager). */
 export const waitingGapMs = 5 * 60_000;
 /** Reminders go this long before an approval expires. */
 export const reminderLeadMs = 2 * 3_600_000;
@@ -53,7 +53,7 @@ export function enqueueReminders(db: Db, now: Date): number {
   const remindFrom = now.getTime() - windowMs + reminderLeadMs;
   const since = sql<number>`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`;
   const dueTransfers = db
-    .select({ id: transfers.id, makerId: transfers.makerId })
+    .select({ id: transfers.id, makerId: transfers.makerId, since })
     .from(transfers)
     .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId), sql`${since} > ${oldest}`, sql`${since} <= ${remindFrom}`))
     .all();
@@ -65,7 +65,7 @@ export function enqueueReminders(db: Db, now: Date): number {
   if (dueTransfers.length === 0 && dueBatches.length === 0) return 0;
   return db.transaction((tx) => {
     let written = 0;
-    for (const t of dueTransfers) written += notifyApprovers(tx, "transfer.approval_reminder", { type: "transfer", id: t.id }, t.makerId, now);
+    for (const t of dueTransfers) written += notifyApprovers(tx, "transfer.approval_reminder", { type: "transfer", id: t.id, round: Number(t.since) }, t.makerId, now);
     for (const b of dueBatches) written += notifyApprovers(tx, "batch.approval_reminder", { type: "batch", id: b.id }, b.makerId, now);
     return written;
   });
@@ -115,34 +115,32 @@ function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: Mail
       );
       let wanted = rows.filter((r) => !off.has(r.kind));
       const asking = wanted.filter((r) => r.kind === "waiting" || r.kind === "reminder");
-      const current = stillWaiting(db, asking);
+      // Only a manager is asked to approve: someone no longer one is not told what waits (amounts, names, numbers).
+      const current = user.role === "manager" ? stillWaiting(db, asking) : new Set<number>();
       finish(
         asking.filter((r) => !current.has(r.id)).map((r) => r.id),
         "dropped",
       );
       wanted = wanted.filter((r) => !(r.kind === "waiting" || r.kind === "reminder") || current.has(r.id));
 
-      // One "waiting" mail per 5 minutes: newer notices wait for the gap and go together.
-      const waiting = wanted.filter((r) => r.kind === "waiting");
-      if (waiting.length > 0) {
+      // At most one mail per person and kind in 5 minutes (a failing batch is one mail, not one per row): newer
+      // notices wait for the gap and go together. A mail of that kind still being sent by another mailer counts too.
+      for (const kind of new Set(wanted.map((r) => r.kind))) {
         const last = tx
           .select({ at: max(mails.createdAt) })
           .from(mails)
-          .where(and(eq(mails.userId, userId), eq(mails.kind, "waiting")))
+          .where(and(eq(mails.userId, userId), eq(mails.kind, kind)))
           .get()?.at;
-        if (last && now.getTime() - last.getTime() < waitingGapMs) {
-          const next = new Date(last.getTime() + waitingGapMs);
-          tx.update(notifications)
-            .set({ state: "pending", nextAttemptAt: next, claim: null, leaseUntil: null })
-            .where(
-              inArray(
-                notifications.id,
-                waiting.map((r) => r.id),
-              ),
-            )
-            .run();
-          wanted = wanted.filter((r) => r.kind !== "waiting");
-        }
+        const inFlight = tx
+          .select({ n: count() })
+          .from(notifications)
+          .where(and(eq(notifications.userId, userId), eq(notifications.kind, kind), eq(notifications.state, "sending"), gte(notifications.leaseUntil, now)))
+          .get()!.n;
+        const next = inFlight > 0 ? new Date(now.getTime() + waitingGapMs) : last && now.getTime() - last.getTime() < waitingGapMs ? new Date(last.getTime() + waitingGapMs) : null;
+        if (!next) continue;
+        const later = wanted.filter((r) => r.kind === kind).map((r) => r.id);
+        tx.update(notifications).set({ state: "pending", nextAttemptAt: next, claim: null, leaseUntil: null }).where(inArray(notifications.id, later)).run();
+        wanted = wanted.filter((r) => r.kind !== kind);
       }
       if (wanted.length === 0) return null;
       const claim = randomUUID();
@@ -161,6 +159,12 @@ function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: Mail
     },
     { behavior: "immediate" },
   );
+}
+
+/** Whether an SMTP error is a permanent refusal (a 5xx reply) rather than a server that is down or busy. */
+function permanentRefusal(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null && "responseCode" in error ? Number((error as { responseCode: unknown }).responseCode) : NaN;
+  return code >= 500 && code < 600;
 }
 
 /** One pass: reminders, then every person with something due. Never throws for one mail; a refused one is retried later. */
@@ -189,15 +193,25 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
         pass.dropped += ids.length;
         continue;
       }
+      // The claim is renewed right before each send, and only when it is still whole: a mailer that lost rows to
+      // another (its lease ran out) leaves them to it rather than send them a second time.
+      const renewed = db
+        .update(notifications)
+        .set({ leaseUntil: new Date(deps.now().getTime() + leaseMs) })
+        .where(and(ours, eq(notifications.state, "sending")))
+        .run().changes;
+      if (renewed !== ids.length) continue;
       try {
         if (transport) await transport.send({ to: { name: claimed.user.name, address: claimed.user.email }, ...mail });
       } catch (error) {
         const at = deps.now();
         const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+        // A 5xx answer is the server's final word (no such mailbox, refused content): retrying cannot help.
+        const permanent = permanentRefusal(error);
         db.transaction((tx) => {
           for (const row of rows) {
             const attempts = row.attempts + 1;
-            const givingUp = at.getTime() - row.createdAt.getTime() >= giveUpAfterMs;
+            const givingUp = permanent || at.getTime() - row.createdAt.getTime() >= giveUpAfterMs;
             tx.update(notifications)
               .set({
                 state: givingUp ? "failed" : "pending",
@@ -224,9 +238,9 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
           .values({ userId: claimed.user.id, kind, toAddress: claimed.user.email, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, state, createdAt: at })
           .returning({ id: mails.id })
           .get();
-        tx.update(notifications).set({ state, mailId: stored.id, doneAt: at, claim: null, leaseUntil: null }).where(ours).run();
+        // Sent, so recorded; the rows are marked only while they are still this mailer's.
+        pass[state] += tx.update(notifications).set({ state, mailId: stored.id, doneAt: at, claim: null, leaseUntil: null }).where(ours).run().changes;
       });
-      pass[state] += ids.length;
     }
   }
   return pass;

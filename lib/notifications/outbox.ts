@@ -22,7 +22,8 @@ export type NotificationEvent =
   | "batch.rejected"
   | "batch.expired";
 
-export type Subject = { type: "transfer" | "batch"; id: number };
+/** What a notification is about; `round` tells apart the times a transfer waits for approval (its queue time in ms), else 0. */
+export type Subject = { type: "transfer" | "batch"; id: number; round?: number };
 
 /** Which kind (the My account switch) each event belongs to. */
 export const kindOf: Record<NotificationEvent, NotificationKind> = {
@@ -42,8 +43,8 @@ export const kindOf: Record<NotificationEvent, NotificationKind> = {
 /** Tells every active manager but `makerId` (who cannot approve their own work) that `subject` waits for them. */
 export function notifyApprovers(tx: DbOrTx, event: "transfer.awaiting_approval" | "transfer.approval_reminder" | "batch.awaiting_approval" | "batch.approval_reminder", subject: Subject, makerId: number, at: Date): number {
   return tx.run(sql`
-    insert into notifications (event, kind, subject_type, subject_id, user_id, state, created_at, next_attempt_at)
-    select ${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, id, 'pending', ${at.getTime()}, ${at.getTime()}
+    insert into notifications (event, kind, subject_type, subject_id, round, user_id, state, created_at, next_attempt_at)
+    select ${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${subject.round ?? 0}, id, 'pending', ${at.getTime()}, ${at.getTime()}
     from users where role = 'manager' and active = 1 and id <> ${makerId}
     on conflict do nothing`).changes;
 }
@@ -51,7 +52,7 @@ export function notifyApprovers(tx: DbOrTx, event: "transfer.awaiting_approval" 
 /** Tells one person (a maker) of what happened to their transfer or batch. */
 export function notifyPerson(tx: DbOrTx, event: NotificationEvent, subject: Subject, userId: number, at: Date): void {
   tx.run(sql`
-    insert into notifications (event, kind, subject_type, subject_id, user_id, state, created_at, next_attempt_at)
-    values (${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${userId}, 'pending', ${at.getTime()}, ${at.getTime()})
+    insert into notifications (event, kind, subject_type, subject_id, round, user_id, state, created_at, next_attempt_at)
+    values (${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${subject.round ?? 0}, ${userId}, 'pending', ${at.getTime()}, ${at.getTime()})
     on conflict do nothing`);
 }

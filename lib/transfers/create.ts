@@ -72,7 +72,7 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
   created.sort((a, b) => a.id - b.id);
   // A transfer of its own that waits tells the managers; a batch's transfers are told of as their batch (lib/batches/lifecycle.ts).
   for (const transfer of created) {
-    if (transfer.status === "awaiting_approval" && transfer.batchId === null) notifyApprovers(tx, "transfer.awaiting_approval", { type: "transfer", id: transfer.id }, transfer.makerId, at);
+    if (transfer.status === "awaiting_approval" && transfer.batchId === null) notifyApprovers(tx, "transfer.awaiting_approval", { type: "transfer", id: transfer.id, round: transfer.createdAt.getTime() }, transfer.makerId, at);
   }
   const separateFrom = new Map(items.map((item) => [item.inquiry.id, item.separateFrom ?? []]));
   const nameChanges = new Map(items.flatMap((item) => (item.nameChange ? [[item.inquiry.id, item.nameChange] as const] : [])));

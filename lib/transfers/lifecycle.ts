@@ -79,7 +79,8 @@ export function transition(
  * failures are each told.
  */
 function notifyTransition(tx: DbOrTx, transfer: Transfer, from: TransferStatus, at: Date): void {
-  const subject = { type: "transfer", id: transfer.id } as const;
+  // A transfer sent back to the queue waits, and is decided, a second time: each time is told (its queue time).
+  const subject = { type: "transfer", id: transfer.id, round: (transfer.queuedAt ?? transfer.createdAt).getTime() } as const;
   const own = transfer.batchId === null;
   switch (transfer.status) {
     case "awaiting_approval":
@@ -93,7 +94,7 @@ function notifyTransition(tx: DbOrTx, transfer: Transfer, from: TransferStatus, 
       if (own) notifyPerson(tx, `transfer.${transfer.status}`, subject, transfer.makerId, at);
       return;
     case "failed":
-      notifyPerson(tx, "transfer.failed", subject, transfer.makerId, at);
+      notifyPerson(tx, "transfer.failed", { type: "transfer", id: transfer.id }, transfer.makerId, at);
       return;
   }
 }

@@ -2,12 +2,13 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { batches, mails, notifications, users, type Notification } from "@/db/schema";
+import { batches, mails, notifications, transfers, users, type Notification } from "@/db/schema";
 import { batchTransition } from "@/lib/batches/lifecycle";
 import { deliverDue, reminderLeadMs, retryDelayMs, waitingGapMs, type MailerDeps } from "@/lib/notifications/mailer";
 import { notifyApprovers, notifyPerson } from "@/lib/notifications/outbox";
 import { smtpTransport } from "@/lib/notifications/transport";
 import { transition } from "@/lib/transfers/lifecycle";
+import { reconcileDue } from "@/lib/transfers/reconcile";
 import { approveTransfer, expireOverdue, rejectTransfer } from "@/lib/transfers/approvals";
 import { createHarness, expectOk, type Harness } from "../transfers/harness";
 import { startSmtp, type Smtp } from "./smtp";
@@ -136,7 +137,7 @@ describe("The outbox (docs/notifications.md#the-outbox)", () => {
 
   it("keeps each event to each person once, however often it is written", async () => {
     const { transferId } = await awaiting();
-    const subject = { type: "transfer", id: transferId } as const;
+    const subject = { type: "transfer", id: transferId, round: h.transfer(transferId).createdAt.getTime() } as const;
     expect(notifyApprovers(h.db, "transfer.awaiting_approval", subject, h.staff.id, h.now())).toBe(0);
     notifyPerson(h.db, "transfer.approved", subject, h.staff.id, h.now());
     notifyPerson(h.db, "transfer.approved", subject, h.staff.id, h.now());
@@ -148,6 +149,26 @@ describe("The outbox (docs/notifications.md#the-outbox)", () => {
     await deliverDue(mailer);
     expect(smtp.to(h.staff.email)).toHaveLength(1);
     expect(smtp.to(h.manager.email)).toHaveLength(1);
+  });
+});
+
+describe("A transfer sent back to the queue (docs/lifecycle.md: approved long ago, never sent)", () => {
+  it("is announced, and its decision told, a second time", async () => {
+    const { transferId, reference } = await awaiting();
+    await deliverDue(mailer);
+    // Approved, then the process died before sending it.
+    h.db.transaction((tx) => transition(tx, transferId, "awaiting_approval", "approved", { approverId: h.manager.id, decidedAt: h.now() }, { actor: h.manager, ip: null }, h.now()));
+    h.advance(2 * hour);
+    expect(await reconcileDue(h.deps)).toMatchObject({ requeued: 1 });
+    await deliverDue(mailer);
+    for (const manager of [h.manager, h.manager2]) {
+      expect(smtp.to(manager.email).map((g) => g.mail.subject)).toEqual([`${reference} waits for your approval`, `${reference} waits for your approval`]);
+    }
+    expectOk(await approveTransfer(h.deps, { actor: h.manager2, ip: null }, { transferId }));
+    h.advance(waitingGapMs);
+    await deliverDue(mailer);
+    expect(smtp.to(h.staff.email).map((g) => g.mail.subject)).toEqual([`${reference} was approved`, `${reference} was approved`]);
+    expect(smtp.to(h.staff.email)[1]!.mail.text).toContain("approved by Citra");
   });
 });
 
@@ -172,9 +193,9 @@ describe("The maker is told of the outcome", () => {
     expect(expireOverdue(h.deps)).toBe(1);
     await deliverDue(mailer);
     const got = smtp.to(h.staff.email);
-    expect(got.map((g) => g.mail.subject).sort()).toEqual([`${expiring.reference} expired`, `${rejected.reference} was rejected`].sort());
+    expect(got.map((g) => g.mail.subject).sort()).toEqual([`${expiring.reference} has expired`, `${rejected.reference} was rejected`].sort());
     expect(got.find((g) => g.mail.subject?.includes("rejected"))!.mail.text).toContain("rejected by Bambang: Wrong invoice");
-    expect(got.find((g) => g.mail.subject?.includes("expired"))!.mail.text).toContain("Nothing was sent");
+    expect(got.find((g) => g.mail.subject?.includes("expired"))!.mail.text).toContain("nobody approved it within 24 hours. Nothing was sent.");
   });
 
   it("a failed transfer tells its maker Cash In's reason in words", async () => {
@@ -182,7 +203,7 @@ describe("The maker is told of the outcome", () => {
     expect(h.db.select().from(notifications).all().map((n) => n.event)).toEqual(["transfer.failed"]);
     await deliverDue(mailer);
     const [got] = smtp.to(h.staff.email);
-    expect(got!.mail.subject).toBe(`${reference} failed`);
+    expect(got!.mail.subject).toBe(`${reference} has failed`);
     expect(got!.mail.text).toContain("failed: The merchant's Cash In balance is too low for this transfer.");
   });
 
@@ -263,6 +284,54 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
     } finally {
       await back.close();
     }
+  });
+
+  it("a refusal that is final (a 5xx reply) is not retried: given up at once, listed for admins", async () => {
+    const refusing = await startSmtp({ refuse: 550 });
+    try {
+      await awaiting();
+      expect(await deliverDue({ ...mailer, transport: smtpTransport(refusing.url, from) })).toMatchObject({ sent: 0, failed: 2, retrying: 0 });
+      expect(outbox().map((n) => n.state)).toEqual(["failed", "failed"]);
+      expect(outbox()[0]!.lastError).toContain("unavailable");
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it("a maker whose transfers fail one after another gets one mail per 5 minutes, not one per failure", async () => {
+    const first = expectOk(await h.send({ phone: "628111000004", amount: 50_001 }));
+    await deliverDue(mailer);
+    h.advance(60_000);
+    const second = expectOk(await h.send({ phone: "628111000004", amount: 50_002 }));
+    await deliverDue(mailer);
+    h.advance(60_000);
+    const third = expectOk(await h.send({ phone: "628111000004", amount: 50_003 }));
+    await deliverDue(mailer);
+    expect(smtp.to(h.staff.email).map((g) => g.mail.subject)).toEqual([`${first.reference} has failed`]);
+    h.advance(waitingGapMs);
+    await deliverDue(mailer);
+    const got = smtp.to(h.staff.email);
+    expect(got).toHaveLength(2);
+    expect(got[1]!.mail.subject).toBe("2 of your payouts failed or expired");
+    expect(got[1]!.mail.text).toContain(second.reference);
+    expect(got[1]!.mail.text).toContain(third.reference);
+  });
+
+  it("someone no longer a manager is not told what waits; someone deactivated is told nothing", async () => {
+    await awaiting();
+    h.db.update(users).set({ role: "staff" }).where(eq(users.id, h.manager.id)).run();
+    h.db.update(users).set({ active: false }).where(eq(users.id, h.manager2.id)).run();
+    expect(await deliverDue(mailer)).toMatchObject({ sent: 0, dropped: 2 });
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it("a name from Cash In cannot reorder a mail's line with text-direction characters", async () => {
+    const { transferId } = await awaiting();
+    h.db.update(transfers).set({ ownerName: "Siti \u202eRp 1\u202c Rahayu" }).where(eq(transfers.id, transferId)).run();
+    await deliverDue(mailer);
+    const text = smtp.to(h.manager.email)[0]!.mail.text ?? "";
+    expect(text).toContain("to Siti Rp 1 Rahayu (DANA");
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
 
   it("a kind a person turned off is not sent to them; the others still are", async () => {

@@ -9,7 +9,7 @@ export type Received = { envelopeFrom: string; envelopeTo: string[]; raw: string
  * A real SMTP server in the test process (the `smtp-server` package) on a loopback port: it records every
  * message it accepts. `hold` keeps a message's DATA unanswered until it resolves (to kill a sender mid-send).
  */
-export async function startSmtp({ port = 0, hold }: { port?: number; hold?: () => Promise<void> } = {}) {
+export async function startSmtp({ port = 0, hold, refuse }: { port?: number; hold?: () => Promise<void>; /** Refuse every recipient with this reply code. */ refuse?: number } = {}) {
   const received: Received[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -17,6 +17,11 @@ export async function startSmtp({ port = 0, hold }: { port?: number; hold?: () =
     logger: false,
     // Connections still open at close (a held DATA) are cut after this long.
     closeTimeout: 200,
+    onRcptTo(address, _session, callback) {
+      if (!refuse) return callback();
+      const error = Object.assign(new Error(`Mailbox ${address.address} unavailable`), { responseCode: refuse });
+      callback(error);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
