@@ -334,6 +334,17 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
     expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
 
+  it("markup in a name or a memo is text in the HTML part, never markup", async () => {
+    const { transferId } = await awaiting();
+    h.db.update(transfers).set({ ownerName: `<img src=x onerror="alert(1)"> & Co`, memo: "<b>bonus</b>" }).where(eq(transfers.id, transferId)).run();
+    await deliverDue(mailer);
+    const html = smtp.to(h.manager.email)[0]!.mail.html || "";
+    expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Co");
+    expect(html).toContain("&lt;b&gt;bonus&lt;/b&gt;");
+    expect(html).not.toContain("<img");
+    expect(html).not.toContain("<b>");
+  });
+
   it("a kind a person turned off is not sent to them; the others still are", async () => {
     h.db.update(users).set({ mailOff: ["waiting"] }).where(eq(users.id, h.manager2.id)).run();
     const { transferId } = await awaiting();
