@@ -28,6 +28,8 @@ export const e2eEnv = {
   METRICS_TOKEN: "e2e-metrics-token-0123456789abcdef0123456789abcdef",
   // No SMTP_URL: mails are kept for the admin's Mail page (docs/notifications.md); a pass every second.
   MAIL_INTERVAL_MS: "1000",
+  // Specs seed transfers and read the dashboard at once: no minute-old figures (docs/dashboard.md#freshness).
+  DASHBOARD_CACHE_MS: "0",
 };
 
 export default defineConfig({

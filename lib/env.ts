@@ -121,6 +121,8 @@ export const envSchema = z.object({
   MAIL_FROM: withDefault("Cash In Payouts <payouts@localhost>").refine((v) => !/[\r\n]/.test(v) && /^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/.test(v), {
     message: 'MAIL_FROM must be an e-mail address, or a name and an address such as "Cash In Payouts <payouts@example.co.id>"',
   }),
+  /** How long the overview's dashboard figures are reused before being read again; 0 reads them every time (docs/dashboard.md#freshness). */
+  DASHBOARD_CACHE_MS: wholeNumber("DASHBOARD_CACHE_MS", 60_000, { min: 0 }),
   /** How often the mailer sends what the outbox holds (docs/notifications.md#the-mailer). */
   MAIL_INTERVAL_MS: wholeNumber("MAIL_INTERVAL_MS", 5000),
   /** The first sign-in delay after the free failures; it doubles with each further failure (docs/sign-in.md#throttling). */

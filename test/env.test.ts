@@ -32,6 +32,7 @@ describe("Configuration is validated at start with one clear message per bad var
         SMTP_URL: undefined,
         MAIL_FROM: "Cash In Payouts <payouts@localhost>",
         MAIL_INTERVAL_MS: 5000,
+        DASHBOARD_CACHE_MS: 60000,
       },
     });
   });

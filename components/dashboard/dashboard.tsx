@@ -22,7 +22,7 @@ import { DashboardRangeForm } from "./range-form";
  * numbers as a table under "Show as table".
  */
 
-export function Dashboard({ choice, figures }: { choice: RangeChoice; figures: DashboardFigures }) {
+export function Dashboard({ choice, figures, asOf }: { choice: RangeChoice; figures: DashboardFigures; asOf: Date }) {
   const t = useTranslations("dashboard");
   const format = useFormat();
   const { range } = choice;
@@ -34,7 +34,8 @@ export function Dashboard({ choice, figures }: { choice: RangeChoice; figures: D
             {t("title")}
           </h2>
           <p className="text-sm text-ink-muted">
-            {t("description", { from: format.date(jakartaDayStart(range.from)), to: format.date(jakartaDayStart(range.to)) })}
+            {t("description", { from: format.date(jakartaDayStart(range.from)), to: format.date(jakartaDayStart(range.to)) })}{" "}
+            <span data-testid="dashboard-as-of">{t("asOf", { time: format.time(asOf) })}</span>
           </p>
         </div>
         <DashboardRangeForm from={range.from} to={range.to} isDefault={choice.isDefault} />

@@ -16,7 +16,8 @@ import { dashboardSummary } from "@/lib/transfers/history";
 import { defaultHistoryFilters, historySearchParams, type HistoryFilters } from "@/lib/transfers/history-filters";
 import { requireUser } from "@/lib/auth/session";
 import { cn } from "@/lib/cn";
-import { dashboardFigures } from "@/lib/dashboard/figures";
+import { cachedDashboardFigures } from "@/lib/dashboard/cache";
+import { env } from "@/lib/env";
 import { parseDashboardRange, type RangeChoice } from "@/lib/dashboard/range";
 import type { SearchParamsInput } from "@/lib/search-params";
 import { formatSortableDateTime } from "@/lib/format";
@@ -157,7 +158,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 
 /** The dashboard's figures stream in after the tiles: at a million transfers they take the longest to read. */
 async function DashboardSection({ choice }: { choice: RangeChoice }) {
-  return <Dashboard choice={choice} figures={dashboardFigures(db(), choice.range)} />;
+  const { figures, computedAt } = cachedDashboardFigures(db(), choice.range, { maxAgeMs: env().DASHBOARD_CACHE_MS });
+  return <Dashboard choice={choice} figures={figures} asOf={computedAt} />;
 }
 
 function Tile({
