@@ -286,6 +286,29 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
     }
   });
 
+  it("a server down for 24 hours: the notices are given up, listed for admins, never sent late", async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", () => resolve()));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const down: MailerDeps = { ...mailer, transport: smtpTransport(`smtp://127.0.0.1:${port}`, from) };
+    await awaiting();
+    for (let elapsed = 0; elapsed <= 24 * hour; elapsed += 30 * 60_000) {
+      await deliverDue(down);
+      h.advance(30 * 60_000);
+    }
+    const waiting = outbox().filter((n) => n.event === "transfer.awaiting_approval");
+    expect(waiting.map((n) => n.state)).toEqual(["failed", "failed"]);
+    expect(waiting.every((n) => n.attempts > 10 && n.doneAt !== null && /ECONNREFUSED|connect/i.test(n.lastError ?? ""))).toBe(true);
+    const back = await startSmtp({ port });
+    try {
+      await deliverDue(down);
+      expect(back.received.filter((r) => r.mail.subject?.includes("waits for your approval"))).toHaveLength(0);
+    } finally {
+      await back.close();
+    }
+  });
+
   it("a refusal that is final (a 5xx reply) is not retried: given up at once, listed for admins", async () => {
     const refusing = await startSmtp({ refuse: 550 });
     try {
