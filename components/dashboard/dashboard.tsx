@@ -306,7 +306,11 @@ function durationText(t: ReturnType<typeof useTranslations<"dashboard.settle">>,
 function TopRecipients({ figures }: { figures: DashboardFigures }) {
   const t = useTranslations("dashboard.top");
   const format = useFormat();
-  const top = figures.topRecipients.map((recipient) => ({ ...recipient, name: recipient.label ?? recipient.ownerName }));
+  const named = figures.topRecipients.map((recipient) => ({ ...recipient, name: recipient.label ?? recipient.ownerName }));
+  // Two people of the same name (two numbers) are told apart by the end of their number.
+  const top = named.map((recipient) =>
+    named.filter((other) => other.name === recipient.name).length > 1 ? { ...recipient, name: `${recipient.name} (…${recipient.phone.slice(-4)})` } : recipient,
+  );
   return (
     <Card title={t("title")} counted={t("counted")} wide testId="dashboard-top">
       {top.length > 0 ? (
