@@ -166,7 +166,7 @@ test.describe("Dashboard on the overview (issue 16)", () => {
         await expect(volume.getByRole("img", { name: /^Grafik batang bertumpuk/ }).locator("svg.recharts-surface")).toBeVisible();
         await expect(dashboard.card("Penerima teratas").getByRole("img", { name: /^Grafik batang rupiah/ }).locator("svg.recharts-surface")).toBeVisible();
         for (const card of ["Volume per hari", "Hasil di Cash In", "Penerima teratas"]) await dashboard.table(dashboard.card(card));
-        await expect(dashboard.card("Median waktu sampai selesai")).toContainText("Belum ada transfer berhasil");
+        await expect(dashboard.card("Median waktu penyelesaian")).toContainText("Belum ada transfer berhasil");
         const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
         expect(widths.scroll, `${width} px`).toBeLessThanOrEqual(widths.inner);
         const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();

@@ -24,13 +24,14 @@ export function calendarDay(value: unknown): string | undefined {
 }
 
 /**
- * A calendar day as people type it: `dd/mm/yyyy` (also `d/m/yyyy`, with `-` or `.`) in either language, or
+ * A calendar day as people type it: `dd/mm/yyyy` (also `d/m/yyyy`, with `-` or `.`, or `ddmmyyyy`) in either language, or
  * `yyyy-mm-dd` as URLs carry it; `YYYY-MM-DD` when that day exists, else undefined.
  */
 export function calendarDayFromText(value: unknown): string | undefined {
   const text = (Array.isArray(value) ? value[0] : value) as unknown;
   if (typeof text !== "string") return undefined;
-  const typed = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text.trim());
+  // Also ddmmyyyy: a phone's number pad has no "/".
+  const typed = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text.trim()) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(text.trim());
   return calendarDay(typed ? `${typed[3]}-${typed[2]!.padStart(2, "0")}-${typed[1]!.padStart(2, "0")}` : text.trim());
 }
 

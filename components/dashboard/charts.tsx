@@ -60,6 +60,14 @@ export function OutcomeChart({ parts }: { parts: { outcome: Outcome; count: numb
   );
 }
 
+/** A name cut to fit the axis, keeping what tells two of the same name apart ("(DANA …7890)"). */
+function shortName(name: string): string {
+  const max = 20;
+  if (name.length <= max) return name;
+  const suffix = / \([^()]*…\d{4}\)$/.exec(name)?.[0] ?? "";
+  return `${name.slice(0, Math.max(4, max - suffix.length - 1))}…${suffix}`;
+}
+
 export function TopRecipientsChart({ recipients }: { recipients: { name: string; total: number }[] }) {
   const format = useFormat();
   const numbers = chartNumbers(useLocale());
@@ -68,7 +76,7 @@ export function TopRecipientsChart({ recipients }: { recipients: { name: string;
       <BarChart data={recipients} layout="vertical" margin={{ top: 0, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
         <CartesianGrid horizontal={false} stroke="#e3e6eb" />
         <XAxis type="number" tickFormatter={numbers.rupiahShort} tick={axisTick} tickLine={false} />
-        <YAxis type="category" dataKey="name" width={112} tick={axisTick} tickLine={false} tickFormatter={(name: string) => (name.length > 16 ? `${name.slice(0, 15)}…` : name)} />
+        <YAxis type="category" dataKey="name" width={136} tick={axisTick} tickLine={false} tickFormatter={shortName} />
         <Tooltip formatter={(value) => format.rupiah(Number(value))} cursor={{ fill: "#e3f1f4" }} />
         <Bar dataKey="total" fill={recipientColor} isAnimationActive={false} />
       </BarChart>

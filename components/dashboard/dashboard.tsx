@@ -307,9 +307,9 @@ function TopRecipients({ figures }: { figures: DashboardFigures }) {
   const t = useTranslations("dashboard.top");
   const format = useFormat();
   const named = figures.topRecipients.map((recipient) => ({ ...recipient, name: recipient.label ?? recipient.ownerName }));
-  // Two people of the same name (two numbers) are told apart by the end of their number.
+  // Two lines of the same name (two numbers, or one number on two e-wallets) are told apart by the e-wallet and the end of the number.
   const top = named.map((recipient) =>
-    named.filter((other) => other.name === recipient.name).length > 1 ? { ...recipient, name: `${recipient.name} (…${recipient.phone.slice(-4)})` } : recipient,
+    named.filter((other) => other.name === recipient.name).length > 1 ? { ...recipient, name: `${recipient.name} (${walletLabel[recipient.wallet]} …${recipient.phone.slice(-4)})` } : recipient,
   );
   return (
     <Card title={t("title")} counted={t("counted")} wide testId="dashboard-top">

@@ -98,7 +98,8 @@ export function outcomeShare(db: Db, range: DashboardRange): DashboardFigures["o
 
 /**
  * The median of settled_at − sent_at over the range's paid transfers: the time Cash In took, without the
- * wait for an approval. The middle row (odd count) or the mean of the two middle rows (even count).
+ * wait for an approval, and without those whose outcome an admin recorded (their settled_at is when people
+ * agreed, not when Cash In paid). The middle row (odd count) or the mean of the two middle rows (even count).
  */
 export function timeToSettle(db: Db, range: DashboardRange): DashboardFigures["timeToSettle"] {
   const { start, end } = rangeInstants(range);
@@ -107,7 +108,7 @@ export function timeToSettle(db: Db, range: DashboardRange): DashboardFigures["t
       select settled_at - sent_at as ms
       from transfers
       where status = ${paidStatus} and created_at >= ${start} and created_at < ${end}
-        and sent_at is not null and settled_at is not null
+        and sent_at is not null and settled_at is not null and resolution_by is null
     ),
     size as (select count(*) as n from settle)
     select (select n from size) as count,
@@ -119,9 +120,10 @@ export function timeToSettle(db: Db, range: DashboardRange): DashboardFigures["t
 }
 
 /**
- * The 10 recipients paid the most rupiah: one saved recipient is one line whatever number it was paid at;
- * a wallet and number paid without a saved recipient is another, named by its latest transfer's owner
- * (the highest id: transfers are numbered as they are made).
+ * The 10 recipients paid the most rupiah: one line per wallet and number, and per saved recipient among them
+ * (paid through a saved recipient, or without one, are two lines). A saved recipient whose number was changed
+ * is a line per number: those are two owners' money. Each line is named by the owner its latest transfer was
+ * paid to (the highest id: transfers are numbered as they are made), never by the recipient's record today.
  */
 export function topRecipients(db: Db, range: DashboardRange, limit = 10): TopRecipient[] {
   const { start, end } = rangeInstants(range);
@@ -135,14 +137,13 @@ export function topRecipients(db: Db, range: DashboardRange, limit = 10): TopRec
     total: number;
   }>(sql`
     select paid.recipient_id as recipientId, r.label as label,
-      coalesce(r.wallet, latest.wallet) as wallet, coalesce(r.phone, latest.phone) as phone,
-      coalesce(r.owner_name, latest.owner_name) as ownerName, paid.count as count, paid.total as total
+      latest.wallet as wallet, latest.phone as phone, latest.owner_name as ownerName, paid.count as count, paid.total as total
     from (
       -- Only the group's keys and sums go through the grouping; the names come from its latest transfer after.
       select recipient_id, max(id) as latest, count(*) as count, sum(amount) as total
       from transfers
       where status = ${paidStatus} and created_at >= ${start} and created_at < ${end}
-      group by recipient_id, case when recipient_id is null then wallet end, case when recipient_id is null then phone end
+      group by recipient_id, wallet, phone
       order by total desc, count desc, latest desc
       limit ${limit}
     ) paid

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { inquiries, recipients, transfers, type TransferStatus } from "@/db/schema";
@@ -199,6 +200,13 @@ describe("Median time to settle: sent → succeeded", () => {
     expect(timeToSettle(db, march)).toEqual({ medianMs: median(expected), count: expected.length });
   });
 
+  it("leaves out the transfers whose outcome an admin recorded: their settle time is when people agreed", () => {
+    for (const s of [10, 20, 30]) add({ createdAt: wib("2025-03-05T10:00:00"), settledAfterS: s });
+    add({ createdAt: wib("2025-03-05T10:00:00"), settledAfterS: 4 * 24 * 3600 });
+    db.run(sql`update transfers set resolution_by = ${makerId} where id = (select max(id) from transfers)`);
+    expect(timeToSettle(db, march)).toEqual({ medianMs: 20_000, count: 3 });
+  });
+
   it("is absent without a succeeded transfer", () => {
     add({ createdAt: wib("2025-03-05T10:00:00"), status: "failed", settledAfterS: 4 });
     expect(timeToSettle(db, march)).toEqual({ medianMs: null, count: 0 });
@@ -206,10 +214,12 @@ describe("Median time to settle: sent → succeeded", () => {
 });
 
 describe("Top recipients: by rupiah paid, a saved recipient as one line", () => {
-  it("groups a saved recipient's transfers (whatever number) apart from the same number paid without it, and orders by rupiah", () => {
+  it("groups a saved recipient's transfers per number, apart from the same number paid without it, and orders by rupiah", () => {
     const john = addRecipient("John payroll", "DANA", "6281234567890", "John Doe");
     add({ createdAt: wib("2025-03-02T10:00:00"), recipientId: john, phone: "6281234567890", ownerName: "John Doe", amount: 100_000 });
-    add({ createdAt: wib("2025-03-03T10:00:00"), recipientId: john, phone: "6281299999999", ownerName: "John Doe", amount: 50_000 });
+    add({ createdAt: wib("2025-03-02T11:00:00"), recipientId: john, phone: "6281234567890", ownerName: "John Doe", amount: 50_000 });
+    // The recipient's number was changed afterwards: another owner's money, its own line, named by its own transfer.
+    add({ createdAt: wib("2025-03-03T10:00:00"), recipientId: john, phone: "6281299999999", ownerName: "Andi Wijaya", amount: 5_000 });
     add({ createdAt: wib("2025-03-04T10:00:00"), recipientId: john, status: "failed", amount: 900_000 });
     // The same DANA number paid without picking the saved recipient: its own line, named by its latest transfer.
     add({ createdAt: wib("2025-03-05T10:00:00"), phone: "6281234567890", ownerName: "J Doe", amount: 60_000 });
@@ -221,6 +231,7 @@ describe("Top recipients: by rupiah paid, a saved recipient as one line", () => 
       { recipientId: null, label: null, wallet: "DANA", phone: "6281234567890", ownerName: "John D", count: 2, total: 130_000 },
       { recipientId: john, label: "John payroll", wallet: "DANA", phone: "6281234567890", ownerName: "John Doe", count: 2, total: 150_000 },
       { recipientId: null, label: null, wallet: "OVO", phone: "6281234567890", ownerName: "Johnny", count: 1, total: 149_000 },
+      { recipientId: john, label: "John payroll", wallet: "DANA", phone: "6281299999999", ownerName: "Andi Wijaya", count: 1, total: 5_000 },
     ].sort((a, b) => b.total - a.total));
   });
 

@@ -19,6 +19,9 @@ describe("The dashboard's range (docs/dashboard.md#the-range)", () => {
   it("reads days as the URL carries them (yyyy-mm-dd) and as people type them (dd/mm/yyyy)", () => {
     expect(parse("from=2025-01-01&to=2025-01-31")).toEqual({ range: { from: "2025-01-01", to: "2025-01-31" }, isDefault: false });
     expect(parse("from=01/01/2025&to=31/01/2025")).toEqual({ range: { from: "2025-01-01", to: "2025-01-31" }, isDefault: false });
+    // A phone's number pad has no "/": ddmmyyyy.
+    expect(parse("from=01012025&to=31012025")).toEqual({ range: { from: "2025-01-01", to: "2025-01-31" }, isDefault: false });
+    expect(parse("from=31022025").problem).toBe("dateInvalid");
     expect(parse("from=2025-02-09&to=2025-03-10").isDefault).toBe(true);
   });
 

@@ -158,6 +158,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 
 /** The dashboard's figures stream in after the tiles: at a million transfers they take the longest to read. */
 async function DashboardSection({ choice }: { choice: RangeChoice }) {
+  // The queries are synchronous: yield once, so the page's first part (tiles, latest transfers) is sent before them.
+  await new Promise((resolve) => setImmediate(resolve));
   const { figures, computedAt } = cachedDashboardFigures(db(), choice.range, { maxAgeMs: env().DASHBOARD_CACHE_MS });
   return <Dashboard choice={choice} figures={figures} asOf={computedAt} />;
 }
