@@ -3,35 +3,61 @@ import { dashboardFigures, type DashboardFigures } from "./figures";
 import type { DashboardRange } from "./range";
 
 /**
- * The dashboard's figures, computed at most once a minute per range and shared by everyone who opens the
- * overview (docs/dashboard.md#freshness): at a million transfers they take over a second to read, and the
- * overview is every person's first page. The figures say when they were computed.
+ * The dashboard's figures, read at most once a minute per range and shared by everyone who opens the overview
+ * (docs/dashboard.md#freshness): at a million transfers they take a second or two to read, and the overview is
+ * every person's first page. Visitors who arrive while a range is being read wait for that one reading. The
+ * figures say when they were read.
  */
 
-type Entry = { computedAt: Date; figures: DashboardFigures };
+export type CachedFigures = { computedAt: Date; figures: DashboardFigures };
 
 const holderKey = Symbol.for("cashin-payouts.dashboard-cache");
-const holder = globalThis as unknown as Record<symbol, Map<string, Entry> | undefined>;
-const entries = (holder[holderKey] ??= new Map<string, Entry>());
+const holder = globalThis as unknown as Record<symbol, { entries: Map<string, CachedFigures>; reading: Map<string, Promise<CachedFigures>> } | undefined>;
+const cache = (holder[holderKey] ??= { entries: new Map(), reading: new Map() });
 
 /** Ranges kept at once: the default one and those people chose lately. */
 const kept = 20;
 
-export function cachedDashboardFigures(db: Db, range: DashboardRange, { now = new Date(), maxAgeMs }: { now?: Date; maxAgeMs: number }): Entry {
+type Options = {
+  now?: Date;
+  maxAgeMs: number;
+  /** How to read the figures (the app: in a worker thread); on this thread when absent or when it fails. */
+  read?: (range: DashboardRange) => Promise<DashboardFigures>;
+};
+
+export async function cachedDashboardFigures(db: Db, range: DashboardRange, { now = new Date(), maxAgeMs, read }: Options): Promise<CachedFigures> {
   const key = `${range.from}/${range.to}`;
-  const found = entries.get(key);
-  if (found && maxAgeMs > 0 && now.getTime() - found.computedAt.getTime() < maxAgeMs && found.computedAt.getTime() <= now.getTime()) return found;
-  const entry = { computedAt: now, figures: dashboardFigures(db, range) };
-  entries.delete(key);
-  entries.set(key, entry);
-  for (const oldest of entries.keys()) {
-    if (entries.size <= kept) break;
-    entries.delete(oldest);
+  const found = cache.entries.get(key);
+  const age = found ? now.getTime() - found.computedAt.getTime() : Infinity;
+  if (found && maxAgeMs > 0 && age >= 0 && age < maxAgeMs) return found;
+  const already = maxAgeMs > 0 ? cache.reading.get(key) : undefined;
+  if (already) return already;
+  const reading = (async () => {
+    let figures: DashboardFigures;
+    try {
+      figures = read ? await read(range) : dashboardFigures(db, range);
+    } catch {
+      figures = dashboardFigures(db, range);
+    }
+    const entry = { computedAt: now, figures };
+    cache.entries.delete(key);
+    cache.entries.set(key, entry);
+    for (const oldest of cache.entries.keys()) {
+      if (cache.entries.size <= kept) break;
+      cache.entries.delete(oldest);
+    }
+    return entry;
+  })();
+  cache.reading.set(key, reading);
+  try {
+    return await reading;
+  } finally {
+    if (cache.reading.get(key) === reading) cache.reading.delete(key);
   }
-  return entry;
 }
 
 /** Forgets every cached figure (tests). */
 export function clearDashboardCache(): void {
-  entries.clear();
+  cache.entries.clear();
+  cache.reading.clear();
 }

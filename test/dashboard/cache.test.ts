@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db/client";
+import { migrateDatabase, openDatabase, type Db } from "@/db/client";
 import { inquiries, transfers } from "@/db/schema";
 import { cachedDashboardFigures, clearDashboardCache } from "@/lib/dashboard/cache";
+import { dashboardFigures, type DashboardFigures } from "@/lib/dashboard/figures";
+import { figuresOffThread } from "@/lib/dashboard/off-thread";
 import type { DashboardRange } from "@/lib/dashboard/range";
 import { createTestDb, insertUser } from "../db";
 
@@ -25,7 +30,7 @@ function paid(amount: number) {
     .run();
 }
 
-const paidTotal = (figures: ReturnType<typeof cachedDashboardFigures>["figures"]) => figures.volume.total;
+const paidTotal = (figures: DashboardFigures) => figures.volume.total;
 
 beforeEach(async () => {
   clearDashboardCache();
@@ -34,24 +39,64 @@ beforeEach(async () => {
 });
 
 describe("The dashboard's figures are shared for a minute", () => {
-  it("a second look within the minute reuses them, with the time they were read; after it they are read again", () => {
+  it("a second look within the minute reuses them, with the time they were read; after it they are read again", async () => {
     paid(100_000);
-    const first = cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000 });
+    const first = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000 });
     expect(paidTotal(first.figures)).toBe(100_000);
     paid(50_000);
-    const again = cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:59"), maxAgeMs: 60_000 });
+    const again = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:59"), maxAgeMs: 60_000 });
     expect(again.computedAt).toEqual(at("2026-12-01T10:00:00"));
     expect(paidTotal(again.figures)).toBe(100_000);
-    const later = cachedDashboardFigures(db, range, { now: at("2026-12-01T10:01:00"), maxAgeMs: 60_000 });
+    const later = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:01:00"), maxAgeMs: 60_000 });
     expect(later.computedAt).toEqual(at("2026-12-01T10:01:00"));
     expect(paidTotal(later.figures)).toBe(150_000);
   });
 
-  it("0 reads them every time; another range is its own entry", () => {
+  it("0 reads them every time; another range is its own entry", async () => {
     paid(100_000);
-    cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000 });
+    await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000 });
     paid(1);
-    expect(paidTotal(cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:01"), maxAgeMs: 0 }).figures)).toBe(100_001);
-    expect(paidTotal(cachedDashboardFigures(db, { from: "2026-11-02", to: "2026-11-30" }, { now: at("2026-12-01T10:00:02"), maxAgeMs: 60_000 }).figures)).toBe(100_001);
+    expect(paidTotal((await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:01"), maxAgeMs: 0 })).figures)).toBe(100_001);
+    expect(paidTotal((await cachedDashboardFigures(db, { from: "2026-11-02", to: "2026-11-30" }, { now: at("2026-12-01T10:00:02"), maxAgeMs: 60_000 })).figures)).toBe(100_001);
+  });
+});
+
+describe("Reading the figures off the app's thread", () => {
+  it("visitors who arrive while a range is being read wait for that one reading", async () => {
+    paid(100_000);
+    let reads = 0;
+    const read = async (r: DashboardRange) => {
+      reads++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return dashboardFigures(db, r);
+    };
+    const now = at("2026-12-01T10:00:00");
+    const all = await Promise.all([1, 2, 3].map(() => cachedDashboardFigures(db, range, { now, maxAgeMs: 60_000, read })));
+    expect(reads).toBe(1);
+    expect(all.map((entry) => paidTotal(entry.figures))).toEqual([100_000, 100_000, 100_000]);
+  });
+
+  it("a reader that fails is replaced by a reading on this thread", async () => {
+    paid(70_000);
+    const entry = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000, read: () => Promise.reject(new Error("worker died")) });
+    expect(paidTotal(entry.figures)).toBe(70_000);
+  });
+
+  it("the worker thread reads the same figures from the database file as this thread does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cashin-dashboard-"));
+    try {
+      const file = join(dir, "app.db");
+      db = openDatabase(file);
+      migrateDatabase(db);
+      makerId = (await insertUser(db, { email: "maker2@x.test", role: "staff" })).id;
+      paid(123_000);
+      paid(77_000);
+      const offThread = await figuresOffThread(file, range);
+      expect(offThread).toEqual(dashboardFigures(db, range));
+      expect(offThread.volume.total).toBe(200_000);
+      db.$client.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
