@@ -98,6 +98,8 @@ test.describe("Dashboard on the overview (issue 16)", () => {
     // The drawing arrives after the page: the chart's SVG inside an image labelled with what it shows.
     const chart = volume.getByRole("img", { name: /^Stacked bars of rupiah paid per day/ });
     await expect(chart).toHaveAttribute("aria-label", /Rp 1,525,000 in total; the busiest day was .* with Rp 1,300,000/);
+    // Drawn once its place comes near the screen.
+    await chart.scrollIntoViewIfNeeded();
     await expect(chart.locator("svg.recharts-surface")).toBeVisible();
 
     const days = await dashboard.table(volume);
@@ -152,6 +154,8 @@ test.describe("Dashboard on the overview (issue 16)", () => {
 
   test.describe("in Bahasa Indonesia", () => {
     test("amounts in rupiah the Indonesian way, every word in Indonesian, axe-clean and within a phone's width", async ({ page, context, signInAs }) => {
+      // Two widths, each a page load, both drawings and an axe run: like the phone spec's pages, more than the default 30 s on a busy machine.
+      test.setTimeout(90_000);
       const [day1] = quietDays();
       seedTransfers([{ reference: uniqueReference(), ownerName: uniqueWord("Dasbor "), wallet: "OVO", amount: 1_500_000, createdAt: wib(`${day1}T08:00:00`) }]);
       await signInAs("staff");
@@ -163,8 +167,10 @@ test.describe("Dashboard on the overview (issue 16)", () => {
         const volume = dashboard.card("Volume per hari");
         await expect(volume.getByTestId("dashboard-volume-total")).toHaveText("Rp 1.500.000");
         await expect(volume.getByTestId("dashboard-volume-count")).toHaveText("1 transfer");
-        await expect(volume.getByRole("img", { name: /^Grafik batang bertumpuk/ }).locator("svg.recharts-surface")).toBeVisible();
-        await expect(dashboard.card("Penerima teratas").getByRole("img", { name: /^Grafik batang rupiah/ }).locator("svg.recharts-surface")).toBeVisible();
+        for (const drawing of [volume.getByRole("img", { name: /^Grafik batang bertumpuk/ }), dashboard.card("Penerima teratas").getByRole("img", { name: /^Grafik batang rupiah/ })]) {
+          await drawing.scrollIntoViewIfNeeded();
+          await expect(drawing.locator("svg.recharts-surface")).toBeVisible();
+        }
         for (const card of ["Volume per hari", "Hasil di Cash In", "Penerima teratas"]) await dashboard.table(dashboard.card(card));
         await expect(dashboard.card("Median waktu penyelesaian")).toContainText("Belum ada transfer berhasil");
         const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));

@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
 import { demoUser, expect, test, toasts } from "./fixtures";
 import { createFreshUser, invokeAction, serverActions as actions, signedInClient, submitTransfer } from "./support/actions";
 import { LoginPage } from "./pages/login-page";
@@ -30,14 +30,22 @@ async function decidable(page: Page): Promise<number> {
   return transfers + batches;
 }
 
+// One admin and one manager session for the file: each sign-in of theirs spends a two-step code, and other
+// specs' sign-ins wait when the codes of the moment are spent.
+let admin: APIRequestContext;
+let manager: APIRequestContext;
+test.beforeAll(async () => {
+  admin = await signedInClient(demoUser("admin"));
+  manager = await signedInClient(demoUser("manager"));
+});
+test.afterAll(async () => {
+  await admin?.dispose();
+  await manager?.dispose();
+});
+
 /** A staff member of their own, signed in: their transfers count against their own daily total. */
 async function freshMaker() {
-  const admin = await signedInClient(demoUser("admin"));
-  try {
-    return await signedInClient(await createFreshUser(admin, "staff", "maker"));
-  } finally {
-    await admin.dispose();
-  }
+  return signedInClient(await createFreshUser(admin, "staff", "maker"));
 }
 
 function mailRow(page: Page, to: string, subject: string) {
@@ -103,67 +111,60 @@ test.describe("In the app: badges and a list that refreshes itself", () => {
 
 test.describe("Mails without an SMTP server: kept on the admin's Mail page", () => {
   test("a maker's approved transfer produces their mail, readable by an admin; a kind turned off on My account produces none", async ({ page, signInAs, browser }) => {
-    const admin = await signedInClient(demoUser("admin"));
-    const manager = await signedInClient(demoUser("manager"));
     const told = await createFreshUser(admin, "staff", "told");
     const quiet = await createFreshUser(admin, "staff", "quiet");
-    try {
-      // The quiet one turns "approved or rejected" off on My account, in their own browser.
-      const context = await browser.newContext({ extraHTTPHeaders: { "X-Forwarded-For": "198.51.100.77" }, storageState: languageState("en") });
-      const quietPage = await context.newPage();
-      const login = new LoginPage(quietPage);
-      await login.goto();
-      await login.signInFully(quiet);
-      await quietPage.goto("/account#mail");
-      const decided = quietPage.getByRole("checkbox", { name: /My transfer or batch was approved or rejected/ });
-      await expect(decided).toBeChecked();
-      await expect(quietPage.getByRole("checkbox", { name: /Something waits for my approval/ })).toHaveCount(0);
-      await decided.uncheck();
-      await quietPage.getByRole("button", { name: "Save notifications" }).click();
-      await expect(toasts(quietPage).getByText("Notifications saved")).toBeVisible();
-      await quietPage.reload();
-      await expect(quietPage.getByRole("checkbox", { name: /My transfer or batch was approved or rejected/ })).not.toBeChecked();
-      await context.close();
-      expect(withE2eDatabase((db) => (db.prepare("select mail_off from users where id = ?").get(quiet.id) as { mail_off: string }).mail_off)).toBe('["decided"]');
+    // The quiet one turns "approved or rejected" off on My account, in their own browser.
+    const context = await browser.newContext({ extraHTTPHeaders: { "X-Forwarded-For": "198.51.100.77" }, storageState: languageState("en") });
+    const quietPage = await context.newPage();
+    const login = new LoginPage(quietPage);
+    await login.goto();
+    await login.signInFully(quiet);
+    await quietPage.goto("/account#mail");
+    const decided = quietPage.getByRole("checkbox", { name: /My transfer or batch was approved or rejected/ });
+    await expect(decided).toBeChecked();
+    await expect(quietPage.getByRole("checkbox", { name: /Something waits for my approval/ })).toHaveCount(0);
+    await decided.uncheck();
+    await quietPage.getByRole("button", { name: "Save notifications" }).click();
+    await expect(toasts(quietPage).getByText("Notifications saved")).toBeVisible();
+    await quietPage.reload();
+    await expect(quietPage.getByRole("checkbox", { name: /My transfer or batch was approved or rejected/ })).not.toBeChecked();
+    await context.close();
+    expect(withE2eDatabase((db) => (db.prepare("select mail_off from users where id = ?").get(quiet.id) as { mail_off: string }).mail_off)).toBe('["decided"]');
 
-      const made = await Promise.all(
-        [told, quiet].map(async (person) => {
-          const client = await signedInClient(person);
-          try {
-            return await submitTransfer(client, { wallet: "DANA", phone: uniquePhone(), amount: awaitingAmount() });
-          } finally {
-            await client.dispose();
-          }
-        }),
-      );
-      for (const { transferId } of made) {
-        const reply = await invokeAction(manager, actions.approveTransfer, { transferId });
-        expect(reply.result, JSON.stringify(reply)).toMatchObject({ ok: true });
-      }
-      const [toldTransfer, quietTransfer] = made;
-
-      await signInAs("admin");
-      await page.goto("/admin/mail");
-      await expect(page.getByTestId("mail-setup")).toContainText("No mail server is configured");
-      // In the maker's language: Indonesian, the default, since they never chose one.
-      const mail = mailRow(page, told.email, `${toldTransfer!.reference} telah disetujui`);
-      await expect(async () => {
-        await page.reload();
-        await expect(mail).toHaveCount(1, { timeout: 1000 });
-      }).toPass({ timeout: 20_000 });
-      await mail.getByText("Read the mail").click();
-      await expect(mail.getByTestId("mail-text")).toContainText(`disetujui oleh ${demoUser("manager").name}`);
-      await expect(mail.getByTestId("mail-text")).toContainText(`/transfers/${toldTransfer!.transferId}`);
-
-      // The quiet one's notice was skipped, not kept.
-      await expect
-        .poll(() => withE2eDatabase((db) => (db.prepare("select state from notifications where user_id = ? and event = 'transfer.approved'").get(quiet.id) as { state: string } | undefined)?.state), { timeout: 20_000 })
-        .toBe("skipped");
-      await expect(page.getByTestId("mail-to").getByText(quiet.email, { exact: true })).toHaveCount(0);
-      expect(quietTransfer!.reference).toMatch(/^TRF/);
-    } finally {
-      await admin.dispose();
-      await manager.dispose();
+    const made = await Promise.all(
+      [told, quiet].map(async (person) => {
+        const client = await signedInClient(person);
+        try {
+          return await submitTransfer(client, { wallet: "DANA", phone: uniquePhone(), amount: awaitingAmount() });
+        } finally {
+          await client.dispose();
+        }
+      }),
+    );
+    for (const { transferId } of made) {
+      const reply = await invokeAction(manager, actions.approveTransfer, { transferId });
+      expect(reply.result, JSON.stringify(reply)).toMatchObject({ ok: true });
     }
+    const [toldTransfer, quietTransfer] = made;
+
+    await signInAs("admin");
+    await page.goto("/admin/mail");
+    await expect(page.getByTestId("mail-setup")).toContainText("No mail server is configured");
+    // In the maker's language: Indonesian, the default, since they never chose one.
+    const mail = mailRow(page, told.email, `${toldTransfer!.reference} telah disetujui`);
+    await expect(async () => {
+      await page.reload();
+      await expect(mail).toHaveCount(1, { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+    await mail.getByText("Read the mail").click();
+    await expect(mail.getByTestId("mail-text")).toContainText(`disetujui oleh ${demoUser("manager").name}`);
+    await expect(mail.getByTestId("mail-text")).toContainText(`/transfers/${toldTransfer!.transferId}`);
+
+    // The quiet one's notice was skipped, not kept.
+    await expect
+      .poll(() => withE2eDatabase((db) => (db.prepare("select state from notifications where user_id = ? and event = 'transfer.approved'").get(quiet.id) as { state: string } | undefined)?.state), { timeout: 20_000 })
+      .toBe("skipped");
+    await expect(page.getByTestId("mail-to").getByText(quiet.email, { exact: true })).toHaveCount(0);
+    expect(quietTransfer!.reference).toMatch(/^TRF/);
   });
 });
