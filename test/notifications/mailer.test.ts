@@ -39,6 +39,15 @@ afterEach(async () => {
   await h.close();
 });
 
+/** A loopback port where nothing listens (a server may start on it later), and the mailer pointed at it. */
+async function downServer(): Promise<{ port: number; down: MailerDeps }> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", () => resolve()));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return { port, down: { ...mailer, transport: smtpTransport(`smtp://127.0.0.1:${port}`, from) } };
+}
+
 function outbox(): Notification[] {
   return h.db.select().from(notifications).all();
 }
@@ -255,11 +264,7 @@ describe("Reminders before an approval expires (controlled clock)", () => {
 describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () => {
   it("SMTP down: retried with growing delays, nothing lost, sent once the server is back", async () => {
     // A port where nothing listens, then a server on that very port.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", () => resolve()));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const down: MailerDeps = { ...mailer, transport: smtpTransport(`smtp://127.0.0.1:${port}`, from) };
+    const { port, down } = await downServer();
 
     await awaiting();
     expect(await deliverDue(down)).toMatchObject({ sent: 0, retrying: 2 });
@@ -287,11 +292,7 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
   });
 
   it("a server down for 24 hours: the notices are given up, listed for admins, never sent late", async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", () => resolve()));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const down: MailerDeps = { ...mailer, transport: smtpTransport(`smtp://127.0.0.1:${port}`, from) };
+    const { port, down } = await downServer();
     await awaiting();
     for (let elapsed = 0; elapsed <= 24 * hour; elapsed += 30 * 60_000) {
       await deliverDue(down);
