@@ -213,6 +213,11 @@ export const transfers = sqliteTable(
     decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
     /** What the payment is for, as the maker wrote it (an invoice, a payroll line): at most 140 characters, shown and exported. */
     memo: text("memo"),
+    /**
+     * The approval tier it entered the queue with (docs/policies.md#approval-tiers), kept while it waits: a later change of
+     * the tiers never changes what a waiting transfer needs. Null when it needed no approval (or predates tiers: one manager).
+     */
+    approvalRule: text("approval_rule", { mode: "json" }).$type<ApprovalRule>(),
     /** The saved recipient it was made from, if any (its "last paid"). */
     recipientId: integer("recipient_id").references((): AnySQLiteColumn => recipients.id),
     /** The reason a person gave (reject, cancel) or the gateway's reason in words (failure). */
@@ -387,6 +392,10 @@ export const batches = sqliteTable(
     /** A manager asked to approve while some look-ups were stale: those rows are being looked up again by them. */
     recheckRequestedAt: integer("recheck_requested_at", { mode: "timestamp_ms" }),
     recheckBy: integer("recheck_by").references(() => users.id),
+    /** The approval tier of its total when it was submitted (docs/policies.md#approval-tiers); null below the first floor. */
+    approvalRule: text("approval_rule", { mode: "json" }).$type<ApprovalRule>(),
+    /** Sent at this time, not at approval (docs/policies.md#scheduled-batches); null: sent once approved. */
+    sendAt: integer("send_at", { mode: "timestamp_ms" }),
     /** Sending stopped for longer than 15 minutes (a crash): nothing more is sent until a person confirms. */
     pausedAt: integer("paused_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
@@ -526,3 +535,63 @@ export const mails = sqliteTable(
 );
 
 export type Mail = typeof mails.$inferSelect;
+
+/**
+ * What one approval tier asks for (docs/policies.md#approval-tiers): from `floor` up, `approvals` distinct managers
+ * (never the maker), at least `namedNeeded` of them among the `named` people (user ids).
+ */
+export type ApprovalRule = { floor: number; approvals: number; named: number[]; namedNeeded: number };
+
+/** Admin policies kept as one JSON value each (docs/policies.md): `approval_tiers`, `sign_in_allow_list`. Every change is audited. */
+export const policies = sqliteTable("policies", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+    .notNull()
+    .$defaultFn(() => new Date()),
+  updatedBy: integer("updated_by").references(() => users.id),
+});
+
+/**
+ * One row per approval given (docs/policies.md#approval-tiers): a transfer or batch whose tier asks for several approvals
+ * collects them here, for the round it waits in (its queue time in ms, as in `notifications.round`). The unique index
+ * keeps one person to one approval per round, whatever races.
+ */
+export const approvals = sqliteTable(
+  "approvals",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    subjectType: text("subject_type", { enum: ["transfer", "batch"] }).notNull(),
+    subjectId: integer("subject_id").notNull(),
+    round: integer("round").notNull(),
+    approverId: integer("approver_id")
+      .notNull()
+      .references(() => users.id),
+    /** Counted toward the tier's named people. */
+    named: integer("named", { mode: "boolean" }).notNull().default(false),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("approvals_once").on(t.subjectType, t.subjectId, t.round, t.approverId)],
+);
+
+export type Approval = typeof approvals.$inferSelect;
+
+/**
+ * Sending paused because Cash In said the merchant's deposit is too low (docs/policies.md#deposit-alerts): while a row has
+ * no `resumedAt`, no top-up goes out. An admin's resume ends it.
+ */
+export const sendingPauses = sqliteTable(
+  "sending_pauses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    /** The Cash In answer that paused sending (responseCode, e.g. 4033814), and the transfer it answered. */
+    code: text("code").notNull(),
+    transferId: integer("transfer_id").references(() => transfers.id),
+    resumedAt: integer("resumed_at", { mode: "timestamp_ms" }),
+    resumedBy: integer("resumed_by").references(() => users.id),
+  },
+  (t) => [index("sending_pauses_open").on(t.resumedAt)],
+);
+
+export type SendingPause = typeof sendingPauses.$inferSelect;
