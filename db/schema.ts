@@ -460,7 +460,8 @@ export type BatchRow = typeof batchRows.$inferSelect;
  * waiting: something waits for my approval; reminder: an approval expires in 2 h; decided: my transfer or
  * batch was approved or rejected; failed: my transfer failed, or my transfer or batch expired.
  */
-export const notificationKinds = ["waiting", "reminder", "decided", "failed"] as const;
+/** `deposit`: admins only, sending paused on a deposit alert (docs/deposit-alerts.md). */
+export const notificationKinds = ["waiting", "reminder", "decided", "failed", "deposit"] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
 /**
@@ -484,7 +485,8 @@ export const notifications = sqliteTable(
     /** `transfer.awaiting_approval`, `batch.approval_reminder`, `transfer.failed`… */
     event: text("event").notNull(),
     kind: text("kind", { enum: notificationKinds }).notNull(),
-    subjectType: text("subject_type", { enum: ["transfer", "batch"] }).notNull(),
+    /** `pause`: a row of `sending_pauses` (docs/deposit-alerts.md). */
+    subjectType: text("subject_type", { enum: ["transfer", "batch", "pause"] }).notNull(),
     subjectId: integer("subject_id").notNull(),
     /**
      * Which time the subject is told of: a transfer sent back to the approval queue waits again, and is announced,

@@ -8,6 +8,7 @@ import { checkPendingRows } from "./check";
 import { Backoff, type Pacer } from "./backoff";
 import { sendApprovedRows } from "./send";
 import { log } from "@/lib/log";
+import { isSendingPaused, lastResumedAt } from "@/lib/sending/pause";
 
 /** Rows are looked up and sent this many at a time unless configured otherwise (BATCH_CONCURRENCY). */
 export const defaultBatchConcurrency = 8;
@@ -78,11 +79,16 @@ export async function runBatch(deps: TransferDeps, batchId: number, options: Bat
  * Batches that should be running but that no live runner holds: their runner died, or the app restarted.
  * A batch whose sending stopped more than 15 minutes ago is paused instead (audited), so its approver
  * confirms before the rest goes out; the others are returned to be resumed.
+ * While sending is paused on a deposit alert (docs/deposit-alerts.md) a batch being sent is left alone: it waits for an
+ * admin's resume, and that resume is the decision to go on, so the time it waited does not count as a stop.
  */
 export function stalledBatches(db: Db, now: Date): number[] {
   const resumable: number[] = [];
+  const sendingPaused = isSendingPaused(db);
+  const resumedAt = lastResumedAt(db)?.getTime() ?? 0;
   for (const batch of db.select({ id: batches.id, status: batches.status, leaseUntil: batches.leaseUntil, updatedAt: batches.updatedAt }).from(batches).where(unheld(now)).all()) {
-    const stoppedAt = batch.leaseUntil ?? batch.updatedAt;
+    if (batch.status === "sending" && sendingPaused) continue;
+    const stoppedAt = new Date(Math.max((batch.leaseUntil ?? batch.updatedAt).getTime(), batch.status === "sending" ? resumedAt : 0));
     if (batch.status !== "sending" || now.getTime() - stoppedAt.getTime() <= resumeWithoutConfirmationMs) {
       resumable.push(batch.id);
       continue;

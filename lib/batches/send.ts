@@ -9,6 +9,7 @@ import type { Backoff } from "./backoff";
 import { batchTransition, findBatch } from "./lifecycle";
 import { pool } from "@/lib/concurrency";
 import { isDraining } from "@/lib/shutdown";
+import { isSendingPaused } from "@/lib/sending/pause";
 
 /**
  * The rows a (re)started send step still has to send: those whose transfer is still `approved`, in file
@@ -33,6 +34,9 @@ export function rowsToSend(db: DbOrTx, batchId: number, limit = 1_000): number[]
  * lets each transfer out once, and which fetches the Cash In reference of a success with a status call),
  * `concurrency` at a time, slowing down on 429. When no row is left to send the batch is `sent`; rows
  * still `processing` are settled by the reconciler. A paused batch sends nothing until a person confirms.
+ * While sending is paused on a deposit alert (docs/deposit-alerts.md) it stops: no row is claimed after the pause
+ * (rows already on their way, at most `concurrency - 1`, get their own answers), the batch stays `sending`, and the
+ * reconciler's next pass after an admin's resume sends its remaining rows.
  */
 export async function sendApprovedRows(
   deps: TransferDeps,
@@ -44,6 +48,7 @@ export async function sendApprovedRows(
     if (isDraining()) return;
     const batch = findBatch(deps.db, batchId);
     if (batch?.status !== "sending" || batch.pausedAt !== null) return;
+    if (isSendingPaused(deps.db)) return;
     const ids = rowsToSend(deps.db, batchId);
     if (ids.length === 0) {
       const at = deps.now();
@@ -52,6 +57,8 @@ export async function sendApprovedRows(
     }
     await pool(ids, concurrency, async (id) => {
       await backoff.ready();
+      // A refusal of an earlier row paused sending: the rest waits for the resume (sendTransfer would claim nothing either).
+      if (isSendingPaused(deps.db)) return;
       await sendTransfer(deps, id, ctx, { onAnswer: (result) => (isRateLimited(result) ? backoff.slowDown() : backoff.answered()) });
     });
   }

@@ -1,6 +1,7 @@
 import { and, count, eq, isNotNull, isNull, max, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { batches, transfers, type Role } from "@/db/schema";
+import { openPause } from "@/lib/sending/pause";
 
 /**
  * What the navigation's badges count (docs/notifications.md#in-the-app), read every few seconds by each
@@ -8,13 +9,18 @@ import { batches, transfers, type Role } from "@/db/schema";
  * - Approvals (managers): the transfers and batches in the queue this manager may decide (not their own);
  * - Needs attention (admins): what waits for an admin's hand: transfers Cash In never settled (an admin records
  *   their outcome), contradictions not reviewed yet (an admin marks them reviewed).
+ *   Sending paused on a deposit alert counts as one more (docs/deposit-alerts.md).
  * `version` changes whenever the approval queue does (an item joins or leaves), for the approvals page to
  * refresh itself.
+ * `sending` (everyone, staff too, so every browser polls): whether sending is paused, for the banner of the signed-in
+ * shell; when, and the reference of the refused transfer that paused it.
  */
-export type Badges = { approvals?: { count: number; version: string }; attention?: { count: number } };
+export type SendingState = { paused: false } | { paused: true; pauseId: number; since: number; reference: string | null };
+export type Badges = { approvals?: { count: number; version: string }; attention?: { count: number }; sending?: SendingState };
 
 export function badgesFor(db: Db, user: { id: number; role: Role }): Badges {
-  const badges: Badges = {};
+  const pause = openPause(db);
+  const badges: Badges = { sending: pause ? { paused: true, pauseId: pause.id, since: pause.startedAt.getTime() } : { paused: false } };
   if (user.role === "manager") {
     const transfersWaiting = db
       .select({ n: count(), others: sql<number>`coalesce(sum(${transfers.makerId} <> ${user.id}), 0)`, last: max(transfers.updatedAt) })
@@ -37,7 +43,7 @@ export function badgesFor(db: Db, user: { id: number; role: Role }): Badges {
       .from(transfers)
       .where(and(isNotNull(transfers.discrepancyAt), isNull(transfers.discrepancyReviewedAt)))
       .get()!.n;
-    badges.attention = { count: unresolved + discrepancies };
+    badges.attention = { count: unresolved + discrepancies + (pause ? 1 : 0) };
   }
   return badges;
 }

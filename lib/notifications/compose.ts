@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { DbOrTx } from "@/db/client";
-import { batchRows, batches, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
+import { batchRows, batches, sendingPauses, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
 import { formatFor } from "@/lib/format";
 import { toLocale } from "@/lib/i18n/locales";
 import { storedText } from "@/lib/i18n/stored";
@@ -87,13 +87,31 @@ export function composeMail(
           .leftJoin(approver, eq(approver.id, batches.approverId))
           .where(inArray(batches.id, batchIds))
           .all();
+  const pauseIds = rows.filter((r) => r.subjectType === "pause").map((r) => r.subjectId);
+  const pauseList =
+    pauseIds.length === 0
+      ? []
+      : db
+          .select({ id: sendingPauses.id, startedAt: sendingPauses.startedAt, code: sendingPauses.code, reference: transfers.reference })
+          .from(sendingPauses)
+          .leftJoin(transfers, eq(transfers.id, sendingPauses.transferId))
+          .where(inArray(sendingPauses.id, pauseIds))
+          .all();
+  const pausesById = new Map(pauseList.map((p) => [p.id, p]));
   const transfersById = new Map(transferRows.map((r) => [r.transfer.id, r]));
   const batchesById = new Map(batchList.map((r) => [r.batch.id, r]));
 
   const lines: Line[] = [];
   for (const row of rows) {
     const event = row.event as NotificationEvent;
-    if (row.subjectType === "transfer") {
+    if (row.subjectType === "pause") {
+      // Sending paused on a deposit alert (docs/deposit-alerts.md): told to admins, linked to the Sending page.
+      const pause = pausesById.get(row.subjectId);
+      if (!pause) continue;
+      const values = { reference: pause.reference ?? "", at: f.dateTime(pause.startedAt), code: oneLine(pause.code) };
+      const text = pause.reference ? t("mail.line.depositPaused", values) : t("mail.line.depositPausedNoTransfer", values);
+      lines.push({ reference: pause.reference ?? "", text, url: `${base}/admin/sending`, outcome: "paused" });
+    } else if (row.subjectType === "transfer") {
       const found = transfersById.get(row.subjectId);
       if (!found) continue;
       const { transfer } = found;
@@ -173,7 +191,9 @@ export function composeMail(
         ? t("mail.subject.reminder", subjectArgs)
         : kind === "decided"
           ? t("mail.subject.decided", subjectArgs)
-          : t("mail.subject.failed", subjectArgs),
+          : kind === "deposit"
+            ? t("mail.subject.deposit")
+            : t("mail.subject.failed", subjectArgs),
   );
   const intro = t(`mail.intro.${kind}`, { hours: f.number(approvalWindowHours) });
   const shown = lines.slice(0, listedInMail);

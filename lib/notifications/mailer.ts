@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gte, inArray, isNull, lt, lte, max, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { batches, mails, notifications, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
+import { batches, mails, notifications, sendingPauses, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
 import { getLimits } from "@/lib/transfers/settings";
 import { composeMail } from "./compose";
 import { notifyApprovers } from "./outbox";
@@ -90,6 +90,13 @@ function stillWaiting(db: Db, rows: Notification[]): Set<number> {
   return new Set(rows.filter((r) => waiting.has(`${r.subjectType}:${r.subjectId}`)).map((r) => r.id));
 }
 
+function stillPaused(db: Db, rows: Notification[]): Set<number> {
+  const ids = rows.map((r) => r.subjectId);
+  if (ids.length === 0) return new Set();
+  const open = new Set(db.select({ id: sendingPauses.id }).from(sendingPauses).where(and(inArray(sendingPauses.id, ids), isNull(sendingPauses.resumedAt))).all().map((p) => p.id));
+  return new Set(rows.filter((r) => open.has(r.subjectId)).map((r) => r.id));
+}
+
 function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: MailerPass): Claimed | null {
   return db.transaction(
     (tx) => {
@@ -122,6 +129,14 @@ function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: Mail
         "dropped",
       );
       wanted = wanted.filter((r) => !(r.kind === "waiting" || r.kind === "reminder") || current.has(r.id));
+      // A deposit alert (docs/deposit-alerts.md) is told only to an admin, and only while its pause is still open.
+      const alerts = wanted.filter((r) => r.kind === "deposit");
+      const open = user.role === "admin" ? stillPaused(db, alerts) : new Set<number>();
+      finish(
+        alerts.filter((r) => !open.has(r.id)).map((r) => r.id),
+        "dropped",
+      );
+      wanted = wanted.filter((r) => r.kind !== "deposit" || open.has(r.id));
 
       // At most one mail per person and kind in 5 minutes (a failing batch is one mail, not one per row): newer
       // notices wait for the gap and go together. A mail of that kind still being sent by another mailer counts too.

@@ -20,10 +20,11 @@ export type NotificationEvent =
   | "batch.approval_reminder"
   | "batch.approved"
   | "batch.rejected"
-  | "batch.expired";
+  | "batch.expired"
+  | "sending.paused";
 
 /** What a notification is about; `round` tells apart the times a transfer waits for approval (its queue time in ms), else 0. */
-export type Subject = { type: "transfer" | "batch"; id: number; round?: number };
+export type Subject = { type: "transfer" | "batch" | "pause"; id: number; round?: number };
 
 /** Which kind (the My account switch) each event belongs to. */
 export const kindOf: Record<NotificationEvent, NotificationKind> = {
@@ -38,6 +39,7 @@ export const kindOf: Record<NotificationEvent, NotificationKind> = {
   "transfer.failed": "failed",
   "transfer.expired": "failed",
   "batch.expired": "failed",
+  "sending.paused": "deposit",
 };
 
 /** Tells every active manager but `makerId` (who cannot approve their own work) that `subject` waits for them. */
@@ -55,4 +57,13 @@ export function notifyPerson(tx: DbOrTx, event: NotificationEvent, subject: Subj
     insert into notifications (event, kind, subject_type, subject_id, round, user_id, state, created_at, next_attempt_at)
     values (${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${subject.round ?? 0}, ${userId}, 'pending', ${at.getTime()}, ${at.getTime()})
     on conflict do nothing`);
+}
+
+/** Tells every active admin that sending is paused on a deposit alert (docs/deposit-alerts.md): one row per admin and pause. */
+export function notifyAdmins(tx: DbOrTx, event: "sending.paused", subject: Subject, at: Date): number {
+  return tx.run(sql`
+    insert into notifications (event, kind, subject_type, subject_id, round, user_id, state, created_at, next_attempt_at)
+    select ${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${subject.round ?? 0}, id, 'pending', ${at.getTime()}, ${at.getTime()}
+    from users where role = 'admin' and active = 1
+    on conflict do nothing`).changes;
 }

@@ -9,6 +9,7 @@ import { checkTransfer } from "./settle";
 import { recordGatewayCall } from "./timeline";
 import { isDraining, trackInFlight } from "@/lib/shutdown";
 import { log } from "@/lib/log";
+import { depositTooLow, isSendingPaused, pauseOnDepositAlert } from "@/lib/sending/pause";
 
 /** How long after its start a top-up can still be in flight: the client's timeout plus a margin. */
 export function inFlightMs(deps: TransferDeps): number {
@@ -21,6 +22,8 @@ export function inFlightMs(deps: TransferDeps): number {
  * The claim `approved → sending` is one conditional update: however many requests race here, one wins
  * and sends; the others get null. Until the answer is stored, the transfer stays `sending` with a
  * check scheduled after the client's timeout, so a crash mid-call is settled by the reconciler.
+ * While sending is paused on a deposit alert (docs/deposit-alerts.md) nothing is claimed: the transfer stays `approved`,
+ * checked in the claim's own transaction, so no claim slips in after the pause is committed.
  */
 export async function sendTransfer(
   deps: TransferDeps,
@@ -34,15 +37,17 @@ export async function sendTransfer(
   const startedAt = deps.now();
   const claimed = deps.db.transaction(
     (tx) =>
-      transition(
-        tx,
-        transferId,
-        "approved",
-        "sending",
-        { sentAt: startedAt, nextCheckAt: new Date(startedAt.getTime() + inFlightMs(deps)), checks: 0 },
-        ctx,
-        startedAt,
-      ),
+      isSendingPaused(tx)
+        ? null
+        : transition(
+            tx,
+            transferId,
+            "approved",
+            "sending",
+            { sentAt: startedAt, nextCheckAt: new Date(startedAt.getTime() + inFlightMs(deps)), checks: 0 },
+            ctx,
+            startedAt,
+          ),
     { behavior: "immediate" },
   );
   if (!claimed) return null;
@@ -103,8 +108,13 @@ function applyTopupResult(deps: TransferDeps, transfer: Transfer, result: TopupR
         case "success":
           // Checked again at once for its Cash In reference, then watched for a late refund or contradiction.
           return transition(tx, transfer.id, "sending", "succeeded", { ...base, settledAt: at, nextCheckAt: new Date(at.getTime() + firstCheckDelayMs) }, ctx, at);
-        case "rejected":
-          return transition(tx, transfer.id, "sending", "failed", { ...base, reason: result.message, settledAt: at, nextCheckAt: null }, ctx, at);
+        case "rejected": {
+          const failed = transition(tx, transfer.id, "sending", "failed", { ...base, reason: result.message, settledAt: at, nextCheckAt: null }, ctx, at);
+          // The deposit is too low: sending pauses in this same transaction (docs/deposit-alerts.md). The transfer is failed as
+          // any refusal is, and a resume never sends it again.
+          if (result.reason === depositTooLow) pauseOnDepositAlert(tx, { transferId: transfer.id, reference: transfer.reference, code: result.code, at });
+          return failed;
+        }
         case "in_progress":
         case "ambiguous":
           // Never guessed (rule 2): processing until the status call settles it.

@@ -4,9 +4,12 @@ import { notificationKinds, users, type NotificationKind, type Role } from "@/db
 import type { Person } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 
-/** The kinds of mail a role can receive (docs/notifications.md#who-is-told-what): only managers approve. */
+/**
+ * The kinds of mail a role can receive (docs/notifications.md#who-is-told-what): only managers approve; only admins are
+ * told that sending paused on a deposit alert (docs/deposit-alerts.md).
+ */
 export function mailKindsFor(role: Role): readonly NotificationKind[] {
-  return role === "manager" ? notificationKinds : notificationKinds.filter((kind) => kind !== "waiting" && kind !== "reminder");
+  return notificationKinds.filter((kind) => (kind === "waiting" || kind === "reminder" ? role === "manager" : kind === "deposit" ? role === "admin" : true));
 }
 
 /**

@@ -1,0 +1,147 @@
+import { and, desc, eq, isNull, max, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "@/db/client";
+import { policies, sendingPauses, transfers, users } from "@/db/schema";
+import type { PersonContext } from "@/lib/actor";
+import { recordAudit } from "@/lib/audit/record";
+import { msg } from "@/lib/i18n/translate";
+import { notifyAdmins } from "@/lib/notifications/outbox";
+import { fail, ok, type ActionResult } from "@/lib/result";
+
+/**
+ * Deposit alerts (docs/deposit-alerts.md): when Cash In refuses a top-up because the merchant's deposit is too low
+ * (4033814, `insufficient_funds`), sending pauses until an admin resumes it. The state is the `sending_pauses` table: a
+ * row without `resumed_at` is the one open pause, and while it is open no top-up leaves (`sendTransfer` claims nothing).
+ * Whether a refusal opens a pause is the admin policy `deposit_alerts` (on unless turned off).
+ *
+ * Below the transfer domain: it knows no transfer rules, only the table, the policy, the audit trail and the outbox.
+ */
+
+export const depositAlertsKey = "deposit_alerts";
+
+/** The Cash In refusal that opens a pause: the merchant's deposit is too low. */
+export const depositTooLow = "insufficient_funds";
+
+type StoredPolicy = { on: boolean };
+
+/** Whether a "deposit too low" answer pauses sending: on unless an admin turned it off. */
+export function depositAlertsOn(db: DbOrTx): boolean {
+  const stored = db.select({ value: policies.value }).from(policies).where(eq(policies.key, depositAlertsKey)).get()?.value as Partial<StoredPolicy> | undefined;
+  return stored?.on !== false;
+}
+
+/** Turns deposit alerts on or off, audited (`policy.deposit_alerts`). An open pause stays open either way: only a resume ends it. */
+export function setDepositAlerts({ db, actor, ip }: { db: Db } & PersonContext, { on }: { on: boolean }): ActionResult<{ on: boolean }> {
+  return db.transaction(
+    (tx) => {
+      const before = depositAlertsOn(tx);
+      if (before === on) return ok({ on }, msg("server.sending.policyUnchanged"));
+      const now = new Date();
+      const value: StoredPolicy = { on };
+      tx.insert(policies)
+        .values({ key: depositAlertsKey, value, updatedAt: now, updatedBy: actor.id })
+        .onConflictDoUpdate({ target: policies.key, set: { value, updatedAt: now, updatedBy: actor.id } })
+        .run();
+      recordAudit(tx, { actor, action: "policy.deposit_alerts", target: { type: "settings", id: depositAlertsKey }, before: { on: before }, after: { on }, ip, at: now });
+      return ok({ on }, msg(on ? "server.sending.policyOn" : "server.sending.policyOff"));
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Whether sending is paused now. Read inside the claim's transaction, so a claim and a pause never interleave. */
+export function isSendingPaused(db: DbOrTx): boolean {
+  return db.select({ id: sendingPauses.id }).from(sendingPauses).where(isNull(sendingPauses.resumedAt)).limit(1).get() !== undefined;
+}
+
+export type PauseView = {
+  id: number;
+  startedAt: Date;
+  code: string;
+  transferId: number | null;
+  reference: string | null;
+  resumedAt: Date | null;
+  resumedByName: string | null;
+};
+
+function pauseViews(db: DbOrTx) {
+  return db
+    .select({
+      id: sendingPauses.id,
+      startedAt: sendingPauses.startedAt,
+      code: sendingPauses.code,
+      transferId: sendingPauses.transferId,
+      reference: transfers.reference,
+      resumedAt: sendingPauses.resumedAt,
+      resumedByName: users.name,
+    })
+    .from(sendingPauses)
+    .leftJoin(transfers, eq(transfers.id, sendingPauses.transferId))
+    .leftJoin(users, eq(users.id, sendingPauses.resumedBy))
+    .$dynamic();
+}
+
+/** The open pause, with the reference of the transfer whose answer opened it; null while sending is active. */
+export function openPause(db: DbOrTx): PauseView | null {
+  return pauseViews(db).where(isNull(sendingPauses.resumedAt)).orderBy(desc(sendingPauses.id)).limit(1).get() ?? null;
+}
+
+/** The newest pauses, open or ended, for the admin's Sending page. */
+export function recentPauses(db: DbOrTx, limit = 20): PauseView[] {
+  return pauseViews(db).orderBy(desc(sendingPauses.id)).limit(limit).all();
+}
+
+/**
+ * Called inside the transaction that records a top-up refused because the deposit is too low: opens the pause when the
+ * policy is on and none is open (one conditional insert, so however many refusals race, one pause opens), audits it
+ * (`sending.paused`, by the system, with the transfer's reference) and tells every active admin through the outbox.
+ * Returns whether this refusal opened it.
+ */
+export function pauseOnDepositAlert(tx: DbOrTx, { transferId, reference, code, at }: { transferId: number; reference: string; code: string; at: Date }): boolean {
+  if (!depositAlertsOn(tx)) return false;
+  const opened = tx.get<{ id: number } | undefined>(sql`
+    insert into sending_pauses (started_at, code, transfer_id)
+    select ${at.getTime()}, ${code}, ${transferId}
+    where not exists (select 1 from sending_pauses where resumed_at is null)
+    returning id`);
+  if (!opened) return false;
+  recordAudit(tx, { actor: null, action: "sending.paused", target: { type: "sending", id: opened.id }, after: { reference, transferId, code }, at });
+  notifyAdmins(tx, "sending.paused", { type: "pause", id: opened.id }, at);
+  return true;
+}
+
+/**
+ * An admin resumes sending (one click, audited `sending.resumed`): the open pause ends, in one conditional update, so two
+ * admins clicking together resume it once. Nothing refused is sent again: each refused transfer stays failed and can be
+ * retried once by a person; what waits (approved transfers, a batch's remaining rows) goes out on the next pass.
+ */
+export function resumeSending({ db, actor, ip }: { db: Db } & PersonContext, { pauseId }: { pauseId: number }, now = new Date()): ActionResult<{ pauseId: number }> {
+  return db.transaction(
+    (tx) => {
+      const pause = tx.select().from(sendingPauses).where(eq(sendingPauses.id, pauseId)).get();
+      if (!pause) return fail("not_found", msg("server.sending.noSuchPause"));
+      const resumed = tx
+        .update(sendingPauses)
+        .set({ resumedAt: now, resumedBy: actor.id })
+        .where(and(eq(sendingPauses.id, pauseId), isNull(sendingPauses.resumedAt)))
+        .returning({ id: sendingPauses.id })
+        .get();
+      if (!resumed) return fail("conflict", msg("server.sending.alreadyResumed"));
+      recordAudit(tx, {
+        actor,
+        action: "sending.resumed",
+        target: { type: "sending", id: pauseId },
+        before: { pausedAt: pause.startedAt.toISOString(), code: pause.code, transferId: pause.transferId },
+        after: { resumedAt: now.toISOString() },
+        ip,
+        at: now,
+      });
+      return ok({ pauseId }, msg("server.sending.resumed"));
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** When the last pause ended, or null: a batch that waited for it counts as stopped only from then. */
+export function lastResumedAt(db: DbOrTx): Date | null {
+  return db.select({ at: max(sendingPauses.resumedAt) }).from(sendingPauses).get()?.at ?? null;
+}
