@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth, signIn, signOut } from "@/lib/auth/nextauth";
 import { db } from "@/db/client";
+import { refusedAddressWords } from "@/lib/auth/allow-list";
 import { clientIp } from "@/lib/auth/client-ip";
 import { changeOwnPassword } from "@/lib/auth/own-password";
 import { safeCallbackPath } from "@/lib/auth/redirect";
@@ -18,6 +19,7 @@ import { withRequestLocale } from "@/lib/i18n/request-locale";
 import { msg } from "@/lib/i18n/translate";
 import { setLocaleCookie } from "@/lib/users/language";
 import { formatFor } from "@/lib/format";
+import { say } from "@/lib/transfers/words";
 import { fail, fieldErrorsOf, type ActionResult } from "@/lib/result";
 import { changePasswordSchema, enrolmentCodeSchema, secondFactorCodeSchema, signInSchema } from "@/lib/users/schemas";
 
@@ -51,6 +53,7 @@ async function attemptSignIn(input: unknown): Promise<ActionResult<null>> {
     }
     if (error.code === "deactivated") return fail("forbidden", msg("server.signIn.deactivated"));
     if (error.code === "expired_password") return fail("forbidden", msg("server.signIn.temporaryPasswordExpired"));
+    if (error.code === "address_refused") return fail("forbidden", say(refusedAddressWords(clientIp(await headers()))));
     return fail("invalid", msg("server.signIn.wrongCredentials"));
   }
   return fail("error", msg("server.signIn.wrongCredentials"));

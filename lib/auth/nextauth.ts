@@ -23,6 +23,11 @@ export class ExpiredPasswordSignIn extends CredentialsSignin {
   override code = "expired_password";
 }
 
+/** The sign-in allow-list does not admit this address for the person's role (docs/sign-in-addresses.md). */
+export class AddressRefusedSignIn extends CredentialsSignin {
+  override code = "address_refused";
+}
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
   logger: {
@@ -62,6 +67,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         }
         if (result.reason === "throttled") throw new ThrottledSignIn();
         if (result.reason === "deactivated") throw new DeactivatedSignIn();
+        if (result.reason === "address_refused") throw new AddressRefusedSignIn();
         return null;
       },
     }),

@@ -102,15 +102,18 @@ export function admitLoginAttempt(db: Db, attempt: { email: string; ip: string; 
   );
 }
 
-/** The answer of an admitted attempt; call it inside the transaction that records what follows from it. */
-export function settleLoginAttempt(tx: DbOrTx, attemptId: number, outcome: "success" | "failure"): void {
+/**
+ * The answer of an admitted attempt; call it inside the transaction that records what follows from it. `auditedByCaller`:
+ * a failure the caller writes its own audit entry for (a right password from an address the allow-list refuses).
+ */
+export function settleLoginAttempt(tx: DbOrTx, attemptId: number, outcome: "success" | "failure", { auditedByCaller = false } = {}): void {
   const row = tx
     .update(loginAttempts)
     .set({ outcome })
     .where(and(eq(loginAttempts.id, attemptId), eq(loginAttempts.outcome, "pending")))
     .returning()
     .get();
-  if (row && outcome === "failure") auditFirstInMinute(tx, row);
+  if (row && outcome === "failure" && !auditedByCaller) auditFirstInMinute(tx, row);
 }
 
 const auditActions = { failure: "auth.sign_in_failed", throttled: "auth.sign_in_throttled" } as const;
