@@ -16,6 +16,11 @@ export function inFlightMs(deps: TransferDeps): number {
   return deps.gatewayTimeoutMs + 5_000;
 }
 
+/** Whether sending is paused on a deposit alert now (docs/deposit-alerts.md): `sendTransfer` then claims nothing. */
+export function sendingPaused(deps: Pick<TransferDeps, "db">): boolean {
+  return isSendingPaused(deps.db);
+}
+
 /**
  * Sends an approved transfer: the one place a top-up leaves this app (docs/lifecycle.md#1-one-top-up-per-transfer). `onAnswer` sees
  * the top-up's typed outcome (a batch paces itself by it).

@@ -9,6 +9,7 @@ import { runBatch } from "@/lib/batches/runner";
 import { rowsToSend } from "@/lib/batches/send";
 import { submitBatch } from "@/lib/batches/submit";
 import { verifyAuditChain } from "@/lib/audit/verify";
+import { setDepositAlerts } from "@/lib/sending/pause";
 import { approveTransfer } from "@/lib/transfers/approvals";
 import { transition } from "@/lib/transfers/lifecycle";
 import { reconcileDue } from "@/lib/transfers/reconcile";
@@ -207,6 +208,8 @@ describe("submitting, approving and sending a batch", () => {
   });
 
   it("sends every row exactly once after approval; final statuses follow the wallet table", async () => {
+    // Every row's own outcome, Dewi's refusal and the row after it too: deposit alerts off (test/deposit covers them on).
+    expectOk(setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: false }));
     const id = await readyBatch();
     expectOk(submitBatch(h.deps, staffCtx(), { batchId: id }));
     expectOk(approveBatch(h.deps, managerCtx(), { batchId: id }));

@@ -29,8 +29,8 @@ describe("The navigation's badges", () => {
     const after = badgesFor(h.db, h.manager);
     expect(after.approvals?.count).toBe(0);
     expect(after.approvals?.version).not.toBe(both.approvals?.version);
-    // Staff and admins have no Approvals badge; staff none at all.
-    expect(badgesFor(h.db, h.staff)).toEqual({});
+    // Staff and admins have no Approvals badge; staff no count at all, only whether sending is paused (docs/deposit-alerts.md).
+    expect(badgesFor(h.db, h.staff)).toEqual({ sending: { paused: false } });
     expect(badgesFor(h.db, h.admin).approvals).toBeUndefined();
   });
 

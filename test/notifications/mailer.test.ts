@@ -7,6 +7,7 @@ import { batchTransition } from "@/lib/batches/lifecycle";
 import { deliverDue, reminderLeadMs, retryDelayMs, waitingGapMs, type MailerDeps } from "@/lib/notifications/mailer";
 import { notifyApprovers, notifyPerson } from "@/lib/notifications/outbox";
 import { smtpTransport } from "@/lib/notifications/transport";
+import { setDepositAlerts } from "@/lib/sending/pause";
 import { transition } from "@/lib/transfers/lifecycle";
 import { reconcileDue } from "@/lib/transfers/reconcile";
 import { approveTransfer, expireOverdue, rejectTransfer } from "@/lib/transfers/approvals";
@@ -209,7 +210,11 @@ describe("The maker is told of the outcome", () => {
 
   it("a failed transfer tells its maker Cash In's reason in words", async () => {
     const { reference } = expectOk(await h.send({ phone: "628111000004", amount: 50_000 }));
-    expect(h.db.select().from(notifications).all().map((n) => n.event)).toEqual(["transfer.failed"]);
+    // Dewi's wallet answers "deposit too low", which also pauses sending and tells the admin (docs/deposit-alerts.md).
+    expect(h.db.select().from(notifications).all().map((n) => [n.event, n.userId])).toEqual([
+      ["transfer.failed", h.staff.id],
+      ["sending.paused", h.admin.id],
+    ]);
     await deliverDue(mailer);
     const [got] = smtp.to(h.staff.email);
     expect(got!.mail.subject).toBe(`${reference} has failed`);
@@ -323,6 +328,8 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
   });
 
   it("a maker whose transfers fail one after another gets one mail per 5 minutes, not one per failure", async () => {
+    // Three refusals in a row: with deposit alerts on, the first would pause sending (docs/deposit-alerts.md).
+    expectOk(setDepositAlerts({ db: h.db, actor: h.admin, ip: null }, { on: false }));
     const first = expectOk(await h.send({ phone: "628111000004", amount: 50_001 }));
     await deliverDue(mailer);
     h.advance(60_000);
