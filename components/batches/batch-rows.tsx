@@ -91,7 +91,7 @@ function RowRecipient({ row, duplicatesAccepted }: { row: BatchRowItem; duplicat
           {t.rich(duplicatesAccepted ? "paidRecentlyAccepted" : "paidRecently", {
             reference: row.nearDuplicate.reference,
             link: (chunks) => (
-              <Link href={`/transfers/${row.nearDuplicate!.id}`} target="_blank" className="font-mono break-all hover:underline">
+              <Link href={`/transfers/${row.nearDuplicate!.id}`} prefetch={false} target="_blank" className="font-mono break-all hover:underline">
                 {chunks}
               </Link>
             ),
@@ -204,7 +204,7 @@ function RowStatus({ row }: { row: BatchRowItem }) {
     return (
       <div className="flex flex-col items-start gap-0.5">
         <StatusBadge status={row.transferStatus} data-testid="row-status" />
-        <Link href={`/transfers/${row.transferId}`} className="py-1 font-mono text-[11px] break-all text-brand hover:underline">
+        <Link href={`/transfers/${row.transferId}`} prefetch={false} className="py-1 font-mono text-[11px] break-all text-brand hover:underline">
           {row.transferReference}
         </Link>
         {row.transferStatus === "failed" && row.outcome ? <p className="max-w-56 text-xs text-ink-muted">{row.outcome}</p> : null}

@@ -146,7 +146,7 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
         <p className="text-xs text-ink-muted">
           {walletLabel[transfer.wallet]} · <span className="whitespace-nowrap">{formatPhone(transfer.phone)}</span>
         </p>
-        <Link href={`/transfers/${transfer.id}`} className="font-mono text-xs break-all text-brand hover:underline">
+        <Link href={`/transfers/${transfer.id}`} prefetch={false} className="font-mono text-xs break-all text-brand hover:underline">
           {transfer.reference}
         </Link>
         {transfer.memo ? <p className="max-w-md text-xs break-words">{t("memo", { memo: transfer.memo })}</p> : null}

@@ -58,7 +58,7 @@ export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; so
             <dl className="mt-2 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-0.5 text-xs">
               <dt className="text-ink-muted">{t("reference")}</dt>
               <dd className="min-w-0">
-                <Link href={`/transfers/${row.id}`} className="font-mono font-medium break-all text-brand hover:underline">
+                <Link href={`/transfers/${row.id}`} prefetch={false} className="font-mono font-medium break-all text-brand hover:underline">
                   {row.reference}
                 </Link>
               </dd>
@@ -94,7 +94,7 @@ export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; so
                   <p className="text-xs text-ink-muted">{format.time(row.createdAt)}</p>
                 </TD>
                 <TD className="px-2 py-1.5">
-                  <Link href={`/transfers/${row.id}`} className="font-mono text-xs font-medium text-brand hover:underline">
+                  <Link href={`/transfers/${row.id}`} prefetch={false} className="font-mono text-xs font-medium text-brand hover:underline">
                     {row.reference}
                   </Link>
                   <p className="text-xs text-ink-muted">{t("byMaker", { name: row.makerName })}</p>

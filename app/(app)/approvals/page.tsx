@@ -93,7 +93,7 @@ export default async function ApprovalsPage() {
                     <span className="block text-xs text-ink-muted">{batch.submittedAt ? format.dateTime(batch.submittedAt) : ""}</span>
                   </TD>
                   <TD className={cn("text-right", stack)}>
-                    <Link href={`/batches/${batch.id}`} className="inline-flex min-h-6 items-center text-sm font-medium text-brand hover:underline">
+                    <Link href={`/batches/${batch.id}`} prefetch={false} className="inline-flex min-h-6 items-center text-sm font-medium text-brand hover:underline">
                       {batch.makerId === manager.id ? t("batches.view") : t("batches.review")}
                     </Link>
                   </TD>

@@ -39,7 +39,7 @@ export default async function BatchesPage() {
             {recent.map((batch) => (
               <li key={batch.id} className="rounded-lg border border-line bg-surface px-4 py-3 text-sm">
                 <div className="flex flex-wrap items-center justify-between gap-2">
-                  <Link href={`/batches/${batch.id}`} className="inline-block py-1 font-mono text-xs break-all text-brand hover:underline">
+                  <Link href={`/batches/${batch.id}`} prefetch={false} className="inline-block py-1 font-mono text-xs break-all text-brand hover:underline">
                     {batch.reference}
                   </Link>
                   <BatchStatusBadge status={batch.status} blocking={batch.blocking} rows={batch.rows} />
@@ -69,7 +69,7 @@ export default async function BatchesPage() {
                 {recent.map((batch) => (
                   <TR key={batch.id} data-testid={`batch-${batch.reference}`}>
                     <TD>
-                      <Link href={`/batches/${batch.id}`} className="inline-block py-1 font-mono text-xs text-brand hover:underline">
+                      <Link href={`/batches/${batch.id}`} prefetch={false} className="inline-block py-1 font-mono text-xs text-brand hover:underline">
                         {batch.reference}
                       </Link>
                     </TD>
