@@ -45,7 +45,7 @@ export const batchCommands = {
   },
   approve(ctx: Ctx, input: Parameters<typeof approveBatch>[2]) {
     const result = approveBatch(transferDeps(), ctx, input);
-    if (result.ok && result.data.outcome !== "name_changed") startBatch(input.batchId, ctx);
+    if (result.ok && result.data.outcome !== "name_changed" && result.data.outcome !== "recorded") startBatch(input.batchId, ctx);
     return result;
   },
   resume(ctx: Ctx & { actor: { role: string } }, input: { batchId: number }) {

@@ -7,7 +7,9 @@ import { formatFor } from "@/lib/format";
 import { currentLocale } from "@/lib/i18n/current";
 import { storedText } from "@/lib/i18n/stored";
 import { msg } from "@/lib/i18n/translate";
+import { approvalRefusal, givenApprovals, namesOf, oneManager, recordApproval, type ApprovalSubject } from "@/lib/policies/tiers";
 import { fail, ok, type ActionResult } from "@/lib/result";
+import { say } from "@/lib/transfers/words";
 import { inquiryFreshMs } from "@/lib/transfers/create";
 import type { ActorContext, TransferDeps } from "@/lib/transfers/deps";
 import { transitionBatch } from "@/lib/transfers/lifecycle";
@@ -36,6 +38,8 @@ export type NameDrift = { line: number; confirmedName: string; currentName: stri
 
 export type BatchApproval =
   | { outcome: "approved"; rows: number }
+  /** Its tier asks for more approvals than have been given: this one is recorded, and it keeps waiting (docs/policies.md#approval-tiers). */
+  | { outcome: "recorded"; given: number; needed: number }
   /** Some look-ups were older than 15 minutes: they are being redone; approve again once they are. */
   | { outcome: "rechecking"; rows: number }
   /** Owner names changed since the maker confirmed them: the approver acknowledges them first. */
@@ -90,12 +94,19 @@ export function approveBatch(
     return fail("conflict", msg("server.batches.expired"));
   }
   if (batch.recheckRequestedAt !== null) return fail("conflict", msg("server.batches.stillRechecking"));
+  const rule = batch.approvalRule ?? oneManager;
+  const subject: ApprovalSubject = { type: "batch", id: batch.id, round: submittedAt.getTime() };
+  const names = namesOf(deps.db, rule.named);
 
   return deps.db.transaction(
     (tx): ActionResult<BatchApproval> => {
       // Re-read in the approving transaction, before any re-check is made in this person's name.
       const held = refuseWhileOnHold(tx, { actor, ip }, { type: "batch", id: batch.id }, "approve", now);
       if (held) return held;
+      // The tier it was submitted with, and the approvals of this submission (docs/policies.md#approval-tiers).
+      const given = givenApprovals(tx, subject);
+      const refused = approvalRefusal(rule, given, actor.id, (id) => names.get(id) ?? `#${id}`);
+      if (refused) return fail("conflict", say(refused));
       const rows = liveRowsOf(tx, batch.id);
       const broken = limitsStillHold(tx, limits, { makerId: batch.makerId, createdAt: submittedAt, amounts: rows.map((r) => r.amount ?? 0) });
       if (broken) return fail("forbidden", broken);
@@ -138,6 +149,21 @@ export function approveBatch(
         return fail("conflict", message);
       }
 
+      if (given.length + 1 < rule.approvals) {
+        // Not the last approval the tier asks for: recorded while the batch still waits and is in time; it keeps waiting.
+        const waiting = tx
+          .update(batches)
+          .set({ updatedAt: now })
+          .where(and(eq(batches.id, batch.id), eq(batches.status, "awaiting_approval"), gt(batches.submittedAt, new Date(now.getTime() - windowMs))))
+          .returning({ id: batches.id })
+          .get();
+        if (!waiting) return alreadyDecided(findBatch(tx, batch.id));
+        acknowledgeNames(tx, drift, { actor, ip }, now);
+        recordApproval(tx, subject, rule, actor.id, now);
+        recordAudit(tx, { actor, action: "batch.approval_given", target: { type: "batch", id: batch.id }, after: { given: given.length + 1, needed: rule.approvals }, ip, at: now });
+        const recorded = given.length + 1;
+        return ok({ outcome: "recorded", given: recorded, needed: rule.approvals }, msg("server.tiers.approvalRecorded", { given: recorded, needed: rule.approvals, left: rule.approvals - recorded }));
+      }
       const moved = batchTransition(
         tx,
         batch.id,
@@ -152,6 +178,7 @@ export function approveBatch(
         const current = findBatch(tx, batch.id);
         return current?.status === "awaiting_approval" ? fail("conflict", msg("server.batches.expired")) : alreadyDecided(current);
       }
+      recordApproval(tx, subject, rule, actor.id, now);
       acknowledgeNames(tx, drift, { actor, ip }, now);
       const approved = decideRows(tx, batch.id, "approved", { approverId: actor.id, decidedAt: now }, { actor, ip }, now);
       return ok({ outcome: "approved", rows: approved }, msg("server.batches.approved", { count: formatFor(currentLocale()).number(approved) }));

@@ -56,7 +56,7 @@ export function batchTransition(
   id: number,
   from: BatchStatus,
   to: BatchStatus,
-  patch: Partial<Pick<Batch, "approverId" | "submittedAt" | "decidedAt" | "reason" | "duplicatesAccepted">>,
+  patch: Partial<Pick<Batch, "approverId" | "submittedAt" | "decidedAt" | "reason" | "duplicatesAccepted" | "approvalRule" | "sendAt">>,
   { actor, ip, at, audit = {} }: { actor: Actor; ip: string | null; at: Date; audit?: Record<string, unknown> },
   condition?: SQL,
 ): Batch | null {

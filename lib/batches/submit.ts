@@ -7,7 +7,8 @@ import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { inquiryFreshMs, insertTransfers, isConfirmed } from "@/lib/transfers/create";
 import type { TransferDeps } from "@/lib/transfers/deps";
-import { makerTotalOn, needsApproval } from "@/lib/transfers/limits";
+import { makerTotalOn } from "@/lib/transfers/limits";
+import { approvalRuleFor } from "@/lib/policies/tiers";
 import { getLimits } from "@/lib/transfers/settings";
 import { flagNearDuplicates } from "./duplicates";
 import { batchTransition, findBatch, wrongStatus } from "./lifecycle";
@@ -84,7 +85,9 @@ export function submitBatch(
       for (let i = 0; i < ids.length; i += 500) {
         for (const inquiry of tx.select().from(inquiries).where(inArray(inquiries.id, ids.slice(i, i + 500))).all()) looked.set(inquiry.id, inquiry);
       }
-      const status = needsApproval(limits, total) ? "awaiting_approval" : "approved";
+      // The tier of the batch's total (docs/policies.md#approval-tiers); below the first floor it is sent at once.
+      const approvalRule = approvalRuleFor(tx, total);
+      const status = approvalRule ? "awaiting_approval" : "approved";
       const confirmed = new Map<number, Inquiry & { ownerName: string }>();
       for (const row of rows) {
         const inquiry = looked.get(row.inquiryId!);
@@ -120,7 +123,7 @@ export function submitBatch(
         .where(and(eq(batchRows.batchId, batch.id), eq(batchRows.state, "ok")))
         .run();
       const to = status === "approved" ? "sending" : "awaiting_approval";
-      batchTransition(tx, batch.id, "ready", to, { submittedAt: now, duplicatesAccepted: duplicates > 0 }, { actor, ip, at: now, audit: { rows: rows.length, total } });
+      batchTransition(tx, batch.id, "ready", to, { submittedAt: now, duplicatesAccepted: duplicates > 0, approvalRule }, { actor, ip, at: now, audit: { rows: rows.length, total } });
       const count = formatFor(currentLocale()).number(rows.length);
       return ok({ status: to }, msg(to === "sending" ? "server.batches.submittedSending" : "server.batches.submittedForApproval", { count }));
     },

@@ -2,10 +2,11 @@ import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { PersonContext } from "@/lib/actor";
 import type { DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
-import { recordAuditNow } from "@/lib/audit/record";
+import { recordAudit, recordAuditNow } from "@/lib/audit/record";
 import type { TopupResult } from "@/lib/cashin/client";
 import { outcomeWords } from "@/lib/cashin/codes";
 import { msg } from "@/lib/i18n/translate";
+import { approvalRefusal, givenApprovals, namesOf, oneManager, recordApproval, type ApprovalSubject } from "@/lib/policies/tiers";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { refuseWhileOnHold } from "./approval-hold";
 import type { ActorContext, TransferDeps } from "./deps";
@@ -14,7 +15,7 @@ import { lookUpWalletWithProblem } from "./inquiry";
 import { findTransfer, transition } from "./lifecycle";
 import { limitsStillHold } from "./limits";
 import { sameName } from "./owner-name";
-import { sendTransfer } from "./send";
+import { sendingPaused, sendTransfer } from "./send";
 import { getLimits } from "./settings";
 import { statusWord } from "./status";
 import { inEnglish, say, type Words } from "./words";
@@ -23,6 +24,8 @@ type Ctx = PersonContext;
 
 export type ApprovalOutcome =
   | { outcome: "approved"; status: TransferStatus }
+  /** Its tier asks for more approvals than have been given: this one is recorded, and it keeps waiting (docs/policies.md#approval-tiers). */
+  | { outcome: "recorded"; given: number; needed: number }
   /** The wallet's owner name changed since the maker confirmed it: the manager must acknowledge it. */
   | { outcome: "name_changed"; confirmedName: string; currentName: string };
 
@@ -75,6 +78,13 @@ export async function approveTransfer(
   // Before the look-up too, so a refused approver spends no look-up; the last word is in the approving transaction.
   const held = deps.db.transaction((tx) => refuseWhileOnHold(tx, { actor, ip }, target, "approve", deps.now()), { behavior: "immediate" });
   if (held) return held;
+  // The tier it entered the queue with, and the approvals of this round (docs/policies.md#approval-tiers).
+  const rule = transfer.approvalRule ?? oneManager;
+  const subject: ApprovalSubject = { type: "transfer", id: transfer.id, round: queuedAt(transfer).getTime() };
+  const names = namesOf(deps.db, rule.named);
+  const nameOf = (id: number) => names.get(id) ?? `#${id}`;
+  const early = approvalRefusal(rule, givenApprovals(deps.db, subject), actor.id, nameOf);
+  if (early) return fail("conflict", say(early));
   const limits = getLimits(deps.db);
   const windowMs = limits.approvalWindowHours * 60 * 60_000;
   if (deps.now().getTime() >= queuedAt(transfer).getTime() + windowMs) {
@@ -108,32 +118,65 @@ export async function approveTransfer(
 
   const now = deps.now();
   const ctx: ActorContext = { actor, ip };
+  const renamed = sameName(currentName, transfer.ownerName) ? {} : { ownerName: currentName };
+  // The deadline holds at the last step too: the look-up above may have taken until past it.
+  const inTime = gt(queuedSince, now.getTime() - windowMs);
   const decided = deps.db.transaction(
-    (tx) =>
+    (tx): ActionResult<{ moved: Transfer | null } | { recorded: number }> => {
       // The approver re-read here: an admin may have reset their account during the look-up.
-      refuseWhileOnHold(tx, { actor, ip }, target, "approve", now) ??
-      ok(
-        transition(
-          tx,
-          transfer.id,
-          "awaiting_approval",
-          "approved",
-          {
-            approverId: actor.id,
-            decidedAt: now,
-            ...(sameName(currentName, transfer.ownerName) ? {} : { ownerName: currentName }),
-            ...(duplicates.length > 0 ? { lastMessage: inEnglish((t) => t("server.transfers.stored.separateFrom", { references: duplicates.map((d) => d.reference).join(", ") })) } : {}),
-          },
-          ctx,
-          now,
-          // The deadline holds at the last step too: the look-up above may have taken until past it.
-          gt(queuedSince, now.getTime() - windowMs),
-        ),
-      ),
+      const onHold = refuseWhileOnHold(tx, { actor, ip }, target, "approve", now);
+      if (onHold) return onHold;
+      // Read again in this transaction: another manager's approval may have landed meanwhile.
+      const given = givenApprovals(tx, subject);
+      const refused = approvalRefusal(rule, given, actor.id, nameOf);
+      if (refused) return fail("conflict", say(refused));
+      if (given.length + 1 < rule.approvals) {
+        // Not the last approval: recorded only while it still waits and is in time; it keeps waiting.
+        const waiting = tx
+          .update(transfers)
+          .set({ ...renamed, updatedAt: now })
+          .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "awaiting_approval"), inTime))
+          .returning({ id: transfers.id })
+          .get();
+        if (!waiting) return ok({ moved: null });
+        recordApproval(tx, subject, rule, actor.id, now);
+        recordAudit(tx, {
+          actor,
+          action: "transfer.approval_given",
+          target,
+          after: { given: given.length + 1, needed: rule.approvals, ...(renamed.ownerName ? { ownerName: renamed.ownerName } : {}) },
+          ip,
+          at: now,
+        });
+        return ok({ recorded: given.length + 1 });
+      }
+      // The last approval the tier asks for: recorded in the same transaction as the conditional update that approves.
+      const moved = transition(
+        tx,
+        transfer.id,
+        "awaiting_approval",
+        "approved",
+        {
+          approverId: actor.id,
+          decidedAt: now,
+          ...renamed,
+          ...(duplicates.length > 0 ? { lastMessage: inEnglish((t) => t("server.transfers.stored.separateFrom", { references: duplicates.map((d) => d.reference).join(", ") })) } : {}),
+        },
+        ctx,
+        now,
+        inTime,
+      );
+      if (moved) recordApproval(tx, subject, rule, actor.id, now);
+      return ok({ moved });
+    },
     { behavior: "immediate" },
   );
   if (!decided.ok) return decided;
-  if (!decided.data) {
+  if ("recorded" in decided.data) {
+    const given = decided.data.recorded;
+    return ok({ outcome: "recorded", given, needed: rule.approvals }, msg("server.tiers.approvalRecorded", { given, needed: rule.approvals, left: rule.approvals - given }));
+  }
+  if (!decided.data.moved) {
     const status = findTransfer(deps.db, transfer.id)?.status ?? transfer.status;
     if (status !== "awaiting_approval") return alreadyDecided(status);
     expireOverdue(deps);
@@ -141,14 +184,16 @@ export async function approveTransfer(
   }
   let answer: TopupResult | undefined;
   const sent = await sendTransfer(deps, transfer.id, ctx, { onAnswer: (result) => void (answer = result) });
-  return ok({ outcome: "approved", status: sent?.status ?? "approved" }, approvedMessage(sent, answer));
+  return ok({ outcome: "approved", status: sent?.status ?? "approved" }, approvedMessage(sent, answer, sent === null && sendingPaused(deps)));
 }
 
 /**
  * Words that match facts (docs/lifecycle.md#paying-twice-is-impossible): "sent" only of a success. Cash In's refusal
- * in the approver's words when the top-up's own answer refused it; else the reason stored (in English).
+ * in the approver's words when the top-up's own answer refused it; else the reason stored (in English). Not sent because
+ * sending is paused on a deposit alert (docs/deposit-alerts.md): said so, with when it goes out.
  */
-function approvedMessage(sent: Transfer | null, answer: TopupResult | undefined): string {
+function approvedMessage(sent: Transfer | null, answer: TopupResult | undefined, paused = false): string {
+  if (paused) return msg("server.sending.approvedWhilePaused");
   switch (sent?.status) {
     case "succeeded":
       return msg("server.transfers.approved.succeeded");

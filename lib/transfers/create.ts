@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Person } from "@/lib/actor";
 import type { DbOrTx, Tx } from "@/db/client";
-import { inquiries, recipients, transfers, type Inquiry, type Recipient, type Role, type Transfer, type TransferStatus } from "@/db/schema";
+import { inquiries, recipients, transfers, type ApprovalRule, type Inquiry, type Recipient, type Role, type Transfer, type TransferStatus } from "@/db/schema";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { notifyApprovers } from "@/lib/notifications/outbox";
@@ -10,7 +10,8 @@ import type { TransferDeps } from "./deps";
 import { describeDuplicates, nearDuplicates, tickCovers } from "./duplicates";
 import type { WalletQuery } from "./inquiry";
 import { findTransfer } from "./lifecycle";
-import { limitProblem, needsApproval } from "./limits";
+import { limitProblem } from "./limits";
+import { approvalRuleFor } from "@/lib/policies/tiers";
 import { newReference } from "./reference";
 import { sameName } from "./owner-name";
 import { sendTransfer } from "./send";
@@ -32,6 +33,8 @@ export function isConfirmed(inquiry: Inquiry): inquiry is Inquiry & { ownerName:
 type NewTransfer = {
   inquiry: Inquiry & { ownerName: string };
   status: "awaiting_approval" | "approved";
+  /** The approval tier it enters the queue with (docs/policies.md#approval-tiers); a batch's rows are decided by their batch's. */
+  approvalRule?: ApprovalRule | null;
   retryOfId?: number | null;
   batchId?: number | null;
   /** The near-duplicates the maker confirmed this is separate from (audited). */
@@ -51,7 +54,7 @@ type NewTransfer = {
 export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: string | null; at: Date }, items: readonly NewTransfer[]): Transfer[] {
   const created: Transfer[] = [];
   for (let i = 0; i < items.length; i += 500) {
-    const values = items.slice(i, i + 500).map(({ inquiry, status, retryOfId = null, batchId = null, memo = null, recipientId = null }) => ({
+    const values = items.slice(i, i + 500).map(({ inquiry, status, approvalRule = null, retryOfId = null, batchId = null, memo = null, recipientId = null }) => ({
       reference: newReference("TRF", at),
       wallet: inquiry.wallet,
       phone: inquiry.phone,
@@ -60,6 +63,7 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
       memo,
       recipientId,
       status,
+      approvalRule: status === "awaiting_approval" ? approvalRule : null,
       makerId: actor.id,
       inquiryId: inquiry.id,
       retryOfId,
@@ -231,11 +235,14 @@ function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Da
   const recipient = input.recipientId === undefined ? null : recipientProblem(tx, input, inquiry);
   if (recipient && !recipient.ok) return recipient.refusal.audit ? refuse(tx, ctx, input, "transfer.recipient_name_refused", recipient.refusal.words, now) : fail("invalid", say(recipient.refusal.words));
 
-  const status = needsApproval(limits, input.amount) ? "awaiting_approval" : "approved";
+  // Below the first tier's floor (the approval threshold) it is sent at once; else it waits with its tier.
+  const approvalRule = approvalRuleFor(tx, input.amount);
+  const status = approvalRule ? "awaiting_approval" : "approved";
   const [transfer] = insertTransfers(tx, { actor, ip: ctx.ip, at: now }, [
     {
       inquiry,
       status,
+      approvalRule,
       retryOfId: input.retryOf ?? null,
       separateFrom: duplicates.map((d) => d.id),
       memo: input.memo ?? null,

@@ -1,10 +1,11 @@
 import type { Db, DbOrTx } from "@/db/client";
-import { settings } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { policies, settings } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { crossLimitProblems, defaultLimits, type Limits } from "./limits-schema";
-import { inEnglish } from "./words";
+import { inEnglish, say } from "./words";
 
 export function getLimits(db: DbOrTx): Limits {
   const limits: Limits = { ...defaultLimits };
@@ -12,6 +13,12 @@ export function getLimits(db: DbOrTx): Limits {
     if (row.key in limits) limits[row.key as keyof Limits] = row.value;
   }
   return limits;
+}
+
+/** The second approval tier's floor, if the tiers have one (read here, not through lib/policies/tiers.ts, which reads the limits). */
+function secondTierFloor(db: DbOrTx): number | null {
+  const tiers = db.select({ value: policies.value }).from(policies).where(eq(policies.key, "approval_tiers")).get()?.value as { floor: number }[] | undefined;
+  return tiers && tiers.length > 1 ? tiers[1]!.floor : null;
 }
 
 export function updateLimits(
@@ -22,8 +29,14 @@ export function updateLimits(
     (tx) => {
       // The form refuses these too; a call that skipped it is refused here, and audited (docs/limits.md#changing-limits), in English.
       const problems = crossLimitProblems(input);
+      // The threshold is the first approval tier's floor (docs/policies.md#approval-tiers): it stays below the second's.
+      const secondFloor = secondTierFloor(tx);
+      if (secondFloor !== null && input.approvalThreshold >= secondFloor) {
+        problems.approvalThreshold = say((t, f) => t("server.tiers.thresholdAtSecondTier", { floor: f.rupiah(secondFloor) }));
+      }
       if (Object.keys(problems).length > 0) {
-        recordAudit(tx, { actor, action: "limits.update_refused", target: { type: "settings", id: "limits" }, after: { ...input, refused: crossLimitProblems(input, inEnglish) }, ip });
+        const refused = { ...crossLimitProblems(input, inEnglish), ...(problems.approvalThreshold && !crossLimitProblems(input).approvalThreshold ? { approvalThreshold: inEnglish((t, f) => t("server.tiers.thresholdAtSecondTier", { floor: f.rupiah(secondFloor!) })) } : {}) };
+        recordAudit(tx, { actor, action: "limits.update_refused", target: { type: "settings", id: "limits" }, after: { ...input, refused }, ip });
         return fail("invalid", Object.values(problems).join(". "), Object.fromEntries(Object.entries(problems).map(([field, message]) => [field, [message]])));
       }
       const before = getLimits(tx);
