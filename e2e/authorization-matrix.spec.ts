@@ -266,6 +266,18 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /admin/limits", page: "/admin/limits" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /admin/sign-in-addresses", page: "/admin/sign-in-addresses" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  // A saved list would refuse other spec files' sign-ins: the admin's call stops at its own validation (e2e/sign-in-allow-list.spec.ts saves on its own app).
+  { target: { name: "saveSignInAllowListAction (empty form)", action: { filename: "app/(app)/admin/sign-in-addresses/actions.ts", exportedName: "saveSignInAllowListAction", page: "/admin/sign-in-addresses" }, input: () => ({}) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
+  // Deposit alerts (docs/deposit-alerts.md): a pause that does not exist, and an empty policy form, so no other spec's sending is touched.
+  { target: { name: "page /admin/sending", page: "/admin/sending" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "resumeSendingAction (no such pause)", action: { filename: "app/(app)/admin/sending/actions.ts", exportedName: "resumeSendingAction", page: "/admin/sending" }, input: () => ({ pauseId: 999_999_999 }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "This pause does not exist." }, deactivated: "sign-in" } },
+  { target: { name: "setDepositAlertsAction (empty form)", action: { filename: "app/(app)/admin/sending/actions.ts", exportedName: "setDepositAlertsAction", page: "/admin/sending" }, input: () => ({}) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
 ];
 
 type StorageState = Awaited<ReturnType<APIRequestContext["storageState"]>>;

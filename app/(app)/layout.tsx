@@ -5,6 +5,8 @@ import { BadgesProvider } from "@/components/notifications/badges";
 import { db } from "@/db/client";
 import { badgesFor } from "@/lib/notifications/badges";
 import { StepUpProvider } from "@/components/auth/step-up";
+import { PauseBanner } from "@/components/sending/pause-banner";
+import { resumeSendingAction } from "./admin/sending/actions";
 import { requireSession, stepUpFreshUntil } from "@/lib/auth/session";
 import { signOutAction } from "../login/actions";
 import { verifyAuditAction } from "./admin/audit/actions";
@@ -84,6 +86,8 @@ export default async function SignedInLayout({ children }: { children: ReactNode
       <StepUpProvider freshUntil={stepUpFreshUntil(session)}>
         <BadgesProvider initial={badgesFor(db(), user)}>
           <AppShell user={user} signOut={signOutAction}>
+            {/* Sending paused on a deposit alert (docs/deposit-alerts.md): on every page, for everyone. */}
+            <PauseBanner role={user.role} resume={resumeSendingAction} />
             {children}
           </AppShell>
         </BadgesProvider>

@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import { openDatabase } from "@/db/client";
-import { secondFactors, users } from "@/db/schema";
+import { policies, secondFactors, users } from "@/db/schema";
 import { demoUsers } from "@/db/demo-users";
 import { seal } from "@/lib/auth/secret-box";
 import { databaseEnv, sqlitePath } from "@/lib/env";
@@ -20,3 +20,14 @@ for (const demo of demoUsers) {
   db.insert(secondFactors).values({ userId: user.id, secret: seal(demoSecret(demo.email)), enrolledAt: now }).onConflictDoNothing().run();
 }
 console.log("Enrolled the demo managers and admin in two-step sign-in (e2e secrets)");
+
+// Deposit alerts off (docs/deposit-alerts.md): many specs send to Dewi's test wallet, which always answers "deposit too
+// low", and expect that row alone to fail while the rest goes on; on the app two workers share, a pause would stall every
+// other spec's sending. e2e/deposit-alerts.spec.ts runs its own app with them on (E2E_DEPOSIT_ALERTS=1).
+if (process.env.E2E_DEPOSIT_ALERTS !== "1") {
+  db.insert(policies)
+    .values({ key: "deposit_alerts", value: { on: false }, updatedAt: now })
+    .onConflictDoUpdate({ target: policies.key, set: { value: { on: false }, updatedAt: now } })
+    .run();
+  console.log("Deposit alerts turned off for the shared e2e app");
+}

@@ -22,6 +22,9 @@ import { walletLabel } from "@/lib/transfers/wallets";
 import { useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { storedText } from "@/lib/i18n/stored";
+import { PauseAttention } from "@/components/sending/pause-attention";
+import { openPause } from "@/lib/sending/pause";
+import { resumeSendingAction } from "../admin/sending/actions";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("attention");
@@ -53,7 +56,8 @@ export default async function AttentionPage() {
   const now = new Date();
   const accounts = accountChanges(database, now);
   const limitsReached = user.role === "admin" ? lookUpLimitsReached(database, now) : [];
-  const nothing = unresolved.length + discrepancies.length + duplicates.length + flaggedBatches.length + paused.length + accounts.length + limitsReached.length === 0;
+  const pause = openPause(database);
+  const nothing = !pause && unresolved.length + discrepancies.length + duplicates.length + flaggedBatches.length + paused.length + accounts.length + limitsReached.length === 0;
 
   return (
     <>
@@ -63,6 +67,8 @@ export default async function AttentionPage() {
           {t("nothing")}
         </div>
       ) : null}
+
+      {pause ? <PauseAttention pause={pause} canResume={user.role === "admin"} resume={resumeSendingAction} /> : null}
 
       {unresolved.length > 0 ? (
         <Section id="unresolved" title={t("unresolvedTitle")} count={unresolved.length} hint={t("unresolvedHint")}>
