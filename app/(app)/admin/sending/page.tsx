@@ -25,6 +25,7 @@ export const dynamic = "force-dynamic";
 export default async function SendingPage() {
   await requireUser(admins);
   const t = await getTranslations("sending");
+  const common = await getTranslations("common");
   const format = await getFormat();
   const database = db();
   const pause = openPause(database);
@@ -86,13 +87,17 @@ export default async function SendingPage() {
                   <dt className="text-ink-muted">{t("recent.started")}</dt>
                   <dd>{format.dateTime(p.startedAt)}</dd>
                   <dt className="text-ink-muted">{t("recent.transfer")}</dt>
-                  <dd className="min-w-0">{transferLink(p.transferId, p.reference)}</dd>
+                  <dd className="min-w-0">{transferLink(p.transferId, p.reference) ?? common("none")}</dd>
                   <dt className="text-ink-muted">{t("recent.code")}</dt>
                   <dd className="font-mono text-xs">{p.code}</dd>
                   <dt className="text-ink-muted">{t("recent.resumed")}</dt>
                   <dd className="min-w-0 break-words">
                     {p.resumedAt ? (
-                      t("recent.resumedBy", { at: format.dateTime(p.resumedAt), name: p.resumedByName ?? "" })
+                      p.resumedByName ? (
+                        t("recent.resumedBy", { at: format.dateTime(p.resumedAt), name: p.resumedByName })
+                      ) : (
+                        format.dateTime(p.resumedAt)
+                      )
                     ) : (
                       <Badge tone="danger">{t("recent.open")}</Badge>
                     )}
