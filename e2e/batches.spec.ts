@@ -1,10 +1,9 @@
-import type { Browser, Page } from "@playwright/test";
 import Papa from "papaparse";
 import { deterministicOwner } from "../lib/cashin/mock/wallets";
 import { demoUser, expect, test } from "./fixtures";
 import { BatchPage } from "./pages/batch-page";
 import { HistoryPage } from "./pages/history-page";
-import { LoginPage } from "./pages/login-page";
+import { signInElsewhere } from "./support/sign-ins";
 import { gatewayRequests, mockMode, setMockMode } from "./support/gateway";
 
 /*
@@ -92,14 +91,6 @@ function mixedFile() {
 }
 
 /** A second person in a browser of their own, from another client address. */
-async function signInElsewhere(browser: Browser, who: { email: string; password: string }, address: string): Promise<Page> {
-  const context = await browser.newContext({ extraHTTPHeaders: { "X-Forwarded-For": address } });
-  const page = await context.newPage();
-  const login = new LoginPage(page);
-  await login.goto();
-  await login.signInFully(who);
-  return page;
-}
 
 /** Line → transfer reference, from the links in the rows of a submitted batch. */
 async function transferReferences(batch: BatchPage): Promise<Map<number, string>> {

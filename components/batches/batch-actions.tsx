@@ -25,6 +25,10 @@ export type BatchActionProps = {
   canSubmit: boolean;
   canCancel: boolean;
   canDecide: boolean;
+  /** This manager gave one of the approvals its tier asks for (docs/policies.md#approval-tiers): they may still reject it. */
+  approvedByMe?: boolean;
+  /** The next approval is the last its tier asks for: it sends the batch. */
+  lastApproval?: boolean;
   /** Sending stopped long ago (a crash) and this person may confirm that the rest is sent. */
   canResume: boolean;
 };
@@ -38,7 +42,7 @@ export function BatchActions(props: BatchActionProps) {
     <>
       {props.canCancel ? <CancelBatch {...props} /> : null}
       {props.canDecide ? <RejectBatch {...props} /> : null}
-      {props.canDecide ? <ApproveBatch {...props} /> : null}
+      {props.canDecide && !props.approvedByMe ? <ApproveBatch {...props} /> : null}
       {props.canSubmit ? <SubmitBatch {...props} /> : null}
       {props.canResume ? <ResumeBatch {...props} /> : null}
     </>
@@ -100,7 +104,7 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
   );
 }
 
-function ApproveBatch({ batch, rows, total, duplicates }: BatchActionProps) {
+function ApproveBatch({ batch, rows, total, duplicates, lastApproval = true }: BatchActionProps) {
   const actions = useServerActions();
   const [open, setOpen] = useState(false);
   const [checked, setChecked] = useState(false);
@@ -171,7 +175,7 @@ function ApproveBatch({ batch, rows, total, duplicates }: BatchActionProps) {
             <Button variant="secondary">{t("notNow")}</Button>
           </DialogClose>
           <Button disabled={blocked} onClick={approve}>
-            {pending ? t("approving") : t("confirm", { total: format.rupiah(total) })}
+            {pending ? t("approving") : lastApproval ? t("confirm", { total: format.rupiah(total) }) : t("confirmNotLast")}
           </Button>
         </DialogFooter>
       </DialogContent>

@@ -11,6 +11,7 @@ export const navigation = [
   { href: "/attention", icon: "attention", roles: ["manager", "admin"] },
   { href: "/admin/users", icon: "users", roles: ["admin"] },
   { href: "/admin/limits", icon: "limits", roles: ["admin"] },
+  { href: "/admin/tiers", icon: "tiers", roles: ["admin"] },
   { href: "/admin/audit", icon: "audit", roles: ["admin"] },
   { href: "/admin/sign-ins", icon: "signIns", roles: ["admin"] },
   { href: "/admin/mail", icon: "mail", roles: ["admin"] },

@@ -1,6 +1,6 @@
 "use client";
 
-import { BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, Mail, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
+import { Layers, BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, Mail, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -19,6 +19,7 @@ const icons: Record<NavIcon, typeof Users> = {
   attention: TriangleAlert,
   users: Users,
   limits: SlidersHorizontal,
+  tiers: Layers,
   audit: ScrollText,
   signIns: KeyRound,
   account: CircleUser,

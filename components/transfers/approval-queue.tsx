@@ -12,6 +12,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useAction } from "@/components/ui/use-action";
 import type { Wallet } from "@/lib/cashin/protocol";
 import type { NearDuplicate } from "@/lib/transfers/duplicates";
+import type { ApprovalProgress } from "@/lib/policies/tiers";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { cn } from "@/lib/cn";
 import { MixedScriptWarning } from "./name-warning";
@@ -36,6 +37,8 @@ export type QueueRow = {
   requeueNote: string | null;
   /** Other transfers of the same payment in the near-duplicate window: the approver ticks them too. */
   nearDuplicates: NearDuplicate[];
+  /** Its tier's approvals so far (docs/policies.md#approval-tiers); `mine`: this manager gave one of them. */
+  approvals: ApprovalProgress & { mine: boolean };
 };
 
 /** "12 min", "2 h 5 min": how long a transfer has waited, or has left. */
@@ -139,6 +142,8 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
   };
 
   const amount = format.rupiah(transfer.amount);
+  // Only the last approval the tier asks for sends it; an earlier one is recorded and it keeps waiting.
+  const lastApproval = transfer.approvals.given + 1 >= transfer.approvals.needed;
   return (
     <TR id={`transfer-${transfer.id}`} data-testid={`approval-${transfer.reference}`} className="max-md:flex max-md:flex-col max-md:gap-2 max-md:p-3">
       <TD className={cn("py-1.5", stack)}>
@@ -175,10 +180,16 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
           {transfer.own ? <span className="ml-1 text-xs text-ink-muted">{t("you")}</span> : null}
         </p>
         <p className="text-xs text-ink-muted">{t("waiting", { age: duration(transfer.ageMs), left: duration(transfer.expiresInMs) })}</p>
+        <ApprovalProgressNote progress={transfer.approvals} />
       </TD>
       <TD className={cn("text-right", stack)}>
         {transfer.own ? (
           <span className="text-xs text-ink-muted">{t("own")}</span>
+        ) : transfer.approvals.mine ? (
+          <div className="flex items-center justify-end gap-1.5 max-md:justify-stretch max-md:gap-2">
+            <span className="text-xs text-ink-muted">{t("tiers.youApproved", { left: transfer.approvals.needed - transfer.approvals.given })}</span>
+            <RejectDialog transfer={transfer} />
+          </div>
         ) : (
           <div className="flex justify-end gap-1.5 max-md:justify-stretch max-md:gap-2">
             <RejectDialog transfer={transfer} />
@@ -241,7 +252,7 @@ function QueueRowView({ transfer }: { transfer: QueueRow }) {
                     <Button variant="secondary">{common("cancel")}</Button>
                   </DialogClose>
                   <Button type="submit" disabled={approve.pending || (askCode && code.trim() === "")}>
-                    {approve.pending ? t("approving") : t("approveAndSend")}
+                    {approve.pending ? t("approving") : lastApproval ? t("approveAndSend") : t("tiers.approveOnly", { given: transfer.approvals.given + 1, needed: transfer.approvals.needed })}
                   </Button>
                 </DialogFooter>
               </form>
@@ -307,5 +318,20 @@ function RejectDialog({ transfer }: { transfer: QueueRow }) {
       stepUp
       send={(reason, stepUp) => actions.rejectTransfer({ transferId: transfer.id, reason: reason ?? "", ...stepUp })}
     />
+  );
+}
+
+/** "1 of 2 approvals: Bambang", and who the rest must include, for a tier that asks for more than one (docs/policies.md#approval-tiers). */
+export function ApprovalProgressNote({ progress }: { progress: ApprovalProgress }) {
+  const t = useTranslations("approvals.queue.tiers");
+  if (progress.needed <= 1 && progress.namedNeeded === 0) return null;
+  const namedGiven = progress.approvers.filter((a) => progress.named.some((n) => n.id === a.id)).length;
+  const namedLeft = Math.max(0, progress.namedNeeded - namedGiven);
+  return (
+    <div className="mt-1 text-xs" data-testid="approval-progress">
+      <p className="font-medium">{t("progress", { given: progress.given, needed: progress.needed })}</p>
+      {progress.approvers.length > 0 ? <p className="text-ink-muted">{t("approvedBy", { names: progress.approvers.map((a) => a.name).join(", ") })}</p> : null}
+      {namedLeft > 0 ? <p className="text-ink-muted">{t("namedLeft", { count: namedLeft, names: progress.named.map((n) => n.name).join(", ") })}</p> : null}
+    </div>
   );
 }

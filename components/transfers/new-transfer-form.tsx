@@ -254,7 +254,7 @@ export function NewTransferForm({ retryOf, recipients = [], recipientId: initial
               <dt className="text-ink-muted">{t("fee")}</dt>
               <dd>{t("noFee")}</dd>
               <dt className="text-ink-muted">{t("approval")}</dt>
-              <dd>{answer.needsApproval ? t("approvalNeeded") : t("approvalNotNeeded")}</dd>
+              <dd>{answer.approvalsNeeded > 1 ? t("approvalsNeeded", { count: answer.approvalsNeeded }) : answer.needsApproval ? t("approvalNeeded") : t("approvalNotNeeded")}</dd>
             </dl>
             <div className="mt-4 flex flex-col gap-3 empty:hidden">
               <MixedScriptWarning name={answer.ownerName} />

@@ -1,4 +1,7 @@
+import type { Browser, Page } from "@playwright/test";
 import { hashPassword } from "../../lib/auth/password";
+import { LoginPage } from "../pages/login-page";
+import { languageState } from "./language";
 import { uniqueEmail } from "../fixtures";
 import { invokeAction, serverActions, type ActionReply } from "./actions";
 import { withE2eDatabase } from "./database";
@@ -31,4 +34,14 @@ export function signInFrom(address: string, credentials: { email: string; passwo
 export function addressBlock(): (host: number) => string {
   const block = `198.${18 + Math.floor(Math.random() * 2)}.${Math.floor(Math.random() * 256)}`;
   return (host) => `${block}.${host}`;
+}
+
+/** A second person in a browser of their own (another address, the interface in English), fully signed in. */
+export async function signInElsewhere(browser: Browser, who: { email: string; password: string }, address: string): Promise<Page> {
+  const context = await browser.newContext({ extraHTTPHeaders: { "X-Forwarded-For": address }, storageState: languageState("en") });
+  const page = await context.newPage();
+  const login = new LoginPage(page);
+  await login.goto();
+  await login.signInFully(who);
+  return page;
 }

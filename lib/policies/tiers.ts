@@ -1,11 +1,13 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { z } from "zod";
 import type { Db, DbOrTx } from "@/db/client";
 import { approvals, policies, settings, users, type ApprovalRule } from "@/db/schema";
+
+export type { ApprovalRule };
+export { maxApprovals, maxTiers, tiersInputSchema, type TiersInput, type TiersValues } from "./tiers-schema";
 import { recordAudit } from "@/lib/audit/record";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
-import { amountField } from "@/lib/transfers/schemas";
+import type { TiersValues } from "./tiers-schema";
 import { getLimits } from "@/lib/transfers/settings";
 import { inEnglish, say, type Words } from "@/lib/transfers/words";
 
@@ -17,8 +19,6 @@ import { inEnglish, say, type Words } from "@/lib/transfers/words";
  */
 
 export const tiersPolicyKey = "approval_tiers";
-export const maxTiers = 8;
-export const maxApprovals = 3;
 
 /** What a transfer waiting from before tiers existed needs: one manager, as the single threshold asked. */
 export const oneManager: ApprovalRule = { floor: 0, approvals: 1, named: [], namedNeeded: 0 };
@@ -71,30 +71,6 @@ export type ApprovalProgress = { given: number; needed: number; approvers: { id:
 
 // --- Saving the tiers --------------------------------------------------------------------------------
 
-const countField = (max: number) =>
-  z.coerce
-    .number({ error: () => msg("server.tiers.wholeCount") })
-    .int({ error: () => msg("server.tiers.wholeCount") })
-    .min(0, { error: () => msg("server.tiers.wholeCount") })
-    .max(max, { error: () => msg("server.tiers.approvalsRange", { max }) });
-
-export const tierInputSchema = z.object({
-  floor: amountField,
-  approvals: countField(maxApprovals).pipe(z.number().min(1, { error: () => msg("server.tiers.approvalsRange", { max: maxApprovals }) })),
-  named: z.array(z.coerce.number().int().positive()).max(50).default([]),
-  namedNeeded: countField(maxApprovals).default(0),
-});
-
-export const tiersInputSchema = z.object({
-  tiers: z
-    .array(tierInputSchema)
-    .min(1, { error: () => msg("server.tiers.atLeastOne") })
-    .max(maxTiers, { error: () => msg("server.tiers.atMost", { max: maxTiers }) }),
-});
-
-export type TiersInput = z.input<typeof tiersInputSchema>;
-export type TiersValues = z.output<typeof tiersInputSchema>;
-
 type Manager = { id: number; name: string };
 
 /** Active managers: the people a tier's approvals can come from. */
@@ -121,12 +97,13 @@ export function tierProblems(values: TiersValues, ctx: { maxPerTransfer: number;
     if (tier.floor < 1) problems[`tiers.${i}.floor`] = (t) => t("server.tiers.floorPositive");
     if (previous && tier.floor <= previous.floor) problems[`tiers.${i}.floor`] = (t, f) => t("server.tiers.floorsRise", { previous: f.rupiah(previous.floor) });
     if (tier.approvals > ctx.managers.length) problems[`tiers.${i}.approvals`] = (t) => t("server.tiers.moreThanManagers", { count: ctx.managers.length });
-    const unknown = tier.named.filter((id) => !managerIds.has(id));
+    const named = tier.named ?? [];
+    const unknown = named.filter((id) => !managerIds.has(id));
     if (unknown.length > 0) problems[`tiers.${i}.named`] = (t) => t("server.tiers.notAManager");
-    else if (new Set(tier.named).size !== tier.named.length) problems[`tiers.${i}.named`] = (t) => t("server.tiers.notAManager");
+    else if (new Set(named).size !== named.length) problems[`tiers.${i}.named`] = (t) => t("server.tiers.notAManager");
     if (tier.namedNeeded > tier.approvals) problems[`tiers.${i}.namedNeeded`] = (t) => t("server.tiers.namedAboveApprovals");
-    else if (tier.namedNeeded > tier.named.length) problems[`tiers.${i}.namedNeeded`] = (t) => t("server.tiers.namedTooFew", { count: tier.named.length });
-    else if (tier.namedNeeded === 0 && tier.named.length > 0) problems[`tiers.${i}.namedNeeded`] = (t) => t("server.tiers.namedUnused");
+    else if (tier.namedNeeded > named.length) problems[`tiers.${i}.namedNeeded`] = (t) => t("server.tiers.namedTooFew", { count: named.length });
+    else if (tier.namedNeeded === 0 && named.length > 0) problems[`tiers.${i}.namedNeeded`] = (t) => t("server.tiers.namedUnused");
   });
   return problems;
 }
@@ -136,7 +113,7 @@ function normalised(values: TiersValues): ApprovalRule[] {
   return values.tiers.map((tier) => ({
     floor: tier.floor,
     approvals: tier.approvals,
-    named: tier.namedNeeded > 0 ? [...tier.named].sort((a, b) => a - b) : [],
+    named: tier.namedNeeded > 0 ? [...(tier.named ?? [])].sort((a, b) => a - b) : [],
     namedNeeded: tier.namedNeeded,
   }));
 }

@@ -23,7 +23,7 @@ export function approvalQueue(db: Db, managerId: number, approvalWindowHours: nu
 
 function queued(db: Db) {
   return db
-    .select({ ...historyColumns, queuedAt: transfers.queuedAt, lastMessage: transfers.lastMessage })
+    .select({ ...historyColumns, queuedAt: transfers.queuedAt, lastMessage: transfers.lastMessage, approvalRule: transfers.approvalRule })
     .from(transfers)
     .innerJoin(maker, eq(maker.id, transfers.makerId))
     .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId)))

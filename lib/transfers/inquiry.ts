@@ -12,6 +12,7 @@ import { walletLabel } from "./wallets";
 import type { TransferDeps } from "./deps";
 import { nearDuplicates, type NearDuplicate } from "./duplicates";
 import { limitProblem, needsApproval } from "./limits";
+import { approvalRuleFor } from "@/lib/policies/tiers";
 import { newReference } from "./reference";
 import { getLimits } from "./settings";
 import { recordGatewayCall } from "./timeline";
@@ -152,6 +153,8 @@ export type LookUpAnswer = {
   amount: number;
   ownerName: string;
   needsApproval: boolean;
+  /** How many managers its approval tier asks for now (docs/policies.md#approval-tiers); 0 below the first floor. */
+  approvalsNeeded: number;
   /** Other transfers to this wallet, phone and amount in the near-duplicate window: the maker ticks "separate payment". */
   nearDuplicates: NearDuplicate[];
 };
@@ -177,6 +180,7 @@ export async function lookUpForNewTransfer(deps: TransferDeps, ctx: PersonContex
     amount: inquiry.amount,
     ownerName: inquiry.ownerName,
     needsApproval: needsApproval(limits, inquiry.amount),
+    approvalsNeeded: approvalRuleFor(deps.db, inquiry.amount)?.approvals ?? 0,
     nearDuplicates: nearDuplicates(deps.db, query, { around: deps.now(), windowHours: limits.nearDuplicateWindowHours }),
   });
 }

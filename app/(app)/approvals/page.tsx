@@ -18,6 +18,7 @@ import { approvalHoldOf } from "@/lib/transfers/approval-hold";
 import { storedText } from "@/lib/i18n/stored";
 import { RefreshWhenQueueChanges } from "@/components/notifications/badges";
 import { badgesFor } from "@/lib/notifications/badges";
+import { progressOf, type ApprovalProgress } from "@/lib/policies/tiers";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("approvals");
@@ -27,6 +28,10 @@ export const dynamic = "force-dynamic";
 
 /** Below `md` the batches' rows stack as cards, like the transfers' queue. */
 const stack = "max-md:block max-md:h-auto max-md:px-0 max-md:py-0 max-md:text-left";
+
+function mineOr(progress: ApprovalProgress, managerId: number) {
+  return { ...progress, mine: progress.approvers.some((a) => a.id === managerId) };
+}
 
 export default async function ApprovalsPage() {
   const manager = await requireUser(["manager"]);
@@ -38,6 +43,8 @@ export default async function ApprovalsPage() {
     ...row,
     requeueNote: row.queuedAt && row.lastMessage ? storedText(row.lastMessage, locale) : null,
     nearDuplicates: nearDuplicatesOf(db(), row, limits.nearDuplicateWindowHours),
+    // Its tier's approvals so far (docs/policies.md#approval-tiers): "1 of 2", by whom, and whether one is mine.
+    approvals: mineOr(progressOf(db(), { type: "transfer", id: row.id, round: (row.queuedAt ?? row.createdAt).getTime() }, row.approvalRule), manager.id),
   }));
   const batches = batchesAwaitingApproval(db());
   const now = new Date();

@@ -11,6 +11,8 @@ import { LiveRefresh } from "@/components/batches/live-refresh";
 import { getFormat } from "@/components/i18n/get-format";
 import { PageHeader } from "@/components/shell/app-shell";
 import { ApprovalHoldNotice } from "@/components/transfers/approval-hold-notice";
+import { ApprovalProgressNote } from "@/components/transfers/approval-queue";
+import { progressOf } from "@/lib/policies/tiers";
 import { Button } from "@/components/ui/button";
 import { db } from "@/db/client";
 import { batchOverview, batchRowsPage, batchRowsPageSize, batchRowViews, type BatchRowView } from "@/lib/batches/queries";
@@ -55,6 +57,10 @@ export default async function BatchPage({ params, searchParams }: Props) {
   const limits = getLimits(database);
   const now = new Date();
   const hold = !isMaker && user.role === "manager" && batch.status === "awaiting_approval" ? approvalHoldOf(database, user.id, now) : null;
+  // Its tier's approvals so far (docs/policies.md#approval-tiers), while it waits.
+  const approvals =
+    batch.status === "awaiting_approval" ? progressOf(database, { type: "batch", id: batch.id, round: (batch.submittedAt ?? batch.createdAt).getTime() }, batch.approvalRule) : null;
+  const approvedByMe = approvals?.approvers.some((a) => a.id === user.id) ?? false;
   const viewCount: Record<BatchRowView, number> = { all: counts.all, attention: counts.attention, removed: counts.removed };
   const blocking = counts.invalid + counts.unconfirmed;
   const viewHref = (v: BatchRowView, p = 1) => `/batches/${id}?${new URLSearchParams({ ...(v === "all" ? {} : { view: v }), ...(p > 1 ? { page: String(p) } : {}) })}`;
@@ -108,6 +114,8 @@ export default async function BatchPage({ params, searchParams }: Props) {
               canSubmit={isMaker && (batch.status === "ready" || batch.status === "checking")}
               canCancel={isMaker && ["checking", "ready", "awaiting_approval"].includes(batch.status)}
               canDecide={!isMaker && user.role === "manager" && batch.status === "awaiting_approval" && !rechecking}
+              approvedByMe={approvedByMe}
+              lastApproval={approvals === null || approvals.given + 1 >= approvals.needed}
               canResume={batch.status === "sending" && batch.pausedAt !== null && (user.id === (batch.approverId ?? batch.makerId) || (user.role === "manager" && !isMaker))}
             />
           </>
@@ -117,6 +125,11 @@ export default async function BatchPage({ params, searchParams }: Props) {
       <section aria-label={t("detail.status")} className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3 text-sm">
         <BatchStatusBadge status={batch.status} blocking={blocking} rows={counts.all} className="text-sm" />
         <p className="min-w-0">{t(`sentence.${statusSentence(overview, isMaker, user.role === "manager")}`, { approver: overview.approverName ?? "" })}</p>
+        {approvals ? (
+          <div className="w-full empty:hidden">
+            <ApprovalProgressNote progress={approvals} />
+          </div>
+        ) : null}
         {batch.reason ? <p className="w-full break-words text-ink-muted">{t("detail.reason", { reason: storedText(batch.reason, locale) })}</p> : null}
       </section>
       <div className="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4">
