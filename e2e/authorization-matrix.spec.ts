@@ -266,6 +266,11 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
   { target: { name: "page /admin/limits", page: "/admin/limits" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "page /admin/tiers", page: "/admin/tiers" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  // Saved tiers would change what other spec files' transfers need: the admin's call stops at its own validation.
+  { target: { name: "saveTiersAction (empty form)", action: { filename: "app/(app)/admin/tiers/actions.ts", exportedName: "saveTiersAction", page: "/admin/tiers" }, input: () => ({}) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
   { target: { name: "page /admin/sign-in-addresses", page: "/admin/sign-in-addresses" },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
   // A saved list would refuse other spec files' sign-ins: the admin's call stops at its own validation (e2e/sign-in-allow-list.spec.ts saves on its own app).
