@@ -13,14 +13,15 @@ import { openPause } from "@/lib/sending/pause";
  * `version` changes whenever the approval queue does (an item joins or leaves), for the approvals page to
  * refresh itself.
  * `sending` (everyone, staff too, so every browser polls): whether sending is paused, for the banner of the signed-in
- * shell; when, and the reference of the refused transfer that paused it.
+ * shell, and since when (nothing about the refused transfer: that is on the admin's Sending page).
  */
-export type SendingState = { paused: false } | { paused: true; pauseId: number; since: number; reference: string | null };
+export type SendingState = { paused: false } | { paused: true; pauseId: number; since: number };
 export type Badges = { approvals?: { count: number; version: string }; attention?: { count: number }; sending?: SendingState };
 
 export function badgesFor(db: Db, user: { id: number; role: Role }): Badges {
   const pause = openPause(db);
-  const badges: Badges = { sending: pause ? { paused: true, pauseId: pause.id, since: pause.startedAt.getTime() } : { paused: false } };
+  const sending: SendingState = pause ? { paused: true, pauseId: pause.id, since: pause.startedAt.getTime() } : { paused: false };
+  const badges: Badges = { sending };
   if (user.role === "manager") {
     const transfersWaiting = db
       .select({ n: count(), others: sql<number>`coalesce(sum(${transfers.makerId} <> ${user.id}), 0)`, last: max(transfers.updatedAt) })
