@@ -367,7 +367,7 @@ export const recoveryCodes = sqliteTable(
  * A batch payout: a CSV of up to 10,000 rows, checked, approved as one item, then sent row by row.
  * Each row becomes an ordinary transfer at submit, so every rule of docs/lifecycle.md#transitions holds per row.
  */
-export const batchStatuses = ["checking", "ready", "awaiting_approval", "sending", "sent", "rejected", "canceled", "expired"] as const;
+export const batchStatuses = ["checking", "ready", "awaiting_approval", "scheduled", "sending", "sent", "rejected", "canceled", "expired"] as const;
 export type BatchStatus = (typeof batchStatuses)[number];
 
 export const batches = sqliteTable(

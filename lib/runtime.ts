@@ -40,7 +40,9 @@ export const batchCommands = {
   },
   submit(ctx: Ctx, input: Parameters<typeof submitBatch>[2]) {
     const result = submitBatch(transferDeps(), ctx, input);
-    if (result.ok && (result.data.status === "sending" || result.data.status === "checking")) startBatch(input.batchId, ctx);
+    // A scheduled batch is started by the reconciler at its time (docs/batches.md#scheduled-batches); started here too, it
+    // sends only if that time is already here (typed for "now", within the minute's slack).
+    if (result.ok && (result.data.status === "sending" || result.data.status === "checking" || result.data.status === "scheduled")) startBatch(input.batchId, ctx);
     return result;
   },
   approve(ctx: Ctx, input: Parameters<typeof approveBatch>[2]) {

@@ -8,6 +8,7 @@ const tones: Record<BatchStatus, Tone> = {
   checking: "info",
   ready: "brand",
   awaiting_approval: "warn",
+  scheduled: "brand",
   sending: "info",
   sent: "ok",
   rejected: "danger",

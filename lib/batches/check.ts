@@ -61,6 +61,10 @@ function renamedRecipient(deps: TransferDeps, row: BatchRow, ownerName: string):
 function stepOf(batch: Batch | null): CheckStep | null {
   if (batch?.status === "checking") return { userId: batch.makerId, purpose: "batch_row" };
   if (batch?.status === "awaiting_approval" && batch.recheckRequestedAt !== null && batch.recheckBy !== null) return { userId: batch.recheckBy, purpose: "approval" };
+  // A scheduled batch at its time (docs/batches.md#scheduled-batches): as its approver, or its maker when none was needed.
+  if (batch?.status === "scheduled" && batch.recheckRequestedAt !== null && batch.recheckBy !== null) {
+    return { userId: batch.recheckBy, purpose: batch.recheckBy === batch.makerId ? "batch_row" : "approval" };
+  }
   return null;
 }
 

@@ -164,11 +164,13 @@ export function approveBatch(
         const recorded = given.length + 1;
         return ok({ outcome: "recorded", given: recorded, needed: rule.approvals }, msg("server.tiers.approvalRecorded", { given: recorded, needed: rule.approvals, left: rule.approvals - recorded }));
       }
+      // A batch scheduled for later waits for its time once approved (docs/batches.md#scheduled-batches); one whose time has passed is sent now.
+      const scheduled = batch.sendAt !== null && batch.sendAt.getTime() > now.getTime();
       const moved = batchTransition(
         tx,
         batch.id,
         "awaiting_approval",
-        "sending",
+        scheduled ? "scheduled" : "sending",
         { approverId: actor.id, decidedAt: now },
         { actor, ip, at: now, audit: drift.length > 0 ? { namesAcknowledged: drift.length } : {} },
         // The deadline holds at the last step too (docs/lifecycle.md#paying-twice-is-impossible).
@@ -181,7 +183,9 @@ export function approveBatch(
       recordApproval(tx, subject, rule, actor.id, now);
       acknowledgeNames(tx, drift, { actor, ip }, now);
       const approved = decideRows(tx, batch.id, "approved", { approverId: actor.id, decidedAt: now }, { actor, ip }, now);
-      return ok({ outcome: "approved", rows: approved }, msg("server.batches.approved", { count: formatFor(currentLocale()).number(approved) }));
+      const format = formatFor(currentLocale());
+      if (scheduled) return ok({ outcome: "approved", rows: approved }, msg("server.batches.schedule.approved", { count: format.number(approved), when: format.dateTime(batch.sendAt!) }));
+      return ok({ outcome: "approved", rows: approved }, msg("server.batches.approved", { count: format.number(approved) }));
     },
     { behavior: "immediate" },
   );
@@ -222,19 +226,29 @@ export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
   );
 }
 
-/** The maker withdraws a batch: while it is being checked, ready, or awaiting approval. Nothing is sent. */
+/**
+ * The maker withdraws a batch: while it is being checked, ready, awaiting approval, or scheduled and its time has not
+ * come (docs/batches.md#scheduled-batches; the same conditional update checks the time). Nothing is sent.
+ */
 export function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason?: string }): ActionResult<null> {
   const batch = findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", msg("server.batches.notFound"));
   if (batch.makerId !== actor.id) return fail("forbidden", msg("server.batches.onlyMakerCancels"));
-  if (!["checking", "ready", "awaiting_approval"].includes(batch.status)) return wrongStatus(batch, "canceled");
   const now = deps.now();
+  const due = (b: Batch) => b.status === "scheduled" && b.sendAt !== null && b.sendAt.getTime() <= now.getTime();
+  if (due(batch)) return fail("conflict", msg("server.batches.schedule.tooLateToCancel", { when: formatFor(currentLocale()).dateTime(batch.sendAt!) }));
+  if (!["checking", "ready", "awaiting_approval", "scheduled"].includes(batch.status)) return wrongStatus(batch, "canceled");
   const reason = input.reason ?? "Canceled by its maker";
   return deps.db.transaction(
     (tx) => {
-      const moved = batchTransition(tx, batch.id, batch.status, "canceled", { decidedAt: now, reason }, { actor, ip, at: now });
-      if (!moved) return wrongStatus(findBatch(tx, batch.id) ?? batch, "canceled");
-      decideRows(tx, batch.id, "canceled", { decidedAt: now, reason }, { actor, ip }, now);
+      const moved = batchTransition(tx, batch.id, batch.status, "canceled", { decidedAt: now, reason }, { actor, ip, at: now }, batch.status === "scheduled" ? gt(batches.sendAt, now) : undefined);
+      if (!moved) {
+        const current = findBatch(tx, batch.id) ?? batch;
+        if (due(current)) return fail("conflict", msg("server.batches.schedule.tooLateToCancel", { when: formatFor(currentLocale()).dateTime(current.sendAt!) }));
+        return wrongStatus(current, "canceled");
+      }
+      // A scheduled batch's rows are approved, never claimed; the others' await approval.
+      transitionBatch(tx, batch.id, batch.status === "scheduled" ? "approved" : "awaiting_approval", "canceled", { decidedAt: now, reason }, { actor, ip }, now);
       return ok(null, msg("server.batches.canceled"));
     },
     { behavior: "immediate" },

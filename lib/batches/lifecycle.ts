@@ -14,8 +14,11 @@ import { flagNearDuplicates } from "./duplicates";
  */
 export const allowedBatchTransitions: Record<BatchStatus, readonly BatchStatus[]> = {
   checking: ["ready", "canceled"],
-  ready: ["checking", "awaiting_approval", "sending", "canceled"],
-  awaiting_approval: ["sending", "rejected", "canceled", "expired"],
+  ready: ["checking", "awaiting_approval", "scheduled", "sending", "canceled"],
+  awaiting_approval: ["scheduled", "sending", "rejected", "canceled", "expired"],
+  // Approved, sent at its time (docs/batches.md#scheduled-batches): its maker may cancel it until then; the system
+  // cancels it at the time when the limits or its wallets no longer hold.
+  scheduled: ["sending", "canceled"],
   sending: ["sent"],
   sent: [],
   rejected: [],
@@ -56,7 +59,7 @@ export function batchTransition(
   id: number,
   from: BatchStatus,
   to: BatchStatus,
-  patch: Partial<Pick<Batch, "approverId" | "submittedAt" | "decidedAt" | "reason" | "duplicatesAccepted" | "approvalRule" | "sendAt">>,
+  patch: Partial<Pick<Batch, "approverId" | "submittedAt" | "decidedAt" | "reason" | "duplicatesAccepted" | "approvalRule" | "sendAt" | "pausedAt">>,
   { actor, ip, at, audit = {} }: { actor: Actor; ip: string | null; at: Date; audit?: Record<string, unknown> },
   condition?: SQL,
 ): Batch | null {
@@ -85,7 +88,7 @@ export function batchTransition(
 function notifyBatchTransition(tx: DbOrTx, batch: Batch, from: BatchStatus, at: Date): void {
   const subject = { type: "batch", id: batch.id } as const;
   if (batch.status === "awaiting_approval") notifyApprovers(tx, "batch.awaiting_approval", subject, batch.makerId, at);
-  else if (batch.status === "sending" && from === "awaiting_approval") notifyPerson(tx, "batch.approved", subject, batch.makerId, at);
+  else if ((batch.status === "sending" || batch.status === "scheduled") && from === "awaiting_approval") notifyPerson(tx, "batch.approved", subject, batch.makerId, at);
   else if (batch.status === "rejected" || batch.status === "expired") notifyPerson(tx, `batch.${batch.status}`, subject, batch.makerId, at);
 }
 

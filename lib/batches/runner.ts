@@ -7,6 +7,7 @@ import type { TransferDeps } from "@/lib/transfers/deps";
 import { checkPendingRows } from "./check";
 import { Backoff, type Pacer } from "./backoff";
 import { sendApprovedRows } from "./send";
+import { sendWhenDue } from "./scheduled";
 import { log } from "@/lib/log";
 import { isSendingPaused, lastResumedAt } from "@/lib/sending/pause";
 
@@ -28,12 +29,17 @@ export type BatchRunOptions = {
 };
 
 /**
- * A batch that should have a runner (checking, sending, or re-checked for an approval), that no live runner
- * holds and that is not paused for a person's confirmation.
+ * A batch that should have a runner (checking, sending, re-checked for an approval, or scheduled and its time has
+ * come), that no live runner holds and that is not paused for a person's confirmation.
  */
 const unheld = (now: Date) =>
   and(
-    or(inArray(batches.status, ["checking", "sending"]), and(eq(batches.status, "awaiting_approval"), isNotNull(batches.recheckRequestedAt))),
+    or(
+      inArray(batches.status, ["checking", "sending"]),
+      and(eq(batches.status, "awaiting_approval"), isNotNull(batches.recheckRequestedAt)),
+      // Its time (docs/batches.md#scheduled-batches), read from the database: a restart before it changes nothing.
+      and(eq(batches.status, "scheduled"), lte(batches.sendAt, now)),
+    ),
     // A lease that ends now has lapsed: a runner that finished leaves it ending at that moment.
     or(isNull(batches.leaseUntil), lte(batches.leaseUntil, now)),
     isNull(batches.pausedAt),
@@ -65,6 +71,7 @@ export async function runBatch(deps: TransferDeps, batchId: number, options: Bat
       concurrency: options.concurrency ?? defaultBatchConcurrency,
       backoff: new Backoff(options.backoffMs ?? 1_000, options.maxBackoffMs ?? 30_000, options.pacer),
     };
+    await sendWhenDue(deps, batchId, run);
     await checkPendingRows(deps, batchId, run);
     await sendApprovedRows(deps, batchId, { ...run, ctx: options.ctx ?? system });
     return true;
@@ -87,7 +94,8 @@ export function stalledBatches(db: Db, now: Date): number[] {
   const sendingPaused = isSendingPaused(db);
   const resumedAt = lastResumedAt(db)?.getTime() ?? 0;
   for (const batch of db.select({ id: batches.id, status: batches.status, leaseUntil: batches.leaseUntil, updatedAt: batches.updatedAt }).from(batches).where(unheld(now)).all()) {
-    if (batch.status === "sending" && sendingPaused) continue;
+    // A scheduled batch whose time came during the pause stays scheduled until the resume.
+    if ((batch.status === "sending" || batch.status === "scheduled") && sendingPaused) continue;
     const stoppedAt = new Date(Math.max((batch.leaseUntil ?? batch.updatedAt).getTime(), batch.status === "sending" ? resumedAt : 0));
     if (batch.status !== "sending" || now.getTime() - stoppedAt.getTime() <= resumeWithoutConfirmationMs) {
       resumable.push(batch.id);

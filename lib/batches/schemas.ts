@@ -4,6 +4,7 @@ import { currentLocale } from "@/lib/i18n/current";
 import { msg } from "@/lib/i18n/translate";
 import { idOf, reasonField } from "@/lib/transfers/schemas";
 import { maxBatchBytes } from "./parse";
+import { sendAtFromText } from "./send-at";
 
 /**
  * The batch actions' inputs; shared by the forms and the server actions (no server-only imports). Messages are worded
@@ -36,7 +37,29 @@ export const removeRowsSchema = z.object({
 /** How many flagged rows a person saw and ticked: a count that no longer matches is refused (a payment came in between). */
 const shownCount = z.number().int().min(0).max(10_000).optional();
 
-export const submitBatchSchema = z.object({ batchId: batchIdField, acceptDuplicates: z.boolean().default(false), duplicatesShown: shownCount });
+/**
+ * "Send on": an optional day (`dd/mm/yyyy`) and time (`HH.MM`) in WIB, both or neither (docs/batches.md#scheduled-batches).
+ * Their shape is checked here; whether the time is allowed (not past, at most 30 days ahead) is checked at submit.
+ */
+const scheduleText = z.string().max(20).optional();
+
+export const submitBatchSchema = z
+  .object({ batchId: batchIdField, acceptDuplicates: z.boolean().default(false), duplicatesShown: shownCount, sendOn: scheduleText, sendTime: scheduleText })
+  .transform(({ sendOn, sendTime, ...rest }, ctx) => {
+    const day = sendOn?.trim() ?? "";
+    const time = sendTime?.trim() ?? "";
+    if (day === "" && time === "") return { ...rest, sendAt: undefined };
+    if (day === "") ctx.addIssue({ code: "custom", path: ["sendOn"], message: msg("server.batches.schedule.dayMissing") });
+    if (time === "") ctx.addIssue({ code: "custom", path: ["sendTime"], message: msg("server.batches.schedule.timeMissing") });
+    if (day === "" || time === "") return z.NEVER;
+    const typed = sendAtFromText(day, time);
+    if ("wrong" in typed) {
+      ctx.addIssue({ code: "custom", path: [typed.wrong === "day" ? "sendOn" : "sendTime"], message: msg(typed.wrong === "day" ? "server.batches.schedule.dayInvalid" : "server.batches.schedule.timeInvalid") });
+      return z.NEVER;
+    }
+    return { ...rest, sendAt: typed.at };
+  });
+export type SubmitBatchInput = z.input<typeof submitBatchSchema>;
 export const approveBatchSchema = z.object({
   batchId: batchIdField,
   /** How many changed owner names the approver acknowledged. */

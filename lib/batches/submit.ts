@@ -12,6 +12,7 @@ import { approvalRuleFor } from "@/lib/policies/tiers";
 import { getLimits } from "@/lib/transfers/settings";
 import { flagNearDuplicates } from "./duplicates";
 import { batchTransition, findBatch, wrongStatus } from "./lifecycle";
+import { scheduleHorizonMs, scheduleRange } from "./send-at";
 
 /** A look-up this close to its 15 minutes is redone rather than risk going stale between check and submit. */
 const freshnessMarginMs = 60_000;
@@ -28,9 +29,15 @@ export type Submitted = { status: BatchStatus; rechecking?: number };
 export function submitBatch(
   deps: Pick<TransferDeps, "db" | "now">,
   { actor, ip }: PersonContext,
-  input: { batchId: number; acceptDuplicates?: boolean; duplicatesShown?: number },
+  input: { batchId: number; acceptDuplicates?: boolean; duplicatesShown?: number; sendAt?: Date },
 ): ActionResult<Submitted> {
   const now = deps.now();
+  // "Send on" (docs/batches.md#scheduled-batches): not in the past (a minute of slack), at most 30 days ahead; else nothing is saved.
+  const outOfRange = input.sendAt ? scheduleRange(input.sendAt, now) : null;
+  if (outOfRange) {
+    const text = msg(outOfRange === "past" ? "server.batches.schedule.past" : "server.batches.schedule.tooFar", { latest: formatFor(currentLocale()).dateTime(new Date(now.getTime() + scheduleHorizonMs)) });
+    return fail("invalid", text, { sendOn: [text] });
+  }
   return deps.db.transaction(
     (tx): ActionResult<Submitted> => {
       const batch = findBatch(tx, input.batchId);
@@ -122,9 +129,23 @@ export function submitBatch(
         .set({ transferId: sql`(select ${transfers.id} from ${transfers} where ${transfers.inquiryId} = ${batchRows.inquiryId})` })
         .where(and(eq(batchRows.batchId, batch.id), eq(batchRows.state, "ok")))
         .run();
-      const to = status === "approved" ? "sending" : "awaiting_approval";
-      batchTransition(tx, batch.id, "ready", to, { submittedAt: now, duplicatesAccepted: duplicates > 0, approvalRule }, { actor, ip, at: now, audit: { rows: rows.length, total } });
-      const count = formatFor(currentLocale()).number(rows.length);
+      // Scheduled: approved now (or by its managers first), sent at its time by the runner (docs/batches.md#scheduled-batches).
+      const sendAt = input.sendAt ?? null;
+      const to = status === "approved" ? (sendAt ? "scheduled" : "sending") : "awaiting_approval";
+      batchTransition(
+        tx,
+        batch.id,
+        "ready",
+        to,
+        { submittedAt: now, duplicatesAccepted: duplicates > 0, approvalRule, sendAt },
+        { actor, ip, at: now, audit: { rows: rows.length, total, ...(sendAt ? { sendAt: sendAt.toISOString() } : {}) } },
+      );
+      const format = formatFor(currentLocale());
+      const count = format.number(rows.length);
+      if (sendAt) {
+        const when = format.dateTime(sendAt);
+        return ok({ status: to }, msg(to === "scheduled" ? "server.batches.schedule.submitted" : "server.batches.schedule.submittedForApproval", { count, when }));
+      }
       return ok({ status: to }, msg(to === "sending" ? "server.batches.submittedSending" : "server.batches.submittedForApproval", { count }));
     },
     { behavior: "immediate" },

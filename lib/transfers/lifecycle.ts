@@ -13,7 +13,8 @@ import type { ActorContext } from "./deps";
 export const allowedTransitions: Record<TransferStatus, readonly TransferStatus[]> = {
   awaiting_approval: ["approved", "rejected", "canceled", "expired"],
   // Back to the queue: approved long ago but never sent (a crash), so it is not sent blindly (docs/lifecycle.md#paying-twice-is-impossible).
-  approved: ["sending", "awaiting_approval"],
+  // Canceled: the rows of a scheduled batch, never claimed, when it is canceled before its time (docs/batches.md#scheduled-batches).
+  approved: ["sending", "awaiting_approval", "canceled"],
   sending: ["processing", "succeeded", "failed", "refunded", "unresolved"],
   processing: ["succeeded", "failed", "refunded", "unresolved"],
   // Later answers win only forward: a success may still be refunded; any other contradiction is a discrepancy.

@@ -53,9 +53,13 @@ export default async function BatchPage({ params, searchParams }: Props) {
   const submitted = Object.keys(transfers).length > 0;
   const unsettled = (transfers.approved?.count ?? 0) + (transfers.sending?.count ?? 0) + (transfers.processing?.count ?? 0);
   const rechecking = batch.status === "awaiting_approval" && batch.recheckRequestedAt !== null;
-  const live = batch.status === "checking" || (batch.status === "sending" && batch.pausedAt === null) || rechecking || unsettled > 0;
-  const limits = getLimits(database);
   const now = new Date();
+  // Scheduled (docs/batches.md#scheduled-batches): its time, whether it has come, and the page redraws from a few minutes before.
+  const sendAt = batch.sendAt && (batch.status === "scheduled" || batch.status === "awaiting_approval" || batch.status === "ready") ? batch.sendAt : null;
+  const due = batch.status === "scheduled" && sendAt !== null && sendAt.getTime() <= now.getTime();
+  const soon = batch.status === "scheduled" && sendAt !== null && sendAt.getTime() - now.getTime() < 5 * 60_000;
+  const live = batch.status === "checking" || (batch.status === "sending" && batch.pausedAt === null) || rechecking || unsettled > 0 || soon;
+  const limits = getLimits(database);
   const hold = !isMaker && user.role === "manager" && batch.status === "awaiting_approval" ? approvalHoldOf(database, user.id, now) : null;
   // Its tier's approvals so far (docs/policies.md#approval-tiers), while it waits.
   const approvals =
@@ -112,7 +116,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
               duplicates={counts.duplicates}
               needsApproval={needsApproval(limits, overview.total)}
               canSubmit={isMaker && (batch.status === "ready" || batch.status === "checking")}
-              canCancel={isMaker && ["checking", "ready", "awaiting_approval"].includes(batch.status)}
+              canCancel={isMaker && (["checking", "ready", "awaiting_approval"].includes(batch.status) || (batch.status === "scheduled" && !due))}
               canDecide={!isMaker && user.role === "manager" && batch.status === "awaiting_approval" && !rechecking}
               approvedByMe={approvedByMe}
               lastApproval={approvals === null || approvals.given + 1 >= approvals.needed}
@@ -124,7 +128,12 @@ export default async function BatchPage({ params, searchParams }: Props) {
       {hold ? <ApprovalHoldNotice hold={hold} now={now} /> : null}
       <section aria-label={t("detail.status")} className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3 text-sm">
         <BatchStatusBadge status={batch.status} blocking={blocking} rows={counts.all} className="text-sm" />
-        <p className="min-w-0">{t(`sentence.${statusSentence(overview, isMaker, user.role === "manager")}`, { approver: overview.approverName ?? "" })}</p>
+        <p className="min-w-0" data-testid="batch-sentence">
+          {batch.status === "scheduled" && sendAt
+            ? t(due ? "schedule.due" : isMaker ? "schedule.scheduledMaker" : "schedule.scheduled", { when: format.dateTime(sendAt) })
+            : t(`sentence.${statusSentence(overview, isMaker, user.role === "manager")}`, { approver: overview.approverName ?? "" })}
+        </p>
+        {batch.status === "awaiting_approval" && sendAt ? <p className="w-full">{t("schedule.afterApproval", { when: format.dateTime(sendAt) })}</p> : null}
         {approvals ? (
           <div className="w-full empty:hidden">
             <ApprovalProgressNote progress={approvals} />
@@ -222,6 +231,9 @@ function statusSentence(overview: NonNullable<ReturnType<typeof batchOverview>>,
     case "awaiting_approval":
       if (batch.recheckRequestedAt !== null) return "rechecking";
       return isMaker ? "awaitingMaker" : isManager ? "awaitingManager" : "awaitingOther";
+    case "scheduled":
+      // Worded by the page with its time (batches.schedule.*); this is only the fallback.
+      return approverName ? "sendingBy" : "sending";
     case "sending":
       if (batch.pausedAt !== null) return "paused";
       return approverName ? "sendingBy" : "sending";
