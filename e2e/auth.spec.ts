@@ -4,9 +4,9 @@ import { addressBlock, seedStaffMember, signInFrom } from "./support/sign-ins";
 
 test.describe("Sign-in shows each role only what it may use (docs/roles.md#who-may-do-what)", () => {
   const expectations = [
-    { role: "staff", sees: ["Overview", "New transfer", "Batch payouts", "History"], hidden: ["Approvals", "Users", "Limits", "Audit trail", "Sign-ins"] },
-    { role: "manager", sees: ["Overview", "New transfer", "Batch payouts", "History", "Approvals"], hidden: ["Users", "Limits", "Audit trail", "Sign-ins"] },
-    { role: "admin", sees: ["Overview", "New transfer", "Batch payouts", "History", "Users", "Limits", "Audit trail", "Sign-ins"], hidden: ["Approvals"] },
+    { role: "staff", sees: ["Overview", "New transfer", "Batch payouts", "History"], hidden: ["Approvals", "Users", "Limits", "Audit trail", "Sign-ins", "Approval tiers", "Sign-in addresses", "Sending"] },
+    { role: "manager", sees: ["Overview", "New transfer", "Batch payouts", "History", "Approvals"], hidden: ["Users", "Limits", "Audit trail", "Sign-ins", "Approval tiers", "Sign-in addresses", "Sending"] },
+    { role: "admin", sees: ["Overview", "New transfer", "Batch payouts", "History", "Users", "Limits", "Audit trail", "Sign-ins", "Approval tiers", "Sign-in addresses", "Sending"], hidden: ["Approvals"] },
   ] as const;
 
   for (const { role, sees, hidden } of expectations) {

@@ -14,7 +14,9 @@ export const navigation = [
   { href: "/admin/tiers", icon: "tiers", roles: ["admin"] },
   { href: "/admin/audit", icon: "audit", roles: ["admin"] },
   { href: "/admin/sign-ins", icon: "signIns", roles: ["admin"] },
+  { href: "/admin/sign-in-addresses", icon: "signInAddresses", roles: ["admin"] },
   { href: "/admin/mail", icon: "mail", roles: ["admin"] },
+  { href: "/admin/sending", icon: "sending", roles: ["admin"] },
   { href: "/account", icon: "account", roles: ["staff", "manager", "admin"] },
 ] as const satisfies readonly { href: string; icon: string; roles: readonly Role[] }[];
 

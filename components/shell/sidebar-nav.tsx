@@ -1,6 +1,6 @@
 "use client";
 
-import { Layers, BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, Mail, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
+import { Banknote, Layers, Network, BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, Mail, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -24,6 +24,8 @@ const icons: Record<NavIcon, typeof Users> = {
   signIns: KeyRound,
   account: CircleUser,
   mail: Mail,
+  signInAddresses: Network,
+  sending: Banknote,
 };
 
 /** `onNavigate` closes the phone drawer when a link is followed. */

@@ -56,6 +56,8 @@ export type GivenApproval = { approverId: number; named: boolean };
  */
 export function approvalRefusal(rule: ApprovalRule, given: readonly GivenApproval[], approverId: number, nameOf: (id: number) => string): Words | null {
   if (given.some((g) => g.approverId === approverId)) return (t) => t("server.tiers.alreadyApproved", { given: given.length, needed: rule.approvals });
+  // All given already: it is decided, which the approving update itself reports.
+  if (given.length >= rule.approvals) return null;
   const isNamed = rule.named.includes(approverId);
   const namedAfter = given.filter((g) => g.named).length + (isNamed ? 1 : 0);
   const placesAfter = rule.approvals - given.length - 1;
