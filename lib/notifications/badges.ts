@@ -1,12 +1,13 @@
-import { and, count, eq, isNotNull, isNull, max, sql } from "drizzle-orm";
+import { and, count, eq, isNotNull, isNull, max, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { batches, transfers, type Role } from "@/db/schema";
+import { approvals, batches, transfers, type Role } from "@/db/schema";
 import { openPause } from "@/lib/sending/pause";
 
 /**
  * What the navigation's badges count (docs/notifications.md#in-the-app), read every few seconds by each
  * signed-in browser, so each is one indexed count:
- * - Approvals (managers): the transfers and batches in the queue this manager may decide (not their own);
+ * - Approvals (managers): the transfers and batches in the queue this manager may decide (not their own, nor those
+ *   whose tier waits for others after this manager's approval: docs/policies.md#approval-tiers);
  * - Needs attention (admins): what waits for an admin's hand: transfers Cash In never settled (an admin records
  *   their outcome), contradictions not reviewed yet (an admin marks them reviewed).
  *   Sending paused on a deposit alert counts as one more (docs/deposit-alerts.md).
@@ -18,18 +19,23 @@ import { openPause } from "@/lib/sending/pause";
 export type SendingState = { paused: false } | { paused: true; pauseId: number; since: number };
 export type Badges = { approvals?: { count: number; version: string }; attention?: { count: number }; sending?: SendingState };
 
+/** Whether this person gave one of the approvals of the subject's current round (lib/policies/tiers.ts). */
+function approvedBy(type: "transfer" | "batch", id: SQL | AnyColumn, round: SQL, userId: number): SQL {
+  return sql`exists (select 1 from ${approvals} where ${approvals.subjectType} = ${type} and ${approvals.subjectId} = ${id} and ${approvals.round} = ${round} and ${approvals.approverId} = ${userId})`;
+}
+
 export function badgesFor(db: Db, user: { id: number; role: Role }): Badges {
   const pause = openPause(db);
   const sending: SendingState = pause ? { paused: true, pauseId: pause.id, since: pause.startedAt.getTime() } : { paused: false };
   const badges: Badges = { sending };
   if (user.role === "manager") {
     const transfersWaiting = db
-      .select({ n: count(), others: sql<number>`coalesce(sum(${transfers.makerId} <> ${user.id}), 0)`, last: max(transfers.updatedAt) })
+      .select({ n: count(), others: sql<number>`coalesce(sum(${transfers.makerId} <> ${user.id} and not ${approvedBy("transfer", transfers.id, sql`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`, user.id)}), 0)`, last: max(transfers.updatedAt) })
       .from(transfers)
       .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId)))
       .get()!;
     const batchesWaiting = db
-      .select({ n: count(), others: sql<number>`coalesce(sum(${batches.makerId} <> ${user.id}), 0)`, last: max(batches.updatedAt) })
+      .select({ n: count(), others: sql<number>`coalesce(sum(${batches.makerId} <> ${user.id} and not ${approvedBy("batch", batches.id, sql`coalesce(${batches.submittedAt}, ${batches.createdAt})`, user.id)}), 0)`, last: max(batches.updatedAt) })
       .from(batches)
       .where(eq(batches.status, "awaiting_approval"))
       .get()!;

@@ -6,6 +6,7 @@ import { parseBatchCsv } from "@/lib/batches/parse";
 import { createBatch } from "@/lib/batches/rows";
 import { runBatch } from "@/lib/batches/runner";
 import { submitBatch } from "@/lib/batches/submit";
+import { badgesFor } from "@/lib/notifications/badges";
 import { approvalTiers, saveTiers, tiersInputSchema, type TiersInput } from "@/lib/policies/tiers";
 import { approveTransfer, rejectTransfer } from "@/lib/transfers/approvals";
 import { getLimits, updateLimits } from "@/lib/transfers/settings";
@@ -109,6 +110,20 @@ describe("approval tiers", () => {
     expect(h.transfer(needsTwo.transferId).approvalRule).toMatchObject({ approvals: 2 });
     const newOne = await waiting(12_000_000, h.staff, "628111000002");
     expect(h.transfer(newOne.transferId).approvalRule).toMatchObject({ approvals: 1 });
+  });
+
+  it("the Approvals badge no longer counts a transfer for the manager who gave their approval; the others still see it", async () => {
+    twoTiers();
+    const { transferId } = await waiting(12_000_000);
+    const before = badgesFor(h.db, h.manager).approvals!;
+    expect(before.count).toBe(1);
+    h.advance(1_000);
+    expectOk(await approveTransfer(h.deps, ctx(h.manager), { transferId }));
+    const after = badgesFor(h.db, h.manager).approvals!;
+    expect(after.count).toBe(0);
+    // The queue changed for the approvals page of every manager (it shows "1 of 2").
+    expect(after.version).not.toBe(before.version);
+    expect(badgesFor(h.db, h.manager2).approvals!.count).toBe(1);
   });
 
   it("a tier with named people: the remaining approval must come from them", async () => {
