@@ -7,6 +7,8 @@ import { useState } from "react";
 import { useFormat } from "@/components/i18n/use-format";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { useAction } from "@/components/ui/use-action";
 import type { BatchStatus } from "@/lib/batches/labels";
@@ -59,9 +61,15 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
   const actions = useServerActions();
   const [open, setOpen] = useState(false);
   const [acceptDuplicates, setAcceptDuplicates] = useState(false);
+  // "Send on" (docs/batches.md#scheduled-batches): a day and a time in WIB, both or neither; the server says what is wrong.
+  const [sendOn, setSendOn] = useState("");
+  const [sendTime, setSendTime] = useState("");
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
   const { pending, run, refresh } = useDone();
   const t = useTranslations("batches.submit");
+  const schedule = useTranslations("batches.schedule");
   const format = useFormat();
+  const scheduling = sendOn.trim() !== "" || sendTime.trim() !== "";
   const checking = batch.status === "checking";
   const blocked = checking || blocking > 0 || rows === 0;
   return (
@@ -80,6 +88,42 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
             <span>{t("duplicates", { count: duplicates })}</span>
           </label>
         ) : null}
+        <fieldset className="flex min-w-0 flex-col gap-2" data-testid="send-on">
+          <legend className="mb-1 text-sm font-medium">{schedule("legend")}</legend>
+          <div className="grid grid-cols-2 gap-3">
+            <Field id="send-on-day" label={schedule("day")} error={errors.sendOn?.[0]}>
+              {(aria) => (
+                <Input
+                  {...aria}
+                  inputMode="numeric"
+                  autoComplete="off"
+                  placeholder={schedule("dayPlaceholder")}
+                  value={sendOn}
+                  onChange={(e) => {
+                    setSendOn(e.currentTarget.value);
+                    setErrors(({ sendOn: _day, ...rest }) => rest);
+                  }}
+                />
+              )}
+            </Field>
+            <Field id="send-on-time" label={schedule("time")} error={errors.sendTime?.[0]}>
+              {(aria) => (
+                <Input
+                  {...aria}
+                  inputMode="numeric"
+                  autoComplete="off"
+                  placeholder={schedule("timePlaceholder")}
+                  value={sendTime}
+                  onChange={(e) => {
+                    setSendTime(e.currentTarget.value);
+                    setErrors(({ sendTime: _time, ...rest }) => rest);
+                  }}
+                />
+              )}
+            </Field>
+          </div>
+          <p className="text-xs text-ink-muted">{schedule("hint")}</p>
+        </fieldset>
         <DialogFooter>
           <DialogClose asChild>
             <Button variant="secondary">{t("notYet")}</Button>
@@ -88,15 +132,16 @@ function SubmitBatch({ batch, rows, total, blocking, duplicates, needsApproval }
             disabled={pending || (duplicates > 0 && !acceptDuplicates)}
             onClick={() =>
               run(
-                () => actions.submitBatch({ batchId: batch.id, acceptDuplicates, duplicatesShown: duplicates }),
+                () => actions.submitBatch({ batchId: batch.id, acceptDuplicates, duplicatesShown: duplicates, sendOn, sendTime }),
                 (result) => {
+                  setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
                   if (result.ok) setOpen(false);
                   refresh();
                 },
               )
             }
           >
-            {pending ? t("submitting") : needsApproval ? t("forApproval") : t("andSend")}
+            {pending ? t("submitting") : needsApproval ? t("forApproval") : scheduling ? schedule("andSchedule") : t("andSend")}
           </Button>
         </DialogFooter>
       </DialogContent>

@@ -18,6 +18,8 @@ import { calendarDayFromText, dayText } from "@/lib/jakarta";
 export type HistoryFilterValues = {
   q: string;
   status: TransferStatus[];
+  /** Only the rows of scheduled batches, not sent yet (docs/batches.md#scheduled-batches). */
+  scheduled: boolean;
   wallet: string;
   maker: string;
   /** `yyyy-mm-dd`, as the URL carries it; the field shows `dd/mm/yyyy`. */
@@ -56,6 +58,7 @@ export function HistoryFilters({
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [statuses, setStatuses] = useState(values.status);
+  const [scheduled, setScheduled] = useState(values.scheduled);
   const [dateErrors, setDateErrors] = useState<Partial<Record<DateField, string>>>({});
 
   function apply(form: HTMLFormElement) {
@@ -133,6 +136,8 @@ export function HistoryFilters({
         <StatusPicker
           selected={statuses}
           onChange={setStatuses}
+          scheduled={scheduled}
+          onScheduled={setScheduled}
           onDone={(changed, form) => {
             if (changed) submitNow(form);
           }}
@@ -196,18 +201,22 @@ export function HistoryFilters({
 function StatusPicker({
   selected,
   onChange,
+  scheduled,
+  onScheduled,
   onDone,
 }: {
   selected: TransferStatus[];
   onChange: (statuses: TransferStatus[]) => void;
+  scheduled: boolean;
+  onScheduled: (on: boolean) => void;
   onDone: (changed: boolean, form: HTMLFormElement | null) => void;
 }) {
   const t = useTranslations("history.filters");
   const status = useTranslations("transferStatus");
   const [open, setOpen] = useState(false);
-  const [before, setBefore] = useState(selected);
+  const [before, setBefore] = useState({ selected, scheduled });
   const trigger = useRef<HTMLButtonElement>(null);
-  const labels = selected.map((s) => status(`${s}.label`));
+  const labels = [...selected.map((s) => status(`${s}.label`)), ...(scheduled ? [t("scheduled")] : [])];
   // The statuses by name: two fit the field; more show as the first two and "+N" (all of them on hover).
   const summary = labels.length === 0 ? t("anyStatus") : labels.length <= 2 ? labels.join(", ") : `${labels.slice(0, 2).join(", ")} +${labels.length - 2}`;
 
@@ -225,12 +234,13 @@ function StatusPicker({
           {selected.map((status) => (
             <input key={status} type="hidden" name="status" value={status} />
           ))}
+          {scheduled ? <input type="hidden" name="scheduled" value="1" /> : null}
           <Popover.Root
             open={open}
             onOpenChange={(next) => {
               setOpen(next);
-              if (next) setBefore(selected);
-              else onDone(before.join() !== selected.join(), trigger.current?.form ?? null);
+              if (next) setBefore({ selected, scheduled });
+              else onDone(before.selected.join() !== selected.join() || before.scheduled !== scheduled, trigger.current?.form ?? null);
             }}
           >
             <Popover.Trigger asChild>
@@ -262,9 +272,22 @@ function StatusPicker({
                       {status(`${s}.label`)}
                     </label>
                   ))}
+                  <label className="mt-1 flex h-9 cursor-pointer items-center gap-2 rounded-sm border-t border-line px-1 pt-1 text-sm hover:bg-canvas">
+                    <input type="checkbox" className="size-4 accent-brand" checked={scheduled} onChange={(e) => onScheduled(e.currentTarget.checked)} />
+                    {t("scheduled")}
+                  </label>
                 </fieldset>
                 <div className="mt-2 flex justify-between border-t border-line pt-2">
-                  <Button size="sm" variant="ghost" className="h-8" onClick={() => onChange([])} disabled={selected.length === 0}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    className="h-8"
+                    onClick={() => {
+                      onChange([]);
+                      onScheduled(false);
+                    }}
+                    disabled={selected.length === 0 && !scheduled}
+                  >
                     {t("anyStatus")}
                   </Button>
                   <Popover.Close asChild>

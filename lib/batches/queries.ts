@@ -1,5 +1,6 @@
 import "server-only";
-import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql, sum, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, ne, or, sql, sum, type SQL } from "drizzle-orm";
+import { startOfJakartaDay } from "@/lib/jakarta";
 import type { Db } from "@/db/client";
 import { alias } from "drizzle-orm/sqlite-core";
 import { batchRows, batches, transfers, users, type Batch, type BatchRowState, type TransferStatus } from "@/db/schema";
@@ -169,4 +170,20 @@ export function batchRowsPage(db: Db, batchId: number, { view = "all", page = 1 
     }));
   const total = db.select({ n: count() }).from(batchRows).where(where).get()?.n ?? 0;
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / batchRowsPageSize)) };
+}
+
+/**
+ * Batches scheduled to send on the Jakarta day of `now` and not sent yet (docs/batches.md#scheduled-batches): how many,
+ * and their rows' total. For the overview's "Scheduled today".
+ */
+export function scheduledToday(db: Db, now: Date): { count: number; total: number } {
+  const start = startOfJakartaDay(now);
+  const end = new Date(start.getTime() + 24 * 60 * 60_000);
+  const row = db
+    .select({ count: sql<number>`count(distinct ${batches.id})`, total: sql<number>`coalesce(sum(${transfers.amount}), 0)` })
+    .from(batches)
+    .innerJoin(transfers, eq(transfers.batchId, batches.id))
+    .where(and(eq(batches.status, "scheduled"), gte(batches.sendAt, start), lt(batches.sendAt, end)))
+    .get();
+  return { count: row?.count ?? 0, total: row?.total ?? 0 };
 }

@@ -33,6 +33,8 @@ export const historyFiltersSchema = z
     maker: idParam,
     /** The rows of one batch payout. */
     batch: idParam,
+    /** Only the rows of batches scheduled for later, not sent yet (docs/batches.md#scheduled-batches): `scheduled=1`. */
+    scheduled: z.preprocess((v) => (first(v) === "1" ? true : undefined), z.literal(true).optional()).catch(undefined),
     /** Whole rupiah, typed as on the new-transfer form: `50000`, `50.000`, `Rp 50.000`. */
     min: z.preprocess(first, amountField.optional()).catch(undefined),
     max: z.preprocess(first, amountField.optional()).catch(undefined),
@@ -69,6 +71,7 @@ export function historySearchParams(filters: HistoryFilters, changes: Partial<Hi
   if (f.wallet) params.set("wallet", f.wallet);
   if (f.maker !== undefined) params.set("maker", String(f.maker));
   if (f.batch !== undefined) params.set("batch", String(f.batch));
+  if (f.scheduled) params.set("scheduled", "1");
   if (f.from) params.set("from", f.from);
   if (f.to) params.set("to", f.to);
   if (f.min !== undefined) params.set("min", String(f.min));
@@ -82,5 +85,5 @@ export function historySearchParams(filters: HistoryFilters, changes: Partial<Hi
 
 /** Whether the view narrows the set of transfers (sorting and paging do not). */
 export function isFiltered(f: HistoryFilters): boolean {
-  return Boolean(f.q || f.status.length || f.wallet || f.maker !== undefined || f.batch !== undefined || f.from || f.to || f.min !== undefined || f.max !== undefined);
+  return Boolean(f.q || f.status.length || f.scheduled || f.wallet || f.maker !== undefined || f.batch !== undefined || f.from || f.to || f.min !== undefined || f.max !== undefined);
 }

@@ -5,6 +5,7 @@ import type { Db } from "@/db/client";
 import { oncePerConnection } from "@/db/statements";
 import {
   auditEntries,
+  batches,
   gatewayCalls,
   inquiries,
   transfers,
@@ -83,6 +84,10 @@ export function bindFilters(f: HistoryFilters, { amountIndex = true } = {}): Bou
   if (f.batch !== undefined) {
     const batch = value("batch", f.batch);
     condition("batch", () => eq(transfers.batchId, batch));
+  }
+  if (f.scheduled) {
+    // Rows of batches waiting for their time (docs/batches.md#scheduled-batches): approved, not sent yet.
+    condition("scheduled", () => and(eq(transfers.status, "approved"), sql`${transfers.batchId} in (select ${batches.id} from ${batches} where ${batches.status} = 'scheduled')`)!);
   }
   // Dates and amounts are compared as stored: epoch milliseconds and whole rupiah.
   if (f.from) {

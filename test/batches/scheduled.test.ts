@@ -11,6 +11,9 @@ import { submitBatch } from "@/lib/batches/submit";
 import { reconcileOnce } from "@/lib/jobs";
 import { jakartaDate } from "@/lib/jakarta";
 import { reconcileDue } from "@/lib/transfers/reconcile";
+import { listTransfers } from "@/lib/transfers/history";
+import { parseHistoryFilters } from "@/lib/transfers/history-filters";
+import { scheduledToday } from "@/lib/batches/queries";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { createHarness, expectOk, type Harness } from "../transfers/harness";
 
@@ -243,6 +246,18 @@ describe("a schedule that cannot be", () => {
 });
 
 describe("rows of a scheduled batch", () => {
+  it("are listed by the history's Scheduled filter, and the batch by the overview's Scheduled today, until sent", async () => {
+    const id = await scheduledBatch(minute);
+    const sendAt = batchOf(id).sendAt!;
+    expect(listTransfers(h.db, parseHistoryFilters({ scheduled: "1" })).rows.map((r) => r.id)).toEqual(transfersOf(id).map((t) => t.id).reverse());
+    expect(scheduledToday(h.db, sendAt)).toEqual({ count: 1, total: 6_000_000 });
+    expect(scheduledToday(h.db, new Date(sendAt.getTime() + day))).toEqual({ count: 0, total: 0 });
+    h.advance(minute);
+    await run(id);
+    expect(listTransfers(h.db, parseHistoryFilters({ scheduled: "1" })).rows).toEqual([]);
+    expect(scheduledToday(h.db, sendAt)).toEqual({ count: 0, total: 0 });
+  });
+
   it("keep their look-up until the time: the batch page's rows stay ok", async () => {
     const id = await scheduledBatch(hour);
     expect(h.db.select().from(batchRows).where(eq(batchRows.batchId, id)).all().map((r) => r.state)).toEqual(["ok", "ok"]);

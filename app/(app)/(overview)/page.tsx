@@ -1,4 +1,4 @@
-import { ArrowRight } from "lucide-react";
+import { ArrowRight, CalendarClock } from "lucide-react";
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
@@ -13,6 +13,7 @@ import { StatusBadge } from "@/components/transfers/status-badge";
 import { db } from "@/db/client";
 import type { TransferStatus } from "@/lib/transfers/status";
 import { dashboardSummary } from "@/lib/transfers/history";
+import { scheduledToday } from "@/lib/batches/queries";
 import { defaultHistoryFilters, historySearchParams, type HistoryFilters } from "@/lib/transfers/history-filters";
 import { requireUser } from "@/lib/auth/session";
 import { cn } from "@/lib/cn";
@@ -54,6 +55,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const sent = tally(sentStatuses);
   const waiting = tally(["awaiting_approval"]);
   const choice = parseDashboardRange(await searchParams, now);
+  // Batches to be sent later today (docs/batches.md#scheduled-batches).
+  const scheduled = scheduledToday(db(), now);
 
   return (
     <>
@@ -97,6 +100,17 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           {format.number(summary.unsettled)}
         </Tile>
       </section>
+
+      {scheduled.count > 0 ? (
+        <p className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3 text-sm" data-testid="scheduled-today">
+          <CalendarClock aria-hidden className="size-4 shrink-0 text-brand" />
+          <span className="min-w-0 font-medium">{t("scheduledToday", { count: scheduled.count, total: format.rupiah(scheduled.total) })}</span>
+          <Link href={historyHref({ scheduled: true })} className="inline-flex min-h-6 items-center gap-1 text-xs font-medium text-brand hover:underline">
+            {t("scheduledTodayLink")}
+            <ArrowRight aria-hidden className="size-3.5" />
+          </Link>
+        </p>
+      ) : null}
 
       <section aria-labelledby="today-heading" className="mb-6">
         <h2 id="today-heading" className="mb-2 text-sm font-semibold">

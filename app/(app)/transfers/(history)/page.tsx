@@ -79,6 +79,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         values={{
           q: filters.q ?? "",
           status: filters.status,
+          scheduled: filters.scheduled ?? false,
           wallet: filters.wallet ?? "",
           maker: filters.maker === undefined ? "" : String(filters.maker),
           from: filters.from ?? "",
