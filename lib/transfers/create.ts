@@ -14,7 +14,7 @@ import { limitProblem } from "./limits";
 import { approvalRuleFor } from "@/lib/policies/tiers";
 import { newReference } from "./reference";
 import { sameName } from "./owner-name";
-import { sendTransfer } from "./send";
+import { sendingPaused, sendTransfer } from "./send";
 import { getLimits } from "./settings";
 import { inEnglish, say, type Words } from "./words";
 
@@ -178,7 +178,9 @@ export async function createTransfer(deps: TransferDeps, ctx: MakerCtx, input: N
 
   // Safe for a resubmitted form too: the claim inside sendTransfer lets only one request send.
   const sent = await sendTransfer(deps, created.data.transferId, ctx);
-  return ok({ ...created.data, status: sent?.status ?? created.data.status }, created.message);
+  // Not claimed because sending is paused on a deposit alert (docs/deposit-alerts.md): the maker is told it waits.
+  const message = sent === null && sendingPaused(deps) ? msg("server.sending.createdWhilePaused") : created.message;
+  return ok({ ...created.data, status: sent?.status ?? created.data.status }, message);
 }
 
 /** A refusal the UI never causes (a forged or stale retry or tick): audited (in English), nothing else changes. */

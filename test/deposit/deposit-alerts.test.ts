@@ -122,7 +122,10 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
     expect(approved).toMatchObject({ ok: true, data: { status: "approved" }, message: expect.stringMatching(/sending is paused/) });
     expect(h.transfer(waiting.transferId).status).toBe("approved");
     // Below the threshold, created during the pause: approved at once, not sent either.
-    const small = expectOk(await h.send({ phone: "6281200000077", amount: 20_000 }));
+    const smallResult = await h.send({ phone: "6281200000077", amount: 20_000 });
+    // The maker is told it waits, not that it was sent.
+    expect(smallResult).toMatchObject({ ok: true, message: expect.stringMatching(/not sent yet: sending is paused/) });
+    const small = expectOk(smallResult);
     expect(small.status).toBe("approved");
     h.advance(30_000);
     await reconcileDue(h.deps);
