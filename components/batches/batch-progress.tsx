@@ -14,6 +14,8 @@ export function BatchProgress({ overview }: { overview: BatchOverview }) {
   const submitted = count("awaiting_approval", "approved", "sending", "processing", "succeeded", "failed", "refunded", "rejected", "canceled", "expired");
   const approvedOrLater = count("approved", "sending", "processing", "succeeded", "failed", "refunded");
 
+  // Scheduled (docs/batches.md#scheduled-batches): nothing is sent before its time; the status line says when.
+  if (batch.status === "scheduled") return null;
   if (approvedOrLater > 0) {
     const sent = count("sending", "processing", "succeeded", "failed", "refunded");
     const succeeded = count("succeeded");
