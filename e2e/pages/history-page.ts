@@ -1,7 +1,7 @@
 import { transferStatuses } from "../../db/schema";
 import { expect, type Download, type Locator, type Page } from "@playwright/test";
 
-type StatusLabel = "Awaiting approval" | "Approved" | "Sending" | "Processing" | "Succeeded" | "Failed" | "Refunded" | "Rejected" | "Canceled" | "Expired";
+type StatusLabel = "Awaiting approval" | "Approved" | "Sending" | "Processing" | "Succeeded" | "Failed" | "Refunded" | "Rejected" | "Canceled" | "Expired" | "In a scheduled batch";
 
 export class HistoryPage {
   readonly filters: Locator;
@@ -71,7 +71,8 @@ export class HistoryPage {
       if (!(await list.isVisible())) await this.statusPicker.click();
       await expect(list).toBeVisible({ timeout: 1000 });
     }).toPass();
-    await expect(list.getByRole("checkbox")).toHaveCount(transferStatuses.length);
+    // Every status, and "In a scheduled batch" (docs/batches.md#scheduled-batches).
+    await expect(list.getByRole("checkbox")).toHaveCount(transferStatuses.length + 1);
     for (const box of await list.getByRole("checkbox").all()) {
       const label = (await box.evaluate((el) => el.parentElement?.textContent ?? "")).trim();
       if ((await box.isChecked()) !== labels.includes(label as StatusLabel)) {
