@@ -272,12 +272,12 @@ function StatusPicker({
                       {status(`${s}.label`)}
                     </label>
                   ))}
+                  {/* Not a status of its own: the approved transfers of batches waiting for their time (docs/batches.md#scheduled-batches). */}
+                  <label className="mt-1 flex h-9 cursor-pointer items-center gap-2 rounded-sm border-t border-line px-1 pt-1 text-sm hover:bg-canvas">
+                    <input type="checkbox" className="size-4 accent-brand" checked={scheduled} onChange={(e) => onScheduled(e.currentTarget.checked)} />
+                    {t("scheduled")}
+                  </label>
                 </fieldset>
-                {/* Not a status of its own: the approved transfers of batches waiting for their time (docs/batches.md#scheduled-batches). */}
-                <label className="mt-1 flex h-9 cursor-pointer items-center gap-2 rounded-sm border-t border-line px-1 pt-1 text-sm hover:bg-canvas">
-                  <input type="checkbox" className="size-4 accent-brand" checked={scheduled} onChange={(e) => onScheduled(e.currentTarget.checked)} />
-                  {t("scheduled")}
-                </label>
                 <div className="mt-2 flex justify-between border-t border-line pt-2">
                   <Button
                     size="sm"
