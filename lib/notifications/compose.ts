@@ -167,7 +167,8 @@ export function composeMail(
           case "batch.approval_reminder":
             return t("mail.line.batchWaiting", values);
           case "batch.approved":
-            return t("mail.line.batchApproved", values);
+            // A scheduled batch goes out at its time, not now (docs/batches.md#scheduled-batches).
+            return batch.sendAt ? t("mail.line.batchApprovedScheduled", { ...values, sendAt: f.dateTime(batch.sendAt) }) : t("mail.line.batchApproved", values);
           case "batch.rejected":
             return t("mail.line.batchRejected", values);
           default:

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditEntries, batchRows, batches, inquiries, settings, transfers } from "@/db/schema";
+import { auditEntries, batchRows, batches, inquiries, mails, settings, transfers } from "@/db/schema";
+import { deliverDue } from "@/lib/notifications/mailer";
 import { approveBatch, cancelBatch, expireOverdueBatches } from "@/lib/batches/decide";
 import { parseBatchCsv } from "@/lib/batches/parse";
 import { createBatch } from "@/lib/batches/rows";
@@ -99,6 +100,16 @@ describe("a scheduled batch", () => {
     h.advance(minute);
     await run(id);
     expect(topupsPerTransfer(id)).toEqual([1, 1]);
+  });
+
+  it("its maker's approval mail says when it will be sent, not that it is being sent", async () => {
+    const id = await scheduledBatch(2 * hour);
+    expect(await deliverDue({ db: h.db, now: h.now, transport: null, appUrl: "https://payouts.example.co.id" })).toMatchObject({ held: 1 });
+    const mail = h.db.select().from(mails).where(eq(mails.userId, h.staff.id)).get()!;
+    // The staff member never chose a language: Indonesian, the default.
+    expect(mail.text).toContain(`${batchOf(id).reference} (payroll.csv): 2 baris`);
+    expect(mail.text).toMatch(/dijadwalkan dikirim pada \d+ \w+ \d{4} \d{2}\.\d{2} WIB/);
+    expect(mail.text).not.toContain("sedang dikirim");
   });
 
   it("below the approval threshold is scheduled at submit, without a manager, and sent at its time", async () => {
