@@ -1,11 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { openApproval } from "./pages/approvals";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { demoUser, expect, test } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 import { NewTransferPage } from "./pages/new-transfer-page";
 import { withE2eDatabase } from "./support/database";
+import { freshDatabase, startMock, waitFor } from "./support/own-app";
 
 /**
  * docs/lifecycle.md#3-a-crash-loses-nothing (issue 5 §3): the app is killed with SIGKILL while a top-up is in flight; started
@@ -31,15 +32,6 @@ const env = {
   // Its own `next start` runs on the demo's mock gateway, partner id and key (docs/production.md#production-mode).
   DEMO_MODE: "1",
 };
-
-async function waitFor(url: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 function startApp(timeoutMs: number): ChildProcess {
   // `node …/next start` itself, not npx, so that SIGKILL hits the server process.
@@ -72,16 +64,9 @@ test.describe("A crash mid-send loses nothing and sends nothing twice", () => {
   let server: ChildProcess | undefined;
 
   test.beforeAll(async () => {
-    rmSync("data/e2e-crash", { recursive: true, force: true });
-    for (const script of ["db:migrate", "db:seed"]) {
-      const run = spawnSync("npm", ["run", "-s", script], { env, encoding: "utf8" });
-      if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr}`);
-    }
     // The demo manager signs in with the second factor here too (the e2e secrets, as scripts/e2e-server.sh enrols them).
-    const enrol = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "e2e/support/enrol-demo-users.ts"], { env, encoding: "utf8" });
-    if (enrol.status !== 0) throw new Error(`Enrolling the demo users failed: ${enrol.stderr}`);
-    mock = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/mock-gateway.ts"], { env, stdio: "ignore" });
-    await waitFor(`http://127.0.0.1:${mockPort}/`);
+    freshDatabase("data/e2e-crash", env);
+    mock = await startMock(env);
   });
 
   test.afterAll(() => {

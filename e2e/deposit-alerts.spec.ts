@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
 import { demoUser, expect, test } from "./fixtures";
 import { BatchPage } from "./pages/batch-page";
 import { LoginPage } from "./pages/login-page";
 import { withE2eDatabase } from "./support/database";
+import { freshDatabase, startApp, startMock } from "./support/own-app";
 
 /**
  * docs/deposit-alerts.md (issue 17): Cash In answers 4033814 (the deposit is too low) to the third row of a batch being
@@ -33,15 +34,6 @@ const env = {
   DEMO_MODE: "1",
   E2E_DEPOSIT_ALERTS: "1",
 };
-
-async function waitFor(url: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 async function topups(): Promise<string[]> {
   const { requests } = (await (await fetch(`${control}/requests?call=topup`)).json()) as { requests: { partnerReferenceNo: string }[] };
@@ -78,17 +70,9 @@ test.describe("Deposit alerts: a low deposit pauses sending until an admin resum
   let server: ChildProcess | undefined;
 
   test.beforeAll(async () => {
-    rmSync("data/e2e-deposit", { recursive: true, force: true });
-    for (const script of ["db:migrate", "db:seed"]) {
-      const run = spawnSync("npm", ["run", "-s", script], { env, encoding: "utf8" });
-      if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr}`);
-    }
-    const enrol = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "e2e/support/enrol-demo-users.ts"], { env, encoding: "utf8" });
-    if (enrol.status !== 0) throw new Error(`Enrolling the demo users failed: ${enrol.stderr}`);
-    mock = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/mock-gateway.ts"], { env, stdio: "ignore" });
-    await waitFor(`http://127.0.0.1:${mockPort}/`);
-    server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(appPort)], { env, stdio: "ignore" });
-    await waitFor(`${app}/api/health`);
+    freshDatabase("data/e2e-deposit", env);
+    mock = await startMock(env);
+    server = await startApp(appPort, env);
   });
 
   test.afterAll(() => {

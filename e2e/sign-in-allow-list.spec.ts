@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { demoUser, expect, test, toasts } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 import { withE2eDatabase } from "./support/database";
 import { languageState } from "./support/language";
+import { freshDatabase, startApp } from "./support/own-app";
 
 /**
  * docs/sign-in-addresses.md (issue 17): the sign-in allow-list. A saved list refuses sign-ins from every address it
@@ -30,15 +31,6 @@ const env = {
 };
 
 const office = "203.0.113.10";
-
-async function waitFor(url: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 function fromAddress(browser: Browser, address: string): Promise<BrowserContext> {
   return browser.newContext({ storageState: languageState("en"), extraHTTPHeaders: { "X-Forwarded-For": address } });
@@ -68,15 +60,8 @@ test.describe("Sign-in addresses: who may sign in from where (docs/sign-in-addre
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    rmSync("data/e2e-allow-list", { recursive: true, force: true });
-    for (const script of ["db:migrate", "db:seed"]) {
-      const run = spawnSync("npm", ["run", "-s", script], { env, encoding: "utf8" });
-      if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr}`);
-    }
-    const enrol = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "e2e/support/enrol-demo-users.ts"], { env, encoding: "utf8" });
-    if (enrol.status !== 0) throw new Error(`Enrolling the demo users failed: ${enrol.stderr}`);
-    server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(appPort)], { env, stdio: "ignore" });
-    await waitFor(`${app}/api/health`);
+    freshDatabase("data/e2e-allow-list", env);
+    server = await startApp(appPort, env);
 
     // The admin works from the office the whole time; the session stays open whatever the list says later.
     ({ page: admin } = await signInFrom(browser, office));
