@@ -21,6 +21,9 @@ import { jakartaDayStart, startOfJakartaDay } from "@/lib/jakarta";
 import { defaultHistoryFilters, type HistoryFilters } from "./history-filters";
 import { unsettledAtGateway } from "./status";
 
+/** A transfer that is a row of a batch waiting for its time (docs/batches.md#scheduled-batches). */
+const inScheduledBatch = sql`coalesce(${transfers.batchId} in (select ${batches.id} from ${batches} where ${batches.status} = 'scheduled'), 0)`;
+
 /*
  * The read side of transfers: the history screen, a transfer's detail and the home dashboard. Built for
  * 1,000,000 transfers: every list is ordered along an index of db/schema.ts, pages never count the whole
@@ -87,7 +90,7 @@ export function bindFilters(f: HistoryFilters, { amountIndex = true } = {}): Bou
   }
   if (f.scheduled) {
     // Rows of batches waiting for their time (docs/batches.md#scheduled-batches): approved, not sent yet.
-    condition("scheduled", () => and(eq(transfers.status, "approved"), sql`${transfers.batchId} in (select ${batches.id} from ${batches} where ${batches.status} = 'scheduled')`)!);
+    condition("scheduled", () => and(eq(transfers.status, "approved"), inScheduledBatch)!);
   }
   // Dates and amounts are compared as stored: epoch milliseconds and whole rupiah.
   if (f.from) {
@@ -375,7 +378,8 @@ export function dashboardSummary(db: Db, now: Date): DashboardSummary {
   const tallies = db
     .select({ status: transfers.status, count: count(), total: sql<number>`coalesce(sum(${transfers.amount}), 0)` })
     .from(transfers)
-    .where(and(gte(transfers.createdAt, start), lt(transfers.createdAt, end)))
+    // A scheduled batch's rows wait for their time: "Scheduled today" counts them, not "Sent today" (docs/batches.md#scheduled-batches).
+    .where(and(gte(transfers.createdAt, start), lt(transfers.createdAt, end), sql`not (${transfers.status} = 'approved' and ${inScheduledBatch})`))
     .groupBy(transfers.status)
     .all();
   const byStatus = transferStatuses.map((status) => tallies.find((t) => t.status === status) ?? { status, count: 0, total: 0 });

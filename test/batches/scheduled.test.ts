@@ -12,7 +12,7 @@ import { submitBatch } from "@/lib/batches/submit";
 import { reconcileOnce } from "@/lib/jobs";
 import { jakartaDate } from "@/lib/jakarta";
 import { reconcileDue } from "@/lib/transfers/reconcile";
-import { listTransfers } from "@/lib/transfers/history";
+import { dashboardSummary, listTransfers } from "@/lib/transfers/history";
 import { parseHistoryFilters } from "@/lib/transfers/history-filters";
 import { scheduledToday } from "@/lib/batches/queries";
 import type { TransferDeps } from "@/lib/transfers/deps";
@@ -263,6 +263,9 @@ describe("rows of a scheduled batch", () => {
     expect(listTransfers(h.db, parseHistoryFilters({ scheduled: "1" })).rows.map((r) => r.id)).toEqual(transfersOf(id).map((t) => t.id).reverse());
     expect(scheduledToday(h.db, sendAt)).toEqual({ count: 1, total: 6_000_000 });
     expect(scheduledToday(h.db, new Date(sendAt.getTime() + day))).toEqual({ count: 0, total: 0 });
+    // Not "Sent today" (succeeded or on their way) before their time.
+    const approvedToday = () => dashboardSummary(h.db, h.now()).today.byStatus.find((s) => s.status === "approved")!;
+    expect(approvedToday()).toMatchObject({ count: 0, total: 0 });
     h.advance(minute);
     await run(id);
     expect(listTransfers(h.db, parseHistoryFilters({ scheduled: "1" })).rows).toEqual([]);
