@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { openApproval } from "./pages/approvals";
-import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { demoUser, expect, test } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 import { NewTransferPage } from "./pages/new-transfer-page";
 import { withE2eDatabase } from "./support/database";
-import { freshDatabase, startMock, waitFor } from "./support/own-app";
+import { freshDatabase, ownAppEnv, startMock, waitFor } from "./support/own-app";
 
 /**
  * docs/lifecycle.md#3-a-crash-loses-nothing (issue 5 §3): the app is killed with SIGKILL while a top-up is in flight; started
@@ -19,19 +18,7 @@ const app = `http://localhost:${appPort}`;
 const control = `http://127.0.0.1:${mockPort}/__control`;
 const databaseFile = "data/e2e-crash/app.db";
 
-const env = {
-  ...process.env,
-  AUTH_SECRET: readFileSync("data/auth-secret", "utf8").trim(),
-  DATABASE_URL: `file:${databaseFile}`,
-  CASHIN_BASE_URL: `http://127.0.0.1:${mockPort}/pg/fo`,
-  MOCK_GATEWAY_PORT: String(mockPort),
-  MOCK_GATEWAY_CONTROL: "1",
-  RECONCILE_INTERVAL_MS: "500",
-  AUTH_URL: app,
-  NEXT_TELEMETRY_DISABLED: "1",
-  // Its own `next start` runs on the demo's mock gateway, partner id and key (docs/production.md#production-mode).
-  DEMO_MODE: "1",
-};
+const env = { ...ownAppEnv({ appPort, mockPort, databaseFile }), RECONCILE_INTERVAL_MS: "500" };
 
 function startApp(timeoutMs: number): ChildProcess {
   // `node …/next start` itself, not npx, so that SIGKILL hits the server process.

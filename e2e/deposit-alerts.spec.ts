@@ -1,11 +1,10 @@
 import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
 import { demoUser, expect, test } from "./fixtures";
 import { BatchPage } from "./pages/batch-page";
 import { LoginPage } from "./pages/login-page";
 import { withE2eDatabase } from "./support/database";
-import { freshDatabase, startApp, startMock } from "./support/own-app";
+import { freshDatabase, ownAppEnv, startApp, startMock } from "./support/own-app";
 
 /**
  * docs/deposit-alerts.md (issue 17): Cash In answers 4033814 (the deposit is too low) to the third row of a batch being
@@ -21,17 +20,9 @@ const control = `http://127.0.0.1:${mockPort}/__control`;
 const databaseFile = "data/e2e-deposit/app.db";
 
 const env = {
-  ...process.env,
-  AUTH_SECRET: readFileSync("data/auth-secret", "utf8").trim(),
-  DATABASE_URL: `file:${databaseFile}`,
-  CASHIN_BASE_URL: `http://127.0.0.1:${mockPort}/pg/fo`,
-  MOCK_GATEWAY_PORT: String(mockPort),
-  MOCK_GATEWAY_CONTROL: "1",
+  ...ownAppEnv({ appPort, mockPort, databaseFile }),
   RECONCILE_INTERVAL_MS: "500",
   BATCH_CONCURRENCY: "1",
-  AUTH_URL: app,
-  NEXT_TELEMETRY_DISABLED: "1",
-  DEMO_MODE: "1",
   E2E_DEPOSIT_ALERTS: "1",
 };
 

@@ -1,11 +1,10 @@
 import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { demoUser, expect, test, toasts } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 import { withE2eDatabase } from "./support/database";
 import { languageState } from "./support/language";
-import { freshDatabase, startApp } from "./support/own-app";
+import { freshDatabase, ownAppEnv, startApp } from "./support/own-app";
 
 /**
  * docs/sign-in-addresses.md (issue 17): the sign-in allow-list. A saved list refuses sign-ins from every address it
@@ -17,14 +16,8 @@ const app = `http://localhost:${appPort}`;
 const databaseFile = "data/e2e-allow-list/app.db";
 
 const env = {
-  ...process.env,
-  AUTH_SECRET: readFileSync("data/auth-secret", "utf8").trim(),
-  DATABASE_URL: `file:${databaseFile}`,
-  // Nothing here reaches Cash In: no mock is started, and nothing listens on this port.
-  CASHIN_BASE_URL: "http://127.0.0.1:4160/pg/fo",
-  AUTH_URL: app,
-  NEXT_TELEMETRY_DISABLED: "1",
-  DEMO_MODE: "1",
+  // Nothing here reaches Cash In: no mock is started, and nothing listens on port 4160.
+  ...ownAppEnv({ appPort, mockPort: 4160, databaseFile }),
   TRUSTED_PROXY_HOPS: "1",
   SIGN_IN_DELAY_MS: "2000",
   NODE_OPTIONS: `--require ${process.cwd()}/scripts/peer-address.cjs`,

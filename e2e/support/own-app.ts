@@ -1,10 +1,26 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 
 /**
  * A spec that would disturb the other spec files through the shared e2e app (a crash, a saved sign-in allow-list, a
  * deposit pause) runs its own app, mock and database on ports of its own. These are the steps they share.
  */
+
+/** The environment of an own app on `appPort` with its mock on `mockPort` (no mock started: nothing listens there) and its own database. */
+export function ownAppEnv({ appPort, mockPort, databaseFile }: { appPort: number; mockPort: number; databaseFile: string }): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AUTH_SECRET: readFileSync("data/auth-secret", "utf8").trim(),
+    DATABASE_URL: `file:${databaseFile}`,
+    CASHIN_BASE_URL: `http://127.0.0.1:${mockPort}/pg/fo`,
+    MOCK_GATEWAY_PORT: String(mockPort),
+    MOCK_GATEWAY_CONTROL: "1",
+    AUTH_URL: `http://localhost:${appPort}`,
+    NEXT_TELEMETRY_DISABLED: "1",
+    // It runs on the demo's mock gateway, partner id and key (docs/production.md#production-mode).
+    DEMO_MODE: "1",
+  };
+}
 
 /** Waits until `url` answers with a 2xx. */
 export async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {

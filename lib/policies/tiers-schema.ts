@@ -4,6 +4,8 @@ import { amountField } from "@/lib/transfers/schemas";
 
 /** The approval tiers' form and action schema (docs/policies.md#approval-tiers), shared by the browser and the server. */
 
+/** Where the tiers are kept in `policies`. */
+export const tiersPolicyKey = "approval_tiers";
 export const maxTiers = 8;
 export const maxApprovals = 3;
 

@@ -3,11 +3,11 @@ import type { Db, DbOrTx } from "@/db/client";
 import { approvals, policies, settings, users, type ApprovalRule } from "@/db/schema";
 
 export type { ApprovalRule };
-export { maxApprovals, maxTiers, tiersInputSchema, type TiersInput, type TiersValues } from "./tiers-schema";
+export { maxApprovals, maxTiers, tiersInputSchema, tiersPolicyKey, type TiersInput, type TiersValues } from "./tiers-schema";
 import { recordAudit } from "@/lib/audit/record";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
-import type { TiersValues } from "./tiers-schema";
+import { tiersPolicyKey, type TiersValues } from "./tiers-schema";
 import { getLimits } from "@/lib/transfers/settings";
 import { inEnglish, say, type Words } from "@/lib/transfers/words";
 
@@ -18,17 +18,14 @@ import { inEnglish, say, type Words } from "@/lib/transfers/words";
  * it entered the queue with (`transfers.approval_rule`), so changing the tiers never changes what a waiting one needs.
  */
 
-export const tiersPolicyKey = "approval_tiers";
 
 /** What a transfer waiting from before tiers existed needs: one manager, as the single threshold asked. */
 export const oneManager: ApprovalRule = { floor: 0, approvals: 1, named: [], namedNeeded: 0 };
 
-type StoredTier = Omit<ApprovalRule, "floor"> & { floor: number };
-
 /** The tiers in force: the stored list with its first floor read from the approval threshold; one tier of one manager by default. */
 export function approvalTiers(db: DbOrTx): ApprovalRule[] {
   const threshold = getLimits(db).approvalThreshold;
-  const stored = db.select({ value: policies.value }).from(policies).where(eq(policies.key, tiersPolicyKey)).get()?.value as StoredTier[] | undefined;
+  const stored = db.select({ value: policies.value }).from(policies).where(eq(policies.key, tiersPolicyKey)).get()?.value as ApprovalRule[] | undefined;
   const tiers = stored && stored.length > 0 ? stored.map((tier) => ({ ...tier, named: [...tier.named] })) : [{ ...oneManager }];
   tiers[0]!.floor = threshold;
   return tiers;

@@ -6,6 +6,7 @@ import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { crossLimitProblems, defaultLimits, type Limits } from "./limits-schema";
 import { inEnglish, say } from "./words";
+import { tiersPolicyKey } from "@/lib/policies/tiers-schema";
 
 export function getLimits(db: DbOrTx): Limits {
   const limits: Limits = { ...defaultLimits };
@@ -17,7 +18,7 @@ export function getLimits(db: DbOrTx): Limits {
 
 /** The second approval tier's floor, if the tiers have one (read here, not through lib/policies/tiers.ts, which reads the limits). */
 function secondTierFloor(db: DbOrTx): number | null {
-  const tiers = db.select({ value: policies.value }).from(policies).where(eq(policies.key, "approval_tiers")).get()?.value as { floor: number }[] | undefined;
+  const tiers = db.select({ value: policies.value }).from(policies).where(eq(policies.key, tiersPolicyKey)).get()?.value as { floor: number }[] | undefined;
   return tiers && tiers.length > 1 ? tiers[1]!.floor : null;
 }
 
