@@ -220,6 +220,8 @@ export const transfers = sqliteTable(
     approvalRule: text("approval_rule", { mode: "json" }).$type<ApprovalRule>(),
     /** The saved recipient it was made from, if any (its "last paid"). */
     recipientId: integer("recipient_id").references((): AnySQLiteColumn => recipients.id),
+    /** The API key it was made through (docs/api.md), null when made in the browser; its maker is the key's person. */
+    apiKeyId: integer("api_key_id").references((): AnySQLiteColumn => apiKeys.id),
     /** The reason a person gave (reject, cancel) or the gateway's reason in words (failure). */
     reason: text("reason"),
     /** The failed transfer this one retries, if any: unique, so a failed transfer has at most one retry. */
@@ -396,6 +398,8 @@ export const batches = sqliteTable(
     approvalRule: text("approval_rule", { mode: "json" }).$type<ApprovalRule>(),
     /** Sent at this time, not at approval (docs/policies.md#scheduled-batches); null: sent once approved. */
     sendAt: integer("send_at", { mode: "timestamp_ms" }),
+    /** The API key it was made through (docs/api.md), null when uploaded in the browser. */
+    apiKeyId: integer("api_key_id").references((): AnySQLiteColumn => apiKeys.id),
     /** Sending stopped for longer than 15 minutes (a crash): nothing more is sent until a person confirms. */
     pausedAt: integer("paused_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
@@ -597,3 +601,151 @@ export const sendingPauses = sqliteTable(
 );
 
 export type SendingPause = typeof sendingPauses.$inferSelect;
+
+/** What an API key may do (docs/api.md#keys). A key never holds both `payouts:create` and `payouts:approve`. */
+export const apiScopes = ["payouts:read", "payouts:create", "payouts:approve"] as const;
+export type ApiScope = (typeof apiScopes)[number];
+
+/**
+ * Keys for the merchant's own systems (docs/api.md#keys). The key itself is shown once, at creation, and only its
+ * SHA-256 is kept; `prefix` (its first characters) names it on screens and in logs. A key acts for one person
+ * (`ownerId`): payouts it makes are that person's, approvals it gives are that person's approval, so limits, tiers
+ * and "never your own" hold as in the browser.
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    /** The key's visible start, unique: shown in the list and used to find the key before its hash is compared. */
+    prefix: text("prefix").notNull(),
+    /** Hex SHA-256 of the whole key (the key has 256 bits of randomness, so a plain hash is enough). */
+    secretHash: text("secret_hash").notNull(),
+    scopes: text("scopes", { mode: "json" }).notNull().$type<ApiScope[]>(),
+    /** CIDR ranges the key may be used from; null: any address. */
+    allowedIps: text("allowed_ips", { mode: "json" }).$type<string[]>(),
+    ownerId: integer("owner_id")
+      .notNull()
+      .references(() => users.id),
+    createdBy: integer("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    revokedBy: integer("revoked_by").references(() => users.id),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    lastUsedIp: text("last_used_ip"),
+  },
+  (t) => [uniqueIndex("api_keys_prefix").on(t.prefix), uniqueIndex("api_keys_name").on(sql`lower(${t.name})`)],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+/**
+ * One row per Idempotency-Key a key sent to an endpoint (docs/api.md#idempotency): the first request claims it
+ * (`pending`), its answer is kept (`done`), and a repeat with the same body gets that answer again; a repeat with
+ * another body (`requestHash` differs) is refused with 409.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    apiKeyId: integer("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id),
+    /** Which operation, e.g. "POST /payouts". */
+    operation: text("operation").notNull(),
+    key: text("key").notNull(),
+    /** Hex SHA-256 of the request body as parsed (canonical JSON). */
+    requestHash: text("request_hash").notNull(),
+    state: text("state", { enum: ["pending", "done"] }).notNull(),
+    statusCode: integer("status_code"),
+    response: text("response"),
+    createdAt: createdAt(),
+    completedAt: integer("completed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("idempotency_keys_once").on(t.apiKeyId, t.operation, t.key), index("idempotency_keys_created").on(t.createdAt)],
+);
+
+export type IdempotencyKey = typeof idempotencyKeys.$inferSelect;
+
+/** Events a webhook endpoint can ask for (docs/webhooks.md). */
+export const webhookEventTypes = [
+  "payout.succeeded",
+  "payout.failed",
+  "payout.refunded",
+  "payout.awaiting_approval",
+  "batch.completed",
+  "discrepancy.raised",
+] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+/** HTTPS endpoints an admin registered to be told of events (docs/webhooks.md). The signing secret is kept sealed (lib/auth/secret-box.ts). */
+export const webhookEndpoints = sqliteTable("webhook_endpoints", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  url: text("url").notNull(),
+  description: text("description"),
+  events: text("events", { mode: "json" }).notNull().$type<WebhookEventType[]>(),
+  /** The signing secret, sealed; shown to the admin once at creation. */
+  secret: text("secret").notNull(),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdBy: integer("created_by")
+    .notNull()
+    .references(() => users.id),
+  createdAt: createdAt(),
+  disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+  disabledBy: integer("disabled_by").references(() => users.id),
+});
+
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+
+/**
+ * The webhook outbox (docs/webhooks.md#delivery): one row per event per endpoint, written in the transaction that makes
+ * the change, with the payload as it will be sent. `eventId` is the same for every endpoint told of one event, so a
+ * receiver can drop repeats. Retried with back-off for 24 hours, then `failed`.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    endpointId: integer("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type", { enum: webhookEventTypes }).notNull(),
+    /** The JSON body exactly as sent. */
+    payload: text("payload").notNull(),
+    state: text("state", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** When it may be tried next; while one attempt runs, pushed ahead as its lease. */
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+    deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("webhook_deliveries_once").on(t.endpointId, t.eventId), index("webhook_deliveries_due").on(t.state, t.nextAttemptAt)],
+);
+
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+
+/** Each attempt to deliver (docs/webhooks.md#the-log): what the receiver answered, how fast, and the start of its body. */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryId: integer("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    /** HTTP status; null when no answer came (refused, timed out). */
+    status: integer("status"),
+    latencyMs: integer("latency_ms").notNull(),
+    /** The first 500 characters of the answer's body, or the error in words. */
+    excerpt: text("excerpt"),
+    /** A person pressed Resend (their id); null for the worker. */
+    resentBy: integer("resent_by").references(() => users.id),
+  },
+  (t) => [index("webhook_attempts_delivery").on(t.deliveryId, t.at)],
+);
+
+export type WebhookAttempt = typeof webhookAttempts.$inferSelect;
