@@ -3,7 +3,24 @@
  * system itself (the reconciler, expiry, a resumed batch). One home for these types, used by every domain.
  */
 
-export type Person = { id: number; email: string };
+/**
+ * `apiKey`: the person acts through one of their API keys (docs/api.md#who-acts): the rules are the person's, and the
+ * audit trail names the key beside them.
+ */
+export type Person = { id: number; email: string; apiKey?: { id: number; name: string } };
+
+/** How the audit trail names a person (its `actor_email`): their e-mail, or "API key payroll-prod (siti@…)". */
+export function actorLabel(person: Person): string {
+  return person.apiKey ? `${apiKeyLabelStart}${person.apiKey.name} (${person.email})` : person.email;
+}
+
+const apiKeyLabelStart = "API key ";
+
+/** The key's name in an audit entry's actor label, or null for a person in the browser (an e-mail has no space). */
+export function apiKeyOfLabel(label: string | null): string | null {
+  const match = label?.startsWith(apiKeyLabelStart) ? /^API key (.+) \([^()\s]+\)$/.exec(label) : null;
+  return match ? match[1]! : null;
+}
 
 /** A person, or null for the system. */
 export type Actor = Person | null;

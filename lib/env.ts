@@ -123,6 +123,10 @@ export const envSchema = z.object({
   }),
   /** How long the overview's dashboard figures are reused before being read again; 0 reads them every time (docs/dashboard.md#freshness). */
   DASHBOARD_CACHE_MS: wholeNumber("DASHBOARD_CACHE_MS", 60_000, { min: 0 }),
+  /** Requests per minute each API key may make, also its burst (docs/api.md#rate-limits). */
+  API_RATE_LIMIT_PER_MINUTE: wholeNumber("API_RATE_LIMIT_PER_MINUTE", 120).refine((n) => n <= 100_000, {
+    message: "API_RATE_LIMIT_PER_MINUTE must be at most 100000",
+  }),
   /** How often the mailer sends what the outbox holds (docs/notifications.md#the-mailer). */
   MAIL_INTERVAL_MS: wholeNumber("MAIL_INTERVAL_MS", 5000),
   /** The first sign-in delay after the free failures; it doubles with each further failure (docs/sign-in.md#throttling). */

@@ -47,19 +47,30 @@ export function addressVerdict(stored: StoredAllowList, role: Role, address: str
   if (!stored.readable) return { allowed: false, reason: "unreadable_list" };
   const rules = rulesFor(stored.list, role);
   if (rules.length === 0) return { allowed: true };
+  const inside = addressInRanges(rules.map((rule) => rule.cidr), address);
+  if (inside === true) return { allowed: true };
+  return { allowed: false, reason: inside === false ? "outside" : inside };
+}
+
+/**
+ * Whether an address is inside one of these ranges (written by `readRange`): the one matcher of the sign-in allow-list
+ * and of API keys' addresses (docs/api.md#keys). "unknown_address": not an IP address; "unreadable_list": Node could
+ * not read a range (never opens up).
+ */
+export function addressInRanges(cidrs: readonly string[], address: string): boolean | "unknown_address" | "unreadable_list" {
   const family = isIP(address);
-  if (family === 0) return { allowed: false, reason: "unknown_address" };
+  if (family === 0) return "unknown_address";
   try {
     const ranges = new BlockList();
-    for (const { cidr } of rules) {
+    for (const cidr of cidrs) {
       const [network, prefix] = cidr.split("/");
       ranges.addSubnet(network!, Number(prefix), isIP(network!) === 4 ? "ipv4" : "ipv6");
     }
-    return ranges.check(address, family === 4 ? "ipv4" : "ipv6") ? { allowed: true } : { allowed: false, reason: "outside" };
+    return ranges.check(address, family === 4 ? "ipv4" : "ipv6");
   } catch (error) {
     // Only a list or address Node cannot read gets here: refuse, never open up.
-    log().error({ err: error }, "[allow-list] matching failed: sign-in refused");
-    return { allowed: false, reason: "unreadable_list" };
+    log().error({ err: error }, "[allow-list] matching failed: refused");
+    return "unreadable_list";
   }
 }
 

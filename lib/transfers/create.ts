@@ -65,6 +65,7 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
       status,
       approvalRule: status === "awaiting_approval" ? approvalRule : null,
       makerId: actor.id,
+      apiKeyId: actor.apiKey?.id ?? null,
       inquiryId: inquiry.id,
       retryOfId,
       batchId,

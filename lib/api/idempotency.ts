@@ -1,0 +1,92 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { and, eq, lt } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { idempotencyKeys } from "@/db/schema";
+
+/*
+ * Idempotency-Key (docs/api.md#idempotency). The first request with a key claims (api key, operation, key) in an
+ * immediate transaction, under the unique index: exactly one request runs the operation. Its answer is kept, and a
+ * repeat with the same body gets that answer again (same status, same JSON); a repeat with another body is refused.
+ * A repeat that arrives while the first still runs waits for its answer. A claim whose request died (pending for
+ * longer than `staleAfterMs`) is taken over by the next repeat. Kept for at least 24 hours.
+ */
+
+/** Printable ASCII, 1–255 characters. */
+export const idempotencyKeyPattern = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
+
+export const staleAfterMs = 5 * 60_000;
+export const keptForMs = 24 * 60 * 60_000;
+
+/** JSON with the keys of every object sorted: the same parsed body always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export const requestHashOf = (body: unknown) => createHash("sha256").update(canonicalJson(body)).digest("hex");
+
+export type StoredAnswer = { status: number; body: string };
+
+export type Claim =
+  | { kind: "claimed"; id: number }
+  | { kind: "replay"; answer: StoredAnswer }
+  | { kind: "mismatch" }
+  | { kind: "in_progress" };
+
+type Scope = { apiKeyId: number; operation: string; key: string; requestHash: string };
+
+/** One attempt to claim the key, in one immediate transaction. */
+export function claimIdempotencyKey(db: Db, scope: Scope, now: Date): Claim {
+  return db.transaction(
+    (tx): Claim => {
+      const where = and(eq(idempotencyKeys.apiKeyId, scope.apiKeyId), eq(idempotencyKeys.operation, scope.operation), eq(idempotencyKeys.key, scope.key));
+      const found = tx.select().from(idempotencyKeys).where(where).get();
+      if (!found) {
+        const row = tx.insert(idempotencyKeys).values({ ...scope, state: "pending", createdAt: now }).returning({ id: idempotencyKeys.id }).get();
+        return { kind: "claimed", id: row.id };
+      }
+      if (found.requestHash !== scope.requestHash) return { kind: "mismatch" };
+      if (found.state === "done") return { kind: "replay", answer: { status: found.statusCode!, body: found.response! } };
+      if (now.getTime() - found.createdAt.getTime() < staleAfterMs) return { kind: "in_progress" };
+      // Its request died before answering: this repeat runs it (the operation itself is safe to repeat, docs/api.md#idempotency).
+      tx.update(idempotencyKeys).set({ createdAt: now }).where(eq(idempotencyKeys.id, found.id)).run();
+      return { kind: "claimed", id: found.id };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Claims the key, or waits while another request holds it (polling every `pollMs`, up to `waitMs`), so that concurrent
+ * repeats all get the first one's answer. Still running after the wait: `in_progress` (409 with Retry-After).
+ */
+export async function claimOrWait(db: Db, scope: Scope, now: () => Date, { waitMs = 30_000, pollMs = 50 } = {}): Promise<Claim> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const claim = claimIdempotencyKey(db, scope, now());
+    if (claim.kind !== "in_progress" || Date.now() >= until) return claim;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** Keeps the answer for repeats. */
+export function completeIdempotencyKey(db: Db, id: number, answer: StoredAnswer, now: Date): void {
+  db.update(idempotencyKeys).set({ state: "done", statusCode: answer.status, response: answer.body, completedAt: now }).where(eq(idempotencyKeys.id, id)).run();
+}
+
+/** An unexpected error: the claim is let go, so the client's retry runs the operation again (which is safe to repeat). */
+export function releaseIdempotencyKey(db: Db, id: number): void {
+  db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.id, id), eq(idempotencyKeys.state, "pending"))).run();
+}
+
+/** Forgets answers older than 24 hours; returns how many. */
+export function forgetOldIdempotencyKeys(db: Db, now: Date): number {
+  return db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - keptForMs))).run().changes;
+}

@@ -1,0 +1,126 @@
+import "server-only";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import type { z } from "zod";
+import type { Db } from "@/db/client";
+import { apiKeys, users, type ApiKey, type ApiScope, type Role } from "@/db/schema";
+import type { PersonContext } from "@/lib/actor";
+import { recordAudit } from "@/lib/audit/record";
+import { msg } from "@/lib/i18n/translate";
+import { jakartaDate, jakartaDayStart } from "@/lib/jakarta";
+import { fail, ok, type ActionResult } from "@/lib/result";
+import { newApiKey } from "./keys";
+import type { createApiKeySchema } from "./key-schema";
+
+/*
+ * Managing API keys (docs/api.md#keys), for admins: create (the key is shown once; only its hash is kept), list, revoke.
+ * Every change is audited, never with the key or its hash.
+ */
+
+const yearMs = 366 * 24 * 60 * 60_000;
+
+/** Who a key with these scopes may act for (docs/roles.md): approving is a manager's; making payouts and reading, anyone's. */
+export function mayActFor(scopes: readonly ApiScope[], role: Role): boolean {
+  return !scopes.includes("payouts:approve") || role === "manager";
+}
+
+export type NewApiKey = { id: number; name: string; prefix: string; key: string };
+
+export function createApiKey(db: Db, { actor, ip }: PersonContext, input: z.output<typeof createApiKeySchema>, now: Date): ActionResult<NewApiKey> {
+  const owner = db.select().from(users).where(eq(users.id, input.ownerId)).get();
+  if (!owner || !owner.active) return fail("invalid", msg("server.apiKeys.ownerInactive"), { ownerId: [msg("server.apiKeys.ownerInactive")] });
+  if (!mayActFor(input.scopes, owner.role)) return fail("invalid", msg("server.apiKeys.approverNotManager"), { ownerId: [msg("server.apiKeys.approverNotManager")] });
+  // Works until the end of the chosen Jakarta day: a future day, at most a year ahead.
+  const expiresAt = input.expiresOn ? jakartaDayStart(input.expiresOn, 1) : null;
+  if (input.expiresOn && (input.expiresOn < jakartaDate(now) || Number.isNaN(expiresAt!.getTime()))) {
+    return fail("invalid", msg("server.apiKeys.expiryPast"), { expiresOn: [msg("server.apiKeys.expiryPast")] });
+  }
+  if (expiresAt && expiresAt.getTime() - now.getTime() > yearMs) {
+    return fail("invalid", msg("server.apiKeys.expiryTooFar"), { expiresOn: [msg("server.apiKeys.expiryTooFar")] });
+  }
+  const { key, prefix, secretHash } = newApiKey();
+  return db.transaction(
+    (tx) => {
+      const taken = tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(sql`lower(${apiKeys.name})`, input.name.toLowerCase())).get();
+      if (taken) return fail("invalid", msg("server.apiKeys.nameTaken", { name: input.name }), { name: [msg("server.apiKeys.nameTaken", { name: input.name })] });
+      const row = tx
+        .insert(apiKeys)
+        .values({ name: input.name, prefix, secretHash, scopes: input.scopes, allowedIps: input.allowedIps, ownerId: owner.id, createdBy: actor.id, createdAt: now, expiresAt })
+        .returning()
+        .get();
+      recordAudit(tx, {
+        actor,
+        action: "api_key.created",
+        target: { type: "api_key", id: row.id },
+        after: { name: row.name, prefix, scopes: row.scopes, owner: owner.email, allowedIps: row.allowedIps, expiresAt: expiresAt?.toISOString() ?? null },
+        ip,
+        at: now,
+      });
+      return ok({ id: row.id, name: row.name, prefix, key }, msg("server.apiKeys.created", { name: row.name }));
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Revoked at once: the key's next request is refused (lib/api/authenticate.ts reads the row on every request). */
+export function revokeApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { keyId: number }, now: Date): ActionResult<null> {
+  return db.transaction(
+    (tx) => {
+      const revoked = tx
+        .update(apiKeys)
+        .set({ revokedAt: now, revokedBy: actor.id })
+        .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+        .returning()
+        .get();
+      if (!revoked) {
+        const key = tx.select({ name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.id, keyId)).get();
+        return key ? fail("conflict", msg("server.apiKeys.alreadyRevoked", { name: key.name })) : fail("not_found", msg("server.apiKeys.notFound"));
+      }
+      recordAudit(tx, { actor, action: "api_key.revoked", target: { type: "api_key", id: keyId }, after: { name: revoked.name, prefix: revoked.prefix }, ip, at: now });
+      return ok(null, msg("server.apiKeys.revoked", { name: revoked.name }));
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export type ApiKeyState = "active" | "revoked" | "expired";
+
+export type ApiKeyRow = Pick<ApiKey, "id" | "name" | "prefix" | "scopes" | "allowedIps" | "createdAt" | "expiresAt" | "revokedAt" | "lastUsedAt" | "lastUsedIp"> & {
+  ownerName: string;
+  ownerEmail: string;
+  state: ApiKeyState;
+};
+
+const owner = alias(users, "owner");
+
+/** Every key, the usable ones first, newest first. */
+export function listApiKeys(db: Db, now: Date): ApiKeyRow[] {
+  const rows = db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      scopes: apiKeys.scopes,
+      allowedIps: apiKeys.allowedIps,
+      createdAt: apiKeys.createdAt,
+      expiresAt: apiKeys.expiresAt,
+      revokedAt: apiKeys.revokedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      lastUsedIp: apiKeys.lastUsedIp,
+      ownerName: owner.name,
+      ownerEmail: owner.email,
+    })
+    .from(apiKeys)
+    .innerJoin(owner, eq(owner.id, apiKeys.ownerId))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .all();
+  const stateOf = (row: (typeof rows)[number]): ApiKeyState =>
+    row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt.getTime() <= now.getTime() ? "expired" : "active";
+  const order: Record<ApiKeyState, number> = { active: 0, expired: 1, revoked: 2 };
+  return rows.map((row) => ({ ...row, state: stateOf(row) })).sort((a, b) => order[a.state] - order[b.state]);
+}
+
+/** The people a key may act for: every active person, with their role (the form offers managers only for approve keys). */
+export function keyOwners(db: Db): { id: number; name: string; email: string; role: Role }[] {
+  return db.select({ id: users.id, name: users.name, email: users.email, role: users.role }).from(users).where(eq(users.active, true)).orderBy(asc(users.name)).all();
+}

@@ -1,0 +1,34 @@
+import "server-only";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+/*
+ * An API key (docs/api.md#keys): `cip_` + an 8-character prefix + `_` + 43 characters (32 random bytes, base64url).
+ * The prefix is not secret: it finds the key's row and names it on screens. Only the SHA-256 of the whole key is kept;
+ * 256 random bits need no slow hash.
+ */
+
+const keyPattern = /^cip_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
+
+export type NewKey = { key: string; prefix: string; secretHash: string };
+
+export function newApiKey(): NewKey {
+  const prefix = randomBytes(4).toString("hex");
+  const key = `cip_${prefix}_${randomBytes(32).toString("base64url")}`;
+  return { key, prefix, secretHash: hashOfKey(key) };
+}
+
+export function hashOfKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+/** The prefix of a well-formed key, or null. */
+export function prefixOfKey(key: string): string | null {
+  return keyPattern.exec(key)?.[1] ?? null;
+}
+
+/** Compares the presented key's hash with the stored one in constant time. */
+export function keyMatches(key: string, storedHash: string): boolean {
+  const presented = Buffer.from(hashOfKey(key), "hex");
+  const stored = Buffer.from(storedHash, "hex");
+  return presented.length === stored.length && timingSafeEqual(presented, stored);
+}
