@@ -1,8 +1,9 @@
 import { db, migrateDatabase, pendingMigrations } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
 import { log } from "@/lib/log";
-import { startMailer, startReconciler } from "@/lib/jobs";
+import { startMailer, startReconciler, startWebhookWorker } from "@/lib/jobs";
 import { mailerDepsFromEnv } from "@/lib/notifications/from-env";
+import { webhookDepsFromEnv } from "@/lib/webhooks/from-env";
 import { transferDeps } from "@/lib/runtime";
 import { beginDraining, drained, inFlightCount } from "@/lib/shutdown";
 
@@ -36,6 +37,10 @@ globalForReconciler.cashinReconciler ??= startReconciler(transferDeps, env().REC
 const globalForMailer = globalThis as unknown as { cashinMailer?: () => Promise<void> };
 globalForMailer.cashinMailer ??= startMailer(mailerDepsFromEnv, env().MAIL_INTERVAL_MS);
 
+// Webhooks from the webhook outbox (docs/webhooks.md#delivery).
+const globalForWebhooks = globalThis as unknown as { cashinWebhooks?: () => Promise<void> };
+globalForWebhooks.cashinWebhooks ??= startWebhookWorker(webhookDepsFromEnv, env().WEBHOOK_INTERVAL_MS);
+
 // A clean stop (docs/architecture.md#stopping-cleanly). Next.js has its own SIGTERM/SIGINT handler, which
 // closes the server and exits at once: ours runs first, and hands over to it when the app has finished
 // what it started.
@@ -50,10 +55,11 @@ async function stopCleanly(signal: NodeJS.Signals, nextHandlers: NodeJS.SignalsL
   globalForReconciler.cashinReconciler?.();
   // The mail being sent is recorded before the database closes (at most the SMTP timeouts, ~50 s, and not past the top-ups' wait).
   const mailerStopped = globalForMailer.cashinMailer?.();
+  const webhooksStopped = globalForWebhooks.cashinWebhooks?.();
   log().info({ signal, inFlight: inFlightCount() }, "[shutdown] sending nothing new");
   // Each top-up ends within the client's timeout; its answer and the status call after a success follow.
   const left = await drained(2 * env().CASHIN_TIMEOUT_MS + 5_000);
-  await Promise.race([mailerStopped, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  await Promise.race([Promise.all([mailerStopped, webhooksStopped]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   if (left > 0) log().error({ inFlight: left }, "[shutdown] top-ups still in flight: the reconciler settles them after the restart");
   else log().info("[shutdown] nothing in flight; closing the database");
   try {

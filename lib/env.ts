@@ -129,6 +129,22 @@ export const envSchema = z.object({
   }),
   /** How often the mailer sends what the outbox holds (docs/notifications.md#the-mailer). */
   MAIL_INTERVAL_MS: wholeNumber("MAIL_INTERVAL_MS", 5000),
+  /** How often the webhook worker sends what the webhook outbox holds (docs/webhooks.md#delivery). */
+  WEBHOOK_INTERVAL_MS: wholeNumber("WEBHOOK_INTERVAL_MS", 5000),
+  /**
+   * 1: webhook endpoints on this machine (loopback, plain http) are allowed under NODE_ENV=production too
+   * (docs/webhooks.md#where-webhooks-may-go). For tests and development only; never on a merchant's server.
+   */
+  WEBHOOKS_ALLOW_PRIVATE: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw?.trim() ?? "";
+      if (value === "" || value === "0") return false;
+      if (value === "1") return true;
+      ctx.addIssue({ code: "custom", message: `WEBHOOKS_ALLOW_PRIVATE must be 1 (allow webhooks to this machine, for tests only) or unset, got "${raw}"` });
+      return z.NEVER;
+    }),
   /** The first sign-in delay after the free failures; it doubles with each further failure (docs/sign-in.md#throttling). */
   SIGN_IN_DELAY_MS: wholeNumber("SIGN_IN_DELAY_MS", 1000).refine((ms) => ms <= 60_000, {
     message: "SIGN_IN_DELAY_MS must be at most 60000 (one minute)",
@@ -158,6 +174,9 @@ export const batchEnvSchema = envSchema.pick({ BATCH_CONCURRENCY: true });
 
 /** What the mailer needs: where mails go, from whom, how often, and the app's address for links. */
 export const mailEnvSchema = envSchema.pick({ SMTP_URL: true, MAIL_FROM: true, MAIL_INTERVAL_MS: true, AUTH_URL: true });
+
+/** What the webhook worker needs. */
+export const webhookEnvSchema = envSchema.pick({ WEBHOOK_INTERVAL_MS: true, WEBHOOKS_ALLOW_PRIVATE: true });
 
 /** What sign-in needs besides the database: where the client's address comes from and how throttling waits. */
 export const signInEnvSchema = envSchema.pick({ TRUSTED_PROXY_HOPS: true, SIGN_IN_DELAY_MS: true });
@@ -239,6 +258,9 @@ export function productionProblems(source: Source = process.env, cwd = process.c
   else if (appUrl && dropsSecureCookies(appUrl))
     problems.push(`AUTH_URL is ${authUrl}, plain http: the session cookie is only sent over HTTPS, so nobody could sign in; ${origin}, behind an HTTPS proxy (docs/production.md#https)`);
 
+  if (value("WEBHOOKS_ALLOW_PRIVATE") === "1")
+    problems.push("WEBHOOKS_ALLOW_PRIVATE is 1, which lets webhooks reach this machine over plain http: it is for tests only; remove it (docs/webhooks.md#where-webhooks-may-go)");
+
   return problems;
 }
 
@@ -287,6 +309,8 @@ export const batchEnv: () => z.infer<typeof batchEnvSchema> = validatedBy(batchE
 export const signInEnv: () => z.infer<typeof signInEnvSchema> = validatedBy(signInEnvSchema);
 
 export const mailEnv: () => z.infer<typeof mailEnvSchema> = validatedBy(mailEnvSchema);
+
+export const webhookEnv: () => z.infer<typeof webhookEnvSchema> = validatedBy(webhookEnvSchema);
 
 /** The SQLite file path of a `file:` DATABASE_URL. */
 export function sqlitePath(databaseUrl: string): string {

@@ -4,6 +4,7 @@ import type { TransferDeps } from "@/lib/transfers/deps";
 import { reconcileDue } from "@/lib/transfers/reconcile";
 import { log } from "@/lib/log";
 import { deliverDue, type MailerDeps } from "@/lib/notifications/mailer";
+import { deliverDue as deliverWebhooks, type WebhookDeps } from "@/lib/webhooks/deliver";
 
 /**
  * Background work, wired here at the top so that lib/transfers and lib/batches need not know each other:
@@ -77,6 +78,35 @@ export function startMailer(deps: () => MailerDeps, intervalMs: number): () => P
   const timer = setInterval(tick, intervalMs);
   timer.unref();
   // Stopping lets the pass under way finish: a mail the server accepted is then recorded, not sent again later.
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/**
+ * The webhook worker's loop inside the app process (docs/webhooks.md#delivery), beside the mailer: a pass at start and
+ * then every `intervalMs`, never two at once in one process; across processes each delivery's lease keeps them apart.
+ * Stopping lets the attempt under way finish and be logged.
+ */
+export function startWebhookWorker(deps: () => WebhookDeps, intervalMs: number): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = pass().finally(() => (running = null));
+  };
+  const pass = async () => {
+    try {
+      const pass = await deliverWebhooks(deps());
+      if (pass.delivered || pass.retrying || pass.failed) log().info({ job: "webhooks", ...pass }, "[webhooks] pass");
+      if (pass.failed) log().warn({ job: "webhooks", failed: pass.failed }, "[webhooks] deliveries given up after 24 hours");
+    } catch (error) {
+      log().error({ job: "webhooks", err: error }, "[webhooks] pass failed; retrying at the next interval");
+    }
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
   return async () => {
     clearInterval(timer);
     await running;

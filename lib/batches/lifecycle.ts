@@ -4,6 +4,7 @@ import { batchRows, batches, type Batch, type BatchStatus } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { notifyApprovers, notifyPerson } from "@/lib/notifications/outbox";
+import { batchCompletedIfDone } from "@/lib/webhooks/events";
 import { msg } from "@/lib/i18n/translate";
 import { fail } from "@/lib/result";
 import { flagNearDuplicates } from "./duplicates";
@@ -81,6 +82,8 @@ export function batchTransition(
     at,
   });
   notifyBatchTransition(tx, updated, from, at);
+  // Sent with every row already settled (all refused at once, say): the merchant's systems hear of it now (docs/webhooks.md#events).
+  if (to === "sent") batchCompletedIfDone(tx, id, at);
   return updated;
 }
 

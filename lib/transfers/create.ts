@@ -5,6 +5,7 @@ import { inquiries, recipients, transfers, type ApprovalRule, type Inquiry, type
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { notifyApprovers } from "@/lib/notifications/outbox";
+import { payoutEvents } from "@/lib/webhooks/events";
 import { recordAudit, recordAuditMany } from "@/lib/audit/record";
 import type { TransferDeps } from "./deps";
 import { describeDuplicates, nearDuplicates, tickCovers } from "./duplicates";
@@ -79,6 +80,8 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
   for (const transfer of created) {
     if (transfer.status === "awaiting_approval" && transfer.batchId === null) notifyApprovers(tx, "transfer.awaiting_approval", { type: "transfer", id: transfer.id, round: transfer.createdAt.getTime() }, transfer.makerId, at);
   }
+  // Each payout that waits is told to the merchant's systems, a batch's rows too (docs/webhooks.md#events).
+  payoutEvents(tx, created, at);
   const separateFrom = new Map(items.map((item) => [item.inquiry.id, item.separateFrom ?? []]));
   const nameChanges = new Map(items.flatMap((item) => (item.nameChange ? [[item.inquiry.id, item.nameChange] as const] : [])));
   recordAuditMany(

@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit, recordAuditMany, type AuditInput } from "@/lib/audit/record";
 import { notifyApprovers, notifyPerson } from "@/lib/notifications/outbox";
+import { isPayoutEventStatus, payoutEvents, payoutEventsByIds } from "@/lib/webhooks/events";
 import type { ActorContext } from "./deps";
 
 /**
@@ -70,6 +71,8 @@ export function transition(
   if (!updated) return null;
   recordAudit(tx, transitionAudit(id, from, to, patch, { actor, ip }, at));
   notifyTransition(tx, updated, from, at);
+  // The merchant's systems are told in the same transaction (docs/webhooks.md#events).
+  payoutEvents(tx, [updated], at);
   return updated;
 }
 
@@ -131,6 +134,7 @@ export function transitionBatch(
     tx,
     moved.map((id) => transitionAudit(id, from, to, patch, ctx, at)),
   );
+  if (isPayoutEventStatus(to)) payoutEventsByIds(tx, moved, at);
   return moved;
 }
 

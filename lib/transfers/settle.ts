@@ -14,6 +14,7 @@ import { getLimits } from "./settings";
 import { isUnsettledAtGateway, statusInfo } from "./status";
 import { recordGatewayCall } from "./timeline";
 import { log } from "@/lib/log";
+import { discrepancyEvent } from "@/lib/webhooks/events";
 import { inEnglish } from "./words";
 
 /**
@@ -262,6 +263,7 @@ function contradicts(settled: "succeeded" | "failed", status: TransferStatusOutc
 function raiseDiscrepancy(tx: Tx, transfer: Transfer, reported: string, text: string, at: Date): void {
   if (transfer.discrepancy === text) return;
   tx.update(transfers).set({ discrepancy: text, discrepancyAt: at, discrepancyReviewedAt: null, discrepancyReviewedBy: null }).where(eq(transfers.id, transfer.id)).run();
+  discrepancyEvent(tx, transfer, text, at);
   recordAudit(tx, {
     actor: null,
     action: "transfer.discrepancy",

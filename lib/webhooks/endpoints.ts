@@ -1,0 +1,167 @@
+import "server-only";
+import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { users, webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint } from "@/db/schema";
+import type { Person } from "@/lib/actor";
+import { recordAudit, recordAuditNow } from "@/lib/audit/record";
+import { seal } from "@/lib/auth/secret-box";
+import { msg } from "@/lib/i18n/translate";
+import { fail, ok, type ActionResult } from "@/lib/result";
+import { inEnglish, say } from "@/lib/transfers/words";
+import { attemptOnce, recordAttempt, type WebhookDeps } from "./deliver";
+import { forgetSubscriptions } from "./events";
+import { endpointBounds, type EndpointValues } from "./schemas";
+import { newSecret } from "./signature";
+import { checkWebhookUrl, systemResolver, urlPolicyFrom } from "./url";
+
+/**
+ * Managing webhook endpoints (docs/webhooks.md#endpoints): admins register, disable, enable and re-key them and resend
+ * deliveries. Every change is audited (`webhook.*`) with the URL and events, never the secret.
+ */
+
+type Ctx = { actor: Person; ip: string | null };
+const target = (id: number) => ({ type: "webhook_endpoint", id }) as const;
+
+export type CreatedEndpoint = { endpointId: number; secret: string };
+
+/** Registers an endpoint after the SSRF guard; the secret is returned once, here, and kept sealed. */
+export async function createEndpoint(deps: WebhookDeps, { actor, ip }: Ctx, input: EndpointValues): Promise<ActionResult<CreatedEndpoint>> {
+  const checked = await checkWebhookUrl(input.url, deps.policy ?? urlPolicyFrom(), deps.resolve ?? systemResolver);
+  if (!checked.ok) {
+    recordAuditNow(deps.db, { actor, action: "webhook.refused", target: { type: "webhook_endpoint" }, after: { url: input.url, refused: inEnglish(checked.problem) }, ip });
+    const message = say(checked.problem);
+    return fail("invalid", message, { url: [message] });
+  }
+  const secret = newSecret();
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx) => {
+      const existing = tx.select({ n: count() }).from(webhookEndpoints).get()?.n ?? 0;
+      if (existing >= endpointBounds.endpoints) return fail("conflict", msg("server.webhooks.tooMany", { max: endpointBounds.endpoints }));
+      const created = tx
+        .insert(webhookEndpoints)
+        .values({ url: checked.target.url.toString(), description: input.description, events: input.events, secret: seal(secret), active: true, createdBy: actor.id, createdAt: now })
+        .returning()
+        .get();
+      recordAudit(tx, { actor, action: "webhook.created", target: target(created.id), after: { url: created.url, description: created.description, events: created.events }, ip, at: now });
+      forgetSubscriptions(tx);
+      return ok({ endpointId: created.id, secret }, msg("server.webhooks.created"));
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Disables (nothing more is sent to it; what waits stays until enabled again, for at most 24 hours) or enables an endpoint. */
+export function setEndpointActive(deps: Pick<WebhookDeps, "db" | "now">, { actor, ip }: Ctx, input: { endpointId: number; active: boolean }): ActionResult<null> {
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx) => {
+      const changed = tx
+        .update(webhookEndpoints)
+        .set(input.active ? { active: true, disabledAt: null, disabledBy: null } : { active: false, disabledAt: now, disabledBy: actor.id })
+        .where(and(eq(webhookEndpoints.id, input.endpointId), eq(webhookEndpoints.active, !input.active)))
+        .returning()
+        .get();
+      if (!changed) {
+        const exists = tx.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.id, input.endpointId)).get();
+        return exists ? ok(null, msg(input.active ? "server.webhooks.alreadyEnabled" : "server.webhooks.alreadyDisabled")) : fail("not_found", msg("server.webhooks.notFound"));
+      }
+      recordAudit(tx, { actor, action: input.active ? "webhook.enabled" : "webhook.disabled", target: target(changed.id), after: { url: changed.url }, ip, at: now });
+      forgetSubscriptions(tx);
+      return ok(null, msg(input.active ? "server.webhooks.enabled" : "server.webhooks.disabled"));
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** A new signing secret, shown once; the old one stops at once (deliveries from now on are signed with the new one). */
+export function rotateSecret(deps: Pick<WebhookDeps, "db" | "now">, { actor, ip }: Ctx, input: { endpointId: number }): ActionResult<CreatedEndpoint> {
+  const secret = newSecret();
+  const now = deps.now();
+  return deps.db.transaction(
+    (tx) => {
+      const changed = tx.update(webhookEndpoints).set({ secret: seal(secret) }).where(eq(webhookEndpoints.id, input.endpointId)).returning().get();
+      if (!changed) return fail("not_found", msg("server.webhooks.notFound"));
+      recordAudit(tx, { actor, action: "webhook.secret_rotated", target: target(changed.id), after: { url: changed.url }, ip, at: now });
+      return ok({ endpointId: changed.id, secret }, msg("server.webhooks.rotated"));
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export type Resent = { status: number | null; latencyMs: number };
+
+/**
+ * Resend (docs/webhooks.md#resend): the same payload and event id, signed afresh, sent now whatever the delivery's
+ * state, the attempt logged with the person who pressed it. A 2xx delivers a pending or failed delivery.
+ */
+export async function resendDelivery(deps: WebhookDeps, { actor, ip }: Ctx, input: { deliveryId: number }): Promise<ActionResult<Resent>> {
+  const found = deps.db
+    .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(eq(webhookDeliveries.id, input.deliveryId))
+    .get();
+  if (!found) return fail("not_found", msg("server.webhooks.deliveryNotFound"));
+  const { delivery, endpoint } = found;
+  if (!endpoint.active) return fail("conflict", msg("server.webhooks.resendDisabled"));
+  const attempt = await attemptOnce(deps, endpoint, delivery);
+  recordAttempt(deps, delivery, attempt, actor.id);
+  recordAuditNow(deps.db, {
+    actor,
+    action: "webhook.resent",
+    target: target(endpoint.id),
+    after: { deliveryId: delivery.id, eventId: delivery.eventId, eventType: delivery.eventType, status: attempt.status, delivered: attempt.delivered },
+    ip,
+    at: deps.now(),
+  });
+  if (attempt.delivered) return ok({ status: attempt.status, latencyMs: attempt.latencyMs }, msg("server.webhooks.resent", { status: attempt.status ?? 0, ms: attempt.latencyMs }));
+  return fail(
+    "conflict",
+    attempt.status === null ? msg("server.webhooks.resendNoAnswer", { error: attempt.excerpt }) : msg("server.webhooks.resendRefused", { status: attempt.status }),
+  );
+}
+
+export type EndpointRow = WebhookEndpoint & { createdByName: string | null; pending: number; failed: number };
+
+export function listEndpoints(db: Db): EndpointRow[] {
+  const rows = db
+    .select({ endpoint: webhookEndpoints, createdByName: users.name })
+    .from(webhookEndpoints)
+    .leftJoin(users, eq(users.id, webhookEndpoints.createdBy))
+    .orderBy(desc(webhookEndpoints.active), desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
+    .all();
+  const states = db
+    .select({ endpointId: webhookDeliveries.endpointId, state: webhookDeliveries.state, n: count() })
+    .from(webhookDeliveries)
+    .where(inArray(webhookDeliveries.state, ["pending", "failed"]))
+    .groupBy(webhookDeliveries.endpointId, webhookDeliveries.state)
+    .all();
+  const countOf = (id: number, state: string) => states.find((s) => s.endpointId === id && s.state === state)?.n ?? 0;
+  return rows.map(({ endpoint, createdByName }) => ({ ...endpoint, createdByName, pending: countOf(endpoint.id, "pending"), failed: countOf(endpoint.id, "failed") }));
+}
+
+export type LogRow = WebhookDelivery & { last: (WebhookAttempt & { resentByName: string | null }) | null };
+
+/** An endpoint's newest deliveries, each with its last attempt. */
+export function deliveryLog(db: Db, endpointId: number, limit = 50): LogRow[] {
+  const deliveries = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId)).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(limit).all();
+  if (deliveries.length === 0) return [];
+  const lastIds = db
+    .select({ id: sql<number>`max(${webhookAttempts.id})` })
+    .from(webhookAttempts)
+    .where(
+      inArray(
+        webhookAttempts.deliveryId,
+        deliveries.map((d) => d.id),
+      ),
+    )
+    .groupBy(webhookAttempts.deliveryId)
+    .all()
+    .map((r) => Number(r.id));
+  const attempts = lastIds.length
+    ? db.select({ attempt: webhookAttempts, resentByName: users.name }).from(webhookAttempts).leftJoin(users, eq(users.id, webhookAttempts.resentBy)).where(inArray(webhookAttempts.id, lastIds)).all()
+    : [];
+  const byDelivery = new Map(attempts.map(({ attempt, resentByName }) => [attempt.deliveryId, { ...attempt, resentByName }]));
+  return deliveries.map((d) => ({ ...d, last: byDelivery.get(d.id) ?? null }));
+}
