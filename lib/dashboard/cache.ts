@@ -5,8 +5,9 @@ import type { DashboardRange } from "./range";
 /**
  * The dashboard's figures, read at most once a minute per range and shared by everyone who opens the overview
  * (docs/dashboard.md#freshness): at a million transfers they take a second or two to read, and the overview is
- * every person's first page. Visitors who arrive while a range is being read wait for that one reading. The
- * figures say when they were read.
+ * every person's first page. Figures older than the minute are still shown while they are read again in the
+ * background (stale while revalidating), for up to `staleLimitMs`: so only the first visitor of a range not read
+ * in that time waits, together with whoever arrives during that one reading. The figures say when they were read.
  */
 
 export type CachedFigures = { computedAt: Date; figures: DashboardFigures };
@@ -17,6 +18,8 @@ const cache = (holder[holderKey] ??= { entries: new Map(), reading: new Map() })
 
 /** Ranges kept at once: the default one and those people chose lately. */
 const kept = 20;
+/** Figures older than this are never shown: the visitor waits for a new reading. */
+export const staleLimitMs = 15 * 60_000;
 
 type Options = {
   now?: Date;
@@ -30,8 +33,18 @@ export async function cachedDashboardFigures(db: Db, range: DashboardRange, { no
   const found = cache.entries.get(key);
   const age = found ? now.getTime() - found.computedAt.getTime() : Infinity;
   if (found && maxAgeMs > 0 && age >= 0 && age < maxAgeMs) return found;
+  if (found && maxAgeMs > 0 && age >= 0 && age < Math.max(maxAgeMs, staleLimitMs)) {
+    // Shown as they are (with their time), and read again for the next visitor; a failed reading leaves them.
+    if (!cache.reading.has(key)) readInto(db, key, range, now, read).catch(() => undefined);
+    return found;
+  }
   const already = maxAgeMs > 0 ? cache.reading.get(key) : undefined;
   if (already) return already;
+  return readInto(db, key, range, now, read);
+}
+
+/** One reading of a range's figures, shared by whoever asks for that range meanwhile, kept for the next visitors. */
+async function readInto(db: Db, key: string, range: DashboardRange, now: Date, read: Options["read"]): Promise<CachedFigures> {
   const reading = (async () => {
     let figures: DashboardFigures;
     try {

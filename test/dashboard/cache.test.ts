@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, type Db } from "@/db/client";
 import { inquiries, transfers } from "@/db/schema";
-import { cachedDashboardFigures, clearDashboardCache } from "@/lib/dashboard/cache";
+import { cachedDashboardFigures, clearDashboardCache, staleLimitMs } from "@/lib/dashboard/cache";
 import { dashboardFigures, type DashboardFigures } from "@/lib/dashboard/figures";
 import { figuresOffThread } from "@/lib/dashboard/off-thread";
 import type { DashboardRange } from "@/lib/dashboard/range";
@@ -39,7 +39,7 @@ beforeEach(async () => {
 });
 
 describe("The dashboard's figures are shared for a minute", () => {
-  it("a second look within the minute reuses them, with the time they were read; after it they are read again", async () => {
+  it("a second look within the minute reuses them, with the time they were read; after it they are shown while read again", async () => {
     paid(100_000);
     const first = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000 });
     expect(paidTotal(first.figures)).toBe(100_000);
@@ -47,9 +47,39 @@ describe("The dashboard's figures are shared for a minute", () => {
     const again = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:59"), maxAgeMs: 60_000 });
     expect(again.computedAt).toEqual(at("2026-12-01T10:00:00"));
     expect(paidTotal(again.figures)).toBe(100_000);
+    // Past the minute: the visitor is not made to wait; the figures they see still say when they were read.
     const later = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:01:00"), maxAgeMs: 60_000 });
-    expect(later.computedAt).toEqual(at("2026-12-01T10:01:00"));
-    expect(paidTotal(later.figures)).toBe(150_000);
+    expect(later.computedAt).toEqual(at("2026-12-01T10:00:00"));
+    expect(paidTotal(later.figures)).toBe(100_000);
+    // The reading started by that visit serves the next one.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const next = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:01:01"), maxAgeMs: 60_000 });
+    expect(next.computedAt).toEqual(at("2026-12-01T10:01:00"));
+    expect(paidTotal(next.figures)).toBe(150_000);
+  });
+
+  it("stale figures start one reading however many visitors see them, and figures older than the stale limit are never shown", async () => {
+    paid(100_000);
+    let reads = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const read = async (r: DashboardRange) => {
+      reads++;
+      if (reads > 1) await gate;
+      return dashboardFigures(db, r);
+    };
+    await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000, read });
+    paid(1);
+    const seen = await Promise.all([1, 2, 3].map(() => cachedDashboardFigures(db, range, { now: at("2026-12-01T10:02:00"), maxAgeMs: 60_000, read })));
+    expect(seen.map((entry) => paidTotal(entry.figures))).toEqual([100_000, 100_000, 100_000]);
+    expect(reads).toBe(2);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    paid(2);
+    // 15 minutes after the last reading (10:02), nothing is shown from before: this visitor waits for a new one.
+    const late = await cachedDashboardFigures(db, range, { now: new Date(at("2026-12-01T10:02:00").getTime() + staleLimitMs), maxAgeMs: 60_000, read });
+    expect(paidTotal(late.figures)).toBe(100_003);
+    expect(reads).toBe(3);
   });
 
   it("0 reads them every time; another range is its own entry", async () => {
