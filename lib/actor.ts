@@ -9,12 +9,19 @@
  */
 export type Person = { id: number; email: string; apiKey?: { id: number; name: string } };
 
+const apiKeyLabelStart = "API key ";
+
 /** How the audit trail names a person (its `actor_email`): their e-mail, or "API key payroll-prod (siti@…)". */
 export function actorLabel(person: Person): string {
   return person.apiKey ? `${apiKeyLabelStart}${person.apiKey.name} (${person.email})` : person.email;
 }
 
-const apiKeyLabelStart = "API key ";
+/** Who an audit entry names, for screens: the person's name, or through which API key (`viaKey` words it); null for the system. */
+export function actorName(entry: { actorName: string | null; actorEmail: string | null }, viaKey: (values: { name: string; key: string }) => string): string | null {
+  const key = apiKeyOfLabel(entry.actorEmail);
+  if (key) return viaKey({ name: entry.actorName ?? entry.actorEmail!, key });
+  return entry.actorName ?? entry.actorEmail;
+}
 
 /** The key's name in an audit entry's actor label, or null for a person in the browser (an e-mail has no space). */
 export function apiKeyOfLabel(label: string | null): string | null {

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { useFormat } from "@/components/i18n/use-format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { actorName } from "@/lib/actor";
 import { auditChanges, type AuditChange } from "@/lib/audit/changes";
 import { auditTargetKey, type AuditRow, type AuditTarget } from "@/lib/audit/queries";
 import type { Format } from "@/lib/format";
@@ -29,7 +30,7 @@ export function AuditTable({ rows, targets }: { rows: AuditRow[]; targets: Recor
   const limitsT = useTranslations("limits");
   const format = useFormat();
   const view = (row: AuditRow) => ({
-    actor: row.actorName ?? row.actorEmail ?? <span className="text-ink-muted">{t("system")}</span>,
+    actor: actorName(row, (values) => t("viaApiKey", values)) ?? <span className="text-ink-muted">{t("system")}</span>,
     action: <ActionName label={auditActionLabel(actionT, row.action)} raw={row.action} />,
     target: <Target row={row} target={targets[auditTargetKey(row.targetType, row.targetId)]} actionLabel={(name) => auditActionLabel(actionT, name)} limitLabel={(id) => (limitsT.has(`fields.${id}.label` as never) ? limitsT(`fields.${id}.label` as never) : id)} />,
     change: <Changes changes={auditChanges(row.before, row.after)} format={format} />,

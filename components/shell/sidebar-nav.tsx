@@ -1,6 +1,6 @@
 "use client";
 
-import { Banknote, Layers, Network, BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, Mail, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
+import { Banknote, KeySquare, Layers, Network, BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, Mail, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -26,6 +26,7 @@ const icons: Record<NavIcon, typeof Users> = {
   mail: Mail,
   signInAddresses: Network,
   sending: Banknote,
+  apiKeys: KeySquare,
 };
 
 /** `onNavigate` closes the phone drawer when a link is followed. */

@@ -14,6 +14,7 @@ import { formatPhone } from "@/lib/phone-display";
 import { transferStatuses, type TransferStatus } from "@/lib/transfers/status";
 import { WALLETS, type Wallet } from "@/lib/cashin/protocol";
 import { walletLabel } from "@/lib/transfers/wallets";
+import { actorName } from "@/lib/actor";
 
 type T = ReturnType<typeof useTranslations<"timeline">>;
 type StatusT = ReturnType<typeof useTranslations<"transferStatus">>;
@@ -138,6 +139,7 @@ type AuditView = Extract<TimelineEvent, { kind: "audit" }>["entry"];
 
 function AuditItem({ entry }: { entry: AuditView }) {
   const t = useTranslations("timeline");
+  const auditT = useTranslations("audit");
   const status = useTranslations("transferStatus");
   const format = useFormat();
   const locale = useLocale();
@@ -147,7 +149,7 @@ function AuditItem({ entry }: { entry: AuditView }) {
       <div className="flex flex-wrap items-baseline justify-between gap-x-3">
         <p className="min-w-0 break-words">
           <span className="font-medium">{auditTitle(entry.action, t, status)}</span>{" "}
-          <span className="text-ink-muted">{t("by", { name: entry.actorName ?? entry.actorEmail ?? t("theSystem") })}</span>
+          <span className="text-ink-muted">{t("by", { name: actorName(entry, (values) => auditT("viaApiKey", values)) ?? t("theSystem") })}</span>
         </p>
         <time dateTime={entry.at.toISOString()} className="text-xs text-ink-muted tabular-nums">
           {format.dateTime(entry.at, { seconds: true })}

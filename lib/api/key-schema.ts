@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiScopes } from "@/db/schema";
+import { apiScopes, type ApiScope } from "@/db/schema";
 import { readRange } from "@/lib/auth/allow-list-schema";
 import { msg } from "@/lib/i18n/translate";
 
@@ -8,6 +8,9 @@ import { msg } from "@/lib/i18n/translate";
  * browser) and the server: no server-only imports. The person the key acts for, the expiry's limits and the name's
  * uniqueness are checked on the server (lib/api/key-admin.ts).
  */
+
+/** What a key may do (docs/api.md#keys), for the form. */
+export { apiScopes, type ApiScope };
 
 export const apiKeyBounds = { name: 60, ranges: 20, rangesText: 2000 } as const;
 

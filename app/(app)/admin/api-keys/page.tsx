@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { ApiKeysAdmin } from "@/components/admin/api-keys";
+import { getFormat } from "@/components/i18n/get-format";
+import { PageHeader } from "@/components/shell/app-shell";
+import { db } from "@/db/client";
+import { keyOwners, listApiKeys } from "@/lib/api/key-admin";
+import { admins } from "@/lib/auth/action";
+import { requireUser } from "@/lib/auth/session";
+import { jakartaDate } from "@/lib/jakarta";
+import { createApiKeyAction, revokeApiKeyAction } from "./actions";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("apiKeys");
+  return { title: t("title") };
+}
+
+export default async function ApiKeysPage() {
+  await requireUser(admins);
+  const t = await getTranslations("apiKeys");
+  const format = await getFormat();
+  const now = new Date();
+  const keys = listApiKeys(db(), now).map((key) => ({
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scopes: key.scopes,
+    allowedIps: key.allowedIps,
+    owner: `${key.ownerName} (${key.ownerEmail})`,
+    createdAt: format.dateTime(key.createdAt),
+    // The key works until the end of its last day: shown as that day.
+    expiresOn: key.expiresAt ? format.date(new Date(key.expiresAt.getTime() - 1)) : null,
+    lastUsed: key.lastUsedAt ? { at: format.dateTime(key.lastUsedAt), ip: key.lastUsedIp ?? "" } : null,
+    revokedAt: key.revokedAt ? format.dateTime(key.revokedAt) : null,
+    state: key.state,
+  }));
+  return (
+    <>
+      <PageHeader title={t("title")} description={t("description")} />
+      <ApiKeysAdmin keys={keys} owners={keyOwners(db())} today={jakartaDate(now)} create={createApiKeyAction} revoke={revokeApiKeyAction} />
+    </>
+  );
+}
