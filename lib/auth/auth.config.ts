@@ -13,7 +13,8 @@ export const sessionLifetime = { absoluteMs: 8 * 60 * 60 * 1000, idleSeconds: 30
 
 // /api/ready and /api/metrics answer probes and Prometheus, which have no session; /api/metrics checks its own token.
 // /api/v1 is the merchant systems' API: every request is authenticated by its API key, never by a session (docs/api.md).
-const publicPaths = ["/login", "/api/auth", "/api/health", "/api/ready", "/api/metrics", "/api/v1"];
+// /docs/api is the API's reference for the merchant's developers, read from the public OpenAPI document.
+const publicPaths = ["/login", "/api/auth", "/api/health", "/api/ready", "/api/metrics", "/api/v1", "/docs/api"];
 
 export function isPublicPath(pathname: string): boolean {
   return publicPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`));
