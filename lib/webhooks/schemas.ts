@@ -8,6 +8,9 @@ import { msg } from "@/lib/i18n/translate";
  * the server only, where DNS is (lib/webhooks/url.ts).
  */
 
+/** The events an endpoint can ask for, for the form (components take lists from lib/, not db/). */
+export { webhookEventTypes };
+
 export const endpointBounds = { url: 2000, description: 200, endpoints: 20 } as const;
 
 export const endpointSchema = z.object({

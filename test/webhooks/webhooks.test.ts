@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEntries, webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookEventType } from "@/db/schema";
 import { payoutSchema } from "@/lib/api/representation";
 import { open } from "@/lib/auth/secret-box";
+import { parseBatchCsv } from "@/lib/batches/parse";
+import { createBatch } from "@/lib/batches/rows";
+import { runBatch } from "@/lib/batches/runner";
+import { submitBatch } from "@/lib/batches/submit";
 import { transition } from "@/lib/transfers/lifecycle";
+import { reconcileDue } from "@/lib/transfers/reconcile";
 import { attemptTimeoutMs, deliverDue, giveUpAfterMs, retryDelayMs, type Poster, type WebhookDeps } from "@/lib/webhooks/deliver";
 import { createEndpoint, resendDelivery, setEndpointActive } from "@/lib/webhooks/endpoints";
 import { sign, verify } from "@/lib/webhooks/signature";
@@ -380,5 +385,34 @@ describe("SSRF guard", () => {
     expect(refused).toMatchObject({ ok: false, code: "invalid", fieldErrors: { url: [expect.stringMatching(/private network/)] } });
     expect(h.db.select().from(webhookEndpoints).all()).toHaveLength(0);
     expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "webhook.refused")).all()).toHaveLength(1);
+  });
+});
+
+describe("batch.completed", () => {
+  it("is written once, when the batch is sent and its last open row settles; its rows' events carry the batch reference", async () => {
+    await register(["payout.succeeded", "batch.completed"]);
+    const parsed = parseBatchCsv(["wallet,phone,amount,note", "DANA,628111000001,10000,", "DANA,628111000002,20000,"].join("\n"));
+    if (!parsed.ok) throw new Error(parsed.message);
+    const batchId = expectOk(createBatch(h.deps, { actor: h.staff, ip: null }, { fileName: "payroll.csv", rows: parsed.rows })).batchId;
+    await runBatch(h.deps, batchId, { backoffMs: 5 });
+    expectOk(submitBatch(h.deps, { actor: h.staff, ip: null }, { batchId }));
+    await runBatch(h.deps, batchId, { backoffMs: 5 });
+    // Sent, but Budi's row is still processing: not completed yet.
+    expect(deliveries().map((d) => d.eventType)).toEqual(["payout.succeeded"]);
+    for (let i = 0; i < 6 && deliveries().length < 3; i++) {
+      h.advance(10 * 60_000);
+      await reconcileDue(h.deps);
+    }
+    expect(deliveries().map((d) => d.eventType)).toEqual(["payout.succeeded", "payout.succeeded", "batch.completed"]);
+    const [first, , completed] = deliveries().map((d) => JSON.parse(d.payload));
+    expect(first.data.payout.batch_reference).toMatch(/^BAT/);
+    expect(completed.data.batch).toMatchObject({
+      reference: first.data.payout.batch_reference,
+      status: "sent",
+      payouts: 2,
+      amount: 30_000,
+      succeeded: { count: 2, amount: 30_000 },
+      failed: { count: 0, amount: 0 },
+    });
   });
 });
