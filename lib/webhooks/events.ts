@@ -18,7 +18,11 @@ import { payoutJson } from "@/lib/api/representation";
 export const subscriptionCacheMs = 5_000;
 
 type Subscriptions = { until: number; byType: Map<WebhookEventType, number[]> };
-const cache = new WeakMap<object, Subscriptions>();
+// On globalThis: Next.js compiles instrumentation (the reconciler, batch runs) and the request handlers (the admin's
+// changes) separately, and a change made in one must be forgotten by both (as lib/jobs.ts does for its state).
+const cacheKey = Symbol.for("cashin-payouts.webhook-subscriptions");
+const cacheHolder = globalThis as unknown as Record<symbol, WeakMap<object, Subscriptions> | undefined>;
+const cache: WeakMap<object, Subscriptions> = (cacheHolder[cacheKey] ??= new WeakMap());
 
 /** The better-sqlite3 connection under a drizzle database or transaction: the cache's key (tests open many databases). */
 function connectionOf(db: DbOrTx): object | null {
