@@ -3,6 +3,8 @@ import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { ToastProvider } from "@/components/ui/toast";
+import { clientMessages } from "@/lib/i18n/client-messages";
+import { toLocale } from "@/lib/i18n/locales";
 import "./globals.css";
 
 /** Every page's title reads "<page> · Cash In Payouts" (pages give only their own part). */
@@ -20,7 +22,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale}>
       <body>
-        <NextIntlClientProvider>
+        <NextIntlClientProvider messages={clientMessages(toLocale(locale))}>
           <ToastProvider>{children}</ToastProvider>
         </NextIntlClientProvider>
       </body>
