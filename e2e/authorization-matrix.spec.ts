@@ -283,6 +283,17 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "This pause does not exist." }, deactivated: "sign-in" } },
   { target: { name: "setDepositAlertsAction (empty form)", action: { filename: "app/(app)/admin/sending/actions.ts", exportedName: "setDepositAlertsAction", page: "/admin/sending" }, input: () => ({}) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
+  // Webhooks (docs/webhooks.md): empty forms and ids that do not exist, so nothing is registered or sent on the shared app.
+  { target: { name: "page /admin/webhooks", page: "/admin/webhooks" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "createWebhookEndpointAction (empty form)", action: { filename: "app/(app)/admin/webhooks/actions.ts", exportedName: "createWebhookEndpointAction", page: "/admin/webhooks" }, input: () => ({}) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
+  { target: { name: "setWebhookEndpointActiveAction (no such endpoint)", action: { filename: "app/(app)/admin/webhooks/actions.ts", exportedName: "setWebhookEndpointActiveAction", page: "/admin/webhooks" }, input: () => ({ endpointId: 999_999_999, active: false }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "This webhook endpoint does not exist" }, deactivated: "sign-in" } },
+  { target: { name: "rotateWebhookSecretAction (empty form)", action: { filename: "app/(app)/admin/webhooks/actions.ts", exportedName: "rotateWebhookSecretAction", page: "/admin/webhooks" }, input: () => ({}) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
+  { target: { name: "resendWebhookAction (no such delivery)", action: { filename: "app/(app)/admin/webhooks/actions.ts", exportedName: "resendWebhookAction", page: "/admin/webhooks" }, input: () => ({ deliveryId: 999_999_999 }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "This delivery does not exist" }, deactivated: "sign-in" } },
 ];
 
 type StorageState = Awaited<ReturnType<APIRequestContext["storageState"]>>;

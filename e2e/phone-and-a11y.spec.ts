@@ -50,7 +50,7 @@ async function inspect(page: Page, path: string, locale: Locale): Promise<Proble
 const pagesOf: Record<DemoRole, string[]> = {
   staff: ["/", "/transfers/new", "/recipients", "/transfers", "/batches", "/account", "/no-such-page"],
   manager: ["/approvals", "/attention"],
-  admin: ["/admin/users", "/admin/limits", "/admin/tiers", "/admin/audit", "/admin/sign-ins", "/admin/sign-in-addresses", "/admin/mail", "/admin/sending", "/attention"],
+  admin: ["/admin/users", "/admin/limits", "/admin/tiers", "/admin/audit", "/admin/sign-ins", "/admin/sign-in-addresses", "/admin/mail", "/admin/sending", "/admin/webhooks", "/attention"],
 };
 
 for (const locale of ["id", "en"] as const) {

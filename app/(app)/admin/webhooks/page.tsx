@@ -5,7 +5,7 @@ import { getFormat } from "@/components/i18n/get-format";
 import { NewWebhookEndpoint, ResendWebhookButton, WebhookEndpointActions } from "@/components/admin/webhook-endpoints";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Badge } from "@/components/ui/badge";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { db } from "@/db/client";
 import { admins } from "@/lib/auth/action";
 import { requireUser } from "@/lib/auth/session";
@@ -95,56 +95,59 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
           {log.length === 0 ? (
             <p className="text-sm text-ink-muted">{t("log.empty")}</p>
           ) : (
-            <Table aria-label={t("log.heading")} data-testid="webhook-log">
-              <THead>
-                <tr>
-                  <TH>{t("log.time")}</TH>
-                  <TH>{t("log.event")}</TH>
-                  <TH>{t("log.state")}</TH>
-                  <TH className="text-right">{t("log.attempts")}</TH>
-                  <TH>{t("log.lastAnswer")}</TH>
-                  <TH>{t("log.excerpt")}</TH>
-                  {/* relative: the hidden label stays inside the table's scroll box on a phone */}
-                  <TH className="relative">
-                    <span className="sr-only">{t("log.actions")}</span>
-                  </TH>
-                </tr>
-              </THead>
-              <TBody>
-                {log.map((delivery) => (
-                  <TR key={delivery.id} data-testid="webhook-delivery">
-                    <TD className="whitespace-nowrap">{format.dateTime(delivery.createdAt)}</TD>
-                    <TD>
-                      <span className="block font-mono text-xs">{delivery.eventType}</span>
-                      <span className="block font-mono text-xs text-ink-muted">{delivery.eventId}</span>
-                    </TD>
-                    <TD>
-                      <Badge tone={stateTone[delivery.state]}>{t(`log.states.${delivery.state}`)}</Badge>
-                      {delivery.state === "pending" && delivery.attempts > 0 ? (
-                        <span className="block text-xs text-ink-muted">{t("log.nextAttempt", { time: format.dateTime(delivery.nextAttemptAt) })}</span>
-                      ) : null}
-                    </TD>
-                    <TD className="text-right tabular-nums">{format.number(delivery.attempts)}</TD>
-                    <TD className="whitespace-nowrap">
-                      {delivery.last ? (
-                        <>
-                          <span className="block">{delivery.last.status === null ? t("log.noAnswer") : t("log.status", { status: delivery.last.status })}</span>
-                          <span className="block text-xs text-ink-muted">{t("log.latency", { ms: delivery.last.latencyMs })}</span>
-                          <span className="block text-xs text-ink-muted">{format.dateTime(delivery.last.at, { seconds: true })}</span>
-                          {delivery.last.resentByName ? <span className="block text-xs text-ink-muted">{t("log.resentBy", { name: delivery.last.resentByName })}</span> : null}
-                        </>
-                      ) : (
-                        <span className="text-ink-muted">{t("log.notYet")}</span>
-                      )}
-                    </TD>
-                    <TD className="max-w-72">
-                      <span className="line-clamp-3 font-mono text-xs break-all">{delivery.last?.excerpt ?? ""}</span>
-                    </TD>
-                    <TD>{shown.active ? <ResendWebhookButton deliveryId={delivery.id} eventId={delivery.eventId} resend={resendWebhookAction} /> : null}</TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
+            // Its own scroll box, focusable, so a keyboard can scroll the wide log on a phone even when it has no button.
+            <div role="region" aria-label={t("log.heading")} tabIndex={0} className="overflow-x-auto rounded-lg border border-line bg-surface" data-testid="webhook-log">
+              <table className="w-full border-collapse text-sm">
+                <THead>
+                  <tr>
+                    <TH>{t("log.time")}</TH>
+                    <TH>{t("log.event")}</TH>
+                    <TH>{t("log.state")}</TH>
+                    <TH className="text-right">{t("log.attempts")}</TH>
+                    <TH>{t("log.lastAnswer")}</TH>
+                    <TH>{t("log.excerpt")}</TH>
+                    {/* relative: the hidden label stays inside the table's scroll box on a phone */}
+                    <TH className="relative">
+                      <span className="sr-only">{t("log.actions")}</span>
+                    </TH>
+                  </tr>
+                </THead>
+                <TBody>
+                  {log.map((delivery) => (
+                    <TR key={delivery.id} data-testid="webhook-delivery">
+                      <TD className="whitespace-nowrap">{format.dateTime(delivery.createdAt)}</TD>
+                      <TD>
+                        <span className="block font-mono text-xs">{delivery.eventType}</span>
+                        <span className="block font-mono text-xs text-ink-muted">{delivery.eventId}</span>
+                      </TD>
+                      <TD>
+                        <Badge tone={stateTone[delivery.state]}>{t(`log.states.${delivery.state}`)}</Badge>
+                        {delivery.state === "pending" && delivery.attempts > 0 ? (
+                          <span className="block text-xs text-ink-muted">{t("log.nextAttempt", { time: format.dateTime(delivery.nextAttemptAt) })}</span>
+                        ) : null}
+                      </TD>
+                      <TD className="text-right tabular-nums">{format.number(delivery.attempts)}</TD>
+                      <TD className="whitespace-nowrap">
+                        {delivery.last ? (
+                          <>
+                            <span className="block">{delivery.last.status === null ? t("log.noAnswer") : t("log.status", { status: delivery.last.status })}</span>
+                            <span className="block text-xs text-ink-muted">{t("log.latency", { ms: delivery.last.latencyMs })}</span>
+                            <span className="block text-xs text-ink-muted">{format.dateTime(delivery.last.at, { seconds: true })}</span>
+                            {delivery.last.resentByName ? <span className="block text-xs text-ink-muted">{t("log.resentBy", { name: delivery.last.resentByName })}</span> : null}
+                          </>
+                        ) : (
+                          <span className="text-ink-muted">{t("log.notYet")}</span>
+                        )}
+                      </TD>
+                      <TD className="max-w-72">
+                        <span className="line-clamp-3 font-mono text-xs break-all">{delivery.last?.excerpt ?? ""}</span>
+                      </TD>
+                      <TD>{shown.active ? <ResendWebhookButton deliveryId={delivery.id} eventId={delivery.eventId} resend={resendWebhookAction} /> : null}</TD>
+                    </TR>
+                  ))}
+                </TBody>
+              </table>
+            </div>
           )}
         </section>
       ) : null}
