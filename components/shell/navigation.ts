@@ -16,6 +16,7 @@ export const navigation = [
   { href: "/admin/sign-ins", icon: "signIns", roles: ["admin"] },
   { href: "/admin/sign-in-addresses", icon: "signInAddresses", roles: ["admin"] },
   { href: "/admin/api-keys", icon: "apiKeys", roles: ["admin"] },
+  { href: "/admin/webhooks", icon: "webhooks", roles: ["admin"] },
   { href: "/admin/mail", icon: "mail", roles: ["admin"] },
   { href: "/admin/sending", icon: "sending", roles: ["admin"] },
   { href: "/account", icon: "account", roles: ["staff", "manager", "admin"] },

@@ -1,6 +1,6 @@
 "use client";
 
-import { Banknote, KeySquare, Layers, Network, BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, Mail, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users } from "lucide-react";
+import { Banknote, KeySquare, Layers, Network, BookUser, CheckCheck, CircleUser, FileSpreadsheet, History, KeyRound, LayoutDashboard, Mail, ScrollText, SendHorizontal, SlidersHorizontal, TriangleAlert, Users, Webhook } from "lucide-react";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -27,6 +27,7 @@ const icons: Record<NavIcon, typeof Users> = {
   signInAddresses: Network,
   sending: Banknote,
   apiKeys: KeySquare,
+  webhooks: Webhook,
 };
 
 /** `onNavigate` closes the phone drawer when a link is followed. */
