@@ -6,6 +6,7 @@ import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "@/db/schema";
 import { open } from "@/lib/auth/secret-box";
+import { pool } from "@/lib/concurrency";
 import { inEnglish } from "@/lib/transfers/words";
 import { signedHeaders } from "./signature";
 import { checkWebhookUrl, systemResolver, urlPolicyFrom, type Resolver, type Target, type UrlPolicy } from "./url";
@@ -44,6 +45,8 @@ export type WebhookDeps = {
   random?: () => number;
   /** Deliveries taken per pass. */
   limit?: number;
+  /** Attempts in flight at once. */
+  concurrency?: number;
 };
 
 /**
@@ -150,13 +153,14 @@ export async function deliverDue(deps: WebhookDeps): Promise<WebhookPass> {
     .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
     .limit(deps.limit ?? 50)
     .all();
-  for (const { delivery, endpoint } of due) {
+  // A few at once, so that one endpoint that never answers (10 s each) does not hold up the others.
+  await pool(due, deps.concurrency ?? 8, async ({ delivery, endpoint }) => {
     const taken = take(deps.db, delivery, deps.now());
-    if (!taken) continue;
+    if (!taken) return;
     const attempt = await attemptOnce(deps, endpoint, taken);
     const outcome = recordAttempt(deps, taken, attempt, null);
     pass[outcome]++;
-  }
+  });
   return pass;
 }
 
