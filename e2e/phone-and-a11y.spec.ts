@@ -50,7 +50,7 @@ async function inspect(page: Page, path: string, locale: Locale): Promise<Proble
 const pagesOf: Record<DemoRole, string[]> = {
   staff: ["/", "/transfers/new", "/recipients", "/transfers", "/batches", "/account", "/no-such-page"],
   manager: ["/approvals", "/attention"],
-  admin: ["/admin/users", "/admin/limits", "/admin/tiers", "/admin/audit", "/admin/sign-ins", "/admin/sign-in-addresses", "/admin/mail", "/admin/sending", "/admin/webhooks", "/attention"],
+  admin: ["/admin/users", "/admin/limits", "/admin/tiers", "/admin/audit", "/admin/sign-ins", "/admin/sign-in-addresses", "/admin/api-keys", "/admin/mail", "/admin/sending", "/admin/webhooks", "/attention"],
 };
 
 for (const locale of ["id", "en"] as const) {
@@ -88,9 +88,11 @@ for (const locale of ["id", "en"] as const) {
       });
     }
 
-    test(`the sign-in page and its code step (${locale})`, async ({ page, context, loginPage }) => {
+    test(`the sign-in page, its code step and the API reference (${locale})`, async ({ page, context, loginPage }) => {
       await setLanguage(context, locale);
       expect(await inspect(page, "/login", locale)).toEqual([]);
+      // The API's reference is public too (docs/api.md).
+      expect(await inspect(page, "/docs/api", locale)).toEqual([]);
       // A manager's password accepted: the step that asks for the code from the phone.
       await setLanguage(context, "en");
       await loginPage.goto();
