@@ -33,6 +33,7 @@ describe("Configuration is validated at start with one clear message per bad var
         MAIL_FROM: "Cash In Payouts <payouts@localhost>",
         MAIL_INTERVAL_MS: 5000,
         DASHBOARD_CACHE_MS: 60000,
+        API_RATE_LIMIT_PER_MINUTE: 120,
         WEBHOOK_INTERVAL_MS: 5000,
         WEBHOOKS_ALLOW_PRIVATE: false,
       },
