@@ -400,6 +400,8 @@ export const batches = sqliteTable(
     sendAt: integer("send_at", { mode: "timestamp_ms" }),
     /** The API key it was made through (docs/api.md), null when uploaded in the browser. */
     apiKeyId: integer("api_key_id").references((): AnySQLiteColumn => apiKeys.id),
+    /** Made by API with submit: true: its runner submits it, as the key's person, the first time its check ends (docs/api.md#batches). */
+    submitWhenChecked: integer("submit_when_checked", { mode: "boolean" }).notNull().default(false),
     /** Sending stopped for longer than 15 minutes (a crash): nothing more is sent until a person confirms. */
     pausedAt: integer("paused_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),

@@ -1,0 +1,1 @@
+ALTER TABLE `batches` ADD `submit_when_checked` integer DEFAULT false NOT NULL;
