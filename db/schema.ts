@@ -725,7 +725,12 @@ export const webhookDeliveries = sqliteTable(
     createdAt: createdAt(),
     deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
   },
-  (t) => [uniqueIndex("webhook_deliveries_once").on(t.endpointId, t.eventId), index("webhook_deliveries_due").on(t.state, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex("webhook_deliveries_once").on(t.endpointId, t.eventId),
+    index("webhook_deliveries_due").on(t.state, t.nextAttemptAt),
+    // The delivery log: one endpoint's newest deliveries.
+    index("webhook_deliveries_log").on(t.endpointId, t.createdAt, t.id),
+  ],
 );
 
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

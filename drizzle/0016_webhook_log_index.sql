@@ -1,0 +1,1 @@
+CREATE INDEX `webhook_deliveries_log` ON `webhook_deliveries` (`endpoint_id`,`created_at`,`id`);
