@@ -4,7 +4,7 @@ import type { TransferDeps } from "@/lib/transfers/deps";
 import { reconcileDue } from "@/lib/transfers/reconcile";
 import { log } from "@/lib/log";
 import { deliverDue, type MailerDeps } from "@/lib/notifications/mailer";
-import { deliverDue as deliverWebhooks, type WebhookDeps } from "@/lib/webhooks/deliver";
+import { deliverBacklog, type WebhookDeps } from "@/lib/webhooks/deliver";
 
 /**
  * Background work, wired here at the top so that lib/transfers and lib/batches need not know each other:
@@ -91,13 +91,15 @@ export function startMailer(deps: () => MailerDeps, intervalMs: number): () => P
  */
 export function startWebhookWorker(deps: () => WebhookDeps, intervalMs: number): () => Promise<void> {
   let running: Promise<void> | null = null;
+  let stopping = false;
   const tick = () => {
     if (running) return;
     running = pass().finally(() => (running = null));
   };
   const pass = async () => {
     try {
-      const pass = await deliverWebhooks(deps());
+      // Passes back to back while a backlog waits (bounded, yielding between passes), then the next tick.
+      const pass = await deliverBacklog(deps(), { stopping: () => stopping });
       if (pass.delivered || pass.retrying || pass.failed) log().info({ job: "webhooks", ...pass }, "[webhooks] pass");
       if (pass.failed) log().warn({ job: "webhooks", failed: pass.failed }, "[webhooks] deliveries given up after 24 hours");
     } catch (error) {
@@ -108,6 +110,7 @@ export function startWebhookWorker(deps: () => WebhookDeps, intervalMs: number):
   const timer = setInterval(tick, intervalMs);
   timer.unref();
   return async () => {
+    stopping = true;
     clearInterval(timer);
     await running;
   };

@@ -6,7 +6,6 @@ import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "@/db/schema";
 import { open } from "@/lib/auth/secret-box";
-import { pool } from "@/lib/concurrency";
 import { inEnglish } from "@/lib/transfers/words";
 import { signedHeaders } from "./signature";
 import { checkWebhookUrl, systemResolver, urlPolicyFrom, type Resolver, type Target, type UrlPolicy } from "./url";
@@ -25,6 +24,8 @@ export const attemptTimeoutMs = 10_000;
 export const leaseMs = 60_000;
 export const giveUpAfterMs = 24 * 3_600_000;
 export const excerptLength = 500;
+/** A pass starts no new attempt after this long, so that events that arrived meanwhile are picked soon. */
+export const passBudgetMs = 10_000;
 
 /** 30 s, 1 min, 2 min … at most 1 hour, each ±25 % so that many failed deliveries do not come back at one instant. */
 export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
@@ -45,8 +46,10 @@ export type WebhookDeps = {
   random?: () => number;
   /** Deliveries taken per pass. */
   limit?: number;
-  /** Attempts in flight at once. */
+  /** Attempts in flight at once (at most half of them to one endpoint). */
   concurrency?: number;
+  /** No new attempt starts in a pass after this long (real time); the next pass picks afresh. */
+  passBudgetMs?: number;
 };
 
 /**
@@ -135,33 +138,113 @@ function take(db: Db, delivery: WebhookDelivery, now: Date): WebhookDelivery | n
   );
 }
 
-/** One pass of the worker: every due delivery of an active endpoint, oldest first. */
-export async function deliverDue(deps: WebhookDeps): Promise<WebhookPass> {
+export type WebhookRun = WebhookPass & { passes: number };
+
+/**
+ * The due deliveries of one pass, fairly across endpoints: each active endpoint's oldest due ones (at most `limit` of
+ * each), taken in turn (round-robin: the first of each endpoint, then the second of each …), at most `limit` in all.
+ * So one endpoint's backlog of thousands cannot push another endpoint's single event out of the pass.
+ */
+function duePicks(db: Db, now: Date, limit: number): { delivery: WebhookDelivery; endpoint: WebhookEndpoint }[] {
+  const endpoints = db.select().from(webhookEndpoints).where(eq(webhookEndpoints.active, true)).orderBy(asc(webhookEndpoints.id)).all();
+  const queues = endpoints
+    .map((endpoint) =>
+      db
+        .select()
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.endpointId, endpoint.id), eq(webhookDeliveries.state, "pending"), lte(webhookDeliveries.nextAttemptAt, now)))
+        .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+        .limit(limit)
+        .all()
+        .map((delivery) => ({ delivery, endpoint })),
+    )
+    .filter((queue) => queue.length > 0);
+  const picks: { delivery: WebhookDelivery; endpoint: WebhookEndpoint }[] = [];
+  for (let i = 0; picks.length < limit && queues.some((q) => i < q.length); i++) {
+    for (const queue of queues) if (i < queue.length && picks.length < limit) picks.push(queue[i]!);
+  }
+  return picks;
+}
+
+/** One pass of the worker; `full` when it took as many as it may (more may be waiting) or stopped at its time budget. */
+async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean }> {
   const pass: WebhookPass = { delivered: 0, retrying: 0, failed: 0 };
   const now = deps.now();
+  const limit = deps.limit ?? 50;
+  const concurrency = Math.max(1, deps.concurrency ?? 8);
   // Past their 24 hours and not being tried: given up (an endpoint disabled all that time included).
   pass.failed += deps.db
     .update(webhookDeliveries)
     .set({ state: "failed" })
     .where(and(eq(webhookDeliveries.state, "pending"), lte(webhookDeliveries.nextAttemptAt, now), lte(webhookDeliveries.createdAt, new Date(now.getTime() - giveUpAfterMs))))
     .run().changes;
-  const due = deps.db
-    .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
-    .from(webhookDeliveries)
-    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-    .where(and(eq(webhookDeliveries.state, "pending"), lte(webhookDeliveries.nextAttemptAt, now), eq(webhookEndpoints.active, true)))
-    .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-    .limit(deps.limit ?? 50)
-    .all();
-  // A few at once, so that one endpoint that never answers (10 s each) does not hold up the others.
-  await pool(due, deps.concurrency ?? 8, async ({ delivery, endpoint }) => {
-    const taken = take(deps.db, delivery, deps.now());
-    if (!taken) return;
-    const attempt = await attemptOnce(deps, endpoint, taken);
-    const outcome = recordAttempt(deps, taken, attempt, null);
-    pass[outcome]++;
-  });
-  return pass;
+  const picks = duePicks(deps.db, now, limit);
+  // A few at once, and at most half of them to one endpoint, so that an endpoint that never answers (10 s each) leaves
+  // the other slots to the others. No new attempt starts once the pass has run its budget: the next pass picks afresh.
+  const perEndpoint = Math.max(1, Math.floor(concurrency / 2));
+  const inFlight = new Map<number, number>();
+  const started = performance.now();
+  const budgetMs = deps.passBudgetMs ?? passBudgetMs;
+  let cut = false;
+  const next = () => {
+    if (performance.now() - started > budgetMs) {
+      cut = picks.length > 0;
+      return null;
+    }
+    const at = picks.findIndex((p) => (inFlight.get(p.endpoint.id) ?? 0) < perEndpoint);
+    return at < 0 ? null : picks.splice(at, 1)[0]!;
+  };
+  const running = new Set<Promise<void>>();
+  const launch = (pick: { delivery: WebhookDelivery; endpoint: WebhookEndpoint }) => {
+    inFlight.set(pick.endpoint.id, (inFlight.get(pick.endpoint.id) ?? 0) + 1);
+    const work = (async () => {
+      try {
+        const taken = take(deps.db, pick.delivery, deps.now());
+        if (!taken) return;
+        const attempt = await attemptOnce(deps, pick.endpoint, taken);
+        const outcome = recordAttempt(deps, taken, attempt, null);
+        pass[outcome]++;
+      } finally {
+        inFlight.set(pick.endpoint.id, inFlight.get(pick.endpoint.id)! - 1);
+        running.delete(work);
+      }
+    })();
+    running.add(work);
+  };
+  const total = picks.length;
+  for (;;) {
+    while (running.size < concurrency) {
+      const pick = next();
+      if (!pick) break;
+      launch(pick);
+    }
+    if (running.size === 0) break;
+    await Promise.race(running);
+  }
+  return { ...pass, full: total >= limit || cut };
+}
+
+/** One pass of the worker: the due deliveries of active endpoints, fairly across endpoints (`duePicks`). */
+export async function deliverDue(deps: WebhookDeps): Promise<WebhookPass> {
+  const { delivered, retrying, failed } = await onePass(deps);
+  return { delivered, retrying, failed };
+}
+
+/**
+ * What the worker's loop runs at each tick: passes one after the other while a pass came back full (a backlog, e.g. a
+ * batch of 10.000 rows), at most `maxPasses`, yielding to the event loop between passes. `stopping` ends it early.
+ */
+export async function deliverBacklog(deps: WebhookDeps, { maxPasses = 100, stopping = () => false }: { maxPasses?: number; stopping?: () => boolean } = {}): Promise<WebhookRun> {
+  const run: WebhookRun = { delivered: 0, retrying: 0, failed: 0, passes: 0 };
+  for (;;) {
+    const { full, ...pass } = await onePass(deps);
+    run.passes++;
+    run.delivered += pass.delivered;
+    run.retrying += pass.retrying;
+    run.failed += pass.failed;
+    if (!full || run.passes >= maxPasses || stopping()) return run;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /**
