@@ -211,6 +211,16 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
   // Operators' endpoints: readiness is public; metrics need the bearer token whatever the session (docs/monitoring.md).
   { target: { name: "GET /api/ready", route: "/api/ready" },
     expect: { anonymous: "ok", staff: "ok", manager: "ok", admin: "ok", deactivated: "ok" } },
+  // The API (docs/api.md) answers its key only: a session cookie alone is 401, whoever it belongs to.
+  { target: { name: "GET /api/v1/payouts (a session, no API key)", route: "/api/v1/payouts" },
+    expect: { anonymous: "401", staff: "401", manager: "401", admin: "401", deactivated: "401" } },
+  // API keys (docs/api.md#keys): an empty form and a key that does not exist, so nothing is made or revoked on the shared app.
+  { target: { name: "page /admin/api-keys", page: "/admin/api-keys" },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "ok", deactivated: "sign-in" } },
+  { target: { name: "createApiKeyAction (empty form)", action: { filename: "app/(app)/admin/api-keys/actions.ts", exportedName: "createApiKeyAction", page: "/admin/api-keys" }, input: () => ({}) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
+  { target: { name: "revokeApiKeyAction (no such key)", action: { filename: "app/(app)/admin/api-keys/actions.ts", exportedName: "revokeApiKeyAction", page: "/admin/api-keys" }, input: () => ({ keyId: 999_999_999 }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "That API key no longer exists." }, deactivated: "sign-in" } },
   { target: { name: "GET /api/metrics (no token)", route: "/api/metrics" },
     expect: { anonymous: "401", staff: "401", manager: "401", admin: "401", deactivated: "401" } },
   { target: { name: "GET /transfers/export", route: "/transfers/export" },

@@ -25,7 +25,7 @@ export type ApiKeyView = {
   prefix: string;
   scopes: ApiScope[];
   allowedIps: string[] | null;
-  owner: string;
+  owner: { name: string; email: string };
   createdAt: string;
   expiresOn: string | null;
   lastUsed: { at: string; ip: string } | null;
@@ -57,13 +57,13 @@ export function ApiKeysAdmin({
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <p className="text-sm text-ink-muted">{t("count", { count: keys.length, active: keys.filter((k) => k.state === "active").length })}</p>
+        <p className="text-sm text-ink-muted">{keys.length > 0 ? t("count", { count: keys.length, active: keys.filter((k) => k.state === "active").length }) : null}</p>
         <CreateKeyDialog owners={owners} today={today} create={create} />
       </div>
       {keys.length === 0 ? <p className="rounded-lg border border-line bg-surface p-4 text-sm text-ink-muted">{t("none")}</p> : null}
       {keys.length > 0 ? (
         <>
-          <ul className="flex flex-col gap-2 lg:hidden" aria-label={t("listLabel")}>
+          <ul className="flex flex-col gap-2 2xl:hidden" aria-label={t("listLabel")}>
             {keys.map((key) => (
               <li key={key.id} data-testid={`api-key-card-${key.name}`} className="rounded-lg border border-line bg-surface p-3">
                 <div className="flex items-start justify-between gap-2">
@@ -76,7 +76,9 @@ export function ApiKeysAdmin({
                     <Scopes scopes={key.scopes} />
                   </dd>
                   <dt className="text-xs text-ink-muted">{t("actsFor")}</dt>
-                  <dd className="break-all">{key.owner}</dd>
+                  <dd>
+                    <Owner apiKey={key} />
+                  </dd>
                   <dt className="text-xs text-ink-muted">{t("addresses")}</dt>
                   <dd>
                     <Addresses apiKey={key} />
@@ -92,7 +94,7 @@ export function ApiKeysAdmin({
               </li>
             ))}
           </ul>
-          <div className="hidden lg:block">
+          <div className="hidden 2xl:block">
             <Table aria-label={t("listLabel")}>
               <THead>
                 <tr>
@@ -102,29 +104,30 @@ export function ApiKeysAdmin({
                   <TH>{t("addresses")}</TH>
                   <TH>{t("expires")}</TH>
                   <TH>{t("lastUsed")}</TH>
-                  <TH>{t("state")}</TH>
                   <TH className="text-right">{t("actions")}</TH>
                 </tr>
               </THead>
               <TBody>
                 {keys.map((key) => (
                   <TR key={key.id} data-testid={`api-key-row-${key.name}`} className={key.state === "active" ? undefined : "text-ink-muted"}>
-                    <TD className="py-1.5">
+                    <TD className="min-w-40 py-1.5">
                       <KeyName apiKey={key} />
+                      <div className="mt-1">
+                        <StateBadge apiKey={key} />
+                      </div>
                     </TD>
                     <TD>
                       <Scopes scopes={key.scopes} />
                     </TD>
-                    <TD className="max-w-48 break-words">{key.owner}</TD>
-                    <TD>
+                    <TD className="min-w-44 py-1.5">
+                      <Owner apiKey={key} />
+                    </TD>
+                    <TD className="max-w-40">
                       <Addresses apiKey={key} />
                     </TD>
                     <TD className="whitespace-nowrap">{key.expiresOn ?? t("noExpiry")}</TD>
-                    <TD className="text-xs">
+                    <TD className="max-w-36 text-xs">
                       <LastUsed apiKey={key} />
-                    </TD>
-                    <TD>
-                      <StateBadge apiKey={key} />
                     </TD>
                     <TD className="text-right">{key.state === "active" ? <RevokeDialog apiKey={key} revoke={revoke} /> : null}</TD>
                   </TR>
@@ -142,10 +145,19 @@ function KeyName({ apiKey }: { apiKey: ApiKeyView }) {
   const t = useTranslations("apiKeys");
   return (
     <div className="min-w-0">
-      <p className="font-medium break-all">{apiKey.name}</p>
+      <p className="font-medium break-words">{apiKey.name}</p>
       <p className="font-mono text-xs text-ink-muted">{t("prefix", { prefix: apiKey.prefix })}</p>
       <p className="text-xs text-ink-muted">{t("createdAt", { at: apiKey.createdAt })}</p>
     </div>
+  );
+}
+
+function Owner({ apiKey }: { apiKey: ApiKeyView }) {
+  return (
+    <>
+      <p className="break-words">{apiKey.owner.name}</p>
+      <p className="text-xs break-all text-ink-muted">{apiKey.owner.email}</p>
+    </>
   );
 }
 
@@ -186,7 +198,12 @@ function StateBadge({ apiKey }: { apiKey: ApiKeyView }) {
   const t = useTranslations("apiKeys");
   if (apiKey.state === "active") return <Badge tone="ok">{t("active")}</Badge>;
   if (apiKey.state === "expired") return <Badge tone="neutral">{t("expired")}</Badge>;
-  return <Badge tone="neutral" title={apiKey.revokedAt ?? undefined}>{t("revokedAt", { at: apiKey.revokedAt ?? "" })}</Badge>;
+  return (
+    <span className="flex flex-col items-end gap-0.5 2xl:items-start">
+      <Badge tone="neutral">{t("revoked")}</Badge>
+      <span className="text-xs text-ink-muted">{apiKey.revokedAt}</span>
+    </span>
+  );
 }
 
 const scopeHint = { "payouts:read": "scope.read", "payouts:create": "scope.create", "payouts:approve": "scope.approve" } as const satisfies Record<ApiScope, string>;
@@ -211,9 +228,10 @@ function CreateKeyDialog({ owners, today, create }: { owners: Owner[]; today: st
   const toggleScope = (scope: ApiScope, on: boolean) =>
     form.setValue("scopes", on ? [...scopes, scope] : scopes.filter((s) => s !== scope), { shouldValidate: form.formState.isSubmitted });
 
-  const onSubmit = form.handleSubmit((values) =>
+  // The server parses the input as typed (the form's own parse only checks it first).
+  const onSubmit = form.handleSubmit(() =>
     run(
-      (stepUp) => create({ ...values, allowedIps: form.getValues("allowedIps"), ...stepUp }),
+      (stepUp) => create({ ...form.getValues(), ...stepUp }),
       (result) => {
         if (result.ok) {
           setCreated(result.data);

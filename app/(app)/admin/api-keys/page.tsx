@@ -26,7 +26,7 @@ export default async function ApiKeysPage() {
     prefix: key.prefix,
     scopes: key.scopes,
     allowedIps: key.allowedIps,
-    owner: `${key.ownerName} (${key.ownerEmail})`,
+    owner: { name: key.ownerName, email: key.ownerEmail },
     createdAt: format.dateTime(key.createdAt),
     // The key works until the end of its last day: shown as that day.
     expiresOn: key.expiresAt ? format.date(new Date(key.expiresAt.getTime() - 1)) : null,
