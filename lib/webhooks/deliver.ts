@@ -197,7 +197,8 @@ async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean
   const running = new Set<Promise<void>>();
   const launch = (pick: { delivery: WebhookDelivery; endpoint: WebhookEndpoint }) => {
     inFlight.set(pick.endpoint.id, (inFlight.get(pick.endpoint.id) ?? 0) + 1);
-    const work = (async () => {
+    // Started on the next microtask, so that `work` exists when it ends (a row another worker took ends at once).
+    const work: Promise<void> = Promise.resolve().then(async () => {
       try {
         const taken = take(deps.db, pick.delivery, deps.now());
         if (!taken) return;
@@ -208,7 +209,7 @@ async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean
         inFlight.set(pick.endpoint.id, inFlight.get(pick.endpoint.id)! - 1);
         running.delete(work);
       }
-    })();
+    });
     running.add(work);
   };
   const total = picks.length;

@@ -99,4 +99,13 @@ describe("throughput and fairness", () => {
     expect(hanging).toBe(4);
     expect(got).toHaveLength(20);
   });
+
+  it("two passes at once (two workers) send each delivery once: the one that loses the lease skips it", async () => {
+    const a = await endpoint("a");
+    backlog(a, 10, "a");
+    const { got, post } = recorder();
+    const [first, second] = await Promise.all([deliverDue({ ...deps, post }), deliverDue({ ...deps, post })]);
+    expect(first.delivered + second.delivered).toBe(10);
+    expect(got).toHaveLength(10);
+  });
 });
