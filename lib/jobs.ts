@@ -5,6 +5,7 @@ import { reconcileDue } from "@/lib/transfers/reconcile";
 import { log } from "@/lib/log";
 import { deliverDue, type MailerDeps } from "@/lib/notifications/mailer";
 import { deliverBacklog, type WebhookDeps } from "@/lib/webhooks/deliver";
+import { hourlySweeper } from "@/lib/webhooks/retention";
 
 /**
  * Background work, wired here at the top so that lib/transfers and lib/batches need not know each other:
@@ -87,11 +88,13 @@ export function startMailer(deps: () => MailerDeps, intervalMs: number): () => P
 /**
  * The webhook worker's loop inside the app process (docs/webhooks.md#delivery), beside the mailer: a pass at start and
  * then every `intervalMs`, never two at once in one process; across processes each delivery's lease keeps them apart.
- * Stopping lets the attempt under way finish and be logged.
+ * Each tick also sweeps old deliveries from the log, at most once an hour. Stopping lets the attempt under way finish and be logged.
  */
 export function startWebhookWorker(deps: () => WebhookDeps, intervalMs: number): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopping = false;
+  // The delivery log's retention (docs/webhooks.md#how-long-the-log-is-kept): at most once an hour.
+  const sweep = hourlySweeper();
   const tick = () => {
     if (running) return;
     running = pass().finally(() => (running = null));
@@ -104,6 +107,13 @@ export function startWebhookWorker(deps: () => WebhookDeps, intervalMs: number):
       if (pass.failed) log().warn({ job: "webhooks", failed: pass.failed }, "[webhooks] deliveries given up after 24 hours");
     } catch (error) {
       log().error({ job: "webhooks", err: error }, "[webhooks] pass failed; retrying at the next interval");
+    }
+    try {
+      const { db, now } = deps();
+      const swept = sweep(db, now());
+      if (swept?.deliveries) log().info({ job: "webhooks", swept }, "[webhooks] old deliveries deleted from the log");
+    } catch (error) {
+      log().error({ job: "webhooks", err: error }, "[webhooks] sweeping the log failed; trying again within the hour");
     }
   };
   tick();
