@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { transferStatuses, type ApiScope } from "@/db/schema";
+import { batchRowStates, batchStatuses, transferStatuses, type ApiScope } from "@/db/schema";
+import { maxBatchRows } from "@/lib/batches/parse";
 import { amountField, maxMemoLength, memoField, phoneField, walletField } from "@/lib/transfers/schemas";
 import { payoutSchema } from "./representation";
 
@@ -71,6 +72,86 @@ export const approvalAnswerSchema = payoutSchema
   .meta({ id: "ApprovalAnswer" });
 
 const listLimit = { min: 1, max: 100, fallback: 50 } as const;
+
+/** A batch made by API: its rows as JSON, or the CSV a person would upload (docs/api.md#batches). */
+export const batchRowsPerAnswer = 1_000;
+const batchRowSchema = z
+  .object({
+    wallet: z.string().max(100).optional().describe("DANA, OVO, GoPay or ShopeePay."),
+    phone: z.string().max(100).optional().describe("The wallet's number, 08… or 62… or +62…"),
+    amount: z.union([z.number(), z.string().max(100)]).optional().describe("Whole rupiah: 50000, or text as in a file (\"Rp 50.000\")."),
+    note: z.string().max(1000).optional().describe(`The payout's memo, at most ${maxMemoLength} characters, one line.`),
+    recipient: z.string().max(200).optional().describe("A saved recipient's label instead of wallet and phone (and amount, if it has a default)."),
+  })
+  .strict()
+  .meta({ id: "BatchRowRequest" });
+
+/** File names are shown back to people: printable, no control or text-direction characters. */
+const printable = /^[^\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]+$/;
+const maxCsvCharacters = 5 * 1024 * 1024;
+
+export const batchRequestSchema = z
+  .object({
+    file_name: z.string().min(1).max(120).regex(printable, { error: "Printable characters only." }).optional().describe("Shown on the batch's page; default api-batch.json."),
+    rows: z
+      .array(batchRowSchema)
+      .min(1, { error: "Send at least one row." })
+      .max(maxBatchRows, { error: `At most ${maxBatchRows.toLocaleString("en")} rows per batch; split it into several batches.` })
+      .optional()
+      .describe(`The rows, 1–${maxBatchRows}: each checked as a row of an uploaded file; \`line\` in the answer is its position here, from 1.`),
+    csv: z
+      .string()
+      .min(1, { error: "The CSV is empty." })
+      .max(maxCsvCharacters)
+      .optional()
+      .describe("Instead of rows: the CSV text a person would upload (a header naming wallet, phone, amount, optional note and recipient; comma or semicolon)."),
+    accept_duplicates: z.boolean().optional().describe("Submit even when rows repeat each other or a recent payout, as ticking the box does in the browser. Default false."),
+    submit: z.boolean().optional().describe("Submit it as the key's person once every row is checked (default true); false leaves it ready for a person."),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if ((body.rows === undefined) === (body.csv === undefined)) {
+      ctx.addIssue({ code: "custom", path: [], message: body.rows === undefined ? "Send the rows, either as rows (JSON) or as csv." : "Send either rows or csv, not both." });
+    }
+  })
+  .meta({ id: "BatchRequest" });
+
+const count = z.number().int();
+
+export const batchSchema = z
+  .object({
+    reference: z.string().describe("Our reference for the batch (BAT…), as on its page."),
+    status: z.enum(batchStatuses),
+    file_name: z.string(),
+    created_at: z.string().describe("ISO 8601, UTC."),
+    submitted_at: z.string().nullable(),
+    decided_at: z.string().nullable().describe("When a manager approved or rejected it, or it was canceled."),
+    send_at: z.string().nullable().describe("When a scheduled batch is sent."),
+    reason: z.string().nullable().describe("Why it was rejected or canceled."),
+    submit_when_checked: z.boolean().describe("It will be submitted as the key's person once every row is checked."),
+    submit_refused: z.string().nullable().describe("Why it was not submitted when checked (in English): a person fixes it and submits in the browser."),
+    rows: count.describe("Rows not removed."),
+    total: count.describe("Whole rupiah: the amounts of the rows not removed."),
+    row_states: z.object({ pending: count, ok: count, invalid: count, unconfirmed: count, removed: count }).describe("Rows by state: pending (being looked up), ok, invalid (a value to fix), unconfirmed (no usable wallet), removed."),
+    duplicates: count.describe("Rows that repeat an earlier row or a recent payout."),
+    payouts_by_status: z.object(Object.fromEntries(transferStatuses.map((status) => [status, count])) as Record<(typeof transferStatuses)[number], typeof count>).describe("After submit: its payouts by status."),
+    problems: z
+      .array(
+        z.object({
+          line: count.describe("The row's position in rows (from 1), or its line in the CSV."),
+          state: z.enum(batchRowStates),
+          wallet: z.string(),
+          phone: z.string(),
+          amount: z.string(),
+          note: z.string().nullable(),
+          problem: z.string().describe("What to fix, in English."),
+        }),
+      )
+      .describe("Rows of this page that need attention before it can be submitted."),
+    payouts: z.array(z.object({ line: count, payout: payoutSchema })).describe("Rows of this page that became payouts, in line order."),
+    next_cursor: z.string().nullable().describe(`Each answer covers ${batchRowsPerAnswer} rows in line order; pass next_cursor as cursor for the next ones, until null.`),
+  })
+  .meta({ id: "Batch" });
 
 export const operations = {
   createLookup: define({
@@ -172,6 +253,30 @@ export const operations = {
     bodyOptional: true,
     responses: { 200: { description: "The payout after the approval; with approvals_given and approvals_needed while its tier waits for more.", schema: approvalAnswerSchema } },
     problems: [...bodyProblems, 404, 409],
+  }),
+  createBatch: define({
+    id: "createBatch",
+    method: "POST",
+    path: "/batches",
+    scope: "payouts:create",
+    summary: "Make a batch of payouts from JSON rows or a CSV",
+    description:
+      "Every row is checked as a row of an uploaded file, then looked up. With submit (the default) it is submitted as the key's person once checked: below the approval threshold it is sent, above it waits for managers; rows to fix stop it, for a person to fix in the browser. Needs an Idempotency-Key header.",
+    body: batchRequestSchema,
+    idempotent: true,
+    responses: { 201: { description: "The batch, checking.", schema: batchSchema } },
+    problems: [...bodyProblems],
+  }),
+  getBatch: define({
+    id: "getBatch",
+    method: "GET",
+    path: "/batches/{reference}",
+    scope: "payouts:read",
+    summary: "One batch: its progress, the rows to fix and its payouts",
+    params: z.object({ reference: z.string().min(1).max(64).describe("The batch's reference, BAT…") }).strict(),
+    query: z.object({ cursor: z.string().max(200).optional().describe("next_cursor of the previous answer.") }).strict(),
+    responses: { 200: { description: "The batch.", schema: batchSchema } },
+    problems: [400, 404, 422],
   }),
 } as const satisfies Record<string, Operation>;
 

@@ -66,12 +66,14 @@ export function refreshDuplicates(tx: DbOrTx, batchId: number): number {
 
 /**
  * Stores an uploaded file's rows as a new batch, checking; its look-ups start right after. A file with more
- * rows than the person has left of their batch rows per 24 hours is refused as a whole.
+ * rows than the person has left of their batch rows per 24 hours is refused as a whole. Made through an API key
+ * (`actor.apiKey`), the batch keeps the key, and `submitWhenChecked` asks its runner to submit it once its check ends
+ * (docs/api.md#batches), with `acceptDuplicates` as the request said (kept in the upload's audit entry).
  */
 export function createBatch(
   deps: Pick<TransferDeps, "db" | "now">,
   { actor, ip }: PersonContext,
-  input: { fileName: string; rows: readonly ParsedRow[] },
+  input: { fileName: string; rows: readonly ParsedRow[]; submitWhenChecked?: boolean; acceptDuplicates?: boolean },
 ): ActionResult<{ batchId: number; reference: string }> {
   if (input.rows.length === 0) return fail("invalid", msg("server.batches.noRows"));
   const now = deps.now();
@@ -82,7 +84,16 @@ export function createBatch(
       if (refused) return refused;
       const batch = tx
         .insert(batches)
-        .values({ reference: newReference("BAT", now), fileName: input.fileName, status: "checking", makerId: actor.id, createdAt: now, updatedAt: now })
+        .values({
+          reference: newReference("BAT", now),
+          fileName: input.fileName,
+          status: "checking",
+          makerId: actor.id,
+          apiKeyId: actor.apiKey?.id ?? null,
+          submitWhenChecked: input.submitWhenChecked ?? false,
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning()
         .get();
       const values = fillFromRecipients(tx, input.rows).map((row) => ({ batchId: batch.id, line: row.line, ...rowValues(row, limits, row.recipientId) }));
@@ -93,7 +104,14 @@ export function createBatch(
         actor,
         action: "batch.upload",
         target: { type: "batch", id: batch.id },
-        after: { reference: batch.reference, fileName: input.fileName, rows: values.length, invalid, duplicates },
+        after: {
+          reference: batch.reference,
+          fileName: input.fileName,
+          rows: values.length,
+          invalid,
+          duplicates,
+          ...(input.submitWhenChecked ? { submitWhenChecked: true, acceptDuplicates: input.acceptDuplicates ?? false } : {}),
+        },
         ip,
         at: now,
       });

@@ -1,13 +1,16 @@
-import { and, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
-import type { Db } from "@/db/client";
-import { batches } from "@/db/schema";
+import { and, desc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
+import type { Db, DbOrTx } from "@/db/client";
+import { apiKeys, auditEntries, batches, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { system, type ActorContext } from "@/lib/actor";
+import { system, type ActorContext, type PersonContext } from "@/lib/actor";
+import { withLocale } from "@/lib/i18n/request-locale";
+import { fail, type ActionResult } from "@/lib/result";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { checkPendingRows } from "./check";
 import { Backoff, type Pacer } from "./backoff";
 import { sendApprovedRows } from "./send";
 import { sendWhenDue } from "./scheduled";
+import { submitBatch, type Submitted } from "./submit";
 import { log } from "@/lib/log";
 import { isSendingPaused, lastResumedAt } from "@/lib/sending/pause";
 
@@ -39,6 +42,8 @@ const unheld = (now: Date) =>
       and(eq(batches.status, "awaiting_approval"), isNotNull(batches.recheckRequestedAt)),
       // Its time (docs/batches.md#scheduled-batches), read from the database: a restart before it changes nothing.
       and(eq(batches.status, "scheduled"), lte(batches.sendAt, now)),
+      // Made by API with submit: true and checked, not submitted yet (docs/api.md#batches): a restart still submits it.
+      and(eq(batches.status, "ready"), eq(batches.submitWhenChecked, true)),
     ),
     // A lease that ends now has lapsed: a runner that finished leaves it ending at that moment.
     or(isNull(batches.leaseUntil), lte(batches.leaseUntil, now)),
@@ -72,14 +77,78 @@ export async function runBatch(deps: TransferDeps, batchId: number, options: Bat
       backoff: new Backoff(options.backoffMs ?? 1_000, options.maxBackoffMs ?? 30_000, options.pacer),
     };
     await sendWhenDue(deps, batchId, run);
-    await checkPendingRows(deps, batchId, run);
-    await sendApprovedRows(deps, batchId, { ...run, ctx: options.ctx ?? system });
+    let ctx = options.ctx ?? system;
+    // A submit may find look-ups gone stale and check those rows again first; it is tried again once they are.
+    for (let round = 0; round < 3; round++) {
+      await checkPendingRows(deps, batchId, run);
+      const submitted = submitWhenChecked(deps, batchId);
+      if (!submitted) break;
+      ctx = submitted.ctx;
+      if (submitted.status !== "checking") break;
+    }
+    await sendApprovedRows(deps, batchId, { ...run, ctx });
     return true;
   } finally {
     clearInterval(renew);
     // Lapsed now rather than cleared: when its sending last made progress tells a resume how long it stopped.
     deps.db.update(batches).set({ leaseUntil: deps.now() }).where(eq(batches.id, batchId)).run();
   }
+}
+
+/** Why the key's person can no longer submit through the key, or null when they can. */
+function keyGone(db: DbOrTx, apiKeyId: number | null, person: { email: string; active: boolean }, now: Date): string | null {
+  if (!person.active) return `The account of ${person.email} was deactivated.`;
+  if (apiKeyId === null) return null;
+  const key = db.select({ name: apiKeys.name, revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt }).from(apiKeys).where(eq(apiKeys.id, apiKeyId)).get();
+  if (!key) return "The API key it was made with no longer exists.";
+  if (key.revokedAt) return `The API key "${key.name}" it was made with was revoked.`;
+  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return `The API key "${key.name}" it was made with expired.`;
+  return null;
+}
+
+/**
+ * A batch made by API with `submit: true` (docs/api.md#batches), checked and ready: submitted once, with `submitBatch`
+ * as the Submit button does (tiers, threshold, limits, near-duplicates, stale look-ups), as its maker through the key.
+ * Refused (rows to fix, duplicates not accepted, a limit, the key revoked), it stays ready for the person, the refusal
+ * is audited as `batch.api_submit_refused` with the reason in English, and the flag is cleared: a later fix in the
+ * browser is not submitted by itself. Returns who submitted, for the sends that follow; null when nothing was submitted.
+ * One immediate transaction: a Submit pressed in the browser at the same moment wins or loses whole.
+ */
+export function submitWhenChecked(deps: Pick<TransferDeps, "db" | "now">, batchId: number): { ctx: PersonContext; status: Submitted["status"] } | null {
+  return deps.db.transaction(
+    (tx) => {
+      const batch = tx
+        .select()
+        .from(batches)
+        .where(and(eq(batches.id, batchId), eq(batches.status, "ready"), eq(batches.submitWhenChecked, true)))
+        .get();
+      if (!batch) return null;
+      const now = deps.now();
+      const maker = tx.select({ id: users.id, email: users.email, active: users.active }).from(users).where(eq(users.id, batch.makerId)).get()!;
+      const key = batch.apiKeyId === null ? undefined : tx.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.id, batch.apiKeyId)).get();
+      const ctx: PersonContext = { actor: { id: maker.id, email: maker.email, ...(key ? { apiKey: key } : {}) }, ip: null };
+      // What the request said of repeats, kept in the upload's audit entry.
+      const upload = tx
+        .select({ after: auditEntries.after })
+        .from(auditEntries)
+        .where(and(eq(auditEntries.targetType, "batch"), eq(auditEntries.targetId, String(batchId)), eq(auditEntries.action, "batch.upload")))
+        .orderBy(desc(auditEntries.id))
+        .get();
+      const acceptDuplicates = (upload?.after as { acceptDuplicates?: unknown } | null | undefined)?.acceptDuplicates === true;
+      const gone = keyGone(tx, batch.apiKeyId, maker, now);
+      const result: ActionResult<Submitted> = gone
+        ? fail("forbidden", gone)
+        : // The reason is stored in English, like every text of the audit trail (docs/language.md#what-the-server-says).
+          withLocale("en", () => submitBatch({ db: tx, now: deps.now }, ctx, { batchId, acceptDuplicates }));
+      // Stale look-ups are being checked again: submitted once they are (the flag stays).
+      if (result.ok && result.data.status === "checking") return { ctx, status: result.data.status };
+      tx.update(batches).set({ submitWhenChecked: false }).where(eq(batches.id, batchId)).run();
+      if (result.ok) return { ctx, status: result.data.status };
+      recordAudit(tx, { actor: ctx.actor, action: "batch.api_submit_refused", target: { type: "batch", id: batchId }, after: { reason: result.message }, ip: null, at: now });
+      return null;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { PersonContext } from "@/lib/actor";
 import { and, eq, inArray, lt, ne, or, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
 import { batchRows, batches, inquiries, recipients, transfers, type BatchStatus, type Inquiry } from "@/db/schema";
 import { formatFor } from "@/lib/format";
 import { currentLocale } from "@/lib/i18n/current";
@@ -27,7 +28,8 @@ export type Submitted = { status: BatchStatus; rechecking?: number };
  * decision as one item. The maker's daily total counts the whole batch.
  */
 export function submitBatch(
-  deps: Pick<TransferDeps, "db" | "now">,
+  // A transaction too: the runner submits a batch made by API inside its own (lib/batches/runner.ts).
+  deps: { db: DbOrTx; now: TransferDeps["now"] },
   { actor, ip }: PersonContext,
   input: { batchId: number; acceptDuplicates?: boolean; duplicatesShown?: number; sendAt?: Date },
 ): ActionResult<Submitted> {

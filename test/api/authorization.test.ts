@@ -25,6 +25,8 @@ const sample: Record<EndpointName, Parameters<typeof call>[2]> = {
   getPayout: { params: { reference: "TRF-none" } },
   listPayouts: {},
   approvePayout: { params: { reference: "TRF-none" } },
+  createBatch: { body: { rows: [{ wallet: "DANA", phone: "081234567890", amount: 10_000 }], submit: false }, idempotencyKey: "matrix" },
+  getBatch: { params: { reference: "BAT-none" } },
 };
 
 describe("every endpoint × every scope", () => {

@@ -4,6 +4,7 @@ import { createApiKeySchema } from "@/lib/api/key-schema";
 import { handleApiRequest, type ApiDeps, type ApiHandler } from "@/lib/api/route";
 import { operations, type Operation } from "@/lib/api/operations";
 import { approvePayout, createLookup, createPayout, getPayout, listPayouts } from "@/lib/api/payouts";
+import { createBatch, getBatch } from "@/lib/api/batches";
 import { RateLimiter } from "@/lib/api/rate-limit";
 import { createHarness, expectOk, type Harness } from "../transfers/harness";
 
@@ -23,6 +24,8 @@ export const endpoints = {
   getPayout: [operations.getPayout, getPayout],
   listPayouts: [operations.listPayouts, listPayouts],
   approvePayout: [operations.approvePayout, approvePayout],
+  createBatch: [operations.createBatch, createBatch],
+  getBatch: [operations.getBatch, getBatch],
 } as const satisfies Record<keyof typeof operations, readonly [Operation, unknown]>;
 
 export type EndpointName = keyof typeof endpoints;
