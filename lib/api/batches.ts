@@ -3,7 +3,8 @@ import { and, asc, desc, eq, gt, ne, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import { auditEntries, batchRows, batches, transferStatuses, transfers, type TransferStatus } from "@/db/schema";
-import { parseBatchCsv, parseBatchLines, type SourceLine } from "@/lib/batches/parse";
+import { parseBatchLines, type SourceLine } from "@/lib/batches/parse";
+import { parseBatchFileOffThread } from "@/lib/batches/parse-off-thread";
 import { batchOverview } from "@/lib/batches/queries";
 import { createBatch as createBatchRows } from "@/lib/batches/rows";
 import { startBatchJob } from "@/lib/batches/runner";
@@ -33,8 +34,9 @@ function linesOf(rows: NonNullable<ApiRequest<Ops["createBatch"]>["body"]["rows"
 
 export async function createBatch({ deps, caller, ip, body }: ApiRequest<Ops["createBatch"]>): Promise<ApiAnswer> {
   const field = body.csv !== undefined ? "csv" : "rows";
-  // The API speaks English (route.ts): the refusals and the rows' problems are worded in it, as stored rows' are.
-  const parsed = body.csv !== undefined ? parseBatchCsv(body.csv) : parseBatchLines(linesOf(body.rows!));
+  // The API speaks English (route.ts): the refusals and the rows' problems are worded in it, as stored rows' are. A CSV is
+  // read as an uploaded file is, in a worker thread (lib/batches/parse-off-thread.ts), so a large one stalls no other request.
+  const parsed = body.csv !== undefined ? await parseBatchFileOffThread(new TextEncoder().encode(body.csv), { fileName: "api.csv", locale: "en" }) : parseBatchLines(linesOf(body.rows!));
   if (!parsed.ok) return { problem: problem("validation-failed", parsed.message, { errors: [{ field, message: parsed.message }] }) };
   const created = createBatchRows(
     deps,
