@@ -30,6 +30,8 @@ export type ApiKeyView = {
   expiresOn: string | null;
   lastUsed: { at: string; ip: string } | null;
   revokedAt: string | null;
+  /** An approve key in its first 24 hours: when it starts approving. */
+  approvesFrom: string | null;
   state: "active" | "revoked" | "expired";
 };
 
@@ -196,7 +198,14 @@ function LastUsed({ apiKey }: { apiKey: ApiKeyView }) {
 
 function StateBadge({ apiKey }: { apiKey: ApiKeyView }) {
   const t = useTranslations("apiKeys");
-  if (apiKey.state === "active") return <Badge tone="ok">{t("active")}</Badge>;
+  if (apiKey.state === "active") {
+    return (
+      <span className="flex flex-col items-end gap-0.5 2xl:items-start">
+        <Badge tone="ok">{t("active")}</Badge>
+        {apiKey.approvesFrom ? <span className="text-right text-xs text-warn 2xl:text-left">{t("approvesFrom", { at: apiKey.approvesFrom })}</span> : null}
+      </span>
+    );
+  }
   if (apiKey.state === "expired") return <Badge tone="neutral">{t("expired")}</Badge>;
   return (
     <span className="flex flex-col items-end gap-0.5 2xl:items-start">
