@@ -633,6 +633,12 @@ export const apiKeys = sqliteTable(
       .notNull()
       .references(() => users.id),
     createdAt: createdAt(),
+    /**
+     * When the key's secret was made and shown: at creation for read/create keys (to the admin); for an approve key,
+     * when its manager showed it on My account (docs/api.md#keys). Null while it waits for its manager: its hash is then
+     * of random bytes nobody saw, so nothing authenticates with it. An approve key's 24-hour hold counts from here.
+     */
+    issuedAt: integer("issued_at", { mode: "timestamp_ms" }),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
     revokedBy: integer("revoked_by").references(() => users.id),
