@@ -3,12 +3,12 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "@/db/schema";
 import { open } from "@/lib/auth/secret-box";
 import { inEnglish } from "@/lib/transfers/words";
 import { signedHeaders } from "./signature";
-import { checkWebhookUrl, systemResolver, urlPolicyFrom, type Resolver, type Target, type UrlPolicy } from "./url";
+import { checkWebhookUrl, lookupTimeoutMs, systemResolver, urlPolicyFrom, type Resolver, type Target, type UrlPolicy } from "./url";
 
 /**
  * The webhook delivery worker (docs/webhooks.md#delivery). Each pass takes the due deliveries of active endpoints, one at
@@ -20,8 +20,11 @@ import { checkWebhookUrl, systemResolver, urlPolicyFrom, type Resolver, type Tar
  */
 
 export const attemptTimeoutMs = 10_000;
-/** Longer than one attempt can take: a live worker always finishes before another may take the row over. */
-export const leaseMs = 60_000;
+/**
+ * Longer than one attempt can take (the DNS look-up, at most `lookupTimeoutMs`, then the request, at most
+ * `attemptTimeoutMs`) with a wide margin: a live worker finishes before another may take the row over.
+ */
+export const leaseMs = lookupTimeoutMs + attemptTimeoutMs + 45_000;
 export const giveUpAfterMs = 24 * 3_600_000;
 export const excerptLength = 500;
 /** A pass starts no new attempt after this long, so that events that arrived meanwhile are picked soon. */
@@ -50,6 +53,8 @@ export type WebhookDeps = {
   concurrency?: number;
   /** No new attempt starts in a pass after this long (real time); the next pass picks afresh. */
   passBudgetMs?: number;
+  /** The host name look-up's limit (tests shorten it). */
+  lookupTimeoutMs?: number;
 };
 
 /**
@@ -114,7 +119,7 @@ export async function attemptOnce(deps: WebhookDeps, endpoint: WebhookEndpoint, 
   const started = deps.now();
   const secret = open(endpoint.secret);
   if (!secret) return { status: null, latencyMs: 0, excerpt: "The signing secret cannot be opened (TOTP_KEY or AUTH_SECRET changed): rotate the secret", delivered: false };
-  const checked = await checkWebhookUrl(endpoint.url, deps.policy ?? urlPolicyFrom(), deps.resolve ?? systemResolver);
+  const checked = await checkWebhookUrl(endpoint.url, deps.policy ?? urlPolicyFrom(), deps.resolve ?? systemResolver, deps.lookupTimeoutMs ?? lookupTimeoutMs);
   if (!checked.ok) return { status: null, latencyMs: 0, excerpt: `Not sent: ${inEnglish(checked.problem)}`, delivered: false };
   const timestamp = Math.floor(started.getTime() / 1000);
   const clock = performance.now();
@@ -126,15 +131,58 @@ export async function attemptOnce(deps: WebhookDeps, endpoint: WebhookEndpoint, 
 
 export type WebhookPass = { delivered: number; retrying: number; failed: number };
 
-/** Takes one due delivery: returns it with its lease, or null when another worker took it first. */
+/**
+ * Takes one due delivery: returns it with its lease, or null when another worker (or a Resend) took it first. Taking
+ * counts the attempt as started (`attempts` + 1); logging it sets `attempts` to the attempts logged, so a delivery with
+ * more attempts started than logged and a lease not yet lapsed has one under way (`underWay`).
+ */
 function take(db: Db, delivery: WebhookDelivery, now: Date): WebhookDelivery | null {
   return (
     db
       .update(webhookDeliveries)
-      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.state, "pending"), eq(webhookDeliveries.nextAttemptAt, delivery.nextAttemptAt)))
+      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${webhookDeliveries.attempts} + 1` })
+      .where(
+        and(
+          eq(webhookDeliveries.id, delivery.id),
+          eq(webhookDeliveries.state, "pending"),
+          eq(webhookDeliveries.nextAttemptAt, delivery.nextAttemptAt),
+          eq(webhookDeliveries.attempts, delivery.attempts),
+        ),
+      )
       .returning()
       .get() ?? null
+  );
+}
+
+/** How many attempts of a delivery are logged. */
+const logged = (deliveryId: number) => sql<number>`(select count(*) from ${webhookAttempts} where ${webhookAttempts.deliveryId} = ${deliveryId})`;
+
+/** Whether a worker (or a Resend) is sending this delivery right now: an attempt started, not logged, its lease not lapsed. */
+export function underWay(db: DbOrTx, delivery: WebhookDelivery, now: Date): boolean {
+  if (delivery.nextAttemptAt.getTime() <= now.getTime()) return false;
+  const n = db.select({ n: logged(delivery.id) }).from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id)).get()?.n ?? 0;
+  return delivery.attempts > Number(n);
+}
+
+/**
+ * A Resend's lease: the delivery taken whatever its state, unless an attempt is under way. Returns the row with its lease
+ * and the schedule to put back if the Resend does not deliver it, or null when it is being sent right now.
+ */
+export function takeForResend(db: Db, deliveryId: number, now: Date): { taken: WebhookDelivery; resumeAt: Date } | null | "missing" {
+  return db.transaction(
+    (tx) => {
+      const row = tx.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId)).get();
+      if (!row) return "missing" as const;
+      if (underWay(tx, row, now)) return null;
+      const taken = tx
+        .update(webhookDeliveries)
+        .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${webhookDeliveries.attempts} + 1` })
+        .where(and(eq(webhookDeliveries.id, row.id), eq(webhookDeliveries.nextAttemptAt, row.nextAttemptAt), eq(webhookDeliveries.attempts, row.attempts)))
+        .returning()
+        .get();
+      return taken ? { taken, resumeAt: row.nextAttemptAt } : null;
+    },
+    { behavior: "immediate" },
   );
 }
 
@@ -204,7 +252,8 @@ async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean
         if (!taken) return;
         const attempt = await attemptOnce(deps, pick.endpoint, taken);
         const outcome = recordAttempt(deps, taken, attempt, null);
-        pass[outcome]++;
+        // A lapsed attempt (another worker took the delivery over meanwhile) is logged and counts for nothing.
+        if (outcome !== "lapsed") pass[outcome]++;
       } finally {
         inFlight.set(pick.endpoint.id, inFlight.get(pick.endpoint.id)! - 1);
         running.delete(work);
@@ -248,36 +297,44 @@ export async function deliverBacklog(deps: WebhookDeps, { maxPasses = 100, stopp
   }
 }
 
+export type Outcome = "delivered" | "retrying" | "failed" | "lapsed";
+
 /**
- * Logs an attempt and moves the delivery on, in one transaction: delivered on a 2xx; otherwise the next try after the
- * back-off, or `failed` when that would be past 24 hours since the event. A Resend (`resentBy`) delivers a pending or
- * failed delivery on a 2xx, and otherwise leaves its state and schedule as they were.
+ * Logs an attempt and moves the delivery on, in one transaction, only while the attempt still holds the delivery (no
+ * other worker or Resend took it since `take`; otherwise the answer is logged, `lapsed`, and changes nothing else):
+ * delivered on a 2xx; otherwise the next try after the back-off, or `failed` when that would be past 24 hours since the
+ * event. A Resend (`resentBy`) delivers a pending or failed delivery on a 2xx, and otherwise puts its schedule back
+ * (`resumeAt`) and leaves its state as it was.
  */
-export function recordAttempt(deps: WebhookDeps, delivery: WebhookDelivery, attempt: Attempt, resentBy: number | null): "delivered" | "retrying" | "failed" {
+export function recordAttempt(deps: WebhookDeps, taken: WebhookDelivery, attempt: Attempt, resentBy: number | null, resumeAt: Date = taken.nextAttemptAt): Outcome {
   const at = deps.now();
   return deps.db.transaction(
     (tx) => {
-      tx.insert(webhookAttempts).values({ deliveryId: delivery.id, at, status: attempt.status, latencyMs: attempt.latencyMs, excerpt: attempt.excerpt, resentBy }).run();
-      const attempts = sql`${webhookDeliveries.attempts} + 1`;
+      tx.insert(webhookAttempts).values({ deliveryId: taken.id, at, status: attempt.status, latencyMs: attempt.latencyMs, excerpt: attempt.excerpt, resentBy }).run();
+      const held = and(eq(webhookDeliveries.id, taken.id), eq(webhookDeliveries.nextAttemptAt, taken.nextAttemptAt), eq(webhookDeliveries.attempts, taken.attempts));
+      const attempts = logged(taken.id);
       if (attempt.delivered) {
-        tx.update(webhookDeliveries)
+        const changed = tx
+          .update(webhookDeliveries)
           .set({ state: "delivered", attempts, deliveredAt: sql`coalesce(${webhookDeliveries.deliveredAt}, ${at.getTime()})` })
-          .where(eq(webhookDeliveries.id, delivery.id))
-          .run();
-        return "delivered";
+          .where(held)
+          .run().changes;
+        return changed ? "delivered" : "lapsed";
       }
       if (resentBy !== null) {
-        tx.update(webhookDeliveries).set({ attempts }).where(eq(webhookDeliveries.id, delivery.id)).run();
-        const state = tx.select({ state: webhookDeliveries.state }).from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id)).get()?.state;
-        return state === "failed" ? "failed" : state === "delivered" ? "delivered" : "retrying";
+        const changed = tx.update(webhookDeliveries).set({ attempts, nextAttemptAt: resumeAt }).where(held).run().changes;
+        if (!changed) return "lapsed";
+        return taken.state === "failed" ? "failed" : taken.state === "delivered" ? "delivered" : "retrying";
       }
-      const next = at.getTime() + retryDelayMs(delivery.attempts + 1, deps.random);
-      const giveUp = next > delivery.createdAt.getTime() + giveUpAfterMs;
-      // Only while still pending: a Resend may have delivered it meanwhile.
-      tx.update(webhookDeliveries)
+      // `taken.attempts` counts this attempt: the first failure waits 30 s.
+      const next = at.getTime() + retryDelayMs(taken.attempts, deps.random);
+      const giveUp = next > taken.createdAt.getTime() + giveUpAfterMs;
+      const changed = tx
+        .update(webhookDeliveries)
         .set({ attempts, ...(giveUp ? { state: "failed" as const } : { nextAttemptAt: new Date(next) }) })
-        .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.state, "pending")))
-        .run();
+        .where(and(held, eq(webhookDeliveries.state, "pending")))
+        .run().changes;
+      if (!changed) return "lapsed";
       return giveUp ? "failed" : "retrying";
     },
     { behavior: "immediate" },

@@ -8,7 +8,7 @@ import { seal } from "@/lib/auth/secret-box";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { inEnglish, say } from "@/lib/transfers/words";
-import { attemptOnce, recordAttempt, type WebhookDeps } from "./deliver";
+import { attemptOnce, recordAttempt, takeForResend, type WebhookDeps } from "./deliver";
 import { forgetSubscriptions } from "./events";
 import { endpointBounds, type EndpointValues } from "./schemas";
 import { newSecret } from "./signature";
@@ -93,7 +93,8 @@ export type Resent = { status: number | null; latencyMs: number };
 
 /**
  * Resend (docs/webhooks.md#resend): the same payload and event id, signed afresh, sent now whatever the delivery's
- * state, the attempt logged with the person who pressed it. A 2xx delivers a pending or failed delivery.
+ * state, the attempt logged with the person who pressed it. A 2xx delivers a pending or failed delivery. Refused while
+ * a worker (or another Resend) is sending it: it takes the delivery's lease first.
  */
 export async function resendDelivery(deps: WebhookDeps, { actor, ip }: Ctx, input: { deliveryId: number }): Promise<ActionResult<Resent>> {
   const found = deps.db
@@ -105,8 +106,12 @@ export async function resendDelivery(deps: WebhookDeps, { actor, ip }: Ctx, inpu
   if (!found) return fail("not_found", msg("server.webhooks.deliveryNotFound"));
   const { delivery, endpoint } = found;
   if (!endpoint.active) return fail("conflict", msg("server.webhooks.resendDisabled"));
-  const attempt = await attemptOnce(deps, endpoint, delivery);
-  recordAttempt(deps, delivery, attempt, actor.id);
+  // Resend takes the delivery's lease like a worker: never two attempts of one delivery at once.
+  const lease = takeForResend(deps.db, delivery.id, deps.now());
+  if (lease === "missing") return fail("not_found", msg("server.webhooks.deliveryNotFound"));
+  if (lease === null) return fail("conflict", msg("server.webhooks.resendBusy"));
+  const attempt = await attemptOnce(deps, endpoint, lease.taken);
+  recordAttempt(deps, lease.taken, attempt, actor.id, lease.resumeAt);
   recordAuditNow(deps.db, {
     actor,
     action: "webhook.resent",

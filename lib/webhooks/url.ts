@@ -33,6 +33,8 @@ export const systemResolver: Resolver = async (host) =>
   (await dnsLookup(host, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
 export const maxUrlLength = 2000;
+/** A host name look-up that takes longer is given up (it counts as a failed attempt), so an attempt stays within its lease. */
+export const lookupTimeoutMs = 5_000;
 
 export type Target = { url: URL; address: string; family: 4 | 6 };
 export type UrlVerdict = { ok: true; target: Target } | { ok: false; problem: Words };
@@ -101,19 +103,25 @@ function bareHost(url: URL): string {
 
 /**
  * The whole check: the URL, then every address its host resolves to (all must pass: a name with one public and one
- * private address is refused). The first address is the one to connect to.
+ * private address is refused), the look-up given up after `timeoutMs`. The first address is the one to connect to.
  */
-export async function checkWebhookUrl(raw: string, policy: UrlPolicy, resolve: Resolver = systemResolver): Promise<UrlVerdict> {
+export async function checkWebhookUrl(raw: string, policy: UrlPolicy, resolve: Resolver = systemResolver, timeoutMs = lookupTimeoutMs): Promise<UrlVerdict> {
   const read = urlProblem(raw, policy);
   if (!read.ok) return read;
   const host = bareHost(read.url);
   let addresses: Resolved[];
   if (ipaddr.isValid(host)) addresses = [{ address: host, family: ipaddr.parse(host).kind() === "ipv6" ? 6 : 4 }];
   else {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), timeoutMs)));
     try {
-      addresses = await resolve(host);
+      const answer = await Promise.race([resolve(host), late]);
+      if (answer === "late") return { ok: false, problem: (t) => t("server.webhooks.url.lookupTimeout", { host, seconds: timeoutMs / 1000 }) };
+      addresses = answer;
     } catch {
       addresses = [];
+    } finally {
+      clearTimeout(timer);
     }
     if (addresses.length === 0) return { ok: false, problem: (t) => t("server.webhooks.url.unresolvable", { host }) };
   }

@@ -91,9 +91,9 @@ describe("A crash between the status change and the delivery", () => {
     } finally {
       child.kill("SIGKILL");
     }
-    // Nothing answered, nothing logged: the dead worker's lease holds the row.
+    // Nothing answered, nothing logged: the dead worker's lease holds the row (one attempt started, none logged).
     expect(db.select().from(webhookAttempts).all()).toHaveLength(0);
-    expect(db.select().from(webhookDeliveries).get()).toMatchObject({ state: "pending", attempts: 0 });
+    expect(db.select().from(webhookDeliveries).get()).toMatchObject({ state: "pending", attempts: 1 });
 
     holding = false;
     const deps = { db, now: () => new Date(), policy: { allowLoopback: true } };
