@@ -28,6 +28,9 @@ export default auth((request) => {
 // /api/badges is left out: browsers poll it every few seconds, and through the proxy each poll would re-issue the
 // session cookie, so an unattended browser would never reach the 30-minute idle end (docs/notifications.md#in-the-app).
 // The route checks the session itself, and answers JSON only (no page, no scripts to mark).
+// /api/v1 is left out too: its requests carry an API key, never a session, and its route handlers stamp their own request
+// id and log; through the proxy Next.js would read a whole upload into memory before the route's 1 MB limit could stop
+// it (docs/api.md#requests).
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|api/badges$).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|api/badges$|api/v1/).*)"],
 };

@@ -63,16 +63,33 @@ export function claimIdempotencyKey(db: Db, scope: Scope, now: Date): Claim {
   );
 }
 
+/** What a waiting repeat sees, read without taking the write lock: only a change of state sends it back to claiming. */
+function peek(db: Db, scope: Scope, now: Date): Claim | "claim" {
+  const found = db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.apiKeyId, scope.apiKeyId), eq(idempotencyKeys.operation, scope.operation), eq(idempotencyKeys.key, scope.key)))
+    .get();
+  if (!found) return "claim";
+  if (found.requestHash !== scope.requestHash) return { kind: "mismatch" };
+  if (found.state === "done") return { kind: "replay", answer: { status: found.statusCode!, body: found.response! } };
+  return now.getTime() - found.createdAt.getTime() < staleAfterMs ? { kind: "in_progress" } : "claim";
+}
+
 /**
- * Claims the key, or waits while another request holds it (polling every `pollMs`, up to `waitMs`), so that concurrent
- * repeats all get the first one's answer. Still running after the wait: `in_progress` (409 with Retry-After).
+ * Claims the key, or waits while another request holds it (reading every `pollMs`, up to `waitMs`; the write lock is
+ * taken only to claim), so that concurrent repeats all get the first one's answer. Still running after the wait:
+ * `in_progress` (409 with Retry-After).
  */
 export async function claimOrWait(db: Db, scope: Scope, now: () => Date, { waitMs = 30_000, pollMs = 50 } = {}): Promise<Claim> {
   const until = Date.now() + waitMs;
+  let claim = claimIdempotencyKey(db, scope, now());
   for (;;) {
-    const claim = claimIdempotencyKey(db, scope, now());
     if (claim.kind !== "in_progress" || Date.now() >= until) return claim;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
+    const seen = peek(db, scope, now());
+    // Released (an error) or abandoned: claim it, in the immediate transaction that decides between repeats.
+    claim = seen === "claim" ? claimIdempotencyKey(db, scope, now()) : seen;
   }
 }
 

@@ -1,17 +1,18 @@
 import "server-only";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
+import { recordAuditAtMostEvery } from "@/lib/audit/record";
 import { clientIp } from "@/lib/auth/client-ip";
 import { env } from "@/lib/env";
 import { withLocale } from "@/lib/i18n/request-locale";
-import { log, newRequestId, requestIdHeader, withRequestContext } from "@/lib/log";
+import { log, newRequestId, withRequestContext } from "@/lib/log";
 import type { ActionResult } from "@/lib/result";
 import { transferDeps } from "@/lib/runtime";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { authenticateApiKey, refuseScope, type ApiCaller } from "./authenticate";
 import { claimOrWait, completeIdempotencyKey, forgetOldIdempotencyKeys, idempotencyKeyPattern, releaseIdempotencyKey, requestHashOf } from "./idempotency";
 import { operationName, type Operation } from "./operations";
-import { problem, problemResponse, type FieldProblem, type Problem } from "./problem";
+import { problem, problemContentType, problemResponse, type FieldProblem, type Problem } from "./problem";
 import { RateLimiter } from "./rate-limit";
 
 /** The largest request body, in bytes (docs/api.md#requests). */
@@ -54,10 +55,13 @@ function runtimeDeps(): ApiDeps {
  */
 export function apiRoute<O extends Operation>(operation: O, handler: ApiHandler<O>, deps: () => ApiDeps = runtimeDeps) {
   return async (request: Request, context?: RouteContext): Promise<Response> => {
-    const requestId = request.headers.get(requestIdHeader) ?? newRequestId();
+    // Our own id, never the client's: the API does not pass through proxy.ts (docs/api.md#requests), which stamps the pages'.
+    const requestId = newRequestId();
     const params = (await context?.params) ?? {};
     return withLocale("en", () =>
       withRequestContext({ requestId }, async () => {
+        // One line per request, as proxy.ts writes for the pages: the pathname only, never a body, a key or a query.
+        log().info({ method: request.method, path: new URL(request.url).pathname }, "request");
         try {
           return await handleApiRequest(deps(), operation, handler, request, params, requestId);
         } catch (error) {
@@ -145,6 +149,11 @@ export async function handleApiRequest<O extends Operation>(
   const ip = clientIp(request.headers);
   const refuse = (found: Problem, headers?: Record<string, string>) => problemResponse(found, requestId, headers);
 
+  // A body announced as too large is refused before anything is read (docs/api.md#requests); a body that grows past the
+  // limit while it is read is cut off there (readBody).
+  const announced = Number(request.headers.get("content-length") ?? 0);
+  if (operation.body && announced > maxBodyBytes) return refuse(problem("payload-too-large", `The request body is larger than ${maxBodyBytes} bytes (1 MB).`));
+
   const authenticated = authenticateApiKey(db, request.headers.get("authorization"), ip, now);
   if (!authenticated.ok) return refuse(authenticated.problem, authenticated.problem.status === 401 ? { "WWW-Authenticate": 'Bearer realm="api"' } : {});
   const { caller } = authenticated;
@@ -155,18 +164,23 @@ export async function handleApiRequest<O extends Operation>(
   }
   const scopeProblem = refuseScope(db, caller, operation.scope, ip, now);
   if (scopeProblem) return refuse(scopeProblem);
+  // Bad input changes nothing and is audited, at most once a minute per key and kind of problem (a flood cannot fill the trail).
+  const refuseInput = (found: Problem, headers?: Record<string, string>) => {
+    auditRefusedInput(db, caller, operation, found, ip, now);
+    return refuse(found, headers);
+  };
 
   const path = parsedPart(operation.params, params, "path");
-  if (!path.ok) return refuse(path.problem);
+  if (!path.ok) return refuseInput(path.problem);
   const query = parsedPart(operation.query, Object.fromEntries(new URL(request.url).searchParams), "query");
-  if (!query.ok) return refuse(query.problem);
+  if (!query.ok) return refuseInput(query.problem);
   const idempotencyKey = request.headers.get("idempotency-key");
   if (operation.idempotent && (idempotencyKey === null || !idempotencyKeyPattern.test(idempotencyKey))) {
     const detail = idempotencyKey === null ? "This operation needs an Idempotency-Key header: a unique value per payout, e.g. a UUID, sent again unchanged on a retry." : "The Idempotency-Key must be 1–255 printable ASCII characters.";
-    return refuse(problem("idempotency-key-missing", detail));
+    return refuseInput(problem("idempotency-key-missing", detail));
   }
   const body = await parsedBody(operation, request);
-  if (!body.ok) return refuse(body.problem);
+  if (!body.ok) return refuseInput(body.problem);
 
   const input = { deps: deps.transfers, caller, ip, body: body.value, params: path.value, query: query.value } as ApiRequest<O>;
   if (!operation.idempotent || idempotencyKey === null) return respond(await handler(input), requestId);
@@ -179,9 +193,10 @@ export async function handleApiRequest<O extends Operation>(
   const claim = await claimOrWait(db, scope, deps.transfers.now, { waitMs: deps.idempotencyWaitMs });
   switch (claim.kind) {
     case "replay":
-      return json(claim.answer.status, claim.answer.body, { "Idempotent-Replayed": "true" });
+      // A stored refusal is replayed as what it was: problem details.
+      return json(claim.answer.status, claim.answer.body, { "Idempotent-Replayed": "true", ...(claim.answer.status >= 400 ? { "Content-Type": problemContentType } : {}) });
     case "mismatch":
-      return refuse(problem("idempotency-key-reused", `The Idempotency-Key "${idempotencyKey}" was used with another request body; use a new key for a new payout.`));
+      return refuseInput(problem("idempotency-key-reused", `The Idempotency-Key "${idempotencyKey}" was used with another request body; use a new key for a new payout.`));
     case "in_progress":
       return refuse(problem("idempotency-key-in-progress", `The first request with the Idempotency-Key "${idempotencyKey}" is still running; send this one again shortly for its answer.`), { "Retry-After": "5" });
   }
@@ -200,6 +215,28 @@ export async function handleApiRequest<O extends Operation>(
   const text = await response.clone().text();
   completeIdempotencyKey(db, claim.id, { status: response.status, body: text }, deps.transfers.now());
   return response;
+}
+
+/** `api.refused` for a request whose key was good but whose input was not: the problem's type is the reason. */
+function auditRefusedInput(db: Db, caller: ApiCaller, operation: Operation, found: Problem, ip: string, now: Date): void {
+  const reason = found.type.split("#").pop() ?? found.type;
+  db.transaction(
+    (tx) =>
+      recordAuditAtMostEvery(
+        tx,
+        60_000,
+        {
+          actor: caller.actor,
+          action: "api.refused",
+          target: { type: "api_key", id: caller.key.id },
+          after: { reason, status: found.status, operation: operationName(operation), key: caller.key.name, prefix: caller.key.prefix, detail: found.detail.slice(0, 300) },
+          ip,
+          at: now,
+        },
+        { sameReason: reason },
+      ),
+    { behavior: "immediate" },
+  );
 }
 
 function respond(answer: ApiAnswer, requestId: string): Response {

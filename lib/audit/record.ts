@@ -1,6 +1,6 @@
 import { actorLabel, type Actor } from "@/lib/actor";
 import { createHash } from "node:crypto";
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { auditEntries } from "@/db/schema";
 
@@ -103,7 +103,7 @@ export function recordAuditNow(db: Db, input: AuditInput): void {
  * before it: for refusals a person can repeat quickly (a rate limit), which must be on record without
  * flooding an append-only trail. Returns whether it was recorded. Inside the transaction that decides.
  */
-export function recordAuditAtMostEvery(tx: DbOrTx, periodMs: number, input: AuditInput): boolean {
+export function recordAuditAtMostEvery(tx: DbOrTx, periodMs: number, input: AuditInput, { sameReason }: { sameReason?: string } = {}): boolean {
   const entry = entryOf(input);
   const recent = tx
     .select({ id: auditEntries.id })
@@ -115,6 +115,8 @@ export function recordAuditAtMostEvery(tx: DbOrTx, periodMs: number, input: Audi
         eq(auditEntries.action, entry.action),
         eq(auditEntries.targetType, entry.targetType),
         entry.targetId === null ? isNull(auditEntries.targetId) : eq(auditEntries.targetId, entry.targetId),
+        // Entries of another reason (after.reason) are not repeats: one kind of refusal never hides another.
+        sameReason === undefined ? undefined : sql`json_extract(${auditEntries.after}, '$.reason') = ${sameReason}`,
       ),
     )
     .limit(1)
