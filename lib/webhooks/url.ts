@@ -13,6 +13,7 @@ import type { Words } from "@/lib/transfers/words";
  * - Every address the host resolves to must be public unicast: private (10/8, 172.16/12, 192.168/16), loopback,
  *   link-local (169.254/16, where cloud metadata lives, fe80::/10), unique-local (fc00::/7), CGNAT (100.64/10),
  *   multicast, unspecified, broadcast and reserved ranges are refused, IPv4-mapped IPv6 is read as the IPv4 it carries.
+ *   Other IPv6 only inside global unicast 2000::/3, outside its named special ranges (documentation, NAT64 …).
  * - Outside production (`NODE_ENV` not `production`) or with `WEBHOOKS_ALLOW_PRIVATE=1` (tests and development only,
  *   never on a merchant's server), loopback (127.0.0.0/8, ::1) is allowed, over http too, so a test can run its
  *   receiver on 127.0.0.1. The other private ranges stay refused.
@@ -39,6 +40,9 @@ export const lookupTimeoutMs = 5_000;
 export type Target = { url: URL; address: string; family: 4 | 6 };
 export type UrlVerdict = { ok: true; target: Target } | { ok: false; problem: Words };
 
+/** 2000::/3, the only IPv6 addresses webhooks may reach (before the named special ranges inside it). */
+const globalUnicast = ipaddr.parseCIDR("2000::/3");
+
 /** Why an address is refused, or null when it may be reached. */
 export function addressProblem(address: string, policy: UrlPolicy): Words | null {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6;
@@ -49,7 +53,10 @@ export function addressProblem(address: string, policy: UrlPolicy): Words | null
   }
   if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   const range = parsed.range();
-  if (range === "unicast") return null;
+  // IPv6 only inside global unicast (2000::/3): ipaddr.js calls everything it has no name for "unicast", the
+  // IPv4-compatible ::7f00:1 (which may reach 127.0.0.1) included. The named ranges inside 2000::/3 (documentation,
+  // Teredo, 6to4, benchmarking, ORCHID, AS112 …) are not "unicast" and stay refused below.
+  if (range === "unicast" && (parsed.kind() === "ipv4" || parsed.match(globalUnicast))) return null;
   if (range === "loopback" && policy.allowLoopback) return null;
   const shown = parsed.toString();
   switch (range) {

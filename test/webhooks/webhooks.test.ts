@@ -348,6 +348,25 @@ describe("SSRF guard", () => {
     for (const [url, problem] of cases.filter(([u]) => !u.includes("127.0.0.1") && !u.includes("[::1]"))) expect(await refusal(url, loopback), url).toMatch(problem);
   });
 
+  it("allows IPv6 only inside global unicast 2000::/3, not its special ranges; IPv4-compatible and NAT64 forms of loopback are refused", async () => {
+    const refused: [string, RegExp][] = [
+      ["https://[::7f00:1]/x", /reserved address \(::7f00:1\)/],
+      ["https://[::ffff:127.0.0.1]/x", /this machine itself \(127\.0\.0\.1\)/],
+      ["https://[64:ff9b::7f00:1]/x", /reserved address/],
+      ["https://[2001:db8::1]/x", /reserved address \(2001:db8::1\)/],
+      ["https://[2002:7f00:1::1]/x", /reserved address/],
+      ["https://[2001::1]/x", /reserved address/],
+      ["https://[100::1]/x", /reserved address/],
+      ["https://[4000::1]/x", /reserved address/],
+    ];
+    for (const [url, problem] of refused) expect(await refusal(url, production), url).toMatch(problem);
+    // A name resolving to an IPv4-compatible loopback is refused too.
+    expect(await refusal("https://sneaky.example/x", production, resolver({ "sneaky.example": ["::7f00:1"] }))).toMatch(/sneaky\.example leads to a reserved address/);
+    // Real global addresses pass.
+    expect(await refusal("https://[2606:4700:4700::1111]/x", production)).toBeNull();
+    expect(await refusal("https://hooks.example.co.id/x", production, resolver({ "hooks.example.co.id": ["2a00:1450:4001:81b::200e", "93.184.216.34"] }))).toBeNull();
+  });
+
   it("refuses a name that resolves to a private or loopback address (any of its addresses), or to nothing, and credentials in the URL", async () => {
     const dns = resolver({ "evil.example": ["127.0.0.1"], "mixed.example": ["93.184.216.34", "10.0.0.7"], localhost: ["127.0.0.1", "::1"] });
     expect(await refusal("https://evil.example/x", production, dns)).toBe("evil.example leads to this machine itself (127.0.0.1), which webhooks may not reach");
