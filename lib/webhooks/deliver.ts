@@ -243,6 +243,7 @@ async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean
     return at < 0 ? null : picks.splice(at, 1)[0]!;
   };
   const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   const launch = (pick: { delivery: WebhookDelivery; endpoint: WebhookEndpoint }) => {
     inFlight.set(pick.endpoint.id, (inFlight.get(pick.endpoint.id) ?? 0) + 1);
     // Started on the next microtask, so that `work` exists when it ends (a row another worker took ends at once).
@@ -254,6 +255,10 @@ async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean
         const outcome = recordAttempt(deps, taken, attempt, null);
         // A lapsed attempt (another worker took the delivery over meanwhile) is logged and counts for nothing.
         if (outcome !== "lapsed") pass[outcome]++;
+      } catch (error) {
+        // E.g. the database busy: that delivery's lease lapses and a later pass tries it again. The pass stops taking
+        // more, lets the others finish, and then fails.
+        failure ??= { error };
       } finally {
         inFlight.set(pick.endpoint.id, inFlight.get(pick.endpoint.id)! - 1);
         running.delete(work);
@@ -263,7 +268,7 @@ async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean
   };
   const total = picks.length;
   for (;;) {
-    while (running.size < concurrency) {
+    while (running.size < concurrency && !failure) {
       const pick = next();
       if (!pick) break;
       launch(pick);
@@ -271,6 +276,7 @@ async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean
     if (running.size === 0) break;
     await Promise.race(running);
   }
+  if (failure) throw failure.error;
   return { ...pass, full: total >= limit || cut };
 }
 
