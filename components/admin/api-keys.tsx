@@ -32,14 +32,16 @@ export type ApiKeyView = {
   revokedAt: string | null;
   /** An approve key in its first 24 hours: when it starts approving. */
   approvesFrom: string | null;
-  state: "active" | "revoked" | "expired";
+  state: "active" | "waiting" | "revoked" | "expired";
 };
 
 type Owner = { id: number; name: string; email: string; role: Role };
-type Created = { id: number; name: string; prefix: string; key: string };
+/** `key` null: an approve key, shown to its person (`waitsFor`) on their My account, never here. */
+type Created = { id: number; name: string; prefix: string; key: string | null; waitsFor: { name: string; email: string } | null };
 
 /**
- * API keys (docs/api.md#keys): the list, "New API key" (the key is shown once, in the dialog that made it) and Revoke.
+ * API keys (docs/api.md#keys): the list, "New API key" (a read/create key is shown once, in the dialog that made it; an
+ * approve key is shown to its manager on My account instead) and Revoke.
  * The server checks everything again (lib/api/key-admin.ts).
  */
 export function ApiKeysAdmin({
@@ -92,7 +94,7 @@ export function ApiKeysAdmin({
                     <LastUsed apiKey={key} />
                   </dd>
                 </dl>
-                {key.state === "active" ? <RevokeDialog apiKey={key} revoke={revoke} className="mt-3" /> : null}
+                {key.state === "active" || key.state === "waiting" ? <RevokeDialog apiKey={key} revoke={revoke} className="mt-3" /> : null}
               </li>
             ))}
           </ul>
@@ -131,7 +133,7 @@ export function ApiKeysAdmin({
                     <TD className="max-w-36 text-xs">
                       <LastUsed apiKey={key} />
                     </TD>
-                    <TD className="text-right">{key.state === "active" ? <RevokeDialog apiKey={key} revoke={revoke} /> : null}</TD>
+                    <TD className="text-right">{key.state === "active" || key.state === "waiting" ? <RevokeDialog apiKey={key} revoke={revoke} /> : null}</TD>
                   </TR>
                 ))}
               </TBody>
@@ -206,6 +208,14 @@ function StateBadge({ apiKey }: { apiKey: ApiKeyView }) {
       </span>
     );
   }
+  if (apiKey.state === "waiting") {
+    return (
+      <span className="flex flex-col items-end gap-0.5 2xl:items-start">
+        <Badge tone="warn">{t("waiting")}</Badge>
+        <span className="text-right text-xs text-ink-muted 2xl:text-left">{t("waitingHint")}</span>
+      </span>
+    );
+  }
   if (apiKey.state === "expired") return <Badge tone="neutral">{t("expired")}</Badge>;
   return (
     <span className="flex flex-col items-end gap-0.5 2xl:items-start">
@@ -265,9 +275,17 @@ function CreateKeyDialog({ owners, today, create }: { owners: Owner[]; today: st
         <Plus aria-hidden />
         {t("newKey")}
       </Button>
-      {created ? (
+      {created?.waitsFor ? (
+        <DialogContent title={t("createdForOwnerTitle", { name: created.name })} description={t("createdForOwnerBody", { owner: created.waitsFor.name, email: created.waitsFor.email })}>
+          <DialogFooter>
+            <DialogClose asChild>
+              <Button>{t("done")}</Button>
+            </DialogClose>
+          </DialogFooter>
+        </DialogContent>
+      ) : created?.key ? (
         <DialogContent title={t("createdTitle", { name: created.name })} description={t("createdDescription")}>
-          <ShownOnce created={created} />
+          <ShownOnce apiKey={created.key} />
           <DialogFooter>
             <DialogClose asChild>
               <Button>{t("copiedDone")}</Button>
@@ -338,7 +356,7 @@ function CreateKeyDialog({ owners, today, create }: { owners: Owner[]; today: st
   );
 }
 
-function ShownOnce({ created }: { created: Created }) {
+function ShownOnce({ apiKey }: { apiKey: string }) {
   const t = useTranslations("apiKeys");
   const [copied, setCopied] = useState(false);
   return (
@@ -348,13 +366,13 @@ function ShownOnce({ created }: { created: Created }) {
         {t("shownOnceWarning")}
       </p>
       <Field id="created-key" label={t("theKey")}>
-        {(aria) => <Input {...aria} readOnly value={created.key} className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />}
+        {(aria) => <Input {...aria} readOnly value={apiKey} className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />}
       </Field>
       <Button
         variant="secondary"
         className="self-start"
         onClick={() => {
-          void navigator.clipboard?.writeText(created.key).then(() => setCopied(true));
+          void navigator.clipboard?.writeText(apiKey).then(() => setCopied(true));
         }}
       >
         <Copy aria-hidden />

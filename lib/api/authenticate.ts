@@ -28,7 +28,8 @@ function audited(db: Db, found: Problem, reason: string, ip: string, now: Date, 
         after: { reason, status: found.status, ...(key ? { key: key.name, prefix: key.prefix } : {}) },
         ip,
         at: now,
-      }),
+        // Another reason is no repeat: a scope refusal never hides an address refusal (a stolen key) within the minute.
+      }, { sameReason: reason }),
     { behavior: "immediate" },
   );
   return found;
@@ -53,7 +54,8 @@ export function authenticateApiKey(db: Db, authorization: string | null, ip: str
   }
   const prefix = prefixOfKey(presented);
   const key = prefix ? db.select().from(apiKeys).where(eq(apiKeys.prefix, prefix)).get() : undefined;
-  if (!key || !keyMatches(presented, key.secretHash)) return refuse(db, unauthorized("The API key is not valid."), "unknown_key", ip, now);
+  // A key that waits for its manager has a hash of bytes nobody saw; refused by name too, whatever is presented.
+  if (!key || !key.issuedAt || !keyMatches(presented, key.secretHash)) return refuse(db, unauthorized("The API key is not valid."), "unknown_key", ip, now);
   const owner = db.select().from(users).where(eq(users.id, key.ownerId)).get()!;
   const actor = { id: owner.id, email: owner.email, role: owner.role, apiKey: { id: key.id, name: key.name } };
   if (key.revokedAt) return refuse(db, unauthorized(`The API key "${key.name}" was revoked at ${key.revokedAt.toISOString()}.`), "revoked", ip, now, key, actor);
@@ -74,9 +76,9 @@ export function authenticateApiKey(db: Db, authorization: string | null, ip: str
 }
 
 /**
- * An approve key gives its person's approvals to whoever holds it, and an admin makes it: like a manager an admin
- * creates (docs/roles.md#two-people-not-two-accounts), it cannot approve for its first 24 hours, so an admin cannot make
- * a manager's key and approve their own payout with it before anyone notices (docs/api.md#keys).
+ * An approve key gives its person's approvals to whoever holds it. Its secret is made when its manager shows it on My
+ * account (never for the admin who made the row), and, like a manager an admin creates
+ * (docs/roles.md#two-people-not-two-accounts), it cannot approve for 24 hours from then (docs/api.md#keys).
  */
 export const approveKeyHoldMs = 24 * 60 * 60_000;
 
@@ -91,10 +93,15 @@ export function refuseScope(db: Db, { key, actor }: ApiCaller, scope: ApiScope, 
   if (scope === "payouts:approve" && actor.role !== "manager") {
     return audited(db, problem("forbidden", `The API key "${key.name}" acts for ${actor.email}, who is no longer a manager: only managers approve.`), "not_manager", ip, now, key, actor);
   }
-  const holdEnds = key.createdAt.getTime() + approveKeyHoldMs;
+  const holdEnds = approvesFrom(key).getTime();
   if (scope === "payouts:approve" && now.getTime() < holdEnds) {
     const detail = `The API key "${key.name}" can approve from ${new Date(holdEnds).toISOString()}: a new approve key waits 24 hours (the two-person rule).`;
     return audited(db, problem("forbidden", detail, { approves_from: new Date(holdEnds).toISOString() }), "approve_key_hold", ip, now, key, actor);
   }
   return null;
+}
+
+/** When an issued approve key starts approving: 24 hours after its manager showed it (a waiting key: never yet). */
+export function approvesFrom(key: Pick<ApiKey, "createdAt" | "issuedAt">): Date {
+  return new Date((key.issuedAt ?? key.createdAt).getTime() + approveKeyHoldMs);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
@@ -9,22 +9,30 @@ import { recordAudit } from "@/lib/audit/record";
 import { msg } from "@/lib/i18n/translate";
 import { jakartaDate, jakartaDayStart } from "@/lib/jakarta";
 import { fail, ok, type ActionResult } from "@/lib/result";
-import { newApiKey } from "./keys";
+import { approveKeyHoldMs } from "./authenticate";
+import { keyWithPrefix, newApiKey, unknowableHash } from "./keys";
 import type { createApiKeySchema } from "./key-schema";
 
 /*
  * Managing API keys (docs/api.md#keys), for admins: create (the key is shown once; only its hash is kept), list, revoke.
- * Every change is audited, never with the key or its hash.
+ * An approve key is made without a secret anyone knows: its manager shows it on My account (issueApiKey), so the admin
+ * who made it never holds the manager's approvals. Every change is audited, never with the key or its hash.
  */
 
 const yearMs = 366 * 24 * 60 * 60_000;
+
+const maker = alias(users, "maker");
 
 /** Who a key with these scopes may act for (docs/roles.md): approving is a manager's; making payouts and reading, anyone's. */
 export function mayActFor(scopes: readonly ApiScope[], role: Role): boolean {
   return !scopes.includes("payouts:approve") || role === "manager";
 }
 
-export type NewApiKey = { id: number; name: string; prefix: string; key: string };
+/** The key itself for read/create keys (shown once to the admin); null for an approve key, which waits for its manager (`waitsFor`). */
+export type NewApiKey = { id: number; name: string; prefix: string; key: string | null; waitsFor: { name: string; email: string } | null };
+
+/** An approve key gives a manager's approvals: its secret is made when its manager shows it, never for the admin. */
+export const issuedByItsPerson = (scopes: readonly ApiScope[]) => scopes.includes("payouts:approve");
 
 export function createApiKey(db: Db, { actor, ip }: PersonContext, input: z.output<typeof createApiKeySchema>, now: Date): ActionResult<NewApiKey> {
   const owner = db.select().from(users).where(eq(users.id, input.ownerId)).get();
@@ -38,25 +46,33 @@ export function createApiKey(db: Db, { actor, ip }: PersonContext, input: z.outp
   if (expiresAt && expiresAt.getTime() - now.getTime() > yearMs) {
     return fail("invalid", msg("server.apiKeys.expiryTooFar"), { expiresOn: [msg("server.apiKeys.expiryTooFar")] });
   }
-  const { key, prefix, secretHash } = newApiKey();
+  const waits = issuedByItsPerson(input.scopes);
+  const made = newApiKey();
+  // A waiting key's hash is of bytes nobody saw: nothing authenticates with it until its manager shows it.
+  const { prefix } = made;
+  const key = waits ? null : made.key;
+  const secretHash = waits ? unknowableHash() : made.secretHash;
   return db.transaction(
     (tx) => {
       const taken = tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(sql`lower(${apiKeys.name})`, input.name.toLowerCase())).get();
       if (taken) return fail("invalid", msg("server.apiKeys.nameTaken", { name: input.name }), { name: [msg("server.apiKeys.nameTaken", { name: input.name })] });
       const row = tx
         .insert(apiKeys)
-        .values({ name: input.name, prefix, secretHash, scopes: input.scopes, allowedIps: input.allowedIps, ownerId: owner.id, createdBy: actor.id, createdAt: now, expiresAt })
+        .values({ name: input.name, prefix, secretHash, scopes: input.scopes, allowedIps: input.allowedIps, ownerId: owner.id, createdBy: actor.id, createdAt: now, issuedAt: waits ? null : now, expiresAt })
         .returning()
         .get();
       recordAudit(tx, {
         actor,
         action: "api_key.created",
         target: { type: "api_key", id: row.id },
-        after: { name: row.name, prefix, scopes: row.scopes, owner: owner.email, allowedIps: row.allowedIps, expiresAt: expiresAt?.toISOString() ?? null },
+        after: { name: row.name, prefix, scopes: row.scopes, owner: owner.email, allowedIps: row.allowedIps, expiresAt: expiresAt?.toISOString() ?? null, waitsForOwner: waits },
         ip,
         at: now,
       });
-      return ok({ id: row.id, name: row.name, prefix, key }, msg("server.apiKeys.created", { name: row.name }));
+      if (waits) {
+        return ok({ id: row.id, name: row.name, prefix, key: null, waitsFor: { name: owner.name, email: owner.email } }, msg("server.apiKeys.createdForOwner", { name: row.name, owner: owner.name }));
+      }
+      return ok({ id: row.id, name: row.name, prefix, key, waitsFor: null }, msg("server.apiKeys.created", { name: row.name }));
     },
     { behavior: "immediate" },
   );
@@ -83,9 +99,64 @@ export function revokeApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { 
   );
 }
 
-export type ApiKeyState = "active" | "revoked" | "expired";
+/**
+ * The manager shows their approve key (docs/api.md#keys), after a fresh two-step code (the action's step-up): a new
+ * secret is made now, its hash stored and `issued_at` set, only if the key still waits (so two clicks issue it once),
+ * is not revoked or expired, and its person is still an active manager. The key is in the answer once and nowhere else;
+ * `api_key.issued` is audited without it. Its 24-hour hold counts from now.
+ */
+export function issueApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { keyId: number }, now: Date): ActionResult<{ id: number; name: string; key: string; approvesFrom: Date }> {
+  return db.transaction(
+    (tx) => {
+      const row = tx.select().from(apiKeys).where(eq(apiKeys.id, keyId)).get();
+      // Another person's key does not exist for this one.
+      if (!row || row.ownerId !== actor.id) return fail("not_found", msg("server.apiKeys.notFound"));
+      if (row.issuedAt) return fail("conflict", msg("server.apiKeys.alreadyIssued", { name: row.name }));
+      if (row.revokedAt) return fail("conflict", msg("server.apiKeys.issueRevoked", { name: row.name }));
+      if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return fail("conflict", msg("server.apiKeys.issueExpired", { name: row.name }));
+      const person = tx.select().from(users).where(eq(users.id, actor.id)).get();
+      if (!person?.active || !mayActFor(row.scopes, person.role)) return fail("forbidden", msg("server.apiKeys.issueNotManager", { name: row.name }));
+      const { key, secretHash } = keyWithPrefix(row.prefix);
+      const issued = tx
+        .update(apiKeys)
+        .set({ secretHash, issuedAt: now })
+        .where(and(eq(apiKeys.id, row.id), eq(apiKeys.ownerId, actor.id), isNull(apiKeys.issuedAt), isNull(apiKeys.revokedAt)))
+        .returning({ id: apiKeys.id })
+        .get();
+      if (!issued) return fail("conflict", msg("server.apiKeys.alreadyIssued", { name: row.name }));
+      recordAudit(tx, { actor, action: "api_key.issued", target: { type: "api_key", id: row.id }, after: { name: row.name, prefix: row.prefix, scopes: row.scopes }, ip, at: now });
+      return ok({ id: row.id, name: row.name, key, approvesFrom: new Date(now.getTime() + approveKeyHoldMs) }, msg("server.apiKeys.issued", { name: row.name }));
+    },
+    { behavior: "immediate" },
+  );
+}
 
-export type ApiKeyRow = Pick<ApiKey, "id" | "name" | "prefix" | "scopes" | "allowedIps" | "createdAt" | "expiresAt" | "revokedAt" | "lastUsedAt" | "lastUsedIp"> & {
+export type WaitingApiKey = Pick<ApiKey, "id" | "name" | "prefix" | "scopes" | "allowedIps" | "createdAt" | "expiresAt"> & { createdByName: string };
+
+/** My account: the keys made for this person that wait for them to show them (not revoked, not expired), oldest first. */
+export function waitingApiKeysFor(db: Db, personId: number, now: Date): WaitingApiKey[] {
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      scopes: apiKeys.scopes,
+      allowedIps: apiKeys.allowedIps,
+      createdAt: apiKeys.createdAt,
+      expiresAt: apiKeys.expiresAt,
+      createdByName: maker.name,
+    })
+    .from(apiKeys)
+    .innerJoin(maker, eq(maker.id, apiKeys.createdBy))
+    .where(and(eq(apiKeys.ownerId, personId), isNull(apiKeys.issuedAt), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))))
+    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
+    .all();
+}
+
+/** `waiting`: an approve key its manager has not shown yet (it authenticates nothing). */
+export type ApiKeyState = "active" | "waiting" | "revoked" | "expired";
+
+export type ApiKeyRow = Pick<ApiKey, "id" | "name" | "prefix" | "scopes" | "allowedIps" | "createdAt" | "issuedAt" | "expiresAt" | "revokedAt" | "lastUsedAt" | "lastUsedIp"> & {
   ownerName: string;
   ownerEmail: string;
   state: ApiKeyState;
@@ -103,6 +174,7 @@ export function listApiKeys(db: Db, now: Date): ApiKeyRow[] {
       scopes: apiKeys.scopes,
       allowedIps: apiKeys.allowedIps,
       createdAt: apiKeys.createdAt,
+      issuedAt: apiKeys.issuedAt,
       expiresAt: apiKeys.expiresAt,
       revokedAt: apiKeys.revokedAt,
       lastUsedAt: apiKeys.lastUsedAt,
@@ -115,8 +187,8 @@ export function listApiKeys(db: Db, now: Date): ApiKeyRow[] {
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
     .all();
   const stateOf = (row: (typeof rows)[number]): ApiKeyState =>
-    row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt.getTime() <= now.getTime() ? "expired" : "active";
-  const order: Record<ApiKeyState, number> = { active: 0, expired: 1, revoked: 2 };
+    row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt.getTime() <= now.getTime() ? "expired" : row.issuedAt ? "active" : "waiting";
+  const order: Record<ApiKeyState, number> = { active: 0, waiting: 1, expired: 2, revoked: 3 };
   return rows.map((row) => ({ ...row, state: stateOf(row) })).sort((a, b) => order[a.state] - order[b.state]);
 }
 

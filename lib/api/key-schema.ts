@@ -74,3 +74,6 @@ export const createApiKeySchema = z.object({
 export type CreateApiKeyInput = z.input<typeof createApiKeySchema>;
 
 export const revokeApiKeySchema = z.object({ keyId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+/** My account: the manager shows one of their waiting approve keys (docs/api.md#keys). */
+export const issueApiKeySchema = z.object({ keyId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });

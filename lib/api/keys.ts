@@ -12,9 +12,21 @@ const keyPattern = /^cip_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
 export type NewKey = { key: string; prefix: string; secretHash: string };
 
 export function newApiKey(): NewKey {
-  const prefix = randomBytes(4).toString("hex");
+  return keyWithPrefix(randomBytes(4).toString("hex"));
+}
+
+/** A new secret for a key whose prefix is already known (an approve key its manager shows: docs/api.md#keys). */
+export function keyWithPrefix(prefix: string): NewKey {
   const key = `cip_${prefix}_${randomBytes(32).toString("base64url")}`;
   return { key, prefix, secretHash: hashOfKey(key) };
+}
+
+/**
+ * The stored hash of an approve key that waits for its manager: of random bytes that are never kept or shown, so no
+ * presented key matches it (docs/api.md#keys).
+ */
+export function unknowableHash(): string {
+  return createHash("sha256").update(randomBytes(32)).digest("hex");
 }
 
 export function hashOfKey(key: string): string {

@@ -32,6 +32,7 @@ export const clientMessagePaths = [
   "history.pagination",
   "language",
   "limits",
+  "myApiKeys",
   "nav",
   "notifications",
   "recipients",

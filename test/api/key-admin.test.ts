@@ -22,7 +22,7 @@ const jakartaDay = (offsetDays: number) => new Date(h.now().getTime() + 7 * 3600
 
 describe("making a key", () => {
   it("shows the key once: only its SHA-256 is kept, and the audit entry has neither", () => {
-    const created = expectOk(make({ name: "payroll-prod", scopes: ["payouts:create", "payouts:read"], allowedIps: "203.0.113.0/24, 198.51.100.7" }));
+    const created = expectOk(make({ name: "payroll-prod", scopes: ["payouts:create", "payouts:read"], allowedIps: "203.0.113.0/24, 198.51.100.7" })) as { id: number; key: string };
     expect(created.key).toMatch(/^cip_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
     const row = h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!;
     expect(row).toMatchObject({ secretHash: hashOfKey(created.key), prefix: created.key.slice(4, 12), scopes: ["payouts:read", "payouts:create"], allowedIps: ["203.0.113.0/24", "198.51.100.7/32"] });

@@ -1,5 +1,7 @@
 import type { ApiScope } from "@/db/schema";
-import { createApiKey } from "@/lib/api/key-admin";
+import { eq } from "drizzle-orm";
+import { users } from "@/db/schema";
+import { createApiKey, issueApiKey } from "@/lib/api/key-admin";
 import { createApiKeySchema } from "@/lib/api/key-schema";
 import { handleApiRequest, type ApiDeps, type ApiHandler } from "@/lib/api/route";
 import { operations, type Operation } from "@/lib/api/operations";
@@ -30,7 +32,10 @@ export const endpoints = {
 
 export type EndpointName = keyof typeof endpoints;
 
-/** Makes a key as an admin would on /admin/api-keys; returns the key itself. */
+/**
+ * Makes a key as an admin would on /admin/api-keys; returns the key itself. An approve key is then shown by its
+ * manager on My account (docs/api.md#keys), at the same moment: its 24-hour hold counts from here.
+ */
 export function makeKey(h: Harness, input: { name?: string; scopes: ApiScope[]; owner: { id: number }; allowedIps?: string; expiresOn?: string }): { id: number; key: string } {
   const parsed = createApiKeySchema.parse({
     name: input.name ?? `key-${Math.random().toString(36).slice(2, 8)}`,
@@ -40,7 +45,9 @@ export function makeKey(h: Harness, input: { name?: string; scopes: ApiScope[]; 
     expiresOn: input.expiresOn,
   });
   const created = expectOk(createApiKey(h.db, { actor: h.admin, ip: "203.0.113.1" }, parsed, h.now()));
-  return { id: created.id, key: created.key };
+  if (created.key) return { id: created.id, key: created.key };
+  const owner = h.db.select().from(users).where(eq(users.id, input.owner.id)).get()!;
+  return { id: created.id, key: expectOk(issueApiKey(h.db, { actor: owner, ip: "203.0.113.2" }, { keyId: created.id }, h.now())).key };
 }
 
 type CallOptions = {

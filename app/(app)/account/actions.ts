@@ -3,7 +3,9 @@
 import { headers } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { anyone, authorizedAction } from "@/lib/auth/action";
+import { issueApiKey } from "@/lib/api/key-admin";
+import { issueApiKeySchema } from "@/lib/api/key-schema";
+import { anyone, authorizedAction, managers } from "@/lib/auth/action";
 import { clientIp } from "@/lib/auth/client-ip";
 import { signOut } from "@/lib/auth/nextauth";
 import { regenerateRecoveryCodes } from "@/lib/auth/second-factor";
@@ -57,4 +59,13 @@ export const saveMailPreferencesAction = authorizedAction(
     saveMailPreferences({ db, actor: user, ip }, off);
     return ok(null, msg("notifications.saved"));
   },
+);
+
+/**
+ * My account: a manager shows an approve key an admin made for them (docs/api.md#keys), after a fresh two-step code;
+ * the key is in the answer once and nowhere else; audited as api_key.issued.
+ */
+export const issueApiKeyAction = authorizedAction(
+  { name: "api_key.issue", roles: managers, stepUp: true, auditInvalid: true, schema: issueApiKeySchema, revalidate: ["/admin/api-keys"] },
+  (input, { db, user, ip }) => issueApiKey(db, { actor: user, ip }, input, new Date()),
 );

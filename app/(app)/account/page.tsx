@@ -14,7 +14,9 @@ import { changePasswordAction } from "../../login/actions";
 import { MailPreferences } from "@/components/notifications/mail-preferences";
 import { mailSetup } from "@/lib/notifications/from-env";
 import { mailKindsFor } from "@/lib/users/mail-preferences";
-import { regenerateRecoveryCodesAction, saveLanguageAction, saveMailPreferencesAction, signOutEverywhereAction } from "./actions";
+import { MyApiKeys } from "@/components/account/my-api-keys";
+import { waitingApiKeysFor } from "@/lib/api/key-admin";
+import { issueApiKeyAction, regenerateRecoveryCodesAction, saveLanguageAction, saveMailPreferencesAction, signOutEverywhereAction } from "./actions";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("account");
@@ -28,6 +30,19 @@ export default async function AccountPage() {
   const language = await getTranslations("language");
   const notifications = await getTranslations("notifications");
   const format = await getFormat();
+  const myKeys = await getTranslations("myApiKeys");
+  // Approve keys an admin made for this person, waiting for them to show them (docs/api.md#keys).
+  const waitingKeys = waitingApiKeysFor(db(), user.id, new Date()).map((key) => ({
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scopes: key.scopes,
+    allowedIps: key.allowedIps,
+    createdBy: key.createdByName,
+    createdAt: format.dateTime(key.createdAt),
+    // The key works until the end of its last day: shown as that day.
+    expiresOn: key.expiresAt ? format.date(new Date(key.expiresAt.getTime() - 1)) : null,
+  }));
   return (
     <div className="max-w-2xl">
       <PageHeader title={t("title")} description={
@@ -36,6 +51,15 @@ export default async function AccountPage() {
           </span>
         } />
       <div className="flex flex-col gap-6">
+        {waitingKeys.length > 0 ? (
+          <section id="api-keys" aria-labelledby="api-keys-title" className="scroll-mt-16 rounded-lg border border-line bg-surface p-4 sm:p-5">
+            <h2 id="api-keys-title" className="text-base font-semibold">
+              {myKeys("title")}
+            </h2>
+            <p className="mt-1 text-sm text-ink-muted">{myKeys("description")}</p>
+            <MyApiKeys keys={waitingKeys} issue={issueApiKeyAction} />
+          </section>
+        ) : null}
         <section aria-labelledby="second-factor" className="rounded-lg border border-line bg-surface p-4 sm:p-5">
           <h2 id="second-factor" className="text-base font-semibold">
             {t("secondFactorTitle")}

@@ -4,7 +4,7 @@ import { ApiKeysAdmin } from "@/components/admin/api-keys";
 import { getFormat } from "@/components/i18n/get-format";
 import { PageHeader } from "@/components/shell/app-shell";
 import { db } from "@/db/client";
-import { approveKeyHoldMs } from "@/lib/api/authenticate";
+import { approvesFrom } from "@/lib/api/authenticate";
 import { keyOwners, listApiKeys } from "@/lib/api/key-admin";
 import { admins } from "@/lib/auth/action";
 import { requireUser } from "@/lib/auth/session";
@@ -33,8 +33,8 @@ export default async function ApiKeysPage() {
     expiresOn: key.expiresAt ? format.date(new Date(key.expiresAt.getTime() - 1)) : null,
     lastUsed: key.lastUsedAt ? { at: format.dateTime(key.lastUsedAt), ip: key.lastUsedIp ?? "" } : null,
     revokedAt: key.revokedAt ? format.dateTime(key.revokedAt) : null,
-    // A new approve key waits 24 hours before it approves (docs/api.md#keys).
-    approvesFrom: key.scopes.includes("payouts:approve") && key.createdAt.getTime() + approveKeyHoldMs > now.getTime() ? format.dateTime(new Date(key.createdAt.getTime() + approveKeyHoldMs)) : null,
+    // An approve key approves from 24 hours after its manager showed it (docs/api.md#keys).
+    approvesFrom: key.scopes.includes("payouts:approve") && key.issuedAt && approvesFrom(key) > now ? format.dateTime(approvesFrom(key)) : null,
     state: key.state,
   }));
   return (
