@@ -491,8 +491,8 @@ export const notifications = sqliteTable(
     /** `transfer.awaiting_approval`, `batch.approval_reminder`, `transfer.failed`… */
     event: text("event").notNull(),
     kind: text("kind", { enum: notificationKinds }).notNull(),
-    /** `pause`: a row of `sending_pauses` (docs/deposit-alerts.md). */
-    subjectType: text("subject_type", { enum: ["transfer", "batch", "pause"] }).notNull(),
+    /** `pause`: a row of `sending_pauses` (docs/deposit-alerts.md); `api_key`: a key an admin made for this person (docs/api.md#keys). */
+    subjectType: text("subject_type", { enum: ["transfer", "batch", "pause", "api_key"] }).notNull(),
     subjectId: integer("subject_id").notNull(),
     /**
      * Which time the subject is told of: a transfer sent back to the approval queue waits again, and is announced,

@@ -8,6 +8,7 @@ import type { PersonContext } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { msg } from "@/lib/i18n/translate";
 import { jakartaDate, jakartaDayStart } from "@/lib/jakarta";
+import { notifyPerson } from "@/lib/notifications/outbox";
 import { fail, ok, type ActionResult } from "@/lib/result";
 import { approveKeyHoldMs } from "./authenticate";
 import { keyWithPrefix, newApiKey, unknowableHash } from "./keys";
@@ -69,6 +70,8 @@ export function createApiKey(db: Db, { actor, ip }: PersonContext, input: z.outp
         ip,
         at: now,
       });
+      // The person is told when an admin makes a key for someone else (docs/api.md#keys), in the same transaction.
+      if (owner.id !== actor.id) notifyPerson(tx, "api_key.created", { type: "api_key", id: row.id }, owner.id, now);
       if (waits) {
         return ok({ id: row.id, name: row.name, prefix, key: null, waitsFor: { name: owner.name, email: owner.email } }, msg("server.apiKeys.createdForOwner", { name: row.name, owner: owner.name }));
       }

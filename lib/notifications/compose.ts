@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { DbOrTx } from "@/db/client";
-import { batchRows, batches, sendingPauses, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
+import { apiKeys, batchRows, batches, sendingPauses, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
 import { formatFor } from "@/lib/format";
 import { toLocale } from "@/lib/i18n/locales";
 import { storedText } from "@/lib/i18n/stored";
@@ -98,13 +98,31 @@ export function composeMail(
           .where(inArray(sendingPauses.id, pauseIds))
           .all();
   const pausesById = new Map(pauseList.map((p) => [p.id, p]));
+  const keyIds = rows.filter((r) => r.subjectType === "api_key").map((r) => r.subjectId);
+  const keyList =
+    keyIds.length === 0
+      ? []
+      : db
+          .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, issuedAt: apiKeys.issuedAt, makerName: maker.name })
+          .from(apiKeys)
+          .innerJoin(maker, eq(maker.id, apiKeys.createdBy))
+          .where(inArray(apiKeys.id, keyIds))
+          .all();
+  const keysById = new Map(keyList.map((k) => [k.id, k]));
   const transfersById = new Map(transferRows.map((r) => [r.transfer.id, r]));
   const batchesById = new Map(batchList.map((r) => [r.batch.id, r]));
 
   const lines: Line[] = [];
   for (const row of rows) {
     const event = row.event as NotificationEvent;
-    if (row.subjectType === "pause") {
+    if (row.subjectType === "api_key") {
+      // An admin made a key that acts for this person (docs/api.md#keys): told, with a link to My account.
+      const key = keysById.get(row.subjectId);
+      if (!key) continue;
+      const values = { name: oneLine(key.name), scopes: key.scopes.join(", "), maker: oneLine(key.makerName) };
+      const text = key.issuedAt ? t("mail.line.apiKeyCreated", values) : t("mail.line.apiKeyWaiting", values);
+      lines.push({ reference: key.name, text, url: `${base}/account`, outcome: "api_key" });
+    } else if (row.subjectType === "pause") {
       // Sending paused on a deposit alert (docs/deposit-alerts.md): told to admins, linked to the Sending page.
       const pause = pausesById.get(row.subjectId);
       if (!pause) continue;
@@ -185,8 +203,12 @@ export function composeMail(
   const count = lines.length;
   const first = lines[0]!;
   const subjectArgs = { count, first: first.reference, outcome: first.outcome };
+  // A mail that tells only of API keys made for the person says so (not "decided on your payouts").
+  const onlyKeys = lines.every((line) => line.outcome === "api_key");
   const subject = oneLine(
-    kind === "waiting"
+    onlyKeys
+      ? t("mail.subject.apiKey", { count, first: first.reference })
+      : kind === "waiting"
       ? t("mail.subject.waiting", subjectArgs)
       : kind === "reminder"
         ? t("mail.subject.reminder", subjectArgs)
@@ -196,11 +218,11 @@ export function composeMail(
             ? t("mail.subject.deposit")
             : t("mail.subject.failed", subjectArgs),
   );
-  const intro = t(`mail.intro.${kind}`, { hours: f.number(approvalWindowHours) });
+  const intro = onlyKeys ? t("mail.intro.apiKey") : t(`mail.intro.${kind}`, { hours: f.number(approvalWindowHours) });
   const shown = lines.slice(0, listedInMail);
   const more = count - shown.length;
   const greeting = t("mail.greeting", { name: oneLine(user.name) });
-  const why = t(`mail.why.${kind}`);
+  const why = onlyKeys ? t("mail.why.apiKey") : t(`mail.why.${kind}`);
   const turnOff = t("mail.turnOff", { url: `${base}/account#mail` });
   const openAll = kind === "waiting" || kind === "reminder" ? t("mail.openApprovals", { url: `${base}/approvals` }) : null;
 

@@ -21,10 +21,11 @@ export type NotificationEvent =
   | "batch.approved"
   | "batch.rejected"
   | "batch.expired"
-  | "sending.paused";
+  | "sending.paused"
+  | "api_key.created";
 
 /** What a notification is about; `round` tells apart the times a transfer waits for approval (its queue time in ms), else 0. */
-export type Subject = { type: "transfer" | "batch" | "pause"; id: number; round?: number };
+export type Subject = { type: "transfer" | "batch" | "pause" | "api_key"; id: number; round?: number };
 
 /** Which kind (the My account switch) each event belongs to. */
 export const kindOf: Record<NotificationEvent, NotificationKind> = {
@@ -40,6 +41,8 @@ export const kindOf: Record<NotificationEvent, NotificationKind> = {
   "transfer.expired": "failed",
   "batch.expired": "failed",
   "sending.paused": "deposit",
+  // No kind is a security notice that cannot be turned off: told with what was decided for the person.
+  "api_key.created": "decided",
 };
 
 /** Tells every active manager but `makerId` (who cannot approve their own work) that `subject` waits for them. */

@@ -1,11 +1,12 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { apiKeys, auditEntries, transfers, users } from "@/db/schema";
+import { apiKeys, auditEntries, notifications, transfers, users } from "@/db/schema";
 import { approveKeyHoldMs } from "@/lib/api/authenticate";
 import { createApiKey, issueApiKey, listApiKeys, revokeApiKey, waitingApiKeysFor } from "@/lib/api/key-admin";
 import { createApiKeySchema } from "@/lib/api/key-schema";
 import { hashOfKey } from "@/lib/api/keys";
 import { withLocale } from "@/lib/i18n/request-locale";
+import { composeMail } from "@/lib/notifications/compose";
 import { expectOk } from "../transfers/harness";
 import { call, createApiHarness, type ApiHarness } from "./support";
 
@@ -152,5 +153,34 @@ describe("refused", () => {
     const created = expectOk(makeApproveKey());
     h.db.update(users).set({ role: "staff" }).where(eq(users.id, h.manager.id)).run();
     expect(issue(h.manager, created.id)).toMatchObject({ ok: false, code: "forbidden" });
+  });
+});
+
+describe("the person is told", () => {
+  const mailOf = (person: { id: number }) => {
+    const user = h.db.select().from(users).where(eq(users.id, person.id)).get()!;
+    const rows = h.db.select().from(notifications).where(eq(notifications.userId, person.id)).all();
+    return { rows, mail: rows.length ? composeMail(h.db, { user, kind: rows[0]!.kind, rows, appUrl: "https://payouts.example", approvalWindowHours: 24 }) : null };
+  };
+
+  it("an admin's key for someone else puts a mail in the outbox, in the person's language, with a link to My account", () => {
+    h.db.update(users).set({ locale: "id" }).where(eq(users.id, h.manager.id)).run();
+    const created = expectOk(makeApproveKey());
+    const { rows, mail } = mailOf(h.manager);
+    expect(rows).toEqual([expect.objectContaining({ event: "api_key.created", subjectType: "api_key", subjectId: created.id, state: "pending" })]);
+    expect(mail!.subject).toBe("Kunci API “approver” dibuat untuk Anda");
+    expect(mail!.text).toContain("Ayu membuat kunci API “approver” yang menyetujui pembayaran atas nama Anda (payouts:approve)");
+    expect(mail!.text).toContain("https://payouts.example/account");
+    expect(mail!.text).not.toMatch(/cip_/);
+  });
+
+  it("a read key's mail says payouts it makes are the person's; a key an admin makes for themselves tells nobody", () => {
+    h.db.update(users).set({ locale: "en" }).where(eq(users.id, h.staff.id)).run();
+    expectOk(withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "erp", scopes: ["payouts:create"], ownerId: h.staff.id }), h.now())));
+    const { mail } = mailOf(h.staff);
+    expect(mail!.subject).toBe("An API key “erp” was made for you");
+    expect(mail!.text).toContain("Ayu made the API key “erp” that acts for you (payouts:create). Payouts it makes are yours");
+    expectOk(withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "own", scopes: ["payouts:read"], ownerId: h.admin.id }), h.now())));
+    expect(mailOf(h.admin).rows).toEqual([]);
   });
 });
