@@ -1,7 +1,9 @@
 import { expect, test, toasts } from "./fixtures";
+import { LoginPage } from "./pages/login-page";
 import { createFreshUser } from "./support/actions";
 import { withE2eDatabase } from "./support/database";
 import { gatewayRequests } from "./support/gateway";
+import { withFreshCode } from "./support/second-factor";
 import { uniquePhone } from "./support/seed";
 
 /**
@@ -74,5 +76,68 @@ test.describe("The API for the merchant's systems (docs/api.md)", () => {
     // The audit trail names the key beside its person.
     await page.goto(`/admin/audit?action=transfer.create`);
     await expect(page.getByText(`${owner.name} through API key ${name}`).filter({ visible: true }).first()).toBeVisible();
+  });
+
+  test("an approve key: the admin who makes it never sees it; its manager shows it once on My account with a fresh code", async ({ page, signInAs, browser, request }) => {
+    test.setTimeout(120_000);
+    await signInAs("admin");
+    const manager = await createFreshUser(page.request, "manager", "api-approver");
+    const name = `approver-${Date.now().toString(36)}`;
+
+    await page.goto("/admin/api-keys");
+    await page.getByRole("button", { name: "New API key" }).click();
+    const form = page.getByRole("dialog", { name: "New API key" });
+    await form.getByLabel("Name").fill(name);
+    await form.getByRole("checkbox", { name: /payouts:approve/ }).check();
+    await form.getByRole("combobox", { name: "Acts for" }).click();
+    await page.getByRole("option", { name: new RegExp(manager.email.replace(/[.+]/g, "\\$&")) }).click();
+    await form.getByRole("button", { name: "Make key" }).click();
+    const made = page.getByRole("dialog", { name: `Key “${name}” is made` });
+    await expect(made.getByText(`The key will be shown to ${manager.name} (${manager.email}) on their My account`)).toBeVisible();
+    // Nothing of a key on the admin's screen: no field, no cip_ text.
+    await expect(made.getByLabel("The API key")).toHaveCount(0);
+    expect(await page.content()).not.toMatch(/cip_[0-9a-f]{8}_[A-Za-z0-9_-]{43}/);
+    await made.getByRole("button", { name: "Done" }).click();
+    const row = page.getByTestId(new RegExp(`^api-key-(row|card)-${name}$`)).filter({ visible: true });
+    await expect(row.getByText("Waiting for its person")).toBeVisible();
+    const stored = () => withE2eDatabase((db) => db.prepare("select id, prefix, issued_at from api_keys where name = ?").get(name)) as { id: number; prefix: string; issued_at: number | null };
+    expect(stored().issued_at).toBeNull();
+
+    // The manager signs in, in their own browser, with a code older than 5 minutes, so Show asks for a new one.
+    const theirs = await browser.newContext({ extraHTTPHeaders: { "X-Forwarded-For": "192.0.2.181" } });
+    const theirPage = await theirs.newPage();
+    await new LoginPage(theirPage).goto();
+    await new LoginPage(theirPage).signInFully(manager);
+    withE2eDatabase((db) => db.prepare("update sessions set second_factor_at = ? where user_id = ?").run(Date.now() - 6 * 60_000, manager.id));
+    await theirPage.goto("/account");
+    const section = theirPage.getByRole("region", { name: "API keys for you" });
+    const waiting = section.getByTestId(`waiting-key-${name}`);
+    await expect(waiting.getByText("payouts:approve")).toBeVisible();
+    await expect(waiting.getByText(/^Made by /)).toBeVisible();
+    await waiting.getByRole("button", { name: `Show the key ${name}` }).click();
+    const prompt = theirPage.getByRole("dialog", { name: "Confirm it is you" });
+    await withFreshCode(manager.email, manager.totpSecret!, async (code) => {
+      await prompt.getByLabel("Code from your authenticator app").fill(code);
+      await prompt.getByRole("button", { name: "Confirm" }).click();
+      const reused = prompt.getByText("This code was already used");
+      await expect.poll(async () => (await reused.isVisible()) || !(await prompt.isVisible())).toBe(true);
+      return { accepted: !(await reused.isVisible()), value: undefined };
+    });
+    await expect(waiting.getByText("This is the only time the key is shown")).toBeVisible();
+    const key = await waiting.getByLabel("The API key").inputValue();
+    expect(key).toMatch(new RegExp(`^cip_${stored().prefix}_[A-Za-z0-9_-]{43}$`));
+    expect(stored().issued_at).not.toBeNull();
+    const audit = withE2eDatabase((db) => db.prepare("select actor_email, after from audit_entries where action = 'api_key.issued' and target_id = ?").get(String(stored().id))) as { actor_email: string; after: string };
+    expect(audit.actor_email).toBe(manager.email);
+    expect(audit.after).not.toContain(key.slice(13));
+
+    // The key works, and waits 24 hours from now before it approves.
+    const early = await request.post("/api/v1/payouts/TRF-NONE/approve", { headers: { Authorization: `Bearer ${key}` }, data: {} });
+    expect(early.status()).toBe(403);
+    expect(Date.parse((await early.json()).approves_from)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    // Shown once: read again, My account no longer lists it.
+    await theirPage.reload();
+    await expect(theirPage.getByTestId(`waiting-key-${name}`)).toHaveCount(0);
+    await theirs.close();
   });
 });

@@ -221,6 +221,9 @@ const matrix: { target: Target; expect: Record<Principal, Outcome> }[] = [
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: "invalid", deactivated: "sign-in" } },
   { target: { name: "revokeApiKeyAction (no such key)", action: { filename: "app/(app)/admin/api-keys/actions.ts", exportedName: "revokeApiKeyAction", page: "/admin/api-keys" }, input: () => ({ keyId: 999_999_999 }) },
     expect: { anonymous: "sign-in", staff: "forbidden", manager: "forbidden", admin: { message: "That API key no longer exists." }, deactivated: "sign-in" } },
+  // A manager shows their own approve key on My account (docs/api.md#keys): a key that does not exist, so nothing is issued.
+  { target: { name: "issueApiKeyAction (no such key)", action: { filename: "app/(app)/account/actions.ts", exportedName: "issueApiKeyAction", page: "/account" }, input: () => ({ keyId: 999_999_999 }) },
+    expect: { anonymous: "sign-in", staff: "forbidden", manager: { message: "That API key no longer exists." }, admin: "forbidden", deactivated: "sign-in" } },
   { target: { name: "GET /api/metrics (no token)", route: "/api/metrics" },
     expect: { anonymous: "401", staff: "401", manager: "401", admin: "401", deactivated: "401" } },
   { target: { name: "GET /transfers/export", route: "/transfers/export" },

@@ -31,21 +31,33 @@ type Issued = { id: number; name: string; key: string; approvesFrom: Date };
  * asks for a fresh two-step code (the action's step-up), then shows the key once, here only.
  */
 export function MyApiKeys({ keys, issue }: { keys: WaitingKeyView[]; issue: (input: unknown) => Promise<ActionResult<Issued>> }) {
-  // The list as first shown: a key just shown stays on screen (with its secret) even if the page is read again.
-  const [listed] = useState(keys);
+  const t = useTranslations("myApiKeys");
   const [issued, setIssued] = useState<Issued[]>([]);
+  // The keys as listed, plus any shown here since: a key just shown stays on screen (with its secret) when the page
+  // is read again without it.
+  const [listed, setListed] = useState(keys);
+  const fresh = keys.filter((key) => !listed.some((l) => l.id === key.id));
+  if (fresh.length > 0) setListed([...listed, ...fresh]);
+  const visible = listed.filter((key) => keys.some((k) => k.id === key.id) || issued.some((i) => i.id === key.id));
+  if (visible.length === 0) return null;
   return (
-    <ul className="mt-3 flex flex-col gap-3">
-      {listed.map((key) => {
-        const shown = issued.find((i) => i.id === key.id);
-        return (
-          <li key={key.id} data-testid={`waiting-key-${key.name}`} className="rounded-md border border-line p-3">
-            <WaitingKey apiKey={key} />
-            {shown ? <ShownOnce issued={shown} /> : <ShowButton apiKey={key} issue={issue} onIssued={(i) => setIssued((all) => [...all, i])} />}
-          </li>
-        );
-      })}
-    </ul>
+    <section id="api-keys" aria-labelledby="api-keys-title" className="scroll-mt-16 rounded-lg border border-line bg-surface p-4 sm:p-5">
+      <h2 id="api-keys-title" className="text-base font-semibold">
+        {t("title")}
+      </h2>
+      <p className="mt-1 text-sm text-ink-muted">{t("description")}</p>
+      <ul className="mt-3 flex flex-col gap-3">
+        {visible.map((key) => {
+          const shown = issued.find((i) => i.id === key.id);
+          return (
+            <li key={key.id} data-testid={`waiting-key-${key.name}`} className="rounded-md border border-line p-3">
+              <WaitingKey apiKey={key} />
+              {shown ? <ShownOnce issued={shown} /> : <ShowButton apiKey={key} issue={issue} onIssued={(i) => setIssued((all) => [...all, i])} />}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 

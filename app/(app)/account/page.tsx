@@ -30,7 +30,6 @@ export default async function AccountPage() {
   const language = await getTranslations("language");
   const notifications = await getTranslations("notifications");
   const format = await getFormat();
-  const myKeys = await getTranslations("myApiKeys");
   // Approve keys an admin made for this person, waiting for them to show them (docs/api.md#keys).
   const waitingKeys = waitingApiKeysFor(db(), user.id, new Date()).map((key) => ({
     id: key.id,
@@ -51,15 +50,8 @@ export default async function AccountPage() {
           </span>
         } />
       <div className="flex flex-col gap-6">
-        {waitingKeys.length > 0 ? (
-          <section id="api-keys" aria-labelledby="api-keys-title" className="scroll-mt-16 rounded-lg border border-line bg-surface p-4 sm:p-5">
-            <h2 id="api-keys-title" className="text-base font-semibold">
-              {myKeys("title")}
-            </h2>
-            <p className="mt-1 text-sm text-ink-muted">{myKeys("description")}</p>
-            <MyApiKeys keys={waitingKeys} issue={issueApiKeyAction} />
-          </section>
-        ) : null}
+        {/* Always in the tree (it renders nothing without keys): a key just shown stays on screen when the page is read again. */}
+        <MyApiKeys keys={waitingKeys} issue={issueApiKeyAction} />
         <section aria-labelledby="second-factor" className="rounded-lg border border-line bg-surface p-4 sm:p-5">
           <h2 id="second-factor" className="text-base font-semibold">
             {t("secondFactorTitle")}
