@@ -73,16 +73,7 @@ export default async function ApiReferencePage() {
         <h3 className="font-semibold">{t("scopesTitle")}</h3>
         <Scroller label={t("scrollTable", { name: t("scopesTitle") })}>
           <table className="w-full text-left text-sm">
-            <thead>
-              <tr className="border-b border-line">
-                <th scope="col" className="py-1 pr-4">
-                  {t("scope")}
-                </th>
-                <th scope="col" className="py-1">
-                  {t("scopeAllows")}
-                </th>
-              </tr>
-            </thead>
+            <Head labels={[t("scope"), t("scopeAllows")]} />
             <tbody>
               {(
                 [
@@ -114,19 +105,7 @@ export default async function ApiReferencePage() {
         <p>{t("errorsBody")}</p>
         <Scroller label={t("scrollTable", { name: t("errorsTitle") })}>
           <table className="w-full text-left text-sm">
-            <thead>
-              <tr className="border-b border-line">
-                <th scope="col" className="py-1 pr-4">
-                  {t("problemType")}
-                </th>
-                <th scope="col" className="py-1 pr-4">
-                  {t("problemStatus")}
-                </th>
-                <th scope="col" className="py-1">
-                  {t("problemTitle")}
-                </th>
-              </tr>
-            </thead>
+            <Head labels={[t("problemType"), t("problemStatus"), t("problemTitle")]} />
             <tbody>
               {Object.entries(problemTypes).map(([type, { status, title }]) => (
                 <tr key={type} id={type} className="scroll-mt-4 border-b border-line last:border-0 target:bg-brand/10">
@@ -164,22 +143,7 @@ export default async function ApiReferencePage() {
                 <h4 className="mt-3 font-semibold">{t("parameters")}</h4>
                 <Scroller label={t("scrollTable", { name: t("parameters") })}>
                   <table className="w-full text-left text-sm">
-                    <thead>
-                      <tr className="border-b border-line">
-                        <th scope="col" className="py-1 pr-3">
-                          {t("parameter")}
-                        </th>
-                        <th scope="col" className="py-1 pr-3">
-                          {t("where")}
-                        </th>
-                        <th scope="col" className="py-1 pr-3">
-                          {t("required")}
-                        </th>
-                        <th scope="col" className="py-1">
-                          {t("description")}
-                        </th>
-                      </tr>
-                    </thead>
+                    <Head labels={[t("parameter"), t("where"), t("required"), t("description")]} />
                     <tbody>
                       {operation.parameters.map((parameter) => (
                         <tr key={`${parameter.in} ${parameter.name}`} className="border-b border-line last:border-0">
@@ -246,22 +210,7 @@ async function Fields({ schema, schemas, label }: { schema: JsonSchema; schemas:
     <Scroller label={t("scrollTable", { name: name ? t("fieldsOf", { name }) : label })}>
       <table className="w-full text-left text-sm">
         {name ? <caption className="pb-1 text-left text-xs text-ink-muted">{t("fieldsOf", { name })}</caption> : null}
-        <thead>
-          <tr className="border-b border-line">
-            <th scope="col" className="py-1 pr-3">
-              {t("field")}
-            </th>
-            <th scope="col" className="py-1 pr-3">
-              {t("type")}
-            </th>
-            <th scope="col" className="py-1 pr-3">
-              {t("required")}
-            </th>
-            <th scope="col" className="py-1">
-              {t("description")}
-            </th>
-          </tr>
-        </thead>
+        <Head labels={[t("field"), t("type"), t("required"), t("description")]} />
         <tbody>
           {fields.map((field) => (
             <tr key={field.name} className="border-b border-line last:border-0">
@@ -278,6 +227,21 @@ async function Fields({ schema, schemas, label }: { schema: JsonSchema; schemas:
         </tbody>
       </table>
     </Scroller>
+  );
+}
+
+/** A table's column headings. */
+function Head({ labels }: { labels: string[] }) {
+  return (
+    <thead>
+      <tr className="border-b border-line">
+        {labels.map((label, i) => (
+          <th key={label} scope="col" className={i < labels.length - 1 ? "py-1 pr-3" : "py-1"}>
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }
 
