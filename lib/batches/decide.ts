@@ -106,7 +106,11 @@ export function approveBatch(
       // The tier it was submitted with, and the approvals of this submission (docs/policies.md#approval-tiers).
       const given = givenApprovals(tx, subject);
       const refused = approvalRefusal(rule, given, actor.id, (id) => names.get(id) ?? `#${id}`);
-      if (refused) return fail("conflict", say(refused));
+      if (refused) {
+        // Decided meanwhile (this person's other request approved it): say so, not that another manager is needed.
+        const current = findBatch(tx, batch.id);
+        return current && current.status !== "awaiting_approval" ? alreadyDecided(current) : fail("conflict", say(refused));
+      }
       const rows = liveRowsOf(tx, batch.id);
       const broken = limitsStillHold(tx, limits, { makerId: batch.makerId, createdAt: submittedAt, amounts: rows.map((r) => r.amount ?? 0) });
       if (broken) return fail("forbidden", broken);

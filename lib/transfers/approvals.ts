@@ -33,6 +33,16 @@ function alreadyDecided(status: TransferStatus) {
   return fail("conflict", msg("server.transfers.alreadyDecided", { status: statusWord(msg, status) }));
 }
 
+/**
+ * An approver refused by the tier ("you already approved this"), unless the transfer was decided meanwhile: then that
+ * is the answer. The same manager's requests racing (a double click, a retry) must hear "already decided" once one of
+ * them approved it, not that they still need another manager.
+ */
+function refusedUnlessDecided(db: DbOrTx, transferId: number, refused: Words) {
+  const status = findTransfer(db, transferId)?.status;
+  return status && status !== "awaiting_approval" ? alreadyDecided(status) : fail("conflict", say(refused));
+}
+
 /** A batch's rows are approved, rejected or canceled with their batch, never one by one. */
 function partOfBatch() {
   return fail("conflict", msg("server.transfers.partOfBatch"));
@@ -84,7 +94,7 @@ export async function approveTransfer(
   const names = namesOf(deps.db, rule.named);
   const nameOf = (id: number) => names.get(id) ?? `#${id}`;
   const early = approvalRefusal(rule, givenApprovals(deps.db, subject), actor.id, nameOf);
-  if (early) return fail("conflict", say(early));
+  if (early) return refusedUnlessDecided(deps.db, transfer.id, early);
   const limits = getLimits(deps.db);
   const windowMs = limits.approvalWindowHours * 60 * 60_000;
   if (deps.now().getTime() >= queuedAt(transfer).getTime() + windowMs) {
@@ -129,7 +139,7 @@ export async function approveTransfer(
       // Read again in this transaction: another manager's approval may have landed meanwhile.
       const given = givenApprovals(tx, subject);
       const refused = approvalRefusal(rule, given, actor.id, nameOf);
-      if (refused) return fail("conflict", say(refused));
+      if (refused) return refusedUnlessDecided(tx, transfer.id, refused);
       if (given.length + 1 < rule.approvals) {
         // Not the last approval: recorded only while it still waits and is in time; it keeps waiting.
         const waiting = tx

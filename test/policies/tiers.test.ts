@@ -96,6 +96,14 @@ describe("approval tiers", () => {
     expect(h.db.select().from(approvals).where(eq(approvals.subjectId, transferId)).all()).toHaveLength(2);
   });
 
+  it("one manager's 10 approvals at once (a double click, a retry): one approves and sends it, the others hear it was already decided, never that another manager is needed", async () => {
+    const { transferId, reference } = await waiting(6_000_000);
+    const results = await Promise.all(Array.from({ length: 10 }, () => approveTransfer(h.deps, ctx(h.manager), { transferId })));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual(Array(9).fill(expect.objectContaining({ code: "conflict", message: expect.stringContaining("already decided") })));
+    expect(h.topupsAtGateway(reference)).toHaveLength(1);
+  });
+
   it("a tier change leaves a waiting transfer's requirement as it entered: raised or lowered", async () => {
     twoTiers();
     const needsTwo = await waiting(12_000_000);
