@@ -1,11 +1,7 @@
 import { db, migrateDatabase, pendingMigrations } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
 import { log } from "@/lib/log";
-import { startMailer, startReconciler, startWebhookWorker } from "@/lib/jobs";
-import { mailerDepsFromEnv } from "@/lib/notifications/from-env";
-import { webhookDepsFromEnv } from "@/lib/webhooks/from-env";
-import { transferDeps } from "@/lib/runtime";
-import { beginDraining, drained, inFlightCount } from "@/lib/shutdown";
+import { drainCleanly, runsBackgroundWork, startBackgroundWork } from "@/lib/background";
 
 // A bad configuration stops the server at start with one message per variable, not at the first request: plain
 // lines for the person starting it, before there is anything to log as JSON.
@@ -29,17 +25,12 @@ if (pending > 0) {
   process.exit(1);
 }
 
-// On start, and then periodically, settle what a crash or an ambiguous answer left open (SPEC §3.2 rule 3).
-const globalForReconciler = globalThis as unknown as { cashinReconciler?: () => void };
-globalForReconciler.cashinReconciler ??= startReconciler(transferDeps, env().RECONCILE_INTERVAL_MS, { concurrency: env().BATCH_CONCURRENCY });
-
-// Notification mails from the outbox (docs/notifications.md#the-mailer).
-const globalForMailer = globalThis as unknown as { cashinMailer?: () => Promise<void> };
-globalForMailer.cashinMailer ??= startMailer(mailerDepsFromEnv, env().MAIL_INTERVAL_MS);
-
-// Webhooks from the webhook outbox (docs/webhooks.md#delivery).
-const globalForWebhooks = globalThis as unknown as { cashinWebhooks?: () => Promise<void> };
-globalForWebhooks.cashinWebhooks ??= startWebhookWorker(webhookDepsFromEnv, env().WEBHOOK_INTERVAL_MS);
+// On start, and then periodically, settle what a crash or an ambiguous answer left open (SPEC §3.2 rule 3); send the
+// notification mails (docs/notifications.md#the-mailer) and the webhooks (docs/webhooks.md#delivery). With BACKGROUND=off
+// this instance leaves all of it to `npm run worker` (docs/architecture.md#background-work).
+const globalForBackground = globalThis as unknown as { cashinBackground?: () => Promise<void> };
+if (runsBackgroundWork()) globalForBackground.cashinBackground ??= startBackgroundWork();
+else log().info({ background: "off" }, "[start] BACKGROUND=off: the reconciler, batch runners, mailer and webhooks are left to npm run worker");
 
 // A clean stop (docs/architecture.md#stopping-cleanly). Next.js has its own SIGTERM/SIGINT handler, which
 // closes the server and exits at once: ours runs first, and hands over to it when the app has finished
@@ -51,17 +42,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 }
 
 async function stopCleanly(signal: NodeJS.Signals, nextHandlers: NodeJS.SignalsListener[]) {
-  beginDraining();
-  globalForReconciler.cashinReconciler?.();
-  // The mail being sent is recorded before the database closes (at most the SMTP timeouts, ~50 s, and not past the top-ups' wait).
-  const mailerStopped = globalForMailer.cashinMailer?.();
-  const webhooksStopped = globalForWebhooks.cashinWebhooks?.();
-  log().info({ signal, inFlight: inFlightCount() }, "[shutdown] sending nothing new");
-  // Each top-up ends within the client's timeout; its answer and the status call after a success follow.
-  const left = await drained(2 * env().CASHIN_TIMEOUT_MS + 5_000);
-  await Promise.race([Promise.all([mailerStopped, webhooksStopped]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-  if (left > 0) log().error({ inFlight: left }, "[shutdown] top-ups still in flight: the reconciler settles them after the restart");
-  else log().info("[shutdown] nothing in flight; closing the database");
+  await drainCleanly(signal, globalForBackground.cashinBackground);
   try {
     db().$client.close();
   } catch (error) {

@@ -762,3 +762,20 @@ export const webhookAttempts = sqliteTable(
 );
 
 export type WebhookAttempt = typeof webhookAttempts.$inferSelect;
+
+/**
+ * The separate worker processes (`npm run worker`, docs/architecture.md#background-work): each beats here while
+ * it runs, so that app instances started with BACKGROUND=off can tell in /api/ready and /api/metrics whether the
+ * reconciler runs somewhere. A clean stop deletes its row; rows of workers silent for a day are swept.
+ */
+export const workerHeartbeats = sqliteTable("worker_heartbeats", {
+  /** hostname/pid of the worker process. */
+  worker: text("worker").primaryKey(),
+  startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+  /** The worker's last sign of life, every few seconds whatever its passes do. */
+  beatAt: integer("beat_at", { mode: "timestamp_ms" }).notNull(),
+  /** When its reconciler's pass under way began; null between passes. */
+  passStartedAt: integer("pass_started_at", { mode: "timestamp_ms" }),
+  /** When its reconciler last finished a pass without an error. */
+  lastPassAt: integer("last_pass_at", { mode: "timestamp_ms" }),
+});

@@ -145,6 +145,20 @@ export const envSchema = z.object({
       ctx.addIssue({ code: "custom", message: `WEBHOOKS_ALLOW_PRIVATE must be 1 (allow webhooks to this machine, for tests only) or unset, got "${raw}"` });
       return z.NEVER;
     }),
+  /**
+   * on (the default): this process runs the background work (reconciler, batch runners, mailer, webhooks); off: an app
+   * instance leaves it to `npm run worker` processes (docs/architecture.md#background-work). A boolean once parsed.
+   */
+  BACKGROUND: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw?.trim().toLowerCase() ?? "";
+      if (value === "" || value === "on") return true;
+      if (value === "off") return false;
+      ctx.addIssue({ code: "custom", message: `BACKGROUND must be on (this process runs the background work, the default) or off (left to npm run worker), got "${raw}"` });
+      return z.NEVER;
+    }),
   /** The first sign-in delay after the free failures; it doubles with each further failure (docs/sign-in.md#throttling). */
   SIGN_IN_DELAY_MS: wholeNumber("SIGN_IN_DELAY_MS", 1000).refine((ms) => ms <= 60_000, {
     message: "SIGN_IN_DELAY_MS must be at most 60000 (one minute)",
@@ -177,6 +191,9 @@ export const mailEnvSchema = envSchema.pick({ SMTP_URL: true, MAIL_FROM: true, M
 
 /** What the webhook worker needs. */
 export const webhookEnvSchema = envSchema.pick({ WEBHOOK_INTERVAL_MS: true, WEBHOOKS_ALLOW_PRIVATE: true });
+
+/** Whether this process runs the background work or leaves it to workers. */
+export const backgroundEnvSchema = envSchema.pick({ BACKGROUND: true });
 
 /** What sign-in needs besides the database: where the client's address comes from and how throttling waits. */
 export const signInEnvSchema = envSchema.pick({ TRUSTED_PROXY_HOPS: true, SIGN_IN_DELAY_MS: true });
@@ -305,6 +322,8 @@ export const gatewayEnv: () => GatewayEnv = validatedBy(gatewayEnvSchema);
 export const databaseEnv: () => z.infer<typeof databaseEnvSchema> = validatedBy(databaseEnvSchema);
 
 export const batchEnv: () => z.infer<typeof batchEnvSchema> = validatedBy(batchEnvSchema);
+
+export const backgroundEnv: () => z.infer<typeof backgroundEnvSchema> = validatedBy(backgroundEnvSchema);
 
 export const signInEnv: () => z.infer<typeof signInEnvSchema> = validatedBy(signInEnvSchema);
 

@@ -2,11 +2,11 @@ import "server-only";
 import { db } from "@/db/client";
 import { approveBatch, confirmResume } from "@/lib/batches/decide";
 import { editRow } from "@/lib/batches/rows";
-import { startBatchJob } from "@/lib/batches/runner";
+import { startBatchJob, type BatchRunOptions } from "@/lib/batches/runner";
 import { submitBatch } from "@/lib/batches/submit";
 import { uploadBatchFile } from "@/lib/batches/upload";
 import { cashinClientFromEnv } from "@/lib/cashin/from-env";
-import { env } from "@/lib/env";
+import { backgroundEnv, env } from "@/lib/env";
 import type { ActorContext, PersonContext } from "@/lib/actor";
 import type { TransferDeps } from "@/lib/transfers/deps";
 
@@ -15,16 +15,26 @@ export function transferDeps(): TransferDeps {
   return { db: db(), gateway: cashinClientFromEnv(), now: () => new Date(), gatewayTimeoutMs: env().CASHIN_TIMEOUT_MS };
 }
 
-/** Starts a batch's check or send in the background of the app process, at the configured concurrency. */
+/**
+ * The one place an app request hands a batch to its runner: started at once in the background of this process, or, with
+ * BACKGROUND=off, left to the workers, whose next reconciler pass (within RECONCILE_INTERVAL_MS) finds the batch without
+ * a live lease and runs it (`resumeStalledBatches`, docs/architecture.md#background-work).
+ */
+export function startBatchRunner(deps: () => TransferDeps, batchId: number, options: BatchRunOptions): void {
+  if (!backgroundEnv().BACKGROUND) return;
+  startBatchJob(deps, batchId, options);
+}
+
+/** Starts a batch's check or send (see `startBatchRunner`), at the configured concurrency. */
 function startBatch(batchId: number, ctx?: ActorContext): void {
-  startBatchJob(transferDeps, batchId, { concurrency: env().BATCH_CONCURRENCY, ctx });
+  startBatchRunner(transferDeps, batchId, { concurrency: env().BATCH_CONCURRENCY, ctx });
 }
 
 type Ctx = PersonContext;
 
 /**
  * The batch commands that leave work for the batch's runner, each the domain's own step followed by
- * starting that runner in this process: the check after an upload or an edit, the send after a submit
+ * starting that runner in this process (or leaving it to the workers with BACKGROUND=off): the check after an upload or an edit, the send after a submit
  * under the threshold, an approval or a confirmed resume, the re-check an approval may ask for first.
  */
 export const batchCommands = {

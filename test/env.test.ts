@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { demoKeyNote } from "@/lib/cashin/demo-key";
-import { EnvError, envSchema, gatewayEnvSchema, parseAppEnv, parseEnv, productionProblems, refusesDemoDefaults, signInEnvSchema } from "@/lib/env";
+import { backgroundEnvSchema, EnvError, envSchema, gatewayEnvSchema, parseAppEnv, parseEnv, productionProblems, refusesDemoDefaults, signInEnvSchema } from "@/lib/env";
 
 const secret = "s".repeat(32);
 
@@ -36,6 +36,7 @@ describe("Configuration is validated at start with one clear message per bad var
         API_RATE_LIMIT_PER_MINUTE: 120,
         WEBHOOK_INTERVAL_MS: 5000,
         WEBHOOKS_ALLOW_PRIVATE: false,
+        BACKGROUND: true,
       },
     });
   });
@@ -92,6 +93,22 @@ describe("Configuration is validated at start with one clear message per bad var
       expect(parseEnv({ TRUSTED_PROXY_HOPS: raw }, signInEnvSchema)).toEqual({ ok: false, problems: [problem] });
     }
     expect(parseEnv({ SIGN_IN_DELAY_MS: "0" }, signInEnvSchema)).toEqual({ ok: false, problems: ['SIGN_IN_DELAY_MS must be a positive whole number, got "0"'] });
+  });
+
+  it("reads BACKGROUND as on (the default: this process runs the background work) or off (left to npm run worker), nothing else", () => {
+    const background = (value: string | undefined) => parseEnv({ AUTH_SECRET: secret, BACKGROUND: value }, envSchema);
+    expect(background(undefined)).toMatchObject({ ok: true, env: { BACKGROUND: true } });
+    expect(background("")).toMatchObject({ ok: true, env: { BACKGROUND: true } });
+    expect(background("on")).toMatchObject({ ok: true, env: { BACKGROUND: true } });
+    expect(background(" OFF ")).toMatchObject({ ok: true, env: { BACKGROUND: false } });
+    for (const bad of ["0", "false", "no", "worker"]) {
+      expect(background(bad)).toEqual({
+        ok: false,
+        problems: [`BACKGROUND must be on (this process runs the background work, the default) or off (left to npm run worker), got "${bad}"`],
+      });
+    }
+    // The app's start and the batch commands read it alone, without the rest of the app's variables.
+    expect(parseEnv({ BACKGROUND: "off" }, backgroundEnvSchema)).toEqual({ ok: true, env: { BACKGROUND: false } });
   });
 
   it("treats empty variables as unset", () => {

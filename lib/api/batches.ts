@@ -7,8 +7,8 @@ import { parseBatchLines, type SourceLine } from "@/lib/batches/parse";
 import { parseBatchFileOffThread } from "@/lib/batches/parse-off-thread";
 import { batchOverview } from "@/lib/batches/queries";
 import { createBatch as createBatchRows } from "@/lib/batches/rows";
-import { startBatchJob } from "@/lib/batches/runner";
 import { batchEnv } from "@/lib/env";
+import { startBatchRunner } from "@/lib/runtime";
 import { batchRowsPerAnswer, type batchSchema, type operations } from "./operations";
 import { problem } from "./problem";
 import { payoutJson } from "./representation";
@@ -44,8 +44,9 @@ export async function createBatch({ deps, caller, ip, body }: ApiRequest<Ops["cr
     { fileName: body.file_name ?? "api-batch.json", rows: parsed.rows, submitWhenChecked: body.submit ?? true, acceptDuplicates: body.accept_duplicates ?? false },
   );
   if (!created.ok) return { problem: problemOfFailure(created) };
-  // Its look-ups start now, in this process, as after an upload (lib/runtime.ts); the reconciler resumes it after a restart.
-  startBatchJob(() => deps, created.data.batchId, { concurrency: batchEnv().BATCH_CONCURRENCY });
+  // Its look-ups start now, in this process, as after an upload (lib/runtime.ts), or in a worker with BACKGROUND=off; the
+  // reconciler resumes it after a restart.
+  startBatchRunner(() => deps, created.data.batchId, { concurrency: batchEnv().BATCH_CONCURRENCY });
   return { status: 201, json: batchJson(deps.db, created.data.batchId, null)! };
 }
 

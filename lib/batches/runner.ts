@@ -165,7 +165,10 @@ export function stalledBatches(db: Db, now: Date): number[] {
   for (const batch of db.select({ id: batches.id, status: batches.status, leaseUntil: batches.leaseUntil, updatedAt: batches.updatedAt }).from(batches).where(unheld(now)).all()) {
     // A scheduled batch whose time came during the pause stays scheduled until the resume.
     if ((batch.status === "sending" || batch.status === "scheduled") && sendingPaused) continue;
-    const stoppedAt = new Date(Math.max((batch.leaseUntil ?? batch.updatedAt).getTime(), batch.status === "sending" ? resumedAt : 0));
+    // Its sending stopped at the latest of: its last runner's lease, the moment it became sending (an approval, a submit, a
+    // confirmed resume: a lease lapsed while it was checked or waited for approval is older and says nothing of its sending),
+    // and the resume of a sending pause.
+    const stoppedAt = new Date(Math.max(batch.leaseUntil?.getTime() ?? 0, batch.updatedAt.getTime(), batch.status === "sending" ? resumedAt : 0));
     if (batch.status !== "sending" || now.getTime() - stoppedAt.getTime() <= resumeWithoutConfirmationMs) {
       resumable.push(batch.id);
       continue;

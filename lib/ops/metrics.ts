@@ -5,7 +5,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import { db as appDb, type Db } from "@/db/client";
 import { gatewayCalls, loginAttempts, transfers, transferStatuses, type TransferStatus } from "@/db/schema";
 import type { GatewayCallRecord } from "@/lib/cashin/client";
-import { reconcilerActivity, type ReconcilerActivity } from "@/lib/jobs";
+import { backgroundActivity } from "@/lib/background";
+import type { ReconcilerActivity } from "@/lib/jobs";
 import { readinessOfThisProcess, type Readiness } from "@/lib/ops/readiness";
 import { unsettledAtGateway } from "@/lib/transfers/status";
 
@@ -122,12 +123,12 @@ export function createMetrics(source: MetricsSource, { processMetrics = false }:
   });
   const reconcilerLastRun = new Gauge({
     name: "cashin_payouts_reconciler_last_run_timestamp_seconds",
-    help: "When this process's reconciler last finished a pass without an error, in Unix seconds; 0 before its first pass.",
+    help: "When the reconciler last finished a pass without an error, in Unix seconds (this process's reconciler, or the workers' with BACKGROUND=off); 0 before its first pass.",
     registers,
   });
   const reconcilerPassRunning = new Gauge({
     name: "cashin_payouts_reconciler_pass_running_seconds",
-    help: "How long the reconciler's pass under way has been running, in seconds; 0 between passes.",
+    help: "How long the reconciler's pass under way has been running, in seconds (this process's reconciler, or the workers' with BACKGROUND=off: the oldest pass of a worker still beating); 0 between passes.",
     registers,
   });
 
@@ -210,10 +211,10 @@ export function createMetrics(source: MetricsSource, { processMetrics = false }:
 // One registry per process, kept on globalThis so that a dev-server reload does not register the series twice.
 const globalForMetrics = globalThis as unknown as { cashinMetrics?: Metrics };
 
-/** This process's metrics, over its database, its reconciler and its readiness, with Node's process_* and nodejs_* series. */
+/** This process's metrics, over its database, its reconciler (or with BACKGROUND=off the workers') and its readiness, with Node's process_* and nodejs_* series. */
 export function appMetrics(): Metrics {
   globalForMetrics.cashinMetrics ??= createMetrics(
-    { db: appDb(), now: () => new Date(), reconciler: reconcilerActivity, readiness: () => readinessOfThisProcess().checks },
+    { db: appDb(), now: () => new Date(), reconciler: backgroundActivity, readiness: () => readinessOfThisProcess().checks },
     { processMetrics: true },
   );
   return globalForMetrics.cashinMetrics;

@@ -3,7 +3,8 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { db, pendingMigrations, type Db } from "@/db/client";
 import { env } from "@/lib/env";
-import { reconcilerActivity, type ReconcilerActivity } from "@/lib/jobs";
+import { backgroundActivity, runsBackgroundWork } from "@/lib/background";
+import type { ReconcilerActivity } from "@/lib/jobs";
 import { isDraining } from "@/lib/shutdown";
 
 /**
@@ -19,6 +20,8 @@ export type ReadinessInput = {
   db: Db;
   privateKeyPath: string;
   reconciler: ReconcilerActivity;
+  /** Whose reconciler that is: this process's own (the default), or the workers' when BACKGROUND=off (lib/background.ts). */
+  reconcilerRunsIn?: "this process" | "workers";
   /** The app received SIGTERM and takes no new work (lib/shutdown.ts). */
   draining: boolean;
   now: Date;
@@ -44,7 +47,7 @@ export function checkReadiness(input: ReadinessInput): Readiness {
     database: databaseWritable(input.db),
     migrations: migrationsApplied(input.db, input.migrationsFolder),
     privateKey: privateKeyReadable(input.privateKeyPath),
-    reconciler: reconcilerRecent(input.reconciler, input.now),
+    reconciler: reconcilerRecent(input.reconciler, input.now, input.reconcilerRunsIn ?? "this process"),
     acceptingWork: input.draining ? { ok: false, problem: "the app is stopping (SIGTERM) and takes no new work" } : ok,
   };
   const checks = {} as Record<CheckName, string>;
@@ -56,12 +59,13 @@ export function checkReadiness(input: ReadinessInput): Readiness {
   return { ready: Object.values(outcomes).every((o) => o.ok), checks, causes };
 }
 
-/** The readiness of this process: its database, its key, its reconciler. */
+/** The readiness of this process: its database, its key, its reconciler (or with BACKGROUND=off the workers'). */
 export function readinessOfThisProcess(): Readiness {
   return checkReadiness({
     db: db(),
     privateKeyPath: env().CASHIN_PRIVATE_KEY_PATH,
-    reconciler: reconcilerActivity(),
+    reconciler: backgroundActivity(),
+    reconcilerRunsIn: runsBackgroundWork() ? "this process" : "workers",
     draining: isDraining(),
     now: new Date(),
   });
@@ -118,12 +122,17 @@ function privateKeyReadable(path: string): Outcome {
 /**
  * A pass under way counts as running: while Cash In is slow a pass may take minutes (up to 500 status
  * calls, each bounded by the timeout), and the app is not broken then. A pass that never ends is caught by
- * the `cashin_payouts_reconciler_pass_running_seconds` alert instead (docs/monitoring.md).
+ * the `cashin_payouts_reconciler_pass_running_seconds` alert instead (docs/monitoring.md). With BACKGROUND=off
+ * the activity is the workers' heartbeats (a pass under way counts only while its worker still beats).
  */
-function reconcilerRecent({ lastCompletedPassAt, passStartedAt }: ReconcilerActivity, now: Date): Outcome {
+function reconcilerRecent({ lastCompletedPassAt, passStartedAt }: ReconcilerActivity, now: Date, runsIn: "this process" | "workers"): Outcome {
   if (passStartedAt) return ok;
   if (lastCompletedPassAt && now.getTime() - lastCompletedPassAt.getTime() <= reconcilerStaleAfterMs) return ok;
-  if (!lastCompletedPassAt) return { ok: false, problem: "the reconciler has not finished a pass since the app started" };
-  const seconds = Math.round((now.getTime() - lastCompletedPassAt.getTime()) / 1000);
+  const seconds = lastCompletedPassAt ? Math.round((now.getTime() - lastCompletedPassAt.getTime()) / 1000) : null;
+  if (runsIn === "workers") {
+    const last = seconds === null ? "none is running" : `the latest finished one ${seconds} s ago`;
+    return { ok: false, problem: `no worker (npm run worker) has finished a reconciler pass in the last ${reconcilerStaleAfterMs / 1000} s (BACKGROUND=off): ${last}` };
+  }
+  if (seconds === null) return { ok: false, problem: "the reconciler has not finished a pass since the app started" };
   return { ok: false, problem: `the reconciler last finished a pass ${seconds} s ago (more than ${reconcilerStaleAfterMs / 1000} s)` };
 }
