@@ -9,7 +9,7 @@ import type { CashinClient } from "@/lib/cashin/client";
 import { startReconciler } from "@/lib/jobs";
 
 /**
- * docs/monitoring.md#with-background-off: an app instance started with BACKGROUND=off runs no reconciler; its /api/ready
+ * docs/monitoring.md#with-a-separate-worker: an app instance started with BACKGROUND=off runs no reconciler; its /api/ready
  * and /api/metrics report the workers' (npm run worker) from their heartbeats, never its own process's.
  */
 
