@@ -25,8 +25,28 @@ npx tsc --noEmit
 log "Lint"
 npx eslint --max-warnings=0 .
 
+# A throw-away PostgreSQL for the PostgreSQL tests (docs/postgresql.md#the-test-server), unless one is given; they
+# skip with the reason printed when it cannot be had.
+pg_dir=""
+if [ -z "${TEST_POSTGRES_URL:-}" ]; then
+  log "PostgreSQL for the tests"
+  pg_out=$(bash scripts/postgres.sh) || { echo "PostgreSQL tests skipped: scripts/postgres.sh failed"; pg_out=""; }
+  if [ -n "$pg_out" ]; then
+    pg_dir=$(head -n 1 <<<"$pg_out")
+    TEST_POSTGRES_URL=$(tail -n 1 <<<"$pg_out")
+    export TEST_POSTGRES_URL
+    trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
+    echo "PostgreSQL on ${TEST_POSTGRES_URL##*@}"
+  fi
+fi
+
 log "Unit tests"
 npx vitest run --reporter=default --reporter=json --outputFile.json=reports/unit.json
+
+if [ -n "$pg_dir" ]; then
+  bash scripts/postgres.sh stop "$pg_dir"
+  trap - EXIT
+fi
 
 log "Build"
 # The type-check above covered what the build would check again.
