@@ -13,7 +13,7 @@ import { hourlySweeper } from "@/lib/webhooks/retention";
  * overdue batches and restarts the batches whose runner stopped.
  */
 
-/** When this process's reconciler last finished a pass without an error, and when the pass under way began. */
+/** When this process's reconciler last finished a pass without an error, and when the pass under way began (a worker copies it into its heartbeat, lib/background.ts). */
 export type ReconcilerActivity = { lastCompletedPassAt: Date | null; passStartedAt: Date | null };
 
 // Kept on globalThis: Next.js compiles instrumentation (which starts the loop) and the request handlers
@@ -28,7 +28,7 @@ export function reconcilerActivity(): ReconcilerActivity {
 }
 
 /**
- * Runs a pass at start and then every `intervalMs` inside the app process. Passes never overlap in one
+ * Runs a pass at start and then every `intervalMs` inside this process (the app's, or `npm run worker`'s). Passes never overlap in one
  * process; across processes the per-transfer and per-batch leases keep them apart. Returns a stop function.
  */
 export function startReconciler(deps: () => TransferDeps, intervalMs: number, batchOptions: Omit<BatchRunOptions, "ctx"> = {}): () => void {
@@ -57,7 +57,7 @@ export function startReconciler(deps: () => TransferDeps, intervalMs: number, ba
 }
 
 /**
- * The mailer's loop inside the app process (docs/notifications.md#the-mailer): a pass at start and then every
+ * The mailer's loop inside this process, the app's or a worker's (docs/notifications.md#the-mailer): a pass at start and then every
  * `intervalMs`, never two at once in one process; across processes the claims' leases keep them apart.
  */
 export function startMailer(deps: () => MailerDeps, intervalMs: number): () => Promise<void> {
@@ -86,7 +86,7 @@ export function startMailer(deps: () => MailerDeps, intervalMs: number): () => P
 }
 
 /**
- * The webhook worker's loop inside the app process (docs/webhooks.md#delivery), beside the mailer: a pass at start and
+ * The webhook worker's loop inside this process, the app's or a worker's (docs/webhooks.md#delivery), beside the mailer: a pass at start and
  * then every `intervalMs`, never two at once in one process; across processes each delivery's lease keeps them apart.
  * Each tick also sweeps old deliveries from the log, at most once an hour. Stopping lets the attempt under way finish and be logged.
  */
