@@ -48,22 +48,33 @@ export async function checkPostgres(url: string, options: { timeoutMs?: number }
   const database = decodeURIComponent(target.pathname.slice(1)) || user;
   const timeoutMs = options.timeoutMs ?? connectTimeoutMs;
 
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  // query_timeout: a server that lets us in and then never answers must not hang the start either.
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   // A socket error after connect() settled would otherwise be an unhandled 'error' event.
   client.on("error", () => {});
+  const started = Date.now();
   try {
     await client.connect();
     await client.query("select 1");
     return { ok: true };
   } catch (error) {
-    return { ok: false, problem: withoutPassword(problemOf(error, { where, host, user, database, timeoutMs }), target.password) };
+    // pg's own timeout surfaces as "timeout expired" or, when it cuts a TCP connect short, "Connection terminated
+    // unexpectedly": the time taken tells them apart from a server that closed the connection.
+    const timedOut = Date.now() - started >= timeoutMs;
+    const redact = (text: string) => withoutPassword(text, decodeURIComponent(target.password));
+    return { ok: false, problem: problemOf(error, { where, host, user, database, timeoutMs, timedOut }, redact) };
   } finally {
     await client.end().catch(() => {});
   }
 }
 
-function problemOf(error: unknown, at: { where: string; host: string; user: string; database: string; timeoutMs: number }): string {
-  const { code, message } = error as { code?: string; message?: string };
+function problemOf(
+  error: unknown,
+  at: { where: string; host: string; user: string; database: string; timeoutMs: number; timedOut: boolean },
+  redact: (text: string) => string,
+): string {
+  const { code } = error as { code?: string };
+  const message = redact((error as { message?: string }).message ?? String(error));
   switch (code) {
     case "ECONNREFUSED":
       return `PostgreSQL at ${at.where} refused the connection: no server listens there.`;
@@ -83,16 +94,15 @@ function problemOf(error: unknown, at: { where: string; host: string; user: stri
     case "57P03":
       return `PostgreSQL at ${at.where} is starting up or shutting down.`;
   }
-  if (/timeout/i.test(message ?? "")) {
+  if (at.timedOut || /timeout/i.test(message)) {
     return `PostgreSQL at ${at.where} did not answer within ${at.timeoutMs / 1000} seconds.`;
   }
-  return `PostgreSQL at ${at.where} could not be used: ${message ?? String(error)}.`;
+  return `PostgreSQL at ${at.where} could not be used: ${message}.`;
 }
 
 // The server's own words never hold the password, but a driver's error might quote the URL.
-function withoutPassword(problem: string, password: string): string {
-  if (!password) return problem;
-  return problem.split(password).join("***").split(decodeURIComponent(password)).join("***");
+function withoutPassword(text: string, password: string): string {
+  return password ? text.split(password).join("***") : text;
 }
 
 /** One number for every process of this app that migrates: two instances starting at once migrate one after the other. */
