@@ -19,7 +19,8 @@ type View = {
   params: unknown[];
 };
 
-const columns = `t.id, t.reference, t.wallet, t.phone, t.amount, t.owner_name, t.status, t.maker_id, m.name as maker_name, t.created_at`;
+// What the history page reads, the memo included (issue 16), so both sides read the same bytes.
+const columns = `t.id, t.reference, t.wallet, t.phone, t.amount, t.owner_name, t.memo, t.status, t.maker_id, m.name as maker_name, t.created_at`;
 const newestFirst = `order by t.created_at desc, t.id desc`;
 
 const jakartaOffsetMs = 7 * 60 * 60 * 1000;
@@ -61,10 +62,11 @@ export function historyViews(seeded: Seeded, { deepPage }: { deepPage: number })
       params: [maker, "succeeded", 1_000_000, 5_000_000],
     },
     {
-      name: `search "${family.toLowerCase()}" (owner name)`,
+      name: `search "${family.toLowerCase()}" (owner name or memo)`,
       query: `q=${family.toLowerCase()}`,
-      sql: `select ${columns} from transfers t join users m on m.id = t.maker_id where t.owner_name like ? ${newestFirst} limit ${pageSize}`,
-      params: [`%${family.toLowerCase()}%`],
+      // Words are looked for in the owner's name and the memo (issue 16), as the page does.
+      sql: `select ${columns} from transfers t join users m on m.id = t.maker_id where (t.owner_name like ? or t.memo like ?) ${newestFirst} limit ${pageSize}`,
+      params: [`%${family.toLowerCase()}%`, `%${family.toLowerCase()}%`],
     },
     {
       // Skipping rows costs the same however it is written; a person who knows would skip along the
