@@ -54,9 +54,14 @@ const withDefault = (fallback: string) =>
     .transform((raw) => (raw === undefined || raw.trim() === "" ? fallback : raw.trim()));
 
 export const envSchema = z.object({
-  DATABASE_URL: withDefault("file:data/app.db").refine((v) => v.startsWith("file:") && v.length > 5, {
-    message: 'DATABASE_URL must be a SQLite file URL such as "file:data/app.db"',
-  }),
+  DATABASE_URL: withDefault("file:data/app.db")
+    // PostgreSQL is being built (issue 19, docs/postgresql.md): until the app can serve from it, say so rather than "not a file".
+    .refine((v) => !/^postgres(ql)?:\/\//.test(v), {
+      message: 'DATABASE_URL: this version serves from SQLite only; PostgreSQL is not supported yet (docs/postgresql.md). Use a SQLite file URL such as "file:data/app.db"',
+    })
+    .refine((v) => /^postgres(ql)?:\/\//.test(v) || (v.startsWith("file:") && v.length > 5), {
+      message: 'DATABASE_URL must be a SQLite file URL such as "file:data/app.db"',
+    }),
   AUTH_SECRET: z
     .string({ error: "AUTH_SECRET is missing: set it to 32+ random characters, e.g. the output of `openssl rand -base64 32` (npm run demo generates one into data/)" })
     .min(32, { error: "AUTH_SECRET is too short: use at least 32 random characters" }),

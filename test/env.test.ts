@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { demoKeyNote } from "@/lib/cashin/demo-key";
-import { backgroundEnvSchema, EnvError, envSchema, gatewayEnvSchema, parseAppEnv, parseEnv, productionProblems, refusesDemoDefaults, signInEnvSchema } from "@/lib/env";
+import { backgroundEnvSchema, databaseEnvSchema, EnvError, envSchema, gatewayEnvSchema, parseAppEnv, parseEnv, productionProblems, refusesDemoDefaults, signInEnvSchema } from "@/lib/env";
 
 const secret = "s".repeat(32);
 
@@ -81,6 +81,16 @@ describe("Configuration is validated at start with one clear message per bad var
       expect(result.problems.filter((p) => p.startsWith(name))).toHaveLength(1);
     }
     expect(result.problems).toContain('CASHIN_TIMEOUT_MS must be a positive whole number, got "15s"');
+  });
+
+  it("says a PostgreSQL URL is not served yet, once, and a non-file URL is not a SQLite file", () => {
+    for (const url of ["postgres://app:secret@db:5432/payouts", "postgresql://db/payouts"]) {
+      expect(parseEnv({ DATABASE_URL: url }, databaseEnvSchema)).toEqual({
+        ok: false,
+        problems: ['DATABASE_URL: this version serves from SQLite only; PostgreSQL is not supported yet (docs/postgresql.md). Use a SQLite file URL such as "file:data/app.db"'],
+      });
+    }
+    expect(parseEnv({ DATABASE_URL: "mysql://db/payouts" }, databaseEnvSchema)).toEqual({ ok: false, problems: ['DATABASE_URL must be a SQLite file URL such as "file:data/app.db"'] });
   });
 
   it("reads TRUSTED_PROXY_HOPS as the number of proxies in front of the app, 0 to 10", () => {
