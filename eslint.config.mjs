@@ -18,6 +18,17 @@ const config = [
       "no-console": ["error", { allow: ["warn", "error", "info"] }],
     },
   },
+  // Every promise is awaited or handed on: a write whose promise is dropped would run after its transaction ended,
+  // outside it (docs/postgresql.md#one-code-path), and its failure would go unseen. Needs the type checker.
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: ["*.config.*", "next-env.d.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
+    },
+  },
   // Dependencies point one way, app → components → lib → db (docs/architecture.md): each layer may not
   // import the ones above it. A wrong-way import fails the lint.
   {

@@ -44,7 +44,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 async function stopCleanly(signal: NodeJS.Signals, nextHandlers: NodeJS.SignalsListener[]) {
   await drainCleanly(signal, globalForBackground.cashinBackground);
   try {
-    db().$client.close();
+    await db().close();
   } catch (error) {
     log().error({ err: error }, "[shutdown] closing the database failed");
   }

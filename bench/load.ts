@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
-import { openDatabase } from "@/db/client";
+import { openDatabase, writerOf } from "@/db/client";
 import { settings } from "@/db/schema";
 import { invokeAction, serverActions, type CookieSession } from "../e2e/support/actions";
 import { signIn } from "./cases/pages";
@@ -56,9 +56,9 @@ async function main() {
   // The seeded history already fills today's daily totals, and each maker looks up far more than a person's hourly limit: the load's makers need room.
   const db = openDatabase(dbFile);
   for (const [key, value] of [["dailyTotalPerMaker", 1_000_000_000_000], ["lookUpsPerHour", 10_000]] as const) {
-    db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+    writerOf(db).insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
   }
-  db.$client.close();
+  await db.close();
 
   const mockPort = await freePort(4410);
   const mock = startNode("mock gateway", ["--import", "tsx", "scripts/mock-gateway.ts"], {

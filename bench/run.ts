@@ -170,7 +170,7 @@ async function main(): Promise<void> {
 
   progress(`5b. batch payout: ${plan.batchRows.toLocaleString("en-US")} rows checked, approved and sent against a mock of its own`);
   cases.push(...(await batchCase(target, { rows: plan.batchRows, workDir, publicKeyPath: gatewayIdentity.publicKeyPath, progress })));
-  db.$client.close();
+  await db.close();
 
   await ensureBuild();
   const appPort = await freePort(3300);

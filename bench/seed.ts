@@ -1,4 +1,4 @@
-import { migrateDatabase, openDatabase } from "@/db/client";
+import { migrateDatabase, openConnection, openDatabase } from "@/db/client";
 import type { TransferStatus } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { defaultLimits } from "@/lib/transfers/limits-schema";
@@ -157,7 +157,9 @@ export async function seedHistory(file: string, options: { transfers: number; da
   const now = new Date();
   const db = openDatabase(file);
   migrateDatabase(db);
-  const sqlite = db.$client;
+  await db.close();
+  // The seed alone writes the file, on one plain connection of its own.
+  const sqlite = openConnection(file).$client;
   // One writer, nothing to recover: the seed skips the journal and keeps the pages in memory.
   sqlite.pragma("journal_mode = OFF");
   sqlite.pragma("synchronous = OFF");

@@ -1,4 +1,5 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
@@ -8,7 +9,50 @@ import { readMigrationFiles } from "drizzle-orm/migrator";
 import { env, sqlitePath } from "@/lib/env";
 import * as schema from "./schema";
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** One drizzle connection to a SQLite file, as drizzle gives it. Domain code never holds one: it gets a `Db` or a `Tx`. */
+export type Connection = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/**
+ * Inside a transaction (`db.transaction(async (tx) => …)`): reads and writes on the one writing connection, seeing the
+ * transaction's own writes. Pass it down to helpers that must join the transaction; never start another inside.
+ */
+export type Tx = Omit<Connection, "transaction">;
+
+/**
+ * The database as the domain sees it (docs/postgresql.md#one-code-path). Reads outside a transaction go straight to
+ * it and see committed data only; every write happens inside `transaction`, awaited, which runs its work as if
+ * alone and rolls all of it back on a throw. The write builders are absent from this type on purpose: a write
+ * outside a transaction does not compile (and on SQLite the reading connection is read-only, so it would fail).
+ */
+export type Db = Omit<Connection, "transaction" | "insert" | "update" | "delete" | "run"> & {
+  readonly engine: "sqlite";
+  /** Runs `work` as one transaction and answers its result; a throw rolls everything back. Not nested: pass `tx` down instead. */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Closes the database's connections once the transactions already asked for have finished. */
+  close(): Promise<void>;
+};
+
+/** A connection or an open transaction: helpers that only read, and may be called inside or outside a transaction, take this. */
+export type DbOrTx = Db | Tx;
+
+export class NestedTransactionError extends Error {
+  constructor() {
+    super("a transaction was started inside another one: pass the outer transaction's tx down instead");
+    this.name = "NestedTransactionError";
+  }
+}
+
+/** One mutual-exclusion lock for async work: callers run one at a time, in the order they asked. */
+function mutex() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+const writers = new WeakMap<object, Connection>();
 
 /**
  * Opens a SQLite file with the pragmas every connection of this app uses. The file holds password hashes
@@ -16,15 +60,15 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
  * before SQLite opens it; SQLite gives its -wal and -shm files the database file's mode), and an older file
  * that others could read is narrowed to 0600 on open.
  */
-export function openDatabase(file: string): Db {
-  if (file !== ":memory:") {
+export function openConnection(file: string, { readonly = false } = {}): Connection {
+  if (file !== ":memory:" && !readonly) {
     // turbopackIgnore: the database is data chosen at run time, not a file of the app to ship with the build.
     mkdirSync(/*turbopackIgnore: true*/ dirname(resolve(file)), { recursive: true, mode: 0o700 });
     closeSync(openSync(/*turbopackIgnore: true*/ file, "a", 0o600));
     for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(/*turbopackIgnore: true*/ path)) chmodSync(/*turbopackIgnore: true*/ path, 0o600);
   }
-  const sqlite = new Database(file);
-  sqlite.pragma("journal_mode = WAL");
+  const sqlite = readonly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file);
+  if (!readonly) sqlite.pragma("journal_mode = WAL");
   // Writers wait for each other instead of failing with SQLITE_BUSY under concurrent requests.
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
@@ -32,8 +76,59 @@ export function openDatabase(file: string): Db {
   return drizzle(sqlite, { schema });
 }
 
+/**
+ * The app's database on a SQLite file: one writing connection, used by one transaction at a time (an async lock in
+ * front of `BEGIN IMMEDIATE`: a transaction's awaits let other requests run, and they must not slip their statements
+ * into it), and a second, read-only connection for every read outside a transaction. WAL lets that one read
+ * committed data while a write is under way. `:memory:` (tests of one connection's SQL only) has no second
+ * connection: reads go to the writer and may see a transaction's uncommitted writes.
+ */
+export function openDatabase(file: string): Db {
+  const writer = openConnection(file);
+  const reader = file === ":memory:" ? writer : openConnection(file, { readonly: true });
+  const exclusive = mutex();
+  const inside = new AsyncLocalStorage<true>();
+  const db = drizzle(reader.$client, { schema }) as unknown as Connection;
+  writers.set(db, writer);
+  return Object.assign(db, {
+    engine: "sqlite" as const,
+    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+      if (inside.getStore()) return Promise.reject(new NestedTransactionError());
+      return exclusive(() =>
+        inside.run(true, async () => {
+          writer.$client.exec("begin immediate");
+          try {
+            const result = await work(writer);
+            writer.$client.exec("commit");
+            return result;
+          } catch (error) {
+            if (writer.$client.inTransaction) writer.$client.exec("rollback");
+            throw error;
+          }
+        }),
+      );
+    },
+    async close() {
+      await exclusive(async () => {
+        if (reader !== writer) reader.$client.close();
+        writer.$client.close();
+      });
+    },
+  }) as unknown as Db;
+}
+
+/**
+ * The writing connection behind `db`, for what must write outside the domain's transactions: migrations, and the
+ * fixtures tests write before they run the code under test. Never while a transaction may be open.
+ */
+export function writerOf(db: Db): Connection {
+  const writer = writers.get(db);
+  if (!writer) throw new Error("not a database opened by openDatabase");
+  return writer;
+}
+
 export function migrateDatabase(db: Db, migrationsFolder = resolve(process.cwd(), "drizzle")): void {
-  migrate(db, { migrationsFolder });
+  migrate(writerOf(db), { migrationsFolder });
 }
 
 /** How many committed migrations this database lacks (0 when it is up to date). */
@@ -45,14 +140,10 @@ export function pendingMigrations(db: Db, migrationsFolder = resolve(process.cwd
   return Math.max(0, readMigrationFiles({ migrationsFolder }).length - done);
 }
 
-// One connection per process, kept on globalThis so dev-server reloads do not open a new one each time.
+// One database per process, kept on globalThis so dev-server reloads do not open a new one each time.
 const globalForDb = globalThis as unknown as { cashinDb?: Db };
 
 export function db(): Db {
   globalForDb.cashinDb ??= openDatabase(sqlitePath(env().DATABASE_URL));
   return globalForDb.cashinDb;
 }
-
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-/** A connection or an open transaction: helpers that must join the caller's transaction take this. */
-export type DbOrTx = Db | Tx;

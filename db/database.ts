@@ -1,8 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import { openDatabase, type Db } from "./client";
-import * as schema from "./schema";
+import { NestedTransactionError, openDatabase, type Db, type Tx } from "./client";
 
 /**
  * The database as issue 19's one domain code path is to see it (docs/postgresql.md#one-code-path), whichever of
@@ -13,74 +10,24 @@ import * as schema from "./schema";
  * written for SQLite, where `BEGIN IMMEDIATE` lets one writer in at a time, so a transaction may read a row and
  * then decide what to write from it. On PostgreSQL a transaction is SERIALIZABLE and run again when the server
  * refuses it for a conflict with another (40001, or a deadlock 40P01): the work function must therefore do
- * nothing but database work (no Cash In call, no mail) so that running it twice is harmless. Nothing in the
- * domain uses this module yet; the move is the next step of issue 19.
+ * nothing but database work (no Cash In call, no mail) so that running it twice is harmless. On SQLite this is the
+ * domain's own `Db` (db/client.ts); PostgreSQL joins it when `DATABASE_URL` can select it.
  */
 export type AppDatabase = {
   dialect: "sqlite" | "postgres";
   /** Reads outside a transaction: on SQLite a read-only connection that sees only committed data. */
   read: Db;
   /** Runs `work` as one transaction and answers its result; a throw rolls everything back. Not nested: pass `tx` down instead. */
-  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
 
-export class NestedTransactionError extends Error {
-  constructor() {
-    super("a transaction was started inside another one: pass the outer transaction's tx down instead");
-    this.name = "NestedTransactionError";
-  }
-}
+export { NestedTransactionError };
 
-/** One mutual-exclusion lock for async work: callers run one at a time, in the order they asked. */
-function mutex() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const run = tail.then(work, work);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
-/**
- * SQLite: one writing connection, used by one transaction at a time (an async lock in front of `BEGIN IMMEDIATE`:
- * a transaction's awaits let other requests run, and they must not slip their statements into it), and a second,
- * read-only connection for everything else. WAL lets that one read committed data while a write is under way; a
- * write sent to it by mistake fails at once instead of waiting for the lock.
- */
+/** SQLite: the app's own `Db` (db/client.ts `openDatabase`): one writer behind an async lock, a read-only reader. */
 export function openSqliteAppDatabase(file: string): AppDatabase {
-  const writer = openDatabase(file);
-  const readOnly = new Database(file, { readonly: true, fileMustExist: true });
-  readOnly.pragma("busy_timeout = 5000");
-  const read = drizzle(readOnly, { schema }) as unknown as Db;
-  const exclusive = mutex();
-  const inside = new AsyncLocalStorage<true>();
-  return {
-    dialect: "sqlite",
-    read,
-    transaction(work) {
-      if (inside.getStore()) return Promise.reject(new NestedTransactionError());
-      return exclusive(() =>
-        inside.run(true, async () => {
-          writer.$client.exec("begin immediate");
-          try {
-            const result = await work(writer);
-            writer.$client.exec("commit");
-            return result;
-          } catch (error) {
-            if (writer.$client.inTransaction) writer.$client.exec("rollback");
-            throw error;
-          }
-        }),
-      );
-    },
-    async close() {
-      await exclusive(async () => {
-        readOnly.close();
-        writer.$client.close();
-      });
-    },
-  };
+  const db = openDatabase(file);
+  return { dialect: "sqlite", read: db, transaction: (work) => db.transaction(work), close: () => db.close() };
 }
 
 /** How often a PostgreSQL transaction the server refused for a conflict is tried again before the refusal is thrown. */
@@ -112,7 +59,7 @@ export function postgresAppDatabase(db: PgLike, { retries = serializationRetries
       if (inside.getStore()) throw new NestedTransactionError();
       for (let attempt = 0; ; attempt++) {
         try {
-          return await inside.run(true, () => db.transaction((tx) => work(tx as Db), { isolationLevel: "serializable" }));
+          return await inside.run(true, () => db.transaction((tx) => work(tx as Tx), { isolationLevel: "serializable" }));
         } catch (error) {
           if (attempt >= retries || !isConflictRetryable(error)) throw error;
           await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));

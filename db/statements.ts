@@ -1,4 +1,4 @@
-import type { Db } from "./client";
+import type { DbOrTx } from "./client";
 
 /** Enough for every view people use; the oldest entry goes when a new one would pass it. */
 const entriesPerConnection = 300;
@@ -10,7 +10,7 @@ const entriesOf = new WeakMap<object, Map<string, unknown>>();
  * times what running it does; the values go in as placeholders, so one statement serves every value of
  * its shape.
  */
-export function oncePerConnection<T>(db: Db, key: string, build: () => T): T {
+export function oncePerConnection<T>(db: DbOrTx, key: string, build: () => T): T {
   let entries = entriesOf.get(db.$client);
   if (!entries) entriesOf.set(db.$client, (entries = new Map()));
   if (entries.has(key)) return entries.get(key) as T;

@@ -65,41 +65,45 @@ export function workerName(): string {
 
 /**
  * Writes this worker's heartbeat now and then every `intervalMs`: its reconciler's activity as this process
- * sees it. The returned function stops the beats and deletes the row (a clean stop leaves no worker behind).
+ * sees it. The returned function stops the beats and deletes the row once the beat under way is written (a clean stop
+ * leaves no worker behind).
  */
 export function startHeartbeat(
   database: Db,
   { worker = workerName(), intervalMs = heartbeatIntervalMs, activity = reconcilerActivity, now = () => new Date() }: { worker?: string; intervalMs?: number; activity?: () => ReconcilerActivity; now?: () => Date } = {},
-): () => void {
+): () => Promise<void> {
   const startedAt = now();
+  let beating: Promise<void> = Promise.resolve();
   const beat = () => {
-    try {
-      writeHeartbeat(database, worker, startedAt, activity(), now());
-    } catch (error) {
+    beating = writeHeartbeat(database, worker, startedAt, activity(), now()).catch((error: unknown) => {
       log().error({ job: "heartbeat", err: error }, "[worker] writing the heartbeat failed; trying again at the next beat");
-    }
+    });
   };
   beat();
   const timer = setInterval(beat, intervalMs);
   timer.unref();
-  return () => {
+  return async () => {
     clearInterval(timer);
+    await beating;
     try {
-      database.delete(workerHeartbeats).where(eq(workerHeartbeats.worker, worker)).run();
+      await database.transaction(async (tx) => {
+        tx.delete(workerHeartbeats).where(eq(workerHeartbeats.worker, worker)).run();
+      });
     } catch (error) {
       log().error({ job: "heartbeat", err: error }, "[worker] deleting the heartbeat failed");
     }
   };
 }
 
-export function writeHeartbeat(database: Db, worker: string, startedAt: Date, activity: ReconcilerActivity, at: Date): void {
+export async function writeHeartbeat(database: Db, worker: string, startedAt: Date, activity: ReconcilerActivity, at: Date): Promise<void> {
   const values = { beatAt: at, passStartedAt: activity.passStartedAt, lastPassAt: activity.lastCompletedPassAt };
-  database
-    .insert(workerHeartbeats)
-    .values({ worker, startedAt, ...values })
-    .onConflictDoUpdate({ target: workerHeartbeats.worker, set: values })
-    .run();
-  database.delete(workerHeartbeats).where(lt(workerHeartbeats.beatAt, new Date(at.getTime() - sweepAfterMs))).run();
+  await database.transaction(async (tx) => {
+    tx.insert(workerHeartbeats)
+      .values({ worker, startedAt, ...values })
+      .onConflictDoUpdate({ target: workerHeartbeats.worker, set: values })
+      .run();
+    tx.delete(workerHeartbeats).where(lt(workerHeartbeats.beatAt, new Date(at.getTime() - sweepAfterMs))).run();
+  });
 }
 
 /**

@@ -39,7 +39,7 @@ export function startReconciler(deps: () => TransferDeps, intervalMs: number, ba
     activity.passStartedAt = new Date();
     try {
       const pass = await reconcileDue(deps());
-      const batches = { expired: expireOverdueBatches(deps()), resumed: resumeStalledBatches(deps, batchOptions) };
+      const batches = { expired: await expireOverdueBatches(deps()), resumed: await resumeStalledBatches(deps, batchOptions) };
       activity.lastCompletedPassAt = new Date();
       if (pass.checked || pass.expired || pass.resent || pass.requeued) log().info({ job: "reconcile", ...pass }, "[reconcile] pass");
       if (batches.expired || batches.resumed) log().info({ job: "reconcile", batches }, "[reconcile] batches");
@@ -110,7 +110,7 @@ export function startWebhookWorker(deps: () => WebhookDeps, intervalMs: number):
     }
     try {
       const { db, now } = deps();
-      const swept = sweep(db, now());
+      const swept = await sweep(db, now());
       if (swept?.deliveries) log().info({ job: "webhooks", swept }, "[webhooks] old deliveries deleted from the log");
     } catch (error) {
       log().error({ job: "webhooks", err: error }, "[webhooks] sweeping the log failed; trying again within the hour");
@@ -132,8 +132,8 @@ export function startWebhookWorker(deps: () => WebhookDeps, intervalMs: number):
  */
 export async function reconcileOnce(deps: TransferDeps, { dueOnly = false, batchConcurrency }: { dueOnly?: boolean; batchConcurrency: number }) {
   const pass = await reconcileDue(deps, { all: !dueOnly, limit: 100_000 });
-  const expiredBatches = expireOverdueBatches(deps);
-  const stalled = stalledBatches(deps.db, deps.now());
+  const expiredBatches = await expireOverdueBatches(deps);
+  const stalled = await stalledBatches(deps.db, deps.now());
   for (const id of stalled) await runBatch(deps, id, { concurrency: batchConcurrency });
   return { ...pass, expiredBatches, resumedBatches: stalled.length };
 }

@@ -43,25 +43,25 @@ export const batchCommands = {
     if (created.ok) startBatch(created.data.batchId);
     return created;
   },
-  editRow(ctx: Ctx, input: Parameters<typeof editRow>[2]) {
-    const result = editRow(transferDeps(), ctx, input);
+  async editRow(ctx: Ctx, input: Parameters<typeof editRow>[2]) {
+    const result = await editRow(transferDeps(), ctx, input);
     if (result.ok && result.data.state === "pending") startBatch(input.batchId);
     return result;
   },
-  submit(ctx: Ctx, input: Parameters<typeof submitBatch>[2]) {
-    const result = submitBatch(transferDeps(), ctx, input);
+  async submit(ctx: Ctx, input: Parameters<typeof submitBatch>[2]) {
+    const result = await submitBatch(transferDeps(), ctx, input);
     // A scheduled batch is started by the reconciler at its time (docs/batches.md#scheduled-batches); started here too, it
     // sends only if that time is already here (typed for "now", within the minute's slack).
     if (result.ok && (result.data.status === "sending" || result.data.status === "checking" || result.data.status === "scheduled")) startBatch(input.batchId, ctx);
     return result;
   },
-  approve(ctx: Ctx, input: Parameters<typeof approveBatch>[2]) {
-    const result = approveBatch(transferDeps(), ctx, input);
+  async approve(ctx: Ctx, input: Parameters<typeof approveBatch>[2]) {
+    const result = await approveBatch(transferDeps(), ctx, input);
     if (result.ok && result.data.outcome !== "name_changed" && result.data.outcome !== "recorded") startBatch(input.batchId, ctx);
     return result;
   },
-  resume(ctx: Ctx & { actor: { role: string } }, input: { batchId: number }) {
-    const result = confirmResume(transferDeps(), ctx, input);
+  async resume(ctx: Ctx & { actor: { role: string } }, input: { batchId: number }) {
+    const result = await confirmResume(transferDeps(), ctx, input);
     if (result.ok) startBatch(input.batchId, ctx);
     return result;
   },

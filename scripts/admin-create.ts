@@ -71,7 +71,7 @@ Shown only now. It works once, within 24 hours${expires ? ` (until ${formatDateT
 then choose your own password and set up two-step sign-in with an authenticator app.`);
     return 0;
   } finally {
-    db.$client.close();
+    await db.close();
   }
 }
 

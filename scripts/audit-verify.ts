@@ -7,7 +7,7 @@ try {
   const file = sqlitePath(databaseEnv().DATABASE_URL);
   const db = openDatabase(file);
   const verdict = verifyAuditChain(db);
-  db.$client.close();
+  void db.close();
   if (verdict.ok) {
     console.log(`Audit trail intact: ${verdict.entries} entries verified in ${file}.`);
   } else {

@@ -6,7 +6,7 @@ try {
   const file = sqlitePath(databaseEnv().DATABASE_URL);
   const db = openDatabase(file);
   migrateDatabase(db);
-  db.$client.close();
+  void db.close();
   console.log(`Database ready: ${file}`);
 } catch (error) {
   console.error(error instanceof EnvError ? error.message : error);

@@ -31,7 +31,7 @@ async function main() {
     const note = existing ? "  (existed already: unless someone changed it)" : "";
     rows.push(`  ${demo.role.padEnd(8)} ${demo.email.padEnd(20)} ${demo.password}${note}`);
   }
-  db.$client.close();
+  await db.close();
   console.log(`Demo users (${file}):\n  role     e-mail               password\n${rows.join("\n")}`);
 }
 

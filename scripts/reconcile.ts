@@ -21,7 +21,7 @@ async function main() {
   console.log(
     `Checked ${pass.checked} transfer(s), settled ${pass.settled}; expired ${pass.expired} overdue approval(s); sent ${pass.resent} approved transfer(s) a crash had left unsent, sent ${pass.requeued} older one(s) back for approval; resumed ${pass.resumedBatches} stalled batch(es), expired ${pass.expiredBatches}.`,
   );
-  db.$client.close();
+  await db.close();
 }
 
 main().catch((error) => {

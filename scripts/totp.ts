@@ -48,7 +48,7 @@ function main(): number {
     console.log(`${generateSync({ secret })}  (${factor?.secret ? "sign-in" : "enrolment"} code for ${email}, a new one in ${left} s; each works once)`);
     return 0;
   } finally {
-    db.$client.close();
+    void db.close();
   }
 }
 

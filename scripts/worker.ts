@@ -35,7 +35,6 @@ try {
 const pending = pendingMigrations(db());
 if (pending > 0) {
   log().error({ database: env().DATABASE_URL, migrations: pending }, 'The database lacks migrations: run "npm run db:migrate" first.');
-  db().$client.close();
   process.exit(1);
 }
 
@@ -58,10 +57,10 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 async function stopCleanly(signal: NodeJS.Signals) {
   const left = await drainCleanly(signal, stopWork);
   // Its row goes last, once nothing of its own is under way: a worker that stopped cleanly is no longer counted.
-  stopHeartbeat();
+  await stopHeartbeat();
   clearInterval(keepAlive);
   try {
-    db().$client.close();
+    await db().close();
   } catch (error) {
     log().error({ err: error }, "[shutdown] closing the database failed");
   }

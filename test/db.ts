@@ -1,17 +1,53 @@
-import { migrateDatabase, openDatabase, type Db } from "@/db/client";
+import { rmSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { migrateDatabase, openDatabase, writerOf, type Connection, type Db } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { users } from "@/db/schema";
 
-/** A fresh in-memory database with every migration applied. */
-export function createTestDb(): Db {
-  const db = openDatabase(":memory:");
+/**
+ * A test's database: the app's `Db` (reads on a read-only connection, writes in awaited transactions), plus the
+ * writing connection's builders so a test can lay out its fixtures in one line before it runs the code under test.
+ * Domain code is typed against `Db` and cannot reach these.
+ */
+export type TestDb = Db & Pick<Connection, "insert" | "update" | "delete" | "run">;
+
+const folder = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+const files: string[] = [];
+let counter = 0;
+process.once("exit", () => {
+  for (const file of files) for (const path of [file, `${file}-wal`, `${file}-shm`]) rmSync(path, { force: true });
+});
+
+/** A file name for a throw-away database, removed when the test process ends. */
+export function testDbFile(): string {
+  const file = join(folder, `cashin-test-${process.pid}-${++counter}.db`);
+  files.push(file);
+  return file;
+}
+
+/** A fresh database in a throw-away file (in memory where /dev/shm is) with every migration applied. */
+export function createTestDb(): TestDb {
+  const db = openDatabase(testDbFile());
   migrateDatabase(db);
-  return db;
+  return withFixtureWrites(db);
+}
+
+/** `db` plus the writing connection's builders, for a test's fixtures. */
+export function withFixtureWrites(db: Db): TestDb {
+  const writer = writerOf(db);
+  return Object.assign(db, {
+    insert: writer.insert.bind(writer),
+    update: writer.update.bind(writer),
+    delete: writer.delete.bind(writer),
+    run: writer.run.bind(writer),
+  }) as TestDb;
 }
 
 export async function insertUser(
-  db: Db,
+  db: TestDb,
   user: { name?: string; email: string; role: Role; password?: string; active?: boolean },
 ) {
   return db

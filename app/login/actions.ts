@@ -82,7 +82,7 @@ export const changePasswordAction = signInStepAction(
 );
 
 export async function signOutAction(): Promise<void> {
-  revokeSession(await auth(), clientIp(await headers()));
+  await revokeSession(await auth(), clientIp(await headers()));
   await signOut({ redirectTo: "/login?reason=signed-out" });
 }
 

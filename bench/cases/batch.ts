@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { migrateDatabase, openDatabase } from "@/db/client";
+import { migrateDatabase, openDatabase, writerOf } from "@/db/client";
 import { batches, settings, transfers, users, type Role } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { defaultBatchConcurrency } from "@/lib/batches/runner";
@@ -86,12 +86,12 @@ export async function batchCase(
 
     migrateDatabase(db);
     const person = async (name: string, email: string, role: Role) =>
-      db.insert(users).values({ name, email, role, active: true, passwordHash: await hashPassword(randomBytes(16).toString("hex")) }).returning({ id: users.id, email: users.email }).get();
+      writerOf(db).insert(users).values({ name, email, role, active: true, passwordHash: await hashPassword(randomBytes(16).toString("hex")) }).returning({ id: users.id, email: users.email }).get();
     const maker = await person("Bench Maker", "maker@bench.test", "staff");
     const manager = await person("Bench Manager", "manager@bench.test", "manager");
     // The batch totals billions of rupiah, far above the default daily total of a maker, and may hold more rows than one person's default batch rows per 24 hours.
     for (const [key, value] of [["dailyTotalPerMaker", 1_000_000_000_000], ["batchRowsPerDay", 1_000_000]] as const) {
-      db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+      writerOf(db).insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
     }
 
     // Connections and the client's code warmed up, as in the long-lived app process.
@@ -100,7 +100,7 @@ export async function batchCase(
 
     const parsed = parseBatchCsv(batchCsv(rows));
     if (!parsed.ok) throw new Error(`batch: the generated CSV does not parse: ${parsed.message}`);
-    const { batchId } = expectOk("upload", createBatch(deps, { actor: maker, ip }, { fileName: "bench.csv", rows: parsed.rows }));
+    const { batchId } = expectOk("upload", await createBatch(deps, { actor: maker, ip }, { fileName: "bench.csv", rows: parsed.rows }));
 
     progress(`   batch: checking ${rows.toLocaleString("en-US")} rows (inquiries)`);
     const checkStarted = performance.now();
@@ -115,9 +115,9 @@ export async function batchCase(
     // the mock closed the idle connections meanwhile and the first top-ups failed on them: this case is
     // what showed it.)
     const decideStarted = performance.now();
-    const submitted = expectOk("submit", submitBatch(deps, { actor: maker, ip }, { batchId }));
+    const submitted = expectOk("submit", await submitBatch(deps, { actor: maker, ip }, { batchId }));
     if (submitted.status !== "awaiting_approval") throw new Error(`batch: submitted as ${submitted.status}, expected awaiting_approval`);
-    expectOk("approve", approveBatch(deps, { actor: manager, ip }, { batchId }));
+    expectOk("approve", await approveBatch(deps, { actor: manager, ip }, { batchId }));
     const decideSeconds = (performance.now() - decideStarted) / 1000;
 
     progress(`   batch: sending ${rows.toLocaleString("en-US")} transfers (top-ups)`);
@@ -163,7 +163,7 @@ export async function batchCase(
       result(`batch of ${n} rows, duplicate top-ups`, "top-ups", duplicates, null, { of: "value", op: "<=", limit: 0 }),
     ];
   } finally {
-    db.$client.close();
+    await db.close();
     await stop(mock);
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from "@/db/client";
+import { writerOf, type Db } from "@/db/client";
 import type { CashinClient } from "@/lib/cashin/client";
 import { SERVICE_CODES } from "@/lib/cashin/protocol";
 import { reconcileDue } from "@/lib/transfers/reconcile";
@@ -20,7 +20,8 @@ export async function settlingCase(
   target: GatewayTarget,
   { count, makerId }: { count: number; makerId: number },
 ): Promise<CaseResult[]> {
-  const sqlite = db.$client;
+  // Set-up rows, written before the timed pass on the writing connection.
+  const sqlite = writerOf(db).$client;
   const insertInquiry = sqlite.prepare(
     "insert into inquiries (user_id, wallet, phone, amount, reference, outcome, owner_name, created_at) values (?, 'DANA', ?, 250000, ?, 'found', 'Bench Customer', ?)",
   );

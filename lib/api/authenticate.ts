@@ -18,9 +18,9 @@ const lastUsedEveryMs = 60_000;
 /** Refusals are audited (`api.refused`), at most once a minute per key (or per address for unknown keys), so a flood cannot fill the trail. */
 const refusalAuditEveryMs = 60_000;
 
-function audited(db: Db, found: Problem, reason: string, ip: string, now: Date, key?: ApiKey, actor?: Person): Problem {
-  db.transaction(
-    (tx) =>
+async function audited(db: Db, found: Problem, reason: string, ip: string, now: Date, key?: ApiKey, actor?: Person): Promise<Problem> {
+  await db.transaction(
+    async (tx) =>
       recordAuditAtMostEvery(tx, refusalAuditEveryMs, {
         actor: actor ?? null,
         action: "api.refused",
@@ -30,13 +30,12 @@ function audited(db: Db, found: Problem, reason: string, ip: string, now: Date, 
         at: now,
         // Another reason is no repeat: a scope refusal never hides an address refusal (a stolen key) within the minute.
       }, { sameReason: reason }),
-    { behavior: "immediate" },
   );
   return found;
 }
 
-function refuse(...args: Parameters<typeof audited>): Authenticated {
-  return { ok: false, problem: audited(...args) };
+async function refuse(...args: Parameters<typeof audited>): Promise<Authenticated> {
+  return { ok: false, problem: await audited(...args) };
 }
 
 const unauthorized = (detail: string) => problem("unauthorized", detail, {});
@@ -47,7 +46,7 @@ const unauthorized = (detail: string) => problem("unauthorized", detail, {});
  * never logged or audited, only its name and prefix. The last use (time and address) is written at most once a minute
  * per key, or at once when the address changes.
  */
-export function authenticateApiKey(db: Db, authorization: string | null, ip: string, now: Date): Authenticated {
+export async function authenticateApiKey(db: Db, authorization: string | null, ip: string, now: Date): Promise<Authenticated> {
   const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
   if (!presented) {
     return { ok: false, problem: unauthorized("Send your API key in the Authorization header: Authorization: Bearer cip_…") };
@@ -68,10 +67,16 @@ export function authenticateApiKey(db: Db, authorization: string | null, ip: str
   if (key.allowedIps && key.allowedIps.length > 0 && addressInRanges(key.allowedIps, ip) !== true) {
     return refuse(db, problem("forbidden", `The API key "${key.name}" may not be used from ${ip}: the address is outside its allowed addresses.`), "address", ip, now, key, actor);
   }
-  db.update(apiKeys)
-    .set({ lastUsedAt: now, lastUsedIp: ip })
-    .where(and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - lastUsedEveryMs)), ne(apiKeys.lastUsedIp, ip))))
-    .run();
+  // The write lock is taken only when the row read says the last use is due; the update's own condition decides.
+  const stale = new Date(now.getTime() - lastUsedEveryMs);
+  if (!key.lastUsedAt || key.lastUsedAt.getTime() < stale.getTime() || key.lastUsedIp !== ip) {
+    await db.transaction(async (tx) => {
+      tx.update(apiKeys)
+        .set({ lastUsedAt: now, lastUsedIp: ip })
+        .where(and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale), ne(apiKeys.lastUsedIp, ip))))
+        .run();
+    });
+  }
   return { ok: true, caller: { key, actor } };
 }
 
@@ -86,7 +91,7 @@ export const approveKeyHoldMs = 24 * 60 * 60_000;
  * The key must hold the operation's scope; an approve key's person must still be a manager (an admin may have changed
  * their role since the key was made), and the key be past its hold. Audited as the other refusals.
  */
-export function refuseScope(db: Db, { key, actor }: ApiCaller, scope: ApiScope, ip: string, now: Date): Problem | null {
+export async function refuseScope(db: Db, { key, actor }: ApiCaller, scope: ApiScope, ip: string, now: Date): Promise<Problem | null> {
   if (!key.scopes.includes(scope)) {
     return audited(db, problem("forbidden", `The API key "${key.name}" does not have the ${scope} scope (it has: ${key.scopes.join(", ")}).`), `scope:${scope}`, ip, now, key, actor);
   }

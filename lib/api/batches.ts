@@ -38,7 +38,7 @@ export async function createBatch({ deps, caller, ip, body }: ApiRequest<Ops["cr
   // read as an uploaded file is, in a worker thread (lib/batches/parse-off-thread.ts), so a large one stalls no other request.
   const parsed = body.csv !== undefined ? await parseBatchFileOffThread(new TextEncoder().encode(body.csv), { fileName: "api.csv", locale: "en" }) : parseBatchLines(linesOf(body.rows!));
   if (!parsed.ok) return { problem: problem("validation-failed", parsed.message, { errors: [{ field, message: parsed.message }] }) };
-  const created = createBatchRows(
+  const created = await createBatchRows(
     deps,
     { actor: caller.actor, ip },
     { fileName: body.file_name ?? "api-batch.json", rows: parsed.rows, submitWhenChecked: body.submit ?? true, acceptDuplicates: body.accept_duplicates ?? false },

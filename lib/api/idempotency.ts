@@ -43,9 +43,9 @@ export type Claim =
 type Scope = { apiKeyId: number; operation: string; key: string; requestHash: string };
 
 /** One attempt to claim the key, in one immediate transaction. */
-export function claimIdempotencyKey(db: Db, scope: Scope, now: Date): Claim {
+export async function claimIdempotencyKey(db: Db, scope: Scope, now: Date): Promise<Claim> {
   return db.transaction(
-    (tx): Claim => {
+    async (tx): Promise<Claim> => {
       const where = and(eq(idempotencyKeys.apiKeyId, scope.apiKeyId), eq(idempotencyKeys.operation, scope.operation), eq(idempotencyKeys.key, scope.key));
       const found = tx.select().from(idempotencyKeys).where(where).get();
       if (!found) {
@@ -59,7 +59,6 @@ export function claimIdempotencyKey(db: Db, scope: Scope, now: Date): Claim {
       tx.update(idempotencyKeys).set({ createdAt: now }).where(eq(idempotencyKeys.id, found.id)).run();
       return { kind: "claimed", id: found.id };
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -83,27 +82,31 @@ function peek(db: Db, scope: Scope, now: Date): Claim | "claim" {
  */
 export async function claimOrWait(db: Db, scope: Scope, now: () => Date, { waitMs = 30_000, pollMs = 50 } = {}): Promise<Claim> {
   const until = Date.now() + waitMs;
-  let claim = claimIdempotencyKey(db, scope, now());
+  let claim = await claimIdempotencyKey(db, scope, now());
   for (;;) {
     if (claim.kind !== "in_progress" || Date.now() >= until) return claim;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     const seen = peek(db, scope, now());
     // Released (an error) or abandoned: claim it, in the immediate transaction that decides between repeats.
-    claim = seen === "claim" ? claimIdempotencyKey(db, scope, now()) : seen;
+    claim = seen === "claim" ? await claimIdempotencyKey(db, scope, now()) : seen;
   }
 }
 
 /** Keeps the answer for repeats. */
-export function completeIdempotencyKey(db: Db, id: number, answer: StoredAnswer, now: Date): void {
-  db.update(idempotencyKeys).set({ state: "done", statusCode: answer.status, response: answer.body, completedAt: now }).where(eq(idempotencyKeys.id, id)).run();
+export async function completeIdempotencyKey(db: Db, id: number, answer: StoredAnswer, now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    tx.update(idempotencyKeys).set({ state: "done", statusCode: answer.status, response: answer.body, completedAt: now }).where(eq(idempotencyKeys.id, id)).run();
+  });
 }
 
 /** An unexpected error: the claim is let go, so the client's retry runs the operation again (which is safe to repeat). */
-export function releaseIdempotencyKey(db: Db, id: number): void {
-  db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.id, id), eq(idempotencyKeys.state, "pending"))).run();
+export async function releaseIdempotencyKey(db: Db, id: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.id, id), eq(idempotencyKeys.state, "pending"))).run();
+  });
 }
 
 /** Forgets answers older than 24 hours; returns how many. */
-export function forgetOldIdempotencyKeys(db: Db, now: Date): number {
-  return db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - keptForMs))).run().changes;
+export async function forgetOldIdempotencyKeys(db: Db, now: Date): Promise<number> {
+  return db.transaction(async (tx) => tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - keptForMs))).run().changes);
 }

@@ -35,18 +35,9 @@ export type NewApiKey = { id: number; name: string; prefix: string; key: string 
 /** An approve key gives a manager's approvals: its secret is made when its manager shows it, never for the admin. */
 export const issuedByItsPerson = (scopes: readonly ApiScope[]) => scopes.includes("payouts:approve");
 
-export function createApiKey(db: Db, { actor, ip }: PersonContext, input: z.output<typeof createApiKeySchema>, now: Date): ActionResult<NewApiKey> {
-  const owner = db.select().from(users).where(eq(users.id, input.ownerId)).get();
-  if (!owner || !owner.active) return fail("invalid", msg("server.apiKeys.ownerInactive"), { ownerId: [msg("server.apiKeys.ownerInactive")] });
-  if (!mayActFor(input.scopes, owner.role)) return fail("invalid", msg("server.apiKeys.approverNotManager"), { ownerId: [msg("server.apiKeys.approverNotManager")] });
+export async function createApiKey(db: Db, { actor, ip }: PersonContext, input: z.output<typeof createApiKeySchema>, now: Date): Promise<ActionResult<NewApiKey>> {
   // Works until the end of the chosen Jakarta day: a future day, at most a year ahead.
   const expiresAt = input.expiresOn ? jakartaDayStart(input.expiresOn, 1) : null;
-  if (input.expiresOn && (input.expiresOn < jakartaDate(now) || Number.isNaN(expiresAt!.getTime()))) {
-    return fail("invalid", msg("server.apiKeys.expiryPast"), { expiresOn: [msg("server.apiKeys.expiryPast")] });
-  }
-  if (expiresAt && expiresAt.getTime() - now.getTime() > yearMs) {
-    return fail("invalid", msg("server.apiKeys.expiryTooFar"), { expiresOn: [msg("server.apiKeys.expiryTooFar")] });
-  }
   const waits = issuedByItsPerson(input.scopes);
   const made = newApiKey();
   // A waiting key's hash is of bytes nobody saw: nothing authenticates with it until its manager shows it.
@@ -54,7 +45,17 @@ export function createApiKey(db: Db, { actor, ip }: PersonContext, input: z.outp
   const key = waits ? null : made.key;
   const secretHash = waits ? unknowableHash() : made.secretHash;
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<NewApiKey>> => {
+      // The person is read in the transaction that makes the key: still active, still a manager for an approve key.
+      const owner = tx.select().from(users).where(eq(users.id, input.ownerId)).get();
+      if (!owner || !owner.active) return fail("invalid", msg("server.apiKeys.ownerInactive"), { ownerId: [msg("server.apiKeys.ownerInactive")] });
+      if (!mayActFor(input.scopes, owner.role)) return fail("invalid", msg("server.apiKeys.approverNotManager"), { ownerId: [msg("server.apiKeys.approverNotManager")] });
+      if (input.expiresOn && (input.expiresOn < jakartaDate(now) || Number.isNaN(expiresAt!.getTime()))) {
+        return fail("invalid", msg("server.apiKeys.expiryPast"), { expiresOn: [msg("server.apiKeys.expiryPast")] });
+      }
+      if (expiresAt && expiresAt.getTime() - now.getTime() > yearMs) {
+        return fail("invalid", msg("server.apiKeys.expiryTooFar"), { expiresOn: [msg("server.apiKeys.expiryTooFar")] });
+      }
       const taken = tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(sql`lower(${apiKeys.name})`, input.name.toLowerCase())).get();
       if (taken) return fail("invalid", msg("server.apiKeys.nameTaken", { name: input.name }), { name: [msg("server.apiKeys.nameTaken", { name: input.name })] });
       const row = tx
@@ -77,14 +78,13 @@ export function createApiKey(db: Db, { actor, ip }: PersonContext, input: z.outp
       }
       return ok({ id: row.id, name: row.name, prefix, key, waitsFor: null }, msg("server.apiKeys.created", { name: row.name }));
     },
-    { behavior: "immediate" },
   );
 }
 
 /** Revoked at once: the key's next request is refused (lib/api/authenticate.ts reads the row on every request). */
-export function revokeApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { keyId: number }, now: Date): ActionResult<null> {
+export async function revokeApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { keyId: number }, now: Date): Promise<ActionResult<null>> {
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<null>> => {
       const revoked = tx
         .update(apiKeys)
         .set({ revokedAt: now, revokedBy: actor.id })
@@ -98,7 +98,6 @@ export function revokeApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { 
       recordAudit(tx, { actor, action: "api_key.revoked", target: { type: "api_key", id: keyId }, after: { name: revoked.name, prefix: revoked.prefix }, ip, at: now });
       return ok(null, msg("server.apiKeys.revoked", { name: revoked.name }));
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -108,9 +107,9 @@ export function revokeApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { 
  * is not revoked or expired, and its person is still an active manager. The key is in the answer once and nowhere else;
  * `api_key.issued` is audited without it. Its 24-hour hold counts from now.
  */
-export function issueApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { keyId: number }, now: Date): ActionResult<{ id: number; name: string; key: string; approvesFrom: Date }> {
+export async function issueApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { keyId: number }, now: Date): Promise<ActionResult<{ id: number; name: string; key: string; approvesFrom: Date }>> {
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<{ id: number; name: string; key: string; approvesFrom: Date }>> => {
       const row = tx.select().from(apiKeys).where(eq(apiKeys.id, keyId)).get();
       // Another person's key does not exist for this one.
       if (!row || row.ownerId !== actor.id) return fail("not_found", msg("server.apiKeys.notFound"));
@@ -130,7 +129,6 @@ export function issueApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { k
       recordAudit(tx, { actor, action: "api_key.issued", target: { type: "api_key", id: row.id }, after: { name: row.name, prefix: row.prefix, scopes: row.scopes }, ip, at: now });
       return ok({ id: row.id, name: row.name, key, approvesFrom: new Date(now.getTime() + approveKeyHoldMs) }, msg("server.apiKeys.issued", { name: row.name }));
     },
-    { behavior: "immediate" },
   );
 }
 

@@ -154,7 +154,7 @@ export async function handleApiRequest<O extends Operation>(
   const announced = Number(request.headers.get("content-length") ?? 0);
   if (operation.body && announced > maxBodyBytes) return refuse(problem("payload-too-large", `The request body is larger than ${maxBodyBytes} bytes (1 MB).`));
 
-  const authenticated = authenticateApiKey(db, request.headers.get("authorization"), ip, now);
+  const authenticated = await authenticateApiKey(db, request.headers.get("authorization"), ip, now);
   if (!authenticated.ok) return refuse(authenticated.problem, authenticated.problem.status === 401 ? { "WWW-Authenticate": 'Bearer realm="api"' } : {});
   const { caller } = authenticated;
   // Not audited per request: a flood would flood the trail (docs/api.md#rate-limits).
@@ -162,11 +162,11 @@ export async function handleApiRequest<O extends Operation>(
   if (retryAfter !== null) {
     return refuse(problem("rate-limited", `The API key "${caller.key.name}" made too many requests; try again in ${retryAfter} s.`), { "Retry-After": String(retryAfter) });
   }
-  const scopeProblem = refuseScope(db, caller, operation.scope, ip, now);
+  const scopeProblem = await refuseScope(db, caller, operation.scope, ip, now);
   if (scopeProblem) return refuse(scopeProblem);
   // Bad input changes nothing and is audited, at most once a minute per key and kind of problem (a flood cannot fill the trail).
-  const refuseInput = (found: Problem, headers?: Record<string, string>) => {
-    auditRefusedInput(db, caller, operation, found, ip, now);
+  const refuseInput = async (found: Problem, headers?: Record<string, string>) => {
+    await auditRefusedInput(db, caller, operation, found, ip, now);
     return refuse(found, headers);
   };
 
@@ -187,7 +187,7 @@ export async function handleApiRequest<O extends Operation>(
 
   if (Date.now() - lastSweep > 60 * 60_000) {
     lastSweep = Date.now();
-    forgetOldIdempotencyKeys(db, now);
+    await forgetOldIdempotencyKeys(db, now);
   }
   const scope = { apiKeyId: caller.key.id, operation: operationName(operation), key: idempotencyKey, requestHash: requestHashOf(body.value) };
   const claim = await claimOrWait(db, scope, deps.transfers.now, { waitMs: deps.idempotencyWaitMs });
@@ -204,24 +204,24 @@ export async function handleApiRequest<O extends Operation>(
   try {
     answer = await handler(input);
   } catch (error) {
-    releaseIdempotencyKey(db, claim.id);
+    await releaseIdempotencyKey(db, claim.id);
     throw error;
   }
   const response = respond(answer, requestId);
   if (response.status >= 500) {
-    releaseIdempotencyKey(db, claim.id);
+    await releaseIdempotencyKey(db, claim.id);
     return response;
   }
   const text = await response.clone().text();
-  completeIdempotencyKey(db, claim.id, { status: response.status, body: text }, deps.transfers.now());
+  await completeIdempotencyKey(db, claim.id, { status: response.status, body: text }, deps.transfers.now());
   return response;
 }
 
 /** `api.refused` for a request whose key was good but whose input was not: the problem's type is the reason. */
-function auditRefusedInput(db: Db, caller: ApiCaller, operation: Operation, found: Problem, ip: string, now: Date): void {
+async function auditRefusedInput(db: Db, caller: ApiCaller, operation: Operation, found: Problem, ip: string, now: Date): Promise<void> {
   const reason = found.type.split("#").pop() ?? found.type;
-  db.transaction(
-    (tx) =>
+  await db.transaction(
+    async (tx) =>
       recordAuditAtMostEvery(
         tx,
         60_000,
@@ -235,7 +235,6 @@ function auditRefusedInput(db: Db, caller: ApiCaller, operation: Operation, foun
         },
         { sameReason: reason },
       ),
-    { behavior: "immediate" },
   );
 }
 

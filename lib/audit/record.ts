@@ -1,7 +1,7 @@
 import { actorLabel, type Actor } from "@/lib/actor";
 import { createHash } from "node:crypto";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { auditEntries } from "@/db/schema";
 
 export type AuditInput = {
@@ -56,7 +56,7 @@ export function auditEntryHash(
  * Appends one entry to the audit trail. Call it inside the transaction that makes the change, so the
  * change and its record land together; the previous hash is read in that same transaction.
  */
-export function recordAudit(tx: DbOrTx, input: AuditInput): void {
+export function recordAudit(tx: Tx, input: AuditInput): void {
   recordAuditMany(tx, [input]);
 }
 
@@ -80,7 +80,7 @@ function entryOf(input: AuditInput) {
  * computed here, and rows are inserted a thousand at a time, so a batch of 10.000 changes is recorded
  * in a fraction of a second. Same rule as `recordAudit`: inside the transaction that makes the changes.
  */
-export function recordAuditMany(tx: DbOrTx, inputs: readonly AuditInput[]): void {
+export function recordAuditMany(tx: Tx, inputs: readonly AuditInput[]): void {
   if (inputs.length === 0) return;
   let prevHash = tx.select({ hash: auditEntries.hash }).from(auditEntries).orderBy(desc(auditEntries.id)).limit(1).get()?.hash ?? genesisHash;
   const rows = inputs.map((input) => {
@@ -93,9 +93,9 @@ export function recordAuditMany(tx: DbOrTx, inputs: readonly AuditInput[]): void
   for (let i = 0; i < rows.length; i += 1000) tx.insert(auditEntries).values(rows.slice(i, i + 1000)).run();
 }
 
-/** Records an audit entry in its own immediate transaction (for events that change nothing else). */
-export function recordAuditNow(db: Db, input: AuditInput): void {
-  db.transaction((tx) => recordAudit(tx, input), { behavior: "immediate" });
+/** Records an audit entry in its own transaction (for events that change nothing else). Not inside another transaction: use `recordAudit(tx, …)` there. */
+export async function recordAuditNow(db: Db, input: AuditInput): Promise<void> {
+  await db.transaction(async (tx) => recordAudit(tx, input));
 }
 
 /**
@@ -103,7 +103,7 @@ export function recordAuditNow(db: Db, input: AuditInput): void {
  * before it: for refusals a person can repeat quickly (a rate limit), which must be on record without
  * flooding an append-only trail. Returns whether it was recorded. Inside the transaction that decides.
  */
-export function recordAuditAtMostEvery(tx: DbOrTx, periodMs: number, input: AuditInput, { sameReason }: { sameReason?: string } = {}): boolean {
+export function recordAuditAtMostEvery(tx: Tx, periodMs: number, input: AuditInput, { sameReason }: { sameReason?: string } = {}): boolean {
   const entry = entryOf(input);
   const recent = tx
     .select({ id: auditEntries.id })

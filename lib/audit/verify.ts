@@ -1,5 +1,5 @@
 import { asc, gt } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { auditEntries } from "@/db/schema";
 import { msg } from "@/lib/i18n/translate";
 import { auditEntryHash, genesisHash } from "./record";
@@ -14,7 +14,7 @@ export type ChainVerdict =
  * Reads in batches so a long trail is checked in constant memory. The message is in the language of `currentLocale()`:
  * the admin's on the audit page, English for `npm run audit:verify` and backups.
  */
-export function verifyAuditChain(db: Db, batchSize = 1000): ChainVerdict {
+export function verifyAuditChain(db: DbOrTx, batchSize = 1000): ChainVerdict {
   let previous = genesisHash;
   let lastId = 0;
   let entries = 0;

@@ -88,7 +88,7 @@ async function runAuthorized<S extends z.ZodType, T>(
   const ip = clientIp(requestHeaders);
 
   if (!spec.roles.includes(user.role)) {
-    recordAuditNow(db(), {
+    await recordAuditNow(db(), {
       actor: user,
       action: "access.denied",
       target: { type: "action", id: spec.name },
@@ -103,7 +103,7 @@ async function runAuthorized<S extends z.ZodType, T>(
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error.issues);
     if (spec.auditInvalid) {
-      recordAuditNow(db(), { actor: user, action: `${spec.name}.refused`, target: { type: "action", id: spec.name }, after: { fieldErrors: englishFieldErrors(spec.schema, rest) }, ip });
+      await recordAuditNow(db(), { actor: user, action: `${spec.name}.refused`, target: { type: "action", id: spec.name }, after: { fieldErrors: englishFieldErrors(spec.schema, rest) }, ip });
     }
     return fail("invalid", msg("server.action.invalid"), fieldErrors);
   }

@@ -89,9 +89,9 @@ export function refusedAddressWords(address: string): Words {
  * with nothing saved and the refusal audited (`policy.sign_in_allow_list_refused`), when the list would not let the
  * saving admin sign in again from the address they are saving from: an admin cannot lock themself out by mistake.
  */
-export function saveAllowList({ db, actor, ip }: { db: Db; actor: Person; ip: string }, list: AllowList): ActionResult<AllowList> {
+export function saveAllowList({ db, actor, ip }: { db: Db; actor: Person; ip: string }, list: AllowList): Promise<ActionResult<AllowList>> {
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<AllowList>> => {
       const target = { type: "settings", id: allowListPolicyKey } as const;
       const guard = addressVerdict({ readable: true, list, updatedAt: null, updatedBy: null }, "admin", ip);
       if (!guard.allowed) {
@@ -111,6 +111,5 @@ export function saveAllowList({ db, actor, ip }: { db: Db; actor: Person; ip: st
       recordAudit(tx, { actor, action: "policy.sign_in_allow_list", target, before: beforeValue, after: list, ip, at: now });
       return ok(list, list.rules.length === 0 ? msg("server.signInAddresses.savedEmpty") : msg("server.signInAddresses.saved", { count: list.rules.length }));
     },
-    { behavior: "immediate" },
   );
 }

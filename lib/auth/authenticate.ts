@@ -28,35 +28,32 @@ export async function authenticate(
   now: Date = new Date(),
 ): Promise<Authentication> {
   const email = attempt.email.trim().toLowerCase();
-  const admission = admitLoginAttempt(db, { email, ip: attempt.ip, at: now });
+  const admission = await admitLoginAttempt(db, { email, ip: attempt.ip, at: now });
   if (!admission.admitted) return { ok: false, reason: "throttled", retryAt: admission.retryAt };
   const user = findUserByEmail(db, email);
   const passwordMatches = user
     ? await verifyPassword(user.passwordHash, attempt.password)
     : await verifyAgainstDummy(attempt.password);
   const passed = user && passwordMatches && user.active ? user : undefined;
-  const signedIn = db.transaction(
-    (tx) => {
-      // Read in the transaction that settles the attempt: a list saved a moment before applies.
-      const verdict = passed ? signInAddressVerdict(tx, passed.role, attempt.ip) : undefined;
-      if (passed && verdict && !verdict.allowed) {
-        settleLoginAttempt(tx, admission.attemptId, "failure", { auditedByCaller: true });
-        recordAudit(tx, {
-          actor: passed,
-          action: "auth.sign_in_refused_address",
-          target: { type: "user", id: passed.id },
-          after: { address: attempt.ip, role: passed.role, reason: verdict.reason },
-          ip: attempt.ip,
-          at: now,
-        });
-        return undefined;
-      }
-      settleLoginAttempt(tx, admission.attemptId, passed ? "success" : "failure");
-      if (passed) recordAudit(tx, { actor: passed, action: "auth.sign_in", target: { type: "user", id: passed.id }, ip: attempt.ip, at: now });
-      return passed;
-    },
-    { behavior: "immediate" },
-  );
+  const signedIn = await db.transaction(async (tx) => {
+    // Read in the transaction that settles the attempt: a list saved a moment before applies.
+    const verdict = passed ? signInAddressVerdict(tx, passed.role, attempt.ip) : undefined;
+    if (passed && verdict && !verdict.allowed) {
+      settleLoginAttempt(tx, admission.attemptId, "failure", { auditedByCaller: true });
+      recordAudit(tx, {
+        actor: passed,
+        action: "auth.sign_in_refused_address",
+        target: { type: "user", id: passed.id },
+        after: { address: attempt.ip, role: passed.role, reason: verdict.reason },
+        ip: attempt.ip,
+        at: now,
+      });
+      return undefined;
+    }
+    settleLoginAttempt(tx, admission.attemptId, passed ? "success" : "failure");
+    if (passed) recordAudit(tx, { actor: passed, action: "auth.sign_in", target: { type: "user", id: passed.id }, ip: attempt.ip, at: now });
+    return passed;
+  });
   if (signedIn) return { ok: true, user: signedIn };
   if (passed) return { ok: false, reason: "address_refused" };
   return { ok: false, reason: user && passwordMatches ? "deactivated" : "invalid" };

@@ -39,9 +39,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   },
   events: {
     // Auth.js's own sign-out route (POST /api/auth/signout) revokes the session on the server like ours.
-    signOut(message) {
+    async signOut(message) {
       const sid = "token" in message ? message.token?.sid : undefined;
-      if (typeof sid === "string") endSessionById(db(), sid);
+      if (typeof sid === "string") await endSessionById(db(), sid);
     },
   },
   providers: [
@@ -56,10 +56,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           const ip = clientIp(request.headers);
           // A temporary password works once within 24 h (docs/sign-in.md#passwords); after that only an admin's reset helps.
           if (user.temporaryPasswordExpiresAt && user.temporaryPasswordExpiresAt <= new Date()) {
-            recordAuditNow(db(), { actor: user, action: "auth.sign_in_refused", target: { type: "user", id: user.id }, after: { reason: "temporary_password_expired" }, ip });
+            await recordAuditNow(db(), { actor: user, action: "auth.sign_in_refused", target: { type: "user", id: user.id }, after: { reason: "temporary_password_expired" }, ip });
             throw new ExpiredPasswordSignIn();
           }
-          const sessionId = startSession(db(), user.id, ip);
+          const sessionId = await startSession(db(), user.id, ip);
           // A saved language follows the person to this browser (docs/language.md#choosing-the-language);
           // without one, the browser's cookie (the sign-in page's switcher) stays as it is.
           if (user.locale) await setLocaleCookie(user.locale);

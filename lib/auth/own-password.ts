@@ -18,7 +18,7 @@ export async function changeOwnPassword(
 ): Promise<ActionResult<null>> {
   const { db, user, ip } = ctx;
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    recordAuditNow(db, { actor: user, action: "auth.password_change_refused", target: { type: "user", id: user.id }, after: { reason: "wrong_current_password" }, ip });
+    await recordAuditNow(db, { actor: user, action: "auth.password_change_refused", target: { type: "user", id: user.id }, after: { reason: "wrong_current_password" }, ip });
     const wrong = msg("server.users.field.currentPasswordWrong");
     return fail("invalid", wrong, { currentPassword: [wrong] });
   }
@@ -30,7 +30,7 @@ export async function changeOwnPassword(
   if (problem) return fail("invalid", problem, { newPassword: [problem] });
   const passwordHash = await hashPassword(input.newPassword);
   return db.transaction(
-    (tx) => {
+    async (tx) => {
       const now = new Date();
       // The hash read before the await must still be the current one: a concurrent change wins once.
       const changed = tx
@@ -53,6 +53,5 @@ export async function changeOwnPassword(
       });
       return ok(null, msg("server.auth.password.changed"));
     },
-    { behavior: "immediate" },
   );
 }

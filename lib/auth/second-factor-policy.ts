@@ -7,9 +7,9 @@ import { ok, type ActionResult } from "@/lib/result";
 import { requireAllSettingKey, secondFactorRequiredForAll } from "./second-factor";
 
 /** The admin setting that asks staff for a second factor too (managers and admins always need one). */
-export function setSecondFactorRequiredForAll(ctx: { db: Db; actor: Person; ip: string | null }, requiredForAll: boolean): ActionResult<null> {
+export function setSecondFactorRequiredForAll(ctx: { db: Db; actor: Person; ip: string | null }, requiredForAll: boolean): Promise<ActionResult<null>> {
   return ctx.db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<null>> => {
       const before = secondFactorRequiredForAll(tx);
       if (before === requiredForAll) return ok(null, msg(requiredForAll ? "server.auth.policy.alreadyRequired" : "server.auth.policy.alreadyOptional"));
       const value = requiredForAll ? 1 : 0;
@@ -20,6 +20,5 @@ export function setSecondFactorRequiredForAll(ctx: { db: Db; actor: Person; ip: 
       recordAudit(tx, { actor: ctx.actor, action: "settings.second_factor", target: { type: "settings", id: requireAllSettingKey }, before: { requiredForAll: before }, after: { requiredForAll }, ip: ctx.ip });
       return ok(null, msg(requiredForAll ? "server.auth.policy.required" : "server.auth.policy.optional"));
     },
-    { behavior: "immediate" },
   );
 }

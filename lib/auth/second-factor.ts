@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull, lt } from "drizzle-orm";
 import { generateSecret, generateURI, verifySync } from "otplib";
-import type { Db, DbOrTx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { recoveryCodes, secondFactors, sessions, settings, type Role, type SecondFactorRow } from "@/db/schema";
 import type { Person } from "@/lib/actor";
 import { recordAudit, recordAuditNow } from "@/lib/audit/record";
@@ -56,9 +56,9 @@ export type Enrolment = { secret: string; uri: string };
  * The secret to show while a person enrols: a pending one from the last 15 minutes is shown again (they
  * may have scanned it already), otherwise a new one. Refused when the person already has a factor.
  */
-export function pendingEnrolment(db: Db, user: Person, now: Date = new Date()): ActionResult<Enrolment> {
+export function pendingEnrolment(db: Db, user: Person, now: Date = new Date()): Promise<ActionResult<Enrolment>> {
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<Enrolment>> => {
       const factor = findSecondFactor(tx, user.id);
       if (isEnrolled(factor)) return fail("conflict", msg("server.auth.secondFactor.alreadyEnrolled"));
       const reusable = factor?.pendingSecret && factor.pendingAt && now.getTime() - factor.pendingAt.getTime() < totpPolicy.pendingMs ? open(factor.pendingSecret) : null;
@@ -71,7 +71,6 @@ export function pendingEnrolment(db: Db, user: Person, now: Date = new Date()): 
       }
       return ok({ secret, uri: generateURI({ issuer: totpPolicy.issuer, label: user.email, secret }) });
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -82,7 +81,7 @@ export type CodeCheck = { ok: true; step: number } | { ok: false; reason: "inval
 const lockedMessage = (until: Date) => msg("server.auth.secondFactor.locked", { time: formatFor(currentLocale()).time(until) });
 
 /** A 6-digit code, checked against a secret with the replay and lock rules, all in one transaction. */
-function checkTotp(tx: DbOrTx, ctx: Context, code: string, which: "secret" | "pendingSecret", now: Date): CodeCheck {
+function checkTotp(tx: Tx, ctx: Context, code: string, which: "secret" | "pendingSecret", now: Date): CodeCheck {
   const factor = findSecondFactor(tx, ctx.user.id);
   if (factor?.lockedUntil && factor.lockedUntil > now) return { ok: false, reason: "locked", message: lockedMessage(factor.lockedUntil) };
   const sealed = factor?.[which];
@@ -115,7 +114,7 @@ function checkTotp(tx: DbOrTx, ctx: Context, code: string, which: "secret" | "pe
 }
 
 /** A wrong (or replayed) code: counted, audited, and the 5th within the lock's reach locks the factor. */
-function wrongCode(tx: DbOrTx, ctx: Context, factor: SecondFactorRow, reason: string, message: string, now: Date): CodeCheck {
+function wrongCode(tx: Tx, ctx: Context, factor: SecondFactorRow, reason: string, message: string, now: Date): CodeCheck {
   const failures = factor.failures + 1;
   const locks = failures >= totpPolicy.maxFailures;
   const lockedUntil = locks ? new Date(now.getTime() + totpPolicy.lockMs) : null;
@@ -132,7 +131,7 @@ function wrongCode(tx: DbOrTx, ctx: Context, factor: SecondFactorRow, reason: st
 }
 
 /** Marks the session as having proved the second factor now (sign-in, enrolment, step-up). */
-function markProved(tx: DbOrTx, sessionId: string | null, now: Date) {
+function markProved(tx: Tx, sessionId: string | null, now: Date) {
   if (sessionId) tx.update(sessions).set({ secondFactorAt: now }).where(eq(sessions.id, sessionId)).run();
 }
 
@@ -161,7 +160,7 @@ async function freshRecoveryCodes(): Promise<{ codes: string[]; hashes: string[]
 export async function confirmEnrolment(ctx: Context, code: string, now: Date = new Date()): Promise<ActionResult<{ recoveryCodes: string[] }>> {
   const { codes, hashes } = await freshRecoveryCodes();
   return ctx.db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<{ recoveryCodes: string[] }>> => {
       const check = checkTotp(tx, ctx, code, "pendingSecret", now);
       if (!check.ok) {
         if (check.reason === "missing") {
@@ -180,7 +179,6 @@ export async function confirmEnrolment(ctx: Context, code: string, now: Date = n
       recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_enrolled", target: { type: "user", id: ctx.user.id }, ip: ctx.ip, at: now });
       return ok({ recoveryCodes: codes }, msg("server.auth.secondFactor.enrolled"));
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -192,16 +190,15 @@ export async function proveSecondFactor(ctx: Context, rawCode: string, now: Date
   const code = rawCode.trim().replace(/\s+/g, "");
   if (totpCodePattern.test(code)) {
     return ctx.db.transaction(
-      (tx) => {
+      async (tx) => {
         const check = checkTotp(tx, ctx, code, "secret", now);
         if (check.ok) markProved(tx, ctx.sessionId, now);
         return check;
       },
-      { behavior: "immediate" },
     );
   }
   if (!recoveryCodePattern.test(code)) {
-    recordAuditNow(ctx.db, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason: "malformed" }, ip: ctx.ip, at: now });
+    await recordAuditNow(ctx.db, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason: "malformed" }, ip: ctx.ip, at: now });
     return { ok: false, reason: "invalid", message: msg("server.auth.secondFactor.malformed") };
   }
   return proveRecoveryCode(ctx, normalizeRecoveryCode(code), now);
@@ -219,7 +216,11 @@ async function proveRecoveryCode(ctx: Context, code: string, now: Date): Promise
   const matches = await Promise.all(unused.map((row) => verifyPassword(row.hash, code)));
   const match = unused.find((_, i) => matches[i]);
   return ctx.db.transaction(
-    (tx) => {
+    async (tx): Promise<CodeCheck | { ok: true; step: null }> => {
+      // Checked again here: the factor may have been locked or removed while the codes were being compared.
+      const current = findSecondFactor(tx, ctx.user.id);
+      if (current?.lockedUntil && current.lockedUntil > now) return { ok: false, reason: "locked", message: lockedMessage(current.lockedUntil) };
+      if (!current || !isEnrolled(current)) return { ok: false, reason: "missing", message: msg("server.auth.secondFactor.noFactor") };
       // Used once: two requests with one code race to this conditional update, and one of them wins.
       const used = match
         ? tx.update(recoveryCodes).set({ usedAt: now }).where(and(eq(recoveryCodes.id, match.id), isNull(recoveryCodes.usedAt))).run().changes === 1
@@ -230,9 +231,8 @@ async function proveRecoveryCode(ctx: Context, code: string, now: Date): Promise
         recordAudit(tx, { actor: ctx.user, action: "auth.recovery_code_used", target: { type: "user", id: ctx.user.id }, after: { left: unused.length - 1 }, ip: ctx.ip, at: now });
         return { ok: true as const, step: null };
       }
-      return wrongCode(tx, ctx, findSecondFactor(tx, ctx.user.id)!, "recovery_code", msg("server.auth.secondFactor.wrongRecoveryCode"), now);
+      return wrongCode(tx, ctx, current, "recovery_code", msg("server.auth.secondFactor.wrongRecoveryCode"), now);
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -240,14 +240,13 @@ async function proveRecoveryCode(ctx: Context, code: string, now: Date): Promise
 export async function regenerateRecoveryCodes(ctx: Context, now: Date = new Date()): Promise<ActionResult<{ recoveryCodes: string[] }>> {
   const { codes, hashes } = await freshRecoveryCodes();
   return ctx.db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<{ recoveryCodes: string[] }>> => {
       if (!isEnrolled(findSecondFactor(tx, ctx.user.id))) return fail("conflict", msg("server.auth.secondFactor.turnOnFirst"));
       tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, ctx.user.id)).run();
       for (const hash of hashes) tx.insert(recoveryCodes).values({ userId: ctx.user.id, hash, createdAt: now }).run();
       recordAudit(tx, { actor: ctx.user, action: "auth.recovery_codes_regenerated", target: { type: "user", id: ctx.user.id }, ip: ctx.ip, at: now });
       return ok({ recoveryCodes: codes }, msg("server.auth.secondFactor.newRecoveryCodes"));
     },
-    { behavior: "immediate" },
   );
 }
 

@@ -6,9 +6,11 @@ import { recordAudit } from "@/lib/audit/record";
 import { findUserById } from "@/lib/users/service";
 
 /** A new session row for a sign-in whose password was right; the cookie carries its id (docs/sign-in.md#sessions). */
-export function startSession(db: Db, userId: number, ip: string, now: Date = new Date()): string {
+export async function startSession(db: Db, userId: number, ip: string, now: Date = new Date()): Promise<string> {
   const id = randomUUID();
-  db.insert(sessions).values({ id, userId, createdAt: now, ip }).run();
+  await db.transaction(async (tx) => {
+    tx.insert(sessions).values({ id, userId, createdAt: now, ip }).run();
+  });
   return id;
 }
 
@@ -16,8 +18,8 @@ export function startSession(db: Db, userId: number, ip: string, now: Date = new
  * Revokes one session by its id (Auth.js's sign-out route, which has no request context of ours). A session
  * that is already over (its user deactivated) has nothing to revoke, as with our own sign-out.
  */
-export function endSessionById(db: Db, sessionId: string, now: Date = new Date()): void {
-  db.transaction((tx) => {
+export async function endSessionById(db: Db, sessionId: string, now: Date = new Date()): Promise<void> {
+  await db.transaction(async (tx) => {
     const row = tx.select().from(sessions).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).get();
     if (!row) return;
     const user = findUserById(tx, row.userId);

@@ -36,7 +36,7 @@ export function signInStepAction<S extends z.ZodType, T>(
       const parsed = spec.schema.safeParse(input);
       if (!parsed.success) {
         const fieldErrors = fieldErrorsOf(parsed.error.issues);
-        recordAuditNow(db(), { actor: check.user, action: `${spec.name}.refused`, target: { type: "user", id: check.user.id }, after: { fieldErrors: englishFieldErrors(spec.schema, input) }, ip });
+        await recordAuditNow(db(), { actor: check.user, action: `${spec.name}.refused`, target: { type: "user", id: check.user.id }, after: { fieldErrors: englishFieldErrors(spec.schema, input) }, ip });
         return fail("invalid", msg("server.action.invalid"), fieldErrors);
       }
       const context = { requestId: requestHeaders.get(requestIdHeader) ?? newRequestId(), userId: check.user.id };

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, count, eq, gt, gte, inArray, lt, max, ne, type SQL } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { loginAttempts } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { signInEnv } from "@/lib/env";
@@ -88,25 +88,22 @@ export type Admission = { admitted: true; attemptId: number } | { admitted: fals
  * this process or another) each see the ones before them and no more passwords are checked than the
  * rules allow. Settle it with `settleLoginAttempt`.
  */
-export function admitLoginAttempt(db: Db, attempt: { email: string; ip: string; at: Date }): Admission {
-  return db.transaction(
-    (tx): Admission => {
-      const state = throttleState(tx, attempt.email, attempt.ip, attempt.at);
-      const outcome = state.throttled ? "throttled" : "pending";
-      const row = tx.insert(loginAttempts).values({ ...attempt, outcome }).returning().get();
-      if (!state.throttled) return { admitted: true, attemptId: row.id };
-      auditFirstInMinute(tx, row);
-      return { admitted: false, retryAt: state.retryAt };
-    },
-    { behavior: "immediate" },
-  );
+export function admitLoginAttempt(db: Db, attempt: { email: string; ip: string; at: Date }): Promise<Admission> {
+  return db.transaction(async (tx): Promise<Admission> => {
+    const state = throttleState(tx, attempt.email, attempt.ip, attempt.at);
+    const outcome = state.throttled ? "throttled" : "pending";
+    const row = tx.insert(loginAttempts).values({ ...attempt, outcome }).returning().get();
+    if (!state.throttled) return { admitted: true, attemptId: row.id };
+    auditFirstInMinute(tx, row);
+    return { admitted: false, retryAt: state.retryAt };
+  });
 }
 
 /**
  * The answer of an admitted attempt; call it inside the transaction that records what follows from it. `auditedByCaller`:
  * a failure the caller writes its own audit entry for (a right password from an address the allow-list refuses).
  */
-export function settleLoginAttempt(tx: DbOrTx, attemptId: number, outcome: "success" | "failure", { auditedByCaller = false } = {}): void {
+export function settleLoginAttempt(tx: Tx, attemptId: number, outcome: "success" | "failure", { auditedByCaller = false } = {}): void {
   const row = tx
     .update(loginAttempts)
     .set({ outcome })
@@ -124,7 +121,7 @@ const auditActions = { failure: "auth.sign_in_failed", throttled: "auth.sign_in_
  * burst of guesses cannot flood the trail.
  */
 function auditFirstInMinute(
-  tx: DbOrTx,
+  tx: Tx,
   attempt: { id: number; email: string; ip: string; at: Date; outcome: (typeof loginAttempts.$inferSelect)["outcome"] },
 ): void {
   if (attempt.outcome !== "failure" && attempt.outcome !== "throttled") return;

@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
 import { batchRows, batches, recipients, type Batch, type BatchRow, type InquiryPurpose } from "@/db/schema";
 import { sameName } from "@/lib/transfers/owner-name";
 import { inEnglish } from "@/lib/transfers/words";
@@ -30,18 +31,20 @@ async function checkRow(deps: TransferDeps, step: CheckStep, row: BatchRow, back
     }
     backoff.answered();
     const found = isConfirmed(inquiry);
-    const renamed = found ? renamedRecipient(deps, row, inquiry.ownerName) : null;
-    deps.db
-      .update(batchRows)
-      .set({
-        state: found && !renamed ? "ok" : "unconfirmed",
-        ownerName: inquiry.ownerName,
-        problem: renamed ?? (found ? null : inquiry.message),
-        inquiryId: inquiry.id,
-        checkedAt: inquiry.createdAt,
-      })
-      .where(and(eq(batchRows.id, row.id), eq(batchRows.version, row.version), eq(batchRows.state, "pending")))
-      .run();
+    await deps.db.transaction(async (tx) => {
+      // The saved recipient as it is now, read in the transaction that stores the answer.
+      const renamed = found ? renamedRecipient(tx, row, inquiry.ownerName) : null;
+      tx.update(batchRows)
+        .set({
+          state: found && !renamed ? "ok" : "unconfirmed",
+          ownerName: inquiry.ownerName,
+          problem: renamed ?? (found ? null : inquiry.message),
+          inquiryId: inquiry.id,
+          checkedAt: inquiry.createdAt,
+        })
+        .where(and(eq(batchRows.id, row.id), eq(batchRows.version, row.version), eq(batchRows.state, "pending")))
+        .run();
+    });
     return;
   }
 }
@@ -50,9 +53,9 @@ async function checkRow(deps: TransferDeps, step: CheckStep, row: BatchRow, back
  * A row that names a saved recipient whose owner Cash In now names differently (docs/batches.md#paying-saved-recipients):
  * it needs the maker, as New transfer's name check does; the problem, in English like every row's, says what to do.
  */
-function renamedRecipient(deps: TransferDeps, row: BatchRow, ownerName: string): string | null {
+function renamedRecipient(tx: Tx, row: BatchRow, ownerName: string): string | null {
   if (row.recipientId === null) return null;
-  const recipient = deps.db.select().from(recipients).where(eq(recipients.id, row.recipientId)).get();
+  const recipient = tx.select().from(recipients).where(eq(recipients.id, row.recipientId)).get();
   if (!recipient || sameName(recipient.ownerName, ownerName)) return null;
   return inEnglish((t) => t("server.batches.row.recipientNameChanged", { label: recipient.label, saved: recipient.ownerName, now: ownerName }));
 }
@@ -86,7 +89,13 @@ export async function checkPendingRows(deps: TransferDeps, batchId: number, { co
       .all();
     if (pending.length === 0) {
       // Done, unless a row was edited back to pending in between: then go round again.
-      if (batch.status === "checking" ? markCheckedIfDone(deps.db, batchId, deps.now()) : finishRecheck(deps, batchId)) return;
+      const done = await deps.db.transaction(async (tx) => {
+        // Read again in the transaction: the batch may have moved since (then there is nothing left to end here).
+        const current = findBatch(tx, batchId);
+        if (!current || !stepOf(current)) return true;
+        return current.status === "checking" ? markCheckedIfDone(tx, batchId, deps.now()) : finishRecheck(tx, batchId, deps.now());
+      });
+      if (done) return;
       continue;
     }
     await pool(pending, concurrency, (row) => checkRow(deps, step, row, backoff));
@@ -94,10 +103,10 @@ export async function checkPendingRows(deps: TransferDeps, batchId: number, { co
 }
 
 /** The approver's re-check is over once no row is pending; the batch waits for their decision again. */
-function finishRecheck(deps: TransferDeps, batchId: number): boolean {
-  const done = deps.db
+function finishRecheck(tx: Tx, batchId: number, at: Date): boolean {
+  const done = tx
     .update(batches)
-    .set({ recheckRequestedAt: null, updatedAt: deps.now() })
+    .set({ recheckRequestedAt: null, updatedAt: at })
     .where(
       and(
         eq(batches.id, batchId),

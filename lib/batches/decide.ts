@@ -76,30 +76,33 @@ function liveRowsOf(tx: DbOrTx, batchId: number): BatchRowWithTransfer[] {
  * caller starts sending. A manager on approval hold (docs/roles.md#two-people-not-two-accounts) is refused
  * before any of it.
  */
-export function approveBatch(
+export async function approveBatch(
   deps: Pick<TransferDeps, "db" | "now">,
   { actor, ip }: PersonContext,
   input: { batchId: number; acknowledgedDrift?: number; duplicatesChecked?: number },
-): ActionResult<BatchApproval> {
-  const batch = findBatch(deps.db, input.batchId);
-  if (!batch) return fail("not_found", msg("server.batches.notFound"));
-  if (batch.makerId === actor.id) return fail("forbidden", msg("server.batches.ownApproval"));
-  if (batch.status !== "awaiting_approval") return alreadyDecided(batch);
+): Promise<ActionResult<BatchApproval>> {
   const now = deps.now();
-  const limits = getLimits(deps.db);
-  const windowMs = limits.approvalWindowHours * 3_600_000;
-  const submittedAt = batch.submittedAt ?? batch.createdAt;
-  if (now.getTime() >= submittedAt.getTime() + windowMs) {
-    expireOverdueBatches(deps);
-    return fail("conflict", msg("server.batches.expired"));
-  }
-  if (batch.recheckRequestedAt !== null) return fail("conflict", msg("server.batches.stillRechecking"));
-  const rule = batch.approvalRule ?? oneManager;
-  const subject: ApprovalSubject = { type: "batch", id: batch.id, round: submittedAt.getTime() };
-  const names = namesOf(deps.db, rule.named);
+  let overdue = false;
+  const result = await deps.db.transaction(
+    async (tx): Promise<ActionResult<BatchApproval>> => {
+      // The batch, its status, its re-check and the limits are read in the approving transaction: they decide it.
+      const batch = findBatch(tx, input.batchId);
+      if (!batch) return fail("not_found", msg("server.batches.notFound"));
+      if (batch.makerId === actor.id) return fail("forbidden", msg("server.batches.ownApproval"));
+      if (batch.status !== "awaiting_approval") return alreadyDecided(batch);
+      const limits = getLimits(tx);
+      const windowMs = limits.approvalWindowHours * 3_600_000;
+      const submittedAt = batch.submittedAt ?? batch.createdAt;
+      if (now.getTime() >= submittedAt.getTime() + windowMs) {
+        // Expired with the other overdue batches once this transaction ends.
+        overdue = true;
+        return fail("conflict", msg("server.batches.expired"));
+      }
+      if (batch.recheckRequestedAt !== null) return fail("conflict", msg("server.batches.stillRechecking"));
+      const rule = batch.approvalRule ?? oneManager;
+      const subject: ApprovalSubject = { type: "batch", id: batch.id, round: submittedAt.getTime() };
+      const names = namesOf(tx, rule.named);
 
-  return deps.db.transaction(
-    (tx): ActionResult<BatchApproval> => {
       // Re-read in the approving transaction, before any re-check is made in this person's name.
       const held = refuseWhileOnHold(tx, { actor, ip }, { type: "batch", id: batch.id }, "approve", now);
       if (held) return held;
@@ -191,8 +194,9 @@ export function approveBatch(
       if (scheduled) return ok({ outcome: "approved", rows: approved }, msg("server.batches.schedule.approved", { count: format.number(approved), when: format.dateTime(batch.sendAt!) }));
       return ok({ outcome: "approved", rows: approved }, msg("server.batches.approved", { count: format.number(approved) }));
     },
-    { behavior: "immediate" },
   );
+  if (overdue) await expireOverdueBatches(deps);
+  return result;
 }
 
 /** The approver acknowledged the names Cash In gives now: they become the transfers' confirmed names, audited. */
@@ -212,13 +216,13 @@ function acknowledgeNames(tx: Tx, drift: readonly BatchRowWithTransfer[], ctx: A
   );
 }
 
-export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason: string }): ActionResult<null> {
+export async function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason: string }): Promise<ActionResult<null>> {
   const batch = findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", msg("server.batches.notFound"));
   if (batch.makerId === actor.id) return fail("forbidden", msg("server.batches.ownDecision"));
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       const held = refuseWhileOnHold(tx, { actor, ip }, { type: "batch", id: batch.id }, "reject", now);
       if (held) return held;
       const moved = batchTransition(tx, batch.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip, at: now });
@@ -226,7 +230,6 @@ export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
       decideRows(tx, batch.id, "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now);
       return ok(null, msg("server.batches.rejected"));
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -234,7 +237,7 @@ export function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
  * The maker withdraws a batch: while it is being checked, ready, awaiting approval, or scheduled and its time has not
  * come (docs/batches.md#scheduled-batches; the same conditional update checks the time). Nothing is sent.
  */
-export function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason?: string }): ActionResult<null> {
+export async function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason?: string }): Promise<ActionResult<null>> {
   const batch = findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", msg("server.batches.notFound"));
   if (batch.makerId !== actor.id) return fail("forbidden", msg("server.batches.onlyMakerCancels"));
@@ -244,7 +247,7 @@ export function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
   if (!["checking", "ready", "awaiting_approval", "scheduled"].includes(batch.status)) return wrongStatus(batch, "canceled");
   const reason = input.reason ?? "Canceled by its maker";
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       const moved = batchTransition(tx, batch.id, batch.status, "canceled", { decidedAt: now, reason }, { actor, ip, at: now }, batch.status === "scheduled" ? gt(batches.sendAt, now) : undefined);
       if (!moved) {
         const current = findBatch(tx, batch.id) ?? batch;
@@ -255,33 +258,32 @@ export function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip 
       transitionBatch(tx, batch.id, batch.status === "scheduled" ? "approved" : "awaiting_approval", "canceled", { decidedAt: now, reason }, { actor, ip }, now);
       return ok(null, msg("server.batches.canceled"));
     },
-    { behavior: "immediate" },
   );
 }
 
 /** Batches not decided within the approval window expire with all their rows. Returns how many. */
-export function expireOverdueBatches(deps: Pick<TransferDeps, "db" | "now">): number {
+export async function expireOverdueBatches(deps: Pick<TransferDeps, "db" | "now">): Promise<number> {
   const now = deps.now();
-  const cutoff = new Date(now.getTime() - getLimits(deps.db).approvalWindowHours * 3_600_000);
-  const overdue = deps.db
-    .select({ id: batches.id })
-    .from(batches)
-    .where(and(eq(batches.status, "awaiting_approval"), lt(batches.submittedAt, cutoff)))
-    .all();
-  let expired = 0;
+  const overdue = (db: DbOrTx) => {
+    const cutoff = new Date(now.getTime() - getLimits(db).approvalWindowHours * 3_600_000);
+    return db
+      .select({ id: batches.id })
+      .from(batches)
+      .where(and(eq(batches.status, "awaiting_approval"), lt(batches.submittedAt, cutoff)))
+      .all();
+  };
+  if (overdue(deps.db).length === 0) return 0;
   const reason = "Not approved within the approval window";
-  for (const { id } of overdue) {
-    const done = deps.db.transaction(
-      (tx) => {
-        const moved = batchTransition(tx, id, "awaiting_approval", "expired", { decidedAt: now, reason }, { ...system, at: now });
-        if (moved) decideRows(tx, id, "expired", { decidedAt: now, reason }, system, now);
-        return moved;
-      },
-      { behavior: "immediate" },
-    );
-    if (done) expired++;
-  }
-  return expired;
+  // Read again in the transaction that expires them: the window (an admin may have widened it) and each batch's status.
+  return deps.db.transaction(async (tx) => {
+    let expired = 0;
+    for (const { id } of overdue(tx)) {
+      const moved = batchTransition(tx, id, "awaiting_approval", "expired", { decidedAt: now, reason }, { ...system, at: now });
+      if (moved) decideRows(tx, id, "expired", { decidedAt: now, reason }, system, now);
+      if (moved) expired++;
+    }
+    return expired;
+  });
 }
 
 /**
@@ -289,7 +291,11 @@ export function expireOverdueBatches(deps: Pick<TransferDeps, "db" | "now">): nu
  * its approver (or, for a batch that needed no approval, its maker; or another manager) confirms before the
  * rest is sent. The caller starts sending again.
  */
-export function confirmResume(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext & { actor: { role: string } }, input: { batchId: number }): ActionResult<{ notSent: number }> {
+export async function confirmResume(
+  deps: Pick<TransferDeps, "db" | "now">,
+  { actor, ip }: PersonContext & { actor: { role: string } },
+  input: { batchId: number },
+): Promise<ActionResult<{ notSent: number }>> {
   const batch = findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", msg("server.batches.notFound"));
   if (batch.status !== "sending" || batch.pausedAt === null) return fail("conflict", msg("server.batches.notPaused"));
@@ -297,7 +303,7 @@ export function confirmResume(deps: Pick<TransferDeps, "db" | "now">, { actor, i
   if (!allowed) return fail("forbidden", msg("server.batches.whoConfirmsResume"));
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       const resumed = tx
         .update(batches)
         .set({ pausedAt: null, leaseUntil: null, updatedAt: now })
@@ -313,6 +319,5 @@ export function confirmResume(deps: Pick<TransferDeps, "db" | "now">, { actor, i
       recordAudit(tx, { actor, action: "batch.resume_confirmed", target: { type: "batch", id: batch.id }, after: { notSent, pausedAt: batch.pausedAt!.toISOString() }, ip, at: now });
       return ok({ notSent }, msg("server.batches.resumed", { count: formatFor(currentLocale()).number(notSent) }));
     },
-    { behavior: "immediate" },
   );
 }

@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, ne, or, sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import type { DbOrTx, Tx } from "@/db/client";
 import { batchRows, transfers } from "@/db/schema";
 import { getLimits } from "@/lib/transfers/settings";
 import { movedNoMoney } from "@/lib/transfers/status";
@@ -13,7 +13,7 @@ export const flaggedRow = or(isNotNull(batchRows.duplicateOfLine), isNotNull(bat
  * such transfer, and clears the mark where none is left. One statement, through the phone index. Returns
  * how many rows of the batch are flagged now, repeats within the file included.
  */
-export function flagNearDuplicates(tx: DbOrTx, batchId: number, at: Date): number {
+export function flagNearDuplicates(tx: Tx, batchId: number, at: Date): number {
   const since = at.getTime() - getLimits(tx).nearDuplicateWindowHours * 60 * 60_000;
   const noMoney = sql.join(movedNoMoney.map((s) => sql`${s}`), sql`, `);
   tx.update(batchRows)

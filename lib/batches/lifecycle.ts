@@ -1,5 +1,5 @@
 import { and, eq, notExists, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import type { DbOrTx, Tx } from "@/db/client";
 import { batchRows, batches, type Batch, type BatchStatus } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -56,7 +56,7 @@ export function wrongStatus(batch: Batch, doing: BatchChange) {
  * the caller's transaction.
  */
 export function batchTransition(
-  tx: DbOrTx,
+  tx: Tx,
   id: number,
   from: BatchStatus,
   to: BatchStatus,
@@ -88,7 +88,7 @@ export function batchTransition(
 }
 
 /** The batch's side of docs/notifications.md#who-is-told-what: the managers when it waits, its maker when it is decided or expires. */
-function notifyBatchTransition(tx: DbOrTx, batch: Batch, from: BatchStatus, at: Date): void {
+function notifyBatchTransition(tx: Tx, batch: Batch, from: BatchStatus, at: Date): void {
   const subject = { type: "batch", id: batch.id } as const;
   if (batch.status === "awaiting_approval") notifyApprovers(tx, "batch.awaiting_approval", subject, batch.makerId, at);
   else if ((batch.status === "sending" || batch.status === "scheduled") && from === "awaiting_approval") notifyPerson(tx, "batch.approved", subject, batch.makerId, at);
@@ -96,7 +96,7 @@ function notifyBatchTransition(tx: DbOrTx, batch: Batch, from: BatchStatus, at: 
 }
 
 /** A checking batch whose rows are all checked becomes ready, in one statement (no row can slip in between). */
-export function markCheckedIfDone(tx: DbOrTx, batchId: number, at: Date): boolean {
+export function markCheckedIfDone(tx: Tx, batchId: number, at: Date): boolean {
   const pendingRows = tx
     .select({ id: batchRows.id })
     .from(batchRows)

@@ -1,5 +1,5 @@
 import { and, count, eq, gt } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import type { DbOrTx, Tx } from "@/db/client";
 import { auditEntries, batchRows, batches } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAuditAtMostEvery } from "@/lib/audit/record";
@@ -54,7 +54,7 @@ function fitsAt(uses: readonly Use[], used: number, rows: number, limit: number,
  * audited at most once a minute per person. Inside the transaction that stores the rows, so two uploads at
  * once cannot both take what is left.
  */
-export function refuseOverBatchRows(tx: DbOrTx, { actor, ip }: PersonContext, { rows, limit, now, fix = false }: { rows: number; limit: number; now: Date; fix?: boolean }) {
+export function refuseOverBatchRows(tx: Tx, { actor, ip }: PersonContext, { rows, limit, now, fix = false }: { rows: number; limit: number; now: Date; fix?: boolean }) {
   const uses = usesSince(tx, actor.id, new Date(now.getTime() - dayMs));
   const used = uses.reduce((sum, use) => sum + use.rows, 0);
   const remaining = Math.max(0, limit - used);

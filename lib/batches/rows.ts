@@ -1,6 +1,6 @@
 import type { PersonContext } from "@/lib/actor";
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import type { DbOrTx, Tx } from "@/db/client";
 import { batchRows, batches, recipients, type BatchRow } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { formatFor } from "@/lib/format";
@@ -46,7 +46,7 @@ function rowValues(row: Pick<ParsedRow, "raw" | "value" | "problems">, limits: L
  * Marks every row that repeats an earlier one (same wallet, phone and amount) with that row's line, and
  * clears the mark on rows that no longer repeat one. Runs after every change to a batch's rows.
  */
-export function refreshDuplicates(tx: DbOrTx, batchId: number): number {
+export function refreshDuplicates(tx: Tx, batchId: number): number {
   const rows = tx
     .select({ id: batchRows.id, line: batchRows.line, wallet: batchRows.wallet, phone: batchRows.phone, amount: batchRows.amount, duplicateOfLine: batchRows.duplicateOfLine })
     .from(batchRows)
@@ -70,15 +70,15 @@ export function refreshDuplicates(tx: DbOrTx, batchId: number): number {
  * (`actor.apiKey`), the batch keeps the key, and `submitWhenChecked` asks its runner to submit it once its check ends
  * (docs/api.md#batches), with `acceptDuplicates` as the request said (kept in the upload's audit entry).
  */
-export function createBatch(
+export async function createBatch(
   deps: Pick<TransferDeps, "db" | "now">,
   { actor, ip }: PersonContext,
   input: { fileName: string; rows: readonly ParsedRow[]; submitWhenChecked?: boolean; acceptDuplicates?: boolean },
-): ActionResult<{ batchId: number; reference: string }> {
+): Promise<ActionResult<{ batchId: number; reference: string }>> {
   if (input.rows.length === 0) return fail("invalid", msg("server.batches.noRows"));
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       const limits = getLimits(tx);
       const refused = refuseOverBatchRows(tx, { actor, ip }, { rows: input.rows.length, limit: limits.batchRowsPerDay, now });
       if (refused) return refused;
@@ -118,7 +118,6 @@ export function createBatch(
       markCheckedIfDone(tx, batch.id, now);
       return ok({ batchId: batch.id, reference: batch.reference });
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -139,14 +138,14 @@ function findRow(tx: DbOrTx, batchId: number, rowId: number): BatchRow | null {
  * Fixes one row inline: validated like a file row, then looked up again (the batch goes back to
  * checking). Saving a row unchanged re-checks it, which is how a look-up that failed for a moment is retried.
  */
-export function editRow(
+export async function editRow(
   deps: Pick<TransferDeps, "db" | "now">,
   { actor, ip }: PersonContext,
   input: { batchId: number; rowId: number; wallet: string; phone: string; amount: string; note: string },
-): ActionResult<{ state: BatchRow["state"]; problem: string | null }> {
+): Promise<ActionResult<{ state: BatchRow["state"]; problem: string | null }>> {
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       const batch = editableBatch(tx, input.batchId, actor, "edited");
       if (!batch.ok) return batch;
       const row = findRow(tx, input.batchId, input.rowId);
@@ -183,15 +182,14 @@ export function editRow(
       });
       return ok({ state: values.state, problem: values.problem && storedText(values.problem, currentLocale()) }, msg(values.state === "pending" ? "server.batches.savedChecking" : "server.batches.savedStillInvalid"));
     },
-    { behavior: "immediate" },
   );
 }
 
 /** Takes rows out of the batch before it is submitted. They stay listed as removed. */
-export function removeRows(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; rowIds: number[] }): ActionResult<{ removed: number }> {
+export async function removeRows(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; rowIds: number[] }): Promise<ActionResult<{ removed: number }>> {
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       const batch = editableBatch(tx, input.batchId, actor, "edited");
       if (!batch.ok) return batch;
       const removed = tx
@@ -212,6 +210,5 @@ export function removeRows(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }
           : msg("server.batches.removedRows", { count: formatFor(currentLocale()).number(removed.length) }),
       );
     },
-    { behavior: "immediate" },
   );
 }

@@ -10,7 +10,7 @@ import { checkPendingRows } from "./check";
 import { Backoff, type Pacer } from "./backoff";
 import { sendApprovedRows } from "./send";
 import { sendWhenDue } from "./scheduled";
-import { submitBatch, type Submitted } from "./submit";
+import { submitBatchIn, type Submitted } from "./submit";
 import { log } from "@/lib/log";
 import { isSendingPaused, lastResumedAt } from "@/lib/sending/pause";
 
@@ -60,15 +60,25 @@ export const resumeWithoutConfirmationMs = 15 * 60_000;
  */
 export async function runBatch(deps: TransferDeps, batchId: number, options: BatchRunOptions = {}): Promise<boolean> {
   const now = deps.now();
-  const leased = deps.db
-    .update(batches)
-    .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
-    .where(and(eq(batches.id, batchId), unheld(now)))
-    .returning({ id: batches.id })
-    .get();
+  // The claim: one conditional update, so that of two runners exactly one gets the batch.
+  const leased = await deps.db.transaction(async (tx) =>
+    tx
+      .update(batches)
+      .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
+      .where(and(eq(batches.id, batchId), unheld(now)))
+      .returning({ id: batches.id })
+      .get(),
+  );
   if (!leased) return false;
+  // The renewal under way, if any: the release below waits for it, so a late renewal cannot undo the release.
+  let renewing: Promise<void> = Promise.resolve();
   const renew = setInterval(() => {
-    deps.db.update(batches).set({ leaseUntil: new Date(deps.now().getTime() + leaseMs) }).where(eq(batches.id, batchId)).run();
+    renewing = deps.db
+      .transaction(async (tx) => {
+        tx.update(batches).set({ leaseUntil: new Date(deps.now().getTime() + leaseMs) }).where(eq(batches.id, batchId)).run();
+      })
+      // A renewal that failed (the database busy for a moment) is tried again at the next tick; the lease outlasts two of them.
+      .catch((error: unknown) => log().warn({ batchId, err: error }, "[batch] renewing a batch's lease failed"));
   }, leaseMs / 3);
   renew.unref();
   try {
@@ -81,7 +91,7 @@ export async function runBatch(deps: TransferDeps, batchId: number, options: Bat
     // A submit may find look-ups gone stale and check those rows again first; it is tried again once they are.
     for (let round = 0; round < 3; round++) {
       await checkPendingRows(deps, batchId, run);
-      const submitted = submitWhenChecked(deps, batchId);
+      const submitted = await submitWhenChecked(deps, batchId);
       if (!submitted) break;
       ctx = submitted.ctx;
       if (submitted.status !== "checking") break;
@@ -90,8 +100,11 @@ export async function runBatch(deps: TransferDeps, batchId: number, options: Bat
     return true;
   } finally {
     clearInterval(renew);
+    await renewing;
     // Lapsed now rather than cleared: when its sending last made progress tells a resume how long it stopped.
-    deps.db.update(batches).set({ leaseUntil: deps.now() }).where(eq(batches.id, batchId)).run();
+    await deps.db.transaction(async (tx) => {
+      tx.update(batches).set({ leaseUntil: deps.now() }).where(eq(batches.id, batchId)).run();
+    });
   }
 }
 
@@ -114,9 +127,9 @@ function keyGone(db: DbOrTx, apiKeyId: number | null, person: { email: string; a
  * browser is not submitted by itself. Returns who submitted, for the sends that follow; null when nothing was submitted.
  * One immediate transaction: a Submit pressed in the browser at the same moment wins or loses whole.
  */
-export function submitWhenChecked(deps: Pick<TransferDeps, "db" | "now">, batchId: number): { ctx: PersonContext; status: Submitted["status"] } | null {
+export async function submitWhenChecked(deps: Pick<TransferDeps, "db" | "now">, batchId: number): Promise<{ ctx: PersonContext; status: Submitted["status"] } | null> {
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       const batch = tx
         .select()
         .from(batches)
@@ -139,7 +152,7 @@ export function submitWhenChecked(deps: Pick<TransferDeps, "db" | "now">, batchI
       const result: ActionResult<Submitted> = gone
         ? fail("forbidden", gone)
         : // The reason is stored in English, like every text of the audit trail (docs/language.md#what-the-server-says).
-          withLocale("en", () => submitBatch({ db: tx, now: deps.now }, ctx, { batchId, acceptDuplicates }));
+          withLocale("en", () => submitBatchIn({ tx, now: deps.now }, ctx, { batchId, acceptDuplicates }));
       // Stale look-ups are being checked again: submitted once they are (the flag stays).
       if (result.ok && result.data.status === "checking") return { ctx, status: result.data.status };
       tx.update(batches).set({ submitWhenChecked: false }).where(eq(batches.id, batchId)).run();
@@ -147,7 +160,6 @@ export function submitWhenChecked(deps: Pick<TransferDeps, "db" | "now">, batchI
       recordAudit(tx, { actor: ctx.actor, action: "batch.api_submit_refused", target: { type: "batch", id: batchId }, after: { reason: result.message }, ip: null, at: now });
       return null;
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -158,8 +170,33 @@ export function submitWhenChecked(deps: Pick<TransferDeps, "db" | "now">, batchI
  * While sending is paused on a deposit alert (docs/deposit-alerts.md) a batch being sent is left alone: it waits for an
  * admin's resume, and that resume is the decision to go on, so the time it waited does not count as a stop.
  */
-export function stalledBatches(db: Db, now: Date): number[] {
-  const resumable: number[] = [];
+export async function stalledBatches(db: Db, now: Date): Promise<number[]> {
+  const verdicts = stalledVerdicts(db, now);
+  if (![...verdicts.values()].some((v) => v.pause)) return resumableOf(verdicts);
+  // Some are to be paused: decided again in the transaction that pauses them (a runner may have taken one meanwhile).
+  return db.transaction(async (tx) => {
+    const again = stalledVerdicts(tx, now);
+    for (const [id, { pause, stoppedAt }] of again) {
+      if (!pause) continue;
+      const paused = tx
+        .update(batches)
+        .set({ pausedAt: now, updatedAt: now })
+        .where(and(eq(batches.id, id), unheld(now)))
+        .returning({ id: batches.id })
+        .get();
+      if (paused) recordAudit(tx, { actor: null, action: "batch.paused", target: { type: "batch", id }, after: { stoppedAt: stoppedAt.toISOString() }, at: now });
+    }
+    return resumableOf(again);
+  });
+}
+
+type StalledVerdict = { pause: boolean; stoppedAt: Date };
+
+const resumableOf = (verdicts: Map<number, StalledVerdict>) => [...verdicts].flatMap(([id, v]) => (v.pause ? [] : [id]));
+
+/** Each unheld batch that is not left alone, in the order read: paused (sending stopped too long ago) or resumed. */
+function stalledVerdicts(db: DbOrTx, now: Date): Map<number, StalledVerdict> {
+  const verdicts = new Map<number, StalledVerdict>();
   const sendingPaused = isSendingPaused(db);
   const resumedAt = lastResumedAt(db)?.getTime() ?? 0;
   for (const batch of db.select({ id: batches.id, status: batches.status, leaseUntil: batches.leaseUntil, updatedAt: batches.updatedAt }).from(batches).where(unheld(now)).all()) {
@@ -169,24 +206,9 @@ export function stalledBatches(db: Db, now: Date): number[] {
     // confirmed resume: a lease lapsed while it was checked or waited for approval is older and says nothing of its sending),
     // and the resume of a sending pause.
     const stoppedAt = new Date(Math.max(batch.leaseUntil?.getTime() ?? 0, batch.updatedAt.getTime(), batch.status === "sending" ? resumedAt : 0));
-    if (batch.status !== "sending" || now.getTime() - stoppedAt.getTime() <= resumeWithoutConfirmationMs) {
-      resumable.push(batch.id);
-      continue;
-    }
-    db.transaction(
-      (tx) => {
-        const paused = tx
-          .update(batches)
-          .set({ pausedAt: now, updatedAt: now })
-          .where(and(eq(batches.id, batch.id), unheld(now)))
-          .returning({ id: batches.id })
-          .get();
-        if (paused) recordAudit(tx, { actor: null, action: "batch.paused", target: { type: "batch", id: batch.id }, after: { stoppedAt: stoppedAt.toISOString() }, at: now });
-      },
-      { behavior: "immediate" },
-    );
+    verdicts.set(batch.id, { pause: batch.status === "sending" && now.getTime() - stoppedAt.getTime() > resumeWithoutConfirmationMs, stoppedAt });
   }
-  return resumable;
+  return verdicts;
 }
 
 type Job = { again: boolean };
@@ -220,9 +242,9 @@ export function startBatchJob(deps: () => TransferDeps, batchId: number, options
 }
 
 /** Restarts every stalled batch in this process (called by the reconciler loop). */
-export function resumeStalledBatches(deps: () => TransferDeps, options: Omit<BatchRunOptions, "ctx"> = {}): number {
+export async function resumeStalledBatches(deps: () => TransferDeps, options: Omit<BatchRunOptions, "ctx"> = {}): Promise<number> {
   const d = deps();
-  const stalled = stalledBatches(d.db, d.now()).filter((id) => !jobs.has(id));
+  const stalled = (await stalledBatches(d.db, d.now())).filter((id) => !jobs.has(id));
   for (const id of stalled) startBatchJob(deps, id, options);
   return stalled.length;
 }

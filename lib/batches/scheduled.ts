@@ -46,22 +46,22 @@ export async function sendWhenDue(deps: TransferDeps, batchId: number, run: { co
     const batch = findBatch(deps.db, batchId);
     const now = deps.now();
     if (!batch || !isDue(batch, now) || isSendingPaused(deps.db)) return;
-    if (batch.recheckRequestedAt !== null || markStaleRows(deps, batch, now) > 0) {
+    if (batch.recheckRequestedAt !== null || (await markStaleRows(deps, batch, now)) > 0) {
       // The look-ups are redone as its approver (or its maker when none was needed); the check ends the re-check.
       await checkPendingRows(deps, batchId, run);
       if (findBatch(deps.db, batchId)?.recheckRequestedAt !== null) return;
       continue;
     }
-    decide(deps, batch, now);
+    await decide(deps, batch.id, now);
     return;
   }
 }
 
 /** Rows whose look-up is older than 15 minutes (with a minute's margin) go back to `pending` for the re-check. */
-function markStaleRows(deps: TransferDeps, batch: Batch, now: Date): number {
+async function markStaleRows(deps: TransferDeps, batch: Batch, now: Date): Promise<number> {
   const staleBefore = new Date(now.getTime() - inquiryFreshMs + freshnessMarginMs);
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       const current = findBatch(tx, batch.id);
       if (!current || !isDue(current, now) || current.recheckRequestedAt !== null) return 0;
       const stale = tx
@@ -84,7 +84,6 @@ function markStaleRows(deps: TransferDeps, batch: Batch, now: Date): number {
       recordAudit(tx, { actor: null, action: "batch.recheck", target: { type: "batch", id: batch.id }, after: { rows: stale.length, scheduled: true }, at: now });
       return stale.length;
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -93,9 +92,12 @@ function markStaleRows(deps: TransferDeps, batch: Batch, now: Date): number {
  * approval), every wallet confirmed, and the same owner names as confirmed. If all hold it moves to `sending`;
  * otherwise nothing is sent: it is canceled by the system, with the reason, and so are its rows.
  */
-function decide(deps: TransferDeps, batch: Batch, now: Date): void {
-  deps.db.transaction(
-    (tx) => {
+async function decide(deps: TransferDeps, batchId: number, now: Date): Promise<void> {
+  await deps.db.transaction(
+    async (tx) => {
+      // Read again in this transaction: still due, not being re-checked, and sending not paused on a deposit alert meanwhile.
+      const batch = findBatch(tx, batchId);
+      if (!batch || !isDue(batch, now) || batch.recheckRequestedAt !== null || isSendingPaused(tx)) return;
       const rows = tx
         .select({ line: batchRows.line, state: batchRows.state, ownerName: batchRows.ownerName, amount: batchRows.amount, confirmedName: transfers.ownerName })
         .from(batchRows)
@@ -114,7 +116,6 @@ function decide(deps: TransferDeps, batch: Batch, now: Date): void {
       const moved = batchTransition(tx, batch.id, "scheduled", "sending", late ? { pausedAt: now } : {}, { ...system, at: now, audit: { sendAt: batch.sendAt!.toISOString() } }, whileDue(now));
       if (moved && late) recordAudit(tx, { actor: null, action: "batch.paused", target: { type: "batch", id: batch.id }, after: { stoppedAt: batch.sendAt!.toISOString(), scheduled: true }, at: now });
     },
-    { behavior: "immediate" },
   );
 }
 

@@ -1,6 +1,6 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { batchRows, transfers } from "@/db/schema";
+import { batchRows, batches, transfers } from "@/db/schema";
 import { system, type ActorContext } from "@/lib/actor";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { isRateLimited } from "@/lib/cashin/codes";
@@ -52,8 +52,14 @@ export async function sendApprovedRows(
     const ids = rowsToSend(deps.db, batchId);
     if (ids.length === 0) {
       const at = deps.now();
-      deps.db.transaction((tx) => batchTransition(tx, batchId, "sending", "sent", {}, { ...system, at }), { behavior: "immediate" });
-      return;
+      // Sent once no row is left to send, read again in the transaction that says so.
+      const sent = await deps.db.transaction(async (tx) => {
+        if (rowsToSend(tx, batchId, 1).length > 0) return false;
+        batchTransition(tx, batchId, "sending", "sent", {}, { ...system, at }, isNull(batches.pausedAt));
+        return true;
+      });
+      if (sent) return;
+      continue;
     }
     await pool(ids, concurrency, async (id) => {
       await backoff.ready();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gte, inArray, isNull, lt, lte, max, or, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { batches, mails, notifications, sendingPauses, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
 import { getLimits } from "@/lib/transfers/settings";
 import { composeMail } from "./compose";
@@ -45,9 +45,24 @@ export function retryDelayMs(attempts: number): number {
  * outbox's unique index), so every pass may ask again. With an approval window of 2 hours or less the
  * "waiting" mail already says when it expires, and no reminder is sent.
  */
-export function enqueueReminders(db: Db, now: Date): number {
+export async function enqueueReminders(db: Db, now: Date): Promise<number> {
+  // A look on the reading connection first, so that a pass with nothing due takes no write lock.
+  if (!dueForReminders(db, now)) return 0;
+  return db.transaction(async (tx) => {
+    // Read again inside the transaction: what still waits when the reminders are written (an approval may have come meanwhile).
+    const due = dueForReminders(tx, now);
+    if (!due) return 0;
+    let written = 0;
+    for (const t of due.transfers) written += notifyApprovers(tx, "transfer.approval_reminder", { type: "transfer", id: t.id, round: Number(t.since) }, t.makerId, now);
+    for (const b of due.batches) written += notifyApprovers(tx, "batch.approval_reminder", { type: "batch", id: b.id }, b.makerId, now);
+    return written;
+  });
+}
+
+/** The transfers and batches whose approval expires within `reminderLeadMs`; null when there are none (or no reminders are sent). */
+function dueForReminders(db: DbOrTx, now: Date) {
   const windowMs = getLimits(db).approvalWindowHours * 3_600_000;
-  if (windowMs <= reminderLeadMs) return 0;
+  if (windowMs <= reminderLeadMs) return null;
   // Waiting since after `oldest` (not expired yet) and since before `remindFrom` (expires within the lead time).
   const oldest = now.getTime() - windowMs;
   const remindFrom = now.getTime() - windowMs + reminderLeadMs;
@@ -62,13 +77,8 @@ export function enqueueReminders(db: Db, now: Date): number {
     .from(batches)
     .where(and(eq(batches.status, "awaiting_approval"), sql`${batches.submittedAt} > ${oldest}`, sql`${batches.submittedAt} <= ${remindFrom}`))
     .all();
-  if (dueTransfers.length === 0 && dueBatches.length === 0) return 0;
-  return db.transaction((tx) => {
-    let written = 0;
-    for (const t of dueTransfers) written += notifyApprovers(tx, "transfer.approval_reminder", { type: "transfer", id: t.id, round: Number(t.since) }, t.makerId, now);
-    for (const b of dueBatches) written += notifyApprovers(tx, "batch.approval_reminder", { type: "batch", id: b.id }, b.makerId, now);
-    return written;
-  });
+  if (dueTransfers.length === 0 && dueBatches.length === 0) return null;
+  return { transfers: dueTransfers, batches: dueBatches };
 }
 
 const due = (now: Date) =>
@@ -77,7 +87,7 @@ const due = (now: Date) =>
 type Claimed = { user: User; claim: string; groups: Map<NotificationKind, Notification[]> };
 
 /** Whether a waiting or reminder notice still tells the truth: its transfer or batch still waits for approval. */
-function stillWaiting(db: Db, rows: Notification[]): Set<number> {
+function stillWaiting(db: DbOrTx, rows: Notification[]): Set<number> {
   const transferIds = rows.filter((r) => r.subjectType === "transfer").map((r) => r.subjectId);
   const batchIds = rows.filter((r) => r.subjectType === "batch").map((r) => r.subjectId);
   const waiting = new Set<string>();
@@ -90,16 +100,16 @@ function stillWaiting(db: Db, rows: Notification[]): Set<number> {
   return new Set(rows.filter((r) => waiting.has(`${r.subjectType}:${r.subjectId}`)).map((r) => r.id));
 }
 
-function stillPaused(db: Db, rows: Notification[]): Set<number> {
+function stillPaused(db: DbOrTx, rows: Notification[]): Set<number> {
   const ids = rows.map((r) => r.subjectId);
   if (ids.length === 0) return new Set();
   const open = new Set(db.select({ id: sendingPauses.id }).from(sendingPauses).where(and(inArray(sendingPauses.id, ids), isNull(sendingPauses.resumedAt))).all().map((p) => p.id));
   return new Set(rows.filter((r) => open.has(r.subjectId)).map((r) => r.id));
 }
 
-function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: MailerPass): Claimed | null {
+async function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: MailerPass): Promise<Claimed | null> {
   return db.transaction(
-    (tx) => {
+    async (tx) => {
       const rows = tx.select().from(notifications).where(and(eq(notifications.userId, userId), due(now))).orderBy(asc(notifications.id)).limit(500).all();
       if (rows.length === 0) return null;
       const finish = (ids: number[], state: "skipped" | "dropped") => {
@@ -123,7 +133,7 @@ function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: Mail
       let wanted = rows.filter((r) => !off.has(r.kind));
       const asking = wanted.filter((r) => r.kind === "waiting" || r.kind === "reminder");
       // Only a manager is asked to approve: someone no longer one is not told what waits (amounts, names, numbers).
-      const current = user.role === "manager" ? stillWaiting(db, asking) : new Set<number>();
+      const current = user.role === "manager" ? stillWaiting(tx, asking) : new Set<number>();
       finish(
         asking.filter((r) => !current.has(r.id)).map((r) => r.id),
         "dropped",
@@ -131,7 +141,7 @@ function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: Mail
       wanted = wanted.filter((r) => !(r.kind === "waiting" || r.kind === "reminder") || current.has(r.id));
       // A deposit alert (docs/deposit-alerts.md) is told only to an admin, and only while its pause is still open.
       const alerts = wanted.filter((r) => r.kind === "deposit");
-      const open = user.role === "admin" ? stillPaused(db, alerts) : new Set<number>();
+      const open = user.role === "admin" ? stillPaused(tx, alerts) : new Set<number>();
       finish(
         alerts.filter((r) => !open.has(r.id)).map((r) => r.id),
         "dropped",
@@ -172,7 +182,6 @@ function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: Mail
       for (const row of wanted) groups.set(row.kind, [...(groups.get(row.kind) ?? []), row]);
       return { user, claim, groups };
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -186,7 +195,7 @@ function permanentRefusal(error: unknown): boolean {
 export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
   const { db, transport, appUrl } = deps;
   const leaseMs = deps.leaseMs ?? defaultLeaseMs;
-  const pass: MailerPass = { reminders: enqueueReminders(db, deps.now()), sent: 0, held: 0, skipped: 0, dropped: 0, retrying: 0, failed: 0 };
+  const pass: MailerPass = { reminders: await enqueueReminders(db, deps.now()), sent: 0, held: 0, skipped: 0, dropped: 0, retrying: 0, failed: 0 };
   const now = deps.now();
   const people = db
     .selectDistinct({ userId: notifications.userId })
@@ -197,24 +206,24 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
     .map((r) => r.userId);
   const { approvalWindowHours } = getLimits(db);
   for (const userId of people) {
-    const claimed = claimFor(db, userId, deps.now(), leaseMs, pass);
+    const claimed = await claimFor(db, userId, deps.now(), leaseMs, pass);
     if (!claimed) continue;
     for (const [kind, rows] of claimed.groups) {
       const ids = rows.map((r) => r.id);
       const ours = and(inArray(notifications.id, ids), eq(notifications.claim, claimed.claim));
       const mail = composeMail(db, { user: claimed.user, kind, rows, appUrl, approvalWindowHours });
       if (!mail) {
-        db.update(notifications).set({ state: "dropped", doneAt: deps.now(), claim: null, leaseUntil: null }).where(ours).run();
+        const at = deps.now();
+        await db.transaction(async (tx) => {
+          tx.update(notifications).set({ state: "dropped", doneAt: at, claim: null, leaseUntil: null }).where(ours).run();
+        });
         pass.dropped += ids.length;
         continue;
       }
       // The claim is renewed right before each send, and only when it is still whole: a mailer that lost rows to
       // another (its lease ran out) leaves them to it rather than send them a second time.
-      const renewed = db
-        .update(notifications)
-        .set({ leaseUntil: new Date(deps.now().getTime() + leaseMs) })
-        .where(and(ours, eq(notifications.state, "sending")))
-        .run().changes;
+      const leaseUntil = new Date(deps.now().getTime() + leaseMs);
+      const renewed = await db.transaction(async (tx) => tx.update(notifications).set({ leaseUntil }).where(and(ours, eq(notifications.state, "sending"))).run().changes);
       if (renewed !== ids.length) continue;
       try {
         if (transport) await transport.send({ to: { name: claimed.user.name, address: claimed.user.email }, ...mail });
@@ -223,7 +232,7 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
         const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
         // A 5xx answer is the server's final word (no such mailbox, refused content): retrying cannot help.
         const permanent = permanentRefusal(error);
-        db.transaction((tx) => {
+        await db.transaction(async (tx) => {
           for (const row of rows) {
             const attempts = row.attempts + 1;
             const givingUp = permanent || at.getTime() - row.createdAt.getTime() >= giveUpAfterMs;
@@ -247,7 +256,7 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
       }
       const state = transport ? "sent" : "held";
       const at = deps.now();
-      db.transaction((tx) => {
+      await db.transaction(async (tx) => {
         const stored = tx
           .insert(mails)
           .values({ userId: claimed.user.id, kind, toAddress: claimed.user.email, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, state, createdAt: at })

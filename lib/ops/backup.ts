@@ -324,7 +324,7 @@ export async function restoreBackup(backupFile: string, databaseFile: string, no
 
     const restored = openDatabase(databaseFile);
     const pending = pendingMigrations(restored);
-    restored.$client.close();
+    await restored.close();
     return { ok: true, report: { databaseFile, sideCopy, transfers: check.transfers, auditEntries: check.auditEntries, pendingMigrations: pending, warnings } };
   } finally {
     if (live?.held && live.sqlite.open) live.sqlite.close();

@@ -66,7 +66,7 @@ const signInWindowMs = 60 * 60_000;
 /** At most this many new gateway calls are read per scrape; more wait for the next one. */
 const gatewayCallsPerScrape = 50_000;
 
-export type MetricsSource = { db: Db; now: () => Date; reconciler: () => ReconcilerActivity; readiness: () => Readiness["checks"] };
+export type MetricsSource = { db: Db; now: () => Date; reconciler: () => ReconcilerActivity; readiness: () => Readiness["checks"] | Promise<Readiness["checks"]> };
 
 export type Metrics = { contentType: string; render(): Promise<string> };
 
@@ -147,7 +147,7 @@ export function createMetrics(source: MetricsSource, { processMetrics = false }:
   const { db } = source;
   let lastGatewayCallId = db.select({ id: max(gatewayCalls.id) }).from(gatewayCalls).get()?.id ?? 0;
 
-  function refresh(): void {
+  async function refresh(): Promise<void> {
     const now = source.now();
 
     for (const status of transferStatuses) transfersByStatus.set({ status }, 0);
@@ -196,13 +196,13 @@ export function createMetrics(source: MetricsSource, { processMetrics = false }:
     reconcilerLastRun.set(lastCompletedPassAt ? Math.floor(lastCompletedPassAt.getTime() / 1000) : 0);
     reconcilerPassRunning.set(passStartedAt ? Math.max(0, (now.getTime() - passStartedAt.getTime()) / 1000) : 0);
 
-    for (const [check, answer] of Object.entries(source.readiness())) ready.set({ check }, answer === "ok" ? 1 : 0);
+    for (const [check, answer] of Object.entries(await source.readiness())) ready.set({ check }, answer === "ok" ? 1 : 0);
   }
 
   return {
     contentType: registry.contentType,
     async render() {
-      refresh();
+      await refresh();
       return registry.metrics();
     },
   };
@@ -214,7 +214,7 @@ const globalForMetrics = globalThis as unknown as { cashinMetrics?: Metrics };
 /** This process's metrics, over its database, its reconciler (or with BACKGROUND=off the workers') and its readiness, with Node's process_* and nodejs_* series. */
 export function appMetrics(): Metrics {
   globalForMetrics.cashinMetrics ??= createMetrics(
-    { db: appDb(), now: () => new Date(), reconciler: backgroundActivity, readiness: () => readinessOfThisProcess().checks },
+    { db: appDb(), now: () => new Date(), reconciler: backgroundActivity, readiness: async () => (await readinessOfThisProcess()).checks },
     { processMetrics: true },
   );
   return globalForMetrics.cashinMetrics;

@@ -42,9 +42,9 @@ type Outcome = { ok: true } | { ok: false; problem: string; cause?: unknown };
 
 const ok: Outcome = { ok: true };
 
-export function checkReadiness(input: ReadinessInput): Readiness {
+export async function checkReadiness(input: ReadinessInput): Promise<Readiness> {
   const outcomes: Record<CheckName, Outcome> = {
-    database: databaseWritable(input.db),
+    database: await databaseWritable(input.db),
     migrations: migrationsApplied(input.db, input.migrationsFolder),
     privateKey: privateKeyReadable(input.privateKeyPath),
     reconciler: reconcilerRecent(input.reconciler, input.now, input.reconcilerRunsIn ?? "this process"),
@@ -60,7 +60,7 @@ export function checkReadiness(input: ReadinessInput): Readiness {
 }
 
 /** The readiness of this process: its database, its key, its reconciler (or with BACKGROUND=off the workers'). */
-export function readinessOfThisProcess(): Readiness {
+export function readinessOfThisProcess(): Promise<Readiness> {
   return checkReadiness({
     db: db(),
     privateKeyPath: env().CASHIN_PRIVATE_KEY_PATH,
@@ -72,22 +72,22 @@ export function readinessOfThisProcess(): Readiness {
 }
 
 /**
- * A real write that is rolled back: it needs the write lock and a writable file (a read-only file or
- * connection fails here with SQLITE_READONLY), and leaves nothing behind. The header's user_version is
- * written with its own value, so no table of the app is touched even inside the transaction.
+ * A real write that is rolled back: it needs the write lock (waiting its turn behind the transactions under way)
+ * and a writable file (a read-only file or connection fails here with SQLITE_READONLY), and leaves nothing
+ * behind. The header's user_version is written with its own value, so no table of the app is touched even inside
+ * the transaction.
  */
-function databaseWritable(db: Db): Outcome {
-  const sqlite = db.$client;
+async function databaseWritable(db: Db): Promise<Outcome> {
+  const rolledBack = new Error("rolled back on purpose");
   try {
-    sqlite.exec("begin immediate");
-    try {
-      const version = Number(sqlite.pragma("user_version", { simple: true }));
-      sqlite.pragma(`user_version = ${version}`);
-    } finally {
-      sqlite.exec("rollback");
-    }
+    await db.transaction(async (tx) => {
+      const version = Number(tx.$client.pragma("user_version", { simple: true }));
+      tx.$client.pragma(`user_version = ${version}`);
+      throw rolledBack;
+    });
     return ok;
   } catch (cause) {
+    if (cause === rolledBack) return ok;
     const code = (cause as { code?: unknown }).code;
     return { ok: false, problem: `the database cannot be written${typeof code === "string" ? ` (${code})` : ""}`, cause };
   }

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { approvals, policies, settings, users, type ApprovalRule } from "@/db/schema";
 
 export type { ApprovalRule };
@@ -118,9 +118,9 @@ function normalised(values: TiersValues): ApprovalRule[] {
 }
 
 /** Saves the tiers and the approval threshold (their first floor) in one transaction, audited; a refusal is audited and saves nothing. */
-export function saveTiers({ db, actor, ip }: { db: Db; actor: { id: number; email: string }; ip: string | null }, values: TiersValues): ActionResult<ApprovalRule[]> {
+export async function saveTiers({ db, actor, ip }: { db: Db; actor: { id: number; email: string }; ip: string | null }, values: TiersValues): Promise<ActionResult<ApprovalRule[]>> {
   return db.transaction(
-    (tx) => {
+    async (tx) => {
       const limits = getLimits(tx);
       const managers = activeManagers(tx);
       const problems = tierProblems(values, { maxPerTransfer: limits.maxPerTransfer, managers });
@@ -148,7 +148,6 @@ export function saveTiers({ db, actor, ip }: { db: Db; actor: { id: number; emai
       recordAudit(tx, { actor, action: "policy.approval_tiers", target, before: { tiers: before }, after: { tiers: after }, ip });
       return ok(approvalTiers(tx), msg("server.tiers.saved"));
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -172,7 +171,7 @@ export function givenApprovals(db: DbOrTx, subject: ApprovalSubject): (GivenAppr
 }
 
 /** Records one approval; the unique index refuses a second one by the same person in the same round, whatever raced. */
-export function recordApproval(tx: DbOrTx, subject: ApprovalSubject, rule: ApprovalRule, approverId: number, at: Date): void {
+export function recordApproval(tx: Tx, subject: ApprovalSubject, rule: ApprovalRule, approverId: number, at: Date): void {
   tx.insert(approvals).values({ subjectType: subject.type, subjectId: subject.id, round: subject.round, approverId, named: rule.named.includes(approverId), at }).run();
 }
 

@@ -255,10 +255,10 @@ const countedPurposes: InquiryPurpose[] = ["transfer", "recipient"];
  * still counted and started in one transaction (countedLookUp), so one made meanwhile elsewhere cannot take the count
  * past the limit: that line then fails like a wallet Cash In does not know.
  */
-function refuseOverLookUps(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, rows: number): ActionResult<never> | null {
+async function refuseOverLookUps(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, rows: number): Promise<ActionResult<never> | null> {
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       const limit = getLimits(tx).lookUpsPerHour;
       const made =
         tx
@@ -273,7 +273,6 @@ function refuseOverLookUps(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }
         rows > limit ? msg("server.recipients.import.overLookUpLimit", { rows, limit }) : msg("server.recipients.import.lookUpsLeft", { rows, left, limit });
       return fail("forbidden", message, { file: [message] });
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -289,7 +288,7 @@ export async function importRecipients(deps: TransferDeps, ctx: PersonContext, f
   addProblems(problems, takenInUse(deps.db, read.rows));
   if (problems.size > 0) return refused(problems);
 
-  const overLimit = refuseOverLookUps(deps, ctx, read.rows.length);
+  const overLimit = await refuseOverLookUps(deps, ctx, read.rows.length);
   if (overLimit) return overLimit;
   const found = new Map<number, Inquiry & { ownerName: string }>();
   await pool(read.rows, lookUpConcurrency, async ({ line, input }) => {
@@ -302,7 +301,7 @@ export async function importRecipients(deps: TransferDeps, ctx: PersonContext, f
   const now = deps.now();
   const fileName = file.name.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").slice(0, 120);
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       // Checked again inside: someone may have saved one of these labels or numbers during the look-ups.
       const meanwhile = takenInUse(tx, read.rows);
       if (meanwhile.size > 0) return refused(meanwhile);
@@ -340,7 +339,6 @@ export async function importRecipients(deps: TransferDeps, ctx: PersonContext, f
       );
       return ok({ imported: saved.length }, msg("server.recipients.import.imported", { count: saved.length }));
     },
-    { behavior: "immediate" },
   );
 }
 

@@ -53,7 +53,7 @@ export async function saveRecipient(deps: Deps, ctx: PersonContext, input: Recip
   const inquiry = looked.data;
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       // Checked again inside: another person may have saved the same label or number during the look-up.
       const meanwhile = conflict(tx, input);
       if (meanwhile) return meanwhile;
@@ -75,7 +75,6 @@ export async function saveRecipient(deps: Deps, ctx: PersonContext, input: Recip
         msg("server.recipients.saved", { wallet: walletLabel[saved.wallet], phone: formatPhone(saved.phone), name: saved.ownerName }),
       );
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -90,18 +89,26 @@ export async function updateRecipient(deps: Deps, ctx: PersonContext, input: Rec
   if (taken) return taken;
   const moved = current.wallet !== input.wallet || current.phone !== input.phone;
   let verified: { ownerName: string; inquiryId: number } | null = null;
-  if (moved) {
+  const lookUp = async () => {
     const looked = await countedLookUp(deps, ctx, { wallet: input.wallet, phone: input.phone, amount: input.defaultAmount ?? probeAmount }, "recipient");
     if (!looked.ok) return fail(looked.code, looked.message, { phone: [looked.message] });
     verified = { ownerName: looked.data.ownerName, inquiryId: looked.data.id };
+    return null;
+  };
+  if (moved) {
+    const refused = await lookUp();
+    if (refused) return refused;
   }
-  const now = deps.now();
-  return deps.db.transaction(
-    (tx) => {
+  let now = deps.now();
+  const save = () => deps.db.transaction(
+    async (tx) => {
       const before = findRecipient(tx, current.id);
       if (!before || before.archivedAt) return fail("conflict", msg("server.recipients.archivedAlready"));
       const meanwhile = conflict(tx, input, current.id);
       if (meanwhile) return meanwhile;
+      // Someone changed the wallet or number after it was read above: the saved owner's name is not this number's. Null:
+      // look this number up (outside the transaction, as a changed number is) and save again.
+      if (!verified && (before.wallet !== input.wallet || before.phone !== input.phone)) return null;
       const after = tx
         .update(recipients)
         .set({
@@ -131,15 +138,22 @@ export async function updateRecipient(deps: Deps, ctx: PersonContext, input: Rec
       }
       return ok({ ownerName: after.ownerName }, verified ? msg("server.recipients.updatedLookedUp", { name: after.ownerName }) : msg("server.recipients.updated"));
     },
-    { behavior: "immediate" },
   );
+  // At most twice: a second save has a fresh look-up of this number.
+  for (;;) {
+    const saved = await save();
+    if (saved) return saved;
+    const refused = await lookUp();
+    if (refused) return refused;
+    now = deps.now();
+  }
 }
 
 /** Takes a recipient out of use: its label and number are free again; transfers made to it keep pointing to it. */
-export function archiveRecipient(deps: Pick<Deps, "db" | "now">, ctx: PersonContext, { recipientId }: { recipientId: number }): ActionResult<null> {
+export async function archiveRecipient(deps: Pick<Deps, "db" | "now">, ctx: PersonContext, { recipientId }: { recipientId: number }): Promise<ActionResult<null>> {
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx) => {
       const current = findRecipient(tx, recipientId);
       if (!current) return fail("not_found", msg("server.recipients.notFound"));
       if (current.archivedAt) return fail("conflict", msg("server.recipients.archivedAlready"));
@@ -147,7 +161,6 @@ export function archiveRecipient(deps: Pick<Deps, "db" | "now">, ctx: PersonCont
       recordAudit(tx, { actor: ctx.actor, action: "recipient.archive", target: { type: "recipient", id: recipientId }, before: { label: current.label }, ip: ctx.ip, at: now });
       return ok(null, msg("server.recipients.archived"));
     },
-    { behavior: "immediate" },
   );
 }
 

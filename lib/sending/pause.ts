@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, max, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { policies, sendingPauses, transfers, users } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -30,9 +30,9 @@ export function depositAlertsOn(db: DbOrTx): boolean {
 }
 
 /** Turns deposit alerts on or off, audited (`policy.deposit_alerts`). An open pause stays open either way: only a resume ends it. */
-export function setDepositAlerts({ db, actor, ip }: { db: Db } & PersonContext, { on }: { on: boolean }): ActionResult<{ on: boolean }> {
+export async function setDepositAlerts({ db, actor, ip }: { db: Db } & PersonContext, { on }: { on: boolean }): Promise<ActionResult<{ on: boolean }>> {
   return db.transaction(
-    (tx) => {
+    async (tx) => {
       const before = depositAlertsOn(tx);
       if (before === on) return ok({ on }, msg("server.sending.policyUnchanged"));
       const now = new Date();
@@ -44,7 +44,6 @@ export function setDepositAlerts({ db, actor, ip }: { db: Db } & PersonContext, 
       recordAudit(tx, { actor, action: "policy.deposit_alerts", target: { type: "settings", id: depositAlertsKey }, before: { on: before }, after: { on }, ip, at: now });
       return ok({ on }, msg(on ? "server.sending.policyOn" : "server.sending.policyOff"));
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -96,7 +95,7 @@ export function recentPauses(db: DbOrTx, limit = 20): PauseView[] {
  * (`sending.paused`, by the system, with the transfer's reference) and tells every active admin through the outbox.
  * Returns whether this refusal opened it.
  */
-export function pauseOnDepositAlert(tx: DbOrTx, { transferId, reference, code, at }: { transferId: number; reference: string; code: string; at: Date }): boolean {
+export function pauseOnDepositAlert(tx: Tx, { transferId, reference, code, at }: { transferId: number; reference: string; code: string; at: Date }): boolean {
   if (!depositAlertsOn(tx)) return false;
   const opened = tx.get<{ id: number } | undefined>(sql`
     insert into sending_pauses (started_at, code, transfer_id)
@@ -114,9 +113,9 @@ export function pauseOnDepositAlert(tx: DbOrTx, { transferId, reference, code, a
  * admins clicking together resume it once. Nothing refused is sent again: each refused transfer stays failed and can be
  * retried once by a person; what waits (approved transfers, a batch's remaining rows) goes out on the next pass.
  */
-export function resumeSending({ db, actor, ip }: { db: Db } & PersonContext, { pauseId }: { pauseId: number }, now = new Date()): ActionResult<{ pauseId: number }> {
+export async function resumeSending({ db, actor, ip }: { db: Db } & PersonContext, { pauseId }: { pauseId: number }, now = new Date()): Promise<ActionResult<{ pauseId: number }>> {
   return db.transaction(
-    (tx) => {
+    async (tx) => {
       const pause = tx.select().from(sendingPauses).where(eq(sendingPauses.id, pauseId)).get();
       if (!pause) return fail("not_found", msg("server.sending.noSuchPause"));
       const resumed = tx
@@ -137,7 +136,6 @@ export function resumeSending({ db, actor, ip }: { db: Db } & PersonContext, { p
       });
       return ok({ pauseId }, msg("server.sending.resumed"));
     },
-    { behavior: "immediate" },
   );
 }
 

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import type { DbOrTx, Tx } from "@/db/client";
 import { users } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -39,7 +39,7 @@ export type HeldDecision = "approve" | "reject" | "confirm_outcome" | "decline_o
  * admin's change that lands meanwhile is seen.
  */
 export function refuseWhileOnHold(
-  tx: DbOrTx,
+  tx: Tx,
   { actor, ip }: PersonContext,
   target: { type: "transfer" | "batch"; id: number },
   decision: HeldDecision,

@@ -86,7 +86,7 @@ export async function approveTransfer(
   if (transfer.status !== "awaiting_approval") return alreadyDecided(transfer.status);
   const target = { type: "transfer", id: transfer.id } as const;
   // Before the look-up too, so a refused approver spends no look-up; the last word is in the approving transaction.
-  const held = deps.db.transaction((tx) => refuseWhileOnHold(tx, { actor, ip }, target, "approve", deps.now()), { behavior: "immediate" });
+  const held = await deps.db.transaction(async (tx) => refuseWhileOnHold(tx, { actor, ip }, target, "approve", deps.now()));
   if (held) return held;
   // The tier it entered the queue with, and the approvals of this round (docs/policies.md#approval-tiers).
   const rule = transfer.approvalRule ?? oneManager;
@@ -98,7 +98,7 @@ export async function approveTransfer(
   const limits = getLimits(deps.db);
   const windowMs = limits.approvalWindowHours * 60 * 60_000;
   if (deps.now().getTime() >= queuedAt(transfer).getTime() + windowMs) {
-    expireOverdue(deps);
+    await expireOverdue(deps);
     return notInTime();
   }
   const broken = limitsStillHold(deps.db, limits, { makerId: transfer.makerId, createdAt: transfer.createdAt, amounts: [transfer.amount] });
@@ -111,7 +111,7 @@ export async function approveTransfer(
         : t("server.transfers.duplicatesChanged");
     if (input.duplicatesChecked?.length) {
       const refused = inEnglish(words);
-      recordAuditNow(deps.db, { actor, action: "transfer.duplicate_tick_refused", target: { type: "transfer", id: transfer.id }, after: { duplicatesChecked: input.duplicatesChecked, refused }, ip });
+      await recordAuditNow(deps.db, { actor, action: "transfer.duplicate_tick_refused", target: { type: "transfer", id: transfer.id }, after: { duplicatesChecked: input.duplicatesChecked, refused }, ip });
     }
     return fail("conflict", say(words));
   }
@@ -129,13 +129,17 @@ export async function approveTransfer(
   const now = deps.now();
   const ctx: ActorContext = { actor, ip };
   const renamed = sameName(currentName, transfer.ownerName) ? {} : { ownerName: currentName };
-  // The deadline holds at the last step too: the look-up above may have taken until past it.
-  const inTime = gt(queuedSince, now.getTime() - windowMs);
-  const decided = deps.db.transaction(
-    (tx): ActionResult<{ moved: Transfer | null } | { recorded: number }> => {
+  const decided = await deps.db.transaction(
+    async (tx): Promise<ActionResult<{ moved: Transfer | null } | { recorded: number }>> => {
       // The approver re-read here: an admin may have reset their account during the look-up.
       const onHold = refuseWhileOnHold(tx, { actor, ip }, target, "approve", now);
       if (onHold) return onHold;
+      // The limits again at the last step, read in this transaction: an admin may have lowered one during the look-up.
+      const limitsNow = getLimits(tx);
+      const brokenNow = limitsStillHold(tx, limitsNow, { makerId: transfer.makerId, createdAt: transfer.createdAt, amounts: [transfer.amount] });
+      if (brokenNow) return fail("forbidden", brokenNow);
+      // The deadline holds at the last step too: the look-up above may have taken until past it.
+      const inTime = gt(queuedSince, now.getTime() - limitsNow.approvalWindowHours * 60 * 60_000);
       // Read again in this transaction: another manager's approval may have landed meanwhile.
       const given = givenApprovals(tx, subject);
       const refused = approvalRefusal(rule, given, actor.id, nameOf);
@@ -179,7 +183,6 @@ export async function approveTransfer(
       if (moved) recordApproval(tx, subject, rule, actor.id, now);
       return ok({ moved });
     },
-    { behavior: "immediate" },
   );
   if (!decided.ok) return decided;
   if ("recorded" in decided.data) {
@@ -189,7 +192,7 @@ export async function approveTransfer(
   if (!decided.data.moved) {
     const status = findTransfer(deps.db, transfer.id)?.status ?? transfer.status;
     if (status !== "awaiting_approval") return alreadyDecided(status);
-    expireOverdue(deps);
+    await expireOverdue(deps);
     return notInTime();
   }
   let answer: TopupResult | undefined;
@@ -216,17 +219,16 @@ function approvedMessage(sent: Transfer | null, answer: TopupResult | undefined,
   }
 }
 
-export function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
+export async function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): Promise<ActionResult<null>> {
   const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId === actor.id) return fail("forbidden", msg("server.transfers.ownDecision"));
   const now = deps.now();
-  const decided = deps.db.transaction(
-    (tx) =>
+  const decided = await deps.db.transaction(
+    async (tx) =>
       refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "reject", now) ??
       ok(transition(tx, transfer.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now)),
-    { behavior: "immediate" },
   );
   if (!decided.ok) return decided;
   if (!decided.data) return alreadyDecided(findTransfer(deps.db, transfer.id)?.status ?? transfer.status);
@@ -234,16 +236,14 @@ export function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { 
 }
 
 /** The maker withdraws their own transfer while it still awaits approval. */
-export function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason?: string }): ActionResult<null> {
+export async function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason?: string }): Promise<ActionResult<null>> {
   const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId !== actor.id) return fail("forbidden", msg("server.transfers.onlyMakerCancels"));
   const now = deps.now();
-  const canceled = deps.db.transaction(
-    (tx) =>
-      transition(tx, transfer.id, "awaiting_approval", "canceled", { decidedAt: now, reason: input.reason ?? "Canceled by its maker" }, { actor, ip }, now),
-    { behavior: "immediate" },
+  const canceled = await deps.db.transaction(async (tx) =>
+    transition(tx, transfer.id, "awaiting_approval", "canceled", { decidedAt: now, reason: input.reason ?? "Canceled by its maker" }, { actor, ip }, now),
   );
   if (!canceled) {
     const status = findTransfer(deps.db, transfer.id)?.status ?? transfer.status;
@@ -254,24 +254,23 @@ export function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { 
 
 /**
  * Transfers not decided within the approval window become `expired` (docs/lifecycle.md#transitions). Returns how many.
- * A batch's rows expire with their batch (lib/batches/decide.ts).
+ * A batch's rows expire with their batch (lib/batches/decide.ts). Found and expired in one transaction, so a transfer
+ * sent back to the queue meanwhile is not expired on a stale reading.
  */
-export function expireOverdue(deps: TransferDeps): number {
+export async function expireOverdue(deps: TransferDeps): Promise<number> {
   const now = deps.now();
-  const cutoff = new Date(now.getTime() - getLimits(deps.db).approvalWindowHours * 60 * 60_000);
-  const overdue = deps.db
-    .select({ id: transfers.id })
-    .from(transfers)
-    .where(and(eq(transfers.status, "awaiting_approval"), lt(queuedSince, cutoff.getTime()), isNull(transfers.batchId)))
-    .all();
-  let expired = 0;
-  for (const { id } of overdue) {
-    const done = deps.db.transaction(
-      (tx) =>
-        transition(tx, id, "awaiting_approval", "expired", { decidedAt: now, reason: "Not approved within the approval window" }, { actor: null, ip: null }, now),
-      { behavior: "immediate" },
-    );
-    if (done) expired++;
-  }
-  return expired;
+  return deps.db.transaction(async (tx) => {
+    const cutoff = new Date(now.getTime() - getLimits(tx).approvalWindowHours * 60 * 60_000);
+    const overdue = tx
+      .select({ id: transfers.id })
+      .from(transfers)
+      .where(and(eq(transfers.status, "awaiting_approval"), lt(queuedSince, cutoff.getTime()), isNull(transfers.batchId)))
+      .all();
+    let expired = 0;
+    for (const { id } of overdue) {
+      const done = transition(tx, id, "awaiting_approval", "expired", { decidedAt: now, reason: "Not approved within the approval window" }, { actor: null, ip: null }, now);
+      if (done) expired++;
+    }
+    return expired;
+  });
 }

@@ -172,11 +172,11 @@ export async function createTransfer(deps: TransferDeps, ctx: MakerCtx, input: N
   const now = deps.now();
   let created: ActionResult<CreatedTransfer>;
   try {
-    created = deps.db.transaction((tx) => insertConfirmed(tx, ctx, input, now), { behavior: "immediate" });
+    created = await deps.db.transaction(async (tx) => insertConfirmed(tx, ctx, input, now));
   } catch (error) {
     if (!isRetryConflict(error)) throw error;
     // Another process retried it between our check and our insert: the unique index had the last word.
-    created = deps.db.transaction((tx) => refuse(tx, ctx, input, "transfer.retry_refused", (t) => t("server.transfers.retriedMeanwhile"), now), { behavior: "immediate" });
+    created = await deps.db.transaction(async (tx) => refuse(tx, ctx, input, "transfer.retry_refused", (t) => t("server.transfers.retriedMeanwhile"), now));
   }
   if (!created.ok || created.data.status !== "approved") return created;
 

@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
 import type { Wallet } from "@/lib/cashin/protocol";
 import type { GatewayCallRecord, InquiryResult } from "@/lib/cashin/client";
 import { outcomeWords } from "@/lib/cashin/codes";
-import type { DbOrTx } from "@/db/client";
+import type { Tx } from "@/db/client";
 import { inquiries, type Inquiry, type InquiryPurpose } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAuditAtMostEvery } from "@/lib/audit/record";
@@ -35,7 +35,7 @@ function failure(query: WalletQuery, result: Exclude<InquiryResult, { kind: "suc
  * The look-up's row, stored before Cash In is asked: a look-up in flight already counts against its
  * person's limit, and one the app stopped during stays on record as unanswered.
  */
-function startLookUp(tx: DbOrTx, userId: number, query: WalletQuery, purpose: InquiryPurpose, now: Date): Inquiry {
+function startLookUp(tx: Tx, userId: number, query: WalletQuery, purpose: InquiryPurpose, now: Date): Inquiry {
   return tx
     .insert(inquiries)
     .values({ userId, ...query, reference: newReference("INQ", now), outcome: "unavailable", message: "No answer from Cash In was recorded for this look-up.", purpose, createdAt: now })
@@ -58,7 +58,7 @@ async function finishLookUp(deps: TransferDeps, started: Inquiry, transferId?: n
     { onCall: (record) => void calls.push(record) },
   );
   const { words, ...answer } = result.kind === "success" ? { outcome: "found" as const, ownerName: result.customerName.trim(), words: null } : { ownerName: null, ...failure(query, result) };
-  const inquiry = deps.db.transaction((tx) => {
+  const inquiry = await deps.db.transaction(async (tx) => {
     const inquiry = tx.update(inquiries).set({ ...answer, message: words && inEnglish(words) }).where(eq(inquiries.id, started.id)).returning().get()!;
     for (const record of calls) recordGatewayCall(tx, { inquiryId: inquiry.id, transferId, reference: started.reference }, record);
     return inquiry;
@@ -88,7 +88,7 @@ export async function lookUpWalletWithProblem(
   query: WalletQuery,
   { transferId, purpose }: { transferId?: number; purpose: InquiryPurpose },
 ): Promise<LookedUp> {
-  const started = deps.db.transaction((tx) => startLookUp(tx, userId, query, purpose, deps.now()));
+  const started = await deps.db.transaction(async (tx) => startLookUp(tx, userId, query, purpose, deps.now()));
   return finishLookUp(deps, started, transferId);
 }
 
@@ -103,7 +103,7 @@ const countedPurposes: InquiryPurpose[] = ["transfer", "recipient"];
  * part of approving, and batch rows count against the batch rows per day, so neither counts here. Refusals are
  * audited at most once a minute per person.
  */
-function refuseOverHourlyLimit(tx: DbOrTx, { actor, ip }: PersonContext, limit: number, now: Date) {
+function refuseOverHourlyLimit(tx: Tx, { actor, ip }: PersonContext, limit: number, now: Date) {
   const counted = and(eq(inquiries.userId, actor.id), gt(inquiries.createdAt, new Date(now.getTime() - hourMs)), inArray(inquiries.purpose, countedPurposes));
   const made = tx.select({ n: count() }).from(inquiries).where(counted).get()?.n ?? 0;
   if (made < limit) return null;
@@ -138,8 +138,10 @@ export async function countedLookUp(
   purpose: InquiryPurpose,
 ): Promise<ActionResult<Inquiry & { ownerName: string }>> {
   const now = deps.now();
-  const limit = getLimits(deps.db).lookUpsPerHour;
-  const started = deps.db.transaction((tx) => refuseOverHourlyLimit(tx, ctx, limit, now) ?? ok(startLookUp(tx, ctx.actor.id, query, purpose, now)), { behavior: "immediate" });
+  // The limit is read in the counting transaction too: an admin's change that lands meanwhile is seen.
+  const started = await deps.db.transaction(
+    async (tx) => refuseOverHourlyLimit(tx, ctx, getLimits(tx).lookUpsPerHour, now) ?? ok(startLookUp(tx, ctx.actor.id, query, purpose, now)),
+  );
   if (!started.ok) return started;
   const { inquiry, problem } = await finishLookUp(deps, started.data);
   if (inquiry.outcome !== "found" || !inquiry.ownerName) return fail("conflict", problem ?? msg("server.transfers.walletNotFound"));

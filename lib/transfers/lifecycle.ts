@@ -1,5 +1,5 @@
 import { and, eq, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import type { DbOrTx, Tx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit, recordAuditMany, type AuditInput } from "@/lib/audit/record";
 import { notifyApprovers, notifyPerson } from "@/lib/notifications/outbox";
@@ -52,7 +52,7 @@ export class IllegalTransition extends Error {
  * condition failed. Must run inside the caller's transaction.
  */
 export function transition(
-  tx: DbOrTx,
+  tx: Tx,
   id: number,
   from: TransferStatus,
   to: TransferStatus,
@@ -82,7 +82,7 @@ export function transition(
  * batch's transfers are decided with their batch, which tells its maker once (lib/batches/lifecycle.ts); their
  * failures are each told.
  */
-function notifyTransition(tx: DbOrTx, transfer: Transfer, from: TransferStatus, at: Date): void {
+function notifyTransition(tx: Tx, transfer: Transfer, from: TransferStatus, at: Date): void {
   // A transfer sent back to the queue waits, and is decided, a second time: each time is told (its queue time).
   const subject = { type: "transfer", id: transfer.id, round: (transfer.queuedAt ?? transfer.createdAt).getTime() } as const;
   const own = transfer.batchId === null;
@@ -113,7 +113,7 @@ function transitionAudit(id: number, from: TransferStatus, to: TransferStatus, p
  * blocking the server. Returns the ids it moved. Must run inside the caller's transaction.
  */
 export function transitionBatch(
-  tx: DbOrTx,
+  tx: Tx,
   batchId: number,
   from: TransferStatus,
   to: TransferStatus,

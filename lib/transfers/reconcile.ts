@@ -29,7 +29,7 @@ export async function reconcileDue(
   { limit = 500, concurrency = 8, all = false }: { limit?: number; concurrency?: number; all?: boolean } = {},
 ): Promise<{ expired: number; resent: number; requeued: number; checked: number; settled: number }> {
   const now = deps.now();
-  const expired = expireOverdue(deps);
+  const expired = await expireOverdue(deps);
 
   // Approved but never claimed (the process died between approval and sending).
   // A batch's rows are left to its own runner, which resumes them at its bounded pace.
@@ -81,23 +81,21 @@ async function requeue(deps: TransferDeps, transfer: Transfer): Promise<boolean>
     if (sameName(inquiry.ownerName, transfer.ownerName)) return requeued;
     return `${requeued} ${t("server.transfers.stored.requeueOtherName", { now: inquiry.ownerName, before: transfer.ownerName })}`;
   });
-  const moved = deps.db.transaction(
-    (tx) =>
-      transition(
-        tx,
-        transfer.id,
-        "approved",
-        "awaiting_approval",
-        {
-          queuedAt: now,
-          approverId: null,
-          decidedAt: null,
-          lastMessage: note,
-        },
-        system,
-        now,
-      ),
-    { behavior: "immediate" },
+  const moved = await deps.db.transaction(async (tx) =>
+    transition(
+      tx,
+      transfer.id,
+      "approved",
+      "awaiting_approval",
+      {
+        queuedAt: now,
+        approverId: null,
+        decidedAt: null,
+        lastMessage: note,
+      },
+      system,
+      now,
+    ),
   );
   return moved !== null;
 }

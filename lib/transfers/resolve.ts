@@ -27,14 +27,14 @@ function notUnresolved(transfer: Transfer) {
 }
 
 /** An admin records what Cash In said happened, with the ticket or statement line as the reason. */
-export function proposeResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; outcome: ResolutionOutcome; reason: string }): ActionResult<null> {
+export async function proposeResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; outcome: ResolutionOutcome; reason: string }): Promise<ActionResult<null>> {
   const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.status !== "unresolved") return notUnresolved(transfer);
   if (transfer.resolutionOutcome !== null) return fail("conflict", msg("server.transfers.outcomeWaits"));
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<null>> => {
       const proposed = tx
         .update(transfers)
         .set({ resolutionOutcome: input.outcome, resolutionReason: input.reason, resolutionBy: actor.id, resolutionAt: now, updatedAt: now })
@@ -45,7 +45,6 @@ export function proposeResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
       recordAudit(tx, { actor, action: "transfer.resolution_proposed", target: { type: "transfer", id: transfer.id }, after: { outcome: input.outcome, reason: input.reason }, ip, at: now });
       return ok(null, msg(input.outcome === "succeeded" ? "server.transfers.recordedSucceeded" : "server.transfers.recordedFailed"));
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -53,7 +52,7 @@ export function proposeResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
  * A manager confirms the recorded outcome: the transfer then becomes succeeded or failed (a failed one may
  * be retried once). Never by the person who recorded it: that refusal is audited.
  */
-export function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number }): ActionResult<{ status: ResolutionOutcome }> {
+export async function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number }): Promise<ActionResult<{ status: ResolutionOutcome }>> {
   const transfer = findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.status !== "unresolved") return notUnresolved(transfer);
@@ -61,12 +60,12 @@ export function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
   if (outcome === null || proposer === null) return fail("conflict", msg("server.transfers.noOutcome"));
   if (proposer === actor.id) {
     const words: Words = (t) => t("server.transfers.confirmOwnOutcome");
-    recordAuditNow(deps.db, { actor, action: "transfer.resolution_confirm_refused", target: { type: "transfer", id: transfer.id }, after: { outcome, refused: inEnglish(words) }, ip });
+    await recordAuditNow(deps.db, { actor, action: "transfer.resolution_confirm_refused", target: { type: "transfer", id: transfer.id }, after: { outcome, refused: inEnglish(words) }, ip });
     return fail("forbidden", say(words));
   }
   const now = deps.now();
-  const moved = deps.db.transaction(
-    (tx) =>
+  const moved = await deps.db.transaction(
+    async (tx) =>
       // A manager account an admin just made or reset is not the second person (docs/roles.md#two-people-not-two-accounts).
       refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "confirm_outcome", now) ??
       ok(
@@ -87,7 +86,6 @@ export function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
           and(eq(transfers.resolutionOutcome, outcome), eq(transfers.resolutionBy, proposer)),
         ),
       ),
-    { behavior: "immediate" },
   );
   if (!moved.ok) return moved;
   if (!moved.data) return fail("conflict", msg("server.transfers.changedMeanwhile"));
@@ -95,15 +93,16 @@ export function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
 }
 
 /** A manager declines the recorded outcome, with a reason; an admin can then record another. */
-export function declineResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
-  const transfer = findTransfer(deps.db, input.transferId);
-  if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
-  if (transfer.status !== "unresolved") return notUnresolved(transfer);
-  if (transfer.resolutionOutcome === null) return fail("conflict", msg("server.transfers.noOutcome"));
-  if (transfer.resolutionBy === actor.id) return fail("forbidden", msg("server.transfers.declineOwnOutcome"));
+export async function declineResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): Promise<ActionResult<null>> {
   const now = deps.now();
+  // Read in the declining transaction: whose outcome it is decides whether this manager may decline it.
   return deps.db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<null>> => {
+      const transfer = findTransfer(tx, input.transferId);
+      if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
+      if (transfer.status !== "unresolved") return notUnresolved(transfer);
+      if (transfer.resolutionOutcome === null) return fail("conflict", msg("server.transfers.noOutcome"));
+      if (transfer.resolutionBy === actor.id) return fail("forbidden", msg("server.transfers.declineOwnOutcome"));
       const held = refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "decline_outcome", now);
       if (held) return held;
       const declined = tx
@@ -124,17 +123,17 @@ export function declineResolution(deps: Deps, { actor, ip }: Ctx, input: { trans
       });
       return ok(null, msg("server.transfers.declined"));
     },
-    { behavior: "immediate" },
   );
 }
 
 /** An admin has looked into a discrepancy (with Cash In, the statement): it leaves Needs attention. */
-export function reviewDiscrepancy(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): ActionResult<null> {
-  const transfer = findTransfer(deps.db, input.transferId);
-  if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
+export async function reviewDiscrepancy(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): Promise<ActionResult<null>> {
   const now = deps.now();
+  // Read in the reviewing transaction: the discrepancy audited is the one marked reviewed, not one raised meanwhile.
   return deps.db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<null>> => {
+      const transfer = findTransfer(tx, input.transferId);
+      if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
       const reviewed = tx
         .update(transfers)
         .set({ discrepancyReviewedAt: now, discrepancyReviewedBy: actor.id })
@@ -152,6 +151,5 @@ export function reviewDiscrepancy(deps: Deps, { actor, ip }: Ctx, input: { trans
       });
       return ok(null, msg("server.transfers.reviewed"));
     },
-    { behavior: "immediate" },
   );
 }

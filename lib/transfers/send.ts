@@ -6,7 +6,7 @@ import type { ActorContext, TransferDeps } from "./deps";
 import { findTransfer, transition } from "./lifecycle";
 import { firstCheckDelayMs } from "./reconcile-schedule";
 import { checkTransfer } from "./settle";
-import { recordGatewayCall } from "./timeline";
+import { recordGatewayCallNow } from "./timeline";
 import { isDraining, trackInFlight } from "@/lib/shutdown";
 import { log } from "@/lib/log";
 import { depositTooLow, isSendingPaused, pauseOnDepositAlert } from "@/lib/sending/pause";
@@ -40,20 +40,19 @@ export async function sendTransfer(
   // the reconciler sends it after the restart.
   if (isDraining()) return null;
   const startedAt = deps.now();
-  const claimed = deps.db.transaction(
-    (tx) =>
-      isSendingPaused(tx)
-        ? null
-        : transition(
-            tx,
-            transferId,
-            "approved",
-            "sending",
-            { sentAt: startedAt, nextCheckAt: new Date(startedAt.getTime() + inFlightMs(deps)), checks: 0 },
-            ctx,
-            startedAt,
-          ),
-    { behavior: "immediate" },
+  // Asked again when the claim runs: stopping may have begun while it waited for the writing connection.
+  const claimed = await deps.db.transaction(async (tx) =>
+    isDraining() || isSendingPaused(tx)
+      ? null
+      : transition(
+          tx,
+          transferId,
+          "approved",
+          "sending",
+          { sentAt: startedAt, nextCheckAt: new Date(startedAt.getTime() + inFlightMs(deps)), checks: 0 },
+          ctx,
+          startedAt,
+        ),
   );
   if (!claimed) return null;
   return trackInFlight(topUp(deps, claimed, ctx, onAnswer));
@@ -66,7 +65,7 @@ async function topUp(deps: TransferDeps, claimed: Transfer, ctx: ActorContext, o
   try {
     result = await deps.gateway.topup(
       { partnerReferenceNo: claimed.reference, wallet: claimed.wallet, customerNumber: claimed.phone, amount: claimed.amount },
-      { onCall: (record: GatewayCallRecord) => recordGatewayCall(deps.db, { transferId, reference: claimed.reference }, record) },
+      { onCall: (record: GatewayCallRecord) => recordGatewayCallNow(deps.db, { transferId, reference: claimed.reference }, record) },
     );
   } catch (error) {
     // Only a request our client refuses to send throws; it stays `sending` and the reconciler settles it.
@@ -78,7 +77,7 @@ async function topUp(deps: TransferDeps, claimed: Transfer, ctx: ActorContext, o
     { reference: claimed.reference, transferId, wallet: claimed.wallet, phone: maskPhone(claimed.phone), outcome: result.kind, responseCode: "code" in result ? (result.code ?? null) : null },
     "[send] top-up answered",
   );
-  const applied = applyTopupResult(deps, claimed, result, ctx);
+  const applied = await applyTopupResult(deps, claimed, result, ctx);
   if (applied?.status !== "succeeded" || applied.cashinReference) return applied;
   // A success answer carries no Cash In reference; its status call does (and is the first late check).
   return (await checkTransfer(deps, transferId, { ctx })).transfer;
@@ -99,11 +98,11 @@ function topupAnswerOf(result: TopupResult): TopupAnswer {
   }
 }
 
-function applyTopupResult(deps: TransferDeps, transfer: Transfer, result: TopupResult, ctx: ActorContext): Transfer | null {
+async function applyTopupResult(deps: TransferDeps, transfer: Transfer, result: TopupResult, ctx: ActorContext): Promise<Transfer | null> {
   const at = deps.now();
   const base = { lastCode: result.code, lastMessage: result.message };
-  const updated = deps.db.transaction(
-    (tx) => {
+  const updated = await deps.db.transaction(
+    async (tx) => {
       // Written once, whatever the status is by now: a status check may have settled it meanwhile.
       tx.update(transfers)
         .set({ topupAnswer: topupAnswerOf(result) })
@@ -134,7 +133,6 @@ function applyTopupResult(deps: TransferDeps, transfer: Transfer, result: TopupR
           );
       }
     },
-    { behavior: "immediate" },
   );
   // Null: a status check settled it while the top-up was in flight; its answer stands.
   return updated ?? findTransfer(deps.db, transfer.id);

@@ -22,12 +22,12 @@ function secondTierFloor(db: DbOrTx): number | null {
   return tiers && tiers.length > 1 ? tiers[1]!.floor : null;
 }
 
-export function updateLimits(
+export async function updateLimits(
   { db, actor, ip }: { db: Db; actor: { id: number; email: string }; ip: string | null },
   input: Limits,
-): ActionResult<Limits> {
+): Promise<ActionResult<Limits>> {
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<Limits>> => {
       // The form refuses these too; a call that skipped it is refused here, and audited (docs/limits.md#changing-limits), in English.
       const problems = crossLimitProblems(input);
       // The threshold is the first approval tier's floor (docs/policies.md#approval-tiers): it stays below the second's.
@@ -60,7 +60,6 @@ export function updateLimits(
       });
       return ok(getLimits(tx), msg("server.limits.saved"));
     },
-    { behavior: "immediate" },
   );
 }
 

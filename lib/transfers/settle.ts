@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import type { Tx } from "@/db/client";
 import { transfers, type TopupAnswer, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import type { GatewayCallRecord, StatusResult } from "@/lib/cashin/client";
@@ -12,7 +12,7 @@ import { oncePerConnection } from "@/db/statements";
 import { giveUpAfterMs, nextCheckDelayMs, nextWatchAt } from "./reconcile-schedule";
 import { getLimits } from "./settings";
 import { isUnsettledAtGateway, statusInfo } from "./status";
-import { recordGatewayCall } from "./timeline";
+import { recordGatewayCallNow } from "./timeline";
 import { log } from "@/lib/log";
 import { discrepancyEvent } from "@/lib/webhooks/events";
 import { inEnglish } from "./words";
@@ -50,11 +50,11 @@ function watchFrom(transfer: Pick<Transfer, "topupAnswer">, to: "succeeded" | "f
 /**
  * Takes the lease on a transfer that may be checked now, in one conditional update; returns it, or
  * undefined when it is not checkable, not due (with `due`) or leased by another runner. On every check's
- * path, so prepared once per connection (instants as stored: epoch milliseconds).
+ * path, so prepared once per connection (instants as stored: epoch milliseconds). Inside the caller's transaction.
  */
-function takeLease(db: Db, transferId: number, now: Date, due: boolean): Transfer | undefined {
-  const lease = oncePerConnection(db, `settle: lease${due ? " when due" : ""}`, () =>
-    db
+function takeLease(tx: Tx, transferId: number, now: Date, due: boolean): Transfer | undefined {
+  const lease = oncePerConnection(tx, `settle: lease${due ? " when due" : ""}`, () =>
+    tx
       .update(transfers)
       .set({ leaseUntil: sql`${sql.placeholder("until")}` })
       .where(
@@ -74,8 +74,8 @@ function takeLease(db: Db, transferId: number, now: Date, due: boolean): Transfe
 /** Every write that applies an answer also ends the lease, in the same statement. */
 const released = { leaseUntil: null } as const;
 
-function releaseLease(db: Db, transferId: number): void {
-  oncePerConnection(db, "settle: release", () => db.update(transfers).set(released).where(eq(transfers.id, sql.placeholder("id"))).prepare()).run({ id: transferId });
+function releaseLease(tx: Tx, transferId: number): void {
+  oncePerConnection(tx, "settle: release", () => tx.update(transfers).set(released).where(eq(transfers.id, sql.placeholder("id"))).prepare()).run({ id: transferId });
 }
 
 /**
@@ -88,51 +88,51 @@ export async function checkTransfer(
   transferId: number,
   { due = false, ctx = system }: { due?: boolean; ctx?: ActorContext } = {},
 ): Promise<CheckResult> {
-  const leased = takeLease(deps.db, transferId, deps.now(), due);
+  const now = deps.now();
+  const leased = await deps.db.transaction(async (tx) => takeLease(tx, transferId, now, due));
   if (!leased) return { checked: false, transfer: findTransfer(deps.db, transferId), settled: false };
 
   let transfer: Transfer | null = null;
   try {
     const result = await deps.gateway.status(
       { partnerReferenceNo: leased.reference, expected: { amount: leased.amount, customerNumber: leased.phone } },
-      { onCall: (record: GatewayCallRecord) => recordGatewayCall(deps.db, { transferId, reference: leased.reference }, record) },
+      { onCall: (record: GatewayCallRecord) => recordGatewayCallNow(deps.db, { transferId, reference: leased.reference }, record) },
     );
     const settled = leased.status === "succeeded" || leased.status === "failed" ? leased.status : null;
-    transfer = settled ? applyLateAnswer(deps, leased, settled, result) : applyStatus(deps, leased, result, ctx);
+    const at = deps.now();
+    // The answer is applied in one transaction with every read that decides how (the grace period among them).
+    transfer = await deps.db.transaction(async (tx) =>
+      settled ? applyLateAnswer(tx, leased, settled, result, at) : applyStatus(deps, tx, leased, result, ctx, at),
+    );
     return { checked: true, transfer, settled: isUnsettledAtGateway(leased.status) && !!transfer && !isUnsettledAtGateway(transfer.status) };
   } finally {
     // Unless the write of the answer ended it: then nothing applied it (another change came first) or it threw.
-    if (transfer?.leaseUntil !== null) releaseLease(deps.db, transferId);
+    if (transfer?.leaseUntil !== null) await deps.db.transaction(async (tx) => releaseLease(tx, transferId));
   }
 }
 
 /** Nothing is pending any more: a late answer replaces an admin's proposed resolution. */
 const noResolution = { resolutionOutcome: null, resolutionReason: null, resolutionBy: null, resolutionAt: null } as const;
 
-/** A `sending`, `processing` or `unresolved` transfer: settle it when the answer is final, never guess. */
-function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResult, ctx: ActorContext): Transfer | null {
-  const now = deps.now();
+/** A `sending`, `processing` or `unresolved` transfer: settle it when the answer is final, never guess. Inside the caller's transaction. */
+function applyStatus(deps: Pick<TransferDeps, "gatewayTimeoutMs">, tx: Tx, transfer: Transfer, result: StatusResult, ctx: ActorContext, now: Date): Transfer | null {
   const checks = transfer.checks + 1;
   const sentAt = transfer.sentAt ?? transfer.createdAt;
   const base = { checks, lastCode: result.code, ...released };
 
   const settle = (to: "succeeded" | "failed" | "refunded", patch: Partial<Transfer>) =>
-    deps.db.transaction(
-      (tx) =>
-        transition(
-          tx,
-          transfer.id,
-          transfer.status,
-          to,
-          { ...base, ...noResolution, settledAt: now, nextCheckAt: to === "refunded" ? null : watchFrom(transfer, to, now), ...patch },
-          ctx,
-          now,
-        ),
-      { behavior: "immediate" },
+    transition(
+      tx,
+      transfer.id,
+      transfer.status,
+      to,
+      { ...base, ...noResolution, settledAt: now, nextCheckAt: to === "refunded" ? null : watchFrom(transfer, to, now), ...patch },
+      ctx,
+      now,
     );
 
   const update = (patch: Partial<Transfer>) =>
-    deps.db
+    tx
       .update(transfers)
       .set({ ...patch, updatedAt: now })
       .where(and(eq(transfers.id, transfer.id), eq(transfers.status, transfer.status)))
@@ -144,24 +144,20 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
     // An unresolved transfer is no longer asked automatically; a person's refresh only records the answer.
     if (transfer.status === "unresolved") return update(base);
     if (now.getTime() - sentAt.getTime() > giveUpAfterMs) {
-      return deps.db.transaction(
-        (tx) =>
-          transition(
-            tx,
-            transfer.id,
-            transfer.status,
-            "unresolved",
-            { ...base, nextCheckAt: null, lastMessage: inEnglish((t) => t("server.transfers.stored.noFinalAnswer", { message })) },
-            ctx,
-            now,
-          ),
-        { behavior: "immediate" },
+      return transition(
+        tx,
+        transfer.id,
+        transfer.status,
+        "unresolved",
+        { ...base, nextCheckAt: null, lastMessage: inEnglish((t) => t("server.transfers.stored.noFinalAnswer", { message })) },
+        ctx,
+        now,
       );
     }
     const patch = { ...base, lastMessage: message, nextCheckAt: new Date(now.getTime() + nextCheckDelayMs(checks)) };
     // A top-up that Cash In confirms is pending is no longer merely in flight.
     if (transfer.status === "sending" && result.kind === "success" && result.transferStatus.state === "pending") {
-      return deps.db.transaction((tx) => transition(tx, transfer.id, "sending", "processing", patch, ctx, now), { behavior: "immediate" });
+      return transition(tx, transfer.id, "sending", "processing", patch, ctx, now);
     }
     return update(patch);
   };
@@ -182,7 +178,7 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
       return settle("failed", { cashinReference, lastMessage: description, reason: inEnglish((t) => t(status.code === "05" ? "server.transfers.stored.reportsCanceled" : "server.transfers.stored.reportsFailed", { description })) });
     case "not_found": {
       // Right after an ambiguous top-up, "not found" may mean "not visible yet" (docs/gateway.md#transfer-statuses, docs/lifecycle.md#paying-twice-is-impossible).
-      const graceMs = effectiveGraceMs(getLimits(deps.db), deps.gatewayTimeoutMs);
+      const graceMs = effectiveGraceMs(getLimits(tx), deps.gatewayTimeoutMs);
       if (notFoundMayMeanNeverSent(transfer.topupAnswer) && now.getTime() - sentAt.getTime() >= graceMs) {
         return settle("failed", {
           lastMessage: description,
@@ -205,44 +201,34 @@ function applyStatus(deps: TransferDeps, transfer: Transfer, result: StatusResul
  * applied; any other contradiction changes no status and raises a discrepancy; agreement fills in Cash
  * In's reference if it was missing. Then the next watch check is scheduled.
  */
-function applyLateAnswer(deps: TransferDeps, transfer: Transfer, settled: "succeeded" | "failed", result: StatusResult): Transfer | null {
-  const now = deps.now();
+function applyLateAnswer(tx: Tx, transfer: Transfer, settled: "succeeded" | "failed", result: StatusResult, now: Date): Transfer | null {
   const nextCheckAt = nextWatchAt(transfer.settledAt ?? transfer.updatedAt, now);
   const checks = transfer.checks + 1;
   if (result.kind !== "success") {
-    return deps.db.update(transfers).set({ checks, nextCheckAt, ...released }).where(eq(transfers.id, transfer.id)).returning().get() ?? null;
+    return tx.update(transfers).set({ checks, nextCheckAt, ...released }).where(eq(transfers.id, transfer.id)).returning().get() ?? null;
   }
   const status = result.transferStatus;
   if (settled === "succeeded" && status.state === "refunded") {
-    return deps.db.transaction(
-      (tx) =>
-        transition(
-          tx,
-          transfer.id,
-          "succeeded",
-          "refunded",
-          { checks, nextCheckAt: null, lastCode: result.code, lastMessage: result.description || status.label, cashinReference: result.originalReferenceNo ?? transfer.cashinReference, ...released },
-          system,
-          now,
-        ),
-      { behavior: "immediate" },
+    return transition(
+      tx,
+      transfer.id,
+      "succeeded",
+      "refunded",
+      { checks, nextCheckAt: null, lastCode: result.code, lastMessage: result.description || status.label, cashinReference: result.originalReferenceNo ?? transfer.cashinReference, ...released },
+      system,
+      now,
     );
   }
-  return deps.db.transaction(
-    (tx) => {
-      const contradiction = contradicts(settled, status);
-      if (contradiction) raiseDiscrepancy(tx, transfer, `${status.code} ${status.label}`, contradiction, now);
-      const reference = transfer.cashinReference === null && status.state === "succeeded" ? result.originalReferenceNo : null;
-      if (reference) recordAudit(tx, { actor: null, action: "transfer.reference", target: { type: "transfer", id: transfer.id }, after: { cashinReference: reference }, at: now });
-      return tx
-        .update(transfers)
-        .set({ checks, nextCheckAt, ...released, ...(reference ? { cashinReference: reference } : {}) })
-        .where(eq(transfers.id, transfer.id))
-        .returning()
-        .get() ?? null;
-    },
-    { behavior: "immediate" },
-  );
+  const contradiction = contradicts(settled, status);
+  if (contradiction) raiseDiscrepancy(tx, transfer, `${status.code} ${status.label}`, contradiction, now);
+  const reference = transfer.cashinReference === null && status.state === "succeeded" ? result.originalReferenceNo : null;
+  if (reference) recordAudit(tx, { actor: null, action: "transfer.reference", target: { type: "transfer", id: transfer.id }, after: { cashinReference: reference }, at: now });
+  return tx
+    .update(transfers)
+    .set({ checks, nextCheckAt, ...released, ...(reference ? { cashinReference: reference } : {}) })
+    .where(eq(transfers.id, transfer.id))
+    .returning()
+    .get() ?? null;
 }
 
 /** Why a later status contradicts a settled one, in words for the finance team; null when it agrees. */

@@ -1,13 +1,23 @@
-import type { DbOrTx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { gatewayCalls } from "@/db/schema";
 
 export type { GatewayCallRow } from "@/db/schema";
 import type { GatewayCallRecord } from "@/lib/cashin/client";
 import { log } from "@/lib/log";
 
+type CallLink = { transferId?: number; inquiryId?: number; reference?: string };
+
+/**
+ * `recordGatewayCall` in a transaction of its own, for a call's hook while the call is under way (never inside a
+ * transaction: no gateway call runs in one).
+ */
+export async function recordGatewayCallNow(db: Db, link: CallLink, record: GatewayCallRecord): Promise<void> {
+  await db.transaction(async (tx) => recordGatewayCall(tx, link, record));
+}
+
 /** Stores one HTTP exchange with Cash In on the timeline of a transfer and/or inquiry (docs/lifecycle.md#5-every-gateway-call-is-on-the-timeline). */
-export function recordGatewayCall(db: DbOrTx, link: { transferId?: number; inquiryId?: number; reference?: string }, record: GatewayCallRecord): void {
-  db.insert(gatewayCalls)
+export function recordGatewayCall(tx: Tx, link: CallLink, record: GatewayCallRecord): void {
+  tx.insert(gatewayCalls)
     .values({
       transferId: link.transferId ?? null,
       inquiryId: link.inquiryId ?? null,

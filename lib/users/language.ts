@@ -12,15 +12,14 @@ import { localeCookie, localeCookieMaxAgeSeconds, type Locale } from "@/lib/i18n
  * A person's own language (docs/language.md#choosing-the-language): saved on their account, so that it
  * follows them to another browser at sign-in. The change and its audit entry land in one transaction.
  */
-export function saveUserLocale({ db, actor, ip }: { db: Db; actor: Person; ip: string | null }, locale: Locale): void {
-  db.transaction(
-    (tx) => {
+export async function saveUserLocale({ db, actor, ip }: { db: Db; actor: Person; ip: string | null }, locale: Locale): Promise<void> {
+  await db.transaction(
+    async (tx) => {
       const before = tx.select({ locale: users.locale }).from(users).where(eq(users.id, actor.id)).get();
       if (!before || before.locale === locale) return;
       tx.update(users).set({ locale, updatedAt: new Date() }).where(eq(users.id, actor.id)).run();
       recordAudit(tx, { actor, action: "user.language", target: { type: "user", id: actor.id }, before: { locale: before.locale }, after: { locale }, ip });
     },
-    { behavior: "immediate" },
   );
 }
 

@@ -16,15 +16,14 @@ export function mailKindsFor(role: Role): readonly NotificationKind[] {
  * A person's own switches for notification mails (docs/notifications.md#turning-mails-off): the kinds turned
  * off, saved on their account with an audit entry in one transaction. The mailer reads them when it sends.
  */
-export function saveMailPreferences({ db, actor, ip }: { db: Db; actor: Person; ip: string | null }, off: readonly NotificationKind[]): void {
+export async function saveMailPreferences({ db, actor, ip }: { db: Db; actor: Person; ip: string | null }, off: readonly NotificationKind[]): Promise<void> {
   const next = notificationKinds.filter((kind) => off.includes(kind));
-  db.transaction(
-    (tx) => {
+  await db.transaction(
+    async (tx) => {
       const before = tx.select({ mailOff: users.mailOff }).from(users).where(eq(users.id, actor.id)).get();
       if (!before || before.mailOff.join() === next.join()) return;
       tx.update(users).set({ mailOff: next, updatedAt: new Date() }).where(eq(users.id, actor.id)).run();
       recordAudit(tx, { actor, action: "user.mail_preferences", target: { type: "user", id: actor.id }, before: { off: before.mailOff }, after: { off: next }, ip });
     },
-    { behavior: "immediate" },
   );
 }

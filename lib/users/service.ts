@@ -71,7 +71,7 @@ export async function createUser(
 ): Promise<ActionResult<{ id: number }>> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<{ id: number }>> => {
       const taken = tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, input.email)).get();
       if (taken) return fail("conflict", msg("server.users.emailTaken"), { email: [msg("server.users.emailTaken")] });
       const now = new Date();
@@ -91,7 +91,6 @@ export async function createUser(
       recordAudit(tx, { actor, action: "user.create", target: { type: "user", id: created.id }, after, ip });
       return ok({ id: created.id }, msg("server.users.created", { name: created.name }));
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -104,9 +103,9 @@ function otherActiveAdmins(tx: Tx, userId: number): number {
   return row?.n ?? 0;
 }
 
-export function changeRole({ db, actor, ip }: Ctx, input: { userId: number; role: Role }): ActionResult<null> {
+export function changeRole({ db, actor, ip }: Ctx, input: { userId: number; role: Role }): Promise<ActionResult<null>> {
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<null>> => {
       const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
       if (!user) return fail("not_found", msg("server.users.notFound"));
       if (user.role === input.role) return ok(null, msg("server.users.alreadyRole", { name: user.name, role: roleWord(input.role) }));
@@ -128,13 +127,12 @@ export function changeRole({ db, actor, ip }: Ctx, input: { userId: number; role
       recordAudit(tx, { actor, action: "user.role", target: { type: "user", id: user.id }, before: publicView(user), after: publicView(updated), ip });
       return ok(null, msg("server.users.roleChanged", { name: user.name, role: roleWord(input.role) }));
     },
-    { behavior: "immediate" },
   );
 }
 
-export function setActive({ db, actor, ip }: Ctx, input: { userId: number; active: boolean }): ActionResult<null> {
+export function setActive({ db, actor, ip }: Ctx, input: { userId: number; active: boolean }): Promise<ActionResult<null>> {
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<null>> => {
       const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
       if (!user) return fail("not_found", msg("server.users.notFound"));
       if (user.active === input.active) return ok(null, msg(input.active ? "server.users.alreadyActive" : "server.users.alreadyInactive", { name: user.name }));
@@ -160,7 +158,6 @@ export function setActive({ db, actor, ip }: Ctx, input: { userId: number; activ
       });
       return ok(null, msg(input.active ? "server.users.reactivated" : "server.users.deactivated", { name: user.name }));
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -170,7 +167,7 @@ export async function resetPassword(
 ): Promise<ActionResult<null>> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<null>> => {
       const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
       if (!user) return fail("not_found", msg("server.users.notFound"));
       const now = new Date();
@@ -187,7 +184,6 @@ export async function resetPassword(
       recordAudit(tx, { actor, action: "user.password_reset", target: { type: "user", id: user.id }, ip });
       return ok(null, msg("server.users.passwordReset", { name: user.name }));
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -196,9 +192,9 @@ export async function resetPassword(
  * session of the user ends (the session version moves on, so they read "ended by an admin"), the user enrols
  * again at the next sign-in, and cannot approve for 24 h.
  */
-export function resetSecondFactor({ db, actor, ip }: Ctx, input: { userId: number }): ActionResult<null> {
+export function resetSecondFactor({ db, actor, ip }: Ctx, input: { userId: number }): Promise<ActionResult<null>> {
   return db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<null>> => {
       const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
       if (!user) return fail("not_found", msg("server.users.notFound"));
       if (user.id === actor.id) return fail("forbidden", msg("server.users.ownSecondFactor"));
@@ -214,6 +210,5 @@ export function resetSecondFactor({ db, actor, ip }: Ctx, input: { userId: numbe
       recordAudit(tx, { actor, action: "user.second_factor_reset", target: { type: "user", id: user.id }, before: { enrolledAt: factor.enrolledAt }, ip });
       return ok(null, msg("server.users.secondFactorReset", { name: user.name }));
     },
-    { behavior: "immediate" },
   );
 }

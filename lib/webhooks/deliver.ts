@@ -136,21 +136,22 @@ export type WebhookPass = { delivered: number; retrying: number; failed: number 
  * counts the attempt as started (`attempts` + 1); logging it sets `attempts` to the attempts logged, so a delivery with
  * more attempts started than logged and a lease not yet lapsed has one under way (`underWay`).
  */
-function take(db: Db, delivery: WebhookDelivery, now: Date): WebhookDelivery | null {
-  return (
-    db
-      .update(webhookDeliveries)
-      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${webhookDeliveries.attempts} + 1` })
-      .where(
-        and(
-          eq(webhookDeliveries.id, delivery.id),
-          eq(webhookDeliveries.state, "pending"),
-          eq(webhookDeliveries.nextAttemptAt, delivery.nextAttemptAt),
-          eq(webhookDeliveries.attempts, delivery.attempts),
-        ),
-      )
-      .returning()
-      .get() ?? null
+async function take(db: Db, delivery: WebhookDelivery, now: Date): Promise<WebhookDelivery | null> {
+  return db.transaction(
+    async (tx) =>
+      tx
+        .update(webhookDeliveries)
+        .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${webhookDeliveries.attempts} + 1` })
+        .where(
+          and(
+            eq(webhookDeliveries.id, delivery.id),
+            eq(webhookDeliveries.state, "pending"),
+            eq(webhookDeliveries.nextAttemptAt, delivery.nextAttemptAt),
+            eq(webhookDeliveries.attempts, delivery.attempts),
+          ),
+        )
+        .returning()
+        .get() ?? null,
   );
 }
 
@@ -165,14 +166,26 @@ export function underWay(db: DbOrTx, delivery: WebhookDelivery, now: Date): bool
 }
 
 /**
- * A Resend's lease: the delivery taken whatever its state, unless an attempt is under way. Returns the row with its lease
- * and the schedule to put back if the Resend does not deliver it, or null when it is being sent right now.
+ * A Resend's lease: the delivery taken whatever its state, unless an attempt is under way or its endpoint is disabled.
+ * Returns the row with its lease, its endpoint, and the schedule to put back if the Resend does not deliver it; null when
+ * it is being sent right now.
  */
-export function takeForResend(db: Db, deliveryId: number, now: Date): { taken: WebhookDelivery; resumeAt: Date } | null | "missing" {
+export async function takeForResend(
+  db: Db,
+  deliveryId: number,
+  now: Date,
+): Promise<{ taken: WebhookDelivery; endpoint: WebhookEndpoint; resumeAt: Date } | null | "missing" | "disabled"> {
   return db.transaction(
-    (tx) => {
-      const row = tx.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId)).get();
-      if (!row) return "missing" as const;
+    async (tx) => {
+      const found = tx
+        .select({ row: webhookDeliveries, endpoint: webhookEndpoints })
+        .from(webhookDeliveries)
+        .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+        .where(eq(webhookDeliveries.id, deliveryId))
+        .get();
+      if (!found) return "missing" as const;
+      const { row, endpoint } = found;
+      if (!endpoint.active) return "disabled" as const;
       if (underWay(tx, row, now)) return null;
       const taken = tx
         .update(webhookDeliveries)
@@ -180,9 +193,8 @@ export function takeForResend(db: Db, deliveryId: number, now: Date): { taken: W
         .where(and(eq(webhookDeliveries.id, row.id), eq(webhookDeliveries.nextAttemptAt, row.nextAttemptAt), eq(webhookDeliveries.attempts, row.attempts)))
         .returning()
         .get();
-      return taken ? { taken, resumeAt: row.nextAttemptAt } : null;
+      return taken ? { taken, endpoint, resumeAt: row.nextAttemptAt } : null;
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -221,11 +233,15 @@ async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean
   const limit = deps.limit ?? 50;
   const concurrency = Math.max(1, deps.concurrency ?? 8);
   // Past their 24 hours and not being tried: given up (an endpoint disabled all that time included).
-  pass.failed += deps.db
-    .update(webhookDeliveries)
-    .set({ state: "failed" })
-    .where(and(eq(webhookDeliveries.state, "pending"), lte(webhookDeliveries.nextAttemptAt, now), lte(webhookDeliveries.createdAt, new Date(now.getTime() - giveUpAfterMs))))
-    .run().changes;
+  const givenUp = await deps.db.transaction(
+    async (tx) =>
+      tx
+        .update(webhookDeliveries)
+        .set({ state: "failed" })
+        .where(and(eq(webhookDeliveries.state, "pending"), lte(webhookDeliveries.nextAttemptAt, now), lte(webhookDeliveries.createdAt, new Date(now.getTime() - giveUpAfterMs))))
+        .run().changes,
+  );
+  pass.failed += givenUp;
   const picks = duePicks(deps.db, now, limit);
   // A few at once, and at most half of them to one endpoint, so that an endpoint that never answers (10 s each) leaves
   // the other slots to the others. No new attempt starts once the pass has run its budget: the next pass picks afresh.
@@ -249,10 +265,10 @@ async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean
     // Started on the next microtask, so that `work` exists when it ends (a row another worker took ends at once).
     const work: Promise<void> = Promise.resolve().then(async () => {
       try {
-        const taken = take(deps.db, pick.delivery, deps.now());
+        const taken = await take(deps.db, pick.delivery, deps.now());
         if (!taken) return;
         const attempt = await attemptOnce(deps, pick.endpoint, taken);
-        const outcome = recordAttempt(deps, taken, attempt, null);
+        const outcome = await recordAttempt(deps, taken, attempt, null);
         // A lapsed attempt (another worker took the delivery over meanwhile) is logged and counts for nothing.
         if (outcome !== "lapsed") pass[outcome]++;
       } catch (error) {
@@ -312,10 +328,10 @@ export type Outcome = "delivered" | "retrying" | "failed" | "lapsed";
  * event. A Resend (`resentBy`) delivers a pending or failed delivery on a 2xx, and otherwise puts its schedule back
  * (`resumeAt`) and leaves its state as it was.
  */
-export function recordAttempt(deps: WebhookDeps, taken: WebhookDelivery, attempt: Attempt, resentBy: number | null, resumeAt: Date = taken.nextAttemptAt): Outcome {
+export async function recordAttempt(deps: WebhookDeps, taken: WebhookDelivery, attempt: Attempt, resentBy: number | null, resumeAt: Date = taken.nextAttemptAt): Promise<Outcome> {
   const at = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx): Promise<Outcome> => {
       tx.insert(webhookAttempts).values({ deliveryId: taken.id, at, status: attempt.status, latencyMs: attempt.latencyMs, excerpt: attempt.excerpt, resentBy }).run();
       const held = and(eq(webhookDeliveries.id, taken.id), eq(webhookDeliveries.nextAttemptAt, taken.nextAttemptAt), eq(webhookDeliveries.attempts, taken.attempts));
       const attempts = logged(taken.id);
@@ -343,6 +359,5 @@ export function recordAttempt(deps: WebhookDeps, taken: WebhookDelivery, attempt
       if (!changed) return "lapsed";
       return giveUp ? "failed" : "retrying";
     },
-    { behavior: "immediate" },
   );
 }

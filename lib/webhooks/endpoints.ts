@@ -28,14 +28,14 @@ export type CreatedEndpoint = { endpointId: number; secret: string };
 export async function createEndpoint(deps: WebhookDeps, { actor, ip }: Ctx, input: EndpointValues): Promise<ActionResult<CreatedEndpoint>> {
   const checked = await checkWebhookUrl(input.url, deps.policy ?? urlPolicyFrom(), deps.resolve ?? systemResolver);
   if (!checked.ok) {
-    recordAuditNow(deps.db, { actor, action: "webhook.refused", target: { type: "webhook_endpoint" }, after: { url: input.url, refused: inEnglish(checked.problem) }, ip });
+    await recordAuditNow(deps.db, { actor, action: "webhook.refused", target: { type: "webhook_endpoint" }, after: { url: input.url, refused: inEnglish(checked.problem) }, ip });
     const message = say(checked.problem);
     return fail("invalid", message, { url: [message] });
   }
   const secret = newSecret();
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<CreatedEndpoint>> => {
       const existing = tx.select({ n: count() }).from(webhookEndpoints).get()?.n ?? 0;
       if (existing >= endpointBounds.endpoints) return fail("conflict", msg("server.webhooks.tooMany", { max: endpointBounds.endpoints }));
       const created = tx
@@ -47,15 +47,14 @@ export async function createEndpoint(deps: WebhookDeps, { actor, ip }: Ctx, inpu
       forgetSubscriptions(tx);
       return ok({ endpointId: created.id, secret }, msg("server.webhooks.created"));
     },
-    { behavior: "immediate" },
   );
 }
 
 /** Disables (nothing more is sent to it; what waits stays until enabled again, for at most 24 hours) or enables an endpoint. */
-export function setEndpointActive(deps: Pick<WebhookDeps, "db" | "now">, { actor, ip }: Ctx, input: { endpointId: number; active: boolean }): ActionResult<null> {
+export async function setEndpointActive(deps: Pick<WebhookDeps, "db" | "now">, { actor, ip }: Ctx, input: { endpointId: number; active: boolean }): Promise<ActionResult<null>> {
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<null>> => {
       const changed = tx
         .update(webhookEndpoints)
         .set(input.active ? { active: true, disabledAt: null, disabledBy: null } : { active: false, disabledAt: now, disabledBy: actor.id })
@@ -70,22 +69,20 @@ export function setEndpointActive(deps: Pick<WebhookDeps, "db" | "now">, { actor
       forgetSubscriptions(tx);
       return ok(null, msg(input.active ? "server.webhooks.enabled" : "server.webhooks.disabled"));
     },
-    { behavior: "immediate" },
   );
 }
 
 /** A new signing secret, shown once; the old one stops at once (deliveries from now on are signed with the new one). */
-export function rotateSecret(deps: Pick<WebhookDeps, "db" | "now">, { actor, ip }: Ctx, input: { endpointId: number }): ActionResult<CreatedEndpoint> {
+export async function rotateSecret(deps: Pick<WebhookDeps, "db" | "now">, { actor, ip }: Ctx, input: { endpointId: number }): Promise<ActionResult<CreatedEndpoint>> {
   const secret = newSecret();
   const now = deps.now();
   return deps.db.transaction(
-    (tx) => {
+    async (tx): Promise<ActionResult<CreatedEndpoint>> => {
       const changed = tx.update(webhookEndpoints).set({ secret: seal(secret) }).where(eq(webhookEndpoints.id, input.endpointId)).returning().get();
       if (!changed) return fail("not_found", msg("server.webhooks.notFound"));
       recordAudit(tx, { actor, action: "webhook.secret_rotated", target: target(changed.id), after: { url: changed.url }, ip, at: now });
       return ok({ endpointId: changed.id, secret }, msg("server.webhooks.rotated"));
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -97,22 +94,16 @@ export type Resent = { status: number | null; latencyMs: number };
  * a worker (or another Resend) is sending it: it takes the delivery's lease first.
  */
 export async function resendDelivery(deps: WebhookDeps, { actor, ip }: Ctx, input: { deliveryId: number }): Promise<ActionResult<Resent>> {
-  const found = deps.db
-    .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
-    .from(webhookDeliveries)
-    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-    .where(eq(webhookDeliveries.id, input.deliveryId))
-    .get();
-  if (!found) return fail("not_found", msg("server.webhooks.deliveryNotFound"));
-  const { delivery, endpoint } = found;
-  if (!endpoint.active) return fail("conflict", msg("server.webhooks.resendDisabled"));
-  // Resend takes the delivery's lease like a worker: never two attempts of one delivery at once.
-  const lease = takeForResend(deps.db, delivery.id, deps.now());
+  // Resend takes the delivery's lease like a worker: never two attempts of one delivery at once. The delivery, its
+  // endpoint (still active?) and the lease are read and taken in one transaction.
+  const lease = await takeForResend(deps.db, input.deliveryId, deps.now());
   if (lease === "missing") return fail("not_found", msg("server.webhooks.deliveryNotFound"));
+  if (lease === "disabled") return fail("conflict", msg("server.webhooks.resendDisabled"));
   if (lease === null) return fail("conflict", msg("server.webhooks.resendBusy"));
-  const attempt = await attemptOnce(deps, endpoint, lease.taken);
-  recordAttempt(deps, lease.taken, attempt, actor.id, lease.resumeAt);
-  recordAuditNow(deps.db, {
+  const { taken: delivery, endpoint } = lease;
+  const attempt = await attemptOnce(deps, endpoint, delivery);
+  await recordAttempt(deps, delivery, attempt, actor.id, lease.resumeAt);
+  await recordAuditNow(deps.db, {
     actor,
     action: "webhook.resent",
     target: target(endpoint.id),

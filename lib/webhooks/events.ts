@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import type { DbOrTx, Tx } from "@/db/client";
 import { batches, transfers, webhookEndpoints, type Batch, type Transfer, type TransferStatus, type WebhookEventType } from "@/db/schema";
 import { payoutJson } from "@/lib/api/representation";
 
@@ -58,7 +58,7 @@ export function eventIdOf(type: WebhookEventType, subject: string): string {
 }
 
 /** Writes one event for every subscribed endpoint; returns its id, or null when nobody asked for it. */
-export function writeEvent(tx: DbOrTx, type: WebhookEventType, subject: string, data: () => Record<string, unknown>, at: Date, endpoints = subscribedEndpoints(tx, type)): string | null {
+export function writeEvent(tx: Tx, type: WebhookEventType, subject: string, data: () => Record<string, unknown>, at: Date, endpoints = subscribedEndpoints(tx, type)): string | null {
   if (endpoints.length === 0) return null;
   const id = eventIdOf(type, subject);
   const payload = JSON.stringify({ id, type, created_at: at.toISOString(), data: data() });
@@ -97,7 +97,7 @@ function batchReferences(tx: DbOrTx, rows: readonly Transfer[]): Map<number, str
  * The events of transfers that just entered their status (through `transition`, `transitionBatch` or created waiting
  * for approval), and `batch.completed` when the last open row of a sent batch settles. Inside the change's transaction.
  */
-export function payoutEvents(tx: DbOrTx, rows: readonly Transfer[], at: Date): void {
+export function payoutEvents(tx: Tx, rows: readonly Transfer[], at: Date): void {
   if (rows.length === 0) return;
   for (const status of new Set(rows.map((r) => r.status))) {
     const type = payoutEventOf[status];
@@ -116,7 +116,7 @@ export function payoutEvents(tx: DbOrTx, rows: readonly Transfer[], at: Date): v
 }
 
 /** `payoutEvents` for transfers known by id (a batch's rows moved together). */
-export function payoutEventsByIds(tx: DbOrTx, ids: readonly number[], at: Date): void {
+export function payoutEventsByIds(tx: Tx, ids: readonly number[], at: Date): void {
   if (ids.length === 0) return;
   const rows: Transfer[] = [];
   for (let i = 0; i < ids.length; i += 500) rows.push(...tx.select().from(transfers).where(inArray(transfers.id, ids.slice(i, i + 500))).all());
@@ -128,7 +128,7 @@ export function payoutEventsByIds(tx: DbOrTx, ids: readonly number[], at: Date):
  * status. Called when a batch becomes sent and when one of its transfers settles; the event id is the batch's, so
  * both reaching it in one change write it once.
  */
-export function batchCompletedIfDone(tx: DbOrTx, batchId: number, at: Date): void {
+export function batchCompletedIfDone(tx: Tx, batchId: number, at: Date): void {
   const endpoints = subscribedEndpoints(tx, "batch.completed");
   if (endpoints.length === 0) return;
   const batch = tx.select().from(batches).where(eq(batches.id, batchId)).get();
@@ -171,7 +171,7 @@ export function batchJson(tx: DbOrTx, batch: Batch) {
 }
 
 /** `discrepancy.raised`: a later answer of Cash In contradicts a settled status (docs/lifecycle.md, rule 10). */
-export function discrepancyEvent(tx: DbOrTx, transfer: Transfer, text: string, at: Date): void {
+export function discrepancyEvent(tx: Tx, transfer: Transfer, text: string, at: Date): void {
   const endpoints = subscribedEndpoints(tx, "discrepancy.raised");
   if (endpoints.length === 0) return;
   const reference = transfer.batchId === null ? null : (batchReferences(tx, [transfer]).get(transfer.batchId) ?? null);

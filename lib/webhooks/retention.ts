@@ -18,7 +18,7 @@ const chunk = 500;
 export type Swept = { deliveries: number; attempts: number };
 
 /** Deletes what is past its time, endpoint by endpoint (through the index on endpoint, created_at), in small transactions. */
-export function sweepWebhookLog(db: Db, now: Date): Swept {
+export async function sweepWebhookLog(db: Db, now: Date): Promise<Swept> {
   const swept: Swept = { deliveries: 0, attempts: 0 };
   const endpoints = db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).all();
   const rules = [
@@ -28,8 +28,8 @@ export function sweepWebhookLog(db: Db, now: Date): Swept {
   for (const { id: endpointId } of endpoints) {
     for (const { state, before } of rules) {
       for (;;) {
-        const done = db.transaction(
-          (tx) => {
+        const done = await db.transaction(
+          async (tx) => {
             const ids = tx
               .select({ id: webhookDeliveries.id })
               .from(webhookDeliveries)
@@ -44,7 +44,6 @@ export function sweepWebhookLog(db: Db, now: Date): Swept {
             swept.deliveries += tx.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).run().changes;
             return ids.length < chunk;
           },
-          { behavior: "immediate" },
         );
         if (done) break;
       }
@@ -57,9 +56,9 @@ export function sweepWebhookLog(db: Db, now: Date): Swept {
  * The worker's sweep, at most once per `everyMs` by its clock: returns what it deleted, or null when it is not yet time.
  * One per worker loop; the first call sweeps.
  */
-export function hourlySweeper(everyMs = sweepEveryMs): (db: Db, now: Date) => Swept | null {
+export function hourlySweeper(everyMs = sweepEveryMs): (db: Db, now: Date) => Promise<Swept | null> {
   let last: number | null = null;
-  return (db, now) => {
+  return async (db, now) => {
     if (last !== null && now.getTime() - last < everyMs) return null;
     last = now.getTime();
     return sweepWebhookLog(db, now);

@@ -34,7 +34,7 @@ describe("every endpoint × every scope", () => {
     const needed = operations[name].scope;
     it(`${name}: ${needed} passes, the other scopes get 403, no key 401`, async () => {
       for (const scope of scopes) {
-        const { key } = makeKey(h, { scopes: [scope], owner: scope === "payouts:approve" ? h.manager : h.staff });
+        const { key } = await makeKey(h, { scopes: [scope], owner: scope === "payouts:approve" ? h.manager : h.staff });
         if (scope === "payouts:approve") h.advance(approveKeyHoldMs);
         const answer = await call(h, name, { ...sample[name], key });
         if (scope === needed) expect([200, 201, 404], `${name} with ${scope}: ${JSON.stringify(answer.json)}`).toContain(answer.status);
@@ -55,7 +55,7 @@ describe("every endpoint × every scope", () => {
   });
 
   it("a scope refusal is audited as api.refused with the key's name, never the key or its hash", async () => {
-    const { key } = makeKey(h, { name: "reader", scopes: ["payouts:read"], owner: h.staff });
+    const { key } = await makeKey(h, { name: "reader", scopes: ["payouts:read"], owner: h.staff });
     expect((await call(h, "createLookup", { ...sample.createLookup, key })).status).toBe(403);
     const refused = h.db.select().from(auditEntries).where(eq(auditEntries.action, "api.refused")).all();
     expect(refused).toHaveLength(1);
@@ -68,9 +68,9 @@ describe("every endpoint × every scope", () => {
 
 describe("keys that no longer work", () => {
   it("a revoked key is refused on the very next request, and the refusal is audited", async () => {
-    const { key, id } = makeKey(h, { name: "payroll", scopes: ["payouts:read"], owner: h.staff });
+    const { key, id } = await makeKey(h, { name: "payroll", scopes: ["payouts:read"], owner: h.staff });
     expect((await call(h, "listPayouts", { key })).status).toBe(200);
-    expectOk(revokeApiKey(h.db, { actor: h.admin, ip: null }, { keyId: id }, h.now()));
+    expectOk(await revokeApiKey(h.db, { actor: h.admin, ip: null }, { keyId: id }, h.now()));
     const answer = await call(h, "listPayouts", { key });
     expect(answer.status).toBe(401);
     expect(answer.json.detail).toContain('"payroll" was revoked');
@@ -79,7 +79,7 @@ describe("keys that no longer work", () => {
 
   it("an expired key is refused from the day after its last day (Jakarta)", async () => {
     const today = new Date(h.now().getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-    const { key } = makeKey(h, { scopes: ["payouts:read"], owner: h.staff, expiresOn: today });
+    const { key } = await makeKey(h, { scopes: ["payouts:read"], owner: h.staff, expiresOn: today });
     expect((await call(h, "listPayouts", { key })).status).toBe(200);
     h.advance(24 * 3600_000);
     const answer = await call(h, "listPayouts", { key });
@@ -88,13 +88,13 @@ describe("keys that no longer work", () => {
   });
 
   it("a key whose person was deactivated is refused", async () => {
-    const { key } = makeKey(h, { scopes: ["payouts:read"], owner: h.staff });
+    const { key } = await makeKey(h, { scopes: ["payouts:read"], owner: h.staff });
     h.db.update(users).set({ active: false }).where(eq(users.id, h.staff.id)).run();
     expect((await call(h, "listPayouts", { key })).status).toBe(401);
   });
 
   it("a wrong secret with a real prefix, and a made-up key, are refused alike", async () => {
-    const { key } = makeKey(h, { scopes: ["payouts:read"], owner: h.staff });
+    const { key } = await makeKey(h, { scopes: ["payouts:read"], owner: h.staff });
     const forged = key.slice(0, -4) + (key.endsWith("AAAA") ? "BBBB" : "AAAA");
     expect((await call(h, "listPayouts", { key: forged })).json.detail).toBe("The API key is not valid.");
     expect((await call(h, "listPayouts", { key: "cip_00000000_" + "A".repeat(43) })).json.detail).toBe("The API key is not valid.");
@@ -103,7 +103,7 @@ describe("keys that no longer work", () => {
 
 describe("the key's allowed addresses", () => {
   it("inside the list: answered; outside: 403, audited, nothing done", async () => {
-    const { key } = makeKey(h, { name: "office", scopes: ["payouts:read"], owner: h.staff, allowedIps: "203.0.113.0/24\n2001:db8::/32" });
+    const { key } = await makeKey(h, { name: "office", scopes: ["payouts:read"], owner: h.staff, allowedIps: "203.0.113.0/24\n2001:db8::/32" });
     expect((await call(h, "listPayouts", { key, ip: "203.0.113.77" })).status).toBe(200);
     expect((await call(h, "listPayouts", { key, ip: "2001:db8::5" })).status).toBe(200);
     const outside = await call(h, "listPayouts", { key, ip: "198.51.100.7" });
@@ -113,7 +113,7 @@ describe("the key's allowed addresses", () => {
   });
 
   it("the last use is kept: time and address", async () => {
-    const { key, id } = makeKey(h, { scopes: ["payouts:read"], owner: h.staff });
+    const { key, id } = await makeKey(h, { scopes: ["payouts:read"], owner: h.staff });
     await call(h, "listPayouts", { key, ip: "203.0.113.9" });
     expect(h.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get()).toMatchObject({ lastUsedIp: "203.0.113.9", lastUsedAt: h.now() });
   });
@@ -121,7 +121,7 @@ describe("the key's allowed addresses", () => {
 
 describe("approve keys", () => {
   it("cannot approve in their first 24 hours (an admin made it: the two-person rule)", async () => {
-    const { key } = makeKey(h, { scopes: ["payouts:approve"], owner: h.manager });
+    const { key } = await makeKey(h, { scopes: ["payouts:approve"], owner: h.manager });
     const early = await call(h, "approvePayout", { key, params: { reference: "TRF-none" } });
     expect(early.status).toBe(403);
     expect(early.json.detail).toContain("can approve from");
@@ -130,7 +130,7 @@ describe("approve keys", () => {
   });
 
   it("stop working for approvals when their person is no longer a manager", async () => {
-    const { key } = makeKey(h, { scopes: ["payouts:approve"], owner: h.manager });
+    const { key } = await makeKey(h, { scopes: ["payouts:approve"], owner: h.manager });
     h.advance(approveKeyHoldMs);
     h.db.update(users).set({ role: "staff" }).where(eq(users.id, h.manager.id)).run();
     const answer = await call(h, "approvePayout", { key, params: { reference: "TRF-none" } });

@@ -54,7 +54,7 @@ describe("POST /batches below the approval threshold", () => {
     ["a CSV", { csv, file_name: "june.csv" }],
   ] as const) {
     it(`${kind}: checked, submitted as the key's person and sent, one top-up per row; GET shows every payout`, async () => {
-      const { key, id: keyId } = makeKey(h, { name: "payroll", scopes: ["payouts:create", "payouts:read"], owner: h.staff });
+      const { key, id: keyId } = await makeKey(h, { name: "payroll", scopes: ["payouts:create", "payouts:read"], owner: h.staff });
       const made = await call(h, "createBatch", { key, body, idempotencyKey: `b-${kind}` });
       expect(made.status, JSON.stringify(made.json)).toBe(201);
       expect(made.json).toMatchObject({ status: "checking", file_name: body.file_name, rows: 3, total: 145_000, submit_when_checked: true, problems: [], payouts: [] });
@@ -84,7 +84,7 @@ describe("POST /batches below the approval threshold", () => {
   }
 
   it("submit: false leaves the checked batch ready for a person", async () => {
-    const { key } = makeKey(h, { scopes: ["payouts:create", "payouts:read"], owner: h.staff });
+    const { key } = await makeKey(h, { scopes: ["payouts:create", "payouts:read"], owner: h.staff });
     const made = await call(h, "createBatch", { key, body: { rows, submit: false }, idempotencyKey: "no-submit" });
     expect(made.json).toMatchObject({ file_name: "api-batch.json", submit_when_checked: false });
     const batch = await batchAfterRunners(key, made.json.reference as string);
@@ -95,7 +95,7 @@ describe("POST /batches below the approval threshold", () => {
 
 describe("POST /batches at or above the approval threshold", () => {
   it("waits for a manager; nothing is sent before the approval, every row after it", async () => {
-    const { key } = makeKey(h, { scopes: ["payouts:create", "payouts:read"], owner: h.staff });
+    const { key } = await makeKey(h, { scopes: ["payouts:create", "payouts:read"], owner: h.staff });
     const big = [
       { wallet: "DANA", phone: "081234567890", amount: 3_000_000 },
       { wallet: "OVO", phone: "081200000001", amount: 2_500_000 },
@@ -108,7 +108,7 @@ describe("POST /batches at or above the approval threshold", () => {
     expect(h.topupsAtGateway()).toHaveLength(0);
 
     const id = batchRow(reference).id;
-    const approved = expectOk(approveBatch(h.deps, { actor: h.manager, ip: "203.0.113.9" }, { batchId: id }));
+    const approved = expectOk(await approveBatch(h.deps, { actor: h.manager, ip: "203.0.113.9" }, { batchId: id }));
     expect(approved.outcome).not.toBe("recorded");
     await runBatch(h.deps, id, { ctx: { actor: h.manager, ip: "203.0.113.9" } });
     const sent = await batchAfterRunners(key, reference);
@@ -120,7 +120,7 @@ describe("POST /batches at or above the approval threshold", () => {
 
 describe("rows that need attention", () => {
   it("a bad phone: 201, the batch stays ready with the problem, the refusal is audited; fixed in the browser it is not submitted by itself", async () => {
-    const { key } = makeKey(h, { name: "payroll", scopes: ["payouts:create", "payouts:read"], owner: h.staff });
+    const { key } = await makeKey(h, { name: "payroll", scopes: ["payouts:create", "payouts:read"], owner: h.staff });
     const made = await call(h, "createBatch", { key, body: { rows: [rows[0], { wallet: "DANA", phone: "12345", amount: 10_000 }] }, idempotencyKey: "bad-phone" });
     expect(made.status).toBe(201);
     const reference = made.json.reference as string;
@@ -140,7 +140,7 @@ describe("rows that need attention", () => {
 
     // The person fixes the row in the browser; the check ends again; nothing is submitted until they press Submit.
     const bad = h.db.select().from(batchRows).where(and(eq(batchRows.batchId, stored.id), eq(batchRows.line, 2))).get()!;
-    expect(expectOk(editRow(h.deps, { actor: h.staff, ip: "203.0.113.1" }, { batchId: stored.id, rowId: bad.id, wallet: "DANA", phone: "081200000009", amount: "10000", note: "" })).state).toBe("pending");
+    expect(expectOk(await editRow(h.deps, { actor: h.staff, ip: "203.0.113.1" }, { batchId: stored.id, rowId: bad.id, wallet: "DANA", phone: "081200000009", amount: "10000", note: "" })).state).toBe("pending");
     await runBatch(h.deps, stored.id);
     const fixed = await batchAfterRunners(key, reference);
     expect(fixed).toMatchObject({ status: "ready", row_states: { ok: 2, invalid: 0 }, problems: [], payouts: [] });
@@ -149,7 +149,7 @@ describe("rows that need attention", () => {
   });
 
   it("repeated rows are submitted only with accept_duplicates", async () => {
-    const { key } = makeKey(h, { scopes: ["payouts:create", "payouts:read"], owner: h.staff });
+    const { key } = await makeKey(h, { scopes: ["payouts:create", "payouts:read"], owner: h.staff });
     const twice = [rows[0], rows[0]];
     const refused = await call(h, "createBatch", { key, body: { rows: twice }, idempotencyKey: "twice" });
     const stopped = await batchAfterRunners(key, refused.json.reference as string);
@@ -163,11 +163,11 @@ describe("rows that need attention", () => {
   });
 
   it("a key revoked before the check ends: not submitted, the reason kept", async () => {
-    const { key, id } = makeKey(h, { name: "short-lived", scopes: ["payouts:create", "payouts:read"], owner: h.staff });
-    const reader = makeKey(h, { scopes: ["payouts:read"], owner: h.staff }).key;
+    const { key, id } = await makeKey(h, { name: "short-lived", scopes: ["payouts:create", "payouts:read"], owner: h.staff });
+    const reader = (await makeKey(h, { scopes: ["payouts:read"], owner: h.staff })).key;
     const made = await call(h, "createBatch", { key, body: { rows }, idempotencyKey: "revoked" });
     const { revokeApiKey } = await import("@/lib/api/key-admin");
-    expectOk(revokeApiKey(h.db, { actor: h.admin, ip: null }, { keyId: id }, h.now()));
+    expectOk(await revokeApiKey(h.db, { actor: h.admin, ip: null }, { keyId: id }, h.now()));
     const batch = await batchAfterRunners(reader, made.json.reference as string);
     // Revoked while its rows were being looked up (they wait for Cash In's answers): never submitted after it.
     expect(batch).toMatchObject({ status: "ready", submit_when_checked: false, submit_refused: 'The API key "short-lived" it was made with was revoked.', payouts: [] });
@@ -177,7 +177,7 @@ describe("rows that need attention", () => {
 
 describe("idempotency", () => {
   it("the same Idempotency-Key and body twice: one batch, the same answer; another body: 409", async () => {
-    const { key } = makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
+    const { key } = await makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
     const first = await call(h, "createBatch", { key, body: { rows }, idempotencyKey: "june" });
     const again = await call(h, "createBatch", { key, body: { rows }, idempotencyKey: "june" });
     expect(again.status).toBe(201);
@@ -193,7 +193,7 @@ describe("idempotency", () => {
   });
 
   it("10 concurrent requests with one key: one batch, 10 identical answers, one top-up per row", async () => {
-    const { key } = makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
+    const { key } = await makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
     const answers = await Promise.all(Array.from({ length: 10 }, () => call(h, "createBatch", { key, body: { rows }, idempotencyKey: "concurrent" })));
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
     for (const answer of answers) expect(answer.json).toEqual(answers[0]!.json);
@@ -217,7 +217,7 @@ describe("bad requests: 422, nothing made", () => {
   ];
   for (const [name, body, detail] of cases) {
     it(name, async () => {
-      const { key } = makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
+      const { key } = await makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
       const answer = await call(h, "createBatch", { key, body, idempotencyKey: `bad-${name}` });
       expect(answer.status, JSON.stringify(answer.json)).toBe(422);
       expect(answer.json.type).toBe("/docs/api#validation-failed");
@@ -228,8 +228,8 @@ describe("bad requests: 422, nothing made", () => {
 
   it("over the person's batch rows per 24 hours: refused as a whole, as an upload", async () => {
     const { updateLimits, getLimits } = await import("@/lib/transfers/settings");
-    expectOk(updateLimits({ db: h.db, actor: h.admin, ip: null }, { ...getLimits(h.db), batchRowsPerDay: 2 }));
-    const { key } = makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip: null }, { ...getLimits(h.db), batchRowsPerDay: 2 }));
+    const { key } = await makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
     const answer = await call(h, "createBatch", { key, body: { rows }, idempotencyKey: "over-rows" });
     expect(answer.status).toBe(403);
     expect(answer.json.detail).toMatch(/batch rows/i);
@@ -239,8 +239,8 @@ describe("bad requests: 422, nothing made", () => {
 
 describe("GET /batches/{reference}", () => {
   it("any key reads any batch; an unknown reference is 404; a made-up cursor 400", async () => {
-    const maker = makeKey(h, { scopes: ["payouts:create"], owner: h.staff }).key;
-    const reader = makeKey(h, { scopes: ["payouts:read"], owner: h.manager }).key;
+    const maker = (await makeKey(h, { scopes: ["payouts:create"], owner: h.staff })).key;
+    const reader = (await makeKey(h, { scopes: ["payouts:read"], owner: h.manager })).key;
     const made = await call(h, "createBatch", { key: maker, body: { rows, submit: false }, idempotencyKey: "read" });
     const reference = made.json.reference as string;
     await runnersDone();
@@ -252,7 +252,7 @@ describe("GET /batches/{reference}", () => {
   });
 
   it("a long batch is read 1,000 rows at a time with next_cursor", async () => {
-    const maker = makeKey(h, { scopes: ["payouts:create", "payouts:read"], owner: h.staff }).key;
+    const maker = (await makeKey(h, { scopes: ["payouts:create", "payouts:read"], owner: h.staff })).key;
     // Invalid rows are never looked up: 1,500 rows with a bad phone make a long batch quickly.
     const many = Array.from({ length: 1_500 }, (_, i) => ({ wallet: "DANA", phone: `9${i}`, amount: 10_000 }));
     const made = await call(h, "createBatch", { key: maker, body: { rows: many, submit: false }, idempotencyKey: "long" });

@@ -9,7 +9,7 @@ let h: ApiHarness;
 let key: string;
 beforeEach(async () => {
   h = await createApiHarness();
-  key = makeKey(h, { scopes: ["payouts:create"], owner: h.staff }).key;
+  key = (await makeKey(h, { scopes: ["payouts:create"], owner: h.staff })).key;
 });
 afterEach(() => h.close());
 
@@ -70,7 +70,7 @@ describe("Idempotency-Key", () => {
   it("keys are per API key: another key's same Idempotency-Key is its own", async () => {
     const lookupId = await lookUp();
     expect((await call(h, "createPayout", { key, body: { lookup_id: lookupId }, idempotencyKey: "k" })).status).toBe(201);
-    const other = makeKey(h, { scopes: ["payouts:create"], owner: h.staff }).key;
+    const other = (await makeKey(h, { scopes: ["payouts:create"], owner: h.staff })).key;
     // Its own claim; the look-up already made its payout, so the domain answers that payout (one look-up, one payout).
     const answer = await call(h, "createPayout", { key: other, body: { lookup_id: lookupId }, idempotencyKey: "k" });
     expect(answer.status).toBe(201);

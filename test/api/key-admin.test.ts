@@ -21,8 +21,8 @@ const make = (input: Record<string, unknown>) => withLocale("en", () => createAp
 const jakartaDay = (offsetDays: number) => new Date(h.now().getTime() + 7 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 describe("making a key", () => {
-  it("shows the key once: only its SHA-256 is kept, and the audit entry has neither", () => {
-    const created = expectOk(make({ name: "payroll-prod", scopes: ["payouts:create", "payouts:read"], allowedIps: "203.0.113.0/24, 198.51.100.7" })) as { id: number; key: string };
+  it("shows the key once: only its SHA-256 is kept, and the audit entry has neither", async () => {
+    const created = expectOk(await make({ name: "payroll-prod", scopes: ["payouts:create", "payouts:read"], allowedIps: "203.0.113.0/24, 198.51.100.7" })) as { id: number; key: string };
     expect(created.key).toMatch(/^cip_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
     const row = h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!;
     expect(row).toMatchObject({ secretHash: hashOfKey(created.key), prefix: created.key.slice(4, 12), scopes: ["payouts:read", "payouts:create"], allowedIps: ["203.0.113.0/24", "198.51.100.7/32"] });
@@ -38,32 +38,32 @@ describe("making a key", () => {
     expect(parsed.error!.issues[0]!.message).toContain("cannot both make payouts and approve them");
   });
 
-  it("an approve key acts for an active manager only", () => {
-    const refused = make({ scopes: ["payouts:approve"], ownerId: h.staff.id });
+  it("an approve key acts for an active manager only", async () => {
+    const refused = await make({ scopes: ["payouts:approve"], ownerId: h.staff.id });
     expect(refused).toMatchObject({ ok: false, fieldErrors: { ownerId: [expect.stringContaining("must act for a manager")] } });
-    expectOk(make({ scopes: ["payouts:approve"], ownerId: h.manager.id }));
+    expectOk(await make({ scopes: ["payouts:approve"], ownerId: h.manager.id }));
   });
 
-  it("names are unique whatever their case; addresses must be addresses or ranges", () => {
-    expectOk(make({ name: "ERP" }));
-    expect(make({ name: "erp" })).toMatchObject({ ok: false, code: "invalid" });
+  it("names are unique whatever their case; addresses must be addresses or ranges", async () => {
+    expectOk(await make({ name: "ERP" }));
+    expect(await make({ name: "erp" })).toMatchObject({ ok: false, code: "invalid" });
     expect(parse({ allowedIps: "10.0.0.1/8" }).error!.issues[0]!.message).toContain("10.0.0.0/8");
     expect(parse({ allowedIps: "office" }).success).toBe(false);
   });
 
-  it("an expiry is today or later, at most a year ahead", () => {
-    expect(make({ expiresOn: jakartaDay(-1) })).toMatchObject({ ok: false, fieldErrors: { expiresOn: [expect.any(String)] } });
-    expect(make({ name: "far", expiresOn: jakartaDay(400) })).toMatchObject({ ok: false });
-    const created = expectOk(make({ name: "soon", expiresOn: jakartaDay(30) }));
+  it("an expiry is today or later, at most a year ahead", async () => {
+    expect(await make({ expiresOn: jakartaDay(-1) })).toMatchObject({ ok: false, fieldErrors: { expiresOn: [expect.any(String)] } });
+    expect(await make({ name: "far", expiresOn: jakartaDay(400) })).toMatchObject({ ok: false });
+    const created = expectOk(await make({ name: "soon", expiresOn: jakartaDay(30) }));
     expect(listApiKeys(h.db, h.now()).find((k) => k.id === created.id)).toMatchObject({ state: "active" });
   });
 });
 
 describe("revoking", () => {
-  it("is audited, and a second revoke says it was already done", () => {
-    const created = expectOk(make({}));
-    expectOk(revokeApiKey(h.db, ctx(), { keyId: created.id }, h.now()));
-    expect(withLocale("en", () => revokeApiKey(h.db, ctx(), { keyId: created.id }, h.now()))).toMatchObject({ ok: false, code: "conflict" });
+  it("is audited, and a second revoke says it was already done", async () => {
+    const created = expectOk(await make({}));
+    expectOk(await revokeApiKey(h.db, ctx(), { keyId: created.id }, h.now()));
+    expect(await withLocale("en", () => revokeApiKey(h.db, ctx(), { keyId: created.id }, h.now()))).toMatchObject({ ok: false, code: "conflict" });
     expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.revoked")).all()).toHaveLength(1);
     expect(listApiKeys(h.db, h.now())[0]).toMatchObject({ state: "revoked" });
   });

@@ -44,7 +44,7 @@ async function adminsPayout(phone: string): Promise<string> {
 
 describe("an approve key made by an admin", () => {
   it("has no secret the admin saw: the answer carries no key, and no key the admin could guess authenticates", async () => {
-    const created = expectOk(makeApproveKey());
+    const created = expectOk(await makeApproveKey());
     expect(created.key).toBeNull();
     expect(created.waitsFor).toEqual({ name: "Bambang", email: "manager@x.test" });
     expect(whatTheAdminSaw(created)).toEqual([]);
@@ -58,14 +58,14 @@ describe("an approve key made by an admin", () => {
     expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api.refused")).all().at(-1)?.after).toMatchObject({ reason: "unknown_key" });
   });
 
-  it("is listed on its manager's My account, with who made it", () => {
-    const created = expectOk(makeApproveKey());
+  it("is listed on its manager's My account, with who made it", async () => {
+    const created = expectOk(await makeApproveKey());
     expect(waitingApiKeysFor(h.db, h.manager.id, h.now())).toEqual([expect.objectContaining({ id: created.id, name: "approver", scopes: ["payouts:approve"], createdByName: h.admin.name })]);
     expect(waitingApiKeysFor(h.db, h.manager2.id, h.now())).toEqual([]);
   });
 
   it("read and create keys are still shown once to the admin, and work at once", async () => {
-    const created = expectOk(withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "reader", scopes: ["payouts:read"], ownerId: h.manager.id }), h.now())));
+    const created = expectOk(await withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "reader", scopes: ["payouts:read"], ownerId: h.manager.id }), h.now())));
     expect(created.key).toMatch(/^cip_/);
     expect((await call(h, "listPayouts", { key: created.key! })).status).toBe(200);
   });
@@ -73,9 +73,9 @@ describe("an approve key made by an admin", () => {
 
 describe("the manager shows it", () => {
   it("gets a working key once; it approves only 24 hours after that, not after its making", async () => {
-    const created = expectOk(makeApproveKey());
+    const created = expectOk(await makeApproveKey());
     h.advance(approveKeyHoldMs); // A day waiting on My account does not count.
-    const { key } = expectOk(issue(h.manager, created.id));
+    const { key } = expectOk(await issue(h.manager, created.id));
     expect(key).toMatch(new RegExp(`^cip_${created.prefix}_[A-Za-z0-9_-]{43}$`));
     const row = h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!;
     expect(row).toMatchObject({ secretHash: hashOfKey(key), issuedAt: h.now() });
@@ -95,9 +95,9 @@ describe("the manager shows it", () => {
     expect(h.db.select().from(transfers).where(eq(transfers.reference, reference)).get()!.status).toBe("succeeded");
   });
 
-  it("is audited as api_key.issued, by the manager, without the key or its hash", () => {
-    const created = expectOk(makeApproveKey());
-    const { key } = expectOk(issue(h.manager, created.id));
+  it("is audited as api_key.issued, by the manager, without the key or its hash", async () => {
+    const created = expectOk(await makeApproveKey());
+    const { key } = expectOk(await issue(h.manager, created.id));
     const entry = h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.issued")).get()!;
     expect(entry).toMatchObject({ actorEmail: "manager@x.test", targetType: "api_key", targetId: String(created.id) });
     expect(entry.after).toMatchObject({ name: "approver", prefix: created.prefix });
@@ -108,7 +108,7 @@ describe("the manager shows it", () => {
   });
 
   it("twice, or in two tabs at once, issues it once: the second is refused and the first key keeps working", async () => {
-    const created = expectOk(makeApproveKey());
+    const created = expectOk(await makeApproveKey());
     const both = await Promise.all([Promise.resolve().then(() => issue(h.manager, created.id)), Promise.resolve().then(() => issue(h.manager, created.id))]);
     expect(both.filter((r) => r.ok)).toHaveLength(1);
     expect(both.find((r) => !r.ok)).toMatchObject({ ok: false, code: "conflict", message: expect.stringContaining("already shown") });
@@ -118,41 +118,41 @@ describe("the manager shows it", () => {
     expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.issued")).all()).toHaveLength(1);
   });
 
-  it("a second attempt after the first does not replace the secret", () => {
-    const created = expectOk(makeApproveKey());
-    const first = expectOk(issue(h.manager, created.id));
-    expect(issue(h.manager, created.id)).toMatchObject({ ok: false, code: "conflict" });
+  it("a second attempt after the first does not replace the secret", async () => {
+    const created = expectOk(await makeApproveKey());
+    const first = expectOk(await issue(h.manager, created.id));
+    expect(await issue(h.manager, created.id)).toMatchObject({ ok: false, code: "conflict" });
     expect(h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!.secretHash).toBe(hashOfKey(first.key));
   });
 });
 
 describe("refused", () => {
-  it("another person, the admin who made it included, cannot show it", () => {
-    const created = expectOk(makeApproveKey());
+  it("another person, the admin who made it included, cannot show it", async () => {
+    const created = expectOk(await makeApproveKey());
     for (const other of [h.admin, h.manager2, h.staff]) {
-      expect(issue(other, created.id)).toMatchObject({ ok: false, code: "not_found" });
+      expect(await issue(other, created.id)).toMatchObject({ ok: false, code: "not_found" });
     }
     expect(h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!.issuedAt).toBeNull();
   });
 
-  it("a revoked waiting key cannot be shown", () => {
-    const created = expectOk(makeApproveKey());
-    expectOk(revokeApiKey(h.db, admin(), { keyId: created.id }, h.now()));
-    expect(issue(h.manager, created.id)).toMatchObject({ ok: false, code: "conflict", message: expect.stringContaining("revoked") });
+  it("a revoked waiting key cannot be shown", async () => {
+    const created = expectOk(await makeApproveKey());
+    expectOk(await revokeApiKey(h.db, admin(), { keyId: created.id }, h.now()));
+    expect(await issue(h.manager, created.id)).toMatchObject({ ok: false, code: "conflict", message: expect.stringContaining("revoked") });
     expect(waitingApiKeysFor(h.db, h.manager.id, h.now())).toEqual([]);
   });
 
-  it("an expired waiting key cannot be shown", () => {
+  it("an expired waiting key cannot be shown", async () => {
     const tomorrow = new Date(h.now().getTime() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
-    const created = expectOk(makeApproveKey({ expiresOn: tomorrow }));
+    const created = expectOk(await makeApproveKey({ expiresOn: tomorrow }));
     h.advance(3 * 86_400_000);
-    expect(issue(h.manager, created.id)).toMatchObject({ ok: false, code: "conflict", message: expect.stringContaining("expired") });
+    expect(await issue(h.manager, created.id)).toMatchObject({ ok: false, code: "conflict", message: expect.stringContaining("expired") });
   });
 
-  it("a manager made staff since cannot show it", () => {
-    const created = expectOk(makeApproveKey());
+  it("a manager made staff since cannot show it", async () => {
+    const created = expectOk(await makeApproveKey());
     h.db.update(users).set({ role: "staff" }).where(eq(users.id, h.manager.id)).run();
-    expect(issue(h.manager, created.id)).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await issue(h.manager, created.id)).toMatchObject({ ok: false, code: "forbidden" });
   });
 });
 
@@ -163,9 +163,9 @@ describe("the person is told", () => {
     return { rows, mail: rows.length ? composeMail(h.db, { user, kind: rows[0]!.kind, rows, appUrl: "https://payouts.example", approvalWindowHours: 24 }) : null };
   };
 
-  it("an admin's key for someone else puts a mail in the outbox, in the person's language, with a link to My account", () => {
+  it("an admin's key for someone else puts a mail in the outbox, in the person's language, with a link to My account", async () => {
     h.db.update(users).set({ locale: "id" }).where(eq(users.id, h.manager.id)).run();
-    const created = expectOk(makeApproveKey());
+    const created = expectOk(await makeApproveKey());
     const { rows, mail } = mailOf(h.manager);
     expect(rows).toEqual([expect.objectContaining({ event: "api_key.created", subjectType: "api_key", subjectId: created.id, state: "pending" })]);
     expect(mail!.subject).toBe("Kunci API “approver” dibuat untuk Anda");
@@ -174,13 +174,13 @@ describe("the person is told", () => {
     expect(mail!.text).not.toMatch(/cip_/);
   });
 
-  it("a read key's mail says payouts it makes are the person's; a key an admin makes for themselves tells nobody", () => {
+  it("a read key's mail says payouts it makes are the person's; a key an admin makes for themselves tells nobody", async () => {
     h.db.update(users).set({ locale: "en" }).where(eq(users.id, h.staff.id)).run();
-    expectOk(withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "erp", scopes: ["payouts:create"], ownerId: h.staff.id }), h.now())));
+    expectOk(await withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "erp", scopes: ["payouts:create"], ownerId: h.staff.id }), h.now())));
     const { mail } = mailOf(h.staff);
     expect(mail!.subject).toBe("An API key “erp” was made for you");
     expect(mail!.text).toContain("Ayu made the API key “erp” that acts for you (payouts:create). Payouts it makes are yours");
-    expectOk(withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "own", scopes: ["payouts:read"], ownerId: h.admin.id }), h.now())));
+    expectOk(await withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "own", scopes: ["payouts:read"], ownerId: h.admin.id }), h.now())));
     expect(mailOf(h.admin).rows).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ afterEach(() => h.close());
 
 describe("a payout by API", () => {
   it("looks up, pays and reads the payout back; the key's person is its maker and the key is named in the audit trail", async () => {
-    const { key, id: keyId } = makeKey(h, { name: "payroll-prod", scopes: ["payouts:create", "payouts:read"], owner: h.staff });
+    const { key, id: keyId } = await makeKey(h, { name: "payroll-prod", scopes: ["payouts:create", "payouts:read"], owner: h.staff });
     const lookup = await call(h, "createLookup", { key, body: { wallet: "DANA", phone: "081234567890", amount: 50_000 } });
     expect(lookup.status).toBe(201);
     expect(lookup.json).toMatchObject({ owner_name: "John", phone: john, amount: 50_000, needs_approval: false, approvals_needed: 0, near_duplicates: [] });

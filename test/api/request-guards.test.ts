@@ -15,7 +15,7 @@ let h: ApiHarness;
 let key: string;
 beforeEach(async () => {
   h = await createApiHarness();
-  key = makeKey(h, { scopes: ["payouts:create"], owner: h.staff }).key;
+  key = (await makeKey(h, { scopes: ["payouts:create"], owner: h.staff })).key;
 });
 afterEach(() => h.close());
 

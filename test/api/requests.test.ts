@@ -9,7 +9,7 @@ let h: ApiHarness;
 let key: string;
 beforeEach(async () => {
   h = await createApiHarness({ perMinute: 5 });
-  key = makeKey(h, { scopes: ["payouts:create"], owner: h.staff }).key;
+  key = (await makeKey(h, { scopes: ["payouts:create"], owner: h.staff })).key;
 });
 afterEach(() => h.close());
 
@@ -66,7 +66,7 @@ describe("bad requests", () => {
 
 describe("GET /payouts: cursor pagination", () => {
   it("walks every payout newest first, a page at a time, to next_cursor null; filters by status", async () => {
-    const reader = makeKey(h, { scopes: ["payouts:read", "payouts:create"], owner: h.staff }).key;
+    const reader = (await makeKey(h, { scopes: ["payouts:read", "payouts:create"], owner: h.staff })).key;
     for (const amount of [10_000, 11_000, 12_000]) {
       await h.send({ phone: "6281234567890", amount }, h.staff, { separate: true });
       h.advance(1000);
@@ -86,7 +86,7 @@ describe("GET /payouts: cursor pagination", () => {
   });
 
   it("a bad status, date, limit or cursor is refused with a clear detail", async () => {
-    const reader = makeKey(h, { scopes: ["payouts:read"], owner: h.staff }).key;
+    const reader = (await makeKey(h, { scopes: ["payouts:read"], owner: h.staff })).key;
     const status = await call(h, "listPayouts", { key: reader, query: { status: "paid" } });
     expect(status.status).toBe(422);
     expect(status.json.errors).toEqual([{ field: "query.status", message: expect.stringContaining("Unknown status paid") }]);

@@ -28,8 +28,8 @@ async function pay(key: string, amount: number, extra: Record<string, unknown> =
 
 describe("limits", () => {
   it("the maximum per transfer and the daily total refuse a payout by API as in the browser", async () => {
-    expectOk(updateLimits({ db: h.db, actor: h.admin, ip: null }, { ...getLimits(h.db), approvalThreshold: 1_000_000, maxPerTransfer: 1_000_000, dailyTotalPerMaker: 1_500_000 }));
-    const { key } = makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip: null }, { ...getLimits(h.db), approvalThreshold: 1_000_000, maxPerTransfer: 1_000_000, dailyTotalPerMaker: 1_500_000 }));
+    const { key } = await makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
     const tooBig = await call(h, "createLookup", { key, body: { ...wallet, amount: 1_000_001 } });
     expect(tooBig.status).toBe(403);
     expect(tooBig.json.detail).toMatch(/maximum per transfer/i);
@@ -43,9 +43,9 @@ describe("limits", () => {
 describe("approval tiers", () => {
   it("above the threshold a payout waits; its own person cannot approve it with their approve key; another manager can", async () => {
     // A manager's two keys: one makes payouts, one approves (never both on one key).
-    const maker = makeKey(h, { scopes: ["payouts:create"], owner: h.manager }).key;
-    const ownApprover = makeKey(h, { scopes: ["payouts:approve"], owner: h.manager }).key;
-    const otherApprover = makeKey(h, { scopes: ["payouts:approve"], owner: h.manager2 }).key;
+    const maker = (await makeKey(h, { scopes: ["payouts:create"], owner: h.manager })).key;
+    const ownApprover = (await makeKey(h, { scopes: ["payouts:approve"], owner: h.manager })).key;
+    const otherApprover = (await makeKey(h, { scopes: ["payouts:approve"], owner: h.manager2 })).key;
     h.advance(approveKeyHoldMs);
 
     const lookup = await call(h, "createLookup", { key: maker, body: { ...wallet, amount: 6_000_000 } });
@@ -67,10 +67,10 @@ describe("approval tiers", () => {
   });
 
   it("a tier of two managers needs two distinct people: the same person's second approval is refused", async () => {
-    expectOk(saveTiers({ db: h.db, actor: h.admin, ip: null }, tiersInputSchema.parse({ tiers: [{ floor: 5_000_000, approvals: 1, named: [], namedNeeded: 0 }, { floor: 10_000_000, approvals: 2, named: [], namedNeeded: 0 }] })));
-    const maker = makeKey(h, { scopes: ["payouts:create"], owner: h.staff }).key;
-    const first = makeKey(h, { scopes: ["payouts:approve"], owner: h.manager }).key;
-    const second = makeKey(h, { scopes: ["payouts:approve"], owner: h.manager2 }).key;
+    expectOk(await saveTiers({ db: h.db, actor: h.admin, ip: null }, tiersInputSchema.parse({ tiers: [{ floor: 5_000_000, approvals: 1, named: [], namedNeeded: 0 }, { floor: 10_000_000, approvals: 2, named: [], namedNeeded: 0 }] })));
+    const maker = (await makeKey(h, { scopes: ["payouts:create"], owner: h.staff })).key;
+    const first = (await makeKey(h, { scopes: ["payouts:approve"], owner: h.manager })).key;
+    const second = (await makeKey(h, { scopes: ["payouts:approve"], owner: h.manager2 })).key;
     h.advance(approveKeyHoldMs);
     const payout = await pay(maker, 12_000_000);
     const reference = payout.json.reference as string;
@@ -87,7 +87,7 @@ describe("approval tiers", () => {
 
 describe("near-duplicates", () => {
   it("the same payment again needs separate_from naming the earlier one, as the browser's tick", async () => {
-    const { key } = makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
+    const { key } = await makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
     const first = await pay(key, 75_000);
     expect(first.status).toBe(201);
     const lookup = await call(h, "createLookup", { key, body: { ...wallet, amount: 75_000 } });
@@ -102,8 +102,8 @@ describe("near-duplicates", () => {
   });
 
   it("a look-up of another person cannot be paid from this key", async () => {
-    const mine = makeKey(h, { scopes: ["payouts:create"], owner: h.staff }).key;
-    const theirs = makeKey(h, { scopes: ["payouts:create"], owner: h.manager }).key;
+    const mine = (await makeKey(h, { scopes: ["payouts:create"], owner: h.staff })).key;
+    const theirs = (await makeKey(h, { scopes: ["payouts:create"], owner: h.manager })).key;
     const lookup = await call(h, "createLookup", { key: theirs, body: { ...wallet, amount: 20_000 } });
     const answer = await call(h, "createPayout", { key: mine, body: { lookup_id: lookup.json.lookup_id }, idempotencyKey: "steal" });
     expect(answer.status).toBe(404);

@@ -36,7 +36,7 @@ export type EndpointName = keyof typeof endpoints;
  * Makes a key as an admin would on /admin/api-keys; returns the key itself. An approve key is then shown by its
  * manager on My account (docs/api.md#keys), at the same moment: its 24-hour hold counts from here.
  */
-export function makeKey(h: Harness, input: { name?: string; scopes: ApiScope[]; owner: { id: number }; allowedIps?: string; expiresOn?: string }): { id: number; key: string } {
+export async function makeKey(h: Harness, input: { name?: string; scopes: ApiScope[]; owner: { id: number }; allowedIps?: string; expiresOn?: string }): Promise<{ id: number; key: string }> {
   const parsed = createApiKeySchema.parse({
     name: input.name ?? `key-${Math.random().toString(36).slice(2, 8)}`,
     scopes: input.scopes,
@@ -44,10 +44,10 @@ export function makeKey(h: Harness, input: { name?: string; scopes: ApiScope[]; 
     allowedIps: input.allowedIps,
     expiresOn: input.expiresOn,
   });
-  const created = expectOk(createApiKey(h.db, { actor: h.admin, ip: "203.0.113.1" }, parsed, h.now()));
+  const created = expectOk(await createApiKey(h.db, { actor: h.admin, ip: "203.0.113.1" }, parsed, h.now()));
   if (created.key) return { id: created.id, key: created.key };
   const owner = h.db.select().from(users).where(eq(users.id, input.owner.id)).get()!;
-  return { id: created.id, key: expectOk(issueApiKey(h.db, { actor: owner, ip: "203.0.113.2" }, { keyId: created.id }, h.now())).key };
+  return { id: created.id, key: expectOk(await issueApiKey(h.db, { actor: owner, ip: "203.0.113.2" }, { keyId: created.id }, h.now())).key };
 }
 
 type CallOptions = {

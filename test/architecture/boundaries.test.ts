@@ -8,7 +8,14 @@ import { describe, expect, it } from "vitest";
  */
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const eslint = new ESLint({ cwd: root });
+// The example files do not exist, so the type checker cannot see them: the rules that need it are off here.
+const eslint = new ESLint({
+  cwd: root,
+  overrideConfig: {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: { "@typescript-eslint/no-floating-promises": "off", "@typescript-eslint/no-misused-promises": "off" },
+  },
+});
 
 async function restricted(filePath: string, source: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${source}\nexport const used = x;\n`, { filePath });

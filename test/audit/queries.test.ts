@@ -16,9 +16,9 @@ describe("The audit trail screen's filters and export", () => {
     const db = createTestDb();
     const admin = await insertUser(db, { email: "a@x.test", role: "admin" });
     const day = (iso: string) => new Date(iso);
-    recordAuditNow(db, { actor: admin, action: "user.create", target: { type: "user", id: 7 }, at: day("2026-11-01T16:59:00Z") }); // 23:59 WIB on the 1st
-    recordAuditNow(db, { actor: admin, action: "user.role", target: { type: "user", id: 7 }, at: day("2026-11-01T17:00:00Z") }); // 00:00 WIB on the 2nd
-    recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 9 }, at: day("2026-11-02T03:00:00Z") });
+    await recordAuditNow(db, { actor: admin, action: "user.create", target: { type: "user", id: 7 }, at: day("2026-11-01T16:59:00Z") }); // 23:59 WIB on the 1st
+    await recordAuditNow(db, { actor: admin, action: "user.role", target: { type: "user", id: 7 }, at: day("2026-11-01T17:00:00Z") }); // 00:00 WIB on the 2nd
+    await recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 9 }, at: day("2026-11-02T03:00:00Z") });
     const actions = (f: Record<string, string>) => listAuditEntries(db, parseAuditFilters(f)).rows.map((r) => r.action);
     expect(actions({})).toEqual(["transfer.expired", "user.role", "user.create"]);
     expect(actions({ actor: String(admin.id) })).toEqual(["user.role", "user.create"]);
@@ -32,7 +32,7 @@ describe("The audit trail screen's filters and export", () => {
 
   it("exports oldest first in batches, with the system as actor when nobody was, and defused formulas", async () => {
     const db = createTestDb();
-    for (let i = 0; i < 5; i++) recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: i }, after: { reason: "=cmd" } });
+    for (let i = 0; i < 5; i++) await recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: i }, after: { reason: "=cmd" } });
     const chunks = [...auditCsvChunks(db, parseAuditFilters({}), { batchSize: 2 })];
     expect(chunks).toHaveLength(4); // header, then 2 + 2 + 1 rows
     const lines = chunks.join("").replace(/^\uFEFF/, "").trim().split("\r\n");
@@ -40,9 +40,9 @@ describe("The audit trail screen's filters and export", () => {
     expect(lines[1]).toMatch(/^1,\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},system,,transfer\.expired,transfer,0,,"\{""reason"":""=cmd""\}",/);
   });
 
-  it("names the columns in the reader's language and keeps the recorded values as they are", () => {
+  it("names the columns in the reader's language and keeps the recorded values as they are", async () => {
     const db = createTestDb();
-    recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 7 } });
+    await recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 7 } });
     const read = (locale: "id" | "en") => [...auditCsvChunks(db, parseAuditFilters({}), { t: exportsTranslator(locale) })].join("").replace(/^\uFEFF/, "").trim().split("\r\n");
     const [idHeader, idRow] = read("id");
     expect(idHeader).toBe("id,waktu (WIB),pelaku,e-mail pelaku,tindakan,jenis sasaran,id sasaran,sebelum,sesudah,ip,hash");

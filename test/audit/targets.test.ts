@@ -10,10 +10,10 @@ describe("auditTargetsOf", () => {
     const db = createTestDb();
     const admin = await insertUser(db, { email: "a@x.test", role: "admin" });
     const subject = await insertUser(db, { email: "sari@x.test", role: "staff" });
-    recordAuditNow(db, { actor: admin, action: "user.role", target: { type: "user", id: subject.id } });
-    recordAuditNow(db, { actor: admin, action: "user.create", target: { type: "user", id: subject.id } });
-    recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 999 } });
-    recordAuditNow(db, { actor: null, action: "auth.sign_in_failed", target: { type: "email", id: "x@x.test" } });
+    await recordAuditNow(db, { actor: admin, action: "user.role", target: { type: "user", id: subject.id } });
+    await recordAuditNow(db, { actor: admin, action: "user.create", target: { type: "user", id: subject.id } });
+    await recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 999 } });
+    await recordAuditNow(db, { actor: null, action: "auth.sign_in_failed", target: { type: "email", id: "x@x.test" } });
     const targets = auditTargetsOf(db, listAuditEntries(db, parseAuditFilters({})).rows);
     expect(targets).toEqual({ [auditTargetKey("user", String(subject.id))]: { type: "user", id: subject.id, name: subject.name, email: "sari@x.test" } });
     expect(auditTargetsOf(db, [])).toEqual({});

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, type Db } from "@/db/client";
+import { migrateDatabase, openDatabase, writerOf, type Db } from "@/db/client";
 import { auditEntryHash, recordAuditNow } from "@/lib/audit/record";
 import { verifyAuditChain } from "@/lib/audit/verify";
 
@@ -13,21 +13,22 @@ describe("The audit chain names the first entry that was edited, deleted or inse
   let file: string;
   let db: Db;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "audit-"));
     file = join(dir, "app.db");
     db = openDatabase(file);
     migrateDatabase(db);
     for (let i = 1; i <= 5; i++) {
-      recordAuditNow(db, { actor: null, action: `test.step${i}`, target: { type: "test", id: i }, after: { n: i }, ip: "203.0.113.1" });
+      await recordAuditNow(db, { actor: null, action: `test.step${i}`, target: { type: "test", id: i }, after: { n: i }, ip: "203.0.113.1" });
     }
   });
-  afterEach(() => {
-    db.$client.close();
+  afterEach(async () => {
+    await db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const sqlite = () => db.$client;
+  // Tampering writes straight to the file, on the writing connection (the database's own reads are read-only).
+  const sqlite = () => writerOf(db).$client;
   const cli = () =>
     spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/audit-verify.ts"], {
       env: { ...process.env, DATABASE_URL: `file:${file}` },
@@ -82,8 +83,8 @@ describe("The audit chain names the first entry that was edited, deleted or inse
     expect(verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 2, problem: "broken_link" });
   });
 
-  it("verifies in batches, so a long trail is walked in constant memory", () => {
-    for (let i = 0; i < 30; i++) recordAuditNow(db, { actor: null, action: "test.more", target: { type: "test" } });
+  it("verifies in batches, so a long trail is walked in constant memory", async () => {
+    for (let i = 0; i < 30; i++) await recordAuditNow(db, { actor: null, action: "test.more", target: { type: "test" } });
     expect(verifyAuditChain(db, 7)).toEqual({ ok: true, entries: 35 });
   });
 });

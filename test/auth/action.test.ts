@@ -2,14 +2,13 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type * as DbClient from "@/db/client";
-import type { Db } from "@/db/client";
 import { generateSync } from "otplib";
 import { auditEntries, secondFactors, sessions, settings, users } from "@/db/schema";
 import { requireAllSettingKey } from "@/lib/auth/second-factor";
 import { seal } from "@/lib/auth/secret-box";
 import { msg } from "@/lib/i18n/translate";
 import { ok } from "@/lib/result";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 import { captureLogs } from "../support/log-capture";
 
 // The wrapper's collaborators from Next.js and Auth.js, replaced by stand-ins the test controls.
@@ -39,7 +38,7 @@ process.env.AUTH_SECRET ??= "unit-test-auth-secret-with-at-least-32-characters";
 const { authorizedAction } = await import("@/lib/auth/action");
 
 describe("Every server action re-checks the session, the user and the role (docs/roles.md#who-may-do-what)", () => {
-  let db: Db;
+  let db: TestDb;
   const run = vi.fn(async (input: { amount: number }) => ok({ doubled: input.amount * 2 }, "done"));
   const action = authorizedAction(
     { name: "test.double", roles: ["manager", "admin"], schema: z.object({ amount: z.number().int("Whole number") }) },

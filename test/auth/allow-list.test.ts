@@ -1,12 +1,11 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db/client";
 import { auditEntries, loginAttempts, policies, type Role } from "@/db/schema";
 import { addressVerdict, readAllowList, saveAllowList, type StoredAllowList } from "@/lib/auth/allow-list";
 import { allowListPolicyKey, allowListSchema, rangeOfAddress, readRange, type AllowList, type AllowListInput } from "@/lib/auth/allow-list-schema";
 import { authenticate } from "@/lib/auth/authenticate";
 import { listFailedSignIns } from "@/lib/auth/sign-in-attempts";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 
 /** docs/sign-in-addresses.md: who may sign in from where, the form's checks, the lock-out guard, and the check at sign-in. */
 
@@ -122,7 +121,7 @@ describe("Reading what the admin typed", () => {
 });
 
 describe("Saving the list", () => {
-  let db: Db;
+  let db: TestDb;
   let admin: { id: number; email: string };
   beforeEach(async () => {
     db = createTestDb();
@@ -135,25 +134,25 @@ describe("Saving the list", () => {
   const audits = () => db.select().from(auditEntries).all().filter((e) => e.action.startsWith("policy."));
   const stored = () => db.select().from(policies).where(eq(policies.key, allowListPolicyKey)).get()?.value;
 
-  it("saves a list that admits the saving admin, audited with before and after", () => {
-    const result = save([{ cidr: "203.0.113.0/24", role: "all", note: "Office" }]);
+  it("saves a list that admits the saving admin, audited with before and after", async () => {
+    const result = await save([{ cidr: "203.0.113.0/24", role: "all", note: "Office" }]);
     expect(result).toMatchObject({ ok: true, message: "Sign-in addresses saved: 1 range." });
     expect(stored()).toEqual({ rules: [{ cidr: "203.0.113.0/24", role: "all", note: "Office" }] });
     expect(audits()).toMatchObject([
       { action: "policy.sign_in_allow_list", actorId: admin.id, targetId: "sign_in_allow_list", before: { rules: [] }, after: { rules: [{ cidr: "203.0.113.0/24", role: "all" }] }, ip: "203.0.113.5" },
     ]);
-    expect(save([{ cidr: "203.0.113.0/24", role: "all", note: "Office" }])).toMatchObject({ ok: true, message: "Nothing changed." });
+    expect(await save([{ cidr: "203.0.113.0/24", role: "all", note: "Office" }])).toMatchObject({ ok: true, message: "Nothing changed." });
     expect(audits()).toHaveLength(1);
   });
 
-  it("refuses a list that would lock the saving admin out: nothing saved, the refusal audited with the address", () => {
-    save([{ cidr: "203.0.113.0/24", role: "all" }]);
+  it("refuses a list that would lock the saving admin out: nothing saved, the refusal audited with the address", async () => {
+    await save([{ cidr: "203.0.113.0/24", role: "all" }]);
     for (const rules of [
       [{ cidr: "198.51.100.0/24", role: "all" as const }],
       [{ cidr: "198.51.100.0/24", role: "admin" as const }, { cidr: "203.0.113.0/24", role: "staff" as const }],
       [{ cidr: "2001:db8::/32", role: "all" as const }],
     ]) {
-      const result = save(rules);
+      const result = await save(rules);
       expect(result).toEqual({
         ok: false,
         code: "invalid",
@@ -167,29 +166,29 @@ describe("Saving the list", () => {
     expect(refusals[0]).toMatchObject({ actorId: admin.id, ip: "203.0.113.5", after: { address: "203.0.113.5", rules: [{ cidr: "198.51.100.0/24", role: "all" }] } });
   });
 
-  it("lets the admin restrict other roles, and admins from an IPv6 range they are inside", () => {
-    expect(save([{ cidr: "10.0.0.0/8", role: "staff" }])).toMatchObject({ ok: true });
-    expect(save([{ cidr: "2001:db8:1::/48", role: "admin" }], "2001:db8:1::42")).toMatchObject({ ok: true });
-    expect(save([{ cidr: "2001:db8:1::/48", role: "admin" }], "2001:db8:2::42")).toMatchObject({ ok: false });
+  it("lets the admin restrict other roles, and admins from an IPv6 range they are inside", async () => {
+    expect(await save([{ cidr: "10.0.0.0/8", role: "staff" }])).toMatchObject({ ok: true });
+    expect(await save([{ cidr: "2001:db8:1::/48", role: "admin" }], "2001:db8:1::42")).toMatchObject({ ok: true });
+    expect(await save([{ cidr: "2001:db8:1::/48", role: "admin" }], "2001:db8:2::42")).toMatchObject({ ok: false });
   });
 
-  it("refuses ranges for admins when the saver's own address cannot be read; an empty list is always allowed", () => {
-    expect(save([{ cidr: "10.0.0.0/8", role: "all" }], "unknown")).toMatchObject({ ok: false, message: expect.stringMatching(/current address could not be read/) });
-    expect(save([{ cidr: "10.0.0.0/8", role: "staff" }], "unknown")).toMatchObject({ ok: true });
-    expect(save([], "unknown")).toMatchObject({ ok: true, message: "Sign-in addresses saved: no ranges, so everyone may sign in from anywhere." });
+  it("refuses ranges for admins when the saver's own address cannot be read; an empty list is always allowed", async () => {
+    expect(await save([{ cidr: "10.0.0.0/8", role: "all" }], "unknown")).toMatchObject({ ok: false, message: expect.stringMatching(/current address could not be read/) });
+    expect(await save([{ cidr: "10.0.0.0/8", role: "staff" }], "unknown")).toMatchObject({ ok: true });
+    expect(await save([], "unknown")).toMatchObject({ ok: true, message: "Sign-in addresses saved: no ranges, so everyone may sign in from anywhere." });
     expect(stored()).toEqual({ rules: [] });
   });
 
-  it("reads back what it saved, and replaces a stored list that cannot be read", () => {
+  it("reads back what it saved, and replaces a stored list that cannot be read", async () => {
     db.insert(policies).values({ key: allowListPolicyKey, value: { rules: [{ cidr: "not a range", role: "all" }] } }).run();
     expect(readAllowList(db).readable).toBe(false);
-    expect(save([{ cidr: "203.0.113.0/24", role: "admin" }])).toMatchObject({ ok: true });
+    expect(await save([{ cidr: "203.0.113.0/24", role: "admin" }])).toMatchObject({ ok: true });
     expect(readAllowList(db)).toMatchObject({ readable: true, list: { rules: [{ cidr: "203.0.113.0/24", role: "admin" }] }, updatedBy: admin.id });
   });
 });
 
 describe("Signing in under the list (lib/auth/authenticate.ts)", () => {
-  let db: Db;
+  let db: TestDb;
   const password = "the-right-password";
   beforeEach(async () => {
     db = createTestDb();

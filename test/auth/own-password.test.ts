@@ -1,15 +1,14 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db/client";
 import { auditEntries, sessions, users } from "@/db/schema";
 import { changeOwnPassword } from "@/lib/auth/own-password";
 import { verifyPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-strength";
 import { startSession } from "@/lib/auth/sessions";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 
 describe("People change their own password (docs/sign-in.md#passwords)", () => {
-  let db: Db;
+  let db: TestDb;
   let user: Awaited<ReturnType<typeof insertUser>>;
 
   beforeEach(async () => {
@@ -42,8 +41,8 @@ describe("People change their own password (docs/sign-in.md#passwords)", () => {
   });
 
   it("ends the temporary password and every other session, keeping this one", async () => {
-    const here = startSession(db, user.id, "1.1.1.1");
-    const elsewhere = startSession(db, user.id, "2.2.2.2");
+    const here = await startSession(db, user.id, "1.1.1.1");
+    const elsewhere = await startSession(db, user.id, "2.2.2.2");
     const result = await changeOwnPassword({ db, user, sessionId: here, ip: "1.1.1.1" }, { currentPassword: "temporary-from-admin", newPassword: "gunung-merbabu-sore-hari-7" });
     expect(result.ok).toBe(true);
     const row = db.select().from(users).get()!;

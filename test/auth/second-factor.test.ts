@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { generateSync } from "otplib";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db/client";
 import { auditEntries, recoveryCodes, secondFactors, sessions } from "@/db/schema";
 import { open } from "@/lib/auth/secret-box";
 import {
@@ -14,7 +13,7 @@ import {
   totpPolicy,
 } from "@/lib/auth/second-factor";
 import { startSession } from "@/lib/auth/sessions";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 
 beforeAll(() => {
   process.env.AUTH_SECRET ??= "unit-test-auth-secret-with-at-least-32-characters";
@@ -25,7 +24,7 @@ const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const codeAt = (secret: string, when: Date) => generateSync({ secret, epoch: Math.floor(when.getTime() / 1000) });
 
 describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
-  let db: Db;
+  let db: TestDb;
   let user: Awaited<ReturnType<typeof insertUser>>;
   let sessionId: string;
   const ctx = () => ({ db, user, ip: "203.0.113.5", sessionId });
@@ -34,11 +33,11 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
   beforeEach(async () => {
     db = createTestDb();
     user = await insertUser(db, { email: "manager@x.test", role: "manager" });
-    sessionId = startSession(db, user.id, "203.0.113.5", t0);
+    sessionId = await startSession(db, user.id, "203.0.113.5", t0);
   });
 
   async function enrol(): Promise<{ secret: string; codes: string[] }> {
-    const pending = pendingEnrolment(db, user, t0);
+    const pending = await pendingEnrolment(db, user, t0);
     if (!pending.ok) throw new Error(pending.message);
     const done = await confirmEnrolment(ctx(), codeAt(pending.data.secret, t0), t0);
     if (!done.ok) throw new Error(done.message);
@@ -53,10 +52,10 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
     expect(secondFactorRequired("staff", false, true)).toBe(true);
   });
 
-  it("shows the same pending secret on a reload within 15 minutes, and a new one after", () => {
-    const first = pendingEnrolment(db, user, t0);
-    const again = pendingEnrolment(db, user, at(60));
-    const later = pendingEnrolment(db, user, at(16 * 60));
+  it("shows the same pending secret on a reload within 15 minutes, and a new one after", async () => {
+    const first = await pendingEnrolment(db, user, t0);
+    const again = await pendingEnrolment(db, user, at(60));
+    const later = await pendingEnrolment(db, user, at(16 * 60));
     expect(first.ok && again.ok && later.ok).toBe(true);
     if (!first.ok || !again.ok || !later.ok) return;
     expect(again.data.secret).toBe(first.data.secret);
@@ -101,7 +100,7 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
   });
 
   it("refuses a wrong first code and keeps the enrolment pending", async () => {
-    const pending = pendingEnrolment(db, user, t0);
+    const pending = await pendingEnrolment(db, user, t0);
     if (!pending.ok) throw new Error();
     const wrong = String((Number(codeAt(pending.data.secret, t0)) + 1) % 1_000_000).padStart(6, "0");
     expect((await confirmEnrolment(ctx(), wrong, t0)).ok).toBe(false);

@@ -1,21 +1,21 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Db } from "@/db/client";
 import { auditEntries, loginAttempts } from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { authenticate } from "@/lib/auth/authenticate";
 import type * as Password from "@/lib/auth/password";
 import { delayAfter, throttleRules, throttleState, throttleWindowMs } from "@/lib/auth/throttle";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 
-// Every argon2 verification a sign-in spends, counted: the race test checks how many passwords were tried.
-const argon2 = vi.hoisted(() => ({ verifications: 0 }));
+// Every argon2 verification a sign-in spends, counted: the race test checks how many passwords were tried. While
+// `gate` is set, verifications wait for it: a test can look at attempts whose passwords are still being checked.
+const argon2 = vi.hoisted(() => ({ verifications: 0, gate: null as Promise<void> | null }));
 vi.mock("@/lib/auth/password", async (importOriginal) => {
   const password = await importOriginal<typeof Password>();
   return {
     ...password,
-    verifyPassword: (hash: string, plain: string) => (argon2.verifications++, password.verifyPassword(hash, plain)),
-    verifyAgainstDummy: (plain: string) => (argon2.verifications++, password.verifyAgainstDummy(plain)),
+    verifyPassword: async (hash: string, plain: string) => (argon2.verifications++, await argon2.gate, password.verifyPassword(hash, plain)),
+    verifyAgainstDummy: async (plain: string) => (argon2.verifications++, await argon2.gate, password.verifyAgainstDummy(plain)),
   };
 });
 
@@ -28,10 +28,11 @@ const sari = { email: "sari@x.test", password: "the-right-password" };
 const home = "10.0.0.1";
 
 describe("Sign-in throttling: growing delays per address and e-mail, never a lock-out (docs/sign-in.md#throttling)", () => {
-  let db: Db;
+  let db: TestDb;
   beforeEach(async () => {
     db = createTestDb();
     argon2.verifications = 0;
+    argon2.gate = null;
     await insertUser(db, { email: sari.email, role: "staff", password: sari.password });
   });
 
@@ -85,9 +86,14 @@ describe("Sign-in throttling: growing delays per address and e-mail, never a loc
   });
 
   it("counts an attempt whose password is still being checked as a failure until it is settled", async () => {
+    let release = () => {};
+    argon2.gate = new Promise((resolve) => (release = resolve));
     const running = Array.from({ length: 5 }, (_, i) => signIn(`wrong-${i}`, t0));
+    // Admission is an awaited transaction now: wait until all five are admitted and their passwords are being checked.
+    await vi.waitFor(() => expect(argon2.verifications).toBe(5));
     expect(outcomes()).toEqual(["pending", "pending", "pending", "pending", "pending"]);
     expect(throttleState(db, sari.email, home, t0)).toEqual({ throttled: true, retryAt: at(1 * second) });
+    release();
     await Promise.all(running);
     expect(outcomes()).toEqual(["failure", "failure", "failure", "failure", "failure"]);
   });

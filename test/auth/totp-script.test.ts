@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { generateSync } from "otplib";
 import { describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "@/db/client";
+import { withFixtureWrites } from "@/test/db";
 import { secondFactors, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { seal } from "@/lib/auth/secret-box";
@@ -19,7 +20,7 @@ const run = (args: string[], env: Record<string, string>) => runScript("totp.ts"
 describe("npm run totp", () => {
   it("prints the current code of an enrolled demo user", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "totp-")), "app.db");
-    const db = openDatabase(file);
+    const db = withFixtureWrites(openDatabase(file));
     migrateDatabase(db);
     const user = db.insert(users).values({ name: "M", email: "manager@demo.test", role: "manager", passwordHash: await hashPassword("demo-manager-pass") }).returning().get();
     const saved = process.env.AUTH_SECRET;
@@ -27,7 +28,7 @@ describe("npm run totp", () => {
     const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
     db.insert(secondFactors).values({ userId: user.id, secret: seal(secret), enrolledAt: new Date() }).run();
     process.env.AUTH_SECRET = saved;
-    db.$client.close();
+    await db.close();
 
     const result = await run(["--email", "manager@demo.test"], { DATABASE_URL: `file:${file}`, AUTH_SECRET: secretKey, NODE_ENV: "development" });
     expect(result.code, result.stderr).toBe(0);

@@ -7,7 +7,7 @@ import { migrateDatabase, openDatabase } from "@/db/client";
 import { inquiries, transfers } from "@/db/schema";
 import type { MockGateway } from "@/lib/cashin/mock/server";
 import { CHANNEL_ID, PARTNER_ID, PRIVATE_KEY_PATH, startTestGateway } from "../cashin/support";
-import { insertUser } from "../db";
+import { insertUser, withFixtureWrites } from "../db";
 import { ROOT } from "../support/run-script";
 
 /**
@@ -32,7 +32,7 @@ afterAll(async () => {
 beforeEach(async () => {
   gateway.reset();
   file = join(dir, `app-${Date.now()}.db`);
-  const db = openDatabase(file);
+  const db = withFixtureWrites(openDatabase(file));
   migrateDatabase(db);
   const maker = await insertUser(db, { email: "maker@x.test", role: "staff" });
   const approvedAt = new Date(Date.now() - 60_000);
@@ -44,7 +44,7 @@ beforeEach(async () => {
   db.insert(transfers)
     .values({ reference: "TRFSTART0001", wallet: "DANA", phone: "6281230000001", amount: 10_000, ownerName: "Test Owner", status: "approved", makerId: maker.id, inquiryId: inquiry.id, decidedAt: approvedAt, createdAt: approvedAt, updatedAt: approvedAt })
     .run();
-  db.$client.close();
+  await db.close();
 });
 
 /** instrumentation-node.ts in a process of its own; with no server to keep it open it ends once its work is done. */

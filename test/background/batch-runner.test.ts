@@ -23,10 +23,10 @@ afterEach(async () => {
   await h.close();
 });
 
-function uploaded(): number {
+async function uploaded(): Promise<number> {
   const parsed = parseBatchCsv(["wallet,phone,amount", "DANA,628121000001,20000", "DANA,628121000002,20000"].join("\n"));
   if (!parsed.ok) throw new Error(parsed.message);
-  return expectOk(createBatch(h.deps, { actor: h.staff, ip: null }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
+  return expectOk(await createBatch(h.deps, { actor: h.staff, ip: null }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
 }
 
 /** lib/runtime.ts as a fresh process with this BACKGROUND reads it (the environment is validated once per process). */
@@ -42,17 +42,17 @@ const inquiriesAtGateway = () => h.gateway.requests().filter((r) => r.call === "
 describe("startBatchRunner", () => {
   it("with BACKGROUND=off starts nothing in the app: no look-up leaves, the batch stays unleased for the workers' next pass", async () => {
     const { startBatchRunner } = await runtimeWith("off");
-    const id = uploaded();
+    const id = await uploaded();
     startBatchRunner(() => h.deps, id, { concurrency: 2 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(inquiriesAtGateway()).toHaveLength(0);
     expect(h.db.select({ status: batches.status, leaseUntil: batches.leaseUntil }).from(batches).where(eq(batches.id, id)).get()).toEqual({ status: "checking", leaseUntil: null });
-    expect(stalledBatches(h.db, h.now())).toEqual([id]);
+    expect(await stalledBatches(h.db, h.now())).toEqual([id]);
   });
 
   it("by default (BACKGROUND unset) runs the batch's check in this process at once", async () => {
     const { startBatchRunner } = await runtimeWith(undefined);
-    const id = uploaded();
+    const id = await uploaded();
     startBatchRunner(() => h.deps, id, { concurrency: 2 });
     await expect.poll(() => h.db.select({ status: batches.status }).from(batches).where(eq(batches.id, id)).get()?.status, { timeout: 5_000 }).toBe("ready");
     expect(inquiriesAtGateway()).toHaveLength(2);

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq, isNotNull } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, type Db } from "@/db/client";
+import { migrateDatabase, openDatabase, writerOf } from "@/db/client";
 import { batches, inquiries, transfers, workerHeartbeats } from "@/db/schema";
 import { approveBatch } from "@/lib/batches/decide";
 import { parseBatchCsv } from "@/lib/batches/parse";
@@ -14,7 +14,7 @@ import { submitBatch } from "@/lib/batches/submit";
 import type { MockGateway } from "@/lib/cashin/mock/server";
 import type { TransferDeps } from "@/lib/transfers/deps";
 import { CHANNEL_ID, PARTNER_ID, PRIVATE_KEY_PATH, startTestGateway, testClient } from "../cashin/support";
-import { insertUser } from "../db";
+import { insertUser, withFixtureWrites, type TestDb } from "../db";
 import { ROOT } from "../support/run-script";
 
 /**
@@ -29,7 +29,7 @@ const TSX = join(ROOT, "node_modules/.bin/tsx");
 let gateway: MockGateway;
 let dir: string;
 let file: string;
-let db: Db;
+let db: TestDb;
 let deps: TransferDeps;
 const ip = "203.0.113.7";
 
@@ -76,9 +76,9 @@ function topupCounts(): Map<string, number> {
 }
 
 /** Approved transfers whose sending a crash interrupted before the claim: status approved a minute ago, never at Cash In. */
-function crashLeftUnsent(makerId: number, count: number, prefix: string): string[] {
+function crashLeftUnsent(makerId: number, count: number, prefix: string): Promise<string[]> {
   const approvedAt = new Date(Date.now() - 60_000);
-  return db.transaction((tx) =>
+  return db.transaction(async (tx) =>
     Array.from({ length: count }, (_, i) => {
       const phone = `62812300${String(i).padStart(5, "0")}`;
       const reference = `${prefix}${String(i).padStart(4, "0")}`;
@@ -99,12 +99,12 @@ function crashLeftUnsent(makerId: number, count: number, prefix: string): string
 async function approvedBatchWithoutRunner(rows: number, staff: { id: number; email: string }, manager: { id: number; email: string }): Promise<number> {
   const parsed = parseBatchCsv(["wallet,phone,amount", ...Array.from({ length: rows }, (_, i) => `DANA,62812100${String(i).padStart(5, "0")},2000000`)].join("\n"));
   if (!parsed.ok) throw new Error(parsed.message);
-  const created = createBatch(deps, { actor: staff, ip }, { fileName: "pay.csv", rows: parsed.rows });
+  const created = await createBatch(deps, { actor: staff, ip }, { fileName: "pay.csv", rows: parsed.rows });
   if (!created.ok) throw new Error(created.message);
   // The check, as the worker's runner would have done it (its look-ups are not top-ups).
   await runBatch(deps, created.data.batchId);
-  expect(submitBatch(deps, { actor: staff, ip }, { batchId: created.data.batchId })).toMatchObject({ ok: true, data: { status: "awaiting_approval" } });
-  expect(approveBatch(deps, { actor: manager, ip }, { batchId: created.data.batchId })).toMatchObject({ ok: true, data: { outcome: "approved" } });
+  expect(await submitBatch(deps, { actor: staff, ip }, { batchId: created.data.batchId })).toMatchObject({ ok: true, data: { status: "awaiting_approval" } });
+  expect(await approveBatch(deps, { actor: manager, ip }, { batchId: created.data.batchId })).toMatchObject({ ok: true, data: { outcome: "approved" } });
   expect(db.select({ status: batches.status }).from(batches).where(eq(batches.id, created.data.batchId)).get()).toEqual({ status: "sending" });
   return created.data.batchId;
 }
@@ -123,13 +123,13 @@ beforeEach(() => {
   gateway.setMode({});
   dir = mkdtempSync(join(tmpdir(), "cashin-worker-"));
   file = join(dir, "app.db");
-  db = openDatabase(file);
+  db = withFixtureWrites(openDatabase(file));
   migrateDatabase(db);
   deps = { db, gateway: testClient(gateway, { timeoutMs: 3000 }), now: () => new Date(), gatewayTimeoutMs: 3000 };
 });
-afterEach(() => {
+afterEach(async () => {
   for (const child of workers.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  db.$client.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -137,7 +137,7 @@ describe("npm run worker", () => {
   it("sends what the app left, each once; beats in worker_heartbeats; SIGTERM stops it cleanly with exit 0 and its row gone", async () => {
     const staff = await insertUser(db, { email: "staff@x.test", role: "staff" });
     const manager = await insertUser(db, { email: "manager@x.test", role: "manager" });
-    const [orphan] = crashLeftUnsent(staff.id, 1, "TRFWORKER");
+    const [orphan] = await crashLeftUnsent(staff.id, 1, "TRFWORKER");
     const batchId = await approvedBatchWithoutRunner(3, staff, manager);
     const batchReferences = db.select({ reference: transfers.reference }).from(transfers).where(eq(transfers.batchId, batchId)).all().map((t) => t.reference);
     expect(topupCounts().size).toBe(0);
@@ -162,7 +162,7 @@ describe("npm run worker", () => {
 
   it("SIGTERM during a top-up lets its answer arrive and be stored before the worker exits: nothing is left sending", async () => {
     const staff = await insertUser(db, { email: "staff@x.test", role: "staff" });
-    const [reference] = crashLeftUnsent(staff.id, 1, "TRFDRAIN");
+    const [reference] = await crashLeftUnsent(staff.id, 1, "TRFDRAIN");
     // Cash In answers after 2 s.
     gateway.setMode({ latencyMs: 2_000 });
     const worker = startWorker();
@@ -178,7 +178,7 @@ describe("npm run worker", () => {
   it("two workers at once over one database never send anything twice", async () => {
     const staff = await insertUser(db, { email: "staff@x.test", role: "staff" });
     const manager = await insertUser(db, { email: "manager@x.test", role: "manager" });
-    const orphans = crashLeftUnsent(staff.id, 60, "TRFTWOWORKERS");
+    const orphans = await crashLeftUnsent(staff.id, 60, "TRFTWOWORKERS");
     const batchId = await approvedBatchWithoutRunner(20, staff, manager);
     const batchReferences = db.select({ reference: transfers.reference }).from(transfers).where(eq(transfers.batchId, batchId)).all().map((t) => t.reference);
     // A little latency, so that the two workers' claims and calls interleave.
@@ -205,7 +205,7 @@ describe("npm run worker", () => {
   }, 90_000);
 
   it("refuses to start on a database that lacks a migration: one message, exit 1, nothing run", async () => {
-    db.$client.exec("delete from __drizzle_migrations where rowid = (select max(rowid) from __drizzle_migrations)");
+    writerOf(db).$client.exec("delete from __drizzle_migrations where rowid = (select max(rowid) from __drizzle_migrations)");
     const worker = startWorker();
     expect(await worker.exited).toBe(1);
     const lines = worker.output().trim().split("\n");

@@ -33,10 +33,10 @@ afterEach(() => h.close());
 const staffCtx = () => ({ actor: h.staff, ip });
 const managerCtx = (m = h.manager) => ({ actor: m, ip });
 
-function upload(csv: string, maker = h.staff) {
+async function upload(csv: string, maker = h.staff) {
   const parsed = parseBatchCsv(csv);
   if (!parsed.ok) throw new Error(parsed.message);
-  return expectOk(createBatch(h.deps, { actor: maker, ip }, { fileName: "payroll.csv", rows: parsed.rows })).batchId;
+  return expectOk(await createBatch(h.deps, { actor: maker, ip }, { fileName: "payroll.csv", rows: parsed.rows })).batchId;
 }
 
 const rowsOf = (batchId: number) => h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId)).orderBy(batchRows.line).all();
@@ -61,7 +61,7 @@ function topupCounts() {
 
 describe("checking a batch", () => {
   it("looks every valid row up, fills the owner's name or the reason, flags invalid rows and duplicates", async () => {
-    const id = upload(
+    const id = await upload(
       csv([
         "DANA,08111000001,10000,June salary", // Siti Rahayu
         "OVO,628111000003,20000,", // not found
@@ -92,7 +92,7 @@ describe("checking a batch", () => {
   });
 
   it("never has more look-ups in flight than its concurrency", async () => {
-    const id = upload(csv(Array.from({ length: 24 }, (_, i) => `DANA,62812000${String(i).padStart(5, "0")},10000,`)));
+    const id = await upload(csv(Array.from({ length: 24 }, (_, i) => `DANA,62812000${String(i).padStart(5, "0")},10000,`)));
     h.gateway.setMode({ latencyMs: 30 });
     let inFlight = 0;
     let most = 0;
@@ -114,31 +114,31 @@ describe("checking a batch", () => {
   });
 
   it("retries a look-up that got no answer after backing off, then asks a person", async () => {
-    const id = upload(csv(["DANA,628111000001,10000,"]));
+    const id = await upload(csv(["DANA,628111000001,10000,"]));
     h.gateway.setMode({ fault: "rate_limit", faultCalls: ["inquiry"], faultTimes: 2 });
     await run(id);
     expect(rowsOf(id)[0]!.state).toBe("ok");
     h.gateway.setMode({ fault: "server_error", faultCalls: ["inquiry"] });
-    const second = upload(csv(["DANA,628111000001,10000,"]));
+    const second = await upload(csv(["DANA,628111000001,10000,"]));
     await run(second);
     expect(rowsOf(second)[0]).toMatchObject({ state: "unconfirmed", problem: expect.stringMatching(/did not answer/) });
   });
 
   it("lets the maker fix a row inline, which looks it up again, or remove it", async () => {
-    const id = upload(csv(["DANA,628111000001,10000,", "OVO,628111000003,20000,", "DANA,12345,10000,"]));
+    const id = await upload(csv(["DANA,628111000001,10000,", "OVO,628111000003,20000,", "DANA,12345,10000,"]));
     await run(id);
     const [, notFound, invalid] = rowsOf(id);
 
-    const fixed = expectOk(editRow(h.deps, staffCtx(), { batchId: id, rowId: invalid!.id, wallet: "GoPay", phone: "0812 3456 7890", amount: "15.000", note: "fixed" }));
+    const fixed = expectOk(await editRow(h.deps, staffCtx(), { batchId: id, rowId: invalid!.id, wallet: "GoPay", phone: "0812 3456 7890", amount: "15.000", note: "fixed" }));
     expect(fixed.state).toBe("pending");
     expect(batchOf(id).status).toBe("checking");
-    expect(editRow(h.deps, { actor: h.manager, ip }, { batchId: id, rowId: notFound!.id, wallet: "OVO", phone: "628111000001", amount: "1", note: "" })).toMatchObject({
+    expect(await editRow(h.deps, { actor: h.manager, ip }, { batchId: id, rowId: notFound!.id, wallet: "OVO", phone: "628111000001", amount: "1", note: "" })).toMatchObject({
       ok: false,
       code: "forbidden",
     });
-    const stillBad = expectOk(editRow(h.deps, staffCtx(), { batchId: id, rowId: notFound!.id, wallet: "OVO", phone: "628111000003", amount: "abc", note: "" }));
+    const stillBad = expectOk(await editRow(h.deps, staffCtx(), { batchId: id, rowId: notFound!.id, wallet: "OVO", phone: "628111000003", amount: "abc", note: "" }));
     expect(stillBad.state).toBe("invalid");
-    expectOk(removeRows(h.deps, staffCtx(), { batchId: id, rowIds: [notFound!.id] }));
+    expectOk(await removeRows(h.deps, staffCtx(), { batchId: id, rowIds: [notFound!.id] }));
     await run(id);
 
     const rows = rowsOf(id);
@@ -148,12 +148,12 @@ describe("checking a batch", () => {
   });
 
   it("drops a look-up answer that arrives after the row was edited", async () => {
-    const id = upload(csv(["DANA,628111000001,10000,"]));
+    const id = await upload(csv(["DANA,628111000001,10000,"]));
     const [row] = rowsOf(id);
     h.gateway.setMode({ latencyMs: 100 });
     const running = run(id);
     await new Promise((r) => setTimeout(r, 30));
-    expectOk(editRow(h.deps, staffCtx(), { batchId: id, rowId: row!.id, wallet: "DANA", phone: "628111000002", amount: "10000", note: "" }));
+    expectOk(await editRow(h.deps, staffCtx(), { batchId: id, rowId: row!.id, wallet: "DANA", phone: "628111000002", amount: "10000", note: "" }));
     await running;
     await run(id);
     expect(rowsOf(id)[0]).toMatchObject({ state: "ok", phone: "628111000002", ownerName: "Budi Santoso" });
@@ -170,7 +170,7 @@ describe("submitting, approving and sending a batch", () => {
   ]);
 
   async function readyBatch(text = mixed) {
-    const id = upload(text);
+    const id = await upload(text);
     await run(id);
     expect(batchOf(id).status).toBe("ready");
     return id;
@@ -178,26 +178,26 @@ describe("submitting, approving and sending a batch", () => {
 
   it("refuses to submit while rows need attention, and asks before paying duplicates", async () => {
     const id = await readyBatch(csv(["DANA,628111000001,10000,", "DANA,628111000003,10000,", "DANA,628111000001,10000,"]));
-    expect(submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/1 row still needs attention/) });
-    expectOk(removeRows(h.deps, staffCtx(), { batchId: id, rowIds: [rowsOf(id)[1]!.id] }));
-    expect(submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/1 row repeats an earlier row/) });
-    expect(submitBatch(h.deps, { actor: h.manager, ip }, { batchId: id, acceptDuplicates: true })).toMatchObject({ ok: false, code: "forbidden" });
-    expect(expectOk(submitBatch(h.deps, staffCtx(), { batchId: id, acceptDuplicates: true })).status).toBe("sending");
+    expect(await submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/1 row still needs attention/) });
+    expectOk(await removeRows(h.deps, staffCtx(), { batchId: id, rowIds: [rowsOf(id)[1]!.id] }));
+    expect(await submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/1 row repeats an earlier row/) });
+    expect(await submitBatch(h.deps, { actor: h.manager, ip }, { batchId: id, acceptDuplicates: true })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id, acceptDuplicates: true })).status).toBe("sending");
     expect(transfersOf(id)).toHaveLength(2);
   });
 
   it("goes to a manager as one item when its total reaches the threshold; self-approval is refused", async () => {
     const id = await readyBatch();
     // Submitted by a manager, so that the self-approval rule is the one that stops them.
-    const managerBatch = upload(mixed, h.manager);
+    const managerBatch = await upload(mixed, h.manager);
     await run(managerBatch);
-    expect(expectOk(submitBatch(h.deps, managerCtx(), { batchId: managerBatch })).status).toBe("awaiting_approval");
-    expect(approveBatch(h.deps, managerCtx(), { batchId: managerBatch })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(expectOk(await submitBatch(h.deps, managerCtx(), { batchId: managerBatch })).status).toBe("awaiting_approval");
+    expect(await approveBatch(h.deps, managerCtx(), { batchId: managerBatch })).toMatchObject({ ok: false, code: "forbidden" });
 
     // The same payments were just submitted in the manager's batch: every row is a possible duplicate (docs/lifecycle.md#paying-twice-is-impossible).
-    expect(submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/5 rows repeat an earlier row or a recent payment/) });
+    expect(await submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/5 rows repeat an earlier row or a recent payment/) });
     expect(rowsOf(id).map((r) => r.nearDuplicateOf)).toEqual(transfersOf(managerBatch).map((t) => t.id));
-    expect(expectOk(submitBatch(h.deps, staffCtx(), { batchId: id, acceptDuplicates: true })).status).toBe("awaiting_approval");
+    expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id, acceptDuplicates: true })).status).toBe("awaiting_approval");
     const rows = transfersOf(id);
     expect(rows.map((t) => t.status)).toEqual(Array(5).fill("awaiting_approval"));
     expect(rows.map((t) => t.ownerName)).toEqual(["John", "Siti Rahayu", "Budi Santoso", "Dewi Lestari", "Hendra Gunawan"]);
@@ -209,11 +209,11 @@ describe("submitting, approving and sending a batch", () => {
 
   it("sends every row exactly once after approval; final statuses follow the wallet table", async () => {
     // Every row's own outcome, Dewi's refusal and the row after it too: deposit alerts off (test/deposit covers them on).
-    expectOk(setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: false }));
+    expectOk(await setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: false }));
     const id = await readyBatch();
-    expectOk(submitBatch(h.deps, staffCtx(), { batchId: id }));
-    expectOk(approveBatch(h.deps, managerCtx(), { batchId: id }));
-    expect(approveBatch(h.deps, managerCtx(h.manager2), { batchId: id })).toMatchObject({ ok: false, code: "conflict" });
+    expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id }));
+    expectOk(await approveBatch(h.deps, managerCtx(), { batchId: id }));
+    expect(await approveBatch(h.deps, managerCtx(h.manager2), { batchId: id })).toMatchObject({ ok: false, code: "conflict" });
     await run(id, { ctx: managerCtx() });
     expect(batchOf(id)).toMatchObject({ status: "sent", approverId: h.manager.id });
     expect(transfersOf(id).map((t) => t.status)).toEqual(["succeeded", "succeeded", "processing", "failed", "failed"]);
@@ -240,34 +240,34 @@ describe("submitting, approving and sending a batch", () => {
 
   it("sends at once when the total is under the approval threshold", async () => {
     const id = await readyBatch(csv(["DANA,628111000001,10000,", "OVO,6281234567890,20000,"]));
-    expect(expectOk(submitBatch(h.deps, staffCtx(), { batchId: id })).status).toBe("sending");
+    expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id })).status).toBe("sending");
     await run(id);
     expect(transfersOf(id).map((t) => t.status)).toEqual(["succeeded", "succeeded"]);
   });
 
   it("rejects with a reason, and the maker can cancel before a decision; nothing is sent", async () => {
     const rejected = await readyBatch();
-    expectOk(submitBatch(h.deps, staffCtx(), { batchId: rejected }));
-    expectOk(rejectBatch(h.deps, managerCtx(), { batchId: rejected, reason: "Wrong month" }));
+    expectOk(await submitBatch(h.deps, staffCtx(), { batchId: rejected }));
+    expectOk(await rejectBatch(h.deps, managerCtx(), { batchId: rejected, reason: "Wrong month" }));
     expect(batchOf(rejected)).toMatchObject({ status: "rejected", reason: "Wrong month" });
     expect(transfersOf(rejected).every((t) => t.status === "rejected" && t.reason === "Wrong month")).toBe(true);
-    expect(approveBatch(h.deps, managerCtx(h.manager2), { batchId: rejected })).toMatchObject({ ok: false, code: "conflict" });
+    expect(await approveBatch(h.deps, managerCtx(h.manager2), { batchId: rejected })).toMatchObject({ ok: false, code: "conflict" });
 
     const canceled = await readyBatch();
-    expectOk(submitBatch(h.deps, staffCtx(), { batchId: canceled }));
-    expect(cancelBatch(h.deps, managerCtx(), { batchId: canceled })).toMatchObject({ ok: false, code: "forbidden" });
-    expectOk(cancelBatch(h.deps, staffCtx(), { batchId: canceled }));
+    expectOk(await submitBatch(h.deps, staffCtx(), { batchId: canceled }));
+    expect(await cancelBatch(h.deps, managerCtx(), { batchId: canceled })).toMatchObject({ ok: false, code: "forbidden" });
+    expectOk(await cancelBatch(h.deps, staffCtx(), { batchId: canceled }));
     expect(transfersOf(canceled).every((t) => t.status === "canceled")).toBe(true);
     expect(h.topupsAtGateway()).toHaveLength(0);
   });
 
   it("expires with all its rows when no manager decides within the approval window", async () => {
     const id = await readyBatch();
-    expectOk(submitBatch(h.deps, staffCtx(), { batchId: id }));
+    expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id }));
     h.advance(23 * 60 * minute);
-    expect(expireOverdueBatches(h.deps)).toBe(0);
+    expect(await expireOverdueBatches(h.deps)).toBe(0);
     h.advance(2 * 60 * minute);
-    expect(approveBatch(h.deps, managerCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/expired/) });
+    expect(await approveBatch(h.deps, managerCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/expired/) });
     expect(batchOf(id).status).toBe("expired");
     expect(transfersOf(id).every((t) => t.status === "expired")).toBe(true);
   });
@@ -275,17 +275,17 @@ describe("submitting, approving and sending a batch", () => {
   it("looks rows up again when their look-up is older than 15 minutes at submit", async () => {
     const id = await readyBatch();
     h.advance(15 * minute);
-    const resubmit = expectOk(submitBatch(h.deps, staffCtx(), { batchId: id }));
+    const resubmit = expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id }));
     expect(resubmit).toMatchObject({ status: "checking", rechecking: 5 });
     expect(transfersOf(id)).toHaveLength(0);
     await run(id);
-    expect(expectOk(submitBatch(h.deps, staffCtx(), { batchId: id })).status).toBe("awaiting_approval");
+    expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id })).status).toBe("awaiting_approval");
   });
 
   it("counts the whole batch against the maker's daily total", async () => {
     setLimit("dailyTotalPerMaker", 5_000_000);
     const id = await readyBatch();
-    expect(submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/daily total/) });
+    expect(await submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/daily total/) });
     expect(transfersOf(id)).toHaveLength(0);
   });
 
@@ -298,10 +298,10 @@ describe("submitting, approving and sending a batch", () => {
 
 describe("sending safely (docs/lifecycle.md#money-safety-invariants)", () => {
   async function approvedBatch(rows: number) {
-    const id = upload(csv(Array.from({ length: rows }, (_, i) => `DANA,62812100${String(i).padStart(5, "0")},2000000,`)));
+    const id = await upload(csv(Array.from({ length: rows }, (_, i) => `DANA,62812100${String(i).padStart(5, "0")},2000000,`)));
     await run(id);
-    expectOk(submitBatch(h.deps, staffCtx(), { batchId: id }));
-    expectOk(approveBatch(h.deps, managerCtx(), { batchId: id }));
+    expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id }));
+    expectOk(await approveBatch(h.deps, managerCtx(), { batchId: id }));
     return id;
   }
 
@@ -313,7 +313,7 @@ describe("sending safely (docs/lifecycle.md#money-safety-invariants)", () => {
       { partnerReferenceNo: rowsBefore[0]!.reference, wallet: "DANA", customerNumber: rowsBefore[0]!.phone, amount: rowsBefore[0]!.amount },
       {},
     );
-    h.db.transaction((tx) =>
+    await h.db.transaction(async (tx) =>
       transition(tx, rowsBefore[0]!.id, "approved", "sending", { sentAt: h.now(), nextCheckAt: new Date(h.now().getTime() + 7_000) }, { actor: null, ip: null }, h.now()),
     );
     h.db.update(batches).set({ leaseUntil: new Date(h.now().getTime() + 30_000) }).where(eq(batches.id, crashed)).run();

@@ -38,13 +38,13 @@ function upload(text: string, maker = h.staff) {
 const audited = (action: string) => h.db.select().from(auditEntries).where(eq(auditEntries.action, action)).all();
 const batchCount = () => h.db.select().from(batches).all().length;
 const inquiriesAtGateway = () => h.gateway.requests().filter((r) => r.call === "inquiry").length;
-const setLimits = (changes: Partial<ReturnType<typeof getLimits>>) => expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), ...changes }));
+const setLimits = async (changes: Partial<ReturnType<typeof getLimits>>) => expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), ...changes }));
 
 describe("A manager on approval hold does not decide on a batch", () => {
   async function awaitingBatch() {
-    const { batchId } = expectOk(upload(["wallet,phone,amount,note", "DANA,6281234567890,3000000,", "OVO,628111000001,2000000,"].join("\n")));
+    const { batchId } = expectOk(await upload(["wallet,phone,amount,note", "DANA,6281234567890,3000000,", "OVO,628111000001,2000000,"].join("\n")));
     await runBatch(h.deps, batchId, { backoffMs: 5 });
-    expect(expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId })).status).toBe("awaiting_approval");
+    expect(expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId })).status).toBe("awaiting_approval");
     return batchId;
   }
 
@@ -54,9 +54,9 @@ describe("A manager on approval hold does not decide on a batch", () => {
     const looked = inquiriesAtGateway();
     h.advance(20 * minute); // every look-up is stale: an approval would start a re-check in the approver's name
 
-    const refused = approveBatch(h.deps, { actor: h.manager, ip }, { batchId });
+    const refused = await approveBatch(h.deps, { actor: h.manager, ip }, { batchId });
     expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/two-person rule you can approve from \d\d:\d\d WIB/) });
-    expect(rejectBatch(h.deps, { actor: h.manager, ip }, { batchId, reason: "no" })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await rejectBatch(h.deps, { actor: h.manager, ip }, { batchId, reason: "no" })).toMatchObject({ ok: false, code: "forbidden" });
     expect(h.db.select().from(batches).where(eq(batches.id, batchId)).get()).toMatchObject({ status: "awaiting_approval", recheckRequestedAt: null, approverId: null });
     expect(inquiriesAtGateway()).toBe(looked);
     expect(audited("batch.approval_hold_refused").map((e) => [e.actorId, e.targetId, (e.after as { decision: string }).decision])).toEqual([
@@ -64,18 +64,18 @@ describe("A manager on approval hold does not decide on a batch", () => {
       [h.manager.id, String(batchId), "reject"],
     ]);
 
-    expectOk(rejectBatch(h.deps, { actor: h.manager2, ip }, { batchId, reason: "wrong file" }));
+    expectOk(await rejectBatch(h.deps, { actor: h.manager2, ip }, { batchId, reason: "wrong file" }));
     expect(h.topupsAtGateway()).toHaveLength(0);
   });
 });
 
 describe("Batch rows per person per 24 hours", () => {
   it("allows exactly the limit, refuses one row over with how many remain, before any look-up; audited", async () => {
-    setLimits({ batchRowsPerDay: 5 });
-    expectOk(upload(csv(3)));
+    await setLimits({ batchRowsPerDay: 5 });
+    expectOk(await upload(csv(3)));
     const before = { batches: batchCount(), inquiries: inquiriesAtGateway() };
 
-    const refused = upload(csv(3));
+    const refused = await upload(csv(3));
     expect(refused).toMatchObject({
       ok: false,
       code: "forbidden",
@@ -87,53 +87,53 @@ describe("Batch rows per person per 24 hours", () => {
       expect.objectContaining({ actorId: h.staff.id, targetType: "limit", targetId: "batchRowsPerDay", ip, after: { rows: 3, used: 3, limit: 5, remaining: 2 } }),
     ]);
 
-    expectOk(upload(csv(2)));
-    expect(upload(csv(1))).toMatchObject({ ok: false, message: expect.stringContaining("no more batch rows remain") });
+    expectOk(await upload(csv(2)));
+    expect(await upload(csv(1))).toMatchObject({ ok: false, message: expect.stringContaining("no more batch rows remain") });
     expect(inquiriesAtGateway()).toBe(before.inquiries);
     // Another person has their own allowance.
-    expectOk(upload(csv(5), h.manager));
+    expectOk(await upload(csv(5), h.manager));
   });
 
   it("counts the last 24 hours, not the calendar day; an admin's change applies at once", async () => {
-    setLimits({ batchRowsPerDay: 4 });
-    expectOk(upload(csv(4)));
+    await setLimits({ batchRowsPerDay: 4 });
+    expectOk(await upload(csv(4)));
     h.advance(23 * hour);
-    expect(upload(csv(1)).ok).toBe(false);
-    setLimits({ batchRowsPerDay: 5 });
-    expectOk(upload(csv(1)));
+    expect((await upload(csv(1))).ok).toBe(false);
+    await setLimits({ batchRowsPerDay: 5 });
+    expectOk(await upload(csv(1)));
     h.advance(hour + minute);
     // The first file is 24 hours old: its 4 rows are free again, the last one is not.
-    expectOk(upload(csv(4)));
-    expect(upload(csv(1)).ok).toBe(false);
+    expectOk(await upload(csv(4)));
+    expect((await upload(csv(1))).ok).toBe(false);
   });
 
   it("refuses a file larger than the limit itself, whatever is left", async () => {
-    setLimits({ batchRowsPerDay: 3 });
-    expect(upload(csv(4))).toMatchObject({ ok: false, message: expect.stringMatching(/^This file has 4 rows, but one person may look up at most 3 batch rows .* Split it into smaller files\.$/) });
+    await setLimits({ batchRowsPerDay: 3 });
+    expect(await upload(csv(4))).toMatchObject({ ok: false, message: expect.stringMatching(/^This file has 4 rows, but one person may look up at most 3 batch rows .* Split it into smaller files\.$/) });
   });
 
   it("counts each row fix, which is looked up again", async () => {
-    setLimits({ batchRowsPerDay: 3 });
-    const { batchId } = expectOk(upload(["wallet,phone,amount,note", "DANA,12345,10000,", "DANA,628111000001,10000,"].join("\n")));
+    await setLimits({ batchRowsPerDay: 3 });
+    const { batchId } = expectOk(await upload(["wallet,phone,amount,note", "DANA,12345,10000,", "DANA,628111000001,10000,"].join("\n")));
     const bad = h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId)).all().find((r) => r.state === "invalid")!;
     const fix = { batchId, rowId: bad.id, wallet: "DANA", phone: "6281234567890", amount: "10000", note: "" };
-    expectOk(editRow(h.deps, { actor: h.staff, ip }, fix));
-    expect(editRow(h.deps, { actor: h.staff, ip }, fix)).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/^You cannot fix rows now: .* you have used 3\. Fixing is possible again at/) });
+    expectOk(await editRow(h.deps, { actor: h.staff, ip }, fix));
+    expect(await editRow(h.deps, { actor: h.staff, ip }, fix)).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/^You cannot fix rows now: .* you have used 3\. Fixing is possible again at/) });
     expect(audited("batch.rate_limited").map((e) => e.after)).toEqual([{ rows: 1, used: 3, limit: 3, remaining: 0, fix: true }]);
   });
 
   it("audits a burst of refusals at most once a minute per person", async () => {
-    setLimits({ batchRowsPerDay: 1 });
-    expectOk(upload(csv(1)));
-    for (let i = 0; i < 5; i++) expect(upload(csv(1)).ok).toBe(false);
+    await setLimits({ batchRowsPerDay: 1 });
+    expectOk(await upload(csv(1)));
+    for (let i = 0; i < 5; i++) expect((await upload(csv(1))).ok).toBe(false);
     expect(audited("batch.rate_limited")).toHaveLength(1);
     h.advance(minute + 1);
-    expect(upload(csv(1)).ok).toBe(false);
+    expect((await upload(csv(1))).ok).toBe(false);
     expect(audited("batch.rate_limited")).toHaveLength(2);
   });
 
   it("is checked at upload, on the file the person sent", async () => {
-    setLimits({ batchRowsPerDay: 2 });
+    await setLimits({ batchRowsPerDay: 2 });
     const file = new File([csv(3)], "june.csv", { type: "text/csv" });
     expect(await uploadBatchFile(h.deps, { actor: h.staff, ip }, file)).toMatchObject({ ok: false, fieldErrors: { file: [expect.stringContaining("This file has 3 rows")] } });
     expect(batchCount()).toBe(0);

@@ -32,7 +32,7 @@ async function sentBatch() {
     ].join("\n"),
   );
   if (!parsed.ok) throw new Error(parsed.message);
-  const { batchId } = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "june.csv", rows: parsed.rows }));
+  const { batchId } = expectOk(await createBatch(h.deps, { actor: h.staff, ip }, { fileName: "june.csv", rows: parsed.rows }));
   await runBatch(h.deps, batchId);
   return batchId;
 }
@@ -52,9 +52,9 @@ describe("batch queries", () => {
   it("exports each row's final status and references, and filters the history by batch", async () => {
     const id = await sentBatch();
     const rows = batchRowsPage(h.db, id).rows;
-    expectOk(removeRows(h.deps, { actor: h.staff, ip }, { batchId: id, rowIds: rows.filter((r) => r.state !== "ok" || r.duplicateOfLine).map((r) => r.id) }));
-    expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
-    expectOk(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
+    expectOk(await removeRows(h.deps, { actor: h.staff, ip }, { batchId: id, rowIds: rows.filter((r) => r.state !== "ok" || r.duplicateOfLine).map((r) => r.id) }));
+    expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
+    expectOk(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
     await runBatch(h.deps, id);
 
     const csv = [...batchResultsCsv(h.db, id)].join("");

@@ -26,10 +26,10 @@ async function save(label: string, phone: string, defaultAmount = "", defaultMem
   return expectOk(await saveRecipient(h.deps, ctx(), recipientFields.parse({ label, wallet: "DANA", phone, defaultAmount, defaultMemo }))).recipientId;
 }
 
-function upload(csv: string) {
+async function upload(csv: string) {
   const parsed = parseBatchCsv(csv);
   if (!parsed.ok) throw new Error(parsed.message);
-  return expectOk(withLocale("id", () => createBatch(h.deps, ctx(), { fileName: "payroll.csv", rows: parsed.rows }))).batchId;
+  return expectOk(await withLocale("id", () => createBatch(h.deps, ctx(), { fileName: "payroll.csv", rows: parsed.rows }))).batchId;
 }
 
 const rowsOf = (batchId: number) => h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId)).orderBy(batchRows.line).all();
@@ -39,9 +39,9 @@ describe("Batch rows naming a saved recipient", () => {
     const john = await save("John payroll", "6281234567890", "50000", "Gaji John");
     const siti = await save("Siti", "628111000001");
     const gone = await save("Old", "628111000002");
-    expectOk(archiveRecipient(h.deps, ctx(), { recipientId: gone }));
+    expectOk(await archiveRecipient(h.deps, ctx(), { recipientId: gone }));
 
-    const batchId = upload(
+    const batchId = await upload(
       [
         "recipient,wallet,phone,amount,note",
         "john  PAYROLL,,,,", // any case and spacing; everything from the recipient
@@ -67,9 +67,9 @@ describe("Batch rows naming a saved recipient", () => {
 
   it("a file of labels only needs no wallet, phone or amount column; its transfers pay the recipients and mark them paid", async () => {
     const john = await save("John", "6281234567890", "50000", "Gaji");
-    const batchId = upload("recipient\nJohn\n");
+    const batchId = await upload("recipient\nJohn\n");
     await runBatch(h.deps, batchId, { backoffMs: 5 });
-    expectOk(submitBatch(h.deps, ctx(), { batchId }));
+    expectOk(await submitBatch(h.deps, ctx(), { batchId }));
     const [transfer] = h.db.select().from(transfers).where(eq(transfers.batchId, batchId)).all();
     expect(transfer).toMatchObject({ recipientId: john, memo: "Gaji", amount: 50_000, phone: "6281234567890" });
     expect(h.db.select().from(recipients).where(eq(recipients.id, john)).get()?.lastPaidAt).toEqual(h.now());
@@ -77,7 +77,7 @@ describe("Batch rows naming a saved recipient", () => {
 
   it("a fixed row keeps its recipient while it still pays that number, and drops it for another", async () => {
     const john = await save("John", "6281234567890", "50000");
-    const batchId = upload("recipient,amount\nJohn,\nJohn,\nJohn,abc\n");
+    const batchId = await upload("recipient,amount\nJohn,\nJohn,\nJohn,abc\n");
     const [first, second, invalid] = rowsOf(batchId);
     expectOk(await Promise.resolve(editRow(h.deps, ctx(), { batchId, rowId: first!.id, wallet: "DANA", phone: "081234567890", amount: "60000", note: "" })));
     expectOk(await Promise.resolve(editRow(h.deps, ctx(), { batchId, rowId: second!.id, wallet: "DANA", phone: "628111000001", amount: "60000", note: "" })));
@@ -92,7 +92,7 @@ describe("A batch row's owner no longer the recipient's saved one", () => {
   it("needs the maker: the row says both names; fixed, it pays the number without the recipient", async () => {
     // The mock's 628111000012 is "Maya Sari" at the first look-up of a number and amount, "Maya Sari Dewi" after.
     const maya = await save("Maya", "628111000012", "43000");
-    const batchId = upload("recipient\nMaya\n");
+    const batchId = await upload("recipient\nMaya\n");
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     const [row] = rowsOf(batchId);
     expect(row).toMatchObject({ state: "unconfirmed", ownerName: "Maya Sari Dewi", recipientId: maya });
@@ -100,9 +100,9 @@ describe("A batch row's owner no longer the recipient's saved one", () => {
       "Cash In now names the owner “Maya Sari Dewi”, not “Maya Sari” as saved for “Maya”. To pay “Maya Sari Dewi”, edit the row (it then pays this number without the saved recipient), or remove it",
     );
     expect(storedText(row!.problem!, "id")).toMatch(/^Cash In sekarang menyebut pemiliknya “Maya Sari Dewi”, bukan “Maya Sari”/);
-    expect(submitBatch(h.deps, ctx(), { batchId })).toMatchObject({ ok: false });
+    expect(await submitBatch(h.deps, ctx(), { batchId })).toMatchObject({ ok: false });
 
-    expectOk(editRow(h.deps, ctx(), { batchId, rowId: row!.id, wallet: "DANA", phone: "628111000012", amount: "43000", note: "" }));
+    expectOk(await editRow(h.deps, ctx(), { batchId, rowId: row!.id, wallet: "DANA", phone: "628111000012", amount: "43000", note: "" }));
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     expect(rowsOf(batchId)[0]).toMatchObject({ state: "ok", ownerName: "Maya Sari Dewi", recipientId: null });
   });
@@ -112,12 +112,12 @@ describe("Submitting rows that named a recipient", () => {
   it("pays the recipient only while it is in use with the row's number", async () => {
     const john = await save("John", "6281234567890", "50000");
     const siti = await save("Siti", "628111000001", "60000");
-    const batchId = upload("recipient\nJohn\nSiti\n");
+    const batchId = await upload("recipient\nJohn\nSiti\n");
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     // Meanwhile: John is archived, Siti's number changes (a new recipient now owns hers).
-    expectOk(archiveRecipient(h.deps, ctx(), { recipientId: john }));
+    expectOk(await archiveRecipient(h.deps, ctx(), { recipientId: john }));
     h.db.update(recipients).set({ phone: "628111000002" }).where(eq(recipients.id, siti)).run();
-    expectOk(submitBatch(h.deps, ctx(), { batchId }));
+    expectOk(await submitBatch(h.deps, ctx(), { batchId }));
     const paid = h.db.select({ phone: transfers.phone, recipientId: transfers.recipientId }).from(transfers).where(eq(transfers.batchId, batchId)).orderBy(transfers.id).all();
     expect(paid).toEqual([
       { phone: "6281234567890", recipientId: null },

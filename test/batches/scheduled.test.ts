@@ -49,7 +49,7 @@ function setLimit(key: string, value: number) {
 async function checkedBatch(amount = 3_000_000) {
   const parsed = parseBatchCsv(["wallet,phone,amount,note", `DANA,6281200000001,${amount},`, `OVO,6281200000002,${amount},`].join("\n"));
   if (!parsed.ok) throw new Error(parsed.message);
-  const id = expectOk(createBatch(h.deps, staffCtx(), { fileName: "payroll.csv", rows: parsed.rows })).batchId;
+  const id = expectOk(await createBatch(h.deps, staffCtx(), { fileName: "payroll.csv", rows: parsed.rows })).batchId;
   await run(id);
   expect(batchOf(id).status).toBe("ready");
   return id;
@@ -59,8 +59,8 @@ async function checkedBatch(amount = 3_000_000) {
 async function scheduledBatch(inMs: number) {
   const id = await checkedBatch();
   const sendAt = new Date(h.now().getTime() + inMs);
-  expect(expectOk(submitBatch(h.deps, staffCtx(), { batchId: id, sendAt })).status).toBe("awaiting_approval");
-  expect(expectOk(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).outcome).toBe("approved");
+  expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id, sendAt })).status).toBe("awaiting_approval");
+  expect(expectOk(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).outcome).toBe("approved");
   expect(batchOf(id)).toMatchObject({ status: "scheduled", sendAt });
   expect(transfersOf(id).map((t) => t.status)).toEqual(["approved", "approved"]);
   return id;
@@ -75,16 +75,16 @@ describe("a scheduled batch", () => {
     const id = await scheduledBatch(2 * hour);
     // The approval tells the maker, as today.
     expect(await run(id)).toBe(false);
-    expect(stalledBatches(h.db, h.now())).toEqual([]);
+    expect(await stalledBatches(h.db, h.now())).toEqual([]);
     h.advance(2 * hour - minute);
     expect(await run(id)).toBe(false);
-    expect(stalledBatches(h.db, h.now())).toEqual([]);
+    expect(await stalledBatches(h.db, h.now())).toEqual([]);
     expect(topups()).toBe(0);
     expect(batchOf(id).status).toBe("scheduled");
 
     h.advance(minute);
     const lookUpsBefore = h.db.select().from(inquiries).all().length;
-    expect(stalledBatches(h.db, h.now())).toEqual([id]);
+    expect(await stalledBatches(h.db, h.now())).toEqual([id]);
     expect(await run(id)).toBe(true);
     expect(batchOf(id).status).toBe("sent");
     expect(topupsPerTransfer(id)).toEqual([1, 1]);
@@ -115,7 +115,7 @@ describe("a scheduled batch", () => {
   it("below the approval threshold is scheduled at submit, without a manager, and sent at its time", async () => {
     const id = await checkedBatch(100_000);
     const sendAt = new Date(h.now().getTime() + 30 * minute);
-    const submitted = submitBatch(h.deps, staffCtx(), { batchId: id, sendAt });
+    const submitted = await submitBatch(h.deps, staffCtx(), { batchId: id, sendAt });
     expect(expectOk(submitted).status).toBe("scheduled");
     expect(submitted.message).toMatch(/sent on/);
     await run(id);
@@ -148,7 +148,7 @@ describe("a scheduled batch", () => {
     for (let i = 0; i < 3; i++) {
       h.advance(day - minute);
       await reconcileDue(h.deps);
-      expect(expireOverdueBatches(h.deps)).toBe(0);
+      expect(await expireOverdueBatches(h.deps)).toBe(0);
       expect(batchOf(id).status).toBe("scheduled");
       expect(transfersOf(id).map((t) => t.status)).toEqual(["approved", "approved"]);
     }
@@ -160,9 +160,9 @@ describe("a scheduled batch", () => {
 
   it("is canceled by its maker before its time: its rows are canceled and nothing is sent", async () => {
     const id = await scheduledBatch(hour);
-    expect(cancelBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await cancelBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, code: "forbidden" });
     h.advance(hour - minute);
-    expectOk(cancelBatch(h.deps, staffCtx(), { batchId: id }));
+    expectOk(await cancelBatch(h.deps, staffCtx(), { batchId: id }));
     expect(batchOf(id).status).toBe("canceled");
     expect(transfersOf(id).map((t) => t.status)).toEqual(["canceled", "canceled"]);
     h.advance(2 * minute);
@@ -173,7 +173,7 @@ describe("a scheduled batch", () => {
   it("refuses its maker's cancel once its time has come, saying it is being sent, and sends it", async () => {
     const id = await scheduledBatch(hour);
     h.advance(hour);
-    const refused = cancelBatch(h.deps, staffCtx(), { batchId: id });
+    const refused = await cancelBatch(h.deps, staffCtx(), { batchId: id });
     expect(refused).toMatchObject({ ok: false, code: "conflict", message: expect.stringMatching(/is being sent and can no longer be canceled/) });
     expect(batchOf(id).status).toBe("scheduled");
     await run(id);
@@ -204,9 +204,9 @@ describe("a scheduled batch", () => {
 
   it("approved after its time is sent at once", async () => {
     const id = await checkedBatch();
-    expectOk(submitBatch(h.deps, staffCtx(), { batchId: id, sendAt: new Date(h.now().getTime() + 10 * minute) }));
+    expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id, sendAt: new Date(h.now().getTime() + 10 * minute) }));
     h.advance(11 * minute);
-    expectOk(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
+    expectOk(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
     expect(batchOf(id).status).toBe("sending");
   });
 });
@@ -214,7 +214,7 @@ describe("a scheduled batch", () => {
 describe("a schedule that cannot be", () => {
   async function refusedAt(sendAt: Date) {
     const id = await checkedBatch();
-    const result = submitBatch(h.deps, staffCtx(), { batchId: id, sendAt });
+    const result = await submitBatch(h.deps, staffCtx(), { batchId: id, sendAt });
     // Nothing saved: still ready, no transfer, no time.
     expect(batchOf(id)).toMatchObject({ status: "ready", sendAt: null, submittedAt: null });
     expect(transfersOf(id)).toEqual([]);
@@ -234,9 +234,9 @@ describe("a schedule that cannot be", () => {
 
   it("within the minute of slack (typed for now) is accepted, and exactly 30 days ahead too", async () => {
     const id = await checkedBatch(100_000);
-    expect(expectOk(submitBatch(h.deps, staffCtx(), { batchId: id, sendAt: new Date(h.now().getTime() - 30_000) })).status).toBe("scheduled");
+    expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id, sendAt: new Date(h.now().getTime() - 30_000) })).status).toBe("scheduled");
     const later = await checkedBatch(100_000);
-    expect(expectOk(submitBatch(h.deps, staffCtx(), { batchId: later, acceptDuplicates: true, sendAt: new Date(h.now().getTime() + 30 * day) })).status).toBe("scheduled");
+    expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: later, acceptDuplicates: true, sendAt: new Date(h.now().getTime() + 30 * day) })).status).toBe("scheduled");
   });
 
   it("malformed (a day that does not exist, a time past 23:59, half of it) is refused by the form's schema", () => {

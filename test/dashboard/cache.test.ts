@@ -2,19 +2,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, type Db } from "@/db/client";
+import { migrateDatabase, openDatabase } from "@/db/client";
 import { inquiries, transfers } from "@/db/schema";
 import { cachedDashboardFigures, clearDashboardCache, staleLimitMs } from "@/lib/dashboard/cache";
 import { dashboardFigures, type DashboardFigures } from "@/lib/dashboard/figures";
 import { figuresOffThread } from "@/lib/dashboard/off-thread";
 import type { DashboardRange } from "@/lib/dashboard/range";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, withFixtureWrites, type TestDb } from "../db";
 
 /** docs/dashboard.md#freshness: the figures are read at most once a minute per range, and say when. */
 
 const range: DashboardRange = { from: "2026-11-01", to: "2026-11-30" };
 const at = (iso: string) => new Date(`${iso}+07:00`);
-let db: Db;
+let db: TestDb;
 let makerId: number;
 let n = 0;
 
@@ -116,7 +116,7 @@ describe("Reading the figures off the app's thread", () => {
     const dir = mkdtempSync(join(tmpdir(), "cashin-dashboard-"));
     try {
       const file = join(dir, "app.db");
-      db = openDatabase(file);
+      db = withFixtureWrites(openDatabase(file));
       migrateDatabase(db);
       makerId = (await insertUser(db, { email: "maker2@x.test", role: "staff" })).id;
       paid(123_000);
@@ -124,7 +124,7 @@ describe("Reading the figures off the app's thread", () => {
       const offThread = await figuresOffThread(file, range);
       expect(offThread).toEqual(dashboardFigures(db, range));
       expect(offThread.volume.total).toBe(200_000);
-      db.$client.close();
+      await db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

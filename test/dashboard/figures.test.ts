@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db/client";
 import { inquiries, recipients, transfers, type TransferStatus } from "@/db/schema";
 import { dashboardFigures, outcomeShare, paidVolume, timeToSettle, topRecipients } from "@/lib/dashboard/figures";
 import type { DashboardRange } from "@/lib/dashboard/range";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 
 /*
  * docs/dashboard.md: every figure against values worked out here from the seeded rows, in plain
@@ -28,7 +27,7 @@ type Seed = {
 };
 type Seeded = Required<Omit<Seed, "settledAfterS" | "recipientId">> & { settledAfterS?: number; recipientId?: number };
 
-let db: Db;
+let db: TestDb;
 let makerId: number;
 let seeded: Seeded[];
 let sequence = 0;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase } from "@/db/client";
+import { migrateDatabase, openDatabase, type Connection } from "@/db/client";
 import { isConflictRetryable, NestedTransactionError, openSqliteAppDatabase, postgresAppDatabase, type AppDatabase } from "@/db/database";
 import { migratePostgres, openPostgres } from "@/db/pg/connect";
 import * as pgSchema from "@/db/pg/schema";
@@ -26,7 +26,7 @@ const dialects: { name: string; skip: boolean; open: () => Promise<Opened> }[] =
       const file = join(dir, "app.db");
       const setup = openDatabase(file);
       migrateDatabase(setup);
-      setup.$client.close();
+      await setup.close();
       const database = openSqliteAppDatabase(file);
       return {
         database,
@@ -147,10 +147,10 @@ describe("SQLite's read connection", () => {
     const dir = mkdtempSync(join(tmpdir(), "cashin-appdb-"));
     const setup = openDatabase(join(dir, "app.db"));
     migrateDatabase(setup);
-    setup.$client.close();
+    await setup.close();
     const database = openSqliteAppDatabase(join(dir, "app.db"));
     try {
-      await expect(database.read.insert(sqliteSchema.users).values({ name: "Fajar", email: "fajar@merchant.co.id", role: "staff", passwordHash: "x" })).rejects.toThrow(/readonly/i);
+      await expect((database.read as unknown as Connection).insert(sqliteSchema.users).values({ name: "Fajar", email: "fajar@merchant.co.id", role: "staff", passwordHash: "x" })).rejects.toThrow(/readonly/i);
     } finally {
       await database.close();
       rmSync(dir, { recursive: true, force: true });

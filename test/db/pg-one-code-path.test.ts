@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, type Db } from "@/db/client";
+import { migrateDatabase, openDatabase, type Tx } from "@/db/client";
 import { migratePostgres, openPostgres, type PgDb } from "@/db/pg/connect";
 import * as pgSchema from "@/db/pg/schema";
 import * as sqliteSchema from "@/db/schema";
@@ -20,7 +20,7 @@ import { createFreshDatabase, noPostgres } from "./pg-support";
 type Schema = typeof sqliteSchema;
 
 /** Written once: what a domain function looks like (an insert, a conditional update, a read, a count, an upsert). */
-async function domainSteps(db: Db, { users, workerHeartbeats }: Schema) {
+async function domainSteps(db: Tx, { users, workerHeartbeats }: Schema) {
   const [created] = await db.insert(users).values({ name: "Sari Wulandari", email: "sari@merchant.co.id", role: "staff", passwordHash: "x" }).returning();
   // The conditional claim the money-safety rules rest on: only one of two identical updates changes the row.
   const first = await db.update(users).set({ sessionVersion: 2 }).where(and(eq(users.id, created!.id), eq(users.sessionVersion, 1))).returning({ id: users.id });
@@ -57,11 +57,11 @@ describe("one domain code path on both databases", () => {
     const db = openDatabase(join(dir, "app.db"));
     try {
       migrateDatabase(db);
-      const answer = await domainSteps(db, sqliteSchema);
+      const answer = await db.transaction((tx) => domainSteps(tx, sqliteSchema));
       expect(answer).toMatchObject(expected);
       expect(answer.read!.createdAt).toBeInstanceOf(Date);
     } finally {
-      db.$client.close();
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -81,7 +81,7 @@ describe("one domain code path on both databases", () => {
 
     it("the same function, given PostgreSQL's tables, gives the same answers", async () => {
       // The only casts: PostgreSQL's database and tables stand where the domain expects SQLite's (same names and row types).
-      const answer = await domainSteps(db as unknown as Db, pgSchema as unknown as Schema);
+      const answer = await domainSteps(db as unknown as Tx, pgSchema as unknown as Schema);
       expect(answer).toMatchObject(expected);
       expect(answer.read!.createdAt).toBeInstanceOf(Date);
     });

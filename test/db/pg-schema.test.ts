@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, type Db } from "@/db/client";
 import { migratePostgres, openPostgres, pendingPostgresMigrations, type PgDb } from "@/db/pg/connect";
 import * as pg from "@/db/pg/schema";
 import * as sqlite from "@/db/schema";
 import { auditEntryHash, genesisHash } from "@/lib/audit/record";
+import { migrateDatabase, openDatabase, type Db } from "@/db/client";
+import { createTestDb, type TestDb } from "@/test/db";
 import { createFreshDatabase, noPostgres } from "./pg-support";
 
 type Shape = Record<string, { columns: Record<string, { notNull: boolean }>; indexes: Record<string, { unique: boolean }> }>;
@@ -83,7 +84,7 @@ describe.skipIf(noPostgres)("PostgreSQL migrations (drizzle-pg/)", () => {
       expect(Object.keys(expected).length).toBeGreaterThan(20);
       expect(await postgresShape(db)).toEqual(expected);
     } finally {
-      file.$client.close();
+      await file.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -108,16 +109,15 @@ describe.skipIf(noPostgres)("Two processes migrating one database at once", () =
 describe.skipIf(noPostgres)("The migrated PostgreSQL database keeps what SQLite keeps", () => {
   let fresh: Awaited<ReturnType<typeof createFreshDatabase>>;
   let db: PgDb;
-  let lite: Db;
+  let lite: TestDb;
   beforeAll(async () => {
     fresh = await createFreshDatabase();
     db = openPostgres(fresh.url);
     await migratePostgres(db);
-    lite = openDatabase(":memory:");
-    migrateDatabase(lite);
+    lite = createTestDb();
   });
   afterAll(async () => {
-    lite.$client.close();
+    await lite.close();
     await db.$client.end();
     await fresh.drop();
   });

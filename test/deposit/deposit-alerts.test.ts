@@ -56,10 +56,10 @@ async function batchWithDewiThird(): Promise<number> {
     ]),
   );
   if (!parsed.ok) throw new Error(parsed.message);
-  const id = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "june.csv", rows: parsed.rows })).batchId;
+  const id = expectOk(await createBatch(h.deps, { actor: h.staff, ip }, { fileName: "june.csv", rows: parsed.rows })).batchId;
   await runBatch(h.deps, id, { backoffMs: 5 });
   expect(batchOf(id).status).toBe("ready");
-  expect(expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id })).status).toBe("sending");
+  expect(expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id })).status).toBe("sending");
   return id;
 }
 
@@ -88,19 +88,19 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
     // Nothing leaves while paused: the runner again, the reconciler's restart of stalled batches, its send of approvals.
     await send(id);
     h.advance(60_000);
-    expect(stalledBatches(h.db, h.now())).toEqual([]);
+    expect(await stalledBatches(h.db, h.now())).toEqual([]);
     await reconcileDue(h.deps);
     expect(h.topupsAtGateway()).toHaveLength(3);
 
     // An admin resumes (audited); a second click finds it resumed.
-    expect(resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: pause.id }, h.now()).ok).toBe(true);
-    expect(resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: pause.id }, h.now())).toMatchObject({ ok: false, code: "conflict" });
+    expect((await resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: pause.id }, h.now())).ok).toBe(true);
+    expect(await resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: pause.id }, h.now())).toMatchObject({ ok: false, code: "conflict" });
     expect(audits("sending.resumed")).toEqual([expect.objectContaining({ actorId: h.admin.id, targetId: String(pause.id) })]);
     expect(isSendingPaused(h.db)).toBe(false);
 
     // The reconciler's next pass restarts the batch (the wait does not count as a stop needing confirmation); it sends
     // the remaining rows, once each, and Dewi's refused row is not sent again.
-    expect(stalledBatches(h.db, h.now())).toEqual([id]);
+    expect(await stalledBatches(h.db, h.now())).toEqual([id]);
     await send(id);
     const after = rowTransfers(id);
     expect(after.map((t) => topupsOf(t.reference))).toEqual([1, 1, 1, 1, 1]);
@@ -132,7 +132,7 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
     expect(topupsOf(h.transfer(waiting.transferId).reference)).toBe(0);
     expect(topupsOf(small.reference)).toBe(0);
 
-    expectOk(resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: openPause(h.db)!.id }, h.now()));
+    expectOk(await resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: openPause(h.db)!.id }, h.now()));
     await reconcileDue(h.deps);
     expect(h.transfer(waiting.transferId).status).toBe("succeeded");
     expect(h.transfer(small.transferId).status).toBe("succeeded");
@@ -184,7 +184,7 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
   it("an alert whose pause ended before its mail went is dropped, not mailed", async () => {
     h.db.update(users).set({ locale: "id" }).run();
     expectOk(await h.send({ wallet: "SHOPEEPAY", phone: dewi, amount: 10_000 }));
-    expectOk(resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: openPause(h.db)!.id }, h.now()));
+    expectOk(await resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: openPause(h.db)!.id }, h.now()));
     await deliverDue({ db: h.db, now: h.now, transport: null, appUrl: "https://payouts.example.co.id" });
     expect(h.db.select().from(mails).where(eq(mails.kind, "deposit")).all()).toHaveLength(0);
     expect(h.db.select().from(notifications).where(eq(notifications.kind, "deposit")).get()!.state).toBe("dropped");
@@ -192,7 +192,7 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
 
   it("with deposit alerts turned off (audited), a low deposit only fails its transfer: nothing pauses and the batch goes on", async () => {
     expect(depositAlertsOn(h.db)).toBe(true);
-    expectOk(setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: false }));
+    expectOk(await setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: false }));
     expect(audits("policy.deposit_alerts")).toEqual([expect.objectContaining({ actorId: h.admin.id, before: { on: true }, after: { on: false } })]);
     const id = await batchWithDewiThird();
     await send(id);
@@ -203,11 +203,11 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
   });
 
   it("one pause at a time, whatever races: the conditional insert opens it once", async () => {
-    expectOk(setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: false }));
+    expectOk(await setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: false }));
     const refused = expectOk(await h.send({ wallet: "SHOPEEPAY", phone: dewi, amount: 10_000 }));
-    expectOk(setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: true }));
+    expectOk(await setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: true }));
     const transfer = { transferId: refused.transferId, reference: refused.reference, code: "4033814", at: h.now() };
-    const opened = h.db.transaction((tx) => [pauseOnDepositAlert(tx, transfer), pauseOnDepositAlert(tx, transfer)]);
+    const opened = await h.db.transaction(async (tx) => [pauseOnDepositAlert(tx, transfer), pauseOnDepositAlert(tx, transfer)]);
     expect(opened).toEqual([true, false]);
     expect(h.db.select().from(sendingPauses).all()).toHaveLength(1);
   });

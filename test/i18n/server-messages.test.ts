@@ -64,7 +64,7 @@ describe("Server messages in the requester's language", () => {
   });
 
   it("the maximum per transfer, with the amount written the way each language writes it", async () => {
-    expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), approvalThreshold: 5_000_000, maxPerTransfer: 10_000_000 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), approvalThreshold: 5_000_000, maxPerTransfer: 10_000_000 }));
     const { id, en } = await inBoth(() => lookUpForNewTransfer(h.deps, { actor: h.staff, ip }, { wallet: "OVO", phone: JOHN, amount: 10_000_001 }));
     expect(id).toMatchObject({ ok: false, code: "forbidden", message: "Maksimum per transfer adalah Rp 10.000.000. Pecah pembayarannya atau minta admin menaikkan batasnya." });
     expect(en).toMatchObject({ ok: false, code: "forbidden", message: "The maximum per transfer is Rp 10,000,000. Split the payment or ask an admin to raise the limit." });
@@ -79,7 +79,7 @@ describe("Server messages in the requester's language", () => {
     expect(own.id).toEqual({ ok: false, code: "forbidden", message: "Anda tidak dapat menyetujui transfer Anda sendiri: manajer lain yang harus menyetujuinya." });
     expect(own.en).toEqual({ ok: false, code: "forbidden", message: "You cannot approve your own transfer: another manager must." });
 
-    expectOk(cancelTransfer(h.deps, { actor: h.manager, ip }, { transferId }));
+    expectOk(await cancelTransfer(h.deps, { actor: h.manager, ip }, { transferId }));
     const decided = await inBoth(() => approveTransfer(h.deps, { actor: h.manager2, ip }, { transferId }));
     expect(decided.id).toEqual({ ok: false, code: "conflict", message: "Transfer ini sudah diputuskan: statusnya dibatalkan." });
     expect(decided.en).toEqual({ ok: false, code: "conflict", message: "This transfer was already decided: it is canceled." });
@@ -259,7 +259,7 @@ describe("Accounts, sign-in, batches and the audit check in the requester's lang
   });
 
   it("a batch over the rows per 24 hours, with its numbers written the way each language writes them", async () => {
-    expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), batchRowsPerDay: 1_000 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), batchRowsPerDay: 1_000 }));
     const parsed = parseBatchCsv(["wallet,phone,amount,note", ...Array.from({ length: 1_001 }, (_, i) => `DANA,62812000${String(i).padStart(5, "0")},${10_000 + i},`)].join("\n"));
     if (!parsed.ok) throw new Error(parsed.message);
     const refused = await inBoth(() => createBatch(h.deps, { actor: h.staff, ip }, { fileName: "payroll.csv", rows: parsed.rows }));
@@ -280,8 +280,8 @@ describe("Accounts, sign-in, batches and the audit check in the requester's lang
   it("a batch that can no longer be edited, with its status in words of the language", async () => {
     const parsed = parseBatchCsv("wallet,phone,amount,note\nDANA,6281234567890,50000,\n");
     if (!parsed.ok) throw new Error(parsed.message);
-    const { batchId } = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "one.csv", rows: parsed.rows }));
-    expectOk(cancelBatch(h.deps, { actor: h.staff, ip }, { batchId }));
+    const { batchId } = expectOk(await createBatch(h.deps, { actor: h.staff, ip }, { fileName: "one.csv", rows: parsed.rows }));
+    expectOk(await cancelBatch(h.deps, { actor: h.staff, ip }, { batchId }));
     const edit = await inBoth(() => editRow(h.deps, { actor: h.staff, ip }, { batchId, rowId: 1, wallet: "DANA", phone: "081234567890", amount: "60000", note: "" }));
     expect(edit).toEqual({
       id: { ok: false, code: "conflict", message: "Batch ini tidak dapat diubah sekarang: statusnya dibatalkan." },
@@ -290,7 +290,7 @@ describe("Accounts, sign-in, batches and the audit check in the requester's lang
   });
 
   it("the audit chain's verdict: Indonesian or English for the admin, English where nobody asked (npm run audit:verify)", async () => {
-    expectOk(changeRole({ db: h.db, actor: h.admin, ip }, { userId: h.staff.id, role: "manager" }));
+    expectOk(await changeRole({ db: h.db, actor: h.admin, ip }, { userId: h.staff.id, role: "manager" }));
     h.db.run(sql`update audit_entries set ip = '198.51.100.1' where id = 1`);
     const verdict = await inBoth(() => verifyAuditChain(h.db));
     expect([verdict.id, verdict.en].map((v) => (v.ok ? null : v.message))).toEqual([

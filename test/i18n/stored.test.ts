@@ -109,10 +109,10 @@ describe("Batch rows and refused files, as people read them", () => {
   afterEach(() => h.close());
 
   it("a row's problems are stored in English whoever fixed it, and read in Indonesian", async () => {
-    expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), maxPerTransfer: 5_000_000 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), maxPerTransfer: 5_000_000 }));
     const parsed = parseBatchCsv("wallet,phone,amount,note\nDANA,6281234567890,50000,\n");
     if (!parsed.ok) throw new Error(parsed.message);
-    const { batchId } = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "one.csv", rows: parsed.rows }));
+    const { batchId } = expectOk(await createBatch(h.deps, { actor: h.staff, ip }, { fileName: "one.csv", rows: parsed.rows }));
     const [row] = h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId)).all();
 
     // An Indonesian reader fixes the row wrongly: they read the problem in Indonesian, the row keeps English.

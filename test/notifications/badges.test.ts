@@ -25,7 +25,7 @@ describe("The navigation's badges", () => {
     expect(badgesFor(h.db, h.manager2).approvals?.count).toBe(2);
     expect(both.approvals?.version).not.toBe(empty.approvals?.version);
     h.advance(1000);
-    expect(rejectTransfer(h.deps, { actor: h.manager2, ip: null }, { transferId: a.transferId, reason: "No invoice" })).toMatchObject({ ok: true });
+    expect(await rejectTransfer(h.deps, { actor: h.manager2, ip: null }, { transferId: a.transferId, reason: "No invoice" })).toMatchObject({ ok: true });
     const after = badgesFor(h.db, h.manager);
     expect(after.approvals?.count).toBe(0);
     expect(after.approvals?.version).not.toBe(both.approvals?.version);

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, type Db } from "@/db/client";
+import { migrateDatabase, openDatabase } from "@/db/client";
 import { inquiries, notifications, users } from "@/db/schema";
 import { deliverDue } from "@/lib/notifications/mailer";
 import { smtpTransport } from "@/lib/notifications/transport";
 import { insertTransfers } from "@/lib/transfers/create";
-import { insertUser } from "../db";
+import { insertUser, withFixtureWrites, type TestDb } from "../db";
 import { ROOT } from "../support/run-script";
 import { startSmtp, type Smtp } from "./smtp";
 
@@ -20,14 +20,14 @@ import { startSmtp, type Smtp } from "./smtp";
 
 const appUrl = "https://payouts.example.co.id";
 let dir: string;
-let db: Db;
+let db: TestDb;
 let smtp: Smtp;
 let holding = true;
 let dataArrived = 0;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "cashin-mailer-crash-"));
-  db = openDatabase(join(dir, "app.db"));
+  db = withFixtureWrites(openDatabase(join(dir, "app.db")));
   migrateDatabase(db);
   holding = true;
   dataArrived = 0;
@@ -42,7 +42,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await smtp.close();
-  db.$client.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -65,7 +65,7 @@ describe("A crash between the change and the send", () => {
       .values({ userId: staff.id, wallet: "DANA", phone: "628111000001", amount: 7_500_000, reference: "INQ-CRASH-1", outcome: "found", ownerName: "Siti Rahayu" })
       .returning()
       .get();
-    const [transfer] = db.transaction((tx) => insertTransfers(tx, { actor: staff, ip: null, at: new Date() }, [{ inquiry: { ...inquiry, ownerName: "Siti Rahayu" }, status: "awaiting_approval" }]));
+    const [transfer] = await db.transaction(async (tx) => insertTransfers(tx, { actor: staff, ip: null, at: new Date() }, [{ inquiry: { ...inquiry, ownerName: "Siti Rahayu" }, status: "awaiting_approval" }]));
     expect(db.select().from(notifications).all().map((n) => [n.userId, n.state])).toEqual([[manager.id, "pending"]]);
 
     const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", join(ROOT, "test/notifications/fixtures/mailer-process.ts")], {

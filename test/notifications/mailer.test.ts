@@ -122,7 +122,7 @@ describe("Waiting for approval (docs/notifications.md#who-is-told-what)", () => 
 
   it("a notice whose transfer was decided before its turn is dropped, not sent", async () => {
     const { transferId } = await awaiting();
-    expect(rejectTransfer(h.deps, { actor: h.manager, ip: null }, { transferId, reason: "Wrong invoice" })).toMatchObject({ ok: true });
+    expect(await rejectTransfer(h.deps, { actor: h.manager, ip: null }, { transferId, reason: "Wrong invoice" })).toMatchObject({ ok: true });
     const pass = await deliverDue(mailer);
     // The managers' waiting notices are dropped; the maker's rejection goes.
     expect(pass).toMatchObject({ dropped: 2, sent: 1 });
@@ -135,22 +135,22 @@ describe("The outbox (docs/notifications.md#the-outbox)", () => {
   it("is written in the change's transaction: a change that rolls back leaves no notice", async () => {
     const { transferId } = await awaiting();
     const before = outbox().length;
-    expect(() =>
-      h.db.transaction((tx) => {
-        transition(tx, transferId, "awaiting_approval", "rejected", { approverId: h.manager.id, decidedAt: h.now(), reason: "x" }, { actor: h.manager, ip: null }, h.now());
+    await expect(
+      h.db.transaction(async (tx) => {
+        await transition(tx, transferId, "awaiting_approval", "rejected", { approverId: h.manager.id, decidedAt: h.now(), reason: "x" }, { actor: h.manager, ip: null }, h.now());
         expect(tx.select().from(notifications).all()).toHaveLength(before + 1);
         throw new Error("crash before the commit");
       }),
-    ).toThrow("crash before the commit");
+    ).rejects.toThrow("crash before the commit");
     expect(outbox()).toHaveLength(before);
   });
 
   it("keeps each event to each person once, however often it is written", async () => {
     const { transferId } = await awaiting();
     const subject = { type: "transfer", id: transferId, round: h.transfer(transferId).createdAt.getTime() } as const;
-    expect(notifyApprovers(h.db, "transfer.awaiting_approval", subject, h.staff.id, h.now())).toBe(0);
-    notifyPerson(h.db, "transfer.approved", subject, h.staff.id, h.now());
-    notifyPerson(h.db, "transfer.approved", subject, h.staff.id, h.now());
+    expect(await h.db.transaction(async (tx) => notifyApprovers(tx, "transfer.awaiting_approval", subject, h.staff.id, h.now()))).toBe(0);
+    await h.db.transaction(async (tx) => notifyPerson(tx, "transfer.approved", subject, h.staff.id, h.now()));
+    await h.db.transaction(async (tx) => notifyPerson(tx, "transfer.approved", subject, h.staff.id, h.now()));
     expect(outbox().map((n) => [n.event, n.userId])).toEqual([
       ["transfer.awaiting_approval", h.manager.id],
       ["transfer.awaiting_approval", h.manager2.id],
@@ -167,7 +167,7 @@ describe("A transfer sent back to the queue (docs/lifecycle.md: approved long ag
     const { transferId, reference } = await awaiting();
     await deliverDue(mailer);
     // Approved, then the process died before sending it.
-    h.db.transaction((tx) => transition(tx, transferId, "awaiting_approval", "approved", { approverId: h.manager.id, decidedAt: h.now() }, { actor: h.manager, ip: null }, h.now()));
+    await h.db.transaction(async (tx) => transition(tx, transferId, "awaiting_approval", "approved", { approverId: h.manager.id, decidedAt: h.now() }, { actor: h.manager, ip: null }, h.now()));
     h.advance(2 * hour);
     expect(await reconcileDue(h.deps)).toMatchObject({ requeued: 1 });
     await deliverDue(mailer);
@@ -198,9 +198,9 @@ describe("The maker is told of the outcome", () => {
   it("a rejection carries the manager's reason; an expiry says nothing was sent", async () => {
     const rejected = await awaiting(7_500_001);
     const expiring = await awaiting(7_500_002);
-    expect(rejectTransfer(h.deps, { actor: h.manager, ip: null }, { transferId: rejected.transferId, reason: "Wrong invoice" })).toMatchObject({ ok: true });
+    expect(await rejectTransfer(h.deps, { actor: h.manager, ip: null }, { transferId: rejected.transferId, reason: "Wrong invoice" })).toMatchObject({ ok: true });
     h.advance(25 * hour);
-    expect(expireOverdue(h.deps)).toBe(1);
+    expect(await expireOverdue(h.deps)).toBe(1);
     await deliverDue(mailer);
     const got = smtp.to(h.staff.email);
     expect(got.map((g) => g.mail.subject).sort()).toEqual([`${expiring.reference} has expired`, `${rejected.reference} was rejected`].sort());
@@ -228,11 +228,11 @@ describe("The maker is told of the outcome", () => {
       .returning()
       .get();
     const at = h.now();
-    h.db.transaction((tx) => batchTransition(tx, batch.id, "ready", "awaiting_approval", { submittedAt: at }, { actor: h.staff, ip: null, at }));
+    await h.db.transaction(async (tx) => batchTransition(tx, batch.id, "ready", "awaiting_approval", { submittedAt: at }, { actor: h.staff, ip: null, at }));
     await deliverDue(mailer);
     expect(smtp.to(h.manager.email).map((g) => g.mail.subject)).toEqual(["BAT-TEST-1 waits for your approval"]);
     expect(smtp.to(h.manager2.email)).toHaveLength(1);
-    h.db.transaction((tx) => batchTransition(tx, batch.id, "awaiting_approval", "sending", { approverId: h.manager.id, decidedAt: at }, { actor: h.manager, ip: null, at }));
+    await h.db.transaction(async (tx) => batchTransition(tx, batch.id, "awaiting_approval", "sending", { approverId: h.manager.id, decidedAt: at }, { actor: h.manager, ip: null, at }));
     h.advance(waitingGapMs);
     await deliverDue(mailer);
     const [got] = smtp.to(h.staff.email);
@@ -250,7 +250,7 @@ describe("Reminders before an approval expires (controlled clock)", () => {
     h.advance(24 * hour - reminderLeadMs - 60_000);
     await deliverDue(mailer);
     expect(smtp.received).toHaveLength(waitingMails);
-    expect(rejectTransfer(h.deps, { actor: h.manager, ip: null }, { transferId: decided.transferId, reason: "Duplicate" })).toMatchObject({ ok: true });
+    expect(await rejectTransfer(h.deps, { actor: h.manager, ip: null }, { transferId: decided.transferId, reason: "Duplicate" })).toMatchObject({ ok: true });
     h.advance(60_000);
     await deliverDue(mailer);
     const reminders = smtp.received.slice(waitingMails).filter((r) => r.mail.subject?.startsWith("Approval of"));
@@ -329,7 +329,7 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
 
   it("a maker whose transfers fail one after another gets one mail per 5 minutes, not one per failure", async () => {
     // Three refusals in a row: with deposit alerts on, the first would pause sending (docs/deposit-alerts.md).
-    expectOk(setDepositAlerts({ db: h.db, actor: h.admin, ip: null }, { on: false }));
+    expectOk(await setDepositAlerts({ db: h.db, actor: h.admin, ip: null }, { on: false }));
     const first = expectOk(await h.send({ phone: "628111000004", amount: 50_001 }));
     await deliverDue(mailer);
     h.advance(60_000);

@@ -36,9 +36,9 @@ beforeAll(() => {
   delete holder.cashinDb;
 });
 
-afterAll(() => {
+afterAll(async () => {
   stopReconciler?.();
-  holder.cashinDb?.$client.close();
+  await holder.cashinDb?.close();
   delete holder.cashinDb;
   process.env = saved;
   rmSync(dir, { recursive: true, force: true });
@@ -46,7 +46,7 @@ afterAll(() => {
 
 const ready = async () => {
   const { GET } = await import("@/app/api/ready/route");
-  const response = GET();
+  const response = await GET();
   return { status: response.status, body: (await response.json()) as { ready: boolean; checks: Record<string, string> } };
 };
 
@@ -77,7 +77,9 @@ describe("GET /api/ready and /api/metrics with BACKGROUND=off", () => {
 
     // A worker on another host beats: its pass finished 3 s ago.
     const lastPass = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_000);
-    db().insert(workerHeartbeats).values({ worker: "worker-1/77", startedAt: new Date(Date.now() - 60_000), beatAt: new Date(), passStartedAt: null, lastPassAt: lastPass }).run();
+    await db().transaction(async (tx) => {
+      tx.insert(workerHeartbeats).values({ worker: "worker-1/77", startedAt: new Date(Date.now() - 60_000), beatAt: new Date(), passStartedAt: null, lastPassAt: lastPass }).run();
+    });
     const after = await ready();
     expect(after).toEqual({ status: 200, body: { ready: true, checks: { database: "ok", migrations: "ok", privateKey: "ok", reconciler: "ok", acceptingWork: "ok" } } });
     const text = await scrape();
@@ -86,7 +88,9 @@ describe("GET /api/ready and /api/metrics with BACKGROUND=off", () => {
     expect(text).toMatch(/^cashin_payouts_ready\{check="reconciler"\} 1$/m);
 
     // The worker stops cleanly (its row goes): not ready again.
-    db().delete(workerHeartbeats).run();
+    await db().transaction(async (tx) => {
+      tx.delete(workerHeartbeats).run();
+    });
     expect((await ready()).status).toBe(503);
   });
 });

@@ -7,13 +7,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, pendingMigrations, type Db } from "@/db/client";
+import { migrateDatabase, openDatabase, pendingMigrations, writerOf, type Db } from "@/db/client";
 import { inquiries, transfers } from "@/db/schema";
 import type { Person } from "@/lib/actor";
 import { recordAuditMany } from "@/lib/audit/record";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { backupSettings, checkDatabaseCopy, listBackups, restoreBackup, takeBackup } from "@/lib/ops/backup";
-import { insertUser } from "../db";
+import { insertUser, withFixtureWrites } from "../db";
 import { runScript, type ScriptRun } from "../support/run-script";
 
 /**
@@ -41,9 +41,9 @@ function startFixture(name: string, env: Record<string, string>) {
 }
 
 /** Transfers, each with its inquiry and its audit entry, as the app creates them. */
-function addTransfers(db: Db, maker: Person, count: number, prefix: string): void {
+async function addTransfers(db: Db, maker: Person, count: number, prefix: string): Promise<void> {
   const at = new Date();
-  db.transaction((tx) => {
+  await db.transaction(async (tx) => {
     const created: number[] = [];
     for (let i = 0; i < count; i++) {
       const phone = `6281234${String(i).padStart(6, "0")}`;
@@ -67,10 +67,10 @@ function addTransfers(db: Db, maker: Person, count: number, prefix: string): voi
 async function seedDatabase(file: string, count: number): Promise<Person> {
   const db = openDatabase(file);
   migrateDatabase(db);
-  const user = await insertUser(db, { email: "maker@x.test", role: "staff" });
+  const user = await insertUser(withFixtureWrites(db), { email: "maker@x.test", role: "staff" });
   const maker = { id: user.id, email: user.email };
-  addTransfers(db, maker, count, "SEED");
-  db.$client.close();
+  await addTransfers(db, maker, count, "SEED");
+  await db.close();
   return maker;
 }
 
@@ -83,7 +83,7 @@ function contentsOf(file: string) {
     const integrity = (db.$client.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check).join("; ");
     return { transfers: transferCount(db), chain: verifyAuditChain(db), integrity, pendingMigrations: pendingMigrations(db) };
   } finally {
-    db.$client.close();
+    void db.close();
   }
 }
 
@@ -140,8 +140,8 @@ describe("SPEC §8.3 npm run backup: a consistent copy of the live database, ver
       backup = await runScript("backup.ts", [], env);
       after = transferCount(reader);
     } finally {
-      longRead.$client.close();
-      reader.$client.close();
+      await longRead.close();
+      await reader.close();
       writer.child.kill("SIGTERM");
     }
     expect(await writer.exited, writer.output()).toBe(0);
@@ -187,7 +187,7 @@ describe("SPEC §8.3 npm run backup: a consistent copy of the live database, ver
         verdicts.push(!check.ok ? check.problem : check.transfers < committed ? `missing ${committed - check.transfers} of ${committed}` : "complete");
       }
     } finally {
-      reader.$client.close();
+      await reader.close();
       writer.child.kill("SIGTERM");
     }
     expect(await writer.exited).toBe(0);
@@ -199,15 +199,15 @@ describe("SPEC §8.3 npm run backup: a consistent copy of the live database, ver
     const maker = await seedDatabase(live, 10);
     const app = openDatabase(live);
     try {
-      app.$client.pragma("wal_checkpoint(TRUNCATE)");
-      addTransfers(app, maker, 5, "RECENT");
+      writerOf(app).$client.pragma("wal_checkpoint(TRUNCATE)");
+      await addTransfers(app, maker, 5, "RECENT");
       const copy = join(dir, "copied.db");
       copyFileSync(live, copy);
       expect(checkDatabaseCopy(copy)).toEqual({ ok: true, transfers: 10, auditEntries: 10 });
       const outcome = await takeBackup(live, { backupDir, keep: 14 });
       expect(outcome).toMatchObject({ ok: true, report: { transfers: 15, auditEntries: 15 } });
     } finally {
-      app.$client.close();
+      await app.close();
     }
   });
 
@@ -299,8 +299,8 @@ describe("SPEC §8.3 npm run restore -- FILE: a verified backup in place of the 
     const outcome = await takeBackup(live, { backupDir, keep: 14 });
     if (!outcome.ok) throw new Error(outcome.message);
     const db = openDatabase(live);
-    addTransfers(db, maker, 5, "LATER");
-    db.$client.close();
+    await addTransfers(db, maker, 5, "LATER");
+    await db.close();
     return { maker, backup: outcome.report.file };
   }
 
@@ -406,10 +406,10 @@ describe("SPEC §8.3 npm run restore -- FILE: a verified backup in place of the 
   ])("restores over a database too damaged to copy (%s), keeping its bytes beside it; its -wal is not replayed onto the backup", async (_what, withWal) => {
     const { maker, backup } = await liveAndBackup();
     const app = openDatabase(live);
-    app.$client.pragma("wal_checkpoint(TRUNCATE)");
-    addTransfers(app, maker, 50, "INWAL");
+    writerOf(app).$client.pragma("wal_checkpoint(TRUNCATE)");
+    await addTransfers(app, maker, 50, "INWAL");
     const wal = readFileSync(`${live}-wal`);
-    app.$client.close();
+    await app.close();
     writeFileSync(live, "this was a database");
     if (withWal) writeFileSync(`${live}-wal`, wal);
 

@@ -1,17 +1,16 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db/client";
 import { batches, gatewayCalls, inquiries, loginAttempts, transfers, type TransferStatus } from "@/db/schema";
 import type { ReconcilerActivity } from "@/lib/jobs";
 import { createMetrics, metricsAccess, refuseScrape, type MetricsAccess } from "@/lib/ops/metrics";
 import type { Readiness } from "@/lib/ops/readiness";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 import { sample } from "./prometheus-text";
 
 const now = new Date("2026-06-01T03:00:00Z");
 const ago = (ms: number) => new Date(now.getTime() - ms);
 const minute = 60_000;
 
-let db: Db;
+let db: TestDb;
 let makerId: number;
 let reference = 0;
 

@@ -31,9 +31,9 @@ beforeAll(() => {
   delete holder.cashinDb;
 });
 
-afterAll(() => {
+afterAll(async () => {
   stopReconciler?.();
-  holder.cashinDb?.$client.close();
+  await holder.cashinDb?.close();
   delete holder.cashinDb;
   process.env = saved;
   rmSync(dir, { recursive: true, force: true });
@@ -47,16 +47,16 @@ const scrape = async (authorization?: string) => {
 describe("GET /api/ready", () => {
   it("answers 503 naming the reconciler before its first pass, then 200 with every check ok", async () => {
     const { GET } = await import("@/app/api/ready/route");
-    const before = GET();
+    const before = await GET();
     expect(before.status).toBe(503);
     expect(await before.json()).toMatchObject({ ready: false, checks: { reconciler: "the reconciler has not finished a pass since the app started" } });
 
     const { db } = await import("@/db/client");
     const deps = { db: db(), gateway: {} as CashinClient, now: () => new Date(), gatewayTimeoutMs: 1_000 };
     stopReconciler = startReconciler(() => deps, 60_000);
-    await expect.poll(async () => (await GET().json()).ready, { timeout: 5_000 }).toBe(true);
+    await expect.poll(async () => (await (await GET()).json()).ready, { timeout: 5_000 }).toBe(true);
 
-    const after = GET();
+    const after = await GET();
     expect(after.status).toBe(200);
     expect(after.headers.get("cache-control")).toBe("no-store");
     const body = await after.json();

@@ -36,8 +36,8 @@ function save(tiers: TiersInput["tiers"]) {
 }
 
 /** Rp 5.000.000 and up: one manager; Rp 10.000.000 and up: two (the maximum per transfer is Rp 25.000.000). */
-function twoTiers() {
-  expectOk(save([
+async function twoTiers() {
+  expectOk(await save([
     { floor: 5_000_000, approvals: 1 },
     { floor: 10_000_000, approvals: 2 },
   ]));
@@ -61,7 +61,7 @@ describe("approval tiers", () => {
   });
 
   it("a 2-approver transfer is not sent after one approval, refuses the same person and the maker, and is sent once after the second", async () => {
-    twoTiers();
+    await twoTiers();
     const makerManager = await insertUser(h.db, { name: "Dedi", email: "dedi@x.test", role: "manager" });
     const { transferId, reference } = await waiting(12_000_000, makerManager);
 
@@ -83,7 +83,7 @@ describe("approval tiers", () => {
   });
 
   it("20 concurrent second approvals by 20 managers: one top-up, one approval recorded as the last", async () => {
-    twoTiers();
+    await twoTiers();
     const others = [];
     for (let i = 0; i < 20; i++) others.push(await insertUser(h.db, { name: `Manager ${i}`, email: `m${i}@x.test`, role: "manager" }));
     const { transferId, reference } = await waiting(15_000_000);
@@ -105,23 +105,23 @@ describe("approval tiers", () => {
   });
 
   it("a tier change leaves a waiting transfer's requirement as it entered: raised or lowered", async () => {
-    twoTiers();
+    await twoTiers();
     const needsTwo = await waiting(12_000_000);
     const needsOne = await waiting(6_000_000, h.staff, "628111000001");
     // Now everything from Rp 5.000.000 needs two, and nothing else tiers up.
-    expectOk(save([{ floor: 5_000_000, approvals: 2 }]));
+    expectOk(await save([{ floor: 5_000_000, approvals: 2 }]));
     expect(expectOk(await approveTransfer(h.deps, ctx(h.manager), { transferId: needsOne.transferId }))).toMatchObject({ outcome: "approved" });
     expect(expectOk(await approveTransfer(h.deps, ctx(h.manager), { transferId: needsTwo.transferId }))).toMatchObject({ outcome: "recorded", needed: 2 });
     expect(h.topupsAtGateway(needsTwo.reference)).toHaveLength(0);
     // Back to one approval for everything: the waiting one still needs its second.
-    expectOk(save([{ floor: 5_000_000, approvals: 1 }]));
+    expectOk(await save([{ floor: 5_000_000, approvals: 1 }]));
     expect(h.transfer(needsTwo.transferId).approvalRule).toMatchObject({ approvals: 2 });
     const newOne = await waiting(12_000_000, h.staff, "628111000002");
     expect(h.transfer(newOne.transferId).approvalRule).toMatchObject({ approvals: 1 });
   });
 
   it("the Approvals badge no longer counts a transfer for the manager who gave their approval; the others still see it", async () => {
-    twoTiers();
+    await twoTiers();
     const { transferId } = await waiting(12_000_000);
     const before = badgesFor(h.db, h.manager).approvals!;
     expect(before.count).toBe(1);
@@ -136,7 +136,7 @@ describe("approval tiers", () => {
 
   it("a tier with named people: the remaining approval must come from them", async () => {
     const dewi = await insertUser(h.db, { name: "Dewi", email: "dewi@x.test", role: "manager" });
-    expectOk(save([
+    expectOk(await save([
       { floor: 5_000_000, approvals: 1 },
       { floor: 10_000_000, approvals: 2, named: [h.manager2.id], namedNeeded: 1 },
     ]));
@@ -149,17 +149,17 @@ describe("approval tiers", () => {
   });
 
   it("one rejection ends it, even after an approval; a late approval is refused", async () => {
-    twoTiers();
+    await twoTiers();
     const { transferId, reference } = await waiting(12_000_000);
     expectOk(await approveTransfer(h.deps, ctx(h.manager), { transferId }));
-    expectOk(rejectTransfer(h.deps, ctx(h.manager2), { transferId, reason: "Not this month" }));
+    expectOk(await rejectTransfer(h.deps, ctx(h.manager2), { transferId, reason: "Not this month" }));
     const dewi = await insertUser(h.db, { name: "Dewi", email: "dewi@x.test", role: "manager" });
     expect(await approveTransfer(h.deps, ctx(dewi), { transferId })).toMatchObject({ ok: false, code: "conflict" });
     expect(h.topupsAtGateway(reference)).toHaveLength(0);
   });
 
   it("a partial approval past the deadline is refused and the transfer expires", async () => {
-    twoTiers();
+    await twoTiers();
     const { transferId } = await waiting(12_000_000);
     expectOk(await approveTransfer(h.deps, ctx(h.manager), { transferId }));
     h.advance(24 * 3_600_000 + 1);
@@ -170,21 +170,21 @@ describe("approval tiers", () => {
 
 describe("a batch's total takes its tier", () => {
   it("two approvals for a batch in a 2-approver tier: recorded after the first, sent after the second", async () => {
-    twoTiers();
+    await twoTiers();
     const parsed = parseBatchCsv(["wallet,phone,amount,note", "DANA,6281234567890,6000000,", "OVO,628111000001,6000000,"].join("\n"));
     if (!parsed.ok) throw new Error(parsed.message);
-    const batchId = expectOk(createBatch(h.deps, ctx(h.staff), { fileName: "payroll.csv", rows: parsed.rows })).batchId;
+    const batchId = expectOk(await createBatch(h.deps, ctx(h.staff), { fileName: "payroll.csv", rows: parsed.rows })).batchId;
     await runBatch(h.deps, batchId, { backoffMs: 5 });
-    expect(expectOk(submitBatch(h.deps, ctx(h.staff), { batchId })).status).toBe("awaiting_approval");
+    expect(expectOk(await submitBatch(h.deps, ctx(h.staff), { batchId })).status).toBe("awaiting_approval");
     expect(h.db.select().from(batches).where(eq(batches.id, batchId)).get()!.approvalRule).toMatchObject({ approvals: 2 });
 
-    expect(expectOk(approveBatch(h.deps, ctx(h.manager), { batchId }))).toEqual({ outcome: "recorded", given: 1, needed: 2 });
-    expect(approveBatch(h.deps, ctx(h.manager), { batchId })).toMatchObject({ ok: false, message: expect.stringMatching(/already approved/) });
+    expect(expectOk(await approveBatch(h.deps, ctx(h.manager), { batchId }))).toEqual({ outcome: "recorded", given: 1, needed: 2 });
+    expect(await approveBatch(h.deps, ctx(h.manager), { batchId })).toMatchObject({ ok: false, message: expect.stringMatching(/already approved/) });
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     expect(h.db.select().from(batches).where(eq(batches.id, batchId)).get()!.status).toBe("awaiting_approval");
     expect(h.topupsAtGateway()).toHaveLength(0);
 
-    expect(expectOk(approveBatch(h.deps, ctx(h.manager2), { batchId }))).toMatchObject({ outcome: "approved", rows: 2 });
+    expect(expectOk(await approveBatch(h.deps, ctx(h.manager2), { batchId }))).toMatchObject({ outcome: "approved", rows: 2 });
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     const rows = h.db.select().from(transfers).where(eq(transfers.batchId, batchId)).all();
     expect(h.topupsAtGateway().map((r) => r.partnerReferenceNo).sort()).toEqual(rows.map((r) => r.reference).sort());
@@ -201,9 +201,9 @@ describe("saving the tiers: bad input gets a clear message and saves nothing", (
     ["a first floor above the maximum per transfer", [{ floor: 30_000_000, approvals: 1 }], "tiers.0.floor", /maximum per transfer/],
     ["a named person who is not a manager (the staff member, id 1)", [{ floor: 5_000_000, approvals: 1, named: [1], namedNeeded: 1 }], "tiers.0.named", /active managers only/],
     ["more named approvals than people named", [{ floor: 5_000_000, approvals: 2, named: [2], namedNeeded: 2 }], "tiers.0.namedNeeded", /at least this many/],
-  ] as const)("%s", (_, tiers, field, message) => {
+  ] as const)("%s", async (_, tiers, field, message) => {
     const before = approvalTiers(h.db);
-    const result = save(tiers.map((t) => ({ ...t, named: "named" in t ? [...t.named] : [] })));
+    const result = await save(tiers.map((t) => ({ ...t, named: "named" in t ? [...t.named] : [] })));
     expect(result).toMatchObject({ ok: false, code: "invalid", fieldErrors: { [field]: [expect.stringMatching(message)] } });
     expect(approvalTiers(h.db)).toEqual(before);
     expect(h.db.select().from(policies).all()).toHaveLength(0);
@@ -216,14 +216,14 @@ describe("saving the tiers: bad input gets a clear message and saves nothing", (
     expect(tiersInputSchema.safeParse({ tiers: [{ floor: "Rp 5.000.000", approvals: "2" }] }).success).toBe(true);
   });
 
-  it("the first floor is the approval threshold, kept the same on both screens; the threshold stays below the second floor", () => {
-    twoTiers();
-    expectOk(save([{ floor: 6_000_000, approvals: 1 }, { floor: 10_000_000, approvals: 2 }]));
+  it("the first floor is the approval threshold, kept the same on both screens; the threshold stays below the second floor", async () => {
+    await twoTiers();
+    expectOk(await save([{ floor: 6_000_000, approvals: 1 }, { floor: 10_000_000, approvals: 2 }]));
     expect(getLimits(h.db).approvalThreshold).toBe(6_000_000);
     const limits = { ...getLimits(h.db), approvalThreshold: 10_000_000 };
-    expect(updateLimits({ db: h.db, actor: h.admin, ip }, limits)).toMatchObject({ ok: false, fieldErrors: { approvalThreshold: [expect.stringMatching(/below the next approval tier/)] } });
+    expect(await updateLimits({ db: h.db, actor: h.admin, ip }, limits)).toMatchObject({ ok: false, fieldErrors: { approvalThreshold: [expect.stringMatching(/below the next approval tier/)] } });
     expect(getLimits(h.db).approvalThreshold).toBe(6_000_000);
-    expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...limits, approvalThreshold: 7_000_000 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...limits, approvalThreshold: 7_000_000 }));
     expect(approvalTiers(h.db)[0]!.floor).toBe(7_000_000);
   });
 });

@@ -155,7 +155,7 @@ describe("Look-ups: every wallet confirmed by Cash In, or nothing saved", () => 
   });
 
   it("refuses a file that does not fit in the person's look-ups left this hour, before asking Cash In anything", async () => {
-    expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour: 3 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour: 3 }));
     expectOk(await saveRecipient(h.deps, ctx(), recipientFields.parse({ label: "First", wallet: "DANA", phone: "628111000001" })));
     const file3 = "label,wallet,phone\nA,DANA,628111000002\nB,DANA,628111000004\nC,DANA,628111000005\n";
     expect(await importText(file3)).toMatchObject({
@@ -196,7 +196,7 @@ describe("Export, then import back", () => {
       );
       expect(csv).toContain("Siti,GoPay,628111000001,0811-1000-001,Siti Rahayu,,,");
 
-      for (const r of listRecipients(h.db)) expectOk(archiveRecipient(h.deps, ctx(), { recipientId: r.id }));
+      for (const r of listRecipients(h.db)) expectOk(await archiveRecipient(h.deps, ctx(), { recipientId: r.id }));
       expect(await importRecipients(h.deps, ctx(), file(bytes))).toMatchObject({ ok: true, data: { imported: 3 } });
       expect(shape()).toEqual(before);
     });

@@ -69,7 +69,7 @@ describe("Paying a saved recipient", () => {
   it("refuses a look-up of another wallet under a recipient's name, and an archived recipient", async () => {
     const id = await saved("6281234567890", 50_000, "John");
     expect(await pay(id, "628111000001", 50_000)).toMatchObject({ ok: false, message: "The wallet looked up is not the one saved as “John”." });
-    expectOk(archiveRecipient(h.deps, ctx(), { recipientId: id }));
+    expectOk(await archiveRecipient(h.deps, ctx(), { recipientId: id }));
     expect(await pay(id, "6281234567890", 50_000)).toMatchObject({ ok: false, message: expect.stringContaining("archived or removed meanwhile") });
     expect(h.db.select().from(transfers).all()).toHaveLength(0);
   });

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { writerOf, type Db } from "@/db/client";
 import { auditEntries, inquiries, recipients } from "@/db/schema";
 import { archiveRecipient, listRecipients, probeAmount, saveRecipient, updateRecipient } from "@/lib/recipients/service";
 import { labelKey, recipientFields, type RecipientInput } from "@/lib/recipients/schemas";
@@ -57,14 +58,14 @@ describe("Saving a recipient", () => {
     expectOk(await saveRecipient(h.deps, ctx(), input({ label: "John on OVO", wallet: "OVO" })));
     expect(lookUps()).toBe(before + 1);
 
-    expectOk(archiveRecipient(h.deps, ctx(), { recipientId }));
+    expectOk(await archiveRecipient(h.deps, ctx(), { recipientId }));
     expectOk(await saveRecipient(h.deps, ctx(), input()));
     expect(listRecipients(h.db).map((r) => r.label)).toEqual(["John on OVO", "John payroll"]);
     expect(listRecipients(h.db, { archived: true }).map((r) => r.id)).toEqual([recipientId]);
   });
 
   it("counts its look-up against the person's look-ups per hour", async () => {
-    expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour: 1 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour: 1 }));
     expectOk(await saveRecipient(h.deps, ctx(), input()));
     const refused = await saveRecipient(h.deps, ctx(), input({ label: "Siti", phone: "628111000001" }));
     expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/look-up/i) });
@@ -85,6 +86,23 @@ describe("Saving a recipient", () => {
 });
 
 describe("Changing and archiving a recipient", () => {
+  it("looks the number up again when someone else changed it between the read and the save, never keeping another number's name", async () => {
+    const { recipientId } = expectOk(await saveRecipient(h.deps, ctx(), input()));
+    // Another person's change lands just before this save's transaction starts.
+    let raced = false;
+    const db: Db = Object.assign(Object.create(h.db) as Db, {
+      transaction: ((work) => {
+        if (!raced) {
+          raced = true;
+          writerOf(h.db).update(recipients).set({ phone: "628111000001", ownerName: "Siti Rahayu" }).where(eq(recipients.id, recipientId)).run();
+        }
+        return h.db.transaction(work);
+      }) satisfies Db["transaction"],
+    });
+    expect(await updateRecipient({ ...h.deps, db }, ctx(), { ...input({ label: "John (weekly)" }), recipientId })).toMatchObject({ ok: true, data: { ownerName: "John" } });
+    expect(h.db.select().from(recipients).get()).toMatchObject({ label: "John (weekly)", phone: "6281234567890", ownerName: "John" });
+  });
+
   it("looks a changed number up again and takes its owner's name; a changed label alone needs no look-up", async () => {
     const { recipientId } = expectOk(await saveRecipient(h.deps, ctx(), input()));
     const lookUps = () => h.db.select().from(inquiries).all().length;
@@ -108,8 +126,8 @@ describe("Changing and archiving a recipient", () => {
 
   it("refuses to change or archive an archived recipient", async () => {
     const { recipientId } = expectOk(await saveRecipient(h.deps, ctx(), input()));
-    expectOk(archiveRecipient(h.deps, ctx(), { recipientId }));
-    expect(archiveRecipient(h.deps, ctx(), { recipientId })).toMatchObject({ ok: false, message: "This recipient is archived." });
+    expectOk(await archiveRecipient(h.deps, ctx(), { recipientId }));
+    expect(await archiveRecipient(h.deps, ctx(), { recipientId })).toMatchObject({ ok: false, message: "This recipient is archived." });
     expect(await updateRecipient(h.deps, ctx(), { ...input(), recipientId })).toMatchObject({ ok: false, message: "This recipient is archived." });
     expect(await updateRecipient(h.deps, ctx(), { ...input(), recipientId: 999 })).toMatchObject({ ok: false, code: "not_found" });
   });

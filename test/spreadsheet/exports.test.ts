@@ -1,7 +1,6 @@
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db/client";
 import { inquiries, transfers } from "@/db/schema";
 import { batchResultsCsv, streamBatchResultsXlsx } from "@/lib/batches/export";
 import { parseBatchCsv } from "@/lib/batches/parse";
@@ -11,7 +10,7 @@ import { csvLine } from "@/lib/csv";
 import { formatSortableEpochMs } from "@/lib/format";
 import { defaultHistoryFilters, parseHistoryFilters } from "@/lib/transfers/history-filters";
 import { streamTransfersCsv, streamTransfersXlsx } from "@/lib/transfers/export";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 import { createHarness, expectOk, type Harness } from "../transfers/harness";
 
 /** Exports opened elsewhere (docs/exports.md): a CSV a parser reads as the text it holds, a workbook that says the same. */
@@ -59,7 +58,7 @@ function row2Name(sheet: ExcelJS.Worksheet): string {
 }
 
 let sequence = 0;
-function addTransfer(db: Db, makerId: number, values: Partial<typeof transfers.$inferInsert>) {
+function addTransfer(db: TestDb, makerId: number, values: Partial<typeof transfers.$inferInsert>) {
   sequence += 1;
   const createdAt = values.createdAt ?? wib("2025-03-10T09:00:00");
   const base = { wallet: values.wallet ?? "DANA", phone: values.phone ?? `62811${String(sequence).padStart(7, "0")}`, amount: values.amount ?? 10_000 };
@@ -76,7 +75,7 @@ function addTransfer(db: Db, makerId: number, values: Partial<typeof transfers.$
 }
 
 describe("History exports", () => {
-  let db: Db;
+  let db: TestDb;
   let makerId: number;
 
   beforeEach(async () => {
@@ -184,7 +183,7 @@ describe("Batch results exports", () => {
   it("the workbook has the CSV's rows, in either language, and the CSV's phones read as text", async () => {
     const parsed = parseBatchCsv(["wallet,phone,amount,note", "DANA,081234567890,3000000,=cmd", "OVO,0811 1000 004,2500000,", "DANA,0812,10.000,typo"].join("\n"));
     if (!parsed.ok) throw new Error(parsed.message);
-    const { batchId } = expectOk(createBatch(h.deps, { actor: h.staff, ip: "203.0.113.5" }, { fileName: "june.csv", rows: parsed.rows }));
+    const { batchId } = expectOk(await createBatch(h.deps, { actor: h.staff, ip: "203.0.113.5" }, { fileName: "june.csv", rows: parsed.rows }));
     await runBatch(h.deps, batchId);
 
     for (const locale of ["en", "id"] as const) {
@@ -208,7 +207,7 @@ describe("Batch results exports", () => {
   it("a results file uploads again as a batch of the same rows, in either language", async () => {
     const parsed = parseBatchCsv(["wallet,phone,amount,note", "GoPay,081234567890,75000,June", "ShopeePay,628111000001,50.000,"].join("\n"));
     if (!parsed.ok) throw new Error(parsed.message);
-    const { batchId } = expectOk(createBatch(h.deps, { actor: h.staff, ip: "203.0.113.5" }, { fileName: "june.csv", rows: parsed.rows }));
+    const { batchId } = expectOk(await createBatch(h.deps, { actor: h.staff, ip: "203.0.113.5" }, { fileName: "june.csv", rows: parsed.rows }));
     for (const locale of ["en", "id"] as const) {
       const again = parseBatchCsv([...batchResultsCsv(h.db, batchId, { locale })].join(""));
       expect(again.ok && again.rows.map((row) => row.value)).toEqual(parsed.rows.map((row) => row.value));

@@ -26,9 +26,9 @@ const soon = () => new Date(Date.now() + 1000);
 describe("Account changes in the last 24 h", () => {
   it("lists held managers and admins with each admin change behind them, who made it and when", async () => {
     const { id: puppetId } = expectOk(await createUser(adminCtx(), { name: "Puppet", email: "puppet@x.test", role: "manager", password: "a-long-temporary-password-1" }));
-    expectOk(changeRole(adminCtx(), { userId: h.staff.id, role: "manager" }));
+    expectOk(await changeRole(adminCtx(), { userId: h.staff.id, role: "manager" }));
     expectOk(await resetPassword(adminCtx(), { userId: h.manager.id, password: "another-temporary-password-2" }));
-    expectOk(changeRole(adminCtx(), { userId: h.manager2.id, role: "admin" }));
+    expectOk(await changeRole(adminCtx(), { userId: h.manager2.id, role: "admin" }));
     const { id: staffId } = expectOk(await createUser(adminCtx(), { name: "New staff", email: "new@x.test", role: "staff", password: "a-long-temporary-password-3" }));
     expectOk(await resetPassword(adminCtx(), { userId: staffId, password: "another-temporary-password-4" }));
 
@@ -49,7 +49,7 @@ describe("Account changes in the last 24 h", () => {
 
 describe("Look-up limits reached in the last 24 h", () => {
   it("one line per person and limit: when first and last, how many minutes, what the last refusal was", async () => {
-    expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour: 1 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour: 1 }));
     const lookUp = () => lookUpForNewTransfer(h.deps, { actor: h.staff, ip }, { wallet: "DANA", phone: "6281234567890", amount: 50_000 });
     expectOk(await lookUp());
     expect((await lookUp()).ok).toBe(false);

@@ -1,5 +1,4 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "@/db/client";
 import { auditEntries, transfers, type Role, type Transfer } from "@/db/schema";
 import type { MockGateway } from "@/lib/cashin/mock/server";
 import type { Wallet } from "@/lib/cashin/protocol";
@@ -8,13 +7,13 @@ import type { TransferDeps } from "@/lib/transfers/deps";
 import { nearDuplicates } from "@/lib/transfers/duplicates";
 import { lookUpWallet } from "@/lib/transfers/inquiry";
 import { getLimits } from "@/lib/transfers/settings";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 import { startTestGateway, testClient } from "../cashin/support";
 
 /** A transfer domain wired to an in-memory database, the real client, the real mock and a clock the test moves. */
 export async function createHarness(options: { timeoutMs?: number; slowTopupMs?: number; lateVisibilityMs?: number } = {}) {
   const gateway: MockGateway = await startTestGateway({ slowTopupMs: options.slowTopupMs ?? 600, lateVisibilityMs: options.lateVisibilityMs });
-  const db: Db = createTestDb();
+  const db: TestDb = createTestDb();
   let clock = new Date();
   const deps: TransferDeps = {
     db,

@@ -31,8 +31,8 @@ describe("The approval threshold is never above the maximum per transfer", () =>
     });
     afterEach(() => h.close());
 
-    it("with the same field error, audited, and nothing saved", () => {
-      const refused = updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, approvalThreshold: 1_000_000_000, maxPerTransfer: 25_000_000 });
+    it("with the same field error, audited, and nothing saved", async () => {
+      const refused = await updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, approvalThreshold: 1_000_000_000, maxPerTransfer: 25_000_000 });
       expect(refused).toMatchObject({ ok: false, code: "invalid", fieldErrors: { approvalThreshold: [expect.stringContaining("cannot be above the maximum per transfer (Rp 25,000,000)")] } });
       expect(getLimits(h.db)).toEqual(defaultLimits);
       expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update_refused")).all()).toEqual([
@@ -41,13 +41,13 @@ describe("The approval threshold is never above the maximum per transfer", () =>
       expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update")).all()).toHaveLength(0);
     });
 
-    it("also when the maximum is lowered below the threshold", () => {
-      expect(updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, maxPerTransfer: 4_000_000 })).toMatchObject({ ok: false, fieldErrors: { approvalThreshold: [expect.any(String)] } });
-      expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, maxPerTransfer: 4_000_000, approvalThreshold: 4_000_000 }));
+    it("also when the maximum is lowered below the threshold", async () => {
+      expect(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, maxPerTransfer: 4_000_000 })).toMatchObject({ ok: false, fieldErrors: { approvalThreshold: [expect.any(String)] } });
+      expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, maxPerTransfer: 4_000_000, approvalThreshold: 4_000_000 }));
     });
 
-    it("and a daily total below the maximum per transfer", () => {
-      expect(updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, dailyTotalPerMaker: 1_000_000 })).toMatchObject({ ok: false, fieldErrors: { dailyTotalPerMaker: [expect.any(String)] } });
+    it("and a daily total below the maximum per transfer", async () => {
+      expect(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, dailyTotalPerMaker: 1_000_000 })).toMatchObject({ ok: false, fieldErrors: { dailyTotalPerMaker: [expect.any(String)] } });
     });
   });
 });
@@ -70,7 +70,7 @@ describe("The look-up limits are settings like the others", () => {
   it("are stored and audited like the others", async () => {
     const h = await createHarness();
     try {
-      expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, lookUpsPerHour: 60 }));
+      expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, lookUpsPerHour: 60 }));
       expect(getLimits(h.db).lookUpsPerHour).toBe(60);
       expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update")).get()).toMatchObject({ before: { lookUpsPerHour: 120 }, after: { lookUpsPerHour: 60 } });
     } finally {

@@ -27,12 +27,12 @@ afterEach(() => h.close());
 
 const inquiriesAtGateway = () => h.gateway.requests().filter((r) => r.call === "inquiry").length;
 const rateLimited = () => h.db.select().from(auditEntries).where(eq(auditEntries.action, "inquiry.rate_limited")).all();
-const setLookUps = (lookUpsPerHour: number) => expectOk(updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour }));
+const setLookUps = async (lookUpsPerHour: number) => expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour }));
 const lookUp = (actor = h.staff, amount = 50_000) => lookUpForNewTransfer(h.deps, { actor, ip }, { wallet: "DANA", phone: JOHN, amount });
 
 describe("Look-ups per person per hour", () => {
   it("allows exactly the limit, refuses the next without asking Cash In, and says when the next is possible", async () => {
-    setLookUps(3);
+    await setLookUps(3);
     for (let i = 0; i < 3; i++) {
       expectOk(await lookUp());
       h.advance(10 * minute);
@@ -55,19 +55,19 @@ describe("Look-ups per person per hour", () => {
   });
 
   it("takes an admin's change at once, both ways, and keeps each person's own count", async () => {
-    setLookUps(2);
+    await setLookUps(2);
     expectOk(await lookUp());
     expectOk(await lookUp());
     expect((await lookUp()).ok).toBe(false);
     expectOk(await lookUp(h.manager));
-    setLookUps(3);
+    await setLookUps(3);
     expectOk(await lookUp());
-    setLookUps(1);
+    await setLookUps(1);
     expect(await lookUp()).toMatchObject({ ok: false, message: expect.stringMatching(/^You have made 3 look-ups in the last hour; the most allowed is now 1; the next is possible at/) });
   });
 
   it("audits a burst at most once a minute per person", async () => {
-    setLookUps(1);
+    await setLookUps(1);
     expectOk(await lookUp());
     for (let i = 0; i < 10; i++) expect((await lookUp()).ok).toBe(false);
     expect(rateLimited()).toHaveLength(1);
@@ -77,7 +77,7 @@ describe("Look-ups per person per hour", () => {
   });
 
   it("lets at most the limit through when many look-ups arrive at once", async () => {
-    setLookUps(2);
+    await setLookUps(2);
     const asked = inquiriesAtGateway();
     const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => lookUp(h.staff, 50_000 + i)));
     expect(answers.filter((a) => a.ok)).toHaveLength(2);
@@ -85,7 +85,7 @@ describe("Look-ups per person per hour", () => {
   });
 
   it("does not count an approver's look-up, nor the look-ups of batch rows", async () => {
-    setLookUps(1);
+    await setLookUps(1);
     // The maker's own look-up is their one for the hour; the manager's look-up at approval does not use the manager's.
     const { transferId } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
     expect(expectOk(await approveTransfer(h.deps, { actor: h.manager, ip }, { transferId })).outcome).toBe("approved");
@@ -93,14 +93,14 @@ describe("Look-ups per person per hour", () => {
 
     const parsed = parseBatchCsv(["wallet,phone,amount,note", "DANA,628111000001,10000,", "OVO,628111000002,10000,"].join("\n"));
     if (!parsed.ok) throw new Error(parsed.message);
-    const { batchId } = expectOk(createBatch(h.deps, { actor: h.manager2, ip }, { fileName: "june.csv", rows: parsed.rows }));
+    const { batchId } = expectOk(await createBatch(h.deps, { actor: h.manager2, ip }, { fileName: "june.csv", rows: parsed.rows }));
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     expect(h.db.select().from(inquiries).where(eq(inquiries.userId, h.manager2.id)).all()).toHaveLength(2);
     expectOk(await lookUp(h.manager2));
   });
 
   it("checks the per-transfer maximum first, so a refused amount spends no look-up", async () => {
-    setLookUps(1);
+    await setLookUps(1);
     expect(await lookUp(h.staff, 30_000_000)).toMatchObject({ ok: false, fieldErrors: { amount: [expect.stringContaining("maximum per transfer")] } });
     expectOk(await lookUp());
   });

@@ -101,9 +101,9 @@ describe("A transfer's memo, from the form and from a batch row", () => {
   it("comes from a batch row's note when the batch is submitted", async () => {
     const parsed = parseBatchCsv("wallet,phone,amount,note\nDANA,081234567890,50000,Gaji Desember\nOVO,0811-1000-001,60000,\n");
     if (!parsed.ok) throw new Error(parsed.message);
-    const { batchId } = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "payroll.csv", rows: parsed.rows }));
+    const { batchId } = expectOk(await createBatch(h.deps, { actor: h.staff, ip }, { fileName: "payroll.csv", rows: parsed.rows }));
     await runBatch(h.deps, batchId, { backoffMs: 5 });
-    expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId }));
+    expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId }));
     const memos = h.db
       .select({ line: batchRows.line, memo: transfers.memo })
       .from(batchRows)

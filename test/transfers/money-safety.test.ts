@@ -44,7 +44,7 @@ const transferCount = () => h.db.select().from(transfers).all().length;
 async function checkedBatch(rows: string[]): Promise<number> {
   const parsed = parseBatchCsv(["wallet,phone,amount", ...rows].join("\n"));
   if (!parsed.ok) throw new Error(parsed.message);
-  const id = expectOk(createBatch(h.deps, { actor: h.staff, ip }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
+  const id = expectOk(await createBatch(h.deps, { actor: h.staff, ip }, { fileName: "pay.csv", rows: parsed.rows })).batchId;
   await runBatch(h.deps, id);
   return id;
 }
@@ -157,15 +157,15 @@ describe("Unresolved transfers: an admin records the outcome, another person con
   it("takes effect only once a manager confirms; the recorder cannot confirm their own, and that is audited", async () => {
     const transferId = await unresolvedTransfer();
     expect(proposeResolutionSchema.safeParse({ transferId, outcome: "failed", reason: "" }).success).toBe(false);
-    expectOk(proposeResolution(h.deps, admin(), { transferId, outcome: "failed", reason: "Cash In ticket #4411: never processed" }));
+    expectOk(await proposeResolution(h.deps, admin(), { transferId, outcome: "failed", reason: "Cash In ticket #4411: never processed" }));
     expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", resolutionOutcome: "failed", resolutionBy: h.admin.id });
-    expect(proposeResolution(h.deps, admin(), { transferId, outcome: "succeeded", reason: "changed my mind" })).toMatchObject({ ok: false, code: "conflict" });
+    expect(await proposeResolution(h.deps, admin(), { transferId, outcome: "succeeded", reason: "changed my mind" })).toMatchObject({ ok: false, code: "conflict" });
 
-    expect(confirmResolution(h.deps, admin(), { transferId })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await confirmResolution(h.deps, admin(), { transferId })).toMatchObject({ ok: false, code: "forbidden" });
     expect(auditActions("transfer.resolution_confirm_refused")).toHaveLength(1);
     expect(h.transfer(transferId).status).toBe("unresolved");
 
-    expectOk(confirmResolution(h.deps, { actor: h.manager, ip }, { transferId }));
+    expectOk(await confirmResolution(h.deps, { actor: h.manager, ip }, { transferId }));
     expect(h.transfer(transferId)).toMatchObject({ status: "failed", reason: expect.stringContaining("Cash In ticket #4411") });
     // A transfer resolved as failed may be retried, once.
     expectOk(await h.send({ phone: "628111000010", amount: 40_000 }, h.staff, { retryOf: transferId }));
@@ -174,10 +174,10 @@ describe("Unresolved transfers: an admin records the outcome, another person con
 
   it("a declined outcome leaves it unresolved for the admin to record another", async () => {
     const transferId = await unresolvedTransfer();
-    expectOk(proposeResolution(h.deps, admin(), { transferId, outcome: "succeeded", reason: "Statement line 12" }));
-    expectOk(declineResolution(h.deps, { actor: h.manager, ip }, { transferId, reason: "Line 12 is another payment" }));
+    expectOk(await proposeResolution(h.deps, admin(), { transferId, outcome: "succeeded", reason: "Statement line 12" }));
+    expectOk(await declineResolution(h.deps, { actor: h.manager, ip }, { transferId, reason: "Line 12 is another payment" }));
     expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", resolutionOutcome: null });
-    expect(confirmResolution(h.deps, { actor: h.manager2, ip }, { transferId })).toMatchObject({ ok: false, code: "conflict" });
+    expect(await confirmResolution(h.deps, { actor: h.manager2, ip }, { transferId })).toMatchObject({ ok: false, code: "conflict" });
   });
 });
 
@@ -208,7 +208,7 @@ describe("Later answers win only forward", () => {
     await checkTransfer(h.deps, transferId);
     expect(h.transfer(transferId)).toMatchObject({ status: "succeeded", discrepancy: expect.stringContaining("06 Failed"), discrepancyReviewedAt: null });
     expect(auditActions("transfer.discrepancy").map((e) => (e.after as { reported: string }).reported)).toEqual(["03 Pending", "06 Failed"]);
-    expectOk(reviewDiscrepancy(h.deps, { actor: h.admin, ip }, { transferId, reason: "Cash In confirmed the payout, ticket 9" }));
+    expectOk(await reviewDiscrepancy(h.deps, { actor: h.admin, ip }, { transferId, reason: "Cash In confirmed the payout, ticket 9" }));
     expect(h.transfer(transferId).discrepancyReviewedBy).toBe(h.admin.id);
     await checkTransfer(h.deps, transferId);
     expect(h.transfer(transferId).discrepancyReviewedBy).toBe(h.admin.id);
@@ -281,10 +281,10 @@ describe("Near-duplicates are confirmed by a person", () => {
     const earlier = expectOk(await h.send({ phone: JOHN, amount: 3_000_000 }));
     const id = await checkedBatch(["DANA,6281234567890,3000000", "OVO,628111000001,3000000"]);
     expect(h.db.select().from(batchRows).where(eq(batchRows.batchId, id)).all().map((r) => r.nearDuplicateOf)).toEqual([earlier.transferId, null]);
-    expect(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/recent payment/) });
-    expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id, acceptDuplicates: true, duplicatesShown: 1 }));
-    expect(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/tick/) });
-    expect(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id, duplicatesChecked: 1 })).toMatchObject({ ok: true, data: { outcome: "approved" } });
+    expect(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/recent payment/) });
+    expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id, acceptDuplicates: true, duplicatesShown: 1 }));
+    expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/tick/) });
+    expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id, duplicatesChecked: 1 })).toMatchObject({ ok: true, data: { outcome: "approved" } });
   });
 });
 
@@ -300,7 +300,7 @@ describe("A look-up made for something else never becomes a single transfer", ()
     expect(fromRow).toMatchObject({ ok: false, message: "Look up the wallet before sending." });
     expect(transferCount()).toBe(0);
     // The batch can still be submitted: its row's look-up is its own.
-    expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
+    expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
 
     // The look-up a manager's approval makes is the manager's own, of that wallet and amount: still not a new transfer.
     const awaiting = expectOk(await h.send({ phone: JOHN, amount: 6_100_000 }));
@@ -341,18 +341,18 @@ describe("Deadlines and limits hold at the last step", () => {
 
   it("a batch's stale look-ups are redone by the approver, a changed name is held back until acknowledged, then it is sent", async () => {
     const id = await checkedBatch(["DANA,628111000012,3000000", "DANA,628111000001,3000000"]);
-    expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
+    expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
     h.advance(2 * hour);
-    expect(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: true, data: { outcome: "rechecking", rows: 2 } });
-    expect(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/still being looked up/) });
+    expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: true, data: { outcome: "rechecking", rows: 2 } });
+    expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/still being looked up/) });
     await runBatch(h.deps, id);
     const recheck = h.db.select().from(inquiries).where(eq(inquiries.purpose, "approval")).all();
     expect(recheck.map((i) => i.userId)).toEqual([h.manager.id, h.manager.id]);
     // Maya Sari's wallet now names "Maya Sari Dewi": held back for the approver.
-    const drift = approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id });
+    const drift = await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id });
     expect(drift).toMatchObject({ ok: true, data: { outcome: "name_changed", count: 1, rows: [{ line: 2, confirmedName: "Maya Sari", currentName: "Maya Sari Dewi" }] } });
     expect(h.topupsAtGateway()).toHaveLength(0);
-    expect(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id, acknowledgedDrift: 1 })).toMatchObject({ ok: true, data: { outcome: "approved" } });
+    expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id, acknowledgedDrift: 1 })).toMatchObject({ ok: true, data: { outcome: "approved" } });
     await runBatch(h.deps, id);
     const sent = h.db.select().from(transfers).where(eq(transfers.batchId, id)).orderBy(transfers.id).all();
     expect(sent.map((t) => [t.ownerName, t.status])).toEqual([
@@ -363,9 +363,9 @@ describe("Deadlines and limits hold at the last step", () => {
 
   it("a batch's rows are checked against limits lowered since submit", async () => {
     const id = await checkedBatch(["DANA,628111000001,3000000", "DANA,6281234567890,3000000"]);
-    expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
+    expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
     h.db.insert(settings).values({ key: "dailyTotalPerMaker", value: 5_000_000 }).run();
-    expect(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/daily total/) });
+    expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/daily total/) });
   });
 });
 
@@ -391,27 +391,27 @@ describe("Old unsent transfers are not sent blindly", () => {
 
   it("a batch whose sending stopped more than 15 minutes ago is paused until its approver confirms", async () => {
     const id = await checkedBatch(Array.from({ length: 4 }, (_, i) => `DANA,6281210000${i},2000000`));
-    expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
-    expectOk(approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
+    expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
+    expectOk(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
     // The runner died at once: its lease lapsed long ago, nothing was sent.
     h.db.update(batches).set({ leaseUntil: h.now() }).where(eq(batches.id, id)).run();
     h.advance(20 * minute);
-    expect(stalledBatches(h.db, h.now())).toEqual([]);
+    expect(await stalledBatches(h.db, h.now())).toEqual([]);
     expect(h.db.select().from(batches).where(eq(batches.id, id)).get()).toMatchObject({ status: "sending", pausedAt: h.now() });
     expect(await runBatch(h.deps, id)).toBe(false);
     expect(h.topupsAtGateway()).toHaveLength(0);
-    expect(confirmResume(h.deps, { actor: h.staff, ip }, { batchId: id })).toMatchObject({ ok: false, code: "forbidden" });
-    expect(confirmResume(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: true, data: { notSent: 4 } });
+    expect(await confirmResume(h.deps, { actor: h.staff, ip }, { batchId: id })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await confirmResume(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: true, data: { notSent: 4 } });
     expect(await runBatch(h.deps, id)).toBe(true);
     expect(h.topupsAtGateway()).toHaveLength(4);
   });
 
   it("a batch stopped only briefly is resumed without asking", async () => {
     const id = await checkedBatch(["DANA,628121000001,2000000"]);
-    expectOk(submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
+    expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
     h.db.update(batches).set({ leaseUntil: h.now() }).where(eq(batches.id, id)).run();
     h.advance(5 * minute);
-    expect(stalledBatches(h.db, h.now())).toEqual([id]);
+    expect(await stalledBatches(h.db, h.now())).toEqual([id]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { csvCell } from "@/lib/csv";
 import { countTransfers, dashboardSummary, getTransferDetail, historyColumns, historyTotalCap, listTransfers, maker } from "@/lib/transfers/history";
 import { defaultHistoryFilters, historySearchParams, parseHistoryFilters, type HistoryFilters } from "@/lib/transfers/history-filters";
@@ -8,7 +8,7 @@ import { gatewayCalls, inquiries, transfers, type Transfer, type TransferStatus 
 import { desc, eq } from "drizzle-orm";
 import { formatSortableEpochMs } from "@/lib/format";
 import { recordAudit } from "@/lib/audit/record";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 
 type Maker = Awaited<ReturnType<typeof insertUser>>;
 type NewTransfer = Partial<typeof transfers.$inferInsert>;
@@ -19,7 +19,7 @@ const wib = (iso: string) => new Date(`${iso}+07:00`);
 let sequence = 0;
 
 /** A transfer with the inquiry it came from (transfers.inquiry_id is NOT NULL UNIQUE). */
-function addTransfer(db: Db, makerId: number, values: NewTransfer = {}): Transfer {
+function addTransfer(db: TestDb | Tx, makerId: number, values: NewTransfer = {}): Transfer {
   sequence += 1;
   const createdAt = values.createdAt ?? wib(`2025-03-10T09:00:00`);
   const base = {
@@ -106,7 +106,7 @@ describe("History filters come from the URL (issue 4 flow 5)", () => {
 });
 
 /** A fresh database with two makers: Sari (staff) and Bambang (manager). */
-async function twoMakers(): Promise<{ db: Db; sari: Maker; bambang: Maker }> {
+async function twoMakers(): Promise<{ db: TestDb; sari: Maker; bambang: Maker }> {
   const db = createTestDb();
   const sari = await insertUser(db, { name: "Sari Wulandari", email: "sari@x.test", role: "staff" });
   const bambang = await insertUser(db, { name: "Bambang Prasetyo", email: "bambang@x.test", role: "manager" });
@@ -114,7 +114,7 @@ async function twoMakers(): Promise<{ db: Db; sari: Maker; bambang: Maker }> {
 }
 
 describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
-  let db: Db;
+  let db: TestDb;
   let sari: Maker;
   let bambang: Maker;
 
@@ -234,7 +234,7 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
 });
 
 describe("History: each shape of view is prepared once per connection (issue 12)", () => {
-  let db: Db;
+  let db: TestDb;
   let sari: Maker;
   let bambang: Maker;
 
@@ -326,14 +326,14 @@ describe("History: each shape of view is prepared once per connection (issue 12)
 });
 
 describe("History at scale: counts are capped and wide amount ranges give the same answer", () => {
-  let db: Db;
+  let db: TestDb;
   let sari: Maker;
 
   beforeAll(async () => {
     db = createTestDb();
     sari = await insertUser(db, { name: "Sari", email: "sari@x.test", role: "staff" });
-    db.transaction(() => {
-      for (let i = 0; i < 2500; i++) addTransfer(db, sari.id, { amount: 10_000 + (i % 100) * 1000, createdAt: new Date(Date.UTC(2025, 2, 1) + i * 1000) });
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < 2500; i++) addTransfer(tx, sari.id, { amount: 10_000 + (i % 100) * 1000, createdAt: new Date(Date.UTC(2025, 2, 1) + i * 1000) });
     });
   });
 
@@ -369,7 +369,7 @@ describe("History at scale: counts are capped and wide amount ranges give the sa
 });
 
 describe("CSV export of the filtered set (issue 4 flow 5)", () => {
-  let db: Db;
+  let db: TestDb;
   let sari: Maker;
 
   beforeEach(async () => {
@@ -476,7 +476,7 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
 });
 
 describe("Transfer detail: fields, people, timeline (issue 4 flow 6)", () => {
-  let db: Db;
+  let db: TestDb;
 
   beforeEach(() => {
     db = createTestDb();
@@ -497,11 +497,11 @@ describe("Transfer detail: fields, people, timeline (issue 4 flow 6)", () => {
     call({ transferId: transfer.id, call: "status", startedAt: wib("2025-03-10T09:06:00"), responseCode: "2003900" });
     call({ transferId: other.id, call: "topup", startedAt: wib("2025-03-10T09:05:30") });
     const audit = (action: string, at: Date, targetId: number, actor: Maker | null) =>
-      recordAudit(db, { actor, action, target: { type: "transfer", id: targetId }, at });
-    audit("transfer.create", wib("2025-03-10T09:00:10"), transfer.id, maker);
-    audit("transfer.approved", wib("2025-03-10T09:04:59"), transfer.id, manager);
-    audit("transfer.succeeded", wib("2025-03-10T09:06:01"), transfer.id, null);
-    audit("transfer.create", wib("2025-03-10T09:01:00"), other.id, maker);
+      db.transaction(async (tx) => recordAudit(tx, { actor, action, target: { type: "transfer", id: targetId }, at }));
+    await audit("transfer.create", wib("2025-03-10T09:00:10"), transfer.id, maker);
+    await audit("transfer.approved", wib("2025-03-10T09:04:59"), transfer.id, manager);
+    await audit("transfer.succeeded", wib("2025-03-10T09:06:01"), transfer.id, null);
+    await audit("transfer.create", wib("2025-03-10T09:01:00"), other.id, maker);
 
     const detail = getTransferDetail(db, transfer.id)!;
     expect(detail).toMatchObject({ makerName: "Sari Wulandari", approverName: "Bambang Prasetyo", transfer: { id: transfer.id } });

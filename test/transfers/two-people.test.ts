@@ -57,15 +57,15 @@ describe("A manager an admin created, promoted or re-keyed cannot decide for 24 
   it("refuses a rejection too", async () => {
     const { transferId } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
     expectOk(await resetPassword(adminCtx(), { userId: h.manager.id, password: "another-temporary-password-2" }));
-    expect(rejectTransfer(h.deps, { actor: h.manager, ip }, { transferId, reason: "not mine to decide" })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(holdMessage) });
+    expect(await rejectTransfer(h.deps, { actor: h.manager, ip }, { transferId, reason: "not mine to decide" })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(holdMessage) });
     expect(h.transfer(transferId).status).toBe("awaiting_approval");
     expect(refusals()).toEqual([expect.objectContaining({ actorId: h.manager.id, after: expect.objectContaining({ decision: "reject" }) })]);
     // Another manager, not on hold, decides as before.
-    expectOk(rejectTransfer(h.deps, { actor: h.manager2, ip }, { transferId, reason: "wrong recipient" }));
+    expectOk(await rejectTransfer(h.deps, { actor: h.manager2, ip }, { transferId, reason: "wrong recipient" }));
   });
 
   it("promoting someone to manager holds them; a manager an admin did not touch is not held", async () => {
-    expectOk(changeRole(adminCtx(), { userId: h.staff.id, role: "manager" }));
+    expectOk(await changeRole(adminCtx(), { userId: h.staff.id, role: "manager" }));
     expect(approvalHoldOf(h.db, h.staff.id, h.now())).not.toBeNull();
     expect(approvalHoldOf(h.db, h.manager.id, h.now())).toBeNull();
   });
@@ -97,8 +97,8 @@ describe("A manager an admin created, promoted or re-keyed cannot decide for 24 
       .set({ status: "unresolved", resolutionOutcome: "failed", resolutionReason: "Ticket #1", resolutionBy: h.admin.id, resolutionAt: h.now() })
       .where(eq(transfers.id, transferId))
       .run();
-    expect(confirmResolution(h.deps, { actor: manager, ip }, { transferId })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(holdMessage) });
-    expect(declineResolution(h.deps, { actor: manager, ip }, { transferId, reason: "no" })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await confirmResolution(h.deps, { actor: manager, ip }, { transferId })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(holdMessage) });
+    expect(await declineResolution(h.deps, { actor: manager, ip }, { transferId, reason: "no" })).toMatchObject({ ok: false, code: "forbidden" });
     expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", resolutionOutcome: "failed" });
     expect(refusals().map((e) => (e.after as { decision: string }).decision)).toEqual(["confirm_outcome", "decline_outcome"]);
   });

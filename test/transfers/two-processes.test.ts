@@ -8,7 +8,7 @@ import { migrateDatabase, openDatabase } from "@/db/client";
 import { inquiries, transfers } from "@/db/schema";
 import type { MockGateway } from "@/lib/cashin/mock/server";
 import { CHANNEL_ID, PARTNER_ID, PRIVATE_KEY_PATH, startTestGateway } from "../cashin/support";
-import { insertUser } from "../db";
+import { insertUser, withFixtureWrites } from "../db";
 
 /**
  * docs/lifecycle.md#1-one-top-up-per-transfer across processes: the app's own reconciler and `npm run reconcile`, started at once
@@ -44,11 +44,11 @@ afterAll(async () => {
 describe("Two reconcilers in two processes over one database", () => {
   it("send each of 200 approved transfers exactly once", async () => {
     const file = join(dir, "app.db");
-    const db = openDatabase(file);
+    const db = withFixtureWrites(openDatabase(file));
     migrateDatabase(db);
     const maker = await insertUser(db, { email: "maker@x.test", role: "staff" });
     const approvedAt = new Date(Date.now() - 60_000);
-    db.transaction((tx) => {
+    await db.transaction(async (tx) => {
       for (let i = 0; i < transfersToSend; i++) {
         const phone = `62812300${String(i).padStart(5, "0")}`;
         const inquiry = tx
@@ -61,7 +61,7 @@ describe("Two reconcilers in two processes over one database", () => {
           .run();
       }
     });
-    db.$client.close();
+    await db.close();
     // A little latency, so that the two processes' claims and calls interleave.
     gateway.setMode({ latencyMs: 10 });
 
@@ -84,7 +84,7 @@ describe("Two reconcilers in two processes over one database", () => {
     expect([...topups.values()].filter((n) => n !== 1)).toEqual([]);
     const after = openDatabase(file);
     expect(after.select().from(transfers).all().filter((t) => t.status !== "succeeded")).toEqual([]);
-    after.$client.close();
+    await after.close();
     // Both really took part: each sent some of them.
     const sentBy = (output: string) => Number(/sent (\d+) approved transfer/.exec(output)?.[1] ?? 0);
     console.info(`[two processes] npm run reconcile sent ${sentBy(cli.output)} of ${transfersToSend}`);

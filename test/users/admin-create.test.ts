@@ -20,12 +20,12 @@ const runScript = (script: string, args: string[], env: Record<string, string>) 
 
 const freshDatabase = () => join(mkdtempSync(join(tmpdir(), "admin-create-")), "app.db");
 
-function readBack(file: string) {
+async function readBack(file: string) {
   const db = openDatabase(file);
   try {
     return { users: db.select().from(users).all(), audit: db.select().from(auditEntries).all() };
   } finally {
-    db.$client.close();
+    await db.close();
   }
 }
 
@@ -46,7 +46,7 @@ describe("npm run admin:create makes the first admin, with a temporary password 
     expect(run.stdout).toContain("sign in at https://payouts.example.co.id/login");
     expect(run.stdout).toMatch(/works once, within 24 hours \(until .* WIB\)/);
 
-    const { users: created, audit } = readBack(file);
+    const { users: created, audit } = await readBack(file);
     expect(created).toHaveLength(1);
     const [admin] = created;
     expect(admin).toMatchObject({ name: "Finance Lead", email: "finance.lead@merchant.co.id", role: "admin", active: true, approvalHoldUntil: null });
@@ -70,12 +70,12 @@ describe("npm run admin:create makes the first admin, with a temporary password 
   it("refuses an e-mail that exists, whatever its case: exit 2, nothing changed", async () => {
     const file = freshDatabase();
     expect((await adminCreate(file, ["--email", "first@merchant.co.id", "--name", "First"])).code).toBe(0);
-    const before = readBack(file);
+    const before = await readBack(file);
     const run = await adminCreate(file, ["--email", "FIRST@merchant.co.id", "--name", "Second"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("Nothing created: A user with this e-mail already exists (first@merchant.co.id)");
     expect(run.stdout).toBe("");
-    expect(readBack(file)).toEqual(before);
+    expect(await readBack(file)).toEqual(before);
   });
 
   it.each([
@@ -115,6 +115,6 @@ describe("npm run db:seed refuses in production: its demo users' passwords are p
     const file = freshDatabase();
     const run = await runScript("db-seed.ts", [], { DATABASE_URL: `file:${file}`, NODE_ENV: "production", DEMO_MODE: "1" });
     expect(run.code).toBe(0);
-    expect(readBack(file).users.map((u) => u.role)).toContain("admin");
+    expect((await readBack(file)).users.map((u) => u.role)).toContain("admin");
   });
 });

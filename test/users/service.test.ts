@@ -1,14 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db/client";
 import { auditEntries, users } from "@/db/schema";
 import { auditEntryHash, genesisHash } from "@/lib/audit/record";
 import { verifyPassword } from "@/lib/auth/password";
 import { changeRoleSchema, createUserSchema, setActiveSchema } from "@/lib/users/schemas";
 import { changeRole, createUser, findUserById, resetPassword, setActive } from "@/lib/users/service";
-import { createTestDb, insertUser } from "../db";
+import { createTestDb, insertUser, type TestDb } from "../db";
 
 describe("Admin: users (issue 2 §4)", () => {
-  let db: Db;
+  let db: TestDb;
   let admin: Awaited<ReturnType<typeof insertUser>>;
   const ctx = () => ({ db, actor: admin, ip: "203.0.113.1" });
   const audit = () => db.select().from(auditEntries).all();
@@ -42,42 +41,42 @@ describe("Admin: users (issue 2 §4)", () => {
 
   it("changes a role and records before and after", async () => {
     const staff = await insertUser(db, { email: "s@x.test", role: "staff" });
-    expect(changeRole(ctx(), { userId: staff.id, role: "manager" })).toMatchObject({ ok: true });
+    expect(await changeRole(ctx(), { userId: staff.id, role: "manager" })).toMatchObject({ ok: true });
     expect(findUserById(db, staff.id)!.role).toBe("manager");
     expect(audit()).toMatchObject([{ action: "user.role", before: { role: "staff" }, after: { role: "manager" } }]);
   });
 
-  it("never lets the last active admin be demoted or deactivated", () => {
-    expect(changeRole(ctx(), { userId: admin.id, role: "staff" })).toMatchObject({
+  it("never lets the last active admin be demoted or deactivated", async () => {
+    expect(await changeRole(ctx(), { userId: admin.id, role: "staff" })).toMatchObject({
       ok: false,
       message: "This is the last active admin: make someone else admin first",
     });
-    expect(setActive(ctx(), { userId: admin.id, active: false })).toMatchObject({ ok: false, code: "conflict" });
+    expect(await setActive(ctx(), { userId: admin.id, active: false })).toMatchObject({ ok: false, code: "conflict" });
     expect(findUserById(db, admin.id)).toMatchObject({ role: "admin", active: true });
     expect(audit()).toHaveLength(0);
   });
 
   it("does not let an admin demote or deactivate themselves, even with another admin around", async () => {
     await insertUser(db, { email: "admin2@x.test", role: "admin" });
-    expect(changeRole(ctx(), { userId: admin.id, role: "staff" })).toMatchObject({ ok: false, code: "forbidden" });
-    expect(setActive(ctx(), { userId: admin.id, active: false })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await changeRole(ctx(), { userId: admin.id, role: "staff" })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await setActive(ctx(), { userId: admin.id, active: false })).toMatchObject({ ok: false, code: "forbidden" });
     expect(findUserById(db, admin.id)).toMatchObject({ role: "admin", active: true });
   });
 
   it("lets another admin be demoted while one active admin remains, but not the one after", async () => {
     const second = await insertUser(db, { email: "admin2@x.test", role: "admin" });
-    expect(changeRole(ctx(), { userId: second.id, role: "manager" }).ok).toBe(true);
+    expect((await changeRole(ctx(), { userId: second.id, role: "manager" })).ok).toBe(true);
     // Two admins demoting each other at once: the second demotion finds no other admin and is refused.
-    expect(changeRole({ db, actor: second, ip: null }, { userId: admin.id, role: "staff" })).toMatchObject({ ok: false, code: "conflict" });
+    expect(await changeRole({ db, actor: second, ip: null }, { userId: admin.id, role: "staff" })).toMatchObject({ ok: false, code: "conflict" });
   });
 
   it("deactivation ends the user's sessions; reactivation lets them sign in again", async () => {
     const staff = await insertUser(db, { email: "s@x.test", role: "staff" });
-    expect(setActive(ctx(), { userId: staff.id, active: false }).ok).toBe(true);
+    expect((await setActive(ctx(), { userId: staff.id, active: false })).ok).toBe(true);
     const after = findUserById(db, staff.id)!;
     expect(after.active).toBe(false);
     expect(after.sessionVersion).toBe(staff.sessionVersion + 1);
-    expect(setActive(ctx(), { userId: staff.id, active: true }).ok).toBe(true);
+    expect((await setActive(ctx(), { userId: staff.id, active: true })).ok).toBe(true);
     expect(audit().map((e) => e.action)).toEqual(["user.deactivate", "user.reactivate"]);
   });
 
@@ -92,8 +91,8 @@ describe("Admin: users (issue 2 §4)", () => {
   });
 
   it("answers an unknown user id with not found", async () => {
-    expect(changeRole(ctx(), { userId: 9999, role: "staff" })).toMatchObject({ ok: false, code: "not_found" });
-    expect(setActive(ctx(), { userId: 9999, active: false })).toMatchObject({ ok: false, code: "not_found" });
+    expect(await changeRole(ctx(), { userId: 9999, role: "staff" })).toMatchObject({ ok: false, code: "not_found" });
+    expect(await setActive(ctx(), { userId: 9999, active: false })).toMatchObject({ ok: false, code: "not_found" });
     expect(await resetPassword(ctx(), { userId: 9999, password: "whatever-long-1" })).toMatchObject({ ok: false, code: "not_found" });
   });
 });
@@ -126,8 +125,8 @@ describe("The audit trail chains each entry to the previous one (docs/lifecycle.
     const db = createTestDb();
     const admin = await insertUser(db, { email: "admin@x.test", role: "admin" });
     const staff = await insertUser(db, { email: "s@x.test", role: "staff" });
-    changeRole({ db, actor: admin, ip: "203.0.113.1" }, { userId: staff.id, role: "manager" });
-    setActive({ db, actor: admin, ip: "203.0.113.1" }, { userId: staff.id, active: false });
+    await changeRole({ db, actor: admin, ip: "203.0.113.1" }, { userId: staff.id, role: "manager" });
+    await setActive({ db, actor: admin, ip: "203.0.113.1" }, { userId: staff.id, active: false });
     const entries = db.select().from(auditEntries).all();
     expect(entries).toHaveLength(2);
     expect(entries[0]!.prevHash).toBe(genesisHash);

@@ -5,13 +5,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, type Db } from "@/db/client";
+import { migrateDatabase, openDatabase } from "@/db/client";
 import { inquiries, webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { insertTransfers } from "@/lib/transfers/create";
 import { deliverDue } from "@/lib/webhooks/deliver";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { verify } from "@/lib/webhooks/signature";
-import { insertUser } from "../db";
+import { insertUser, withFixtureWrites, type TestDb } from "../db";
 import { ROOT } from "../support/run-script";
 
 /**
@@ -23,14 +23,14 @@ import { ROOT } from "../support/run-script";
 process.env.AUTH_SECRET ??= "webhook-tests-secret-0123456789abcdef0123456789";
 
 let dir: string;
-let db: Db;
+let db: TestDb;
 let receiver: Server;
 let holding = true;
 const arrived: { headers: Record<string, string>; body: string }[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "cashin-webhook-crash-"));
-  db = openDatabase(join(dir, "app.db"));
+  db = withFixtureWrites(openDatabase(join(dir, "app.db")));
   migrateDatabase(db);
   holding = true;
   arrived.length = 0;
@@ -49,7 +49,7 @@ beforeEach(async () => {
 afterEach(async () => {
   receiver.closeAllConnections();
   await new Promise((resolve) => receiver.close(resolve));
-  db.$client.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -75,7 +75,7 @@ describe("A crash between the status change and the delivery", () => {
       .values({ userId: staff.id, wallet: "DANA", phone: "628111000001", amount: 7_500_000, reference: "INQ-WH-CRASH-1", outcome: "found", ownerName: "Siti Rahayu" })
       .returning()
       .get();
-    const [transfer] = db.transaction((tx) => insertTransfers(tx, { actor: staff, ip: null, at: new Date() }, [{ inquiry: { ...inquiry, ownerName: "Siti Rahayu" }, status: "awaiting_approval" }]));
+    const [transfer] = await db.transaction(async (tx) => insertTransfers(tx, { actor: staff, ip: null, at: new Date() }, [{ inquiry: { ...inquiry, ownerName: "Siti Rahayu" }, status: "awaiting_approval" }]));
     expect(db.select().from(webhookDeliveries).all()).toMatchObject([{ state: "pending", attempts: 0, eventType: "payout.awaiting_approval" }]);
 
     const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", join(ROOT, "test/webhooks/fixtures/worker-process.ts")], {

@@ -38,47 +38,47 @@ const kept = () => h.db.select().from(webhookDeliveries).all().map((d) => d.even
 const attemptCount = () => h.db.select().from(webhookAttempts).all().length;
 
 describe("the log's retention", () => {
-  it("deletes delivered deliveries with their attempts after 30 days and given-up ones after 90; never waiting ones", () => {
+  it("deletes delivered deliveries with their attempts after 30 days and given-up ones after 90; never waiting ones", async () => {
     const delivered = delivery("delivered");
     const failed = delivery("failed");
     const waiting = delivery("pending");
     h.advance(2 * day);
     const younger = delivery("delivered");
     h.advance(30 * day - 2 * day - 1);
-    expect(sweepWebhookLog(h.db, h.now())).toEqual({ deliveries: 0, attempts: 0 });
+    expect(await sweepWebhookLog(h.db, h.now())).toEqual({ deliveries: 0, attempts: 0 });
     h.advance(1);
-    expect(sweepWebhookLog(h.db, h.now())).toEqual({ deliveries: 0, attempts: 0 });
+    expect(await sweepWebhookLog(h.db, h.now())).toEqual({ deliveries: 0, attempts: 0 });
     h.advance(1);
-    expect(sweepWebhookLog(h.db, h.now())).toEqual({ deliveries: 1, attempts: 2 });
+    expect(await sweepWebhookLog(h.db, h.now())).toEqual({ deliveries: 1, attempts: 2 });
     expect(kept()).toEqual([failed, waiting, younger].sort());
     expect(attemptCount()).toBe(6);
     h.advance(60 * day);
-    expect(sweepWebhookLog(h.db, h.now())).toEqual({ deliveries: 2, attempts: 4 });
+    expect(await sweepWebhookLog(h.db, h.now())).toEqual({ deliveries: 2, attempts: 4 });
     expect(kept()).toEqual([waiting]);
     expect(deliveryLog(h.db, endpointId).map((d) => d.eventId)).toEqual([waiting]);
     expect(delivered).not.toBe(younger);
   });
 
-  it("works through a large log in small transactions", () => {
+  it("works through a large log in small transactions", async () => {
     for (let i = 0; i < 1_200; i++) delivery("delivered", 1);
     h.advance(31 * day);
-    expect(sweepWebhookLog(h.db, h.now())).toEqual({ deliveries: 1_200, attempts: 1_200 });
+    expect(await sweepWebhookLog(h.db, h.now())).toEqual({ deliveries: 1_200, attempts: 1_200 });
     expect(kept()).toEqual([]);
   });
 
-  it("the worker sweeps at most once an hour", () => {
+  it("the worker sweeps at most once an hour", async () => {
     const sweep = hourlySweeper();
     delivery("delivered");
     h.advance(31 * day);
-    expect(sweep(h.db, h.now())).toEqual({ deliveries: 1, attempts: 2 });
+    expect(await sweep(h.db, h.now())).toEqual({ deliveries: 1, attempts: 2 });
     // Another old one turns up: not swept again within the hour…
     delivery("delivered", 2, new Date(h.now().getTime() - 31 * day));
     h.advance(59 * 60_000);
-    expect(sweep(h.db, h.now())).toBeNull();
+    expect(await sweep(h.db, h.now())).toBeNull();
     expect(kept()).toHaveLength(1);
     // …and swept once the hour is over.
     h.advance(60_000);
-    expect(sweep(h.db, h.now())).toEqual({ deliveries: 1, attempts: 2 });
+    expect(await sweep(h.db, h.now())).toEqual({ deliveries: 1, attempts: 2 });
     expect(kept()).toEqual([]);
   });
 });

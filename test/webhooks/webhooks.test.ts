@@ -157,25 +157,26 @@ describe("events", () => {
     await register();
     const created = expectOk(await h.send({ phone: "628111000001", amount: 6_000_000 }));
     const before = deliveries().length;
-    expect(() =>
-      h.db.transaction((tx) => {
-        transition(tx, created.transferId, "awaiting_approval", "approved", { approverId: h.manager.id, decidedAt: h.now() }, { actor: h.manager, ip: null }, h.now());
+    await expect(
+      h.db.transaction(async (tx) => {
+        await transition(tx, created.transferId, "awaiting_approval", "approved", { approverId: h.manager.id, decidedAt: h.now() }, { actor: h.manager, ip: null }, h.now());
         // Moved, with an event for anyone asking… then the change fails.
         throw new Error("the approval failed after the move");
       }),
-    ).toThrow();
+    ).rejects.toThrow();
     const reverted = h.transfer(created.transferId);
     expect(reverted.status).toBe("awaiting_approval");
     // A succeeded move inside a rolled-back transaction leaves no delivery either.
-    expect(() =>
-      h.db.transaction((tx) => {
-        transition(tx, created.transferId, "awaiting_approval", "approved", {}, { actor: h.manager, ip: null }, h.now());
-        transition(tx, created.transferId, "approved", "sending", {}, { actor: h.manager, ip: null }, h.now());
-        transition(tx, created.transferId, "sending", "succeeded", { settledAt: h.now() }, { actor: h.manager, ip: null }, h.now());
-        expect(deliveries().filter((d) => d.eventType === "payout.succeeded")).toHaveLength(1);
+    await expect(
+      h.db.transaction(async (tx) => {
+        await transition(tx, created.transferId, "awaiting_approval", "approved", {}, { actor: h.manager, ip: null }, h.now());
+        await transition(tx, created.transferId, "approved", "sending", {}, { actor: h.manager, ip: null }, h.now());
+        await transition(tx, created.transferId, "sending", "succeeded", { settledAt: h.now() }, { actor: h.manager, ip: null }, h.now());
+        // Read through the transaction: the database outside it sees only what is committed.
+        expect(tx.select().from(webhookDeliveries).all().filter((d) => d.eventType === "payout.succeeded")).toHaveLength(1);
         throw new Error("rolled back");
       }),
-    ).toThrow();
+    ).rejects.toThrow("rolled back");
     expect(deliveries()).toHaveLength(before);
     expect(await deliverDue(deps)).toMatchObject({ delivered: before });
     expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(["payout.awaiting_approval"]);
@@ -184,13 +185,13 @@ describe("events", () => {
   it("a disabled endpoint gets nothing: no new events, and what waited is not sent", async () => {
     const { endpointId } = await register();
     await succeededPayout();
-    expectOk(setEndpointActive(deps, { actor: h.admin, ip: null }, { endpointId, active: false }));
+    expectOk(await setEndpointActive(deps, { actor: h.admin, ip: null }, { endpointId, active: false }));
     await succeededPayout();
     expect(deliveries()).toHaveLength(1);
     expect(await deliverDue(deps)).toEqual({ delivered: 0, retrying: 0, failed: 0 });
     expect(receiver.received).toHaveLength(0);
     // Enabled again within the 24 hours: what waited goes.
-    expectOk(setEndpointActive(deps, { actor: h.admin, ip: null }, { endpointId, active: true }));
+    expectOk(await setEndpointActive(deps, { actor: h.admin, ip: null }, { endpointId, active: true }));
     expect(await deliverDue(deps)).toMatchObject({ delivered: 1 });
     expect(h.db.select().from(auditEntries).all().map((e) => e.action)).toEqual(expect.arrayContaining(["webhook.created", "webhook.disabled", "webhook.enabled"]));
   });
@@ -412,9 +413,9 @@ describe("batch.completed", () => {
     await register(["payout.succeeded", "batch.completed"]);
     const parsed = parseBatchCsv(["wallet,phone,amount,note", "DANA,628111000001,10000,", "DANA,628111000002,20000,"].join("\n"));
     if (!parsed.ok) throw new Error(parsed.message);
-    const batchId = expectOk(createBatch(h.deps, { actor: h.staff, ip: null }, { fileName: "payroll.csv", rows: parsed.rows })).batchId;
+    const batchId = expectOk(await createBatch(h.deps, { actor: h.staff, ip: null }, { fileName: "payroll.csv", rows: parsed.rows })).batchId;
     await runBatch(h.deps, batchId, { backoffMs: 5 });
-    expectOk(submitBatch(h.deps, { actor: h.staff, ip: null }, { batchId }));
+    expectOk(await submitBatch(h.deps, { actor: h.staff, ip: null }, { batchId }));
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     // Sent, but Budi's row is still processing: not completed yet.
     expect(deliveries().map((d) => d.eventType)).toEqual(["payout.succeeded"]);

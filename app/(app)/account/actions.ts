@@ -29,7 +29,7 @@ export const regenerateRecoveryCodesAction = authorizedAction(
 /** Ends every session of the person, this one included (a lost laptop, a shared computer). */
 export async function signOutEverywhereAction(): Promise<void> {
   const check = await checkSession();
-  if (check.status === "ok" || check.status === "incomplete") revokeAllSessions(check.user, clientIp(await headers()));
+  if (check.status === "ok" || check.status === "incomplete") await revokeAllSessions(check.user, clientIp(await headers()));
   await signOut({ redirectTo: "/login?reason=signed-out-everywhere" });
 }
 
@@ -40,7 +40,7 @@ export async function signOutEverywhereAction(): Promise<void> {
 export const saveLanguageAction = authorizedAction(
   { name: "user.language", roles: anyone, schema: z.object({ locale: z.enum(locales) }), revalidate: ["/account"] },
   async ({ locale }, { db, user, ip }) => {
-    saveUserLocale({ db, actor: user, ip }, locale);
+    await saveUserLocale({ db, actor: user, ip }, locale);
     await setLocaleCookie(locale);
     const t = await getTranslations({ locale, namespace: "language" });
     return ok(null, t("saved"));
@@ -56,7 +56,7 @@ export const saveMailPreferencesAction = authorizedAction(
     revalidate: ["/account"],
   },
   async ({ off }, { db, user, ip }) => {
-    saveMailPreferences({ db, actor: user, ip }, off);
+    await saveMailPreferences({ db, actor: user, ip }, off);
     return ok(null, msg("notifications.saved"));
   },
 );

@@ -8,8 +8,8 @@ export const dynamic = "force-dynamic";
  * process can do its work, 503 naming the failed checks otherwise. Public, so it says what failed in words
  * and leaves the underlying errors to the server's log.
  */
-export function GET() {
-  const { ready, checks, causes } = readinessOfThisProcess();
+export async function GET() {
+  const { ready, checks, causes } = await readinessOfThisProcess();
   if (!ready) log().warn({ checks, causes }, "[ready] not ready");
   return Response.json({ ready, checks }, { status: ready ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }

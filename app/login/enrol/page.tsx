@@ -24,7 +24,7 @@ export default async function EnrolPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(typeof params.callbackUrl === "string" ? params.callbackUrl : undefined);
   const { user } = await requireSignInStep("enrol", callbackUrl, { allowComplete: true });
-  const enrolment = pendingEnrolment(db(), user);
+  const enrolment = await pendingEnrolment(db(), user);
   if (!enrolment.ok) redirect("/account");
   const { secret, uri } = enrolment.data;
   const qrSvg = await QRCode.toString(uri, { type: "svg", margin: 0, errorCorrectionLevel: "M" });

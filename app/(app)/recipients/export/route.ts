@@ -20,6 +20,6 @@ export async function GET(request: NextRequest) {
   const locale = await requestLocale();
   const check = await checkSession();
   if (check.status !== "ok") return new Response(`${exportsTranslator(locale)("refused.signInRecipients")}\n`, { status: 401, headers: plainText });
-  recordAuditNow(db(), { actor: check.user, action: "recipient.export", target: { type: "recipient" }, after: { format: "csv" }, ip: clientIp(request.headers) });
+  await recordAuditNow(db(), { actor: check.user, action: "recipient.export", target: { type: "recipient" }, after: { format: "csv" }, ip: clientIp(request.headers) });
   return csvDownload(streamRecipientsCsv(db(), { locale }), "recipients");
 }

@@ -29,14 +29,14 @@ export async function GET(request: NextRequest) {
   const { user } = check;
   const ip = clientIp(request.headers);
   if (!exportRoles.includes(user.role)) {
-    recordAuditNow(db(), { actor: user, action: "access.denied", target: { type: "route", id: "transfer.export" }, ip });
+    await recordAuditNow(db(), { actor: user, action: "access.denied", target: { type: "route", id: "transfer.export" }, ip });
     return new Response(`${t("refused.forbiddenTransfers")}\n`, { status: 403, headers: plainText });
   }
 
   const format = exportFormat(request.nextUrl.searchParams);
   const filters = parseHistoryFilters(request.nextUrl.searchParams);
   const { page: _page, pageSize: _pageSize, ...exported } = filters;
-  recordAuditNow(db(), { actor: user, action: "transfer.export", target: { type: "transfer" }, after: { filters: exported, format }, ip });
+  await recordAuditNow(db(), { actor: user, action: "transfer.export", target: { type: "transfer" }, after: { filters: exported, format }, ip });
 
   const stream = format === "xlsx" ? streamTransfersXlsx(db(), filters, { locale }) : streamTransfersCsv(db(), filters, { locale });
   return exportDownload(stream, "transfers", format);

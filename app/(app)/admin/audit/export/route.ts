@@ -20,10 +20,10 @@ export async function GET(request: NextRequest) {
   if (check.status !== "ok") return new Response(`${t("refused.signInAudit")}\n`, { status: 401, headers: plainText });
   const ip = clientIp(request.headers);
   if (check.user.role !== "admin") {
-    recordAuditNow(db(), { actor: check.user, action: "access.denied", target: { type: "route", id: "audit.export" }, ip });
+    await recordAuditNow(db(), { actor: check.user, action: "access.denied", target: { type: "route", id: "audit.export" }, ip });
     return new Response(`${t("refused.forbiddenAudit")}\n`, { status: 403, headers: plainText });
   }
   const { before: _before, ...filters } = parseAuditFilters(request.nextUrl.searchParams);
-  recordAuditNow(db(), { actor: check.user, action: "audit.export", target: { type: "audit" }, after: { filters }, ip });
+  await recordAuditNow(db(), { actor: check.user, action: "audit.export", target: { type: "audit" }, after: { filters }, ip });
   return csvDownload(streamAuditCsv(db(), filters, t), "audit");
 }

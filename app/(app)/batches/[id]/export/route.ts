@@ -27,7 +27,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const batch = id === undefined ? undefined : batchReference(db(), id);
   if (!batch) return new Response(`${t("refused.noBatch")}\n`, { status: 404, headers: plainText });
   const format = exportFormat(request.nextUrl.searchParams);
-  recordAuditNow(db(), { actor: check.user, action: "batch.export", target: { type: "batch", id: batch.id }, after: { format }, ip: clientIp(request.headers) });
+  await recordAuditNow(db(), { actor: check.user, action: "batch.export", target: { type: "batch", id: batch.id }, after: { format }, ip: clientIp(request.headers) });
   const stream = format === "xlsx" ? streamBatchResultsXlsx(db(), batch.id, { locale }) : streamBatchResultsCsv(db(), batch.id, { locale });
   return exportDownload(stream, `batch-${batch.reference}`, format);
 }
