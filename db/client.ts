@@ -35,6 +35,14 @@ export type Db = Omit<Connection, "transaction" | "insert" | "update" | "delete"
 /** A connection or an open transaction: helpers that only read, and may be called inside or outside a transaction, take this. */
 export type DbOrTx = Db | Tx;
 
+/**
+ * The first row a query answers, or undefined: what SQLite's `.get()` gave, written the way both databases' query
+ * builders allow (`await first(db.select()….limit(1))`, `await first(tx.update(…)….returning())`).
+ */
+export async function first<T>(rows: PromiseLike<T[]>): Promise<T | undefined> {
+  return (await rows)[0];
+}
+
 export class NestedTransactionError extends Error {
   constructor() {
     super("a transaction was started inside another one: pass the outer transaction's tx down instead");
