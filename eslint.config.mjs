@@ -29,6 +29,22 @@ const config = [
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
     },
   },
+  // One domain code path for SQLite and PostgreSQL (docs/postgresql.md#one-code-path): queries are awaited builders.
+  // `.get()`, `.all()` and `.run()` without arguments exist only on SQLite's builders (and run synchronously there).
+  // The SQLite-specific statements (prepared once per connection, raw SQL) take their values as an argument.
+  {
+    files: ["lib/**/*.ts", "app/**/*.ts", "app/**/*.tsx"],
+    ignores: ["lib/ops/backup.ts", "lib/dashboard/figures-worker.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[arguments.length=0][callee.type='MemberExpression'][callee.property.name=/^(get|all|run)$/]",
+          message: "SQLite-only and synchronous: await the query instead (await q, await first(q.limit(1))), docs/postgresql.md#one-code-path.",
+        },
+      ],
+    },
+  },
   // Dependencies point one way, app → components → lib → db (docs/architecture.md): each layer may not
   // import the ones above it. A wrong-way import fails the lint.
   {

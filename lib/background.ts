@@ -1,7 +1,7 @@
 import "server-only";
 import { hostname } from "node:os";
 import { and, eq, lt, max, min, gte, isNotNull } from "drizzle-orm";
-import { db, type Db } from "@/db/client";
+import { db, first, type Db } from "@/db/client";
 import { workerHeartbeats } from "@/db/schema";
 import { backgroundEnv, env } from "@/lib/env";
 import { reconcilerActivity, startMailer, startReconciler, startWebhookWorker, type ReconcilerActivity } from "@/lib/jobs";
@@ -87,7 +87,7 @@ export function startHeartbeat(
     await beating;
     try {
       await database.transaction(async (tx) => {
-        tx.delete(workerHeartbeats).where(eq(workerHeartbeats.worker, worker)).run();
+        await tx.delete(workerHeartbeats).where(eq(workerHeartbeats.worker, worker));
       });
     } catch (error) {
       log().error({ job: "heartbeat", err: error }, "[worker] deleting the heartbeat failed");
@@ -98,11 +98,11 @@ export function startHeartbeat(
 export async function writeHeartbeat(database: Db, worker: string, startedAt: Date, activity: ReconcilerActivity, at: Date): Promise<void> {
   const values = { beatAt: at, passStartedAt: activity.passStartedAt, lastPassAt: activity.lastCompletedPassAt };
   await database.transaction(async (tx) => {
-    tx.insert(workerHeartbeats)
+    await tx
+      .insert(workerHeartbeats)
       .values({ worker, startedAt, ...values })
-      .onConflictDoUpdate({ target: workerHeartbeats.worker, set: values })
-      .run();
-    tx.delete(workerHeartbeats).where(lt(workerHeartbeats.beatAt, new Date(at.getTime() - sweepAfterMs))).run();
+      .onConflictDoUpdate({ target: workerHeartbeats.worker, set: values });
+    await tx.delete(workerHeartbeats).where(lt(workerHeartbeats.beatAt, new Date(at.getTime() - sweepAfterMs)));
   });
 }
 
@@ -111,17 +111,18 @@ export async function writeHeartbeat(database: Db, worker: string, startedAt: Da
  * (one that stopped since counts too: its pass did happen), and the earliest pass under way on a worker still
  * beating (one that went silent mid-pass does not keep the app ready).
  */
-export function workersActivity(database: Db, now: Date): ReconcilerActivity {
-  const [finished] = database.select({ at: max(workerHeartbeats.lastPassAt) }).from(workerHeartbeats).all();
-  const [underWay] = database
-    .select({ at: min(workerHeartbeats.passStartedAt) })
-    .from(workerHeartbeats)
-    .where(and(isNotNull(workerHeartbeats.passStartedAt), gte(workerHeartbeats.beatAt, new Date(now.getTime() - workerSilentAfterMs))))
-    .all();
+export async function workersActivity(database: Db, now: Date): Promise<ReconcilerActivity> {
+  const finished = await first(database.select({ at: max(workerHeartbeats.lastPassAt) }).from(workerHeartbeats));
+  const underWay = await first(
+    database
+      .select({ at: min(workerHeartbeats.passStartedAt) })
+      .from(workerHeartbeats)
+      .where(and(isNotNull(workerHeartbeats.passStartedAt), gte(workerHeartbeats.beatAt, new Date(now.getTime() - workerSilentAfterMs)))),
+  );
   return { lastCompletedPassAt: finished?.at ?? null, passStartedAt: underWay?.at ?? null };
 }
 
 /** The reconciler's activity that /api/ready and /api/metrics report: this process's own, or with BACKGROUND=off the workers'. */
-export function backgroundActivity(): ReconcilerActivity {
-  return runsBackgroundWork() ? reconcilerActivity() : workersActivity(db(), new Date());
+export async function backgroundActivity(): Promise<ReconcilerActivity> {
+  return runsBackgroundWork() ? reconcilerActivity() : await workersActivity(db(), new Date());
 }

@@ -33,17 +33,17 @@ export function csvLine(cells: readonly (string | number | null)[]): string {
 export const csvBom = "\uFEFF";
 
 /** CSV chunks as a byte stream that produces the next chunk only when the client has taken the previous one. */
-export function csvStream(chunks: Generator<string>): ReadableStream<Uint8Array> {
+export function csvStream(chunks: Generator<string> | AsyncGenerator<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>(
     {
-      pull(controller) {
-        const next = chunks.next();
+      async pull(controller) {
+        const next = await chunks.next();
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       },
-      cancel() {
-        chunks.return(undefined);
+      async cancel() {
+        await chunks.return(undefined);
       },
     },
     { highWaterMark: 0 },

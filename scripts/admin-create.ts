@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     migrateDatabase(db);
     const result = await createUser({ db, actor: null, ip: null }, parsed.data, { temporary: true, via });
     if (!result.ok) throw new BadInput(`Nothing created: ${result.message} (${parsed.data.email}). To give them a new password, an admin resets it on the Users page.`);
-    const expires = findUserById(db, result.data.id)?.temporaryPasswordExpiresAt;
+    const expires = (await findUserById(db, result.data.id))?.temporaryPasswordExpiresAt;
     console.log(`Created the admin ${parsed.data.name} <${parsed.data.email}> in ${file}.
 
   Temporary password: ${password}

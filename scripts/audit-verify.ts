@@ -3,18 +3,27 @@ import { verifyAuditChain } from "@/lib/audit/verify";
 import { databaseEnv, EnvError, sqlitePath } from "@/lib/env";
 
 /** `npm run audit:verify`: exit 0 when the audit chain is intact, 1 naming the first bad entry otherwise. */
-try {
+async function main(): Promise<number> {
   const file = sqlitePath(databaseEnv().DATABASE_URL);
   const db = openDatabase(file);
-  const verdict = verifyAuditChain(db);
-  void db.close();
+  let verdict;
+  try {
+    verdict = await verifyAuditChain(db);
+  } finally {
+    await db.close();
+  }
   if (verdict.ok) {
     console.log(`Audit trail intact: ${verdict.entries} entries verified in ${file}.`);
-  } else {
-    console.error(`Audit trail BROKEN after ${verdict.entries} good entries. ${verdict.message}`);
-    process.exit(1);
+    return 0;
   }
-} catch (error) {
-  console.error(error instanceof EnvError ? error.message : error);
-  process.exit(2);
+  console.error(`Audit trail BROKEN after ${verdict.entries} good entries. ${verdict.message}`);
+  return 1;
 }
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof EnvError ? error.message : error);
+    process.exit(2);
+  },
+);

@@ -23,7 +23,7 @@ async function main() {
   migrateDatabase(db);
   const rows: string[] = [];
   for (const demo of demoUsers) {
-    const existing = findUserByEmail(db, demo.email);
+    const existing = await findUserByEmail(db, demo.email);
     if (!existing) {
       const result = await createUser({ db, actor: null, ip: null }, demo);
       if (!result.ok) throw new Error(`Could not create ${demo.email}: ${result.message}`);

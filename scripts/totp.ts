@@ -12,7 +12,7 @@ import { findUserByEmail } from "@/lib/users/service";
  * the demo can be tried without a phone. Demo users only, and refused in production: it reads the secret
  * that makes the second factor worth having.
  */
-function main(): number {
+async function main(): Promise<number> {
   if (process.env.NODE_ENV === "production" && process.env.DEMO_MODE !== "1") {
     console.error("npm run totp is for the demo only and refuses to run with NODE_ENV=production (without DEMO_MODE=1).");
     return 2;
@@ -31,8 +31,8 @@ function main(): number {
   if (!process.env.AUTH_SECRET && existsSync("data/auth-secret")) process.env.AUTH_SECRET = readFileSync("data/auth-secret", "utf8").trim();
   const db = openDatabase(sqlitePath(databaseEnv().DATABASE_URL));
   try {
-    const user = findUserByEmail(db, email);
-    const factor = user ? findSecondFactor(db, user.id) : undefined;
+    const user = await findUserByEmail(db, email);
+    const factor = user ? await findSecondFactor(db, user.id) : undefined;
     const sealed = factor?.secret ?? factor?.pendingSecret;
     if (!sealed) {
       console.error(`${email} has no second factor yet: sign in once, and this prints the code for the enrolment page.`);
@@ -48,13 +48,16 @@ function main(): number {
     console.log(`${generateSync({ secret })}  (${factor?.secret ? "sign-in" : "enrolment"} code for ${email}, a new one in ${left} s; each works once)`);
     return 0;
   } finally {
-    void db.close();
+    await db.close();
   }
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  console.error(error instanceof EnvError ? error.message : error);
-  process.exitCode = 2;
-}
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof EnvError ? error.message : error);
+    process.exitCode = 2;
+  },
+);

@@ -50,7 +50,7 @@ export async function insertUser(
   db: TestDb,
   user: { name?: string; email: string; role: Role; password?: string; active?: boolean },
 ) {
-  return db
+  const [user_] = await db
     .insert(users)
     .values({
       name: user.name ?? user.email.split("@")[0]!,
@@ -59,6 +59,6 @@ export async function insertUser(
       active: user.active ?? true,
       passwordHash: await hashPassword(user.password ?? "correct-horse-battery"),
     })
-    .returning()
-    .get();
+    .returning();
+  return user_!;
 }

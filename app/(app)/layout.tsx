@@ -81,10 +81,11 @@ const actions: ServerActions = {
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const { user, session } = await requireSession();
+  const badges = await badgesFor(db(), user);
   return (
     <ServerActionsProvider actions={actions}>
       <StepUpProvider freshUntil={stepUpFreshUntil(session)}>
-        <BadgesProvider initial={badgesFor(db(), user)}>
+        <BadgesProvider initial={badges}>
           <AppShell user={user} signOut={signOutAction}>
             {/* Sending paused on a deposit alert (docs/deposit-alerts.md): on every page, for everyone. */}
             <PauseBanner role={user.role} resume={resumeSendingAction} />

@@ -43,7 +43,7 @@ async function attemptSignIn(input: unknown): Promise<ActionResult<null>> {
     if (!(error instanceof CredentialsSignin)) throw error; // includes the redirect that signs the user in
     if (error.code === "throttled") {
       const now = new Date();
-      const state = throttleState(db(), email, clientIp(await headers()), now);
+      const state = await throttleState(db(), email, clientIp(await headers()), now);
       if (!state.throttled) return fail("forbidden", msg("server.signIn.throttledSoon"));
       const seconds = Math.ceil((state.retryAt.getTime() - now.getTime()) / 1000);
       return fail(

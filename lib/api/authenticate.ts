@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, isNull, lt, ne, or } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { apiKeys, users, type ApiKey, type ApiScope, type Role } from "@/db/schema";
 import type { Person } from "@/lib/actor";
 import { recordAuditAtMostEvery } from "@/lib/audit/record";
@@ -21,7 +21,7 @@ const refusalAuditEveryMs = 60_000;
 async function audited(db: Db, found: Problem, reason: string, ip: string, now: Date, key?: ApiKey, actor?: Person): Promise<Problem> {
   await db.transaction(
     async (tx) =>
-      recordAuditAtMostEvery(tx, refusalAuditEveryMs, {
+      await recordAuditAtMostEvery(tx, refusalAuditEveryMs, {
         actor: actor ?? null,
         action: "api.refused",
         target: key ? { type: "api_key", id: key.id } : { type: "api_address", id: ip },
@@ -52,10 +52,10 @@ export async function authenticateApiKey(db: Db, authorization: string | null, i
     return { ok: false, problem: unauthorized("Send your API key in the Authorization header: Authorization: Bearer cip_…") };
   }
   const prefix = prefixOfKey(presented);
-  const key = prefix ? db.select().from(apiKeys).where(eq(apiKeys.prefix, prefix)).get() : undefined;
+  const key = prefix ? await first(db.select().from(apiKeys).where(eq(apiKeys.prefix, prefix)).limit(1)) : undefined;
   // A key that waits for its manager has a hash of bytes nobody saw; refused by name too, whatever is presented.
   if (!key || !key.issuedAt || !keyMatches(presented, key.secretHash)) return refuse(db, unauthorized("The API key is not valid."), "unknown_key", ip, now);
-  const owner = db.select().from(users).where(eq(users.id, key.ownerId)).get()!;
+  const owner = (await first(db.select().from(users).where(eq(users.id, key.ownerId)).limit(1)))!;
   const actor = { id: owner.id, email: owner.email, role: owner.role, apiKey: { id: key.id, name: key.name } };
   if (key.revokedAt) return refuse(db, unauthorized(`The API key "${key.name}" was revoked at ${key.revokedAt.toISOString()}.`), "revoked", ip, now, key, actor);
   if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) {
@@ -71,10 +71,10 @@ export async function authenticateApiKey(db: Db, authorization: string | null, i
   const stale = new Date(now.getTime() - lastUsedEveryMs);
   if (!key.lastUsedAt || key.lastUsedAt.getTime() < stale.getTime() || key.lastUsedIp !== ip) {
     await db.transaction(async (tx) => {
-      tx.update(apiKeys)
+      await tx
+        .update(apiKeys)
         .set({ lastUsedAt: now, lastUsedIp: ip })
-        .where(and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale), ne(apiKeys.lastUsedIp, ip))))
-        .run();
+        .where(and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale), ne(apiKeys.lastUsedIp, ip))));
     });
   }
   return { ok: true, caller: { key, actor } };

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gt, ne, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { auditEntries, batchRows, batches, transferStatuses, transfers, type TransferStatus } from "@/db/schema";
 import { parseBatchLines, type SourceLine } from "@/lib/batches/parse";
 import { parseBatchFileOffThread } from "@/lib/batches/parse-off-thread";
@@ -47,7 +47,7 @@ export async function createBatch({ deps, caller, ip, body }: ApiRequest<Ops["cr
   // Its look-ups start now, in this process, as after an upload (lib/runtime.ts), or in a worker with BACKGROUND=off; the
   // reconciler resumes it after a restart.
   startBatchRunner(() => deps, created.data.batchId, { concurrency: batchEnv().BATCH_CONCURRENCY });
-  return { status: 201, json: batchJson(deps.db, created.data.batchId, null)! };
+  return { status: 201, json: (await batchJson(deps.db, created.data.batchId, null))! };
 }
 
 /** The opaque cursor: base64url of the last row's line and id, the order the rows are walked. */
@@ -58,30 +58,32 @@ function readCursor(cursor: string): { line: number; id: number } | null {
   return match ? { line: Number(match[1]), id: Number(match[2]) } : null;
 }
 
-export function getBatch({ deps, params, query }: ApiRequest<Ops["getBatch"]>): ApiAnswer {
-  const batch = deps.db.select({ id: batches.id }).from(batches).where(eq(batches.reference, params.reference)).get();
+export async function getBatch({ deps, params, query }: ApiRequest<Ops["getBatch"]>): Promise<ApiAnswer> {
+  const batch = await first(deps.db.select({ id: batches.id }).from(batches).where(eq(batches.reference, params.reference)).limit(1));
   if (!batch) return { problem: problem("not-found", `There is no batch with the reference ${params.reference}.`) };
   const after = query.cursor === undefined ? null : readCursor(query.cursor);
   if (query.cursor !== undefined && !after) {
     return { problem: problem("bad-request", "The cursor is not one this API gave; pass next_cursor of the previous answer unchanged.") };
   }
-  return { status: 200, json: batchJson(deps.db, batch.id, after) };
+  return { status: 200, json: await batchJson(deps.db, batch.id, after) };
 }
 
 const earlier = alias(transfers, "earlier");
 
 /** The Batch of docs/api.md#batches: the whole batch's counts, and one page of its rows' problems and payouts. */
-export function batchJson(db: Db, batchId: number, after: { line: number; id: number } | null): BatchJson | null {
-  const overview = batchOverview(db, batchId);
+export async function batchJson(db: Db, batchId: number, after: { line: number; id: number } | null): Promise<BatchJson | null> {
+  const overview = await batchOverview(db, batchId);
   if (!overview) return null;
   const { batch } = overview;
-  const refused = db
-    .select({ after: auditEntries.after })
-    .from(auditEntries)
-    .where(and(eq(auditEntries.targetType, "batch"), eq(auditEntries.targetId, String(batchId)), eq(auditEntries.action, "batch.api_submit_refused")))
-    .orderBy(desc(auditEntries.id))
-    .get();
-  const page = db
+  const refused = await first(
+    db
+      .select({ after: auditEntries.after })
+      .from(auditEntries)
+      .where(and(eq(auditEntries.targetType, "batch"), eq(auditEntries.targetId, String(batchId)), eq(auditEntries.action, "batch.api_submit_refused")))
+      .orderBy(desc(auditEntries.id))
+      .limit(1),
+  );
+  const page = await db
     .select({ row: batchRows, transfer: transfers, earlierReference: earlier.reference })
     .from(batchRows)
     .leftJoin(transfers, eq(transfers.id, batchRows.transferId))
@@ -94,8 +96,7 @@ export function batchJson(db: Db, batchId: number, after: { line: number; id: nu
       ),
     )
     .orderBy(asc(batchRows.line), asc(batchRows.id))
-    .limit(batchRowsPerAnswer + 1)
-    .all();
+    .limit(batchRowsPerAnswer + 1);
   const rows = page.slice(0, batchRowsPerAnswer);
   const last = rows.at(-1)?.row;
   const problems: BatchJson["problems"] = [];

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { idempotencyKeys } from "@/db/schema";
 
 /*
@@ -47,28 +47,30 @@ export async function claimIdempotencyKey(db: Db, scope: Scope, now: Date): Prom
   return db.transaction(
     async (tx): Promise<Claim> => {
       const where = and(eq(idempotencyKeys.apiKeyId, scope.apiKeyId), eq(idempotencyKeys.operation, scope.operation), eq(idempotencyKeys.key, scope.key));
-      const found = tx.select().from(idempotencyKeys).where(where).get();
+      const found = await first(tx.select().from(idempotencyKeys).where(where).limit(1));
       if (!found) {
-        const row = tx.insert(idempotencyKeys).values({ ...scope, state: "pending", createdAt: now }).returning({ id: idempotencyKeys.id }).get();
-        return { kind: "claimed", id: row.id };
+        const [row] = await tx.insert(idempotencyKeys).values({ ...scope, state: "pending", createdAt: now }).returning({ id: idempotencyKeys.id });
+        return { kind: "claimed", id: row!.id };
       }
       if (found.requestHash !== scope.requestHash) return { kind: "mismatch" };
       if (found.state === "done") return { kind: "replay", answer: { status: found.statusCode!, body: found.response! } };
       if (now.getTime() - found.createdAt.getTime() < staleAfterMs) return { kind: "in_progress" };
       // Its request died before answering: this repeat runs it (the operation itself is safe to repeat, docs/api.md#idempotency).
-      tx.update(idempotencyKeys).set({ createdAt: now }).where(eq(idempotencyKeys.id, found.id)).run();
+      await tx.update(idempotencyKeys).set({ createdAt: now }).where(eq(idempotencyKeys.id, found.id));
       return { kind: "claimed", id: found.id };
     },
   );
 }
 
 /** What a waiting repeat sees, read without taking the write lock: only a change of state sends it back to claiming. */
-function peek(db: Db, scope: Scope, now: Date): Claim | "claim" {
-  const found = db
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.apiKeyId, scope.apiKeyId), eq(idempotencyKeys.operation, scope.operation), eq(idempotencyKeys.key, scope.key)))
-    .get();
+async function peek(db: Db, scope: Scope, now: Date): Promise<Claim | "claim"> {
+  const found = await first(
+    db
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.apiKeyId, scope.apiKeyId), eq(idempotencyKeys.operation, scope.operation), eq(idempotencyKeys.key, scope.key)))
+      .limit(1),
+  );
   if (!found) return "claim";
   if (found.requestHash !== scope.requestHash) return { kind: "mismatch" };
   if (found.state === "done") return { kind: "replay", answer: { status: found.statusCode!, body: found.response! } };
@@ -86,7 +88,7 @@ export async function claimOrWait(db: Db, scope: Scope, now: () => Date, { waitM
   for (;;) {
     if (claim.kind !== "in_progress" || Date.now() >= until) return claim;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
-    const seen = peek(db, scope, now());
+    const seen = await peek(db, scope, now());
     // Released (an error) or abandoned: claim it, in the immediate transaction that decides between repeats.
     claim = seen === "claim" ? await claimIdempotencyKey(db, scope, now()) : seen;
   }
@@ -95,18 +97,18 @@ export async function claimOrWait(db: Db, scope: Scope, now: () => Date, { waitM
 /** Keeps the answer for repeats. */
 export async function completeIdempotencyKey(db: Db, id: number, answer: StoredAnswer, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
-    tx.update(idempotencyKeys).set({ state: "done", statusCode: answer.status, response: answer.body, completedAt: now }).where(eq(idempotencyKeys.id, id)).run();
+    await tx.update(idempotencyKeys).set({ state: "done", statusCode: answer.status, response: answer.body, completedAt: now }).where(eq(idempotencyKeys.id, id));
   });
 }
 
 /** An unexpected error: the claim is let go, so the client's retry runs the operation again (which is safe to repeat). */
 export async function releaseIdempotencyKey(db: Db, id: number): Promise<void> {
   await db.transaction(async (tx) => {
-    tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.id, id), eq(idempotencyKeys.state, "pending"))).run();
+    await tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.id, id), eq(idempotencyKeys.state, "pending")));
   });
 }
 
 /** Forgets answers older than 24 hours; returns how many. */
 export async function forgetOldIdempotencyKeys(db: Db, now: Date): Promise<number> {
-  return db.transaction(async (tx) => tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - keptForMs))).run().changes);
+  return db.transaction(async (tx) => (await tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - keptForMs))).returning({ id: idempotencyKeys.id })).length);
 }

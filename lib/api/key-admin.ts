@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { z } from "zod";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { apiKeys, users, type ApiKey, type ApiScope, type Role } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -47,7 +47,7 @@ export async function createApiKey(db: Db, { actor, ip }: PersonContext, input: 
   return db.transaction(
     async (tx): Promise<ActionResult<NewApiKey>> => {
       // The person is read in the transaction that makes the key: still active, still a manager for an approve key.
-      const owner = tx.select().from(users).where(eq(users.id, input.ownerId)).get();
+      const owner = await first(tx.select().from(users).where(eq(users.id, input.ownerId)).limit(1));
       if (!owner || !owner.active) return fail("invalid", msg("server.apiKeys.ownerInactive"), { ownerId: [msg("server.apiKeys.ownerInactive")] });
       if (!mayActFor(input.scopes, owner.role)) return fail("invalid", msg("server.apiKeys.approverNotManager"), { ownerId: [msg("server.apiKeys.approverNotManager")] });
       if (input.expiresOn && (input.expiresOn < jakartaDate(now) || Number.isNaN(expiresAt!.getTime()))) {
@@ -56,14 +56,15 @@ export async function createApiKey(db: Db, { actor, ip }: PersonContext, input: 
       if (expiresAt && expiresAt.getTime() - now.getTime() > yearMs) {
         return fail("invalid", msg("server.apiKeys.expiryTooFar"), { expiresOn: [msg("server.apiKeys.expiryTooFar")] });
       }
-      const taken = tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(sql`lower(${apiKeys.name})`, input.name.toLowerCase())).get();
+      const taken = await first(tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(sql`lower(${apiKeys.name})`, input.name.toLowerCase())).limit(1));
       if (taken) return fail("invalid", msg("server.apiKeys.nameTaken", { name: input.name }), { name: [msg("server.apiKeys.nameTaken", { name: input.name })] });
-      const row = tx
-        .insert(apiKeys)
-        .values({ name: input.name, prefix, secretHash, scopes: input.scopes, allowedIps: input.allowedIps, ownerId: owner.id, createdBy: actor.id, createdAt: now, issuedAt: waits ? null : now, expiresAt })
-        .returning()
-        .get();
-      recordAudit(tx, {
+      const row = (
+        await tx
+          .insert(apiKeys)
+          .values({ name: input.name, prefix, secretHash, scopes: input.scopes, allowedIps: input.allowedIps, ownerId: owner.id, createdBy: actor.id, createdAt: now, issuedAt: waits ? null : now, expiresAt })
+          .returning()
+      )[0]!;
+      await recordAudit(tx, {
         actor,
         action: "api_key.created",
         target: { type: "api_key", id: row.id },
@@ -72,7 +73,7 @@ export async function createApiKey(db: Db, { actor, ip }: PersonContext, input: 
         at: now,
       });
       // The person is told when an admin makes a key for someone else (docs/api.md#keys), in the same transaction.
-      if (owner.id !== actor.id) notifyPerson(tx, "api_key.created", { type: "api_key", id: row.id }, owner.id, now);
+      if (owner.id !== actor.id) await notifyPerson(tx, "api_key.created", { type: "api_key", id: row.id }, owner.id, now);
       if (waits) {
         return ok({ id: row.id, name: row.name, prefix, key: null, waitsFor: { name: owner.name, email: owner.email } }, msg("server.apiKeys.createdForOwner", { name: row.name, owner: owner.name }));
       }
@@ -85,17 +86,18 @@ export async function createApiKey(db: Db, { actor, ip }: PersonContext, input: 
 export async function revokeApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { keyId: number }, now: Date): Promise<ActionResult<null>> {
   return db.transaction(
     async (tx): Promise<ActionResult<null>> => {
-      const revoked = tx
-        .update(apiKeys)
-        .set({ revokedAt: now, revokedBy: actor.id })
-        .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
-        .returning()
-        .get();
+      const revoked = await first(
+        tx
+          .update(apiKeys)
+          .set({ revokedAt: now, revokedBy: actor.id })
+          .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+          .returning(),
+      );
       if (!revoked) {
-        const key = tx.select({ name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.id, keyId)).get();
+        const key = await first(tx.select({ name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.id, keyId)).limit(1));
         return key ? fail("conflict", msg("server.apiKeys.alreadyRevoked", { name: key.name })) : fail("not_found", msg("server.apiKeys.notFound"));
       }
-      recordAudit(tx, { actor, action: "api_key.revoked", target: { type: "api_key", id: keyId }, after: { name: revoked.name, prefix: revoked.prefix }, ip, at: now });
+      await recordAudit(tx, { actor, action: "api_key.revoked", target: { type: "api_key", id: keyId }, after: { name: revoked.name, prefix: revoked.prefix }, ip, at: now });
       return ok(null, msg("server.apiKeys.revoked", { name: revoked.name }));
     },
   );
@@ -110,23 +112,24 @@ export async function revokeApiKey(db: Db, { actor, ip }: PersonContext, { keyId
 export async function issueApiKey(db: Db, { actor, ip }: PersonContext, { keyId }: { keyId: number }, now: Date): Promise<ActionResult<{ id: number; name: string; key: string; approvesFrom: Date }>> {
   return db.transaction(
     async (tx): Promise<ActionResult<{ id: number; name: string; key: string; approvesFrom: Date }>> => {
-      const row = tx.select().from(apiKeys).where(eq(apiKeys.id, keyId)).get();
+      const row = await first(tx.select().from(apiKeys).where(eq(apiKeys.id, keyId)).limit(1));
       // Another person's key does not exist for this one.
       if (!row || row.ownerId !== actor.id) return fail("not_found", msg("server.apiKeys.notFound"));
       if (row.issuedAt) return fail("conflict", msg("server.apiKeys.alreadyIssued", { name: row.name }));
       if (row.revokedAt) return fail("conflict", msg("server.apiKeys.issueRevoked", { name: row.name }));
       if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return fail("conflict", msg("server.apiKeys.issueExpired", { name: row.name }));
-      const person = tx.select().from(users).where(eq(users.id, actor.id)).get();
+      const person = await first(tx.select().from(users).where(eq(users.id, actor.id)).limit(1));
       if (!person?.active || !mayActFor(row.scopes, person.role)) return fail("forbidden", msg("server.apiKeys.issueNotManager", { name: row.name }));
       const { key, secretHash } = keyWithPrefix(row.prefix);
-      const issued = tx
-        .update(apiKeys)
-        .set({ secretHash, issuedAt: now })
-        .where(and(eq(apiKeys.id, row.id), eq(apiKeys.ownerId, actor.id), isNull(apiKeys.issuedAt), isNull(apiKeys.revokedAt)))
-        .returning({ id: apiKeys.id })
-        .get();
+      const issued = await first(
+        tx
+          .update(apiKeys)
+          .set({ secretHash, issuedAt: now })
+          .where(and(eq(apiKeys.id, row.id), eq(apiKeys.ownerId, actor.id), isNull(apiKeys.issuedAt), isNull(apiKeys.revokedAt)))
+          .returning({ id: apiKeys.id }),
+      );
       if (!issued) return fail("conflict", msg("server.apiKeys.alreadyIssued", { name: row.name }));
-      recordAudit(tx, { actor, action: "api_key.issued", target: { type: "api_key", id: row.id }, after: { name: row.name, prefix: row.prefix, scopes: row.scopes }, ip, at: now });
+      await recordAudit(tx, { actor, action: "api_key.issued", target: { type: "api_key", id: row.id }, after: { name: row.name, prefix: row.prefix, scopes: row.scopes }, ip, at: now });
       return ok({ id: row.id, name: row.name, key, approvesFrom: new Date(now.getTime() + approveKeyHoldMs) }, msg("server.apiKeys.issued", { name: row.name }));
     },
   );
@@ -135,7 +138,7 @@ export async function issueApiKey(db: Db, { actor, ip }: PersonContext, { keyId 
 export type WaitingApiKey = Pick<ApiKey, "id" | "name" | "prefix" | "scopes" | "allowedIps" | "createdAt" | "expiresAt"> & { createdByName: string };
 
 /** My account: the keys made for this person that wait for them to show them (not revoked, not expired), oldest first. */
-export function waitingApiKeysFor(db: Db, personId: number, now: Date): WaitingApiKey[] {
+export async function waitingApiKeysFor(db: Db, personId: number, now: Date): Promise<WaitingApiKey[]> {
   return db
     .select({
       id: apiKeys.id,
@@ -150,8 +153,7 @@ export function waitingApiKeysFor(db: Db, personId: number, now: Date): WaitingA
     .from(apiKeys)
     .innerJoin(maker, eq(maker.id, apiKeys.createdBy))
     .where(and(eq(apiKeys.ownerId, personId), isNull(apiKeys.issuedAt), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))))
-    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
-    .all();
+    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
 }
 
 /** `waiting`: an approve key its manager has not shown yet (it authenticates nothing). */
@@ -166,8 +168,8 @@ export type ApiKeyRow = Pick<ApiKey, "id" | "name" | "prefix" | "scopes" | "allo
 const owner = alias(users, "owner");
 
 /** Every key, the usable ones first, newest first. */
-export function listApiKeys(db: Db, now: Date): ApiKeyRow[] {
-  const rows = db
+export async function listApiKeys(db: Db, now: Date): Promise<ApiKeyRow[]> {
+  const rows = await db
     .select({
       id: apiKeys.id,
       name: apiKeys.name,
@@ -185,8 +187,7 @@ export function listApiKeys(db: Db, now: Date): ApiKeyRow[] {
     })
     .from(apiKeys)
     .innerJoin(owner, eq(owner.id, apiKeys.ownerId))
-    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
-    .all();
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
   const stateOf = (row: (typeof rows)[number]): ApiKeyState =>
     row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt.getTime() <= now.getTime() ? "expired" : row.issuedAt ? "active" : "waiting";
   const order: Record<ApiKeyState, number> = { active: 0, waiting: 1, expired: 2, revoked: 3 };
@@ -194,6 +195,6 @@ export function listApiKeys(db: Db, now: Date): ApiKeyRow[] {
 }
 
 /** The people a key may act for: every active person, with their role (the form offers managers only for approve keys). */
-export function keyOwners(db: Db): { id: number; name: string; email: string; role: Role }[] {
-  return db.select({ id: users.id, name: users.name, email: users.email, role: users.role }).from(users).where(eq(users.active, true)).orderBy(asc(users.name)).all();
+export async function keyOwners(db: Db): Promise<{ id: number; name: string; email: string; role: Role }[]> {
+  return db.select({ id: users.id, name: users.name, email: users.email, role: users.role }).from(users).where(eq(users.active, true)).orderBy(asc(users.name));
 }

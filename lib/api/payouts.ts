@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { batches, inquiries, transfers, type Transfer } from "@/db/schema";
 import { approveTransfer } from "@/lib/transfers/approvals";
 import { createTransfer, inquiryFreshMs } from "@/lib/transfers/create";
@@ -19,17 +19,17 @@ import { problemOfFailure, type ApiAnswer, type ApiRequest } from "./route";
 
 type Ops = typeof operations;
 
-function payoutOf(db: Db, where: SQL): PayoutJson | null {
-  const row = db.select({ transfer: transfers, batchReference: batches.reference }).from(transfers).leftJoin(batches, eq(batches.id, transfers.batchId)).where(where).get();
+async function payoutOf(db: Db, where: SQL): Promise<PayoutJson | null> {
+  const row = await first(db.select({ transfer: transfers, batchReference: batches.reference }).from(transfers).leftJoin(batches, eq(batches.id, transfers.batchId)).where(where).limit(1));
   return row ? payoutJson(row.transfer, row.batchReference) : null;
 }
 
 const noSuchPayout = (reference: string) => ({ problem: problem("not-found", `There is no payout with the reference ${reference}.`) });
 
 /** References → transfer ids; null with the unknown ones when some do not exist. */
-function transferIdsOf(db: Db, references: readonly string[] | undefined): { ids: number[] | undefined; unknown: string[] } {
+async function transferIdsOf(db: Db, references: readonly string[] | undefined): Promise<{ ids: number[] | undefined; unknown: string[] }> {
   if (!references || references.length === 0) return { ids: references ? [] : undefined, unknown: [] };
-  const found = db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(inArray(transfers.reference, [...references])).all();
+  const found = await db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(inArray(transfers.reference, [...references]));
   const known = new Set(found.map((t) => t.reference));
   return { ids: found.map((t) => t.id), unknown: references.filter((r) => !known.has(r)) };
 }
@@ -38,7 +38,7 @@ export async function createLookup({ deps, caller, ip, body }: ApiRequest<Ops["c
   const result = await lookUpForNewTransfer(deps, { actor: caller.actor, ip }, body);
   if (!result.ok) return { problem: problemOfFailure(result) };
   const answer = result.data;
-  const inquiry = deps.db.select({ reference: inquiries.reference, createdAt: inquiries.createdAt }).from(inquiries).where(eq(inquiries.id, answer.inquiryId)).get()!;
+  const inquiry = (await first(deps.db.select({ reference: inquiries.reference, createdAt: inquiries.createdAt }).from(inquiries).where(eq(inquiries.id, answer.inquiryId)).limit(1)))!;
   return {
     status: 201,
     json: {
@@ -58,15 +58,17 @@ export async function createLookup({ deps, caller, ip, body }: ApiRequest<Ops["c
 export async function createPayout({ deps, caller, ip, body }: ApiRequest<Ops["createPayout"]>): Promise<ApiAnswer> {
   const { actor } = caller;
   // The key's person's own look-ups only (found along their index); the domain checks the rest (fresh, unused, found).
-  const inquiry = deps.db
-    .select()
-    .from(inquiries)
-    .where(and(eq(inquiries.userId, actor.id), eq(inquiries.reference, body.lookup_id)))
-    .get();
+  const inquiry = await first(
+    deps.db
+      .select()
+      .from(inquiries)
+      .where(and(eq(inquiries.userId, actor.id), eq(inquiries.reference, body.lookup_id)))
+      .limit(1),
+  );
   if (!inquiry) {
     return { problem: problem("not-found", `There is no look-up ${body.lookup_id} made with the keys of ${actor.email}; make one with POST /api/v1/lookups.`) };
   }
-  const separate = transferIdsOf(deps.db, body.separate_from);
+  const separate = await transferIdsOf(deps.db, body.separate_from);
   if (separate.unknown.length > 0) {
     return { problem: problem("validation-failed", "Some fields are not valid; see errors.", { errors: [{ field: "separate_from", message: `No payout has the reference ${separate.unknown.join(", ")}.` }] }) };
   }
@@ -76,11 +78,11 @@ export async function createPayout({ deps, caller, ip, body }: ApiRequest<Ops["c
     { wallet: inquiry.wallet, phone: inquiry.phone, amount: inquiry.amount, inquiryId: inquiry.id, memo: body.memo ?? null, separateFrom: separate.ids },
   );
   if (!created.ok) return { problem: problemOfFailure(created, { separateFrom: "separate_from" }) };
-  return { status: 201, json: payoutOf(deps.db, eq(transfers.id, created.data.transferId)) };
+  return { status: 201, json: await payoutOf(deps.db, eq(transfers.id, created.data.transferId)) };
 }
 
-export function getPayout({ deps, params }: ApiRequest<Ops["getPayout"]>): ApiAnswer {
-  const payout = payoutOf(deps.db, eq(transfers.reference, params.reference));
+export async function getPayout({ deps, params }: ApiRequest<Ops["getPayout"]>): Promise<ApiAnswer> {
+  const payout = await payoutOf(deps.db, eq(transfers.reference, params.reference));
   return payout ? { status: 200, json: payout } : noSuchPayout(params.reference);
 }
 
@@ -92,7 +94,7 @@ function readCursor(cursor: string): { at: number; id: number } | null {
   return match ? { at: Number(match[1]), id: Number(match[2]) } : null;
 }
 
-export function listPayouts({ deps, query }: ApiRequest<Ops["listPayouts"]>): ApiAnswer {
+export async function listPayouts({ deps, query }: ApiRequest<Ops["listPayouts"]>): Promise<ApiAnswer> {
   const after = query.cursor === undefined ? null : readCursor(query.cursor);
   if (query.cursor !== undefined && !after) {
     return { problem: problem("bad-request", "The cursor is not one this API gave; pass next_cursor of the previous page unchanged.") };
@@ -103,14 +105,13 @@ export function listPayouts({ deps, query }: ApiRequest<Ops["listPayouts"]>): Ap
     query.to ? lt(transfers.createdAt, new Date(query.to)) : undefined,
     after ? or(lt(transfers.createdAt, new Date(after.at)), and(eq(transfers.createdAt, new Date(after.at)), lt(transfers.id, after.id))) : undefined,
   ];
-  const rows = deps.db
+  const rows = await deps.db
     .select({ transfer: transfers, batchReference: batches.reference })
     .from(transfers)
     .leftJoin(batches, eq(batches.id, transfers.batchId))
     .where(and(...conditions))
     .orderBy(desc(transfers.createdAt), desc(transfers.id))
-    .limit(query.limit + 1)
-    .all();
+    .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
@@ -120,9 +121,9 @@ export function listPayouts({ deps, query }: ApiRequest<Ops["listPayouts"]>): Ap
 }
 
 export async function approvePayout({ deps, caller, ip, params, body }: ApiRequest<Ops["approvePayout"]>): Promise<ApiAnswer> {
-  const transfer = deps.db.select({ id: transfers.id }).from(transfers).where(eq(transfers.reference, params.reference)).get();
+  const transfer = await first(deps.db.select({ id: transfers.id }).from(transfers).where(eq(transfers.reference, params.reference)).limit(1));
   if (!transfer) return noSuchPayout(params.reference);
-  const checked = transferIdsOf(deps.db, body.duplicates_checked);
+  const checked = await transferIdsOf(deps.db, body.duplicates_checked);
   if (checked.unknown.length > 0) {
     return { problem: problem("validation-failed", "Some fields are not valid; see errors.", { errors: [{ field: "duplicates_checked", message: `No payout has the reference ${checked.unknown.join(", ")}.` }] }) };
   }
@@ -138,6 +139,6 @@ export async function approvePayout({ deps, caller, ip, params, body }: ApiReque
       ),
     };
   }
-  const payout = payoutOf(deps.db, eq(transfers.id, transfer.id))!;
+  const payout = (await payoutOf(deps.db, eq(transfers.id, transfer.id)))!;
   return { status: 200, json: outcome.outcome === "recorded" ? { ...payout, approvals_given: outcome.given, approvals_needed: outcome.needed } : payout };
 }

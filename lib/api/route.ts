@@ -222,7 +222,7 @@ async function auditRefusedInput(db: Db, caller: ApiCaller, operation: Operation
   const reason = found.type.split("#").pop() ?? found.type;
   await db.transaction(
     async (tx) =>
-      recordAuditAtMostEvery(
+      await recordAuditAtMostEvery(
         tx,
         60_000,
         {

@@ -38,20 +38,19 @@ const columns = {
 
 export const auditPageSize = 50;
 
-export function listAuditEntries(db: Db, filters: AuditFilters) {
-  const rows = db
+export async function listAuditEntries(db: Db, filters: AuditFilters) {
+  const rows = await db
     .select(columns)
     .from(auditEntries)
     .leftJoin(users, eq(users.id, auditEntries.actorId))
     .where(and(whereOf(filters), filters.before ? lt(auditEntries.id, filters.before) : undefined))
     .orderBy(desc(auditEntries.id))
-    .limit(auditPageSize + 1)
-    .all();
+    .limit(auditPageSize + 1);
   const hasMore = rows.length > auditPageSize;
   return { rows: rows.slice(0, auditPageSize), hasMore };
 }
 
-export type AuditRow = ReturnType<typeof listAuditEntries>["rows"][number];
+export type AuditRow = Awaited<ReturnType<typeof listAuditEntries>>["rows"][number];
 
 /** What an entry's target is, in words an auditor recognises: a transfer's or batch's reference, a person's name. */
 export type AuditTarget =
@@ -70,58 +69,53 @@ const idsOf = (rows: readonly Pick<AuditRow, "targetType" | "targetId">[], type:
  * The transfers, batches and users a page of entries points at, by `auditTargetKey`: one query per kind of
  * target for the whole page (never one per entry). A target that no longer exists is simply absent.
  */
-export function auditTargetsOf(db: Db, rows: readonly Pick<AuditRow, "targetType" | "targetId">[]): Record<string, AuditTarget> {
+export async function auditTargetsOf(db: Db, rows: readonly Pick<AuditRow, "targetType" | "targetId">[]): Promise<Record<string, AuditTarget>> {
   const found: Record<string, AuditTarget> = {};
   const transferIds = idsOf(rows, "transfer");
   if (transferIds.length > 0) {
-    for (const t of db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(inArray(transfers.id, transferIds)).all())
+    for (const t of await db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(inArray(transfers.id, transferIds)))
       found[auditTargetKey("transfer", String(t.id))] = { type: "transfer", ...t };
   }
   const batchIds = idsOf(rows, "batch");
   if (batchIds.length > 0) {
-    for (const b of db.select({ id: batches.id, reference: batches.reference, fileName: batches.fileName }).from(batches).where(inArray(batches.id, batchIds)).all())
+    for (const b of await db.select({ id: batches.id, reference: batches.reference, fileName: batches.fileName }).from(batches).where(inArray(batches.id, batchIds)))
       found[auditTargetKey("batch", String(b.id))] = { type: "batch", ...b };
   }
   const userIds = idsOf(rows, "user");
   if (userIds.length > 0) {
-    for (const u of db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, userIds)).all())
+    for (const u of await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, userIds)))
       found[auditTargetKey("user", String(u.id))] = { type: "user", ...u };
   }
   return found;
 }
 
 /** The actions that occur in the trail, for the filter's choices. */
-export function auditActions(db: Db): string[] {
-  return db
-    .selectDistinct({ action: auditEntries.action })
-    .from(auditEntries)
-    .orderBy(auditEntries.action)
-    .all()
-    .map((r) => r.action);
+export async function auditActions(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ action: auditEntries.action }).from(auditEntries).orderBy(auditEntries.action);
+  return rows.map((r) => r.action);
 }
 
 const csvBatchSize = 1000;
 const auditColumns = ["id", "time", "actor", "actorEmail", "action", "targetType", "targetId", "before", "after", "ip", "hash"] as const;
 
 /** The filtered trail, oldest first, in keyset batches: memory stays flat however long it is. */
-export function* auditCsvChunks(
+export async function* auditCsvChunks(
   db: Db,
   filters: AuditFilters,
   { batchSize = csvBatchSize, t = exportsTranslator("en") }: { batchSize?: number; t?: ExportsTranslator } = {},
-): Generator<string> {
+): AsyncGenerator<string> {
   const column = (key: (typeof auditColumns)[number]) => t(`audit.columns.${key}`);
   // Headers in the reader's language; the values (action names, JSON of the change) stay as recorded, for auditors' tools.
   yield `${csvBom}${csvLine(auditColumns.map(column))}`;
   let lastId = 0;
   for (;;) {
-    const rows = db
+    const rows = await db
       .select(columns)
       .from(auditEntries)
       .leftJoin(users, eq(users.id, auditEntries.actorId))
       .where(and(whereOf(filters), sql`${auditEntries.id} > ${lastId}`))
       .orderBy(auditEntries.id)
-      .limit(batchSize)
-      .all();
+      .limit(batchSize);
     if (rows.length > 0) {
       yield rows
         .map((r) =>

@@ -1,7 +1,7 @@
 import { actorLabel, type Actor } from "@/lib/actor";
 import { createHash } from "node:crypto";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import { first, type Db, type Tx } from "@/db/client";
 import { auditEntries } from "@/db/schema";
 
 export type AuditInput = {
@@ -56,8 +56,8 @@ export function auditEntryHash(
  * Appends one entry to the audit trail. Call it inside the transaction that makes the change, so the
  * change and its record land together; the previous hash is read in that same transaction.
  */
-export function recordAudit(tx: Tx, input: AuditInput): void {
-  recordAuditMany(tx, [input]);
+export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
+  await recordAuditMany(tx, [input]);
 }
 
 function entryOf(input: AuditInput) {
@@ -80,9 +80,9 @@ function entryOf(input: AuditInput) {
  * computed here, and rows are inserted a thousand at a time, so a batch of 10.000 changes is recorded
  * in a fraction of a second. Same rule as `recordAudit`: inside the transaction that makes the changes.
  */
-export function recordAuditMany(tx: Tx, inputs: readonly AuditInput[]): void {
+export async function recordAuditMany(tx: Tx, inputs: readonly AuditInput[]): Promise<void> {
   if (inputs.length === 0) return;
-  let prevHash = tx.select({ hash: auditEntries.hash }).from(auditEntries).orderBy(desc(auditEntries.id)).limit(1).get()?.hash ?? genesisHash;
+  let prevHash = (await first(tx.select({ hash: auditEntries.hash }).from(auditEntries).orderBy(desc(auditEntries.id)).limit(1)))?.hash ?? genesisHash;
   const rows = inputs.map((input) => {
     const entry = entryOf(input);
     const hash = auditEntryHash(prevHash, entry);
@@ -90,12 +90,12 @@ export function recordAuditMany(tx: Tx, inputs: readonly AuditInput[]): void {
     prevHash = hash;
     return row;
   });
-  for (let i = 0; i < rows.length; i += 1000) tx.insert(auditEntries).values(rows.slice(i, i + 1000)).run();
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(auditEntries).values(rows.slice(i, i + 1000));
 }
 
 /** Records an audit entry in its own transaction (for events that change nothing else). Not inside another transaction: use `recordAudit(tx, …)` there. */
 export async function recordAuditNow(db: Db, input: AuditInput): Promise<void> {
-  await db.transaction(async (tx) => recordAudit(tx, input));
+  await db.transaction((tx) => recordAudit(tx, input));
 }
 
 /**
@@ -103,25 +103,26 @@ export async function recordAuditNow(db: Db, input: AuditInput): Promise<void> {
  * before it: for refusals a person can repeat quickly (a rate limit), which must be on record without
  * flooding an append-only trail. Returns whether it was recorded. Inside the transaction that decides.
  */
-export function recordAuditAtMostEvery(tx: Tx, periodMs: number, input: AuditInput, { sameReason }: { sameReason?: string } = {}): boolean {
+export async function recordAuditAtMostEvery(tx: Tx, periodMs: number, input: AuditInput, { sameReason }: { sameReason?: string } = {}): Promise<boolean> {
   const entry = entryOf(input);
-  const recent = tx
-    .select({ id: auditEntries.id })
-    .from(auditEntries)
-    .where(
-      and(
-        entry.actorId === null ? isNull(auditEntries.actorId) : eq(auditEntries.actorId, entry.actorId),
-        gt(auditEntries.at, new Date(entry.at.getTime() - periodMs)),
-        eq(auditEntries.action, entry.action),
-        eq(auditEntries.targetType, entry.targetType),
-        entry.targetId === null ? isNull(auditEntries.targetId) : eq(auditEntries.targetId, entry.targetId),
-        // Entries of another reason (after.reason) are not repeats: one kind of refusal never hides another.
-        sameReason === undefined ? undefined : sql`json_extract(${auditEntries.after}, '$.reason') = ${sameReason}`,
-      ),
-    )
-    .limit(1)
-    .get();
+  const recent = await first(
+    tx
+      .select({ id: auditEntries.id })
+      .from(auditEntries)
+      .where(
+        and(
+          entry.actorId === null ? isNull(auditEntries.actorId) : eq(auditEntries.actorId, entry.actorId),
+          gt(auditEntries.at, new Date(entry.at.getTime() - periodMs)),
+          eq(auditEntries.action, entry.action),
+          eq(auditEntries.targetType, entry.targetType),
+          entry.targetId === null ? isNull(auditEntries.targetId) : eq(auditEntries.targetId, entry.targetId),
+          // Entries of another reason (after.reason) are not repeats: one kind of refusal never hides another.
+          sameReason === undefined ? undefined : sql`json_extract(${auditEntries.after}, '$.reason') = ${sameReason}`,
+        ),
+      )
+      .limit(1),
+  );
   if (recent) return false;
-  recordAuditMany(tx, [{ ...input, at: entry.at }]);
+  await recordAuditMany(tx, [{ ...input, at: entry.at }]);
   return true;
 }

@@ -14,12 +14,12 @@ export type ChainVerdict =
  * Reads in batches so a long trail is checked in constant memory. The message is in the language of `currentLocale()`:
  * the admin's on the audit page, English for `npm run audit:verify` and backups.
  */
-export function verifyAuditChain(db: DbOrTx, batchSize = 1000): ChainVerdict {
+export async function verifyAuditChain(db: DbOrTx, batchSize = 1000): Promise<ChainVerdict> {
   let previous = genesisHash;
   let lastId = 0;
   let entries = 0;
   for (;;) {
-    const batch = db.select().from(auditEntries).where(gt(auditEntries.id, lastId)).orderBy(asc(auditEntries.id)).limit(batchSize).all();
+    const batch = await db.select().from(auditEntries).where(gt(auditEntries.id, lastId)).orderBy(asc(auditEntries.id)).limit(batchSize);
     if (batch.length === 0) return { ok: true, entries };
     for (const entry of batch) {
       if (entry.prevHash !== previous) {

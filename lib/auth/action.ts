@@ -108,7 +108,7 @@ async function runAuthorized<S extends z.ZodType, T>(
     return fail("invalid", msg("server.action.invalid"), fieldErrors);
   }
 
-  if (spec.stepUp && !isEnrolled(findSecondFactor(db(), user.id))) {
+  if (spec.stepUp && !isEnrolled(await findSecondFactor(db(), user.id))) {
     // Only staff can get here without one (managers and admins enrol before any page).
     return fail("forbidden", msg("server.action.noFactorForStepUp"));
   }

@@ -1,7 +1,7 @@
 import "server-only";
 import { BlockList, isIP } from "node:net";
 import { eq } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import { first, type Db, type DbOrTx } from "@/db/client";
 import { policies, type Role } from "@/db/schema";
 import type { Person } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -21,8 +21,8 @@ export type StoredAllowList =
   /** The row holds something no save of ours writes (edited by hand): nobody signs in until an admin saves a list again or an operator removes the row. */
   | { readable: false; raw: unknown };
 
-export function readAllowList(db: DbOrTx): StoredAllowList {
-  const row = db.select().from(policies).where(eq(policies.key, allowListPolicyKey)).get();
+export async function readAllowList(db: DbOrTx): Promise<StoredAllowList> {
+  const row = await first(db.select().from(policies).where(eq(policies.key, allowListPolicyKey)).limit(1));
   if (!row) return { readable: true, list: { rules: [] }, updatedAt: null, updatedBy: null };
   // The stored form reads back as itself (the schema's written form is a fixed point), so the save's own checks re-read it.
   const parsed = allowListSchema.safeParse(row.value);
@@ -75,8 +75,8 @@ export function addressInRanges(cidrs: readonly string[], address: string): bool
 }
 
 /** The check at sign-in: the stored list, this role, this address. Read inside the transaction that settles the attempt. */
-export function signInAddressVerdict(db: DbOrTx, role: Role, address: string): AddressVerdict {
-  return addressVerdict(readAllowList(db), role, address);
+export async function signInAddressVerdict(db: DbOrTx, role: Role, address: string): Promise<AddressVerdict> {
+  return addressVerdict(await readAllowList(db), role, address);
 }
 
 /** What a refused person is told: the address, so that they can tell their admin which network to add. */
@@ -96,19 +96,19 @@ export function saveAllowList({ db, actor, ip }: { db: Db; actor: Person; ip: st
       const guard = addressVerdict({ readable: true, list, updatedAt: null, updatedBy: null }, "admin", ip);
       if (!guard.allowed) {
         const words: Words = (t) => (isIP(ip) ? t("server.signInAddresses.locksYouOut", { address: ip }) : t("server.signInAddresses.locksYouOutUnknown"));
-        recordAudit(tx, { actor, action: "policy.sign_in_allow_list_refused", target, after: { rules: list.rules, address: ip, refused: inEnglish(words) }, ip });
+        await recordAudit(tx, { actor, action: "policy.sign_in_allow_list_refused", target, after: { rules: list.rules, address: ip, refused: inEnglish(words) }, ip });
         const message = say(words);
         return fail("invalid", message, { form: [message] });
       }
-      const before = readAllowList(tx);
+      const before = await readAllowList(tx);
       const beforeValue = before.readable ? before.list : before.raw;
       if (before.readable && JSON.stringify(before.list) === JSON.stringify(list)) return ok(list, msg("server.signInAddresses.unchanged"));
       const now = new Date();
-      tx.insert(policies)
+      await tx
+        .insert(policies)
         .values({ key: allowListPolicyKey, value: list, updatedAt: now, updatedBy: actor.id })
-        .onConflictDoUpdate({ target: policies.key, set: { value: list, updatedAt: now, updatedBy: actor.id } })
-        .run();
-      recordAudit(tx, { actor, action: "policy.sign_in_allow_list", target, before: beforeValue, after: list, ip, at: now });
+        .onConflictDoUpdate({ target: policies.key, set: { value: list, updatedAt: now, updatedBy: actor.id } });
+      await recordAudit(tx, { actor, action: "policy.sign_in_allow_list", target, before: beforeValue, after: list, ip, at: now });
       return ok(list, list.rules.length === 0 ? msg("server.signInAddresses.savedEmpty") : msg("server.signInAddresses.saved", { count: list.rules.length }));
     },
   );

@@ -30,17 +30,17 @@ export async function authenticate(
   const email = attempt.email.trim().toLowerCase();
   const admission = await admitLoginAttempt(db, { email, ip: attempt.ip, at: now });
   if (!admission.admitted) return { ok: false, reason: "throttled", retryAt: admission.retryAt };
-  const user = findUserByEmail(db, email);
+  const user = await findUserByEmail(db, email);
   const passwordMatches = user
     ? await verifyPassword(user.passwordHash, attempt.password)
     : await verifyAgainstDummy(attempt.password);
   const passed = user && passwordMatches && user.active ? user : undefined;
   const signedIn = await db.transaction(async (tx) => {
     // Read in the transaction that settles the attempt: a list saved a moment before applies.
-    const verdict = passed ? signInAddressVerdict(tx, passed.role, attempt.ip) : undefined;
+    const verdict = passed ? await signInAddressVerdict(tx, passed.role, attempt.ip) : undefined;
     if (passed && verdict && !verdict.allowed) {
-      settleLoginAttempt(tx, admission.attemptId, "failure", { auditedByCaller: true });
-      recordAudit(tx, {
+      await settleLoginAttempt(tx, admission.attemptId, "failure", { auditedByCaller: true });
+      await recordAudit(tx, {
         actor: passed,
         action: "auth.sign_in_refused_address",
         target: { type: "user", id: passed.id },
@@ -50,8 +50,8 @@ export async function authenticate(
       });
       return undefined;
     }
-    settleLoginAttempt(tx, admission.attemptId, passed ? "success" : "failure");
-    if (passed) recordAudit(tx, { actor: passed, action: "auth.sign_in", target: { type: "user", id: passed.id }, ip: attempt.ip, at: now });
+    await settleLoginAttempt(tx, admission.attemptId, passed ? "success" : "failure");
+    if (passed) await recordAudit(tx, { actor: passed, action: "auth.sign_in", target: { type: "user", id: passed.id }, ip: attempt.ip, at: now });
     return passed;
   });
   if (signedIn) return { ok: true, user: signedIn };

@@ -33,17 +33,17 @@ export async function changeOwnPassword(
     async (tx) => {
       const now = new Date();
       // The hash read before the await must still be the current one: a concurrent change wins once.
-      const changed = tx
+      const changed = await tx
         .update(users)
         .set({ passwordHash, temporaryPasswordExpiresAt: null, updatedAt: now })
         .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))
-        .run();
-      if (changed.changes !== 1) return fail("conflict", msg("server.auth.password.changedElsewhere"));
-      tx.update(sessions)
+        .returning({ id: users.id });
+      if (changed.length !== 1) return fail("conflict", msg("server.auth.password.changedElsewhere"));
+      await tx
+        .update(sessions)
         .set({ revokedAt: now })
-        .where(and(eq(sessions.userId, user.id), ne(sessions.id, ctx.sessionId), isNull(sessions.revokedAt)))
-        .run();
-      recordAudit(tx, {
+        .where(and(eq(sessions.userId, user.id), ne(sessions.id, ctx.sessionId), isNull(sessions.revokedAt)));
+      await recordAudit(tx, {
         actor: user,
         action: "auth.password_changed",
         target: { type: "user", id: user.id },

@@ -10,14 +10,14 @@ import { requireAllSettingKey, secondFactorRequiredForAll } from "./second-facto
 export function setSecondFactorRequiredForAll(ctx: { db: Db; actor: Person; ip: string | null }, requiredForAll: boolean): Promise<ActionResult<null>> {
   return ctx.db.transaction(
     async (tx): Promise<ActionResult<null>> => {
-      const before = secondFactorRequiredForAll(tx);
+      const before = await secondFactorRequiredForAll(tx);
       if (before === requiredForAll) return ok(null, msg(requiredForAll ? "server.auth.policy.alreadyRequired" : "server.auth.policy.alreadyOptional"));
       const value = requiredForAll ? 1 : 0;
-      tx.insert(settings)
+      await tx
+        .insert(settings)
         .values({ key: requireAllSettingKey, value, updatedAt: new Date(), updatedBy: ctx.actor.id })
-        .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date(), updatedBy: ctx.actor.id } })
-        .run();
-      recordAudit(tx, { actor: ctx.actor, action: "settings.second_factor", target: { type: "settings", id: requireAllSettingKey }, before: { requiredForAll: before }, after: { requiredForAll }, ip: ctx.ip });
+        .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date(), updatedBy: ctx.actor.id } });
+      await recordAudit(tx, { actor: ctx.actor, action: "settings.second_factor", target: { type: "settings", id: requireAllSettingKey }, before: { requiredForAll: before }, after: { requiredForAll }, ip: ctx.ip });
       return ok(null, msg(requiredForAll ? "server.auth.policy.required" : "server.auth.policy.optional"));
     },
   );

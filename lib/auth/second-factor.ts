@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull, lt } from "drizzle-orm";
 import { generateSecret, generateURI, verifySync } from "otplib";
-import type { Db, DbOrTx, Tx } from "@/db/client";
+import { first, type Db, type DbOrTx, type Tx } from "@/db/client";
 import { recoveryCodes, secondFactors, sessions, settings, type Role, type SecondFactorRow } from "@/db/schema";
 import type { Person } from "@/lib/actor";
 import { recordAudit, recordAuditNow } from "@/lib/audit/record";
@@ -33,12 +33,13 @@ export const totpPolicy = {
 export const requireAllSettingKey = "second_factor_required_for_all";
 
 /** Whether the admin setting requires a second factor from staff too. */
-export function secondFactorRequiredForAll(db: DbOrTx): boolean {
-  return (db.select({ value: settings.value }).from(settings).where(eq(settings.key, requireAllSettingKey)).get()?.value ?? 0) === 1;
+export async function secondFactorRequiredForAll(db: DbOrTx): Promise<boolean> {
+  const row = await first(db.select({ value: settings.value }).from(settings).where(eq(settings.key, requireAllSettingKey)).limit(1));
+  return (row?.value ?? 0) === 1;
 }
 
-export function findSecondFactor(db: DbOrTx, userId: number): SecondFactorRow | undefined {
-  return db.select().from(secondFactors).where(eq(secondFactors.userId, userId)).get();
+export async function findSecondFactor(db: DbOrTx, userId: number): Promise<SecondFactorRow | undefined> {
+  return first(db.select().from(secondFactors).where(eq(secondFactors.userId, userId)).limit(1));
 }
 
 export function isEnrolled(factor: SecondFactorRow | undefined): boolean {
@@ -59,15 +60,15 @@ export type Enrolment = { secret: string; uri: string };
 export function pendingEnrolment(db: Db, user: Person, now: Date = new Date()): Promise<ActionResult<Enrolment>> {
   return db.transaction(
     async (tx): Promise<ActionResult<Enrolment>> => {
-      const factor = findSecondFactor(tx, user.id);
+      const factor = await findSecondFactor(tx, user.id);
       if (isEnrolled(factor)) return fail("conflict", msg("server.auth.secondFactor.alreadyEnrolled"));
       const reusable = factor?.pendingSecret && factor.pendingAt && now.getTime() - factor.pendingAt.getTime() < totpPolicy.pendingMs ? open(factor.pendingSecret) : null;
       const secret = reusable ?? generateSecret();
       if (!reusable) {
-        tx.insert(secondFactors)
+        await tx
+          .insert(secondFactors)
           .values({ userId: user.id, pendingSecret: seal(secret), pendingAt: now })
-          .onConflictDoUpdate({ target: secondFactors.userId, set: { pendingSecret: seal(secret), pendingAt: now } })
-          .run();
+          .onConflictDoUpdate({ target: secondFactors.userId, set: { pendingSecret: seal(secret), pendingAt: now } });
       }
       return ok({ secret, uri: generateURI({ issuer: totpPolicy.issuer, label: user.email, secret }) });
     },
@@ -81,8 +82,8 @@ export type CodeCheck = { ok: true; step: number } | { ok: false; reason: "inval
 const lockedMessage = (until: Date) => msg("server.auth.secondFactor.locked", { time: formatFor(currentLocale()).time(until) });
 
 /** A 6-digit code, checked against a secret with the replay and lock rules, all in one transaction. */
-function checkTotp(tx: Tx, ctx: Context, code: string, which: "secret" | "pendingSecret", now: Date): CodeCheck {
-  const factor = findSecondFactor(tx, ctx.user.id);
+async function checkTotp(tx: Tx, ctx: Context, code: string, which: "secret" | "pendingSecret", now: Date): Promise<CodeCheck> {
+  const factor = await findSecondFactor(tx, ctx.user.id);
   if (factor?.lockedUntil && factor.lockedUntil > now) return { ok: false, reason: "locked", message: lockedMessage(factor.lockedUntil) };
   const sealed = factor?.[which];
   const secret = sealed ? open(sealed) : null;
@@ -96,12 +97,12 @@ function checkTotp(tx: Tx, ctx: Context, code: string, which: "secret" | "pendin
   if (result.valid) {
     const step = Math.floor(epoch / totpPolicy.periodSeconds) + result.delta;
     // Once per step: the conditional update is the guard, so two requests with one code cannot both pass.
-    const accepted = tx
+    const accepted = await tx
       .update(secondFactors)
       .set({ lastStep: step, failures: 0 })
       .where(and(eq(secondFactors.userId, ctx.user.id), lt(secondFactors.lastStep, step)))
-      .run();
-    if (accepted.changes === 1) return { ok: true, step };
+      .returning({ userId: secondFactors.userId });
+    if (accepted.length === 1) return { ok: true, step };
   }
   return wrongCode(
     tx,
@@ -114,25 +115,25 @@ function checkTotp(tx: Tx, ctx: Context, code: string, which: "secret" | "pendin
 }
 
 /** A wrong (or replayed) code: counted, audited, and the 5th within the lock's reach locks the factor. */
-function wrongCode(tx: Tx, ctx: Context, factor: SecondFactorRow, reason: string, message: string, now: Date): CodeCheck {
+async function wrongCode(tx: Tx, ctx: Context, factor: SecondFactorRow, reason: string, message: string, now: Date): Promise<CodeCheck> {
   const failures = factor.failures + 1;
   const locks = failures >= totpPolicy.maxFailures;
   const lockedUntil = locks ? new Date(now.getTime() + totpPolicy.lockMs) : null;
-  tx.update(secondFactors)
+  await tx
+    .update(secondFactors)
     .set({ failures: locks ? 0 : failures, lockedUntil: lockedUntil ?? factor.lockedUntil })
-    .where(eq(secondFactors.userId, ctx.user.id))
-    .run();
-  recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason, failures }, ip: ctx.ip, at: now });
+    .where(eq(secondFactors.userId, ctx.user.id));
+  await recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason, failures }, ip: ctx.ip, at: now });
   if (lockedUntil) {
-    recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_locked", target: { type: "user", id: ctx.user.id }, after: { until: lockedUntil.toISOString() }, ip: ctx.ip, at: now });
+    await recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_locked", target: { type: "user", id: ctx.user.id }, after: { until: lockedUntil.toISOString() }, ip: ctx.ip, at: now });
     return { ok: false, reason: "locked", message: lockedMessage(lockedUntil) };
   }
   return { ok: false, reason: reason === "reused" ? "reused" : "invalid", message };
 }
 
 /** Marks the session as having proved the second factor now (sign-in, enrolment, step-up). */
-function markProved(tx: Tx, sessionId: string | null, now: Date) {
-  if (sessionId) tx.update(sessions).set({ secondFactorAt: now }).where(eq(sessions.id, sessionId)).run();
+async function markProved(tx: Tx, sessionId: string | null, now: Date): Promise<void> {
+  if (sessionId) await tx.update(sessions).set({ secondFactorAt: now }).where(eq(sessions.id, sessionId));
 }
 
 export const totpCodePattern = /^\d{6}$/;
@@ -161,22 +162,22 @@ export async function confirmEnrolment(ctx: Context, code: string, now: Date = n
   const { codes, hashes } = await freshRecoveryCodes();
   return ctx.db.transaction(
     async (tx): Promise<ActionResult<{ recoveryCodes: string[] }>> => {
-      const check = checkTotp(tx, ctx, code, "pendingSecret", now);
+      const check = await checkTotp(tx, ctx, code, "pendingSecret", now);
       if (!check.ok) {
         if (check.reason === "missing") {
-          recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason: "no_pending_enrolment" }, ip: ctx.ip, at: now });
+          await recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_refused", target: { type: "user", id: ctx.user.id }, after: { reason: "no_pending_enrolment" }, ip: ctx.ip, at: now });
         }
         return fail(check.reason === "locked" ? "forbidden" : "invalid", check.message, { code: [check.message] });
       }
-      const factor = findSecondFactor(tx, ctx.user.id)!;
-      tx.update(secondFactors)
+      const factor = (await findSecondFactor(tx, ctx.user.id))!;
+      await tx
+        .update(secondFactors)
         .set({ secret: factor.pendingSecret, enrolledAt: now, pendingSecret: null, pendingAt: null })
-        .where(eq(secondFactors.userId, ctx.user.id))
-        .run();
-      tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, ctx.user.id)).run();
-      for (const hash of hashes) tx.insert(recoveryCodes).values({ userId: ctx.user.id, hash, createdAt: now }).run();
-      markProved(tx, ctx.sessionId, now);
-      recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_enrolled", target: { type: "user", id: ctx.user.id }, ip: ctx.ip, at: now });
+        .where(eq(secondFactors.userId, ctx.user.id));
+      await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, ctx.user.id));
+      await tx.insert(recoveryCodes).values(hashes.map((hash) => ({ userId: ctx.user.id, hash, createdAt: now })));
+      await markProved(tx, ctx.sessionId, now);
+      await recordAudit(tx, { actor: ctx.user, action: "auth.second_factor_enrolled", target: { type: "user", id: ctx.user.id }, ip: ctx.ip, at: now });
       return ok({ recoveryCodes: codes }, msg("server.auth.secondFactor.enrolled"));
     },
   );
@@ -191,8 +192,8 @@ export async function proveSecondFactor(ctx: Context, rawCode: string, now: Date
   if (totpCodePattern.test(code)) {
     return ctx.db.transaction(
       async (tx) => {
-        const check = checkTotp(tx, ctx, code, "secret", now);
-        if (check.ok) markProved(tx, ctx.sessionId, now);
+        const check = await checkTotp(tx, ctx, code, "secret", now);
+        if (check.ok) await markProved(tx, ctx.sessionId, now);
         return check;
       },
     );
@@ -205,30 +206,33 @@ export async function proveSecondFactor(ctx: Context, rawCode: string, now: Date
 }
 
 async function proveRecoveryCode(ctx: Context, code: string, now: Date): Promise<CodeCheck | { ok: true; step: null }> {
-  const factor = findSecondFactor(ctx.db, ctx.user.id);
+  const factor = await findSecondFactor(ctx.db, ctx.user.id);
   if (factor?.lockedUntil && factor.lockedUntil > now) return { ok: false, reason: "locked", message: lockedMessage(factor.lockedUntil) };
   if (!isEnrolled(factor)) return { ok: false, reason: "missing", message: msg("server.auth.secondFactor.noFactor") };
-  const unused = ctx.db
+  const unused = await ctx.db
     .select({ id: recoveryCodes.id, hash: recoveryCodes.hash })
     .from(recoveryCodes)
-    .where(and(eq(recoveryCodes.userId, ctx.user.id), isNull(recoveryCodes.usedAt)))
-    .all();
+    .where(and(eq(recoveryCodes.userId, ctx.user.id), isNull(recoveryCodes.usedAt)));
   const matches = await Promise.all(unused.map((row) => verifyPassword(row.hash, code)));
   const match = unused.find((_, i) => matches[i]);
   return ctx.db.transaction(
     async (tx): Promise<CodeCheck | { ok: true; step: null }> => {
       // Checked again here: the factor may have been locked or removed while the codes were being compared.
-      const current = findSecondFactor(tx, ctx.user.id);
+      const current = await findSecondFactor(tx, ctx.user.id);
       if (current?.lockedUntil && current.lockedUntil > now) return { ok: false, reason: "locked", message: lockedMessage(current.lockedUntil) };
       if (!current || !isEnrolled(current)) return { ok: false, reason: "missing", message: msg("server.auth.secondFactor.noFactor") };
       // Used once: two requests with one code race to this conditional update, and one of them wins.
       const used = match
-        ? tx.update(recoveryCodes).set({ usedAt: now }).where(and(eq(recoveryCodes.id, match.id), isNull(recoveryCodes.usedAt))).run().changes === 1
+        ? (await tx
+            .update(recoveryCodes)
+            .set({ usedAt: now })
+            .where(and(eq(recoveryCodes.id, match.id), isNull(recoveryCodes.usedAt)))
+            .returning({ id: recoveryCodes.id })).length === 1
         : false;
       if (used) {
-        tx.update(secondFactors).set({ failures: 0 }).where(eq(secondFactors.userId, ctx.user.id)).run();
-        markProved(tx, ctx.sessionId, now);
-        recordAudit(tx, { actor: ctx.user, action: "auth.recovery_code_used", target: { type: "user", id: ctx.user.id }, after: { left: unused.length - 1 }, ip: ctx.ip, at: now });
+        await tx.update(secondFactors).set({ failures: 0 }).where(eq(secondFactors.userId, ctx.user.id));
+        await markProved(tx, ctx.sessionId, now);
+        await recordAudit(tx, { actor: ctx.user, action: "auth.recovery_code_used", target: { type: "user", id: ctx.user.id }, after: { left: unused.length - 1 }, ip: ctx.ip, at: now });
         return { ok: true as const, step: null };
       }
       return wrongCode(tx, ctx, current, "recovery_code", msg("server.auth.secondFactor.wrongRecoveryCode"), now);
@@ -241,10 +245,10 @@ export async function regenerateRecoveryCodes(ctx: Context, now: Date = new Date
   const { codes, hashes } = await freshRecoveryCodes();
   return ctx.db.transaction(
     async (tx): Promise<ActionResult<{ recoveryCodes: string[] }>> => {
-      if (!isEnrolled(findSecondFactor(tx, ctx.user.id))) return fail("conflict", msg("server.auth.secondFactor.turnOnFirst"));
-      tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, ctx.user.id)).run();
-      for (const hash of hashes) tx.insert(recoveryCodes).values({ userId: ctx.user.id, hash, createdAt: now }).run();
-      recordAudit(tx, { actor: ctx.user, action: "auth.recovery_codes_regenerated", target: { type: "user", id: ctx.user.id }, ip: ctx.ip, at: now });
+      if (!isEnrolled(await findSecondFactor(tx, ctx.user.id))) return fail("conflict", msg("server.auth.secondFactor.turnOnFirst"));
+      await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, ctx.user.id));
+      await tx.insert(recoveryCodes).values(hashes.map((hash) => ({ userId: ctx.user.id, hash, createdAt: now })));
+      await recordAudit(tx, { actor: ctx.user, action: "auth.recovery_codes_regenerated", target: { type: "user", id: ctx.user.id }, ip: ctx.ip, at: now });
       return ok({ recoveryCodes: codes }, msg("server.auth.secondFactor.newRecoveryCodes"));
     },
   );
@@ -257,13 +261,14 @@ export type SecondFactorStatus = {
   lockedUntil: Date | null;
 };
 
-export function secondFactorStatus(db: DbOrTx, userId: number, now: Date = new Date()): SecondFactorStatus {
-  const factor = findSecondFactor(db, userId);
-  const left = db
-    .select({ id: recoveryCodes.id })
-    .from(recoveryCodes)
-    .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
-    .all().length;
+export async function secondFactorStatus(db: DbOrTx, userId: number, now: Date = new Date()): Promise<SecondFactorStatus> {
+  const factor = await findSecondFactor(db, userId);
+  const left = (
+    await db
+      .select({ id: recoveryCodes.id })
+      .from(recoveryCodes)
+      .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
+  ).length;
   return {
     enrolled: isEnrolled(factor),
     enrolledAt: factor?.enrolledAt ?? null,

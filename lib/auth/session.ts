@@ -5,7 +5,7 @@ import { cache } from "react";
 import { auth } from "@/lib/auth/nextauth";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Session } from "next-auth";
-import { db, type DbOrTx } from "@/db/client";
+import { db, first, type DbOrTx } from "@/db/client";
 import { sessions, users, type Role, type SessionRow, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { findUserById } from "@/lib/users/service";
@@ -33,18 +33,18 @@ export const checkSession = cache(async (): Promise<SessionCheck> => checkSessio
  * The same check for a session already read (sign-out needs its id afterwards). `conn`: a transaction's `tx` when
  * the answer decides what that transaction writes (sign-out).
  */
-export function checkSessionOf(session: Session | null, now: Date = new Date(), conn: DbOrTx = db()): SessionCheck {
+export async function checkSessionOf(session: Session | null, now: Date = new Date(), conn: DbOrTx = db()): Promise<SessionCheck> {
   const id = Number(session?.user?.id);
   if (!session || !Number.isSafeInteger(id)) return { status: "anonymous" };
   // Signed out: the cookie may still come back (a copy, or a request that was in flight), but not the session.
-  const row = session.sessionId ? conn.select().from(sessions).where(eq(sessions.id, session.sessionId)).get() : undefined;
+  const row = session.sessionId ? await first(conn.select().from(sessions).where(eq(sessions.id, session.sessionId)).limit(1)) : undefined;
   if (!row || row.revokedAt || row.userId !== id) return { status: "anonymous" };
   if (now.getTime() - row.createdAt.getTime() > sessionLifetime.absoluteMs) return { status: "ended", reason: "expired" };
-  const user = findUserById(conn, id);
+  const user = await findUserById(conn, id);
   if (!user) return { status: "ended", reason: "revoked" };
   if (!user.active) return { status: "ended", reason: "deactivated" };
   if (user.sessionVersion !== session.sessionVersion) return { status: "ended", reason: "revoked" };
-  const next = pendingStep(conn, user, row);
+  const next = await pendingStep(conn, user, row);
   return next ? { status: "incomplete", user, session: row, next } : { status: "ok", user, session: row };
 }
 
@@ -52,12 +52,12 @@ export function checkSessionOf(session: Session | null, now: Date = new Date(), 
  * The order matters: a person who has a factor proves it before anything else (an admin's temporary
  * password alone must not let someone in who lacks the phone), then changes a temporary password, then enrols.
  */
-function pendingStep(conn: DbOrTx, user: User, session: SessionRow): SignInStep | null {
-  const factor = findSecondFactor(conn, user.id);
+async function pendingStep(conn: DbOrTx, user: User, session: SessionRow): Promise<SignInStep | null> {
+  const factor = await findSecondFactor(conn, user.id);
   const enrolled = isEnrolled(factor);
   if (enrolled && !session.secondFactorAt) return "code";
   if (user.temporaryPasswordExpiresAt) return "password";
-  if (!enrolled && secondFactorRequired(user.role, false, secondFactorRequiredForAll(conn))) return "enrol";
+  if (!enrolled && secondFactorRequired(user.role, false, await secondFactorRequiredForAll(conn))) return "enrol";
   return null;
 }
 
@@ -106,21 +106,21 @@ export async function revokeSession(session: Session | null, ip: string): Promis
   if (!session?.sessionId) return;
   await db().transaction(async (tx) => {
     // Checked in the transaction that revokes: a session ended a moment before has nothing left to revoke or audit.
-    const check = checkSessionOf(session, new Date(), tx);
+    const check = await checkSessionOf(session, new Date(), tx);
     if (check.status !== "ok" && check.status !== "incomplete") return;
     const { user } = check;
-    tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, session.sessionId)).run();
-    recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip });
+    await tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, session.sessionId));
+    await recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip });
   });
 }
 
 /** Every session of the user ends: this one, other browsers, and any copied cookie. */
 export async function revokeAllSessions(user: User, ip: string): Promise<void> {
   await db().transaction(async (tx) => {
-    tx.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt))).run();
+    await tx.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
     // Moved on from the version stored now, not the one read before the transaction: a change in between is not undone.
-    tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(users.id, user.id)).run();
-    recordAudit(tx, { actor: user, action: "auth.sign_out_everywhere", target: { type: "user", id: user.id }, ip });
+    await tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(users.id, user.id));
+    await recordAudit(tx, { actor: user, action: "auth.sign_out_everywhere", target: { type: "user", id: user.id }, ip });
   });
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { sessions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { findUserById } from "@/lib/users/service";
@@ -9,7 +9,7 @@ import { findUserById } from "@/lib/users/service";
 export async function startSession(db: Db, userId: number, ip: string, now: Date = new Date()): Promise<string> {
   const id = randomUUID();
   await db.transaction(async (tx) => {
-    tx.insert(sessions).values({ id, userId, createdAt: now, ip }).run();
+    await tx.insert(sessions).values({ id, userId, createdAt: now, ip });
   });
   return id;
 }
@@ -20,11 +20,11 @@ export async function startSession(db: Db, userId: number, ip: string, now: Date
  */
 export async function endSessionById(db: Db, sessionId: string, now: Date = new Date()): Promise<void> {
   await db.transaction(async (tx) => {
-    const row = tx.select().from(sessions).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).get();
+    const row = await first(tx.select().from(sessions).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).limit(1));
     if (!row) return;
-    const user = findUserById(tx, row.userId);
+    const user = await findUserById(tx, row.userId);
     if (!user?.active) return;
-    tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId)).run();
-    recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip: null, at: now });
+    await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId));
+    await recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip: null, at: now });
   });
 }

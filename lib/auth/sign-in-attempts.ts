@@ -26,9 +26,9 @@ export const failedSignInsShown = { days: 7, groups: 200 } as const;
 export type FailedSignInGroup = { email: string; ip: string; minute: Date; failures: number; throttled: number };
 
 /** Newest minute first; within a minute, the group whose last attempt is latest first. */
-export function listFailedSignIns(db: Db, filters: SignInFilters, now: Date): FailedSignInGroup[] {
+export async function listFailedSignIns(db: Db, filters: SignInFilters, now: Date): Promise<FailedSignInGroup[]> {
   const minute = sql<number>`${loginAttempts.at} / 60000`;
-  return db
+  return await db
     .select({
       email: loginAttempts.email,
       ip: loginAttempts.ip,
@@ -47,6 +47,5 @@ export function listFailedSignIns(db: Db, filters: SignInFilters, now: Date): Fa
     )
     .groupBy(loginAttempts.email, loginAttempts.ip, minute)
     .orderBy(desc(minute), desc(max(loginAttempts.at)))
-    .limit(failedSignInsShown.groups)
-    .all();
+    .limit(failedSignInsShown.groups);
 }

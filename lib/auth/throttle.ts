@@ -1,6 +1,6 @@
 import "server-only";
 import { and, count, eq, gt, gte, inArray, lt, max, ne, type SQL } from "drizzle-orm";
-import type { Db, DbOrTx, Tx } from "@/db/client";
+import { first, type Db, type DbOrTx, type Tx } from "@/db/client";
 import { loginAttempts } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { signInEnv } from "@/lib/env";
@@ -38,22 +38,24 @@ export function delayAfter(failures: number, rule: DelayRule, baseDelayMs: numbe
 export type ThrottleState = { throttled: false } | { throttled: true; retryAt: Date };
 
 /** Failed and still-running attempts of one key in the window: a pending attempt counts as a failure until it is settled. */
-function failuresOf(db: DbOrTx, key: SQL, since: Date, { sinceLastSuccess }: { sinceLastSuccess: boolean }) {
+async function failuresOf(db: DbOrTx, key: SQL, since: Date, { sinceLastSuccess }: { sinceLastSuccess: boolean }) {
   const lastSuccess = sinceLastSuccess
-    ? db.select({ at: max(loginAttempts.at) }).from(loginAttempts).where(and(key, eq(loginAttempts.outcome, "success"))).get()?.at
+    ? (await first(db.select({ at: max(loginAttempts.at) }).from(loginAttempts).where(and(key, eq(loginAttempts.outcome, "success")))))?.at
     : null;
-  return db
-    .select({ failures: count(), lastAt: max(loginAttempts.at) })
-    .from(loginAttempts)
-    .where(
-      and(
-        key,
-        inArray(loginAttempts.outcome, ["pending", "failure"]),
-        gte(loginAttempts.at, since),
-        lastSuccess ? gt(loginAttempts.at, lastSuccess) : undefined,
+  const row = await first(
+    db
+      .select({ failures: count(), lastAt: max(loginAttempts.at) })
+      .from(loginAttempts)
+      .where(
+        and(
+          key,
+          inArray(loginAttempts.outcome, ["pending", "failure"]),
+          gte(loginAttempts.at, since),
+          lastSuccess ? gt(loginAttempts.at, lastSuccess) : undefined,
+        ),
       ),
-    )
-    .get()!;
+  );
+  return row!;
 }
 
 /**
@@ -61,7 +63,7 @@ function failuresOf(db: DbOrTx, key: SQL, since: Date, { sinceLastSuccess }: { s
  * of its three keys (the pair, the address, the e-mail) asks for. Read inside the transaction that records
  * the attempt (`admitLoginAttempt`), and by the sign-in form to say when to try again.
  */
-export function throttleState(db: DbOrTx, email: string, ip: string, now: Date): ThrottleState {
+export async function throttleState(db: DbOrTx, email: string, ip: string, now: Date): Promise<ThrottleState> {
   const normalized = email.trim().toLowerCase();
   const since = new Date(now.getTime() - throttleWindowMs);
   const baseDelayMs = signInEnv().SIGN_IN_DELAY_MS;
@@ -72,7 +74,7 @@ export function throttleState(db: DbOrTx, email: string, ip: string, now: Date):
   ];
   let retryAt: Date | undefined;
   for (const { rule, key, sinceLastSuccess } of keys) {
-    const { failures, lastAt } = failuresOf(db, key, since, { sinceLastSuccess });
+    const { failures, lastAt } = await failuresOf(db, key, since, { sinceLastSuccess });
     if (!lastAt) continue;
     const until = new Date(lastAt.getTime() + delayAfter(failures, rule, baseDelayMs));
     if (until > now && (!retryAt || until > retryAt)) retryAt = until;
@@ -90,11 +92,11 @@ export type Admission = { admitted: true; attemptId: number } | { admitted: fals
  */
 export function admitLoginAttempt(db: Db, attempt: { email: string; ip: string; at: Date }): Promise<Admission> {
   return db.transaction(async (tx): Promise<Admission> => {
-    const state = throttleState(tx, attempt.email, attempt.ip, attempt.at);
+    const state = await throttleState(tx, attempt.email, attempt.ip, attempt.at);
     const outcome = state.throttled ? "throttled" : "pending";
-    const row = tx.insert(loginAttempts).values({ ...attempt, outcome }).returning().get();
+    const row = (await tx.insert(loginAttempts).values({ ...attempt, outcome }).returning())[0]!;
     if (!state.throttled) return { admitted: true, attemptId: row.id };
-    auditFirstInMinute(tx, row);
+    await auditFirstInMinute(tx, row);
     return { admitted: false, retryAt: state.retryAt };
   });
 }
@@ -103,14 +105,15 @@ export function admitLoginAttempt(db: Db, attempt: { email: string; ip: string; 
  * The answer of an admitted attempt; call it inside the transaction that records what follows from it. `auditedByCaller`:
  * a failure the caller writes its own audit entry for (a right password from an address the allow-list refuses).
  */
-export function settleLoginAttempt(tx: Tx, attemptId: number, outcome: "success" | "failure", { auditedByCaller = false } = {}): void {
-  const row = tx
-    .update(loginAttempts)
-    .set({ outcome })
-    .where(and(eq(loginAttempts.id, attemptId), eq(loginAttempts.outcome, "pending")))
-    .returning()
-    .get();
-  if (row && outcome === "failure" && !auditedByCaller) auditFirstInMinute(tx, row);
+export async function settleLoginAttempt(tx: Tx, attemptId: number, outcome: "success" | "failure", { auditedByCaller = false } = {}): Promise<void> {
+  const row = await first(
+    tx
+      .update(loginAttempts)
+      .set({ outcome })
+      .where(and(eq(loginAttempts.id, attemptId), eq(loginAttempts.outcome, "pending")))
+      .returning(),
+  );
+  if (row && outcome === "failure" && !auditedByCaller) await auditFirstInMinute(tx, row);
 }
 
 const auditActions = { failure: "auth.sign_in_failed", throttled: "auth.sign_in_throttled" } as const;
@@ -120,29 +123,30 @@ const auditActions = { failure: "auth.sign_in_failed", throttled: "auth.sign_in_
  * each group writes one entry, the count stays in login_attempts (the admin's Sign-ins page shows it), so a
  * burst of guesses cannot flood the trail.
  */
-function auditFirstInMinute(
+async function auditFirstInMinute(
   tx: Tx,
   attempt: { id: number; email: string; ip: string; at: Date; outcome: (typeof loginAttempts.$inferSelect)["outcome"] },
-): void {
+): Promise<void> {
   if (attempt.outcome !== "failure" && attempt.outcome !== "throttled") return;
   const minuteStart = Math.floor(attempt.at.getTime() / minute) * minute;
-  const earlier = tx
-    .select({ id: loginAttempts.id })
-    .from(loginAttempts)
-    .where(
-      and(
-        eq(loginAttempts.email, attempt.email),
-        eq(loginAttempts.ip, attempt.ip),
-        eq(loginAttempts.outcome, attempt.outcome),
-        gte(loginAttempts.at, new Date(minuteStart)),
-        lt(loginAttempts.at, new Date(minuteStart + minute)),
-        ne(loginAttempts.id, attempt.id),
-      ),
-    )
-    .limit(1)
-    .get();
+  const earlier = await first(
+    tx
+      .select({ id: loginAttempts.id })
+      .from(loginAttempts)
+      .where(
+        and(
+          eq(loginAttempts.email, attempt.email),
+          eq(loginAttempts.ip, attempt.ip),
+          eq(loginAttempts.outcome, attempt.outcome),
+          gte(loginAttempts.at, new Date(minuteStart)),
+          lt(loginAttempts.at, new Date(minuteStart + minute)),
+          ne(loginAttempts.id, attempt.id),
+        ),
+      )
+      .limit(1),
+  );
   if (earlier) return;
-  recordAudit(tx, {
+  await recordAudit(tx, {
     actor: null,
     action: auditActions[attempt.outcome],
     target: { type: "email", id: attempt.email },

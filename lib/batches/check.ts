@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import { first, type Tx } from "@/db/client";
 import { batchRows, batches, recipients, type Batch, type BatchRow, type InquiryPurpose } from "@/db/schema";
 import { sameName } from "@/lib/transfers/owner-name";
 import { inEnglish } from "@/lib/transfers/words";
@@ -33,8 +33,9 @@ async function checkRow(deps: TransferDeps, step: CheckStep, row: BatchRow, back
     const found = isConfirmed(inquiry);
     await deps.db.transaction(async (tx) => {
       // The saved recipient as it is now, read in the transaction that stores the answer.
-      const renamed = found ? renamedRecipient(tx, row, inquiry.ownerName) : null;
-      tx.update(batchRows)
+      const renamed = found ? await renamedRecipient(tx, row, inquiry.ownerName) : null;
+      await tx
+        .update(batchRows)
         .set({
           state: found && !renamed ? "ok" : "unconfirmed",
           ownerName: inquiry.ownerName,
@@ -42,8 +43,7 @@ async function checkRow(deps: TransferDeps, step: CheckStep, row: BatchRow, back
           inquiryId: inquiry.id,
           checkedAt: inquiry.createdAt,
         })
-        .where(and(eq(batchRows.id, row.id), eq(batchRows.version, row.version), eq(batchRows.state, "pending")))
-        .run();
+        .where(and(eq(batchRows.id, row.id), eq(batchRows.version, row.version), eq(batchRows.state, "pending")));
     });
     return;
   }
@@ -53,9 +53,9 @@ async function checkRow(deps: TransferDeps, step: CheckStep, row: BatchRow, back
  * A row that names a saved recipient whose owner Cash In now names differently (docs/batches.md#paying-saved-recipients):
  * it needs the maker, as New transfer's name check does; the problem, in English like every row's, says what to do.
  */
-function renamedRecipient(tx: Tx, row: BatchRow, ownerName: string): string | null {
+async function renamedRecipient(tx: Tx, row: BatchRow, ownerName: string): Promise<string | null> {
   if (row.recipientId === null) return null;
-  const recipient = tx.select().from(recipients).where(eq(recipients.id, row.recipientId)).get();
+  const recipient = await first(tx.select().from(recipients).where(eq(recipients.id, row.recipientId)).limit(1));
   if (!recipient || sameName(recipient.ownerName, ownerName)) return null;
   return inEnglish((t) => t("server.batches.row.recipientNameChanged", { label: recipient.label, saved: recipient.ownerName, now: ownerName }));
 }
@@ -77,21 +77,20 @@ function stepOf(batch: Batch | null): CheckStep | null {
  */
 export async function checkPendingRows(deps: TransferDeps, batchId: number, { concurrency, backoff }: { concurrency: number; backoff: Backoff }): Promise<void> {
   for (;;) {
-    const batch = findBatch(deps.db, batchId);
+    const batch = await findBatch(deps.db, batchId);
     const step = stepOf(batch);
     if (!batch || !step) return;
-    const pending = deps.db
+    const pending = await deps.db
       .select()
       .from(batchRows)
       .where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, "pending")))
       .orderBy(asc(batchRows.line))
-      .limit(Math.max(64, concurrency * 16))
-      .all();
+      .limit(Math.max(64, concurrency * 16));
     if (pending.length === 0) {
       // Done, unless a row was edited back to pending in between: then go round again.
       const done = await deps.db.transaction(async (tx) => {
         // Read again in the transaction: the batch may have moved since (then there is nothing left to end here).
-        const current = findBatch(tx, batchId);
+        const current = await findBatch(tx, batchId);
         if (!current || !stepOf(current)) return true;
         return current.status === "checking" ? markCheckedIfDone(tx, batchId, deps.now()) : finishRecheck(tx, batchId, deps.now());
       });
@@ -103,17 +102,18 @@ export async function checkPendingRows(deps: TransferDeps, batchId: number, { co
 }
 
 /** The approver's re-check is over once no row is pending; the batch waits for their decision again. */
-function finishRecheck(tx: Tx, batchId: number, at: Date): boolean {
-  const done = tx
-    .update(batches)
-    .set({ recheckRequestedAt: null, updatedAt: at })
-    .where(
-      and(
-        eq(batches.id, batchId),
-        sql`not exists (select 1 from ${batchRows} where ${batchRows.batchId} = ${batches.id} and ${batchRows.state} = 'pending')`,
-      ),
-    )
-    .returning({ id: batches.id })
-    .get();
+async function finishRecheck(tx: Tx, batchId: number, at: Date): Promise<boolean> {
+  const done = await first(
+    tx
+      .update(batches)
+      .set({ recheckRequestedAt: null, updatedAt: at })
+      .where(
+        and(
+          eq(batches.id, batchId),
+          sql`not exists (select 1 from ${batchRows} where ${batchRows.batchId} = ${batches.id} and ${batchRows.state} = 'pending')`,
+        ),
+      )
+      .returning({ id: batches.id }),
+  );
   return !!done;
 }

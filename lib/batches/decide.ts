@@ -1,6 +1,6 @@
 import { system, type PersonContext } from "@/lib/actor";
-import { and, asc, eq, gt, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
-import type { DbOrTx, Tx } from "@/db/client";
+import { and, asc, count, eq, gt, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
+import { first, type DbOrTx, type Tx } from "@/db/client";
 import { batchRows, batches, transfers, type Batch, type BatchRow, type TransferStatus } from "@/db/schema";
 import { recordAudit, recordAuditMany } from "@/lib/audit/record";
 import { formatFor } from "@/lib/format";
@@ -25,8 +25,8 @@ function alreadyDecided(batch: Batch | null) {
 }
 
 /** Moves every row of the batch still awaiting approval to `to`, each with its own audit entry. */
-function decideRows(tx: Tx, batchId: number, to: TransferStatus, patch: { approverId?: number; decidedAt: Date; reason?: string }, ctx: ActorContext, at: Date): number {
-  return transitionBatch(tx, batchId, "awaiting_approval", to, patch, ctx, at).length;
+async function decideRows(tx: Tx, batchId: number, to: TransferStatus, patch: { approverId?: number; decidedAt: Date; reason?: string }, ctx: ActorContext, at: Date): Promise<number> {
+  return (await transitionBatch(tx, batchId, "awaiting_approval", to, patch, ctx, at)).length;
 }
 
 /** A look-up this close to its 15 minutes is redone rather than risk going stale before the rows are sent. */
@@ -47,8 +47,8 @@ export type BatchApproval =
 
 type BatchRowWithTransfer = { line: number; state: BatchRow["state"]; problem: string | null; checkedAt: Date | null; ownerName: string | null; amount: number | null; transferId: number; confirmedName: string };
 
-function liveRowsOf(tx: DbOrTx, batchId: number): BatchRowWithTransfer[] {
-  return tx
+async function liveRowsOf(tx: DbOrTx, batchId: number): Promise<BatchRowWithTransfer[]> {
+  return await tx
     .select({
       line: batchRows.line,
       state: batchRows.state,
@@ -62,8 +62,7 @@ function liveRowsOf(tx: DbOrTx, batchId: number): BatchRowWithTransfer[] {
     .from(batchRows)
     .innerJoin(transfers, eq(transfers.id, batchRows.transferId))
     .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed")))
-    .orderBy(asc(batchRows.line))
-    .all();
+    .orderBy(asc(batchRows.line));
 }
 
 /**
@@ -86,11 +85,11 @@ export async function approveBatch(
   const result = await deps.db.transaction(
     async (tx): Promise<ActionResult<BatchApproval>> => {
       // The batch, its status, its re-check and the limits are read in the approving transaction: they decide it.
-      const batch = findBatch(tx, input.batchId);
+      const batch = await findBatch(tx, input.batchId);
       if (!batch) return fail("not_found", msg("server.batches.notFound"));
       if (batch.makerId === actor.id) return fail("forbidden", msg("server.batches.ownApproval"));
       if (batch.status !== "awaiting_approval") return alreadyDecided(batch);
-      const limits = getLimits(tx);
+      const limits = await getLimits(tx);
       const windowMs = limits.approvalWindowHours * 3_600_000;
       const submittedAt = batch.submittedAt ?? batch.createdAt;
       if (now.getTime() >= submittedAt.getTime() + windowMs) {
@@ -101,32 +100,32 @@ export async function approveBatch(
       if (batch.recheckRequestedAt !== null) return fail("conflict", msg("server.batches.stillRechecking"));
       const rule = batch.approvalRule ?? oneManager;
       const subject: ApprovalSubject = { type: "batch", id: batch.id, round: submittedAt.getTime() };
-      const names = namesOf(tx, rule.named);
+      const names = await namesOf(tx, rule.named);
 
       // Re-read in the approving transaction, before any re-check is made in this person's name.
-      const held = refuseWhileOnHold(tx, { actor, ip }, { type: "batch", id: batch.id }, "approve", now);
+      const held = await refuseWhileOnHold(tx, { actor, ip }, { type: "batch", id: batch.id }, "approve", now);
       if (held) return held;
       // The tier it was submitted with, and the approvals of this submission (docs/policies.md#approval-tiers).
-      const given = givenApprovals(tx, subject);
+      const given = await givenApprovals(tx, subject);
       const refused = approvalRefusal(rule, given, actor.id, (id) => names.get(id) ?? `#${id}`);
       if (refused) {
         // Decided meanwhile (this person's other request approved it): say so, not that another manager is needed.
-        const current = findBatch(tx, batch.id);
+        const current = await findBatch(tx, batch.id);
         return current && current.status !== "awaiting_approval" ? alreadyDecided(current) : fail("conflict", say(refused));
       }
-      const rows = liveRowsOf(tx, batch.id);
-      const broken = limitsStillHold(tx, limits, { makerId: batch.makerId, createdAt: submittedAt, amounts: rows.map((r) => r.amount ?? 0) });
+      const rows = await liveRowsOf(tx, batch.id);
+      const broken = await limitsStillHold(tx, limits, { makerId: batch.makerId, createdAt: submittedAt, amounts: rows.map((r) => r.amount ?? 0) });
       if (broken) return fail("forbidden", broken);
 
       const staleBefore = now.getTime() - inquiryFreshMs + freshnessMarginMs;
       const stale = rows.filter((r) => (r.state === "ok" || r.state === "unconfirmed") && (r.checkedAt === null || r.checkedAt.getTime() < staleBefore));
       if (stale.length > 0) {
-        tx.update(batchRows)
+        await tx
+          .update(batchRows)
           .set({ state: "pending", version: sql`${batchRows.version} + 1` })
-          .where(and(eq(batchRows.batchId, batch.id), inArray(batchRows.line, stale.map((r) => r.line)), ne(batchRows.state, "removed")))
-          .run();
-        tx.update(batches).set({ recheckRequestedAt: now, recheckBy: actor.id, updatedAt: now }).where(eq(batches.id, batch.id)).run();
-        recordAudit(tx, { actor, action: "batch.recheck", target: { type: "batch", id: batch.id }, after: { rows: stale.length }, ip, at: now });
+          .where(and(eq(batchRows.batchId, batch.id), inArray(batchRows.line, stale.map((r) => r.line)), ne(batchRows.state, "removed")));
+        await tx.update(batches).set({ recheckRequestedAt: now, recheckBy: actor.id, updatedAt: now }).where(eq(batches.id, batch.id));
+        await recordAudit(tx, { actor, action: "batch.recheck", target: { type: "batch", id: batch.id }, after: { rows: stale.length }, ip, at: now });
         return ok({ outcome: "rechecking", rows: stale.length }, msg("server.batches.recheckBeforeApproval", { count: stale.length }));
       }
 
@@ -149,31 +148,32 @@ export async function approveBatch(
         });
       }
 
-      const flagged = flaggedCount(tx, batch.id);
+      const flagged = await flaggedCount(tx, batch.id);
       if (flagged > 0 && input.duplicatesChecked !== flagged) {
         const message = input.duplicatesChecked ? msg("server.batches.repeatsChanged") : msg("server.batches.tickRepeats", { count: flagged });
-        if (input.duplicatesChecked) recordAudit(tx, { actor, action: "batch.duplicate_tick_refused", target: { type: "batch", id: batch.id }, after: { duplicatesChecked: input.duplicatesChecked, flagged }, ip, at: now });
+        if (input.duplicatesChecked) await recordAudit(tx, { actor, action: "batch.duplicate_tick_refused", target: { type: "batch", id: batch.id }, after: { duplicatesChecked: input.duplicatesChecked, flagged }, ip, at: now });
         return fail("conflict", message);
       }
 
       if (given.length + 1 < rule.approvals) {
         // Not the last approval the tier asks for: recorded while the batch still waits and is in time; it keeps waiting.
-        const waiting = tx
-          .update(batches)
-          .set({ updatedAt: now })
-          .where(and(eq(batches.id, batch.id), eq(batches.status, "awaiting_approval"), gt(batches.submittedAt, new Date(now.getTime() - windowMs))))
-          .returning({ id: batches.id })
-          .get();
-        if (!waiting) return alreadyDecided(findBatch(tx, batch.id));
-        acknowledgeNames(tx, drift, { actor, ip }, now);
-        recordApproval(tx, subject, rule, actor.id, now);
-        recordAudit(tx, { actor, action: "batch.approval_given", target: { type: "batch", id: batch.id }, after: { given: given.length + 1, needed: rule.approvals }, ip, at: now });
+        const waiting = await first(
+          tx
+            .update(batches)
+            .set({ updatedAt: now })
+            .where(and(eq(batches.id, batch.id), eq(batches.status, "awaiting_approval"), gt(batches.submittedAt, new Date(now.getTime() - windowMs))))
+            .returning({ id: batches.id }),
+        );
+        if (!waiting) return alreadyDecided(await findBatch(tx, batch.id));
+        await acknowledgeNames(tx, drift, { actor, ip }, now);
+        await recordApproval(tx, subject, rule, actor.id, now);
+        await recordAudit(tx, { actor, action: "batch.approval_given", target: { type: "batch", id: batch.id }, after: { given: given.length + 1, needed: rule.approvals }, ip, at: now });
         const recorded = given.length + 1;
         return ok({ outcome: "recorded", given: recorded, needed: rule.approvals }, msg("server.tiers.approvalRecorded", { given: recorded, needed: rule.approvals, left: rule.approvals - recorded }));
       }
       // A batch scheduled for later waits for its time once approved (docs/batches.md#scheduled-batches); one whose time has passed is sent now.
       const scheduled = batch.sendAt !== null && batch.sendAt.getTime() > now.getTime();
-      const moved = batchTransition(
+      const moved = await batchTransition(
         tx,
         batch.id,
         "awaiting_approval",
@@ -184,12 +184,12 @@ export async function approveBatch(
         gt(batches.submittedAt, new Date(now.getTime() - windowMs)),
       );
       if (!moved) {
-        const current = findBatch(tx, batch.id);
+        const current = await findBatch(tx, batch.id);
         return current?.status === "awaiting_approval" ? fail("conflict", msg("server.batches.expired")) : alreadyDecided(current);
       }
-      recordApproval(tx, subject, rule, actor.id, now);
-      acknowledgeNames(tx, drift, { actor, ip }, now);
-      const approved = decideRows(tx, batch.id, "approved", { approverId: actor.id, decidedAt: now }, { actor, ip }, now);
+      await recordApproval(tx, subject, rule, actor.id, now);
+      await acknowledgeNames(tx, drift, { actor, ip }, now);
+      const approved = await decideRows(tx, batch.id, "approved", { approverId: actor.id, decidedAt: now }, { actor, ip }, now);
       const format = formatFor(currentLocale());
       if (scheduled) return ok({ outcome: "approved", rows: approved }, msg("server.batches.schedule.approved", { count: format.number(approved), when: format.dateTime(batch.sendAt!) }));
       return ok({ outcome: "approved", rows: approved }, msg("server.batches.approved", { count: format.number(approved) }));
@@ -200,9 +200,9 @@ export async function approveBatch(
 }
 
 /** The approver acknowledged the names Cash In gives now: they become the transfers' confirmed names, audited. */
-function acknowledgeNames(tx: Tx, drift: readonly BatchRowWithTransfer[], ctx: ActorContext, at: Date): void {
-  for (const row of drift) tx.update(transfers).set({ ownerName: row.ownerName!, updatedAt: at }).where(eq(transfers.id, row.transferId)).run();
-  recordAuditMany(
+async function acknowledgeNames(tx: Tx, drift: readonly BatchRowWithTransfer[], ctx: ActorContext, at: Date): Promise<void> {
+  for (const row of drift) await tx.update(transfers).set({ ownerName: row.ownerName!, updatedAt: at }).where(eq(transfers.id, row.transferId));
+  await recordAuditMany(
     tx,
     drift.map((row) => ({
       actor: ctx.actor,
@@ -217,17 +217,17 @@ function acknowledgeNames(tx: Tx, drift: readonly BatchRowWithTransfer[], ctx: A
 }
 
 export async function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason: string }): Promise<ActionResult<null>> {
-  const batch = findBatch(deps.db, input.batchId);
+  const batch = await findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", msg("server.batches.notFound"));
   if (batch.makerId === actor.id) return fail("forbidden", msg("server.batches.ownDecision"));
   const now = deps.now();
   return deps.db.transaction(
     async (tx) => {
-      const held = refuseWhileOnHold(tx, { actor, ip }, { type: "batch", id: batch.id }, "reject", now);
+      const held = await refuseWhileOnHold(tx, { actor, ip }, { type: "batch", id: batch.id }, "reject", now);
       if (held) return held;
-      const moved = batchTransition(tx, batch.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip, at: now });
-      if (!moved) return alreadyDecided(findBatch(tx, batch.id));
-      decideRows(tx, batch.id, "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now);
+      const moved = await batchTransition(tx, batch.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip, at: now });
+      if (!moved) return alreadyDecided(await findBatch(tx, batch.id));
+      await decideRows(tx, batch.id, "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now);
       return ok(null, msg("server.batches.rejected"));
     },
   );
@@ -238,7 +238,7 @@ export async function rejectBatch(deps: Pick<TransferDeps, "db" | "now">, { acto
  * come (docs/batches.md#scheduled-batches; the same conditional update checks the time). Nothing is sent.
  */
 export async function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { actor, ip }: PersonContext, input: { batchId: number; reason?: string }): Promise<ActionResult<null>> {
-  const batch = findBatch(deps.db, input.batchId);
+  const batch = await findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", msg("server.batches.notFound"));
   if (batch.makerId !== actor.id) return fail("forbidden", msg("server.batches.onlyMakerCancels"));
   const now = deps.now();
@@ -248,14 +248,14 @@ export async function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { acto
   const reason = input.reason ?? "Canceled by its maker";
   return deps.db.transaction(
     async (tx) => {
-      const moved = batchTransition(tx, batch.id, batch.status, "canceled", { decidedAt: now, reason }, { actor, ip, at: now }, batch.status === "scheduled" ? gt(batches.sendAt, now) : undefined);
+      const moved = await batchTransition(tx, batch.id, batch.status, "canceled", { decidedAt: now, reason }, { actor, ip, at: now }, batch.status === "scheduled" ? gt(batches.sendAt, now) : undefined);
       if (!moved) {
-        const current = findBatch(tx, batch.id) ?? batch;
+        const current = (await findBatch(tx, batch.id)) ?? batch;
         if (due(current)) return fail("conflict", msg("server.batches.schedule.tooLateToCancel", { when: formatFor(currentLocale()).dateTime(current.sendAt!) }));
         return wrongStatus(current, "canceled");
       }
       // A scheduled batch's rows are approved, never claimed; the others' await approval.
-      transitionBatch(tx, batch.id, batch.status === "scheduled" ? "approved" : "awaiting_approval", "canceled", { decidedAt: now, reason }, { actor, ip }, now);
+      await transitionBatch(tx, batch.id, batch.status === "scheduled" ? "approved" : "awaiting_approval", "canceled", { decidedAt: now, reason }, { actor, ip }, now);
       return ok(null, msg("server.batches.canceled"));
     },
   );
@@ -264,26 +264,27 @@ export async function cancelBatch(deps: Pick<TransferDeps, "db" | "now">, { acto
 /** Batches not decided within the approval window expire with all their rows. Returns how many. */
 export async function expireOverdueBatches(deps: Pick<TransferDeps, "db" | "now">): Promise<number> {
   const now = deps.now();
-  const overdue = (db: DbOrTx) => {
-    const cutoff = new Date(now.getTime() - getLimits(db).approvalWindowHours * 3_600_000);
-    return db
+  const overdue = async (db: DbOrTx, id?: number) => {
+    const cutoff = new Date(now.getTime() - (await getLimits(db)).approvalWindowHours * 3_600_000);
+    return await db
       .select({ id: batches.id })
       .from(batches)
-      .where(and(eq(batches.status, "awaiting_approval"), lt(batches.submittedAt, cutoff)))
-      .all();
+      .where(and(eq(batches.status, "awaiting_approval"), lt(batches.submittedAt, cutoff), id === undefined ? undefined : eq(batches.id, id)));
   };
-  if (overdue(deps.db).length === 0) return 0;
   const reason = "Not approved within the approval window";
-  // Read again in the transaction that expires them: the window (an admin may have widened it) and each batch's status.
-  return deps.db.transaction(async (tx) => {
-    let expired = 0;
-    for (const { id } of overdue(tx)) {
-      const moved = batchTransition(tx, id, "awaiting_approval", "expired", { decidedAt: now, reason }, { ...system, at: now });
-      if (moved) decideRows(tx, id, "expired", { decidedAt: now, reason }, system, now);
-      if (moved) expired++;
-    }
-    return expired;
-  });
+  let expired = 0;
+  // Each batch in a transaction of its own (a batch and its rows together), which reads again whether it is still
+  // overdue: the window (an admin may have widened it) and its status.
+  for (const { id } of await overdue(deps.db)) {
+    const moved = await deps.db.transaction(async (tx) => {
+      if ((await overdue(tx, id)).length === 0) return false;
+      const moved = await batchTransition(tx, id, "awaiting_approval", "expired", { decidedAt: now, reason }, { ...system, at: now });
+      if (moved) await decideRows(tx, id, "expired", { decidedAt: now, reason }, system, now);
+      return Boolean(moved);
+    });
+    if (moved) expired++;
+  }
+  return expired;
 }
 
 /**
@@ -296,7 +297,7 @@ export async function confirmResume(
   { actor, ip }: PersonContext & { actor: { role: string } },
   input: { batchId: number },
 ): Promise<ActionResult<{ notSent: number }>> {
-  const batch = findBatch(deps.db, input.batchId);
+  const batch = await findBatch(deps.db, input.batchId);
   if (!batch) return fail("not_found", msg("server.batches.notFound"));
   if (batch.status !== "sending" || batch.pausedAt === null) return fail("conflict", msg("server.batches.notPaused"));
   const allowed = actor.id === (batch.approverId ?? batch.makerId) || (actor.role === "manager" && actor.id !== batch.makerId);
@@ -304,19 +305,21 @@ export async function confirmResume(
   const now = deps.now();
   return deps.db.transaction(
     async (tx) => {
-      const resumed = tx
-        .update(batches)
-        .set({ pausedAt: null, leaseUntil: null, updatedAt: now })
-        .where(and(eq(batches.id, batch.id), eq(batches.status, "sending"), isNotNull(batches.pausedAt)))
-        .returning({ id: batches.id })
-        .get();
+      const resumed = await first(
+        tx
+          .update(batches)
+          .set({ pausedAt: null, leaseUntil: null, updatedAt: now })
+          .where(and(eq(batches.id, batch.id), eq(batches.status, "sending"), isNotNull(batches.pausedAt)))
+          .returning({ id: batches.id }),
+      );
       if (!resumed) return fail("conflict", msg("server.batches.changedMeanwhile"));
-      const notSent = tx
-        .select({ n: sql<number>`count(*)` })
-        .from(transfers)
-        .where(and(eq(transfers.batchId, batch.id), eq(transfers.status, "approved")))
-        .get()!.n;
-      recordAudit(tx, { actor, action: "batch.resume_confirmed", target: { type: "batch", id: batch.id }, after: { notSent, pausedAt: batch.pausedAt!.toISOString() }, ip, at: now });
+      const notSent = (await first(
+        tx
+          .select({ n: count() })
+          .from(transfers)
+          .where(and(eq(transfers.batchId, batch.id), eq(transfers.status, "approved"))),
+      ))!.n;
+      await recordAudit(tx, { actor, action: "batch.resume_confirmed", target: { type: "batch", id: batch.id }, after: { notSent, pausedAt: batch.pausedAt!.toISOString() }, ip, at: now });
       return ok({ notSent }, msg("server.batches.resumed", { count: formatFor(currentLocale()).number(notSent) }));
     },
   );

@@ -1,5 +1,5 @@
-import { and, eq, isNotNull, ne, or, sql } from "drizzle-orm";
-import type { DbOrTx, Tx } from "@/db/client";
+import { and, count, eq, isNotNull, ne, or, sql } from "drizzle-orm";
+import { first, type DbOrTx, type Tx } from "@/db/client";
 import { batchRows, transfers } from "@/db/schema";
 import { getLimits } from "@/lib/transfers/settings";
 import { movedNoMoney } from "@/lib/transfers/status";
@@ -13,26 +13,26 @@ export const flaggedRow = or(isNotNull(batchRows.duplicateOfLine), isNotNull(bat
  * such transfer, and clears the mark where none is left. One statement, through the phone index. Returns
  * how many rows of the batch are flagged now, repeats within the file included.
  */
-export function flagNearDuplicates(tx: Tx, batchId: number, at: Date): number {
-  const since = at.getTime() - getLimits(tx).nearDuplicateWindowHours * 60 * 60_000;
+export async function flagNearDuplicates(tx: Tx, batchId: number, at: Date): Promise<number> {
+  const since = at.getTime() - (await getLimits(tx)).nearDuplicateWindowHours * 60 * 60_000;
   const noMoney = sql.join(movedNoMoney.map((s) => sql`${s}`), sql`, `);
-  tx.update(batchRows)
+  await tx
+    .update(batchRows)
     .set({
       nearDuplicateOf: sql`(select ${transfers.id} from ${transfers} where ${transfers.phone} = ${batchRows.phone} and ${transfers.wallet} = ${batchRows.wallet}
         and ${transfers.amount} = ${batchRows.amount} and ${transfers.createdAt} >= ${since} and ${transfers.status} not in (${noMoney})
         and (${transfers.batchId} is null or ${transfers.batchId} <> ${batchRows.batchId}) order by ${transfers.createdAt} desc limit 1)`,
     })
-    .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed")))
-    .run();
+    .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed")));
   return flaggedCount(tx, batchId);
 }
 
-export function flaggedCount(db: DbOrTx, batchId: number): number {
-  return (
+export async function flaggedCount(db: DbOrTx, batchId: number): Promise<number> {
+  const row = await first(
     db
-      .select({ n: sql<number>`count(*)` })
+      .select({ n: count() })
       .from(batchRows)
-      .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed"), flaggedRow))
-      .get()?.n ?? 0
+      .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed"), flaggedRow)),
   );
+  return row?.n ?? 0;
 }

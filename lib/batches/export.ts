@@ -58,17 +58,16 @@ const resultColumns = {
 };
 
 /** The rows, `pageSize` at a time, each continuing after the last line of the previous page. A row never made valid keeps its text as typed. */
-function* batchResultBatches(db: Db, batchId: number, locale: Locale): Generator<ExportRow[]> {
+async function* batchResultBatches(db: Db, batchId: number, locale: Locale): AsyncGenerator<ExportRow[]> {
   const t = exportsTranslator(locale);
   for (let lastLine = 0; ; ) {
-    const rows = db
+    const rows = await db
       .select(resultColumns)
       .from(batchRows)
       .leftJoin(transfers, eq(transfers.id, batchRows.transferId))
       .where(and(eq(batchRows.batchId, batchId), sql`${batchRows.line} > ${lastLine}`))
       .orderBy(asc(batchRows.line))
-      .limit(pageSize)
-      .all();
+      .limit(pageSize);
     if (rows.length > 0) {
       yield rows.map((r): ExportRow => [
         r.line,
@@ -92,7 +91,7 @@ function* batchResultBatches(db: Db, batchId: number, locale: Locale): Generator
 }
 
 /** The results as CSV text: the byte-order mark and the header first, then a chunk per page of rows. */
-export function batchResultsCsv(db: Db, batchId: number, { locale = "en" }: { locale?: Locale } = {}): Generator<string> {
+export function batchResultsCsv(db: Db, batchId: number, { locale = "en" }: { locale?: Locale } = {}): AsyncGenerator<string> {
   return csvChunks(batchResultsTable(locale), batchResultBatches(db, batchId, locale));
 }
 

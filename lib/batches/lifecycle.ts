@@ -1,5 +1,5 @@
 import { and, eq, notExists, type SQL } from "drizzle-orm";
-import type { DbOrTx, Tx } from "@/db/client";
+import { first, type DbOrTx, type Tx } from "@/db/client";
 import { batchRows, batches, type Batch, type BatchStatus } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -34,8 +34,8 @@ export class IllegalBatchTransition extends Error {
   }
 }
 
-export function findBatch(db: DbOrTx, id: number): Batch | null {
-  return db.select().from(batches).where(eq(batches.id, id)).get() ?? null;
+export async function findBatch(db: DbOrTx, id: number): Promise<Batch | null> {
+  return (await first(db.select().from(batches).where(eq(batches.id, id)).limit(1))) ?? null;
 }
 
 /** A batch's status inside a sentence, in the language of `currentLocale()`: "awaiting approval", "menunggu persetujuan". */
@@ -55,7 +55,7 @@ export function wrongStatus(batch: Batch, doing: BatchChange) {
  * its audit entry, like a transfer's `transition`: of two racing requests exactly one wins. Must run inside
  * the caller's transaction.
  */
-export function batchTransition(
+export async function batchTransition(
   tx: Tx,
   id: number,
   from: BatchStatus,
@@ -63,16 +63,17 @@ export function batchTransition(
   patch: Partial<Pick<Batch, "approverId" | "submittedAt" | "decidedAt" | "reason" | "duplicatesAccepted" | "approvalRule" | "sendAt" | "pausedAt">>,
   { actor, ip, at, audit = {} }: { actor: Actor; ip: string | null; at: Date; audit?: Record<string, unknown> },
   condition?: SQL,
-): Batch | null {
+): Promise<Batch | null> {
   if (!allowedBatchTransitions[from].includes(to)) throw new IllegalBatchTransition(from, to);
-  const updated = tx
-    .update(batches)
-    .set({ ...patch, status: to, updatedAt: at })
-    .where(and(eq(batches.id, id), eq(batches.status, from), condition))
-    .returning()
-    .get();
+  const updated = await first(
+    tx
+      .update(batches)
+      .set({ ...patch, status: to, updatedAt: at })
+      .where(and(eq(batches.id, id), eq(batches.status, from), condition))
+      .returning(),
+  );
   if (!updated) return null;
-  recordAudit(tx, {
+  await recordAudit(tx, {
     actor,
     action: `batch.${to}`,
     target: { type: "batch", id },
@@ -81,32 +82,33 @@ export function batchTransition(
     ip,
     at,
   });
-  notifyBatchTransition(tx, updated, from, at);
+  await notifyBatchTransition(tx, updated, from, at);
   // Sent with every row already settled (all refused at once, say): the merchant's systems hear of it now (docs/webhooks.md#events).
-  if (to === "sent") batchCompletedIfDone(tx, id, at);
+  if (to === "sent") await batchCompletedIfDone(tx, id, at);
   return updated;
 }
 
 /** The batch's side of docs/notifications.md#who-is-told-what: the managers when it waits, its maker when it is decided or expires. */
-function notifyBatchTransition(tx: Tx, batch: Batch, from: BatchStatus, at: Date): void {
+async function notifyBatchTransition(tx: Tx, batch: Batch, from: BatchStatus, at: Date): Promise<void> {
   const subject = { type: "batch", id: batch.id } as const;
-  if (batch.status === "awaiting_approval") notifyApprovers(tx, "batch.awaiting_approval", subject, batch.makerId, at);
-  else if ((batch.status === "sending" || batch.status === "scheduled") && from === "awaiting_approval") notifyPerson(tx, "batch.approved", subject, batch.makerId, at);
-  else if (batch.status === "rejected" || batch.status === "expired") notifyPerson(tx, `batch.${batch.status}`, subject, batch.makerId, at);
+  if (batch.status === "awaiting_approval") await notifyApprovers(tx, "batch.awaiting_approval", subject, batch.makerId, at);
+  else if ((batch.status === "sending" || batch.status === "scheduled") && from === "awaiting_approval") await notifyPerson(tx, "batch.approved", subject, batch.makerId, at);
+  else if (batch.status === "rejected" || batch.status === "expired") await notifyPerson(tx, `batch.${batch.status}`, subject, batch.makerId, at);
 }
 
 /** A checking batch whose rows are all checked becomes ready, in one statement (no row can slip in between). */
-export function markCheckedIfDone(tx: Tx, batchId: number, at: Date): boolean {
+export async function markCheckedIfDone(tx: Tx, batchId: number, at: Date): Promise<boolean> {
   const pendingRows = tx
     .select({ id: batchRows.id })
     .from(batchRows)
     .where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, "pending")));
-  const done = tx
-    .update(batches)
-    .set({ status: "ready", updatedAt: at })
-    .where(and(eq(batches.id, batchId), eq(batches.status, "checking"), notExists(pendingRows)))
-    .returning({ id: batches.id })
-    .get();
-  if (done) flagNearDuplicates(tx, batchId, at);
+  const done = await first(
+    tx
+      .update(batches)
+      .set({ status: "ready", updatedAt: at })
+      .where(and(eq(batches.id, batchId), eq(batches.status, "checking"), notExists(pendingRows)))
+      .returning({ id: batches.id }),
+  );
+  if (done) await flagNearDuplicates(tx, batchId, at);
   return !!done;
 }

@@ -1,14 +1,14 @@
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, ne, or, sql, sum, type SQL } from "drizzle-orm";
 import { startOfJakartaDay } from "@/lib/jakarta";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { alias } from "drizzle-orm/sqlite-core";
 import { batchRows, batches, transfers, users, type Batch, type BatchRowState, type TransferStatus } from "@/db/schema";
 
 /** The read side of batch payouts: the list, one batch's totals and progress, its rows (the results export is lib/batches/export.ts). */
 
-export function batchReference(db: Db, id: number): { id: number; reference: string } | undefined {
-  return db.select({ id: batches.id, reference: batches.reference }).from(batches).where(eq(batches.id, id)).get();
+export async function batchReference(db: Db, id: number): Promise<{ id: number; reference: string } | undefined> {
+  return first(db.select({ id: batches.id, reference: batches.reference }).from(batches).where(eq(batches.id, id)).limit(1));
 }
 
 const liveRows = (batchId: number) => and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed"));
@@ -19,9 +19,9 @@ export type BatchListItem = Batch & { makerName: string; rows: number; total: nu
 const flagged = sql`(${batchRows.duplicateOfLine} is not null or ${batchRows.nearDuplicateOf} is not null)`;
 
 /** Batches with their size and total (rows not removed), counted per listed batch through the batch_rows index. */
-function batchList(db: Db, where: SQL | undefined, order: SQL[], limit: number): BatchListItem[] {
+async function batchList(db: Db, where: SQL | undefined, order: SQL[], limit: number): Promise<BatchListItem[]> {
   const live = and(eq(batchRows.batchId, batches.id), ne(batchRows.state, "removed"));
-  return db
+  const rows = await db
     .select({
       batch: batches,
       makerName: users.name,
@@ -33,18 +33,17 @@ function batchList(db: Db, where: SQL | undefined, order: SQL[], limit: number):
     .innerJoin(users, eq(users.id, batches.makerId))
     .where(where)
     .orderBy(...order)
-    .limit(limit)
-    .all()
-    .map((r) => ({ ...r.batch, makerName: r.makerName, rows: r.rows, total: r.total, flagged: r.flagged }));
+    .limit(limit);
+  return rows.map((r) => ({ ...r.batch, makerName: r.makerName, rows: r.rows, total: r.total, flagged: r.flagged }));
 }
 
 /** The most recent batches, newest first. */
-export function listBatches(db: Db, { limit = 100 } = {}): BatchListItem[] {
+export function listBatches(db: Db, { limit = 100 } = {}): Promise<BatchListItem[]> {
   return batchList(db, undefined, [desc(batches.createdAt), desc(batches.id)], limit);
 }
 
 /** The batches waiting for a manager, oldest first. */
-export function batchesAwaitingApproval(db: Db): BatchListItem[] {
+export function batchesAwaitingApproval(db: Db): Promise<BatchListItem[]> {
   return batchList(db, eq(batches.status, "awaiting_approval"), [asc(batches.submittedAt), asc(batches.id)], 500);
 }
 
@@ -60,18 +59,17 @@ export type BatchOverview = {
   transfers: Partial<Record<TransferStatus, { count: number; amount: number }>>;
 };
 
-export function batchOverview(db: Db, id: number): BatchOverview | undefined {
-  const batch = db.select().from(batches).where(eq(batches.id, id)).get();
+export async function batchOverview(db: Db, id: number): Promise<BatchOverview | undefined> {
+  const batch = await first(db.select().from(batches).where(eq(batches.id, id)).limit(1));
   if (!batch) return undefined;
-  const nameOf = (userId: number | null) => (userId === null ? null : (db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? null));
+  const nameOf = async (userId: number | null) => (userId === null ? null : ((await first(db.select({ name: users.name }).from(users).where(eq(users.id, userId)).limit(1)))?.name ?? null));
   const rows = { pending: 0, ok: 0, invalid: 0, unconfirmed: 0, removed: 0, all: 0, duplicates: 0, attention: 0 };
   let total = 0;
-  for (const r of db
+  for (const r of await db
     .select({ state: batchRows.state, n: count(), amount: sum(batchRows.amount), duplicates: sql<number>`sum(case when ${flagged} then 1 else 0 end)` })
     .from(batchRows)
     .where(eq(batchRows.batchId, id))
-    .groupBy(batchRows.state)
-    .all()) {
+    .groupBy(batchRows.state)) {
     rows[r.state] = r.n;
     if (r.state === "removed") continue;
     rows.all += r.n;
@@ -80,15 +78,14 @@ export function batchOverview(db: Db, id: number): BatchOverview | undefined {
   }
   rows.attention = rows.invalid + rows.unconfirmed + (batch.duplicatesAccepted ? 0 : rows.duplicates);
   const byStatus: BatchOverview["transfers"] = {};
-  for (const t of db
+  for (const t of await db
     .select({ status: transfers.status, n: count(), amount: sum(transfers.amount) })
     .from(transfers)
     .where(eq(transfers.batchId, id))
-    .groupBy(transfers.status)
-    .all()) {
+    .groupBy(transfers.status)) {
     byStatus[t.status] = { count: t.n, amount: Number(t.amount ?? 0) };
   }
-  return { batch, makerName: nameOf(batch.makerId) ?? "", approverName: nameOf(batch.approverId), rows, total, transfers: byStatus };
+  return { batch, makerName: (await nameOf(batch.makerId)) ?? "", approverName: await nameOf(batch.approverId), rows, total, transfers: byStatus };
 }
 
 export const batchRowViews = ["all", "attention", "removed"] as const;
@@ -152,9 +149,9 @@ const rowColumns = {
 };
 
 /** One page of a batch's rows in file order; `view` narrows to the rows needing attention or the removed ones. */
-export function batchRowsPage(db: Db, batchId: number, { view = "all", page = 1 }: { view?: BatchRowView; page?: number } = {}) {
+export async function batchRowsPage(db: Db, batchId: number, { view = "all", page = 1 }: { view?: BatchRowView; page?: number } = {}) {
   const where = rowsWhere(batchId, view);
-  const rows: BatchRowItem[] = db
+  const found = await db
     .select(rowColumns)
     .from(batchRows)
     .leftJoin(transfers, eq(transfers.id, batchRows.transferId))
@@ -162,13 +159,12 @@ export function batchRowsPage(db: Db, batchId: number, { view = "all", page = 1 
     .where(where)
     .orderBy(asc(batchRows.line), asc(batchRows.id))
     .limit(batchRowsPageSize)
-    .offset((page - 1) * batchRowsPageSize)
-    .all()
-    .map(({ nearDuplicateId, nearDuplicateReference, ...row }) => ({
-      ...row,
-      nearDuplicate: nearDuplicateId !== null && nearDuplicateReference !== null ? { id: nearDuplicateId, reference: nearDuplicateReference } : null,
-    }));
-  const total = db.select({ n: count() }).from(batchRows).where(where).get()?.n ?? 0;
+    .offset((page - 1) * batchRowsPageSize);
+  const rows: BatchRowItem[] = found.map(({ nearDuplicateId, nearDuplicateReference, ...row }) => ({
+    ...row,
+    nearDuplicate: nearDuplicateId !== null && nearDuplicateReference !== null ? { id: nearDuplicateId, reference: nearDuplicateReference } : null,
+  }));
+  const total = (await first(db.select({ n: count() }).from(batchRows).where(where)))?.n ?? 0;
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / batchRowsPageSize)) };
 }
 
@@ -176,14 +172,15 @@ export function batchRowsPage(db: Db, batchId: number, { view = "all", page = 1 
  * Batches scheduled to send on the Jakarta day of `now` and not sent yet (docs/batches.md#scheduled-batches): how many,
  * and their rows' total. For the overview's "Scheduled today".
  */
-export function scheduledToday(db: Db, now: Date): { count: number; total: number } {
+export async function scheduledToday(db: Db, now: Date): Promise<{ count: number; total: number }> {
   const start = startOfJakartaDay(now);
   const end = new Date(start.getTime() + 24 * 60 * 60_000);
-  const row = db
-    .select({ count: sql<number>`count(distinct ${batches.id})`, total: sql<number>`coalesce(sum(${transfers.amount}), 0)` })
-    .from(batches)
-    .innerJoin(transfers, eq(transfers.batchId, batches.id))
-    .where(and(eq(batches.status, "scheduled"), gte(batches.sendAt, start), lt(batches.sendAt, end)))
-    .get();
+  const row = await first(
+    db
+      .select({ count: sql<number>`count(distinct ${batches.id})`, total: sql<number>`coalesce(sum(${transfers.amount}), 0)` })
+      .from(batches)
+      .innerJoin(transfers, eq(transfers.batchId, batches.id))
+      .where(and(eq(batches.status, "scheduled"), gte(batches.sendAt, start), lt(batches.sendAt, end))),
+  );
   return { count: row?.count ?? 0, total: row?.total ?? 0 };
 }

@@ -18,15 +18,14 @@ const chunk = 500;
  * unknown label, or a row that names a recipient and another number, is a problem of that row. Problems are kept in
  * English, like every row's.
  */
-export function fillFromRecipients(tx: DbOrTx, rows: readonly ParsedRow[]): StoredRow[] {
+export async function fillFromRecipients(tx: DbOrTx, rows: readonly ParsedRow[]): Promise<StoredRow[]> {
   const labels = [...new Set(rows.flatMap((row) => (row.recipient ? [labelKey(row.recipient)] : [])))];
   const byLabel = new Map<string, Recipient>();
   for (let i = 0; i < labels.length; i += chunk) {
-    const found = tx
+    const found = await tx
       .select()
       .from(recipients)
-      .where(and(isNull(recipients.archivedAt), inArray(recipients.labelKey, labels.slice(i, i + chunk))))
-      .all();
+      .where(and(isNull(recipients.archivedAt), inArray(recipients.labelKey, labels.slice(i, i + chunk))));
     for (const recipient of found) byLabel.set(recipient.labelKey, recipient);
   }
   return withLocale("en", () =>

@@ -22,20 +22,19 @@ type Use = { at: Date; rows: number };
  * What counts, oldest first: every row of each file the person uploaded, and each row they fixed (a fix is
  * looked up again, so fixing one row over and over would otherwise look up any number of wallets).
  */
-function usesSince(tx: DbOrTx, userId: number, since: Date): Use[] {
-  const uploads = tx
+async function usesSince(tx: DbOrTx, userId: number, since: Date): Promise<Use[]> {
+  const uploads = await tx
     .select({ at: batches.createdAt, rows: count(batchRows.id) })
     .from(batches)
     .innerJoin(batchRows, eq(batchRows.batchId, batches.id))
     .where(and(eq(batches.makerId, userId), gt(batches.createdAt, since)))
-    .groupBy(batches.id)
-    .all();
-  const fixes = tx
-    .select({ at: auditEntries.at })
-    .from(auditEntries)
-    .where(and(eq(auditEntries.actorId, userId), gt(auditEntries.at, since), eq(auditEntries.action, "batch.row.edit")))
-    .all()
-    .map(({ at }) => ({ at, rows: 1 }));
+    .groupBy(batches.id);
+  const fixes = (
+    await tx
+      .select({ at: auditEntries.at })
+      .from(auditEntries)
+      .where(and(eq(auditEntries.actorId, userId), gt(auditEntries.at, since), eq(auditEntries.action, "batch.row.edit")))
+  ).map(({ at }) => ({ at, rows: 1 }));
   return [...uploads, ...fixes].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
@@ -54,8 +53,8 @@ function fitsAt(uses: readonly Use[], used: number, rows: number, limit: number,
  * audited at most once a minute per person. Inside the transaction that stores the rows, so two uploads at
  * once cannot both take what is left.
  */
-export function refuseOverBatchRows(tx: Tx, { actor, ip }: PersonContext, { rows, limit, now, fix = false }: { rows: number; limit: number; now: Date; fix?: boolean }) {
-  const uses = usesSince(tx, actor.id, new Date(now.getTime() - dayMs));
+export async function refuseOverBatchRows(tx: Tx, { actor, ip }: PersonContext, { rows, limit, now, fix = false }: { rows: number; limit: number; now: Date; fix?: boolean }) {
+  const uses = await usesSince(tx, actor.id, new Date(now.getTime() - dayMs));
   const used = uses.reduce((sum, use) => sum + use.rows, 0);
   const remaining = Math.max(0, limit - used);
   if (rows <= remaining) return null;
@@ -68,7 +67,7 @@ export function refuseOverBatchRows(tx: Tx, { actor, ip }: PersonContext, { rows
     const time = format.timeNear(fitsAt(uses, used, rows, limit, now), now);
     message = msg(remaining === 0 ? "server.batches.rowsPerDay.noneLeft" : "server.batches.rowsPerDay.fewLeft", { ...words, time });
   }
-  recordAuditAtMostEvery(tx, 60_000, {
+  await recordAuditAtMostEvery(tx, 60_000, {
     actor,
     action: "batch.rate_limited",
     target: { type: "limit", id: "batchRowsPerDay" },

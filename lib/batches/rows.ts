@@ -1,6 +1,6 @@
 import type { PersonContext } from "@/lib/actor";
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
-import type { DbOrTx, Tx } from "@/db/client";
+import { first, type DbOrTx, type Tx } from "@/db/client";
 import { batchRows, batches, recipients, type BatchRow } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { formatFor } from "@/lib/format";
@@ -46,21 +46,20 @@ function rowValues(row: Pick<ParsedRow, "raw" | "value" | "problems">, limits: L
  * Marks every row that repeats an earlier one (same wallet, phone and amount) with that row's line, and
  * clears the mark on rows that no longer repeat one. Runs after every change to a batch's rows.
  */
-export function refreshDuplicates(tx: Tx, batchId: number): number {
-  const rows = tx
+export async function refreshDuplicates(tx: Tx, batchId: number): Promise<number> {
+  const rows = await tx
     .select({ id: batchRows.id, line: batchRows.line, wallet: batchRows.wallet, phone: batchRows.phone, amount: batchRows.amount, duplicateOfLine: batchRows.duplicateOfLine })
     .from(batchRows)
     .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed")))
-    .orderBy(asc(batchRows.line), asc(batchRows.id))
-    .all();
+    .orderBy(asc(batchRows.line), asc(batchRows.id));
   const duplicates = findDuplicates(
     rows.map((r) => ({ value: r.wallet && r.phone && r.amount !== null ? { wallet: r.wallet, phone: r.phone, amount: r.amount, note: null } : null })),
   );
-  rows.forEach((row, index) => {
-    const first = duplicates.get(index);
-    const line = first === undefined ? null : rows[first]!.line;
-    if (line !== row.duplicateOfLine) tx.update(batchRows).set({ duplicateOfLine: line }).where(eq(batchRows.id, row.id)).run();
-  });
+  for (const [index, row] of rows.entries()) {
+    const earlier = duplicates.get(index);
+    const line = earlier === undefined ? null : rows[earlier]!.line;
+    if (line !== row.duplicateOfLine) await tx.update(batchRows).set({ duplicateOfLine: line }).where(eq(batchRows.id, row.id));
+  }
   return duplicates.size;
 }
 
@@ -79,10 +78,10 @@ export async function createBatch(
   const now = deps.now();
   return deps.db.transaction(
     async (tx) => {
-      const limits = getLimits(tx);
-      const refused = refuseOverBatchRows(tx, { actor, ip }, { rows: input.rows.length, limit: limits.batchRowsPerDay, now });
+      const limits = await getLimits(tx);
+      const refused = await refuseOverBatchRows(tx, { actor, ip }, { rows: input.rows.length, limit: limits.batchRowsPerDay, now });
       if (refused) return refused;
-      const batch = tx
+      const [batch] = await tx
         .insert(batches)
         .values({
           reference: newReference("BAT", now),
@@ -94,13 +93,13 @@ export async function createBatch(
           createdAt: now,
           updatedAt: now,
         })
-        .returning()
-        .get();
-      const values = fillFromRecipients(tx, input.rows).map((row) => ({ batchId: batch.id, line: row.line, ...rowValues(row, limits, row.recipientId) }));
-      for (let i = 0; i < values.length; i += 500) tx.insert(batchRows).values(values.slice(i, i + 500)).run();
-      const duplicates = refreshDuplicates(tx, batch.id);
+        .returning();
+      if (!batch) throw new Error("the new batch was not returned");
+      const values = (await fillFromRecipients(tx, input.rows)).map((row) => ({ batchId: batch.id, line: row.line, ...rowValues(row, limits, row.recipientId) }));
+      for (let i = 0; i < values.length; i += 500) await tx.insert(batchRows).values(values.slice(i, i + 500));
+      const duplicates = await refreshDuplicates(tx, batch.id);
       const invalid = values.filter((v) => v.state === "invalid").length;
-      recordAudit(tx, {
+      await recordAudit(tx, {
         actor,
         action: "batch.upload",
         target: { type: "batch", id: batch.id },
@@ -115,23 +114,23 @@ export async function createBatch(
         ip,
         at: now,
       });
-      markCheckedIfDone(tx, batch.id, now);
+      await markCheckedIfDone(tx, batch.id, now);
       return ok({ batchId: batch.id, reference: batch.reference });
     },
   );
 }
 
 /** Only the maker changes a batch's rows, and only before it is submitted. */
-function editableBatch(tx: DbOrTx, batchId: number, actor: { id: number }, doing: BatchChange) {
-  const batch = findBatch(tx, batchId);
+async function editableBatch(tx: DbOrTx, batchId: number, actor: { id: number }, doing: BatchChange) {
+  const batch = await findBatch(tx, batchId);
   if (!batch) return fail("not_found", msg("server.batches.notFound"));
   if (batch.makerId !== actor.id) return fail("forbidden", msg("server.batches.onlyMakerChangesRows"));
   if (batch.status !== "checking" && batch.status !== "ready") return wrongStatus(batch, doing);
   return ok(batch);
 }
 
-function findRow(tx: DbOrTx, batchId: number, rowId: number): BatchRow | null {
-  return tx.select().from(batchRows).where(and(eq(batchRows.id, rowId), eq(batchRows.batchId, batchId))).get() ?? null;
+async function findRow(tx: DbOrTx, batchId: number, rowId: number): Promise<BatchRow | null> {
+  return (await first(tx.select().from(batchRows).where(and(eq(batchRows.id, rowId), eq(batchRows.batchId, batchId))).limit(1))) ?? null;
 }
 
 /**
@@ -146,9 +145,9 @@ export async function editRow(
   const now = deps.now();
   return deps.db.transaction(
     async (tx) => {
-      const batch = editableBatch(tx, input.batchId, actor, "edited");
+      const batch = await editableBatch(tx, input.batchId, actor, "edited");
       if (!batch.ok) return batch;
-      const row = findRow(tx, input.batchId, input.rowId);
+      const row = await findRow(tx, input.batchId, input.rowId);
       if (!row || row.state === "removed") return fail("not_found", msg("server.batches.rowGone"));
       // Checked in English: the problem is stored (the person reads it below, and on the page, in their language).
       const checked = withLocale("en", () => {
@@ -156,22 +155,22 @@ export async function editRow(
         // zod words a message when it is first read: read them all here, in English.
         return { ...result, problems: { ...result.problems } };
       });
-      const limits = getLimits(tx);
+      const limits = await getLimits(tx);
       // A row that still pays its saved recipient's wallet and number keeps it, unless the recipient's owner's name
       // no longer matched (lib/batches/check.ts): fixed, it pays the number as an ordinary row.
-      const recipient = row.recipientId === null ? undefined : tx.select().from(recipients).where(eq(recipients.id, row.recipientId)).get();
+      const recipient = row.recipientId === null ? undefined : await first(tx.select().from(recipients).where(eq(recipients.id, row.recipientId)).limit(1));
       const samePayee = recipient !== undefined && row.state !== "unconfirmed" && checked.value !== null && checked.value.wallet === recipient.wallet && checked.value.phone === recipient.phone;
       const values = rowValues({ raw: { wallet: input.wallet.trim(), phone: input.phone.trim(), amount: input.amount.trim(), note: input.note.trim() }, ...checked }, limits, samePayee ? row.recipientId : null);
       // A fixed row is looked up again: it counts against the person's batch rows.
-      const refused = values.state === "pending" ? refuseOverBatchRows(tx, { actor, ip }, { rows: 1, limit: limits.batchRowsPerDay, now, fix: true }) : null;
+      const refused = values.state === "pending" ? await refuseOverBatchRows(tx, { actor, ip }, { rows: 1, limit: limits.batchRowsPerDay, now, fix: true }) : null;
       if (refused) return refused;
-      tx.update(batchRows)
+      await tx
+        .update(batchRows)
         .set({ ...values, ownerName: null, inquiryId: null, checkedAt: null, version: row.version + 1 })
-        .where(eq(batchRows.id, row.id))
-        .run();
-      if (values.state === "pending") tx.update(batches).set({ status: "checking", updatedAt: now }).where(eq(batches.id, input.batchId)).run();
-      refreshDuplicates(tx, input.batchId);
-      recordAudit(tx, {
+        .where(eq(batchRows.id, row.id));
+      if (values.state === "pending") await tx.update(batches).set({ status: "checking", updatedAt: now }).where(eq(batches.id, input.batchId));
+      await refreshDuplicates(tx, input.batchId);
+      await recordAudit(tx, {
         actor,
         action: "batch.row.edit",
         target: { type: "batch", id: input.batchId },
@@ -190,19 +189,18 @@ export async function removeRows(deps: Pick<TransferDeps, "db" | "now">, { actor
   const now = deps.now();
   return deps.db.transaction(
     async (tx) => {
-      const batch = editableBatch(tx, input.batchId, actor, "edited");
+      const batch = await editableBatch(tx, input.batchId, actor, "edited");
       if (!batch.ok) return batch;
-      const removed = tx
+      const removed = await tx
         .update(batchRows)
         // A removed row repeats nothing.
         .set({ state: "removed", duplicateOfLine: null, version: sql`${batchRows.version} + 1` })
         .where(and(eq(batchRows.batchId, input.batchId), inArray(batchRows.id, input.rowIds), ne(batchRows.state, "removed")))
-        .returning({ line: batchRows.line })
-        .all();
+        .returning({ line: batchRows.line });
       if (removed.length === 0) return fail("not_found", msg("server.batches.rowsGone"));
-      refreshDuplicates(tx, input.batchId);
-      markCheckedIfDone(tx, input.batchId, now);
-      recordAudit(tx, { actor, action: "batch.row.remove", target: { type: "batch", id: input.batchId }, after: { lines: removed.map((r) => r.line) }, ip, at: now });
+      await refreshDuplicates(tx, input.batchId);
+      await markCheckedIfDone(tx, input.batchId, now);
+      await recordAudit(tx, { actor, action: "batch.row.remove", target: { type: "batch", id: input.batchId }, after: { lines: removed.map((r) => r.line) }, ip, at: now });
       return ok(
         { removed: removed.length },
         removed.length === 1

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import { first, type Db, type DbOrTx } from "@/db/client";
 import { apiKeys, auditEntries, batches, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { system, type ActorContext, type PersonContext } from "@/lib/actor";
@@ -62,12 +62,13 @@ export async function runBatch(deps: TransferDeps, batchId: number, options: Bat
   const now = deps.now();
   // The claim: one conditional update, so that of two runners exactly one gets the batch.
   const leased = await deps.db.transaction(async (tx) =>
-    tx
-      .update(batches)
-      .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
-      .where(and(eq(batches.id, batchId), unheld(now)))
-      .returning({ id: batches.id })
-      .get(),
+    first(
+      tx
+        .update(batches)
+        .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
+        .where(and(eq(batches.id, batchId), unheld(now)))
+        .returning({ id: batches.id }),
+    ),
   );
   if (!leased) return false;
   // The renewal under way, if any: the release below waits for it, so a late renewal cannot undo the release.
@@ -75,7 +76,7 @@ export async function runBatch(deps: TransferDeps, batchId: number, options: Bat
   const renew = setInterval(() => {
     renewing = deps.db
       .transaction(async (tx) => {
-        tx.update(batches).set({ leaseUntil: new Date(deps.now().getTime() + leaseMs) }).where(eq(batches.id, batchId)).run();
+        await tx.update(batches).set({ leaseUntil: new Date(deps.now().getTime() + leaseMs) }).where(eq(batches.id, batchId));
       })
       // A renewal that failed (the database busy for a moment) is tried again at the next tick; the lease outlasts two of them.
       .catch((error: unknown) => log().warn({ batchId, err: error }, "[batch] renewing a batch's lease failed"));
@@ -103,16 +104,16 @@ export async function runBatch(deps: TransferDeps, batchId: number, options: Bat
     await renewing;
     // Lapsed now rather than cleared: when its sending last made progress tells a resume how long it stopped.
     await deps.db.transaction(async (tx) => {
-      tx.update(batches).set({ leaseUntil: deps.now() }).where(eq(batches.id, batchId)).run();
+      await tx.update(batches).set({ leaseUntil: deps.now() }).where(eq(batches.id, batchId));
     });
   }
 }
 
 /** Why the key's person can no longer submit through the key, or null when they can. */
-function keyGone(db: DbOrTx, apiKeyId: number | null, person: { email: string; active: boolean }, now: Date): string | null {
+async function keyGone(db: DbOrTx, apiKeyId: number | null, person: { email: string; active: boolean }, now: Date): Promise<string | null> {
   if (!person.active) return `The account of ${person.email} was deactivated.`;
   if (apiKeyId === null) return null;
-  const key = db.select({ name: apiKeys.name, revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt }).from(apiKeys).where(eq(apiKeys.id, apiKeyId)).get();
+  const key = await first(db.select({ name: apiKeys.name, revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt }).from(apiKeys).where(eq(apiKeys.id, apiKeyId)).limit(1));
   if (!key) return "The API key it was made with no longer exists.";
   if (key.revokedAt) return `The API key "${key.name}" it was made with was revoked.`;
   if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return `The API key "${key.name}" it was made with expired.`;
@@ -130,34 +131,38 @@ function keyGone(db: DbOrTx, apiKeyId: number | null, person: { email: string; a
 export async function submitWhenChecked(deps: Pick<TransferDeps, "db" | "now">, batchId: number): Promise<{ ctx: PersonContext; status: Submitted["status"] } | null> {
   return deps.db.transaction(
     async (tx) => {
-      const batch = tx
-        .select()
-        .from(batches)
-        .where(and(eq(batches.id, batchId), eq(batches.status, "ready"), eq(batches.submitWhenChecked, true)))
-        .get();
+      const batch = await first(
+        tx
+          .select()
+          .from(batches)
+          .where(and(eq(batches.id, batchId), eq(batches.status, "ready"), eq(batches.submitWhenChecked, true)))
+          .limit(1),
+      );
       if (!batch) return null;
       const now = deps.now();
-      const maker = tx.select({ id: users.id, email: users.email, active: users.active }).from(users).where(eq(users.id, batch.makerId)).get()!;
-      const key = batch.apiKeyId === null ? undefined : tx.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.id, batch.apiKeyId)).get();
+      const maker = (await first(tx.select({ id: users.id, email: users.email, active: users.active }).from(users).where(eq(users.id, batch.makerId)).limit(1)))!;
+      const key = batch.apiKeyId === null ? undefined : await first(tx.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.id, batch.apiKeyId)).limit(1));
       const ctx: PersonContext = { actor: { id: maker.id, email: maker.email, ...(key ? { apiKey: key } : {}) }, ip: null };
       // What the request said of repeats, kept in the upload's audit entry.
-      const upload = tx
-        .select({ after: auditEntries.after })
-        .from(auditEntries)
-        .where(and(eq(auditEntries.targetType, "batch"), eq(auditEntries.targetId, String(batchId)), eq(auditEntries.action, "batch.upload")))
-        .orderBy(desc(auditEntries.id))
-        .get();
+      const upload = await first(
+        tx
+          .select({ after: auditEntries.after })
+          .from(auditEntries)
+          .where(and(eq(auditEntries.targetType, "batch"), eq(auditEntries.targetId, String(batchId)), eq(auditEntries.action, "batch.upload")))
+          .orderBy(desc(auditEntries.id))
+          .limit(1),
+      );
       const acceptDuplicates = (upload?.after as { acceptDuplicates?: unknown } | null | undefined)?.acceptDuplicates === true;
-      const gone = keyGone(tx, batch.apiKeyId, maker, now);
+      const gone = await keyGone(tx, batch.apiKeyId, maker, now);
       const result: ActionResult<Submitted> = gone
         ? fail("forbidden", gone)
         : // The reason is stored in English, like every text of the audit trail (docs/language.md#what-the-server-says).
-          withLocale("en", () => submitBatchIn({ tx, now: deps.now }, ctx, { batchId, acceptDuplicates }));
+          await withLocale("en", () => submitBatchIn({ tx, now: deps.now }, ctx, { batchId, acceptDuplicates }));
       // Stale look-ups are being checked again: submitted once they are (the flag stays).
       if (result.ok && result.data.status === "checking") return { ctx, status: result.data.status };
-      tx.update(batches).set({ submitWhenChecked: false }).where(eq(batches.id, batchId)).run();
+      await tx.update(batches).set({ submitWhenChecked: false }).where(eq(batches.id, batchId));
       if (result.ok) return { ctx, status: result.data.status };
-      recordAudit(tx, { actor: ctx.actor, action: "batch.api_submit_refused", target: { type: "batch", id: batchId }, after: { reason: result.message }, ip: null, at: now });
+      await recordAudit(tx, { actor: ctx.actor, action: "batch.api_submit_refused", target: { type: "batch", id: batchId }, after: { reason: result.message }, ip: null, at: now });
       return null;
     },
   );
@@ -171,20 +176,21 @@ export async function submitWhenChecked(deps: Pick<TransferDeps, "db" | "now">, 
  * admin's resume, and that resume is the decision to go on, so the time it waited does not count as a stop.
  */
 export async function stalledBatches(db: Db, now: Date): Promise<number[]> {
-  const verdicts = stalledVerdicts(db, now);
+  const verdicts = await stalledVerdicts(db, now);
   if (![...verdicts.values()].some((v) => v.pause)) return resumableOf(verdicts);
   // Some are to be paused: decided again in the transaction that pauses them (a runner may have taken one meanwhile).
   return db.transaction(async (tx) => {
-    const again = stalledVerdicts(tx, now);
+    const again = await stalledVerdicts(tx, now);
     for (const [id, { pause, stoppedAt }] of again) {
       if (!pause) continue;
-      const paused = tx
-        .update(batches)
-        .set({ pausedAt: now, updatedAt: now })
-        .where(and(eq(batches.id, id), unheld(now)))
-        .returning({ id: batches.id })
-        .get();
-      if (paused) recordAudit(tx, { actor: null, action: "batch.paused", target: { type: "batch", id }, after: { stoppedAt: stoppedAt.toISOString() }, at: now });
+      const paused = await first(
+        tx
+          .update(batches)
+          .set({ pausedAt: now, updatedAt: now })
+          .where(and(eq(batches.id, id), unheld(now)))
+          .returning({ id: batches.id }),
+      );
+      if (paused) await recordAudit(tx, { actor: null, action: "batch.paused", target: { type: "batch", id }, after: { stoppedAt: stoppedAt.toISOString() }, at: now });
     }
     return resumableOf(again);
   });
@@ -195,11 +201,11 @@ type StalledVerdict = { pause: boolean; stoppedAt: Date };
 const resumableOf = (verdicts: Map<number, StalledVerdict>) => [...verdicts].flatMap(([id, v]) => (v.pause ? [] : [id]));
 
 /** Each unheld batch that is not left alone, in the order read: paused (sending stopped too long ago) or resumed. */
-function stalledVerdicts(db: DbOrTx, now: Date): Map<number, StalledVerdict> {
+async function stalledVerdicts(db: DbOrTx, now: Date): Promise<Map<number, StalledVerdict>> {
   const verdicts = new Map<number, StalledVerdict>();
-  const sendingPaused = isSendingPaused(db);
-  const resumedAt = lastResumedAt(db)?.getTime() ?? 0;
-  for (const batch of db.select({ id: batches.id, status: batches.status, leaseUntil: batches.leaseUntil, updatedAt: batches.updatedAt }).from(batches).where(unheld(now)).all()) {
+  const sendingPaused = await isSendingPaused(db);
+  const resumedAt = (await lastResumedAt(db))?.getTime() ?? 0;
+  for (const batch of await db.select({ id: batches.id, status: batches.status, leaseUntil: batches.leaseUntil, updatedAt: batches.updatedAt }).from(batches).where(unheld(now))) {
     // A scheduled batch whose time came during the pause stays scheduled until the resume.
     if ((batch.status === "sending" || batch.status === "scheduled") && sendingPaused) continue;
     // Its sending stopped at the latest of: its last runner's lease, the moment it became sending (an approval, a submit, a

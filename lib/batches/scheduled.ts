@@ -43,13 +43,13 @@ export function isDue(batch: Pick<Batch, "status" | "sendAt">, now: Date): boole
  */
 export async function sendWhenDue(deps: TransferDeps, batchId: number, run: { concurrency: number; backoff: Backoff }): Promise<void> {
   for (;;) {
-    const batch = findBatch(deps.db, batchId);
+    const batch = await findBatch(deps.db, batchId);
     const now = deps.now();
-    if (!batch || !isDue(batch, now) || isSendingPaused(deps.db)) return;
+    if (!batch || !isDue(batch, now) || (await isSendingPaused(deps.db))) return;
     if (batch.recheckRequestedAt !== null || (await markStaleRows(deps, batch, now)) > 0) {
       // The look-ups are redone as its approver (or its maker when none was needed); the check ends the re-check.
       await checkPendingRows(deps, batchId, run);
-      if (findBatch(deps.db, batchId)?.recheckRequestedAt !== null) return;
+      if ((await findBatch(deps.db, batchId))?.recheckRequestedAt !== null) return;
       continue;
     }
     await decide(deps, batch.id, now);
@@ -62,9 +62,9 @@ async function markStaleRows(deps: TransferDeps, batch: Batch, now: Date): Promi
   const staleBefore = new Date(now.getTime() - inquiryFreshMs + freshnessMarginMs);
   return deps.db.transaction(
     async (tx) => {
-      const current = findBatch(tx, batch.id);
+      const current = await findBatch(tx, batch.id);
       if (!current || !isDue(current, now) || current.recheckRequestedAt !== null) return 0;
-      const stale = tx
+      const stale = await tx
         .update(batchRows)
         .set({ state: "pending", version: sql`${batchRows.version} + 1` })
         .where(
@@ -74,14 +74,13 @@ async function markStaleRows(deps: TransferDeps, batch: Batch, now: Date): Promi
             sql`(${batchRows.checkedAt} is null or ${batchRows.checkedAt} < ${staleBefore.getTime()})`,
           ),
         )
-        .returning({ id: batchRows.id })
-        .all();
+        .returning({ id: batchRows.id });
       if (stale.length === 0) return 0;
-      tx.update(batches)
+      await tx
+        .update(batches)
         .set({ recheckRequestedAt: now, recheckBy: current.approverId ?? current.makerId, updatedAt: now })
-        .where(eq(batches.id, batch.id))
-        .run();
-      recordAudit(tx, { actor: null, action: "batch.recheck", target: { type: "batch", id: batch.id }, after: { rows: stale.length, scheduled: true }, at: now });
+        .where(eq(batches.id, batch.id));
+      await recordAudit(tx, { actor: null, action: "batch.recheck", target: { type: "batch", id: batch.id }, after: { rows: stale.length, scheduled: true }, at: now });
       return stale.length;
     },
   );
@@ -96,25 +95,24 @@ async function decide(deps: TransferDeps, batchId: number, now: Date): Promise<v
   await deps.db.transaction(
     async (tx) => {
       // Read again in this transaction: still due, not being re-checked, and sending not paused on a deposit alert meanwhile.
-      const batch = findBatch(tx, batchId);
-      if (!batch || !isDue(batch, now) || batch.recheckRequestedAt !== null || isSendingPaused(tx)) return;
-      const rows = tx
+      const batch = await findBatch(tx, batchId);
+      if (!batch || !isDue(batch, now) || batch.recheckRequestedAt !== null || (await isSendingPaused(tx))) return;
+      const rows = await tx
         .select({ line: batchRows.line, state: batchRows.state, ownerName: batchRows.ownerName, amount: batchRows.amount, confirmedName: transfers.ownerName })
         .from(batchRows)
         .innerJoin(transfers, eq(transfers.id, batchRows.transferId))
         .where(and(eq(batchRows.batchId, batch.id), ne(batchRows.state, "removed")))
-        .orderBy(asc(batchRows.line))
-        .all();
-      const reason = withLocale("en", () => refusal(tx, batch, rows));
+        .orderBy(asc(batchRows.line));
+      const reason = await withLocale("en", () => refusal(tx, batch, rows));
       if (reason) {
-        const moved = batchTransition(tx, batch.id, "scheduled", "canceled", { decidedAt: now, reason }, { ...system, at: now }, whileDue(now));
-        if (moved) transitionBatch(tx, batch.id, "approved", "canceled", { decidedAt: now, reason }, system, now);
+        const moved = await batchTransition(tx, batch.id, "scheduled", "canceled", { decidedAt: now, reason }, { ...system, at: now }, whileDue(now));
+        if (moved) await transitionBatch(tx, batch.id, "approved", "canceled", { decidedAt: now, reason }, system, now);
         return;
       }
-      const since = Math.max(batch.sendAt!.getTime(), lastResumedAt(tx)?.getTime() ?? 0);
+      const since = Math.max(batch.sendAt!.getTime(), (await lastResumedAt(tx))?.getTime() ?? 0);
       const late = now.getTime() - since > lateAfterMs;
-      const moved = batchTransition(tx, batch.id, "scheduled", "sending", late ? { pausedAt: now } : {}, { ...system, at: now, audit: { sendAt: batch.sendAt!.toISOString() } }, whileDue(now));
-      if (moved && late) recordAudit(tx, { actor: null, action: "batch.paused", target: { type: "batch", id: batch.id }, after: { stoppedAt: batch.sendAt!.toISOString(), scheduled: true }, at: now });
+      const moved = await batchTransition(tx, batch.id, "scheduled", "sending", late ? { pausedAt: now } : {}, { ...system, at: now, audit: { sendAt: batch.sendAt!.toISOString() } }, whileDue(now));
+      if (moved && late) await recordAudit(tx, { actor: null, action: "batch.paused", target: { type: "batch", id: batch.id }, after: { stoppedAt: batch.sendAt!.toISOString(), scheduled: true }, at: now });
     },
   );
 }
@@ -125,8 +123,8 @@ const whileDue = (now: Date) => and(lte(batches.sendAt, now), isNull(batches.rec
 type Row = { line: number; state: string; ownerName: string | null; amount: number | null; confirmedName: string };
 
 /** Why the batch cannot be sent now, in English as stored (lib/i18n/stored.ts), or null. */
-function refusal(tx: Parameters<typeof getLimits>[0], batch: Batch, rows: readonly Row[]): string | null {
-  const broken = limitsStillHold(tx, getLimits(tx), { makerId: batch.makerId, createdAt: batch.submittedAt ?? batch.createdAt, amounts: rows.map((r) => r.amount ?? 0) });
+async function refusal(tx: Parameters<typeof getLimits>[0], batch: Batch, rows: readonly Row[]): Promise<string | null> {
+  const broken = await limitsStillHold(tx, await getLimits(tx), { makerId: batch.makerId, createdAt: batch.submittedAt ?? batch.createdAt, amounts: rows.map((r) => r.amount ?? 0) });
   if (broken) return inEnglish((t) => t("server.batches.schedule.notSent", { reason: broken }));
   const lines = (list: readonly Row[]) => list.slice(0, 10).map((r) => String(r.line)).join(", ");
   const unconfirmed = rows.filter((r) => r.state !== "ok");

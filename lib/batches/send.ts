@@ -17,16 +17,15 @@ import { isSendingPaused } from "@/lib/sending/pause";
  * picked again: the reconciler settles it with the status call. This is what makes a restart resume
  * where it stopped without a second top-up (docs/lifecycle.md#money-safety-invariants).
  */
-export function rowsToSend(db: DbOrTx, batchId: number, limit = 1_000): number[] {
-  return db
+export async function rowsToSend(db: DbOrTx, batchId: number, limit = 1_000): Promise<number[]> {
+  const rows = await db
     .select({ id: transfers.id })
     .from(batchRows)
     .innerJoin(transfers, eq(transfers.id, batchRows.transferId))
     .where(and(eq(batchRows.batchId, batchId), eq(transfers.status, "approved")))
     .orderBy(asc(batchRows.line))
-    .limit(limit)
-    .all()
-    .map((r) => r.id);
+    .limit(limit);
+  return rows.map((r) => r.id);
 }
 
 /**
@@ -46,16 +45,16 @@ export async function sendApprovedRows(
   for (;;) {
     // Stopping: the batch stays `sending` and resumes after the restart (docs/architecture.md#stopping-cleanly).
     if (isDraining()) return;
-    const batch = findBatch(deps.db, batchId);
+    const batch = await findBatch(deps.db, batchId);
     if (batch?.status !== "sending" || batch.pausedAt !== null) return;
-    if (isSendingPaused(deps.db)) return;
-    const ids = rowsToSend(deps.db, batchId);
+    if (await isSendingPaused(deps.db)) return;
+    const ids = await rowsToSend(deps.db, batchId);
     if (ids.length === 0) {
       const at = deps.now();
       // Sent once no row is left to send, read again in the transaction that says so.
       const sent = await deps.db.transaction(async (tx) => {
-        if (rowsToSend(tx, batchId, 1).length > 0) return false;
-        batchTransition(tx, batchId, "sending", "sent", {}, { ...system, at }, isNull(batches.pausedAt));
+        if ((await rowsToSend(tx, batchId, 1)).length > 0) return false;
+        await batchTransition(tx, batchId, "sending", "sent", {}, { ...system, at }, isNull(batches.pausedAt));
         return true;
       });
       if (sent) return;
@@ -64,7 +63,7 @@ export async function sendApprovedRows(
     await pool(ids, concurrency, async (id) => {
       await backoff.ready();
       // A refusal of an earlier row paused sending: the rest waits for the resume (sendTransfer would claim nothing either).
-      if (isSendingPaused(deps.db)) return;
+      if (await isSendingPaused(deps.db)) return;
       await sendTransfer(deps, id, ctx, { onAnswer: (result) => (isRateLimited(result) ? backoff.slowDown() : backoff.answered()) });
     });
   }

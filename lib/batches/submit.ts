@@ -44,27 +44,26 @@ function outOfRange(input: SubmitInput, now: Date) {
 }
 
 /** `submitBatch` inside the caller's transaction: the runner submits a batch made by API inside its own (lib/batches/runner.ts). */
-export function submitBatchIn(deps: { tx: Tx; now: TransferDeps["now"] }, { actor, ip }: PersonContext, input: SubmitInput): ActionResult<Submitted> {
+export async function submitBatchIn(deps: { tx: Tx; now: TransferDeps["now"] }, { actor, ip }: PersonContext, input: SubmitInput): Promise<ActionResult<Submitted>> {
   const now = deps.now();
   const refused = outOfRange(input, now);
   if (refused) return refused;
   const tx = deps.tx;
-  const batch = findBatch(tx, input.batchId);
+  const batch = await findBatch(tx, input.batchId);
   if (!batch) return fail("not_found", msg("server.batches.notFound"));
   if (batch.makerId !== actor.id) return fail("forbidden", msg("server.batches.onlyMakerSubmits"));
   if (batch.status === "checking") return fail("conflict", msg("server.batches.stillChecking"));
   if (batch.status !== "ready") return wrongStatus(batch, "submitted");
 
-  const rows = tx
+  const rows = await tx
     .select()
     .from(batchRows)
-    .where(and(eq(batchRows.batchId, batch.id), ne(batchRows.state, "removed")))
-    .all();
+    .where(and(eq(batchRows.batchId, batch.id), ne(batchRows.state, "removed")));
   if (rows.length === 0) return fail("invalid", msg("server.batches.nothingToSubmit"));
   const attention = rows.filter((r) => r.state !== "ok").length;
   if (attention > 0) return fail("invalid", msg("server.batches.needsAttention", { count: attention }));
   // Payments made since the check count too (docs/lifecycle.md#paying-twice-is-impossible): flag them again now.
-  const duplicates = flagNearDuplicates(tx, batch.id, now);
+  const duplicates = await flagNearDuplicates(tx, batch.id, now);
   if (duplicates > 0 && !input.acceptDuplicates) {
     return fail("conflict", msg("server.batches.repeats", { count: duplicates }));
   }
@@ -74,20 +73,19 @@ export function submitBatchIn(deps: { tx: Tx; now: TransferDeps["now"] }, { acto
   }
 
   const staleBefore = new Date(now.getTime() - inquiryFreshMs + freshnessMarginMs);
-  const stale = tx
+  const stale = await tx
     .update(batchRows)
     .set({ state: "pending", ownerName: null, inquiryId: null, checkedAt: null, version: sql`${batchRows.version} + 1` })
     .where(and(eq(batchRows.batchId, batch.id), eq(batchRows.state, "ok"), or(isNull(batchRows.checkedAt), lt(batchRows.checkedAt, staleBefore))))
-    .returning({ id: batchRows.id })
-    .all();
+    .returning({ id: batchRows.id });
   if (stale.length > 0) {
-    tx.update(batches).set({ status: "checking", updatedAt: now }).where(eq(batches.id, batch.id)).run();
+    await tx.update(batches).set({ status: "checking", updatedAt: now }).where(eq(batches.id, batch.id));
     return ok({ status: "checking", rechecking: stale.length }, msg("server.batches.recheckBeforeSubmit", { count: stale.length }));
   }
 
   const total = rows.reduce((sum, r) => sum + r.amount!, 0);
-  const limits = getLimits(tx);
-  const remaining = limits.dailyTotalPerMaker - makerTotalOn(tx, actor.id, now);
+  const limits = await getLimits(tx);
+  const remaining = limits.dailyTotalPerMaker - (await makerTotalOn(tx, actor.id, now));
   if (total > remaining) {
     const format = formatFor(currentLocale());
     return fail(
@@ -99,10 +97,10 @@ export function submitBatchIn(deps: { tx: Tx; now: TransferDeps["now"] }, { acto
   const looked = new Map<number, Inquiry>();
   const ids = rows.map((r) => r.inquiryId!);
   for (let i = 0; i < ids.length; i += 500) {
-    for (const inquiry of tx.select().from(inquiries).where(inArray(inquiries.id, ids.slice(i, i + 500))).all()) looked.set(inquiry.id, inquiry);
+    for (const inquiry of await tx.select().from(inquiries).where(inArray(inquiries.id, ids.slice(i, i + 500)))) looked.set(inquiry.id, inquiry);
   }
   // The tier of the batch's total (docs/policies.md#approval-tiers); below the first floor it is sent at once.
-  const approvalRule = approvalRuleFor(tx, total);
+  const approvalRule = await approvalRuleFor(tx, total);
   const status = approvalRule ? "awaiting_approval" : "approved";
   const confirmed = new Map<number, Inquiry & { ownerName: string }>();
   for (const row of rows) {
@@ -118,13 +116,13 @@ export function submitBatchIn(deps: { tx: Tx; now: TransferDeps["now"] }, { acto
   const named = [...new Set(rows.flatMap((row) => (row.recipientId === null ? [] : [row.recipientId])))];
   const inUse = new Map<number, { wallet: string; phone: string }>();
   for (let i = 0; i < named.length; i += 500) {
-    for (const r of tx.select().from(recipients).where(and(inArray(recipients.id, named.slice(i, i + 500)), isNull(recipients.archivedAt))).all()) inUse.set(r.id, r);
+    for (const r of await tx.select().from(recipients).where(and(inArray(recipients.id, named.slice(i, i + 500)), isNull(recipients.archivedAt)))) inUse.set(r.id, r);
   }
   const recipientOf = (row: (typeof rows)[number]) => {
     const recipient = row.recipientId === null ? undefined : inUse.get(row.recipientId);
     return recipient && recipient.wallet === row.wallet && recipient.phone === row.phone ? row.recipientId : null;
   };
-  insertTransfers(
+  await insertTransfers(
     tx,
     { actor, ip, at: now },
     // A row's note is its transfer's memo (checked as one when the row was read).
@@ -132,16 +130,16 @@ export function submitBatchIn(deps: { tx: Tx; now: TransferDeps["now"] }, { acto
   );
   // Saved recipients the rows paid, now (docs/recipients.md).
   const paid = [...new Set(rows.flatMap((row) => recipientOf(row) ?? []))];
-  for (let i = 0; i < paid.length; i += 500) tx.update(recipients).set({ lastPaidAt: now }).where(inArray(recipients.id, paid.slice(i, i + 500))).run();
+  for (let i = 0; i < paid.length; i += 500) await tx.update(recipients).set({ lastPaidAt: now }).where(inArray(recipients.id, paid.slice(i, i + 500)));
   // Each row's transfer is the one made from its look-up (one transfer per look-up).
-  tx.update(batchRows)
+  await tx
+    .update(batchRows)
     .set({ transferId: sql`(select ${transfers.id} from ${transfers} where ${transfers.inquiryId} = ${batchRows.inquiryId})` })
-    .where(and(eq(batchRows.batchId, batch.id), eq(batchRows.state, "ok")))
-    .run();
+    .where(and(eq(batchRows.batchId, batch.id), eq(batchRows.state, "ok")));
   // Scheduled: approved now (or by its managers first), sent at its time by the runner (docs/batches.md#scheduled-batches).
   const sendAt = input.sendAt ?? null;
   const to = status === "approved" ? (sendAt ? "scheduled" : "sending") : "awaiting_approval";
-  batchTransition(
+  await batchTransition(
     tx,
     batch.id,
     "ready",

@@ -6,13 +6,13 @@ import { mails, notifications, users } from "@/db/schema";
 
 export const mailsShown = 100;
 
-export function latestMails(db: Db) {
-  return db.select().from(mails).orderBy(desc(mails.createdAt), desc(mails.id)).limit(mailsShown).all();
+export async function latestMails(db: Db) {
+  return db.select().from(mails).orderBy(desc(mails.createdAt), desc(mails.id)).limit(mailsShown);
 }
 
-export type MailListItem = ReturnType<typeof latestMails>[number];
+export type MailListItem = Awaited<ReturnType<typeof latestMails>>[number];
 
-export function unsentNotices(db: Db) {
+export async function unsentNotices(db: Db) {
   return db
     .select({
       id: notifications.id,
@@ -29,8 +29,7 @@ export function unsentNotices(db: Db) {
     .innerJoin(users, eq(users.id, notifications.userId))
     .where(inArray(notifications.state, ["pending", "sending", "failed"]))
     .orderBy(desc(notifications.id))
-    .limit(200)
-    .all();
+    .limit(200);
 }
 
-export type UnsentNotice = ReturnType<typeof unsentNotices>[number];
+export type UnsentNotice = Awaited<ReturnType<typeof unsentNotices>>[number];

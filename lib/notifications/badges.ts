@@ -1,5 +1,5 @@
 import { and, count, eq, isNotNull, isNull, max, sql, type AnyColumn, type SQL } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { approvals, batches, transfers, type Role } from "@/db/schema";
 import { openPause } from "@/lib/sending/pause";
 
@@ -24,32 +24,35 @@ function approvedBy(type: "transfer" | "batch", id: SQL | AnyColumn, round: SQL,
   return sql`exists (select 1 from ${approvals} where ${approvals.subjectType} = ${type} and ${approvals.subjectId} = ${id} and ${approvals.round} = ${round} and ${approvals.approverId} = ${userId})`;
 }
 
-export function badgesFor(db: Db, user: { id: number; role: Role }): Badges {
-  const pause = openPause(db);
+export async function badgesFor(db: Db, user: { id: number; role: Role }): Promise<Badges> {
+  const pause = await openPause(db);
   const sending: SendingState = pause ? { paused: true, pauseId: pause.id, since: pause.startedAt.getTime() } : { paused: false };
   const badges: Badges = { sending };
   if (user.role === "manager") {
-    const transfersWaiting = db
-      .select({ n: count(), others: sql<number>`coalesce(sum(${transfers.makerId} <> ${user.id} and not ${approvedBy("transfer", transfers.id, sql`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`, user.id)}), 0)`, last: max(transfers.updatedAt) })
-      .from(transfers)
-      .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId)))
-      .get()!;
-    const batchesWaiting = db
-      .select({ n: count(), others: sql<number>`coalesce(sum(${batches.makerId} <> ${user.id} and not ${approvedBy("batch", batches.id, sql`coalesce(${batches.submittedAt}, ${batches.createdAt})`, user.id)}), 0)`, last: max(batches.updatedAt) })
-      .from(batches)
-      .where(eq(batches.status, "awaiting_approval"))
-      .get()!;
+    const transfersWaiting = (await first(
+      db
+        .select({ n: count(), others: sql<number>`coalesce(sum(${transfers.makerId} <> ${user.id} and not ${approvedBy("transfer", transfers.id, sql`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`, user.id)}), 0)`, last: max(transfers.updatedAt) })
+        .from(transfers)
+        .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId))),
+    ))!;
+    const batchesWaiting = (await first(
+      db
+        .select({ n: count(), others: sql<number>`coalesce(sum(${batches.makerId} <> ${user.id} and not ${approvedBy("batch", batches.id, sql`coalesce(${batches.submittedAt}, ${batches.createdAt})`, user.id)}), 0)`, last: max(batches.updatedAt) })
+        .from(batches)
+        .where(eq(batches.status, "awaiting_approval")),
+    ))!;
     // Leaving the queue changes the counts; joining it also moves the newest update time.
     const version = [transfersWaiting.n, transfersWaiting.last?.getTime() ?? 0, batchesWaiting.n, batchesWaiting.last?.getTime() ?? 0].join(".");
     badges.approvals = { count: Number(transfersWaiting.others) + Number(batchesWaiting.others), version };
   }
   if (user.role === "admin") {
-    const unresolved = db.select({ n: count() }).from(transfers).where(eq(transfers.status, "unresolved")).get()!.n;
-    const discrepancies = db
-      .select({ n: count() })
-      .from(transfers)
-      .where(and(isNotNull(transfers.discrepancyAt), isNull(transfers.discrepancyReviewedAt)))
-      .get()!.n;
+    const unresolved = (await first(db.select({ n: count() }).from(transfers).where(eq(transfers.status, "unresolved"))))!.n;
+    const discrepancies = (await first(
+      db
+        .select({ n: count() })
+        .from(transfers)
+        .where(and(isNotNull(transfers.discrepancyAt), isNull(transfers.discrepancyReviewedAt))),
+    ))!.n;
     badges.attention = { count: unresolved + discrepancies + (pause ? 1 : 0) };
   }
   return badges;

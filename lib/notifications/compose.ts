@@ -48,10 +48,10 @@ export function messageIdOf(ids: readonly number[], appUrl: string): string {
   return `<notice-${createHash("sha256").update(ids.join(",")).digest("hex").slice(0, 32)}@${host}>`;
 }
 
-export function composeMail(
+export async function composeMail(
   db: DbOrTx,
   { user, kind, rows, appUrl, approvalWindowHours }: { user: User; kind: NotificationKind; rows: readonly Notification[]; appUrl: string; approvalWindowHours: number },
-): ComposedMail | null {
+): Promise<ComposedMail | null> {
   const locale = toLocale(user.locale);
   const t = translatorIn(locale);
   const f = formatFor(locale);
@@ -63,18 +63,17 @@ export function composeMail(
   const transferRows =
     transferIds.length === 0
       ? []
-      : db
+      : await db
           .select({ transfer: transfers, makerName: maker.name, approverName: approver.name })
           .from(transfers)
           .innerJoin(maker, eq(maker.id, transfers.makerId))
           .leftJoin(approver, eq(approver.id, transfers.approverId))
-          .where(inArray(transfers.id, transferIds))
-          .all();
+          .where(inArray(transfers.id, transferIds));
   const live = sql`${batchRows.batchId} = ${batches.id} and ${batchRows.state} <> 'removed'`;
   const batchList =
     batchIds.length === 0
       ? []
-      : db
+      : await db
           .select({
             batch: batches,
             makerName: maker.name,
@@ -85,29 +84,26 @@ export function composeMail(
           .from(batches)
           .innerJoin(maker, eq(maker.id, batches.makerId))
           .leftJoin(approver, eq(approver.id, batches.approverId))
-          .where(inArray(batches.id, batchIds))
-          .all();
+          .where(inArray(batches.id, batchIds));
   const pauseIds = rows.filter((r) => r.subjectType === "pause").map((r) => r.subjectId);
   const pauseList =
     pauseIds.length === 0
       ? []
-      : db
+      : await db
           .select({ id: sendingPauses.id, startedAt: sendingPauses.startedAt, code: sendingPauses.code, reference: transfers.reference })
           .from(sendingPauses)
           .leftJoin(transfers, eq(transfers.id, sendingPauses.transferId))
-          .where(inArray(sendingPauses.id, pauseIds))
-          .all();
+          .where(inArray(sendingPauses.id, pauseIds));
   const pausesById = new Map(pauseList.map((p) => [p.id, p]));
   const keyIds = rows.filter((r) => r.subjectType === "api_key").map((r) => r.subjectId);
   const keyList =
     keyIds.length === 0
       ? []
-      : db
+      : await db
           .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, issuedAt: apiKeys.issuedAt, makerName: maker.name })
           .from(apiKeys)
           .innerJoin(maker, eq(maker.id, apiKeys.createdBy))
-          .where(inArray(apiKeys.id, keyIds))
-          .all();
+          .where(inArray(apiKeys.id, keyIds));
   const keysById = new Map(keyList.map((k) => [k.id, k]));
   const transfersById = new Map(transferRows.map((r) => [r.transfer.id, r]));
   const batchesById = new Map(batchList.map((r) => [r.batch.id, r]));

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gte, inArray, isNull, lt, lte, max, or, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import { first, type Db, type DbOrTx } from "@/db/client";
 import { batches, mails, notifications, sendingPauses, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
 import { getLimits } from "@/lib/transfers/settings";
 import { composeMail } from "./compose";
@@ -47,36 +47,34 @@ export function retryDelayMs(attempts: number): number {
  */
 export async function enqueueReminders(db: Db, now: Date): Promise<number> {
   // A look on the reading connection first, so that a pass with nothing due takes no write lock.
-  if (!dueForReminders(db, now)) return 0;
+  if (!(await dueForReminders(db, now))) return 0;
   return db.transaction(async (tx) => {
     // Read again inside the transaction: what still waits when the reminders are written (an approval may have come meanwhile).
-    const due = dueForReminders(tx, now);
+    const due = await dueForReminders(tx, now);
     if (!due) return 0;
     let written = 0;
-    for (const t of due.transfers) written += notifyApprovers(tx, "transfer.approval_reminder", { type: "transfer", id: t.id, round: Number(t.since) }, t.makerId, now);
-    for (const b of due.batches) written += notifyApprovers(tx, "batch.approval_reminder", { type: "batch", id: b.id }, b.makerId, now);
+    for (const t of due.transfers) written += await notifyApprovers(tx, "transfer.approval_reminder", { type: "transfer", id: t.id, round: Number(t.since) }, t.makerId, now);
+    for (const b of due.batches) written += await notifyApprovers(tx, "batch.approval_reminder", { type: "batch", id: b.id }, b.makerId, now);
     return written;
   });
 }
 
 /** The transfers and batches whose approval expires within `reminderLeadMs`; null when there are none (or no reminders are sent). */
-function dueForReminders(db: DbOrTx, now: Date) {
-  const windowMs = getLimits(db).approvalWindowHours * 3_600_000;
+async function dueForReminders(db: DbOrTx, now: Date) {
+  const windowMs = (await getLimits(db)).approvalWindowHours * 3_600_000;
   if (windowMs <= reminderLeadMs) return null;
   // Waiting since after `oldest` (not expired yet) and since before `remindFrom` (expires within the lead time).
   const oldest = now.getTime() - windowMs;
   const remindFrom = now.getTime() - windowMs + reminderLeadMs;
   const since = sql<number>`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`;
-  const dueTransfers = db
+  const dueTransfers = await db
     .select({ id: transfers.id, makerId: transfers.makerId, since })
     .from(transfers)
-    .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId), sql`${since} > ${oldest}`, sql`${since} <= ${remindFrom}`))
-    .all();
-  const dueBatches = db
+    .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId), sql`${since} > ${oldest}`, sql`${since} <= ${remindFrom}`));
+  const dueBatches = await db
     .select({ id: batches.id, makerId: batches.makerId })
     .from(batches)
-    .where(and(eq(batches.status, "awaiting_approval"), sql`${batches.submittedAt} > ${oldest}`, sql`${batches.submittedAt} <= ${remindFrom}`))
-    .all();
+    .where(and(eq(batches.status, "awaiting_approval"), sql`${batches.submittedAt} > ${oldest}`, sql`${batches.submittedAt} <= ${remindFrom}`));
   if (dueTransfers.length === 0 && dueBatches.length === 0) return null;
   return { transfers: dueTransfers, batches: dueBatches };
 }
@@ -87,62 +85,62 @@ const due = (now: Date) =>
 type Claimed = { user: User; claim: string; groups: Map<NotificationKind, Notification[]> };
 
 /** Whether a waiting or reminder notice still tells the truth: its transfer or batch still waits for approval. */
-function stillWaiting(db: DbOrTx, rows: Notification[]): Set<number> {
+async function stillWaiting(db: DbOrTx, rows: Notification[]): Promise<Set<number>> {
   const transferIds = rows.filter((r) => r.subjectType === "transfer").map((r) => r.subjectId);
   const batchIds = rows.filter((r) => r.subjectType === "batch").map((r) => r.subjectId);
   const waiting = new Set<string>();
   if (transferIds.length) {
-    for (const t of db.select({ id: transfers.id }).from(transfers).where(and(inArray(transfers.id, transferIds), eq(transfers.status, "awaiting_approval"))).all()) waiting.add(`transfer:${t.id}`);
+    for (const t of await db.select({ id: transfers.id }).from(transfers).where(and(inArray(transfers.id, transferIds), eq(transfers.status, "awaiting_approval")))) waiting.add(`transfer:${t.id}`);
   }
   if (batchIds.length) {
-    for (const b of db.select({ id: batches.id }).from(batches).where(and(inArray(batches.id, batchIds), eq(batches.status, "awaiting_approval"))).all()) waiting.add(`batch:${b.id}`);
+    for (const b of await db.select({ id: batches.id }).from(batches).where(and(inArray(batches.id, batchIds), eq(batches.status, "awaiting_approval")))) waiting.add(`batch:${b.id}`);
   }
   return new Set(rows.filter((r) => waiting.has(`${r.subjectType}:${r.subjectId}`)).map((r) => r.id));
 }
 
-function stillPaused(db: DbOrTx, rows: Notification[]): Set<number> {
+async function stillPaused(db: DbOrTx, rows: Notification[]): Promise<Set<number>> {
   const ids = rows.map((r) => r.subjectId);
   if (ids.length === 0) return new Set();
-  const open = new Set(db.select({ id: sendingPauses.id }).from(sendingPauses).where(and(inArray(sendingPauses.id, ids), isNull(sendingPauses.resumedAt))).all().map((p) => p.id));
+  const open = new Set((await db.select({ id: sendingPauses.id }).from(sendingPauses).where(and(inArray(sendingPauses.id, ids), isNull(sendingPauses.resumedAt)))).map((p) => p.id));
   return new Set(rows.filter((r) => open.has(r.subjectId)).map((r) => r.id));
 }
 
 async function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: MailerPass): Promise<Claimed | null> {
   return db.transaction(
     async (tx) => {
-      const rows = tx.select().from(notifications).where(and(eq(notifications.userId, userId), due(now))).orderBy(asc(notifications.id)).limit(500).all();
+      const rows = await tx.select().from(notifications).where(and(eq(notifications.userId, userId), due(now))).orderBy(asc(notifications.id)).limit(500);
       if (rows.length === 0) return null;
-      const finish = (ids: number[], state: "skipped" | "dropped") => {
+      const finish = async (ids: number[], state: "skipped" | "dropped") => {
         if (ids.length === 0) return;
-        tx.update(notifications).set({ state, doneAt: now, claim: null, leaseUntil: null }).where(inArray(notifications.id, ids)).run();
+        await tx.update(notifications).set({ state, doneAt: now, claim: null, leaseUntil: null }).where(inArray(notifications.id, ids));
         pass[state] += ids.length;
       };
-      const user = tx.select().from(users).where(eq(users.id, userId)).get();
+      const user = await first(tx.select().from(users).where(eq(users.id, userId)).limit(1));
       if (!user || !user.active) {
-        finish(
+        await finish(
           rows.map((r) => r.id),
           "dropped",
         );
         return null;
       }
       const off = new Set(user.mailOff);
-      finish(
+      await finish(
         rows.filter((r) => off.has(r.kind)).map((r) => r.id),
         "skipped",
       );
       let wanted = rows.filter((r) => !off.has(r.kind));
       const asking = wanted.filter((r) => r.kind === "waiting" || r.kind === "reminder");
       // Only a manager is asked to approve: someone no longer one is not told what waits (amounts, names, numbers).
-      const current = user.role === "manager" ? stillWaiting(tx, asking) : new Set<number>();
-      finish(
+      const current = user.role === "manager" ? await stillWaiting(tx, asking) : new Set<number>();
+      await finish(
         asking.filter((r) => !current.has(r.id)).map((r) => r.id),
         "dropped",
       );
       wanted = wanted.filter((r) => !(r.kind === "waiting" || r.kind === "reminder") || current.has(r.id));
       // A deposit alert (docs/deposit-alerts.md) is told only to an admin, and only while its pause is still open.
       const alerts = wanted.filter((r) => r.kind === "deposit");
-      const open = user.role === "admin" ? stillPaused(tx, alerts) : new Set<number>();
-      finish(
+      const open = user.role === "admin" ? await stillPaused(tx, alerts) : new Set<number>();
+      await finish(
         alerts.filter((r) => !open.has(r.id)).map((r) => r.id),
         "dropped",
       );
@@ -151,33 +149,35 @@ async function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass
       // At most one mail per person and kind in 5 minutes (a failing batch is one mail, not one per row): newer
       // notices wait for the gap and go together. A mail of that kind still being sent by another mailer counts too.
       for (const kind of new Set(wanted.map((r) => r.kind))) {
-        const last = tx
-          .select({ at: max(mails.createdAt) })
-          .from(mails)
-          .where(and(eq(mails.userId, userId), eq(mails.kind, kind)))
-          .get()?.at;
-        const inFlight = tx
-          .select({ n: count() })
-          .from(notifications)
-          .where(and(eq(notifications.userId, userId), eq(notifications.kind, kind), eq(notifications.state, "sending"), gte(notifications.leaseUntil, now)))
-          .get()!.n;
+        const last = (await first(
+          tx
+            .select({ at: max(mails.createdAt) })
+            .from(mails)
+            .where(and(eq(mails.userId, userId), eq(mails.kind, kind))),
+        ))?.at;
+        const inFlight = (await first(
+          tx
+            .select({ n: count() })
+            .from(notifications)
+            .where(and(eq(notifications.userId, userId), eq(notifications.kind, kind), eq(notifications.state, "sending"), gte(notifications.leaseUntil, now))),
+        ))!.n;
         const next = inFlight > 0 ? new Date(now.getTime() + waitingGapMs) : last && now.getTime() - last.getTime() < waitingGapMs ? new Date(last.getTime() + waitingGapMs) : null;
         if (!next) continue;
         const later = wanted.filter((r) => r.kind === kind).map((r) => r.id);
-        tx.update(notifications).set({ state: "pending", nextAttemptAt: next, claim: null, leaseUntil: null }).where(inArray(notifications.id, later)).run();
+        await tx.update(notifications).set({ state: "pending", nextAttemptAt: next, claim: null, leaseUntil: null }).where(inArray(notifications.id, later));
         wanted = wanted.filter((r) => r.kind !== kind);
       }
       if (wanted.length === 0) return null;
       const claim = randomUUID();
-      tx.update(notifications)
+      await tx
+        .update(notifications)
         .set({ state: "sending", claim, leaseUntil: new Date(now.getTime() + leaseMs) })
         .where(
           inArray(
             notifications.id,
             wanted.map((r) => r.id),
           ),
-        )
-        .run();
+        );
       const groups = new Map<NotificationKind, Notification[]>();
       for (const row of wanted) groups.set(row.kind, [...(groups.get(row.kind) ?? []), row]);
       return { user, claim, groups };
@@ -197,25 +197,19 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
   const leaseMs = deps.leaseMs ?? defaultLeaseMs;
   const pass: MailerPass = { reminders: await enqueueReminders(db, deps.now()), sent: 0, held: 0, skipped: 0, dropped: 0, retrying: 0, failed: 0 };
   const now = deps.now();
-  const people = db
-    .selectDistinct({ userId: notifications.userId })
-    .from(notifications)
-    .where(due(now))
-    .limit(1000)
-    .all()
-    .map((r) => r.userId);
-  const { approvalWindowHours } = getLimits(db);
+  const people = (await db.selectDistinct({ userId: notifications.userId }).from(notifications).where(due(now)).limit(1000)).map((r) => r.userId);
+  const { approvalWindowHours } = await getLimits(db);
   for (const userId of people) {
     const claimed = await claimFor(db, userId, deps.now(), leaseMs, pass);
     if (!claimed) continue;
     for (const [kind, rows] of claimed.groups) {
       const ids = rows.map((r) => r.id);
       const ours = and(inArray(notifications.id, ids), eq(notifications.claim, claimed.claim));
-      const mail = composeMail(db, { user: claimed.user, kind, rows, appUrl, approvalWindowHours });
+      const mail = await composeMail(db, { user: claimed.user, kind, rows, appUrl, approvalWindowHours });
       if (!mail) {
         const at = deps.now();
         await db.transaction(async (tx) => {
-          tx.update(notifications).set({ state: "dropped", doneAt: at, claim: null, leaseUntil: null }).where(ours).run();
+          await tx.update(notifications).set({ state: "dropped", doneAt: at, claim: null, leaseUntil: null }).where(ours);
         });
         pass.dropped += ids.length;
         continue;
@@ -223,7 +217,9 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
       // The claim is renewed right before each send, and only when it is still whole: a mailer that lost rows to
       // another (its lease ran out) leaves them to it rather than send them a second time.
       const leaseUntil = new Date(deps.now().getTime() + leaseMs);
-      const renewed = await db.transaction(async (tx) => tx.update(notifications).set({ leaseUntil }).where(and(ours, eq(notifications.state, "sending"))).run().changes);
+      const renewed = await db.transaction(
+        async (tx) => (await tx.update(notifications).set({ leaseUntil }).where(and(ours, eq(notifications.state, "sending"))).returning({ id: notifications.id })).length,
+      );
       if (renewed !== ids.length) continue;
       try {
         if (transport) await transport.send({ to: { name: claimed.user.name, address: claimed.user.email }, ...mail });
@@ -236,7 +232,8 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
           for (const row of rows) {
             const attempts = row.attempts + 1;
             const givingUp = permanent || at.getTime() - row.createdAt.getTime() >= giveUpAfterMs;
-            tx.update(notifications)
+            await tx
+              .update(notifications)
               .set({
                 state: givingUp ? "failed" : "pending",
                 attempts,
@@ -246,8 +243,7 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
                 leaseUntil: null,
                 doneAt: givingUp ? at : null,
               })
-              .where(and(eq(notifications.id, row.id), eq(notifications.claim, claimed.claim)))
-              .run();
+              .where(and(eq(notifications.id, row.id), eq(notifications.claim, claimed.claim)));
             if (givingUp) pass.failed++;
             else pass.retrying++;
           }
@@ -257,13 +253,12 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
       const state = transport ? "sent" : "held";
       const at = deps.now();
       await db.transaction(async (tx) => {
-        const stored = tx
+        const [stored] = await tx
           .insert(mails)
           .values({ userId: claimed.user.id, kind, toAddress: claimed.user.email, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, state, createdAt: at })
-          .returning({ id: mails.id })
-          .get();
+          .returning({ id: mails.id });
         // Sent, so recorded; the rows are marked only while they are still this mailer's.
-        pass[state] += tx.update(notifications).set({ state, mailId: stored.id, doneAt: at, claim: null, leaseUntil: null }).where(ours).run().changes;
+        pass[state] += (await tx.update(notifications).set({ state, mailId: stored!.id, doneAt: at, claim: null, leaseUntil: null }).where(ours).returning({ id: notifications.id })).length;
       });
     }
   }

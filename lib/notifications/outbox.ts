@@ -46,7 +46,7 @@ export const kindOf: Record<NotificationEvent, NotificationKind> = {
 };
 
 /** Tells every active manager but `makerId` (who cannot approve their own work) that `subject` waits for them. */
-export function notifyApprovers(tx: Tx, event: "transfer.awaiting_approval" | "transfer.approval_reminder" | "batch.awaiting_approval" | "batch.approval_reminder", subject: Subject, makerId: number, at: Date): number {
+export async function notifyApprovers(tx: Tx, event: "transfer.awaiting_approval" | "transfer.approval_reminder" | "batch.awaiting_approval" | "batch.approval_reminder", subject: Subject, makerId: number, at: Date): Promise<number> {
   return tx.run(sql`
     insert into notifications (event, kind, subject_type, subject_id, round, user_id, state, created_at, next_attempt_at)
     select ${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${subject.round ?? 0}, id, 'pending', ${at.getTime()}, ${at.getTime()}
@@ -55,7 +55,7 @@ export function notifyApprovers(tx: Tx, event: "transfer.awaiting_approval" | "t
 }
 
 /** Tells one person (a maker) of what happened to their transfer or batch. */
-export function notifyPerson(tx: Tx, event: NotificationEvent, subject: Subject, userId: number, at: Date): void {
+export async function notifyPerson(tx: Tx, event: NotificationEvent, subject: Subject, userId: number, at: Date): Promise<void> {
   tx.run(sql`
     insert into notifications (event, kind, subject_type, subject_id, round, user_id, state, created_at, next_attempt_at)
     values (${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${subject.round ?? 0}, ${userId}, 'pending', ${at.getTime()}, ${at.getTime()})
@@ -63,7 +63,7 @@ export function notifyPerson(tx: Tx, event: NotificationEvent, subject: Subject,
 }
 
 /** Tells every active admin that sending is paused on a deposit alert (docs/deposit-alerts.md): one row per admin and pause. */
-export function notifyAdmins(tx: Tx, event: "sending.paused", subject: Subject, at: Date): number {
+export async function notifyAdmins(tx: Tx, event: "sending.paused", subject: Subject, at: Date): Promise<number> {
   return tx.run(sql`
     insert into notifications (event, kind, subject_type, subject_id, round, user_id, state, created_at, next_attempt_at)
     select ${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${subject.round ?? 0}, id, 'pending', ${at.getTime()}, ${at.getTime()}

@@ -102,7 +102,7 @@ const isDamage = (error: unknown) => /^SQLITE_(NOTADB|CORRUPT)/.test(sqliteCode(
  * the last (docs/lifecycle.md#6-the-audit-trail-is-hash-chained). Opens the file read-write: call it on a copy;
  * `name` is what the messages call it.
  */
-export function checkDatabaseCopy(file: string, name = file): CopyCheck {
+export async function checkDatabaseCopy(file: string, name = file): Promise<CopyCheck> {
   if (!hasSqliteHeader(file)) return { ok: false, problem: "not_sqlite", message: `${name} is not a SQLite database: it does not start with the SQLite file header.` };
   const sqlite = new Database(file, { fileMustExist: true });
   try {
@@ -110,7 +110,7 @@ export function checkDatabaseCopy(file: string, name = file): CopyCheck {
     if (integrity.join() !== "ok") return { ok: false, problem: "damaged", message: `${name} fails PRAGMA integrity_check: ${integrity.join("; ")}` };
     const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name in ('transfers', 'audit_entries')").all();
     if (tables.length !== 2) return { ok: false, problem: "not_this_app", message: `${name} is a SQLite database but not this app's: it has no transfers or audit_entries table.` };
-    const chain = verifyAuditChain(drizzle(sqlite, { schema }));
+    const chain = await verifyAuditChain(drizzle(sqlite, { schema }));
     if (!chain.ok) return { ok: false, problem: "audit_chain", message: `${name}: the audit chain is broken after ${chain.entries} good entries. ${chain.message}` };
     const transfers = (sqlite.prepare("select count(*) as n from transfers").get() as { n: number }).n;
     return { ok: true, transfers, auditEntries: chain.entries };
@@ -190,7 +190,7 @@ export async function takeBackup(databaseFile: string, settings: BackupSettings,
     source.close();
   }
 
-  const check = checkDatabaseCopy(partial, `The copy of ${databaseFile}`);
+  const check = await checkDatabaseCopy(partial, `The copy of ${databaseFile}`);
   if (!check.ok) {
     removeDatabaseFiles(partial);
     return { ok: false, problem: check.problem, message: `${check.message}\nThe copy was deleted; older backups are kept.`, kept: listBackups(backupDir, databaseFile) };
@@ -292,7 +292,7 @@ export async function restoreBackup(backupFile: string, databaseFile: string, no
     mkdirSync(dirname(resolve(databaseFile)), { recursive: true, mode: 0o700 });
     copyFileSync(backupFile, incoming);
     chmodSync(incoming, 0o600);
-    const check = checkDatabaseCopy(incoming, backupFile);
+    const check = await checkDatabaseCopy(incoming, backupFile);
     if (!check.ok) return { ok: false, problem: check.problem, message: `${check.message} Nothing was changed.` };
 
     live = existsSync(databaseFile) ? holdDatabase(databaseFile) : null;

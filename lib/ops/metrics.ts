@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { and, asc, count, gt, gte, inArray, isNotNull, max, sql } from "drizzle-orm";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { db as appDb, type Db } from "@/db/client";
+import { db as appDb, first, type Db } from "@/db/client";
 import { gatewayCalls, loginAttempts, transfers, transferStatuses, type TransferStatus } from "@/db/schema";
 import type { GatewayCallRecord } from "@/lib/cashin/client";
 import { backgroundActivity } from "@/lib/background";
@@ -66,7 +66,7 @@ const signInWindowMs = 60 * 60_000;
 /** At most this many new gateway calls are read per scrape; more wait for the next one. */
 const gatewayCallsPerScrape = 50_000;
 
-export type MetricsSource = { db: Db; now: () => Date; reconciler: () => ReconcilerActivity; readiness: () => Readiness["checks"] | Promise<Readiness["checks"]> };
+export type MetricsSource = { db: Db; now: () => Date; reconciler: () => ReconcilerActivity | Promise<ReconcilerActivity>; readiness: () => Readiness["checks"] | Promise<Readiness["checks"]> };
 
 export type Metrics = { contentType: string; render(): Promise<string> };
 
@@ -145,65 +145,88 @@ export function createMetrics(source: MetricsSource, { processMetrics = false }:
   }
 
   const { db } = source;
-  let lastGatewayCallId = db.select({ id: max(gatewayCalls.id) }).from(gatewayCalls).get()?.id ?? 0;
+  // The gateway counters start from the calls already there when this is created: read now, awaited by the first scrape.
+  let lastGatewayCallId: number | Promise<number> = startingGatewayCallId();
+  function startingGatewayCallId(): Promise<number> {
+    const id = first(db.select({ id: max(gatewayCalls.id) }).from(gatewayCalls)).then((row) => row?.id ?? 0);
+    // A failure is the first scrape's to report (and that scrape reads it again for the next one), not an unhandled rejection.
+    id.catch(() => undefined);
+    return id;
+  }
 
+  /** Every read first, then the series set in one go: a scrape never sees a gauge zeroed and not yet set again. */
   async function refresh(): Promise<void> {
     const now = source.now();
-
-    for (const status of transferStatuses) transfersByStatus.set({ status }, 0);
-    for (const row of db.select({ status: transfers.status, n: count() }).from(transfers).groupBy(transfers.status).all()) {
-      transfersByStatus.set({ status: row.status }, row.n);
+    if (typeof lastGatewayCallId !== "number") {
+      try {
+        lastGatewayCallId = await lastGatewayCallId;
+      } catch (error) {
+        lastGatewayCallId = startingGatewayCallId();
+        throw error;
+      }
     }
 
-    const open = db
-      .select({ n: count(), since: sql<number | null>`min(coalesce(${transfers.sentAt}, ${transfers.createdAt}))` })
-      .from(transfers)
-      .where(inArray(transfers.status, unsettledAtGateway))
-      .get();
-    unsettled.set(open?.n ?? 0);
-    oldestUnsettled.set(open?.since ? Math.max(0, (now.getTime() - Number(open.since)) / 1000) : 0);
-
-    const rowsInFlight = db
-      .select({ n: count() })
-      .from(transfers)
-      .where(and(isNotNull(transfers.batchId), inArray(transfers.status, batchRowsInFlight)))
-      .get();
-    batchRows.set(rowsInFlight?.n ?? 0);
-
-    for (const outcome of signInFailureOutcomes) signInFailures.set({ outcome }, 0);
-    const failures = db
+    const byStatus = await db.select({ status: transfers.status, n: count() }).from(transfers).groupBy(transfers.status);
+    const open = await first(
+      db
+        .select({ n: count(), since: sql<number | null>`min(coalesce(${transfers.sentAt}, ${transfers.createdAt}))` })
+        .from(transfers)
+        .where(inArray(transfers.status, unsettledAtGateway)),
+    );
+    const rowsInFlight = await first(
+      db
+        .select({ n: count() })
+        .from(transfers)
+        .where(and(isNotNull(transfers.batchId), inArray(transfers.status, batchRowsInFlight))),
+    );
+    const failures = await db
       .select({ outcome: loginAttempts.outcome, n: count() })
       .from(loginAttempts)
       .where(and(gte(loginAttempts.at, new Date(now.getTime() - signInWindowMs)), inArray(loginAttempts.outcome, signInFailureOutcomes)))
-      .groupBy(loginAttempts.outcome)
-      .all();
-    for (const row of failures) signInFailures.set({ outcome: row.outcome }, row.n);
-
-    const calls = db
+      .groupBy(loginAttempts.outcome);
+    const calls = await db
       .select({ id: gatewayCalls.id, service: gatewayCalls.call, outcome: gatewayCalls.outcome, durationMs: gatewayCalls.durationMs })
       .from(gatewayCalls)
       .where(gt(gatewayCalls.id, lastGatewayCallId))
       .orderBy(asc(gatewayCalls.id))
-      .limit(gatewayCallsPerScrape)
-      .all();
+      .limit(gatewayCallsPerScrape);
+    const { lastCompletedPassAt, passStartedAt } = await source.reconciler();
+    const checks = await source.readiness();
+
+    for (const status of transferStatuses) transfersByStatus.set({ status }, 0);
+    for (const row of byStatus) transfersByStatus.set({ status: row.status }, row.n);
+
+    unsettled.set(open?.n ?? 0);
+    oldestUnsettled.set(open?.since ? Math.max(0, (now.getTime() - Number(open.since)) / 1000) : 0);
+
+    batchRows.set(rowsInFlight?.n ?? 0);
+
+    for (const outcome of signInFailureOutcomes) signInFailures.set({ outcome }, 0);
+    for (const row of failures) signInFailures.set({ outcome: row.outcome }, row.n);
+
     for (const call of calls) {
       gatewayCallCount.inc({ service: call.service, outcome: call.outcome });
       gatewayCallSeconds.observe({ service: call.service }, call.durationMs / 1000);
       lastGatewayCallId = call.id;
     }
 
-    const { lastCompletedPassAt, passStartedAt } = source.reconciler();
     reconcilerLastRun.set(lastCompletedPassAt ? Math.floor(lastCompletedPassAt.getTime() / 1000) : 0);
     reconcilerPassRunning.set(passStartedAt ? Math.max(0, (now.getTime() - passStartedAt.getTime()) / 1000) : 0);
 
-    for (const [check, answer] of Object.entries(await source.readiness())) ready.set({ check }, answer === "ok" ? 1 : 0);
+    for (const [check, answer] of Object.entries(checks)) ready.set({ check }, answer === "ok" ? 1 : 0);
   }
 
+  // One scrape at a time, in the order they came: two at once would add the same new gateway calls to the counters twice.
+  let scraping: Promise<unknown> = Promise.resolve();
   return {
     contentType: registry.contentType,
-    async render() {
-      await refresh();
-      return registry.metrics();
+    render() {
+      const text = scraping.then(async () => {
+        await refresh();
+        return registry.metrics();
+      });
+      scraping = text.catch(() => undefined);
+      return text;
     },
   };
 }

@@ -60,11 +60,11 @@ export async function checkReadiness(input: ReadinessInput): Promise<Readiness> 
 }
 
 /** The readiness of this process: its database, its key, its reconciler (or with BACKGROUND=off the workers'). */
-export function readinessOfThisProcess(): Promise<Readiness> {
+export async function readinessOfThisProcess(): Promise<Readiness> {
   return checkReadiness({
     db: db(),
     privateKeyPath: env().CASHIN_PRIVATE_KEY_PATH,
-    reconciler: backgroundActivity(),
+    reconciler: await backgroundActivity(),
     reconcilerRunsIn: runsBackgroundWork() ? "this process" : "workers",
     draining: isDraining(),
     now: new Date(),

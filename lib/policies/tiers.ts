@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { Db, DbOrTx, Tx } from "@/db/client";
+import { first, type Db, type DbOrTx, type Tx } from "@/db/client";
 import { approvals, policies, settings, users, type ApprovalRule } from "@/db/schema";
 
 export type { ApprovalRule };
@@ -23,9 +23,9 @@ import { inEnglish, say, type Words } from "@/lib/transfers/words";
 export const oneManager: ApprovalRule = { floor: 0, approvals: 1, named: [], namedNeeded: 0 };
 
 /** The tiers in force: the stored list with its first floor read from the approval threshold; one tier of one manager by default. */
-export function approvalTiers(db: DbOrTx): ApprovalRule[] {
-  const threshold = getLimits(db).approvalThreshold;
-  const stored = db.select({ value: policies.value }).from(policies).where(eq(policies.key, tiersPolicyKey)).get()?.value as ApprovalRule[] | undefined;
+export async function approvalTiers(db: DbOrTx): Promise<ApprovalRule[]> {
+  const threshold = (await getLimits(db)).approvalThreshold;
+  const stored = (await first(db.select({ value: policies.value }).from(policies).where(eq(policies.key, tiersPolicyKey)).limit(1)))?.value as ApprovalRule[] | undefined;
   const tiers = stored && stored.length > 0 ? stored.map((tier) => ({ ...tier, named: [...tier.named] })) : [{ ...oneManager }];
   tiers[0]!.floor = threshold;
   return tiers;
@@ -39,8 +39,8 @@ export function tierFor(tiers: readonly ApprovalRule[], amount: number): Approva
 }
 
 /** The rule an amount enters the queue with now, or null: sent without approval. */
-export function approvalRuleFor(db: DbOrTx, amount: number): ApprovalRule | null {
-  return tierFor(approvalTiers(db), amount);
+export async function approvalRuleFor(db: DbOrTx, amount: number): Promise<ApprovalRule | null> {
+  return tierFor(await approvalTiers(db), amount);
 }
 
 // --- Approvals given ---------------------------------------------------------------------------------
@@ -73,13 +73,12 @@ export type ApprovalProgress = { given: number; needed: number; approvers: { id:
 type Manager = { id: number; name: string };
 
 /** Active managers: the people a tier's approvals can come from. */
-export function activeManagers(db: DbOrTx): Manager[] {
+export async function activeManagers(db: DbOrTx): Promise<Manager[]> {
   return db
     .select({ id: users.id, name: users.name })
     .from(users)
     .where(and(eq(users.role, "manager"), eq(users.active, true)))
-    .orderBy(users.name)
-    .all();
+    .orderBy(users.name);
 }
 
 /**
@@ -121,65 +120,65 @@ function normalised(values: TiersValues): ApprovalRule[] {
 export async function saveTiers({ db, actor, ip }: { db: Db; actor: { id: number; email: string }; ip: string | null }, values: TiersValues): Promise<ActionResult<ApprovalRule[]>> {
   return db.transaction(
     async (tx) => {
-      const limits = getLimits(tx);
-      const managers = activeManagers(tx);
+      const limits = await getLimits(tx);
+      const managers = await activeManagers(tx);
       const problems = tierProblems(values, { maxPerTransfer: limits.maxPerTransfer, managers });
       const target = { type: "settings", id: tiersPolicyKey } as const;
       if (Object.keys(problems).length > 0) {
         const refused = Object.fromEntries(Object.entries(problems).map(([path, words]) => [path, inEnglish(words)]));
-        recordAudit(tx, { actor, action: "policy.approval_tiers_refused", target, after: { tiers: values.tiers, refused }, ip });
+        await recordAudit(tx, { actor, action: "policy.approval_tiers_refused", target, after: { tiers: values.tiers, refused }, ip });
         const fieldErrors = Object.fromEntries(Object.entries(problems).map(([path, words]) => [path, [say(words)]]));
         return fail("invalid", Object.values(fieldErrors)[0]![0]!, fieldErrors);
       }
-      const before = approvalTiers(tx);
+      const before = await approvalTiers(tx);
       const after = normalised(values);
       if (JSON.stringify(before) === JSON.stringify(after)) return ok(before, msg("server.tiers.unchanged"));
       const now = new Date();
-      tx.insert(policies)
+      await tx
+        .insert(policies)
         .values({ key: tiersPolicyKey, value: after, updatedAt: now, updatedBy: actor.id })
-        .onConflictDoUpdate({ target: policies.key, set: { value: after, updatedAt: now, updatedBy: actor.id } })
-        .run();
+        .onConflictDoUpdate({ target: policies.key, set: { value: after, updatedAt: now, updatedBy: actor.id } });
       if (after[0]!.floor !== limits.approvalThreshold) {
-        tx.insert(settings)
+        await tx
+          .insert(settings)
           .values({ key: "approvalThreshold", value: after[0]!.floor, updatedAt: now, updatedBy: actor.id })
-          .onConflictDoUpdate({ target: settings.key, set: { value: after[0]!.floor, updatedAt: now, updatedBy: actor.id } })
-          .run();
+          .onConflictDoUpdate({ target: settings.key, set: { value: after[0]!.floor, updatedAt: now, updatedBy: actor.id } });
       }
-      recordAudit(tx, { actor, action: "policy.approval_tiers", target, before: { tiers: before }, after: { tiers: after }, ip });
-      return ok(approvalTiers(tx), msg("server.tiers.saved"));
+      await recordAudit(tx, { actor, action: "policy.approval_tiers", target, before: { tiers: before }, after: { tiers: after }, ip });
+      return ok(await approvalTiers(tx), msg("server.tiers.saved"));
     },
   );
 }
 
 /** The names of the people a rule names, for screens and messages. */
-export function namesOf(db: DbOrTx, ids: readonly number[]): Map<number, string> {
+export async function namesOf(db: DbOrTx, ids: readonly number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
-  return new Map(db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...ids])).all().map((u) => [u.id, u.name]));
+  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...ids]));
+  return new Map(rows.map((u) => [u.id, u.name]));
 }
 
 // --- Approvals given, per round ----------------------------------------------------------------------
 
 export type ApprovalSubject = { type: "transfer" | "batch"; id: number; round: number };
 
-export function givenApprovals(db: DbOrTx, subject: ApprovalSubject): (GivenApproval & { at: Date })[] {
+export async function givenApprovals(db: DbOrTx, subject: ApprovalSubject): Promise<(GivenApproval & { at: Date })[]> {
   return db
     .select({ approverId: approvals.approverId, named: approvals.named, at: approvals.at })
     .from(approvals)
     .where(and(eq(approvals.subjectType, subject.type), eq(approvals.subjectId, subject.id), eq(approvals.round, subject.round)))
-    .orderBy(approvals.at, approvals.id)
-    .all();
+    .orderBy(approvals.at, approvals.id);
 }
 
 /** Records one approval; the unique index refuses a second one by the same person in the same round, whatever raced. */
-export function recordApproval(tx: Tx, subject: ApprovalSubject, rule: ApprovalRule, approverId: number, at: Date): void {
-  tx.insert(approvals).values({ subjectType: subject.type, subjectId: subject.id, round: subject.round, approverId, named: rule.named.includes(approverId), at }).run();
+export async function recordApproval(tx: Tx, subject: ApprovalSubject, rule: ApprovalRule, approverId: number, at: Date): Promise<void> {
+  await tx.insert(approvals).values({ subjectType: subject.type, subjectId: subject.id, round: subject.round, approverId, named: rule.named.includes(approverId), at });
 }
 
 /** What a waiting item has, with names, for the queue. `rule` null: from before tiers, one manager. */
-export function progressOf(db: DbOrTx, subject: ApprovalSubject, rule: ApprovalRule | null): ApprovalProgress {
+export async function progressOf(db: DbOrTx, subject: ApprovalSubject, rule: ApprovalRule | null): Promise<ApprovalProgress> {
   const effective = rule ?? oneManager;
-  const given = givenApprovals(db, subject);
-  const names = namesOf(db, [...given.map((g) => g.approverId), ...effective.named]);
+  const given = await givenApprovals(db, subject);
+  const names = await namesOf(db, [...given.map((g) => g.approverId), ...effective.named]);
   const person = (id: number) => ({ id, name: names.get(id) ?? `#${id}` });
   return { given: given.length, needed: effective.approvals, approvers: given.map((g) => person(g.approverId)), named: effective.named.map(person), namedNeeded: effective.namedNeeded };
 }

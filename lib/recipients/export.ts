@@ -34,28 +34,27 @@ export function recipientsExportTable(locale: Locale): ExportTable {
 }
 
 /** The rows in the table's order; a time as epoch milliseconds, as the table writes it in Jakarta time. */
-export function recipientExportRows(db: DbOrTx): ExportRow[] {
-  return db
+export async function recipientExportRows(db: DbOrTx): Promise<ExportRow[]> {
+  const rows = await db
     .select({ recipient: recipients, createdByName: users.name })
     .from(recipients)
     .innerJoin(users, eq(users.id, recipients.createdBy))
     .where(isNull(recipients.archivedAt))
-    .orderBy(asc(sql`lower(${recipients.label})`))
-    .all()
-    .map(({ recipient: r, createdByName }) => [
-      r.label,
-      walletLabel[r.wallet],
-      r.phone,
-      formatPhone(r.phone),
-      r.ownerName,
-      r.defaultAmount,
-      r.defaultMemo,
-      r.lastPaidAt?.getTime() ?? null,
-      createdByName,
-    ]);
+    .orderBy(asc(sql`lower(${recipients.label})`));
+  return rows.map(({ recipient: r, createdByName }) => [
+    r.label,
+    walletLabel[r.wallet],
+    r.phone,
+    formatPhone(r.phone),
+    r.ownerName,
+    r.defaultAmount,
+    r.defaultMemo,
+    r.lastPaidAt?.getTime() ?? null,
+    createdByName,
+  ]);
 }
 
 /** The CSV: a team keeps a few hundred recipients, so they are read at once and written as one chunk after the header. */
-export function streamRecipientsCsv(db: DbOrTx, { locale }: { locale: Locale }): ReadableStream<Uint8Array> {
-  return csvStream(csvChunks(recipientsExportTable(locale), [recipientExportRows(db)]));
+export async function streamRecipientsCsv(db: DbOrTx, { locale }: { locale: Locale }): Promise<ReadableStream<Uint8Array>> {
+  return csvStream(csvChunks(recipientsExportTable(locale), [await recipientExportRows(db)]));
 }

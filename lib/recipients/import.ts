@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, eq, gt, inArray, isNull } from "drizzle-orm";
 import Papa from "papaparse";
 import { z } from "zod";
-import type { DbOrTx } from "@/db/client";
+import { first, type DbOrTx } from "@/db/client";
 import { inquiries, recipients, type Inquiry, type InquiryPurpose } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAuditAtMostEvery, recordAuditMany } from "@/lib/audit/record";
@@ -221,8 +221,8 @@ function repeatsInFile(lines: readonly LineKeys[]): Problems {
 }
 
 /** Lines whose label or number a recipient in use already has (as saving one by one refuses them). */
-function takenInUse(db: DbOrTx, rows: readonly ImportRow[]): Problems {
-  const inUse = db.select({ label: recipients.label, wallet: recipients.wallet, phone: recipients.phone }).from(recipients).where(isNull(recipients.archivedAt)).all();
+async function takenInUse(db: DbOrTx, rows: readonly ImportRow[]): Promise<Problems> {
+  const inUse = await db.select({ label: recipients.label, wallet: recipients.wallet, phone: recipients.phone }).from(recipients).where(isNull(recipients.archivedAt));
   const byLabel = new Map(inUse.map((r) => [labelKey(r.label), r.label]));
   const byNumber = new Map(inUse.map((r) => [`${r.wallet}|${r.phone}`, r.label]));
   const taken: Problems = new Map();
@@ -259,16 +259,19 @@ async function refuseOverLookUps(deps: Pick<TransferDeps, "db" | "now">, { actor
   const now = deps.now();
   return deps.db.transaction(
     async (tx) => {
-      const limit = getLimits(tx).lookUpsPerHour;
+      const limit = (await getLimits(tx)).lookUpsPerHour;
       const made =
-        tx
-          .select({ n: count() })
-          .from(inquiries)
-          .where(and(eq(inquiries.userId, actor.id), gt(inquiries.createdAt, new Date(now.getTime() - hourMs)), inArray(inquiries.purpose, countedPurposes)))
-          .get()?.n ?? 0;
+        (
+          await first(
+            tx
+              .select({ n: count() })
+              .from(inquiries)
+              .where(and(eq(inquiries.userId, actor.id), gt(inquiries.createdAt, new Date(now.getTime() - hourMs)), inArray(inquiries.purpose, countedPurposes))),
+          )
+        )?.n ?? 0;
       const left = Math.max(0, limit - made);
       if (rows <= left) return null;
-      recordAuditAtMostEvery(tx, 60_000, { actor, action: "inquiry.rate_limited", target: { type: "limit", id: "lookUpsPerHour" }, after: { made, limit, rows, import: true }, ip, at: now });
+      await recordAuditAtMostEvery(tx, 60_000, { actor, action: "inquiry.rate_limited", target: { type: "limit", id: "lookUpsPerHour" }, after: { made, limit, rows, import: true }, ip, at: now });
       const message =
         rows > limit ? msg("server.recipients.import.overLookUpLimit", { rows, limit }) : msg("server.recipients.import.lookUpsLeft", { rows, left, limit });
       return fail("forbidden", message, { file: [message] });
@@ -285,7 +288,7 @@ export async function importRecipients(deps: TransferDeps, ctx: PersonContext, f
   const read = readImportFile(new Uint8Array(await file.arrayBuffer()));
   if (!read.ok) return fail("invalid", read.message, { file: [read.message] });
   const problems: Problems = new Map(read.problems);
-  addProblems(problems, takenInUse(deps.db, read.rows));
+  addProblems(problems, await takenInUse(deps.db, read.rows));
   if (problems.size > 0) return refused(problems);
 
   const overLimit = await refuseOverLookUps(deps, ctx, read.rows.length);
@@ -303,9 +306,9 @@ export async function importRecipients(deps: TransferDeps, ctx: PersonContext, f
   return deps.db.transaction(
     async (tx) => {
       // Checked again inside: someone may have saved one of these labels or numbers during the look-ups.
-      const meanwhile = takenInUse(tx, read.rows);
+      const meanwhile = await takenInUse(tx, read.rows);
       if (meanwhile.size > 0) return refused(meanwhile);
-      const saved = tx
+      const saved = await tx
         .insert(recipients)
         .values(
           read.rows.map(({ line, input }) => {
@@ -313,11 +316,10 @@ export async function importRecipients(deps: TransferDeps, ctx: PersonContext, f
             return { ...input, labelKey: labelKey(input.label), ownerName: inquiry.ownerName, inquiryId: inquiry.id, verifiedAt: now, createdBy: ctx.actor.id, createdAt: now, updatedAt: now };
           }),
         )
-        .returning()
-        .all();
+        .returning();
       // RETURNING promises no order: each saved row finds its line by its wallet and number, unique in the file.
       const lineOf = new Map(read.rows.map(({ line, input }) => [`${input.wallet}|${input.phone}`, line]));
-      recordAuditMany(
+      await recordAuditMany(
         tx,
         saved.map((recipient) => ({
           actor: ctx.actor,

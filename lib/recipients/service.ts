@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { first, type DbOrTx } from "@/db/client";
 import { recipients, users, type Recipient } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -22,21 +22,23 @@ type Deps = Pick<TransferDeps, "db" | "now" | "gateway" | "gatewayTimeoutMs">;
 /** What a look-up at save time asks Cash In about when no default amount is given: the inquiry needs an amount. */
 export const probeAmount = 10_000;
 
-export function findRecipient(db: DbOrTx, id: number): Recipient | undefined {
-  return db.select().from(recipients).where(eq(recipients.id, id)).get();
+export async function findRecipient(db: DbOrTx, id: number): Promise<Recipient | undefined> {
+  return first(db.select().from(recipients).where(eq(recipients.id, id)).limit(1));
 }
 
 /** A label or a wallet+phone already used by another recipient in use: said before anything is looked up. */
-function conflict(db: DbOrTx, input: Pick<RecipientInput, "label" | "wallet" | "phone">, exceptId?: number): ActionResult<never> | null {
+async function conflict(db: DbOrTx, input: Pick<RecipientInput, "label" | "wallet" | "phone">, exceptId?: number): Promise<ActionResult<never> | null> {
   const others = (condition: ReturnType<typeof and>) =>
-    db
-      .select({ label: recipients.label })
-      .from(recipients)
-      .where(and(isNull(recipients.archivedAt), condition, exceptId === undefined ? undefined : ne(recipients.id, exceptId)))
-      .get();
-  const sameLabel = others(eq(recipients.labelKey, labelKey(input.label)));
+    first(
+      db
+        .select({ label: recipients.label })
+        .from(recipients)
+        .where(and(isNull(recipients.archivedAt), condition, exceptId === undefined ? undefined : ne(recipients.id, exceptId)))
+        .limit(1),
+    );
+  const sameLabel = await others(eq(recipients.labelKey, labelKey(input.label)));
   if (sameLabel) return fail("conflict", msg("server.recipients.labelTaken", { label: sameLabel.label }), { label: [msg("server.recipients.labelTaken", { label: sameLabel.label })] });
-  const sameWallet = others(and(eq(recipients.wallet, input.wallet), eq(recipients.phone, input.phone)));
+  const sameWallet = await others(and(eq(recipients.wallet, input.wallet), eq(recipients.phone, input.phone)));
   if (sameWallet) {
     const message = msg("server.recipients.walletTaken", { wallet: walletLabel[input.wallet], label: sameWallet.label });
     return fail("conflict", message, { phone: [message] });
@@ -46,7 +48,7 @@ function conflict(db: DbOrTx, input: Pick<RecipientInput, "label" | "wallet" | "
 
 /** Creates a recipient from a fresh look-up of its wallet: nothing is saved for a wallet Cash In does not confirm. */
 export async function saveRecipient(deps: Deps, ctx: PersonContext, input: RecipientInput): Promise<ActionResult<{ recipientId: number; ownerName: string }>> {
-  const taken = conflict(deps.db, input);
+  const taken = await conflict(deps.db, input);
   if (taken) return taken;
   const looked = await countedLookUp(deps, ctx, { wallet: input.wallet, phone: input.phone, amount: input.defaultAmount ?? probeAmount }, "recipient");
   if (!looked.ok) return fail(looked.code, looked.message, { phone: [looked.message] });
@@ -55,14 +57,14 @@ export async function saveRecipient(deps: Deps, ctx: PersonContext, input: Recip
   return deps.db.transaction(
     async (tx) => {
       // Checked again inside: another person may have saved the same label or number during the look-up.
-      const meanwhile = conflict(tx, input);
+      const meanwhile = await conflict(tx, input);
       if (meanwhile) return meanwhile;
-      const saved = tx
+      const [saved] = await tx
         .insert(recipients)
         .values({ ...input, labelKey: labelKey(input.label), ownerName: inquiry.ownerName, inquiryId: inquiry.id, verifiedAt: now, createdBy: ctx.actor.id, createdAt: now, updatedAt: now })
-        .returning()
-        .get();
-      recordAudit(tx, {
+        .returning();
+      if (!saved) throw new Error("the new recipient was not returned");
+      await recordAudit(tx, {
         actor: ctx.actor,
         action: "recipient.create",
         target: { type: "recipient", id: saved.id },
@@ -82,10 +84,10 @@ const editable = ["label", "wallet", "phone", "defaultAmount", "defaultMemo"] as
 
 /** Changes a recipient; a new wallet or phone is looked up again, and its owner's name replaces the saved one. */
 export async function updateRecipient(deps: Deps, ctx: PersonContext, input: RecipientInput & { recipientId: number }): Promise<ActionResult<{ ownerName: string }>> {
-  const current = findRecipient(deps.db, input.recipientId);
+  const current = await findRecipient(deps.db, input.recipientId);
   if (!current) return fail("not_found", msg("server.recipients.notFound"));
   if (current.archivedAt) return fail("conflict", msg("server.recipients.archivedAlready"));
-  const taken = conflict(deps.db, input, current.id);
+  const taken = await conflict(deps.db, input, current.id);
   if (taken) return taken;
   const moved = current.wallet !== input.wallet || current.phone !== input.phone;
   let verified: { ownerName: string; inquiryId: number } | null = null;
@@ -102,31 +104,32 @@ export async function updateRecipient(deps: Deps, ctx: PersonContext, input: Rec
   let now = deps.now();
   const save = () => deps.db.transaction(
     async (tx) => {
-      const before = findRecipient(tx, current.id);
+      const before = await findRecipient(tx, current.id);
       if (!before || before.archivedAt) return fail("conflict", msg("server.recipients.archivedAlready"));
-      const meanwhile = conflict(tx, input, current.id);
+      const meanwhile = await conflict(tx, input, current.id);
       if (meanwhile) return meanwhile;
       // Someone changed the wallet or number after it was read above: the saved owner's name is not this number's. Null:
       // look this number up (outside the transaction, as a changed number is) and save again.
       if (!verified && (before.wallet !== input.wallet || before.phone !== input.phone)) return null;
-      const after = tx
-        .update(recipients)
-        .set({
-          label: input.label,
-          labelKey: labelKey(input.label),
-          wallet: input.wallet,
-          phone: input.phone,
-          defaultAmount: input.defaultAmount,
-          defaultMemo: input.defaultMemo,
-          ...(verified ? { ownerName: verified.ownerName, inquiryId: verified.inquiryId, verifiedAt: now } : {}),
-          updatedAt: now,
-        })
-        .where(eq(recipients.id, current.id))
-        .returning()
-        .get()!;
+      const after = (
+        await tx
+          .update(recipients)
+          .set({
+            label: input.label,
+            labelKey: labelKey(input.label),
+            wallet: input.wallet,
+            phone: input.phone,
+            defaultAmount: input.defaultAmount,
+            defaultMemo: input.defaultMemo,
+            ...(verified ? { ownerName: verified.ownerName, inquiryId: verified.inquiryId, verifiedAt: now } : {}),
+            updatedAt: now,
+          })
+          .where(eq(recipients.id, current.id))
+          .returning()
+      )[0]!;
       const changed = [...editable, "ownerName" as const].filter((field) => before[field] !== after[field]);
       if (changed.length > 0) {
-        recordAudit(tx, {
+        await recordAudit(tx, {
           actor: ctx.actor,
           action: "recipient.update",
           target: { type: "recipient", id: current.id },
@@ -154,11 +157,11 @@ export async function archiveRecipient(deps: Pick<Deps, "db" | "now">, ctx: Pers
   const now = deps.now();
   return deps.db.transaction(
     async (tx) => {
-      const current = findRecipient(tx, recipientId);
+      const current = await findRecipient(tx, recipientId);
       if (!current) return fail("not_found", msg("server.recipients.notFound"));
       if (current.archivedAt) return fail("conflict", msg("server.recipients.archivedAlready"));
-      tx.update(recipients).set({ archivedAt: now, updatedAt: now }).where(eq(recipients.id, recipientId)).run();
-      recordAudit(tx, { actor: ctx.actor, action: "recipient.archive", target: { type: "recipient", id: recipientId }, before: { label: current.label }, ip: ctx.ip, at: now });
+      await tx.update(recipients).set({ archivedAt: now, updatedAt: now }).where(eq(recipients.id, recipientId));
+      await recordAudit(tx, { actor: ctx.actor, action: "recipient.archive", target: { type: "recipient", id: recipientId }, before: { label: current.label }, ip: ctx.ip, at: now });
       return ok(null, msg("server.recipients.archived"));
     },
   );
@@ -172,7 +175,7 @@ export type RecipientRow = Recipient & { createdByName: string };
  * Recipients in use (or the archived ones), searched by label, owner's name or phone (any part, any case), sorted
  * by when they were last paid (never paid last) or by label.
  */
-export function listRecipients(db: DbOrTx, { q, sort = "lastPaid", archived = false }: { q?: string; sort?: RecipientSort; archived?: boolean } = {}): RecipientRow[] {
+export async function listRecipients(db: DbOrTx, { q, sort = "lastPaid", archived = false }: { q?: string; sort?: RecipientSort; archived?: boolean } = {}): Promise<RecipientRow[]> {
   const words = q?.trim();
   const digits = words?.replace(/[\s\-.()+]/g, "");
   const pattern = words ? `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
@@ -181,22 +184,23 @@ export function listRecipients(db: DbOrTx, { q, sort = "lastPaid", archived = fa
   const search = pattern
     ? sql`(${recipients.label} like ${pattern} escape '\\' or ${recipients.ownerName} like ${pattern} escape '\\'${phonePattern ? sql` or ${recipients.phone} like ${phonePattern}` : sql``})`
     : undefined;
-  return db
+  const rows = await db
     .select({ recipient: recipients, createdByName: users.name })
     .from(recipients)
     .innerJoin(users, eq(users.id, recipients.createdBy))
     .where(and(archived ? isNotNull(recipients.archivedAt) : isNull(recipients.archivedAt), search))
     .orderBy(...(sort === "label" ? [asc(sql`lower(${recipients.label})`)] : [sql`${recipients.lastPaidAt} is null`, desc(recipients.lastPaidAt), asc(sql`lower(${recipients.label})`)]))
-    .limit(1000)
-    .all()
-    .map(({ recipient, createdByName }) => ({ ...recipient, createdByName }));
+    .limit(1000);
+  return rows.map(({ recipient, createdByName }) => ({ ...recipient, createdByName }));
 }
 
 /** The recipient in use for this wallet and number, if one is saved. */
-export function recipientFor(db: DbOrTx, wallet: Recipient["wallet"], phone: string): Recipient | undefined {
-  return db
-    .select()
-    .from(recipients)
-    .where(and(isNull(recipients.archivedAt), eq(recipients.wallet, wallet), eq(recipients.phone, phone)))
-    .get();
+export async function recipientFor(db: DbOrTx, wallet: Recipient["wallet"], phone: string): Promise<Recipient | undefined> {
+  return first(
+    db
+      .select()
+      .from(recipients)
+      .where(and(isNull(recipients.archivedAt), eq(recipients.wallet, wallet), eq(recipients.phone, phone)))
+      .limit(1),
+  );
 }

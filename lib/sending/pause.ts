@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, max, sql } from "drizzle-orm";
-import type { Db, DbOrTx, Tx } from "@/db/client";
+import { first, type Db, type DbOrTx, type Tx } from "@/db/client";
 import { policies, sendingPauses, transfers, users } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -24,8 +24,8 @@ export const depositTooLow = "insufficient_funds";
 type StoredPolicy = { on: boolean };
 
 /** Whether a "deposit too low" answer pauses sending: on unless an admin turned it off. */
-export function depositAlertsOn(db: DbOrTx): boolean {
-  const stored = db.select({ value: policies.value }).from(policies).where(eq(policies.key, depositAlertsKey)).get()?.value as Partial<StoredPolicy> | undefined;
+export async function depositAlertsOn(db: DbOrTx): Promise<boolean> {
+  const stored = (await first(db.select({ value: policies.value }).from(policies).where(eq(policies.key, depositAlertsKey)).limit(1)))?.value as Partial<StoredPolicy> | undefined;
   return stored?.on !== false;
 }
 
@@ -33,23 +33,23 @@ export function depositAlertsOn(db: DbOrTx): boolean {
 export async function setDepositAlerts({ db, actor, ip }: { db: Db } & PersonContext, { on }: { on: boolean }): Promise<ActionResult<{ on: boolean }>> {
   return db.transaction(
     async (tx) => {
-      const before = depositAlertsOn(tx);
+      const before = await depositAlertsOn(tx);
       if (before === on) return ok({ on }, msg("server.sending.policyUnchanged"));
       const now = new Date();
       const value: StoredPolicy = { on };
-      tx.insert(policies)
+      await tx
+        .insert(policies)
         .values({ key: depositAlertsKey, value, updatedAt: now, updatedBy: actor.id })
-        .onConflictDoUpdate({ target: policies.key, set: { value, updatedAt: now, updatedBy: actor.id } })
-        .run();
-      recordAudit(tx, { actor, action: "policy.deposit_alerts", target: { type: "settings", id: depositAlertsKey }, before: { on: before }, after: { on }, ip, at: now });
+        .onConflictDoUpdate({ target: policies.key, set: { value, updatedAt: now, updatedBy: actor.id } });
+      await recordAudit(tx, { actor, action: "policy.deposit_alerts", target: { type: "settings", id: depositAlertsKey }, before: { on: before }, after: { on }, ip, at: now });
       return ok({ on }, msg(on ? "server.sending.policyOn" : "server.sending.policyOff"));
     },
   );
 }
 
 /** Whether sending is paused now. Read inside the claim's transaction, so a claim and a pause never interleave. */
-export function isSendingPaused(db: DbOrTx): boolean {
-  return db.select({ id: sendingPauses.id }).from(sendingPauses).where(isNull(sendingPauses.resumedAt)).limit(1).get() !== undefined;
+export async function isSendingPaused(db: DbOrTx): Promise<boolean> {
+  return (await first(db.select({ id: sendingPauses.id }).from(sendingPauses).where(isNull(sendingPauses.resumedAt)).limit(1))) !== undefined;
 }
 
 export type PauseView = {
@@ -80,13 +80,13 @@ function pauseViews(db: DbOrTx) {
 }
 
 /** The open pause, with the reference of the transfer whose answer opened it; null while sending is active. */
-export function openPause(db: DbOrTx): PauseView | null {
-  return pauseViews(db).where(isNull(sendingPauses.resumedAt)).orderBy(desc(sendingPauses.id)).limit(1).get() ?? null;
+export async function openPause(db: DbOrTx): Promise<PauseView | null> {
+  return (await first(pauseViews(db).where(isNull(sendingPauses.resumedAt)).orderBy(desc(sendingPauses.id)).limit(1))) ?? null;
 }
 
 /** The newest pauses, open or ended, for the admin's Sending page. */
-export function recentPauses(db: DbOrTx, limit = 20): PauseView[] {
-  return pauseViews(db).orderBy(desc(sendingPauses.id)).limit(limit).all();
+export async function recentPauses(db: DbOrTx, limit = 20): Promise<PauseView[]> {
+  return pauseViews(db).orderBy(desc(sendingPauses.id)).limit(limit);
 }
 
 /**
@@ -95,16 +95,16 @@ export function recentPauses(db: DbOrTx, limit = 20): PauseView[] {
  * (`sending.paused`, by the system, with the transfer's reference) and tells every active admin through the outbox.
  * Returns whether this refusal opened it.
  */
-export function pauseOnDepositAlert(tx: Tx, { transferId, reference, code, at }: { transferId: number; reference: string; code: string; at: Date }): boolean {
-  if (!depositAlertsOn(tx)) return false;
+export async function pauseOnDepositAlert(tx: Tx, { transferId, reference, code, at }: { transferId: number; reference: string; code: string; at: Date }): Promise<boolean> {
+  if (!(await depositAlertsOn(tx))) return false;
   const opened = tx.get<{ id: number } | undefined>(sql`
     insert into sending_pauses (started_at, code, transfer_id)
     select ${at.getTime()}, ${code}, ${transferId}
     where not exists (select 1 from sending_pauses where resumed_at is null)
     returning id`);
   if (!opened) return false;
-  recordAudit(tx, { actor: null, action: "sending.paused", target: { type: "sending", id: opened.id }, after: { reference, transferId, code }, at });
-  notifyAdmins(tx, "sending.paused", { type: "pause", id: opened.id }, at);
+  await recordAudit(tx, { actor: null, action: "sending.paused", target: { type: "sending", id: opened.id }, after: { reference, transferId, code }, at });
+  await notifyAdmins(tx, "sending.paused", { type: "pause", id: opened.id }, at);
   return true;
 }
 
@@ -116,16 +116,17 @@ export function pauseOnDepositAlert(tx: Tx, { transferId, reference, code, at }:
 export async function resumeSending({ db, actor, ip }: { db: Db } & PersonContext, { pauseId }: { pauseId: number }, now = new Date()): Promise<ActionResult<{ pauseId: number }>> {
   return db.transaction(
     async (tx) => {
-      const pause = tx.select().from(sendingPauses).where(eq(sendingPauses.id, pauseId)).get();
+      const pause = await first(tx.select().from(sendingPauses).where(eq(sendingPauses.id, pauseId)).limit(1));
       if (!pause) return fail("not_found", msg("server.sending.noSuchPause"));
-      const resumed = tx
-        .update(sendingPauses)
-        .set({ resumedAt: now, resumedBy: actor.id })
-        .where(and(eq(sendingPauses.id, pauseId), isNull(sendingPauses.resumedAt)))
-        .returning({ id: sendingPauses.id })
-        .get();
+      const resumed = await first(
+        tx
+          .update(sendingPauses)
+          .set({ resumedAt: now, resumedBy: actor.id })
+          .where(and(eq(sendingPauses.id, pauseId), isNull(sendingPauses.resumedAt)))
+          .returning({ id: sendingPauses.id }),
+      );
       if (!resumed) return fail("conflict", msg("server.sending.alreadyResumed"));
-      recordAudit(tx, {
+      await recordAudit(tx, {
         actor,
         action: "sending.resumed",
         target: { type: "sending", id: pauseId },
@@ -140,6 +141,6 @@ export async function resumeSending({ db, actor, ip }: { db: Db } & PersonContex
 }
 
 /** When the last pause ended, or null: a batch that waited for it counts as stopped only from then. */
-export function lastResumedAt(db: DbOrTx): Date | null {
-  return db.select({ at: max(sendingPauses.resumedAt) }).from(sendingPauses).get()?.at ?? null;
+export async function lastResumedAt(db: DbOrTx): Promise<Date | null> {
+  return (await first(db.select({ at: max(sendingPauses.resumedAt) }).from(sendingPauses)))?.at ?? null;
 }

@@ -25,15 +25,33 @@ export function csvValue(value: ExportValue, kind: ColumnKind): string | number 
 
 /**
  * The CSV text of a table, one chunk per batch of rows: the byte-order mark (Excel then reads the names as
- * UTF-8) and the header first, before any row is read, then each batch as it comes.
+ * UTF-8) and the header first, before any row is read, then each batch as it comes. Batches read from the
+ * database as they are awaited give an async generator; batches at hand, a plain one.
  */
-export function* csvChunks(table: ExportTable, batches: Iterable<readonly ExportRow[]>): Generator<string> {
-  yield `${csvBom}${csvLine(table.columns.map((column) => column.header))}`;
+export function csvChunks(table: ExportTable, batches: Iterable<readonly ExportRow[]>): Generator<string>;
+export function csvChunks(table: ExportTable, batches: AsyncIterable<readonly ExportRow[]>): AsyncGenerator<string>;
+export function csvChunks(table: ExportTable, batches: Iterable<readonly ExportRow[]> | AsyncIterable<readonly ExportRow[]>): Generator<string> | AsyncGenerator<string> {
+  return Symbol.asyncIterator in batches ? csvChunksAsync(table, batches) : csvChunksSync(table, batches);
+}
+
+function* csvChunksSync(table: ExportTable, batches: Iterable<readonly ExportRow[]>): Generator<string> {
+  yield csvHeader(table);
   const kinds = table.columns.map((column) => column.kind);
-  for (const rows of batches) {
-    if (rows.length === 0) continue;
-    let text = "";
-    for (const row of rows) text += csvLine(row.map((value, index) => csvValue(value, kinds[index] ?? "text")));
-    yield text;
-  }
+  for (const rows of batches) if (rows.length > 0) yield csvRows(kinds, rows);
+}
+
+async function* csvChunksAsync(table: ExportTable, batches: AsyncIterable<readonly ExportRow[]>): AsyncGenerator<string> {
+  yield csvHeader(table);
+  const kinds = table.columns.map((column) => column.kind);
+  for await (const rows of batches) if (rows.length > 0) yield csvRows(kinds, rows);
+}
+
+function csvHeader(table: ExportTable): string {
+  return `${csvBom}${csvLine(table.columns.map((column) => column.header))}`;
+}
+
+function csvRows(kinds: readonly ColumnKind[], rows: readonly ExportRow[]): string {
+  let text = "";
+  for (const row of rows) text += csvLine(row.map((value, index) => csvValue(value, kinds[index] ?? "text")));
+  return text;
 }

@@ -37,7 +37,9 @@ export function addRow(sheet: ExcelJS.Worksheet, table: ExportTable, values: Exp
  * what was written so far, as with the CSV. A client that goes away ends the reading; a failure midway is
  * logged and breaks the download (a truncated workbook will not open), never a request left hanging.
  */
-export function xlsxStream(table: ExportTable, batches: Iterator<readonly ExportRow[]> & Iterable<readonly ExportRow[]>): ReadableStream<Uint8Array> {
+type RowBatches = (Iterator<readonly ExportRow[]> & Iterable<readonly ExportRow[]>) | (AsyncIterator<readonly ExportRow[]> & AsyncIterable<readonly ExportRow[]>);
+
+export function xlsxStream(table: ExportTable, batches: RowBatches): ReadableStream<Uint8Array> {
   const output = new PassThrough();
   writeWorkbook(output, table, batches).catch((error: unknown) => {
     log().error({ err: error, sheet: table.sheet }, "[export] writing a workbook failed");
@@ -46,12 +48,12 @@ export function xlsxStream(table: ExportTable, batches: Iterator<readonly Export
   return Readable.toWeb(output) as ReadableStream<Uint8Array>;
 }
 
-async function writeWorkbook(output: PassThrough, table: ExportTable, batches: Iterator<readonly ExportRow[]> & Iterable<readonly ExportRow[]>) {
+async function writeWorkbook(output: PassThrough, table: ExportTable, batches: RowBatches) {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   const sheet = addTable(workbook, table);
   sheet.getRow(1).commit();
   try {
-    for (const rows of batches) {
+    for await (const rows of batches) {
       for (const values of rows) addRow(sheet, table, values).commit();
       // Let the zip writer turn what was committed into bytes, then wait while the client has not taken them.
       await new Promise((resolve) => setImmediate(resolve));
@@ -59,7 +61,7 @@ async function writeWorkbook(output: PassThrough, table: ExportTable, batches: I
     }
   } finally {
     // Stops the reading of further batches (and closes the query) when the loop ends early.
-    batches.return?.();
+    await batches.return?.();
   }
   sheet.commit();
   await workbook.commit();

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { DbOrTx, Tx } from "@/db/client";
+import { first, type DbOrTx, type Tx } from "@/db/client";
 import { users } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -16,8 +16,8 @@ import { inEnglish, say, type Words } from "./words";
 export type ApprovalHold = { since: Date; until: Date };
 
 /** The person's hold as the database has it now, or null when they may decide. */
-export function approvalHoldOf(db: DbOrTx, userId: number, now: Date): ApprovalHold | null {
-  const until = db.select({ until: users.approvalHoldUntil }).from(users).where(eq(users.id, userId)).get()?.until;
+export async function approvalHoldOf(db: DbOrTx, userId: number, now: Date): Promise<ApprovalHold | null> {
+  const until = (await first(db.select({ until: users.approvalHoldUntil }).from(users).where(eq(users.id, userId)).limit(1)))?.until;
   if (!until || until.getTime() <= now.getTime()) return null;
   return { since: new Date(until.getTime() - approvalHoldMs), until };
 }
@@ -38,16 +38,16 @@ export type HeldDecision = "approve" | "reject" | "confirm_outcome" | "decline_o
  * person's language in the answer). Call it inside the transaction of the decision's conditional update, so an
  * admin's change that lands meanwhile is seen.
  */
-export function refuseWhileOnHold(
+export async function refuseWhileOnHold(
   tx: Tx,
   { actor, ip }: PersonContext,
   target: { type: "transfer" | "batch"; id: number },
   decision: HeldDecision,
   now: Date,
 ) {
-  const hold = approvalHoldOf(tx, actor.id, now);
+  const hold = await approvalHoldOf(tx, actor.id, now);
   if (!hold) return null;
   const words = approvalHoldWords(hold, now);
-  recordAudit(tx, { actor, action: `${target.type}.approval_hold_refused`, target, after: { decision, holdUntil: hold.until.toISOString(), refused: inEnglish(words) }, ip, at: now });
+  await recordAudit(tx, { actor, action: `${target.type}.approval_hold_refused`, target, after: { decision, holdUntil: hold.until.toISOString(), refused: inEnglish(words) }, ip, at: now });
   return fail("forbidden", say(words));
 }

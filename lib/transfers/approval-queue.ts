@@ -8,8 +8,8 @@ import { historyColumns, maker } from "./history";
  * The approval queue for one manager: oldest first, so nothing waits longest by accident, with how long
  * each has waited, when it expires, and whether it is the manager's own (which they cannot decide).
  */
-export function approvalQueue(db: Db, managerId: number, approvalWindowHours: number, now = new Date()) {
-  return queued(db).map((t) => {
+export async function approvalQueue(db: Db, managerId: number, approvalWindowHours: number, now = new Date()) {
+  return (await queued(db)).map((t) => {
     // A transfer sent back to the queue (approved long ago, never sent) waits from when it came back.
     const since = t.queuedAt ?? t.createdAt;
     return {
@@ -28,8 +28,7 @@ function queued(db: Db) {
     .innerJoin(maker, eq(maker.id, transfers.makerId))
     .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId)))
     .orderBy(asc(sql`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`), asc(transfers.id))
-    .limit(500)
-    .all();
+    .limit(500);
 }
 
-export type QueuedTransfer = ReturnType<typeof approvalQueue>[number];
+export type QueuedTransfer = Awaited<ReturnType<typeof approvalQueue>>[number];

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { PersonContext } from "@/lib/actor";
-import type { DbOrTx } from "@/db/client";
+import { first, type DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit, recordAuditNow } from "@/lib/audit/record";
 import type { TopupResult } from "@/lib/cashin/client";
@@ -38,8 +38,8 @@ function alreadyDecided(status: TransferStatus) {
  * is the answer. The same manager's requests racing (a double click, a retry) must hear "already decided" once one of
  * them approved it, not that they still need another manager.
  */
-function refusedUnlessDecided(db: DbOrTx, transferId: number, refused: Words) {
-  const status = findTransfer(db, transferId)?.status;
+async function refusedUnlessDecided(db: DbOrTx, transferId: number, refused: Words) {
+  const status = (await findTransfer(db, transferId))?.status;
   return status && status !== "awaiting_approval" ? alreadyDecided(status) : fail("conflict", say(refused));
 }
 
@@ -56,7 +56,7 @@ export function queuedAt(transfer: Pick<Transfer, "queuedAt" | "createdAt">): Da
 }
 
 /** The near-duplicates of a transfer that awaits approval: on either side of it, within the window. */
-export function nearDuplicatesOf(db: DbOrTx, transfer: Pick<Transfer, "id" | "wallet" | "phone" | "amount" | "createdAt">, windowHours: number): NearDuplicate[] {
+export async function nearDuplicatesOf(db: DbOrTx, transfer: Pick<Transfer, "id" | "wallet" | "phone" | "amount" | "createdAt">, windowHours: number): Promise<NearDuplicate[]> {
   return nearDuplicates(db, transfer, { around: transfer.createdAt, windowHours, excludeId: transfer.id });
 }
 
@@ -79,7 +79,7 @@ export async function approveTransfer(
   { actor, ip }: Ctx,
   input: { transferId: number; acknowledgedName?: string; duplicatesChecked?: number[] },
 ): Promise<ActionResult<ApprovalOutcome>> {
-  const transfer = findTransfer(deps.db, input.transferId);
+  const transfer = await findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId === actor.id) return fail("forbidden", msg("server.transfers.ownApproval"));
@@ -91,19 +91,19 @@ export async function approveTransfer(
   // The tier it entered the queue with, and the approvals of this round (docs/policies.md#approval-tiers).
   const rule = transfer.approvalRule ?? oneManager;
   const subject: ApprovalSubject = { type: "transfer", id: transfer.id, round: queuedAt(transfer).getTime() };
-  const names = namesOf(deps.db, rule.named);
+  const names = await namesOf(deps.db, rule.named);
   const nameOf = (id: number) => names.get(id) ?? `#${id}`;
-  const early = approvalRefusal(rule, givenApprovals(deps.db, subject), actor.id, nameOf);
+  const early = approvalRefusal(rule, await givenApprovals(deps.db, subject), actor.id, nameOf);
   if (early) return refusedUnlessDecided(deps.db, transfer.id, early);
-  const limits = getLimits(deps.db);
+  const limits = await getLimits(deps.db);
   const windowMs = limits.approvalWindowHours * 60 * 60_000;
   if (deps.now().getTime() >= queuedAt(transfer).getTime() + windowMs) {
     await expireOverdue(deps);
     return notInTime();
   }
-  const broken = limitsStillHold(deps.db, limits, { makerId: transfer.makerId, createdAt: transfer.createdAt, amounts: [transfer.amount] });
+  const broken = await limitsStillHold(deps.db, limits, { makerId: transfer.makerId, createdAt: transfer.createdAt, amounts: [transfer.amount] });
   if (broken) return fail("forbidden", broken);
-  const duplicates = nearDuplicatesOf(deps.db, transfer, limits.nearDuplicateWindowHours);
+  const duplicates = await nearDuplicatesOf(deps.db, transfer, limits.nearDuplicateWindowHours);
   if (!tickCovers(input.duplicatesChecked, duplicates)) {
     const words: Words = (t) =>
       duplicates.length > 0 && !input.duplicatesChecked?.length
@@ -126,35 +126,37 @@ export async function approveTransfer(
     return ok({ outcome: "name_changed", confirmedName: transfer.ownerName, currentName });
   }
 
-  const now = deps.now();
   const ctx: ActorContext = { actor, ip };
   const renamed = sameName(currentName, transfer.ownerName) ? {} : { ownerName: currentName };
   const decided = await deps.db.transaction(
     async (tx): Promise<ActionResult<{ moved: Transfer | null } | { recorded: number }>> => {
+      // The time of the decision, taken once this transaction holds the writing connection (it may have waited).
+      const now = deps.now();
       // The approver re-read here: an admin may have reset their account during the look-up.
-      const onHold = refuseWhileOnHold(tx, { actor, ip }, target, "approve", now);
+      const onHold = await refuseWhileOnHold(tx, { actor, ip }, target, "approve", now);
       if (onHold) return onHold;
       // The limits again at the last step, read in this transaction: an admin may have lowered one during the look-up.
-      const limitsNow = getLimits(tx);
-      const brokenNow = limitsStillHold(tx, limitsNow, { makerId: transfer.makerId, createdAt: transfer.createdAt, amounts: [transfer.amount] });
+      const limitsNow = await getLimits(tx);
+      const brokenNow = await limitsStillHold(tx, limitsNow, { makerId: transfer.makerId, createdAt: transfer.createdAt, amounts: [transfer.amount] });
       if (brokenNow) return fail("forbidden", brokenNow);
       // The deadline holds at the last step too: the look-up above may have taken until past it.
       const inTime = gt(queuedSince, now.getTime() - limitsNow.approvalWindowHours * 60 * 60_000);
       // Read again in this transaction: another manager's approval may have landed meanwhile.
-      const given = givenApprovals(tx, subject);
+      const given = await givenApprovals(tx, subject);
       const refused = approvalRefusal(rule, given, actor.id, nameOf);
       if (refused) return refusedUnlessDecided(tx, transfer.id, refused);
       if (given.length + 1 < rule.approvals) {
         // Not the last approval: recorded only while it still waits and is in time; it keeps waiting.
-        const waiting = tx
-          .update(transfers)
-          .set({ ...renamed, updatedAt: now })
-          .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "awaiting_approval"), inTime))
-          .returning({ id: transfers.id })
-          .get();
+        const waiting = await first(
+          tx
+            .update(transfers)
+            .set({ ...renamed, updatedAt: now })
+            .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "awaiting_approval"), inTime))
+            .returning({ id: transfers.id }),
+        );
         if (!waiting) return ok({ moved: null });
-        recordApproval(tx, subject, rule, actor.id, now);
-        recordAudit(tx, {
+        await recordApproval(tx, subject, rule, actor.id, now);
+        await recordAudit(tx, {
           actor,
           action: "transfer.approval_given",
           target,
@@ -165,7 +167,7 @@ export async function approveTransfer(
         return ok({ recorded: given.length + 1 });
       }
       // The last approval the tier asks for: recorded in the same transaction as the conditional update that approves.
-      const moved = transition(
+      const moved = await transition(
         tx,
         transfer.id,
         "awaiting_approval",
@@ -180,7 +182,7 @@ export async function approveTransfer(
         now,
         inTime,
       );
-      if (moved) recordApproval(tx, subject, rule, actor.id, now);
+      if (moved) await recordApproval(tx, subject, rule, actor.id, now);
       return ok({ moved });
     },
   );
@@ -190,14 +192,14 @@ export async function approveTransfer(
     return ok({ outcome: "recorded", given, needed: rule.approvals }, msg("server.tiers.approvalRecorded", { given, needed: rule.approvals, left: rule.approvals - given }));
   }
   if (!decided.data.moved) {
-    const status = findTransfer(deps.db, transfer.id)?.status ?? transfer.status;
+    const status = (await findTransfer(deps.db, transfer.id))?.status ?? transfer.status;
     if (status !== "awaiting_approval") return alreadyDecided(status);
     await expireOverdue(deps);
     return notInTime();
   }
   let answer: TopupResult | undefined;
   const sent = await sendTransfer(deps, transfer.id, ctx, { onAnswer: (result) => void (answer = result) });
-  return ok({ outcome: "approved", status: sent?.status ?? "approved" }, approvedMessage(sent, answer, sent === null && sendingPaused(deps)));
+  return ok({ outcome: "approved", status: sent?.status ?? "approved" }, approvedMessage(sent, answer, sent === null && (await sendingPaused(deps))));
 }
 
 /**
@@ -220,24 +222,24 @@ function approvedMessage(sent: Transfer | null, answer: TopupResult | undefined,
 }
 
 export async function rejectTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason: string }): Promise<ActionResult<null>> {
-  const transfer = findTransfer(deps.db, input.transferId);
+  const transfer = await findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId === actor.id) return fail("forbidden", msg("server.transfers.ownDecision"));
   const now = deps.now();
   const decided = await deps.db.transaction(
     async (tx) =>
-      refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "reject", now) ??
-      ok(transition(tx, transfer.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now)),
+      (await refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "reject", now)) ??
+      ok(await transition(tx, transfer.id, "awaiting_approval", "rejected", { approverId: actor.id, decidedAt: now, reason: input.reason }, { actor, ip }, now)),
   );
   if (!decided.ok) return decided;
-  if (!decided.data) return alreadyDecided(findTransfer(deps.db, transfer.id)?.status ?? transfer.status);
+  if (!decided.data) return alreadyDecided((await findTransfer(deps.db, transfer.id))?.status ?? transfer.status);
   return ok(null, msg("server.transfers.rejected"));
 }
 
 /** The maker withdraws their own transfer while it still awaits approval. */
 export async function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, input: { transferId: number; reason?: string }): Promise<ActionResult<null>> {
-  const transfer = findTransfer(deps.db, input.transferId);
+  const transfer = await findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.batchId !== null) return partOfBatch();
   if (transfer.makerId !== actor.id) return fail("forbidden", msg("server.transfers.onlyMakerCancels"));
@@ -246,7 +248,7 @@ export async function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, inp
     transition(tx, transfer.id, "awaiting_approval", "canceled", { decidedAt: now, reason: input.reason ?? "Canceled by its maker" }, { actor, ip }, now),
   );
   if (!canceled) {
-    const status = findTransfer(deps.db, transfer.id)?.status ?? transfer.status;
+    const status = (await findTransfer(deps.db, transfer.id))?.status ?? transfer.status;
     return fail("conflict", msg("server.transfers.cannotCancel", { status: statusWord(msg, status) }));
   }
   return ok(null, msg("server.transfers.canceled"));
@@ -254,23 +256,22 @@ export async function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, inp
 
 /**
  * Transfers not decided within the approval window become `expired` (docs/lifecycle.md#transitions). Returns how many.
- * A batch's rows expire with their batch (lib/batches/decide.ts). Found and expired in one transaction, so a transfer
- * sent back to the queue meanwhile is not expired on a stale reading.
+ * A batch's rows expire with their batch (lib/batches/decide.ts). Each in a short transaction of its own that finds it
+ * still waiting and still overdue, so a transfer sent back to the queue meanwhile is not expired on a stale reading,
+ * and a long list does not hold the writing connection for all of its entries at once.
  */
 export async function expireOverdue(deps: TransferDeps): Promise<number> {
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
-    const cutoff = new Date(now.getTime() - getLimits(tx).approvalWindowHours * 60 * 60_000);
-    const overdue = tx
-      .select({ id: transfers.id })
-      .from(transfers)
-      .where(and(eq(transfers.status, "awaiting_approval"), lt(queuedSince, cutoff.getTime()), isNull(transfers.batchId)))
-      .all();
-    let expired = 0;
-    for (const { id } of overdue) {
-      const done = transition(tx, id, "awaiting_approval", "expired", { decidedAt: now, reason: "Not approved within the approval window" }, { actor: null, ip: null }, now);
-      if (done) expired++;
-    }
-    return expired;
-  });
+  const cutoff = new Date(now.getTime() - (await getLimits(deps.db)).approvalWindowHours * 60 * 60_000);
+  const overdueNow = and(eq(transfers.status, "awaiting_approval"), lt(queuedSince, cutoff.getTime()), isNull(transfers.batchId));
+  const overdue = await deps.db.select({ id: transfers.id }).from(transfers).where(overdueNow);
+  let expired = 0;
+  for (const { id } of overdue) {
+    const done = await deps.db.transaction(async (tx) => {
+      if (!(await first(tx.select({ id: transfers.id }).from(transfers).where(and(eq(transfers.id, id), overdueNow)).limit(1)))) return null;
+      return transition(tx, id, "awaiting_approval", "expired", { decidedAt: now, reason: "Not approved within the approval window" }, { actor: null, ip: null }, now);
+    });
+    if (done) expired++;
+  }
+  return expired;
 }

@@ -22,7 +22,7 @@ const transferColumns = {
 };
 
 /** Transfers Cash In has not settled after the 3-day schedule, oldest first, with any outcome an admin recorded. */
-export function unresolvedTransfers(db: Db) {
+export async function unresolvedTransfers(db: Db) {
   return db
     .select({
       ...transferColumns,
@@ -37,34 +37,31 @@ export function unresolvedTransfers(db: Db) {
     .leftJoin(proposer, eq(proposer.id, transfers.resolutionBy))
     .where(eq(transfers.status, "unresolved"))
     .orderBy(asc(transfers.sentAt), asc(transfers.id))
-    .limit(500)
-    .all();
+    .limit(500);
 }
 
-export type UnresolvedTransfer = ReturnType<typeof unresolvedTransfers>[number];
+export type UnresolvedTransfer = Awaited<ReturnType<typeof unresolvedTransfers>>[number];
 
 /** Contradictions no admin has reviewed yet, newest first. */
-export function openDiscrepancies(db: Db) {
+export async function openDiscrepancies(db: Db) {
   return db
     .select({ ...transferColumns, discrepancy: transfers.discrepancy, discrepancyAt: transfers.discrepancyAt })
     .from(transfers)
     .innerJoin(maker, eq(maker.id, transfers.makerId))
     .where(and(isNotNull(transfers.discrepancyAt), isNull(transfers.discrepancyReviewedAt)))
     .orderBy(desc(transfers.discrepancyAt), desc(transfers.id))
-    .limit(500)
-    .all();
+    .limit(500);
 }
 
-export type OpenDiscrepancy = ReturnType<typeof openDiscrepancies>[number];
+export type OpenDiscrepancy = Awaited<ReturnType<typeof openDiscrepancies>>[number];
 
 /** Batches whose sending stopped long ago and waits for a person's confirmation. */
-export function pausedBatches(db: Db) {
+export async function pausedBatches(db: Db) {
   return db
     .select({ id: batches.id, reference: batches.reference, fileName: batches.fileName, pausedAt: batches.pausedAt, makerId: batches.makerId, approverId: batches.approverId })
     .from(batches)
     .where(and(eq(batches.status, "sending"), isNotNull(batches.pausedAt)))
-    .orderBy(asc(batches.pausedAt))
-    .all();
+    .orderBy(asc(batches.pausedAt));
 }
 
 /** The admin changes to an account that make it worth a second look (docs/roles.md#two-people-not-two-accounts). */
@@ -112,14 +109,13 @@ function describeChange(action: string, before: unknown, after: unknown): string
  * change first: a manager account an admin made or re-keyed is the way one person could become two
  * (docs/roles.md#two-people-not-two-accounts), so everyone else on Needs attention sees it happen.
  */
-export function accountChanges(db: Db, now: Date): ChangedAccount[] {
-  const people = db
+export async function accountChanges(db: Db, now: Date): Promise<ChangedAccount[]> {
+  const people = await db
     .select({ id: users.id, name: users.name, email: users.email, role: users.role, holdUntil: users.approvalHoldUntil })
     .from(users)
-    .where(and(eq(users.active, true), or(and(eq(users.role, "manager"), gt(users.approvalHoldUntil, now)), eq(users.role, "admin"))))
-    .all();
+    .where(and(eq(users.active, true), or(and(eq(users.role, "manager"), gt(users.approvalHoldUntil, now)), eq(users.role, "admin"))));
   if (people.length === 0) return [];
-  const changes = db
+  const changes = await db
     .select({
       at: auditEntries.at,
       action: auditEntries.action,
@@ -143,8 +139,7 @@ export function accountChanges(db: Db, now: Date): ChangedAccount[] {
         inArray(auditEntries.action, [...accountChangeActions]),
       ),
     )
-    .orderBy(desc(auditEntries.at), desc(auditEntries.id))
-    .all();
+    .orderBy(desc(auditEntries.at), desc(auditEntries.id));
   return people
     .map((person) => ({
       ...person,
@@ -184,8 +179,8 @@ function describeRefusal(kind: RateLimitKind, after: unknown): string {
  * People refused by the look-up limits in the last 24 h (docs/limits.md#look-ups-per-person-per-hour), one line per person
  * and limit, most recent first: a burst of look-ups may be someone collecting owners' names.
  */
-export function lookUpLimitsReached(db: Db, now: Date): RateLimitReached[] {
-  const entries = db
+export async function lookUpLimitsReached(db: Db, now: Date): Promise<RateLimitReached[]> {
+  const entries = await db
     .select({ at: auditEntries.at, kind: auditEntries.targetId, userId: auditEntries.actorId, email: auditEntries.actorEmail, name: users.name, after: auditEntries.after })
     .from(auditEntries)
     .leftJoin(users, eq(users.id, auditEntries.actorId))
@@ -196,8 +191,7 @@ export function lookUpLimitsReached(db: Db, now: Date): RateLimitReached[] {
         gt(auditEntries.at, new Date(now.getTime() - dayMs)),
       ),
     )
-    .orderBy(desc(auditEntries.at), desc(auditEntries.id))
-    .all();
+    .orderBy(desc(auditEntries.at), desc(auditEntries.id));
   const byPerson = new Map<string, RateLimitReached>();
   for (const entry of entries) {
     const kind = entry.kind as RateLimitKind;

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Person } from "@/lib/actor";
-import type { DbOrTx, Tx } from "@/db/client";
+import { first, type DbOrTx, type Tx } from "@/db/client";
 import { inquiries, recipients, transfers, type ApprovalRule, type Inquiry, type Recipient, type Role, type Transfer, type TransferStatus } from "@/db/schema";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
@@ -52,7 +52,7 @@ type NewTransfer = {
  * the look-up returned (rule 4). The caller has checked that each look-up is the maker's, fresh and
  * unused. Rows go in 500 at a time, so a batch's 10.000 take a fraction of a second.
  */
-export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: string | null; at: Date }, items: readonly NewTransfer[]): Transfer[] {
+export async function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: string | null; at: Date }, items: readonly NewTransfer[]): Promise<Transfer[]> {
   const created: Transfer[] = [];
   for (let i = 0; i < items.length; i += 500) {
     const values = items.slice(i, i + 500).map(({ inquiry, status, approvalRule = null, retryOfId = null, batchId = null, memo = null, recipientId = null }) => ({
@@ -73,18 +73,18 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
       createdAt: at,
       updatedAt: at,
     }));
-    created.push(...tx.insert(transfers).values(values).returning().all());
+    created.push(...(await tx.insert(transfers).values(values).returning()));
   }
   created.sort((a, b) => a.id - b.id);
   // A transfer of its own that waits tells the managers; a batch's transfers are told of as their batch (lib/batches/lifecycle.ts).
   for (const transfer of created) {
-    if (transfer.status === "awaiting_approval" && transfer.batchId === null) notifyApprovers(tx, "transfer.awaiting_approval", { type: "transfer", id: transfer.id, round: transfer.createdAt.getTime() }, transfer.makerId, at);
+    if (transfer.status === "awaiting_approval" && transfer.batchId === null) await notifyApprovers(tx, "transfer.awaiting_approval", { type: "transfer", id: transfer.id, round: transfer.createdAt.getTime() }, transfer.makerId, at);
   }
   // Each payout that waits is told to the merchant's systems, a batch's rows too (docs/webhooks.md#events).
-  payoutEvents(tx, created, at);
+  await payoutEvents(tx, created, at);
   const separateFrom = new Map(items.map((item) => [item.inquiry.id, item.separateFrom ?? []]));
   const nameChanges = new Map(items.flatMap((item) => (item.nameChange ? [[item.inquiry.id, item.nameChange] as const] : [])));
-  recordAuditMany(
+  await recordAuditMany(
     tx,
     created.map((transfer) => ({
       actor,
@@ -112,8 +112,8 @@ export function insertTransfers(tx: Tx, { actor, ip, at }: { actor: Person; ip: 
 
 export type RetryRefusal = { message: string; retry?: { id: number; reference: string } };
 
-function retryRefusal(db: DbOrTx, actor: { id: number; role: Role }, original: Transfer): { words: Words; retry?: RetryRefusal["retry"] } | null {
-  const retry = db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.retryOfId, original.id)).get();
+async function retryRefusal(db: DbOrTx, actor: { id: number; role: Role }, original: Transfer): Promise<{ words: Words; retry?: RetryRefusal["retry"] } | null> {
+  const retry = await first(db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.retryOfId, original.id)).limit(1));
   if (retry) return { words: (t) => t("server.transfers.retriedAlready", { original: original.reference, retry: retry.reference }), retry };
   if (original.status !== "failed") return { words: (t) => t("server.transfers.retryOnlyFailed") };
   if (original.makerId !== actor.id && actor.role !== "manager") return { words: (t) => t("server.transfers.retryNotYours", { original: original.reference }) };
@@ -125,15 +125,15 @@ function retryRefusal(db: DbOrTx, actor: { id: number; role: Role }, original: T
  * cannot retry it now (with its retry, if there is one), or null. The unique index on `retry_of_id` is the
  * last word when two requests race past this check. The message is in the language of `currentLocale()`.
  */
-export function whyNotRetry(db: DbOrTx, actor: { id: number; role: Role }, original: Transfer): RetryRefusal | null {
-  const refusal = retryRefusal(db, actor, original);
+export async function whyNotRetry(db: DbOrTx, actor: { id: number; role: Role }, original: Transfer): Promise<RetryRefusal | null> {
+  const refusal = await retryRefusal(db, actor, original);
   return refusal && { message: say(refusal.words), ...(refusal.retry ? { retry: refusal.retry } : {}) };
 }
 
-function retryProblem(tx: Tx, actor: Maker, originalId: number, inquiry: Inquiry): Words | null {
-  const original = findTransfer(tx, originalId);
+async function retryProblem(tx: Tx, actor: Maker, originalId: number, inquiry: Inquiry): Promise<Words | null> {
+  const original = await findTransfer(tx, originalId);
   if (!original) return (t) => t("server.transfers.retryMissing");
-  const refusal = retryRefusal(tx, actor, original);
+  const refusal = await retryRefusal(tx, actor, original);
   if (refusal) return refusal.words;
   // The retry pays the same person the same amount; anything else is a new payment.
   if (inquiry.wallet !== original.wallet || inquiry.phone !== original.phone || inquiry.amount !== original.amount) {
@@ -183,13 +183,13 @@ export async function createTransfer(deps: TransferDeps, ctx: MakerCtx, input: N
   // Safe for a resubmitted form too: the claim inside sendTransfer lets only one request send.
   const sent = await sendTransfer(deps, created.data.transferId, ctx);
   // Not claimed because sending is paused on a deposit alert (docs/deposit-alerts.md): the maker is told it waits.
-  const message = sent === null && sendingPaused(deps) ? msg("server.sending.createdWhilePaused") : created.message;
+  const message = sent === null && (await sendingPaused(deps)) ? msg("server.sending.createdWhilePaused") : created.message;
   return ok({ ...created.data, status: sent?.status ?? created.data.status }, message);
 }
 
 /** A refusal the UI never causes (a forged or stale retry or tick): audited (in English), nothing else changes. */
-function refuse(tx: Tx, { actor, ip }: MakerCtx, input: NewTransferInput, action: string, words: Words, at: Date): ActionResult<CreatedTransfer> {
-  recordAudit(tx, {
+async function refuse(tx: Tx, { actor, ip }: MakerCtx, input: NewTransferInput, action: string, words: Words, at: Date): Promise<ActionResult<CreatedTransfer>> {
+  await recordAudit(tx, {
     actor,
     action,
     target: { type: "transfer", id: input.retryOf ?? null },
@@ -200,13 +200,13 @@ function refuse(tx: Tx, { actor, ip }: MakerCtx, input: NewTransferInput, action
   return fail("conflict", say(words));
 }
 
-function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Date): ActionResult<CreatedTransfer> {
+async function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Date): Promise<ActionResult<CreatedTransfer>> {
   const { actor } = ctx;
-  const inquiry = tx.select().from(inquiries).where(eq(inquiries.id, input.inquiryId)).get();
+  const inquiry = await first(tx.select().from(inquiries).where(eq(inquiries.id, input.inquiryId)).limit(1));
   // A batch row's or an approval's look-up never becomes a single transfer.
   if (!inquiry || inquiry.userId !== actor.id || inquiry.purpose !== "transfer") return fail("invalid", msg("server.transfers.lookUpBeforeSending"));
 
-  const existing = tx.select().from(transfers).where(eq(transfers.inquiryId, inquiry.id)).get();
+  const existing = await first(tx.select().from(transfers).where(eq(transfers.inquiryId, inquiry.id)).limit(1));
   if (existing) {
     return ok({ transferId: existing.id, reference: existing.reference, status: existing.status }, msg("server.transfers.alreadySubmitted"));
   }
@@ -218,14 +218,14 @@ function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Da
     return fail("invalid", msg("server.transfers.lookUpTooOld"));
   }
   if (input.retryOf !== undefined) {
-    const problem = retryProblem(tx, actor, input.retryOf, inquiry);
+    const problem = await retryProblem(tx, actor, input.retryOf, inquiry);
     if (problem) return refuse(tx, ctx, input, "transfer.retry_refused", problem, now);
   }
-  const limits = getLimits(tx);
-  const problem = limitProblem(tx, limits, actor.id, input.amount, now);
+  const limits = await getLimits(tx);
+  const problem = await limitProblem(tx, limits, actor.id, input.amount, now);
   if (problem) return fail("forbidden", problem, { amount: [problem] });
 
-  const duplicates = nearDuplicates(tx, inquiry, { around: now, windowHours: limits.nearDuplicateWindowHours });
+  const duplicates = await nearDuplicates(tx, inquiry, { around: now, windowHours: limits.nearDuplicateWindowHours });
   if (!tickCovers(input.separateFrom, duplicates)) {
     if (duplicates.length > 0 && !input.separateFrom?.length) {
       return fail(
@@ -238,13 +238,13 @@ function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Da
     return refuse(tx, ctx, input, "transfer.duplicate_tick_refused", words, now);
   }
 
-  const recipient = input.recipientId === undefined ? null : recipientProblem(tx, input, inquiry);
+  const recipient = input.recipientId === undefined ? null : await recipientProblem(tx, input, inquiry);
   if (recipient && !recipient.ok) return recipient.refusal.audit ? refuse(tx, ctx, input, "transfer.recipient_name_refused", recipient.refusal.words, now) : fail("invalid", say(recipient.refusal.words));
 
   // Below the first tier's floor (the approval threshold) it is sent at once; else it waits with its tier.
-  const approvalRule = approvalRuleFor(tx, input.amount);
+  const approvalRule = await approvalRuleFor(tx, input.amount);
   const status = approvalRule ? "awaiting_approval" : "approved";
-  const [transfer] = insertTransfers(tx, { actor, ip: ctx.ip, at: now }, [
+  const [transfer] = await insertTransfers(tx, { actor, ip: ctx.ip, at: now }, [
     {
       inquiry,
       status,
@@ -256,7 +256,7 @@ function insertConfirmed(tx: Tx, ctx: MakerCtx, input: NewTransferInput, now: Da
       ...(recipient && !sameName(recipient.recipient.ownerName, inquiry.ownerName) ? { nameChange: { saved: recipient.recipient.ownerName, now: inquiry.ownerName } } : {}),
     },
   ]);
-  if (recipient) paidRecipient(tx, ctx, recipient.recipient, inquiry, input.updateRecipientName === true, now);
+  if (recipient) await paidRecipient(tx, ctx, recipient.recipient, inquiry, input.updateRecipientName === true, now);
   return ok({ transferId: transfer!.id, reference: transfer!.reference, status });
 }
 
@@ -267,8 +267,8 @@ type RecipientCheck = { ok: true; recipient: Recipient } | { ok: false; refusal:
  * is sent only when the maker confirmed the new name (docs/recipients.md#paying-a-recipient): checked here, whatever the
  * screen showed.
  */
-function recipientProblem(tx: Tx, input: NewTransferInput, inquiry: Inquiry & { ownerName: string }): RecipientCheck {
-  const recipient = tx.select().from(recipients).where(eq(recipients.id, input.recipientId!)).get();
+async function recipientProblem(tx: Tx, input: NewTransferInput, inquiry: Inquiry & { ownerName: string }): Promise<RecipientCheck> {
+  const recipient = await first(tx.select().from(recipients).where(eq(recipients.id, input.recipientId!)).limit(1));
   if (!recipient || recipient.archivedAt) return { ok: false, refusal: { words: (t) => t("server.recipients.archivedOrGone"), audit: false } };
   if (recipient.wallet !== inquiry.wallet || recipient.phone !== inquiry.phone) return { ok: false, refusal: { words: (t) => t("server.recipients.otherWallet", { label: recipient.label }), audit: false } };
   if (!sameName(recipient.ownerName, inquiry.ownerName) && input.nameChangeAccepted !== true) {
@@ -278,14 +278,14 @@ function recipientProblem(tx: Tx, input: NewTransferInput, inquiry: Inquiry & { 
 }
 
 /** The recipient was paid now; it keeps Cash In's new name of its owner when the maker chose so. */
-function paidRecipient(tx: Tx, { actor, ip }: MakerCtx, recipient: Recipient, inquiry: Inquiry & { ownerName: string }, updateName: boolean, now: Date) {
+async function paidRecipient(tx: Tx, { actor, ip }: MakerCtx, recipient: Recipient, inquiry: Inquiry & { ownerName: string }, updateName: boolean, now: Date): Promise<void> {
   const renamed = updateName && !sameName(recipient.ownerName, inquiry.ownerName);
-  tx.update(recipients)
+  await tx
+    .update(recipients)
     .set({ lastPaidAt: now, ...(renamed ? { ownerName: inquiry.ownerName, inquiryId: inquiry.id, verifiedAt: now, updatedAt: now } : {}) })
-    .where(eq(recipients.id, recipient.id))
-    .run();
+    .where(eq(recipients.id, recipient.id));
   if (renamed) {
-    recordAudit(tx, {
+    await recordAudit(tx, {
       actor,
       action: "recipient.update",
       target: { type: "recipient", id: recipient.id },

@@ -25,11 +25,11 @@ const hourMs = 60 * 60_000;
 /** At most this many are listed: one is enough to stop and look, and the tick names them all. */
 const listed = 20;
 
-export function nearDuplicates(
+export async function nearDuplicates(
   db: DbOrTx,
   payment: { wallet: Wallet; phone: string; amount: number },
   { around, windowHours, excludeId }: { around: Date; windowHours: number; excludeId?: number },
-): NearDuplicate[] {
+): Promise<NearDuplicate[]> {
   const windowMs = windowHours * hourMs;
   return db
     .select({
@@ -54,8 +54,7 @@ export function nearDuplicates(
       ),
     )
     .orderBy(desc(transfers.createdAt), desc(transfers.id))
-    .limit(listed)
-    .all();
+    .limit(listed);
 }
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { oncePerConnection } from "@/db/statements";
 import {
   auditEntries,
@@ -309,36 +309,41 @@ export type TransferDetail = {
   timeline: TimelineEvent[];
 };
 
-export function getTransferDetail(db: Db, id: number): TransferDetail | undefined {
-  const found = db
-    .select({ transfer: transfers, makerName: maker.name, approverName: approver.name })
-    .from(transfers)
-    .innerJoin(maker, eq(maker.id, transfers.makerId))
-    .leftJoin(approver, eq(approver.id, transfers.approverId))
-    .where(eq(transfers.id, id))
-    .get();
+export async function getTransferDetail(db: Db, id: number): Promise<TransferDetail | undefined> {
+  const found = await first(
+    db
+      .select({ transfer: transfers, makerName: maker.name, approverName: approver.name })
+      .from(transfers)
+      .innerJoin(maker, eq(maker.id, transfers.makerId))
+      .leftJoin(approver, eq(approver.id, transfers.approverId))
+      .where(eq(transfers.id, id))
+      .limit(1),
+  );
   if (!found) return undefined;
   const { transfer } = found;
-  const inquiry = db.select().from(inquiries).where(eq(inquiries.id, transfer.inquiryId)).get();
-  const retryOf =
+  const nameOf = async (userId: number | null) =>
+    userId === null ? null : ((await first(db.select({ name: users.name }).from(users).where(eq(users.id, userId)).limit(1)))?.name ?? null);
+  // Independent reads outside a transaction: asked together.
+  const [inquiry, retryOf, retry, resolutionByName, discrepancyReviewedByName, calls, audit] = await Promise.all([
+    first(db.select().from(inquiries).where(eq(inquiries.id, transfer.inquiryId)).limit(1)),
     transfer.retryOfId === null
       ? undefined
-      : db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.id, transfer.retryOfId)).get();
-  const retry = db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.retryOfId, id)).get();
-  const nameOf = (userId: number | null) => (userId === null ? null : (db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? null));
-  const calls = db
-    .select()
-    .from(gatewayCalls)
-    .where(or(eq(gatewayCalls.transferId, id), eq(gatewayCalls.inquiryId, transfer.inquiryId)))
-    .orderBy(asc(gatewayCalls.startedAt), asc(gatewayCalls.id))
-    .all();
-  const audit = db
-    .select({ entry: auditEntries, actorName: users.name })
-    .from(auditEntries)
-    .leftJoin(users, eq(users.id, auditEntries.actorId))
-    .where(and(eq(auditEntries.targetType, "transfer"), eq(auditEntries.targetId, String(id))))
-    .orderBy(asc(auditEntries.at), asc(auditEntries.id))
-    .all();
+      : first(db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.id, transfer.retryOfId)).limit(1)),
+    first(db.select({ id: transfers.id, reference: transfers.reference }).from(transfers).where(eq(transfers.retryOfId, id)).limit(1)),
+    nameOf(transfer.resolutionBy),
+    nameOf(transfer.discrepancyReviewedBy),
+    db
+      .select()
+      .from(gatewayCalls)
+      .where(or(eq(gatewayCalls.transferId, id), eq(gatewayCalls.inquiryId, transfer.inquiryId)))
+      .orderBy(asc(gatewayCalls.startedAt), asc(gatewayCalls.id)),
+    db
+      .select({ entry: auditEntries, actorName: users.name })
+      .from(auditEntries)
+      .leftJoin(users, eq(users.id, auditEntries.actorId))
+      .where(and(eq(auditEntries.targetType, "transfer"), eq(auditEntries.targetId, String(id))))
+      .orderBy(asc(auditEntries.at), asc(auditEntries.id)),
+  ]);
   const timeline: TimelineEvent[] = [
     ...audit.map(({ entry, actorName }) => ({ kind: "audit" as const, at: entry.at, entry: { ...entry, actorName } })),
     ...calls.map((call) => ({ kind: "gateway" as const, at: call.startedAt, call })),
@@ -352,8 +357,8 @@ export function getTransferDetail(db: Db, id: number): TransferDetail | undefine
     inquiry,
     retryOf,
     retry,
-    resolutionByName: nameOf(transfer.resolutionBy),
-    discrepancyReviewedByName: nameOf(transfer.discrepancyReviewedBy),
+    resolutionByName,
+    discrepancyReviewedByName,
     timeline,
   };
 }
@@ -372,33 +377,32 @@ export type DashboardSummary = {
   latest: HistoryRow[];
 };
 
-export function dashboardSummary(db: Db, now: Date): DashboardSummary {
+export async function dashboardSummary(db: Db, now: Date): Promise<DashboardSummary> {
   const start = startOfJakartaDay(now);
   const end = new Date(start.getTime() + dayMs);
-  const tallies = db
-    .select({ status: transfers.status, count: count(), total: sql<number>`coalesce(sum(${transfers.amount}), 0)` })
-    .from(transfers)
-    // A scheduled batch's rows wait for their time: "Scheduled today" counts them, not "Sent today" (docs/batches.md#scheduled-batches).
-    .where(and(gte(transfers.createdAt, start), lt(transfers.createdAt, end), sql`not (${transfers.status} = 'approved' and ${inScheduledBatch})`))
-    .groupBy(transfers.status)
-    .all();
+  // An aggregate: one row whatever matches.
+  const countWhere = async (where: SQL) => (await first(db.select({ n: count() }).from(transfers).where(where)))?.n ?? 0;
+  // Independent reads outside a transaction: asked together.
+  const [tallies, awaitingApproval, unsettled, latest] = await Promise.all([
+    db
+      .select({ status: transfers.status, count: count(), total: sql<number>`coalesce(sum(${transfers.amount}), 0)` })
+      .from(transfers)
+      // A scheduled batch's rows wait for their time: "Scheduled today" counts them, not "Sent today" (docs/batches.md#scheduled-batches).
+      .where(and(gte(transfers.createdAt, start), lt(transfers.createdAt, end), sql`not (${transfers.status} = 'approved' and ${inScheduledBatch})`))
+      .groupBy(transfers.status),
+    countWhere(eq(transfers.status, "awaiting_approval")),
+    countWhere(inArray(transfers.status, [...unsettledAtGateway])),
+    db.select(historyColumns).from(transfers).innerJoin(maker, eq(maker.id, transfers.makerId)).orderBy(desc(transfers.createdAt), desc(transfers.id)).limit(10),
+  ]);
   const byStatus = transferStatuses.map((status) => tallies.find((t) => t.status === status) ?? { status, count: 0, total: 0 });
-  const countWhere = (where: SQL) => db.select({ n: count() }).from(transfers).where(where).get()?.n ?? 0;
-  const latest = db
-    .select(historyColumns)
-    .from(transfers)
-    .innerJoin(maker, eq(maker.id, transfers.makerId))
-    .orderBy(desc(transfers.createdAt), desc(transfers.id))
-    .limit(10)
-    .all();
   return {
     today: {
       count: byStatus.reduce((sum, t) => sum + t.count, 0),
       total: byStatus.reduce((sum, t) => sum + t.total, 0),
       byStatus,
     },
-    awaitingApproval: countWhere(eq(transfers.status, "awaiting_approval")),
-    unsettled: countWhere(inArray(transfers.status, [...unsettledAtGateway])),
+    awaitingApproval,
+    unsettled,
     latest,
   };
 }

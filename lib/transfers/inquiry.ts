@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
 import type { Wallet } from "@/lib/cashin/protocol";
 import type { GatewayCallRecord, InquiryResult } from "@/lib/cashin/client";
 import { outcomeWords } from "@/lib/cashin/codes";
-import type { Tx } from "@/db/client";
+import { first, type Tx } from "@/db/client";
 import { inquiries, type Inquiry, type InquiryPurpose } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAuditAtMostEvery } from "@/lib/audit/record";
@@ -35,12 +35,12 @@ function failure(query: WalletQuery, result: Exclude<InquiryResult, { kind: "suc
  * The look-up's row, stored before Cash In is asked: a look-up in flight already counts against its
  * person's limit, and one the app stopped during stays on record as unanswered.
  */
-function startLookUp(tx: Tx, userId: number, query: WalletQuery, purpose: InquiryPurpose, now: Date): Inquiry {
-  return tx
+async function startLookUp(tx: Tx, userId: number, query: WalletQuery, purpose: InquiryPurpose, now: Date): Promise<Inquiry> {
+  const [started] = await tx
     .insert(inquiries)
     .values({ userId, ...query, reference: newReference("INQ", now), outcome: "unavailable", message: "No answer from Cash In was recorded for this look-up.", purpose, createdAt: now })
-    .returning()
-    .get();
+    .returning();
+  return started!;
 }
 
 /**
@@ -59,8 +59,8 @@ async function finishLookUp(deps: TransferDeps, started: Inquiry, transferId?: n
   );
   const { words, ...answer } = result.kind === "success" ? { outcome: "found" as const, ownerName: result.customerName.trim(), words: null } : { ownerName: null, ...failure(query, result) };
   const inquiry = await deps.db.transaction(async (tx) => {
-    const inquiry = tx.update(inquiries).set({ ...answer, message: words && inEnglish(words) }).where(eq(inquiries.id, started.id)).returning().get()!;
-    for (const record of calls) recordGatewayCall(tx, { inquiryId: inquiry.id, transferId, reference: started.reference }, record);
+    const inquiry = (await first(tx.update(inquiries).set({ ...answer, message: words && inEnglish(words) }).where(eq(inquiries.id, started.id)).returning()))!;
+    for (const record of calls) await recordGatewayCall(tx, { inquiryId: inquiry.id, transferId, reference: started.reference }, record);
     return inquiry;
   });
   return { inquiry, problem: words && say(words) };
@@ -103,19 +103,19 @@ const countedPurposes: InquiryPurpose[] = ["transfer", "recipient"];
  * part of approving, and batch rows count against the batch rows per day, so neither counts here. Refusals are
  * audited at most once a minute per person.
  */
-function refuseOverHourlyLimit(tx: Tx, { actor, ip }: PersonContext, limit: number, now: Date) {
+async function refuseOverHourlyLimit(tx: Tx, { actor, ip }: PersonContext, limit: number, now: Date) {
   const counted = and(eq(inquiries.userId, actor.id), gt(inquiries.createdAt, new Date(now.getTime() - hourMs)), inArray(inquiries.purpose, countedPurposes));
-  const made = tx.select({ n: count() }).from(inquiries).where(counted).get()?.n ?? 0;
+  const made = (await first(tx.select({ n: count() }).from(inquiries).where(counted)))?.n ?? 0;
   if (made < limit) return null;
   // The next one is possible once enough of these are an hour old to leave one free (more than one if the limit was lowered).
-  const freeing = tx.select({ at: inquiries.createdAt }).from(inquiries).where(counted).orderBy(asc(inquiries.createdAt)).limit(1).offset(made - limit).get()!;
+  const freeing = (await first(tx.select({ at: inquiries.createdAt }).from(inquiries).where(counted).orderBy(asc(inquiries.createdAt)).limit(1).offset(made - limit)))!;
   const nextAt = new Date(freeing.at.getTime() + hourMs);
   const message = say((t, f) =>
     made === limit
       ? t("server.transfers.lookUpsAtLimit", { count: made, next: f.timeNear(nextAt, now) })
       : t("server.transfers.lookUpsOverLimit", { count: made, limit: f.number(limit), next: f.timeNear(nextAt, now) }),
   );
-  recordAuditAtMostEvery(tx, 60_000, {
+  await recordAuditAtMostEvery(tx, 60_000, {
     actor,
     action: "inquiry.rate_limited",
     target: { type: "limit", id: "lookUpsPerHour" },
@@ -140,7 +140,7 @@ export async function countedLookUp(
   const now = deps.now();
   // The limit is read in the counting transaction too: an admin's change that lands meanwhile is seen.
   const started = await deps.db.transaction(
-    async (tx) => refuseOverHourlyLimit(tx, ctx, getLimits(tx).lookUpsPerHour, now) ?? ok(startLookUp(tx, ctx.actor.id, query, purpose, now)),
+    async (tx) => (await refuseOverHourlyLimit(tx, ctx, (await getLimits(tx)).lookUpsPerHour, now)) ?? ok(await startLookUp(tx, ctx.actor.id, query, purpose, now)),
   );
   if (!started.ok) return started;
   const { inquiry, problem } = await finishLookUp(deps, started.data);
@@ -169,8 +169,8 @@ export type LookUpAnswer = {
  */
 export async function lookUpForNewTransfer(deps: TransferDeps, ctx: PersonContext, query: WalletQuery): Promise<ActionResult<LookUpAnswer>> {
   const now = deps.now();
-  const limits = getLimits(deps.db);
-  const problem = limitProblem(deps.db, limits, ctx.actor.id, query.amount, now);
+  const limits = await getLimits(deps.db);
+  const problem = await limitProblem(deps.db, limits, ctx.actor.id, query.amount, now);
   if (problem) return fail("forbidden", problem, { amount: [problem] });
   const found = await countedLookUp(deps, ctx, query, "transfer");
   if (!found.ok) return found;
@@ -182,7 +182,7 @@ export async function lookUpForNewTransfer(deps: TransferDeps, ctx: PersonContex
     amount: inquiry.amount,
     ownerName: inquiry.ownerName,
     needsApproval: needsApproval(limits, inquiry.amount),
-    approvalsNeeded: approvalRuleFor(deps.db, inquiry.amount)?.approvals ?? 0,
-    nearDuplicates: nearDuplicates(deps.db, query, { around: deps.now(), windowHours: limits.nearDuplicateWindowHours }),
+    approvalsNeeded: (await approvalRuleFor(deps.db, inquiry.amount))?.approvals ?? 0,
+    nearDuplicates: await nearDuplicates(deps.db, query, { around: deps.now(), windowHours: limits.nearDuplicateWindowHours }),
   });
 }

@@ -1,5 +1,5 @@
 import { and, eq, type SQL } from "drizzle-orm";
-import type { DbOrTx, Tx } from "@/db/client";
+import { first, type DbOrTx, type Tx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit, recordAuditMany, type AuditInput } from "@/lib/audit/record";
 import { notifyApprovers, notifyPerson } from "@/lib/notifications/outbox";
@@ -33,8 +33,8 @@ function canTransition(from: TransferStatus, to: TransferStatus): boolean {
   return allowedTransitions[from].includes(to);
 }
 
-export function findTransfer(db: DbOrTx, id: number): Transfer | null {
-  return db.select().from(transfers).where(eq(transfers.id, id)).get() ?? null;
+export async function findTransfer(db: DbOrTx, id: number): Promise<Transfer | null> {
+  return (await first(db.select().from(transfers).where(eq(transfers.id, id)).limit(1))) ?? null;
 }
 
 type Patch = Partial<Omit<typeof transfers.$inferInsert, "id" | "status" | "reference" | "createdAt">>;
@@ -51,7 +51,7 @@ export class IllegalTransition extends Error {
  * must not have passed); returns the updated row, or null when another request changed it first or the
  * condition failed. Must run inside the caller's transaction.
  */
-export function transition(
+export async function transition(
   tx: Tx,
   id: number,
   from: TransferStatus,
@@ -60,19 +60,21 @@ export function transition(
   { actor, ip }: ActorContext,
   at: Date,
   condition?: SQL,
-): Transfer | null {
+): Promise<Transfer | null> {
   if (!canTransition(from, to)) throw new IllegalTransition(from, to);
-  const updated = tx
-    .update(transfers)
-    .set({ ...patch, status: to, updatedAt: at })
-    .where(and(eq(transfers.id, id), eq(transfers.status, from), condition))
-    .returning()
-    .get();
+  // The row itself says whether this request moved it: one row back, or none when another change came first.
+  const updated = await first(
+    tx
+      .update(transfers)
+      .set({ ...patch, status: to, updatedAt: at })
+      .where(and(eq(transfers.id, id), eq(transfers.status, from), condition))
+      .returning(),
+  );
   if (!updated) return null;
-  recordAudit(tx, transitionAudit(id, from, to, patch, { actor, ip }, at));
-  notifyTransition(tx, updated, from, at);
+  await recordAudit(tx, transitionAudit(id, from, to, patch, { actor, ip }, at));
+  await notifyTransition(tx, updated, from, at);
   // The merchant's systems are told in the same transaction (docs/webhooks.md#events).
-  payoutEvents(tx, [updated], at);
+  await payoutEvents(tx, [updated], at);
   return updated;
 }
 
@@ -82,23 +84,23 @@ export function transition(
  * batch's transfers are decided with their batch, which tells its maker once (lib/batches/lifecycle.ts); their
  * failures are each told.
  */
-function notifyTransition(tx: Tx, transfer: Transfer, from: TransferStatus, at: Date): void {
+async function notifyTransition(tx: Tx, transfer: Transfer, from: TransferStatus, at: Date): Promise<void> {
   // A transfer sent back to the queue waits, and is decided, a second time: each time is told (its queue time).
   const subject = { type: "transfer", id: transfer.id, round: (transfer.queuedAt ?? transfer.createdAt).getTime() } as const;
   const own = transfer.batchId === null;
   switch (transfer.status) {
     case "awaiting_approval":
-      if (own) notifyApprovers(tx, "transfer.awaiting_approval", subject, transfer.makerId, at);
+      if (own) await notifyApprovers(tx, "transfer.awaiting_approval", subject, transfer.makerId, at);
       return;
     case "approved":
-      if (own && from === "awaiting_approval") notifyPerson(tx, "transfer.approved", subject, transfer.makerId, at);
+      if (own && from === "awaiting_approval") await notifyPerson(tx, "transfer.approved", subject, transfer.makerId, at);
       return;
     case "rejected":
     case "expired":
-      if (own) notifyPerson(tx, `transfer.${transfer.status}`, subject, transfer.makerId, at);
+      if (own) await notifyPerson(tx, `transfer.${transfer.status}`, subject, transfer.makerId, at);
       return;
     case "failed":
-      notifyPerson(tx, "transfer.failed", { type: "transfer", id: transfer.id }, transfer.makerId, at);
+      await notifyPerson(tx, "transfer.failed", { type: "transfer", id: transfer.id }, transfer.makerId, at);
       return;
   }
 }
@@ -112,7 +114,7 @@ function transitionAudit(id: number, from: TransferStatus, to: TransferStatus, p
  * transfer, written together, so deciding on 10.000 rows takes a fraction of a second instead of
  * blocking the server. Returns the ids it moved. Must run inside the caller's transaction.
  */
-export function transitionBatch(
+export async function transitionBatch(
   tx: Tx,
   batchId: number,
   from: TransferStatus,
@@ -120,21 +122,22 @@ export function transitionBatch(
   patch: Patch,
   ctx: ActorContext,
   at: Date,
-): number[] {
+): Promise<number[]> {
   if (!canTransition(from, to)) throw new IllegalTransition(from, to);
-  const moved = tx
-    .update(transfers)
-    .set({ ...patch, status: to, updatedAt: at })
-    .where(and(eq(transfers.batchId, batchId), eq(transfers.status, from)))
-    .returning({ id: transfers.id })
-    .all()
+  const moved = (
+    await tx
+      .update(transfers)
+      .set({ ...patch, status: to, updatedAt: at })
+      .where(and(eq(transfers.batchId, batchId), eq(transfers.status, from)))
+      .returning({ id: transfers.id })
+  )
     .map((t) => t.id)
     .sort((a, b) => a - b);
-  recordAuditMany(
+  await recordAuditMany(
     tx,
     moved.map((id) => transitionAudit(id, from, to, patch, ctx, at)),
   );
-  if (isPayoutEventStatus(to)) payoutEventsByIds(tx, moved, at);
+  if (isPayoutEventStatus(to)) await payoutEventsByIds(tx, moved, at);
   return moved;
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, gte, lt, notInArray, sum } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { first, type DbOrTx } from "@/db/client";
 import { transfers } from "@/db/schema";
 import { startOfJakartaDay } from "@/lib/jakarta";
 import type { Limits } from "./limits-schema";
@@ -9,20 +9,22 @@ import { say } from "./words";
 const dayMs = 24 * 60 * 60_000;
 
 /** What a maker created on the Jakarta calendar day of `day`; transfers that moved no money do not count. */
-export function makerTotalOn(db: DbOrTx, makerId: number, day: Date): number {
+export async function makerTotalOn(db: DbOrTx, makerId: number, day: Date): Promise<number> {
   const start = startOfJakartaDay(day);
-  const row = db
-    .select({ total: sum(transfers.amount) })
-    .from(transfers)
-    .where(
-      and(
-        eq(transfers.makerId, makerId),
-        gte(transfers.createdAt, start),
-        lt(transfers.createdAt, new Date(start.getTime() + dayMs)),
-        notInArray(transfers.status, [...movedNoMoney]),
+  // An aggregate: one row whatever matches.
+  const row = await first(
+    db
+      .select({ total: sum(transfers.amount) })
+      .from(transfers)
+      .where(
+        and(
+          eq(transfers.makerId, makerId),
+          gte(transfers.createdAt, start),
+          lt(transfers.createdAt, new Date(start.getTime() + dayMs)),
+          notInArray(transfers.status, [...movedNoMoney]),
+        ),
       ),
-    )
-    .get();
+  );
   return Number(row?.total ?? 0);
 }
 
@@ -30,12 +32,12 @@ export function makerTotalOn(db: DbOrTx, makerId: number, day: Date): number {
  * The limits again at the last step (docs/lifecycle.md#paying-twice-is-impossible): an approval of transfers submitted earlier, after an
  * admin may have lowered a limit. `amounts` are already counted in the maker's total of their day.
  */
-export function limitsStillHold(db: DbOrTx, limits: Limits, { makerId, createdAt, amounts }: { makerId: number; createdAt: Date; amounts: readonly number[] }): string | null {
+export async function limitsStillHold(db: DbOrTx, limits: Limits, { makerId, createdAt, amounts }: { makerId: number; createdAt: Date; amounts: readonly number[] }): Promise<string | null> {
   const largest = Math.max(...amounts);
   if (largest > limits.maxPerTransfer) {
     return say((t, f) => t("server.limits.loweredMax", { amount: f.rupiah(largest), max: f.rupiah(limits.maxPerTransfer) }));
   }
-  const total = makerTotalOn(db, makerId, createdAt);
+  const total = await makerTotalOn(db, makerId, createdAt);
   if (total > limits.dailyTotalPerMaker) {
     return say((t, f) => t("server.limits.loweredDaily", { total: f.rupiah(total), daily: f.rupiah(limits.dailyTotalPerMaker) }));
   }
@@ -43,11 +45,11 @@ export function limitsStillHold(db: DbOrTx, limits: Limits, { makerId, createdAt
 }
 
 /** The limits of docs/limits.md#the-limits for one new transfer: a message a person can act on, or null when it fits. */
-export function limitProblem(db: DbOrTx, limits: Limits, makerId: number, amount: number, now: Date): string | null {
+export async function limitProblem(db: DbOrTx, limits: Limits, makerId: number, amount: number, now: Date): Promise<string | null> {
   if (amount > limits.maxPerTransfer) {
     return say((t, f) => t("server.limits.overMax", { max: f.rupiah(limits.maxPerTransfer) }));
   }
-  const remaining = limits.dailyTotalPerMaker - makerTotalOn(db, makerId, now);
+  const remaining = limits.dailyTotalPerMaker - (await makerTotalOn(db, makerId, now));
   if (amount > remaining) {
     return say((t, f) =>
       remaining > 0

@@ -34,12 +34,11 @@ export async function reconcileDue(
   // Approved but never claimed (the process died between approval and sending).
   // A batch's rows are left to its own runner, which resumes them at its bounded pace.
   const orphanCutoff = new Date(now.getTime() - inFlightMs(deps));
-  const orphans = deps.db
+  const orphans = await deps.db
     .select()
     .from(transfers)
     .where(and(eq(transfers.status, "approved"), lt(transfers.updatedAt, orphanCutoff), isNull(transfers.batchId)))
-    .limit(limit)
-    .all();
+    .limit(limit);
   let resent = 0;
   let requeued = 0;
   for (const orphan of orphans) {
@@ -49,13 +48,12 @@ export async function reconcileDue(
     } else if (await requeue(deps, orphan)) requeued++;
   }
 
-  const due = deps.db
+  const due = await deps.db
     .select({ id: transfers.id })
     .from(transfers)
     .where(all ? inArray(transfers.status, unsettledAtGateway) : lte(transfers.nextCheckAt, now))
     .orderBy(asc(transfers.nextCheckAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
   let checked = 0;
   let settled = 0;
   await pool(due, concurrency, async ({ id }) => {
@@ -119,12 +117,7 @@ export async function refreshTransfers(deps: TransferDeps, transferIds: readonly
 }
 
 /** The unsettled transfers (at most 1,000), for "Refresh all unsettled". */
-export function unsettledTransferIds(db: DbOrTx): number[] {
-  return db
-    .select({ id: transfers.id })
-    .from(transfers)
-    .where(inArray(transfers.status, unsettledAtGateway))
-    .limit(1000)
-    .all()
-    .map((t) => t.id);
+export async function unsettledTransferIds(db: DbOrTx): Promise<number[]> {
+  const unsettled = await db.select({ id: transfers.id }).from(transfers).where(inArray(transfers.status, unsettledAtGateway)).limit(1000);
+  return unsettled.map((t) => t.id);
 }

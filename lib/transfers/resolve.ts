@@ -1,4 +1,5 @@
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import { first } from "@/db/client";
 import { transfers, type Transfer } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit, recordAuditNow } from "@/lib/audit/record";
@@ -28,21 +29,22 @@ function notUnresolved(transfer: Transfer) {
 
 /** An admin records what Cash In said happened, with the ticket or statement line as the reason. */
 export async function proposeResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number; outcome: ResolutionOutcome; reason: string }): Promise<ActionResult<null>> {
-  const transfer = findTransfer(deps.db, input.transferId);
+  const transfer = await findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.status !== "unresolved") return notUnresolved(transfer);
   if (transfer.resolutionOutcome !== null) return fail("conflict", msg("server.transfers.outcomeWaits"));
   const now = deps.now();
   return deps.db.transaction(
     async (tx): Promise<ActionResult<null>> => {
-      const proposed = tx
-        .update(transfers)
-        .set({ resolutionOutcome: input.outcome, resolutionReason: input.reason, resolutionBy: actor.id, resolutionAt: now, updatedAt: now })
-        .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "unresolved"), isNull(transfers.resolutionOutcome)))
-        .returning({ id: transfers.id })
-        .get();
+      const proposed = await first(
+        tx
+          .update(transfers)
+          .set({ resolutionOutcome: input.outcome, resolutionReason: input.reason, resolutionBy: actor.id, resolutionAt: now, updatedAt: now })
+          .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "unresolved"), isNull(transfers.resolutionOutcome)))
+          .returning({ id: transfers.id }),
+      );
       if (!proposed) return fail("conflict", msg("server.transfers.changedMeanwhile"));
-      recordAudit(tx, { actor, action: "transfer.resolution_proposed", target: { type: "transfer", id: transfer.id }, after: { outcome: input.outcome, reason: input.reason }, ip, at: now });
+      await recordAudit(tx, { actor, action: "transfer.resolution_proposed", target: { type: "transfer", id: transfer.id }, after: { outcome: input.outcome, reason: input.reason }, ip, at: now });
       return ok(null, msg(input.outcome === "succeeded" ? "server.transfers.recordedSucceeded" : "server.transfers.recordedFailed"));
     },
   );
@@ -53,7 +55,7 @@ export async function proposeResolution(deps: Deps, { actor, ip }: Ctx, input: {
  * be retried once). Never by the person who recorded it: that refusal is audited.
  */
 export async function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: { transferId: number }): Promise<ActionResult<{ status: ResolutionOutcome }>> {
-  const transfer = findTransfer(deps.db, input.transferId);
+  const transfer = await findTransfer(deps.db, input.transferId);
   if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
   if (transfer.status !== "unresolved") return notUnresolved(transfer);
   const { resolutionOutcome: outcome, resolutionBy: proposer, resolutionReason: reason } = transfer;
@@ -67,9 +69,9 @@ export async function confirmResolution(deps: Deps, { actor, ip }: Ctx, input: {
   const moved = await deps.db.transaction(
     async (tx) =>
       // A manager account an admin just made or reset is not the second person (docs/roles.md#two-people-not-two-accounts).
-      refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "confirm_outcome", now) ??
+      (await refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "confirm_outcome", now)) ??
       ok(
-        transition(
+        await transition(
           tx,
           transfer.id,
           "unresolved",
@@ -98,21 +100,22 @@ export async function declineResolution(deps: Deps, { actor, ip }: Ctx, input: {
   // Read in the declining transaction: whose outcome it is decides whether this manager may decline it.
   return deps.db.transaction(
     async (tx): Promise<ActionResult<null>> => {
-      const transfer = findTransfer(tx, input.transferId);
+      const transfer = await findTransfer(tx, input.transferId);
       if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
       if (transfer.status !== "unresolved") return notUnresolved(transfer);
       if (transfer.resolutionOutcome === null) return fail("conflict", msg("server.transfers.noOutcome"));
       if (transfer.resolutionBy === actor.id) return fail("forbidden", msg("server.transfers.declineOwnOutcome"));
-      const held = refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "decline_outcome", now);
+      const held = await refuseWhileOnHold(tx, { actor, ip }, { type: "transfer", id: transfer.id }, "decline_outcome", now);
       if (held) return held;
-      const declined = tx
-        .update(transfers)
-        .set({ resolutionOutcome: null, resolutionReason: null, resolutionBy: null, resolutionAt: null, updatedAt: now })
-        .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "unresolved"), eq(transfers.resolutionOutcome, transfer.resolutionOutcome!)))
-        .returning({ id: transfers.id })
-        .get();
+      const declined = await first(
+        tx
+          .update(transfers)
+          .set({ resolutionOutcome: null, resolutionReason: null, resolutionBy: null, resolutionAt: null, updatedAt: now })
+          .where(and(eq(transfers.id, transfer.id), eq(transfers.status, "unresolved"), eq(transfers.resolutionOutcome, transfer.resolutionOutcome!)))
+          .returning({ id: transfers.id }),
+      );
       if (!declined) return fail("conflict", msg("server.transfers.changedMeanwhile"));
-      recordAudit(tx, {
+      await recordAudit(tx, {
         actor,
         action: "transfer.resolution_declined",
         target: { type: "transfer", id: transfer.id },
@@ -132,16 +135,17 @@ export async function reviewDiscrepancy(deps: Deps, { actor, ip }: Ctx, input: {
   // Read in the reviewing transaction: the discrepancy audited is the one marked reviewed, not one raised meanwhile.
   return deps.db.transaction(
     async (tx): Promise<ActionResult<null>> => {
-      const transfer = findTransfer(tx, input.transferId);
+      const transfer = await findTransfer(tx, input.transferId);
       if (!transfer) return fail("not_found", msg("server.transfers.notFound"));
-      const reviewed = tx
-        .update(transfers)
-        .set({ discrepancyReviewedAt: now, discrepancyReviewedBy: actor.id })
-        .where(and(eq(transfers.id, transfer.id), isNotNull(transfers.discrepancy), isNull(transfers.discrepancyReviewedAt)))
-        .returning({ id: transfers.id })
-        .get();
+      const reviewed = await first(
+        tx
+          .update(transfers)
+          .set({ discrepancyReviewedAt: now, discrepancyReviewedBy: actor.id })
+          .where(and(eq(transfers.id, transfer.id), isNotNull(transfers.discrepancy), isNull(transfers.discrepancyReviewedAt)))
+          .returning({ id: transfers.id }),
+      );
       if (!reviewed) return fail("conflict", msg("server.transfers.noOpenDiscrepancy"));
-      recordAudit(tx, {
+      await recordAudit(tx, {
         actor,
         action: "transfer.discrepancy_reviewed",
         target: { type: "transfer", id: transfer.id },

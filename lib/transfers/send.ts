@@ -17,7 +17,7 @@ export function inFlightMs(deps: TransferDeps): number {
 }
 
 /** Whether sending is paused on a deposit alert now (docs/deposit-alerts.md): `sendTransfer` then claims nothing. */
-export function sendingPaused(deps: Pick<TransferDeps, "db">): boolean {
+export async function sendingPaused(deps: Pick<TransferDeps, "db">): Promise<boolean> {
   return isSendingPaused(deps.db);
 }
 
@@ -39,21 +39,14 @@ export async function sendTransfer(
   // Stopping (docs/architecture.md#stopping-cleanly): nothing new leaves; the transfer stays `approved` and
   // the reconciler sends it after the restart.
   if (isDraining()) return null;
-  const startedAt = deps.now();
-  // Asked again when the claim runs: stopping may have begun while it waited for the writing connection.
-  const claimed = await deps.db.transaction(async (tx) =>
-    isDraining() || isSendingPaused(tx)
-      ? null
-      : transition(
-          tx,
-          transferId,
-          "approved",
-          "sending",
-          { sentAt: startedAt, nextCheckAt: new Date(startedAt.getTime() + inFlightMs(deps)), checks: 0 },
-          ctx,
-          startedAt,
-        ),
-  );
+  const claimed = await deps.db.transaction(async (tx) => {
+    // Asked again when the claim runs: stopping may have begun while it waited for the writing connection.
+    if (isDraining() || (await isSendingPaused(tx))) return null;
+    // Taken once the claim holds the writing connection, not before it waited for it: the grace before a "not
+    // found" may settle the transfer counts from here (docs/lifecycle.md), and the top-up leaves right after.
+    const startedAt = deps.now();
+    return transition(tx, transferId, "approved", "sending", { sentAt: startedAt, nextCheckAt: new Date(startedAt.getTime() + inFlightMs(deps)), checks: 0 }, ctx, startedAt);
+  });
   if (!claimed) return null;
   return trackInFlight(topUp(deps, claimed, ctx, onAnswer));
 }
@@ -104,19 +97,19 @@ async function applyTopupResult(deps: TransferDeps, transfer: Transfer, result: 
   const updated = await deps.db.transaction(
     async (tx) => {
       // Written once, whatever the status is by now: a status check may have settled it meanwhile.
-      tx.update(transfers)
+      await tx
+        .update(transfers)
         .set({ topupAnswer: topupAnswerOf(result) })
-        .where(and(eq(transfers.id, transfer.id), isNull(transfers.topupAnswer)))
-        .run();
+        .where(and(eq(transfers.id, transfer.id), isNull(transfers.topupAnswer)));
       switch (result.kind) {
         case "success":
           // Checked again at once for its Cash In reference, then watched for a late refund or contradiction.
           return transition(tx, transfer.id, "sending", "succeeded", { ...base, settledAt: at, nextCheckAt: new Date(at.getTime() + firstCheckDelayMs) }, ctx, at);
         case "rejected": {
-          const failed = transition(tx, transfer.id, "sending", "failed", { ...base, reason: result.message, settledAt: at, nextCheckAt: null }, ctx, at);
+          const failed = await transition(tx, transfer.id, "sending", "failed", { ...base, reason: result.message, settledAt: at, nextCheckAt: null }, ctx, at);
           // The deposit is too low: sending pauses in this same transaction (docs/deposit-alerts.md). The transfer is failed as
           // any refusal is, and a resume never sends it again.
-          if (result.reason === depositTooLow) pauseOnDepositAlert(tx, { transferId: transfer.id, reference: transfer.reference, code: result.code, at });
+          if (result.reason === depositTooLow) await pauseOnDepositAlert(tx, { transferId: transfer.id, reference: transfer.reference, code: result.code, at });
           return failed;
         }
         case "in_progress":

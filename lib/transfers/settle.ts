@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import { first, type Tx } from "@/db/client";
 import { transfers, type TopupAnswer, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import type { GatewayCallRecord, StatusResult } from "@/lib/cashin/client";
@@ -90,7 +90,7 @@ export async function checkTransfer(
 ): Promise<CheckResult> {
   const now = deps.now();
   const leased = await deps.db.transaction(async (tx) => takeLease(tx, transferId, now, due));
-  if (!leased) return { checked: false, transfer: findTransfer(deps.db, transferId), settled: false };
+  if (!leased) return { checked: false, transfer: await findTransfer(deps.db, transferId), settled: false };
 
   let transfer: Transfer | null = null;
   try {
@@ -107,7 +107,12 @@ export async function checkTransfer(
     return { checked: true, transfer, settled: isUnsettledAtGateway(leased.status) && !!transfer && !isUnsettledAtGateway(transfer.status) };
   } finally {
     // Unless the write of the answer ended it: then nothing applied it (another change came first) or it threw.
-    if (transfer?.leaseUntil !== null) await deps.db.transaction(async (tx) => releaseLease(tx, transferId));
+    // A failed release is logged, not thrown: it must not hide why the check failed, and the lease lapses by itself.
+    if (transfer?.leaseUntil !== null) {
+      await deps.db
+        .transaction(async (tx) => releaseLease(tx, transferId))
+        .catch((error: unknown) => log().error({ transferId, err: error }, "[settle] releasing the lease failed; it lapses by itself"));
+    }
   }
 }
 
@@ -115,7 +120,7 @@ export async function checkTransfer(
 const noResolution = { resolutionOutcome: null, resolutionReason: null, resolutionBy: null, resolutionAt: null } as const;
 
 /** A `sending`, `processing` or `unresolved` transfer: settle it when the answer is final, never guess. Inside the caller's transaction. */
-function applyStatus(deps: Pick<TransferDeps, "gatewayTimeoutMs">, tx: Tx, transfer: Transfer, result: StatusResult, ctx: ActorContext, now: Date): Transfer | null {
+async function applyStatus(deps: Pick<TransferDeps, "gatewayTimeoutMs">, tx: Tx, transfer: Transfer, result: StatusResult, ctx: ActorContext, now: Date): Promise<Transfer | null> {
   const checks = transfer.checks + 1;
   const sentAt = transfer.sentAt ?? transfer.createdAt;
   const base = { checks, lastCode: result.code, ...released };
@@ -131,16 +136,17 @@ function applyStatus(deps: Pick<TransferDeps, "gatewayTimeoutMs">, tx: Tx, trans
       now,
     );
 
-  const update = (patch: Partial<Transfer>) =>
-    tx
-      .update(transfers)
-      .set({ ...patch, updatedAt: now })
-      .where(and(eq(transfers.id, transfer.id), eq(transfers.status, transfer.status)))
-      .returning()
-      .get() ?? null;
+  const update = async (patch: Partial<Transfer>) =>
+    (await first(
+      tx
+        .update(transfers)
+        .set({ ...patch, updatedAt: now })
+        .where(and(eq(transfers.id, transfer.id), eq(transfers.status, transfer.status)))
+        .returning(),
+    )) ?? null;
 
   /** Not final: ask again later; after 3 days it is unresolved, for a person to settle with Cash In (never guessed). */
-  const later = (message: string) => {
+  const later = async (message: string): Promise<Transfer | null> => {
     // An unresolved transfer is no longer asked automatically; a person's refresh only records the answer.
     if (transfer.status === "unresolved") return update(base);
     if (now.getTime() - sentAt.getTime() > giveUpAfterMs) {
@@ -178,7 +184,7 @@ function applyStatus(deps: Pick<TransferDeps, "gatewayTimeoutMs">, tx: Tx, trans
       return settle("failed", { cashinReference, lastMessage: description, reason: inEnglish((t) => t(status.code === "05" ? "server.transfers.stored.reportsCanceled" : "server.transfers.stored.reportsFailed", { description })) });
     case "not_found": {
       // Right after an ambiguous top-up, "not found" may mean "not visible yet" (docs/gateway.md#transfer-statuses, docs/lifecycle.md#paying-twice-is-impossible).
-      const graceMs = effectiveGraceMs(getLimits(tx), deps.gatewayTimeoutMs);
+      const graceMs = effectiveGraceMs(await getLimits(tx), deps.gatewayTimeoutMs);
       if (notFoundMayMeanNeverSent(transfer.topupAnswer) && now.getTime() - sentAt.getTime() >= graceMs) {
         return settle("failed", {
           lastMessage: description,
@@ -201,11 +207,11 @@ function applyStatus(deps: Pick<TransferDeps, "gatewayTimeoutMs">, tx: Tx, trans
  * applied; any other contradiction changes no status and raises a discrepancy; agreement fills in Cash
  * In's reference if it was missing. Then the next watch check is scheduled.
  */
-function applyLateAnswer(tx: Tx, transfer: Transfer, settled: "succeeded" | "failed", result: StatusResult, now: Date): Transfer | null {
+async function applyLateAnswer(tx: Tx, transfer: Transfer, settled: "succeeded" | "failed", result: StatusResult, now: Date): Promise<Transfer | null> {
   const nextCheckAt = nextWatchAt(transfer.settledAt ?? transfer.updatedAt, now);
   const checks = transfer.checks + 1;
   if (result.kind !== "success") {
-    return tx.update(transfers).set({ checks, nextCheckAt, ...released }).where(eq(transfers.id, transfer.id)).returning().get() ?? null;
+    return (await first(tx.update(transfers).set({ checks, nextCheckAt, ...released }).where(eq(transfers.id, transfer.id)).returning())) ?? null;
   }
   const status = result.transferStatus;
   if (settled === "succeeded" && status.state === "refunded") {
@@ -220,15 +226,18 @@ function applyLateAnswer(tx: Tx, transfer: Transfer, settled: "succeeded" | "fai
     );
   }
   const contradiction = contradicts(settled, status);
-  if (contradiction) raiseDiscrepancy(tx, transfer, `${status.code} ${status.label}`, contradiction, now);
+  if (contradiction) await raiseDiscrepancy(tx, transfer, `${status.code} ${status.label}`, contradiction, now);
   const reference = transfer.cashinReference === null && status.state === "succeeded" ? result.originalReferenceNo : null;
-  if (reference) recordAudit(tx, { actor: null, action: "transfer.reference", target: { type: "transfer", id: transfer.id }, after: { cashinReference: reference }, at: now });
-  return tx
-    .update(transfers)
-    .set({ checks, nextCheckAt, ...released, ...(reference ? { cashinReference: reference } : {}) })
-    .where(eq(transfers.id, transfer.id))
-    .returning()
-    .get() ?? null;
+  if (reference) await recordAudit(tx, { actor: null, action: "transfer.reference", target: { type: "transfer", id: transfer.id }, after: { cashinReference: reference }, at: now });
+  return (
+    (await first(
+      tx
+        .update(transfers)
+        .set({ checks, nextCheckAt, ...released, ...(reference ? { cashinReference: reference } : {}) })
+        .where(eq(transfers.id, transfer.id))
+        .returning(),
+    )) ?? null
+  );
 }
 
 /** Why a later status contradicts a settled one, in words for the finance team; null when it agrees. */
@@ -246,11 +255,11 @@ function contradicts(settled: "succeeded" | "failed", status: TransferStatusOutc
  * Flags a contradiction on the transfer until an admin marks it reviewed. The same contradiction seen
  * again (open or already reviewed) is not flagged twice; a new one reopens the flag.
  */
-function raiseDiscrepancy(tx: Tx, transfer: Transfer, reported: string, text: string, at: Date): void {
+async function raiseDiscrepancy(tx: Tx, transfer: Transfer, reported: string, text: string, at: Date): Promise<void> {
   if (transfer.discrepancy === text) return;
-  tx.update(transfers).set({ discrepancy: text, discrepancyAt: at, discrepancyReviewedAt: null, discrepancyReviewedBy: null }).where(eq(transfers.id, transfer.id)).run();
-  discrepancyEvent(tx, transfer, text, at);
-  recordAudit(tx, {
+  await tx.update(transfers).set({ discrepancy: text, discrepancyAt: at, discrepancyReviewedAt: null, discrepancyReviewedBy: null }).where(eq(transfers.id, transfer.id));
+  await discrepancyEvent(tx, transfer, text, at);
+  await recordAudit(tx, {
     actor: null,
     action: "transfer.discrepancy",
     target: { type: "transfer", id: transfer.id },

@@ -16,25 +16,23 @@ export async function recordGatewayCallNow(db: Db, link: CallLink, record: Gatew
 }
 
 /** Stores one HTTP exchange with Cash In on the timeline of a transfer and/or inquiry (docs/lifecycle.md#5-every-gateway-call-is-on-the-timeline). */
-export function recordGatewayCall(tx: Tx, link: CallLink, record: GatewayCallRecord): void {
-  tx.insert(gatewayCalls)
-    .values({
-      transferId: link.transferId ?? null,
-      inquiryId: link.inquiryId ?? null,
-      call: record.call,
-      path: record.path,
-      externalId: record.externalId,
-      attempt: record.attempt,
-      startedAt: record.startedAt,
-      durationMs: Math.round(record.durationMs),
-      requestBody: record.requestBody,
-      responseBody: record.responseBody,
-      httpStatus: record.httpStatus,
-      responseCode: record.responseCode,
-      outcome: record.outcome,
-      error: record.error,
-    })
-    .run();
+export async function recordGatewayCall(tx: Tx, link: CallLink, record: GatewayCallRecord): Promise<void> {
+  await tx.insert(gatewayCalls).values({
+    transferId: link.transferId ?? null,
+    inquiryId: link.inquiryId ?? null,
+    call: record.call,
+    path: record.path,
+    externalId: record.externalId,
+    attempt: record.attempt,
+    startedAt: record.startedAt,
+    durationMs: Math.round(record.durationMs),
+    requestBody: record.requestBody,
+    responseBody: record.responseBody,
+    httpStatus: record.httpStatus,
+    responseCode: record.responseCode,
+    outcome: record.outcome,
+    error: record.error,
+  });
   // One JSON line per call (docs/monitoring.md#logs): never its bodies, which hold the signature's input and the phone number.
   log().info(
     {

@@ -1,7 +1,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { cookies } from "next/headers";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { users } from "@/db/schema";
 import type { Person } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -15,10 +15,10 @@ import { localeCookie, localeCookieMaxAgeSeconds, type Locale } from "@/lib/i18n
 export async function saveUserLocale({ db, actor, ip }: { db: Db; actor: Person; ip: string | null }, locale: Locale): Promise<void> {
   await db.transaction(
     async (tx) => {
-      const before = tx.select({ locale: users.locale }).from(users).where(eq(users.id, actor.id)).get();
+      const before = await first(tx.select({ locale: users.locale }).from(users).where(eq(users.id, actor.id)).limit(1));
       if (!before || before.locale === locale) return;
-      tx.update(users).set({ locale, updatedAt: new Date() }).where(eq(users.id, actor.id)).run();
-      recordAudit(tx, { actor, action: "user.language", target: { type: "user", id: actor.id }, before: { locale: before.locale }, after: { locale }, ip });
+      await tx.update(users).set({ locale, updatedAt: new Date() }).where(eq(users.id, actor.id));
+      await recordAudit(tx, { actor, action: "user.language", target: { type: "user", id: actor.id }, before: { locale: before.locale }, after: { locale }, ip });
     },
   );
 }

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { notificationKinds, users, type NotificationKind, type Role } from "@/db/schema";
 import type { Person } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -20,10 +20,10 @@ export async function saveMailPreferences({ db, actor, ip }: { db: Db; actor: Pe
   const next = notificationKinds.filter((kind) => off.includes(kind));
   await db.transaction(
     async (tx) => {
-      const before = tx.select({ mailOff: users.mailOff }).from(users).where(eq(users.id, actor.id)).get();
+      const before = await first(tx.select({ mailOff: users.mailOff }).from(users).where(eq(users.id, actor.id)).limit(1));
       if (!before || before.mailOff.join() === next.join()) return;
-      tx.update(users).set({ mailOff: next, updatedAt: new Date() }).where(eq(users.id, actor.id)).run();
-      recordAudit(tx, { actor, action: "user.mail_preferences", target: { type: "user", id: actor.id }, before: { off: before.mailOff }, after: { off: next }, ip });
+      await tx.update(users).set({ mailOff: next, updatedAt: new Date() }).where(eq(users.id, actor.id));
+      await recordAudit(tx, { actor, action: "user.mail_preferences", target: { type: "user", id: actor.id }, before: { off: before.mailOff }, after: { off: next }, ip });
     },
   );
 }

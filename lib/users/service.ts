@@ -1,6 +1,6 @@
 import type { Actor, Person } from "@/lib/actor";
 import { and, asc, count, eq, ne, sql } from "drizzle-orm";
-import type { Db, DbOrTx, Tx } from "@/db/client";
+import { first, type Db, type DbOrTx, type Tx } from "@/db/client";
 import { recoveryCodes, secondFactors, users, type Role, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
@@ -26,8 +26,8 @@ function publicView(user: User) {
   return { name: user.name, email: user.email, role: user.role, active: user.active };
 }
 
-export function listUsers(db: Db) {
-  return db
+export async function listUsers(db: Db) {
+  return await db
     .select({
       id: users.id,
       name: users.name,
@@ -43,20 +43,21 @@ export function listUsers(db: Db) {
     })
     .from(users)
     .leftJoin(secondFactors, eq(secondFactors.userId, users.id))
-    .orderBy(asc(sql`lower(${users.name})`), asc(users.id))
-    .all();
+    .orderBy(asc(sql`lower(${users.name})`), asc(users.id));
 }
 
-export function findUserById(db: DbOrTx, id: number): User | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+export async function findUserById(db: DbOrTx, id: number): Promise<User | undefined> {
+  return first(db.select().from(users).where(eq(users.id, id)).limit(1));
 }
 
-export function findUserByEmail(db: Db, email: string): User | undefined {
-  return db
-    .select()
-    .from(users)
-    .where(eq(sql`lower(${users.email})`, email.toLowerCase()))
-    .get();
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  return first(
+    db
+      .select()
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email.toLowerCase()))
+      .limit(1),
+  );
 }
 
 /**
@@ -72,59 +73,62 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password);
   return db.transaction(
     async (tx): Promise<ActionResult<{ id: number }>> => {
-      const taken = tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, input.email)).get();
+      const taken = await first(tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, input.email)).limit(1));
       if (taken) return fail("conflict", msg("server.users.emailTaken"), { email: [msg("server.users.emailTaken")] });
       const now = new Date();
-      const created = tx
-        .insert(users)
-        .values({
-          name: input.name,
-          email: input.email,
-          role: input.role,
-          passwordHash,
-          temporaryPasswordExpiresAt: temporary ? later(temporaryPasswordLifetimeMs, now) : null,
-          approvalHoldUntil: temporary && input.role === "manager" ? later(approvalHoldMs, now) : null,
-        })
-        .returning()
-        .get();
+      const created = (
+        await tx
+          .insert(users)
+          .values({
+            name: input.name,
+            email: input.email,
+            role: input.role,
+            passwordHash,
+            temporaryPasswordExpiresAt: temporary ? later(temporaryPasswordLifetimeMs, now) : null,
+            approvalHoldUntil: temporary && input.role === "manager" ? later(approvalHoldMs, now) : null,
+          })
+          .returning()
+      )[0]!;
       const after = via ? { ...publicView(created), via } : publicView(created);
-      recordAudit(tx, { actor, action: "user.create", target: { type: "user", id: created.id }, after, ip });
+      await recordAudit(tx, { actor, action: "user.create", target: { type: "user", id: created.id }, after, ip });
       return ok({ id: created.id }, msg("server.users.created", { name: created.name }));
     },
   );
 }
 
-function otherActiveAdmins(tx: Tx, userId: number): number {
-  const row = tx
-    .select({ n: count() })
-    .from(users)
-    .where(and(eq(users.role, "admin"), eq(users.active, true), ne(users.id, userId)))
-    .get();
+async function otherActiveAdmins(tx: Tx, userId: number): Promise<number> {
+  const row = await first(
+    tx
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, "admin"), eq(users.active, true), ne(users.id, userId))),
+  );
   return row?.n ?? 0;
 }
 
 export function changeRole({ db, actor, ip }: Ctx, input: { userId: number; role: Role }): Promise<ActionResult<null>> {
   return db.transaction(
     async (tx): Promise<ActionResult<null>> => {
-      const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
+      const user = await findUserById(tx, input.userId);
       if (!user) return fail("not_found", msg("server.users.notFound"));
       if (user.role === input.role) return ok(null, msg("server.users.alreadyRole", { name: user.name, role: roleWord(input.role) }));
       if (user.role === "admin") {
-        if (user.active && otherActiveAdmins(tx, user.id) === 0)
+        if (user.active && (await otherActiveAdmins(tx, user.id)) === 0)
           return fail("conflict", msg("server.users.lastAdmin"));
         if (user.id === actor.id) return fail("forbidden", msg("server.users.ownRole"));
       }
-      const updated = tx
-        .update(users)
-        .set({
-          role: input.role,
-          updatedAt: new Date(),
-          ...(input.role === "manager" ? { approvalHoldUntil: later(approvalHoldMs, new Date()) } : {}),
-        })
-        .where(eq(users.id, user.id))
-        .returning()
-        .get();
-      recordAudit(tx, { actor, action: "user.role", target: { type: "user", id: user.id }, before: publicView(user), after: publicView(updated), ip });
+      const updated = (
+        await tx
+          .update(users)
+          .set({
+            role: input.role,
+            updatedAt: new Date(),
+            ...(input.role === "manager" ? { approvalHoldUntil: later(approvalHoldMs, new Date()) } : {}),
+          })
+          .where(eq(users.id, user.id))
+          .returning()
+      )[0]!;
+      await recordAudit(tx, { actor, action: "user.role", target: { type: "user", id: user.id }, before: publicView(user), after: publicView(updated), ip });
       return ok(null, msg("server.users.roleChanged", { name: user.name, role: roleWord(input.role) }));
     },
   );
@@ -133,22 +137,23 @@ export function changeRole({ db, actor, ip }: Ctx, input: { userId: number; role
 export function setActive({ db, actor, ip }: Ctx, input: { userId: number; active: boolean }): Promise<ActionResult<null>> {
   return db.transaction(
     async (tx): Promise<ActionResult<null>> => {
-      const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
+      const user = await findUserById(tx, input.userId);
       if (!user) return fail("not_found", msg("server.users.notFound"));
       if (user.active === input.active) return ok(null, msg(input.active ? "server.users.alreadyActive" : "server.users.alreadyInactive", { name: user.name }));
       if (!input.active) {
-        if (user.role === "admin" && otherActiveAdmins(tx, user.id) === 0)
+        if (user.role === "admin" && (await otherActiveAdmins(tx, user.id)) === 0)
           return fail("conflict", msg("server.users.lastAdmin"));
         if (user.id === actor.id) return fail("forbidden", msg("server.users.ownDeactivation"));
       }
-      const updated = tx
-        .update(users)
-        // Deactivation also ends the user's sessions; reactivation does not revive them.
-        .set({ active: input.active, sessionVersion: user.sessionVersion + 1, updatedAt: new Date() })
-        .where(eq(users.id, user.id))
-        .returning()
-        .get();
-      recordAudit(tx, {
+      const updated = (
+        await tx
+          .update(users)
+          // Deactivation also ends the user's sessions; reactivation does not revive them.
+          .set({ active: input.active, sessionVersion: user.sessionVersion + 1, updatedAt: new Date() })
+          .where(eq(users.id, user.id))
+          .returning()
+      )[0]!;
+      await recordAudit(tx, {
         actor,
         action: input.active ? "user.reactivate" : "user.deactivate",
         target: { type: "user", id: user.id },
@@ -168,10 +173,11 @@ export async function resetPassword(
   const passwordHash = await hashPassword(input.password);
   return db.transaction(
     async (tx): Promise<ActionResult<null>> => {
-      const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
+      const user = await findUserById(tx, input.userId);
       if (!user) return fail("not_found", msg("server.users.notFound"));
       const now = new Date();
-      tx.update(users)
+      await tx
+        .update(users)
         .set({
           passwordHash,
           sessionVersion: user.sessionVersion + 1,
@@ -179,9 +185,8 @@ export async function resetPassword(
           approvalHoldUntil: later(approvalHoldMs, now),
           updatedAt: now,
         })
-        .where(eq(users.id, user.id))
-        .run();
-      recordAudit(tx, { actor, action: "user.password_reset", target: { type: "user", id: user.id }, ip });
+        .where(eq(users.id, user.id));
+      await recordAudit(tx, { actor, action: "user.password_reset", target: { type: "user", id: user.id }, ip });
       return ok(null, msg("server.users.passwordReset", { name: user.name }));
     },
   );
@@ -195,19 +200,19 @@ export async function resetPassword(
 export function resetSecondFactor({ db, actor, ip }: Ctx, input: { userId: number }): Promise<ActionResult<null>> {
   return db.transaction(
     async (tx): Promise<ActionResult<null>> => {
-      const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
+      const user = await findUserById(tx, input.userId);
       if (!user) return fail("not_found", msg("server.users.notFound"));
       if (user.id === actor.id) return fail("forbidden", msg("server.users.ownSecondFactor"));
-      const factor = tx.select({ enrolledAt: secondFactors.enrolledAt }).from(secondFactors).where(eq(secondFactors.userId, user.id)).get();
+      const factor = await first(tx.select({ enrolledAt: secondFactors.enrolledAt }).from(secondFactors).where(eq(secondFactors.userId, user.id)).limit(1));
       if (!factor?.enrolledAt) return fail("conflict", msg("server.users.noSecondFactor", { name: user.name }));
       const now = new Date();
-      tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).run();
-      tx.delete(secondFactors).where(eq(secondFactors.userId, user.id)).run();
-      tx.update(users)
+      await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
+      await tx.delete(secondFactors).where(eq(secondFactors.userId, user.id));
+      await tx
+        .update(users)
         .set({ sessionVersion: user.sessionVersion + 1, approvalHoldUntil: later(approvalHoldMs, now), updatedAt: now })
-        .where(eq(users.id, user.id))
-        .run();
-      recordAudit(tx, { actor, action: "user.second_factor_reset", target: { type: "user", id: user.id }, before: { enrolledAt: factor.enrolledAt }, ip });
+        .where(eq(users.id, user.id));
+      await recordAudit(tx, { actor, action: "user.second_factor_reset", target: { type: "user", id: user.id }, before: { enrolledAt: factor.enrolledAt }, ip });
       return ok(null, msg("server.users.secondFactorReset", { name: user.name }));
     },
   );

@@ -3,7 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import { first, type Db, type DbOrTx } from "@/db/client";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "@/db/schema";
 import { open } from "@/lib/auth/secret-box";
 import { inEnglish } from "@/lib/transfers/words";
@@ -139,19 +139,20 @@ export type WebhookPass = { delivered: number; retrying: number; failed: number 
 async function take(db: Db, delivery: WebhookDelivery, now: Date): Promise<WebhookDelivery | null> {
   return db.transaction(
     async (tx) =>
-      tx
-        .update(webhookDeliveries)
-        .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${webhookDeliveries.attempts} + 1` })
-        .where(
-          and(
-            eq(webhookDeliveries.id, delivery.id),
-            eq(webhookDeliveries.state, "pending"),
-            eq(webhookDeliveries.nextAttemptAt, delivery.nextAttemptAt),
-            eq(webhookDeliveries.attempts, delivery.attempts),
-          ),
-        )
-        .returning()
-        .get() ?? null,
+      (await first(
+        tx
+          .update(webhookDeliveries)
+          .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${webhookDeliveries.attempts} + 1` })
+          .where(
+            and(
+              eq(webhookDeliveries.id, delivery.id),
+              eq(webhookDeliveries.state, "pending"),
+              eq(webhookDeliveries.nextAttemptAt, delivery.nextAttemptAt),
+              eq(webhookDeliveries.attempts, delivery.attempts),
+            ),
+          )
+          .returning(),
+      )) ?? null,
   );
 }
 
@@ -159,9 +160,9 @@ async function take(db: Db, delivery: WebhookDelivery, now: Date): Promise<Webho
 const logged = (deliveryId: number) => sql<number>`(select count(*) from ${webhookAttempts} where ${webhookAttempts.deliveryId} = ${deliveryId})`;
 
 /** Whether a worker (or a Resend) is sending this delivery right now: an attempt started, not logged, its lease not lapsed. */
-export function underWay(db: DbOrTx, delivery: WebhookDelivery, now: Date): boolean {
+export async function underWay(db: DbOrTx, delivery: WebhookDelivery, now: Date): Promise<boolean> {
   if (delivery.nextAttemptAt.getTime() <= now.getTime()) return false;
-  const n = db.select({ n: logged(delivery.id) }).from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id)).get()?.n ?? 0;
+  const n = (await first(db.select({ n: logged(delivery.id) }).from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id)).limit(1)))?.n ?? 0;
   return delivery.attempts > Number(n);
 }
 
@@ -177,22 +178,25 @@ export async function takeForResend(
 ): Promise<{ taken: WebhookDelivery; endpoint: WebhookEndpoint; resumeAt: Date } | null | "missing" | "disabled"> {
   return db.transaction(
     async (tx) => {
-      const found = tx
-        .select({ row: webhookDeliveries, endpoint: webhookEndpoints })
-        .from(webhookDeliveries)
-        .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-        .where(eq(webhookDeliveries.id, deliveryId))
-        .get();
+      const found = await first(
+        tx
+          .select({ row: webhookDeliveries, endpoint: webhookEndpoints })
+          .from(webhookDeliveries)
+          .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+          .where(eq(webhookDeliveries.id, deliveryId))
+          .limit(1),
+      );
       if (!found) return "missing" as const;
       const { row, endpoint } = found;
       if (!endpoint.active) return "disabled" as const;
-      if (underWay(tx, row, now)) return null;
-      const taken = tx
-        .update(webhookDeliveries)
-        .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${webhookDeliveries.attempts} + 1` })
-        .where(and(eq(webhookDeliveries.id, row.id), eq(webhookDeliveries.nextAttemptAt, row.nextAttemptAt), eq(webhookDeliveries.attempts, row.attempts)))
-        .returning()
-        .get();
+      if (await underWay(tx, row, now)) return null;
+      const taken = await first(
+        tx
+          .update(webhookDeliveries)
+          .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${webhookDeliveries.attempts} + 1` })
+          .where(and(eq(webhookDeliveries.id, row.id), eq(webhookDeliveries.nextAttemptAt, row.nextAttemptAt), eq(webhookDeliveries.attempts, row.attempts)))
+          .returning(),
+      );
       return taken ? { taken, endpoint, resumeAt: row.nextAttemptAt } : null;
     },
   );
@@ -205,20 +209,18 @@ export type WebhookRun = WebhookPass & { passes: number };
  * each), taken in turn (round-robin: the first of each endpoint, then the second of each …), at most `limit` in all.
  * So one endpoint's backlog of thousands cannot push another endpoint's single event out of the pass.
  */
-function duePicks(db: Db, now: Date, limit: number): { delivery: WebhookDelivery; endpoint: WebhookEndpoint }[] {
-  const endpoints = db.select().from(webhookEndpoints).where(eq(webhookEndpoints.active, true)).orderBy(asc(webhookEndpoints.id)).all();
-  const queues = endpoints
-    .map((endpoint) =>
-      db
-        .select()
-        .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.endpointId, endpoint.id), eq(webhookDeliveries.state, "pending"), lte(webhookDeliveries.nextAttemptAt, now)))
-        .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-        .limit(limit)
-        .all()
-        .map((delivery) => ({ delivery, endpoint })),
-    )
-    .filter((queue) => queue.length > 0);
+async function duePicks(db: Db, now: Date, limit: number): Promise<{ delivery: WebhookDelivery; endpoint: WebhookEndpoint }[]> {
+  const endpoints = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.active, true)).orderBy(asc(webhookEndpoints.id));
+  const queues: { delivery: WebhookDelivery; endpoint: WebhookEndpoint }[][] = [];
+  for (const endpoint of endpoints) {
+    const due = await db
+      .select()
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.endpointId, endpoint.id), eq(webhookDeliveries.state, "pending"), lte(webhookDeliveries.nextAttemptAt, now)))
+      .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+      .limit(limit);
+    if (due.length > 0) queues.push(due.map((delivery) => ({ delivery, endpoint })));
+  }
   const picks: { delivery: WebhookDelivery; endpoint: WebhookEndpoint }[] = [];
   for (let i = 0; picks.length < limit && queues.some((q) => i < q.length); i++) {
     for (const queue of queues) if (i < queue.length && picks.length < limit) picks.push(queue[i]!);
@@ -235,14 +237,16 @@ async function onePass(deps: WebhookDeps): Promise<WebhookPass & { full: boolean
   // Past their 24 hours and not being tried: given up (an endpoint disabled all that time included).
   const givenUp = await deps.db.transaction(
     async (tx) =>
-      tx
-        .update(webhookDeliveries)
-        .set({ state: "failed" })
-        .where(and(eq(webhookDeliveries.state, "pending"), lte(webhookDeliveries.nextAttemptAt, now), lte(webhookDeliveries.createdAt, new Date(now.getTime() - giveUpAfterMs))))
-        .run().changes,
+      (
+        await tx
+          .update(webhookDeliveries)
+          .set({ state: "failed" })
+          .where(and(eq(webhookDeliveries.state, "pending"), lte(webhookDeliveries.nextAttemptAt, now), lte(webhookDeliveries.createdAt, new Date(now.getTime() - giveUpAfterMs))))
+          .returning({ id: webhookDeliveries.id })
+      ).length,
   );
   pass.failed += givenUp;
-  const picks = duePicks(deps.db, now, limit);
+  const picks = await duePicks(deps.db, now, limit);
   // A few at once, and at most half of them to one endpoint, so that an endpoint that never answers (10 s each) leaves
   // the other slots to the others. No new attempt starts once the pass has run its budget: the next pass picks afresh.
   const perEndpoint = Math.max(1, Math.floor(concurrency / 2));
@@ -332,31 +336,31 @@ export async function recordAttempt(deps: WebhookDeps, taken: WebhookDelivery, a
   const at = deps.now();
   return deps.db.transaction(
     async (tx): Promise<Outcome> => {
-      tx.insert(webhookAttempts).values({ deliveryId: taken.id, at, status: attempt.status, latencyMs: attempt.latencyMs, excerpt: attempt.excerpt, resentBy }).run();
+      await tx.insert(webhookAttempts).values({ deliveryId: taken.id, at, status: attempt.status, latencyMs: attempt.latencyMs, excerpt: attempt.excerpt, resentBy });
       const held = and(eq(webhookDeliveries.id, taken.id), eq(webhookDeliveries.nextAttemptAt, taken.nextAttemptAt), eq(webhookDeliveries.attempts, taken.attempts));
       const attempts = logged(taken.id);
       if (attempt.delivered) {
-        const changed = tx
+        const changed = await tx
           .update(webhookDeliveries)
           .set({ state: "delivered", attempts, deliveredAt: sql`coalesce(${webhookDeliveries.deliveredAt}, ${at.getTime()})` })
           .where(held)
-          .run().changes;
-        return changed ? "delivered" : "lapsed";
+          .returning({ id: webhookDeliveries.id });
+        return changed.length === 1 ? "delivered" : "lapsed";
       }
       if (resentBy !== null) {
-        const changed = tx.update(webhookDeliveries).set({ attempts, nextAttemptAt: resumeAt }).where(held).run().changes;
-        if (!changed) return "lapsed";
+        const changed = await tx.update(webhookDeliveries).set({ attempts, nextAttemptAt: resumeAt }).where(held).returning({ id: webhookDeliveries.id });
+        if (changed.length !== 1) return "lapsed";
         return taken.state === "failed" ? "failed" : taken.state === "delivered" ? "delivered" : "retrying";
       }
       // `taken.attempts` counts this attempt: the first failure waits 30 s.
       const next = at.getTime() + retryDelayMs(taken.attempts, deps.random);
       const giveUp = next > taken.createdAt.getTime() + giveUpAfterMs;
-      const changed = tx
+      const changed = await tx
         .update(webhookDeliveries)
         .set({ attempts, ...(giveUp ? { state: "failed" as const } : { nextAttemptAt: new Date(next) }) })
         .where(and(held, eq(webhookDeliveries.state, "pending")))
-        .run().changes;
-      if (!changed) return "lapsed";
+        .returning({ id: webhookDeliveries.id });
+      if (changed.length !== 1) return "lapsed";
       return giveUp ? "failed" : "retrying";
     },
   );

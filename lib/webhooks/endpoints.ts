@@ -1,6 +1,6 @@
 import "server-only";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { users, webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint } from "@/db/schema";
 import type { Person } from "@/lib/actor";
 import { recordAudit, recordAuditNow } from "@/lib/audit/record";
@@ -36,14 +36,15 @@ export async function createEndpoint(deps: WebhookDeps, { actor, ip }: Ctx, inpu
   const now = deps.now();
   return deps.db.transaction(
     async (tx): Promise<ActionResult<CreatedEndpoint>> => {
-      const existing = tx.select({ n: count() }).from(webhookEndpoints).get()?.n ?? 0;
+      const existing = (await first(tx.select({ n: count() }).from(webhookEndpoints)))?.n ?? 0;
       if (existing >= endpointBounds.endpoints) return fail("conflict", msg("server.webhooks.tooMany", { max: endpointBounds.endpoints }));
-      const created = tx
-        .insert(webhookEndpoints)
-        .values({ url: checked.target.url.toString(), description: input.description, events: input.events, secret: seal(secret), active: true, createdBy: actor.id, createdAt: now })
-        .returning()
-        .get();
-      recordAudit(tx, { actor, action: "webhook.created", target: target(created.id), after: { url: created.url, description: created.description, events: created.events }, ip, at: now });
+      const created = (
+        await tx
+          .insert(webhookEndpoints)
+          .values({ url: checked.target.url.toString(), description: input.description, events: input.events, secret: seal(secret), active: true, createdBy: actor.id, createdAt: now })
+          .returning()
+      )[0]!;
+      await recordAudit(tx, { actor, action: "webhook.created", target: target(created.id), after: { url: created.url, description: created.description, events: created.events }, ip, at: now });
       forgetSubscriptions(tx);
       return ok({ endpointId: created.id, secret }, msg("server.webhooks.created"));
     },
@@ -55,17 +56,18 @@ export async function setEndpointActive(deps: Pick<WebhookDeps, "db" | "now">, {
   const now = deps.now();
   return deps.db.transaction(
     async (tx): Promise<ActionResult<null>> => {
-      const changed = tx
-        .update(webhookEndpoints)
-        .set(input.active ? { active: true, disabledAt: null, disabledBy: null } : { active: false, disabledAt: now, disabledBy: actor.id })
-        .where(and(eq(webhookEndpoints.id, input.endpointId), eq(webhookEndpoints.active, !input.active)))
-        .returning()
-        .get();
+      const changed = await first(
+        tx
+          .update(webhookEndpoints)
+          .set(input.active ? { active: true, disabledAt: null, disabledBy: null } : { active: false, disabledAt: now, disabledBy: actor.id })
+          .where(and(eq(webhookEndpoints.id, input.endpointId), eq(webhookEndpoints.active, !input.active)))
+          .returning(),
+      );
       if (!changed) {
-        const exists = tx.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.id, input.endpointId)).get();
+        const exists = await first(tx.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.id, input.endpointId)).limit(1));
         return exists ? ok(null, msg(input.active ? "server.webhooks.alreadyEnabled" : "server.webhooks.alreadyDisabled")) : fail("not_found", msg("server.webhooks.notFound"));
       }
-      recordAudit(tx, { actor, action: input.active ? "webhook.enabled" : "webhook.disabled", target: target(changed.id), after: { url: changed.url }, ip, at: now });
+      await recordAudit(tx, { actor, action: input.active ? "webhook.enabled" : "webhook.disabled", target: target(changed.id), after: { url: changed.url }, ip, at: now });
       forgetSubscriptions(tx);
       return ok(null, msg(input.active ? "server.webhooks.enabled" : "server.webhooks.disabled"));
     },
@@ -78,9 +80,9 @@ export async function rotateSecret(deps: Pick<WebhookDeps, "db" | "now">, { acto
   const now = deps.now();
   return deps.db.transaction(
     async (tx): Promise<ActionResult<CreatedEndpoint>> => {
-      const changed = tx.update(webhookEndpoints).set({ secret: seal(secret) }).where(eq(webhookEndpoints.id, input.endpointId)).returning().get();
+      const changed = await first(tx.update(webhookEndpoints).set({ secret: seal(secret) }).where(eq(webhookEndpoints.id, input.endpointId)).returning());
       if (!changed) return fail("not_found", msg("server.webhooks.notFound"));
-      recordAudit(tx, { actor, action: "webhook.secret_rotated", target: target(changed.id), after: { url: changed.url }, ip, at: now });
+      await recordAudit(tx, { actor, action: "webhook.secret_rotated", target: target(changed.id), after: { url: changed.url }, ip, at: now });
       return ok({ endpointId: changed.id, secret }, msg("server.webhooks.rotated"));
     },
   );
@@ -120,19 +122,17 @@ export async function resendDelivery(deps: WebhookDeps, { actor, ip }: Ctx, inpu
 
 export type EndpointRow = WebhookEndpoint & { createdByName: string | null; pending: number; failed: number };
 
-export function listEndpoints(db: Db): EndpointRow[] {
-  const rows = db
+export async function listEndpoints(db: Db): Promise<EndpointRow[]> {
+  const rows = await db
     .select({ endpoint: webhookEndpoints, createdByName: users.name })
     .from(webhookEndpoints)
     .leftJoin(users, eq(users.id, webhookEndpoints.createdBy))
-    .orderBy(desc(webhookEndpoints.active), desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
-    .all();
-  const states = db
+    .orderBy(desc(webhookEndpoints.active), desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id));
+  const states = await db
     .select({ endpointId: webhookDeliveries.endpointId, state: webhookDeliveries.state, n: count() })
     .from(webhookDeliveries)
     .where(inArray(webhookDeliveries.state, ["pending", "failed"]))
-    .groupBy(webhookDeliveries.endpointId, webhookDeliveries.state)
-    .all();
+    .groupBy(webhookDeliveries.endpointId, webhookDeliveries.state);
   const countOf = (id: number, state: string) => states.find((s) => s.endpointId === id && s.state === state)?.n ?? 0;
   return rows.map(({ endpoint, createdByName }) => ({ ...endpoint, createdByName, pending: countOf(endpoint.id, "pending"), failed: countOf(endpoint.id, "failed") }));
 }
@@ -140,23 +140,23 @@ export function listEndpoints(db: Db): EndpointRow[] {
 export type LogRow = WebhookDelivery & { last: (WebhookAttempt & { resentByName: string | null }) | null };
 
 /** An endpoint's newest deliveries, each with its last attempt. */
-export function deliveryLog(db: Db, endpointId: number, limit = 50): LogRow[] {
-  const deliveries = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId)).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(limit).all();
+export async function deliveryLog(db: Db, endpointId: number, limit = 50): Promise<LogRow[]> {
+  const deliveries = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId)).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(limit);
   if (deliveries.length === 0) return [];
-  const lastIds = db
-    .select({ id: sql<number>`max(${webhookAttempts.id})` })
-    .from(webhookAttempts)
-    .where(
-      inArray(
-        webhookAttempts.deliveryId,
-        deliveries.map((d) => d.id),
-      ),
-    )
-    .groupBy(webhookAttempts.deliveryId)
-    .all()
-    .map((r) => Number(r.id));
+  const lastIds = (
+    await db
+      .select({ id: sql<number>`max(${webhookAttempts.id})` })
+      .from(webhookAttempts)
+      .where(
+        inArray(
+          webhookAttempts.deliveryId,
+          deliveries.map((d) => d.id),
+        ),
+      )
+      .groupBy(webhookAttempts.deliveryId)
+  ).map((r) => Number(r.id));
   const attempts = lastIds.length
-    ? db.select({ attempt: webhookAttempts, resentByName: users.name }).from(webhookAttempts).leftJoin(users, eq(users.id, webhookAttempts.resentBy)).where(inArray(webhookAttempts.id, lastIds)).all()
+    ? await db.select({ attempt: webhookAttempts, resentByName: users.name }).from(webhookAttempts).leftJoin(users, eq(users.id, webhookAttempts.resentBy)).where(inArray(webhookAttempts.id, lastIds))
     : [];
   const byDelivery = new Map(attempts.map(({ attempt, resentByName }) => [attempt.deliveryId, { ...attempt, resentByName }]));
   return deliveries.map((d) => ({ ...d, last: byDelivery.get(d.id) ?? null }));

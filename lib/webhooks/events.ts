@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
-import type { DbOrTx, Tx } from "@/db/client";
+import { first, type DbOrTx, type Tx } from "@/db/client";
 import { batches, transfers, webhookEndpoints, type Batch, type Transfer, type TransferStatus, type WebhookEventType } from "@/db/schema";
 import { payoutJson } from "@/lib/api/representation";
 
@@ -37,13 +37,13 @@ export function forgetSubscriptions(db: DbOrTx): void {
 }
 
 /** The active endpoints subscribed to `type`. */
-export function subscribedEndpoints(db: DbOrTx, type: WebhookEventType): number[] {
+export async function subscribedEndpoints(db: DbOrTx, type: WebhookEventType): Promise<number[]> {
   const key = connectionOf(db);
   const now = Date.now();
   let entry = key ? cache.get(key) : undefined;
   if (!entry || entry.until <= now) {
     const byType = new Map<WebhookEventType, number[]>();
-    for (const endpoint of db.select({ id: webhookEndpoints.id, events: webhookEndpoints.events }).from(webhookEndpoints).where(eq(webhookEndpoints.active, true)).all()) {
+    for (const endpoint of await db.select({ id: webhookEndpoints.id, events: webhookEndpoints.events }).from(webhookEndpoints).where(eq(webhookEndpoints.active, true))) {
       for (const event of endpoint.events) byType.set(event, [...(byType.get(event) ?? []), endpoint.id]);
     }
     entry = { until: now + subscriptionCacheMs, byType };
@@ -58,7 +58,8 @@ export function eventIdOf(type: WebhookEventType, subject: string): string {
 }
 
 /** Writes one event for every subscribed endpoint; returns its id, or null when nobody asked for it. */
-export function writeEvent(tx: Tx, type: WebhookEventType, subject: string, data: () => Record<string, unknown>, at: Date, endpoints = subscribedEndpoints(tx, type)): string | null {
+export async function writeEvent(tx: Tx, type: WebhookEventType, subject: string, data: () => Record<string, unknown>, at: Date, subscribed?: number[]): Promise<string | null> {
+  const endpoints = subscribed ?? (await subscribedEndpoints(tx, type));
   if (endpoints.length === 0) return null;
   const id = eventIdOf(type, subject);
   const payload = JSON.stringify({ id, type, created_at: at.toISOString(), data: data() });
@@ -87,40 +88,40 @@ export function isPayoutEventStatus(status: TransferStatus): boolean {
 /** Statuses a transfer does not leave on its own (a success may still be refunded, which is its own event). */
 const finalStatuses: readonly TransferStatus[] = ["succeeded", "failed", "refunded", "rejected", "canceled", "expired"];
 
-function batchReferences(tx: DbOrTx, rows: readonly Transfer[]): Map<number, string> {
+async function batchReferences(tx: DbOrTx, rows: readonly Transfer[]): Promise<Map<number, string>> {
   const ids = [...new Set(rows.map((r) => r.batchId).filter((id): id is number => id !== null))];
   if (ids.length === 0) return new Map();
-  return new Map(tx.select({ id: batches.id, reference: batches.reference }).from(batches).where(inArray(batches.id, ids)).all().map((b) => [b.id, b.reference]));
+  return new Map((await tx.select({ id: batches.id, reference: batches.reference }).from(batches).where(inArray(batches.id, ids))).map((b) => [b.id, b.reference]));
 }
 
 /**
  * The events of transfers that just entered their status (through `transition`, `transitionBatch` or created waiting
  * for approval), and `batch.completed` when the last open row of a sent batch settles. Inside the change's transaction.
  */
-export function payoutEvents(tx: Tx, rows: readonly Transfer[], at: Date): void {
+export async function payoutEvents(tx: Tx, rows: readonly Transfer[], at: Date): Promise<void> {
   if (rows.length === 0) return;
   for (const status of new Set(rows.map((r) => r.status))) {
     const type = payoutEventOf[status];
-    const endpoints = type ? subscribedEndpoints(tx, type) : [];
+    const endpoints = type ? await subscribedEndpoints(tx, type) : [];
     if (!type || endpoints.length === 0) continue;
     const ofStatus = rows.filter((r) => r.status === status);
-    const references = batchReferences(tx, ofStatus);
+    const references = await batchReferences(tx, ofStatus);
     for (const transfer of ofStatus) {
       // Waiting for approval may happen twice (sent back to the queue): each time is its own event, told apart by the queue time.
       const round = transfer.status === "awaiting_approval" ? `|${(transfer.queuedAt ?? transfer.createdAt).getTime()}` : "";
-      writeEvent(tx, type, `${transfer.reference}${round}`, () => ({ payout: payoutJson(transfer, transfer.batchId === null ? null : (references.get(transfer.batchId) ?? null)) }), at, endpoints);
+      await writeEvent(tx, type, `${transfer.reference}${round}`, () => ({ payout: payoutJson(transfer, transfer.batchId === null ? null : (references.get(transfer.batchId) ?? null)) }), at, endpoints);
     }
   }
   const settledBatches = new Set(rows.filter((r) => r.batchId !== null && finalStatuses.includes(r.status)).map((r) => r.batchId!));
-  for (const batchId of settledBatches) batchCompletedIfDone(tx, batchId, at);
+  for (const batchId of settledBatches) await batchCompletedIfDone(tx, batchId, at);
 }
 
 /** `payoutEvents` for transfers known by id (a batch's rows moved together). */
-export function payoutEventsByIds(tx: Tx, ids: readonly number[], at: Date): void {
+export async function payoutEventsByIds(tx: Tx, ids: readonly number[], at: Date): Promise<void> {
   if (ids.length === 0) return;
   const rows: Transfer[] = [];
-  for (let i = 0; i < ids.length; i += 500) rows.push(...tx.select().from(transfers).where(inArray(transfers.id, ids.slice(i, i + 500))).all());
-  payoutEvents(tx, rows, at);
+  for (let i = 0; i < ids.length; i += 500) rows.push(...(await tx.select().from(transfers).where(inArray(transfers.id, ids.slice(i, i + 500)))));
+  await payoutEvents(tx, rows, at);
 }
 
 /**
@@ -128,29 +129,31 @@ export function payoutEventsByIds(tx: Tx, ids: readonly number[], at: Date): voi
  * status. Called when a batch becomes sent and when one of its transfers settles; the event id is the batch's, so
  * both reaching it in one change write it once.
  */
-export function batchCompletedIfDone(tx: Tx, batchId: number, at: Date): void {
-  const endpoints = subscribedEndpoints(tx, "batch.completed");
+export async function batchCompletedIfDone(tx: Tx, batchId: number, at: Date): Promise<void> {
+  const endpoints = await subscribedEndpoints(tx, "batch.completed");
   if (endpoints.length === 0) return;
-  const batch = tx.select().from(batches).where(eq(batches.id, batchId)).get();
+  const batch = await first(tx.select().from(batches).where(eq(batches.id, batchId)).limit(1));
   if (batch?.status !== "sent") return;
-  const open = tx
-    .select({ id: transfers.id })
-    .from(transfers)
-    .where(and(eq(transfers.batchId, batchId), notInArray(transfers.status, [...finalStatuses])))
-    .limit(1)
-    .get();
+  const open = await first(
+    tx
+      .select({ id: transfers.id })
+      .from(transfers)
+      .where(and(eq(transfers.batchId, batchId), notInArray(transfers.status, [...finalStatuses])))
+      .limit(1),
+  );
   if (open) return;
-  writeEvent(tx, "batch.completed", batch.reference, () => ({ batch: batchJson(tx, batch) }), at, endpoints);
+  // Read first: `data` is a synchronous callback, and with subscribers (checked above) the payload is needed.
+  const json = await batchJson(tx, batch);
+  await writeEvent(tx, "batch.completed", batch.reference, () => ({ batch: json }), at, endpoints);
 }
 
 /** The batch as a `batch.completed` payload carries it: counts and rupiah per final status. */
-export function batchJson(tx: DbOrTx, batch: Batch) {
-  const groups = tx
+export async function batchJson(tx: DbOrTx, batch: Batch) {
+  const groups = await tx
     .select({ status: transfers.status, count: sql<number>`count(*)`, amount: sql<number>`coalesce(sum(${transfers.amount}), 0)` })
     .from(transfers)
     .where(eq(transfers.batchId, batch.id))
-    .groupBy(transfers.status)
-    .all();
+    .groupBy(transfers.status);
   const of = (status: TransferStatus) => groups.find((g) => g.status === status) ?? { count: 0, amount: 0 };
   const totals = (status: TransferStatus) => ({ count: Number(of(status).count), amount: Number(of(status).amount) });
   return {
@@ -171,11 +174,11 @@ export function batchJson(tx: DbOrTx, batch: Batch) {
 }
 
 /** `discrepancy.raised`: a later answer of Cash In contradicts a settled status (docs/lifecycle.md, rule 10). */
-export function discrepancyEvent(tx: Tx, transfer: Transfer, text: string, at: Date): void {
-  const endpoints = subscribedEndpoints(tx, "discrepancy.raised");
+export async function discrepancyEvent(tx: Tx, transfer: Transfer, text: string, at: Date): Promise<void> {
+  const endpoints = await subscribedEndpoints(tx, "discrepancy.raised");
   if (endpoints.length === 0) return;
-  const reference = transfer.batchId === null ? null : (batchReferences(tx, [transfer]).get(transfer.batchId) ?? null);
-  writeEvent(
+  const reference = transfer.batchId === null ? null : ((await batchReferences(tx, [transfer])).get(transfer.batchId) ?? null);
+  await writeEvent(
     tx,
     "discrepancy.raised",
     `${transfer.reference}|${at.getTime()}`,

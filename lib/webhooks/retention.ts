@@ -20,7 +20,7 @@ export type Swept = { deliveries: number; attempts: number };
 /** Deletes what is past its time, endpoint by endpoint (through the index on endpoint, created_at), in small transactions. */
 export async function sweepWebhookLog(db: Db, now: Date): Promise<Swept> {
   const swept: Swept = { deliveries: 0, attempts: 0 };
-  const endpoints = db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).all();
+  const endpoints = await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints);
   const rules = [
     { state: "delivered" as const, before: new Date(now.getTime() - keepDeliveredMs) },
     { state: "failed" as const, before: new Date(now.getTime() - keepFailedMs) },
@@ -30,18 +30,18 @@ export async function sweepWebhookLog(db: Db, now: Date): Promise<Swept> {
       for (;;) {
         const done = await db.transaction(
           async (tx) => {
-            const ids = tx
-              .select({ id: webhookDeliveries.id })
-              .from(webhookDeliveries)
-              .where(and(eq(webhookDeliveries.endpointId, endpointId), lt(webhookDeliveries.createdAt, before), eq(webhookDeliveries.state, state)))
-              .orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id))
-              .limit(chunk)
-              .all()
-              .map((r) => r.id);
+            const ids = (
+              await tx
+                .select({ id: webhookDeliveries.id })
+                .from(webhookDeliveries)
+                .where(and(eq(webhookDeliveries.endpointId, endpointId), lt(webhookDeliveries.createdAt, before), eq(webhookDeliveries.state, state)))
+                .orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id))
+                .limit(chunk)
+            ).map((r) => r.id);
             if (ids.length === 0) return true;
-            swept.attempts += tx.delete(webhookAttempts).where(inArray(webhookAttempts.deliveryId, ids)).run().changes;
+            swept.attempts += (await tx.delete(webhookAttempts).where(inArray(webhookAttempts.deliveryId, ids)).returning({ id: webhookAttempts.id })).length;
             // Still in that state: a Resend between the select and here cannot have changed it (same transaction).
-            swept.deliveries += tx.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).run().changes;
+            swept.deliveries += (await tx.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).returning({ id: webhookDeliveries.id })).length;
             return ids.length < chunk;
           },
         );

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { apiKeys, auditEntries, users, type ApiScope } from "@/db/schema";
 import { approveKeyHoldMs } from "@/lib/api/authenticate";
 import { hashOfKey } from "@/lib/api/keys";
@@ -57,10 +58,10 @@ describe("every endpoint × every scope", () => {
   it("a scope refusal is audited as api.refused with the key's name, never the key or its hash", async () => {
     const { key } = await makeKey(h, { name: "reader", scopes: ["payouts:read"], owner: h.staff });
     expect((await call(h, "createLookup", { ...sample.createLookup, key })).status).toBe(403);
-    const refused = h.db.select().from(auditEntries).where(eq(auditEntries.action, "api.refused")).all();
+    const refused = await h.db.select().from(auditEntries).where(eq(auditEntries.action, "api.refused"));
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ actorId: h.staff.id, actorEmail: "API key reader (staff@x.test)", after: { reason: "scope:payouts:create", key: "reader" } });
-    const everything = JSON.stringify(h.db.select().from(auditEntries).all());
+    const everything = JSON.stringify(await h.db.select().from(auditEntries));
     expect(everything).not.toContain(key);
     expect(everything).not.toContain(hashOfKey(key));
   });
@@ -74,7 +75,7 @@ describe("keys that no longer work", () => {
     const answer = await call(h, "listPayouts", { key });
     expect(answer.status).toBe(401);
     expect(answer.json.detail).toContain('"payroll" was revoked');
-    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api.refused")).get()).toMatchObject({ after: { reason: "revoked" } });
+    expect(await first(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api.refused")).limit(1))).toMatchObject({ after: { reason: "revoked" } });
   });
 
   it("an expired key is refused from the day after its last day (Jakarta)", async () => {
@@ -89,7 +90,7 @@ describe("keys that no longer work", () => {
 
   it("a key whose person was deactivated is refused", async () => {
     const { key } = await makeKey(h, { scopes: ["payouts:read"], owner: h.staff });
-    h.db.update(users).set({ active: false }).where(eq(users.id, h.staff.id)).run();
+    await h.db.update(users).set({ active: false }).where(eq(users.id, h.staff.id));
     expect((await call(h, "listPayouts", { key })).status).toBe(401);
   });
 
@@ -109,13 +110,13 @@ describe("the key's allowed addresses", () => {
     const outside = await call(h, "listPayouts", { key, ip: "198.51.100.7" });
     expect(outside.status).toBe(403);
     expect(outside.json.detail).toContain("may not be used from 198.51.100.7");
-    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api.refused")).get()).toMatchObject({ ip: "198.51.100.7", after: { reason: "address", key: "office" } });
+    expect(await first(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api.refused")).limit(1))).toMatchObject({ ip: "198.51.100.7", after: { reason: "address", key: "office" } });
   });
 
   it("the last use is kept: time and address", async () => {
     const { key, id } = await makeKey(h, { scopes: ["payouts:read"], owner: h.staff });
     await call(h, "listPayouts", { key, ip: "203.0.113.9" });
-    expect(h.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get()).toMatchObject({ lastUsedIp: "203.0.113.9", lastUsedAt: h.now() });
+    expect(await first(h.db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))).toMatchObject({ lastUsedIp: "203.0.113.9", lastUsedAt: h.now() });
   });
 });
 
@@ -132,7 +133,7 @@ describe("approve keys", () => {
   it("stop working for approvals when their person is no longer a manager", async () => {
     const { key } = await makeKey(h, { scopes: ["payouts:approve"], owner: h.manager });
     h.advance(approveKeyHoldMs);
-    h.db.update(users).set({ role: "staff" }).where(eq(users.id, h.manager.id)).run();
+    await h.db.update(users).set({ role: "staff" }).where(eq(users.id, h.manager.id));
     const answer = await call(h, "approvePayout", { key, params: { reference: "TRF-none" } });
     expect(answer.status).toBe(403);
     expect(answer.json.detail).toContain("no longer a manager");

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries, batchRows, batches, transfers } from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { approveBatch } from "@/lib/batches/decide";
@@ -40,13 +41,12 @@ async function batchAfterRunners(key: string, reference: string) {
   return read.json;
 }
 
-const batchRow = (reference: string) => h.db.select().from(batches).where(eq(batches.reference, reference)).get()!;
-const auditOfBatch = (id: number, action: string) =>
+const batchRow = async (reference: string) => (await first(h.db.select().from(batches).where(eq(batches.reference, reference)).limit(1)))!;
+const auditOfBatch = async (id: number, action: string) =>
   h.db
     .select()
     .from(auditEntries)
-    .where(and(eq(auditEntries.targetType, "batch"), eq(auditEntries.targetId, String(id)), eq(auditEntries.action, action)))
-    .all();
+    .where(and(eq(auditEntries.targetType, "batch"), eq(auditEntries.targetId, String(id)), eq(auditEntries.action, action)));
 
 describe("POST /batches below the approval threshold", () => {
   for (const [kind, body] of [
@@ -73,13 +73,13 @@ describe("POST /batches below the approval threshold", () => {
       expect(h.topupsAtGateway()).toHaveLength(3);
 
       // Made and submitted as the key's person, through the key: the audit trail names it.
-      const stored = batchRow(reference);
+      const stored = await batchRow(reference);
       expect(stored).toMatchObject({ makerId: h.staff.id, apiKeyId: keyId });
-      const submitted = auditOfBatch(stored.id, "batch.sending");
+      const submitted = await auditOfBatch(stored.id, "batch.sending");
       expect(submitted).toHaveLength(1);
       expect(submitted[0]).toMatchObject({ actorId: h.staff.id, actorEmail: "API key payroll (staff@x.test)" });
-      expect(h.db.select().from(transfers).all().every((t) => t.makerId === h.staff.id)).toBe(true);
-      expect(verifyAuditChain(h.db).ok).toBe(true);
+      expect((await h.db.select().from(transfers)).every((t) => t.makerId === h.staff.id)).toBe(true);
+      expect((await verifyAuditChain(h.db)).ok).toBe(true);
     });
   }
 
@@ -107,7 +107,7 @@ describe("POST /batches at or above the approval threshold", () => {
     expect(waiting.payouts_by_status).toMatchObject({ awaiting_approval: 2 });
     expect(h.topupsAtGateway()).toHaveLength(0);
 
-    const id = batchRow(reference).id;
+    const id = (await batchRow(reference)).id;
     const approved = expectOk(await approveBatch(h.deps, { actor: h.manager, ip: "203.0.113.9" }, { batchId: id }));
     expect(approved.outcome).not.toBe("recorded");
     await runBatch(h.deps, id, { ctx: { actor: h.manager, ip: "203.0.113.9" } });
@@ -132,19 +132,19 @@ describe("rows that need attention", () => {
     expect(problems[0]!.problem).toMatch(/Indonesian mobile number/);
     expect(batch.submit_refused).toMatch(/need attention|needs attention/i);
 
-    const stored = batchRow(reference);
-    const refused = auditOfBatch(stored.id, "batch.api_submit_refused");
+    const stored = await batchRow(reference);
+    const refused = await auditOfBatch(stored.id, "batch.api_submit_refused");
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ actorId: h.staff.id, actorEmail: "API key payroll (staff@x.test)" });
     expect((refused[0]!.after as { reason: string }).reason).toBe(batch.submit_refused);
 
     // The person fixes the row in the browser; the check ends again; nothing is submitted until they press Submit.
-    const bad = h.db.select().from(batchRows).where(and(eq(batchRows.batchId, stored.id), eq(batchRows.line, 2))).get()!;
+    const bad = (await first(h.db.select().from(batchRows).where(and(eq(batchRows.batchId, stored.id), eq(batchRows.line, 2))).limit(1)))!;
     expect(expectOk(await editRow(h.deps, { actor: h.staff, ip: "203.0.113.1" }, { batchId: stored.id, rowId: bad.id, wallet: "DANA", phone: "081200000009", amount: "10000", note: "" })).state).toBe("pending");
     await runBatch(h.deps, stored.id);
     const fixed = await batchAfterRunners(key, reference);
     expect(fixed).toMatchObject({ status: "ready", row_states: { ok: 2, invalid: 0 }, problems: [], payouts: [] });
-    expect(auditOfBatch(stored.id, "batch.api_submit_refused")).toHaveLength(1);
+    expect(await auditOfBatch(stored.id, "batch.api_submit_refused")).toHaveLength(1);
     expect(h.topupsAtGateway()).toHaveLength(0);
   });
 
@@ -186,7 +186,7 @@ describe("idempotency", () => {
     const other = await call(h, "createBatch", { key, body: { rows: rows.slice(1) }, idempotencyKey: "june" });
     expect(other.status).toBe(409);
     expect(other.json).toMatchObject({ type: "/docs/api#idempotency-key-reused" });
-    expect(h.db.select().from(batches).all()).toHaveLength(1);
+    expect(await h.db.select().from(batches)).toHaveLength(1);
     const missing = await call(h, "createBatch", { key, body: { rows } });
     expect(missing.status).toBe(400);
     expect(missing.json).toMatchObject({ type: "/docs/api#idempotency-key-missing" });
@@ -197,7 +197,7 @@ describe("idempotency", () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => call(h, "createBatch", { key, body: { rows }, idempotencyKey: "concurrent" })));
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
     for (const answer of answers) expect(answer.json).toEqual(answers[0]!.json);
-    expect(h.db.select().from(batches).all()).toHaveLength(1);
+    expect(await h.db.select().from(batches)).toHaveLength(1);
     await runnersDone();
     expect(h.topupsAtGateway()).toHaveLength(3);
   });
@@ -222,18 +222,18 @@ describe("bad requests: 422, nothing made", () => {
       expect(answer.status, JSON.stringify(answer.json)).toBe(422);
       expect(answer.json.type).toBe("/docs/api#validation-failed");
       expect(JSON.stringify(answer.json)).toMatch(detail);
-      expect(h.db.select().from(batches).all()).toHaveLength(0);
+      expect(await h.db.select().from(batches)).toHaveLength(0);
     });
   }
 
   it("over the person's batch rows per 24 hours: refused as a whole, as an upload", async () => {
     const { updateLimits, getLimits } = await import("@/lib/transfers/settings");
-    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip: null }, { ...getLimits(h.db), batchRowsPerDay: 2 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip: null }, { ...(await getLimits(h.db)), batchRowsPerDay: 2 }));
     const { key } = await makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
     const answer = await call(h, "createBatch", { key, body: { rows }, idempotencyKey: "over-rows" });
     expect(answer.status).toBe(403);
     expect(answer.json.detail).toMatch(/batch rows/i);
-    expect(h.db.select().from(batches).all()).toHaveLength(0);
+    expect(await h.db.select().from(batches)).toHaveLength(0);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { idempotencyKeys, transfers } from "@/db/schema";
 import { staleAfterMs } from "@/lib/api/idempotency";
 import { call, createApiHarness, makeKey, type ApiHarness } from "./support";
@@ -25,7 +26,7 @@ describe("Idempotency-Key", () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => call(h, "createPayout", { key, body: { lookup_id: lookupId, memo: "June salary" }, idempotencyKey: "payroll-2026-06-row-1" })),
     );
-    const made = h.db.select().from(transfers).all();
+    const made = await h.db.select().from(transfers);
     expect(made).toHaveLength(1);
     expect(h.topupsAtGateway(made[0]!.reference)).toHaveLength(1);
     expect(new Set(answers.map((a) => `${a.status} ${JSON.stringify(a.json)}`)).size).toBe(1);
@@ -40,7 +41,7 @@ describe("Idempotency-Key", () => {
     const answer = await call(h, "createPayout", { key, body: { lookup_id: other }, idempotencyKey: "k" });
     expect(answer.status).toBe(409);
     expect(answer.json.type).toBe("/docs/api#idempotency-key-reused");
-    expect(h.db.select().from(transfers).all()).toHaveLength(1);
+    expect(await h.db.select().from(transfers)).toHaveLength(1);
   });
 
   it("the same body written another way (keys in another order) is the same request", async () => {
@@ -55,8 +56,8 @@ describe("Idempotency-Key", () => {
     const body = { lookup_id: lookupId };
     // A claim left behind by a request that died before answering (the process stopped).
     const { requestHashOf } = await import("@/lib/api/idempotency");
-    const apiKeyId = h.db.select().from((await import("@/db/schema")).apiKeys).get()!.id;
-    h.db.insert(idempotencyKeys).values({ apiKeyId, operation: "POST /payouts", key: "k", requestHash: requestHashOf({ lookup_id: lookupId }), state: "pending", createdAt: h.now() }).run();
+    const apiKeyId = (await first(h.db.select().from((await import("@/db/schema")).apiKeys).limit(1)))!.id;
+    await h.db.insert(idempotencyKeys).values({ apiKeyId, operation: "POST /payouts", key: "k", requestHash: requestHashOf({ lookup_id: lookupId }), state: "pending", createdAt: h.now() });
     h.apiDeps.idempotencyWaitMs = 200;
     const waiting = await call(h, "createPayout", { key, body, idempotencyKey: "k" });
     expect(waiting.status).toBe(409);
@@ -64,7 +65,7 @@ describe("Idempotency-Key", () => {
     h.advance(staleAfterMs);
     const taken = await call(h, "createPayout", { key, body, idempotencyKey: "k" });
     expect(taken.status).toBe(201);
-    expect(h.db.select().from(transfers).all()).toHaveLength(1);
+    expect(await h.db.select().from(transfers)).toHaveLength(1);
   });
 
   it("keys are per API key: another key's same Idempotency-Key is its own", async () => {
@@ -74,6 +75,6 @@ describe("Idempotency-Key", () => {
     // Its own claim; the look-up already made its payout, so the domain answers that payout (one look-up, one payout).
     const answer = await call(h, "createPayout", { key: other, body: { lookup_id: lookupId }, idempotencyKey: "k" });
     expect(answer.status).toBe(201);
-    expect(h.db.select().from(transfers).all()).toHaveLength(1);
+    expect(await h.db.select().from(transfers)).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { apiKeys, auditEntries } from "@/db/schema";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api/key-admin";
 import { createApiKeySchema } from "@/lib/api/key-schema";
@@ -24,9 +25,9 @@ describe("making a key", () => {
   it("shows the key once: only its SHA-256 is kept, and the audit entry has neither", async () => {
     const created = expectOk(await make({ name: "payroll-prod", scopes: ["payouts:create", "payouts:read"], allowedIps: "203.0.113.0/24, 198.51.100.7" })) as { id: number; key: string };
     expect(created.key).toMatch(/^cip_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
-    const row = h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!;
+    const row = (await first(h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).limit(1)))!;
     expect(row).toMatchObject({ secretHash: hashOfKey(created.key), prefix: created.key.slice(4, 12), scopes: ["payouts:read", "payouts:create"], allowedIps: ["203.0.113.0/24", "198.51.100.7/32"] });
-    const audit = h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.created")).get()!;
+    const audit = (await first(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.created")).limit(1)))!;
     expect(audit.after).toMatchObject({ name: "payroll-prod", owner: "staff@x.test" });
     expect(JSON.stringify(audit)).not.toContain(created.key.slice(13));
     expect(JSON.stringify(audit)).not.toContain(row.secretHash);
@@ -55,7 +56,7 @@ describe("making a key", () => {
     expect(await make({ expiresOn: jakartaDay(-1) })).toMatchObject({ ok: false, fieldErrors: { expiresOn: [expect.any(String)] } });
     expect(await make({ name: "far", expiresOn: jakartaDay(400) })).toMatchObject({ ok: false });
     const created = expectOk(await make({ name: "soon", expiresOn: jakartaDay(30) }));
-    expect(listApiKeys(h.db, h.now()).find((k) => k.id === created.id)).toMatchObject({ state: "active" });
+    expect((await listApiKeys(h.db, h.now())).find((k) => k.id === created.id)).toMatchObject({ state: "active" });
   });
 });
 
@@ -64,7 +65,7 @@ describe("revoking", () => {
     const created = expectOk(await make({}));
     expectOk(await revokeApiKey(h.db, ctx(), { keyId: created.id }, h.now()));
     expect(await withLocale("en", () => revokeApiKey(h.db, ctx(), { keyId: created.id }, h.now()))).toMatchObject({ ok: false, code: "conflict" });
-    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.revoked")).all()).toHaveLength(1);
-    expect(listApiKeys(h.db, h.now())[0]).toMatchObject({ state: "revoked" });
+    expect(await h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.revoked"))).toHaveLength(1);
+    expect((await listApiKeys(h.db, h.now()))[0]).toMatchObject({ state: "revoked" });
   });
 });

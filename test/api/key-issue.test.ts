@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { apiKeys, auditEntries, notifications, transfers, users } from "@/db/schema";
 import { approveKeyHoldMs } from "@/lib/api/authenticate";
 import { createApiKey, issueApiKey, listApiKeys, revokeApiKey, waitingApiKeysFor } from "@/lib/api/key-admin";
@@ -23,21 +24,21 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const admin = () => ({ actor: h.admin, ip: "203.0.113.1" });
-const as = (person: { id: number }) => ({ actor: h.db.select().from(users).where(eq(users.id, person.id)).get()!, ip: "203.0.113.2" });
+const as = async (person: { id: number }) => ({ actor: (await first(h.db.select().from(users).where(eq(users.id, person.id)).limit(1)))!, ip: "203.0.113.2" });
 const makeApproveKey = (input: Record<string, unknown> = {}) =>
   withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "approver", scopes: ["payouts:approve"], ownerId: h.manager.id, ...input }), h.now()));
-const issue = (person: { id: number }, keyId: number) => withLocale("en", () => issueApiKey(h.db, as(person), { keyId }, h.now()));
+const issue = (person: { id: number }, keyId: number) => withLocale("en", async () => issueApiKey(h.db, await as(person), { keyId }, h.now()));
 
 /** What the admin could have seen of the key: everything in the create action's answer, and every audit entry. */
-function whatTheAdminSaw(created: unknown): string[] {
-  const seen = JSON.stringify([created, h.db.select().from(auditEntries).all()]);
+async function whatTheAdminSaw(created: unknown): Promise<string[]> {
+  const seen = JSON.stringify([created, await h.db.select().from(auditEntries)]);
   return [...seen.matchAll(/cip_[0-9a-f]{8}_[A-Za-z0-9_-]{43}/g)].map((m) => m[0]);
 }
 
 /** A payout of the admin's own that waits for a manager's approval (admins may make payouts). */
 async function adminsPayout(phone: string): Promise<string> {
   const made = expectOk(await h.send({ phone, amount: 6_000_000 }, h.admin));
-  const transfer = h.transfer(made.transferId);
+  const transfer = await h.transfer(made.transferId);
   expect(transfer.status).toBe("awaiting_approval");
   return transfer.reference;
 }
@@ -47,21 +48,21 @@ describe("an approve key made by an admin", () => {
     const created = expectOk(await makeApproveKey());
     expect(created.key).toBeNull();
     expect(created.waitsFor).toEqual({ name: "Bambang", email: "manager@x.test" });
-    expect(whatTheAdminSaw(created)).toEqual([]);
-    const row = h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!;
+    expect(await whatTheAdminSaw(created)).toEqual([]);
+    const row = (await first(h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).limit(1)))!;
     expect(row.issuedAt).toBeNull();
-    expect(listApiKeys(h.db, h.now()).find((k) => k.id === created.id)).toMatchObject({ state: "waiting" });
+    expect((await listApiKeys(h.db, h.now())).find((k) => k.id === created.id)).toMatchObject({ state: "waiting" });
     // Even a key whose hash is the stored one (were the hash of bytes anyone knew) is refused while it waits.
     h.advance(approveKeyHoldMs);
     const guess = `cip_${row.prefix}_${"A".repeat(43)}`;
     expect((await call(h, "listPayouts", { key: guess })).status).toBe(401);
-    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api.refused")).all().at(-1)?.after).toMatchObject({ reason: "unknown_key" });
+    expect((await h.db.select().from(auditEntries).where(eq(auditEntries.action, "api.refused"))).at(-1)?.after).toMatchObject({ reason: "unknown_key" });
   });
 
   it("is listed on its manager's My account, with who made it", async () => {
     const created = expectOk(await makeApproveKey());
-    expect(waitingApiKeysFor(h.db, h.manager.id, h.now())).toEqual([expect.objectContaining({ id: created.id, name: "approver", scopes: ["payouts:approve"], createdByName: h.admin.name })]);
-    expect(waitingApiKeysFor(h.db, h.manager2.id, h.now())).toEqual([]);
+    expect(await waitingApiKeysFor(h.db, h.manager.id, h.now())).toEqual([expect.objectContaining({ id: created.id, name: "approver", scopes: ["payouts:approve"], createdByName: h.admin.name })]);
+    expect(await waitingApiKeysFor(h.db, h.manager2.id, h.now())).toEqual([]);
   });
 
   it("read and create keys are still shown once to the admin, and work at once", async () => {
@@ -77,9 +78,9 @@ describe("the manager shows it", () => {
     h.advance(approveKeyHoldMs); // A day waiting on My account does not count.
     const { key } = expectOk(await issue(h.manager, created.id));
     expect(key).toMatch(new RegExp(`^cip_${created.prefix}_[A-Za-z0-9_-]{43}$`));
-    const row = h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!;
+    const row = (await first(h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).limit(1)))!;
     expect(row).toMatchObject({ secretHash: hashOfKey(key), issuedAt: h.now() });
-    expect(waitingApiKeysFor(h.db, h.manager.id, h.now())).toEqual([]);
+    expect(await waitingApiKeysFor(h.db, h.manager.id, h.now())).toEqual([]);
 
     const approvesFrom = new Date(h.now().getTime() + approveKeyHoldMs).toISOString();
     const early = await call(h, "approvePayout", { key, params: { reference: await adminsPayout("6281234567890") } });
@@ -92,19 +93,19 @@ describe("the manager shows it", () => {
     h.advance(3_600_000);
     const approved = await call(h, "approvePayout", { key, params: { reference } });
     expect(approved.status).toBe(200);
-    expect(h.db.select().from(transfers).where(eq(transfers.reference, reference)).get()!.status).toBe("succeeded");
+    expect((await first(h.db.select().from(transfers).where(eq(transfers.reference, reference)).limit(1)))!.status).toBe("succeeded");
   });
 
   it("is audited as api_key.issued, by the manager, without the key or its hash", async () => {
     const created = expectOk(await makeApproveKey());
     const { key } = expectOk(await issue(h.manager, created.id));
-    const entry = h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.issued")).get()!;
+    const entry = (await first(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.issued")).limit(1)))!;
     expect(entry).toMatchObject({ actorEmail: "manager@x.test", targetType: "api_key", targetId: String(created.id) });
     expect(entry.after).toMatchObject({ name: "approver", prefix: created.prefix });
-    const all = JSON.stringify(h.db.select().from(auditEntries).all());
+    const all = JSON.stringify(await h.db.select().from(auditEntries));
     expect(all).not.toContain(key.slice(13));
     expect(all).not.toContain(hashOfKey(key));
-    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.created")).get()!.after).toMatchObject({ waitsForOwner: true });
+    expect((await first(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.created")).limit(1)))!.after).toMatchObject({ waitsForOwner: true });
   });
 
   it("twice, or in two tabs at once, issues it once: the second is refused and the first key keeps working", async () => {
@@ -113,16 +114,16 @@ describe("the manager shows it", () => {
     expect(both.filter((r) => r.ok)).toHaveLength(1);
     expect(both.find((r) => !r.ok)).toMatchObject({ ok: false, code: "conflict", message: expect.stringContaining("already shown") });
     const winner = both.find((r) => r.ok)!;
-    const row = h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!;
+    const row = (await first(h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).limit(1)))!;
     expect(row.secretHash).toBe(hashOfKey(winner.ok ? winner.data.key : ""));
-    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.issued")).all()).toHaveLength(1);
+    expect(await h.db.select().from(auditEntries).where(eq(auditEntries.action, "api_key.issued"))).toHaveLength(1);
   });
 
   it("a second attempt after the first does not replace the secret", async () => {
     const created = expectOk(await makeApproveKey());
-    const first = expectOk(await issue(h.manager, created.id));
+    const shown = expectOk(await issue(h.manager, created.id));
     expect(await issue(h.manager, created.id)).toMatchObject({ ok: false, code: "conflict" });
-    expect(h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!.secretHash).toBe(hashOfKey(first.key));
+    expect((await first(h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).limit(1)))!.secretHash).toBe(hashOfKey(shown.key));
   });
 });
 
@@ -132,14 +133,14 @@ describe("refused", () => {
     for (const other of [h.admin, h.manager2, h.staff]) {
       expect(await issue(other, created.id)).toMatchObject({ ok: false, code: "not_found" });
     }
-    expect(h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).get()!.issuedAt).toBeNull();
+    expect((await first(h.db.select().from(apiKeys).where(eq(apiKeys.id, created.id)).limit(1)))!.issuedAt).toBeNull();
   });
 
   it("a revoked waiting key cannot be shown", async () => {
     const created = expectOk(await makeApproveKey());
     expectOk(await revokeApiKey(h.db, admin(), { keyId: created.id }, h.now()));
     expect(await issue(h.manager, created.id)).toMatchObject({ ok: false, code: "conflict", message: expect.stringContaining("revoked") });
-    expect(waitingApiKeysFor(h.db, h.manager.id, h.now())).toEqual([]);
+    expect(await waitingApiKeysFor(h.db, h.manager.id, h.now())).toEqual([]);
   });
 
   it("an expired waiting key cannot be shown", async () => {
@@ -151,22 +152,22 @@ describe("refused", () => {
 
   it("a manager made staff since cannot show it", async () => {
     const created = expectOk(await makeApproveKey());
-    h.db.update(users).set({ role: "staff" }).where(eq(users.id, h.manager.id)).run();
+    await h.db.update(users).set({ role: "staff" }).where(eq(users.id, h.manager.id));
     expect(await issue(h.manager, created.id)).toMatchObject({ ok: false, code: "forbidden" });
   });
 });
 
 describe("the person is told", () => {
-  const mailOf = (person: { id: number }) => {
-    const user = h.db.select().from(users).where(eq(users.id, person.id)).get()!;
-    const rows = h.db.select().from(notifications).where(eq(notifications.userId, person.id)).all();
-    return { rows, mail: rows.length ? composeMail(h.db, { user, kind: rows[0]!.kind, rows, appUrl: "https://payouts.example", approvalWindowHours: 24 }) : null };
+  const mailOf = async (person: { id: number }) => {
+    const user = (await first(h.db.select().from(users).where(eq(users.id, person.id)).limit(1)))!;
+    const rows = await h.db.select().from(notifications).where(eq(notifications.userId, person.id));
+    return { rows, mail: rows.length ? await composeMail(h.db, { user, kind: rows[0]!.kind, rows, appUrl: "https://payouts.example", approvalWindowHours: 24 }) : null };
   };
 
   it("an admin's key for someone else puts a mail in the outbox, in the person's language, with a link to My account", async () => {
-    h.db.update(users).set({ locale: "id" }).where(eq(users.id, h.manager.id)).run();
+    await h.db.update(users).set({ locale: "id" }).where(eq(users.id, h.manager.id));
     const created = expectOk(await makeApproveKey());
-    const { rows, mail } = mailOf(h.manager);
+    const { rows, mail } = await mailOf(h.manager);
     expect(rows).toEqual([expect.objectContaining({ event: "api_key.created", subjectType: "api_key", subjectId: created.id, state: "pending" })]);
     expect(mail!.subject).toBe("Kunci API “approver” dibuat untuk Anda");
     expect(mail!.text).toContain("Ayu membuat kunci API “approver” yang menyetujui pembayaran atas nama Anda (payouts:approve)");
@@ -175,12 +176,12 @@ describe("the person is told", () => {
   });
 
   it("a read key's mail says payouts it makes are the person's; a key an admin makes for themselves tells nobody", async () => {
-    h.db.update(users).set({ locale: "en" }).where(eq(users.id, h.staff.id)).run();
+    await h.db.update(users).set({ locale: "en" }).where(eq(users.id, h.staff.id));
     expectOk(await withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "erp", scopes: ["payouts:create"], ownerId: h.staff.id }), h.now())));
-    const { mail } = mailOf(h.staff);
+    const { mail } = await mailOf(h.staff);
     expect(mail!.subject).toBe("An API key “erp” was made for you");
     expect(mail!.text).toContain("Ayu made the API key “erp” that acts for you (payouts:create). Payouts it makes are yours");
     expectOk(await withLocale("en", () => createApiKey(h.db, admin(), createApiKeySchema.parse({ name: "own", scopes: ["payouts:read"], ownerId: h.admin.id }), h.now())));
-    expect(mailOf(h.admin).rows).toEqual([]);
+    expect((await mailOf(h.admin)).rows).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries, transfers } from "@/db/schema";
 import { call, createApiHarness, makeKey, type ApiHarness } from "./support";
 
@@ -23,9 +24,9 @@ describe("a payout by API", () => {
     const payout = await call(h, "createPayout", { key, body: { lookup_id: lookup.json.lookup_id, memo: "Invoice 7" }, idempotencyKey: "k-1" });
     expect(payout.status).toBe(201);
     expect(payout.json).toMatchObject({ status: "succeeded", amount: 50_000, owner_name: "John", memo: "Invoice 7", currency: "IDR" });
-    const transfer = h.db.select().from(transfers).where(eq(transfers.reference, payout.json.reference as string)).get()!;
+    const transfer = (await first(h.db.select().from(transfers).where(eq(transfers.reference, payout.json.reference as string)).limit(1)))!;
     expect(transfer).toMatchObject({ makerId: h.staff.id, apiKeyId: keyId });
-    const created = h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.create")).get()!;
+    const created = (await first(h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.create")).limit(1)))!;
     expect(created).toMatchObject({ actorId: h.staff.id, actorEmail: "API key payroll-prod (staff@x.test)" });
 
     const read = await call(h, "getPayout", { key, params: { reference: payout.json.reference as string } });

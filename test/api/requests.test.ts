@@ -14,7 +14,7 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const lookup = { wallet: "DANA", phone: "081234567890", amount: 10_000 };
-const payoutCount = () => h.db.select().from(transfers).all().length;
+const payoutCount = async () => (await h.db.select().from(transfers)).length;
 
 describe("bad requests", () => {
   it("POST /payouts without an Idempotency-Key: 400, nothing made", async () => {
@@ -22,7 +22,7 @@ describe("bad requests", () => {
     expect(answer.status).toBe(400);
     expect(answer.json).toMatchObject({ type: "/docs/api#idempotency-key-missing", detail: expect.stringContaining("needs an Idempotency-Key header") });
     expect((await call(h, "createPayout", { key, body: { lookup_id: "INQ1" }, idempotencyKey: "x".repeat(256) })).status).toBe(400);
-    expect(payoutCount()).toBe(0);
+    expect(await payoutCount()).toBe(0);
   });
 
   it("an unknown field: 422 naming it", async () => {

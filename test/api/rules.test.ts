@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries, transfers } from "@/db/schema";
 import { approveKeyHoldMs } from "@/lib/api/authenticate";
 import { saveTiers, tiersInputSchema } from "@/lib/policies/tiers";
@@ -28,7 +29,7 @@ async function pay(key: string, amount: number, extra: Record<string, unknown> =
 
 describe("limits", () => {
   it("the maximum per transfer and the daily total refuse a payout by API as in the browser", async () => {
-    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip: null }, { ...getLimits(h.db), approvalThreshold: 1_000_000, maxPerTransfer: 1_000_000, dailyTotalPerMaker: 1_500_000 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip: null }, { ...(await getLimits(h.db)), approvalThreshold: 1_000_000, maxPerTransfer: 1_000_000, dailyTotalPerMaker: 1_500_000 }));
     const { key } = await makeKey(h, { scopes: ["payouts:create"], owner: h.staff });
     const tooBig = await call(h, "createLookup", { key, body: { ...wallet, amount: 1_000_001 } });
     expect(tooBig.status).toBe(403);
@@ -56,13 +57,13 @@ describe("approval tiers", () => {
 
     const own = await call(h, "approvePayout", { key: ownApprover, params: { reference } });
     expect(own.status).toBe(403);
-    expect(h.db.select().from(transfers).where(eq(transfers.reference, reference)).get()!.status).toBe("awaiting_approval");
+    expect((await first(h.db.select().from(transfers).where(eq(transfers.reference, reference)).limit(1)))!.status).toBe("awaiting_approval");
 
     const approved = await call(h, "approvePayout", { key: otherApprover, params: { reference } });
     expect(approved.status).toBe(200);
     expect(approved.json).toMatchObject({ reference, status: "succeeded" });
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
-    const decided = h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.approved")).all();
+    const decided = await h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.approved"));
     expect(decided.at(-1)?.actorEmail ?? "").toMatch(/^API key .+ \(manager2@x\.test\)$/);
   });
 
@@ -107,6 +108,6 @@ describe("near-duplicates", () => {
     const lookup = await call(h, "createLookup", { key: theirs, body: { ...wallet, amount: 20_000 } });
     const answer = await call(h, "createPayout", { key: mine, body: { lookup_id: lookup.json.lookup_id }, idempotencyKey: "steal" });
     expect(answer.status).toBe(404);
-    expect(h.db.select().from(transfers).all()).toHaveLength(0);
+    expect(await h.db.select().from(transfers)).toHaveLength(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { ApiScope } from "@/db/schema";
 import { eq } from "drizzle-orm";
+import { first } from "@/db/client";
 import { users } from "@/db/schema";
 import { createApiKey, issueApiKey } from "@/lib/api/key-admin";
 import { createApiKeySchema } from "@/lib/api/key-schema";
@@ -46,7 +47,7 @@ export async function makeKey(h: Harness, input: { name?: string; scopes: ApiSco
   });
   const created = expectOk(await createApiKey(h.db, { actor: h.admin, ip: "203.0.113.1" }, parsed, h.now()));
   if (created.key) return { id: created.id, key: created.key };
-  const owner = h.db.select().from(users).where(eq(users.id, input.owner.id)).get()!;
+  const owner = (await first(h.db.select().from(users).where(eq(users.id, input.owner.id)).limit(1)))!;
   return { id: created.id, key: expectOk(await issueApiKey(h.db, { actor: owner, ip: "203.0.113.2" }, { keyId: created.id }, h.now())).key };
 }
 

@@ -5,6 +5,12 @@ import { parseAuditFilters } from "@/lib/audit/filters";
 import { recordAuditNow } from "@/lib/audit/record";
 import { createTestDb, insertUser } from "../db";
 
+async function collect(chunks: AsyncIterable<string>): Promise<string[]> {
+  const all: string[] = [];
+  for await (const chunk of chunks) all.push(chunk);
+  return all;
+}
+
 describe("The audit trail screen's filters and export", () => {
   it("falls back to no filter for missing or malformed parameters instead of failing", () => {
     expect(parseAuditFilters({})).toEqual({});
@@ -19,21 +25,21 @@ describe("The audit trail screen's filters and export", () => {
     await recordAuditNow(db, { actor: admin, action: "user.create", target: { type: "user", id: 7 }, at: day("2026-11-01T16:59:00Z") }); // 23:59 WIB on the 1st
     await recordAuditNow(db, { actor: admin, action: "user.role", target: { type: "user", id: 7 }, at: day("2026-11-01T17:00:00Z") }); // 00:00 WIB on the 2nd
     await recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 9 }, at: day("2026-11-02T03:00:00Z") });
-    const actions = (f: Record<string, string>) => listAuditEntries(db, parseAuditFilters(f)).rows.map((r) => r.action);
-    expect(actions({})).toEqual(["transfer.expired", "user.role", "user.create"]);
-    expect(actions({ actor: String(admin.id) })).toEqual(["user.role", "user.create"]);
-    expect(actions({ action: "user.role" })).toEqual(["user.role"]);
-    expect(actions({ targetType: "transfer", targetId: "9" })).toEqual(["transfer.expired"]);
-    expect(actions({ from: "2026-11-02", to: "2026-11-02" })).toEqual(["transfer.expired", "user.role"]);
-    expect(actions({ to: "2026-11-01" })).toEqual(["user.create"]);
-    const firstId = listAuditEntries(db, parseAuditFilters({})).rows[0]!.id;
-    expect(actions({ before: String(firstId) })).toEqual(["user.role", "user.create"]);
+    const actions = async (f: Record<string, string>) => (await listAuditEntries(db, parseAuditFilters(f))).rows.map((r) => r.action);
+    expect(await actions({})).toEqual(["transfer.expired", "user.role", "user.create"]);
+    expect(await actions({ actor: String(admin.id) })).toEqual(["user.role", "user.create"]);
+    expect(await actions({ action: "user.role" })).toEqual(["user.role"]);
+    expect(await actions({ targetType: "transfer", targetId: "9" })).toEqual(["transfer.expired"]);
+    expect(await actions({ from: "2026-11-02", to: "2026-11-02" })).toEqual(["transfer.expired", "user.role"]);
+    expect(await actions({ to: "2026-11-01" })).toEqual(["user.create"]);
+    const firstId = (await listAuditEntries(db, parseAuditFilters({}))).rows[0]!.id;
+    expect(await actions({ before: String(firstId) })).toEqual(["user.role", "user.create"]);
   });
 
   it("exports oldest first in batches, with the system as actor when nobody was, and defused formulas", async () => {
     const db = createTestDb();
     for (let i = 0; i < 5; i++) await recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: i }, after: { reason: "=cmd" } });
-    const chunks = [...auditCsvChunks(db, parseAuditFilters({}), { batchSize: 2 })];
+    const chunks = await collect(auditCsvChunks(db, parseAuditFilters({}), { batchSize: 2 }));
     expect(chunks).toHaveLength(4); // header, then 2 + 2 + 1 rows
     const lines = chunks.join("").replace(/^\uFEFF/, "").trim().split("\r\n");
     expect(lines).toHaveLength(6);
@@ -43,10 +49,10 @@ describe("The audit trail screen's filters and export", () => {
   it("names the columns in the reader's language and keeps the recorded values as they are", async () => {
     const db = createTestDb();
     await recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 7 } });
-    const read = (locale: "id" | "en") => [...auditCsvChunks(db, parseAuditFilters({}), { t: exportsTranslator(locale) })].join("").replace(/^\uFEFF/, "").trim().split("\r\n");
-    const [idHeader, idRow] = read("id");
+    const read = async (locale: "id" | "en") => (await collect(auditCsvChunks(db, parseAuditFilters({}), { t: exportsTranslator(locale) }))).join("").replace(/^\uFEFF/, "").trim().split("\r\n");
+    const [idHeader, idRow] = await read("id");
     expect(idHeader).toBe("id,waktu (WIB),pelaku,e-mail pelaku,tindakan,jenis sasaran,id sasaran,sebelum,sesudah,ip,hash");
     expect(idRow).toMatch(/,sistem,,transfer\.expired,transfer,7,/);
-    expect(read("en")[0]).toBe("id,time (WIB),actor,actor e-mail,action,target type,target id,before,after,ip,hash");
+    expect((await read("en"))[0]).toBe("id,time (WIB),actor,actor e-mail,action,target type,target id,before,after,ip,hash");
   });
 });

@@ -14,8 +14,8 @@ describe("auditTargetsOf", () => {
     await recordAuditNow(db, { actor: admin, action: "user.create", target: { type: "user", id: subject.id } });
     await recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 999 } });
     await recordAuditNow(db, { actor: null, action: "auth.sign_in_failed", target: { type: "email", id: "x@x.test" } });
-    const targets = auditTargetsOf(db, listAuditEntries(db, parseAuditFilters({})).rows);
+    const targets = await auditTargetsOf(db, (await listAuditEntries(db, parseAuditFilters({}))).rows);
     expect(targets).toEqual({ [auditTargetKey("user", String(subject.id))]: { type: "user", id: subject.id, name: subject.name, email: "sari@x.test" } });
-    expect(auditTargetsOf(db, [])).toEqual({});
+    expect(await auditTargetsOf(db, [])).toEqual({});
   });
 });

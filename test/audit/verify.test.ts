@@ -35,44 +35,44 @@ describe("The audit chain names the first entry that was edited, deleted or inse
       encoding: "utf8",
     });
 
-  it("accepts an untouched chain, from the command line too", () => {
-    expect(verifyAuditChain(db)).toEqual({ ok: true, entries: 5 });
+  it("accepts an untouched chain, from the command line too", async () => {
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, entries: 5 });
     const run = cli();
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("Audit trail intact: 5 entries verified");
   });
 
-  it("finds an entry edited directly in SQLite", () => {
+  it("finds an entry edited directly in SQLite", async () => {
     sqlite().prepare("update audit_entries set after = ? where id = 3").run(JSON.stringify({ n: 300 }));
-    expect(verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 3, problem: "edited", entries: 2 });
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 3, problem: "edited", entries: 2 });
     const run = cli();
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("Entry 3 was edited");
   });
 
-  it("finds an edit that also recomputed the entry's own hash: the next entry no longer links to it", () => {
+  it("finds an edit that also recomputed the entry's own hash: the next entry no longer links to it", async () => {
     const row = sqlite().prepare("select * from audit_entries where id = 2").get() as { prev_hash: string };
     sqlite().prepare("update audit_entries set ip = '10.0.0.1', hash = ? where id = 2").run("f".repeat(64));
     expect(row.prev_hash).toHaveLength(64);
-    const verdict = verifyAuditChain(db);
+    const verdict = await verifyAuditChain(db);
     expect(verdict).toMatchObject({ ok: false, entryId: 2 });
   });
 
-  it("finds a deleted entry", () => {
+  it("finds a deleted entry", async () => {
     sqlite().prepare("delete from audit_entries where id = 2").run();
-    expect(verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 3, problem: "broken_link" });
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 3, problem: "broken_link" });
     expect(cli().stderr).toContain("Entry 3 does not follow the entry before it");
   });
 
-  it("finds a deleted entry whose successor was relinked to the entry before it", () => {
+  it("finds a deleted entry whose successor was relinked to the entry before it", async () => {
     const deleted = sqlite().prepare("select prev_hash from audit_entries where id = 2").get() as { prev_hash: string };
     sqlite().prepare("delete from audit_entries where id = 2").run();
     sqlite().prepare("update audit_entries set prev_hash = ? where id = 3").run(deleted.prev_hash);
     // The links look intact now; entry 3's own hash still covers the hash of the entry that was deleted.
-    expect(verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 3, problem: "edited", entries: 1 });
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 3, problem: "edited", entries: 1 });
   });
 
-  it("finds entries swapped out of order", () => {
+  it("finds entries swapped out of order", async () => {
     const a = sqlite().prepare("select * from audit_entries where id = 2").get() as Record<string, unknown>;
     const b = sqlite().prepare("select * from audit_entries where id = 3").get() as Record<string, unknown>;
     const put = sqlite().prepare(
@@ -80,12 +80,12 @@ describe("The audit chain names the first entry that was edited, deleted or inse
     );
     put.run({ ...b, id: 2 });
     put.run({ ...a, id: 3 });
-    expect(verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 2, problem: "broken_link" });
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, entryId: 2, problem: "broken_link" });
   });
 
   it("verifies in batches, so a long trail is walked in constant memory", async () => {
     for (let i = 0; i < 30; i++) await recordAuditNow(db, { actor: null, action: "test.more", target: { type: "test" } });
-    expect(verifyAuditChain(db, 7)).toEqual({ ok: true, entries: 35 });
+    expect(await verifyAuditChain(db, 7)).toEqual({ ok: true, entries: 35 });
   });
 });
 

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { first } from "@/db/client";
 import type * as DbClient from "@/db/client";
 import { generateSync } from "otplib";
 import { auditEntries, secondFactors, sessions, settings, users } from "@/db/schema";
@@ -46,13 +47,13 @@ describe("Every server action re-checks the session, the user and the role (docs
   );
   const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
   /** A complete sign-in: enrolled, second factor proved `provedAgoMs` ago (just now by default). */
-  const signInAs = (user: { id: number; sessionVersion: number }, { provedAgoMs = 0, enrolled = true } = {}) => {
-    if (enrolled) db.insert(secondFactors).values({ userId: user.id, secret: seal(secret), enrolledAt: new Date() }).onConflictDoNothing().run();
+  const signInAs = async (user: { id: number; sessionVersion: number }, { provedAgoMs = 0, enrolled = true } = {}) => {
+    if (enrolled) await db.insert(secondFactors).values({ userId: user.id, secret: seal(secret), enrolledAt: new Date() }).onConflictDoNothing();
     const secondFactorAt = enrolled ? new Date(Date.now() - provedAgoMs) : null;
-    db.insert(sessions).values({ id: `session-${user.id}`, userId: user.id, createdAt: new Date(), secondFactorAt }).onConflictDoNothing().run();
+    await db.insert(sessions).values({ id: `session-${user.id}`, userId: user.id, createdAt: new Date(), secondFactorAt }).onConflictDoNothing();
     state.session = { user: { id: String(user.id) }, sessionVersion: user.sessionVersion, sessionId: `session-${user.id}` };
   };
-  const audit = () => db.select().from(auditEntries).all();
+  const audit = async () => await db.select().from(auditEntries);
 
   beforeEach(() => {
     db = createTestDb();
@@ -70,48 +71,48 @@ describe("Every server action re-checks the session, the user and the role (docs
 
   it("refuses a deactivated user at once, even with a valid session cookie", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-    signInAs(user);
-    db.update(users).set({ active: false }).where(eq(users.id, user.id)).run();
+    await signInAs(user);
+    await db.update(users).set({ active: false }).where(eq(users.id, user.id));
     await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login?reason=deactivated");
     expect(run).not.toHaveBeenCalled();
   });
 
   it("refuses a session started before a password reset", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-    signInAs(user);
-    db.update(users).set({ sessionVersion: user.sessionVersion + 1 }).where(eq(users.id, user.id)).run();
+    await signInAs(user);
+    await db.update(users).set({ sessionVersion: user.sessionVersion + 1 }).where(eq(users.id, user.id));
     await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login?reason=revoked");
   });
 
   it("answers a forged call from a lower role with 403, changes nothing and audits it", async () => {
     const staff = await insertUser(db, { email: "s@x.test", role: "staff" });
-    signInAs(staff);
+    await signInAs(staff);
     const result = await action({ amount: "not even valid" });
     expect(result).toEqual({ ok: false, code: "forbidden", message: "You do not have permission to do this." });
     expect(run).not.toHaveBeenCalled();
-    expect(audit()).toMatchObject([
+    expect(await audit()).toMatchObject([
       { actorId: staff.id, action: "access.denied", targetType: "action", targetId: "test.double", ip: "203.0.113.9" },
     ]);
   });
 
   it("refuses a session that was signed out, even if its cookie comes back", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-    signInAs(user);
-    db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, `session-${user.id}`)).run();
+    await signInAs(user);
+    await db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, `session-${user.id}`));
     await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login?reason=expired");
     expect(run).not.toHaveBeenCalled();
   });
 
   it("reads the role from the database, not from the session", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-    signInAs(user);
-    db.update(users).set({ role: "staff" }).where(eq(users.id, user.id)).run();
+    await signInAs(user);
+    await db.update(users).set({ role: "staff" }).where(eq(users.id, user.id));
     expect((await action({ amount: 1 })).ok).toBe(false);
   });
 
   it("returns field errors for bad input without running the action", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-    signInAs(user);
+    await signInAs(user);
     const result = await action({ amount: 1.5 });
     expect(result).toEqual({
       ok: false,
@@ -125,7 +126,7 @@ describe("Every server action re-checks the session, the user and the role (docs
 
   it("answers in the caller's language: Indonesian by default, English when the cookie says so", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-    signInAs(user);
+    await signInAs(user);
     state.locale = "id";
     try {
       expect(await action({ amount: 1.5 })).toMatchObject({ ok: false, code: "invalid", message: "Perbaiki kolom yang ditandai." });
@@ -139,7 +140,7 @@ describe("Every server action re-checks the session, the user and the role (docs
 
   it("keeps refused input in the audit trail in English, whatever the requester reads", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-    signInAs(user);
+    await signInAs(user);
     const worded = z.object({ reason: z.string().min(3, { error: () => msg("server.action.invalid") }) });
     const strict = authorizedAction({ name: "test.worded", roles: ["manager"], schema: worded, auditInvalid: true }, vi.fn(async () => ok(null)));
     state.locale = "id";
@@ -148,32 +149,32 @@ describe("Every server action re-checks the session, the user and the role (docs
     } finally {
       state.locale = "en";
     }
-    expect(audit()).toMatchObject([{ action: "test.worded.refused", after: { fieldErrors: { reason: ["Please correct the highlighted fields."] } } }]);
+    expect(await audit()).toMatchObject([{ action: "test.worded.refused", after: { fieldErrors: { reason: ["Please correct the highlighted fields."] } } }]);
   });
 
   it("audits input the forms never send, for actions that ask for it (a missing reason, a forged id)", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-    signInAs(user);
+    await signInAs(user);
     const strictRun = vi.fn(async () => ok(null));
     const strict = authorizedAction({ name: "test.strict", roles: ["manager"], schema: z.object({ reason: z.string().min(3, "Give a reason") }), auditInvalid: true }, strictRun);
     expect(await strict({ reason: "" })).toMatchObject({ ok: false, code: "invalid", fieldErrors: { reason: ["Give a reason"] } });
     expect(strictRun).not.toHaveBeenCalled();
-    expect(audit()).toMatchObject([{ action: "test.strict.refused", actorId: user.id, ip: "203.0.113.9", after: { fieldErrors: { reason: ["Give a reason"] } } }]);
+    expect(await audit()).toMatchObject([{ action: "test.strict.refused", actorId: user.id, ip: "203.0.113.9", after: { fieldErrors: { reason: ["Give a reason"] } } }]);
     // Without the flag a typo in a form is not an event.
     await action({ amount: 1.5 });
-    expect(audit()).toHaveLength(1);
+    expect(await audit()).toHaveLength(1);
   });
 
   it("runs the action for the right role with the parsed input and the user from the database", async () => {
     const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-    signInAs(user);
+    await signInAs(user);
     expect(await action({ amount: 21 })).toEqual({ ok: true, data: { doubled: 42 }, message: "done" });
     expect(run).toHaveBeenCalledWith({ amount: 21 }, expect.objectContaining({ ip: "203.0.113.9", user: expect.objectContaining({ id: user.id }) }));
   });
 
   it("turns an unexpected error into a generic message with a reference, logged on the server", async () => {
     const user = await insertUser(db, { email: "a@x.test", role: "admin" });
-    signInAs(user);
+    await signInAs(user);
     const logs = captureLogs();
     const failing = authorizedAction({ name: "test.boom", roles: ["admin"], schema: z.object({}) }, () => {
       throw new Error("database on fire");
@@ -193,34 +194,34 @@ describe("Every server action re-checks the session, the user and the role (docs
 
     it("runs without a code when the session proved one less than 5 minutes ago", async () => {
       const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-      signInAs(user, { provedAgoMs: 4 * 60 * 1000 });
+      await signInAs(user, { provedAgoMs: 4 * 60 * 1000 });
       expect(await guarded()({ amount: 1 })).toMatchObject({ ok: true });
     });
 
     it("refuses without a code when the last proof is older, whatever the screen did, and runs nothing", async () => {
       const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-      signInAs(user, { provedAgoMs: sixMinutes });
+      await signInAs(user, { provedAgoMs: sixMinutes });
       expect(await guarded()({ amount: 1 })).toMatchObject({ ok: false, code: "step_up", fieldErrors: { secondFactorCode: [expect.any(String)] } });
       expect(run).not.toHaveBeenCalled();
     });
 
     it("refuses a wrong code (audited) and runs with the right one, which counts as a fresh proof", async () => {
       const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-      signInAs(user, { provedAgoMs: sixMinutes });
+      await signInAs(user, { provedAgoMs: sixMinutes });
       const right = generateSync({ secret });
       const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
       expect(await guarded()({ amount: 1, secondFactorCode: wrong })).toMatchObject({ ok: false, code: "step_up", message: expect.stringContaining("Wrong code") });
       expect(run).not.toHaveBeenCalled();
-      expect(audit().map((e) => e.action)).toContain("auth.second_factor_refused");
+      expect((await audit()).map((e) => e.action)).toContain("auth.second_factor_refused");
       expect(await guarded()({ amount: 1, secondFactorCode: right })).toMatchObject({ ok: true });
       expect(run).toHaveBeenCalledWith({ amount: 1 }, expect.anything());
-      const proved = db.select().from(sessions).where(eq(sessions.id, `session-${user.id}`)).get()?.secondFactorAt;
+      const proved = (await first(db.select().from(sessions).where(eq(sessions.id, `session-${user.id}`)).limit(1)))?.secondFactorAt;
       expect(Date.now() - proved!.getTime()).toBeLessThan(5_000);
     });
 
     it("tells a person without a second factor to turn it on first, and runs nothing", async () => {
       const user = await insertUser(db, { email: "s@x.test", role: "staff" });
-      signInAs(user, { enrolled: false });
+      await signInAs(user, { enrolled: false });
       const staffGuarded = authorizedAction({ name: "test.guarded", roles: ["staff"], schema: z.object({ amount: z.number() }), stepUp: true }, run);
       expect(await staffGuarded({ amount: 1, secondFactorCode: "123456" })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringContaining("Turn on two-step sign-in first") });
       expect(run).not.toHaveBeenCalled();
@@ -228,47 +229,47 @@ describe("Every server action re-checks the session, the user and the role (docs
 
     it("does not hand the code to the action, and a code sent with a fresh session is not spent", async () => {
       const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-      signInAs(user);
+      await signInAs(user);
       await guarded()({ amount: 1, secondFactorCode: "000000" });
       expect(run).toHaveBeenCalledWith({ amount: 1 }, expect.anything());
-      expect(db.select().from(secondFactors).get()?.lastStep).toBe(0);
+      expect((await first(db.select().from(secondFactors).limit(1)))?.lastStep).toBe(0);
     });
   });
 
   describe("A session half-way through signing in reaches the sign-in steps only (docs/sign-in.md#signing-in)", () => {
     it("sends a manager who has not enrolled to enrolment", async () => {
       const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-      signInAs(user, { enrolled: false });
+      await signInAs(user, { enrolled: false });
       await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login/enrol?callbackUrl=%2Fadmin%2Fusers%3Fpage%3D2");
       expect(run).not.toHaveBeenCalled();
     });
 
     it("sends an enrolled person whose session proved only the password to the code step, staff included", async () => {
       const user = await insertUser(db, { email: "s@x.test", role: "staff" });
-      signInAs(user);
-      db.update(sessions).set({ secondFactorAt: null }).run();
+      await signInAs(user);
+      await db.update(sessions).set({ secondFactorAt: null });
       await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login/code?");
     });
 
     it("sends staff to enrolment only once an admin requires a second factor for everyone", async () => {
       const user = await insertUser(db, { email: "s@x.test", role: "staff" });
-      signInAs(user, { enrolled: false });
+      await signInAs(user, { enrolled: false });
       expect(await action({ amount: 1 })).toMatchObject({ code: "forbidden" });
-      db.insert(settings).values({ key: requireAllSettingKey, value: 1 }).run();
+      await db.insert(settings).values({ key: requireAllSettingKey, value: 1 });
       await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login/enrol?");
     });
 
     it("sends a person with a temporary password to choose their own", async () => {
       const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-      signInAs(user);
-      db.update(users).set({ temporaryPasswordExpiresAt: new Date(Date.now() + 60_000) }).run();
+      await signInAs(user);
+      await db.update(users).set({ temporaryPasswordExpiresAt: new Date(Date.now() + 60_000) });
       await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login/password?");
     });
 
     it("ends a session 8 hours after the password was proved, however active", async () => {
       const user = await insertUser(db, { email: "m@x.test", role: "manager" });
-      signInAs(user);
-      db.update(sessions).set({ createdAt: new Date(Date.now() - 8 * 60 * 60 * 1000 - 1000) }).run();
+      await signInAs(user);
+      await db.update(sessions).set({ createdAt: new Date(Date.now() - 8 * 60 * 60 * 1000 - 1000) });
       await expect(action({ amount: 1 })).rejects.toThrow("REDIRECT /login?reason=expired");
     });
   });

@@ -131,18 +131,18 @@ describe("Saving the list", () => {
     const parsed = allowListSchema.parse({ rules });
     return saveAllowList({ db, actor: admin, ip }, parsed);
   };
-  const audits = () => db.select().from(auditEntries).all().filter((e) => e.action.startsWith("policy."));
-  const stored = () => db.select().from(policies).where(eq(policies.key, allowListPolicyKey)).get()?.value;
+  const audits = async () => (await db.select().from(auditEntries)).filter((e) => e.action.startsWith("policy."));
+  const stored = async () => (await db.select().from(policies).where(eq(policies.key, allowListPolicyKey)).limit(1))[0]?.value;
 
   it("saves a list that admits the saving admin, audited with before and after", async () => {
     const result = await save([{ cidr: "203.0.113.0/24", role: "all", note: "Office" }]);
     expect(result).toMatchObject({ ok: true, message: "Sign-in addresses saved: 1 range." });
-    expect(stored()).toEqual({ rules: [{ cidr: "203.0.113.0/24", role: "all", note: "Office" }] });
-    expect(audits()).toMatchObject([
+    expect(await stored()).toEqual({ rules: [{ cidr: "203.0.113.0/24", role: "all", note: "Office" }] });
+    expect(await audits()).toMatchObject([
       { action: "policy.sign_in_allow_list", actorId: admin.id, targetId: "sign_in_allow_list", before: { rules: [] }, after: { rules: [{ cidr: "203.0.113.0/24", role: "all" }] }, ip: "203.0.113.5" },
     ]);
     expect(await save([{ cidr: "203.0.113.0/24", role: "all", note: "Office" }])).toMatchObject({ ok: true, message: "Nothing changed." });
-    expect(audits()).toHaveLength(1);
+    expect(await audits()).toHaveLength(1);
   });
 
   it("refuses a list that would lock the saving admin out: nothing saved, the refusal audited with the address", async () => {
@@ -160,8 +160,8 @@ describe("Saving the list", () => {
         fieldErrors: { form: ["Not saved: this list would not let you sign in again from your current address, 203.0.113.5. Add a range that covers it for admins or for everyone."] },
       });
     }
-    expect(stored()).toEqual({ rules: [{ cidr: "203.0.113.0/24", role: "all" }] });
-    const refusals = audits().filter((e) => e.action === "policy.sign_in_allow_list_refused");
+    expect(await stored()).toEqual({ rules: [{ cidr: "203.0.113.0/24", role: "all" }] });
+    const refusals = (await audits()).filter((e) => e.action === "policy.sign_in_allow_list_refused");
     expect(refusals).toHaveLength(3);
     expect(refusals[0]).toMatchObject({ actorId: admin.id, ip: "203.0.113.5", after: { address: "203.0.113.5", rules: [{ cidr: "198.51.100.0/24", role: "all" }] } });
   });
@@ -176,14 +176,14 @@ describe("Saving the list", () => {
     expect(await save([{ cidr: "10.0.0.0/8", role: "all" }], "unknown")).toMatchObject({ ok: false, message: expect.stringMatching(/current address could not be read/) });
     expect(await save([{ cidr: "10.0.0.0/8", role: "staff" }], "unknown")).toMatchObject({ ok: true });
     expect(await save([], "unknown")).toMatchObject({ ok: true, message: "Sign-in addresses saved: no ranges, so everyone may sign in from anywhere." });
-    expect(stored()).toEqual({ rules: [] });
+    expect(await stored()).toEqual({ rules: [] });
   });
 
   it("reads back what it saved, and replaces a stored list that cannot be read", async () => {
-    db.insert(policies).values({ key: allowListPolicyKey, value: { rules: [{ cidr: "not a range", role: "all" }] } }).run();
-    expect(readAllowList(db).readable).toBe(false);
+    await db.insert(policies).values({ key: allowListPolicyKey, value: { rules: [{ cidr: "not a range", role: "all" }] } });
+    expect((await readAllowList(db)).readable).toBe(false);
     expect(await save([{ cidr: "203.0.113.0/24", role: "admin" }])).toMatchObject({ ok: true });
-    expect(readAllowList(db)).toMatchObject({ readable: true, list: { rules: [{ cidr: "203.0.113.0/24", role: "admin" }] }, updatedBy: admin.id });
+    expect(await readAllowList(db)).toMatchObject({ readable: true, list: { rules: [{ cidr: "203.0.113.0/24", role: "admin" }] }, updatedBy: admin.id });
   });
 });
 
@@ -194,18 +194,18 @@ describe("Signing in under the list (lib/auth/authenticate.ts)", () => {
     db = createTestDb();
     await insertUser(db, { email: "sari@x.test", role: "staff", password });
     await insertUser(db, { email: "budi@x.test", role: "manager", password });
-    db.insert(policies).values({ key: allowListPolicyKey, value: { rules: [{ cidr: "203.0.113.0/24", role: "staff" }, { cidr: "2001:db8::/32", role: "all" }] } }).run();
+    await db.insert(policies).values({ key: allowListPolicyKey, value: { rules: [{ cidr: "203.0.113.0/24", role: "staff" }, { cidr: "2001:db8::/32", role: "all" }] } });
   });
   const now = new Date("2026-11-25T03:00:00Z");
 
   it("refuses the right password from outside the list: a failed attempt on the Sign-ins page, audited with the address", async () => {
     expect(await authenticate(db, { email: "sari@x.test", password, ip: "198.51.100.7" }, now)).toEqual({ ok: false, reason: "address_refused" });
-    expect(db.select({ outcome: loginAttempts.outcome }).from(loginAttempts).all()).toEqual([{ outcome: "failure" }]);
-    expect(listFailedSignIns(db, { email: undefined }, now)).toMatchObject([{ email: "sari@x.test", ip: "198.51.100.7", failures: 1 }]);
-    const entries = db.select().from(auditEntries).all();
+    expect(await db.select({ outcome: loginAttempts.outcome }).from(loginAttempts)).toEqual([{ outcome: "failure" }]);
+    expect(await listFailedSignIns(db, { email: undefined }, now)).toMatchObject([{ email: "sari@x.test", ip: "198.51.100.7", failures: 1 }]);
+    const entries = await db.select().from(auditEntries);
     expect(entries.map((e) => e.action)).toEqual(["auth.sign_in_refused_address"]);
     expect(entries[0]).toMatchObject({ actorEmail: "sari@x.test", targetType: "user", ip: "198.51.100.7", after: { address: "198.51.100.7", role: "staff", reason: "outside" } });
-    expect(db.select().from(auditEntries).all().some((e) => e.action === "auth.sign_in")).toBe(false);
+    expect((await db.select().from(auditEntries)).some((e) => e.action === "auth.sign_in")).toBe(false);
   });
 
   it("lets the same person in from inside the list (IPv4, IPv6, IPv4-mapped)", async () => {
@@ -218,6 +218,6 @@ describe("Signing in under the list (lib/auth/authenticate.ts)", () => {
   it("says nothing about the list to someone without the password", async () => {
     expect(await authenticate(db, { email: "sari@x.test", password: "a-wrong-password", ip: "198.51.100.7" }, now)).toEqual({ ok: false, reason: "invalid" });
     expect(await authenticate(db, { email: "nobody@x.test", password, ip: "198.51.100.7" }, now)).toEqual({ ok: false, reason: "invalid" });
-    expect(db.select().from(auditEntries).all().map((e) => e.action)).toEqual(["auth.sign_in_failed", "auth.sign_in_failed"]);
+    expect((await db.select().from(auditEntries)).map((e) => e.action)).toEqual(["auth.sign_in_failed", "auth.sign_in_failed"]);
   });
 });

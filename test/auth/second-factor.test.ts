@@ -28,7 +28,7 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
   let user: Awaited<ReturnType<typeof insertUser>>;
   let sessionId: string;
   const ctx = () => ({ db, user, ip: "203.0.113.5", sessionId });
-  const audit = (action: string) => db.select().from(auditEntries).where(eq(auditEntries.action, action)).all();
+  const audit = async (action: string) => await db.select().from(auditEntries).where(eq(auditEntries.action, action));
 
   beforeEach(async () => {
     db = createTestDb();
@@ -67,21 +67,21 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
     const { secret, codes } = await enrol();
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
-    const row = db.select().from(secondFactors).where(eq(secondFactors.userId, user.id)).get()!;
+    const row = (await db.select().from(secondFactors).where(eq(secondFactors.userId, user.id)).limit(1))[0]!;
     expect(row.secret).not.toContain(secret);
     expect(open(row.secret!)).toBe(secret);
     expect(row.pendingSecret).toBeNull();
-    const stored = db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).all();
+    const stored = await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
     expect(stored).toHaveLength(10);
     for (const code of codes) expect(stored.some((r) => r.hash.includes(code.replace("-", "")))).toBe(false);
     expect(stored.every((r) => r.hash.startsWith("$argon2id$"))).toBe(true);
-    expect(db.select().from(sessions).where(eq(sessions.id, sessionId)).get()?.secondFactorAt).toEqual(t0);
-    expect(audit("auth.second_factor_enrolled")).toHaveLength(1);
+    expect((await db.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1))[0]?.secondFactorAt).toEqual(t0);
+    expect(await audit("auth.second_factor_enrolled")).toHaveLength(1);
   });
 
   it("another AUTH_SECRET cannot read the stored secret", async () => {
     await enrol();
-    const row = db.select().from(secondFactors).where(eq(secondFactors.userId, user.id)).get()!;
+    const row = (await db.select().from(secondFactors).where(eq(secondFactors.userId, user.id)).limit(1))[0]!;
     const saved = process.env.AUTH_SECRET;
     process.env.AUTH_SECRET = "another-secret-entirely-with-more-than-32-chars";
     try {
@@ -94,9 +94,9 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
   it("refuses to confirm an enrolment that was never started, audited, and changes nothing", async () => {
     const result = await confirmEnrolment(ctx(), "123456", t0);
     expect(result).toMatchObject({ ok: false, message: expect.stringContaining("no enrolment to confirm") });
-    expect(db.select().from(secondFactors).all()).toHaveLength(0);
-    expect(db.select().from(recoveryCodes).all()).toHaveLength(0);
-    expect(audit("auth.second_factor_refused")).toMatchObject([{ after: { reason: "no_pending_enrolment" } }]);
+    expect(await db.select().from(secondFactors)).toHaveLength(0);
+    expect(await db.select().from(recoveryCodes)).toHaveLength(0);
+    expect(await audit("auth.second_factor_refused")).toMatchObject([{ after: { reason: "no_pending_enrolment" } }]);
   });
 
   it("refuses a wrong first code and keeps the enrolment pending", async () => {
@@ -104,7 +104,7 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
     if (!pending.ok) throw new Error();
     const wrong = String((Number(codeAt(pending.data.secret, t0)) + 1) % 1_000_000).padStart(6, "0");
     expect((await confirmEnrolment(ctx(), wrong, t0)).ok).toBe(false);
-    expect(secondFactorStatus(db, user.id, t0).enrolled).toBe(false);
+    expect((await secondFactorStatus(db, user.id, t0)).enrolled).toBe(false);
   });
 
   it("accepts the code of this step and of one step either side, not two", async () => {
@@ -123,7 +123,7 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
     expect((await proveSecondFactor(ctx(), codeAt(secret, now), now)).ok).toBe(true);
     expect(await proveSecondFactor(ctx(), codeAt(secret, now), at(305))).toMatchObject({ ok: false, reason: "reused" });
     expect(await proveSecondFactor(ctx(), codeAt(secret, at(270)), at(305))).toMatchObject({ ok: false, reason: "reused" });
-    expect(audit("auth.second_factor_refused").map((e) => (e.after as { reason: string }).reason)).toEqual(["reused", "reused"]);
+    expect((await audit("auth.second_factor_refused")).map((e) => (e.after as { reason: string }).reason)).toEqual(["reused", "reused"]);
   });
 
   it("lets exactly one of two simultaneous uses of one code through", async () => {
@@ -141,8 +141,8 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
     for (let i = 0; i < 4; i++) expect(await proveSecondFactor(ctx(), wrong, now)).toMatchObject({ ok: false, reason: "invalid" });
     expect(await proveSecondFactor(ctx(), wrong, now)).toMatchObject({ ok: false, reason: "locked" });
     expect(await proveSecondFactor(ctx(), codeAt(secret, at(400)), at(400))).toMatchObject({ ok: false, reason: "locked" });
-    expect(audit("auth.second_factor_locked")).toHaveLength(1);
-    expect(secondFactorStatus(db, user.id, at(400)).lockedUntil).toEqual(new Date(now.getTime() + totpPolicy.lockMs));
+    expect(await audit("auth.second_factor_locked")).toHaveLength(1);
+    expect((await secondFactorStatus(db, user.id, at(400))).lockedUntil).toEqual(new Date(now.getTime() + totpPolicy.lockMs));
     const after = at(300 + 15 * 60 + 1);
     expect((await proveSecondFactor(ctx(), codeAt(secret, after), after)).ok).toBe(true);
   });
@@ -152,18 +152,18 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
     for (const bad of ["12345", "1234567", "12a456", "", "' OR 1=1 --"]) {
       expect(await proveSecondFactor(ctx(), bad, at(300))).toMatchObject({ ok: false, reason: "invalid" });
     }
-    expect(audit("auth.second_factor_refused").every((e) => (e.after as { reason: string }).reason === "malformed")).toBe(true);
-    expect(db.select().from(secondFactors).get()?.failures).toBe(0);
+    expect((await audit("auth.second_factor_refused")).every((e) => (e.after as { reason: string }).reason === "malformed")).toBe(true);
+    expect((await db.select().from(secondFactors).limit(1))[0]?.failures).toBe(0);
   });
 
   it("takes each recovery code once, and marks the session proved", async () => {
     const { codes } = await enrol();
-    db.update(sessions).set({ secondFactorAt: null }).run();
+    await db.update(sessions).set({ secondFactorAt: null });
     expect(await proveSecondFactor(ctx(), codes[3]!.toUpperCase(), at(300))).toMatchObject({ ok: true });
-    expect(db.select().from(sessions).where(eq(sessions.id, sessionId)).get()?.secondFactorAt).toEqual(at(300));
+    expect((await db.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1))[0]?.secondFactorAt).toEqual(at(300));
     expect(await proveSecondFactor(ctx(), codes[3]!, at(310))).toMatchObject({ ok: false, reason: "invalid" });
-    expect(secondFactorStatus(db, user.id, at(310)).recoveryCodesLeft).toBe(9);
-    expect(audit("auth.recovery_code_used")).toMatchObject([{ after: { left: 9 } }]);
+    expect((await secondFactorStatus(db, user.id, at(310))).recoveryCodesLeft).toBe(9);
+    expect(await audit("auth.recovery_code_used")).toMatchObject([{ after: { left: 9 } }]);
   });
 
   it("new recovery codes replace the old ones", async () => {

@@ -38,8 +38,8 @@ describe("Sign-in throttling: growing delays per address and e-mail, never a loc
 
   const signIn = (password: string, when: Date, ip = home, email = sari.email) => authenticate(db, { email, password, ip }, when);
   const failures = (rows: { email: string; ip: string; at: Date }[]) =>
-    db.insert(loginAttempts).values(rows.map((row) => ({ ...row, outcome: "failure" as const }))).run();
-  const outcomes = () => db.select({ outcome: loginAttempts.outcome }).from(loginAttempts).all().map((r) => r.outcome);
+    db.insert(loginAttempts).values(rows.map((row) => ({ ...row, outcome: "failure" as const })));
+  const outcomes = async () => (await db.select({ outcome: loginAttempts.outcome }).from(loginAttempts)).map((r) => r.outcome);
 
   it("gives each key a few free failures, then doubles the delay per failure up to its cap", () => {
     const base = 1000;
@@ -62,7 +62,7 @@ describe("Sign-in throttling: growing delays per address and e-mail, never a loc
   });
 
   it("lets the right password in once the delay has passed", async () => {
-    failures(Array.from({ length: 8 }, (_, i) => ({ email: sari.email, ip: home, at: at(i * second) })));
+    await failures(Array.from({ length: 8 }, (_, i) => ({ email: sari.email, ip: home, at: at(i * second) })));
     // 8 failures: 5 free, then 1 s, 2 s, 4 s; the 8th (at 7 s) asks for 8 s.
     expect(await signIn(sari.password, at(14 * second))).toEqual({ ok: false, reason: "throttled", retryAt: at(15 * second) });
     expect((await signIn(sari.password, at(15 * second))).ok).toBe(true);
@@ -75,8 +75,8 @@ describe("Sign-in throttling: growing delays per address and e-mail, never a loc
     expect(results.filter((r) => r.ok)).toEqual([]);
     expect(argon2.verifications).toBe(throttleRules.pair.freeFailures);
     expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(5);
-    expect(outcomes().filter((o) => o === "failure")).toHaveLength(5);
-    expect(outcomes().filter((o) => o === "throttled")).toHaveLength(75);
+    expect((await outcomes()).filter((o) => o === "failure")).toHaveLength(5);
+    expect((await outcomes()).filter((o) => o === "throttled")).toHaveLength(75);
   });
 
   it("checks at most 10 passwords of 80 concurrent attempts for one e-mail from 80 addresses", async () => {
@@ -91,11 +91,11 @@ describe("Sign-in throttling: growing delays per address and e-mail, never a loc
     const running = Array.from({ length: 5 }, (_, i) => signIn(`wrong-${i}`, t0));
     // Admission is an awaited transaction now: wait until all five are admitted and their passwords are being checked.
     await vi.waitFor(() => expect(argon2.verifications).toBe(5));
-    expect(outcomes()).toEqual(["pending", "pending", "pending", "pending", "pending"]);
-    expect(throttleState(db, sari.email, home, t0)).toEqual({ throttled: true, retryAt: at(1 * second) });
+    expect(await outcomes()).toEqual(["pending", "pending", "pending", "pending", "pending"]);
+    expect(await throttleState(db, sari.email, home, t0)).toEqual({ throttled: true, retryAt: at(1 * second) });
     release();
     await Promise.all(running);
-    expect(outcomes()).toEqual(["failure", "failure", "failure", "failure", "failure"]);
+    expect(await outcomes()).toEqual(["failure", "failure", "failure", "failure", "failure"]);
   });
 
   it("delays the e-mail by at most a minute however many addresses an attacker guesses from, and its owner gets in after it", async () => {
@@ -104,45 +104,45 @@ describe("Sign-in throttling: growing delays per address and e-mail, never a loc
     for (let i = 0; i < 360; i++) {
       attackerLast = at(i * 5 * second);
       await signIn(`guess-${i}`, attackerLast, `203.0.113.${i % 250}`, sari.email);
-      const owner = throttleState(db, sari.email, home, attackerLast);
+      const owner = await throttleState(db, sari.email, home, attackerLast);
       if (owner.throttled) expect(owner.retryAt.getTime() - attackerLast.getTime()).toBeLessThanOrEqual(throttleRules.email.maxDelayMs);
     }
     // The attacker's own addresses were each tried once or twice: only the e-mail's delay applied.
-    expect(outcomes().filter((o) => o === "failure").length).toBeLessThan(60);
-    const owner = throttleState(db, sari.email, home, attackerLast);
+    expect((await outcomes()).filter((o) => o === "failure").length).toBeLessThan(60);
+    const owner = await throttleState(db, sari.email, home, attackerLast);
     expect(owner.throttled ? owner.retryAt.getTime() - attackerLast.getTime() : 0).toBeLessThanOrEqual(60 * second);
     expect((await signIn(sari.password, new Date(attackerLast.getTime() + 60 * second))).ok).toBe(true);
   });
 
-  it("makes an address wait after 20 failures across e-mails, whatever e-mail it tries next, and no other address", () => {
-    failures(Array.from({ length: 20 }, (_, i) => ({ email: `user${i}@x.test`, ip: "10.0.0.9", at: at(i * second) })));
-    expect(throttleState(db, "someone-else@x.test", "10.0.0.9", at(19 * second))).toEqual({ throttled: true, retryAt: at(20 * second) });
-    expect(throttleState(db, "someone-else@x.test", "10.0.0.10", at(19 * second))).toEqual({ throttled: false });
+  it("makes an address wait after 20 failures across e-mails, whatever e-mail it tries next, and no other address", async () => {
+    await failures(Array.from({ length: 20 }, (_, i) => ({ email: `user${i}@x.test`, ip: "10.0.0.9", at: at(i * second) })));
+    expect(await throttleState(db, "someone-else@x.test", "10.0.0.9", at(19 * second))).toEqual({ throttled: true, retryAt: at(20 * second) });
+    expect(await throttleState(db, "someone-else@x.test", "10.0.0.10", at(19 * second))).toEqual({ throttled: false });
   });
 
-  it("counts failures of the last hour only", () => {
+  it("counts failures of the last hour only", async () => {
     const fiveAndOneMore = (email: string, ip: string, laterAt: Date) =>
       failures([...Array.from({ length: 5 }, (_, i) => ({ email, ip, at: at(i) })), { email, ip, at: laterAt }]);
-    fiveAndOneMore("within@x.test", "10.0.0.3", at(throttleWindowMs - 1 * minute));
-    fiveAndOneMore("after@x.test", "10.0.0.4", at(throttleWindowMs + 1 * minute));
-    expect(throttleState(db, "within@x.test", "10.0.0.3", at(throttleWindowMs - 1 * minute + 1 * second))).toEqual({
+    await fiveAndOneMore("within@x.test", "10.0.0.3", at(throttleWindowMs - 1 * minute));
+    await fiveAndOneMore("after@x.test", "10.0.0.4", at(throttleWindowMs + 1 * minute));
+    expect(await throttleState(db, "within@x.test", "10.0.0.3", at(throttleWindowMs - 1 * minute + 1 * second))).toEqual({
       throttled: true,
       retryAt: at(throttleWindowMs - 1 * minute + 2 * second),
     });
-    expect(throttleState(db, "after@x.test", "10.0.0.4", at(throttleWindowMs + 1 * minute + 1 * second))).toEqual({ throttled: false });
+    expect(await throttleState(db, "after@x.test", "10.0.0.4", at(throttleWindowMs + 1 * minute + 1 * second))).toEqual({ throttled: false });
   });
 
   it("forgets the e-mail's failures at its success, but not the address's", async () => {
-    failures([
+    await failures([
       ...Array.from({ length: 9 }, (_, i) => ({ email: sari.email, ip: "10.0.0.5", at: at(i) })),
       ...Array.from({ length: 19 }, (_, i) => ({ email: `user${i}@x.test`, ip: home, at: at(i) })),
     ]);
     expect((await signIn(sari.password, at(1 * minute))).ok).toBe(true);
     expect(await signIn("typo", at(1 * minute + 1), "10.0.0.6")).toEqual({ ok: false, reason: "invalid" });
     // Without the success the e-mail would have 10 failures now and wait.
-    expect(throttleState(db, sari.email, "10.0.0.7", at(1 * minute + 2))).toEqual({ throttled: false });
+    expect(await throttleState(db, sari.email, "10.0.0.7", at(1 * minute + 2))).toEqual({ throttled: false });
     expect(await signIn("typo", at(1 * minute + 3), home, "user0@x.test")).toEqual({ ok: false, reason: "invalid" });
-    expect(throttleState(db, "anyone@x.test", home, at(1 * minute + 4))).toEqual({ throttled: true, retryAt: at(1 * minute + 3 + 1 * second) });
+    expect(await throttleState(db, "anyone@x.test", home, at(1 * minute + 4))).toEqual({ throttled: true, retryAt: at(1 * minute + 3 + 1 * second) });
   });
 
   it("records a refused attempt as throttled and does not count it: retrying does not make the wait longer", async () => {
@@ -162,10 +162,9 @@ describe("Failed and refused sign-ins reach the audit trail once per e-mail, add
     await signIn("wrong", at(500), "10.0.0.2"); // another address
     await signIn("wrong", at(600), home, "nobody@x.test"); // another e-mail
     await signIn("wrong", at(1 * minute + 30 * second)); // the next minute
-    const entries = db
+    const entries = await db
       .select({ action: auditEntries.action, targetType: auditEntries.targetType, targetId: auditEntries.targetId, ip: auditEntries.ip, actorId: auditEntries.actorId, at: auditEntries.at })
-      .from(auditEntries)
-      .all();
+      .from(auditEntries);
     expect(entries).toEqual([
       { action: "auth.sign_in_failed", targetType: "email", targetId: sari.email, ip: home, actorId: null, at: t0 },
       { action: "auth.sign_in_throttled", targetType: "email", targetId: sari.email, ip: home, actorId: null, at: at(500) },
@@ -173,20 +172,20 @@ describe("Failed and refused sign-ins reach the audit trail once per e-mail, add
       { action: "auth.sign_in_failed", targetType: "email", targetId: "nobody@x.test", ip: home, actorId: null, at: at(600) },
       { action: "auth.sign_in_failed", targetType: "email", targetId: sari.email, ip: home, actorId: null, at: at(1 * minute + 30 * second) },
     ]);
-    expect(verifyAuditChain(db).ok).toBe(true);
+    expect((await verifyAuditChain(db)).ok).toBe(true);
   });
 
   it("writes one entry for concurrent failures of one group, whichever is settled first", async () => {
     const db = createTestDb();
     await Promise.all(Array.from({ length: 4 }, (_, i) => authenticate(db, { email: "nobody@x.test", password: `guess-${i}`, ip: home }, at(i))));
-    expect(db.select().from(auditEntries).where(eq(auditEntries.action, "auth.sign_in_failed")).all()).toHaveLength(1);
+    expect(await db.select().from(auditEntries).where(eq(auditEntries.action, "auth.sign_in_failed"))).toHaveLength(1);
   });
 
   it("records a successful sign-in as auth.sign_in with its user", async () => {
     const db = createTestDb();
     const user = await insertUser(db, { email: sari.email, role: "staff", password: sari.password });
     expect((await authenticate(db, { ...sari, ip: home }, t0)).ok).toBe(true);
-    expect(db.select({ action: auditEntries.action, actorId: auditEntries.actorId }).from(auditEntries).all()).toEqual([{ action: "auth.sign_in", actorId: user.id }]);
+    expect(await db.select({ action: auditEntries.action, actorId: auditEntries.actorId }).from(auditEntries)).toEqual([{ action: "auth.sign_in", actorId: user.id }]);
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { generateSync } from "otplib";
 import { describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase } from "@/db/client";
+import { first, migrateDatabase, openDatabase } from "@/db/client";
 import { withFixtureWrites } from "@/test/db";
 import { secondFactors, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
@@ -22,11 +22,11 @@ describe("npm run totp", () => {
     const file = join(mkdtempSync(join(tmpdir(), "totp-")), "app.db");
     const db = withFixtureWrites(openDatabase(file));
     migrateDatabase(db);
-    const user = db.insert(users).values({ name: "M", email: "manager@demo.test", role: "manager", passwordHash: await hashPassword("demo-manager-pass") }).returning().get();
+    const user = (await db.insert(users).values({ name: "M", email: "manager@demo.test", role: "manager", passwordHash: await hashPassword("demo-manager-pass") }).returning())[0]!;
     const saved = process.env.AUTH_SECRET;
     process.env.AUTH_SECRET = secretKey;
     const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-    db.insert(secondFactors).values({ userId: user.id, secret: seal(secret), enrolledAt: new Date() }).run();
+    await db.insert(secondFactors).values({ userId: user.id, secret: seal(secret), enrolledAt: new Date() });
     process.env.AUTH_SECRET = saved;
     await db.close();
 
@@ -35,7 +35,7 @@ describe("npm run totp", () => {
     const printed = /^(\d{6}) /.exec(result.stdout)?.[1];
     const now = Math.floor(Date.now() / 1000);
     expect([generateSync({ secret, epoch: now - 5 }), generateSync({ secret, epoch: now })]).toContain(printed);
-    expect(openDatabase(file).select().from(secondFactors).where(eq(secondFactors.userId, user.id)).get()?.lastStep).toBe(0);
+    expect((await first(openDatabase(file).select().from(secondFactors).where(eq(secondFactors.userId, user.id)).limit(1)))?.lastStep).toBe(0);
   });
 
   it("refuses in production, and for anyone who is not a demo user", async () => {

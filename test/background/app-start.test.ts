@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase } from "@/db/client";
+import { first, migrateDatabase, openDatabase } from "@/db/client";
 import { inquiries, transfers } from "@/db/schema";
 import type { MockGateway } from "@/lib/cashin/mock/server";
 import { CHANNEL_ID, PARTNER_ID, PRIVATE_KEY_PATH, startTestGateway } from "../cashin/support";
@@ -36,14 +36,13 @@ beforeEach(async () => {
   migrateDatabase(db);
   const maker = await insertUser(db, { email: "maker@x.test", role: "staff" });
   const approvedAt = new Date(Date.now() - 60_000);
-  const inquiry = db
+  const [inquiry] = await db
     .insert(inquiries)
     .values({ userId: maker.id, wallet: "DANA", phone: "6281230000001", amount: 10_000, reference: "INQSTART", outcome: "found", ownerName: "Test Owner", createdAt: approvedAt })
-    .returning()
-    .get();
-  db.insert(transfers)
-    .values({ reference: "TRFSTART0001", wallet: "DANA", phone: "6281230000001", amount: 10_000, ownerName: "Test Owner", status: "approved", makerId: maker.id, inquiryId: inquiry.id, decidedAt: approvedAt, createdAt: approvedAt, updatedAt: approvedAt })
-    .run();
+    .returning();
+  await db
+    .insert(transfers)
+    .values({ reference: "TRFSTART0001", wallet: "DANA", phone: "6281230000001", amount: 10_000, ownerName: "Test Owner", status: "approved", makerId: maker.id, inquiryId: inquiry!.id, decidedAt: approvedAt, createdAt: approvedAt, updatedAt: approvedAt });
   await db.close();
 });
 
@@ -76,12 +75,12 @@ function startApp(env: Record<string, string>): Promise<{ code: number | null; o
   });
 }
 
-const statusOfProbe = () => {
+const statusOfProbe = async () => {
   const db = openDatabase(file);
   try {
-    return db.select({ status: transfers.status }).from(transfers).get()!.status;
+    return (await first(db.select({ status: transfers.status }).from(transfers).limit(1)))!.status;
   } finally {
-    db.$client.close();
+    await db.close();
   }
 };
 
@@ -92,7 +91,7 @@ describe("The app's start", () => {
     const lines = app.output.trim().split("\n").map((line) => JSON.parse(line) as { level: string; msg: string });
     expect(lines).toEqual([expect.objectContaining({ level: "info", msg: "[start] BACKGROUND=off: the reconciler, batch runners, mailer and webhooks are left to npm run worker" })]);
     expect(gateway.requests().filter((r) => r.call === "topup")).toHaveLength(0);
-    expect(statusOfProbe()).toBe("approved");
+    expect(await statusOfProbe()).toBe("approved");
   }, 30_000);
 
   it("by default runs the reconciler, whose first pass sends what the crash left", async () => {
@@ -100,6 +99,6 @@ describe("The app's start", () => {
     expect(app.code, app.output).toBe(0);
     expect(app.output).not.toContain("BACKGROUND=off");
     expect(gateway.requests().filter((r) => r.call === "topup").map((r) => r.partnerReferenceNo)).toEqual(["TRFSTART0001"]);
-    expect(statusOfProbe()).toBe("succeeded");
+    expect(await statusOfProbe()).toBe("succeeded");
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { first } from "@/db/client";
 import { batches } from "@/db/schema";
 import { parseBatchCsv } from "@/lib/batches/parse";
 import { createBatch } from "@/lib/batches/rows";
@@ -46,7 +47,7 @@ describe("startBatchRunner", () => {
     startBatchRunner(() => h.deps, id, { concurrency: 2 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(inquiriesAtGateway()).toHaveLength(0);
-    expect(h.db.select({ status: batches.status, leaseUntil: batches.leaseUntil }).from(batches).where(eq(batches.id, id)).get()).toEqual({ status: "checking", leaseUntil: null });
+    expect(await first(h.db.select({ status: batches.status, leaseUntil: batches.leaseUntil }).from(batches).where(eq(batches.id, id)).limit(1))).toEqual({ status: "checking", leaseUntil: null });
     expect(await stalledBatches(h.db, h.now())).toEqual([id]);
   });
 
@@ -54,7 +55,7 @@ describe("startBatchRunner", () => {
     const { startBatchRunner } = await runtimeWith(undefined);
     const id = await uploaded();
     startBatchRunner(() => h.deps, id, { concurrency: 2 });
-    await expect.poll(() => h.db.select({ status: batches.status }).from(batches).where(eq(batches.id, id)).get()?.status, { timeout: 5_000 }).toBe("ready");
+    await expect.poll(async () => (await first(h.db.select({ status: batches.status }).from(batches).where(eq(batches.id, id)).limit(1)))?.status, { timeout: 5_000 }).toBe("ready");
     expect(inquiriesAtGateway()).toHaveLength(2);
   });
 });

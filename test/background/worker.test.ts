@@ -4,7 +4,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq, isNotNull } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, writerOf } from "@/db/client";
+import { first, migrateDatabase, openDatabase, writerOf } from "@/db/client";
 import { batches, inquiries, transfers, workerHeartbeats } from "@/db/schema";
 import { approveBatch } from "@/lib/batches/decide";
 import { parseBatchCsv } from "@/lib/batches/parse";
@@ -60,9 +60,9 @@ function startWorker(env: Record<string, string> = {}): Worker {
 }
 const workers: ChildProcessWithoutNullStreams[] = [];
 
-async function until(condition: () => boolean, ms: number, what: string) {
+async function until(condition: () => boolean | Promise<boolean>, ms: number, what: string) {
   const deadline = Date.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -78,21 +78,22 @@ function topupCounts(): Map<string, number> {
 /** Approved transfers whose sending a crash interrupted before the claim: status approved a minute ago, never at Cash In. */
 function crashLeftUnsent(makerId: number, count: number, prefix: string): Promise<string[]> {
   const approvedAt = new Date(Date.now() - 60_000);
-  return db.transaction(async (tx) =>
-    Array.from({ length: count }, (_, i) => {
+  return db.transaction(async (tx) => {
+    const references: string[] = [];
+    for (let i = 0; i < count; i++) {
       const phone = `62812300${String(i).padStart(5, "0")}`;
       const reference = `${prefix}${String(i).padStart(4, "0")}`;
-      const inquiry = tx
+      const [inquiry] = await tx
         .insert(inquiries)
         .values({ userId: makerId, wallet: "DANA", phone, amount: 10_000 + i, reference: `INQ${reference}`, outcome: "found", ownerName: "Test Owner", createdAt: approvedAt })
-        .returning()
-        .get();
-      tx.insert(transfers)
-        .values({ reference, wallet: "DANA", phone, amount: 10_000 + i, ownerName: "Test Owner", status: "approved", makerId, inquiryId: inquiry.id, decidedAt: approvedAt, createdAt: approvedAt, updatedAt: approvedAt })
-        .run();
-      return reference;
-    }),
-  );
+        .returning();
+      await tx
+        .insert(transfers)
+        .values({ reference, wallet: "DANA", phone, amount: 10_000 + i, ownerName: "Test Owner", status: "approved", makerId, inquiryId: inquiry!.id, decidedAt: approvedAt, createdAt: approvedAt, updatedAt: approvedAt });
+      references.push(reference);
+    }
+    return references;
+  });
 }
 
 /** A batch uploaded, checked, submitted and approved in an app instance with BACKGROUND=off: approved, and no runner sends it. */
@@ -105,12 +106,13 @@ async function approvedBatchWithoutRunner(rows: number, staff: { id: number; ema
   await runBatch(deps, created.data.batchId);
   expect(await submitBatch(deps, { actor: staff, ip }, { batchId: created.data.batchId })).toMatchObject({ ok: true, data: { status: "awaiting_approval" } });
   expect(await approveBatch(deps, { actor: manager, ip }, { batchId: created.data.batchId })).toMatchObject({ ok: true, data: { outcome: "approved" } });
-  expect(db.select({ status: batches.status }).from(batches).where(eq(batches.id, created.data.batchId)).get()).toEqual({ status: "sending" });
+  expect(await first(db.select({ status: batches.status }).from(batches).where(eq(batches.id, created.data.batchId)).limit(1))).toEqual({ status: "sending" });
   return created.data.batchId;
 }
 
-const heartbeats = () => db.select().from(workerHeartbeats).all();
-const unsettled = () => db.select({ id: transfers.id }).from(transfers).all().length - db.select({ id: transfers.id }).from(transfers).where(eq(transfers.status, "succeeded")).all().length;
+const heartbeats = async () => await db.select().from(workerHeartbeats);
+const unsettled = async () =>
+  (await db.select({ id: transfers.id }).from(transfers)).length - (await db.select({ id: transfers.id }).from(transfers).where(eq(transfers.status, "succeeded"))).length;
 
 beforeAll(async () => {
   gateway = await startTestGateway();
@@ -139,24 +141,24 @@ describe("npm run worker", () => {
     const manager = await insertUser(db, { email: "manager@x.test", role: "manager" });
     const [orphan] = await crashLeftUnsent(staff.id, 1, "TRFWORKER");
     const batchId = await approvedBatchWithoutRunner(3, staff, manager);
-    const batchReferences = db.select({ reference: transfers.reference }).from(transfers).where(eq(transfers.batchId, batchId)).all().map((t) => t.reference);
+    const batchReferences = (await db.select({ reference: transfers.reference }).from(transfers).where(eq(transfers.batchId, batchId))).map((t) => t.reference);
     expect(topupCounts().size).toBe(0);
 
     const worker = startWorker();
-    await until(() => heartbeats().length === 1, 20_000, "the worker's heartbeat");
-    expect(heartbeats()[0]!.worker).toMatch(new RegExp(`^${hostname()}/\\d+$`));
-    await until(() => topupCounts().size === 4 && unsettled() === 0, 20_000, "the four top-ups and their answers");
-    await until(() => db.select().from(workerHeartbeats).where(isNotNull(workerHeartbeats.lastPassAt)).all().length === 1, 10_000, "a finished pass in the heartbeat");
+    await until(async () => (await heartbeats()).length === 1, 20_000, "the worker's heartbeat");
+    expect((await heartbeats())[0]!.worker).toMatch(new RegExp(`^${hostname()}/\\d+$`));
+    await until(async () => topupCounts().size === 4 && (await unsettled()) === 0, 20_000, "the four top-ups and their answers");
+    await until(async () => (await db.select().from(workerHeartbeats).where(isNotNull(workerHeartbeats.lastPassAt))).length === 1, 10_000, "a finished pass in the heartbeat");
     // A few more passes find nothing more to send.
     await new Promise((r) => setTimeout(r, 1_000));
     expect(Object.fromEntries(topupCounts())).toEqual(Object.fromEntries([orphan!, ...batchReferences].map((reference) => [reference, 1])));
-    expect(db.select({ status: batches.status }).from(batches).where(eq(batches.id, batchId)).get()).toEqual({ status: "sent" });
+    expect(await first(db.select({ status: batches.status }).from(batches).where(eq(batches.id, batchId)).limit(1))).toEqual({ status: "sent" });
     // Its log is the app's: JSON lines.
     expect(worker.output()).toMatch(/^\{"level":"info",.*"msg":"\[worker\] started: reconciler, batch runners, mailer and webhooks"\}$/m);
 
     worker.child.kill("SIGTERM");
     expect(await worker.exited, worker.output()).toBe(0);
-    expect(heartbeats()).toEqual([]);
+    expect(await heartbeats()).toEqual([]);
     expect(worker.output()).toMatch(/"msg":"\[worker\] stopped"/);
   }, 60_000);
 
@@ -170,9 +172,9 @@ describe("npm run worker", () => {
     worker.child.kill("SIGTERM");
     expect(await worker.exited, worker.output()).toBe(0);
     expect(gateway.requests().find((r) => r.call === "topup")!.httpStatus).toBe(200);
-    expect(db.select({ status: transfers.status, topupAnswer: transfers.topupAnswer }).from(transfers).get()).toMatchObject({ status: "succeeded", topupAnswer: expect.anything() });
+    expect(await first(db.select({ status: transfers.status, topupAnswer: transfers.topupAnswer }).from(transfers).limit(1))).toMatchObject({ status: "succeeded", topupAnswer: expect.anything() });
     expect(worker.output()).toMatch(/"msg":"\[shutdown\] nothing in flight; closing the database"/);
-    expect(heartbeats()).toEqual([]);
+    expect(await heartbeats()).toEqual([]);
   }, 60_000);
 
   it("two workers at once over one database never send anything twice", async () => {
@@ -180,24 +182,24 @@ describe("npm run worker", () => {
     const manager = await insertUser(db, { email: "manager@x.test", role: "manager" });
     const orphans = await crashLeftUnsent(staff.id, 60, "TRFTWOWORKERS");
     const batchId = await approvedBatchWithoutRunner(20, staff, manager);
-    const batchReferences = db.select({ reference: transfers.reference }).from(transfers).where(eq(transfers.batchId, batchId)).all().map((t) => t.reference);
+    const batchReferences = (await db.select({ reference: transfers.reference }).from(transfers).where(eq(transfers.batchId, batchId))).map((t) => t.reference);
     // A little latency, so that the two workers' claims and calls interleave.
     gateway.setMode({ latencyMs: 10 });
 
     const [first, second] = [startWorker(), startWorker()];
-    await until(() => heartbeats().length === 2, 20_000, "both workers' heartbeats");
+    await until(async () => (await heartbeats()).length === 2, 20_000, "both workers' heartbeats");
     await until(() => topupCounts().size === 80, 40_000, "the 80 top-ups");
     // Passes of both go on meanwhile: a second top-up of anything would arrive now.
     await new Promise((r) => setTimeout(r, 1_500));
     const counts = topupCounts();
     expect([...counts.keys()].sort()).toEqual([...orphans, ...batchReferences].sort());
     expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-    await until(() => unsettled() === 0, 20_000, "the answers stored");
+    await until(async () => (await unsettled()) === 0, 20_000, "the answers stored");
 
     for (const worker of [first!, second!]) worker.child.kill("SIGTERM");
     expect(await first!.exited, first!.output()).toBe(0);
     expect(await second!.exited, second!.output()).toBe(0);
-    expect(heartbeats()).toEqual([]);
+    expect(await heartbeats()).toEqual([]);
     // What each says it sent adds up to what reached Cash In: none of it twice.
     const resent = (output: string) => [...output.matchAll(/"resent":(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
     console.info(`[two workers] the first sent ${resent(first!.output())} and the second ${resent(second!.output())} of ${orphans.length} transfers`);
@@ -211,7 +213,7 @@ describe("npm run worker", () => {
     const lines = worker.output().trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: "error", migrations: 1, msg: 'The database lacks migrations: run "npm run db:migrate" first.' });
-    expect(heartbeats()).toEqual([]);
+    expect(await heartbeats()).toEqual([]);
   }, 30_000);
 
   it("refuses a bad configuration with one line per bad variable, exit 1", async () => {
@@ -219,7 +221,7 @@ describe("npm run worker", () => {
     expect(await worker.exited).toBe(1);
     expect(worker.output()).toContain('  - CASHIN_TIMEOUT_MS must be a positive whole number, got "soon"');
     expect(worker.output()).toContain('  - BACKGROUND must be on (this process runs the background work, the default) or off (left to npm run worker), got "sometimes"');
-    expect(heartbeats()).toEqual([]);
+    expect(await heartbeats()).toEqual([]);
   }, 30_000);
 
   it("prints its usage with --help", async () => {

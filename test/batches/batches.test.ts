@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { batchRows, batches, settings, transfers } from "@/db/schema";
 import { approvalQueue } from "@/lib/transfers/approval-queue";
 import { cancelBatch, approveBatch, expireOverdueBatches, rejectBatch } from "@/lib/batches/decide";
@@ -39,13 +40,13 @@ async function upload(csv: string, maker = h.staff) {
   return expectOk(await createBatch(h.deps, { actor: maker, ip }, { fileName: "payroll.csv", rows: parsed.rows })).batchId;
 }
 
-const rowsOf = (batchId: number) => h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId)).orderBy(batchRows.line).all();
-const batchOf = (batchId: number) => h.db.select().from(batches).where(eq(batches.id, batchId)).get()!;
-const transfersOf = (batchId: number) => h.db.select().from(transfers).where(eq(transfers.batchId, batchId)).orderBy(transfers.id).all();
+const rowsOf = (batchId: number) => h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId)).orderBy(batchRows.line);
+const batchOf = async (batchId: number) => (await first(h.db.select().from(batches).where(eq(batches.id, batchId)).limit(1)))!;
+const transfersOf = (batchId: number) => h.db.select().from(transfers).where(eq(transfers.batchId, batchId)).orderBy(transfers.id);
 const run = (batchId: number, options: Parameters<typeof runBatch>[2] = {}) => runBatch(h.deps, batchId, { backoffMs: 5, ...options });
 
-function setLimit(key: string, value: number) {
-  h.db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+async function setLimit(key: string, value: number) {
+  await h.db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
 }
 
 function csv(rows: string[]) {
@@ -70,9 +71,9 @@ describe("checking a batch", () => {
         "DANA,+62 811-1000-001,10.000,again", // duplicate of line 2
       ]),
     );
-    expect(batchOf(id).status).toBe("checking");
+    expect((await batchOf(id)).status).toBe("checking");
     await run(id);
-    const rows = rowsOf(id);
+    const rows = await rowsOf(id);
     expect(rows.map((r) => [r.line, r.state])).toEqual([
       [2, "ok"],
       [3, "unconfirmed"],
@@ -86,7 +87,7 @@ describe("checking a batch", () => {
     expect(rows[3]!.problem).toMatch(/phone|number/i);
     expect(rows[4]!.duplicateOfLine).toBe(2);
     expect(rows[0]!.duplicateOfLine).toBeNull();
-    expect(batchOf(id).status).toBe("ready");
+    expect((await batchOf(id)).status).toBe("ready");
     // Four look-ups: the invalid row never reached Cash In.
     expect(h.gateway.requests().filter((r) => r.call === "inquiry")).toHaveLength(4);
   });
@@ -110,28 +111,28 @@ describe("checking a batch", () => {
     };
     await run(id, { concurrency: 3 });
     expect(most).toBe(3);
-    expect(rowsOf(id).every((r) => r.state === "ok")).toBe(true);
+    expect((await rowsOf(id)).every((r) => r.state === "ok")).toBe(true);
   });
 
   it("retries a look-up that got no answer after backing off, then asks a person", async () => {
     const id = await upload(csv(["DANA,628111000001,10000,"]));
     h.gateway.setMode({ fault: "rate_limit", faultCalls: ["inquiry"], faultTimes: 2 });
     await run(id);
-    expect(rowsOf(id)[0]!.state).toBe("ok");
+    expect((await rowsOf(id))[0]!.state).toBe("ok");
     h.gateway.setMode({ fault: "server_error", faultCalls: ["inquiry"] });
     const second = await upload(csv(["DANA,628111000001,10000,"]));
     await run(second);
-    expect(rowsOf(second)[0]).toMatchObject({ state: "unconfirmed", problem: expect.stringMatching(/did not answer/) });
+    expect((await rowsOf(second))[0]).toMatchObject({ state: "unconfirmed", problem: expect.stringMatching(/did not answer/) });
   });
 
   it("lets the maker fix a row inline, which looks it up again, or remove it", async () => {
     const id = await upload(csv(["DANA,628111000001,10000,", "OVO,628111000003,20000,", "DANA,12345,10000,"]));
     await run(id);
-    const [, notFound, invalid] = rowsOf(id);
+    const [, notFound, invalid] = await rowsOf(id);
 
     const fixed = expectOk(await editRow(h.deps, staffCtx(), { batchId: id, rowId: invalid!.id, wallet: "GoPay", phone: "0812 3456 7890", amount: "15.000", note: "fixed" }));
     expect(fixed.state).toBe("pending");
-    expect(batchOf(id).status).toBe("checking");
+    expect((await batchOf(id)).status).toBe("checking");
     expect(await editRow(h.deps, { actor: h.manager, ip }, { batchId: id, rowId: notFound!.id, wallet: "OVO", phone: "628111000001", amount: "1", note: "" })).toMatchObject({
       ok: false,
       code: "forbidden",
@@ -141,22 +142,22 @@ describe("checking a batch", () => {
     expectOk(await removeRows(h.deps, staffCtx(), { batchId: id, rowIds: [notFound!.id] }));
     await run(id);
 
-    const rows = rowsOf(id);
+    const rows = await rowsOf(id);
     expect(rows[2]).toMatchObject({ state: "ok", wallet: "GOPAY", phone: "6281234567890", amount: 15_000, ownerName: "John", note: "fixed" });
     expect(rows[1]!.state).toBe("removed");
-    expect(batchOf(id).status).toBe("ready");
+    expect((await batchOf(id)).status).toBe("ready");
   });
 
   it("drops a look-up answer that arrives after the row was edited", async () => {
     const id = await upload(csv(["DANA,628111000001,10000,"]));
-    const [row] = rowsOf(id);
+    const [row] = await rowsOf(id);
     h.gateway.setMode({ latencyMs: 100 });
     const running = run(id);
     await new Promise((r) => setTimeout(r, 30));
     expectOk(await editRow(h.deps, staffCtx(), { batchId: id, rowId: row!.id, wallet: "DANA", phone: "628111000002", amount: "10000", note: "" }));
     await running;
     await run(id);
-    expect(rowsOf(id)[0]).toMatchObject({ state: "ok", phone: "628111000002", ownerName: "Budi Santoso" });
+    expect((await rowsOf(id))[0]).toMatchObject({ state: "ok", phone: "628111000002", ownerName: "Budi Santoso" });
   });
 });
 
@@ -172,18 +173,18 @@ describe("submitting, approving and sending a batch", () => {
   async function readyBatch(text = mixed) {
     const id = await upload(text);
     await run(id);
-    expect(batchOf(id).status).toBe("ready");
+    expect((await batchOf(id)).status).toBe("ready");
     return id;
   }
 
   it("refuses to submit while rows need attention, and asks before paying duplicates", async () => {
     const id = await readyBatch(csv(["DANA,628111000001,10000,", "DANA,628111000003,10000,", "DANA,628111000001,10000,"]));
     expect(await submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/1 row still needs attention/) });
-    expectOk(await removeRows(h.deps, staffCtx(), { batchId: id, rowIds: [rowsOf(id)[1]!.id] }));
+    expectOk(await removeRows(h.deps, staffCtx(), { batchId: id, rowIds: [(await rowsOf(id))[1]!.id] }));
     expect(await submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/1 row repeats an earlier row/) });
     expect(await submitBatch(h.deps, { actor: h.manager, ip }, { batchId: id, acceptDuplicates: true })).toMatchObject({ ok: false, code: "forbidden" });
     expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id, acceptDuplicates: true })).status).toBe("sending");
-    expect(transfersOf(id)).toHaveLength(2);
+    expect(await transfersOf(id)).toHaveLength(2);
   });
 
   it("goes to a manager as one item when its total reaches the threshold; self-approval is refused", async () => {
@@ -196,13 +197,13 @@ describe("submitting, approving and sending a batch", () => {
 
     // The same payments were just submitted in the manager's batch: every row is a possible duplicate (docs/lifecycle.md#paying-twice-is-impossible).
     expect(await submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/5 rows repeat an earlier row or a recent payment/) });
-    expect(rowsOf(id).map((r) => r.nearDuplicateOf)).toEqual(transfersOf(managerBatch).map((t) => t.id));
+    expect((await rowsOf(id)).map((r) => r.nearDuplicateOf)).toEqual((await transfersOf(managerBatch)).map((t) => t.id));
     expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id, acceptDuplicates: true })).status).toBe("awaiting_approval");
-    const rows = transfersOf(id);
+    const rows = await transfersOf(id);
     expect(rows.map((t) => t.status)).toEqual(Array(5).fill("awaiting_approval"));
     expect(rows.map((t) => t.ownerName)).toEqual(["John", "Siti Rahayu", "Budi Santoso", "Dewi Lestari", "Hendra Gunawan"]);
     // Not in the single-transfer queue, and not decidable one by one.
-    expect(approvalQueue(h.db, h.manager.id, 24).map((t) => t.id)).not.toContain(rows[0]!.id);
+    expect((await approvalQueue(h.db, h.manager.id, 24)).map((t) => t.id)).not.toContain(rows[0]!.id);
     expect(await approveTransfer(h.deps, managerCtx(), { transferId: rows[0]!.id })).toMatchObject({ ok: false, message: expect.stringMatching(/batch/) });
     expect(h.topupsAtGateway()).toHaveLength(0);
   });
@@ -215,18 +216,18 @@ describe("submitting, approving and sending a batch", () => {
     expectOk(await approveBatch(h.deps, managerCtx(), { batchId: id }));
     expect(await approveBatch(h.deps, managerCtx(h.manager2), { batchId: id })).toMatchObject({ ok: false, code: "conflict" });
     await run(id, { ctx: managerCtx() });
-    expect(batchOf(id)).toMatchObject({ status: "sent", approverId: h.manager.id });
-    expect(transfersOf(id).map((t) => t.status)).toEqual(["succeeded", "succeeded", "processing", "failed", "failed"]);
+    expect(await batchOf(id)).toMatchObject({ status: "sent", approverId: h.manager.id });
+    expect((await transfersOf(id)).map((t) => t.status)).toEqual(["succeeded", "succeeded", "processing", "failed", "failed"]);
     expect([...topupCounts().values()]).toEqual([1, 1, 1, 1, 1]);
     // Every row has its own audit entries (made set-wise at submit and approval), and the chain holds.
-    for (const t of transfersOf(id)) {
+    for (const t of await transfersOf(id)) {
       const fetched = t.status === "succeeded" ? ["transfer.reference"] : [];
-      expect(h.auditOf(t.id).map((e) => e.action)).toEqual(["transfer.create", "transfer.approved", "transfer.sending", `transfer.${t.status}`, ...fetched]);
-      expect(h.auditOf(t.id)[1]).toMatchObject({ actorId: h.manager.id, ip });
+      expect((await h.auditOf(t.id)).map((e) => e.action)).toEqual(["transfer.create", "transfer.approved", "transfer.sending", `transfer.${t.status}`, ...fetched]);
+      expect((await h.auditOf(t.id))[1]).toMatchObject({ actorId: h.manager.id, ip });
     }
-    expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
     // A success answer carries no Cash In reference: one status call per succeeded row fetched it for the results.
-    expect(transfersOf(id).map((t) => t.cashinReference?.startsWith("TF") ?? null)).toEqual([true, true, null, null, null]);
+    expect((await transfersOf(id)).map((t) => t.cashinReference?.startsWith("TF") ?? null)).toEqual([true, true, null, null, null]);
     expect(h.statusCallsAtGateway()).toHaveLength(2);
 
     // Budi's stays processing until the status calls settle it (03, 03, then 00).
@@ -234,7 +235,7 @@ describe("submitting, approving and sending a batch", () => {
       h.advance(10 * minute);
       await reconcileDue(h.deps);
     }
-    expect(transfersOf(id)[2]!.status).toBe("succeeded");
+    expect((await transfersOf(id))[2]!.status).toBe("succeeded");
     expect(h.topupsAtGateway()).toHaveLength(5);
   });
 
@@ -242,22 +243,22 @@ describe("submitting, approving and sending a batch", () => {
     const id = await readyBatch(csv(["DANA,628111000001,10000,", "OVO,6281234567890,20000,"]));
     expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id })).status).toBe("sending");
     await run(id);
-    expect(transfersOf(id).map((t) => t.status)).toEqual(["succeeded", "succeeded"]);
+    expect((await transfersOf(id)).map((t) => t.status)).toEqual(["succeeded", "succeeded"]);
   });
 
   it("rejects with a reason, and the maker can cancel before a decision; nothing is sent", async () => {
     const rejected = await readyBatch();
     expectOk(await submitBatch(h.deps, staffCtx(), { batchId: rejected }));
     expectOk(await rejectBatch(h.deps, managerCtx(), { batchId: rejected, reason: "Wrong month" }));
-    expect(batchOf(rejected)).toMatchObject({ status: "rejected", reason: "Wrong month" });
-    expect(transfersOf(rejected).every((t) => t.status === "rejected" && t.reason === "Wrong month")).toBe(true);
+    expect(await batchOf(rejected)).toMatchObject({ status: "rejected", reason: "Wrong month" });
+    expect((await transfersOf(rejected)).every((t) => t.status === "rejected" && t.reason === "Wrong month")).toBe(true);
     expect(await approveBatch(h.deps, managerCtx(h.manager2), { batchId: rejected })).toMatchObject({ ok: false, code: "conflict" });
 
     const canceled = await readyBatch();
     expectOk(await submitBatch(h.deps, staffCtx(), { batchId: canceled }));
     expect(await cancelBatch(h.deps, managerCtx(), { batchId: canceled })).toMatchObject({ ok: false, code: "forbidden" });
     expectOk(await cancelBatch(h.deps, staffCtx(), { batchId: canceled }));
-    expect(transfersOf(canceled).every((t) => t.status === "canceled")).toBe(true);
+    expect((await transfersOf(canceled)).every((t) => t.status === "canceled")).toBe(true);
     expect(h.topupsAtGateway()).toHaveLength(0);
   });
 
@@ -268,8 +269,8 @@ describe("submitting, approving and sending a batch", () => {
     expect(await expireOverdueBatches(h.deps)).toBe(0);
     h.advance(2 * 60 * minute);
     expect(await approveBatch(h.deps, managerCtx(), { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/expired/) });
-    expect(batchOf(id).status).toBe("expired");
-    expect(transfersOf(id).every((t) => t.status === "expired")).toBe(true);
+    expect((await batchOf(id)).status).toBe("expired");
+    expect((await transfersOf(id)).every((t) => t.status === "expired")).toBe(true);
   });
 
   it("looks rows up again when their look-up is older than 15 minutes at submit", async () => {
@@ -277,22 +278,22 @@ describe("submitting, approving and sending a batch", () => {
     h.advance(15 * minute);
     const resubmit = expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id }));
     expect(resubmit).toMatchObject({ status: "checking", rechecking: 5 });
-    expect(transfersOf(id)).toHaveLength(0);
+    expect(await transfersOf(id)).toHaveLength(0);
     await run(id);
     expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id })).status).toBe("awaiting_approval");
   });
 
   it("counts the whole batch against the maker's daily total", async () => {
-    setLimit("dailyTotalPerMaker", 5_000_000);
+    await setLimit("dailyTotalPerMaker", 5_000_000);
     const id = await readyBatch();
     expect(await submitBatch(h.deps, staffCtx(), { batchId: id })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/daily total/) });
-    expect(transfersOf(id)).toHaveLength(0);
+    expect(await transfersOf(id)).toHaveLength(0);
   });
 
   it("flags a row over the maximum per transfer without looking it up", async () => {
-    setLimit("maxPerTransfer", 1_000_000);
+    await setLimit("maxPerTransfer", 1_000_000);
     const id = await readyBatch(csv(["DANA,628111000001,10000,"]).concat("\nDANA,628111000002,2000000,"));
-    expect(rowsOf(id)[1]).toMatchObject({ state: "invalid", problem: expect.stringMatching(/maximum per transfer/) });
+    expect((await rowsOf(id))[1]).toMatchObject({ state: "invalid", problem: expect.stringMatching(/maximum per transfer/) });
   });
 });
 
@@ -308,7 +309,7 @@ describe("sending safely (docs/lifecycle.md#money-safety-invariants)", () => {
   it("resumes after a crash with exactly the rows never claimed, in file order, and never resends a claimed one", async () => {
     // The state a crash leaves: the first row claimed and maybe at Cash In, the rest never claimed, the dead runner's lease.
     const crashed = await approvedBatch(6);
-    const rowsBefore = transfersOf(crashed);
+    const rowsBefore = await transfersOf(crashed);
     await h.deps.gateway.topup(
       { partnerReferenceNo: rowsBefore[0]!.reference, wallet: "DANA", customerNumber: rowsBefore[0]!.phone, amount: rowsBefore[0]!.amount },
       {},
@@ -316,9 +317,9 @@ describe("sending safely (docs/lifecycle.md#money-safety-invariants)", () => {
     await h.db.transaction(async (tx) =>
       transition(tx, rowsBefore[0]!.id, "approved", "sending", { sentAt: h.now(), nextCheckAt: new Date(h.now().getTime() + 7_000) }, { actor: null, ip: null }, h.now()),
     );
-    h.db.update(batches).set({ leaseUntil: new Date(h.now().getTime() + 30_000) }).where(eq(batches.id, crashed)).run();
+    await h.db.update(batches).set({ leaseUntil: new Date(h.now().getTime() + 30_000) }).where(eq(batches.id, crashed));
 
-    expect(rowsToSend(h.db, crashed)).toEqual(rowsBefore.slice(1).map((t) => t.id));
+    expect(await rowsToSend(h.db, crashed)).toEqual(rowsBefore.slice(1).map((t) => t.id));
     // The dead runner's lease still holds: nobody else starts until it lapses.
     expect(await run(crashed)).toBe(false);
     h.advance(31_000);
@@ -326,11 +327,11 @@ describe("sending safely (docs/lifecycle.md#money-safety-invariants)", () => {
 
     const counts = topupCounts();
     for (const t of rowsBefore) expect(counts.get(t.reference)).toBe(1);
-    expect(transfersOf(crashed)[0]!.status).toBe("sending");
+    expect((await transfersOf(crashed))[0]!.status).toBe("sending");
     h.advance(20_000);
     await reconcileDue(h.deps);
-    expect(transfersOf(crashed).map((t) => t.status)).toEqual(Array(6).fill("succeeded"));
-    expect(batchOf(crashed).status).toBe("sent");
+    expect((await transfersOf(crashed)).map((t) => t.status)).toEqual(Array(6).fill("succeeded"));
+    expect((await batchOf(crashed)).status).toBe("sent");
   });
 
   it("lets only one of two runners send a batch", async () => {
@@ -353,7 +354,7 @@ describe("sending safely (docs/lifecycle.md#money-safety-invariants)", () => {
     await run(id, { concurrency: 1, backoffMs: 40, pacer });
     // Three 429s in a row: pauses of 40, 80 and 160 ms before the next sends, then none once Cash In answers again.
     expect(pauses).toEqual([40, 80, 160]);
-    const statuses = transfersOf(id).map((t) => t.status);
+    const statuses = (await transfersOf(id)).map((t) => t.status);
     expect(statuses.filter((s) => s === "processing")).toHaveLength(3);
     expect(statuses.filter((s) => s === "succeeded")).toHaveLength(9);
     expect([...topupCounts().values()].every((n) => n === 1)).toBe(true);
@@ -363,7 +364,7 @@ describe("sending safely (docs/lifecycle.md#money-safety-invariants)", () => {
     await reconcileDue(h.deps, { all: true });
     h.advance(60 * minute);
     await reconcileDue(h.deps, { all: true });
-    expect(transfersOf(id).filter((t) => t.status === "failed")).toHaveLength(3);
+    expect((await transfersOf(id)).filter((t) => t.status === "failed")).toHaveLength(3);
     expect(topupCounts().size).toBe(12);
   });
 
@@ -372,6 +373,6 @@ describe("sending safely (docs/lifecycle.md#money-safety-invariants)", () => {
     h.advance(10 * minute);
     const pass = await reconcileDue(h.deps);
     expect(pass.resent).toBe(0);
-    expect(rowsToSend(h.db, id)).toHaveLength(3);
+    expect(await rowsToSend(h.db, id)).toHaveLength(3);
   });
 });

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries, batchRows, batches, users } from "@/db/schema";
 import { approveBatch, rejectBatch } from "@/lib/batches/decide";
 import { parseBatchCsv } from "@/lib/batches/parse";
@@ -35,10 +36,10 @@ function upload(text: string, maker = h.staff) {
   return createBatch(h.deps, { actor: maker, ip }, { fileName: "payroll.csv", rows: parsed.rows });
 }
 
-const audited = (action: string) => h.db.select().from(auditEntries).where(eq(auditEntries.action, action)).all();
-const batchCount = () => h.db.select().from(batches).all().length;
+const audited = (action: string) => h.db.select().from(auditEntries).where(eq(auditEntries.action, action));
+const batchCount = async () => (await h.db.select().from(batches)).length;
 const inquiriesAtGateway = () => h.gateway.requests().filter((r) => r.call === "inquiry").length;
-const setLimits = async (changes: Partial<ReturnType<typeof getLimits>>) => expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), ...changes }));
+const setLimits = async (changes: Partial<Awaited<ReturnType<typeof getLimits>>>) => expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...(await getLimits(h.db)), ...changes }));
 
 describe("A manager on approval hold does not decide on a batch", () => {
   async function awaitingBatch() {
@@ -50,16 +51,16 @@ describe("A manager on approval hold does not decide on a batch", () => {
 
   it("refuses approving and rejecting, audited, with nothing re-checked or sent; another manager decides", async () => {
     const batchId = await awaitingBatch();
-    h.db.update(users).set({ approvalHoldUntil: new Date(h.now().getTime() + 20 * hour) }).where(eq(users.id, h.manager.id)).run();
+    await h.db.update(users).set({ approvalHoldUntil: new Date(h.now().getTime() + 20 * hour) }).where(eq(users.id, h.manager.id));
     const looked = inquiriesAtGateway();
     h.advance(20 * minute); // every look-up is stale: an approval would start a re-check in the approver's name
 
     const refused = await approveBatch(h.deps, { actor: h.manager, ip }, { batchId });
     expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/two-person rule you can approve from \d\d:\d\d WIB/) });
     expect(await rejectBatch(h.deps, { actor: h.manager, ip }, { batchId, reason: "no" })).toMatchObject({ ok: false, code: "forbidden" });
-    expect(h.db.select().from(batches).where(eq(batches.id, batchId)).get()).toMatchObject({ status: "awaiting_approval", recheckRequestedAt: null, approverId: null });
+    expect(await first(h.db.select().from(batches).where(eq(batches.id, batchId)).limit(1))).toMatchObject({ status: "awaiting_approval", recheckRequestedAt: null, approverId: null });
     expect(inquiriesAtGateway()).toBe(looked);
-    expect(audited("batch.approval_hold_refused").map((e) => [e.actorId, e.targetId, (e.after as { decision: string }).decision])).toEqual([
+    expect((await audited("batch.approval_hold_refused")).map((e) => [e.actorId, e.targetId, (e.after as { decision: string }).decision])).toEqual([
       [h.manager.id, String(batchId), "approve"],
       [h.manager.id, String(batchId), "reject"],
     ]);
@@ -73,7 +74,7 @@ describe("Batch rows per person per 24 hours", () => {
   it("allows exactly the limit, refuses one row over with how many remain, before any look-up; audited", async () => {
     await setLimits({ batchRowsPerDay: 5 });
     expectOk(await upload(csv(3)));
-    const before = { batches: batchCount(), inquiries: inquiriesAtGateway() };
+    const before = { batches: await batchCount(), inquiries: inquiriesAtGateway() };
 
     const refused = await upload(csv(3));
     expect(refused).toMatchObject({
@@ -82,8 +83,8 @@ describe("Batch rows per person per 24 hours", () => {
       message: expect.stringMatching(/^This file has 3 rows, but only 2 more batch rows remain for you now: .* at most 5 batch rows in any 24 hours .* you have used 3\. Upload a smaller file, or this one from \d\d:\d\d WIB tomorrow\.$/),
       fieldErrors: { file: [expect.stringContaining("only 2 more batch rows remain")] },
     });
-    expect(batchCount()).toBe(before.batches);
-    expect(audited("batch.rate_limited")).toEqual([
+    expect(await batchCount()).toBe(before.batches);
+    expect(await audited("batch.rate_limited")).toEqual([
       expect.objectContaining({ actorId: h.staff.id, targetType: "limit", targetId: "batchRowsPerDay", ip, after: { rows: 3, used: 3, limit: 5, remaining: 2 } }),
     ]);
 
@@ -115,27 +116,27 @@ describe("Batch rows per person per 24 hours", () => {
   it("counts each row fix, which is looked up again", async () => {
     await setLimits({ batchRowsPerDay: 3 });
     const { batchId } = expectOk(await upload(["wallet,phone,amount,note", "DANA,12345,10000,", "DANA,628111000001,10000,"].join("\n")));
-    const bad = h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId)).all().find((r) => r.state === "invalid")!;
+    const bad = (await h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId))).find((r) => r.state === "invalid")!;
     const fix = { batchId, rowId: bad.id, wallet: "DANA", phone: "6281234567890", amount: "10000", note: "" };
     expectOk(await editRow(h.deps, { actor: h.staff, ip }, fix));
     expect(await editRow(h.deps, { actor: h.staff, ip }, fix)).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/^You cannot fix rows now: .* you have used 3\. Fixing is possible again at/) });
-    expect(audited("batch.rate_limited").map((e) => e.after)).toEqual([{ rows: 1, used: 3, limit: 3, remaining: 0, fix: true }]);
+    expect((await audited("batch.rate_limited")).map((e) => e.after)).toEqual([{ rows: 1, used: 3, limit: 3, remaining: 0, fix: true }]);
   });
 
   it("audits a burst of refusals at most once a minute per person", async () => {
     await setLimits({ batchRowsPerDay: 1 });
     expectOk(await upload(csv(1)));
     for (let i = 0; i < 5; i++) expect((await upload(csv(1))).ok).toBe(false);
-    expect(audited("batch.rate_limited")).toHaveLength(1);
+    expect(await audited("batch.rate_limited")).toHaveLength(1);
     h.advance(minute + 1);
     expect((await upload(csv(1))).ok).toBe(false);
-    expect(audited("batch.rate_limited")).toHaveLength(2);
+    expect(await audited("batch.rate_limited")).toHaveLength(2);
   });
 
   it("is checked at upload, on the file the person sent", async () => {
     await setLimits({ batchRowsPerDay: 2 });
     const file = new File([csv(3)], "june.csv", { type: "text/csv" });
     expect(await uploadBatchFile(h.deps, { actor: h.staff, ip }, file)).toMatchObject({ ok: false, fieldErrors: { file: [expect.stringContaining("This file has 3 rows")] } });
-    expect(batchCount()).toBe(0);
+    expect(await batchCount()).toBe(0);
   });
 });

@@ -20,6 +20,13 @@ afterEach(() => h.close());
 
 const ip = "203.0.113.5";
 
+/** Every chunk of a streamed export, joined. */
+async function textOf(chunks: AsyncIterable<string>): Promise<string> {
+  let text = "";
+  for await (const chunk of chunks) text += chunk;
+  return text;
+}
+
 async function sentBatch() {
   const parsed = parseBatchCsv(
     [
@@ -40,24 +47,24 @@ async function sentBatch() {
 describe("batch queries", () => {
   it("counts rows by state, duplicates and what needs attention, and pages rows by view", async () => {
     const id = await sentBatch();
-    const overview = batchOverview(h.db, id)!;
+    const overview = (await batchOverview(h.db, id))!;
     expect(overview.rows).toMatchObject({ all: 5, ok: 3, unconfirmed: 1, invalid: 1, pending: 0, duplicates: 1, attention: 3 });
     expect(overview.total).toBe(9_500_000);
     expect(overview.makerName).toBe(h.staff.name);
-    expect(batchRowsPage(h.db, id, { view: "attention" }).rows.map((r) => r.line)).toEqual([4, 5, 6]);
-    const [list] = listBatches(h.db);
+    expect((await batchRowsPage(h.db, id, { view: "attention" })).rows.map((r) => r.line)).toEqual([4, 5, 6]);
+    const [list] = await listBatches(h.db);
     expect(list).toMatchObject({ id, rows: 5, total: 9_500_000, fileName: "june.csv" });
   });
 
   it("exports each row's final status and references, and filters the history by batch", async () => {
     const id = await sentBatch();
-    const rows = batchRowsPage(h.db, id).rows;
+    const rows = (await batchRowsPage(h.db, id)).rows;
     expectOk(await removeRows(h.deps, { actor: h.staff, ip }, { batchId: id, rowIds: rows.filter((r) => r.state !== "ok" || r.duplicateOfLine).map((r) => r.id) }));
     expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
     expectOk(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
     await runBatch(h.deps, id);
 
-    const csv = [...batchResultsCsv(h.db, id)].join("");
+    const csv = await textOf(batchResultsCsv(h.db, id));
     expect(csv.startsWith("\uFEFF")).toBe(true);
     const lines = csv.slice(1).trim().split("\r\n");
     expect(lines[0]).toBe("line,wallet,phone,phone_local,amount,note,owner_name,status,cashin_reference,transfer_reference,detail");
@@ -73,15 +80,15 @@ describe("batch queries", () => {
     expect(repeat![7]).toBe("Removed");
 
     // In Indonesian: the upload's Indonesian column names, statuses in Indonesian.
-    const indonesian = [...batchResultsCsv(h.db, id, { locale: "id" })].join("").slice(1).trim().split("\r\n");
+    const indonesian = (await textOf(batchResultsCsv(h.db, id, { locale: "id" }))).slice(1).trim().split("\r\n");
     expect(indonesian[0]).toBe("baris,dompet,nomor_hp,nomor_hp_lokal,nominal,catatan,pemilik_akun,status,referensi_cashin,referensi_transfer,keterangan");
     expect(indonesian[1]!.split(",")[7]).toBe("Berhasil");
     expect(indonesian[3]!.split(",")[7]).toBe("Dihapus");
 
-    const history = listTransfers(h.db, parseHistoryFilters({ batch: String(id) }));
+    const history = await listTransfers(h.db, parseHistoryFilters({ batch: String(id) }));
     expect(history.rows.map((r) => r.ownerName).sort()).toEqual(["Dewi Lestari", "John"]);
     await h.send({ phone: "628111000001", amount: 10_000 });
-    expect(listTransfers(h.db, parseHistoryFilters({ batch: String(id) })).rows).toHaveLength(2);
-    expect(listTransfers(h.db, parseHistoryFilters({})).rows).toHaveLength(3);
+    expect((await listTransfers(h.db, parseHistoryFilters({ batch: String(id) }))).rows).toHaveLength(2);
+    expect((await listTransfers(h.db, parseHistoryFilters({}))).rows).toHaveLength(3);
   });
 });

@@ -32,7 +32,7 @@ async function upload(csv: string) {
   return expectOk(await withLocale("id", () => createBatch(h.deps, ctx(), { fileName: "payroll.csv", rows: parsed.rows }))).batchId;
 }
 
-const rowsOf = (batchId: number) => h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId)).orderBy(batchRows.line).all();
+const rowsOf = (batchId: number) => h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId)).orderBy(batchRows.line);
 
 describe("Batch rows naming a saved recipient", () => {
   it("take its wallet and phone, and its default amount and memo where the row leaves them empty", async () => {
@@ -53,7 +53,7 @@ describe("Batch rows naming a saved recipient", () => {
         ",DANA,081234567890,20000,Plain row", // a row without a label is an ordinary row
       ].join("\n"),
     );
-    const rows = rowsOf(batchId);
+    const rows = await rowsOf(batchId);
     expect(rows.map((r) => [r.line, r.wallet, r.phone, r.amount, r.note, r.recipientId, r.state === "invalid" ? r.problem : null])).toEqual([
       [2, "DANA", "6281234567890", 50_000, "Gaji John", john, null],
       [3, "DANA", "628111000001", 75_000, "Bonus", siti, null],
@@ -70,21 +70,21 @@ describe("Batch rows naming a saved recipient", () => {
     const batchId = await upload("recipient\nJohn\n");
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     expectOk(await submitBatch(h.deps, ctx(), { batchId }));
-    const [transfer] = h.db.select().from(transfers).where(eq(transfers.batchId, batchId)).all();
+    const [transfer] = await h.db.select().from(transfers).where(eq(transfers.batchId, batchId));
     expect(transfer).toMatchObject({ recipientId: john, memo: "Gaji", amount: 50_000, phone: "6281234567890" });
-    expect(h.db.select().from(recipients).where(eq(recipients.id, john)).get()?.lastPaidAt).toEqual(h.now());
+    expect((await h.db.select().from(recipients).where(eq(recipients.id, john)).limit(1))[0]?.lastPaidAt).toEqual(h.now());
   });
 
   it("a fixed row keeps its recipient while it still pays that number, and drops it for another", async () => {
     const john = await save("John", "6281234567890", "50000");
     const batchId = await upload("recipient,amount\nJohn,\nJohn,\nJohn,abc\n");
-    const [first, second, invalid] = rowsOf(batchId);
+    const [first, second, invalid] = await rowsOf(batchId);
     expectOk(await Promise.resolve(editRow(h.deps, ctx(), { batchId, rowId: first!.id, wallet: "DANA", phone: "081234567890", amount: "60000", note: "" })));
     expectOk(await Promise.resolve(editRow(h.deps, ctx(), { batchId, rowId: second!.id, wallet: "DANA", phone: "628111000001", amount: "60000", note: "" })));
     // The invalid row stored no number of its own: fixed with the recipient's number, it still pays the recipient.
     expect(invalid!.state).toBe("invalid");
     expectOk(await Promise.resolve(editRow(h.deps, ctx(), { batchId, rowId: invalid!.id, wallet: "DANA", phone: "0812 3456 7890", amount: "70000", note: "" })));
-    expect(rowsOf(batchId).map((r) => r.recipientId)).toEqual([john, null, john]);
+    expect((await rowsOf(batchId)).map((r) => r.recipientId)).toEqual([john, null, john]);
   });
 });
 
@@ -94,7 +94,7 @@ describe("A batch row's owner no longer the recipient's saved one", () => {
     const maya = await save("Maya", "628111000012", "43000");
     const batchId = await upload("recipient\nMaya\n");
     await runBatch(h.deps, batchId, { backoffMs: 5 });
-    const [row] = rowsOf(batchId);
+    const [row] = await rowsOf(batchId);
     expect(row).toMatchObject({ state: "unconfirmed", ownerName: "Maya Sari Dewi", recipientId: maya });
     expect(row!.problem).toBe(
       "Cash In now names the owner “Maya Sari Dewi”, not “Maya Sari” as saved for “Maya”. To pay “Maya Sari Dewi”, edit the row (it then pays this number without the saved recipient), or remove it",
@@ -104,7 +104,7 @@ describe("A batch row's owner no longer the recipient's saved one", () => {
 
     expectOk(await editRow(h.deps, ctx(), { batchId, rowId: row!.id, wallet: "DANA", phone: "628111000012", amount: "43000", note: "" }));
     await runBatch(h.deps, batchId, { backoffMs: 5 });
-    expect(rowsOf(batchId)[0]).toMatchObject({ state: "ok", ownerName: "Maya Sari Dewi", recipientId: null });
+    expect((await rowsOf(batchId))[0]).toMatchObject({ state: "ok", ownerName: "Maya Sari Dewi", recipientId: null });
   });
 });
 
@@ -116,13 +116,13 @@ describe("Submitting rows that named a recipient", () => {
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     // Meanwhile: John is archived, Siti's number changes (a new recipient now owns hers).
     expectOk(await archiveRecipient(h.deps, ctx(), { recipientId: john }));
-    h.db.update(recipients).set({ phone: "628111000002" }).where(eq(recipients.id, siti)).run();
+    await h.db.update(recipients).set({ phone: "628111000002" }).where(eq(recipients.id, siti));
     expectOk(await submitBatch(h.deps, ctx(), { batchId }));
-    const paid = h.db.select({ phone: transfers.phone, recipientId: transfers.recipientId }).from(transfers).where(eq(transfers.batchId, batchId)).orderBy(transfers.id).all();
+    const paid = await h.db.select({ phone: transfers.phone, recipientId: transfers.recipientId }).from(transfers).where(eq(transfers.batchId, batchId)).orderBy(transfers.id);
     expect(paid).toEqual([
       { phone: "6281234567890", recipientId: null },
       { phone: "628111000001", recipientId: null },
     ]);
-    expect(h.db.select({ lastPaidAt: recipients.lastPaidAt }).from(recipients).all().map((r) => r.lastPaidAt)).toEqual([null, null]);
+    expect((await h.db.select({ lastPaidAt: recipients.lastPaidAt }).from(recipients)).map((r) => r.lastPaidAt)).toEqual([null, null]);
   });
 });

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries, batchRows, batches, inquiries, mails, settings, transfers } from "@/db/schema";
 import { deliverDue } from "@/lib/notifications/mailer";
 import { approveBatch, cancelBatch, expireOverdueBatches } from "@/lib/batches/decide";
@@ -36,13 +37,13 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const staffCtx = () => ({ actor: h.staff, ip });
-const batchOf = (id: number) => h.db.select().from(batches).where(eq(batches.id, id)).get()!;
-const transfersOf = (id: number) => h.db.select().from(transfers).where(eq(transfers.batchId, id)).orderBy(transfers.id).all();
+const batchOf = async (id: number) => (await first(h.db.select().from(batches).where(eq(batches.id, id)).limit(1)))!;
+const transfersOf = (id: number) => h.db.select().from(transfers).where(eq(transfers.batchId, id)).orderBy(transfers.id);
 const run = (id: number, deps: TransferDeps = h.deps) => runBatch(deps, id, { backoffMs: 5 });
 const topups = () => h.topupsAtGateway().length;
 
-function setLimit(key: string, value: number) {
-  h.db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+async function setLimit(key: string, value: number) {
+  await h.db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
 }
 
 /** A checked batch of two rows; 3.000.000 each (6.000.000 in all) needs one manager at the default tiers. */
@@ -51,7 +52,7 @@ async function checkedBatch(amount = 3_000_000) {
   if (!parsed.ok) throw new Error(parsed.message);
   const id = expectOk(await createBatch(h.deps, staffCtx(), { fileName: "payroll.csv", rows: parsed.rows })).batchId;
   await run(id);
-  expect(batchOf(id).status).toBe("ready");
+  expect((await batchOf(id)).status).toBe("ready");
   return id;
 }
 
@@ -61,13 +62,13 @@ async function scheduledBatch(inMs: number) {
   const sendAt = new Date(h.now().getTime() + inMs);
   expect(expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id, sendAt })).status).toBe("awaiting_approval");
   expect(expectOk(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).outcome).toBe("approved");
-  expect(batchOf(id)).toMatchObject({ status: "scheduled", sendAt });
-  expect(transfersOf(id).map((t) => t.status)).toEqual(["approved", "approved"]);
+  expect(await batchOf(id)).toMatchObject({ status: "scheduled", sendAt });
+  expect((await transfersOf(id)).map((t) => t.status)).toEqual(["approved", "approved"]);
   return id;
 }
 
-function topupsPerTransfer(id: number) {
-  return transfersOf(id).map((t) => h.topupsAtGateway(t.reference).length);
+async function topupsPerTransfer(id: number) {
+  return (await transfersOf(id)).map((t) => h.topupsAtGateway(t.reference).length);
 }
 
 describe("a scheduled batch", () => {
@@ -80,34 +81,34 @@ describe("a scheduled batch", () => {
     expect(await run(id)).toBe(false);
     expect(await stalledBatches(h.db, h.now())).toEqual([]);
     expect(topups()).toBe(0);
-    expect(batchOf(id).status).toBe("scheduled");
+    expect((await batchOf(id)).status).toBe("scheduled");
 
     h.advance(minute);
-    const lookUpsBefore = h.db.select().from(inquiries).all().length;
+    const lookUpsBefore = (await h.db.select().from(inquiries)).length;
     expect(await stalledBatches(h.db, h.now())).toEqual([id]);
     expect(await run(id)).toBe(true);
-    expect(batchOf(id).status).toBe("sent");
-    expect(topupsPerTransfer(id)).toEqual([1, 1]);
+    expect((await batchOf(id)).status).toBe("sent");
+    expect(await topupsPerTransfer(id)).toEqual([1, 1]);
     // The look-ups (two hours old) were redone at the time, as its approver.
-    const redone = h.db.select().from(inquiries).all().slice(lookUpsBefore);
+    const redone = (await h.db.select().from(inquiries)).slice(lookUpsBefore);
     expect(redone.map((i) => [i.userId, i.purpose])).toEqual([
       [h.manager.id, "approval"],
       [h.manager.id, "approval"],
     ]);
-    const actions = h.db.select().from(auditEntries).all().filter((e) => e.targetType === "batch" && e.targetId === String(id)).map((e) => e.action);
+    const actions = (await h.db.select().from(auditEntries)).filter((e) => e.targetType === "batch" && e.targetId === String(id)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["batch.scheduled", "batch.recheck", "batch.sending", "batch.sent"]));
 
     h.advance(minute);
     await run(id);
-    expect(topupsPerTransfer(id)).toEqual([1, 1]);
+    expect(await topupsPerTransfer(id)).toEqual([1, 1]);
   });
 
   it("its maker's approval mail says when it will be sent, not that it is being sent", async () => {
     const id = await scheduledBatch(2 * hour);
     expect(await deliverDue({ db: h.db, now: h.now, transport: null, appUrl: "https://payouts.example.co.id" })).toMatchObject({ held: 1 });
-    const mail = h.db.select().from(mails).where(eq(mails.userId, h.staff.id)).get()!;
+    const mail = (await first(h.db.select().from(mails).where(eq(mails.userId, h.staff.id)).limit(1)))!;
     // The staff member never chose a language: Indonesian, the default.
-    expect(mail.text).toContain(`${batchOf(id).reference} (payroll.csv): 2 baris`);
+    expect(mail.text).toContain(`${(await batchOf(id)).reference} (payroll.csv): 2 baris`);
     expect(mail.text).toMatch(/dijadwalkan dikirim pada \d+ \w+ \d{4} \d{2}\.\d{2} WIB/);
     expect(mail.text).not.toContain("sedang dikirim");
   });
@@ -122,8 +123,8 @@ describe("a scheduled batch", () => {
     expect(topups()).toBe(0);
     h.advance(30 * minute);
     await run(id);
-    expect(batchOf(id).status).toBe("sent");
-    expect(topupsPerTransfer(id)).toEqual([1, 1]);
+    expect((await batchOf(id)).status).toBe("sent");
+    expect(await topupsPerTransfer(id)).toEqual([1, 1]);
   });
 
   it("after a restart before its time, is sent once at the time by a fresh runner", async () => {
@@ -135,12 +136,12 @@ describe("a scheduled batch", () => {
     expect(topups()).toBe(0);
     h.advance(2 * hour);
     expect(await reconcileOnce(restarted(), { batchConcurrency: 4 })).toMatchObject({ resumedBatches: 1 });
-    expect(batchOf(id).status).toBe("sent");
-    expect(topupsPerTransfer(id)).toEqual([1, 1]);
+    expect((await batchOf(id)).status).toBe("sent");
+    expect(await topupsPerTransfer(id)).toEqual([1, 1]);
     // The next pass sends nothing more.
     h.advance(minute);
     expect(await reconcileOnce(restarted(), { batchConcurrency: 4 })).toMatchObject({ resumedBatches: 0 });
-    expect(topupsPerTransfer(id)).toEqual([1, 1]);
+    expect(await topupsPerTransfer(id)).toEqual([1, 1]);
   });
 
   it("days ahead: its approved rows are neither re-queued (rule 14) nor expired while it waits", async () => {
@@ -149,13 +150,13 @@ describe("a scheduled batch", () => {
       h.advance(day - minute);
       await reconcileDue(h.deps);
       expect(await expireOverdueBatches(h.deps)).toBe(0);
-      expect(batchOf(id).status).toBe("scheduled");
-      expect(transfersOf(id).map((t) => t.status)).toEqual(["approved", "approved"]);
+      expect((await batchOf(id)).status).toBe("scheduled");
+      expect((await transfersOf(id)).map((t) => t.status)).toEqual(["approved", "approved"]);
     }
     expect(topups()).toBe(0);
     h.advance(3 * minute);
     await run(id);
-    expect(topupsPerTransfer(id)).toEqual([1, 1]);
+    expect(await topupsPerTransfer(id)).toEqual([1, 1]);
   });
 
   it("is canceled by its maker before its time: its rows are canceled and nothing is sent", async () => {
@@ -163,8 +164,8 @@ describe("a scheduled batch", () => {
     expect(await cancelBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, code: "forbidden" });
     h.advance(hour - minute);
     expectOk(await cancelBatch(h.deps, staffCtx(), { batchId: id }));
-    expect(batchOf(id).status).toBe("canceled");
-    expect(transfersOf(id).map((t) => t.status)).toEqual(["canceled", "canceled"]);
+    expect((await batchOf(id)).status).toBe("canceled");
+    expect((await transfersOf(id)).map((t) => t.status)).toEqual(["canceled", "canceled"]);
     h.advance(2 * minute);
     expect(await run(id)).toBe(false);
     expect(topups()).toBe(0);
@@ -175,30 +176,30 @@ describe("a scheduled batch", () => {
     h.advance(hour);
     const refused = await cancelBatch(h.deps, staffCtx(), { batchId: id });
     expect(refused).toMatchObject({ ok: false, code: "conflict", message: expect.stringMatching(/is being sent and can no longer be canceled/) });
-    expect(batchOf(id).status).toBe("scheduled");
+    expect((await batchOf(id)).status).toBe("scheduled");
     await run(id);
-    expect(batchOf(id).status).toBe("sent");
-    expect(topupsPerTransfer(id)).toEqual([1, 1]);
+    expect((await batchOf(id)).status).toBe("sent");
+    expect(await topupsPerTransfer(id)).toEqual([1, 1]);
   });
 
   it("checks the limits again at its time: lowered meanwhile, nothing is sent and the reason is kept", async () => {
     const id = await scheduledBatch(hour);
-    setLimit("maxPerTransfer", 2_000_000);
-    setLimit("approvalThreshold", 1_000_000);
+    await setLimit("maxPerTransfer", 2_000_000);
+    await setLimit("approvalThreshold", 1_000_000);
     h.advance(hour);
     await run(id);
     expect(topups()).toBe(0);
-    expect(batchOf(id).status).toBe("canceled");
-    expect(batchOf(id).reason).toMatch(/^Not sent at its scheduled time: .*maximum per transfer/i);
-    expect(transfersOf(id).map((t) => t.status)).toEqual(["canceled", "canceled"]);
+    expect((await batchOf(id)).status).toBe("canceled");
+    expect((await batchOf(id)).reason).toMatch(/^Not sent at its scheduled time: .*maximum per transfer/i);
+    expect((await transfersOf(id)).map((t) => t.status)).toEqual(["canceled", "canceled"]);
   });
 
   it("picked up long after its time (the app was down), is paused for a person's confirmation instead of sent", async () => {
     const id = await scheduledBatch(hour);
     h.advance(hour + 20 * minute);
     await run(id);
-    expect(batchOf(id)).toMatchObject({ status: "sending" });
-    expect(batchOf(id).pausedAt).not.toBeNull();
+    expect(await batchOf(id)).toMatchObject({ status: "sending" });
+    expect((await batchOf(id)).pausedAt).not.toBeNull();
     expect(topups()).toBe(0);
   });
 
@@ -207,7 +208,7 @@ describe("a scheduled batch", () => {
     expectOk(await submitBatch(h.deps, staffCtx(), { batchId: id, sendAt: new Date(h.now().getTime() + 10 * minute) }));
     h.advance(11 * minute);
     expectOk(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
-    expect(batchOf(id).status).toBe("sending");
+    expect((await batchOf(id)).status).toBe("sending");
   });
 });
 
@@ -216,8 +217,8 @@ describe("a schedule that cannot be", () => {
     const id = await checkedBatch();
     const result = await submitBatch(h.deps, staffCtx(), { batchId: id, sendAt });
     // Nothing saved: still ready, no transfer, no time.
-    expect(batchOf(id)).toMatchObject({ status: "ready", sendAt: null, submittedAt: null });
-    expect(transfersOf(id)).toEqual([]);
+    expect(await batchOf(id)).toMatchObject({ status: "ready", sendAt: null, submittedAt: null });
+    expect(await transfersOf(id)).toEqual([]);
     return result;
   }
 
@@ -259,21 +260,21 @@ describe("a schedule that cannot be", () => {
 describe("rows of a scheduled batch", () => {
   it("are listed by the history's Scheduled filter, and the batch by the overview's Scheduled today, until sent", async () => {
     const id = await scheduledBatch(minute);
-    const sendAt = batchOf(id).sendAt!;
-    expect(listTransfers(h.db, parseHistoryFilters({ scheduled: "1" })).rows.map((r) => r.id)).toEqual(transfersOf(id).map((t) => t.id).reverse());
-    expect(scheduledToday(h.db, sendAt)).toEqual({ count: 1, total: 6_000_000 });
-    expect(scheduledToday(h.db, new Date(sendAt.getTime() + day))).toEqual({ count: 0, total: 0 });
+    const sendAt = (await batchOf(id)).sendAt!;
+    expect((await listTransfers(h.db, parseHistoryFilters({ scheduled: "1" }))).rows.map((r) => r.id)).toEqual((await transfersOf(id)).map((t) => t.id).reverse());
+    expect(await scheduledToday(h.db, sendAt)).toEqual({ count: 1, total: 6_000_000 });
+    expect(await scheduledToday(h.db, new Date(sendAt.getTime() + day))).toEqual({ count: 0, total: 0 });
     // Not "Sent today" (succeeded or on their way) before their time.
-    const approvedToday = () => dashboardSummary(h.db, h.now()).today.byStatus.find((s) => s.status === "approved")!;
-    expect(approvedToday()).toMatchObject({ count: 0, total: 0 });
+    const approvedToday = async () => (await dashboardSummary(h.db, h.now())).today.byStatus.find((s) => s.status === "approved")!;
+    expect(await approvedToday()).toMatchObject({ count: 0, total: 0 });
     h.advance(minute);
     await run(id);
-    expect(listTransfers(h.db, parseHistoryFilters({ scheduled: "1" })).rows).toEqual([]);
-    expect(scheduledToday(h.db, sendAt)).toEqual({ count: 0, total: 0 });
+    expect((await listTransfers(h.db, parseHistoryFilters({ scheduled: "1" }))).rows).toEqual([]);
+    expect(await scheduledToday(h.db, sendAt)).toEqual({ count: 0, total: 0 });
   });
 
   it("keep their look-up until the time: the batch page's rows stay ok", async () => {
     const id = await scheduledBatch(hour);
-    expect(h.db.select().from(batchRows).where(eq(batchRows.batchId, id)).all().map((r) => r.state)).toEqual(["ok", "ok"]);
+    expect((await h.db.select().from(batchRows).where(eq(batchRows.batchId, id))).map((r) => r.state)).toEqual(["ok", "ok"]);
   });
 });

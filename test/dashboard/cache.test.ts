@@ -18,16 +18,15 @@ let db: TestDb;
 let makerId: number;
 let n = 0;
 
-function paid(amount: number) {
+async function paid(amount: number) {
   n += 1;
-  const inquiry = db
+  const [inquiry] = await db
     .insert(inquiries)
     .values({ userId: makerId, wallet: "DANA", phone: `6281200000${n}`, amount, reference: `INQC${n}`, outcome: "found", ownerName: "Siti" })
-    .returning()
-    .get();
-  db.insert(transfers)
-    .values({ reference: `TRFC${n}`, wallet: "DANA", phone: inquiry.phone, amount, ownerName: "Siti", status: "succeeded", makerId, inquiryId: inquiry.id, createdAt: at("2026-11-10T10:00:00"), updatedAt: at("2026-11-10T10:00:00") })
-    .run();
+    .returning();
+  await db
+    .insert(transfers)
+    .values({ reference: `TRFC${n}`, wallet: "DANA", phone: inquiry!.phone, amount, ownerName: "Siti", status: "succeeded", makerId, inquiryId: inquiry!.id, createdAt: at("2026-11-10T10:00:00"), updatedAt: at("2026-11-10T10:00:00") });
 }
 
 const paidTotal = (figures: DashboardFigures) => figures.volume.total;
@@ -40,10 +39,10 @@ beforeEach(async () => {
 
 describe("The dashboard's figures are shared for a minute", () => {
   it("a second look within the minute reuses them, with the time they were read; after it they are shown while read again", async () => {
-    paid(100_000);
+    await paid(100_000);
     const first = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000 });
     expect(paidTotal(first.figures)).toBe(100_000);
-    paid(50_000);
+    await paid(50_000);
     const again = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:59"), maxAgeMs: 60_000 });
     expect(again.computedAt).toEqual(at("2026-12-01T10:00:00"));
     expect(paidTotal(again.figures)).toBe(100_000);
@@ -59,7 +58,7 @@ describe("The dashboard's figures are shared for a minute", () => {
   });
 
   it("stale figures start one reading however many visitors see them, and figures older than the stale limit are never shown", async () => {
-    paid(100_000);
+    await paid(100_000);
     let reads = 0;
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -69,13 +68,13 @@ describe("The dashboard's figures are shared for a minute", () => {
       return dashboardFigures(db, r);
     };
     await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000, read });
-    paid(1);
+    await paid(1);
     const seen = await Promise.all([1, 2, 3].map(() => cachedDashboardFigures(db, range, { now: at("2026-12-01T10:02:00"), maxAgeMs: 60_000, read })));
     expect(seen.map((entry) => paidTotal(entry.figures))).toEqual([100_000, 100_000, 100_000]);
     expect(reads).toBe(2);
     release();
     await new Promise((resolve) => setTimeout(resolve, 0));
-    paid(2);
+    await paid(2);
     // 15 minutes after the last reading (10:02), nothing is shown from before: this visitor waits for a new one.
     const late = await cachedDashboardFigures(db, range, { now: new Date(at("2026-12-01T10:02:00").getTime() + staleLimitMs), maxAgeMs: 60_000, read });
     expect(paidTotal(late.figures)).toBe(100_003);
@@ -83,9 +82,9 @@ describe("The dashboard's figures are shared for a minute", () => {
   });
 
   it("0 reads them every time; another range is its own entry", async () => {
-    paid(100_000);
+    await paid(100_000);
     await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000 });
-    paid(1);
+    await paid(1);
     expect(paidTotal((await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:01"), maxAgeMs: 0 })).figures)).toBe(100_001);
     expect(paidTotal((await cachedDashboardFigures(db, { from: "2026-11-02", to: "2026-11-30" }, { now: at("2026-12-01T10:00:02"), maxAgeMs: 60_000 })).figures)).toBe(100_001);
   });
@@ -93,7 +92,7 @@ describe("The dashboard's figures are shared for a minute", () => {
 
 describe("Reading the figures off the app's thread", () => {
   it("visitors who arrive while a range is being read wait for that one reading", async () => {
-    paid(100_000);
+    await paid(100_000);
     let reads = 0;
     const read = async (r: DashboardRange) => {
       reads++;
@@ -107,7 +106,7 @@ describe("Reading the figures off the app's thread", () => {
   });
 
   it("a reader that fails is replaced by a reading on this thread", async () => {
-    paid(70_000);
+    await paid(70_000);
     const entry = await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000, read: () => Promise.reject(new Error("worker died")) });
     expect(paidTotal(entry.figures)).toBe(70_000);
   });
@@ -119,8 +118,8 @@ describe("Reading the figures off the app's thread", () => {
       db = withFixtureWrites(openDatabase(file));
       migrateDatabase(db);
       makerId = (await insertUser(db, { email: "maker2@x.test", role: "staff" })).id;
-      paid(123_000);
-      paid(77_000);
+      await paid(123_000);
+      await paid(77_000);
       const offThread = await figuresOffThread(file, range);
       expect(offThread).toEqual(dashboardFigures(db, range));
       expect(offThread.volume.total).toBe(200_000);

@@ -127,8 +127,8 @@ describe.skipIf(noPostgres)("The migrated PostgreSQL database keeps what SQLite 
   it("refuses a second user whose email differs only in case, as SQLite's unique index on lower(email) does", async () => {
     await db.insert(pg.users).values(user("Ana@Example.co.id"));
     await expect(db.insert(pg.users).values(user("ana@example.CO.ID"))).rejects.toMatchObject({ cause: { code: "23505" } });
-    lite.insert(sqlite.users).values(user("Ana@Example.co.id")).run();
-    expect(() => lite.insert(sqlite.users).values(user("ana@example.CO.ID")).run()).toThrow(/UNIQUE constraint failed/);
+    await lite.insert(sqlite.users).values(user("Ana@Example.co.id"));
+    await expect(lite.insert(sqlite.users).values(user("ana@example.CO.ID"))).rejects.toThrow(/UNIQUE constraint failed/);
   });
 
   it("lets an archived recipient's label be used again, and refuses it while the first is in use", async () => {

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries, batchRows, batches, mails, notifications, sendingPauses, transfers, users } from "@/db/schema";
 import { parseBatchCsv } from "@/lib/batches/parse";
 import { createBatch } from "@/lib/batches/rows";
@@ -31,18 +32,18 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const csv = (rows: string[]) => ["wallet,phone,amount,note", ...rows].join("\n");
-const batchOf = (id: number) => h.db.select().from(batches).where(eq(batches.id, id)).get()!;
-const rowTransfers = (id: number) =>
-  h.db
-    .select({ line: batchRows.line, transfer: transfers })
-    .from(batchRows)
-    .innerJoin(transfers, eq(transfers.id, batchRows.transferId))
-    .where(eq(batchRows.batchId, id))
-    .orderBy(batchRows.line)
-    .all()
-    .map((r) => r.transfer);
+const batchOf = async (id: number) => (await first(h.db.select().from(batches).where(eq(batches.id, id)).limit(1)))!;
+const rowTransfers = async (id: number) =>
+  (
+    await h.db
+      .select({ line: batchRows.line, transfer: transfers })
+      .from(batchRows)
+      .innerJoin(transfers, eq(transfers.id, batchRows.transferId))
+      .where(eq(batchRows.batchId, id))
+      .orderBy(batchRows.line)
+  ).map((r) => r.transfer);
 const topupsOf = (reference: string) => h.topupsAtGateway(reference).length;
-const audits = (action: string) => h.db.select().from(auditEntries).where(eq(auditEntries.action, action)).all();
+const audits = async (action: string) => await h.db.select().from(auditEntries).where(eq(auditEntries.action, action));
 
 /** A batch sent at once (below the approval threshold), its third row Dewi's: checked, submitted, not yet sent. */
 async function batchWithDewiThird(): Promise<number> {
@@ -58,7 +59,7 @@ async function batchWithDewiThird(): Promise<number> {
   if (!parsed.ok) throw new Error(parsed.message);
   const id = expectOk(await createBatch(h.deps, { actor: h.staff, ip }, { fileName: "june.csv", rows: parsed.rows })).batchId;
   await runBatch(h.deps, id, { backoffMs: 5 });
-  expect(batchOf(id).status).toBe("ready");
+  expect((await batchOf(id)).status).toBe("ready");
   expect(expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id })).status).toBe("sending");
   return id;
 }
@@ -71,19 +72,19 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
     const id = await batchWithDewiThird();
     await send(id);
 
-    const [one, two, refused, four, five] = rowTransfers(id);
+    const [one, two, refused, four, five] = await rowTransfers(id);
     // Cash In saw the two rows before Dewi's and Dewi's, one top-up each, and nothing after.
     expect([one, two, refused, four, five].map((t) => topupsOf(t!.reference))).toEqual([1, 1, 1, 0, 0]);
     expect(h.topupsAtGateway()).toHaveLength(3);
     expect(refused!.status).toBe("failed");
     expect(refused!.lastCode).toBe("4033814");
     expect([four!.status, five!.status]).toEqual(["approved", "approved"]);
-    expect(batchOf(id).status).toBe("sending");
+    expect((await batchOf(id)).status).toBe("sending");
 
     // The pause, opened with the refusal, names the refused transfer; audited by the system.
-    const pause = openPause(h.db)!;
+    const pause = (await openPause(h.db))!;
     expect(pause).toMatchObject({ transferId: refused!.id, reference: refused!.reference, code: "4033814", resumedAt: null });
-    expect(audits("sending.paused")).toEqual([expect.objectContaining({ actorId: null, targetId: String(pause.id), after: expect.objectContaining({ reference: refused!.reference }) })]);
+    expect(await audits("sending.paused")).toEqual([expect.objectContaining({ actorId: null, targetId: String(pause.id), after: expect.objectContaining({ reference: refused!.reference }) })]);
 
     // Nothing leaves while paused: the runner again, the reconciler's restart of stalled batches, its send of approvals.
     await send(id);
@@ -95,32 +96,32 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
     // An admin resumes (audited); a second click finds it resumed.
     expect((await resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: pause.id }, h.now())).ok).toBe(true);
     expect(await resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: pause.id }, h.now())).toMatchObject({ ok: false, code: "conflict" });
-    expect(audits("sending.resumed")).toEqual([expect.objectContaining({ actorId: h.admin.id, targetId: String(pause.id) })]);
-    expect(isSendingPaused(h.db)).toBe(false);
+    expect(await audits("sending.resumed")).toEqual([expect.objectContaining({ actorId: h.admin.id, targetId: String(pause.id) })]);
+    expect(await isSendingPaused(h.db)).toBe(false);
 
     // The reconciler's next pass restarts the batch (the wait does not count as a stop needing confirmation); it sends
     // the remaining rows, once each, and Dewi's refused row is not sent again.
     expect(await stalledBatches(h.db, h.now())).toEqual([id]);
     await send(id);
-    const after = rowTransfers(id);
+    const after = await rowTransfers(id);
     expect(after.map((t) => topupsOf(t.reference))).toEqual([1, 1, 1, 1, 1]);
     expect(after.map((t) => t.status)).toEqual(["succeeded", "succeeded", "failed", "succeeded", "succeeded"]);
-    expect(batchOf(id).status).toBe("sent");
-    expect(verifyAuditChain(h.db).ok).toBe(true);
+    expect((await batchOf(id)).status).toBe("sent");
+    expect((await verifyAuditChain(h.db)).ok).toBe(true);
   });
 
   it("a single transfer approved while paused stays approved and is not sent; after the resume the reconciler sends it once", async () => {
     // Dewi's own transfer pauses sending.
     const refused = expectOk(await h.send({ wallet: "SHOPEEPAY", phone: dewi, amount: 10_000 }));
     expect(refused.status).toBe("failed");
-    expect(isSendingPaused(h.db)).toBe(true);
+    expect(await isSendingPaused(h.db)).toBe(true);
 
     // Made and approved during the pause: created and approved, not sent, not failed; the approver is told why.
     const waiting = expectOk(await h.send({ phone: "628111000001", amount: 7_500_000 }));
     expect(waiting.status).toBe("awaiting_approval");
     const approved = await approveTransfer(h.deps, { actor: h.manager, ip }, { transferId: waiting.transferId });
     expect(approved).toMatchObject({ ok: true, data: { status: "approved" }, message: expect.stringMatching(/sending is paused/) });
-    expect(h.transfer(waiting.transferId).status).toBe("approved");
+    expect((await h.transfer(waiting.transferId)).status).toBe("approved");
     // Below the threshold, created during the pause: approved at once, not sent either.
     const smallResult = await h.send({ phone: "6281200000077", amount: 20_000 });
     // The maker is told it waits, not that it was sent.
@@ -129,51 +130,51 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
     expect(small.status).toBe("approved");
     h.advance(30_000);
     await reconcileDue(h.deps);
-    expect(topupsOf(h.transfer(waiting.transferId).reference)).toBe(0);
+    expect(topupsOf((await h.transfer(waiting.transferId)).reference)).toBe(0);
     expect(topupsOf(small.reference)).toBe(0);
 
-    expectOk(await resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: openPause(h.db)!.id }, h.now()));
+    expectOk(await resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: (await openPause(h.db))!.id }, h.now()));
     await reconcileDue(h.deps);
-    expect(h.transfer(waiting.transferId).status).toBe("succeeded");
-    expect(h.transfer(small.transferId).status).toBe("succeeded");
-    expect([topupsOf(h.transfer(waiting.transferId).reference), topupsOf(small.reference)]).toEqual([1, 1]);
+    expect((await h.transfer(waiting.transferId)).status).toBe("succeeded");
+    expect((await h.transfer(small.transferId)).status).toBe("succeeded");
+    expect([topupsOf((await h.transfer(waiting.transferId)).reference), topupsOf(small.reference)]).toEqual([1, 1]);
     // The refused one stays failed, sent once: a resume retries nothing.
-    expect(h.transfer(refused.transferId).status).toBe("failed");
+    expect((await h.transfer(refused.transferId)).status).toBe("failed");
     expect(topupsOf(refused.reference)).toBe(1);
   });
 
   it("tells every active admin once: one outbox row each, the Needs attention badge, the banner state for everyone, a mail in the admin's language", async () => {
     const admin2 = await insertUser(h.db, { name: "Dian", email: "admin2@x.test", role: "admin" });
     await insertUser(h.db, { name: "Former", email: "admin3@x.test", role: "admin", active: false });
-    h.db.update(users).set({ locale: "en" }).where(eq(users.id, h.admin.id)).run();
+    await h.db.update(users).set({ locale: "en" }).where(eq(users.id, h.admin.id));
 
-    expect(badgesFor(h.db, h.admin)).toMatchObject({ attention: { count: 0 }, sending: { paused: false } });
+    expect(await badgesFor(h.db, h.admin)).toMatchObject({ attention: { count: 0 }, sending: { paused: false } });
     const refused = expectOk(await h.send({ wallet: "SHOPEEPAY", phone: dewi, amount: 10_000 }));
     // A second refusal while paused opens no second pause and tells nobody again.
     expectOk(await h.send({ wallet: "SHOPEEPAY", phone: dewi, amount: 10_001 }, h.staff, { separate: true }));
-    expect(h.db.select().from(sendingPauses).all()).toHaveLength(1);
+    expect(await h.db.select().from(sendingPauses)).toHaveLength(1);
 
-    const pause = openPause(h.db)!;
-    const told = h.db.select().from(notifications).where(eq(notifications.kind, "deposit")).all();
+    const pause = (await openPause(h.db))!;
+    const told = await h.db.select().from(notifications).where(eq(notifications.kind, "deposit"));
     expect(told.map((n) => [n.userId, n.event, n.subjectType, n.subjectId]).sort()).toEqual(
       [
         [h.admin.id, "sending.paused", "pause", pause.id],
         [admin2.id, "sending.paused", "pause", pause.id],
       ].sort(),
     );
-    expect(badgesFor(h.db, h.admin)).toMatchObject({ attention: { count: 1 }, sending: { paused: true, pauseId: pause.id, since: pause.startedAt.getTime() } });
-    expect(badgesFor(h.db, h.staff)).toEqual({ sending: { paused: true, pauseId: pause.id, since: pause.startedAt.getTime() } });
-    expect(badgesFor(h.db, h.manager).sending).toMatchObject({ paused: true });
+    expect(await badgesFor(h.db, h.admin)).toMatchObject({ attention: { count: 1 }, sending: { paused: true, pauseId: pause.id, since: pause.startedAt.getTime() } });
+    expect(await badgesFor(h.db, h.staff)).toEqual({ sending: { paused: true, pauseId: pause.id, since: pause.startedAt.getTime() } });
+    expect((await badgesFor(h.db, h.manager)).sending).toMatchObject({ paused: true });
 
     // The second admin turned this mail off: skipped. The first gets it, in English, linking to the Sending page.
-    h.db.update(users).set({ mailOff: ["deposit"] }).where(eq(users.id, admin2.id)).run();
+    await h.db.update(users).set({ mailOff: ["deposit"] }).where(eq(users.id, admin2.id));
     await deliverDue({ db: h.db, now: h.now, transport: null, appUrl: "https://payouts.example.co.id" });
-    const sent = h.db.select().from(mails).where(eq(mails.kind, "deposit")).all();
+    const sent = await h.db.select().from(mails).where(eq(mails.kind, "deposit"));
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ userId: h.admin.id, kind: "deposit", subject: "Sending paused: Cash In reports the deposit is too low" });
     expect(sent[0]!.text).toContain(`Cash In refused ${refused.reference}`);
     expect(sent[0]!.text).toContain("https://payouts.example.co.id/admin/sending");
-    expect(h.db.select().from(notifications).where(eq(notifications.userId, admin2.id)).get()!.state).toBe("skipped");
+    expect((await first(h.db.select().from(notifications).where(eq(notifications.userId, admin2.id)).limit(1)))!.state).toBe("skipped");
 
     // Only admins have the switch.
     expect(mailKindsFor("admin")).toContain("deposit");
@@ -182,24 +183,24 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
   });
 
   it("an alert whose pause ended before its mail went is dropped, not mailed", async () => {
-    h.db.update(users).set({ locale: "id" }).run();
+    await h.db.update(users).set({ locale: "id" });
     expectOk(await h.send({ wallet: "SHOPEEPAY", phone: dewi, amount: 10_000 }));
-    expectOk(await resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: openPause(h.db)!.id }, h.now()));
+    expectOk(await resumeSending({ db: h.db, actor: h.admin, ip }, { pauseId: (await openPause(h.db))!.id }, h.now()));
     await deliverDue({ db: h.db, now: h.now, transport: null, appUrl: "https://payouts.example.co.id" });
-    expect(h.db.select().from(mails).where(eq(mails.kind, "deposit")).all()).toHaveLength(0);
-    expect(h.db.select().from(notifications).where(eq(notifications.kind, "deposit")).get()!.state).toBe("dropped");
+    expect(await h.db.select().from(mails).where(eq(mails.kind, "deposit"))).toHaveLength(0);
+    expect((await first(h.db.select().from(notifications).where(eq(notifications.kind, "deposit")).limit(1)))!.state).toBe("dropped");
   });
 
   it("with deposit alerts turned off (audited), a low deposit only fails its transfer: nothing pauses and the batch goes on", async () => {
-    expect(depositAlertsOn(h.db)).toBe(true);
+    expect(await depositAlertsOn(h.db)).toBe(true);
     expectOk(await setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: false }));
-    expect(audits("policy.deposit_alerts")).toEqual([expect.objectContaining({ actorId: h.admin.id, before: { on: true }, after: { on: false } })]);
+    expect(await audits("policy.deposit_alerts")).toEqual([expect.objectContaining({ actorId: h.admin.id, before: { on: true }, after: { on: false } })]);
     const id = await batchWithDewiThird();
     await send(id);
-    expect(isSendingPaused(h.db)).toBe(false);
-    expect(rowTransfers(id).map((t) => t.status)).toEqual(["succeeded", "succeeded", "failed", "succeeded", "succeeded"]);
+    expect(await isSendingPaused(h.db)).toBe(false);
+    expect((await rowTransfers(id)).map((t) => t.status)).toEqual(["succeeded", "succeeded", "failed", "succeeded", "succeeded"]);
     expect(h.topupsAtGateway()).toHaveLength(5);
-    expect(h.db.select().from(notifications).where(eq(notifications.kind, "deposit")).all()).toHaveLength(0);
+    expect(await h.db.select().from(notifications).where(eq(notifications.kind, "deposit"))).toHaveLength(0);
   });
 
   it("one pause at a time, whatever races: the conditional insert opens it once", async () => {
@@ -207,8 +208,8 @@ describe("a deposit too low pauses sending (docs/deposit-alerts.md)", () => {
     const refused = expectOk(await h.send({ wallet: "SHOPEEPAY", phone: dewi, amount: 10_000 }));
     expectOk(await setDepositAlerts({ db: h.db, actor: h.admin, ip }, { on: true }));
     const transfer = { transferId: refused.transferId, reference: refused.reference, code: "4033814", at: h.now() };
-    const opened = await h.db.transaction(async (tx) => [pauseOnDepositAlert(tx, transfer), pauseOnDepositAlert(tx, transfer)]);
+    const opened = await h.db.transaction(async (tx) => [await pauseOnDepositAlert(tx, transfer), await pauseOnDepositAlert(tx, transfer)]);
     expect(opened).toEqual([true, false]);
-    expect(h.db.select().from(sendingPauses).all()).toHaveLength(1);
+    expect(await h.db.select().from(sendingPauses)).toHaveLength(1);
   });
 });

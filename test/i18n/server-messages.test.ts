@@ -57,14 +57,14 @@ describe("Server messages in the requester's language", () => {
     const { id, en } = await inBoth(lookUp);
     expect(id).toEqual({ ok: false, code: "conflict", message: "Tidak ada dompet DANA yang terdaftar untuk 628111000003. Periksa nomor dan dompet digitalnya." });
     expect(en).toEqual({ ok: false, code: "conflict", message: "No DANA wallet is registered to 628111000003. Check the number and the e-wallet." });
-    expect(h.db.select({ message: inquiries.message }).from(inquiries).all()).toEqual([
+    expect(await h.db.select({ message: inquiries.message }).from(inquiries)).toEqual([
       { message: "No DANA wallet is registered to 628111000003. Check the number and the e-wallet." },
       { message: "No DANA wallet is registered to 628111000003. Check the number and the e-wallet." },
     ]);
   });
 
   it("the maximum per transfer, with the amount written the way each language writes it", async () => {
-    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), approvalThreshold: 5_000_000, maxPerTransfer: 10_000_000 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...(await getLimits(h.db)), approvalThreshold: 5_000_000, maxPerTransfer: 10_000_000 }));
     const { id, en } = await inBoth(() => lookUpForNewTransfer(h.deps, { actor: h.staff, ip }, { wallet: "OVO", phone: JOHN, amount: 10_000_001 }));
     expect(id).toMatchObject({ ok: false, code: "forbidden", message: "Maksimum per transfer adalah Rp 10.000.000. Pecah pembayarannya atau minta admin menaikkan batasnya." });
     expect(en).toMatchObject({ ok: false, code: "forbidden", message: "The maximum per transfer is Rp 10,000,000. Split the payment or ask an admin to raise the limit." });
@@ -89,7 +89,7 @@ describe("Server messages in the requester's language", () => {
     const { transferId } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
     const stale = await withLocale("id", () => approveTransfer(h.deps, { actor: h.manager, ip }, { transferId, duplicatesChecked: [999] }));
     expect(stale).toEqual({ ok: false, code: "conflict", message: "Kemungkinan duplikat berubah sejak halaman ini dimuat: muat ulang halaman lalu periksa lagi." });
-    const [audited] = h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.duplicate_tick_refused")).all();
+    const [audited] = await h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.duplicate_tick_refused"));
     expect(audited?.after).toMatchObject({ refused: "The possible duplicates changed since this page was loaded: reload it and check them again." });
   });
 
@@ -101,14 +101,15 @@ describe("Server messages in the requester's language", () => {
       data: { outcome: "approved", status: "failed" },
       message: "Disetujui, tetapi Cash In menolak transfer ini: Saldo Cash In merchant tidak cukup untuk transfer ini.",
     });
-    expect(h.transfer(transferId)).toMatchObject({ status: "failed", reason: "The merchant's Cash In balance is too low for this transfer." });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "failed", reason: "The merchant's Cash In balance is too low for this transfer." });
   });
 
   it("a limits form refused on save: the fields in the admin's language, the audit in English", async () => {
-    const refused = await withLocale("id", () => updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), approvalThreshold: 30_000_000, maxPerTransfer: 25_000_000 }));
+    const limits = await getLimits(h.db);
+    const refused = await withLocale("id", () => updateLimits({ db: h.db, actor: h.admin, ip }, { ...limits, approvalThreshold: 30_000_000, maxPerTransfer: 25_000_000 }));
     const said = "Batas persetujuan tidak boleh di atas maksimum per transfer (Rp 25.000.000): jika begitu, tidak ada transfer yang perlu disetujui manajer";
     expect(refused).toEqual({ ok: false, code: "invalid", message: said, fieldErrors: { approvalThreshold: [said] } });
-    const [audited] = h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update_refused")).all();
+    const [audited] = await h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update_refused"));
     expect(audited?.after).toMatchObject({
       refused: { approvalThreshold: "The approval threshold cannot be above the maximum per transfer (Rp 25,000,000): no transfer would then need a manager's approval" },
     });
@@ -250,7 +251,7 @@ describe("Accounts, sign-in, batches and the audit check in the requester's lang
       "Masukkan kode 6 digit dari aplikasi Anda, atau kode pemulihan seperti abcde-fghij.",
       "Enter the 6-digit code from your app, or a recovery code like abcde-fghij.",
     ]);
-    h.db.insert(secondFactors).values({ userId: h.manager.id, secret: "sealed", enrolledAt: new Date(), lockedUntil: new Date("2099-12-01T06:59:00Z") }).run();
+    await h.db.insert(secondFactors).values({ userId: h.manager.id, secret: "sealed", enrolledAt: new Date(), lockedUntil: new Date("2099-12-01T06:59:00Z") });
     const locked = await inBoth(() => proveSecondFactor({ db: h.db, user: h.manager, ip, sessionId: null }, "123456"));
     expect(locked).toEqual({
       id: { ok: false, reason: "locked", message: "Terlalu banyak kode salah: verifikasi dua langkah terkunci sampai 13.59 WIB. Coba lagi setelah itu, atau hubungi admin." },
@@ -259,7 +260,7 @@ describe("Accounts, sign-in, batches and the audit check in the requester's lang
   });
 
   it("a batch over the rows per 24 hours, with its numbers written the way each language writes them", async () => {
-    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), batchRowsPerDay: 1_000 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...(await getLimits(h.db)), batchRowsPerDay: 1_000 }));
     const parsed = parseBatchCsv(["wallet,phone,amount,note", ...Array.from({ length: 1_001 }, (_, i) => `DANA,62812000${String(i).padStart(5, "0")},${10_000 + i},`)].join("\n"));
     if (!parsed.ok) throw new Error(parsed.message);
     const refused = await inBoth(() => createBatch(h.deps, { actor: h.staff, ip }, { fileName: "payroll.csv", rows: parsed.rows }));
@@ -297,6 +298,6 @@ describe("Accounts, sign-in, batches and the audit check in the requester's lang
       "Entri 1 diubah setelah ditulis: isinya tidak lagi cocok dengan hash-nya.",
       "Entry 1 was edited after it was written: its content no longer matches its hash.",
     ]);
-    expect(verifyAuditChain(h.db)).toMatchObject({ ok: false, message: "Entry 1 was edited after it was written: its content no longer matches its hash." });
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: false, message: "Entry 1 was edited after it was written: its content no longer matches its hash." });
   });
 });

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { batchRows } from "@/db/schema";
 import { batchResultsCsv } from "@/lib/batches/export";
 import { parseBatchCsv, parseBatchFile } from "@/lib/batches/parse";
@@ -109,29 +110,33 @@ describe("Batch rows and refused files, as people read them", () => {
   afterEach(() => h.close());
 
   it("a row's problems are stored in English whoever fixed it, and read in Indonesian", async () => {
-    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), maxPerTransfer: 5_000_000 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...(await getLimits(h.db)), maxPerTransfer: 5_000_000 }));
     const parsed = parseBatchCsv("wallet,phone,amount,note\nDANA,6281234567890,50000,\n");
     if (!parsed.ok) throw new Error(parsed.message);
     const { batchId } = expectOk(await createBatch(h.deps, { actor: h.staff, ip }, { fileName: "one.csv", rows: parsed.rows }));
-    const [row] = h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId)).all();
+    const [row] = await h.db.select().from(batchRows).where(eq(batchRows.batchId, batchId));
 
     // An Indonesian reader fixes the row wrongly: they read the problem in Indonesian, the row keeps English.
     const edit = await withLocale("id", () => editRow(h.deps, { actor: h.staff, ip }, { batchId, rowId: row!.id, wallet: "", phone: "0812", amount: "6000000", note: "" }));
-    const stored = h.db.select({ problem: batchRows.problem }).from(batchRows).where(eq(batchRows.id, row!.id)).get()!.problem!;
+    const stored = (await first(h.db.select({ problem: batchRows.problem }).from(batchRows).where(eq(batchRows.id, row!.id)).limit(1)))!.problem!;
     expect(stored).toBe("Enter the e-wallet: DANA, OVO, GoPay or ShopeePay. An Indonesian mobile number has 10 to 15 digits (628 and 7 to 12 more).");
     expect(expectOk(edit).problem).toBe(storedText(stored, "id"));
     expect(storedText(stored, "id")).toBe("Isi e-wallet: DANA, OVO, GoPay atau ShopeePay. " + withLocale("id", () => msg("server.phone.length")) + ".");
 
     // A row over the per-transfer maximum says the limit, in each language's numbers.
     await withLocale("id", () => editRow(h.deps, { actor: h.staff, ip }, { batchId, rowId: row!.id, wallet: "DANA", phone: "081234567890", amount: "6000000", note: "" }));
-    const over = h.db.select({ problem: batchRows.problem }).from(batchRows).where(eq(batchRows.id, row!.id)).get()!.problem!;
+    const over = (await first(h.db.select({ problem: batchRows.problem }).from(batchRows).where(eq(batchRows.id, row!.id)).limit(1)))!.problem!;
     expect(over).toBe("The maximum per transfer is Rp 5,000,000: split this payment or ask an admin to raise the limit.");
     expect(storedText(over, "id")).toBe("Batas per transfer Rp 5.000.000: pecah pembayaran ini atau minta admin menaikkan batasnya.");
 
     // The batch's results, exported: the problem in the reader's language, as the status beside it.
-    const csv = (locale: "id" | "en") => [...batchResultsCsv(h.db, batchId, { locale })].join("");
-    expect(csv("id")).toContain("Batas per transfer Rp 5.000.000: pecah pembayaran ini");
-    expect(csv("en")).toContain("The maximum per transfer is Rp 5,000,000: split this payment");
+    const csv = async (locale: "id" | "en") => {
+      let text = "";
+      for await (const chunk of batchResultsCsv(h.db, batchId, { locale })) text += chunk;
+      return text;
+    };
+    expect(await csv("id")).toContain("Batas per transfer Rp 5.000.000: pecah pembayaran ini");
+    expect(await csv("en")).toContain("The maximum per transfer is Rp 5,000,000: split this payment");
   });
 
   it("a CSV the upload refuses is refused in the uploader's language, though the file is read in English", async () => {

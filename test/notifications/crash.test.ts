@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase } from "@/db/client";
+import { first, migrateDatabase, openDatabase } from "@/db/client";
 import { inquiries, notifications, users } from "@/db/schema";
 import { deliverDue } from "@/lib/notifications/mailer";
 import { smtpTransport } from "@/lib/notifications/transport";
@@ -58,15 +58,16 @@ describe("A crash between the change and the send", () => {
   it("a mailer killed mid-send leaves the mail to the next one, which sends it exactly once", async () => {
     const staff = await insertUser(db, { name: "Sari", email: "staff@x.test", role: "staff" });
     const manager = await insertUser(db, { name: "Bambang", email: "manager@x.test", role: "manager" });
-    db.update(users).set({ locale: "en" }).run();
+    await db.update(users).set({ locale: "en" });
     // The change: a transfer that waits for approval, committed with its notice; no mailer is running.
-    const inquiry = db
-      .insert(inquiries)
-      .values({ userId: staff.id, wallet: "DANA", phone: "628111000001", amount: 7_500_000, reference: "INQ-CRASH-1", outcome: "found", ownerName: "Siti Rahayu" })
-      .returning()
-      .get();
+    const inquiry = (
+      await db
+        .insert(inquiries)
+        .values({ userId: staff.id, wallet: "DANA", phone: "628111000001", amount: 7_500_000, reference: "INQ-CRASH-1", outcome: "found", ownerName: "Siti Rahayu" })
+        .returning()
+    )[0]!;
     const [transfer] = await db.transaction(async (tx) => insertTransfers(tx, { actor: staff, ip: null, at: new Date() }, [{ inquiry: { ...inquiry, ownerName: "Siti Rahayu" }, status: "awaiting_approval" }]));
-    expect(db.select().from(notifications).all().map((n) => [n.userId, n.state])).toEqual([[manager.id, "pending"]]);
+    expect((await db.select().from(notifications)).map((n) => [n.userId, n.state])).toEqual([[manager.id, "pending"]]);
 
     const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", join(ROOT, "test/notifications/fixtures/mailer-process.ts")], {
       cwd: ROOT,
@@ -82,7 +83,7 @@ describe("A crash between the change and the send", () => {
       child.kill("SIGKILL");
     }
     expect(smtp.received).toHaveLength(0);
-    expect(db.select().from(notifications).get()).toMatchObject({ state: "sending" });
+    expect(await first(db.select().from(notifications).limit(1))).toMatchObject({ state: "sending" });
 
     holding = false;
     const transport = smtpTransport(smtp.url, "payouts@example.co.id");
@@ -93,6 +94,6 @@ describe("A crash between the change and the send", () => {
     expect(await deliverDue({ db, now: later, transport, appUrl })).toMatchObject({ sent: 1 });
     expect(await deliverDue({ db, now: later, transport, appUrl })).toMatchObject({ sent: 0 });
     expect(smtp.received.map((r) => [r.envelopeTo, r.mail.subject])).toEqual([[["manager@x.test"], `${transfer!.reference} waits for your approval`]]);
-    expect(db.select().from(notifications).get()).toMatchObject({ state: "sent" });
+    expect(await first(db.select().from(notifications).limit(1))).toMatchObject({ state: "sent" });
   });
 });

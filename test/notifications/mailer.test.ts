@@ -32,7 +32,7 @@ beforeEach(async () => {
   smtp = await startSmtp();
   mailer = { db: h.db, now: h.now, transport: smtpTransport(smtp.url, from), appUrl };
   // Mails follow each person's language, Indonesian until they choose: these read English (the last test reads both).
-  h.db.update(users).set({ locale: "en" }).run();
+  await h.db.update(users).set({ locale: "en" });
 });
 
 afterEach(async () => {
@@ -49,8 +49,8 @@ async function downServer(): Promise<{ port: number; down: MailerDeps }> {
   return { port, down: { ...mailer, transport: smtpTransport(`smtp://127.0.0.1:${port}`, from) } };
 }
 
-function outbox(): Notification[] {
-  return h.db.select().from(notifications).all();
+async function outbox(): Promise<Notification[]> {
+  return h.db.select().from(notifications);
 }
 
 async function awaiting(amount = 7_500_000, maker = h.staff, phone = "628111000001") {
@@ -63,7 +63,7 @@ describe("Waiting for approval (docs/notifications.md#who-is-told-what)", () => 
   it("a transfer submitted for approval sends one mail to each manager, linking to Approvals, from MAIL_FROM", async () => {
     const { reference } = await awaiting();
     // Written with the transfer, before any mailer ran.
-    expect(outbox().map((n) => [n.event, n.userId])).toEqual([
+    expect((await outbox()).map((n) => [n.event, n.userId])).toEqual([
       ["transfer.awaiting_approval", h.manager.id],
       ["transfer.awaiting_approval", h.manager2.id],
     ]);
@@ -89,7 +89,7 @@ describe("Waiting for approval (docs/notifications.md#who-is-told-what)", () => 
     // Sent once: another pass sends nothing more.
     await deliverDue(mailer);
     expect(smtp.received).toHaveLength(2);
-    expect(outbox().every((n) => n.state === "sent" && n.mailId !== null)).toBe(true);
+    expect((await outbox()).every((n) => n.state === "sent" && n.mailId !== null)).toBe(true);
   });
 
   it("a manager's own transfer is announced to the other managers only", async () => {
@@ -134,24 +134,24 @@ describe("Waiting for approval (docs/notifications.md#who-is-told-what)", () => 
 describe("The outbox (docs/notifications.md#the-outbox)", () => {
   it("is written in the change's transaction: a change that rolls back leaves no notice", async () => {
     const { transferId } = await awaiting();
-    const before = outbox().length;
+    const before = (await outbox()).length;
     await expect(
       h.db.transaction(async (tx) => {
         await transition(tx, transferId, "awaiting_approval", "rejected", { approverId: h.manager.id, decidedAt: h.now(), reason: "x" }, { actor: h.manager, ip: null }, h.now());
-        expect(tx.select().from(notifications).all()).toHaveLength(before + 1);
+        expect(await tx.select().from(notifications)).toHaveLength(before + 1);
         throw new Error("crash before the commit");
       }),
     ).rejects.toThrow("crash before the commit");
-    expect(outbox()).toHaveLength(before);
+    expect(await outbox()).toHaveLength(before);
   });
 
   it("keeps each event to each person once, however often it is written", async () => {
     const { transferId } = await awaiting();
-    const subject = { type: "transfer", id: transferId, round: h.transfer(transferId).createdAt.getTime() } as const;
+    const subject = { type: "transfer", id: transferId, round: (await h.transfer(transferId)).createdAt.getTime() } as const;
     expect(await h.db.transaction(async (tx) => notifyApprovers(tx, "transfer.awaiting_approval", subject, h.staff.id, h.now()))).toBe(0);
     await h.db.transaction(async (tx) => notifyPerson(tx, "transfer.approved", subject, h.staff.id, h.now()));
     await h.db.transaction(async (tx) => notifyPerson(tx, "transfer.approved", subject, h.staff.id, h.now()));
-    expect(outbox().map((n) => [n.event, n.userId])).toEqual([
+    expect((await outbox()).map((n) => [n.event, n.userId])).toEqual([
       ["transfer.awaiting_approval", h.manager.id],
       ["transfer.awaiting_approval", h.manager2.id],
       ["transfer.approved", h.staff.id],
@@ -211,7 +211,7 @@ describe("The maker is told of the outcome", () => {
   it("a failed transfer tells its maker Cash In's reason in words", async () => {
     const { reference } = expectOk(await h.send({ phone: "628111000004", amount: 50_000 }));
     // Dewi's wallet answers "deposit too low", which also pauses sending and tells the admin (docs/deposit-alerts.md).
-    expect(h.db.select().from(notifications).all().map((n) => [n.event, n.userId])).toEqual([
+    expect((await h.db.select().from(notifications)).map((n) => [n.event, n.userId])).toEqual([
       ["transfer.failed", h.staff.id],
       ["sending.paused", h.admin.id],
     ]);
@@ -222,11 +222,7 @@ describe("The maker is told of the outcome", () => {
   });
 
   it("a batch waiting for approval tells the managers once, and its approval tells its maker", async () => {
-    const batch = h.db
-      .insert(batches)
-      .values({ reference: "BAT-TEST-1", fileName: "payroll.csv", status: "ready", makerId: h.staff.id })
-      .returning()
-      .get();
+    const batch = (await h.db.insert(batches).values({ reference: "BAT-TEST-1", fileName: "payroll.csv", status: "ready", makerId: h.staff.id }).returning())[0]!;
     const at = h.now();
     await h.db.transaction(async (tx) => batchTransition(tx, batch.id, "ready", "awaiting_approval", { submittedAt: at }, { actor: h.staff, ip: null, at }));
     await deliverDue(mailer);
@@ -273,17 +269,17 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
 
     await awaiting();
     expect(await deliverDue(down)).toMatchObject({ sent: 0, retrying: 2 });
-    expect(outbox().map((n) => [n.state, n.attempts, n.nextAttemptAt.getTime() - h.now().getTime()])).toEqual([
+    expect((await outbox()).map((n) => [n.state, n.attempts, n.nextAttemptAt.getTime() - h.now().getTime()])).toEqual([
       ["pending", 1, retryDelayMs(1)],
       ["pending", 1, retryDelayMs(1)],
     ]);
-    expect(outbox()[0]!.lastError).toMatch(/ECONNREFUSED|connect/i);
+    expect((await outbox())[0]!.lastError).toMatch(/ECONNREFUSED|connect/i);
     // Not before the delay.
     h.advance(retryDelayMs(1) - 1000);
     expect(await deliverDue(down)).toMatchObject({ sent: 0, retrying: 0 });
     h.advance(1000);
     expect(await deliverDue(down)).toMatchObject({ retrying: 2 });
-    expect(outbox().map((n) => n.nextAttemptAt.getTime() - h.now().getTime())).toEqual([retryDelayMs(2), retryDelayMs(2)]);
+    expect((await outbox()).map((n) => n.nextAttemptAt.getTime() - h.now().getTime())).toEqual([retryDelayMs(2), retryDelayMs(2)]);
     expect(retryDelayMs(2)).toBeGreaterThan(retryDelayMs(1));
 
     const back = await startSmtp({ port });
@@ -303,7 +299,7 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
       await deliverDue(down);
       h.advance(30 * 60_000);
     }
-    const waiting = outbox().filter((n) => n.event === "transfer.awaiting_approval");
+    const waiting = (await outbox()).filter((n) => n.event === "transfer.awaiting_approval");
     expect(waiting.map((n) => n.state)).toEqual(["failed", "failed"]);
     expect(waiting.every((n) => n.attempts > 10 && n.doneAt !== null && /ECONNREFUSED|connect/i.test(n.lastError ?? ""))).toBe(true);
     const back = await startSmtp({ port });
@@ -320,8 +316,8 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
     try {
       await awaiting();
       expect(await deliverDue({ ...mailer, transport: smtpTransport(refusing.url, from) })).toMatchObject({ sent: 0, failed: 2, retrying: 0 });
-      expect(outbox().map((n) => n.state)).toEqual(["failed", "failed"]);
-      expect(outbox()[0]!.lastError).toContain("unavailable");
+      expect((await outbox()).map((n) => n.state)).toEqual(["failed", "failed"]);
+      expect((await outbox())[0]!.lastError).toContain("unavailable");
     } finally {
       await refusing.close();
     }
@@ -350,15 +346,15 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
 
   it("someone no longer a manager is not told what waits; someone deactivated is told nothing", async () => {
     await awaiting();
-    h.db.update(users).set({ role: "staff" }).where(eq(users.id, h.manager.id)).run();
-    h.db.update(users).set({ active: false }).where(eq(users.id, h.manager2.id)).run();
+    await h.db.update(users).set({ role: "staff" }).where(eq(users.id, h.manager.id));
+    await h.db.update(users).set({ active: false }).where(eq(users.id, h.manager2.id));
     expect(await deliverDue(mailer)).toMatchObject({ sent: 0, dropped: 2 });
     expect(smtp.received).toHaveLength(0);
   });
 
   it("a name from Cash In cannot reorder a mail's line with text-direction characters", async () => {
     const { transferId } = await awaiting();
-    h.db.update(transfers).set({ ownerName: "Siti \u202eRp 1\u202c Rahayu" }).where(eq(transfers.id, transferId)).run();
+    await h.db.update(transfers).set({ ownerName: "Siti \u202eRp 1\u202c Rahayu" }).where(eq(transfers.id, transferId));
     await deliverDue(mailer);
     const text = smtp.to(h.manager.email)[0]!.mail.text ?? "";
     expect(text).toContain("to Siti Rp 1 Rahayu (DANA");
@@ -367,7 +363,7 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
 
   it("markup in a name or a memo is text in the HTML part, never markup", async () => {
     const { transferId } = await awaiting();
-    h.db.update(transfers).set({ ownerName: `<img src=x onerror="alert(1)"> & Co`, memo: "<b>bonus</b>" }).where(eq(transfers.id, transferId)).run();
+    await h.db.update(transfers).set({ ownerName: `<img src=x onerror="alert(1)"> & Co`, memo: "<b>bonus</b>" }).where(eq(transfers.id, transferId));
     await deliverDue(mailer);
     const html = smtp.to(h.manager.email)[0]!.mail.html || "";
     expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Co");
@@ -377,20 +373,20 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
   });
 
   it("a kind a person turned off is not sent to them; the others still are", async () => {
-    h.db.update(users).set({ mailOff: ["waiting"] }).where(eq(users.id, h.manager2.id)).run();
+    await h.db.update(users).set({ mailOff: ["waiting"] }).where(eq(users.id, h.manager2.id));
     const { transferId } = await awaiting();
     expect(await deliverDue(mailer)).toMatchObject({ sent: 1, skipped: 1 });
     expect(smtp.to(h.manager2.email)).toHaveLength(0);
     expect(smtp.to(h.manager.email)).toHaveLength(1);
-    h.db.update(users).set({ mailOff: ["decided"] }).where(eq(users.id, h.staff.id)).run();
+    await h.db.update(users).set({ mailOff: ["decided"] }).where(eq(users.id, h.staff.id));
     expectOk(await approveTransfer(h.deps, { actor: h.manager, ip: null }, { transferId }));
     expect(await deliverDue(mailer)).toMatchObject({ sent: 0, skipped: 1 });
     expect(smtp.to(h.staff.email)).toHaveLength(0);
   });
 
   it("each mail is in its reader's language", async () => {
-    h.db.update(users).set({ locale: "en" }).where(eq(users.id, h.manager.id)).run();
-    h.db.update(users).set({ locale: "id" }).where(eq(users.id, h.manager2.id)).run();
+    await h.db.update(users).set({ locale: "en" }).where(eq(users.id, h.manager.id));
+    await h.db.update(users).set({ locale: "id" }).where(eq(users.id, h.manager2.id));
     const { reference } = await awaiting();
     await deliverDue(mailer);
     expect(smtp.to(h.manager.email)[0]!.mail.subject).toBe(`${reference} waits for your approval`);
@@ -402,7 +398,7 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
 
   it("a line break in a person's name cannot add a header or a recipient", async () => {
     // Names are refused with control characters (lib/users/schemas.ts); this one got in some other way.
-    h.db.update(users).set({ name: "Bambang\r\nBcc: thief@evil.test\r\nSubject: Pay me" }).where(eq(users.id, h.manager.id)).run();
+    await h.db.update(users).set({ name: "Bambang\r\nBcc: thief@evil.test\r\nSubject: Pay me" }).where(eq(users.id, h.manager.id));
     const { reference } = await awaiting();
     await deliverDue(mailer);
     expect(smtp.received.flatMap((r) => r.envelopeTo).sort()).toEqual([h.manager.email, h.manager2.email].sort());
@@ -418,7 +414,7 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
     const held: MailerDeps = { ...mailer, transport: null };
     const { reference } = await awaiting();
     expect(await deliverDue(held)).toMatchObject({ held: 2, sent: 0 });
-    const kept = h.db.select().from(mails).all();
+    const kept = await h.db.select().from(mails);
     expect(kept.map((m) => [m.toAddress, m.state]).sort()).toEqual(
       [
         [h.manager.email, "held"],
@@ -426,7 +422,7 @@ describe("Delivery: retries, turned-off kinds, languages, no SMTP server", () =>
       ].sort(),
     );
     expect(kept[0]!.subject).toContain(reference);
-    expect(outbox().every((n) => n.state === "held")).toBe(true);
+    expect((await outbox()).every((n) => n.state === "held")).toBe(true);
     expect(smtp.received).toHaveLength(0);
   });
 });

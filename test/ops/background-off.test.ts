@@ -78,7 +78,7 @@ describe("GET /api/ready and /api/metrics with BACKGROUND=off", () => {
     // A worker on another host beats: its pass finished 3 s ago.
     const lastPass = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_000);
     await db().transaction(async (tx) => {
-      tx.insert(workerHeartbeats).values({ worker: "worker-1/77", startedAt: new Date(Date.now() - 60_000), beatAt: new Date(), passStartedAt: null, lastPassAt: lastPass }).run();
+      await tx.insert(workerHeartbeats).values({ worker: "worker-1/77", startedAt: new Date(Date.now() - 60_000), beatAt: new Date(), passStartedAt: null, lastPassAt: lastPass });
     });
     const after = await ready();
     expect(after).toEqual({ status: 200, body: { ready: true, checks: { database: "ok", migrations: "ok", privateKey: "ok", reconciler: "ok", acceptingWork: "ok" } } });
@@ -89,7 +89,7 @@ describe("GET /api/ready and /api/metrics with BACKGROUND=off", () => {
 
     // The worker stops cleanly (its row goes): not ready again.
     await db().transaction(async (tx) => {
-      tx.delete(workerHeartbeats).run();
+      await tx.delete(workerHeartbeats);
     });
     expect((await ready()).status).toBe(503);
   });

@@ -47,19 +47,17 @@ async function addTransfers(db: Db, maker: Person, count: number, prefix: string
     const created: number[] = [];
     for (let i = 0; i < count; i++) {
       const phone = `6281234${String(i).padStart(6, "0")}`;
-      const inquiry = tx
+      const [inquiry] = await tx
         .insert(inquiries)
         .values({ userId: maker.id, wallet: "OVO", phone, amount: 25_000, reference: `INQ${prefix}${i}`, outcome: "found", ownerName: "Seed Owner", createdAt: at })
-        .returning({ id: inquiries.id })
-        .get();
-      const transfer = tx
+        .returning({ id: inquiries.id });
+      const [transfer] = await tx
         .insert(transfers)
-        .values({ reference: `TRF${prefix}${i}`, wallet: "OVO", phone, amount: 25_000, ownerName: "Seed Owner", status: "awaiting_approval", makerId: maker.id, inquiryId: inquiry.id, createdAt: at, updatedAt: at })
-        .returning({ id: transfers.id })
-        .get();
-      created.push(transfer.id);
+        .values({ reference: `TRF${prefix}${i}`, wallet: "OVO", phone, amount: 25_000, ownerName: "Seed Owner", status: "awaiting_approval", makerId: maker.id, inquiryId: inquiry!.id, createdAt: at, updatedAt: at })
+        .returning({ id: transfers.id });
+      created.push(transfer!.id);
     }
-    recordAuditMany(tx, created.map((id) => ({ actor: maker, action: "transfer.created", target: { type: "transfer", id }, after: { status: "awaiting_approval" }, at })));
+    await recordAuditMany(tx, created.map((id) => ({ actor: maker, action: "transfer.created", target: { type: "transfer", id }, after: { status: "awaiting_approval" }, at })));
   });
 }
 
@@ -77,13 +75,13 @@ async function seedDatabase(file: string, count: number): Promise<Person> {
 const transferCount = (db: Db) => (db.$client.prepare("select count(*) as n from transfers").get() as { n: number }).n;
 
 /** What a database file holds, read the way the app opens it. */
-function contentsOf(file: string) {
+async function contentsOf(file: string) {
   const db = openDatabase(file);
   try {
     const integrity = (db.$client.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check).join("; ");
-    return { transfers: transferCount(db), chain: verifyAuditChain(db), integrity, pendingMigrations: pendingMigrations(db) };
+    return { transfers: transferCount(db), chain: await verifyAuditChain(db), integrity, pendingMigrations: pendingMigrations(db) };
   } finally {
-    void db.close();
+    await db.close();
   }
 }
 
@@ -163,7 +161,7 @@ describe("SPEC §8.3 npm run backup: a consistent copy of the live database, ver
     expect(restore.code, restore.stderr).toBe(0);
     expect(printedCounts(restore.stdout)).toEqual(reported);
     expect(restore.stdout).toContain("there was no database before");
-    expect(contentsOf(fresh)).toEqual({
+    expect(await contentsOf(fresh)).toEqual({
       transfers: reported.transfers,
       chain: { ok: true, entries: reported.auditEntries },
       integrity: "ok",
@@ -183,7 +181,7 @@ describe("SPEC §8.3 npm run backup: a consistent copy of the live database, ver
         const committed = transferCount(reader);
         const copy = join(dir, `copied-${attempt}.db`);
         copyFileSync(live, copy);
-        const check = checkDatabaseCopy(copy);
+        const check = await checkDatabaseCopy(copy);
         verdicts.push(!check.ok ? check.problem : check.transfers < committed ? `missing ${committed - check.transfers} of ${committed}` : "complete");
       }
     } finally {
@@ -203,7 +201,7 @@ describe("SPEC §8.3 npm run backup: a consistent copy of the live database, ver
       await addTransfers(app, maker, 5, "RECENT");
       const copy = join(dir, "copied.db");
       copyFileSync(live, copy);
-      expect(checkDatabaseCopy(copy)).toEqual({ ok: true, transfers: 10, auditEntries: 10 });
+      expect(await checkDatabaseCopy(copy)).toEqual({ ok: true, transfers: 10, auditEntries: 10 });
       const outcome = await takeBackup(live, { backupDir, keep: 14 });
       expect(outcome).toMatchObject({ ok: true, report: { transfers: 15, auditEntries: 15 } });
     } finally {
@@ -315,7 +313,7 @@ describe("SPEC §8.3 npm run restore -- FILE: a verified backup in place of the 
     expect(statSync(`${live}-wal`).size).toBeGreaterThan(0);
     mkdirSync(join(dir, "crashed"));
     for (const suffix of ["", "-wal"]) copyFileSync(`${live}${suffix}`, join(dir, "crashed", `app.db${suffix}`));
-    const crashed = contentsOf(join(dir, "crashed", "app.db"));
+    const crashed = await contentsOf(join(dir, "crashed", "app.db"));
     expect(crashed.transfers).toBeGreaterThan(25);
 
     const run = await runScript("restore.ts", [backup], env);
@@ -326,8 +324,8 @@ describe("SPEC §8.3 npm run restore -- FILE: a verified backup in place of the 
     const sideCopy = /kept as (\S+)/.exec(run.stdout)![1]!;
     expect(basename(sideCopy)).toMatch(/^app\.db\.before-restore-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z$/);
 
-    expect(contentsOf(live)).toEqual({ transfers: 20, chain: { ok: true, entries: 20 }, integrity: "ok", pendingMigrations: 0 });
-    expect(contentsOf(sideCopy)).toEqual(crashed);
+    expect(await contentsOf(live)).toEqual({ transfers: 20, chain: { ok: true, entries: 20 }, integrity: "ok", pendingMigrations: 0 });
+    expect(await contentsOf(sideCopy)).toEqual(crashed);
     expect(modeOf(live)).toBe("600");
     expect(modeOf(sideCopy)).toBe("600");
     expect(readdirSync(join(dir, "data")).filter((name) => name.includes("restoring"))).toEqual([]);
@@ -376,7 +374,7 @@ describe("SPEC §8.3 npm run restore -- FILE: a verified backup in place of the 
     expect(run.stderr).toContain("Nothing was changed.");
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(stateOf(join(dir, "data"), live)).toEqual(before);
-    expect(contentsOf(live).transfers).toBe(25);
+    expect((await contentsOf(live)).transfers).toBe(25);
   });
 
   it.each(["idle", "writing"])("refuses while another process holds the database (%s): exit 3, nothing changed; restores once it stopped", async (hold) => {
@@ -393,11 +391,11 @@ describe("SPEC §8.3 npm run restore -- FILE: a verified backup in place of the 
       app.child.kill("SIGTERM");
       await app.exited;
     }
-    expect(contentsOf(live).transfers).toBe(25);
+    expect((await contentsOf(live)).transfers).toBe(25);
 
     const run = await runScript("restore.ts", [backup], env);
     expect(run.code, run.stderr).toBe(0);
-    expect(contentsOf(live).transfers).toBe(20);
+    expect((await contentsOf(live)).transfers).toBe(20);
   }, 60_000);
 
   it.each([
@@ -418,7 +416,7 @@ describe("SPEC §8.3 npm run restore -- FILE: a verified backup in place of the 
     if (!outcome.ok) return;
     expect(readFileSync(outcome.report.sideCopy!, "utf8")).toBe("this was a database");
     if (withWal) expect(readFileSync(`${outcome.report.sideCopy!}-wal`)).toEqual(wal);
-    expect(contentsOf(live)).toEqual({ transfers: 20, chain: { ok: true, entries: 20 }, integrity: "ok", pendingMigrations: 0 });
+    expect(await contentsOf(live)).toEqual({ transfers: 20, chain: { ok: true, entries: 20 }, integrity: "ok", pendingMigrations: 0 });
   });
 
   it.skipIf(process.getuid?.() !== 0)("run as root (compose's tools container), leaves the restored and the replaced database to the app's user", async () => {

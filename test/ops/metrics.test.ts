@@ -19,14 +19,13 @@ async function seed() {
   makerId = (await insertUser(db, { email: "staff@x.test", role: "staff" })).id;
 }
 
-function insertTransfer(status: TransferStatus, { sentAt, createdAt = ago(60 * minute), batchId }: { sentAt?: Date; createdAt?: Date; batchId?: number } = {}) {
+async function insertTransfer(status: TransferStatus, { sentAt, createdAt = ago(60 * minute), batchId }: { sentAt?: Date; createdAt?: Date; batchId?: number } = {}) {
   reference++;
-  const inquiry = db
+  const [inquiry] = await db
     .insert(inquiries)
     .values({ userId: makerId, wallet: "DANA", phone: "628123456789", amount: 50_000, reference: `INQ${reference}`, outcome: "found", ownerName: "Sari" })
-    .returning()
-    .get();
-  return db
+    .returning();
+  const [transfer] = await db
     .insert(transfers)
     .values({
       reference: `TRF${reference}`,
@@ -36,19 +35,19 @@ function insertTransfer(status: TransferStatus, { sentAt, createdAt = ago(60 * m
       ownerName: "Sari",
       status,
       makerId,
-      inquiryId: inquiry.id,
+      inquiryId: inquiry!.id,
       batchId: batchId ?? null,
       sentAt: sentAt ?? null,
       createdAt,
     })
-    .returning()
-    .get();
+    .returning();
+  return transfer!;
 }
 
-function insertGatewayCall(call: "inquiry" | "topup" | "status", outcome: string, durationMs: number, transferId?: number) {
-  db.insert(gatewayCalls)
-    .values({ transferId: transferId ?? null, call, path: "/v1.0/x", externalId: "1", attempt: 1, startedAt: now, durationMs, requestBody: "{}", outcome })
-    .run();
+async function insertGatewayCall(call: "inquiry" | "topup" | "status", outcome: string, durationMs: number, transferId?: number) {
+  await db
+    .insert(gatewayCalls)
+    .values({ transferId: transferId ?? null, call, path: "/v1.0/x", externalId: "1", attempt: 1, startedAt: now, durationMs, requestBody: "{}", outcome });
 }
 
 const allReady: Readiness["checks"] = { database: "ok", migrations: "ok", privateKey: "ok", reconciler: "ok", acceptingWork: "ok" };
@@ -64,10 +63,10 @@ describe("SPEC §8.3: /api/metrics exposes the named series, read from the datab
   beforeEach(seed);
 
   it("counts transfers by status, every status present (0 when none)", async () => {
-    insertTransfer("succeeded");
-    insertTransfer("succeeded");
-    insertTransfer("failed");
-    insertTransfer("awaiting_approval");
+    await insertTransfer("succeeded");
+    await insertTransfer("succeeded");
+    await insertTransfer("failed");
+    await insertTransfer("awaiting_approval");
     const text = await metricsOver().render();
     expect(text).toContain("# HELP cashin_payouts_transfers Transfers in the database by their current status.");
     expect(text).toContain("# TYPE cashin_payouts_transfers gauge");
@@ -79,49 +78,51 @@ describe("SPEC §8.3: /api/metrics exposes the named series, read from the datab
 
   it("follows the database between scrapes", async () => {
     const metrics = metricsOver();
-    insertTransfer("processing", { sentAt: ago(minute) });
+    await insertTransfer("processing", { sentAt: ago(minute) });
     expect(sample(await metrics.render(), "cashin_payouts_transfers", { status: "processing" })).toBe(1);
-    db.update(transfers).set({ status: "succeeded" }).run();
+    await db.update(transfers).set({ status: "succeeded" });
     const text = await metrics.render();
     expect(sample(text, "cashin_payouts_transfers", { status: "processing" })).toBe(0);
     expect(sample(text, "cashin_payouts_transfers", { status: "succeeded" })).toBe(1);
   });
 
   it("gives the unsettled count and the age of the oldest one, from when it was sent", async () => {
-    insertTransfer("processing", { sentAt: ago(10 * minute) });
-    insertTransfer("sending", { sentAt: ago(2 * minute) });
-    insertTransfer("succeeded", { sentAt: ago(600 * minute) });
+    await insertTransfer("processing", { sentAt: ago(10 * minute) });
+    await insertTransfer("sending", { sentAt: ago(2 * minute) });
+    await insertTransfer("succeeded", { sentAt: ago(600 * minute) });
     const text = await metricsOver().render();
     expect(sample(text, "cashin_payouts_unsettled_transfers")).toBe(2);
     expect(sample(text, "cashin_payouts_oldest_unsettled_age_seconds")).toBe(600);
   });
 
   it("reports age 0 when nothing is unsettled", async () => {
-    insertTransfer("succeeded", { sentAt: ago(minute) });
+    await insertTransfer("succeeded", { sentAt: ago(minute) });
     const text = await metricsOver().render();
     expect(sample(text, "cashin_payouts_unsettled_transfers")).toBe(0);
     expect(sample(text, "cashin_payouts_oldest_unsettled_age_seconds")).toBe(0);
   });
 
   it("counts the batch rows in flight: approved, sending or processing, not single transfers nor settled rows", async () => {
-    const batch = db.insert(batches).values({ reference: "B1", fileName: "payroll.csv", status: "sending", makerId }).returning().get();
-    insertTransfer("approved", { batchId: batch.id });
-    insertTransfer("sending", { batchId: batch.id, sentAt: ago(minute) });
-    insertTransfer("processing", { batchId: batch.id, sentAt: ago(minute) });
-    insertTransfer("succeeded", { batchId: batch.id, sentAt: ago(minute) });
-    insertTransfer("processing", { sentAt: ago(minute) });
+    const [batch] = await db.insert(batches).values({ reference: "B1", fileName: "payroll.csv", status: "sending", makerId }).returning();
+    await insertTransfer("approved", { batchId: batch!.id });
+    await insertTransfer("sending", { batchId: batch!.id, sentAt: ago(minute) });
+    await insertTransfer("processing", { batchId: batch!.id, sentAt: ago(minute) });
+    await insertTransfer("succeeded", { batchId: batch!.id, sentAt: ago(minute) });
+    await insertTransfer("processing", { sentAt: ago(minute) });
     expect(sample(await metricsOver().render(), "cashin_payouts_batch_rows_in_flight")).toBe(3);
   });
 
   it("counts the failed and throttled sign-ins of the last hour", async () => {
-    const attempt = (outcome: "failure" | "throttled" | "success" | "pending", at: Date) => db.insert(loginAttempts).values({ email: "a@x.test", ip: "203.0.113.9", outcome, at }).run();
-    attempt("failure", ago(minute));
-    attempt("failure", ago(30 * minute));
-    attempt("failure", ago(59 * minute));
-    attempt("throttled", ago(2 * minute));
-    attempt("failure", ago(61 * minute));
-    attempt("success", ago(minute));
-    attempt("pending", ago(minute));
+    const attempt = async (outcome: "failure" | "throttled" | "success" | "pending", at: Date) => {
+      await db.insert(loginAttempts).values({ email: "a@x.test", ip: "203.0.113.9", outcome, at });
+    };
+    await attempt("failure", ago(minute));
+    await attempt("failure", ago(30 * minute));
+    await attempt("failure", ago(59 * minute));
+    await attempt("throttled", ago(2 * minute));
+    await attempt("failure", ago(61 * minute));
+    await attempt("success", ago(minute));
+    await attempt("pending", ago(minute));
     const text = await metricsOver().render();
     expect(sample(text, "cashin_payouts_sign_in_failures_last_hour", { outcome: "failure" })).toBe(3);
     expect(sample(text, "cashin_payouts_sign_in_failures_last_hour", { outcome: "throttled" })).toBe(1);
@@ -145,11 +146,11 @@ describe("SPEC §8.3: /api/metrics exposes the named series, read from the datab
 
   it("counts gateway calls by service and outcome, with a latency histogram per service", async () => {
     const metrics = metricsOver();
-    insertGatewayCall("inquiry", "success", 80);
-    insertGatewayCall("inquiry", "success", 300);
-    insertGatewayCall("topup", "success", 700);
-    insertGatewayCall("status", "ambiguous", 15_000);
-    insertGatewayCall("status", "rejected", 40);
+    await insertGatewayCall("inquiry", "success", 80);
+    await insertGatewayCall("inquiry", "success", 300);
+    await insertGatewayCall("topup", "success", 700);
+    await insertGatewayCall("status", "ambiguous", 15_000);
+    await insertGatewayCall("status", "rejected", 40);
     const text = await metrics.render();
     expect(text).toContain("# TYPE cashin_payouts_gateway_calls_total counter");
     expect(text).toContain("# TYPE cashin_payouts_gateway_call_duration_seconds histogram");
@@ -167,13 +168,13 @@ describe("SPEC §8.3: /api/metrics exposes the named series, read from the datab
   });
 
   it("adds each gateway call once: later scrapes add only what is new, and calls made before the first scrape start the counters at zero", async () => {
-    insertGatewayCall("topup", "success", 500);
+    await insertGatewayCall("topup", "success", 500);
     const metrics = metricsOver();
     expect(sample(await metrics.render(), "cashin_payouts_gateway_calls_total", { service: "topup", outcome: "success" })).toBe(0);
-    insertGatewayCall("topup", "success", 500);
+    await insertGatewayCall("topup", "success", 500);
     expect(sample(await metrics.render(), "cashin_payouts_gateway_calls_total", { service: "topup", outcome: "success" })).toBe(1);
     expect(sample(await metrics.render(), "cashin_payouts_gateway_calls_total", { service: "topup", outcome: "success" })).toBe(1);
-    insertGatewayCall("topup", "in_progress", 500);
+    await insertGatewayCall("topup", "in_progress", 500);
     const text = await metrics.render();
     expect(sample(text, "cashin_payouts_gateway_calls_total", { service: "topup", outcome: "success" })).toBe(1);
     expect(sample(text, "cashin_payouts_gateway_calls_total", { service: "topup", outcome: "in_progress" })).toBe(1);

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { approvals, auditEntries, batches, policies, transfers } from "@/db/schema";
 import { approveBatch } from "@/lib/batches/decide";
 import { parseBatchCsv } from "@/lib/batches/parse";
@@ -51,10 +52,10 @@ async function waiting(amount: number, maker = h.staff, phone = john) {
 
 describe("approval tiers", () => {
   it("the default policy is today's single threshold: one manager from the approval threshold up", async () => {
-    expect(approvalTiers(h.db)).toEqual([{ floor: getLimits(h.db).approvalThreshold, approvals: 1, named: [], namedNeeded: 0 }]);
+    expect(await approvalTiers(h.db)).toEqual([{ floor: (await getLimits(h.db)).approvalThreshold, approvals: 1, named: [], namedNeeded: 0 }]);
     const below = expectOk(await h.send({ phone: john, amount: 4_999_999 }));
     expect(below.status).not.toBe("awaiting_approval");
-    expect(h.transfer(below.transferId).approvalRule).toBeNull();
+    expect((await h.transfer(below.transferId)).approvalRule).toBeNull();
     const { transferId, reference } = await waiting(5_000_000);
     expect(expectOk(await approveTransfer(h.deps, ctx(h.manager), { transferId, duplicatesChecked: [] }))).toMatchObject({ outcome: "approved" });
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
@@ -65,9 +66,9 @@ describe("approval tiers", () => {
     const makerManager = await insertUser(h.db, { name: "Dedi", email: "dedi@x.test", role: "manager" });
     const { transferId, reference } = await waiting(12_000_000, makerManager);
 
-    const first = expectOk(await approveTransfer(h.deps, ctx(h.manager), { transferId }));
-    expect(first).toEqual({ outcome: "recorded", given: 1, needed: 2 });
-    expect(h.transfer(transferId).status).toBe("awaiting_approval");
+    const firstApproval = expectOk(await approveTransfer(h.deps, ctx(h.manager), { transferId }));
+    expect(firstApproval).toEqual({ outcome: "recorded", given: 1, needed: 2 });
+    expect((await h.transfer(transferId)).status).toBe("awaiting_approval");
     expect(h.topupsAtGateway(reference)).toHaveLength(0);
 
     expect(await approveTransfer(h.deps, ctx(h.manager), { transferId })).toMatchObject({ ok: false, message: expect.stringMatching(/already approved/) });
@@ -75,11 +76,11 @@ describe("approval tiers", () => {
     expect(h.topupsAtGateway(reference)).toHaveLength(0);
 
     expect(expectOk(await approveTransfer(h.deps, ctx(h.manager2), { transferId }))).toMatchObject({ outcome: "approved" });
-    expect(h.transfer(transferId)).toMatchObject({ approverId: h.manager2.id });
+    expect(await h.transfer(transferId)).toMatchObject({ approverId: h.manager2.id });
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
-    const given = h.db.select().from(approvals).where(and(eq(approvals.subjectType, "transfer"), eq(approvals.subjectId, transferId))).all();
+    const given = await h.db.select().from(approvals).where(and(eq(approvals.subjectType, "transfer"), eq(approvals.subjectId, transferId)));
     expect(given.map((a) => a.approverId)).toEqual([h.manager.id, h.manager2.id]);
-    expect(h.auditOf(transferId).map((e) => e.action)).toEqual(expect.arrayContaining(["transfer.approval_given", "transfer.approved"]));
+    expect((await h.auditOf(transferId)).map((e) => e.action)).toEqual(expect.arrayContaining(["transfer.approval_given", "transfer.approved"]));
   });
 
   it("20 concurrent second approvals by 20 managers: one top-up, one approval recorded as the last", async () => {
@@ -93,7 +94,7 @@ describe("approval tiers", () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual(Array(19).fill(expect.objectContaining({ code: "conflict", message: expect.stringContaining("already decided") })));
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
-    expect(h.db.select().from(approvals).where(eq(approvals.subjectId, transferId)).all()).toHaveLength(2);
+    expect(await h.db.select().from(approvals).where(eq(approvals.subjectId, transferId))).toHaveLength(2);
   });
 
   it("one manager's 10 approvals at once (a double click, a retry): one approves and sends it, the others hear it was already decided, never that another manager is needed", async () => {
@@ -115,23 +116,23 @@ describe("approval tiers", () => {
     expect(h.topupsAtGateway(needsTwo.reference)).toHaveLength(0);
     // Back to one approval for everything: the waiting one still needs its second.
     expectOk(await save([{ floor: 5_000_000, approvals: 1 }]));
-    expect(h.transfer(needsTwo.transferId).approvalRule).toMatchObject({ approvals: 2 });
+    expect((await h.transfer(needsTwo.transferId)).approvalRule).toMatchObject({ approvals: 2 });
     const newOne = await waiting(12_000_000, h.staff, "628111000002");
-    expect(h.transfer(newOne.transferId).approvalRule).toMatchObject({ approvals: 1 });
+    expect((await h.transfer(newOne.transferId)).approvalRule).toMatchObject({ approvals: 1 });
   });
 
   it("the Approvals badge no longer counts a transfer for the manager who gave their approval; the others still see it", async () => {
     await twoTiers();
     const { transferId } = await waiting(12_000_000);
-    const before = badgesFor(h.db, h.manager).approvals!;
+    const before = (await badgesFor(h.db, h.manager)).approvals!;
     expect(before.count).toBe(1);
     h.advance(1_000);
     expectOk(await approveTransfer(h.deps, ctx(h.manager), { transferId }));
-    const after = badgesFor(h.db, h.manager).approvals!;
+    const after = (await badgesFor(h.db, h.manager)).approvals!;
     expect(after.count).toBe(0);
     // The queue changed for the approvals page of every manager (it shows "1 of 2").
     expect(after.version).not.toBe(before.version);
-    expect(badgesFor(h.db, h.manager2).approvals!.count).toBe(1);
+    expect((await badgesFor(h.db, h.manager2)).approvals!.count).toBe(1);
   });
 
   it("a tier with named people: the remaining approval must come from them", async () => {
@@ -164,7 +165,7 @@ describe("approval tiers", () => {
     expectOk(await approveTransfer(h.deps, ctx(h.manager), { transferId }));
     h.advance(24 * 3_600_000 + 1);
     expect(await approveTransfer(h.deps, ctx(h.manager2), { transferId })).toMatchObject({ ok: false, message: expect.stringMatching(/expired|window/i) });
-    expect(h.transfer(transferId).status).toBe("expired");
+    expect((await h.transfer(transferId)).status).toBe("expired");
   });
 });
 
@@ -176,23 +177,23 @@ describe("a batch's total takes its tier", () => {
     const batchId = expectOk(await createBatch(h.deps, ctx(h.staff), { fileName: "payroll.csv", rows: parsed.rows })).batchId;
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     expect(expectOk(await submitBatch(h.deps, ctx(h.staff), { batchId })).status).toBe("awaiting_approval");
-    expect(h.db.select().from(batches).where(eq(batches.id, batchId)).get()!.approvalRule).toMatchObject({ approvals: 2 });
+    expect((await first(h.db.select().from(batches).where(eq(batches.id, batchId)).limit(1)))!.approvalRule).toMatchObject({ approvals: 2 });
 
     expect(expectOk(await approveBatch(h.deps, ctx(h.manager), { batchId }))).toEqual({ outcome: "recorded", given: 1, needed: 2 });
     expect(await approveBatch(h.deps, ctx(h.manager), { batchId })).toMatchObject({ ok: false, message: expect.stringMatching(/already approved/) });
     await runBatch(h.deps, batchId, { backoffMs: 5 });
-    expect(h.db.select().from(batches).where(eq(batches.id, batchId)).get()!.status).toBe("awaiting_approval");
+    expect((await first(h.db.select().from(batches).where(eq(batches.id, batchId)).limit(1)))!.status).toBe("awaiting_approval");
     expect(h.topupsAtGateway()).toHaveLength(0);
 
     expect(expectOk(await approveBatch(h.deps, ctx(h.manager2), { batchId }))).toMatchObject({ outcome: "approved", rows: 2 });
     await runBatch(h.deps, batchId, { backoffMs: 5 });
-    const rows = h.db.select().from(transfers).where(eq(transfers.batchId, batchId)).all();
+    const rows = await h.db.select().from(transfers).where(eq(transfers.batchId, batchId));
     expect(h.topupsAtGateway().map((r) => r.partnerReferenceNo).sort()).toEqual(rows.map((r) => r.reference).sort());
   });
 });
 
 describe("saving the tiers: bad input gets a clear message and saves nothing", () => {
-  const refusedCount = () => h.db.select().from(auditEntries).where(eq(auditEntries.action, "policy.approval_tiers_refused")).all().length;
+  const refusedCount = async () => (await h.db.select().from(auditEntries).where(eq(auditEntries.action, "policy.approval_tiers_refused"))).length;
 
   it.each([
     ["unordered floors", [{ floor: 10_000_000, approvals: 1 }, { floor: 5_000_000, approvals: 2 }], "tiers.1.floor", /higher than the one before/],
@@ -202,12 +203,12 @@ describe("saving the tiers: bad input gets a clear message and saves nothing", (
     ["a named person who is not a manager (the staff member, id 1)", [{ floor: 5_000_000, approvals: 1, named: [1], namedNeeded: 1 }], "tiers.0.named", /active managers only/],
     ["more named approvals than people named", [{ floor: 5_000_000, approvals: 2, named: [2], namedNeeded: 2 }], "tiers.0.namedNeeded", /at least this many/],
   ] as const)("%s", async (_, tiers, field, message) => {
-    const before = approvalTiers(h.db);
+    const before = await approvalTiers(h.db);
     const result = await save(tiers.map((t) => ({ ...t, named: "named" in t ? [...t.named] : [] })));
     expect(result).toMatchObject({ ok: false, code: "invalid", fieldErrors: { [field]: [expect.stringMatching(message)] } });
-    expect(approvalTiers(h.db)).toEqual(before);
-    expect(h.db.select().from(policies).all()).toHaveLength(0);
-    expect(refusedCount()).toBe(1);
+    expect(await approvalTiers(h.db)).toEqual(before);
+    expect(await h.db.select().from(policies)).toHaveLength(0);
+    expect(await refusedCount()).toBe(1);
   });
 
   it("the approval count must be 1 to 3", () => {
@@ -219,11 +220,11 @@ describe("saving the tiers: bad input gets a clear message and saves nothing", (
   it("the first floor is the approval threshold, kept the same on both screens; the threshold stays below the second floor", async () => {
     await twoTiers();
     expectOk(await save([{ floor: 6_000_000, approvals: 1 }, { floor: 10_000_000, approvals: 2 }]));
-    expect(getLimits(h.db).approvalThreshold).toBe(6_000_000);
-    const limits = { ...getLimits(h.db), approvalThreshold: 10_000_000 };
+    expect((await getLimits(h.db)).approvalThreshold).toBe(6_000_000);
+    const limits = { ...(await getLimits(h.db)), approvalThreshold: 10_000_000 };
     expect(await updateLimits({ db: h.db, actor: h.admin, ip }, limits)).toMatchObject({ ok: false, fieldErrors: { approvalThreshold: [expect.stringMatching(/below the next approval tier/)] } });
-    expect(getLimits(h.db).approvalThreshold).toBe(6_000_000);
+    expect((await getLimits(h.db)).approvalThreshold).toBe(6_000_000);
     expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...limits, approvalThreshold: 7_000_000 }));
-    expect(approvalTiers(h.db)[0]!.floor).toBe(7_000_000);
+    expect((await approvalTiers(h.db))[0]!.floor).toBe(7_000_000);
   });
 });

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries, inquiries, recipients } from "@/db/schema";
 import { withLocale } from "@/lib/i18n/request-locale";
 import { streamRecipientsCsv } from "@/lib/recipients/export";
@@ -21,8 +22,8 @@ afterEach(() => h.close());
 const ctx = () => ({ actor: h.staff, ip });
 const file = (text: string | Uint8Array<ArrayBuffer>, name = "recipients.csv") => new File([text], name, { type: "text/csv" });
 const importText = (text: string) => importRecipients(h.deps, ctx(), file(text));
-const saved = () => h.db.select().from(recipients).all();
-const lookUps = () => h.db.select().from(inquiries).all();
+const saved = () => h.db.select().from(recipients);
+const lookUps = () => h.db.select().from(inquiries);
 
 describe("A good file", () => {
   it("saves every recipient with the owner's name its look-up returned, audited one by one with its line", async () => {
@@ -35,15 +36,15 @@ describe("A good file", () => {
     ].join("\r\n");
     const result = await importText(text);
     expect(result).toEqual({ ok: true, data: { imported: 3 }, message: "Imported 3 recipients, each looked up." });
-    expect(listRecipients(h.db, { sort: "label" }).map(({ label, wallet, phone, ownerName, defaultAmount, defaultMemo, createdBy }) => ({ label, wallet, phone, ownerName, defaultAmount, defaultMemo, createdBy }))).toEqual([
+    expect((await listRecipients(h.db, { sort: "label" })).map(({ label, wallet, phone, ownerName, defaultAmount, defaultMemo, createdBy }) => ({ label, wallet, phone, ownerName, defaultAmount, defaultMemo, createdBy }))).toEqual([
       { label: "Budi", wallet: "SHOPEEPAY", phone: "628111000002", ownerName: "Budi Santoso", defaultAmount: 75_000, defaultMemo: "Kasbon", createdBy: h.staff.id },
       { label: "John payroll", wallet: "DANA", phone: "6281234567890", ownerName: "John", defaultAmount: 50_000, defaultMemo: "Gaji, Juni", createdBy: h.staff.id },
       { label: "Siti", wallet: "GOPAY", phone: "628111000001", ownerName: "Siti Rahayu", defaultAmount: null, defaultMemo: null, createdBy: h.staff.id },
     ]);
     // Each recipient keeps its own look-up, made for a recipient; one without a default amount was asked about the probe amount.
-    expect(lookUps().map((i) => [i.purpose, i.outcome])).toEqual(Array(3).fill(["recipient", "found"]));
-    for (const r of saved()) expect(lookUps().find((i) => i.id === r.inquiryId)?.phone).toBe(r.phone);
-    const audits = h.db.select().from(auditEntries).where(eq(auditEntries.action, "recipient.import")).all();
+    expect((await lookUps()).map((i) => [i.purpose, i.outcome])).toEqual(Array(3).fill(["recipient", "found"]));
+    for (const r of await saved()) expect((await lookUps()).find((i) => i.id === r.inquiryId)?.phone).toBe(r.phone);
+    const audits = await h.db.select().from(auditEntries).where(eq(auditEntries.action, "recipient.import"));
     expect(audits.map((e) => (e.after as { line: number }).line).sort()).toEqual([2, 3, 5]);
     expect(audits.find((e) => (e.after as { line: number }).line === 5)?.after).toMatchObject({ label: "Budi", ownerName: "Budi Santoso", fileName: "recipients.csv" });
   });
@@ -55,14 +56,14 @@ describe("A good file", () => {
     expect(result).toMatchObject({ ok: false });
     expect(JSON.stringify(result)).toContain("Line 3");
     expect(JSON.stringify(result)).not.toContain("Line 2");
-    expect(saved()).toHaveLength(0);
+    expect(await saved()).toHaveLength(0);
     expectOk(await importText(["label;dompet;nomor_hp;nomor_hp_lokal", "Siti;DANA;6,28111E+11;0811-1000-001"].join("\n")));
-    expect(saved().map((r) => r.phone)).toEqual(["628111000001"]);
+    expect((await saved()).map((r) => r.phone)).toEqual(["628111000001"]);
   });
 
   it("reads a semicolon file with the Indonesian column names", async () => {
     expectOk(await importText("label;dompet;nomor_hp;nominal\nKasir;OVO;081234567890;10.000\n"));
-    expect(saved()).toMatchObject([{ label: "Kasir", wallet: "OVO", defaultAmount: 10_000 }]);
+    expect(await saved()).toMatchObject([{ label: "Kasir", wallet: "OVO", defaultAmount: 10_000 }]);
   });
 });
 
@@ -89,8 +90,8 @@ describe("Bad lines: every problem listed, nothing saved or looked up", () => {
       expect.stringMatching(/^Line 6: The spreadsheet turned this number into "6\.28123E\+12"/),
       "Line 7: This line has 6 fields but the header has 5. Put values that contain a comma in double quotes.",
     ]);
-    expect(saved()).toEqual([]);
-    expect(lookUps()).toEqual([]);
+    expect(await saved()).toEqual([]);
+    expect(await lookUps()).toEqual([]);
   });
 
   it("refuses a file it cannot read as recipients, saying why", async () => {
@@ -106,14 +107,14 @@ describe("Bad lines: every problem listed, nothing saved or looked up", () => {
     expect(await importRecipients(h.deps, ctx(), file(new Uint8Array([0x50, 0x4b, 3, 4, 0]), "book.xlsx"))).toMatchObject({ ok: false, message: expect.stringContaining("Excel workbook") });
     expect(await importRecipients(h.deps, ctx(), file(new Uint8Array([0x6c, 0x61, 0x62, 0x65, 0x6c, 0xe9, 0x0a])))).toMatchObject({ ok: false, message: expect.stringContaining("UTF-8") });
     expect(await importText('label,wallet,phone\n"John,DANA,0812\n')).toMatchObject({ ok: false, message: expect.stringContaining("Line 2 opens a double quote") });
-    expect(saved()).toEqual([]);
+    expect(await saved()).toEqual([]);
   });
 });
 
 describe("Repeats: inside the file and against recipients in use", () => {
   it("names the earlier line of a repeated label or number, and the recipient in use that has one", async () => {
     expectOk(await saveRecipient(h.deps, ctx(), recipientFields.parse({ label: "Kantor", wallet: "DANA", phone: "628111000004" })));
-    const before = lookUps().length;
+    const before = (await lookUps()).length;
     const text = [
       "label,wallet,phone",
       "John,DANA,081234567890",
@@ -136,8 +137,8 @@ describe("Repeats: inside the file and against recipients in use", () => {
       // A line with another problem still holds its label: the repeat is listed at once, not after the first fix.
       "Line 9: the label “eka” is also on line 8",
     ]);
-    expect(saved()).toHaveLength(1);
-    expect(lookUps()).toHaveLength(before);
+    expect(await saved()).toHaveLength(1);
+    expect(await lookUps()).toHaveLength(before);
   });
 });
 
@@ -149,13 +150,13 @@ describe("Look-ups: every wallet confirmed by Cash In, or nothing saved", () => 
       expect.stringMatching(/^Line 3: No DANA wallet is registered to 628111000003/),
       expect.stringMatching(/^Line 4: .*inactive/i),
     ]);
-    expect(saved()).toEqual([]);
+    expect(await saved()).toEqual([]);
     // The look-ups were made and stay on record, counted as the person's.
-    expect(lookUps().map((i) => i.purpose)).toEqual(["recipient", "recipient", "recipient"]);
+    expect((await lookUps()).map((i) => i.purpose)).toEqual(["recipient", "recipient", "recipient"]);
   });
 
   it("refuses a file that does not fit in the person's look-ups left this hour, before asking Cash In anything", async () => {
-    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour: 3 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...(await getLimits(h.db)), lookUpsPerHour: 3 }));
     expectOk(await saveRecipient(h.deps, ctx(), recipientFields.parse({ label: "First", wallet: "DANA", phone: "628111000001" })));
     const file3 = "label,wallet,phone\nA,DANA,628111000002\nB,DANA,628111000004\nC,DANA,628111000005\n";
     expect(await importText(file3)).toMatchObject({
@@ -164,11 +165,11 @@ describe("Look-ups: every wallet confirmed by Cash In, or nothing saved", () => 
       message: "This file has 3 recipients to look up, but only 2 of your 3 look-ups an hour are left now (New transfer's count too). Import a smaller file, or this one later.",
     });
     expect(await importText(`${file3}D,DANA,628111000006\n`)).toMatchObject({ ok: false, message: expect.stringContaining("more than the 3 look-ups a person may make in an hour") });
-    expect(lookUps()).toHaveLength(1);
-    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "inquiry.rate_limited")).get()?.after).toMatchObject({ made: 1, limit: 3, rows: 3, import: true });
+    expect(await lookUps()).toHaveLength(1);
+    expect((await first(h.db.select().from(auditEntries).where(eq(auditEntries.action, "inquiry.rate_limited")).limit(1)))?.after).toMatchObject({ made: 1, limit: 3, rows: 3, import: true });
     h.advance(61 * 60_000);
     expectOk(await importText(file3));
-    expect(saved()).toHaveLength(4);
+    expect(await saved()).toHaveLength(4);
   });
 });
 
@@ -182,12 +183,12 @@ describe("Export, then import back", () => {
       ]) {
         expectOk(await saveRecipient(h.deps, ctx(), recipientFields.parse(fields)));
       }
-      h.db.update(recipients).set({ lastPaidAt: h.now() }).where(eq(recipients.label, "Siti")).run();
-      const shape = () => listRecipients(h.db, { sort: "label" }).map(({ label, wallet, phone, ownerName, defaultAmount, defaultMemo }) => ({ label, wallet, phone, ownerName, defaultAmount, defaultMemo }));
-      const before = shape();
+      await h.db.update(recipients).set({ lastPaidAt: h.now() }).where(eq(recipients.label, "Siti"));
+      const shape = async () => (await listRecipients(h.db, { sort: "label" })).map(({ label, wallet, phone, ownerName, defaultAmount, defaultMemo }) => ({ label, wallet, phone, ownerName, defaultAmount, defaultMemo }));
+      const before = await shape();
 
       // The file's bytes as a browser downloads them, byte-order mark included.
-      const bytes = new Uint8Array(await new Response(streamRecipientsCsv(h.db, { locale })).arrayBuffer());
+      const bytes = new Uint8Array(await new Response(await streamRecipientsCsv(h.db, { locale })).arrayBuffer());
       const csv = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
       expect(csv.split("\r\n")[0]).toBe(
         locale === "en"
@@ -196,15 +197,15 @@ describe("Export, then import back", () => {
       );
       expect(csv).toContain("Siti,GoPay,628111000001,0811-1000-001,Siti Rahayu,,,");
 
-      for (const r of listRecipients(h.db)) expectOk(await archiveRecipient(h.deps, ctx(), { recipientId: r.id }));
+      for (const r of await listRecipients(h.db)) expectOk(await archiveRecipient(h.deps, ctx(), { recipientId: r.id }));
       expect(await importRecipients(h.deps, ctx(), file(bytes))).toMatchObject({ ok: true, data: { imported: 3 } });
-      expect(shape()).toEqual(before);
+      expect(await shape()).toEqual(before);
     });
   }
 
   it("defuses formulas in the export: a memo that starts like one comes back with the apostrophe that kept it text", async () => {
     expectOk(await saveRecipient(h.deps, ctx(), recipientFields.parse({ label: "=HYPERLINK(1)", wallet: "DANA", phone: "081234567890", defaultMemo: "@SUM(A1)" })));
-    const csv = await new Response(streamRecipientsCsv(h.db, { locale: "en" })).text();
+    const csv = await new Response(await streamRecipientsCsv(h.db, { locale: "en" })).text();
     expect(csv.split("\r\n")[1]).toMatch(/^'=HYPERLINK\(1\),DANA,.*,'@SUM\(A1\),/);
   });
 });

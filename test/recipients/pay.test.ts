@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries, recipients, transfers } from "@/db/schema";
 import { recipientFields } from "@/lib/recipients/schemas";
 import { archiveRecipient, saveRecipient } from "@/lib/recipients/service";
@@ -33,36 +34,36 @@ async function pay(recipientId: number, phone: string, amount: number, ticks: { 
   return createTransfer(h.deps, ctx(), { wallet: "DANA", phone, amount, inquiryId: inquiry.id, recipientId, ...ticks });
 }
 
-const recipient = (id: number) => h.db.select().from(recipients).where(eq(recipients.id, id)).get()!;
+const recipient = async (id: number) => (await first(h.db.select().from(recipients).where(eq(recipients.id, id)).limit(1)))!;
 
 describe("Paying a saved recipient", () => {
   it("records the recipient on the transfer and when it was last paid", async () => {
     const id = await saved("6281234567890", 50_000, "John");
     const { transferId } = expectOk(await pay(id, "6281234567890", 50_000));
-    expect(h.transfer(transferId)).toMatchObject({ recipientId: id, ownerName: "John" });
-    expect(recipient(id).lastPaidAt).toEqual(h.now());
+    expect(await h.transfer(transferId)).toMatchObject({ recipientId: id, ownerName: "John" });
+    expect((await recipient(id)).lastPaidAt).toEqual(h.now());
   });
 
   it("refuses a changed owner's name unless the maker confirms it, and keeps the saved name unless asked", async () => {
     const id = await saved(MAYA, 60_000);
-    expect(recipient(id).ownerName).toBe("Maya Sari");
+    expect((await recipient(id)).ownerName).toBe("Maya Sari");
 
     const refused = await pay(id, MAYA, 60_000);
     expect(refused).toMatchObject({ ok: false, code: "conflict", message: "Cash In now names the owner “Maya Sari Dewi”, not “Maya Sari” as saved: confirm that “Maya Sari Dewi” is the person you mean to pay." });
-    expect(h.db.select().from(transfers).all()).toHaveLength(0);
-    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.recipient_name_refused")).all()).toHaveLength(1);
+    expect(await h.db.select().from(transfers)).toHaveLength(0);
+    expect(await h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.recipient_name_refused"))).toHaveLength(1);
     expect(h.topupsAtGateway()).toHaveLength(0);
 
     const { transferId } = expectOk(await pay(id, MAYA, 60_000, { nameChangeAccepted: true }));
-    expect(h.transfer(transferId)).toMatchObject({ ownerName: "Maya Sari Dewi", recipientId: id });
+    expect(await h.transfer(transferId)).toMatchObject({ ownerName: "Maya Sari Dewi", recipientId: id });
     // The maker's confirmation is on record with both names.
-    expect(h.auditOf(transferId).find((e) => e.action === "transfer.create")?.after).toMatchObject({ recipient: id, nameChange: { saved: "Maya Sari", now: "Maya Sari Dewi" } });
-    expect(recipient(id).ownerName).toBe("Maya Sari");
+    expect((await h.auditOf(transferId)).find((e) => e.action === "transfer.create")?.after).toMatchObject({ recipient: id, nameChange: { saved: "Maya Sari", now: "Maya Sari Dewi" } });
+    expect((await recipient(id)).ownerName).toBe("Maya Sari");
 
     h.advance(25 * 60 * 60_000);
     expectOk(await pay(id, MAYA, 60_000, { nameChangeAccepted: true, updateRecipientName: true }));
-    expect(recipient(id)).toMatchObject({ ownerName: "Maya Sari Dewi", verifiedAt: h.now() });
-    const renamed = h.db.select().from(auditEntries).where(eq(auditEntries.action, "recipient.update")).all();
+    expect(await recipient(id)).toMatchObject({ ownerName: "Maya Sari Dewi", verifiedAt: h.now() });
+    const renamed = await h.db.select().from(auditEntries).where(eq(auditEntries.action, "recipient.update"));
     expect(renamed.map((e) => [e.before, e.after])).toEqual([[{ ownerName: "Maya Sari" }, { ownerName: "Maya Sari Dewi" }]]);
   });
 
@@ -71,6 +72,6 @@ describe("Paying a saved recipient", () => {
     expect(await pay(id, "628111000001", 50_000)).toMatchObject({ ok: false, message: "The wallet looked up is not the one saved as “John”." });
     expectOk(await archiveRecipient(h.deps, ctx(), { recipientId: id }));
     expect(await pay(id, "6281234567890", 50_000)).toMatchObject({ ok: false, message: expect.stringContaining("archived or removed meanwhile") });
-    expect(h.db.select().from(transfers).all()).toHaveLength(0);
+    expect(await h.db.select().from(transfers)).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { writerOf, type Db } from "@/db/client";
+import { first, writerOf, type Db } from "@/db/client";
 import { auditEntries, inquiries, recipients } from "@/db/schema";
 import { archiveRecipient, listRecipients, probeAmount, saveRecipient, updateRecipient } from "@/lib/recipients/service";
 import { labelKey, recipientFields, type RecipientInput } from "@/lib/recipients/schemas";
@@ -24,27 +24,27 @@ describe("Saving a recipient", () => {
   it("looks the wallet up and keeps the owner's name it returned, with the look-up", async () => {
     const saved = await saveRecipient(h.deps, ctx(), input());
     expect(saved).toMatchObject({ ok: true, data: { ownerName: "John" }, message: "Saved: DANA 0812-3456-7890 belongs to John." });
-    const row = h.db.select().from(recipients).get()!;
+    const row = (await first(h.db.select().from(recipients).limit(1)))!;
     expect(row).toMatchObject({ label: "John payroll", wallet: "DANA", phone: "6281234567890", ownerName: "John", defaultAmount: 50_000, defaultMemo: "Gaji", createdBy: h.staff.id });
-    expect(h.db.select().from(inquiries).where(eq(inquiries.id, row.inquiryId)).get()).toMatchObject({ purpose: "recipient", outcome: "found", amount: 50_000 });
-    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "recipient.create")).get()?.after).toMatchObject({ label: "John payroll", ownerName: "John" });
+    expect(await first(h.db.select().from(inquiries).where(eq(inquiries.id, row.inquiryId)).limit(1))).toMatchObject({ purpose: "recipient", outcome: "found", amount: 50_000 });
+    expect((await first(h.db.select().from(auditEntries).where(eq(auditEntries.action, "recipient.create")).limit(1)))?.after).toMatchObject({ label: "John payroll", ownerName: "John" });
   });
 
   it("asks about a nominal amount when there is no default one", async () => {
     expectOk(await saveRecipient(h.deps, ctx(), input({ defaultAmount: "" })));
-    expect(h.db.select().from(inquiries).get()).toMatchObject({ amount: probeAmount });
+    expect(await first(h.db.select().from(inquiries).limit(1))).toMatchObject({ amount: probeAmount });
   });
 
   it("saves nothing for a wallet Cash In does not confirm, and says why", async () => {
     const refused = await saveRecipient(h.deps, ctx(), input({ phone: "628111000003" }));
     expect(refused).toMatchObject({ ok: false, code: "conflict", message: expect.stringContaining("No DANA wallet is registered to 628111000003") });
-    expect(h.db.select().from(recipients).all()).toHaveLength(0);
+    expect(await h.db.select().from(recipients)).toHaveLength(0);
   });
 
   it("refuses a label or a number already in use, before any look-up; an archived one frees both", async () => {
     const { recipientId } = expectOk(await saveRecipient(h.deps, ctx(), input()));
-    const lookUps = () => h.db.select().from(inquiries).all().length;
-    const before = lookUps();
+    const lookUps = async () => (await h.db.select().from(inquiries)).length;
+    const before = await lookUps();
     expect(await saveRecipient(h.deps, ctx(), input({ label: "  JOHN   payroll ", phone: "628111000001" }))).toMatchObject({
       ok: false,
       code: "conflict",
@@ -56,20 +56,20 @@ describe("Saving a recipient", () => {
     });
     // The same number on another e-wallet is another wallet.
     expectOk(await saveRecipient(h.deps, ctx(), input({ label: "John on OVO", wallet: "OVO" })));
-    expect(lookUps()).toBe(before + 1);
+    expect(await lookUps()).toBe(before + 1);
 
     expectOk(await archiveRecipient(h.deps, ctx(), { recipientId }));
     expectOk(await saveRecipient(h.deps, ctx(), input()));
-    expect(listRecipients(h.db).map((r) => r.label)).toEqual(["John on OVO", "John payroll"]);
-    expect(listRecipients(h.db, { archived: true }).map((r) => r.id)).toEqual([recipientId]);
+    expect((await listRecipients(h.db)).map((r) => r.label)).toEqual(["John on OVO", "John payroll"]);
+    expect((await listRecipients(h.db, { archived: true })).map((r) => r.id)).toEqual([recipientId]);
   });
 
   it("counts its look-up against the person's look-ups per hour", async () => {
-    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour: 1 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...(await getLimits(h.db)), lookUpsPerHour: 1 }));
     expectOk(await saveRecipient(h.deps, ctx(), input()));
     const refused = await saveRecipient(h.deps, ctx(), input({ label: "Siti", phone: "628111000001" }));
     expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/look-up/i) });
-    expect(h.db.select().from(recipients).all()).toHaveLength(1);
+    expect(await h.db.select().from(recipients)).toHaveLength(1);
   });
 
   it("refuses bad input with a message per field", () => {
@@ -91,30 +91,30 @@ describe("Changing and archiving a recipient", () => {
     // Another person's change lands just before this save's transaction starts.
     let raced = false;
     const db: Db = Object.assign(Object.create(h.db) as Db, {
-      transaction: ((work) => {
+      transaction: (async (work) => {
         if (!raced) {
           raced = true;
-          writerOf(h.db).update(recipients).set({ phone: "628111000001", ownerName: "Siti Rahayu" }).where(eq(recipients.id, recipientId)).run();
+          await writerOf(h.db).update(recipients).set({ phone: "628111000001", ownerName: "Siti Rahayu" }).where(eq(recipients.id, recipientId));
         }
         return h.db.transaction(work);
       }) satisfies Db["transaction"],
     });
     expect(await updateRecipient({ ...h.deps, db }, ctx(), { ...input({ label: "John (weekly)" }), recipientId })).toMatchObject({ ok: true, data: { ownerName: "John" } });
-    expect(h.db.select().from(recipients).get()).toMatchObject({ label: "John (weekly)", phone: "6281234567890", ownerName: "John" });
+    expect(await first(h.db.select().from(recipients).limit(1))).toMatchObject({ label: "John (weekly)", phone: "6281234567890", ownerName: "John" });
   });
 
   it("looks a changed number up again and takes its owner's name; a changed label alone needs no look-up", async () => {
     const { recipientId } = expectOk(await saveRecipient(h.deps, ctx(), input()));
-    const lookUps = () => h.db.select().from(inquiries).all().length;
-    const before = lookUps();
+    const lookUps = async () => (await h.db.select().from(inquiries)).length;
+    const before = await lookUps();
     expect(await updateRecipient(h.deps, ctx(), { ...input({ label: "John (weekly)", defaultAmount: "" }), recipientId })).toMatchObject({ ok: true, message: "Saved." });
-    expect(lookUps()).toBe(before);
+    expect(await lookUps()).toBe(before);
     expect(await updateRecipient(h.deps, ctx(), { ...input({ label: "Siti", phone: "628111000001" }), recipientId })).toMatchObject({
       ok: true,
       data: { ownerName: "Siti Rahayu" },
     });
-    expect(h.db.select().from(recipients).get()).toMatchObject({ label: "Siti", phone: "628111000001", ownerName: "Siti Rahayu" });
-    const changes = h.db.select().from(auditEntries).where(eq(auditEntries.action, "recipient.update")).all();
+    expect(await first(h.db.select().from(recipients).limit(1))).toMatchObject({ label: "Siti", phone: "628111000001", ownerName: "Siti Rahayu" });
+    const changes = await h.db.select().from(auditEntries).where(eq(auditEntries.action, "recipient.update"));
     expect(changes.map((e) => [e.before, e.after])).toEqual([
       [{ label: "John payroll", defaultAmount: 50_000 }, { label: "John (weekly)", defaultAmount: null }],
       [
@@ -135,12 +135,12 @@ describe("Changing and archiving a recipient", () => {
   it("finds recipients by label, owner's name or the number as people write it", async () => {
     expectOk(await saveRecipient(h.deps, ctx(), input()));
     expectOk(await saveRecipient(h.deps, ctx(), input({ label: "Payroll Siti", phone: "628111000001" })));
-    const labels = (q: string) => listRecipients(h.db, { q, sort: "label" }).map((r) => r.label);
-    expect(labels("payroll")).toEqual(["John payroll", "Payroll Siti"]);
-    expect(labels("rahayu")).toEqual(["Payroll Siti"]);
-    expect(labels("0811-1000-001")).toEqual(["Payroll Siti"]);
-    expect(labels("3456")).toEqual(["John payroll"]);
-    expect(labels("100%")).toEqual([]);
+    const labels = async (q: string) => (await listRecipients(h.db, { q, sort: "label" })).map((r) => r.label);
+    expect(await labels("payroll")).toEqual(["John payroll", "Payroll Siti"]);
+    expect(await labels("rahayu")).toEqual(["Payroll Siti"]);
+    expect(await labels("0811-1000-001")).toEqual(["Payroll Siti"]);
+    expect(await labels("3456")).toEqual(["John payroll"]);
+    expect(await labels("100%")).toEqual([]);
   });
 });
 
@@ -151,6 +151,6 @@ describe("Labels in any case and any Unicode form are one label", () => {
       expect(await saveRecipient(h.deps, ctx(), input({ label, phone: "628111000002" })), label).toMatchObject({ ok: false, code: "conflict", message: "Another recipient is already labelled “Émile”: choose another label." });
     }
     expect(labelKey("Émile")).toBe(labelKey("ÉMILE"));
-    expect(h.db.select().from(recipients).all()).toHaveLength(1);
+    expect(await h.db.select().from(recipients)).toHaveLength(1);
   });
 });

@@ -21,6 +21,12 @@ const wib = (iso: string) => new Date(`${iso}+07:00`);
 async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+/** Every chunk of an export, in order, whether it is read at once or page by page as the database answers. */
+async function collect(chunks: Iterable<string> | AsyncIterable<string>): Promise<string[]> {
+  const all: string[] = [];
+  for await (const chunk of chunks) all.push(chunk);
+  return all;
+}
 const text = (bytes: Uint8Array) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
 
 async function workbookOf(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
@@ -58,20 +64,19 @@ function row2Name(sheet: ExcelJS.Worksheet): string {
 }
 
 let sequence = 0;
-function addTransfer(db: TestDb, makerId: number, values: Partial<typeof transfers.$inferInsert>) {
+async function addTransfer(db: TestDb, makerId: number, values: Partial<typeof transfers.$inferInsert>) {
   sequence += 1;
   const createdAt = values.createdAt ?? wib("2025-03-10T09:00:00");
   const base = { wallet: values.wallet ?? "DANA", phone: values.phone ?? `62811${String(sequence).padStart(7, "0")}`, amount: values.amount ?? 10_000 };
-  const inquiry = db
+  const [inquiry] = await db
     .insert(inquiries)
     .values({ userId: makerId, ...base, reference: `INQX${sequence}`, outcome: "found", ownerName: "Siti Rahayu", createdAt })
-    .returning()
-    .get();
-  return db
+    .returning();
+  const [transfer] = await db
     .insert(transfers)
-    .values({ reference: `TRF20250310${String(sequence).padStart(12, "X")}`, ownerName: "Siti Rahayu", status: "succeeded", makerId, inquiryId: inquiry.id, updatedAt: createdAt, ...base, ...values, createdAt })
-    .returning()
-    .get();
+    .values({ reference: `TRF20250310${String(sequence).padStart(12, "X")}`, ownerName: "Siti Rahayu", status: "succeeded", makerId, inquiryId: inquiry!.id, updatedAt: createdAt, ...base, ...values, createdAt })
+    .returning();
+  return transfer!;
 }
 
 describe("History exports", () => {
@@ -83,7 +88,7 @@ describe("History exports", () => {
     makerId = (await insertUser(db, { name: "Sari Wulandari", email: "sari@x.test", role: "staff" })).id;
     // What a spreadsheet would mangle: a 13-digit phone, a digits-only Cash In reference with leading zeros,
     // a code of digits; and what it would run: a formula in the owner's name.
-    addTransfer(db, makerId, {
+    await addTransfer(db, makerId, {
       reference: "TRF20250310ZEROS0000001",
       phone: "6281234567890",
       ownerName: "=HYPERLINK(\"http://x\")",
@@ -94,12 +99,12 @@ describe("History exports", () => {
       settledAt: wib("2025-03-10T09:01:05"),
       createdAt: wib("2025-03-10T09:00:00"),
     });
-    addTransfer(db, makerId, { phone: "6289876543210", status: "failed", reason: "Saldo; tidak cukup", discrepancy: "Cash In says succeeded", createdAt: wib("2025-03-31T23:30:05") });
-    for (let i = 0; i < 7; i++) addTransfer(db, makerId, { amount: 20_000 + i, createdAt: wib(`2025-03-0${1 + (i % 9)}T10:00:00`) });
+    await addTransfer(db, makerId, { phone: "6289876543210", status: "failed", reason: "Saldo; tidak cukup", discrepancy: "Cash In says succeeded", createdAt: wib("2025-03-31T23:30:05") });
+    for (let i = 0; i < 7; i++) await addTransfer(db, makerId, { amount: 20_000 + i, createdAt: wib(`2025-03-0${1 + (i % 9)}T10:00:00`) });
   });
 
   it("a parser reads the CSV's phone numbers and references as the text they are: no lost leading 0, no 6.28E+12", async () => {
-    const csv = text(await bytesOf(streamTransfersCsv(db, defaultHistoryFilters)));
+    const csv = text(await bytesOf(await streamTransfersCsv(db, defaultHistoryFilters)));
     expect(csv.startsWith("\uFEFF")).toBe(true);
     const body = csv.slice(1);
     const { data, errors } = Papa.parse<Record<string, string>>(body, { header: true, skipEmptyLines: true });
@@ -130,8 +135,8 @@ describe("History exports", () => {
   it("the workbook has the CSV's rows: the same header and, cell by cell, the same values; phones and references as Text", async () => {
     for (const locale of ["en", "id"] as const) {
       const filters = parseHistoryFilters({ sort: "amount", dir: "asc" });
-      const csvLines = text(await bytesOf(streamTransfersCsv(db, filters, { batchSize: 3, locale }))).slice(1).trimEnd().split("\r\n");
-      const workbook = await workbookOf(await bytesOf(streamTransfersXlsx(db, filters, { batchSize: 3, locale })));
+      const csvLines = text(await bytesOf(await streamTransfersCsv(db, filters, { batchSize: 3, locale }))).slice(1).trimEnd().split("\r\n");
+      const workbook = await workbookOf(await bytesOf(await streamTransfersXlsx(db, filters, { batchSize: 3, locale })));
       expect(workbook.worksheets).toHaveLength(1);
       const sheet = workbook.worksheets[0]!;
       expect(sheet.name).toBe(locale === "en" ? "Transfers" : "Transfer");
@@ -163,7 +168,7 @@ describe("History exports", () => {
   });
 
   it("writes the headers, statuses and discrepancy words in the reader's language", async () => {
-    const csv = text(await bytesOf(streamTransfersCsv(db, parseHistoryFilters({ status: "failed" }), { locale: "id" }))).slice(1);
+    const csv = text(await bytesOf(await streamTransfersCsv(db, parseHistoryFilters({ status: "failed" }), { locale: "id" }))).slice(1);
     const [header, row] = csv.split("\r\n");
     expect(header).toBe(
       "Referensi,Dibuat (WIB),Dompet,Nomor HP,Nomor HP (format lokal),Pemilik akun,Nominal (IDR),Memo,Status,Pembuat,Penyetuju,Diputuskan (WIB),Alasan,Referensi Cash In,Kode terakhir,Pesan terakhir,Dikirim (WIB),Selesai (WIB),Selisih",
@@ -187,8 +192,8 @@ describe("Batch results exports", () => {
     await runBatch(h.deps, batchId);
 
     for (const locale of ["en", "id"] as const) {
-      const csvLines = [...batchResultsCsv(h.db, batchId, { locale })].join("").slice(1).trimEnd().split("\r\n");
-      const workbook = await workbookOf(await bytesOf(streamBatchResultsXlsx(h.db, batchId, { locale })));
+      const csvLines = (await collect(batchResultsCsv(h.db, batchId, { locale }))).join("").slice(1).trimEnd().split("\r\n");
+      const workbook = await workbookOf(await bytesOf(await streamBatchResultsXlsx(h.db, batchId, { locale })));
       const sheet = workbook.worksheets[0]!;
       expect(sheetAsCsvLines(sheet)).toEqual(csvLines);
       expect(sheet.getRow(2).getCell(6).value).toBe("=cmd");
@@ -199,7 +204,7 @@ describe("Batch results exports", () => {
       expect(sheet.getRow(4).getCell(5).value).toBe("10.000");
     }
 
-    const typed = Papa.parse<Record<string, unknown>>([...batchResultsCsv(h.db, batchId)].join("").slice(1), { header: true, skipEmptyLines: true, dynamicTyping: true }).data;
+    const typed = Papa.parse<Record<string, unknown>>((await collect(batchResultsCsv(h.db, batchId))).join("").slice(1), { header: true, skipEmptyLines: true, dynamicTyping: true }).data;
     expect(typed.map((row) => row.phone_local)).toEqual(["0812-3456-7890", "0811-1000-004", null]);
     expect(typed[0]!.phone_local).toBeTypeOf("string");
   });
@@ -209,12 +214,12 @@ describe("Batch results exports", () => {
     if (!parsed.ok) throw new Error(parsed.message);
     const { batchId } = expectOk(await createBatch(h.deps, { actor: h.staff, ip: "203.0.113.5" }, { fileName: "june.csv", rows: parsed.rows }));
     for (const locale of ["en", "id"] as const) {
-      const again = parseBatchCsv([...batchResultsCsv(h.db, batchId, { locale })].join(""));
+      const again = parseBatchCsv((await collect(batchResultsCsv(h.db, batchId, { locale }))).join(""));
       expect(again.ok && again.rows.map((row) => row.value)).toEqual(parsed.rows.map((row) => row.value));
     }
     // Once checked (owner names, statuses), the same.
     await runBatch(h.deps, batchId);
-    const again = parseBatchCsv([...batchResultsCsv(h.db, batchId, { locale: "id" })].join(""));
+    const again = parseBatchCsv((await collect(batchResultsCsv(h.db, batchId, { locale: "id" }))).join(""));
     expect(again.ok && again.rows.map((row) => row.value)).toEqual(parsed.rows.map((row) => row.value));
   });
 });

@@ -33,7 +33,7 @@ describe("Account changes in the last 24 h", () => {
     expectOk(await resetPassword(adminCtx(), { userId: staffId, password: "another-temporary-password-4" }));
 
     const now = soon();
-    const changed = accountChanges(h.db, now);
+    const changed = await accountChanges(h.db, now);
     const byEmail = Object.fromEntries(changed.map((a) => [a.email, a]));
     expect(Object.keys(byEmail).sort()).toEqual(["manager2@x.test", "manager@x.test", "puppet@x.test", "staff@x.test"]);
     expect(byEmail["puppet@x.test"]).toMatchObject({ id: puppetId, role: "manager", holdUntil: expect.any(Date), changes: [{ what: "created as manager", byId: h.admin.id, byName: "Ayu" }] });
@@ -43,13 +43,13 @@ describe("Account changes in the last 24 h", () => {
     expect(byEmail["manager2@x.test"]).toMatchObject({ role: "admin", holdUntil: null, changes: [{ what: "role changed from manager to admin", byName: "Ayu" }] });
     expect(formatTimeNear(byEmail["puppet@x.test"]!.holdUntil!, now)).toMatch(/WIB tomorrow$/);
 
-    expect(accountChanges(h.db, new Date(now.getTime() + 24 * hour + 60_000))).toEqual([]);
+    expect(await accountChanges(h.db, new Date(now.getTime() + 24 * hour + 60_000))).toEqual([]);
   });
 });
 
 describe("Look-up limits reached in the last 24 h", () => {
   it("one line per person and limit: when first and last, how many minutes, what the last refusal was", async () => {
-    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour: 1 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...(await getLimits(h.db)), lookUpsPerHour: 1 }));
     const lookUp = () => lookUpForNewTransfer(h.deps, { actor: h.staff, ip }, { wallet: "DANA", phone: "6281234567890", amount: 50_000 });
     expectOk(await lookUp());
     expect((await lookUp()).ok).toBe(false);
@@ -57,9 +57,9 @@ describe("Look-up limits reached in the last 24 h", () => {
     expect((await lookUp()).ok).toBe(false);
     expect((await lookUp()).ok).toBe(false);
 
-    expect(lookUpLimitsReached(h.db, h.now())).toEqual([
+    expect(await lookUpLimitsReached(h.db, h.now())).toEqual([
       expect.objectContaining({ userId: h.staff.id, name: "Sari", kind: "lookUpsPerHour", minutes: 2, latest: "1 look-up in the hour; the limit is 1" }),
     ]);
-    expect(lookUpLimitsReached(h.db, new Date(h.now().getTime() + 24 * hour))).toEqual([]);
+    expect(await lookUpLimitsReached(h.db, new Date(h.now().getTime() + 24 * hour))).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ describe("The lifecycle allows only the transitions of docs/lifecycle.md#transit
     const { transferId } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
     for (const from of transferStatuses) {
       for (const to of transferStatuses) {
-        h.db.update(transfers).set({ status: from }).where(eq(transfers.id, transferId)).run();
+        await h.db.update(transfers).set({ status: from }).where(eq(transfers.id, transferId));
         const move = () => h.db.transaction(async (tx) => transition(tx, transferId, from, to, {}, { actor: null, ip: null }, h.now()));
         if (allowedTransitions[from].includes(to)) expect((await move())?.status).toBe(to);
         else await expect(move()).rejects.toThrow(IllegalTransition);
@@ -35,7 +35,7 @@ describe("The lifecycle allows only the transitions of docs/lifecycle.md#transit
   it("does nothing when the transfer is no longer in the expected status (a lost race)", async () => {
     const { transferId } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
     expect(await h.db.transaction(async (tx) => transition(tx, transferId, "approved", "sending", {}, { actor: null, ip: null }, h.now()))).toBeNull();
-    expect(h.transfer(transferId).status).toBe("awaiting_approval");
+    expect((await h.transfer(transferId)).status).toBe("awaiting_approval");
   });
 });
 
@@ -49,11 +49,11 @@ describe("Rule 4: a transfer is created only from a fresh successful look-up of 
   it("stores the name the staff confirmed and sends at once below the threshold", async () => {
     const created = expectOk(await h.send({ phone: JOHN, amount: 50_000 }));
     expect(created.status).toBe("succeeded");
-    expect(h.transfer(created.transferId)).toMatchObject({ ownerName: "John", amount: 50_000, phone: JOHN, wallet: "DANA", makerId: h.staff.id });
+    expect(await h.transfer(created.transferId)).toMatchObject({ ownerName: "John", amount: 50_000, phone: JOHN, wallet: "DANA", makerId: h.staff.id });
     expect(h.topupsAtGateway(created.reference)).toHaveLength(1);
     // A success answer carries no Cash In reference: the status call right after it fetches it (docs/lifecycle.md#paying-twice-is-impossible).
-    expect(h.auditOf(created.transferId).map((e) => e.action)).toEqual(["transfer.create", "transfer.sending", "transfer.succeeded", "transfer.reference"]);
-    expect(h.transfer(created.transferId).cashinReference).toMatch(/^TF\d{10}$/);
+    expect((await h.auditOf(created.transferId)).map((e) => e.action)).toEqual(["transfer.create", "transfer.sending", "transfer.succeeded", "transfer.reference"]);
+    expect((await h.transfer(created.transferId)).cashinReference).toMatch(/^TF\d{10}$/);
     expect(h.statusCallsAtGateway(created.reference)).toHaveLength(1);
   });
 
@@ -81,7 +81,7 @@ describe("Rule 4: a transfer is created only from a fresh successful look-up of 
     const missing = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: "628111000003", amount: 50_000 }, { purpose: "transfer" });
     expect(missing).toMatchObject({ outcome: "not_found", message: expect.stringContaining("No DANA wallet is registered") });
     expect(await createTransfer(h.deps, { actor: h.staff, ip: null }, { wallet: "DANA", phone: "628111000003", amount: 50_000, inquiryId: missing.id })).toMatchObject({ ok: false });
-    expect(h.db.select().from(transfers).all()).toHaveLength(0);
+    expect(await h.db.select().from(transfers)).toHaveLength(0);
   });
 
   it("tells an inactive wallet apart", async () => {
@@ -103,17 +103,17 @@ describe("Rule 1: one transfer reaches the gateway at most once", () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => createTransfer(h.deps, { actor: h.staff, ip: null }, input)));
     const ids = new Set(results.map((r) => expectOk(r).transferId));
     expect(ids.size).toBe(1);
-    expect(h.db.select().from(transfers).all()).toHaveLength(1);
+    expect(await h.db.select().from(transfers)).toHaveLength(1);
     expect(h.topupsAtGateway()).toHaveLength(1);
   });
 
   it("sends an approved transfer once however many senders race", async () => {
     const { transferId, reference } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
-    h.db.update(transfers).set({ status: "approved" }).where(eq(transfers.id, transferId)).run();
+    await h.db.update(transfers).set({ status: "approved" }).where(eq(transfers.id, transferId));
     const sends = await Promise.all(Array.from({ length: 20 }, () => sendTransfer(h.deps, transferId, { actor: null, ip: null })));
     expect(sends.filter(Boolean)).toHaveLength(1);
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
-    expect(h.transfer(transferId).status).toBe("succeeded");
+    expect((await h.transfer(transferId)).status).toBe("succeeded");
   });
 
   it("lets one of two managers approving at once win; the other is told it was already decided", async () => {
@@ -141,20 +141,20 @@ describe("Top-up outcomes become statuses (docs/gateway.md#response-codes)", () 
     ["628111000009", "limit"],
   ])("a definitive refusal (%s) fails the transfer with the reason in words", async (phone, words) => {
     const { transferId } = expectOk(await h.send({ phone, amount: 50_000 }));
-    const transfer = h.transfer(transferId);
+    const transfer = await h.transfer(transferId);
     expect(transfer.status).toBe("failed");
     expect(transfer.reason?.toLowerCase()).toContain(words);
   });
 
   it("in progress (202) stays processing with a status check scheduled", async () => {
     const { transferId } = expectOk(await h.send({ phone: "628111000002", amount: 50_000 }));
-    expect(h.transfer(transferId)).toMatchObject({ status: "processing", lastCode: "2023800" });
-    expect(h.transfer(transferId).nextCheckAt!.getTime()).toBe(h.now().getTime() + 5000);
+    expect(await h.transfer(transferId)).toMatchObject({ status: "processing", lastCode: "2023800" });
+    expect((await h.transfer(transferId)).nextCheckAt!.getTime()).toBe(h.now().getTime() + 5000);
   });
 
   it("a 5xx answer is ambiguous: processing, never resent", async () => {
     const { transferId, reference } = expectOk(await h.send({ phone: "628111000006", amount: 50_000 }));
-    expect(h.transfer(transferId).status).toBe("processing");
+    expect((await h.transfer(transferId)).status).toBe("processing");
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
   });
 
@@ -162,7 +162,7 @@ describe("Top-up outcomes become statuses (docs/gateway.md#response-codes)", () 
     for (const [i, fault] of (["server_error", "garbage", "rate_limit", "reset"] as const).entries()) {
       h.gateway.setMode({ fault, faultCalls: ["topup"] });
       const { transferId, reference } = expectOk(await h.send({ phone: "628111000001", amount: 10_000 + i }));
-      expect(h.transfer(transferId).status, fault).toBe("processing");
+      expect((await h.transfer(transferId)).status, fault).toBe("processing");
       expect(h.topupsAtGateway(reference), fault).toHaveLength(1);
     }
   });
@@ -182,40 +182,40 @@ describe("Approvals", () => {
     expect(expectOk(await h.send({ phone: JOHN, amount: 4_999_999 })).status).toBe("succeeded");
     const approved = expectOk(await approveTransfer(h.deps, { actor: h.manager, ip: null }, { transferId }));
     expect(approved).toEqual({ outcome: "approved", status: "succeeded" });
-    expect(h.transfer(transferId)).toMatchObject({ approverId: h.manager.id, status: "succeeded" });
+    expect(await h.transfer(transferId)).toMatchObject({ approverId: h.manager.id, status: "succeeded" });
   });
 
   it("a manager never approves or rejects their own transfer", async () => {
     const { transferId } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }, h.manager));
     expect(await approveTransfer(h.deps, { actor: h.manager, ip: null }, { transferId })).toMatchObject({ ok: false, code: "forbidden" });
     expect(await rejectTransfer(h.deps, { actor: h.manager, ip: null }, { transferId, reason: "mine" })).toMatchObject({ ok: false, code: "forbidden" });
-    expect(h.transfer(transferId).status).toBe("awaiting_approval");
+    expect((await h.transfer(transferId)).status).toBe("awaiting_approval");
     expect(h.topupsAtGateway()).toHaveLength(0);
   });
 
   it("a changed owner name must be acknowledged, and the acknowledged name is stored", async () => {
     const { transferId } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
     // The maker confirmed "Jon"; the wallet is now registered to "John".
-    h.db.update(transfers).set({ ownerName: "Jon" }).where(eq(transfers.id, transferId)).run();
+    await h.db.update(transfers).set({ ownerName: "Jon" }).where(eq(transfers.id, transferId));
     const first = expectOk(await approveTransfer(h.deps, { actor: h.manager, ip: null }, { transferId }));
     expect(first).toEqual({ outcome: "name_changed", confirmedName: "Jon", currentName: "John" });
-    expect(h.transfer(transferId).status).toBe("awaiting_approval");
+    expect((await h.transfer(transferId)).status).toBe("awaiting_approval");
     expect(h.topupsAtGateway()).toHaveLength(0);
     const second = expectOk(await approveTransfer(h.deps, { actor: h.manager, ip: null }, { transferId, acknowledgedName: "John" }));
     expect(second.outcome).toBe("approved");
-    expect(h.transfer(transferId).ownerName).toBe("John");
+    expect((await h.transfer(transferId)).ownerName).toBe("John");
   });
 
   it("a rejection needs a reason and ends the transfer; cancel is for its maker only", async () => {
     const a = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
     expect(await rejectTransfer(h.deps, { actor: h.manager, ip: null }, { transferId: a.transferId, reason: "Wrong recipient" })).toMatchObject({ ok: true });
-    expect(h.transfer(a.transferId)).toMatchObject({ status: "rejected", reason: "Wrong recipient", approverId: h.manager.id });
+    expect(await h.transfer(a.transferId)).toMatchObject({ status: "rejected", reason: "Wrong recipient", approverId: h.manager.id });
     expect(await approveTransfer(h.deps, { actor: h.manager2, ip: null }, { transferId: a.transferId })).toMatchObject({ ok: false, code: "conflict" });
 
     const b = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
     expect(await cancelTransfer(h.deps, { actor: h.manager, ip: null }, { transferId: b.transferId })).toMatchObject({ ok: false, code: "forbidden" });
     expect(await cancelTransfer(h.deps, { actor: h.staff, ip: null }, { transferId: b.transferId })).toMatchObject({ ok: true });
-    expect(h.transfer(b.transferId).status).toBe("canceled");
+    expect((await h.transfer(b.transferId)).status).toBe("canceled");
     expect(h.topupsAtGateway()).toHaveLength(0);
   });
 
@@ -225,7 +225,7 @@ describe("Approvals", () => {
     expect(await expireOverdue(h.deps)).toBe(0);
     h.advance(60 * minute + 1000);
     expect(await expireOverdue(h.deps)).toBe(1);
-    expect(h.transfer(transferId).status).toBe("expired");
+    expect((await h.transfer(transferId)).status).toBe("expired");
     expect(await approveTransfer(h.deps, { actor: h.manager, ip: null }, { transferId })).toMatchObject({ ok: false, code: "conflict" });
     expect(h.topupsAtGateway()).toHaveLength(0);
   });
@@ -235,7 +235,7 @@ describe("Limits (docs/limits.md#the-limits) are enforced on the server", () => 
   let h: Harness;
   beforeEach(async () => {
     h = await createHarness();
-    expectOk(await updateLimits({ db: h.db, actor: h.manager, ip: null }, { ...getLimits(h.db), approvalThreshold: 1_000_000, maxPerTransfer: 1_000_000, dailyTotalPerMaker: 1_500_000 }));
+    expectOk(await updateLimits({ db: h.db, actor: h.manager, ip: null }, { ...(await getLimits(h.db)), approvalThreshold: 1_000_000, maxPerTransfer: 1_000_000, dailyTotalPerMaker: 1_500_000 }));
   });
   afterEach(() => h.close());
 
@@ -253,15 +253,15 @@ describe("Limits (docs/limits.md#the-limits) are enforced on the server", () => 
     expect((await h.send({ phone: JOHN, amount: 500_000 })).ok).toBe(true);
   });
 
-  it("stores limits in the database and audits a change with only what changed", () => {
-    expect(getLimits(h.db)).toMatchObject({ maxPerTransfer: 1_000_000, dailyTotalPerMaker: 1_500_000 });
-    const [entry] = h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update")).all();
+  it("stores limits in the database and audits a change with only what changed", async () => {
+    expect(await getLimits(h.db)).toMatchObject({ maxPerTransfer: 1_000_000, dailyTotalPerMaker: 1_500_000 });
+    const [entry] = await h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update"));
     expect(entry).toMatchObject({
       actorId: h.manager.id,
       before: { maxPerTransfer: 25_000_000, dailyTotalPerMaker: 100_000_000 },
       after: { maxPerTransfer: 1_000_000, dailyTotalPerMaker: 1_500_000 },
     });
-    expect(limitsSchemaFor(15_000).safeParse({ ...getLimits(h.db), dailyTotalPerMaker: 10 }).error?.issues[0]?.message).toBe(
+    expect(limitsSchemaFor(15_000).safeParse({ ...(await getLimits(h.db)), dailyTotalPerMaker: 10 }).error?.issues[0]?.message).toBe(
       "The daily total per maker cannot be below the maximum per transfer",
     );
   });

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { transfers } from "@/db/schema";
 import type { MockModeInput } from "@/lib/cashin/mock/server";
 import { approveTransfer } from "@/lib/transfers/approvals";
@@ -53,7 +54,7 @@ const sendPaths: SendPath[] = [
       const failed = expectOk(await h.send({ phone: SITI, amount: 20_000 }));
       h.advance(11 * minute);
       await reconcileDue(h.deps, { all: true });
-      expect(h.transfer(failed.transferId).status).toBe("failed");
+      expect((await h.transfer(failed.transferId)).status).toBe("failed");
       h.gateway.setMode(fault);
       return expectOk(await h.send({ phone: SITI, amount: 20_000 }, h.staff, { retryOf: failed.transferId }));
     },
@@ -70,9 +71,9 @@ describe("Faults on every path that sends (docs/lifecycle.md#money-safety-invari
   for (const path of sendPaths) {
     for (const fault of topupFaults) {
       it(`${path.name} under ${fault.name}: processing, never resent, then settled by the status call`, async () => {
-        const before = h.db.select().from(transfers).all().length;
+        const before = (await h.db.select().from(transfers)).length;
         const { transferId, reference } = await path.send(h, fault.mode);
-        expect(h.transfer(transferId).status).toBe("processing");
+        expect((await h.transfer(transferId)).status).toBe("processing");
         expect(h.topupsAtGateway(reference)).toHaveLength(1);
 
         h.gateway.setMode({});
@@ -81,14 +82,14 @@ describe("Faults on every path that sends (docs/lifecycle.md#money-safety-invari
         await reconcileDue(h.deps);
         if (!fault.reachesCashIn) {
           // Not visible at Cash In: still processing through the grace period, then failed as never sent.
-          expect(h.transfer(transferId).status).toBe("processing");
+          expect((await h.transfer(transferId)).status).toBe("processing");
           h.advance(10 * minute);
           await reconcileDue(h.deps, { all: true });
         }
-        expect(h.transfer(transferId).status).toBe(fault.reachesCashIn ? "succeeded" : "failed");
+        expect((await h.transfer(transferId)).status).toBe(fault.reachesCashIn ? "succeeded" : "failed");
         expect(h.topupsAtGateway(reference)).toHaveLength(1);
         const created = path.name === "a retry as a new transfer" ? 2 : 1;
-        expect(h.db.select().from(transfers).all()).toHaveLength(before + created);
+        expect(await h.db.select().from(transfers)).toHaveLength(before + created);
       });
     }
   }
@@ -100,14 +101,14 @@ describe("Faults on every path that sends (docs/lifecycle.md#money-safety-invari
       for (const wait of [5_000, 15_000, minute]) {
         h.advance(wait);
         await reconcileDue(h.deps);
-        expect(h.transfer(transferId).status).toBe("processing");
+        expect((await h.transfer(transferId)).status).toBe("processing");
       }
       h.gateway.setMode({});
-      for (let i = 0; i < 5 && h.transfer(transferId).status === "processing"; i++) {
+      for (let i = 0; i < 5 && (await h.transfer(transferId)).status === "processing"; i++) {
         h.advance(15 * minute);
         await reconcileDue(h.deps);
       }
-      expect(h.transfer(transferId).status).toBe("succeeded");
+      expect((await h.transfer(transferId)).status).toBe("succeeded");
       expect(h.topupsAtGateway(reference)).toHaveLength(1);
     });
   }
@@ -117,7 +118,7 @@ describe("Faults on every path that sends (docs/lifecycle.md#money-safety-invari
     h.gateway.setMode({ latencyMs: 700 });
     h.advance(5_000);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId)).toMatchObject({ status: "processing" });
-    expect(h.db.select().from(transfers).where(eq(transfers.id, transferId)).get()!.lastMessage).toMatch(/timeout|no answer/i);
+    expect(await h.transfer(transferId)).toMatchObject({ status: "processing" });
+    expect((await first(h.db.select().from(transfers).where(eq(transfers.id, transferId)).limit(1)))!.lastMessage).toMatch(/timeout|no answer/i);
   });
 });

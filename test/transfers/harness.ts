@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { first } from "@/db/client";
 import { auditEntries, transfers, type Role, type Transfer } from "@/db/schema";
 import type { MockGateway } from "@/lib/cashin/mock/server";
 import type { Wallet } from "@/lib/cashin/protocol";
@@ -45,11 +46,11 @@ export async function createHarness(options: { timeoutMs?: number; slowTopupMs?:
     async send(query: { wallet?: Wallet; phone: string; amount: number }, maker: { id: number; email: string; role: Role } = staff, { separate = false, retryOf }: { separate?: boolean; retryOf?: number } = {}) {
       const full = { wallet: query.wallet ?? ("DANA" as const), phone: query.phone, amount: query.amount };
       const inquiry = await lookUpWallet(deps, maker.id, full, { purpose: "transfer" });
-      const separateFrom = separate ? nearDuplicates(db, full, { around: clock, windowHours: getLimits(db).nearDuplicateWindowHours }).map((d) => d.id) : undefined;
+      const separateFrom = separate ? (await nearDuplicates(db, full, { around: clock, windowHours: (await getLimits(db)).nearDuplicateWindowHours })).map((d) => d.id) : undefined;
       return createTransfer(deps, { actor: maker, ip: "203.0.113.1" }, { ...full, inquiryId: inquiry.id, separateFrom, retryOf });
     },
-    transfer(id: number): Transfer {
-      return db.select().from(transfers).where(eq(transfers.id, id)).get()!;
+    async transfer(id: number): Promise<Transfer> {
+      return (await first(db.select().from(transfers).where(eq(transfers.id, id)).limit(1)))!;
     },
     topupsAtGateway(reference?: string) {
       return gateway.requests().filter((r) => r.call === "topup" && (reference === undefined || r.partnerReferenceNo === reference));
@@ -57,12 +58,8 @@ export async function createHarness(options: { timeoutMs?: number; slowTopupMs?:
     statusCallsAtGateway(reference?: string) {
       return gateway.requests().filter((r) => r.call === "status" && (reference === undefined || r.partnerReferenceNo === reference));
     },
-    auditOf(transferId: number) {
-      return db
-        .select()
-        .from(auditEntries)
-        .all()
-        .filter((e) => e.targetType === "transfer" && e.targetId === String(transferId));
+    async auditOf(transferId: number) {
+      return (await db.select().from(auditEntries)).filter((e) => e.targetType === "transfer" && e.targetId === String(transferId));
     },
     close: () => gateway.close(),
   };

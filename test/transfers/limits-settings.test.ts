@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries } from "@/db/schema";
 import { defaultLimits, limitsSchemaFor } from "@/lib/transfers/limits-schema";
 import { getLimits, updateLimits } from "@/lib/transfers/settings";
@@ -34,11 +35,11 @@ describe("The approval threshold is never above the maximum per transfer", () =>
     it("with the same field error, audited, and nothing saved", async () => {
       const refused = await updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, approvalThreshold: 1_000_000_000, maxPerTransfer: 25_000_000 });
       expect(refused).toMatchObject({ ok: false, code: "invalid", fieldErrors: { approvalThreshold: [expect.stringContaining("cannot be above the maximum per transfer (Rp 25,000,000)")] } });
-      expect(getLimits(h.db)).toEqual(defaultLimits);
-      expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update_refused")).all()).toEqual([
+      expect(await getLimits(h.db)).toEqual(defaultLimits);
+      expect(await h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update_refused"))).toEqual([
         expect.objectContaining({ actorId: h.admin.id, ip, after: expect.objectContaining({ approvalThreshold: 1_000_000_000, refused: { approvalThreshold: expect.any(String) } }) }),
       ]);
-      expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update")).all()).toHaveLength(0);
+      expect(await h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update"))).toHaveLength(0);
     });
 
     it("also when the maximum is lowered below the threshold", async () => {
@@ -71,8 +72,8 @@ describe("The look-up limits are settings like the others", () => {
     const h = await createHarness();
     try {
       expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...defaultLimits, lookUpsPerHour: 60 }));
-      expect(getLimits(h.db).lookUpsPerHour).toBe(60);
-      expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update")).get()).toMatchObject({ before: { lookUpsPerHour: 120 }, after: { lookUpsPerHour: 60 } });
+      expect((await getLimits(h.db)).lookUpsPerHour).toBe(60);
+      expect(await first(h.db.select().from(auditEntries).where(eq(auditEntries.action, "limits.update")).limit(1))).toMatchObject({ before: { lookUpsPerHour: 120 }, after: { lookUpsPerHour: 60 } });
     } finally {
       await h.close();
     }

@@ -56,12 +56,12 @@ describe("What the transfer domain logs", () => {
     await reconcileDue(h.deps, { all: true });
 
     const callLines = logs.lines().filter((line) => line.msg === "gateway call");
-    expect(callLines).toHaveLength(h.db.select().from(gatewayCalls).all().length);
+    expect(callLines).toHaveLength((await h.db.select().from(gatewayCalls)).length);
     const topup = callLines.find((line) => line.call === "topup");
     expect(topup).toMatchObject({ level: "info", requestId: "feedc0ffee42", userId: h.staff.id, transferId, outcome: expect.any(String), durationMs: expect.any(Number) });
     expect(topup).toHaveProperty("httpStatus");
     expect(topup).toHaveProperty("responseCode");
-    expect(topup!.reference).toBe(h.transfer(transferId).reference);
+    expect(topup!.reference).toBe((await h.transfer(transferId)).reference);
     // The reconciler's calls belong to no request.
     expect(callLines.filter((line) => line.call === "status" && line.requestId === null).length).toBeGreaterThan(0);
   });

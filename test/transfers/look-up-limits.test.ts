@@ -26,8 +26,8 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const inquiriesAtGateway = () => h.gateway.requests().filter((r) => r.call === "inquiry").length;
-const rateLimited = () => h.db.select().from(auditEntries).where(eq(auditEntries.action, "inquiry.rate_limited")).all();
-const setLookUps = async (lookUpsPerHour: number) => expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...getLimits(h.db), lookUpsPerHour }));
+const rateLimited = async () => await h.db.select().from(auditEntries).where(eq(auditEntries.action, "inquiry.rate_limited"));
+const setLookUps = async (lookUpsPerHour: number) => expectOk(await updateLimits({ db: h.db, actor: h.admin, ip }, { ...(await getLimits(h.db)), lookUpsPerHour }));
 const lookUp = (actor = h.staff, amount = 50_000) => lookUpForNewTransfer(h.deps, { actor, ip }, { wallet: "DANA", phone: JOHN, amount });
 
 describe("Look-ups per person per hour", () => {
@@ -41,11 +41,11 @@ describe("Look-ups per person per hour", () => {
     const refused = await lookUp();
     expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/^You have made 3 look-ups in the last hour, the most allowed; the next is possible at \d\d:\d\d WIB( tomorrow)?\.$/) });
     expect(inquiriesAtGateway()).toBe(asked);
-    expect(rateLimited()).toEqual([
+    expect(await rateLimited()).toEqual([
       expect.objectContaining({ actorId: h.staff.id, actorEmail: h.staff.email, targetType: "limit", targetId: "lookUpsPerHour", ip, after: expect.objectContaining({ made: 3, limit: 3 }) }),
     ]);
     // The first look-up, 30 minutes ago, frees its place an hour after it was made.
-    const nextAt = new Date((rateLimited()[0]!.after as { nextAt: string }).nextAt);
+    const nextAt = new Date(((await rateLimited())[0]!.after as { nextAt: string }).nextAt);
     expect(nextAt.getTime()).toBe(h.now().getTime() + 30 * minute);
     h.advance(30 * minute - 1);
     expect((await lookUp()).ok).toBe(false);
@@ -70,10 +70,10 @@ describe("Look-ups per person per hour", () => {
     await setLookUps(1);
     expectOk(await lookUp());
     for (let i = 0; i < 10; i++) expect((await lookUp()).ok).toBe(false);
-    expect(rateLimited()).toHaveLength(1);
+    expect(await rateLimited()).toHaveLength(1);
     h.advance(minute + 1);
     expect((await lookUp()).ok).toBe(false);
-    expect(rateLimited()).toHaveLength(2);
+    expect(await rateLimited()).toHaveLength(2);
   });
 
   it("lets at most the limit through when many look-ups arrive at once", async () => {
@@ -95,7 +95,7 @@ describe("Look-ups per person per hour", () => {
     if (!parsed.ok) throw new Error(parsed.message);
     const { batchId } = expectOk(await createBatch(h.deps, { actor: h.manager2, ip }, { fileName: "june.csv", rows: parsed.rows }));
     await runBatch(h.deps, batchId, { backoffMs: 5 });
-    expect(h.db.select().from(inquiries).where(eq(inquiries.userId, h.manager2.id)).all()).toHaveLength(2);
+    expect(await h.db.select().from(inquiries).where(eq(inquiries.userId, h.manager2.id))).toHaveLength(2);
     expectOk(await lookUp(h.manager2));
   });
 

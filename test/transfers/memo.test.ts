@@ -70,12 +70,12 @@ describe("A transfer's memo, from the form and from a batch row", () => {
 
   it("is kept on the transfer, in its audit entry and on its page", async () => {
     const { transferId } = await send("INV-2026-0412 payroll");
-    expect(h.transfer(transferId).memo).toBe("INV-2026-0412 payroll");
-    expect(h.auditOf(transferId).find((e) => e.action === "transfer.create")!.after).toMatchObject({ memo: "INV-2026-0412 payroll" });
-    expect(getTransferDetail(h.db, transferId)?.transfer.memo).toBe("INV-2026-0412 payroll");
+    expect((await h.transfer(transferId)).memo).toBe("INV-2026-0412 payroll");
+    expect((await h.auditOf(transferId)).find((e) => e.action === "transfer.create")!.after).toMatchObject({ memo: "INV-2026-0412 payroll" });
+    expect((await getTransferDetail(h.db, transferId))?.transfer.memo).toBe("INV-2026-0412 payroll");
 
     const { transferId: without } = await send(null, "628111000001", 60_000);
-    expect(h.transfer(without).memo).toBeNull();
+    expect((await h.transfer(without)).memo).toBeNull();
   });
 
   it("is found by the history's search box, in any case, beside the owner's name", async () => {
@@ -104,13 +104,12 @@ describe("A transfer's memo, from the form and from a batch row", () => {
     const { batchId } = expectOk(await createBatch(h.deps, { actor: h.staff, ip }, { fileName: "payroll.csv", rows: parsed.rows }));
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId }));
-    const memos = h.db
+    const memos = await h.db
       .select({ line: batchRows.line, memo: transfers.memo })
       .from(batchRows)
       .innerJoin(transfers, eq(transfers.id, batchRows.transferId))
       .where(eq(batchRows.batchId, batchId))
-      .orderBy(batchRows.line)
-      .all();
+      .orderBy(batchRows.line);
     expect(memos).toEqual([
       { line: 2, memo: "Gaji Desember" },
       { line: 3, memo: null },

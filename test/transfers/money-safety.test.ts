@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries, batchRows, batches, gatewayCalls, inquiries, settings, transfers } from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { approveBatch, confirmResume } from "@/lib/batches/decide";
@@ -37,8 +38,8 @@ const JOHN = "6281234567890";
 let h: Harness;
 afterEach(() => h.close());
 
-const auditActions = (action: string) => h.db.select().from(auditEntries).where(eq(auditEntries.action, action)).all();
-const transferCount = () => h.db.select().from(transfers).all().length;
+const auditActions = async (action: string) => await h.db.select().from(auditEntries).where(eq(auditEntries.action, action));
+const transferCount = async () => (await h.db.select().from(transfers)).length;
 
 /** A batch uploaded by the staff member from `rows` (lines after the header), checked. */
 async function checkedBatch(rows: string[]): Promise<number> {
@@ -55,7 +56,7 @@ async function failedNeverSent(amount = 20_000) {
   const failed = expectOk(await h.send({ phone: SITI, amount }));
   h.advance(11 * minute);
   await reconcileDue(h.deps, { all: true });
-  expect(h.transfer(failed.transferId).status).toBe("failed");
+  expect((await h.transfer(failed.transferId)).status).toBe("failed");
   return failed;
 }
 
@@ -74,23 +75,22 @@ describe("One retry per failed transfer", () => {
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.find((r) => !r.ok)).toMatchObject({ code: "conflict", message: expect.stringMatching(/already retried/) });
-    const retries = h.db.select().from(transfers).where(eq(transfers.retryOfId, failed.transferId)).all();
+    const retries = await h.db.select().from(transfers).where(eq(transfers.retryOfId, failed.transferId));
     expect(retries).toHaveLength(1);
     // One top-up for the original (which failed) and one for its single retry: never a third.
     expect(h.topupsAtGateway().filter((r) => JSON.parse(r.body).customerNumber === SITI)).toHaveLength(2);
-    expect(auditActions("transfer.retry_refused")).toHaveLength(1);
+    expect(await auditActions("transfer.retry_refused")).toHaveLength(1);
   });
 
   it("is enforced by the database: a second row retrying the same transfer is refused", async () => {
     const failed = await failedNeverSent();
     expectOk(await h.send({ phone: SITI, amount: 20_000 }, h.staff, { retryOf: failed.transferId }));
     const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: SITI, amount: 20_000 }, { purpose: "transfer" });
-    expect(() =>
+    await expect(
       h.db
         .insert(transfers)
-        .values({ reference: "TRFRACE", wallet: "DANA", phone: SITI, amount: 20_000, ownerName: "Siti Rahayu", status: "approved", makerId: h.staff.id, inquiryId: inquiry.id, retryOfId: failed.transferId })
-        .run(),
-    ).toThrow(/UNIQUE constraint failed: transfers\.retry_of_id/);
+        .values({ reference: "TRFRACE", wallet: "DANA", phone: SITI, amount: 20_000, ownerName: "Siti Rahayu", status: "approved", makerId: h.staff.id, inquiryId: inquiry.id, retryOfId: failed.transferId }),
+    ).rejects.toThrow(/UNIQUE constraint failed: transfers\.retry_of_id/);
   });
 
   it("refuses, audits and changes nothing: a retry of a transfer that is not failed, by someone else, or for another amount", async () => {
@@ -103,12 +103,12 @@ describe("One retry per failed transfer", () => {
     const other = { ...h.staff, id: h.manager2.id, email: h.manager2.email, role: "staff" as const };
     expect(await h.send({ phone: SITI, amount: 20_000 }, other, { retryOf: failed.transferId })).toMatchObject({ ok: false, message: expect.stringMatching(/Only the person who made/) });
     expect(await h.send({ phone: SITI, amount: 25_000 }, h.staff, { retryOf: failed.transferId })).toMatchObject({ ok: false, message: expect.stringMatching(/keeps the failed transfer's e-wallet, phone and amount/) });
-    const before = transferCount();
-    expect(auditActions("transfer.retry_refused")).toHaveLength(3);
+    const before = await transferCount();
+    expect(await auditActions("transfer.retry_refused")).toHaveLength(3);
     // A manager may retry someone else's failed transfer; then nobody can retry it again.
     expectOk(await h.send({ phone: SITI, amount: 20_000 }, h.manager, { retryOf: failed.transferId }));
     expect(await h.send({ phone: SITI, amount: 20_000 }, h.staff, { retryOf: failed.transferId, separate: true })).toMatchObject({ ok: false, message: expect.stringMatching(/already retried once/) });
-    expect(transferCount()).toBe(before + 1);
+    expect(await transferCount()).toBe(before + 1);
   });
 });
 
@@ -116,14 +116,14 @@ describe("'Not found' means 'never sent' only after an ambiguous top-up", () => 
   it("the late-visible wallet (202, then 07 past the grace period) stays processing, then succeeds, and is never retryable", async () => {
     h = await createHarness({ lateVisibilityMs: 400 });
     const { transferId, reference } = expectOk(await h.send({ phone: "628111000010", amount: 40_000 }));
-    expect(h.transfer(transferId)).toMatchObject({ status: "processing", topupAnswer: "in_progress" });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "processing", topupAnswer: "in_progress" });
     h.advance(30 * minute);
     await checkTransfer(h.deps, transferId);
-    expect(h.transfer(transferId)).toMatchObject({ status: "processing", lastMessage: expect.stringMatching(/accepted this transfer but does not show it yet/) });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "processing", lastMessage: expect.stringMatching(/accepted this transfer but does not show it yet/) });
     await new Promise((resolve) => setTimeout(resolve, 450));
     await checkTransfer(h.deps, transferId);
     // The top-up's own answer is kept whatever the status calls said since.
-    expect(h.transfer(transferId)).toMatchObject({ status: "succeeded", topupAnswer: "in_progress" });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "succeeded", topupAnswer: "in_progress" });
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
   });
 
@@ -136,7 +136,7 @@ describe("'Not found' means 'never sent' only after an ambiguous top-up", () => 
     const { transferId, reference } = expectOk(await h.send({ phone: "628111000010", amount: 40_000 }));
     h.advance(giveUpAfterMs + minute);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", nextCheckAt: null });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "unresolved", nextCheckAt: null });
     h.advance(hour);
     expect(await reconcileDue(h.deps)).toMatchObject({ checked: 0, resent: 0 });
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
@@ -149,7 +149,7 @@ describe("Unresolved transfers: an admin records the outcome, another person con
     const { transferId } = expectOk(await h.send({ phone: "628111000010", amount: 40_000 }));
     h.advance(giveUpAfterMs + minute);
     await checkTransfer(h.deps, transferId);
-    expect(h.transfer(transferId).status).toBe("unresolved");
+    expect((await h.transfer(transferId)).status).toBe("unresolved");
     return transferId;
   }
   const admin = () => ({ actor: h.admin, ip });
@@ -158,25 +158,25 @@ describe("Unresolved transfers: an admin records the outcome, another person con
     const transferId = await unresolvedTransfer();
     expect(proposeResolutionSchema.safeParse({ transferId, outcome: "failed", reason: "" }).success).toBe(false);
     expectOk(await proposeResolution(h.deps, admin(), { transferId, outcome: "failed", reason: "Cash In ticket #4411: never processed" }));
-    expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", resolutionOutcome: "failed", resolutionBy: h.admin.id });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "unresolved", resolutionOutcome: "failed", resolutionBy: h.admin.id });
     expect(await proposeResolution(h.deps, admin(), { transferId, outcome: "succeeded", reason: "changed my mind" })).toMatchObject({ ok: false, code: "conflict" });
 
     expect(await confirmResolution(h.deps, admin(), { transferId })).toMatchObject({ ok: false, code: "forbidden" });
-    expect(auditActions("transfer.resolution_confirm_refused")).toHaveLength(1);
-    expect(h.transfer(transferId).status).toBe("unresolved");
+    expect(await auditActions("transfer.resolution_confirm_refused")).toHaveLength(1);
+    expect((await h.transfer(transferId)).status).toBe("unresolved");
 
     expectOk(await confirmResolution(h.deps, { actor: h.manager, ip }, { transferId }));
-    expect(h.transfer(transferId)).toMatchObject({ status: "failed", reason: expect.stringContaining("Cash In ticket #4411") });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "failed", reason: expect.stringContaining("Cash In ticket #4411") });
     // A transfer resolved as failed may be retried, once.
     expectOk(await h.send({ phone: "628111000010", amount: 40_000 }, h.staff, { retryOf: transferId }));
-    expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 
   it("a declined outcome leaves it unresolved for the admin to record another", async () => {
     const transferId = await unresolvedTransfer();
     expectOk(await proposeResolution(h.deps, admin(), { transferId, outcome: "succeeded", reason: "Statement line 12" }));
     expectOk(await declineResolution(h.deps, { actor: h.manager, ip }, { transferId, reason: "Line 12 is another payment" }));
-    expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", resolutionOutcome: null });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "unresolved", resolutionOutcome: null });
     expect(await confirmResolution(h.deps, { actor: h.manager2, ip }, { transferId })).toMatchObject({ ok: false, code: "conflict" });
   });
 });
@@ -188,13 +188,13 @@ describe("Later answers win only forward", () => {
 
   it("a success that Cash In later refunds becomes refunded (the refund wallet: 00, 00, then 04)", async () => {
     const { transferId, reference } = expectOk(await h.send({ phone: "628111000011", amount: 25_000 }));
-    expect(h.transfer(transferId)).toMatchObject({ status: "succeeded", cashinReference: expect.stringMatching(/^TF/) });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "succeeded", cashinReference: expect.stringMatching(/^TF/) });
     h.advance(hour);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId).status).toBe("succeeded");
+    expect((await h.transfer(transferId)).status).toBe("succeeded");
     h.advance(24 * hour);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId)).toMatchObject({ status: "refunded", nextCheckAt: null });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "refunded", nextCheckAt: null });
     expect(h.statusCallsAtGateway(reference)).toHaveLength(3);
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
   });
@@ -202,25 +202,25 @@ describe("Later answers win only forward", () => {
   it("06 after 00 changes no status: it raises a discrepancy until an admin reviews it, once per contradiction", async () => {
     // A top-up answered 202 that Cash In then reports 03, then 06; recorded as succeeded (as if the top-up had said 00).
     const { transferId } = expectOk(await h.send({ phone: "628111000007", amount: 15_000 }));
-    h.db.update(transfers).set({ status: "succeeded", settledAt: h.now(), nextCheckAt: h.now() }).where(eq(transfers.id, transferId)).run();
+    await h.db.update(transfers).set({ status: "succeeded", settledAt: h.now(), nextCheckAt: h.now() }).where(eq(transfers.id, transferId));
     await checkTransfer(h.deps, transferId);
     await checkTransfer(h.deps, transferId);
     await checkTransfer(h.deps, transferId);
-    expect(h.transfer(transferId)).toMatchObject({ status: "succeeded", discrepancy: expect.stringContaining("06 Failed"), discrepancyReviewedAt: null });
-    expect(auditActions("transfer.discrepancy").map((e) => (e.after as { reported: string }).reported)).toEqual(["03 Pending", "06 Failed"]);
+    expect(await h.transfer(transferId)).toMatchObject({ status: "succeeded", discrepancy: expect.stringContaining("06 Failed"), discrepancyReviewedAt: null });
+    expect((await auditActions("transfer.discrepancy")).map((e) => (e.after as { reported: string }).reported)).toEqual(["03 Pending", "06 Failed"]);
     expectOk(await reviewDiscrepancy(h.deps, { actor: h.admin, ip }, { transferId, reason: "Cash In confirmed the payout, ticket 9" }));
-    expect(h.transfer(transferId).discrepancyReviewedBy).toBe(h.admin.id);
+    expect((await h.transfer(transferId)).discrepancyReviewedBy).toBe(h.admin.id);
     await checkTransfer(h.deps, transferId);
-    expect(h.transfer(transferId).discrepancyReviewedBy).toBe(h.admin.id);
+    expect((await h.transfer(transferId)).discrepancyReviewedBy).toBe(h.admin.id);
   });
 
   it("00 after failed changes no status and raises a discrepancy: the money may have arrived", async () => {
     const failed = await failedNeverSent();
     // Cash In shows it after all (the 500 hid a processed top-up): the watch check finds it.
-    h.db.update(transfers).set({ nextCheckAt: h.now() }).where(eq(transfers.id, failed.transferId)).run();
+    await h.db.update(transfers).set({ nextCheckAt: h.now() }).where(eq(transfers.id, failed.transferId));
     await h.deps.gateway.topup({ partnerReferenceNo: failed.reference, wallet: "DANA", customerNumber: SITI, amount: 20_000 });
     await reconcileDue(h.deps);
-    expect(h.transfer(failed.transferId)).toMatchObject({ status: "failed", discrepancy: expect.stringMatching(/00 Success.*may have reached the wallet/) });
+    expect(await h.transfer(failed.transferId)).toMatchObject({ status: "failed", discrepancy: expect.stringMatching(/00 Success.*may have reached the wallet/) });
   });
 });
 
@@ -232,14 +232,14 @@ describe("No redirects, and echoes checked, on the paths that send", () => {
   it("a redirect on the top-up is not followed: one top-up, processing, the 3xx on the timeline", async () => {
     h.gateway.setMode({ fault: "redirect", faultCalls: ["topup"], faultAfterProcessing: true });
     const { transferId, reference } = expectOk(await h.send({ phone: SITI, amount: 33_000 }));
-    expect(h.transfer(transferId)).toMatchObject({ status: "processing", topupAnswer: "ambiguous" });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "processing", topupAnswer: "ambiguous" });
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
-    const call = h.db.select().from(gatewayCalls).where(and(eq(gatewayCalls.transferId, transferId), eq(gatewayCalls.call, "topup"))).get();
+    const call = await first(h.db.select().from(gatewayCalls).where(and(eq(gatewayCalls.transferId, transferId), eq(gatewayCalls.call, "topup"))).limit(1));
     expect(call).toMatchObject({ httpStatus: 307, error: expect.stringMatching(/not followed/) });
     h.gateway.setMode({});
     h.advance(5 * second);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId).status).toBe("succeeded");
+    expect((await h.transfer(transferId)).status).toBe("succeeded");
   });
 });
 
@@ -254,11 +254,11 @@ describe("Near-duplicates are confirmed by a person", () => {
     const inquiry = await lookUpWallet(h.deps, h.staff.id, { wallet: "DANA", phone: JOHN, amount: 7_000_000 }, { purpose: "transfer" });
     const forged = await createTransfer(h.deps, { actor: h.staff, ip }, { wallet: "DANA", phone: JOHN, amount: 7_000_000, inquiryId: inquiry.id, separateFrom: [first.transferId + 100] });
     expect(forged).toMatchObject({ ok: false, code: "conflict" });
-    expect(auditActions("transfer.duplicate_tick_refused")).toHaveLength(1);
-    const before = transferCount();
+    expect(await auditActions("transfer.duplicate_tick_refused")).toHaveLength(1);
+    const before = await transferCount();
     const second = expectOk(await h.send({ phone: JOHN, amount: 7_000_000 }, h.staff, { separate: true }));
-    expect(transferCount()).toBe(before + 1);
-    expect(h.auditOf(second.transferId)[0]).toMatchObject({ action: "transfer.create", after: expect.objectContaining({ separateFrom: [first.transferId] }) });
+    expect(await transferCount()).toBe(before + 1);
+    expect((await h.auditOf(second.transferId))[0]).toMatchObject({ action: "transfer.create", after: expect.objectContaining({ separateFrom: [first.transferId] }) });
 
     // The approver sees the mark and must tick it too.
     expect(await approveTransfer(h.deps, { actor: h.manager, ip }, { transferId: second.transferId })).toMatchObject({ ok: false, message: expect.stringMatching(/tick/) });
@@ -269,18 +269,18 @@ describe("Near-duplicates are confirmed by a person", () => {
 
   it("counts only transfers that may move money, within the admin-set window", async () => {
     const failed = expectOk(await h.send({ phone: "628111000004", amount: 10_000 }));
-    expect(h.transfer(failed.transferId).status).toBe("failed");
+    expect((await h.transfer(failed.transferId)).status).toBe("failed");
     expectOk(await h.send({ phone: "628111000004", amount: 10_000 }));
     expectOk(await h.send({ phone: SITI, amount: 12_000 }));
     h.advance(25 * hour);
-    expect(nearDuplicates(h.db, { wallet: "DANA", phone: SITI, amount: 12_000 }, { around: h.now(), windowHours: getLimits(h.db).nearDuplicateWindowHours })).toHaveLength(0);
+    expect(await nearDuplicates(h.db, { wallet: "DANA", phone: SITI, amount: 12_000 }, { around: h.now(), windowHours: (await getLimits(h.db)).nearDuplicateWindowHours })).toHaveLength(0);
     expectOk(await h.send({ phone: SITI, amount: 12_000 }));
   });
 
   it("flags a batch row that repeats a recent transfer; the approver ticks the flagged rows", async () => {
     const earlier = expectOk(await h.send({ phone: JOHN, amount: 3_000_000 }));
     const id = await checkedBatch(["DANA,6281234567890,3000000", "OVO,628111000001,3000000"]);
-    expect(h.db.select().from(batchRows).where(eq(batchRows.batchId, id)).all().map((r) => r.nearDuplicateOf)).toEqual([earlier.transferId, null]);
+    expect((await h.db.select().from(batchRows).where(eq(batchRows.batchId, id))).map((r) => r.nearDuplicateOf)).toEqual([earlier.transferId, null]);
     expect(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/recent payment/) });
     expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id, acceptDuplicates: true, duplicatesShown: 1 }));
     expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/tick/) });
@@ -295,24 +295,24 @@ describe("A look-up made for something else never becomes a single transfer", ()
 
   it("refuses a batch row's look-up and an approval's look-up", async () => {
     const id = await checkedBatch(["DANA,628111000001,10000"]);
-    const row = h.db.select().from(batchRows).where(eq(batchRows.batchId, id)).get()!;
+    const row = (await first(h.db.select().from(batchRows).where(eq(batchRows.batchId, id)).limit(1)))!;
     const fromRow = await createTransfer(h.deps, { actor: h.staff, ip }, { wallet: "DANA", phone: SITI, amount: 10_000, inquiryId: row.inquiryId! });
     expect(fromRow).toMatchObject({ ok: false, message: "Look up the wallet before sending." });
-    expect(transferCount()).toBe(0);
+    expect(await transferCount()).toBe(0);
     // The batch can still be submitted: its row's look-up is its own.
     expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
 
     // The look-up a manager's approval makes is the manager's own, of that wallet and amount: still not a new transfer.
     const awaiting = expectOk(await h.send({ phone: JOHN, amount: 6_100_000 }));
     expectOk(await approveTransfer(h.deps, { actor: h.manager, ip }, { transferId: awaiting.transferId }));
-    const approval = h.db.select().from(inquiries).where(and(eq(inquiries.userId, h.manager.id), eq(inquiries.phone, JOHN))).get()!;
+    const approval = (await first(h.db.select().from(inquiries).where(and(eq(inquiries.userId, h.manager.id), eq(inquiries.phone, JOHN))).limit(1)))!;
     expect(approval.purpose).toBe("approval");
-    const before = transferCount();
+    const before = await transferCount();
     expect(await createTransfer(h.deps, { actor: h.manager, ip }, { wallet: "DANA", phone: JOHN, amount: 6_100_000, inquiryId: approval.id, separateFrom: [awaiting.transferId] })).toMatchObject({
       ok: false,
       message: "Look up the wallet before sending.",
     });
-    expect(transferCount()).toBe(before);
+    expect(await transferCount()).toBe(before);
   });
 });
 
@@ -328,15 +328,15 @@ describe("Deadlines and limits hold at the last step", () => {
     const inquiry = h.deps.gateway.inquiry;
     h.deps.gateway = { ...h.deps.gateway, inquiry: async (...args) => inquiry(...args).finally(() => h.advance(10 * second)) };
     expect(await approveTransfer(h.deps, { actor: h.manager, ip }, { transferId })).toMatchObject({ ok: false, message: expect.stringMatching(/not approved in time/) });
-    expect(h.transfer(transferId)).toMatchObject({ status: "expired", approverId: null });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "expired", approverId: null });
     expect(h.topupsAtGateway(reference)).toHaveLength(0);
   });
 
   it("limits lowered after a transfer was submitted are checked again at approval", async () => {
     const { transferId } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
-    h.db.insert(settings).values({ key: "maxPerTransfer", value: 5_000_000 }).run();
+    await h.db.insert(settings).values({ key: "maxPerTransfer", value: 5_000_000 });
     expect(await approveTransfer(h.deps, { actor: h.manager, ip }, { transferId })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/maximum per transfer/) });
-    expect(h.transfer(transferId).status).toBe("awaiting_approval");
+    expect((await h.transfer(transferId)).status).toBe("awaiting_approval");
   });
 
   it("a batch's stale look-ups are redone by the approver, a changed name is held back until acknowledged, then it is sent", async () => {
@@ -346,7 +346,7 @@ describe("Deadlines and limits hold at the last step", () => {
     expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: true, data: { outcome: "rechecking", rows: 2 } });
     expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/still being looked up/) });
     await runBatch(h.deps, id);
-    const recheck = h.db.select().from(inquiries).where(eq(inquiries.purpose, "approval")).all();
+    const recheck = await h.db.select().from(inquiries).where(eq(inquiries.purpose, "approval"));
     expect(recheck.map((i) => i.userId)).toEqual([h.manager.id, h.manager.id]);
     // Maya Sari's wallet now names "Maya Sari Dewi": held back for the approver.
     const drift = await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id });
@@ -354,7 +354,7 @@ describe("Deadlines and limits hold at the last step", () => {
     expect(h.topupsAtGateway()).toHaveLength(0);
     expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id, acknowledgedDrift: 1 })).toMatchObject({ ok: true, data: { outcome: "approved" } });
     await runBatch(h.deps, id);
-    const sent = h.db.select().from(transfers).where(eq(transfers.batchId, id)).orderBy(transfers.id).all();
+    const sent = await h.db.select().from(transfers).where(eq(transfers.batchId, id)).orderBy(transfers.id);
     expect(sent.map((t) => [t.ownerName, t.status])).toEqual([
       ["Maya Sari Dewi", "succeeded"],
       ["Siti Rahayu", "succeeded"],
@@ -364,7 +364,7 @@ describe("Deadlines and limits hold at the last step", () => {
   it("a batch's rows are checked against limits lowered since submit", async () => {
     const id = await checkedBatch(["DANA,628111000001,3000000", "DANA,6281234567890,3000000"]);
     expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
-    h.db.insert(settings).values({ key: "dailyTotalPerMaker", value: 5_000_000 }).run();
+    await h.db.insert(settings).values({ key: "dailyTotalPerMaker", value: 5_000_000 });
     expect(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/daily total/) });
   });
 });
@@ -376,12 +376,12 @@ describe("Old unsent transfers are not sent blindly", () => {
 
   it("an approval a crash left unsent for more than 15 minutes goes back to the queue with a fresh look-up", async () => {
     const { transferId, reference } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
-    h.db.update(transfers).set({ status: "approved", approverId: h.manager.id, decidedAt: h.now(), updatedAt: h.now() }).where(eq(transfers.id, transferId)).run();
+    await h.db.update(transfers).set({ status: "approved", approverId: h.manager.id, decidedAt: h.now(), updatedAt: h.now() }).where(eq(transfers.id, transferId));
     h.advance(sendUnsentWithinMs + minute);
     expect(await reconcileDue(h.deps)).toMatchObject({ resent: 0, requeued: 1 });
-    expect(h.transfer(transferId)).toMatchObject({ status: "awaiting_approval", approverId: null, queuedAt: h.now(), lastMessage: expect.stringMatching(/not sent within 15 minutes/) });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "awaiting_approval", approverId: null, queuedAt: h.now(), lastMessage: expect.stringMatching(/not sent within 15 minutes/) });
     expect(h.topupsAtGateway(reference)).toHaveLength(0);
-    const requeueLookUp = h.db.select().from(inquiries).where(eq(inquiries.purpose, "requeue")).get();
+    const requeueLookUp = await first(h.db.select().from(inquiries).where(eq(inquiries.purpose, "requeue")).limit(1));
     expect(requeueLookUp).toMatchObject({ userId: h.staff.id, ownerName: "John" });
     // Its approval window starts again: 23 hours later it can still be approved, and is sent once.
     h.advance(23 * hour);
@@ -394,10 +394,10 @@ describe("Old unsent transfers are not sent blindly", () => {
     expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
     expectOk(await approveBatch(h.deps, { actor: h.manager, ip }, { batchId: id }));
     // The runner died at once: its lease lapsed long ago, nothing was sent.
-    h.db.update(batches).set({ leaseUntil: h.now() }).where(eq(batches.id, id)).run();
+    await h.db.update(batches).set({ leaseUntil: h.now() }).where(eq(batches.id, id));
     h.advance(20 * minute);
     expect(await stalledBatches(h.db, h.now())).toEqual([]);
-    expect(h.db.select().from(batches).where(eq(batches.id, id)).get()).toMatchObject({ status: "sending", pausedAt: h.now() });
+    expect(await first(h.db.select().from(batches).where(eq(batches.id, id)).limit(1))).toMatchObject({ status: "sending", pausedAt: h.now() });
     expect(await runBatch(h.deps, id)).toBe(false);
     expect(h.topupsAtGateway()).toHaveLength(0);
     expect(await confirmResume(h.deps, { actor: h.staff, ip }, { batchId: id })).toMatchObject({ ok: false, code: "forbidden" });
@@ -409,7 +409,7 @@ describe("Old unsent transfers are not sent blindly", () => {
   it("a batch stopped only briefly is resumed without asking", async () => {
     const id = await checkedBatch(["DANA,628121000001,2000000"]);
     expectOk(await submitBatch(h.deps, { actor: h.staff, ip }, { batchId: id }));
-    h.db.update(batches).set({ leaseUntil: h.now() }).where(eq(batches.id, id)).run();
+    await h.db.update(batches).set({ leaseUntil: h.now() }).where(eq(batches.id, id));
     h.advance(5 * minute);
     expect(await stalledBatches(h.db, h.now())).toEqual([id]);
   });

@@ -19,34 +19,52 @@ const wib = (iso: string) => new Date(`${iso}+07:00`);
 let sequence = 0;
 
 /** A transfer with the inquiry it came from (transfers.inquiry_id is NOT NULL UNIQUE). */
-function addTransfer(db: TestDb | Tx, makerId: number, values: NewTransfer = {}): Transfer {
-  sequence += 1;
-  const createdAt = values.createdAt ?? wib(`2025-03-10T09:00:00`);
-  const base = {
-    wallet: values.wallet ?? "DANA",
-    phone: values.phone ?? `62811${String(sequence).padStart(7, "0")}`,
-    amount: values.amount ?? 10_000,
-  };
-  const inquiry = db
-    .insert(inquiries)
-    .values({ userId: makerId, ...base, reference: `INQ${sequence}`, outcome: "found", ownerName: values.ownerName ?? "Siti Rahayu", createdAt })
-    .returning()
-    .get();
-  return db
-    .insert(transfers)
-    .values({
-      reference: `TRF20250310${String(sequence).padStart(12, "A")}`,
-      ownerName: "Siti Rahayu",
-      status: "succeeded",
-      makerId,
-      inquiryId: inquiry.id,
-      updatedAt: createdAt,
-      ...base,
-      ...values,
-      createdAt,
-    })
-    .returning()
-    .get();
+async function addTransfer(db: TestDb | Tx, makerId: number, values: NewTransfer = {}): Promise<Transfer> {
+  const [transfer] = await addTransfers(db, makerId, [values]);
+  return transfer!;
+}
+
+/** `addTransfer` for many at once: their inquiries, then the transfers, 500 rows to a statement. */
+async function addTransfers(db: TestDb | Tx, makerId: number, list: readonly NewTransfer[]): Promise<Transfer[]> {
+  const added: Transfer[] = [];
+  for (let i = 0; i < list.length; i += 500) {
+    const rows = list.slice(i, i + 500).map((values) => {
+      sequence += 1;
+      const createdAt = values.createdAt ?? wib(`2025-03-10T09:00:00`);
+      const base = {
+        wallet: values.wallet ?? "DANA",
+        phone: values.phone ?? `62811${String(sequence).padStart(7, "0")}`,
+        amount: values.amount ?? 10_000,
+      };
+      return { values, createdAt, base, inquiryReference: `INQ${sequence}`, reference: `TRF20250310${String(sequence).padStart(12, "A")}` };
+    });
+    const inquiryIds = new Map(
+      (
+        await db
+          .insert(inquiries)
+          .values(rows.map(({ values, createdAt, base, inquiryReference }) => ({ userId: makerId, ...base, reference: inquiryReference, outcome: "found" as const, ownerName: values.ownerName ?? "Siti Rahayu", createdAt })))
+          .returning({ id: inquiries.id, reference: inquiries.reference })
+      ).map((inquiry) => [inquiry.reference, inquiry.id]),
+    );
+    const inserted = await db
+      .insert(transfers)
+      .values(
+        rows.map(({ values, createdAt, base, inquiryReference, reference }) => ({
+          reference,
+          ownerName: "Siti Rahayu",
+          status: "succeeded" as const,
+          makerId,
+          inquiryId: inquiryIds.get(inquiryReference)!,
+          updatedAt: createdAt,
+          ...base,
+          ...values,
+          createdAt,
+        })),
+      )
+      .returning();
+    added.push(...inserted.sort((x, y) => x.id - y.id));
+  }
+  return added;
 }
 
 const filters = (query: string): HistoryFilters => parseHistoryFilters(new URLSearchParams(query));
@@ -122,9 +140,9 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
     ({ db, sari, bambang } = await twoMakers());
   });
 
-  it("lists transfers newest first with their maker's name", () => {
-    addTransfer(db, sari.id, { reference: "TRF-OLD", createdAt: wib("2025-03-01T08:00:00") });
-    addTransfer(db, bambang.id, { reference: "TRF-NEW", createdAt: wib("2025-03-02T08:00:00") });
+  it("lists transfers newest first with their maker's name", async () => {
+    await addTransfer(db, sari.id, { reference: "TRF-OLD", createdAt: wib("2025-03-01T08:00:00") });
+    await addTransfer(db, bambang.id, { reference: "TRF-NEW", createdAt: wib("2025-03-02T08:00:00") });
     const page = listTransfers(db, defaultHistoryFilters);
     expect(page.rows.map((r) => [r.reference, r.makerName])).toEqual([
       ["TRF-NEW", "Bambang Prasetyo"],
@@ -133,51 +151,51 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
     expect(page).toMatchObject({ page: 1, pageSize: 25, hasMore: false, total: { count: 2, capped: false } });
   });
 
-  it("filters by one status or several", () => {
-    addTransfer(db, sari.id, { reference: "TRF-OK", status: "succeeded" });
-    addTransfer(db, sari.id, { reference: "TRF-FAIL", status: "failed" });
-    addTransfer(db, sari.id, { reference: "TRF-PROC", status: "processing" });
+  it("filters by one status or several", async () => {
+    await addTransfer(db, sari.id, { reference: "TRF-OK", status: "succeeded" });
+    await addTransfer(db, sari.id, { reference: "TRF-FAIL", status: "failed" });
+    await addTransfer(db, sari.id, { reference: "TRF-PROC", status: "processing" });
     expect(references(db, "status=failed")).toEqual(["TRF-FAIL"]);
     expect(references(db, "status=failed&status=processing").sort()).toEqual(["TRF-FAIL", "TRF-PROC"]);
   });
 
-  it("filters by wallet and by maker", () => {
-    addTransfer(db, sari.id, { reference: "TRF-DANA", wallet: "DANA" });
-    addTransfer(db, bambang.id, { reference: "TRF-OVO", wallet: "OVO" });
+  it("filters by wallet and by maker", async () => {
+    await addTransfer(db, sari.id, { reference: "TRF-DANA", wallet: "DANA" });
+    await addTransfer(db, bambang.id, { reference: "TRF-OVO", wallet: "OVO" });
     expect(references(db, "wallet=OVO")).toEqual(["TRF-OVO"]);
     expect(references(db, `maker=${sari.id}`)).toEqual(["TRF-DANA"]);
   });
 
-  it("filters by an amount range in whole rupiah, both ends included", () => {
-    for (const amount of [49_999, 50_000, 100_000, 100_001]) addTransfer(db, sari.id, { reference: `TRF-${amount}`, amount });
+  it("filters by an amount range in whole rupiah, both ends included", async () => {
+    for (const amount of [49_999, 50_000, 100_000, 100_001]) await addTransfer(db, sari.id, { reference: `TRF-${amount}`, amount });
     expect(references(db, "min=50.000&max=100.000").sort()).toEqual(["TRF-100000", "TRF-50000"]);
     expect(references(db, "min=100001")).toEqual(["TRF-100001"]);
   });
 
-  it("reads a date range as Jakarta calendar days: 23:30 WIB belongs to that day, not the next", () => {
-    addTransfer(db, sari.id, { reference: "TRF-BEFORE", createdAt: wib("2025-02-28T23:59:59") });
-    addTransfer(db, sari.id, { reference: "TRF-FIRST", createdAt: wib("2025-03-01T00:00:00") });
+  it("reads a date range as Jakarta calendar days: 23:30 WIB belongs to that day, not the next", async () => {
+    await addTransfer(db, sari.id, { reference: "TRF-BEFORE", createdAt: wib("2025-02-28T23:59:59") });
+    await addTransfer(db, sari.id, { reference: "TRF-FIRST", createdAt: wib("2025-03-01T00:00:00") });
     // 23:30 WIB is 16:30 UTC: in Jakarta it is still 31 March; 00:15 WIB is 1 April.
-    addTransfer(db, sari.id, { reference: "TRF-LATE", createdAt: wib("2025-03-31T23:30:00") });
-    addTransfer(db, sari.id, { reference: "TRF-AFTER", createdAt: wib("2025-04-01T00:15:00") });
+    await addTransfer(db, sari.id, { reference: "TRF-LATE", createdAt: wib("2025-03-31T23:30:00") });
+    await addTransfer(db, sari.id, { reference: "TRF-AFTER", createdAt: wib("2025-04-01T00:15:00") });
     expect(references(db, "from=2025-03-01&to=2025-03-31")).toEqual(["TRF-LATE", "TRF-FIRST"]);
     expect(references(db, "from=2025-04-01")).toEqual(["TRF-AFTER"]);
     expect(references(db, "to=2025-02-28")).toEqual(["TRF-BEFORE"]);
   });
 
-  it("combines filters", () => {
-    addTransfer(db, sari.id, { reference: "TRF-A", status: "failed", wallet: "DANA", amount: 70_000 });
-    addTransfer(db, sari.id, { reference: "TRF-B", status: "failed", wallet: "OVO", amount: 70_000 });
-    addTransfer(db, bambang.id, { reference: "TRF-C", status: "failed", wallet: "DANA", amount: 70_000 });
-    addTransfer(db, sari.id, { reference: "TRF-D", status: "succeeded", wallet: "DANA", amount: 70_000 });
+  it("combines filters", async () => {
+    await addTransfer(db, sari.id, { reference: "TRF-A", status: "failed", wallet: "DANA", amount: 70_000 });
+    await addTransfer(db, sari.id, { reference: "TRF-B", status: "failed", wallet: "OVO", amount: 70_000 });
+    await addTransfer(db, bambang.id, { reference: "TRF-C", status: "failed", wallet: "DANA", amount: 70_000 });
+    await addTransfer(db, sari.id, { reference: "TRF-D", status: "succeeded", wallet: "DANA", amount: 70_000 });
     expect(references(db, `status=failed&wallet=DANA&maker=${sari.id}&min=60000`)).toEqual(["TRF-A"]);
   });
 
   describe("one search box", () => {
-    beforeEach(() => {
-      addTransfer(db, sari.id, { reference: "TRF20250310ABCDEFGHJKLM", phone: "6281234567890", ownerName: "John" });
-      addTransfer(db, sari.id, { reference: "TRF20250311ZZZZZZZZZZZZ", phone: "628111000002", ownerName: "Budi Santoso" });
-      addTransfer(db, sari.id, { reference: "TRF20250312YYYYYYYYYYYY", phone: "628111000004", ownerName: "Dewi 100% Lestari" });
+    beforeEach(async () => {
+      await addTransfer(db, sari.id, { reference: "TRF20250310ABCDEFGHJKLM", phone: "6281234567890", ownerName: "John" });
+      await addTransfer(db, sari.id, { reference: "TRF20250311ZZZZZZZZZZZZ", phone: "628111000002", ownerName: "Budi Santoso" });
+      await addTransfer(db, sari.id, { reference: "TRF20250312YYYYYYYYYYYY", phone: "628111000004", ownerName: "Dewi 100% Lestari" });
     });
 
     it("finds a transfer by its reference, or the start of it, in any case", () => {
@@ -204,18 +222,18 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
     });
   });
 
-  it("sorts by date or amount, both ways, ties broken the same way every time", () => {
-    const a = addTransfer(db, sari.id, { reference: "TRF-A", amount: 30_000, createdAt: wib("2025-03-01T10:00:00") });
-    const b = addTransfer(db, sari.id, { reference: "TRF-B", amount: 10_000, createdAt: wib("2025-03-03T10:00:00") });
-    const c = addTransfer(db, sari.id, { reference: "TRF-C", amount: 30_000, createdAt: wib("2025-03-02T10:00:00") });
+  it("sorts by date or amount, both ways, ties broken the same way every time", async () => {
+    const a = await addTransfer(db, sari.id, { reference: "TRF-A", amount: 30_000, createdAt: wib("2025-03-01T10:00:00") });
+    const b = await addTransfer(db, sari.id, { reference: "TRF-B", amount: 10_000, createdAt: wib("2025-03-03T10:00:00") });
+    const c = await addTransfer(db, sari.id, { reference: "TRF-C", amount: 30_000, createdAt: wib("2025-03-02T10:00:00") });
     expect(references(db, "")).toEqual([b, c, a].map((t) => t.reference));
     expect(references(db, "dir=asc")).toEqual([a, c, b].map((t) => t.reference));
     expect(references(db, "sort=amount")).toEqual(["TRF-C", "TRF-A", "TRF-B"]);
     expect(references(db, "sort=amount&dir=asc")).toEqual(["TRF-B", "TRF-A", "TRF-C"]);
   });
 
-  it("pages through the results and tells whether more follow", () => {
-    for (let i = 0; i < 60; i++) addTransfer(db, sari.id, { reference: `TRF-${String(i).padStart(2, "0")}`, createdAt: new Date(wib("2025-03-01T00:00:00").getTime() + i * 60_000) });
+  it("pages through the results and tells whether more follow", async () => {
+    for (let i = 0; i < 60; i++) await addTransfer(db, sari.id, { reference: `TRF-${String(i).padStart(2, "0")}`, createdAt: new Date(wib("2025-03-01T00:00:00").getTime() + i * 60_000) });
     const first = listTransfers(db, filters(""));
     expect(first.rows).toHaveLength(25);
     expect(first.rows[0]!.reference).toBe("TRF-59");
@@ -240,9 +258,9 @@ describe("History: each shape of view is prepared once per connection (issue 12)
 
   beforeEach(async () => {
     ({ db, sari, bambang } = await twoMakers());
-    addTransfer(db, sari.id, { reference: "TRF-DANA-OK", wallet: "DANA", status: "succeeded", amount: 20_000, createdAt: wib("2025-03-01T08:00:00") });
-    addTransfer(db, bambang.id, { reference: "TRF-OVO-FAIL", wallet: "OVO", status: "failed", amount: 30_000, createdAt: wib("2025-03-02T08:00:00") });
-    addTransfer(db, sari.id, { reference: "TRF-OVO-OK", wallet: "OVO", status: "succeeded", amount: 40_000, createdAt: wib("2025-03-03T08:00:00") });
+    await addTransfer(db, sari.id, { reference: "TRF-DANA-OK", wallet: "DANA", status: "succeeded", amount: 20_000, createdAt: wib("2025-03-01T08:00:00") });
+    await addTransfer(db, bambang.id, { reference: "TRF-OVO-FAIL", wallet: "OVO", status: "failed", amount: 30_000, createdAt: wib("2025-03-02T08:00:00") });
+    await addTransfer(db, sari.id, { reference: "TRF-OVO-OK", wallet: "OVO", status: "succeeded", amount: 40_000, createdAt: wib("2025-03-03T08:00:00") });
   });
 
   it("returns each view's own rows when views of different shapes and values follow each other", () => {
@@ -270,8 +288,8 @@ describe("History: each shape of view is prepared once per connection (issue 12)
     prepare.mockRestore();
   });
 
-  it("keeps a first page and a later page of the same view apart", () => {
-    for (let i = 0; i < 3; i++) addTransfer(db, sari.id, { reference: `TRF-EXTRA-${i}`, createdAt: wib(`2025-02-2${i}T08:00:00`) });
+  it("keeps a first page and a later page of the same view apart", async () => {
+    for (let i = 0; i < 3; i++) await addTransfer(db, sari.id, { reference: `TRF-EXTRA-${i}`, createdAt: wib(`2025-02-2${i}T08:00:00`) });
     const prepare = vi.spyOn(db.$client, "prepare");
     expect(references(db, "pageSize=25")).toHaveLength(6);
     expect(listTransfers(db, { ...filters(""), pageSize: 2 as 25, page: 2 }).rows.map((r) => r.reference)).toEqual(["TRF-DANA-OK", "TRF-EXTRA-2"]);
@@ -281,13 +299,12 @@ describe("History: each shape of view is prepared once per connection (issue 12)
     prepare.mockRestore();
   });
 
-  it("reads the same rows as the query builder would map them", () => {
-    const mapped = db
+  it("reads the same rows as the query builder would map them", async () => {
+    const mapped = await db
       .select(historyColumns)
       .from(transfers)
       .innerJoin(maker, eq(maker.id, transfers.makerId))
-      .orderBy(desc(transfers.createdAt), desc(transfers.id))
-      .all();
+      .orderBy(desc(transfers.createdAt), desc(transfers.id));
     expect(listTransfers(db, defaultHistoryFilters).rows).toEqual(mapped);
     expect(mapped[0]!.createdAt).toEqual(wib("2025-03-03T08:00:00"));
   });
@@ -295,7 +312,7 @@ describe("History: each shape of view is prepared once per connection (issue 12)
   it("keeps the statements of two connections apart", async () => {
     const other = createTestDb();
     const dewi = await insertUser(other, { name: "Dewi", email: "dewi@x.test", role: "staff" });
-    addTransfer(other, dewi.id, { reference: "TRF-OTHER", status: "failed" });
+    await addTransfer(other, dewi.id, { reference: "TRF-OTHER", status: "failed" });
     expect(references(db, "status=failed")).toEqual(["TRF-OVO-FAIL"]);
     expect(references(other, "status=failed")).toEqual(["TRF-OTHER"]);
   });
@@ -333,7 +350,11 @@ describe("History at scale: counts are capped and wide amount ranges give the sa
     db = createTestDb();
     sari = await insertUser(db, { name: "Sari", email: "sari@x.test", role: "staff" });
     await db.transaction(async (tx) => {
-      for (let i = 0; i < 2500; i++) addTransfer(tx, sari.id, { amount: 10_000 + (i % 100) * 1000, createdAt: new Date(Date.UTC(2025, 2, 1) + i * 1000) });
+      await addTransfers(
+        tx,
+        sari.id,
+        Array.from({ length: 2500 }, (_, i) => ({ amount: 10_000 + (i % 100) * 1000, createdAt: new Date(Date.UTC(2025, 2, 1) + i * 1000) })),
+      );
     });
   });
 
@@ -378,7 +399,7 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
   });
 
   it("starts with a header row, writes Jakarta times and amounts as whole numbers", async () => {
-    addTransfer(db, sari.id, {
+    await addTransfer(db, sari.id, {
       reference: "TRF20250331LATE",
       wallet: "SHOPEEPAY",
       phone: "628111000001",
@@ -418,21 +439,21 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
     for (const start of ["+", "-", "@"]) expect(csvCell(`${start}1+1`)).toBe(`'${start}1+1`);
     // A tab also splits cells in some spreadsheets: such a value is quoted as well.
     expect(csvCell("\t1+1")).toBe(`"'\t1+1"`);
-    addTransfer(db, sari.id, { ownerName: "=cmd|' /C calc'!A0", reason: "@SUM(1)" });
+    await addTransfer(db, sari.id, { ownerName: "=cmd|' /C calc'!A0", reason: "@SUM(1)" });
     const csv = await readAll(streamTransfersCsv(db, defaultHistoryFilters));
     expect(csv).toContain(",'=cmd|' /C calc'!A0,");
     expect(csv).toContain(",'@SUM(1),");
   });
 
   it("exports every transfer of the filtered set in the view's order, ignoring the page", async () => {
-    for (let i = 0; i < 30; i++) addTransfer(db, sari.id, { reference: `TRF-${String(i).padStart(2, "0")}`, amount: 10_000 + i, status: i % 3 === 0 ? "failed" : "succeeded" });
+    for (let i = 0; i < 30; i++) await addTransfer(db, sari.id, { reference: `TRF-${String(i).padStart(2, "0")}`, amount: 10_000 + i, status: i % 3 === 0 ? "failed" : "succeeded" });
     const csv = await readAll(streamTransfersCsv(db, filters("status=failed&sort=amount&dir=asc&page=2&pageSize=25"), { batchSize: 4 }));
     const rows = csv.trim().split("\r\n").slice(1);
     expect(rows.map((r) => r.split(",")[0])).toEqual(Array.from({ length: 10 }, (_, i) => `TRF-${String(i * 3).padStart(2, "0")}`));
   });
 
   it("streams in batches: the first rows leave before the rest are read", async () => {
-    for (let i = 0; i < 35; i++) addTransfer(db, sari.id, { createdAt: new Date(Date.UTC(2025, 2, 1) + (i % 5) * 1000) });
+    for (let i = 0; i < 35; i++) await addTransfer(db, sari.id, { createdAt: new Date(Date.UTC(2025, 2, 1) + (i % 5) * 1000) });
     const prepare = vi.spyOn(db.$client, "prepare");
     const reader = streamTransfersCsv(db, defaultHistoryFilters, { batchSize: 10 }).getReader();
     const decoder = new TextDecoder();
@@ -453,7 +474,7 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
 
   it("a date- or amount-filtered export over many batches lists every matching row once, in order", async () => {
     for (let i = 0; i < 40; i++) {
-      addTransfer(db, sari.id, { reference: `TRF-R${String(i).padStart(2, "0")}`, amount: 10_000 + (i % 7) * 1000, createdAt: wib(`2025-03-${String(1 + (i % 20)).padStart(2, "0")}T10:00:00`) });
+      await addTransfer(db, sari.id, { reference: `TRF-R${String(i).padStart(2, "0")}`, amount: 10_000 + (i % 7) * 1000, createdAt: wib(`2025-03-${String(1 + (i % 20)).padStart(2, "0")}T10:00:00`) });
     }
     for (const query of ["from=2025-03-05&to=2025-03-15", "from=2025-03-05&to=2025-03-15&dir=asc", "min=12000&max=15000&sort=amount", "min=12000&max=15000&sort=amount&dir=asc"]) {
       const expected = listTransfers(db, filters(`${query}&pageSize=100`)).rows.map((r) => r.reference);
@@ -464,8 +485,8 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
     }
   });
 
-  it("each batch is a single indexed query, not a scan of what came before", () => {
-    for (let i = 0; i < 12; i++) addTransfer(db, sari.id);
+  it("each batch is a single indexed query, not a scan of what came before", async () => {
+    for (let i = 0; i < 12; i++) await addTransfer(db, sari.id);
     const prepare = vi.spyOn(db.$client, "prepare");
     const chunks = [...transferCsvChunks(db, defaultHistoryFilters, { batchSize: 5 })];
     expect(chunks).toHaveLength(4);
@@ -485,17 +506,16 @@ describe("Transfer detail: fields, people, timeline (issue 4 flow 6)", () => {
   it("gathers the transfer, its maker and approver, its look-up's and its own gateway calls and audit entries in time order", async () => {
     const maker = await insertUser(db, { name: "Sari Wulandari", email: "sari@x.test", role: "staff" });
     const manager = await insertUser(db, { name: "Bambang Prasetyo", email: "bambang@x.test", role: "manager" });
-    const transfer = addTransfer(db, maker.id, { status: "succeeded", approverId: manager.id, createdAt: wib("2025-03-10T09:00:10") });
-    const other = addTransfer(db, maker.id);
-    const call = (values: Partial<typeof gatewayCalls.$inferInsert> & { startedAt: Date; call: "inquiry" | "topup" | "status" }) =>
-      db
+    const transfer = await addTransfer(db, maker.id, { status: "succeeded", approverId: manager.id, createdAt: wib("2025-03-10T09:00:10") });
+    const other = await addTransfer(db, maker.id);
+    const call = async (values: Partial<typeof gatewayCalls.$inferInsert> & { startedAt: Date; call: "inquiry" | "topup" | "status" }) =>
+      await db
         .insert(gatewayCalls)
-        .values({ path: "/api", externalId: String(Math.random()).slice(2), attempt: 1, durationMs: 120, requestBody: "{}", outcome: "success", ...values })
-        .run();
-    call({ inquiryId: transfer.inquiryId, call: "inquiry", startedAt: wib("2025-03-10T09:00:00"), responseCode: "2003700" });
-    call({ transferId: transfer.id, call: "topup", startedAt: wib("2025-03-10T09:05:00"), responseCode: "2023800" });
-    call({ transferId: transfer.id, call: "status", startedAt: wib("2025-03-10T09:06:00"), responseCode: "2003900" });
-    call({ transferId: other.id, call: "topup", startedAt: wib("2025-03-10T09:05:30") });
+        .values({ path: "/api", externalId: String(Math.random()).slice(2), attempt: 1, durationMs: 120, requestBody: "{}", outcome: "success", ...values });
+    await call({ inquiryId: transfer.inquiryId, call: "inquiry", startedAt: wib("2025-03-10T09:00:00"), responseCode: "2003700" });
+    await call({ transferId: transfer.id, call: "topup", startedAt: wib("2025-03-10T09:05:00"), responseCode: "2023800" });
+    await call({ transferId: transfer.id, call: "status", startedAt: wib("2025-03-10T09:06:00"), responseCode: "2003900" });
+    await call({ transferId: other.id, call: "topup", startedAt: wib("2025-03-10T09:05:30") });
     const audit = (action: string, at: Date, targetId: number, actor: Maker | null) =>
       db.transaction(async (tx) => recordAudit(tx, { actor, action, target: { type: "transfer", id: targetId }, at }));
     await audit("transfer.create", wib("2025-03-10T09:00:10"), transfer.id, maker);
@@ -503,7 +523,7 @@ describe("Transfer detail: fields, people, timeline (issue 4 flow 6)", () => {
     await audit("transfer.succeeded", wib("2025-03-10T09:06:01"), transfer.id, null);
     await audit("transfer.create", wib("2025-03-10T09:01:00"), other.id, maker);
 
-    const detail = getTransferDetail(db, transfer.id)!;
+    const detail = (await getTransferDetail(db, transfer.id))!;
     expect(detail).toMatchObject({ makerName: "Sari Wulandari", approverName: "Bambang Prasetyo", transfer: { id: transfer.id } });
     expect(detail.inquiry).toMatchObject({ id: transfer.inquiryId });
     expect(detail.timeline.map((e) => (e.kind === "audit" ? `${e.entry.action} by ${e.entry.actorName ?? "system"}` : `${e.call.call} ${e.call.responseCode}`))).toEqual([
@@ -518,13 +538,13 @@ describe("Transfer detail: fields, people, timeline (issue 4 flow 6)", () => {
 
   it("links a retry to the failed transfer it retries", async () => {
     const maker = await insertUser(db, { email: "sari@x.test", role: "staff" });
-    const failed = addTransfer(db, maker.id, { status: "failed" });
-    const retry = addTransfer(db, maker.id, { retryOfId: failed.id });
-    expect(getTransferDetail(db, retry.id)?.retryOf).toEqual({ id: failed.id, reference: failed.reference });
+    const failed = await addTransfer(db, maker.id, { status: "failed" });
+    const retry = await addTransfer(db, maker.id, { retryOfId: failed.id });
+    expect((await getTransferDetail(db, retry.id))?.retryOf).toEqual({ id: failed.id, reference: failed.reference });
   });
 
-  it("knows no transfer that does not exist", () => {
-    expect(getTransferDetail(db, 999)).toBeUndefined();
+  it("knows no transfer that does not exist", async () => {
+    expect(await getTransferDetail(db, 999)).toBeUndefined();
   });
 });
 
@@ -533,18 +553,18 @@ describe("Home dashboard (issue 4 flow 7)", () => {
     const db = createTestDb();
     const sari = await insertUser(db, { name: "Sari", email: "sari@x.test", role: "staff" });
     const now = wib("2025-03-10T10:00:00");
-    const today = (status: TransferStatus, amount: number, at = "2025-03-10T08:00:00") => addTransfer(db, sari.id, { status, amount, createdAt: wib(at) });
+    const today = async (status: TransferStatus, amount: number, at = "2025-03-10T08:00:00") => await addTransfer(db, sari.id, { status, amount, createdAt: wib(at) });
     // 23:30 WIB the day before is yesterday, though the same UTC day as this morning.
-    addTransfer(db, sari.id, { status: "succeeded", amount: 999_000, createdAt: wib("2025-03-09T23:30:00") });
-    addTransfer(db, sari.id, { status: "processing", amount: 5_000, createdAt: wib("2025-03-08T12:00:00") });
-    addTransfer(db, sari.id, { status: "awaiting_approval", amount: 6_000_000, createdAt: wib("2025-03-09T12:00:00") });
-    today("succeeded", 50_000, "2025-03-10T00:00:00");
-    today("succeeded", 25_000);
-    today("failed", 10_000);
-    today("sending", 20_000);
-    today("awaiting_approval", 7_500_000, "2025-03-10T09:59:00");
+    await addTransfer(db, sari.id, { status: "succeeded", amount: 999_000, createdAt: wib("2025-03-09T23:30:00") });
+    await addTransfer(db, sari.id, { status: "processing", amount: 5_000, createdAt: wib("2025-03-08T12:00:00") });
+    await addTransfer(db, sari.id, { status: "awaiting_approval", amount: 6_000_000, createdAt: wib("2025-03-09T12:00:00") });
+    await today("succeeded", 50_000, "2025-03-10T00:00:00");
+    await today("succeeded", 25_000);
+    await today("failed", 10_000);
+    await today("sending", 20_000);
+    await today("awaiting_approval", 7_500_000, "2025-03-10T09:59:00");
 
-    const summary = dashboardSummary(db, now);
+    const summary = await dashboardSummary(db, now);
     const tally = (status: TransferStatus) => summary.today.byStatus.find((t) => t.status === status);
     expect(summary.today).toMatchObject({ count: 5, total: 7_605_000 });
     expect(tally("succeeded")).toEqual({ status: "succeeded", count: 2, total: 75_000 });
@@ -559,8 +579,8 @@ describe("Home dashboard (issue 4 flow 7)", () => {
   it("shows the latest 10 transfers, newest first", async () => {
     const db = createTestDb();
     const sari = await insertUser(db, { email: "sari@x.test", role: "staff" });
-    for (let i = 0; i < 12; i++) addTransfer(db, sari.id, { reference: `TRF-${i}`, createdAt: new Date(Date.UTC(2025, 2, 1, 0, i)) });
-    const { latest } = dashboardSummary(db, new Date(Date.UTC(2025, 2, 1, 1)));
+    for (let i = 0; i < 12; i++) await addTransfer(db, sari.id, { reference: `TRF-${i}`, createdAt: new Date(Date.UTC(2025, 2, 1, 0, i)) });
+    const { latest } = await dashboardSummary(db, new Date(Date.UTC(2025, 2, 1, 1)));
     expect(latest.map((t) => t.reference)).toEqual(Array.from({ length: 10 }, (_, i) => `TRF-${11 - i}`));
   });
 });

@@ -30,13 +30,13 @@ describe("Rules 2 and 3: unsettled transfers are settled by the status call, nev
     for (const wait of [5 * second, 15 * second, minute]) {
       h.advance(wait);
       await reconcileDue(h.deps);
-      seen.push(h.transfer(transferId).status);
+      seen.push((await h.transfer(transferId)).status);
     }
     expect(seen).toEqual(["processing", "processing", "succeeded"]);
     expect(h.statusCallsAtGateway(reference)).toHaveLength(3);
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
     // Settled, then watched: asked again an hour later for a late refund or contradiction (docs/lifecycle.md#paying-twice-is-impossible).
-    expect(h.transfer(transferId)).toMatchObject({ checks: 3, nextCheckAt: new Date(h.now().getTime() + 60 * minute), lastCode: "2003900" });
+    expect(await h.transfer(transferId)).toMatchObject({ checks: 3, nextCheckAt: new Date(h.now().getTime() + 60 * minute), lastCode: "2003900" });
   });
 
   it("fails a transfer Cash In reports failed (03, then 06)", async () => {
@@ -46,17 +46,17 @@ describe("Rules 2 and 3: unsettled transfers are settled by the status call, nev
     await reconcileDue(h.deps);
     h.advance(15 * second);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId)).toMatchObject({ status: "failed", reason: expect.stringContaining("failed") });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "failed", reason: expect.stringContaining("failed") });
   });
 
   it("keeps checking a timed-out top-up and settles it from the status call, with one top-up", async () => {
     h = await createHarness({ timeoutMs: 300, slowTopupMs: 700 });
     const { transferId, reference } = expectOk(await h.send({ phone: "628111000005", amount: 50_000 }));
-    expect(h.transfer(transferId)).toMatchObject({ status: "processing", lastMessage: expect.stringMatching(/timeout|no answer/i) });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "processing", lastMessage: expect.stringMatching(/timeout|no answer/i) });
     await new Promise((resolve) => setTimeout(resolve, 600)); // the mock finishes the slow top-up
     h.advance(5 * second);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId).status).toBe("succeeded");
+    expect((await h.transfer(transferId)).status).toBe("succeeded");
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
   });
 
@@ -65,10 +65,10 @@ describe("Rules 2 and 3: unsettled transfers are settled by the status call, nev
     const { transferId } = expectOk(await h.send({ phone: "628111000006", amount: 50_000 }));
     h.advance(5 * second);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId)).toMatchObject({ status: "processing", lastMessage: expect.stringContaining("Not visible at Cash In yet") });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "processing", lastMessage: expect.stringContaining("Not visible at Cash In yet") });
     h.advance(10 * minute);
     await checkTransfer(h.deps, transferId);
-    expect(h.transfer(transferId)).toMatchObject({ status: "failed", reason: expect.stringContaining("Retry it as a new transfer") });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "failed", reason: expect.stringContaining("Retry it as a new transfer") });
   });
 
   it("settles a transfer a crash left in `sending`, once its top-up can no longer be in flight", async () => {
@@ -76,26 +76,25 @@ describe("Rules 2 and 3: unsettled transfers are settled by the status call, nev
     const { transferId, reference } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
     // The app died right after the top-up reached Cash In: the transfer is `sending`, its answer never stored.
     await h.deps.gateway.topup({ partnerReferenceNo: reference, wallet: "DANA", customerNumber: JOHN, amount: 6_000_000 });
-    h.db
+    await h.db
       .update(transfers)
       .set({ status: "sending", sentAt: h.now(), nextCheckAt: new Date(h.now().getTime() + inFlightMs(h.deps)) })
-      .where(eq(transfers.id, transferId))
-      .run();
+      .where(eq(transfers.id, transferId));
     expect(await reconcileDue(h.deps)).toMatchObject({ checked: 0 });
     h.advance(inFlightMs(h.deps));
     expect(await reconcileDue(h.deps)).toMatchObject({ checked: 1, settled: 1 });
-    expect(h.transfer(transferId).status).toBe("succeeded");
+    expect((await h.transfer(transferId)).status).toBe("succeeded");
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
   });
 
   it("sends, once, an approved transfer that a crash left unsent", async () => {
     h = await createHarness();
     const { transferId, reference } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
-    h.db.update(transfers).set({ status: "approved", updatedAt: h.now() }).where(eq(transfers.id, transferId)).run();
+    await h.db.update(transfers).set({ status: "approved", updatedAt: h.now() }).where(eq(transfers.id, transferId));
     h.advance(inFlightMs(h.deps) + second);
     const [a, b] = await Promise.all([reconcileDue(h.deps), reconcileDue(h.deps)]);
     expect(a.resent + b.resent).toBe(1);
-    expect(h.transfer(transferId).status).toBe("succeeded");
+    expect((await h.transfer(transferId)).status).toBe("succeeded");
     expect(h.topupsAtGateway(reference)).toHaveLength(1);
   });
 
@@ -116,10 +115,10 @@ describe("Rules 2 and 3: unsettled transfers are settled by the status call, nev
     h.gateway.setMode({ fault: "server_error", faultCalls: ["status"] });
     h.advance(5 * second);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId).status).toBe("processing");
+    expect((await h.transfer(transferId)).status).toBe("processing");
     h.advance(giveUpAfterMs);
     await checkTransfer(h.deps, transferId);
-    expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", nextCheckAt: null, lastMessage: expect.stringContaining("after 3 days of checks") });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "unresolved", nextCheckAt: null, lastMessage: expect.stringContaining("after 3 days of checks") });
   });
 });
 
@@ -132,15 +131,15 @@ describe("The lease: one runner at a time on a transfer, and none left behind", 
     const { transferId } = expectOk(await h.send({ phone: "628111000002", amount: 50_000 }));
     h.advance(5 * second);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId)).toMatchObject({ status: "processing", leaseUntil: null });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "processing", leaseUntil: null });
     h.advance(15 * second);
     await reconcileDue(h.deps);
     h.advance(minute);
     await reconcileDue(h.deps);
-    expect(h.transfer(transferId)).toMatchObject({ status: "succeeded", leaseUntil: null });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "succeeded", leaseUntil: null });
     h.advance(60 * minute);
     expect(await reconcileDue(h.deps)).toMatchObject({ checked: 1 });
-    expect(h.transfer(transferId)).toMatchObject({ status: "succeeded", leaseUntil: null });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "succeeded", leaseUntil: null });
   });
 
   it("leaves a transfer leased by another runner alone, and asks Cash In nothing", async () => {
@@ -148,13 +147,13 @@ describe("The lease: one runner at a time on a transfer, and none left behind", 
     const { transferId, reference } = expectOk(await h.send({ phone: "628111000002", amount: 50_000 }));
     h.advance(5 * second);
     const theirs = new Date(h.now().getTime() + minute);
-    h.db.update(transfers).set({ leaseUntil: theirs }).where(eq(transfers.id, transferId)).run();
+    await h.db.update(transfers).set({ leaseUntil: theirs }).where(eq(transfers.id, transferId));
     expect(await checkTransfer(h.deps, transferId, { due: true })).toMatchObject({ checked: false, transfer: { leaseUntil: theirs } });
     expect(h.statusCallsAtGateway(reference)).toHaveLength(0);
     // A lease that lapsed (its runner died) no longer holds the transfer.
     h.advance(2 * minute);
     expect(await checkTransfer(h.deps, transferId, { due: true })).toMatchObject({ checked: true });
-    expect(h.transfer(transferId).leaseUntil).toBeNull();
+    expect((await h.transfer(transferId)).leaseUntil).toBeNull();
   });
 
   it("releases the lease when the transfer changed while Cash In was asked, and when the call throws", async () => {
@@ -167,14 +166,14 @@ describe("The lease: one runner at a time on a transfer, and none left behind", 
       ...gateway,
       status: async (...args: Parameters<typeof gateway.status>) => {
         const answer = await gateway.status(...args);
-        h.db.update(transfers).set({ status: "unresolved" }).where(eq(transfers.id, transferId)).run();
+        await h.db.update(transfers).set({ status: "unresolved" }).where(eq(transfers.id, transferId));
         return answer;
       },
     };
     expect(await checkTransfer({ ...h.deps, gateway: changedMeanwhile }, transferId)).toMatchObject({ checked: true, transfer: null });
-    expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", leaseUntil: null });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "unresolved", leaseUntil: null });
     const broken = { ...gateway, status: async () => Promise.reject(new Error("bug in the caller")) };
     await expect(checkTransfer({ ...h.deps, gateway: broken }, transferId)).rejects.toThrow("bug in the caller");
-    expect(h.transfer(transferId).leaseUntil).toBeNull();
+    expect((await h.transfer(transferId)).leaseUntil).toBeNull();
   });
 });

@@ -26,7 +26,7 @@ describe("Stopping cleanly", () => {
     beginDraining();
     expect(await drained(5_000)).toBe(0);
     const sent = expectOk(await sending);
-    expect(h.transfer(sent.transferId).status).toBe("succeeded");
+    expect((await h.transfer(sent.transferId)).status).toBe("succeeded");
     expect(h.topupsAtGateway(sent.reference)).toHaveLength(1);
   });
 
@@ -35,13 +35,13 @@ describe("Stopping cleanly", () => {
     beginDraining();
     const approved = expectOk(await approveTransfer(h.deps, { actor: h.manager, ip: null }, { transferId: created.transferId }));
     expect(approved).toMatchObject({ outcome: "approved" });
-    expect(h.transfer(created.transferId).status).toBe("approved");
+    expect((await h.transfer(created.transferId)).status).toBe("approved");
     expect(h.topupsAtGateway(created.reference)).toHaveLength(0);
 
     resetShutdownState(); // the restarted process
     h.advance(2000 + 5_000 + 1);
     await reconcileDue(h.deps);
-    expect(h.transfer(created.transferId).status).toBe("succeeded");
+    expect((await h.transfer(created.transferId)).status).toBe("succeeded");
     expect(h.topupsAtGateway(created.reference)).toHaveLength(1);
   });
 });

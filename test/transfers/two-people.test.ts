@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { auditEntries, transfers, users } from "@/db/schema";
 import { approveTransfer, rejectTransfer } from "@/lib/transfers/approvals";
 import { approvalHoldOf } from "@/lib/transfers/approval-hold";
@@ -24,7 +25,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const refusals = () => h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.approval_hold_refused")).all();
+const refusals = async () => await h.db.select().from(auditEntries).where(eq(auditEntries.action, "transfer.approval_hold_refused"));
 const inquiriesAtGateway = () => h.gateway.requests().filter((r) => r.call === "inquiry").length;
 const adminCtx = () => ({ db: h.db, actor: h.admin, ip });
 const holdMessage = /^Your account was created, promoted or re-keyed by an admin at \d\d:\d\d WIB; for the two-person rule you can approve from \d\d:\d\d WIB tomorrow\.$/;
@@ -32,7 +33,7 @@ const holdMessage = /^Your account was created, promoted or re-keyed by an admin
 /** The sock puppet of the issue: a manager account an admin just made. */
 async function puppet() {
   const { id } = expectOk(await createUser(adminCtx(), { name: "Puppet", email: "puppet@x.test", role: "manager", password: "a-long-temporary-password-1" }));
-  return h.db.select().from(users).where(eq(users.id, id)).get()!;
+  return (await first(h.db.select().from(users).where(eq(users.id, id)).limit(1)))!;
 }
 
 describe("A manager an admin created, promoted or re-keyed cannot decide for 24 hours", () => {
@@ -44,8 +45,8 @@ describe("A manager an admin created, promoted or re-keyed cannot decide for 24 
     const refused = await approveTransfer(h.deps, { actor: manager, ip }, { transferId });
     expect(refused).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(holdMessage) });
     expect(inquiriesAtGateway()).toBe(looked);
-    expect(h.transfer(transferId)).toMatchObject({ status: "awaiting_approval", approverId: null });
-    expect(refusals()).toEqual([
+    expect(await h.transfer(transferId)).toMatchObject({ status: "awaiting_approval", approverId: null });
+    expect(await refusals()).toEqual([
       expect.objectContaining({ actorId: manager.id, targetType: "transfer", targetId: String(transferId), ip, after: expect.objectContaining({ decision: "approve" }) }),
     ]);
 
@@ -58,16 +59,16 @@ describe("A manager an admin created, promoted or re-keyed cannot decide for 24 
     const { transferId } = expectOk(await h.send({ phone: JOHN, amount: 6_000_000 }));
     expectOk(await resetPassword(adminCtx(), { userId: h.manager.id, password: "another-temporary-password-2" }));
     expect(await rejectTransfer(h.deps, { actor: h.manager, ip }, { transferId, reason: "not mine to decide" })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(holdMessage) });
-    expect(h.transfer(transferId).status).toBe("awaiting_approval");
-    expect(refusals()).toEqual([expect.objectContaining({ actorId: h.manager.id, after: expect.objectContaining({ decision: "reject" }) })]);
+    expect((await h.transfer(transferId)).status).toBe("awaiting_approval");
+    expect(await refusals()).toEqual([expect.objectContaining({ actorId: h.manager.id, after: expect.objectContaining({ decision: "reject" }) })]);
     // Another manager, not on hold, decides as before.
     expectOk(await rejectTransfer(h.deps, { actor: h.manager2, ip }, { transferId, reason: "wrong recipient" }));
   });
 
   it("promoting someone to manager holds them; a manager an admin did not touch is not held", async () => {
     expectOk(await changeRole(adminCtx(), { userId: h.staff.id, role: "manager" }));
-    expect(approvalHoldOf(h.db, h.staff.id, h.now())).not.toBeNull();
-    expect(approvalHoldOf(h.db, h.manager.id, h.now())).toBeNull();
+    expect(await approvalHoldOf(h.db, h.staff.id, h.now())).not.toBeNull();
+    expect(await approvalHoldOf(h.db, h.manager.id, h.now())).toBeNull();
   });
 
   it("reads the approver again in the approving transaction: a reset during the look-up still refuses", async () => {
@@ -79,27 +80,26 @@ describe("A manager an admin created, promoted or re-keyed cannot decide for 24 
       async inquiry(...args) {
         const answer = await gateway.inquiry(...args);
         // The admin resets the approver's password while Cash In answers the approval's look-up.
-        h.db.update(users).set({ approvalHoldUntil: new Date(h.now().getTime() + 24 * hour) }).where(eq(users.id, h.manager.id)).run();
+        await h.db.update(users).set({ approvalHoldUntil: new Date(h.now().getTime() + 24 * hour) }).where(eq(users.id, h.manager.id));
         return answer;
       },
     };
     expect(await approveTransfer(h.deps, { actor: h.manager, ip }, { transferId })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(/two-person rule/) });
-    expect(h.transfer(transferId)).toMatchObject({ status: "awaiting_approval", approverId: null });
+    expect(await h.transfer(transferId)).toMatchObject({ status: "awaiting_approval", approverId: null });
     expect(h.topupsAtGateway()).toHaveLength(0);
-    expect(refusals()).toHaveLength(1);
+    expect(await refusals()).toHaveLength(1);
   });
 
   it("cannot confirm or decline the outcome an admin recorded for an unresolved transfer", async () => {
     const manager = await puppet();
     const { transferId } = expectOk(await h.send({ phone: JOHN, amount: 40_000 }));
-    h.db
+    await h.db
       .update(transfers)
       .set({ status: "unresolved", resolutionOutcome: "failed", resolutionReason: "Ticket #1", resolutionBy: h.admin.id, resolutionAt: h.now() })
-      .where(eq(transfers.id, transferId))
-      .run();
+      .where(eq(transfers.id, transferId));
     expect(await confirmResolution(h.deps, { actor: manager, ip }, { transferId })).toMatchObject({ ok: false, code: "forbidden", message: expect.stringMatching(holdMessage) });
     expect(await declineResolution(h.deps, { actor: manager, ip }, { transferId, reason: "no" })).toMatchObject({ ok: false, code: "forbidden" });
-    expect(h.transfer(transferId)).toMatchObject({ status: "unresolved", resolutionOutcome: "failed" });
-    expect(refusals().map((e) => (e.after as { decision: string }).decision)).toEqual(["confirm_outcome", "decline_outcome"]);
+    expect(await h.transfer(transferId)).toMatchObject({ status: "unresolved", resolutionOutcome: "failed" });
+    expect((await refusals()).map((e) => (e.after as { decision: string }).decision)).toEqual(["confirm_outcome", "decline_outcome"]);
   });
 });

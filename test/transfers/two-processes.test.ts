@@ -51,14 +51,13 @@ describe("Two reconcilers in two processes over one database", () => {
     await db.transaction(async (tx) => {
       for (let i = 0; i < transfersToSend; i++) {
         const phone = `62812300${String(i).padStart(5, "0")}`;
-        const inquiry = tx
+        const [inquiry] = await tx
           .insert(inquiries)
           .values({ userId: maker.id, wallet: "DANA", phone, amount: 10_000 + i, reference: `INQTWO${i}`, outcome: "found", ownerName: "Test Owner", createdAt: approvedAt })
-          .returning()
-          .get();
-        tx.insert(transfers)
-          .values({ reference: `TRFTWO${String(i).padStart(4, "0")}`, wallet: "DANA", phone, amount: 10_000 + i, ownerName: "Test Owner", status: "approved", makerId: maker.id, inquiryId: inquiry.id, decidedAt: approvedAt, createdAt: approvedAt, updatedAt: approvedAt })
-          .run();
+          .returning();
+        await tx
+          .insert(transfers)
+          .values({ reference: `TRFTWO${String(i).padStart(4, "0")}`, wallet: "DANA", phone, amount: 10_000 + i, ownerName: "Test Owner", status: "approved", makerId: maker.id, inquiryId: inquiry!.id, decidedAt: approvedAt, createdAt: approvedAt, updatedAt: approvedAt });
       }
     });
     await db.close();
@@ -83,7 +82,7 @@ describe("Two reconcilers in two processes over one database", () => {
     expect(topups.size).toBe(transfersToSend);
     expect([...topups.values()].filter((n) => n !== 1)).toEqual([]);
     const after = openDatabase(file);
-    expect(after.select().from(transfers).all().filter((t) => t.status !== "succeeded")).toEqual([]);
+    expect((await after.select().from(transfers)).filter((t) => t.status !== "succeeded")).toEqual([]);
     await after.close();
     // Both really took part: each sent some of them.
     const sentBy = (output: string) => Number(/sent (\d+) approved transfer/.exec(output)?.[1] ?? 0);

@@ -23,7 +23,7 @@ const freshDatabase = () => join(mkdtempSync(join(tmpdir(), "admin-create-")), "
 async function readBack(file: string) {
   const db = openDatabase(file);
   try {
-    return { users: db.select().from(users).all(), audit: db.select().from(auditEntries).all() };
+    return { users: await db.select().from(users), audit: await db.select().from(auditEntries) };
   } finally {
     await db.close();
   }

@@ -10,7 +10,7 @@ describe("Admin: users (issue 2 §4)", () => {
   let db: TestDb;
   let admin: Awaited<ReturnType<typeof insertUser>>;
   const ctx = () => ({ db, actor: admin, ip: "203.0.113.1" });
-  const audit = () => db.select().from(auditEntries).all();
+  const audit = async () => await db.select().from(auditEntries);
 
   beforeEach(async () => {
     db = createTestDb();
@@ -21,10 +21,10 @@ describe("Admin: users (issue 2 §4)", () => {
     const input = createUserSchema.parse({ name: " Eka Putri ", email: " Eka@X.test ", role: "staff", password: "temporary-pass-1" });
     const result = await createUser(ctx(), input);
     expect(result.ok).toBe(true);
-    const created = findUserById(db, result.ok ? result.data.id : 0)!;
+    const created = (await findUserById(db, result.ok ? result.data.id : 0))!;
     expect(created).toMatchObject({ name: "Eka Putri", email: "eka@x.test", role: "staff", active: true });
     expect(await verifyPassword(created.passwordHash, "temporary-pass-1")).toBe(true);
-    const [entry] = audit();
+    const [entry] = await audit();
     expect(entry).toMatchObject({ actorId: admin.id, action: "user.create", targetId: String(created.id), ip: "203.0.113.1" });
     expect(JSON.stringify(entry)).not.toContain("argon2");
   });
@@ -33,17 +33,17 @@ describe("Admin: users (issue 2 §4)", () => {
     const input = createUserSchema.parse({ name: "Dup", email: "ADMIN@x.test", role: "staff", password: "temporary-pass-1" });
     expect(await createUser(ctx(), input)).toMatchObject({ ok: false, code: "conflict", fieldErrors: { email: ["A user with this e-mail already exists"] } });
     // The database refuses it too, for any path that would skip the check.
-    expect(() =>
-      db.insert(users).values({ name: "x", email: "Admin@X.TEST", role: "staff", passwordHash: "h" }).run(),
-    ).toThrow(/UNIQUE/);
-    expect(audit()).toHaveLength(0);
+    await expect(
+      db.insert(users).values({ name: "x", email: "Admin@X.TEST", role: "staff", passwordHash: "h" }),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(await audit()).toHaveLength(0);
   });
 
   it("changes a role and records before and after", async () => {
     const staff = await insertUser(db, { email: "s@x.test", role: "staff" });
     expect(await changeRole(ctx(), { userId: staff.id, role: "manager" })).toMatchObject({ ok: true });
-    expect(findUserById(db, staff.id)!.role).toBe("manager");
-    expect(audit()).toMatchObject([{ action: "user.role", before: { role: "staff" }, after: { role: "manager" } }]);
+    expect((await findUserById(db, staff.id))!.role).toBe("manager");
+    expect(await audit()).toMatchObject([{ action: "user.role", before: { role: "staff" }, after: { role: "manager" } }]);
   });
 
   it("never lets the last active admin be demoted or deactivated", async () => {
@@ -52,15 +52,15 @@ describe("Admin: users (issue 2 §4)", () => {
       message: "This is the last active admin: make someone else admin first",
     });
     expect(await setActive(ctx(), { userId: admin.id, active: false })).toMatchObject({ ok: false, code: "conflict" });
-    expect(findUserById(db, admin.id)).toMatchObject({ role: "admin", active: true });
-    expect(audit()).toHaveLength(0);
+    expect(await findUserById(db, admin.id)).toMatchObject({ role: "admin", active: true });
+    expect(await audit()).toHaveLength(0);
   });
 
   it("does not let an admin demote or deactivate themselves, even with another admin around", async () => {
     await insertUser(db, { email: "admin2@x.test", role: "admin" });
     expect(await changeRole(ctx(), { userId: admin.id, role: "staff" })).toMatchObject({ ok: false, code: "forbidden" });
     expect(await setActive(ctx(), { userId: admin.id, active: false })).toMatchObject({ ok: false, code: "forbidden" });
-    expect(findUserById(db, admin.id)).toMatchObject({ role: "admin", active: true });
+    expect(await findUserById(db, admin.id)).toMatchObject({ role: "admin", active: true });
   });
 
   it("lets another admin be demoted while one active admin remains, but not the one after", async () => {
@@ -73,21 +73,21 @@ describe("Admin: users (issue 2 §4)", () => {
   it("deactivation ends the user's sessions; reactivation lets them sign in again", async () => {
     const staff = await insertUser(db, { email: "s@x.test", role: "staff" });
     expect((await setActive(ctx(), { userId: staff.id, active: false })).ok).toBe(true);
-    const after = findUserById(db, staff.id)!;
+    const after = (await findUserById(db, staff.id))!;
     expect(after.active).toBe(false);
     expect(after.sessionVersion).toBe(staff.sessionVersion + 1);
     expect((await setActive(ctx(), { userId: staff.id, active: true })).ok).toBe(true);
-    expect(audit().map((e) => e.action)).toEqual(["user.deactivate", "user.reactivate"]);
+    expect((await audit()).map((e) => e.action)).toEqual(["user.deactivate", "user.reactivate"]);
   });
 
   it("resetting a password replaces the hash and ends open sessions", async () => {
     const staff = await insertUser(db, { email: "s@x.test", role: "staff", password: "old-password-123" });
     expect((await resetPassword(ctx(), { userId: staff.id, password: "new-password-456" })).ok).toBe(true);
-    const after = findUserById(db, staff.id)!;
+    const after = (await findUserById(db, staff.id))!;
     expect(await verifyPassword(after.passwordHash, "new-password-456")).toBe(true);
     expect(await verifyPassword(after.passwordHash, "old-password-123")).toBe(false);
     expect(after.sessionVersion).toBe(staff.sessionVersion + 1);
-    expect(audit()).toMatchObject([{ action: "user.password_reset", before: null, after: null }]);
+    expect(await audit()).toMatchObject([{ action: "user.password_reset", before: null, after: null }]);
   });
 
   it("answers an unknown user id with not found", async () => {
@@ -127,7 +127,7 @@ describe("The audit trail chains each entry to the previous one (docs/lifecycle.
     const staff = await insertUser(db, { email: "s@x.test", role: "staff" });
     await changeRole({ db, actor: admin, ip: "203.0.113.1" }, { userId: staff.id, role: "manager" });
     await setActive({ db, actor: admin, ip: "203.0.113.1" }, { userId: staff.id, active: false });
-    const entries = db.select().from(auditEntries).all();
+    const entries = await db.select().from(auditEntries);
     expect(entries).toHaveLength(2);
     expect(entries[0]!.prevHash).toBe(genesisHash);
     expect(entries[1]!.prevHash).toBe(entries[0]!.hash);

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase } from "@/db/client";
+import { first, migrateDatabase, openDatabase } from "@/db/client";
 import { inquiries, webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { insertTransfers } from "@/lib/transfers/create";
 import { deliverDue } from "@/lib/webhooks/deliver";
@@ -70,13 +70,14 @@ describe("A crash between the status change and the delivery", () => {
     if (!created.ok) throw new Error(created.message);
 
     // The change: a payout that waits for approval, committed with its event; no worker is running.
-    const inquiry = db
-      .insert(inquiries)
-      .values({ userId: staff.id, wallet: "DANA", phone: "628111000001", amount: 7_500_000, reference: "INQ-WH-CRASH-1", outcome: "found", ownerName: "Siti Rahayu" })
-      .returning()
-      .get();
+    const inquiry = (
+      await db
+        .insert(inquiries)
+        .values({ userId: staff.id, wallet: "DANA", phone: "628111000001", amount: 7_500_000, reference: "INQ-WH-CRASH-1", outcome: "found", ownerName: "Siti Rahayu" })
+        .returning()
+    )[0]!;
     const [transfer] = await db.transaction(async (tx) => insertTransfers(tx, { actor: staff, ip: null, at: new Date() }, [{ inquiry: { ...inquiry, ownerName: "Siti Rahayu" }, status: "awaiting_approval" }]));
-    expect(db.select().from(webhookDeliveries).all()).toMatchObject([{ state: "pending", attempts: 0, eventType: "payout.awaiting_approval" }]);
+    expect(await db.select().from(webhookDeliveries)).toMatchObject([{ state: "pending", attempts: 0, eventType: "payout.awaiting_approval" }]);
 
     const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", join(ROOT, "test/webhooks/fixtures/worker-process.ts")], {
       cwd: ROOT,
@@ -92,8 +93,8 @@ describe("A crash between the status change and the delivery", () => {
       child.kill("SIGKILL");
     }
     // Nothing answered, nothing logged: the dead worker's lease holds the row (one attempt started, none logged).
-    expect(db.select().from(webhookAttempts).all()).toHaveLength(0);
-    expect(db.select().from(webhookDeliveries).get()).toMatchObject({ state: "pending", attempts: 1 });
+    expect(await db.select().from(webhookAttempts)).toHaveLength(0);
+    expect(await first(db.select().from(webhookDeliveries).limit(1))).toMatchObject({ state: "pending", attempts: 1 });
 
     holding = false;
     const deps = { db, now: () => new Date(), policy: { allowLoopback: true } };
@@ -107,7 +108,7 @@ describe("A crash between the status change and the delivery", () => {
     expect(arrived[1]!.headers["webhook-id"]).toBe(arrived[0]!.headers["webhook-id"]);
     expect(verify(created.data.secret, arrived[1]!.headers, arrived[1]!.body, Math.floor(Date.now() / 1000) + 61)).toBe(true);
     expect(JSON.parse(arrived[1]!.body).data.payout.reference).toBe(transfer!.reference);
-    expect(db.select().from(webhookAttempts).all().map((a) => a.status)).toEqual([200]);
-    expect(db.select().from(webhookDeliveries).get()).toMatchObject({ state: "delivered", attempts: 1 });
+    expect((await db.select().from(webhookAttempts)).map((a) => a.status)).toEqual([200]);
+    expect(await first(db.select().from(webhookDeliveries).limit(1))).toMatchObject({ state: "delivered", attempts: 1 });
   });
 });

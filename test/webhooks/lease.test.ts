@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { first } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { attemptTimeoutMs, deliverDue, leaseMs, type PostAnswer, type Poster, type WebhookDeps } from "@/lib/webhooks/deliver";
 import { createEndpoint, resendDelivery } from "@/lib/webhooks/endpoints";
@@ -23,11 +24,11 @@ afterEach(async () => h.close());
 
 async function oneDelivery(url = "http://127.0.0.1:9/hook", extra: Partial<WebhookDeps> = {}) {
   const { endpointId } = expectOk(await createEndpoint({ ...deps, ...extra }, { actor: h.admin, ip: null }, { url, description: null, events: ["payout.succeeded"] }));
-  return h.db
+  const [row] = await h.db
     .insert(webhookDeliveries)
     .values({ endpointId, eventId: "evt_lease", eventType: "payout.succeeded", payload: '{"id":"evt_lease"}', state: "pending", nextAttemptAt: h.now(), createdAt: h.now() })
-    .returning()
-    .get();
+    .returning();
+  return row!;
 }
 
 /** A poster whose answers the test gives, one request at a time. */
@@ -37,8 +38,8 @@ function held() {
   return { post, waiting, answer: (answer: PostAnswer) => waiting.shift()!(answer) };
 }
 const tick = () => new Promise((r) => setTimeout(r, 30));
-const row = () => h.db.select().from(webhookDeliveries).get()!;
-const logged = () => h.db.select().from(webhookAttempts).all();
+const row = async () => (await first(h.db.select().from(webhookDeliveries).limit(1)))!;
+const logged = async () => h.db.select().from(webhookAttempts);
 
 describe("the lease", () => {
   it("is longer than the DNS look-up and the request together, with a margin", () => {
@@ -50,8 +51,8 @@ describe("the lease", () => {
     await oneDelivery("https://hooks.example.co.id/x", { resolve: async () => [{ address: "93.184.216.34", family: 4 }], policy: { allowLoopback: false } });
     const pass = await deliverDue({ ...deps, resolve: silent, policy: { allowLoopback: false }, lookupTimeoutMs: 100 });
     expect(pass).toEqual({ delivered: 0, retrying: 1, failed: 0 });
-    expect(logged()[0]).toMatchObject({ status: null, excerpt: "Not sent: Looking up the host hooks.example.co.id (DNS) took longer than 0.1 seconds: check the URL, or try again later" });
-    expect(row()).toMatchObject({ state: "pending", attempts: 1 });
+    expect((await logged())[0]).toMatchObject({ status: null, excerpt: "Not sent: Looking up the host hooks.example.co.id (DNS) took longer than 0.1 seconds: check the URL, or try again later" });
+    expect(await row()).toMatchObject({ state: "pending", attempts: 1 });
   });
 
   it("a worker whose lease lapsed logs its answer but does not overwrite what the newer attempt recorded", async () => {
@@ -63,14 +64,14 @@ describe("the lease", () => {
     // The lease lapses; another worker takes the delivery over and gets a 500: retry in 1 min (the second attempt).
     h.advance(leaseMs + 1_000);
     expect(await deliverDue({ ...deps, post: async () => ({ status: 500, body: "down" }) })).toEqual({ delivered: 0, retrying: 1, failed: 0 });
-    const retry = row().nextAttemptAt.getTime();
+    const retry = (await row()).nextAttemptAt.getTime();
     expect(retry).toBe(h.now().getTime() + 60_000);
     // Now the first worker's answer comes: logged, and nothing else changes.
     slow.answer({ status: 200, body: "late ok" });
     expect(await first).toEqual({ delivered: 0, retrying: 0, failed: 0 });
-    expect(row()).toMatchObject({ state: "pending", deliveredAt: null });
-    expect(row().nextAttemptAt.getTime()).toBe(retry);
-    expect(logged().map((a) => [a.status, a.excerpt])).toEqual([
+    expect(await row()).toMatchObject({ state: "pending", deliveredAt: null });
+    expect((await row()).nextAttemptAt.getTime()).toBe(retry);
+    expect((await logged()).map((a) => [a.status, a.excerpt])).toEqual([
       [500, "down"],
       [200, "late ok"],
     ]);
@@ -93,7 +94,7 @@ describe("the lease", () => {
     expect(await pass).toMatchObject({ retrying: 1 });
     expect(await resendDelivery({ ...deps, post }, { actor: h.admin, ip: null }, { deliveryId: delivery.id })).toMatchObject({ ok: true });
     expect(sent).toEqual(["evt_lease"]);
-    expect(row()).toMatchObject({ state: "delivered", attempts: 2 });
+    expect(await row()).toMatchObject({ state: "delivered", attempts: 2 });
   });
 
   it("a worker does not send what a Resend is sending; a Resend that fails puts the schedule back", async () => {
@@ -111,7 +112,7 @@ describe("the lease", () => {
     slow.answer({ status: 500, body: "" });
     expect(await resend).toMatchObject({ ok: false });
     // Due again as it was before the Resend: the worker delivers it.
-    expect(row()).toMatchObject({ state: "pending", attempts: 1, nextAttemptAt: delivery.nextAttemptAt });
+    expect(await row()).toMatchObject({ state: "pending", attempts: 1, nextAttemptAt: delivery.nextAttemptAt });
     expect(await deliverDue({ ...deps, post })).toEqual({ delivered: 1, retrying: 0, failed: 0 });
     expect(sent).toEqual(["evt_lease"]);
   });

@@ -26,7 +26,7 @@ async function endpoint(path: string) {
 }
 
 /** `n` waiting deliveries for an endpoint, written oldest first. */
-function backlog(endpointId: number, n: number, tag: string) {
+async function backlog(endpointId: number, n: number, tag: string) {
   const type: WebhookEventType = "payout.succeeded";
   const rows = Array.from({ length: n }, (_, i) => ({
     endpointId,
@@ -37,7 +37,7 @@ function backlog(endpointId: number, n: number, tag: string) {
     nextAttemptAt: h.now(),
     createdAt: h.now(),
   }));
-  for (let i = 0; i < rows.length; i += 500) h.db.insert(webhookDeliveries).values(rows.slice(i, i + 500)).run();
+  for (let i = 0; i < rows.length; i += 500) await h.db.insert(webhookDeliveries).values(rows.slice(i, i + 500));
 }
 
 /** Answers 200 at once and notes which endpoint path got which event. */
@@ -53,10 +53,10 @@ function recorder() {
 describe("throughput and fairness", () => {
   it("another endpoint's single event goes out in the first pass, however large one endpoint's older backlog", async () => {
     const busy = await endpoint("busy");
-    backlog(busy, 300, "busy");
+    await backlog(busy, 300, "busy");
     h.advance(1_000);
     const quiet = await endpoint("quiet");
-    backlog(quiet, 1, "quiet");
+    await backlog(quiet, 1, "quiet");
     const { got, post } = recorder();
     expect(await deliverDue({ ...deps, post })).toEqual({ delivered: 50, retrying: 0, failed: 0 });
     expect(got).toContain("/quiet:evt_quiet_0");
@@ -65,25 +65,25 @@ describe("throughput and fairness", () => {
   it("a backlog is worked through in one run of passes back to back, not one pass of 50 every interval", async () => {
     const a = await endpoint("a");
     const b = await endpoint("b");
-    backlog(a, 500, "a");
-    backlog(b, 500, "b");
+    await backlog(a, 500, "a");
+    await backlog(b, 500, "b");
     const { got, post } = recorder();
     const run = await deliverBacklog({ ...deps, post });
     expect(run).toMatchObject({ delivered: 1_000, retrying: 0, failed: 0 });
     expect(run.passes).toBeGreaterThanOrEqual(20);
     expect(new Set(got).size).toBe(1_000);
-    expect(h.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.state, "pending")).all()).toHaveLength(0);
+    expect(await h.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.state, "pending"))).toHaveLength(0);
     // Bounded: at most `maxPasses` in one run; the rest waits for the next tick.
-    backlog(a, 200, "later");
+    await backlog(a, 200, "later");
     expect(await deliverBacklog({ ...deps, post }, { maxPasses: 2 })).toMatchObject({ delivered: 100, passes: 2 });
   });
 
   it("an endpoint that does not answer holds at most half the slots: the others' events go out meanwhile", async () => {
     const slow = await endpoint("slow");
-    backlog(slow, 100, "slow");
+    await backlog(slow, 100, "slow");
     h.advance(1_000);
     const fast = await endpoint("fast");
-    backlog(fast, 20, "fast");
+    await backlog(fast, 20, "fast");
     const got: string[] = [];
     let hanging = 0;
     const post: Poster = (target, headers) => {
@@ -102,7 +102,7 @@ describe("throughput and fairness", () => {
 
   it("two passes at once (two workers) send each delivery once: the one that loses the lease skips it", async () => {
     const a = await endpoint("a");
-    backlog(a, 10, "a");
+    await backlog(a, 10, "a");
     const { got, post } = recorder();
     const [first, second] = await Promise.all([deliverDue({ ...deps, post }), deliverDue({ ...deps, post })]);
     expect(first.delivered + second.delivered).toBe(10);

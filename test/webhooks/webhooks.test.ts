@@ -84,14 +84,14 @@ async function register(events: WebhookEventType[] = ["payout.succeeded", "payou
   return created;
 }
 
-const deliveries = () => h.db.select().from(webhookDeliveries).all();
-const attempts = () => h.db.select().from(webhookAttempts).all();
+const deliveries = async () => h.db.select().from(webhookDeliveries);
+const attempts = async () => h.db.select().from(webhookAttempts);
 
 let paid = 0;
 /** A payout that succeeds at once; each one a different amount, so that none is a near-duplicate of the one before. */
 async function succeededPayout() {
   const created = expectOk(await h.send({ phone: "628111000001", amount: 50_000 + 1_000 * paid++ }));
-  expect(h.transfer(created.transferId).status).toBe("succeeded");
+  expect((await h.transfer(created.transferId)).status).toBe("succeeded");
   return created;
 }
 
@@ -119,10 +119,10 @@ describe("signatures", () => {
     expect(payload).toMatchObject({ id: got!.headers["webhook-id"], type: "payout.succeeded" });
     expect(payoutSchema.parse(payload.data.payout)).toMatchObject({ status: "succeeded", amount: 50_000, phone: "628111000001", currency: "IDR" });
     // The secret is sealed at rest, and never in the audit trail.
-    const stored = h.db.select().from(webhookEndpoints).get()!;
+    const stored = (await h.db.select().from(webhookEndpoints).limit(1))[0]!;
     expect(stored.secret).not.toContain(secret.slice(6));
     expect(open(stored.secret)).toBe(secret);
-    expect(JSON.stringify(h.db.select().from(auditEntries).all())).not.toContain(secret.slice(6, 20));
+    expect(JSON.stringify(await h.db.select().from(auditEntries))).not.toContain(secret.slice(6, 20));
   });
 });
 
@@ -133,7 +133,7 @@ describe("events", () => {
     await register(["payout.succeeded", "payout.failed"], second.url);
     await register(["payout.failed"], `${second.url}/other`);
     await succeededPayout();
-    const rows = deliveries();
+    const rows = await deliveries();
     expect(rows.map((r) => [r.endpointId, r.eventType, r.state])).toEqual([
       [1, "payout.succeeded", "pending"],
       [2, "payout.succeeded", "pending"],
@@ -147,7 +147,7 @@ describe("events", () => {
     await register();
     expectOk(await h.send({ phone: "628111000009", amount: 60_000 }));
     expectOk(await h.send({ phone: "628111000001", amount: 6_000_000 }));
-    expect(deliveries().map((r) => [r.eventType, JSON.parse(r.payload).data.payout.status])).toEqual([
+    expect((await deliveries()).map((r) => [r.eventType, JSON.parse(r.payload).data.payout.status])).toEqual([
       ["payout.failed", "failed"],
       ["payout.awaiting_approval", "awaiting_approval"],
     ]);
@@ -156,7 +156,7 @@ describe("events", () => {
   it("an event whose change rolled back is never delivered", async () => {
     await register();
     const created = expectOk(await h.send({ phone: "628111000001", amount: 6_000_000 }));
-    const before = deliveries().length;
+    const before = (await deliveries()).length;
     await expect(
       h.db.transaction(async (tx) => {
         await transition(tx, created.transferId, "awaiting_approval", "approved", { approverId: h.manager.id, decidedAt: h.now() }, { actor: h.manager, ip: null }, h.now());
@@ -164,7 +164,7 @@ describe("events", () => {
         throw new Error("the approval failed after the move");
       }),
     ).rejects.toThrow();
-    const reverted = h.transfer(created.transferId);
+    const reverted = await h.transfer(created.transferId);
     expect(reverted.status).toBe("awaiting_approval");
     // A succeeded move inside a rolled-back transaction leaves no delivery either.
     await expect(
@@ -173,11 +173,11 @@ describe("events", () => {
         await transition(tx, created.transferId, "approved", "sending", {}, { actor: h.manager, ip: null }, h.now());
         await transition(tx, created.transferId, "sending", "succeeded", { settledAt: h.now() }, { actor: h.manager, ip: null }, h.now());
         // Read through the transaction: the database outside it sees only what is committed.
-        expect(tx.select().from(webhookDeliveries).all().filter((d) => d.eventType === "payout.succeeded")).toHaveLength(1);
+        expect((await tx.select().from(webhookDeliveries)).filter((d) => d.eventType === "payout.succeeded")).toHaveLength(1);
         throw new Error("rolled back");
       }),
     ).rejects.toThrow("rolled back");
-    expect(deliveries()).toHaveLength(before);
+    expect(await deliveries()).toHaveLength(before);
     expect(await deliverDue(deps)).toMatchObject({ delivered: before });
     expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(["payout.awaiting_approval"]);
   });
@@ -187,13 +187,13 @@ describe("events", () => {
     await succeededPayout();
     expectOk(await setEndpointActive(deps, { actor: h.admin, ip: null }, { endpointId, active: false }));
     await succeededPayout();
-    expect(deliveries()).toHaveLength(1);
+    expect(await deliveries()).toHaveLength(1);
     expect(await deliverDue(deps)).toEqual({ delivered: 0, retrying: 0, failed: 0 });
     expect(receiver.received).toHaveLength(0);
     // Enabled again within the 24 hours: what waited goes.
     expectOk(await setEndpointActive(deps, { actor: h.admin, ip: null }, { endpointId, active: true }));
     expect(await deliverDue(deps)).toMatchObject({ delivered: 1 });
-    expect(h.db.select().from(auditEntries).all().map((e) => e.action)).toEqual(expect.arrayContaining(["webhook.created", "webhook.disabled", "webhook.enabled"]));
+    expect((await h.db.select().from(auditEntries)).map((e) => e.action)).toEqual(expect.arrayContaining(["webhook.created", "webhook.disabled", "webhook.enabled"]));
   });
 });
 
@@ -203,22 +203,22 @@ describe("delivery", () => {
     await receiver.stop();
     await succeededPayout();
     expect(await deliverDue(deps)).toEqual({ delivered: 0, retrying: 1, failed: 0 });
-    expect(attempts()[0]).toMatchObject({ status: null, excerpt: expect.stringMatching(/Connection refused/) });
-    expect(deliveries()[0]!.nextAttemptAt.getTime()).toBe(h.now().getTime() + 30_000);
+    expect((await attempts())[0]).toMatchObject({ status: null, excerpt: expect.stringMatching(/Connection refused/) });
+    expect((await deliveries())[0]!.nextAttemptAt.getTime()).toBe(h.now().getTime() + 30_000);
     // Not due yet: nothing is tried.
     h.advance(29_000);
     expect(await deliverDue(deps)).toEqual({ delivered: 0, retrying: 0, failed: 0 });
     h.advance(1_000);
     expect(await deliverDue(deps)).toEqual({ delivered: 0, retrying: 1, failed: 0 });
-    expect(deliveries()[0]!.nextAttemptAt.getTime()).toBe(h.now().getTime() + 60_000);
+    expect((await deliveries())[0]!.nextAttemptAt.getTime()).toBe(h.now().getTime() + 60_000);
     await receiver.start();
     h.advance(60_000);
     expect(await deliverDue(deps)).toEqual({ delivered: 1, retrying: 0, failed: 0 });
     h.advance(3_600_000);
     expect(await deliverDue(deps)).toEqual({ delivered: 0, retrying: 0, failed: 0 });
     expect(receiver.received).toHaveLength(1);
-    expect(deliveries()[0]).toMatchObject({ state: "delivered", attempts: 3 });
-    expect(attempts().map((a) => a.status)).toEqual([null, null, 200]);
+    expect((await deliveries())[0]).toMatchObject({ state: "delivered", attempts: 3 });
+    expect((await attempts()).map((a) => a.status)).toEqual([null, null, 200]);
   });
 
   it("a 500 answer (or a redirect) is retried; the log keeps the status and the start of the body", async () => {
@@ -232,7 +232,7 @@ describe("delivery", () => {
     receiver.answer(204);
     h.advance(60_000);
     expect(await deliverDue(deps)).toMatchObject({ delivered: 1 });
-    expect(attempts().map((a) => [a.status, a.excerpt])).toEqual([
+    expect((await attempts()).map((a) => [a.status, a.excerpt])).toEqual([
       [500, "receiver is broken"],
       [302, "receiver is broken"],
       [204, ""],
@@ -251,18 +251,18 @@ describe("delivery", () => {
     await succeededPayout();
     const start = h.now().getTime();
     let tries = 0;
-    while (deliveries()[0]!.state === "pending") {
-      h.advance(Math.max(0, deliveries()[0]!.nextAttemptAt.getTime() - h.now().getTime()));
+    while ((await deliveries())[0]!.state === "pending") {
+      h.advance(Math.max(0, (await deliveries())[0]!.nextAttemptAt.getTime() - h.now().getTime()));
       await deliverDue(deps);
       tries++;
       expect(tries).toBeLessThan(40);
     }
-    expect(deliveries()[0]).toMatchObject({ state: "failed" });
+    expect((await deliveries())[0]).toMatchObject({ state: "failed" });
     expect(h.now().getTime() - start).toBeLessThanOrEqual(giveUpAfterMs);
     receiver.answer(200);
-    const resent = await resendDelivery(deps, { actor: h.admin, ip: "203.0.113.9" }, { deliveryId: deliveries()[0]!.id });
+    const resent = await resendDelivery(deps, { actor: h.admin, ip: "203.0.113.9" }, { deliveryId: (await deliveries())[0]!.id });
     expect(resent).toMatchObject({ ok: true, data: { status: 200 } });
-    expect(deliveries()[0]).toMatchObject({ state: "delivered" });
+    expect((await deliveries())[0]).toMatchObject({ state: "delivered" });
   });
 
   it("Resend sends a delivered event again (same id, fresh signature) and logs who pressed it", async () => {
@@ -270,15 +270,15 @@ describe("delivery", () => {
     await succeededPayout();
     await deliverDue(deps);
     h.advance(5 * 60_000);
-    const resent = await resendDelivery(deps, { actor: h.admin, ip: "203.0.113.9" }, { deliveryId: deliveries()[0]!.id });
+    const resent = await resendDelivery(deps, { actor: h.admin, ip: "203.0.113.9" }, { deliveryId: (await deliveries())[0]!.id });
     expect(resent.ok).toBe(true);
     expect(receiver.received).toHaveLength(2);
     const [first, again] = receiver.received;
     expect(again!.body).toBe(first!.body);
     expect(again!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
     expect(verify(secret, again!.headers, again!.body, Math.floor(h.now().getTime() / 1000))).toBe(true);
-    expect(attempts().map((a) => a.resentBy)).toEqual([null, h.admin.id]);
-    const audit = h.db.select().from(auditEntries).where(eq(auditEntries.action, "webhook.resent")).get()!;
+    expect((await attempts()).map((a) => a.resentBy)).toEqual([null, h.admin.id]);
+    const audit = (await h.db.select().from(auditEntries).where(eq(auditEntries.action, "webhook.resent")).limit(1))[0]!;
     expect(audit).toMatchObject({ actorId: h.admin.id });
     expect(audit.after).toMatchObject({ eventId: first!.headers["webhook-id"], status: 200, delivered: true });
   });
@@ -289,7 +289,7 @@ describe("a crash between the status change and the delivery", () => {
     await register();
     await succeededPayout();
     // Committed with the change: nothing was sent, nothing is lost.
-    expect(deliveries()).toMatchObject([{ state: "pending", attempts: 0 }]);
+    expect(await deliveries()).toMatchObject([{ state: "pending", attempts: 0 }]);
     // A worker takes it and dies while its request hangs (never answers).
     const hanging: Poster = () => new Promise(() => {});
     void deliverDue({ ...deps, post: hanging });
@@ -392,7 +392,7 @@ describe("SSRF guard", () => {
     };
     expect(await deliverDue({ ...strict, post })).toMatchObject({ retrying: 1 });
     expect(sent).toEqual([]);
-    expect(attempts()[0]!.excerpt).toMatch(/^Not sent: hooks\.example\.co\.id leads to this machine itself/);
+    expect((await attempts())[0]!.excerpt).toMatch(/^Not sent: hooks\.example\.co\.id leads to this machine itself/);
     // Public again: sent to the address that was checked.
     answer = "93.184.216.35";
     h.advance(30_000);
@@ -403,8 +403,8 @@ describe("SSRF guard", () => {
   it("the save refuses a bad URL with nothing saved, and audits the refusal", async () => {
     const refused = await createEndpoint({ ...deps, policy: production }, { actor: h.admin, ip: "203.0.113.9" }, { url: "https://10.0.0.5/hook", description: null, events: ["payout.succeeded"] });
     expect(refused).toMatchObject({ ok: false, code: "invalid", fieldErrors: { url: [expect.stringMatching(/private network/)] } });
-    expect(h.db.select().from(webhookEndpoints).all()).toHaveLength(0);
-    expect(h.db.select().from(auditEntries).where(eq(auditEntries.action, "webhook.refused")).all()).toHaveLength(1);
+    expect(await h.db.select().from(webhookEndpoints)).toHaveLength(0);
+    expect(await h.db.select().from(auditEntries).where(eq(auditEntries.action, "webhook.refused"))).toHaveLength(1);
   });
 });
 
@@ -418,13 +418,13 @@ describe("batch.completed", () => {
     expectOk(await submitBatch(h.deps, { actor: h.staff, ip: null }, { batchId }));
     await runBatch(h.deps, batchId, { backoffMs: 5 });
     // Sent, but Budi's row is still processing: not completed yet.
-    expect(deliveries().map((d) => d.eventType)).toEqual(["payout.succeeded"]);
-    for (let i = 0; i < 6 && deliveries().length < 3; i++) {
+    expect((await deliveries()).map((d) => d.eventType)).toEqual(["payout.succeeded"]);
+    for (let i = 0; i < 6 && (await deliveries()).length < 3; i++) {
       h.advance(10 * 60_000);
       await reconcileDue(h.deps);
     }
-    expect(deliveries().map((d) => d.eventType)).toEqual(["payout.succeeded", "payout.succeeded", "batch.completed"]);
-    const [first, , completed] = deliveries().map((d) => JSON.parse(d.payload));
+    expect((await deliveries()).map((d) => d.eventType)).toEqual(["payout.succeeded", "payout.succeeded", "batch.completed"]);
+    const [first, , completed] = (await deliveries()).map((d) => JSON.parse(d.payload));
     expect(first.data.payout.batch_reference).toMatch(/^BAT/);
     expect(completed.data.batch).toMatchObject({
       reference: first.data.payout.batch_reference,

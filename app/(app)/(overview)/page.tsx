@@ -45,7 +45,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const t = await getTranslations("overview");
   const format = await getFormat();
   const now = new Date();
-  const summary = dashboardSummary(db(), now);
+  const summary = await dashboardSummary(db(), now);
   const today = formatSortableDateTime(now).slice(0, 10);
   const todays = summary.today.byStatus.filter((tally) => tally.count > 0);
   const tally = (statuses: readonly TransferStatus[]) =>
@@ -56,7 +56,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const waiting = tally(["awaiting_approval"]);
   const choice = parseDashboardRange(await searchParams, now);
   // Batches to be sent later today (docs/batches.md#scheduled-batches).
-  const scheduled = scheduledToday(db(), now);
+  const scheduled = await scheduledToday(db(), now);
 
   return (
     <>

@@ -25,13 +25,13 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function AccountPage() {
   const { user, session } = await requireSession();
-  const factor = secondFactorStatus(db(), user.id);
+  const factor = await secondFactorStatus(db(), user.id);
   const t = await getTranslations("account");
   const language = await getTranslations("language");
   const notifications = await getTranslations("notifications");
   const format = await getFormat();
   // Approve keys an admin made for this person, waiting for them to show them (docs/api.md#keys).
-  const waitingKeys = waitingApiKeysFor(db(), user.id, new Date()).map((key) => ({
+  const waitingKeys = (await waitingApiKeysFor(db(), user.id, new Date())).map((key) => ({
     id: key.id,
     name: key.name,
     prefix: key.prefix,

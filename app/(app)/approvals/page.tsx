@@ -38,21 +38,24 @@ export default async function ApprovalsPage() {
   const t = await getTranslations("approvals");
   const format = await getFormat();
   const locale = await getLocale();
-  const limits = getLimits(db());
-  const queue = approvalQueue(db(), manager.id, limits.approvalWindowHours).map((row) => ({
-    ...row,
-    requeueNote: row.queuedAt && row.lastMessage ? storedText(row.lastMessage, locale) : null,
-    nearDuplicates: nearDuplicatesOf(db(), row, limits.nearDuplicateWindowHours),
-    // Its tier's approvals so far (docs/policies.md#approval-tiers): "1 of 2", by whom, and whether one is mine.
-    approvals: mineOr(progressOf(db(), { type: "transfer", id: row.id, round: (row.queuedAt ?? row.createdAt).getTime() }, row.approvalRule), manager.id),
-  }));
-  const batches = batchesAwaitingApproval(db());
+  const limits = await getLimits(db());
+  const queue = await Promise.all(
+    (await approvalQueue(db(), manager.id, limits.approvalWindowHours)).map(async (row) => ({
+      ...row,
+      requeueNote: row.queuedAt && row.lastMessage ? storedText(row.lastMessage, locale) : null,
+      nearDuplicates: await nearDuplicatesOf(db(), row, limits.nearDuplicateWindowHours),
+      // Its tier's approvals so far (docs/policies.md#approval-tiers): "1 of 2", by whom, and whether one is mine.
+      approvals: mineOr(await progressOf(db(), { type: "transfer", id: row.id, round: (row.queuedAt ?? row.createdAt).getTime() }, row.approvalRule), manager.id),
+    })),
+  );
+  const batches = await batchesAwaitingApproval(db());
   const now = new Date();
-  const hold = approvalHoldOf(db(), manager.id, now);
+  const hold = await approvalHoldOf(db(), manager.id, now);
+  const badges = await badgesFor(db(), manager);
   return (
     <>
       <PageHeader title={t("title")} description={t("description", { hours: limits.approvalWindowHours })} />
-      <RefreshWhenQueueChanges version={badgesFor(db(), manager).approvals?.version ?? ""} />
+      <RefreshWhenQueueChanges version={badges.approvals?.version ?? ""} />
       {hold ? <ApprovalHoldNotice hold={hold} now={now} /> : null}
       {batches.length > 0 ? (
         <section aria-labelledby="batches-heading" className="mb-6">

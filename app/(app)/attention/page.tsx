@@ -45,18 +45,18 @@ export default async function AttentionPage() {
   const format = await getFormat();
   const locale = await getLocale();
   const database = db();
-  const limits = getLimits(database);
-  const unresolved = unresolvedTransfers(database);
-  const discrepancies = openDiscrepancies(database);
-  const duplicates = approvalQueue(database, user.id, limits.approvalWindowHours)
-    .map((row) => ({ ...row, nearDuplicates: nearDuplicatesOf(database, row, limits.nearDuplicateWindowHours) }))
-    .filter((row) => row.nearDuplicates.length > 0);
-  const flaggedBatches = batchesAwaitingApproval(database).filter((batch) => batch.flagged > 0);
-  const paused = pausedBatches(database);
+  const limits = await getLimits(database);
+  const unresolved = await unresolvedTransfers(database);
+  const discrepancies = await openDiscrepancies(database);
+  const queue = await approvalQueue(database, user.id, limits.approvalWindowHours);
+  const queueWithDuplicates = await Promise.all(queue.map(async (row) => ({ ...row, nearDuplicates: await nearDuplicatesOf(database, row, limits.nearDuplicateWindowHours) })));
+  const duplicates = queueWithDuplicates.filter((row) => row.nearDuplicates.length > 0);
+  const flaggedBatches = (await batchesAwaitingApproval(database)).filter((batch) => batch.flagged > 0);
+  const paused = await pausedBatches(database);
   const now = new Date();
-  const accounts = accountChanges(database, now);
-  const limitsReached = user.role === "admin" ? lookUpLimitsReached(database, now) : [];
-  const pause = openPause(database);
+  const accounts = await accountChanges(database, now);
+  const limitsReached = user.role === "admin" ? await lookUpLimitsReached(database, now) : [];
+  const pause = await openPause(database);
   const nothing = !pause && unresolved.length + discrepancies.length + duplicates.length + flaggedBatches.length + paused.length + accounts.length + limitsReached.length === 0;
 
   return (

@@ -34,8 +34,8 @@ export default async function RecipientsPage({ searchParams }: { searchParams: P
   await requireUser();
   const t = await getTranslations("recipients");
   const view = viewOf(await searchParams);
-  const rows = listRecipients(db(), view);
-  const { lookUpsPerHour } = getLimits(db());
+  const rows = await listRecipients(db(), view);
+  const { lookUpsPerHour } = await getLimits(db());
   return (
     <>
       <PageHeader

@@ -56,8 +56,8 @@ export const refreshTransfersAction = authorizedAction({ name: "transfer.refresh
 );
 
 /** The unsettled transfers, for "Refresh all unsettled" (the browser refreshes them a few at a time). */
-export const listUnsettledAction = authorizedAction({ name: "transfer.list_unsettled", roles: anyone, schema: z.object({}) }, (_input, { db }) =>
-  ok({ transferIds: unsettledTransferIds(db) }),
+export const listUnsettledAction = authorizedAction({ name: "transfer.list_unsettled", roles: anyone, schema: z.object({}) }, async (_input, { db }) =>
+  ok({ transferIds: await unsettledTransferIds(db) }),
 );
 
 /** Unresolved transfers (docs/lifecycle.md#paying-twice-is-impossible): an admin records the outcome Cash In gives, a manager confirms or declines it. */

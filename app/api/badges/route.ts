@@ -11,5 +11,5 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   const check = await checkSession();
   if (check.status !== "ok") return Response.json({ error: "Sign in first." }, { status: 401, headers: { "Cache-Control": "no-store" } });
-  return Response.json(badgesFor(db(), check.user), { headers: { "Cache-Control": "no-store" } });
+  return Response.json(await badgesFor(db(), check.user), { headers: { "Cache-Control": "no-store" } });
 }

@@ -21,7 +21,7 @@ export default async function ApiKeysPage() {
   const t = await getTranslations("apiKeys");
   const format = await getFormat();
   const now = new Date();
-  const keys = listApiKeys(db(), now).map((key) => ({
+  const keys = (await listApiKeys(db(), now)).map((key) => ({
     id: key.id,
     name: key.name,
     prefix: key.prefix,
@@ -37,10 +37,11 @@ export default async function ApiKeysPage() {
     approvesFrom: key.scopes.includes("payouts:approve") && key.issuedAt && approvesFrom(key) > now ? format.dateTime(approvesFrom(key)) : null,
     state: key.state,
   }));
+  const owners = await keyOwners(db());
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
-      <ApiKeysAdmin keys={keys} owners={keyOwners(db())} today={jakartaDate(now)} create={createApiKeyAction} revoke={revokeApiKeyAction} />
+      <ApiKeysAdmin keys={keys} owners={owners} today={jakartaDate(now)} create={createApiKeyAction} revoke={revokeApiKeyAction} />
     </>
   );
 }

@@ -8,5 +8,5 @@ import { ok, type ActionResult } from "@/lib/result";
 /** Walks the whole chain now: the same check as `npm run audit:verify`. */
 export const verifyAuditAction = authorizedAction(
   { name: "audit.verify", roles: admins, schema: z.object({}) },
-  (_input, { db }): ActionResult<ChainVerdict> => ok(verifyAuditChain(db)),
+  async (_input, { db }): Promise<ActionResult<ChainVerdict>> => ok(await verifyAuditChain(db)),
 );

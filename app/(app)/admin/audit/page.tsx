@@ -28,12 +28,12 @@ const targetTypes = ["transfer", "batch", "user", "email", "settings", "limit", 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser(["admin"]);
   const filters = parseAuditFilters(await searchParams);
-  const { rows, hasMore } = listAuditEntries(db(), filters);
-  const targets = auditTargetsOf(db(), rows);
-  const people = listUsers(db());
+  const { rows, hasMore } = await listAuditEntries(db(), filters);
+  const targets = await auditTargetsOf(db(), rows);
+  const people = await listUsers(db());
   const t = await getTranslations("audit");
   const actionT = await getTranslations("auditActions");
-  const actions = auditActions(db())
+  const actions = (await auditActions(db()))
     .map((action) => ({ action, label: auditActionLabel(actionT, action) }))
     .sort((a, b) => a.label.localeCompare(b.label));
   const { before: _before, ...exportFilters } = filters;

@@ -15,10 +15,11 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function LimitsPage() {
   await requireUser(["admin"]);
   const t = await getTranslations("limits");
+  const limits = await getLimits(db());
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
-      <LimitsForm limits={getLimits(db())} gatewayTimeoutMs={env().CASHIN_TIMEOUT_MS} />
+      <LimitsForm limits={limits} gatewayTimeoutMs={env().CASHIN_TIMEOUT_MS} />
     </>
   );
 }

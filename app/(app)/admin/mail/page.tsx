@@ -25,8 +25,8 @@ export default async function MailPage() {
   const kinds = await getTranslations("notifications.kinds");
   const format = await getFormat();
   const setup = mailSetup();
-  const sent = latestMails(db());
-  const unsent = unsentNotices(db());
+  const sent = await latestMails(db());
+  const unsent = await unsentNotices(db());
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />

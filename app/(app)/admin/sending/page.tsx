@@ -28,9 +28,9 @@ export default async function SendingPage() {
   const common = await getTranslations("common");
   const format = await getFormat();
   const database = db();
-  const pause = openPause(database);
-  const alertsOn = depositAlertsOn(database);
-  const recent = recentPauses(database);
+  const pause = await openPause(database);
+  const alertsOn = await depositAlertsOn(database);
+  const recent = await recentPauses(database);
   const transferLink = (id: number | null, reference: string | null) =>
     id !== null && reference ? (
       <Link href={`/transfers/${id}`} className="font-mono text-xs break-all text-brand hover:underline">

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { getFormat } from "@/components/i18n/get-format";
 import { SignInAddressesForm } from "@/components/admin/sign-in-addresses-form";
 import { PageHeader } from "@/components/shell/app-shell";
-import { db } from "@/db/client";
+import { db, first } from "@/db/client";
 import { users } from "@/db/schema";
 import { admins } from "@/lib/auth/action";
 import { readAllowList } from "@/lib/auth/allow-list";
@@ -23,10 +23,10 @@ export default async function SignInAddressesPage() {
   await requireUser(admins);
   const t = await getTranslations("signInAddresses");
   const format = await getFormat();
-  const stored = readAllowList(db());
+  const stored = await readAllowList(db());
   // The address this request came from, by the same rules as the check at sign-in (docs/sign-in.md#client-address).
   const address = clientIp(await headers());
-  const changedBy = stored.readable && stored.updatedBy ? db().select({ name: users.name }).from(users).where(eq(users.id, stored.updatedBy)).get()?.name : undefined;
+  const changedBy = stored.readable && stored.updatedBy ? (await first(db().select({ name: users.name }).from(users).where(eq(users.id, stored.updatedBy)).limit(1)))?.name : undefined;
 
   return (
     <>

@@ -19,7 +19,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function SignInsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser(admins);
   const filters = parseSignInFilters(await searchParams);
-  const groups = listFailedSignIns(db(), filters, new Date());
+  const groups = await listFailedSignIns(db(), filters, new Date());
   const t = await getTranslations("signIns");
   const most = groups.length === failedSignInsShown.groups;
 

@@ -16,13 +16,15 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function TiersPage() {
   await requireUser(["admin"]);
   const t = await getTranslations("tiers");
+  const tiers = await approvalTiers(db());
+  const managers = await activeManagers(db());
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
       <p className="mb-4 max-w-3xl text-sm text-ink-muted">
         {t.rich("thresholdNote", { limits: (chunks) => <Link href="/admin/limits" className="font-medium text-brand hover:underline">{chunks}</Link> })}
       </p>
-      <TiersForm tiers={approvalTiers(db())} managers={activeManagers(db())} save={saveTiersAction} />
+      <TiersForm tiers={tiers} managers={managers} save={saveTiersAction} />
     </>
   );
 }

@@ -19,7 +19,7 @@ export default async function UsersPage() {
   const format = await getFormat();
   const now = new Date();
   const later = (at: Date | null) => (at && at > now ? format.dateTime(at) : null);
-  const users = listUsers(db()).map((u) => ({
+  const users = (await listUsers(db())).map((u) => ({
     id: u.id,
     name: u.name,
     email: u.email,
@@ -31,10 +31,11 @@ export default async function UsersPage() {
     temporaryPassword: u.temporaryPasswordExpiresAt ? { expired: u.temporaryPasswordExpiresAt <= now, until: format.dateTime(u.temporaryPasswordExpiresAt) } : null,
     approvalHoldUntil: u.role === "manager" ? later(u.approvalHoldUntil) : null,
   }));
+  const secondFactorForAll = await secondFactorRequiredForAll(db());
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
-      <UsersAdmin users={users} currentUserId={admin.id} secondFactorForAll={secondFactorRequiredForAll(db())} />
+      <UsersAdmin users={users} currentUserId={admin.id} secondFactorForAll={secondFactorForAll} />
     </>
   );
 }

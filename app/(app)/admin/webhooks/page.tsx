@@ -28,10 +28,10 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   await requireUser(admins);
   const t = await getTranslations("webhooks");
   const format = await getFormat();
-  const endpoints = listEndpoints(db());
+  const endpoints = await listEndpoints(db());
   const asked = Number((await searchParams).log);
   const shown = endpoints.find((e) => e.id === asked) ?? endpoints[0];
-  const log = shown ? deliveryLog(db(), shown.id) : [];
+  const log = shown ? await deliveryLog(db(), shown.id) : [];
 
   return (
     <>

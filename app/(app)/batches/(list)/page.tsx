@@ -21,11 +21,13 @@ export default async function BatchesPage() {
   const t = await getTranslations("batches");
   const format = await getFormat();
   const database = db();
-  const recent = listBatches(database).map((batch) => {
-    // A checked batch still holding rows to fix says so instead of "Ready to submit".
-    const rows = batch.status === "ready" ? batchOverview(database, batch.id)?.rows : undefined;
-    return { ...batch, blocking: rows ? rows.invalid + rows.unconfirmed : 0 };
-  });
+  const recent = await Promise.all(
+    (await listBatches(database)).map(async (batch) => {
+      // A checked batch still holding rows to fix says so instead of "Ready to submit".
+      const rows = batch.status === "ready" ? (await batchOverview(database, batch.id))?.rows : undefined;
+      return { ...batch, blocking: rows ? rows.invalid + rows.unconfirmed : 0 };
+    }),
+  );
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />

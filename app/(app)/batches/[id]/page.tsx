@@ -39,13 +39,13 @@ export default async function BatchPage({ params, searchParams }: Props) {
   const format = await getFormat();
   const id = routeId((await params).id);
   const database = db();
-  const overview = id === undefined ? undefined : batchOverview(database, id);
+  const overview = id === undefined ? undefined : await batchOverview(database, id);
   if (!overview || id === undefined) notFound();
   const query = await searchParams;
   const view = batchRowViews.find((v) => v === query.view) ?? "all";
   const requestedPage = Number(typeof query.page === "string" ? query.page : 1);
   const page = Number.isSafeInteger(requestedPage) && requestedPage > 0 ? requestedPage : 1;
-  const rows = batchRowsPage(database, id, { view, page });
+  const rows = await batchRowsPage(database, id, { view, page });
 
   const { batch, rows: counts, transfers } = overview;
   const isMaker = batch.makerId === user.id;
@@ -59,11 +59,11 @@ export default async function BatchPage({ params, searchParams }: Props) {
   const due = batch.status === "scheduled" && sendAt !== null && sendAt.getTime() <= now.getTime();
   const soon = batch.status === "scheduled" && sendAt !== null && sendAt.getTime() - now.getTime() < 5 * 60_000;
   const live = batch.status === "checking" || (batch.status === "sending" && batch.pausedAt === null) || rechecking || unsettled > 0 || soon;
-  const limits = getLimits(database);
-  const hold = !isMaker && user.role === "manager" && batch.status === "awaiting_approval" ? approvalHoldOf(database, user.id, now) : null;
+  const limits = await getLimits(database);
+  const hold = !isMaker && user.role === "manager" && batch.status === "awaiting_approval" ? await approvalHoldOf(database, user.id, now) : null;
   // Its tier's approvals so far (docs/policies.md#approval-tiers), while it waits.
   const approvals =
-    batch.status === "awaiting_approval" ? progressOf(database, { type: "batch", id: batch.id, round: (batch.submittedAt ?? batch.createdAt).getTime() }, batch.approvalRule) : null;
+    batch.status === "awaiting_approval" ? await progressOf(database, { type: "batch", id: batch.id, round: (batch.submittedAt ?? batch.createdAt).getTime() }, batch.approvalRule) : null;
   const approvedByMe = approvals?.approvers.some((a) => a.id === user.id) ?? false;
   const viewCount: Record<BatchRowView, number> = { all: counts.all, attention: counts.attention, removed: counts.removed };
   const blocking = counts.invalid + counts.unconfirmed;
@@ -219,7 +219,7 @@ type SentenceKey =
   | "expired";
 
 /** Which sentence (batches.sentence.*) says where the batch stands and what the reader can do; `{approver}` is the approver's name. */
-function statusSentence(overview: NonNullable<ReturnType<typeof batchOverview>>, isMaker: boolean, isManager: boolean): SentenceKey {
+function statusSentence(overview: NonNullable<Awaited<ReturnType<typeof batchOverview>>>, isMaker: boolean, isManager: boolean): SentenceKey {
   const { batch, rows, approverName } = overview;
   switch (batch.status) {
     case "checking":

@@ -21,5 +21,5 @@ export async function GET(request: NextRequest) {
   const check = await checkSession();
   if (check.status !== "ok") return new Response(`${exportsTranslator(locale)("refused.signInRecipients")}\n`, { status: 401, headers: plainText });
   await recordAuditNow(db(), { actor: check.user, action: "recipient.export", target: { type: "recipient" }, after: { format: "csv" }, ip: clientIp(request.headers) });
-  return csvDownload(streamRecipientsCsv(db(), { locale }), "recipients");
+  return csvDownload(await streamRecipientsCsv(db(), { locale }), "recipients");
 }

@@ -35,8 +35,8 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const filters = parseHistoryFilters(await searchParams);
   const database = db();
   const result = listTransfers(database, filters);
-  const makers = listUsers(database).map(({ id, name }) => ({ id, name }));
-  const batch = filters.batch === undefined ? undefined : batchReference(database, filters.batch);
+  const makers = (await listUsers(database)).map(({ id, name }) => ({ id, name }));
+  const batch = filters.batch === undefined ? undefined : await batchReference(database, filters.batch);
 
   const href = (changes: Partial<Filters>) => withQuery("/transfers", historySearchParams(filters, changes));
   const filtered = isFiltered(filters);

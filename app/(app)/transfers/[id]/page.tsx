@@ -37,14 +37,14 @@ export default async function TransferPage({ params }: Props) {
   const locale = await getLocale();
   const user = await requireUser();
   const id = routeId((await params).id);
-  const detail = id === undefined ? undefined : getTransferDetail(db(), id);
+  const detail = id === undefined ? undefined : await getTransferDetail(db(), id);
   if (!detail) notFound();
   const { transfer } = detail;
   const t = await getTranslations("transfers.detail");
   const status = await getTranslations("transferStatus");
-  const paidRecipient = transfer.recipientId === null ? undefined : findRecipient(db(), transfer.recipientId);
+  const paidRecipient = transfer.recipientId === null ? undefined : await findRecipient(db(), transfer.recipientId);
   // Offered once a transfer went through, for a number no saved recipient has yet (else a link to it).
-  const savedAs = transfer.status === "succeeded" ? (recipientFor(db(), transfer.wallet, transfer.phone)?.label ?? null) : undefined;
+  const savedAs = transfer.status === "succeeded" ? ((await recipientFor(db(), transfer.wallet, transfer.phone))?.label ?? null) : undefined;
   const format = await getFormat();
   const dash = "—";
 

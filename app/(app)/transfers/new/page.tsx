@@ -26,12 +26,12 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
   const params = await searchParams;
   const retryOfId = typeof params.retryOf === "string" ? routeId(params.retryOf) : undefined;
   // "Retry as a new transfer": the failed one's wallet, number and amount, looked up and confirmed afresh.
-  const original = retryOfId === undefined ? undefined : (findTransfer(db(), retryOfId) ?? undefined);
+  const original = retryOfId === undefined ? undefined : ((await findTransfer(db(), retryOfId)) ?? undefined);
   // The refusal is worded by the server (lib/transfers/create.ts): in the reader's language, as in an action.
   const retry = original ? await withRequestLocale(async () => retryState(original, user)) : undefined;
-  const limits = getLimits(db());
+  const limits = await getLimits(db());
   // Saved recipients in use, the most recently paid first; `?recipient=` (their Pay link) chooses one.
-  const recipients = listRecipients(db()).map(({ id, label, wallet, phone, ownerName, defaultAmount, defaultMemo }) => ({ id, label, wallet, phone, ownerName, defaultAmount, defaultMemo }));
+  const recipients = (await listRecipients(db())).map(({ id, label, wallet, phone, ownerName, defaultAmount, defaultMemo }) => ({ id, label, wallet, phone, ownerName, defaultAmount, defaultMemo }));
   const chosen = typeof params.recipient === "string" && !original ? routeId(params.recipient) : undefined;
   return (
     <>
@@ -59,8 +59,8 @@ export default async function NewTransferPage({ searchParams }: { searchParams: 
 type RetryLink = { href: string; kind: "retry" | "original"; reference: string };
 
 /** Whether this person may retry this transfer now; the server checks again when it is sent. */
-function retryState(original: Transfer, user: User): { ok: true } | { ok: false; message: string; link?: RetryLink } {
-  const refusal = whyNotRetry(db(), user, original);
+async function retryState(original: Transfer, user: User): Promise<{ ok: true } | { ok: false; message: string; link?: RetryLink }> {
+  const refusal = await whyNotRetry(db(), user, original);
   if (!refusal) return { ok: true };
   const link: RetryLink = refusal.retry
     ? { href: `/transfers/${refusal.retry.id}`, kind: "retry", reference: refusal.retry.reference }

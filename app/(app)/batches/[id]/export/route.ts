@@ -24,7 +24,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const check = await checkSession();
   if (check.status !== "ok") return new Response(`${t("refused.signInBatch")}\n`, { status: 401, headers: plainText });
   const id = routeId((await params).id);
-  const batch = id === undefined ? undefined : batchReference(db(), id);
+  const batch = id === undefined ? undefined : await batchReference(db(), id);
   if (!batch) return new Response(`${t("refused.noBatch")}\n`, { status: 404, headers: plainText });
   const format = exportFormat(request.nextUrl.searchParams);
   await recordAuditNow(db(), { actor: check.user, action: "batch.export", target: { type: "batch", id: batch.id }, after: { format }, ip: clientIp(request.headers) });
