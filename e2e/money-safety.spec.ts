@@ -144,6 +144,9 @@ test.describe("Later answers win only forward", () => {
   });
 
   test("06 after 00 raises a discrepancy, changes no status, and an admin marks it reviewed", async ({ page, signInAs, browser }) => {
+    // Two people sign in (the admin afresh, with a code) and the reconciler checks twice: 17 s alone, 28–32 s beside
+    // the other worker's specs, so the default 30 s is no budget for it (as for the two-tab retry above).
+    test.setTimeout(60_000);
     await signInAs("staff");
     const newTransfer = new NewTransferPage(page);
     await newTransfer.goto();
