@@ -14,8 +14,8 @@ import { seedTransfers, uniquePhone, uniqueReference, uniqueWord } from "./suppo
  * languages, fits the screen (no sideways scrolling) and has no serious or critical axe-core violation of
  * WCAG 2.1/2.2 A and AA. So do the sign-in steps: the sign-in page, the code step, and a new manager's first
  * sign-in (choosing their own password, then enrolling the authenticator app). Problems are collected over all
- * pages of a test, so one run names them all. Each page has a test of its own; Recipients, a transfer and a batch
- * share one that first makes a saved recipient, a transfer and a batch to show.
+ * pages of a test, so one run names them all. Each test takes three pages; Recipients, a transfer and a batch share
+ * one that first makes a saved recipient, a transfer and a batch to show.
  */
 
 const sizes = [
@@ -54,17 +54,24 @@ const pagesOf: Record<DemoRole, string[]> = {
   admin: ["/admin/users", "/admin/limits", "/admin/tiers", "/admin/audit", "/admin/sign-ins", "/admin/sign-in-addresses", "/admin/api-keys", "/admin/mail", "/admin/sending", "/admin/webhooks", "/attention"],
 };
 
+function inGroupsOf<T>(size: number, list: readonly T[]): T[][] {
+  return Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
+}
+
 for (const locale of ["id", "en"] as const) {
   test.describe(`Every page fits a phone and passes axe (${locale})`, () => {
-    // One test per page (both sizes, axe at each): a failure names its page, and the two workers share the pages.
-    test.describe.configure({ mode: "parallel", timeout: 60_000 });
+    // A few pages per test (both sizes, axe at each), the two workers sharing them: a failure names its pages, and no
+    // test grows with the app's page count (one test per role took 3 minutes beside the other worker).
+    test.describe.configure({ mode: "parallel", timeout: 120_000 });
 
     for (const role of ["staff", "manager", "admin"] as const) {
-      for (const path of pagesOf[role]) {
-        test(`${role}: ${path} (${locale})`, async ({ page, context, signInAs }) => {
+      for (const paths of inGroupsOf(3, pagesOf[role])) {
+        test(`${role}: ${paths.join(", ")} (${locale})`, async ({ page, context, signInAs }) => {
           await signInAs(role);
           await setLanguage(context, locale);
-          expect(await inspect(page, path, locale)).toEqual([]);
+          const problems: Problem[] = [];
+          for (const path of paths) problems.push(...(await inspect(page, path, locale)));
+          expect(problems).toEqual([]);
         });
       }
     }
