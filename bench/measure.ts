@@ -87,6 +87,25 @@ export function pairedSamples(runs: number, subject: () => unknown, baseline: ()
   return samples;
 }
 
+/** `pairedSamples` for async work: each side awaited (give a synchronous baseline as an async function, so both pay the await). */
+export async function pairedSamplesAsync(runs: number, subject: () => Promise<unknown>, baseline: () => Promise<unknown>, warmup = 20): Promise<{ subject: number[]; baseline: number[] }> {
+  for (let i = 0; i < warmup; i++) {
+    await subject();
+    await baseline();
+  }
+  const samples = { subject: [] as number[], baseline: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      samples.subject.push(await timeMsAsync(subject));
+      samples.baseline.push(await timeMsAsync(baseline));
+    } else {
+      samples.baseline.push(await timeMsAsync(baseline));
+      samples.subject.push(await timeMsAsync(subject));
+    }
+  }
+  return samples;
+}
+
 /**
  * Operations per second of each side, the median over `rounds` rounds. Every round runs each side once,
  * starting from a different one each time, so that a busy moment of the machine hits all of them alike.

@@ -131,10 +131,10 @@ async function main(): Promise<void> {
   const info = machine((db.$client.prepare("select sqlite_version() as v").get() as { v: string }).v);
 
   progress(`1. history query: 6 views × ${plan.historyRuns} runs`);
-  cases.push(...historyCase(db, historyViews(seeded, { deepPage: plan.deepPage }), { runs: plan.historyRuns }));
+  cases.push(...(await historyCase(db, historyViews(seeded, { deepPage: plan.deepPage }), { runs: plan.historyRuns })));
 
   progress(`1b. dashboard figures, last 30 days: 4 figures × ${plan.dashboardRuns} runs`);
-  cases.push(...dashboardCase(db, seeded, { runs: plan.dashboardRuns }));
+  cases.push(...(await dashboardCase(db, seeded, { runs: plan.dashboardRuns })));
 
   progress(`2. CSV export of ~${plan.csvRows.toLocaleString("en-US")} rows × ${plan.csvRounds}`);
   cases.push(...(await csvCase(db, { rows: plan.csvRows, rounds: plan.csvRounds })));

@@ -7,7 +7,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { env, sqlitePath } from "@/lib/env";
-import * as schema from "./schema";
+import * as schema from "./sqlite/schema";
 
 /** One drizzle connection to a SQLite file, as drizzle gives it. Domain code never holds one: it gets a `Db` or a `Tx`. */
 export type Connection = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -25,7 +25,8 @@ export type Tx = Omit<Connection, "transaction">;
  * outside a transaction does not compile (and on SQLite the reading connection is read-only, so it would fail).
  */
 export type Db = Omit<Connection, "transaction" | "insert" | "update" | "delete" | "run"> & {
-  readonly engine: "sqlite";
+  /** Which database it is (`dialectOf` in db/dialect.ts tells the same of a `Tx`). */
+  readonly engine: "sqlite" | "postgres";
   /** Runs `work` as one transaction and answers its result; a throw rolls everything back. Not nested: pass `tx` down instead. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Closes the database's connections once the transactions already asked for have finished. */

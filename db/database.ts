@@ -69,3 +69,15 @@ export function postgresAppDatabase(db: PgLike, { retries = serializationRetries
     close: () => db.$client.end(),
   };
 }
+
+/**
+ * A PostgreSQL database as the domain's `Db` (db/client.ts): its query builders for reads, and `transaction` as
+ * `postgresAppDatabase` runs it (SERIALIZABLE, tried again on a conflict, not nested). Typed as SQLite's `Db`: the
+ * domain is written once against those types, and `@/db/schema` gives PostgreSQL's tables in a process whose
+ * `DATABASE_URL` is a postgres:// URL.
+ */
+export function postgresDomainDb(db: PgLike & object, options?: Parameters<typeof postgresAppDatabase>[1]): Db {
+  const own = { transaction: db.transaction.bind(db), $client: db.$client };
+  const app = postgresAppDatabase(own, options);
+  return Object.assign(db, { engine: "postgres" as const, transaction: app.transaction, close: app.close }) as unknown as Db;
+}

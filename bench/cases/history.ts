@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import { countTransfers, listTransfers } from "@/lib/transfers/history";
 import { parseHistoryFilters } from "@/lib/transfers/history-filters";
-import { pairedSamples, percentile, result, timeMs, type CaseResult } from "../measure";
+import { pairedSamplesAsync, percentile, result, timeMsAsync, type CaseResult } from "../measure";
 import type { Seeded } from "../seed";
 
 /**
@@ -81,21 +81,22 @@ export function historyViews(seeded: Seeded, { deepPage }: { deepPage: number })
   ];
 }
 
-export function historyCase(db: Db, views: View[], { runs }: { runs: number }): CaseResult[] {
+export async function historyCase(db: Db, views: View[], { runs }: { runs: number }): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   const counts: { view: string; p95: number }[] = [];
   for (const view of views) {
     const filters = parseHistoryFilters(new URLSearchParams(view.query));
     const statement = db.$client.prepare(view.sql);
-    const ours = listTransfers(db, filters).rows.map((row) => row.id);
+    const ours = (await listTransfers(db, filters)).rows.map((row) => row.id);
     const theirs = (statement.all(...view.params) as { id: number }[]).map((row) => row.id);
     if (ours.length === 0 || ours.join() !== theirs.join()) {
       throw new Error(`history "${view.name}": the baseline SQL does not return the page's rows (${ours.length} vs ${theirs.length})`);
     }
-    const samples = pairedSamples(
+    // The baseline is awaited too (it runs at once): both sides pay the same for the await.
+    const samples = await pairedSamplesAsync(
       runs,
       () => listTransfers(db, filters),
-      () => statement.all(...view.params),
+      async () => statement.all(...view.params),
     );
     for (const [label, p] of [["p50", 0.5], ["p95", 0.95]] as const) {
       results.push(
@@ -109,8 +110,10 @@ export function historyCase(db: Db, views: View[], { runs }: { runs: number }): 
       );
     }
     const countRuns = Math.max(20, Math.round(runs / 5));
-    for (let i = 0; i < 5; i++) countTransfers(db, filters);
-    counts.push({ view: view.name, p95: percentile(Array.from({ length: countRuns }, () => timeMs(() => countTransfers(db, filters))), 0.95) });
+    for (let i = 0; i < 5; i++) await countTransfers(db, filters);
+    const countSamples: number[] = [];
+    for (let i = 0; i < countRuns; i++) countSamples.push(await timeMsAsync(() => countTransfers(db, filters)));
+    counts.push({ view: view.name, p95: percentile(countSamples, 0.95) });
   }
   const slowest = counts.reduce((a, b) => (b.p95 > a.p95 ? b : a));
   results.push(result(`history: capped count when asked, slowest view: ${slowest.view} (p95)`, "ms", slowest.p95, null));

@@ -28,7 +28,7 @@ import {
   type ApprovalRule,
   type NotificationKind,
   type WebhookEventType,
-} from "../schema";
+} from "../sqlite/schema";
 
 /**
  * The PostgreSQL mirror of db/schema.ts (docs/postgresql.md): the same tables, columns, indexes and row types, so
@@ -54,7 +54,7 @@ export {
   transferStatuses,
   wallets,
   webhookEventTypes,
-} from "../schema";
+} from "../sqlite/schema";
 export type {
   ApiScope,
   ApprovalRule,
@@ -67,7 +67,7 @@ export type {
   TopupAnswer,
   TransferStatus,
   WebhookEventType,
-} from "../schema";
+} from "../sqlite/schema";
 
 const id = () => integer("id").primaryKey().generatedByDefaultAsIdentity();
 

@@ -1,7 +1,8 @@
 import { actorLabel, type Actor } from "@/lib/actor";
 import { createHash } from "node:crypto";
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { first, type Db, type Tx } from "@/db/client";
+import { dialectOf, jsonText } from "@/db/dialect";
 import { auditEntries } from "@/db/schema";
 
 export type AuditInput = {
@@ -117,7 +118,7 @@ export async function recordAuditAtMostEvery(tx: Tx, periodMs: number, input: Au
           eq(auditEntries.targetType, entry.targetType),
           entry.targetId === null ? isNull(auditEntries.targetId) : eq(auditEntries.targetId, entry.targetId),
           // Entries of another reason (after.reason) are not repeats: one kind of refusal never hides another.
-          sameReason === undefined ? undefined : sql`json_extract(${auditEntries.after}, '$.reason') = ${sameReason}`,
+          sameReason === undefined ? undefined : eq(jsonText(dialectOf(tx), auditEntries.after, "reason"), sameReason),
         ),
       )
       .limit(1),

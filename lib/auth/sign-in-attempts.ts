@@ -2,6 +2,7 @@ import "server-only";
 import { and, desc, gte, inArray, max, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import { contains, dialectOf, minuteOf } from "@/db/dialect";
 import { loginAttempts } from "@/db/schema";
 import { first, paramsRecord, type SearchParamsInput } from "@/lib/search-params";
 
@@ -27,22 +28,24 @@ export type FailedSignInGroup = { email: string; ip: string; minute: Date; failu
 
 /** Newest minute first; within a minute, the group whose last attempt is latest first. */
 export async function listFailedSignIns(db: Db, filters: SignInFilters, now: Date): Promise<FailedSignInGroup[]> {
-  const minute = sql<number>`${loginAttempts.at} / 60000`;
+  const dialect = dialectOf(db);
+  const minute = minuteOf(dialect, loginAttempts.at);
+  const times = (outcome: "failure" | "throttled") => sql<number>`sum(case when ${loginAttempts.outcome} = ${outcome} then 1 else 0 end)`.mapWith(Number);
   return await db
     .select({
       email: loginAttempts.email,
       ip: loginAttempts.ip,
-      minute: sql`${minute}`.mapWith((value: number) => new Date(value * 60_000)),
-      failures: sql<number>`sum(${loginAttempts.outcome} = 'failure')`.mapWith(Number),
-      throttled: sql<number>`sum(${loginAttempts.outcome} = 'throttled')`.mapWith(Number),
+      minute: sql`${minute}`.mapWith((value: number | string) => new Date(Number(value))),
+      failures: times("failure"),
+      throttled: times("throttled"),
     })
     .from(loginAttempts)
     .where(
       and(
         inArray(loginAttempts.outcome, ["failure", "throttled"]),
         gte(loginAttempts.at, new Date(now.getTime() - failedSignInsShown.days * 24 * 60 * 60_000)),
-        // instr, not LIKE: a "%" or "_" typed into the filter is matched as itself.
-        filters.email ? sql`instr(${loginAttempts.email}, ${filters.email}) > 0` : undefined,
+        // Not LIKE: a "%" or "_" typed into the filter is matched as itself.
+        filters.email ? contains(dialect, loginAttempts.email, filters.email) : undefined,
       ),
     )
     .groupBy(loginAttempts.email, loginAttempts.ip, minute)

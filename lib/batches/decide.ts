@@ -84,6 +84,8 @@ export async function approveBatch(
   let overdue = false;
   const result = await deps.db.transaction(
     async (tx): Promise<ActionResult<BatchApproval>> => {
+      // Set afresh by each run of this work: on PostgreSQL a transaction refused for a conflict runs again.
+      overdue = false;
       // The batch, its status, its re-check and the limits are read in the approving transaction: they decide it.
       const batch = await findBatch(tx, input.batchId);
       if (!batch) return fail("not_found", msg("server.batches.notFound"));

@@ -14,13 +14,13 @@ export const flaggedRow = or(isNotNull(batchRows.duplicateOfLine), isNotNull(bat
  * how many rows of the batch are flagged now, repeats within the file included.
  */
 export async function flagNearDuplicates(tx: Tx, batchId: number, at: Date): Promise<number> {
-  const since = at.getTime() - (await getLimits(tx)).nearDuplicateWindowHours * 60 * 60_000;
+  const since = new Date(at.getTime() - (await getLimits(tx)).nearDuplicateWindowHours * 60 * 60_000);
   const noMoney = sql.join(movedNoMoney.map((s) => sql`${s}`), sql`, `);
   await tx
     .update(batchRows)
     .set({
       nearDuplicateOf: sql`(select ${transfers.id} from ${transfers} where ${transfers.phone} = ${batchRows.phone} and ${transfers.wallet} = ${batchRows.wallet}
-        and ${transfers.amount} = ${batchRows.amount} and ${transfers.createdAt} >= ${since} and ${transfers.status} not in (${noMoney})
+        and ${transfers.amount} = ${batchRows.amount} and ${transfers.createdAt} >= ${sql.param(since, transfers.createdAt)} and ${transfers.status} not in (${noMoney})
         and (${transfers.batchId} is null or ${transfers.batchId} <> ${batchRows.batchId}) order by ${transfers.createdAt} desc limit 1)`,
     })
     .where(and(eq(batchRows.batchId, batchId), ne(batchRows.state, "removed")));

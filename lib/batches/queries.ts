@@ -25,9 +25,9 @@ async function batchList(db: Db, where: SQL | undefined, order: SQL[], limit: nu
     .select({
       batch: batches,
       makerName: users.name,
-      rows: sql<number>`(select count(*) from ${batchRows} where ${live})`,
-      total: sql<number>`(select coalesce(sum(${batchRows.amount}), 0) from ${batchRows} where ${live})`,
-      flagged: sql<number>`(select count(*) from ${batchRows} where ${live} and ${flagged})`,
+      rows: sql<number>`(select count(*) from ${batchRows} where ${live})`.mapWith(Number),
+      total: sql<number>`(select coalesce(sum(${batchRows.amount}), 0) from ${batchRows} where ${live})`.mapWith(Number),
+      flagged: sql<number>`(select count(*) from ${batchRows} where ${live} and ${flagged})`.mapWith(Number),
     })
     .from(batches)
     .innerJoin(users, eq(users.id, batches.makerId))
@@ -66,7 +66,7 @@ export async function batchOverview(db: Db, id: number): Promise<BatchOverview |
   const rows = { pending: 0, ok: 0, invalid: 0, unconfirmed: 0, removed: 0, all: 0, duplicates: 0, attention: 0 };
   let total = 0;
   for (const r of await db
-    .select({ state: batchRows.state, n: count(), amount: sum(batchRows.amount), duplicates: sql<number>`sum(case when ${flagged} then 1 else 0 end)` })
+    .select({ state: batchRows.state, n: count(), amount: sum(batchRows.amount), duplicates: sql<number>`sum(case when ${flagged} then 1 else 0 end)`.mapWith(Number) })
     .from(batchRows)
     .where(eq(batchRows.batchId, id))
     .groupBy(batchRows.state)) {
@@ -177,7 +177,7 @@ export async function scheduledToday(db: Db, now: Date): Promise<{ count: number
   const end = new Date(start.getTime() + 24 * 60 * 60_000);
   const row = await first(
     db
-      .select({ count: sql<number>`count(distinct ${batches.id})`, total: sql<number>`coalesce(sum(${transfers.amount}), 0)` })
+      .select({ count: sql<number>`count(distinct ${batches.id})`.mapWith(Number), total: sql<number>`coalesce(sum(${transfers.amount}), 0)`.mapWith(Number) })
       .from(batches)
       .innerJoin(transfers, eq(transfers.batchId, batches.id))
       .where(and(eq(batches.status, "scheduled"), gte(batches.sendAt, start), lt(batches.sendAt, end))),

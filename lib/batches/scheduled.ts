@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import { system } from "@/lib/actor";
 import { batchRows, batches, transfers, type Batch } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -71,7 +71,7 @@ async function markStaleRows(deps: TransferDeps, batch: Batch, now: Date): Promi
           and(
             eq(batchRows.batchId, batch.id),
             inArray(batchRows.state, ["ok", "unconfirmed"]),
-            sql`(${batchRows.checkedAt} is null or ${batchRows.checkedAt} < ${staleBefore.getTime()})`,
+            or(isNull(batchRows.checkedAt), lt(batchRows.checkedAt, staleBefore))!,
           ),
         )
         .returning({ id: batchRows.id });

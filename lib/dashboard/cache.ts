@@ -48,9 +48,9 @@ async function readInto(db: Db, key: string, range: DashboardRange, now: Date, r
   const reading = (async () => {
     let figures: DashboardFigures;
     try {
-      figures = read ? await read(range) : dashboardFigures(db, range);
+      figures = read ? await read(range) : await dashboardFigures(db, range);
     } catch {
-      figures = dashboardFigures(db, range);
+      figures = await dashboardFigures(db, range);
     }
     const entry = { computedAt: now, figures };
     cache.entries.delete(key);

@@ -19,9 +19,8 @@ sqlite.pragma("busy_timeout = 5000");
 const db = drizzle(sqlite) as unknown as Db;
 
 parentPort?.on("message", ({ id, range }: FiguresRequest) => {
-  try {
-    parentPort?.postMessage({ id, figures: dashboardFigures(db, range) } satisfies FiguresAnswer);
-  } catch (error) {
-    parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies FiguresAnswer);
-  }
+  dashboardFigures(db, range).then(
+    (figures) => parentPort?.postMessage({ id, figures } satisfies FiguresAnswer),
+    (error: unknown) => parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies FiguresAnswer),
+  );
 });

@@ -31,13 +31,13 @@ export async function badgesFor(db: Db, user: { id: number; role: Role }): Promi
   if (user.role === "manager") {
     const transfersWaiting = (await first(
       db
-        .select({ n: count(), others: sql<number>`coalesce(sum(${transfers.makerId} <> ${user.id} and not ${approvedBy("transfer", transfers.id, sql`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`, user.id)}), 0)`, last: max(transfers.updatedAt) })
+        .select({ n: count(), others: sql<number>`coalesce(sum(case when ${transfers.makerId} <> ${user.id} and not ${approvedBy("transfer", transfers.id, sql`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`, user.id)} then 1 else 0 end), 0)`.mapWith(Number), last: max(transfers.updatedAt) })
         .from(transfers)
         .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId))),
     ))!;
     const batchesWaiting = (await first(
       db
-        .select({ n: count(), others: sql<number>`coalesce(sum(${batches.makerId} <> ${user.id} and not ${approvedBy("batch", batches.id, sql`coalesce(${batches.submittedAt}, ${batches.createdAt})`, user.id)}), 0)`, last: max(batches.updatedAt) })
+        .select({ n: count(), others: sql<number>`coalesce(sum(case when ${batches.makerId} <> ${user.id} and not ${approvedBy("batch", batches.id, sql`coalesce(${batches.submittedAt}, ${batches.createdAt})`, user.id)} then 1 else 0 end), 0)`.mapWith(Number), last: max(batches.updatedAt) })
         .from(batches)
         .where(eq(batches.status, "awaiting_approval")),
     ))!;

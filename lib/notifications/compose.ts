@@ -78,8 +78,8 @@ export async function composeMail(
             batch: batches,
             makerName: maker.name,
             approverName: approver.name,
-            count: sql<number>`(select count(*) from ${batchRows} where ${live})`,
-            total: sql<number>`(select coalesce(sum(${batchRows.amount}), 0) from ${batchRows} where ${live})`,
+            count: sql<number>`(select count(*) from ${batchRows} where ${live})`.mapWith(Number),
+            total: sql<number>`(select coalesce(sum(${batchRows.amount}), 0) from ${batchRows} where ${live})`.mapWith(Number),
           })
           .from(batches)
           .innerJoin(maker, eq(maker.id, batches.makerId))

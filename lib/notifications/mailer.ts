@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, gte, inArray, isNull, lt, lte, max, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, inArray, isNull, lt, lte, max, or, sql } from "drizzle-orm";
 import { first, type Db, type DbOrTx } from "@/db/client";
 import { batches, mails, notifications, sendingPauses, transfers, users, type Notification, type NotificationKind, type User } from "@/db/schema";
 import { getLimits } from "@/lib/transfers/settings";
@@ -53,7 +53,7 @@ export async function enqueueReminders(db: Db, now: Date): Promise<number> {
     const due = await dueForReminders(tx, now);
     if (!due) return 0;
     let written = 0;
-    for (const t of due.transfers) written += await notifyApprovers(tx, "transfer.approval_reminder", { type: "transfer", id: t.id, round: Number(t.since) }, t.makerId, now);
+    for (const t of due.transfers) written += await notifyApprovers(tx, "transfer.approval_reminder", { type: "transfer", id: t.id, round: t.since.getTime() }, t.makerId, now);
     for (const b of due.batches) written += await notifyApprovers(tx, "batch.approval_reminder", { type: "batch", id: b.id }, b.makerId, now);
     return written;
   });
@@ -66,15 +66,17 @@ async function dueForReminders(db: DbOrTx, now: Date) {
   // Waiting since after `oldest` (not expired yet) and since before `remindFrom` (expires within the lead time).
   const oldest = now.getTime() - windowMs;
   const remindFrom = now.getTime() - windowMs + reminderLeadMs;
-  const since = sql<number>`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`;
+  const since = sql<Date>`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`.mapWith(transfers.createdAt);
+  // Times in SQL of our own go in encoded as the database keeps them (milliseconds in SQLite, timestamptz in PostgreSQL).
+  const [after, upTo] = [new Date(oldest), new Date(remindFrom)];
   const dueTransfers = await db
     .select({ id: transfers.id, makerId: transfers.makerId, since })
     .from(transfers)
-    .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId), sql`${since} > ${oldest}`, sql`${since} <= ${remindFrom}`));
+    .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId), gt(since, sql.param(after, transfers.createdAt)), lte(since, sql.param(upTo, transfers.createdAt))));
   const dueBatches = await db
     .select({ id: batches.id, makerId: batches.makerId })
     .from(batches)
-    .where(and(eq(batches.status, "awaiting_approval"), sql`${batches.submittedAt} > ${oldest}`, sql`${batches.submittedAt} <= ${remindFrom}`));
+    .where(and(eq(batches.status, "awaiting_approval"), gt(batches.submittedAt, after), lte(batches.submittedAt, upTo)));
   if (dueTransfers.length === 0 && dueBatches.length === 0) return null;
   return { transfers: dueTransfers, batches: dueBatches };
 }
@@ -106,14 +108,17 @@ async function stillPaused(db: DbOrTx, rows: Notification[]): Promise<Set<number
 }
 
 async function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass: MailerPass): Promise<Claimed | null> {
-  return db.transaction(
-    async (tx) => {
+  // The transaction answers what it did rather than count into `pass`: on PostgreSQL it may run twice.
+  const { claimed, done } = await db.transaction(
+    async (tx): Promise<{ claimed: Claimed | null; done: Record<"skipped" | "dropped", number> }> => {
+      const done = { skipped: 0, dropped: 0 };
+      const answer = (claimed: Claimed | null) => ({ claimed, done });
       const rows = await tx.select().from(notifications).where(and(eq(notifications.userId, userId), due(now))).orderBy(asc(notifications.id)).limit(500);
-      if (rows.length === 0) return null;
+      if (rows.length === 0) return answer(null);
       const finish = async (ids: number[], state: "skipped" | "dropped") => {
         if (ids.length === 0) return;
         await tx.update(notifications).set({ state, doneAt: now, claim: null, leaseUntil: null }).where(inArray(notifications.id, ids));
-        pass[state] += ids.length;
+        done[state] += ids.length;
       };
       const user = await first(tx.select().from(users).where(eq(users.id, userId)).limit(1));
       if (!user || !user.active) {
@@ -121,7 +126,7 @@ async function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass
           rows.map((r) => r.id),
           "dropped",
         );
-        return null;
+        return answer(null);
       }
       const off = new Set(user.mailOff);
       await finish(
@@ -167,7 +172,7 @@ async function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass
         await tx.update(notifications).set({ state: "pending", nextAttemptAt: next, claim: null, leaseUntil: null }).where(inArray(notifications.id, later));
         wanted = wanted.filter((r) => r.kind !== kind);
       }
-      if (wanted.length === 0) return null;
+      if (wanted.length === 0) return answer(null);
       const claim = randomUUID();
       await tx
         .update(notifications)
@@ -180,9 +185,12 @@ async function claimFor(db: Db, userId: number, now: Date, leaseMs: number, pass
         );
       const groups = new Map<NotificationKind, Notification[]>();
       for (const row of wanted) groups.set(row.kind, [...(groups.get(row.kind) ?? []), row]);
-      return { user, claim, groups };
+      return answer({ user, claim, groups });
     },
   );
+  pass.skipped += done.skipped;
+  pass.dropped += done.dropped;
+  return claimed;
 }
 
 /** Whether an SMTP error is a permanent refusal (a 5xx reply) rather than a server that is down or busy. */
@@ -228,7 +236,8 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
         const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
         // A 5xx answer is the server's final word (no such mailbox, refused content): retrying cannot help.
         const permanent = permanentRefusal(error);
-        await db.transaction(async (tx) => {
+        const outcome = await db.transaction(async (tx) => {
+          const counted = { failed: 0, retrying: 0 };
           for (const row of rows) {
             const attempts = row.attempts + 1;
             const givingUp = permanent || at.getTime() - row.createdAt.getTime() >= giveUpAfterMs;
@@ -244,21 +253,24 @@ export async function deliverDue(deps: MailerDeps): Promise<MailerPass> {
                 doneAt: givingUp ? at : null,
               })
               .where(and(eq(notifications.id, row.id), eq(notifications.claim, claimed.claim)));
-            if (givingUp) pass.failed++;
-            else pass.retrying++;
+            if (givingUp) counted.failed++;
+            else counted.retrying++;
           }
+          return counted;
         });
+        pass.failed += outcome.failed;
+        pass.retrying += outcome.retrying;
         continue;
       }
       const state = transport ? "sent" : "held";
       const at = deps.now();
-      await db.transaction(async (tx) => {
+      pass[state] += await db.transaction(async (tx) => {
         const [stored] = await tx
           .insert(mails)
           .values({ userId: claimed.user.id, kind, toAddress: claimed.user.email, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, state, createdAt: at })
           .returning({ id: mails.id });
         // Sent, so recorded; the rows are marked only while they are still this mailer's.
-        pass[state] += (await tx.update(notifications).set({ state, mailId: stored!.id, doneAt: at, claim: null, leaseUntil: null }).where(ours).returning({ id: notifications.id })).length;
+        return (await tx.update(notifications).set({ state, mailId: stored!.id, doneAt: at, claim: null, leaseUntil: null }).where(ours).returning({ id: notifications.id })).length;
       });
     }
   }

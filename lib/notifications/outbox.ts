@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import type { NotificationKind } from "@/db/schema";
+import { notifications, users, type NotificationKind } from "@/db/schema";
 
 /**
  * Writing to the notification outbox (docs/notifications.md#the-outbox). Called inside the transaction
@@ -45,28 +45,43 @@ export const kindOf: Record<NotificationEvent, NotificationKind> = {
   "api_key.created": "decided",
 };
 
+/** The outbox rows for `userIds`, each told once: a row already written for the same event, subject, round and person stays. */
+async function enqueue(tx: Tx, event: NotificationEvent, subject: Subject, userIds: number[], at: Date): Promise<number> {
+  if (userIds.length === 0) return 0;
+  const rows = userIds.map((userId) => ({
+    event,
+    kind: kindOf[event],
+    subjectType: subject.type,
+    subjectId: subject.id,
+    round: subject.round ?? 0,
+    userId,
+    state: "pending" as const,
+    createdAt: at,
+    nextAttemptAt: at,
+  }));
+  return (await tx.insert(notifications).values(rows).onConflictDoNothing().returning({ id: notifications.id })).length;
+}
+
+/** The ids of the active people of `role`, but `except`. */
+async function activeOf(tx: Tx, role: "manager" | "admin", except?: number): Promise<number[]> {
+  const rows = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, role), eq(users.active, true), except === undefined ? undefined : ne(users.id, except)));
+  return rows.map((row) => row.id);
+}
+
 /** Tells every active manager but `makerId` (who cannot approve their own work) that `subject` waits for them. */
 export async function notifyApprovers(tx: Tx, event: "transfer.awaiting_approval" | "transfer.approval_reminder" | "batch.awaiting_approval" | "batch.approval_reminder", subject: Subject, makerId: number, at: Date): Promise<number> {
-  return tx.run(sql`
-    insert into notifications (event, kind, subject_type, subject_id, round, user_id, state, created_at, next_attempt_at)
-    select ${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${subject.round ?? 0}, id, 'pending', ${at.getTime()}, ${at.getTime()}
-    from users where role = 'manager' and active = 1 and id <> ${makerId}
-    on conflict do nothing`).changes;
+  return enqueue(tx, event, subject, await activeOf(tx, "manager", makerId), at);
 }
 
 /** Tells one person (a maker) of what happened to their transfer or batch. */
 export async function notifyPerson(tx: Tx, event: NotificationEvent, subject: Subject, userId: number, at: Date): Promise<void> {
-  tx.run(sql`
-    insert into notifications (event, kind, subject_type, subject_id, round, user_id, state, created_at, next_attempt_at)
-    values (${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${subject.round ?? 0}, ${userId}, 'pending', ${at.getTime()}, ${at.getTime()})
-    on conflict do nothing`);
+  await enqueue(tx, event, subject, [userId], at);
 }
 
 /** Tells every active admin that sending is paused on a deposit alert (docs/deposit-alerts.md): one row per admin and pause. */
 export async function notifyAdmins(tx: Tx, event: "sending.paused", subject: Subject, at: Date): Promise<number> {
-  return tx.run(sql`
-    insert into notifications (event, kind, subject_type, subject_id, round, user_id, state, created_at, next_attempt_at)
-    select ${event}, ${kindOf[event]}, ${subject.type}, ${subject.id}, ${subject.round ?? 0}, id, 'pending', ${at.getTime()}, ${at.getTime()}
-    from users where role = 'admin' and active = 1
-    on conflict do nothing`).changes;
+  return enqueue(tx, event, subject, await activeOf(tx, "admin"), at);
 }

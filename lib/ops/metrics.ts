@@ -169,7 +169,7 @@ export function createMetrics(source: MetricsSource, { processMetrics = false }:
     const byStatus = await db.select({ status: transfers.status, n: count() }).from(transfers).groupBy(transfers.status);
     const open = await first(
       db
-        .select({ n: count(), since: sql<number | null>`min(coalesce(${transfers.sentAt}, ${transfers.createdAt}))` })
+        .select({ n: count(), since: sql<Date | null>`min(coalesce(${transfers.sentAt}, ${transfers.createdAt}))`.mapWith(transfers.createdAt) })
         .from(transfers)
         .where(inArray(transfers.status, unsettledAtGateway)),
     );
@@ -197,7 +197,7 @@ export function createMetrics(source: MetricsSource, { processMetrics = false }:
     for (const row of byStatus) transfersByStatus.set({ status: row.status }, row.n);
 
     unsettled.set(open?.n ?? 0);
-    oldestUnsettled.set(open?.since ? Math.max(0, (now.getTime() - Number(open.since)) / 1000) : 0);
+    oldestUnsettled.set(open?.since ? Math.max(0, (now.getTime() - open.since.getTime()) / 1000) : 0);
 
     batchRows.set(rowsInFlight?.n ?? 0);
 

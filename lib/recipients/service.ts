@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, like, ne, or, sql } from "drizzle-orm";
 import { first, type DbOrTx } from "@/db/client";
+import { dialectOf, likeFolded } from "@/db/dialect";
 import { recipients, users, type Recipient } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -182,7 +183,7 @@ export async function listRecipients(db: DbOrTx, { q, sort = "lastPaid", archive
   // A number typed as people write it (0812…) is stored as 62812…: search its digits after the leading 0.
   const phonePattern = digits && /^\d{3,}$/.test(digits) ? `%${digits.replace(/^0/, "")}%` : undefined;
   const search = pattern
-    ? sql`(${recipients.label} like ${pattern} escape '\\' or ${recipients.ownerName} like ${pattern} escape '\\'${phonePattern ? sql` or ${recipients.phone} like ${phonePattern}` : sql``})`
+    ? or(likeFolded(dialectOf(db), recipients.label, pattern), likeFolded(dialectOf(db), recipients.ownerName, pattern), phonePattern ? like(recipients.phone, phonePattern) : undefined)
     : undefined;
   const rows = await db
     .select({ recipient: recipients, createdByName: users.name })

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, max, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, max } from "drizzle-orm";
 import { first, type Db, type DbOrTx, type Tx } from "@/db/client";
 import { policies, sendingPauses, transfers, users } from "@/db/schema";
 import type { PersonContext } from "@/lib/actor";
@@ -91,17 +91,15 @@ export async function recentPauses(db: DbOrTx, limit = 20): Promise<PauseView[]>
 
 /**
  * Called inside the transaction that records a top-up refused because the deposit is too low: opens the pause when the
- * policy is on and none is open (one conditional insert, so however many refusals race, one pause opens), audits it
+ * policy is on and none is open (read and written in one transaction, so however many refusals race, one pause opens), audits it
  * (`sending.paused`, by the system, with the transfer's reference) and tells every active admin through the outbox.
  * Returns whether this refusal opened it.
  */
 export async function pauseOnDepositAlert(tx: Tx, { transferId, reference, code, at }: { transferId: number; reference: string; code: string; at: Date }): Promise<boolean> {
   if (!(await depositAlertsOn(tx))) return false;
-  const opened = tx.get<{ id: number } | undefined>(sql`
-    insert into sending_pauses (started_at, code, transfer_id)
-    select ${at.getTime()}, ${code}, ${transferId}
-    where not exists (select 1 from sending_pauses where resumed_at is null)
-    returning id`);
+  // Inside the caller's transaction, which runs as if alone: the open pause read here is still the only truth when the insert lands.
+  if (await first(tx.select({ id: sendingPauses.id }).from(sendingPauses).where(isNull(sendingPauses.resumedAt)).limit(1))) return false;
+  const opened = await first(tx.insert(sendingPauses).values({ startedAt: at, code, transferId }).returning({ id: sendingPauses.id }));
   if (!opened) return false;
   await recordAudit(tx, { actor: null, action: "sending.paused", target: { type: "sending", id: opened.id }, after: { reference, transferId, code }, at });
   await notifyAdmins(tx, "sending.paused", { type: "pause", id: opened.id }, at);

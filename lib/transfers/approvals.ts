@@ -49,7 +49,10 @@ function partOfBatch() {
 }
 
 /** When a transfer entered the approval queue: at creation, or when an unsent approval was sent back. */
-export const queuedSince = sql<number>`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`;
+export const queuedSince = sql<Date>`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`.mapWith(transfers.createdAt);
+
+/** A time to compare `queuedSince` with, encoded as the database keeps times (milliseconds in SQLite, timestamptz in PostgreSQL). */
+const queueTime = (at: Date) => sql.param(at, transfers.createdAt);
 
 export function queuedAt(transfer: Pick<Transfer, "queuedAt" | "createdAt">): Date {
   return transfer.queuedAt ?? transfer.createdAt;
@@ -140,7 +143,7 @@ export async function approveTransfer(
       const brokenNow = await limitsStillHold(tx, limitsNow, { makerId: transfer.makerId, createdAt: transfer.createdAt, amounts: [transfer.amount] });
       if (brokenNow) return fail("forbidden", brokenNow);
       // The deadline holds at the last step too: the look-up above may have taken until past it.
-      const inTime = gt(queuedSince, now.getTime() - limitsNow.approvalWindowHours * 60 * 60_000);
+      const inTime = gt(queuedSince, queueTime(new Date(now.getTime() - limitsNow.approvalWindowHours * 60 * 60_000)));
       // Read again in this transaction: another manager's approval may have landed meanwhile.
       const given = await givenApprovals(tx, subject);
       const refused = approvalRefusal(rule, given, actor.id, nameOf);
@@ -263,7 +266,7 @@ export async function cancelTransfer(deps: TransferDeps, { actor, ip }: Ctx, inp
 export async function expireOverdue(deps: TransferDeps): Promise<number> {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - (await getLimits(deps.db)).approvalWindowHours * 60 * 60_000);
-  const overdueNow = and(eq(transfers.status, "awaiting_approval"), lt(queuedSince, cutoff.getTime()), isNull(transfers.batchId));
+  const overdueNow = and(eq(transfers.status, "awaiting_approval"), lt(queuedSince, queueTime(cutoff)), isNull(transfers.batchId));
   const overdue = await deps.db.select({ id: transfers.id }).from(transfers).where(overdueNow);
   let expired = 0;
   for (const { id } of overdue) {

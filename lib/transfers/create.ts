@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Person } from "@/lib/actor";
 import { first, type DbOrTx, type Tx } from "@/db/client";
+import { isUniqueViolation } from "@/db/dialect";
 import { inquiries, recipients, transfers, type ApprovalRule, type Inquiry, type Recipient, type Role, type Transfer, type TransferStatus } from "@/db/schema";
 import { msg } from "@/lib/i18n/translate";
 import { fail, ok, type ActionResult } from "@/lib/result";
@@ -143,7 +144,7 @@ async function retryProblem(tx: Tx, actor: Maker, originalId: number, inquiry: I
 }
 
 function isRetryConflict(error: unknown): boolean {
-  return error instanceof Error && /UNIQUE constraint failed: transfers\.retry_of_id/.test(error.message);
+  return isUniqueViolation(error, { name: "transfers_retry_of_unique", columns: "transfers.retry_of_id" });
 }
 
 type NewTransferInput = WalletQuery & {

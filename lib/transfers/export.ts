@@ -10,7 +10,8 @@ import { formatPhone } from "@/lib/phone-display";
 import { exportsTranslator, type ExportsTranslator } from "@/lib/spreadsheet/labels";
 import { csvChunks, type ExportRow, type ExportTable } from "@/lib/spreadsheet/table";
 import { xlsxStream } from "@/lib/spreadsheet/xlsx-write";
-import { oncePerConnection } from "@/db/statements";
+import { dialectOf } from "@/db/dialect";
+import { oncePerConnection, timeValue, tuplesOf } from "@/db/statements";
 import { approver, bindFilters, maker, orderOf, sortKey, walkSortOrder } from "./history";
 import type { HistoryFilters } from "./history-filters";
 import { walletLabel } from "./wallets";
@@ -46,7 +47,7 @@ const csvColumns = {
 /** Where the keyset's columns sit in a tuple. */
 const tupleIndex = Object.fromEntries(Object.keys(csvColumns).map((name, index) => [name, index])) as Record<keyof typeof csvColumns, number>;
 
-/** A row of `csvColumns` as SQLite stores it: instants in epoch milliseconds. */
+/** A row of `csvColumns` as a tuple (`tuplesOf`): instants in epoch milliseconds. */
 type CsvTuple = [
   reference: string,
   createdAt: number,
@@ -159,15 +160,16 @@ function transferExportRow(row: CsvTuple, words: ExportWords): ExportRow {
  * one (keyset), so memory stays flat and a transfer created meanwhile neither shifts nor repeats rows. Paging
  * is ignored: all of them. Nothing is read before the first batch is asked for.
  */
-function* transferBatches(db: Db, filters: HistoryFilters, batchSize: number): Generator<CsvTuple[]> {
+async function* transferBatches(db: Db, filters: HistoryFilters, batchSize: number): AsyncGenerator<CsvTuple[]> {
   const amountIndex = !walkSortOrder(db, filters);
   const order = orderOf(filters);
-  const first = bindFilters(filters, { amountIndex });
+  const dialect = dialectOf(db);
+  const first = bindFilters(filters, { amountIndex, dialect });
   // From the second batch on, the keyset bound is the tighter one on its side of the sort key, so the
   // filter's own bound there is left out: given both, SQLite bounds the index scan by the filter's, and
   // every batch would walk again from the start of the range (quadratic in the rows exported).
   const supersededBound = filters.sort === "amount" ? (filters.dir === "asc" ? "min" : "max") : filters.dir === "asc" ? "from" : "to";
-  const after = bindFilters({ ...filters, [supersededBound]: undefined }, { amountIndex });
+  const after = bindFilters({ ...filters, [supersededBound]: undefined }, { amountIndex, dialect });
   const comparison = filters.dir === "asc" ? ">" : "<";
   const batchOf = (bound: typeof first, keyset: boolean) =>
     oncePerConnection(db, `csv batch|${bound.shape}|${keyset ? `after ${comparison}|` : ""}${filters.sort} ${filters.dir}`, () => {
@@ -184,10 +186,12 @@ function* transferBatches(db: Db, filters: HistoryFilters, batchSize: number): G
     });
   let last: CsvTuple | undefined;
   for (;;) {
+    // The keyset's sort key as the database compares it: a time in ms on SQLite, a Date on PostgreSQL.
+    const afterKey = last && (filters.sort === "amount" ? last[tupleIndex.amount] : timeValue(db, new Date(last[tupleIndex.createdAt] as number)));
     const rows = (
       last
-        ? batchOf(after, true).values({ ...after.values, afterKey: last[filters.sort === "amount" ? tupleIndex.amount : tupleIndex.createdAt], afterId: last[tupleIndex.id], limit: batchSize })
-        : batchOf(first, false).values({ ...first.values, limit: batchSize })
+        ? await tuplesOf(db, batchOf(after, true), { ...after.values, afterKey, afterId: last[tupleIndex.id], limit: batchSize })
+        : await tuplesOf(db, batchOf(first, false), { ...first.values, limit: batchSize })
     ) as CsvTuple[];
     if (rows.length > 0) yield rows;
     if (rows.length < batchSize) return;
@@ -198,13 +202,13 @@ function* transferBatches(db: Db, filters: HistoryFilters, batchSize: number): G
 type ExportOptions = { batchSize?: number; locale?: Locale };
 
 /** The export's rows, a batch at a time, in the reader's language (English unless told: what lib/ writes outside a page). */
-function* transferRowBatches(db: Db, filters: HistoryFilters, { batchSize = csvBatchSize, locale = "en" }: ExportOptions): Generator<ExportRow[]> {
+async function* transferRowBatches(db: Db, filters: HistoryFilters, { batchSize = csvBatchSize, locale = "en" }: ExportOptions): AsyncGenerator<ExportRow[]> {
   const words = exportWords(exportsTranslator(locale), locale);
-  for (const rows of transferBatches(db, filters, batchSize)) yield rows.map((row) => transferExportRow(row, words));
+  for await (const rows of transferBatches(db, filters, batchSize)) yield rows.map((row) => transferExportRow(row, words));
 }
 
 /** The filtered transfers as CSV text, one chunk per batch: the byte-order mark and the header first, then the rows. */
-export function transferCsvChunks(db: Db, filters: HistoryFilters, options: ExportOptions = {}): Generator<string> {
+export function transferCsvChunks(db: Db, filters: HistoryFilters, options: ExportOptions = {}): AsyncGenerator<string> {
   return csvChunks(transferExportTable(options.locale ?? "en"), transferRowBatches(db, filters, options));
 }
 

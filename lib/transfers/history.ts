@@ -2,7 +2,8 @@ import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { first, type Db } from "@/db/client";
-import { oncePerConnection } from "@/db/statements";
+import { dialectOf, likeFolded, type Dialect } from "@/db/dialect";
+import { firstOf, oncePerConnection, tuplesOf } from "@/db/statements";
 import {
   auditEntries,
   batches,
@@ -22,7 +23,7 @@ import { defaultHistoryFilters, type HistoryFilters } from "./history-filters";
 import { unsettledAtGateway } from "./status";
 
 /** A transfer that is a row of a batch waiting for its time (docs/batches.md#scheduled-batches). */
-const inScheduledBatch = sql`coalesce(${transfers.batchId} in (select ${batches.id} from ${batches} where ${batches.status} = 'scheduled'), 0)`;
+const inScheduledBatch = sql`exists (select 1 from ${batches} where ${batches.id} = ${transfers.batchId} and ${batches.status} = 'scheduled')`;
 
 /*
  * The read side of transfers: the history screen, a transfer's detail and the home dashboard. Built for
@@ -50,7 +51,7 @@ function phonePrefix(q: string): string | undefined {
   return digits;
 }
 
-export type PlaceholderValues = Record<string, string | number>;
+export type PlaceholderValues = Record<string, string | number | Date>;
 
 /**
  * A view's filters as a WHERE clause with placeholders, the values for them, and its shape: the name of
@@ -60,11 +61,11 @@ export type PlaceholderValues = Record<string, string | number>;
  */
 export type BoundFilters = { shape: string; values: PlaceholderValues; where: () => SQL | undefined };
 
-export function bindFilters(f: HistoryFilters, { amountIndex = true } = {}): BoundFilters {
+export function bindFilters(f: HistoryFilters, { amountIndex = true, dialect = "sqlite" }: { amountIndex?: boolean; dialect?: Dialect } = {}): BoundFilters {
   const shape: string[] = [];
   const values: PlaceholderValues = {};
   const conditions: (() => SQL)[] = [];
-  const value = (name: string, v: string | number) => {
+  const value = (name: string, v: string | number | Date) => {
     values[name] = v;
     return sql.placeholder(name);
   };
@@ -92,13 +93,15 @@ export function bindFilters(f: HistoryFilters, { amountIndex = true } = {}): Bou
     // Rows of batches waiting for their time (docs/batches.md#scheduled-batches): approved, not sent yet.
     condition("scheduled", () => and(eq(transfers.status, "approved"), inScheduledBatch)!);
   }
-  // Dates and amounts are compared as stored: epoch milliseconds and whole rupiah.
+  // Dates and amounts are compared as stored: whole rupiah, and times as SQLite keeps them (epoch milliseconds) or as
+  // PostgreSQL's timestamptz takes them (a Date). A placeholder's value reaches the driver as it is given.
+  const time = (at: Date) => (dialect === "postgres" ? at : at.getTime());
   if (f.from) {
-    const from = value("from", jakartaDayStart(f.from).getTime());
+    const from = value("from", time(jakartaDayStart(f.from)));
     condition("from", () => gte(transfers.createdAt, from));
   }
   if (f.to) {
-    const to = value("to", jakartaDayStart(f.to, 1).getTime());
+    const to = value("to", time(jakartaDayStart(f.to, 1)));
     condition("to", () => lt(transfers.createdAt, to));
   }
   if (f.min !== undefined) {
@@ -109,7 +112,7 @@ export function bindFilters(f: HistoryFilters, { amountIndex = true } = {}): Bou
     const max = value("max", f.max);
     condition(amountIndex ? "max" : "+max", () => sql`${amountOf(amountIndex)} <= ${max}`);
   }
-  if (f.q) searchCondition(f.q, value, condition);
+  if (f.q) searchCondition(f.q, dialect, value, condition);
   return { shape: shape.join(","), values, where: () => and(...conditions.map((build) => build())) };
 }
 
@@ -122,6 +125,7 @@ const amountOf = (amountIndex: boolean) => (amountIndex ? sql`${transfers.amount
  */
 function searchCondition(
   q: string,
+  dialect: Dialect,
   value: (name: string, v: string) => Placeholder,
   condition: (name: string, build: () => SQL) => void,
 ): void {
@@ -133,8 +137,7 @@ function searchCondition(
   const phone = phonePrefix(q);
   if (phone) return startsWith("phone", transfers.phone, phone);
   const pattern = value("name", `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  // SQLite's LIKE ignores the case of ASCII letters.
-  condition("name", () => sql`(${transfers.ownerName} like ${pattern} escape '\\' or ${transfers.memo} like ${pattern} escape '\\')`);
+  condition("name", () => or(likeFolded(dialect, transfers.ownerName, pattern), likeFolded(dialect, transfers.memo, pattern))!);
 }
 
 const narrowAmountRange = 2000;
@@ -169,8 +172,12 @@ export function orderOf(f: Pick<HistoryFilters, "sort" | "dir">): SQL[] {
   return [direction(sortKey(f)), direction(transfers.id)];
 }
 
-/** Whether an ordered query of this view should walk the sort order rather than the amount range. */
+/**
+ * Whether an ordered query of this view should walk the sort order rather than the amount range: SQLite's choice, made
+ * here (its planner cannot tell a narrow range from a wide one). PostgreSQL's planner has the statistics to choose.
+ */
 export function walkSortOrder(db: Db, f: HistoryFilters): boolean {
+  if (dialectOf(db) === "postgres") return false;
   return f.sort === "created" && (f.min !== undefined || f.max !== undefined) && !amountRangeIsNarrow(db, f);
 }
 
@@ -234,15 +241,15 @@ export type HistoryPage = {
   total: HistoryTotal;
 };
 
-/** A row of `historyColumns` as SQLite returns it: read raw, a page costs about what the hand-written SQL does. */
+/** A row of `historyColumns` as a tuple (`tuplesOf`): read raw on SQLite, a page costs about what the hand-written SQL does. */
 type HistoryTuple = [number, string, HistoryRow["wallet"], string, number, string, string | null, TransferStatus, number, string, number];
 
 function historyRow([id, reference, wallet, phone, amount, ownerName, memo, status, makerId, makerName, createdAt]: HistoryTuple): HistoryRow {
   return { id, reference, wallet, phone, amount, ownerName, memo, status, makerId, makerName, createdAt: new Date(createdAt) };
 }
 
-export function listTransfers(db: Db, filters: HistoryFilters): HistoryPage {
-  const bound = bindFilters(filters, { amountIndex: !walkSortOrder(db, filters) });
+export async function listTransfers(db: Db, filters: HistoryFilters): Promise<HistoryPage> {
+  const bound = bindFilters(filters, { amountIndex: !walkSortOrder(db, filters), dialect: dialectOf(db) });
   const offset = (filters.page - 1) * filters.pageSize;
   // The first page reads its rows straight along the index. A later one takes its ids from the index
   // first (a covering scan for the common views) and reads only the rows of the page itself: skipping
@@ -261,7 +268,7 @@ export function listTransfers(db: Db, filters: HistoryFilters): HistoryPage {
       .offset(sql.placeholder("offset"));
     return rows.where(inArray(transfers.id, pageIds)).orderBy(...order).prepare();
   });
-  const rows = (page.values({ ...bound.values, limit: filters.pageSize + 1, offset }) as HistoryTuple[]).map(historyRow);
+  const rows = ((await tuplesOf(db, page, { ...bound.values, limit: filters.pageSize + 1, offset })) as HistoryTuple[]).map(historyRow);
   const hasMore = rows.length > filters.pageSize;
   if (hasMore) rows.pop();
   return {
@@ -270,20 +277,20 @@ export function listTransfers(db: Db, filters: HistoryFilters): HistoryPage {
     pageSize: filters.pageSize,
     hasMore,
     // Past the last page nothing tells how far the matches go: count them (rare, and capped).
-    total: rows.length === 0 && offset > 0 ? countTransfers(db, filters) : { count: offset + rows.length, capped: hasMore },
+    total: rows.length === 0 && offset > 0 ? await countTransfers(db, filters) : { count: offset + rows.length, capped: hasMore },
   };
 }
 
 /** How many transfers match the view (paging aside), counted up to `historyTotalCap`. */
-export function countTransfers(db: Db, filters: HistoryFilters): HistoryTotal {
-  const bound = bindFilters(filters);
+export async function countTransfers(db: Db, filters: HistoryFilters): Promise<HistoryTotal> {
+  const bound = bindFilters(filters, { dialect: dialectOf(db) });
   const counter = oncePerConnection(db, `history count|${bound.shape}`, () =>
     db
       .select({ n: count() })
       .from(db.select({ id: transfers.id }).from(transfers).where(bound.where()).limit(historyTotalCap + 1).as("matching"))
       .prepare(),
   );
-  const counted = counter.get(bound.values)?.n ?? 0;
+  const counted = (await firstOf<{ n: number }>(db, counter, bound.values))?.n ?? 0;
   return { count: Math.min(counted, historyTotalCap), capped: counted > historyTotalCap };
 }
 
@@ -385,7 +392,7 @@ export async function dashboardSummary(db: Db, now: Date): Promise<DashboardSumm
   // Independent reads outside a transaction: asked together.
   const [tallies, awaitingApproval, unsettled, latest] = await Promise.all([
     db
-      .select({ status: transfers.status, count: count(), total: sql<number>`coalesce(sum(${transfers.amount}), 0)` })
+      .select({ status: transfers.status, count: count(), total: sql<number>`coalesce(sum(${transfers.amount}), 0)`.mapWith(Number) })
       .from(transfers)
       // A scheduled batch's rows wait for their time: "Scheduled today" counts them, not "Sent today" (docs/batches.md#scheduled-batches).
       .where(and(gte(transfers.createdAt, start), lt(transfers.createdAt, end), sql`not (${transfers.status} = 'approved' and ${inScheduledBatch})`))

@@ -15,7 +15,7 @@ import { limitProblem, needsApproval } from "./limits";
 import { approvalRuleFor } from "@/lib/policies/tiers";
 import { newReference } from "./reference";
 import { getLimits } from "./settings";
-import { recordGatewayCall } from "./timeline";
+import { logGatewayCall, recordGatewayCall } from "./timeline";
 import { inEnglish, say, type Words } from "./words";
 
 export type WalletQuery = { wallet: Wallet; phone: string; amount: number };
@@ -63,6 +63,7 @@ async function finishLookUp(deps: TransferDeps, started: Inquiry, transferId?: n
     for (const record of calls) await recordGatewayCall(tx, { inquiryId: inquiry.id, transferId, reference: started.reference }, record);
     return inquiry;
   });
+  for (const record of calls) logGatewayCall({ inquiryId: inquiry.id, transferId, reference: started.reference }, record);
   return { inquiry, problem: words && say(words) };
 }
 

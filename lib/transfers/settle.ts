@@ -8,7 +8,7 @@ import { system, type ActorContext } from "@/lib/actor";
 import type { TransferDeps } from "./deps";
 import { findTransfer, transition } from "./lifecycle";
 import { effectiveGraceMs } from "./grace";
-import { oncePerConnection } from "@/db/statements";
+import { firstOf, oncePerConnection, runOf, timeValue } from "@/db/statements";
 import { giveUpAfterMs, nextCheckDelayMs, nextWatchAt } from "./reconcile-schedule";
 import { getLimits } from "./settings";
 import { isUnsettledAtGateway, statusInfo } from "./status";
@@ -50,9 +50,9 @@ function watchFrom(transfer: Pick<Transfer, "topupAnswer">, to: "succeeded" | "f
 /**
  * Takes the lease on a transfer that may be checked now, in one conditional update; returns it, or
  * undefined when it is not checkable, not due (with `due`) or leased by another runner. On every check's
- * path, so prepared once per connection (instants as stored: epoch milliseconds). Inside the caller's transaction.
+ * path, so prepared once per connection on SQLite. Inside the caller's transaction.
  */
-function takeLease(tx: Tx, transferId: number, now: Date, due: boolean): Transfer | undefined {
+async function takeLease(tx: Tx, transferId: number, now: Date, due: boolean): Promise<Transfer | undefined> {
   const lease = oncePerConnection(tx, `settle: lease${due ? " when due" : ""}`, () =>
     tx
       .update(transfers)
@@ -68,14 +68,14 @@ function takeLease(tx: Tx, transferId: number, now: Date, due: boolean): Transfe
       .returning()
       .prepare(),
   );
-  return lease.get({ id: transferId, until: now.getTime() + leaseMs, now: now.getTime() });
+  return firstOf<Transfer>(tx, lease, { id: transferId, until: timeValue(tx, new Date(now.getTime() + leaseMs)), now: timeValue(tx, now) });
 }
 
 /** Every write that applies an answer also ends the lease, in the same statement. */
 const released = { leaseUntil: null } as const;
 
-function releaseLease(tx: Tx, transferId: number): void {
-  oncePerConnection(tx, "settle: release", () => tx.update(transfers).set(released).where(eq(transfers.id, sql.placeholder("id"))).prepare()).run({ id: transferId });
+async function releaseLease(tx: Tx, transferId: number): Promise<void> {
+  await runOf(tx, oncePerConnection(tx, "settle: release", () => tx.update(transfers).set(released).where(eq(transfers.id, sql.placeholder("id"))).prepare()), { id: transferId });
 }
 
 /**

@@ -13,9 +13,13 @@ type CallLink = { transferId?: number; inquiryId?: number; reference?: string };
  */
 export async function recordGatewayCallNow(db: Db, link: CallLink, record: GatewayCallRecord): Promise<void> {
   await db.transaction(async (tx) => recordGatewayCall(tx, link, record));
+  logGatewayCall(link, record);
 }
 
-/** Stores one HTTP exchange with Cash In on the timeline of a transfer and/or inquiry (docs/lifecycle.md#5-every-gateway-call-is-on-the-timeline). */
+/**
+ * Stores one HTTP exchange with Cash In on the timeline of a transfer and/or inquiry (docs/lifecycle.md#5-every-gateway-call-is-on-the-timeline).
+ * Database work only (a transaction on PostgreSQL may run twice): log the call with `logGatewayCall` once it committed.
+ */
 export async function recordGatewayCall(tx: Tx, link: CallLink, record: GatewayCallRecord): Promise<void> {
   await tx.insert(gatewayCalls).values({
     transferId: link.transferId ?? null,
@@ -33,6 +37,10 @@ export async function recordGatewayCall(tx: Tx, link: CallLink, record: GatewayC
     outcome: record.outcome,
     error: record.error,
   });
+}
+
+/** One JSON line per call (docs/monitoring.md#logs), after the transaction that stored it. */
+export function logGatewayCall(link: CallLink, record: GatewayCallRecord): void {
   // One JSON line per call (docs/monitoring.md#logs): never its bodies, which hold the signature's input and the phone number.
   log().info(
     {

@@ -157,7 +157,7 @@ async function take(db: Db, delivery: WebhookDelivery, now: Date): Promise<Webho
 }
 
 /** How many attempts of a delivery are logged. */
-const logged = (deliveryId: number) => sql<number>`(select count(*) from ${webhookAttempts} where ${webhookAttempts.deliveryId} = ${deliveryId})`;
+const logged = (deliveryId: number) => sql<number>`(select count(*) from ${webhookAttempts} where ${webhookAttempts.deliveryId} = ${deliveryId})`.mapWith(Number);
 
 /** Whether a worker (or a Resend) is sending this delivery right now: an attempt started, not logged, its lease not lapsed. */
 export async function underWay(db: DbOrTx, delivery: WebhookDelivery, now: Date): Promise<boolean> {
@@ -342,7 +342,7 @@ export async function recordAttempt(deps: WebhookDeps, taken: WebhookDelivery, a
       if (attempt.delivered) {
         const changed = await tx
           .update(webhookDeliveries)
-          .set({ state: "delivered", attempts, deliveredAt: sql`coalesce(${webhookDeliveries.deliveredAt}, ${at.getTime()})` })
+          .set({ state: "delivered", attempts, deliveredAt: sql`coalesce(${webhookDeliveries.deliveredAt}, ${sql.param(at, webhookDeliveries.deliveredAt)})` })
           .where(held)
           .returning({ id: webhookDeliveries.id });
         return changed.length === 1 ? "delivered" : "lapsed";

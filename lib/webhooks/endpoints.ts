@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, max } from "drizzle-orm";
 import { first, type Db } from "@/db/client";
 import { users, webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint } from "@/db/schema";
 import type { Person } from "@/lib/actor";
@@ -145,7 +145,7 @@ export async function deliveryLog(db: Db, endpointId: number, limit = 50): Promi
   if (deliveries.length === 0) return [];
   const lastIds = (
     await db
-      .select({ id: sql<number>`max(${webhookAttempts.id})` })
+      .select({ id: max(webhookAttempts.id) })
       .from(webhookAttempts)
       .where(
         inArray(

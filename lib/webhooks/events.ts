@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { first, type DbOrTx, type Tx } from "@/db/client";
-import { batches, transfers, webhookEndpoints, type Batch, type Transfer, type TransferStatus, type WebhookEventType } from "@/db/schema";
+import { batches, transfers, webhookDeliveries, webhookEndpoints, type Batch, type Transfer, type TransferStatus, type WebhookEventType } from "@/db/schema";
 import { payoutJson } from "@/lib/api/representation";
 
 /**
@@ -63,12 +63,11 @@ export async function writeEvent(tx: Tx, type: WebhookEventType, subject: string
   if (endpoints.length === 0) return null;
   const id = eventIdOf(type, subject);
   const payload = JSON.stringify({ id, type, created_at: at.toISOString(), data: data() });
-  for (const endpointId of endpoints) {
-    tx.run(sql`
-      insert into webhook_deliveries (endpoint_id, event_id, event_type, payload, state, attempts, next_attempt_at, created_at)
-      values (${endpointId}, ${id}, ${type}, ${payload}, 'pending', 0, ${at.getTime()}, ${at.getTime()})
-      on conflict do nothing`);
-  }
+  // One row per endpoint, in one statement; an event already written to an endpoint stays as it is.
+  await tx
+    .insert(webhookDeliveries)
+    .values(endpoints.map((endpointId) => ({ endpointId, eventId: id, eventType: type, payload, state: "pending" as const, attempts: 0, nextAttemptAt: at, createdAt: at })))
+    .onConflictDoNothing();
   return id;
 }
 
@@ -150,7 +149,7 @@ export async function batchCompletedIfDone(tx: Tx, batchId: number, at: Date): P
 /** The batch as a `batch.completed` payload carries it: counts and rupiah per final status. */
 export async function batchJson(tx: DbOrTx, batch: Batch) {
   const groups = await tx
-    .select({ status: transfers.status, count: sql<number>`count(*)`, amount: sql<number>`coalesce(sum(${transfers.amount}), 0)` })
+    .select({ status: transfers.status, count: sql<number>`count(*)`.mapWith(Number), amount: sql<number>`coalesce(sum(${transfers.amount}), 0)`.mapWith(Number) })
     .from(transfers)
     .where(eq(transfers.batchId, batch.id))
     .groupBy(transfers.status);

@@ -28,7 +28,8 @@ export async function sweepWebhookLog(db: Db, now: Date): Promise<Swept> {
   for (const { id: endpointId } of endpoints) {
     for (const { state, before } of rules) {
       for (;;) {
-        const done = await db.transaction(
+        // The transaction answers what it deleted rather than count into `swept`: on PostgreSQL it may run twice.
+        const { done, attempts, deliveries } = await db.transaction(
           async (tx) => {
             const ids = (
               await tx
@@ -38,13 +39,15 @@ export async function sweepWebhookLog(db: Db, now: Date): Promise<Swept> {
                 .orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id))
                 .limit(chunk)
             ).map((r) => r.id);
-            if (ids.length === 0) return true;
-            swept.attempts += (await tx.delete(webhookAttempts).where(inArray(webhookAttempts.deliveryId, ids)).returning({ id: webhookAttempts.id })).length;
+            if (ids.length === 0) return { done: true, attempts: 0, deliveries: 0 };
+            const attempts = (await tx.delete(webhookAttempts).where(inArray(webhookAttempts.deliveryId, ids)).returning({ id: webhookAttempts.id })).length;
             // Still in that state: a Resend between the select and here cannot have changed it (same transaction).
-            swept.deliveries += (await tx.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).returning({ id: webhookDeliveries.id })).length;
-            return ids.length < chunk;
+            const deliveries = (await tx.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).returning({ id: webhookDeliveries.id })).length;
+            return { done: ids.length < chunk, attempts, deliveries };
           },
         );
+        swept.attempts += attempts;
+        swept.deliveries += deliveries;
         if (done) break;
       }
     }

@@ -65,7 +65,7 @@ describe("The dashboard's figures are shared for a minute", () => {
     const read = async (r: DashboardRange) => {
       reads++;
       if (reads > 1) await gate;
-      return dashboardFigures(db, r);
+      return (await dashboardFigures(db, r));
     };
     await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000, read });
     await paid(1);
@@ -97,7 +97,7 @@ describe("Reading the figures off the app's thread", () => {
     const read = async (r: DashboardRange) => {
       reads++;
       await new Promise((resolve) => setTimeout(resolve, 50));
-      return dashboardFigures(db, r);
+      return (await dashboardFigures(db, r));
     };
     const now = at("2026-12-01T10:00:00");
     const all = await Promise.all([1, 2, 3].map(() => cachedDashboardFigures(db, range, { now, maxAgeMs: 60_000, read })));
@@ -121,7 +121,7 @@ describe("Reading the figures off the app's thread", () => {
       await paid(123_000);
       await paid(77_000);
       const offThread = await figuresOffThread(file, range);
-      expect(offThread).toEqual(dashboardFigures(db, range));
+      expect(offThread).toEqual((await dashboardFigures(db, range)));
       expect(offThread.volume.total).toBe(200_000);
       await db.close();
     } finally {

@@ -112,7 +112,7 @@ describe("Volume: rupiah and transfers paid per Jakarta day and e-wallet", () =>
         amount: 10_000 + i * 1_250,
       });
     }
-    const volume = paidVolume(db, march);
+    const volume = await paidVolume(db, march);
     expect(volume.days.map((d) => d.day)).toEqual(Array.from({ length: 31 }, (_, i) => `2025-03-${String(i + 1).padStart(2, "0")}`));
     for (const day of volume.days) {
       for (const wallet of wallets) {
@@ -132,7 +132,7 @@ describe("Volume: rupiah and transfers paid per Jakarta day and e-wallet", () =>
     await add({ createdAt: wib("2025-03-11T00:30:00"), amount: 22_000 });
     await add({ createdAt: wib("2025-03-11T06:59:59"), amount: 33_000 });
     await add({ createdAt: wib("2025-03-11T07:00:00"), amount: 44_000 });
-    const days = Object.fromEntries(paidVolume(db, { from: "2025-03-10", to: "2025-03-11" }).days.map((d) => [d.day, d.total]));
+    const days = Object.fromEntries((await paidVolume(db, { from: "2025-03-10", to: "2025-03-11" })).days.map((d) => [d.day, d.total]));
     expect(days).toEqual({ "2025-03-10": 11_000, "2025-03-11": 99_000 });
   });
 
@@ -141,11 +141,11 @@ describe("Volume: rupiah and transfers paid per Jakarta day and e-wallet", () =>
     await add({ createdAt: wib("2025-03-01T00:00:00"), amount: 2_000 });
     await add({ createdAt: wib("2025-03-31T23:59:59"), amount: 4_000 });
     await add({ createdAt: wib("2025-04-01T00:00:00"), amount: 8_000 });
-    expect(paidVolume(db, march)).toMatchObject({ count: 2, total: 6_000 });
+    expect(await paidVolume(db, march)).toMatchObject({ count: 2, total: 6_000 });
   });
 
-  it("gives every day of an empty range at zero", () => {
-    const volume = paidVolume(db, { from: "2025-03-01", to: "2025-03-07" });
+  it("gives every day of an empty range at zero", async () => {
+    const volume = await paidVolume(db, { from: "2025-03-01", to: "2025-03-07" });
     expect(volume).toMatchObject({ count: 0, total: 0 });
     expect(volume.days).toHaveLength(7);
     expect(volume.days.every((d) => d.count === 0 && d.total === 0)).toBe(true);
@@ -159,7 +159,7 @@ describe("Outcomes: the share of transfers that reached Cash In", () => {
     await add({ createdAt: wib("2025-04-01T00:00:00"), status: "failed" });
     const rows = seeded.filter((row) => inRange(row, march));
     const count = (...statuses: TransferStatus[]) => rows.filter((row) => statuses.includes(row.status)).length;
-    const share = outcomeShare(db, march);
+    const share = await outcomeShare(db, march);
     expect(share).toEqual({
       succeeded: count("succeeded"),
       failed: count("failed"),
@@ -172,20 +172,20 @@ describe("Outcomes: the share of transfers that reached Cash In", () => {
     expect(share.total).toBe(15);
   });
 
-  it("is all zero for a range without transfers", () => {
-    expect(outcomeShare(db, march)).toEqual({ succeeded: 0, failed: 0, unsettled: 0, refunded: 0, unresolved: 0, total: 0 });
+  it("is all zero for a range without transfers", async () => {
+    expect(await outcomeShare(db, march)).toEqual({ succeeded: 0, failed: 0, unsettled: 0, refunded: 0, unresolved: 0, total: 0 });
   });
 });
 
 describe("Median time to settle: sent → succeeded", () => {
   it("takes the middle one of an odd count", async () => {
     for (const s of [50, 3, 20, 7, 400]) await add({ createdAt: wib("2025-03-05T10:00:00"), settledAfterS: s });
-    expect(timeToSettle(db, march)).toEqual({ medianMs: 20_000, count: 5 });
+    expect(await timeToSettle(db, march)).toEqual({ medianMs: 20_000, count: 5 });
   });
 
   it("takes the mean of the two middle ones of an even count", async () => {
     for (const s of [50, 3, 20, 7, 400, 90]) await add({ createdAt: wib("2025-03-05T10:00:00"), settledAfterS: s });
-    expect(timeToSettle(db, march)).toEqual({ medianMs: 35_000, count: 6 });
+    expect(await timeToSettle(db, march)).toEqual({ medianMs: 35_000, count: 6 });
   });
 
   it("equals the textbook median over many rows, counting only succeeded transfers sent and settled in the range", async () => {
@@ -194,19 +194,19 @@ describe("Median time to settle: sent → succeeded", () => {
     await add({ createdAt: wib("2025-03-05T10:00:00"), status: "processing" });
     await add({ createdAt: wib("2025-04-02T10:00:00"), settledAfterS: 9_999 });
     const expected = paidIn(march).filter((row) => row.settledAfterS !== undefined).map((row) => row.settledAfterS! * 1000);
-    expect(timeToSettle(db, march)).toEqual({ medianMs: median(expected), count: expected.length });
+    expect(await timeToSettle(db, march)).toEqual({ medianMs: median(expected), count: expected.length });
   });
 
   it("leaves out the transfers whose outcome an admin recorded: their settle time is when people agreed", async () => {
     for (const s of [10, 20, 30]) await add({ createdAt: wib("2025-03-05T10:00:00"), settledAfterS: s });
     await add({ createdAt: wib("2025-03-05T10:00:00"), settledAfterS: 4 * 24 * 3600 });
     db.run(sql`update transfers set resolution_by = ${makerId} where id = (select max(id) from transfers)`);
-    expect(timeToSettle(db, march)).toEqual({ medianMs: 20_000, count: 3 });
+    expect(await timeToSettle(db, march)).toEqual({ medianMs: 20_000, count: 3 });
   });
 
   it("is absent without a succeeded transfer", async () => {
     await add({ createdAt: wib("2025-03-05T10:00:00"), status: "failed", settledAfterS: 4 });
-    expect(timeToSettle(db, march)).toEqual({ medianMs: null, count: 0 });
+    expect(await timeToSettle(db, march)).toEqual({ medianMs: null, count: 0 });
   });
 });
 
@@ -223,7 +223,7 @@ describe("Top recipients: by rupiah paid, a saved recipient as one line", () => 
     await add({ createdAt: wib("2025-03-06T10:00:00"), phone: "6281234567890", ownerName: "John D", amount: 70_000 });
     // Same phone on OVO is another wallet.
     await add({ createdAt: wib("2025-03-06T11:00:00"), wallet: "OVO", phone: "6281234567890", ownerName: "Johnny", amount: 149_000 });
-    const top = topRecipients(db, march);
+    const top = await topRecipients(db, march);
     expect(top).toEqual([
       { recipientId: null, label: null, wallet: "DANA", phone: "6281234567890", ownerName: "John D", count: 2, total: 130_000 },
       { recipientId: john, label: "John payroll", wallet: "DANA", phone: "6281234567890", ownerName: "John Doe", count: 2, total: 150_000 },
@@ -242,21 +242,21 @@ describe("Top recipients: by rupiah paid, a saved recipient as one line", () => 
     const expected = [...groups.entries()].sort((a, b) => b[1].total - a[1].total).slice(0, 10);
     // No ties among them, so the order is the one rule "most rupiah first".
     expect(new Set(expected.map(([, group]) => group.total)).size).toBe(10);
-    const top = topRecipients(db, march);
+    const top = await topRecipients(db, march);
     expect(top).toHaveLength(10);
     expect(top.map((r) => [r.phone, { count: r.count, total: r.total }])).toEqual(expected);
   });
 
   it("is empty for a range without paid transfers", async () => {
     await add({ createdAt: wib("2025-03-05T10:00:00"), status: "failed" });
-    expect(topRecipients(db, march)).toEqual([]);
+    expect(await topRecipients(db, march)).toEqual([]);
   });
 });
 
 describe("All figures at once", () => {
   it("brings every figure of the range", async () => {
     await add({ createdAt: wib("2025-03-05T10:00:00"), settledAfterS: 12, amount: 75_000 });
-    const figures = dashboardFigures(db, march);
+    const figures = await dashboardFigures(db, march);
     expect(figures).toMatchObject({ range: march, volume: { count: 1, total: 75_000 }, outcomes: { succeeded: 1, total: 1 }, timeToSettle: { medianMs: 12_000, count: 1 } });
     expect(figures.topRecipients).toHaveLength(1);
   });

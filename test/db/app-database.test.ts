@@ -7,7 +7,7 @@ import { migrateDatabase, openDatabase, type Connection } from "@/db/client";
 import { isConflictRetryable, NestedTransactionError, openSqliteAppDatabase, postgresAppDatabase, type AppDatabase } from "@/db/database";
 import { migratePostgres, openPostgres } from "@/db/pg/connect";
 import * as pgSchema from "@/db/pg/schema";
-import * as sqliteSchema from "@/db/schema";
+import * as sqliteSchema from "@/db/sqlite/schema";
 import { createFreshDatabase, noPostgres } from "./pg-support";
 
 /**

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, type Tx } from "@/db/client";
 import { migratePostgres, openPostgres, type PgDb } from "@/db/pg/connect";
 import * as pgSchema from "@/db/pg/schema";
-import * as sqliteSchema from "@/db/schema";
+import * as sqliteSchema from "@/db/sqlite/schema";
 import { createFreshDatabase, noPostgres } from "./pg-support";
 
 /**

@@ -3,14 +3,14 @@ import { PgTable } from "drizzle-orm/pg-core";
 import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import * as pg from "@/db/pg/schema";
-import * as sqlite from "@/db/schema";
+import * as sqlite from "@/db/sqlite/schema";
 
 /**
  * The row types are compared by `tsc --noEmit` (npm run typecheck, the first step of npm test), not by Vitest: a
  * column whose PostgreSQL twin reads or writes another TypeScript type (a bigint read as a string, a timestamp as a
  * string, a nullable column, an id that must be given) fails the type-check on its table's line.
  */
-describe("the PostgreSQL schema (db/pg/schema.ts) mirrors the SQLite one (db/schema.ts)", () => {
+describe("the PostgreSQL schema (db/pg/schema.ts) mirrors the SQLite one (db/sqlite/schema.ts)", () => {
   it("gives every table the same row types to read and to insert", () => {
     expectTypeOf<typeof pg.users.$inferSelect>().toEqualTypeOf<typeof sqlite.users.$inferSelect>();
     expectTypeOf<typeof pg.users.$inferInsert>().toEqualTypeOf<typeof sqlite.users.$inferInsert>();

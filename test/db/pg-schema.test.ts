@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migratePostgres, openPostgres, pendingPostgresMigrations, type PgDb } from "@/db/pg/connect";
 import * as pg from "@/db/pg/schema";
-import * as sqlite from "@/db/schema";
+import * as sqlite from "@/db/sqlite/schema";
 import { auditEntryHash, genesisHash } from "@/lib/audit/record";
 import { migrateDatabase, openDatabase, type Db } from "@/db/client";
 import { createTestDb, type TestDb } from "@/test/db";

@@ -68,7 +68,7 @@ async function addTransfers(db: TestDb | Tx, makerId: number, list: readonly New
 }
 
 const filters = (query: string): HistoryFilters => parseHistoryFilters(new URLSearchParams(query));
-const references = (db: Db, query: string) => listTransfers(db, filters(query)).rows.map((r) => r.reference);
+const references = async (db: Db, query: string) => (await listTransfers(db, filters(query))).rows.map((r) => r.reference);
 
 /** The bytes as sent, byte-order mark included (Response.text() would drop it). */
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
@@ -76,7 +76,7 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 describe("History filters come from the URL (issue 4 flow 5)", () => {
-  it("reads every filter, sort and page from the query string", () => {
+  it("reads every filter, sort and page from the query string", async () => {
     expect(
       filters("status=failed&status=processing&wallet=OVO&from=2025-03-01&to=2025-03-31&maker=7&min=50.000&max=Rp 1.000.000&q= budi &sort=amount&dir=asc&page=3&pageSize=50"),
     ).toEqual({
@@ -95,15 +95,15 @@ describe("History filters come from the URL (issue 4 flow 5)", () => {
     });
   });
 
-  it("accepts whole rupiah with or without thousand separators", () => {
+  it("accepts whole rupiah with or without thousand separators", async () => {
     for (const typed of ["50000", "50.000", "Rp 50.000", "rp50.000", "50,000"]) expect(filters(`min=${typed}`).min).toBe(50_000);
   });
 
-  it("accepts several statuses, repeated or comma-separated, and drops unknown ones", () => {
+  it("accepts several statuses, repeated or comma-separated, and drops unknown ones", async () => {
     expect(filters("status=failed,succeeded&status=nonsense").status).toEqual(["succeeded", "failed"]);
   });
 
-  it("falls back to the defaults for anything it cannot read, instead of failing the page", () => {
+  it("falls back to the defaults for anything it cannot read, instead of failing the page", async () => {
     const parsed = filters(
       "status=bogus&wallet=PAYPAL&from=2025-02-30&to=yesterday&maker=abc&min=5.5&max=-3&sort=name&dir=up&page=-2&pageSize=33&q=",
     );
@@ -111,11 +111,11 @@ describe("History filters come from the URL (issue 4 flow 5)", () => {
     expect(defaultHistoryFilters).toMatchObject({ status: [], sort: "created", dir: "desc", page: 1, pageSize: 25 });
   });
 
-  it("reads ranges typed backwards as the range that was meant", () => {
+  it("reads ranges typed backwards as the range that was meant", async () => {
     expect(filters("from=2025-03-31&to=2025-03-01&min=900&max=100")).toMatchObject({ from: "2025-03-01", to: "2025-03-31", min: 100, max: 900 });
   });
 
-  it("writes a view back to a query string that reproduces it, leaving defaults out", () => {
+  it("writes a view back to a query string that reproduces it, leaving defaults out", async () => {
     const view = filters("q=TRF2025&status=failed&status=sending&wallet=GOPAY&maker=2&from=2025-01-01&to=2025-01-31&min=1000&max=2000&sort=amount&dir=asc&pageSize=100&page=4");
     expect(parseHistoryFilters(historySearchParams(view))).toEqual(view);
     expect(historySearchParams(defaultHistoryFilters).toString()).toBe("");
@@ -143,7 +143,7 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
   it("lists transfers newest first with their maker's name", async () => {
     await addTransfer(db, sari.id, { reference: "TRF-OLD", createdAt: wib("2025-03-01T08:00:00") });
     await addTransfer(db, bambang.id, { reference: "TRF-NEW", createdAt: wib("2025-03-02T08:00:00") });
-    const page = listTransfers(db, defaultHistoryFilters);
+    const page = await listTransfers(db, defaultHistoryFilters);
     expect(page.rows.map((r) => [r.reference, r.makerName])).toEqual([
       ["TRF-NEW", "Bambang Prasetyo"],
       ["TRF-OLD", "Sari Wulandari"],
@@ -155,21 +155,21 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
     await addTransfer(db, sari.id, { reference: "TRF-OK", status: "succeeded" });
     await addTransfer(db, sari.id, { reference: "TRF-FAIL", status: "failed" });
     await addTransfer(db, sari.id, { reference: "TRF-PROC", status: "processing" });
-    expect(references(db, "status=failed")).toEqual(["TRF-FAIL"]);
-    expect(references(db, "status=failed&status=processing").sort()).toEqual(["TRF-FAIL", "TRF-PROC"]);
+    expect(await references(db, "status=failed")).toEqual(["TRF-FAIL"]);
+    expect((await references(db, "status=failed&status=processing")).sort()).toEqual(["TRF-FAIL", "TRF-PROC"]);
   });
 
   it("filters by wallet and by maker", async () => {
     await addTransfer(db, sari.id, { reference: "TRF-DANA", wallet: "DANA" });
     await addTransfer(db, bambang.id, { reference: "TRF-OVO", wallet: "OVO" });
-    expect(references(db, "wallet=OVO")).toEqual(["TRF-OVO"]);
-    expect(references(db, `maker=${sari.id}`)).toEqual(["TRF-DANA"]);
+    expect(await references(db, "wallet=OVO")).toEqual(["TRF-OVO"]);
+    expect(await references(db, `maker=${sari.id}`)).toEqual(["TRF-DANA"]);
   });
 
   it("filters by an amount range in whole rupiah, both ends included", async () => {
     for (const amount of [49_999, 50_000, 100_000, 100_001]) await addTransfer(db, sari.id, { reference: `TRF-${amount}`, amount });
-    expect(references(db, "min=50.000&max=100.000").sort()).toEqual(["TRF-100000", "TRF-50000"]);
-    expect(references(db, "min=100001")).toEqual(["TRF-100001"]);
+    expect((await references(db, "min=50.000&max=100.000")).sort()).toEqual(["TRF-100000", "TRF-50000"]);
+    expect(await references(db, "min=100001")).toEqual(["TRF-100001"]);
   });
 
   it("reads a date range as Jakarta calendar days: 23:30 WIB belongs to that day, not the next", async () => {
@@ -178,9 +178,9 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
     // 23:30 WIB is 16:30 UTC: in Jakarta it is still 31 March; 00:15 WIB is 1 April.
     await addTransfer(db, sari.id, { reference: "TRF-LATE", createdAt: wib("2025-03-31T23:30:00") });
     await addTransfer(db, sari.id, { reference: "TRF-AFTER", createdAt: wib("2025-04-01T00:15:00") });
-    expect(references(db, "from=2025-03-01&to=2025-03-31")).toEqual(["TRF-LATE", "TRF-FIRST"]);
-    expect(references(db, "from=2025-04-01")).toEqual(["TRF-AFTER"]);
-    expect(references(db, "to=2025-02-28")).toEqual(["TRF-BEFORE"]);
+    expect(await references(db, "from=2025-03-01&to=2025-03-31")).toEqual(["TRF-LATE", "TRF-FIRST"]);
+    expect(await references(db, "from=2025-04-01")).toEqual(["TRF-AFTER"]);
+    expect(await references(db, "to=2025-02-28")).toEqual(["TRF-BEFORE"]);
   });
 
   it("combines filters", async () => {
@@ -188,7 +188,7 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
     await addTransfer(db, sari.id, { reference: "TRF-B", status: "failed", wallet: "OVO", amount: 70_000 });
     await addTransfer(db, bambang.id, { reference: "TRF-C", status: "failed", wallet: "DANA", amount: 70_000 });
     await addTransfer(db, sari.id, { reference: "TRF-D", status: "succeeded", wallet: "DANA", amount: 70_000 });
-    expect(references(db, `status=failed&wallet=DANA&maker=${sari.id}&min=60000`)).toEqual(["TRF-A"]);
+    expect(await references(db, `status=failed&wallet=DANA&maker=${sari.id}&min=60000`)).toEqual(["TRF-A"]);
   });
 
   describe("one search box", () => {
@@ -198,27 +198,27 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
       await addTransfer(db, sari.id, { reference: "TRF20250312YYYYYYYYYYYY", phone: "628111000004", ownerName: "Dewi 100% Lestari" });
     });
 
-    it("finds a transfer by its reference, or the start of it, in any case", () => {
-      expect(references(db, "q=TRF20250310ABCDEFGHJKLM")).toEqual(["TRF20250310ABCDEFGHJKLM"]);
-      expect(references(db, "q=trf20250311")).toEqual(["TRF20250311ZZZZZZZZZZZZ"]);
+    it("finds a transfer by its reference, or the start of it, in any case", async () => {
+      expect(await references(db, "q=TRF20250310ABCDEFGHJKLM")).toEqual(["TRF20250310ABCDEFGHJKLM"]);
+      expect(await references(db, "q=trf20250311")).toEqual(["TRF20250311ZZZZZZZZZZZZ"]);
     });
 
-    it("finds a phone number typed as staff type it: 08…, +62…, with spaces or dashes, or its start", () => {
-      expect(references(db, "q=081234567890")).toEqual(["TRF20250310ABCDEFGHJKLM"]);
-      expect(references(db, `q=${encodeURIComponent("+62 812-3456")}`)).toEqual(["TRF20250310ABCDEFGHJKLM"]);
-      expect(references(db, "q=0811 1000").sort()).toEqual(["TRF20250311ZZZZZZZZZZZZ", "TRF20250312YYYYYYYYYYYY"]);
-      expect(references(db, "q=628111000004")).toEqual(["TRF20250312YYYYYYYYYYYY"]);
+    it("finds a phone number typed as staff type it: 08…, +62…, with spaces or dashes, or its start", async () => {
+      expect(await references(db, "q=081234567890")).toEqual(["TRF20250310ABCDEFGHJKLM"]);
+      expect(await references(db, `q=${encodeURIComponent("+62 812-3456")}`)).toEqual(["TRF20250310ABCDEFGHJKLM"]);
+      expect((await references(db, "q=0811 1000")).sort()).toEqual(["TRF20250311ZZZZZZZZZZZZ", "TRF20250312YYYYYYYYYYYY"]);
+      expect(await references(db, "q=628111000004")).toEqual(["TRF20250312YYYYYYYYYYYY"]);
     });
 
-    it("finds an owner by any part of the name, whatever the case", () => {
-      expect(references(db, "q=santo")).toEqual(["TRF20250311ZZZZZZZZZZZZ"]);
-      expect(references(db, "q=JOHN")).toEqual(["TRF20250310ABCDEFGHJKLM"]);
+    it("finds an owner by any part of the name, whatever the case", async () => {
+      expect(await references(db, "q=santo")).toEqual(["TRF20250311ZZZZZZZZZZZZ"]);
+      expect(await references(db, "q=JOHN")).toEqual(["TRF20250310ABCDEFGHJKLM"]);
     });
 
-    it("treats % and _ in a search as the characters themselves", () => {
-      expect(references(db, "q=100%25")).toEqual(["TRF20250312YYYYYYYYYYYY"]);
-      expect(references(db, "q=%25")).toEqual(["TRF20250312YYYYYYYYYYYY"]);
-      expect(references(db, "q=_")).toEqual([]);
+    it("treats % and _ in a search as the characters themselves", async () => {
+      expect(await references(db, "q=100%25")).toEqual(["TRF20250312YYYYYYYYYYYY"]);
+      expect(await references(db, "q=%25")).toEqual(["TRF20250312YYYYYYYYYYYY"]);
+      expect(await references(db, "q=_")).toEqual([]);
     });
   });
 
@@ -226,27 +226,28 @@ describe("History: filtering, search, sort and pages (issue 4 flow 5)", () => {
     const a = await addTransfer(db, sari.id, { reference: "TRF-A", amount: 30_000, createdAt: wib("2025-03-01T10:00:00") });
     const b = await addTransfer(db, sari.id, { reference: "TRF-B", amount: 10_000, createdAt: wib("2025-03-03T10:00:00") });
     const c = await addTransfer(db, sari.id, { reference: "TRF-C", amount: 30_000, createdAt: wib("2025-03-02T10:00:00") });
-    expect(references(db, "")).toEqual([b, c, a].map((t) => t.reference));
-    expect(references(db, "dir=asc")).toEqual([a, c, b].map((t) => t.reference));
-    expect(references(db, "sort=amount")).toEqual(["TRF-C", "TRF-A", "TRF-B"]);
-    expect(references(db, "sort=amount&dir=asc")).toEqual(["TRF-B", "TRF-A", "TRF-C"]);
+    expect(await references(db, "")).toEqual([b, c, a].map((t) => t.reference));
+    expect(await references(db, "dir=asc")).toEqual([a, c, b].map((t) => t.reference));
+    expect(await references(db, "sort=amount")).toEqual(["TRF-C", "TRF-A", "TRF-B"]);
+    expect(await references(db, "sort=amount&dir=asc")).toEqual(["TRF-B", "TRF-A", "TRF-C"]);
   });
 
   it("pages through the results and tells whether more follow", async () => {
     for (let i = 0; i < 60; i++) await addTransfer(db, sari.id, { reference: `TRF-${String(i).padStart(2, "0")}`, createdAt: new Date(wib("2025-03-01T00:00:00").getTime() + i * 60_000) });
-    const first = listTransfers(db, filters(""));
+    const first = await listTransfers(db, filters(""));
     expect(first.rows).toHaveLength(25);
     expect(first.rows[0]!.reference).toBe("TRF-59");
     // A page does not count what follows it: "25 and more"; counting is asked for on its own.
     expect(first).toMatchObject({ hasMore: true, total: { count: 25, capped: true } });
-    expect(countTransfers(db, filters(""))).toEqual({ count: 60, capped: false });
-    expect(listTransfers(db, filters("page=2"))).toMatchObject({ hasMore: true, total: { count: 50, capped: true } });
-    const third = listTransfers(db, filters("page=3"));
+    expect(await countTransfers(db, filters(""))).toEqual({ count: 60, capped: false });
+    expect(await listTransfers(db, filters("page=2"))).toMatchObject({ hasMore: true, total: { count: 50, capped: true } });
+    const third = await listTransfers(db, filters("page=3"));
     expect(third.rows.map((r) => r.reference)).toEqual(Array.from({ length: 10 }, (_, i) => `TRF-${String(9 - i).padStart(2, "0")}`));
     expect(third).toMatchObject({ page: 3, hasMore: false, total: { count: 60, capped: false } });
-    expect(listTransfers(db, filters("pageSize=50")).rows).toHaveLength(50);
-    expect(listTransfers(db, filters("page=9"))).toMatchObject({ rows: [], hasMore: false, total: { count: 60 } });
-    const seen = [1, 2, 3].flatMap((page) => listTransfers(db, filters(`page=${page}`)).rows.map((r) => r.id));
+    expect((await listTransfers(db, filters("pageSize=50"))).rows).toHaveLength(50);
+    expect(await listTransfers(db, filters("page=9"))).toMatchObject({ rows: [], hasMore: false, total: { count: 60 } });
+    const seen: number[] = [];
+    for (const page of [1, 2, 3]) seen.push(...(await listTransfers(db, filters(`page=${page}`))).rows.map((r) => r.id));
     expect(new Set(seen).size).toBe(60);
   });
 });
@@ -263,7 +264,7 @@ describe("History: each shape of view is prepared once per connection (issue 12)
     await addTransfer(db, sari.id, { reference: "TRF-OVO-OK", wallet: "OVO", status: "succeeded", amount: 40_000, createdAt: wib("2025-03-03T08:00:00") });
   });
 
-  it("returns each view's own rows when views of different shapes and values follow each other", () => {
+  it("returns each view's own rows when views of different shapes and values follow each other", async () => {
     const prepare = vi.spyOn(db.$client, "prepare");
     const views: [query: string, expected: string[]][] = [
       ["status=failed", ["TRF-OVO-FAIL"]],
@@ -281,7 +282,7 @@ describe("History: each shape of view is prepared once per connection (issue 12)
       ["", ["TRF-OVO-OK", "TRF-OVO-FAIL", "TRF-DANA-OK"]],
     ];
     for (const round of [1, 2]) {
-      for (const [query, expected] of views) expect(references(db, query), `${query} (round ${round})`).toEqual(expected);
+      for (const [query, expected] of views) expect(await references(db, query), `${query} (round ${round})`).toEqual(expected);
     }
     // Seven shapes, each prepared once, whatever the values and however often they come back.
     expect(prepare).toHaveBeenCalledTimes(7);
@@ -291,10 +292,10 @@ describe("History: each shape of view is prepared once per connection (issue 12)
   it("keeps a first page and a later page of the same view apart", async () => {
     for (let i = 0; i < 3; i++) await addTransfer(db, sari.id, { reference: `TRF-EXTRA-${i}`, createdAt: wib(`2025-02-2${i}T08:00:00`) });
     const prepare = vi.spyOn(db.$client, "prepare");
-    expect(references(db, "pageSize=25")).toHaveLength(6);
-    expect(listTransfers(db, { ...filters(""), pageSize: 2 as 25, page: 2 }).rows.map((r) => r.reference)).toEqual(["TRF-DANA-OK", "TRF-EXTRA-2"]);
-    expect(listTransfers(db, { ...filters(""), pageSize: 2 as 25, page: 3 }).rows.map((r) => r.reference)).toEqual(["TRF-EXTRA-1", "TRF-EXTRA-0"]);
-    expect(listTransfers(db, { ...filters(""), pageSize: 2 as 25, page: 1 }).rows.map((r) => r.reference)).toEqual(["TRF-OVO-OK", "TRF-OVO-FAIL"]);
+    expect(await references(db, "pageSize=25")).toHaveLength(6);
+    expect((await listTransfers(db, { ...filters(""), pageSize: 2 as 25, page: 2 })).rows.map((r) => r.reference)).toEqual(["TRF-DANA-OK", "TRF-EXTRA-2"]);
+    expect((await listTransfers(db, { ...filters(""), pageSize: 2 as 25, page: 3 })).rows.map((r) => r.reference)).toEqual(["TRF-EXTRA-1", "TRF-EXTRA-0"]);
+    expect((await listTransfers(db, { ...filters(""), pageSize: 2 as 25, page: 1 })).rows.map((r) => r.reference)).toEqual(["TRF-OVO-OK", "TRF-OVO-FAIL"]);
     expect(prepare).toHaveBeenCalledTimes(2);
     prepare.mockRestore();
   });
@@ -305,7 +306,7 @@ describe("History: each shape of view is prepared once per connection (issue 12)
       .from(transfers)
       .innerJoin(maker, eq(maker.id, transfers.makerId))
       .orderBy(desc(transfers.createdAt), desc(transfers.id));
-    expect(listTransfers(db, defaultHistoryFilters).rows).toEqual(mapped);
+    expect((await listTransfers(db, defaultHistoryFilters)).rows).toEqual(mapped);
     expect(mapped[0]!.createdAt).toEqual(wib("2025-03-03T08:00:00"));
   });
 
@@ -313,11 +314,11 @@ describe("History: each shape of view is prepared once per connection (issue 12)
     const other = createTestDb();
     const dewi = await insertUser(other, { name: "Dewi", email: "dewi@x.test", role: "staff" });
     await addTransfer(other, dewi.id, { reference: "TRF-OTHER", status: "failed" });
-    expect(references(db, "status=failed")).toEqual(["TRF-OVO-FAIL"]);
-    expect(references(other, "status=failed")).toEqual(["TRF-OTHER"]);
+    expect(await references(db, "status=failed")).toEqual(["TRF-OVO-FAIL"]);
+    expect(await references(other, "status=failed")).toEqual(["TRF-OTHER"]);
   });
 
-  it("asks the amount index how wide a range is once, and remembers it", () => {
+  it("asks the amount index how wide a range is once, and remembers it", async () => {
     const prepareOriginal = db.$client.prepare.bind(db.$client);
     let probes = 0;
     const prepare = vi.spyOn(db.$client, "prepare").mockImplementation((source: string) => {
@@ -331,12 +332,12 @@ describe("History: each shape of view is prepared once per connection (issue 12)
       }
       return statement;
     });
-    expect(references(db, "min=25000&max=45000")).toEqual(["TRF-OVO-OK", "TRF-OVO-FAIL"]);
+    expect(await references(db, "min=25000&max=45000")).toEqual(["TRF-OVO-OK", "TRF-OVO-FAIL"]);
     expect(probes).toBe(1);
-    expect(references(db, "min=25000&max=45000&status=failed")).toEqual(["TRF-OVO-FAIL"]);
-    expect(references(db, "min=25000&max=45000&page=1&pageSize=50")).toEqual(["TRF-OVO-OK", "TRF-OVO-FAIL"]);
+    expect(await references(db, "min=25000&max=45000&status=failed")).toEqual(["TRF-OVO-FAIL"]);
+    expect(await references(db, "min=25000&max=45000&page=1&pageSize=50")).toEqual(["TRF-OVO-OK", "TRF-OVO-FAIL"]);
     expect(probes).toBe(1);
-    expect(references(db, "min=25000&max=35000")).toEqual(["TRF-OVO-FAIL"]);
+    expect(await references(db, "min=25000&max=35000")).toEqual(["TRF-OVO-FAIL"]);
     expect(probes).toBe(2);
     prepare.mockRestore();
   });
@@ -358,22 +359,22 @@ describe("History at scale: counts are capped and wide amount ranges give the sa
     });
   });
 
-  it(`stops counting after ${historyTotalCap} matches`, () => {
-    expect(countTransfers(db, defaultHistoryFilters)).toEqual({ count: historyTotalCap, capped: true });
-    expect(countTransfers(db, filters("min=10000&max=10000"))).toEqual({ count: 25, capped: false });
+  it(`stops counting after ${historyTotalCap} matches`, async () => {
+    expect(await countTransfers(db, defaultHistoryFilters)).toEqual({ count: historyTotalCap, capped: true });
+    expect(await countTransfers(db, filters("min=10000&max=10000"))).toEqual({ count: 25, capped: false });
   });
 
-  it("counts nothing beyond the page it lists: one statement, the page's rows and one more", () => {
+  it("counts nothing beyond the page it lists: one statement, the page's rows and one more", async () => {
     const prepare = vi.spyOn(db.$client, "prepare");
-    const page = listTransfers(db, filters("wallet=DANA&status=succeeded&q=siti"));
+    const page = await listTransfers(db, filters("wallet=DANA&status=succeeded&q=siti"));
     expect(prepare.mock.calls.map(([query]) => query)).toEqual([expect.not.stringMatching(/count\(/i)]);
     prepare.mockRestore();
     expect(page).toMatchObject({ hasMore: true, total: { count: 25, capped: true } });
   });
 
-  it("returns the same page whichever index drives a wide or a narrow amount range", () => {
+  it("returns the same page whichever index drives a wide or a narrow amount range", async () => {
     const prepare = vi.spyOn(db.$client, "prepare");
-    const wide = listTransfers(db, filters("min=20000&max=100000"));
+    const wide = await listTransfers(db, filters("min=20000&max=100000"));
     // Most transfers match: the page walks the date order and checks each amount (SQLite's unary +).
     expect(prepare.mock.calls.some(([query]) => query.includes('+"transfers"."amount" >= ?'))).toBe(true);
     prepare.mockRestore();
@@ -381,8 +382,8 @@ describe("History at scale: counts are capped and wide amount ranges give the sa
     expect(wide.rows.every((r) => r.amount >= 20_000 && r.amount <= 100_000)).toBe(true);
     expect(wide.rows.map((r) => r.createdAt.getTime())).toEqual([...wide.rows.map((r) => r.createdAt.getTime())].sort((a, b) => b - a));
     expect(wide.total).toEqual({ count: 25, capped: true });
-    expect(countTransfers(db, filters("min=20000&max=100000"))).toEqual({ count: historyTotalCap, capped: true });
-    const narrow = listTransfers(db, filters("min=15000&max=15000&pageSize=100"));
+    expect(await countTransfers(db, filters("min=20000&max=100000"))).toEqual({ count: historyTotalCap, capped: true });
+    const narrow = await listTransfers(db, filters("min=15000&max=15000&pageSize=100"));
     expect(narrow.rows).toHaveLength(25);
     expect(narrow.rows.every((r) => r.amount === 15_000)).toBe(true);
     expect(narrow.total).toEqual({ count: 25, capped: false });
@@ -419,7 +420,7 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
     expect(end).toBe("");
   });
 
-  it("writes every instant in Jakarta time exactly as a Date would, across days, years and in any order", () => {
+  it("writes every instant in Jakarta time exactly as a Date would, across days, years and in any order", async () => {
     const asDate = (ms: number) => new Date(ms + 7 * 60 * 60 * 1000).toISOString().slice(0, 19).replace("T", " ");
     const edges = [0, -1, -7 * 3_600_000, -7 * 3_600_000 - 1, wib("2025-03-31T23:59:59.999").getTime(), wib("2025-04-01T00:00:00").getTime(), Date.UTC(2024, 1, 29, 16, 59, 59), Date.UTC(9999, 11, 31, 16, 59, 59, 999), Date.UTC(9999, 11, 31, 17), Date.UTC(-1, 0, 1), 1.5, 8.64e15 - 7 * 3_600_000];
     let seed = 7;
@@ -427,7 +428,7 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
     for (const ms of [...edges, ...Array.from({ length: 2000 }, () => Math.floor(random()))]) expect(formatSortableEpochMs(ms), String(ms)).toBe(asDate(ms));
   });
 
-  it("quotes commas, quotes and line breaks", () => {
+  it("quotes commas, quotes and line breaks", async () => {
     expect(csvCell('Budi "the boss", Jr.')).toBe('"Budi ""the boss"", Jr."');
     expect(csvCell("two\nlines")).toBe('"two\nlines"');
     expect(csvCell(null)).toBe("");
@@ -477,7 +478,7 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
       await addTransfer(db, sari.id, { reference: `TRF-R${String(i).padStart(2, "0")}`, amount: 10_000 + (i % 7) * 1000, createdAt: wib(`2025-03-${String(1 + (i % 20)).padStart(2, "0")}T10:00:00`) });
     }
     for (const query of ["from=2025-03-05&to=2025-03-15", "from=2025-03-05&to=2025-03-15&dir=asc", "min=12000&max=15000&sort=amount", "min=12000&max=15000&sort=amount&dir=asc"]) {
-      const expected = listTransfers(db, filters(`${query}&pageSize=100`)).rows.map((r) => r.reference);
+      const expected = (await listTransfers(db, filters(`${query}&pageSize=100`))).rows.map((r) => r.reference);
       const csv = await readAll(streamTransfersCsv(db, filters(query), { batchSize: 3 }));
       const exported = csv.trim().split("\r\n").slice(1).map((line) => line.split(",")[0]);
       expect(exported, query).toEqual(expected);
@@ -488,7 +489,8 @@ describe("CSV export of the filtered set (issue 4 flow 5)", () => {
   it("each batch is a single indexed query, not a scan of what came before", async () => {
     for (let i = 0; i < 12; i++) await addTransfer(db, sari.id);
     const prepare = vi.spyOn(db.$client, "prepare");
-    const chunks = [...transferCsvChunks(db, defaultHistoryFilters, { batchSize: 5 })];
+    const chunks: string[] = [];
+    for await (const chunk of transferCsvChunks(db, defaultHistoryFilters, { batchSize: 5 })) chunks.push(chunk);
     expect(chunks).toHaveLength(4);
     const batchSql = prepare.mock.calls[1]![0];
     expect(batchSql).toMatch(/\("transfers"\."created_at", "transfers"\."id"\) < \(\?, \?\)/);

@@ -34,7 +34,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const format = await getFormat();
   const filters = parseHistoryFilters(await searchParams);
   const database = db();
-  const result = listTransfers(database, filters);
+  const result = await listTransfers(database, filters);
   const makers = (await listUsers(database)).map(({ id, name }) => ({ id, name }));
   const batch = filters.batch === undefined ? undefined : await batchReference(database, filters.batch);
 
