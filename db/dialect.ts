@@ -5,7 +5,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
  * The SQL that SQLite and PostgreSQL spell differently, in one place (docs/postgresql.md#one-code-path). Domain code
  * writes everything else once with the query builder; where a query needs one of these, it asks the database it runs on
  * (`dialectOf(db)`) and takes the fragment for it. Each fragment answers the same value on both, which
- * test/db/pg-dialect.test.ts checks against both databases.
+ * test/db/both-databases.test.ts checks against both databases.
  */
 
 export type Dialect = "sqlite" | "postgres";
@@ -15,9 +15,9 @@ export function dialectOf(db: object): Dialect {
   return is((db as { dialect?: unknown }).dialect, PgDialect) ? "postgres" : "sqlite";
 }
 
-/** The minute a time column falls in, as milliseconds since 1970 (a whole number of minutes). */
-export function minuteOf(dialect: Dialect, column: SQLWrapper): SQL<number> {
-  return (dialect === "postgres" ? sql`(floor(extract(epoch from ${column}) / 60) * 60000)::bigint` : sql`(${column} / 60000 * 60000)`).mapWith(Number);
+/** The minute a time column falls in, as milliseconds since 1970 (a whole number of minutes; PostgreSQL answers it as text). */
+export function minuteOf(dialect: Dialect, column: SQLWrapper): SQL<number | string> {
+  return dialect === "postgres" ? sql`(floor(extract(epoch from ${column}) / 60) * 60000)::bigint` : sql`(${column} / 60000 * 60000)`;
 }
 
 /** Whether `column` contains `text` as it is: no pattern characters, case as typed (`instr` in SQLite, `strpos` in PostgreSQL). */

@@ -61,7 +61,7 @@ export type PlaceholderValues = Record<string, string | number | Date>;
  */
 export type BoundFilters = { shape: string; values: PlaceholderValues; where: () => SQL | undefined };
 
-export function bindFilters(f: HistoryFilters, { amountIndex = true, dialect = "sqlite" }: { amountIndex?: boolean; dialect?: Dialect } = {}): BoundFilters {
+export function bindFilters(f: HistoryFilters, { amountIndex = true, dialect }: { amountIndex?: boolean; dialect: Dialect }): BoundFilters {
   const shape: string[] = [];
   const values: PlaceholderValues = {};
   const conditions: (() => SQL)[] = [];
@@ -149,9 +149,10 @@ const narrowAmountRange = 2000;
  * the amount index (a few hundred microseconds) tells the two apart; its answer is remembered per range,
  * since it only picks a plan: a stale one costs time, never a wrong row.
  */
+/** SQLite only (see `walkSortOrder`). */
 function amountRangeIsNarrow(db: Db, f: HistoryFilters): boolean {
   return oncePerConnection(db, `amount range narrow|${f.min ?? ""}-${f.max ?? ""}`, () => {
-    const bound = bindFilters({ ...defaultHistoryFilters, min: f.min, max: f.max });
+    const bound = bindFilters({ ...defaultHistoryFilters, min: f.min, max: f.max }, { dialect: "sqlite" });
     const probe = oncePerConnection(db, `amount probe|${bound.shape}`, () =>
       db
         .select({ n: count() })
