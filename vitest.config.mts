@@ -15,5 +15,6 @@ export default defineConfig({
     environment: "node",
     testTimeout: 20000,
     pool: "forks",
+    globalSetup: ["./test/global-setup.ts"],
   },
 });

@@ -1,7 +1,8 @@
-import { rmSync } from "node:fs";
-import { existsSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inject } from "vitest";
 import { migrateDatabase, openDatabase, writerOf, type Connection, type Db } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
@@ -14,18 +15,14 @@ import { users } from "@/db/schema";
  */
 export type TestDb = Db & Pick<Connection, "insert" | "update" | "delete" | "run">;
 
-const folder = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-const files: string[] = [];
+/** The run's folder (test/global-setup.ts makes it and removes it when the run ends). */
+const folder = inject("testDbFolder") ?? join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), `cashin-test-${randomUUID()}`);
+mkdirSync(folder, { recursive: true });
 let counter = 0;
-process.once("exit", () => {
-  for (const file of files) for (const path of [file, `${file}-wal`, `${file}-shm`]) rmSync(path, { force: true });
-});
 
-/** A file name for a throw-away database, removed when the test process ends. */
+/** A file name for a throw-away database, new to this run, removed when the run ends. */
 export function testDbFile(): string {
-  const file = join(folder, `cashin-test-${process.pid}-${++counter}.db`);
-  files.push(file);
-  return file;
+  return join(folder, `${process.pid}-${++counter}.db`);
 }
 
 /** A fresh database in a throw-away file (in memory where /dev/shm is) with every migration applied. */
