@@ -63,6 +63,33 @@ function mutex() {
 
 const writers = new WeakMap<object, Connection>();
 
+/** How many compiled statements a connection keeps (the app's queries are a few hundred texts; a list's length changes the text). */
+const keptStatements = 500;
+
+/**
+ * The query builder compiles every query it did not prepare in advance anew; compiling costs about as much as
+ * running a short one. A connection keeps its most recent compiled statements by text and hands them out again,
+ * in the mode the builder expects (it asks for rows as arrays with `raw()` and never turns that off). Safe
+ * because the app never iterates a statement lazily: each run ends before another may start.
+ */
+function keepStatements(sqlite: Database.Database): Database.Database {
+  const compile = sqlite.prepare.bind(sqlite);
+  const kept = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = kept.get(source);
+    if (statement) {
+      kept.delete(source);
+      if (statement.reader) statement.raw(false);
+    } else {
+      statement = compile(source);
+      if (kept.size >= keptStatements) kept.delete(kept.keys().next().value!);
+    }
+    kept.set(source, statement);
+    return statement;
+  }) as Database.Database["prepare"];
+  return sqlite;
+}
+
 /**
  * Opens a SQLite file with the pragmas every connection of this app uses. The file holds password hashes
  * and personal data, so only the app's own user may read it: a new folder is 0700, the file 0600 (created so
@@ -76,7 +103,7 @@ export function openConnection(file: string, { readonly = false } = {}): Connect
     closeSync(openSync(/*turbopackIgnore: true*/ file, "a", 0o600));
     for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(/*turbopackIgnore: true*/ path)) chmodSync(/*turbopackIgnore: true*/ path, 0o600);
   }
-  const sqlite = readonly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file);
+  const sqlite = keepStatements(readonly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file));
   if (!readonly) sqlite.pragma("journal_mode = WAL");
   // Writers wait for each other instead of failing with SQLITE_BUSY under concurrent requests.
   sqlite.pragma("busy_timeout = 5000");
@@ -99,19 +126,21 @@ export function openDatabase(file: string): Db {
   const inside = new AsyncLocalStorage<true>();
   const db = drizzle(reader.$client, { schema }) as unknown as Connection;
   writers.set(db, writer);
+  // Prepared once: every write of the app goes through these three (better-sqlite3's own transactions do the same).
+  const [begin, commit, rollback] = ["begin immediate", "commit", "rollback"].map((statement) => writer.$client.prepare(statement));
   return Object.assign(db, {
     engine: "sqlite" as const,
     transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
       if (inside.getStore()) return Promise.reject(new NestedTransactionError());
       return exclusive(() =>
         inside.run(true, async () => {
-          writer.$client.exec("begin immediate");
+          begin!.run();
           try {
             const result = await work(writer);
-            writer.$client.exec("commit");
+            commit!.run();
             return result;
           } catch (error) {
-            if (writer.$client.inTransaction) writer.$client.exec("rollback");
+            if (writer.$client.inTransaction) rollback!.run();
             throw error;
           }
         }),
