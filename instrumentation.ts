@@ -2,7 +2,7 @@ import type { Instrumentation } from "next";
 
 /** Runs once when the server starts. Node-only work lives in instrumentation-node.ts. */
 export async function register() {
-  if (process.env.NEXT_RUNTIME === "nodejs") await import("./instrumentation-node");
+  if (process.env.NEXT_RUNTIME === "nodejs") await (await import("./instrumentation-node")).start();
 }
 
 /**

@@ -7,6 +7,9 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { env, sqlitePath } from "@/lib/env";
+import { NestedTransactionError, postgresDomainDb, type AppDatabase } from "./database";
+import { migratePostgres, openPostgres, pendingPostgresMigrations, type PgDb } from "./pg/connect";
+import { tablesDialect } from "./schema";
 import * as schema from "./sqlite/schema";
 
 /** One drizzle connection to a SQLite file, as drizzle gives it. Domain code never holds one: it gets a `Db` or a `Tx`. */
@@ -44,12 +47,7 @@ export async function first<T>(rows: PromiseLike<T[]>): Promise<T | undefined> {
   return (await rows)[0];
 }
 
-export class NestedTransactionError extends Error {
-  constructor() {
-    super("a transaction was started inside another one: pass the outer transaction's tx down instead");
-    this.name = "NestedTransactionError";
-  }
-}
+export { NestedTransactionError };
 
 /** One mutual-exclusion lock for async work: callers run one at a time, in the order they asked. */
 function mutex() {
@@ -178,10 +176,49 @@ export function pendingMigrations(db: Db, migrationsFolder = resolve(process.cwd
   return Math.max(0, readMigrationFiles({ migrationsFolder }).length - done);
 }
 
+/** SQLite as an `AppDatabase` (db/database.ts): the app's own `Db`, one writer behind an async lock, a read-only reader. */
+export function openSqliteAppDatabase(file: string): AppDatabase {
+  const db = openDatabase(file);
+  return { dialect: "sqlite", read: db, transaction: (work) => db.transaction(work), close: () => db.close() };
+}
+
+const postgresOf = new WeakMap<object, PgDb>();
+
+/**
+ * The database `DATABASE_URL` names (docs/postgresql.md): a SQLite file for `file:…`, PostgreSQL for `postgres://…`
+ * (a pool; nothing connects until the first query). The tables `@/db/schema` gives this process are chosen by the same
+ * variable; a URL of the other kind is refused, since the queries would be built for the wrong database.
+ */
+export function openAppDatabase(url: string): Db {
+  const postgres = /^postgres(ql)?:\/\//i.test(url);
+  if ((postgres ? "postgres" : "sqlite") !== tablesDialect) {
+    throw new Error(`this process was started for ${tablesDialect === "postgres" ? "PostgreSQL" : "SQLite"} (DATABASE_URL) and cannot open ${postgres ? "a PostgreSQL" : "a SQLite"} database`);
+  }
+  if (!postgres) return openDatabase(sqlitePath(url));
+  const pg = openPostgres(url);
+  const db = postgresDomainDb(pg);
+  postgresOf.set(db, pg);
+  return db;
+}
+
+/** Applies the migrations this database lacks: `drizzle/` on SQLite, `drizzle-pg/` on PostgreSQL (one instance at a time). */
+export async function migrateAppDatabase(db: Db): Promise<void> {
+  const pg = postgresOf.get(db);
+  if (pg) await migratePostgres(pg);
+  else migrateDatabase(db);
+}
+
+/** How many committed migrations this database lacks (0 when it is up to date), on either database. */
+export async function pendingAppMigrations(db: Db, migrationsFolder?: string): Promise<number> {
+  const pg = postgresOf.get(db);
+  if (pg) return pendingPostgresMigrations(pg, migrationsFolder);
+  return pendingMigrations(db, migrationsFolder);
+}
+
 // One database per process, kept on globalThis so dev-server reloads do not open a new one each time.
 const globalForDb = globalThis as unknown as { cashinDb?: Db };
 
 export function db(): Db {
-  globalForDb.cashinDb ??= openDatabase(sqlitePath(env().DATABASE_URL));
+  globalForDb.cashinDb ??= openAppDatabase(env().DATABASE_URL);
   return globalForDb.cashinDb;
 }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { NestedTransactionError, openDatabase, type Db, type Tx } from "./client";
+import type { Db, Tx } from "./client";
 
 /**
  * The database as issue 19's one domain code path is to see it (docs/postgresql.md#one-code-path), whichever of
@@ -22,12 +22,11 @@ export type AppDatabase = {
   close(): Promise<void>;
 };
 
-export { NestedTransactionError };
-
-/** SQLite: the app's own `Db` (db/client.ts `openDatabase`): one writer behind an async lock, a read-only reader. */
-export function openSqliteAppDatabase(file: string): AppDatabase {
-  const db = openDatabase(file);
-  return { dialect: "sqlite", read: db, transaction: (work) => db.transaction(work), close: () => db.close() };
+export class NestedTransactionError extends Error {
+  constructor() {
+    super("a transaction was started inside another one: pass the outer transaction's tx down instead");
+    this.name = "NestedTransactionError";
+  }
 }
 
 /** How often a PostgreSQL transaction the server refused for a conflict is tried again before the refusal is thrown. */

@@ -54,14 +54,10 @@ const withDefault = (fallback: string) =>
     .transform((raw) => (raw === undefined || raw.trim() === "" ? fallback : raw.trim()));
 
 export const envSchema = z.object({
-  DATABASE_URL: withDefault("file:data/app.db")
-    // PostgreSQL is being built (issue 19, docs/postgresql.md): until the app can serve from it, say so rather than "not a file".
-    .refine((v) => !/^postgres(ql)?:\/\//.test(v), {
-      message: 'DATABASE_URL: this version serves from SQLite only; PostgreSQL is not supported yet (docs/postgresql.md). Use a SQLite file URL such as "file:data/app.db"',
-    })
-    .refine((v) => /^postgres(ql)?:\/\//.test(v) || (v.startsWith("file:") && v.length > 5), {
-      message: 'DATABASE_URL must be a SQLite file URL such as "file:data/app.db"',
-    }),
+  // A SQLite file (the embedded default) or a PostgreSQL server (docs/postgresql.md): the process uses its tables throughout.
+  DATABASE_URL: withDefault("file:data/app.db").refine((v) => (isPostgresUrl(v) ? parseUrl(v)?.hostname !== undefined : v.startsWith("file:") && v.length > 5), {
+    message: 'DATABASE_URL must be a SQLite file URL such as "file:data/app.db" or a PostgreSQL URL such as "postgres://user:password@host:5432/payouts"',
+  }),
   AUTH_SECRET: z
     .string({ error: "AUTH_SECRET is missing: set it to 32+ random characters, e.g. the output of `openssl rand -base64 32` (npm run demo generates one into data/)" })
     .min(32, { error: "AUTH_SECRET is too short: use at least 32 random characters" }),
@@ -335,6 +331,19 @@ export const signInEnv: () => z.infer<typeof signInEnvSchema> = validatedBy(sign
 export const mailEnv: () => z.infer<typeof mailEnvSchema> = validatedBy(mailEnvSchema);
 
 export const webhookEnv: () => z.infer<typeof webhookEnvSchema> = validatedBy(webhookEnvSchema);
+
+/** Whether a DATABASE_URL names a PostgreSQL server rather than a SQLite file. */
+export function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(databaseUrl);
+}
+
+/** A DATABASE_URL as a message may name it: the SQLite file's path, or the PostgreSQL server and database without the password. */
+export function databaseLabel(databaseUrl: string): string {
+  if (!isPostgresUrl(databaseUrl)) return sqlitePath(databaseUrl);
+  const url = parseUrl(databaseUrl);
+  if (!url) return "PostgreSQL";
+  return `PostgreSQL ${url.username ? `${decodeURIComponent(url.username)}@` : ""}${url.hostname}:${url.port || "5432"}${url.pathname}`;
+}
 
 /** The SQLite file path of a `file:` DATABASE_URL. */
 export function sqlitePath(databaseUrl: string): string {

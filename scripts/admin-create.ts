@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { migrateDatabase, openDatabase } from "@/db/client";
+import { migrateAppDatabase, openAppDatabase } from "@/db/client";
 import { generateTemporaryPassword } from "@/lib/auth/temporary-password";
-import { databaseEnv, EnvError, sqlitePath } from "@/lib/env";
+import { databaseEnv, EnvError, databaseLabel } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { createUserSchema } from "@/lib/users/schemas";
 import { createUser, findUserById } from "@/lib/users/service";
@@ -56,10 +56,10 @@ async function main(): Promise<number> {
   }
 
   const signIn = signInPage(process.env.AUTH_URL);
-  const file = sqlitePath(databaseEnv().DATABASE_URL);
-  const db = openDatabase(file);
+  const file = databaseLabel(databaseEnv().DATABASE_URL);
+  const db = openAppDatabase(databaseEnv().DATABASE_URL);
   try {
-    migrateDatabase(db);
+    await migrateAppDatabase(db);
     const result = await createUser({ db, actor: null, ip: null }, parsed.data, { temporary: true, via });
     if (!result.ok) throw new BadInput(`Nothing created: ${result.message} (${parsed.data.email}). To give them a new password, an admin resets it on the Users page.`);
     const expires = (await findUserById(db, result.data.id))?.temporaryPasswordExpiresAt;

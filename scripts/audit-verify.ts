@@ -1,11 +1,11 @@
-import { openDatabase } from "@/db/client";
+import { openAppDatabase } from "@/db/client";
 import { verifyAuditChain } from "@/lib/audit/verify";
-import { databaseEnv, EnvError, sqlitePath } from "@/lib/env";
+import { databaseEnv, databaseLabel, EnvError } from "@/lib/env";
 
 /** `npm run audit:verify`: exit 0 when the audit chain is intact, 1 naming the first bad entry otherwise. */
 async function main(): Promise<number> {
-  const file = sqlitePath(databaseEnv().DATABASE_URL);
-  const db = openDatabase(file);
+  const file = databaseLabel(databaseEnv().DATABASE_URL);
+  const db = openAppDatabase(databaseEnv().DATABASE_URL);
   let verdict;
   try {
     verdict = await verifyAuditChain(db);

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { databaseEnv, EnvError, sqlitePath } from "@/lib/env";
+import { databaseEnv, EnvError, isPostgresUrl, sqlitePath } from "@/lib/env";
 import { backupSettings, takeBackup } from "@/lib/ops/backup";
 
 const usage = `Usage: npm run backup [-- --keep N]
@@ -31,7 +31,12 @@ async function main(): Promise<number> {
     console.error(new EnvError(settings.problems).message);
     return 2;
   }
-  const databaseFile = sqlitePath(databaseEnv().DATABASE_URL);
+  const { DATABASE_URL } = databaseEnv();
+  if (isPostgresUrl(DATABASE_URL)) {
+    console.error("npm run backup copies a SQLite file. On PostgreSQL, back up with the server's own tools (pg_dump, or the provider's snapshots): docs/postgresql.md#backups");
+    return 2;
+  }
+  const databaseFile = sqlitePath(DATABASE_URL);
   const outcome = await takeBackup(databaseFile, settings.env);
   if (!outcome.ok) {
     console.error(`Backup FAILED: ${outcome.message}`);

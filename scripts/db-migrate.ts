@@ -1,14 +1,19 @@
-import { migrateDatabase, openDatabase } from "@/db/client";
-import { databaseEnv, EnvError, sqlitePath } from "@/lib/env";
+import { migrateAppDatabase, openAppDatabase } from "@/db/client";
+import { databaseEnv, databaseLabel, EnvError } from "@/lib/env";
 
-/** Applies the committed migrations in drizzle/; running it again changes nothing. */
-try {
-  const file = sqlitePath(databaseEnv().DATABASE_URL);
-  const db = openDatabase(file);
-  migrateDatabase(db);
-  void db.close();
-  console.log(`Database ready: ${file}`);
-} catch (error) {
+/** Applies the committed migrations (drizzle/ for SQLite, drizzle-pg/ for PostgreSQL); running it again changes nothing. */
+async function main() {
+  const url = databaseEnv().DATABASE_URL;
+  const db = openAppDatabase(url);
+  try {
+    await migrateAppDatabase(db);
+  } finally {
+    await db.close();
+  }
+  console.log(`Database ready: ${databaseLabel(url)}`);
+}
+
+main().catch((error: unknown) => {
   console.error(error instanceof EnvError ? error.message : error);
   process.exit(1);
-}
+});

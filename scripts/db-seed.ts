@@ -1,6 +1,6 @@
 import { demoUsers } from "@/db/demo-users";
-import { migrateDatabase, openDatabase } from "@/db/client";
-import { databaseEnv, refusesDemoDefaults, sqlitePath } from "@/lib/env";
+import { migrateAppDatabase, openAppDatabase } from "@/db/client";
+import { databaseEnv, refusesDemoDefaults, databaseLabel } from "@/lib/env";
 import { createUser, findUserByEmail } from "@/lib/users/service";
 
 /**
@@ -18,9 +18,9 @@ async function main() {
     process.exitCode = 2;
     return;
   }
-  const file = sqlitePath(databaseEnv().DATABASE_URL);
-  const db = openDatabase(file);
-  migrateDatabase(db);
+  const file = databaseLabel(databaseEnv().DATABASE_URL);
+  const db = openAppDatabase(databaseEnv().DATABASE_URL);
+  await migrateAppDatabase(db);
   const rows: string[] = [];
   for (const demo of demoUsers) {
     const existing = await findUserByEmail(db, demo.email);

@@ -1,6 +1,6 @@
-import { openDatabase } from "@/db/client";
+import { openAppDatabase } from "@/db/client";
 import { cashinClientFromEnv } from "@/lib/cashin/from-env";
-import { batchEnv, databaseEnv, EnvError, gatewayEnv, sqlitePath } from "@/lib/env";
+import { batchEnv, databaseEnv, EnvError, gatewayEnv } from "@/lib/env";
 import { reconcileOnce } from "@/lib/jobs";
 
 /**
@@ -14,7 +14,7 @@ async function main() {
     console.log("Usage: npm run reconcile [-- --due-only]\nChecks unsettled transfers with Cash In's status call and settles them.");
     return;
   }
-  const db = openDatabase(sqlitePath(databaseEnv().DATABASE_URL));
+  const db = openAppDatabase(databaseEnv().DATABASE_URL);
   const deps = { db, gateway: cashinClientFromEnv(), now: () => new Date(), gatewayTimeoutMs: gatewayEnv().CASHIN_TIMEOUT_MS };
   // Batches whose runner stopped (the app is down, or crashed mid-batch) are finished here too.
   const pass = await reconcileOnce(deps, { dueOnly: args.includes("--due-only"), batchConcurrency: batchEnv().BATCH_CONCURRENCY });

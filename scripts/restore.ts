@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { databaseEnv, EnvError, sqlitePath } from "@/lib/env";
+import { databaseEnv, EnvError, isPostgresUrl, sqlitePath } from "@/lib/env";
 import { restoreBackup } from "@/lib/ops/backup";
 
 const usage = `Usage: npm run restore -- FILE
@@ -25,7 +25,12 @@ async function main(): Promise<number> {
     console.error(`${(error as Error).message}\n\n${usage}`);
     return 2;
   }
-  const databaseFile = sqlitePath(databaseEnv().DATABASE_URL);
+  const { DATABASE_URL } = databaseEnv();
+  if (isPostgresUrl(DATABASE_URL)) {
+    console.error("npm run restore restores a SQLite file. On PostgreSQL, restore with the server's own tools (pg_restore): docs/postgresql.md#backups");
+    return 2;
+  }
+  const databaseFile = sqlitePath(DATABASE_URL);
   const outcome = await restoreBackup(file, databaseFile);
   if (!outcome.ok) {
     console.error(`Restore REFUSED: ${outcome.message}`);

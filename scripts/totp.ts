@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { generateSync } from "otplib";
-import { openDatabase } from "@/db/client";
+import { openAppDatabase } from "@/db/client";
 import { demoUsers } from "@/db/demo-users";
 import { findSecondFactor, totpPolicy } from "@/lib/auth/second-factor";
 import { open } from "@/lib/auth/secret-box";
-import { databaseEnv, EnvError, sqlitePath } from "@/lib/env";
+import { databaseEnv, EnvError } from "@/lib/env";
 import { findUserByEmail } from "@/lib/users/service";
 
 /**
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   }
   // The demo keeps its generated AUTH_SECRET in data/ (scripts/lib.sh); the secrets are sealed with it.
   if (!process.env.AUTH_SECRET && existsSync("data/auth-secret")) process.env.AUTH_SECRET = readFileSync("data/auth-secret", "utf8").trim();
-  const db = openDatabase(sqlitePath(databaseEnv().DATABASE_URL));
+  const db = openAppDatabase(databaseEnv().DATABASE_URL);
   try {
     const user = await findUserByEmail(db, email);
     const factor = user ? await findSecondFactor(db, user.id) : undefined;

@@ -1,6 +1,7 @@
-import { db, pendingMigrations } from "@/db/client";
+import { db } from "@/db/client";
 import { drainCleanly, startBackgroundWork, startHeartbeat, workerName } from "@/lib/background";
-import { env, EnvError } from "@/lib/env";
+import { databaseLabel, env, EnvError } from "@/lib/env";
+import { prepareDatabaseAtStart } from "@/lib/ops/startup";
 import { log } from "@/lib/log";
 
 /**
@@ -32,38 +33,43 @@ try {
   process.exit(1);
 }
 
-const pending = pendingMigrations(db());
-if (pending > 0) {
-  log().error({ database: env().DATABASE_URL, migrations: pending }, 'The database lacks migrations: run "npm run db:migrate" first.');
-  process.exit(1);
-}
+void main();
 
-const worker = workerName();
-// The loops' timers do not hold a process open (the app's server does): this one does, until the clean stop.
-const keepAlive = setInterval(() => {}, 60 * 60_000);
-const stopWork = startBackgroundWork();
-const stopHeartbeat = startHeartbeat(db(), { worker });
-log().info({ worker, database: env().DATABASE_URL, reconcileIntervalMs: env().RECONCILE_INTERVAL_MS }, "[worker] started: reconciler, batch runners, mailer and webhooks");
-
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    void stopCleanly(signal);
-  });
-}
-
-async function stopCleanly(signal: NodeJS.Signals) {
-  const left = await drainCleanly(signal, stopWork);
-  // Its row goes last, once nothing of its own is under way: a worker that stopped cleanly is no longer counted.
-  await stopHeartbeat();
-  clearInterval(keepAlive);
-  try {
-    await db().close();
-  } catch (error) {
-    log().error({ err: error }, "[shutdown] closing the database failed");
+async function main() {
+  // PostgreSQL answering and every migration applied, or nothing runs (MIGRATE_ON_START=1 applies them first).
+  const atStart = await prepareDatabaseAtStart(db(), env().DATABASE_URL, { migrateOnStart: process.env.MIGRATE_ON_START === "1" });
+  if (!atStart.ok) {
+    log().error({ database: databaseLabel(env().DATABASE_URL), ...atStart.details }, atStart.problem);
+    process.exit(1);
   }
-  log().info({ worker, inFlight: left }, "[worker] stopped");
-  process.exit(0);
+
+  const worker = workerName();
+  // The loops' timers do not hold a process open (the app's server does): this one does, until the clean stop.
+  const keepAlive = setInterval(() => {}, 60 * 60_000);
+  const stopWork = startBackgroundWork();
+  const stopHeartbeat = startHeartbeat(db(), { worker });
+  log().info({ worker, database: databaseLabel(env().DATABASE_URL), reconcileIntervalMs: env().RECONCILE_INTERVAL_MS }, "[worker] started: reconciler, batch runners, mailer and webhooks");
+
+  let stopping = false;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stopCleanly(signal);
+    });
+  }
+
+  async function stopCleanly(signal: NodeJS.Signals) {
+    const left = await drainCleanly(signal, stopWork);
+    // Its row goes last, once nothing of its own is under way: a worker that stopped cleanly is no longer counted.
+    await stopHeartbeat();
+    clearInterval(keepAlive);
+    try {
+      await db().close();
+    } catch (error) {
+      log().error({ err: error }, "[shutdown] closing the database failed");
+    }
+    log().info({ worker, inFlight: left }, "[worker] stopped");
+    process.exit(0);
+  }
 }

@@ -65,7 +65,7 @@ describe("Configuration is validated at start with one clear message per bad var
     const result = parseEnv(
       {
         AUTH_SECRET: "short",
-        DATABASE_URL: "postgres://db/app",
+        DATABASE_URL: "mysql://db/app",
         CASHIN_BASE_URL: "not a url",
         CASHIN_PARTNER_ID: "has spaces in it",
         CASHIN_CHANNEL_ID: "123456",
@@ -83,14 +83,16 @@ describe("Configuration is validated at start with one clear message per bad var
     expect(result.problems).toContain('CASHIN_TIMEOUT_MS must be a positive whole number, got "15s"');
   });
 
-  it("says a PostgreSQL URL is not served yet, once, and a non-file URL is not a SQLite file", () => {
-    for (const url of ["postgres://app:secret@db:5432/payouts", "postgresql://db/payouts"]) {
+  it("takes a SQLite file or a PostgreSQL URL, and names both when given anything else", () => {
+    for (const url of ["postgres://app:secret@db:5432/payouts", "postgresql://db/payouts", "file:data/app.db"]) {
+      expect(parseEnv({ DATABASE_URL: url }, databaseEnvSchema)).toEqual({ ok: true, env: { DATABASE_URL: url } });
+    }
+    for (const url of ["mysql://db/payouts", "file:", "data/app.db"]) {
       expect(parseEnv({ DATABASE_URL: url }, databaseEnvSchema)).toEqual({
         ok: false,
-        problems: ['DATABASE_URL: this version serves from SQLite only; PostgreSQL is not supported yet (docs/postgresql.md). Use a SQLite file URL such as "file:data/app.db"'],
+        problems: ['DATABASE_URL must be a SQLite file URL such as "file:data/app.db" or a PostgreSQL URL such as "postgres://user:password@host:5432/payouts"'],
       });
     }
-    expect(parseEnv({ DATABASE_URL: "mysql://db/payouts" }, databaseEnvSchema)).toEqual({ ok: false, problems: ['DATABASE_URL must be a SQLite file URL such as "file:data/app.db"'] });
   });
 
   it("reads TRUSTED_PROXY_HOPS as the number of proxies in front of the app, 0 to 10", () => {

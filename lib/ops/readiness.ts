@@ -1,7 +1,9 @@
 import "server-only";
 import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { db, pendingMigrations, type Db } from "@/db/client";
+import { sql } from "drizzle-orm";
+import { db, pendingAppMigrations, type Db } from "@/db/client";
+import { dialectOf } from "@/db/dialect";
 import { env } from "@/lib/env";
 import { backgroundActivity, runsBackgroundWork } from "@/lib/background";
 import type { ReconcilerActivity } from "@/lib/jobs";
@@ -45,7 +47,7 @@ const ok: Outcome = { ok: true };
 export async function checkReadiness(input: ReadinessInput): Promise<Readiness> {
   const outcomes: Record<CheckName, Outcome> = {
     database: await databaseWritable(input.db),
-    migrations: migrationsApplied(input.db, input.migrationsFolder),
+    migrations: await migrationsApplied(input.db, input.migrationsFolder),
     privateKey: privateKeyReadable(input.privateKeyPath),
     reconciler: reconcilerRecent(input.reconciler, input.now, input.reconcilerRunsIn ?? "this process"),
     acceptingWork: input.draining ? { ok: false, problem: "the app is stopping (SIGTERM) and takes no new work" } : ok,
@@ -75,14 +77,19 @@ export async function readinessOfThisProcess(): Promise<Readiness> {
  * A real write that is rolled back: it needs the write lock (waiting its turn behind the transactions under way)
  * and a writable file (a read-only file or connection fails here with SQLITE_READONLY), and leaves nothing
  * behind. The header's user_version is written with its own value, so no table of the app is touched even inside
- * the transaction.
+ * the transaction. On PostgreSQL the transaction takes a transaction id, which a read-only server (a standby, a
+ * database set read-only) refuses.
  */
 async function databaseWritable(db: Db): Promise<Outcome> {
   const rolledBack = new Error("rolled back on purpose");
   try {
     await db.transaction(async (tx) => {
-      const version = Number(tx.$client.pragma("user_version", { simple: true }));
-      tx.$client.pragma(`user_version = ${version}`);
+      if (dialectOf(tx) === "postgres") {
+        await (tx as unknown as { execute(query: unknown): Promise<unknown> }).execute(sql`select txid_current()`);
+      } else {
+        const version = Number(tx.$client.pragma("user_version", { simple: true }));
+        tx.$client.pragma(`user_version = ${version}`);
+      }
       throw rolledBack;
     });
     return ok;
@@ -93,9 +100,9 @@ async function databaseWritable(db: Db): Promise<Outcome> {
   }
 }
 
-function migrationsApplied(db: Db, migrationsFolder?: string): Outcome {
+async function migrationsApplied(db: Db, migrationsFolder?: string): Promise<Outcome> {
   try {
-    const pending = pendingMigrations(db, migrationsFolder);
+    const pending = await pendingAppMigrations(db, migrationsFolder);
     if (pending === 0) return ok;
     return { ok: false, problem: `${pending} migration(s) not applied: run "npm run db:migrate"` };
   } catch (cause) {

@@ -46,10 +46,11 @@ beforeEach(async () => {
   await db.close();
 });
 
-/** instrumentation-node.ts in a process of its own; with no server to keep it open it ends once its work is done. */
+/** instrumentation-node.ts's start, as instrumentation.ts calls it, in a process of its own; with no server to keep it open it ends once its work is done. */
 function startApp(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const start = `import(${JSON.stringify(join(ROOT, "instrumentation-node.ts"))}).then((m) => (m.start ?? m.default.start)())`;
   return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", join(ROOT, "instrumentation-node.ts")], {
+    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", "--eval", start], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -18,9 +18,9 @@ import { defaultHistoryFilters, historySearchParams, type HistoryFilters } from 
 import { requireUser } from "@/lib/auth/session";
 import { cn } from "@/lib/cn";
 import { cachedDashboardFigures } from "@/lib/dashboard/cache";
-import { env, sqlitePath } from "@/lib/env";
+import { env, isPostgresUrl, sqlitePath } from "@/lib/env";
 import { figuresOffThread } from "@/lib/dashboard/off-thread";
-import { parseDashboardRange, type RangeChoice } from "@/lib/dashboard/range";
+import { parseDashboardRange, type DashboardRange, type RangeChoice } from "@/lib/dashboard/range";
 import type { SearchParamsInput } from "@/lib/search-params";
 import { formatSortableDateTime } from "@/lib/format";
 import { unsettledAtGateway } from "@/lib/transfers/status";
@@ -173,9 +173,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 
 /** The dashboard's figures stream in after the tiles: at a million transfers they take the longest to read. */
 async function DashboardSection({ choice }: { choice: RangeChoice }) {
-  // Read in a worker thread: the page's first part (tiles, latest transfers) is sent meanwhile, and other requests go on.
-  const file = sqlitePath(env().DATABASE_URL);
-  const { figures, computedAt } = await cachedDashboardFigures(db(), choice.range, { maxAgeMs: env().DASHBOARD_CACHE_MS, read: (range) => figuresOffThread(file, range) });
+  // On SQLite read in a worker thread: the page's first part (tiles, latest transfers) is sent meanwhile, and other
+  // requests go on. PostgreSQL does the work on its server: read as any other query.
+  const url = env().DATABASE_URL;
+  const read = isPostgresUrl(url) ? undefined : (range: DashboardRange) => figuresOffThread(sqlitePath(url), range);
+  const { figures, computedAt } = await cachedDashboardFigures(db(), choice.range, { maxAgeMs: env().DASHBOARD_CACHE_MS, read });
   return <Dashboard choice={choice} figures={figures} asOf={computedAt} />;
 }
 
