@@ -182,7 +182,14 @@ export function openSqliteAppDatabase(file: string): AppDatabase {
   return { dialect: "sqlite", read: db, transaction: (work) => db.transaction(work), close: () => db.close() };
 }
 
-const postgresOf = new WeakMap<object, PgDb>();
+/**
+ * The PostgreSQL database behind `db`, or undefined on SQLite. Told by `engine`, not by a registry kept in this module:
+ * the build may bundle this module more than once (instrumentation and the routes), and a database opened through one
+ * copy must be recognised by every other.
+ */
+function postgresOf(db: Db): PgDb | undefined {
+  return db.engine === "postgres" ? (db as unknown as PgDb) : undefined;
+}
 
 /**
  * The database `DATABASE_URL` names (docs/postgresql.md): a SQLite file for `file:…`, PostgreSQL for `postgres://…`
@@ -195,22 +202,19 @@ export function openAppDatabase(url: string): Db {
     throw new Error(`this process was started for ${tablesDialect === "postgres" ? "PostgreSQL" : "SQLite"} (DATABASE_URL) and cannot open ${postgres ? "a PostgreSQL" : "a SQLite"} database`);
   }
   if (!postgres) return openDatabase(sqlitePath(url));
-  const pg = openPostgres(url);
-  const db = postgresDomainDb(pg);
-  postgresOf.set(db, pg);
-  return db;
+  return postgresDomainDb(openPostgres(url));
 }
 
 /** Applies the migrations this database lacks: `drizzle/` on SQLite, `drizzle-pg/` on PostgreSQL (one instance at a time). */
 export async function migrateAppDatabase(db: Db): Promise<void> {
-  const pg = postgresOf.get(db);
+  const pg = postgresOf(db);
   if (pg) await migratePostgres(pg);
   else migrateDatabase(db);
 }
 
 /** How many committed migrations this database lacks (0 when it is up to date), on either database. */
 export async function pendingAppMigrations(db: Db, migrationsFolder?: string): Promise<number> {
-  const pg = postgresOf.get(db);
+  const pg = postgresOf(db);
   if (pg) return pendingPostgresMigrations(pg, migrationsFolder);
   return pendingMigrations(db, migrationsFolder);
 }

@@ -41,6 +41,20 @@ const postgresMigrations = readdirSync("drizzle-pg").filter((name) => name.endsW
 const sqliteMigrations = readdirSync("drizzle").filter((name) => name.endsWith(".sql")).length;
 
 describe.skipIf(noPostgres)("starting on PostgreSQL", () => {
+  it("recognises the database in every copy of the modules (the build bundles db/client.ts for instrumentation and routes apart)", async () => {
+    const fresh = await createFreshDatabase();
+    cleanUps.push(fresh.drop);
+    const app = await startedWith(fresh.url);
+    expect(await app.prepare(true)).toEqual({ ok: true });
+    // The readiness route's copy, loaded after the start opened the database through its own.
+    vi.resetModules();
+    const routeCopy = await import("@/db/client");
+    const { checkReadiness } = await import("@/lib/ops/readiness");
+    expect(await routeCopy.pendingAppMigrations(app.db)).toBe(0);
+    const { checks } = await checkReadiness({ db: app.db, privateKeyPath: "test/fixtures/snap-test-private.pem", reconciler: { lastCompletedPassAt: new Date(), passStartedAt: null }, draining: false, now: new Date() });
+    expect(checks.migrations).toBe("ok");
+  });
+
   it("refuses a database on an older migration, and with MIGRATE_ON_START applies them and serves", async () => {
     const fresh = await createFreshDatabase();
     cleanUps.push(fresh.drop);
