@@ -71,8 +71,10 @@ start() {
   for port in $(seq 55432 55531); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
     # No durability for a server that is thrown away: fsync off makes migrations and tests several times faster.
+    # No autovacuum either: its worker on a test's fresh database made that test's DROP DATABASE … WITH (FORCE) fail
+    # (the test role may not end a superuser's process).
     if as_server_user "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 30 -s \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off" \
       >/dev/null 2>&1; then
       break
     fi

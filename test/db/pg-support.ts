@@ -26,7 +26,22 @@ export function postgresUrlWith(change: { database?: string; user?: string; pass
 export async function createFreshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `cashin_t_${randomBytes(6).toString("hex")}`;
   await onServer(`create database ${name}`);
-  return { url: postgresUrlWith({ database: name }), drop: () => onServer(`drop database if exists ${name} with (force)`) };
+  return { url: postgresUrlWith({ database: name }), drop: () => dropDatabase(name) };
+}
+
+/**
+ * Drops a test's database, ending its sessions. A server process the test role may not end (an autovacuum worker on a
+ * server other than scripts/postgres.sh's, which runs without) refuses the drop for a moment: it is tried again.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await onServer(`drop database if exists ${name} with (force)`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "42501" || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 async function onServer(statement: string): Promise<void> {

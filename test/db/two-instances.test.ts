@@ -1,0 +1,102 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Db } from "@/db/client";
+import type { MockGateway } from "@/lib/cashin/mock/server";
+import { startTestGateway, testClient } from "../cashin/support";
+import { createFreshDatabase, noPostgres } from "./pg-support";
+
+/**
+ * Two app instances on one PostgreSQL (issue 19, docs/postgresql.md#several-instances): each a pool of its own, as two
+ * `next start` processes have, running the domain's code against the same rows at the same time. What must hold is
+ * what holds on one SQLite writer: one top-up per transfer however many approvals race, and one unbroken audit chain.
+ */
+
+const JOHN = "6281234567890";
+
+describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
+  let m: Awaited<ReturnType<typeof load>>;
+  let gateway: MockGateway;
+  let drop: () => Promise<void>;
+  let instances: Db[];
+
+  async function load() {
+    return {
+      schema: await import("@/db/schema"),
+      pgConnect: await import("@/db/pg/connect"),
+      database: await import("@/db/database"),
+      inquiry: await import("@/lib/transfers/inquiry"),
+      create: await import("@/lib/transfers/create"),
+      approvals: await import("@/lib/transfers/approvals"),
+      audit: await import("@/lib/audit/record"),
+      verify: await import("@/lib/audit/verify"),
+    };
+  }
+
+  beforeAll(async () => {
+    const fresh = await createFreshDatabase();
+    drop = fresh.drop;
+    vi.resetModules();
+    vi.stubEnv("DATABASE_URL", fresh.url);
+    m = await load();
+    const open = () => m.database.postgresDomainDb(m.pgConnect.openPostgres(fresh.url, { max: 5 }));
+    instances = [open(), open()];
+    await m.pgConnect.migratePostgres(instances[0] as never);
+    gateway = await startTestGateway({ slowTopupMs: 0 });
+  });
+
+  afterAll(async () => {
+    for (const db of instances ?? []) await db.close();
+    await gateway?.close();
+    await drop?.();
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  const depsOf = (db: Db) => ({ db, gateway: testClient(gateway, { timeoutMs: 5000 }), now: () => new Date(), gatewayTimeoutMs: 5000 });
+
+  async function person(role: "staff" | "manager", email: string) {
+    const [row] = await instances[0]!.transaction((tx) =>
+      tx.insert(m.schema.users).values({ name: email.split("@")[0]!, email, role, active: true, passwordHash: "not-used-here" }).returning(),
+    );
+    return row!;
+  }
+
+  it("50 approvals of one transfer spread over both instances: one wins, Cash In gets one top-up, the chain verifies", async () => {
+    const staff = await person("staff", "sari@two.test");
+    const managers = [await person("manager", "bambang@two.test"), await person("manager", "citra@two.test")];
+    const [a] = instances as [Db, Db];
+    const inquiry = await m.inquiry.lookUpWallet(depsOf(a), staff.id, { wallet: "DANA", phone: JOHN, amount: 6_000_000 }, { purpose: "transfer" });
+    const created = await m.create.createTransfer(depsOf(a), { actor: staff, ip: "203.0.113.1" }, { wallet: "DANA", phone: JOHN, amount: 6_000_000, inquiryId: inquiry.id });
+    if (!created.ok) throw new Error(created.message);
+    expect(created.data.status).toBe("awaiting_approval");
+    const { transferId, reference } = created.data;
+
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        m.approvals.approveTransfer(depsOf(instances[i % 2]!), { actor: managers[Math.floor(i / 2) % 2]!, ip: `198.51.100.${i + 1}` }, { transferId }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    for (const refused of results.filter((r) => !r.ok)) expect(refused).toMatchObject({ code: "conflict", message: expect.stringContaining("already decided") });
+    expect(gateway.requests().filter((r) => r.call === "topup" && r.partnerReferenceNo === reference)).toHaveLength(1);
+    const [row] = await a.select().from(m.schema.transfers).where(eq(m.schema.transfers.id, transferId));
+    expect(row?.status).toBe("succeeded");
+    const approvals = (await a.select().from(m.schema.auditEntries)).filter((e) => e.action === "transfer.approved" && e.targetId === String(transferId));
+    expect(approvals).toHaveLength(1);
+    expect(await m.verify.verifyAuditChain(a)).toMatchObject({ ok: true });
+  });
+
+  it("keeps one unbroken audit chain while both instances append 40 entries at once", async () => {
+    const before = (await instances[0]!.select().from(m.schema.auditEntries)).length;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        m.audit.recordAuditNow(instances[i % 2]!, { actor: null, action: "settings.update", target: { type: "settings", id: "limits" }, after: { n: i }, ip: null }),
+      ),
+    );
+    const entries = await instances[1]!.select().from(m.schema.auditEntries);
+    expect(entries).toHaveLength(before + 40);
+    // Each entry chains to the one before it: no two entries share a predecessor.
+    expect(new Set(entries.map((e) => e.prevHash)).size).toBe(entries.length);
+    expect(await m.verify.verifyAuditChain(instances[1]!)).toMatchObject({ ok: true, entries: entries.length });
+  });
+});
