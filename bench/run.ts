@@ -16,7 +16,7 @@ import { settlingCase } from "./cases/settling";
 import { signingCase } from "./cases/signing";
 import { formatTable, type CaseResult } from "./measure";
 import { completion, freePort, killAllNow, startNode, stop, waitForUrl } from "./processes";
-import { seedHistory } from "./seed";
+import { seedHistory, type Seeded } from "./seed";
 
 /**
  * `npm run bench`: how close the app runs to what this machine allows (docs/architecture.md#security-and-performance, issue 6). Every case is
@@ -121,6 +121,46 @@ function stylesheetPath(): string {
   return `/_next/static/chunks/${css}`;
 }
 
+/**
+ * The history and settling cases on PostgreSQL (issue 19): a throw-away server from scripts/postgres.sh (as `npm test`
+ * starts one), and bench/postgres.ts in a process started for it. Without a server, one line says why, and none of its
+ * cases are counted.
+ */
+async function postgresCases(sqliteFile: string, seeded: Seeded, target: GatewayTarget): Promise<CaseResult[]> {
+  let server: string[];
+  try {
+    server = execFileSync("bash", ["scripts/postgres.sh"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n");
+  } catch (error) {
+    progress(`PostgreSQL cases skipped: scripts/postgres.sh failed (${(error as Error).message.split("\n")[0]})`);
+    return [];
+  }
+  const url = server.at(-1) ?? "";
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    progress(`PostgreSQL cases skipped: ${server.join(" ")}`);
+    return [];
+  }
+  try {
+    const out = join(workDir, "postgres-cases.json");
+    const input = {
+      sqliteFile,
+      out,
+      seeded,
+      historyRuns: plan.historyRuns,
+      deepPage: plan.deepPage,
+      settle: plan.settle,
+      gateway: { baseUrl: target.baseUrl, partnerId: gatewayIdentity.partnerId, channelId: gatewayIdentity.channelId, privateKeyPath: gatewayIdentity.privateKeyPath },
+    };
+    const child = startNode("PostgreSQL cases", ["--conditions=react-server", "--import", "tsx", "bench/postgres.ts", JSON.stringify(input)], {
+      env: { DATABASE_URL: url },
+      log: join(workDir, "postgres.log"),
+    });
+    await completion(child);
+    return JSON.parse(readFileSync(out, "utf8")) as CaseResult[];
+  } finally {
+    execFileSync("bash", ["scripts/postgres.sh", "stop", server[0]!], { stdio: "ignore" });
+  }
+}
+
 async function main(): Promise<void> {
   const cases: CaseResult[] = [];
   const dbFile = join(workDir, "history.db");
@@ -171,6 +211,9 @@ async function main(): Promise<void> {
   progress(`5b. batch payout: ${plan.batchRows.toLocaleString("en-US")} rows checked, approved and sent against a mock of its own`);
   cases.push(...(await batchCase(target, { rows: plan.batchRows, workDir, publicKeyPath: gatewayIdentity.publicKeyPath, progress })));
   await db.close();
+
+  progress(`5c. PostgreSQL: the history (${plan.historyRuns} runs per view) and settling ${plan.settle} cases on a copy of the same history`);
+  cases.push(...(await postgresCases(dbFile, seeded, target)));
 
   await ensureBuild();
   const appPort = await freePort(3300);

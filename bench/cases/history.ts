@@ -10,7 +10,7 @@ import type { Seeded } from "../seed";
  * the capped count, asked for on its own (`countTransfers`), is timed beside it, without a target.
  */
 
-type View = {
+export type View = {
   name: string;
   /** The page's query string. */
   query: string;
@@ -28,7 +28,21 @@ const dayMs = 24 * 60 * 60 * 1000;
 const jakartaDay = (at: number) => new Date(at + jakartaOffsetMs).toISOString().slice(0, 10);
 const jakartaMidnight = (day: string) => Date.parse(`${day}T00:00:00+07:00`);
 
-export function historyViews(seeded: Seeded, { deepPage }: { deepPage: number }): View[] {
+/**
+ * The views with their hand-written SQL for SQLite, or for PostgreSQL (`$n` placeholders, times as timestamps, and
+ * ILIKE for the case-folded search: the same statements with that database's spelling).
+ */
+export function historyViews(seeded: Seeded, { deepPage, dialect = "sqlite" }: { deepPage: number; dialect?: "sqlite" | "postgres" }): View[] {
+  return views(seeded, deepPage).map((view) => {
+    // SQLite stores instants as epoch milliseconds.
+    if (dialect === "sqlite") return { ...view, params: view.params.map((param) => (param instanceof Date ? param.getTime() : param)) };
+    let n = 0;
+    return { ...view, sql: view.sql.replaceAll("?", () => `$${++n}`).replaceAll(" like ", " ilike ") };
+  });
+}
+
+/** Written for SQLite, with instants as dates. */
+function views(seeded: Seeded, deepPage: number): View[] {
   const to = jakartaDay(seeded.now.getTime());
   const from = jakartaDay(seeded.now.getTime() - 30 * dayMs);
   const maker = seeded.makers[3]!.id;
@@ -52,7 +66,7 @@ export function historyViews(seeded: Seeded, { deepPage }: { deepPage: number })
       query: `wallet=OVO&from=${from}&to=${to}`,
       sql: `select ${columns} from transfers t join users m on m.id = t.maker_id
             where t.wallet = ? and t.created_at >= ? and t.created_at < ? ${newestFirst} limit ${pageSize}`,
-      params: ["OVO", jakartaMidnight(from), jakartaMidnight(to) + dayMs],
+      params: ["OVO", new Date(jakartaMidnight(from)), new Date(jakartaMidnight(to) + dayMs)],
     },
     {
       name: "maker + succeeded + Rp 1–5 million",
@@ -81,14 +95,24 @@ export function historyViews(seeded: Seeded, { deepPage }: { deepPage: number })
   ];
 }
 
-export async function historyCase(db: Db, views: View[], { runs }: { runs: number }): Promise<CaseResult[]> {
+/** Runs a view's hand-written SQL; by default a statement prepared on the SQLite connection. */
+export type Baseline = (view: View) => () => Promise<{ id: number }[]>;
+
+const sqliteBaseline =
+  (db: Db): Baseline =>
+  (view) => {
+    const statement = db.$client.prepare(view.sql);
+    return async () => statement.all(...view.params) as { id: number }[];
+  };
+
+export async function historyCase(db: Db, views: View[], { runs, baseline = sqliteBaseline(db), label = "" }: { runs: number; baseline?: Baseline; label?: string }): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   const counts: { view: string; p95: number }[] = [];
   for (const view of views) {
     const filters = parseHistoryFilters(new URLSearchParams(view.query));
-    const statement = db.$client.prepare(view.sql);
+    const byHand = baseline(view);
     const ours = (await listTransfers(db, filters)).rows.map((row) => row.id);
-    const theirs = (statement.all(...view.params) as { id: number }[]).map((row) => row.id);
+    const theirs = (await byHand()).map((row) => row.id);
     if (ours.length === 0 || ours.join() !== theirs.join()) {
       throw new Error(`history "${view.name}": the baseline SQL does not return the page's rows (${ours.length} vs ${theirs.length})`);
     }
@@ -96,16 +120,16 @@ export async function historyCase(db: Db, views: View[], { runs }: { runs: numbe
     const samples = await pairedSamplesAsync(
       runs,
       () => listTransfers(db, filters),
-      async () => statement.all(...view.params),
+      byHand,
     );
-    for (const [label, p] of [["p50", 0.5], ["p95", 0.95]] as const) {
+    for (const [percentileName, p] of [["p50", 0.5], ["p95", 0.95]] as const) {
       results.push(
         result(
-          `history: ${view.name} (${label})`,
+          `${label}history: ${view.name} (${percentileName})`,
           "ms",
           percentile(samples.subject, p),
           percentile(samples.baseline, p),
-          label === "p95" ? { of: "ratio", op: "<=", limit: 1.5 } : undefined,
+          percentileName === "p95" ? { of: "ratio", op: "<=", limit: 1.5 } : undefined,
         ),
       );
     }
@@ -116,6 +140,6 @@ export async function historyCase(db: Db, views: View[], { runs }: { runs: numbe
     counts.push({ view: view.name, p95: percentile(countSamples, 0.95) });
   }
   const slowest = counts.reduce((a, b) => (b.p95 > a.p95 ? b : a));
-  results.push(result(`history: capped count when asked, slowest view: ${slowest.view} (p95)`, "ms", slowest.p95, null));
+  results.push(result(`${label}history: capped count when asked, slowest view: ${slowest.view} (p95)`, "ms", slowest.p95, null));
   return results;
 }

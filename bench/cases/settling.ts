@@ -14,13 +14,11 @@ import { preSign, sendBare, type GatewayTarget } from "./gateway";
 
 const reconcilerConcurrency = 8;
 
-export async function settlingCase(
-  db: Db,
-  client: CashinClient,
-  target: GatewayTarget,
-  { count, makerId }: { count: number; makerId: number },
-): Promise<CaseResult[]> {
-  // Set-up rows, written before the timed pass on the writing connection.
+/** Writes `rows` transfers in `processing` (each with its look-up), due now, before the timed pass; answers their references. */
+export type InsertUnsettled = (rows: { phone: string; makerId: number; createdAt: number; reference: string; inquiryReference: string; dueAt: number }[]) => Promise<void>;
+
+/** On SQLite: raw prepared statements in one transaction on the writing connection. */
+function sqliteInsertUnsettled(db: Db): InsertUnsettled {
   const sqlite = writerOf(db).$client;
   const insertInquiry = sqlite.prepare(
     "insert into inquiries (user_id, wallet, phone, amount, reference, outcome, owner_name, created_at) values (?, 'DANA', ?, 250000, ?, 'found', 'Bench Customer', ?)",
@@ -29,20 +27,36 @@ export async function settlingCase(
     `insert into transfers (reference, wallet, phone, amount, owner_name, status, maker_id, inquiry_id, sent_at, next_check_at, checks, created_at, updated_at)
      values (?, 'DANA', ?, 250000, 'Bench Customer', 'processing', ?, ?, ?, ?, 0, ?, ?)`,
   );
+  return async (rows) =>
+    sqlite.transaction(() => {
+      for (const row of rows) {
+        const inquiryId = insertInquiry.run(row.makerId, row.phone, row.inquiryReference, row.createdAt).lastInsertRowid;
+        insertTransfer.run(row.reference, row.phone, row.makerId, inquiryId, row.createdAt + 1000, row.dueAt, row.createdAt, row.createdAt + 1000);
+      }
+    })();
+}
+
+export async function settlingCase(
+  db: Db,
+  client: CashinClient,
+  target: GatewayTarget,
+  { count, makerId, insertUnsettled, label = "" }: { count: number; makerId: number; insertUnsettled?: InsertUnsettled; label?: string },
+): Promise<CaseResult[]> {
+  const insert = insertUnsettled ?? sqliteInsertUnsettled(db);
   let phones = 0;
   /** `n` transfers in `processing`, due now, whose top-ups the gateway has really received. */
   const unsettledTransfers = async (n: number) => {
     const now = Date.now();
-    const created = sqlite.transaction(() =>
-      Array.from({ length: n }, () => {
-        const phone = `62813${String(10_000_000 + ++phones)}`;
-        const createdAt = now - 120_000;
-        const inquiryId = insertInquiry.run(makerId, phone, newReference("INQ", new Date(createdAt)), createdAt).lastInsertRowid;
-        const reference = newReference("TRF", new Date(createdAt));
-        insertTransfer.run(reference, phone, makerId, inquiryId, createdAt + 1000, now - 1000, createdAt, createdAt + 1000);
-        return { reference, phone };
-      }),
-    )();
+    const createdAt = now - 120_000;
+    const created = Array.from({ length: n }, () => ({
+      phone: `62813${String(10_000_000 + ++phones)}`,
+      makerId,
+      createdAt,
+      reference: newReference("TRF", new Date(createdAt)),
+      inquiryReference: newReference("INQ", new Date(createdAt)),
+      dueAt: now - 1000,
+    }));
+    await insert(created);
     await inParallel(created.length, reconcilerConcurrency, async (i) => {
       const { reference, phone } = created[i]!;
       const answer = await client.topup({ partnerReferenceNo: reference, wallet: "DANA", customerNumber: phone, amount: 250_000 });
@@ -76,7 +90,7 @@ export async function settlingCase(
   const bareSeconds = (performance.now() - bareStarted) / 1000;
 
   return [
-    result(`settling ${count.toLocaleString("en-US")} processing transfers (concurrency ${reconcilerConcurrency})`, "transfers/s", count / seconds, count / bareSeconds, {
+    result(`${label}settling ${count.toLocaleString("en-US")} processing transfers (concurrency ${reconcilerConcurrency})`, "transfers/s", count / seconds, count / bareSeconds, {
       of: "value",
       op: ">=",
       limit: 200,
