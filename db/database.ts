@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "./client";
 
 /**
@@ -70,13 +71,31 @@ export function postgresAppDatabase(db: PgLike, { retries = serializationRetries
 }
 
 /**
+ * What a write transaction on PostgreSQL does first: take the audit trail's table in a mode only one transaction holds at
+ * a time (readers outside transactions are not held up). Nearly every write appends to the hash chain, which reads the
+ * last entry: under SERIALIZABLE alone, writers that overlapped were refused and tried again, and 8 reconcilers at once
+ * ran out of retries. Taken before the transaction's first read, so its snapshot is taken after the previous writer
+ * committed (PostgreSQL takes it at the first query; a LOCK does not count): writers go one at a time across every
+ * instance, as on SQLite's one writing connection, and SERIALIZABLE with its retries stays as the second line.
+ */
+export const writerLock = sql`lock table audit_entries in share row exclusive mode`;
+
+/**
  * A PostgreSQL database as the domain's `Db` (db/client.ts): its query builders for reads, and `transaction` as
- * `postgresAppDatabase` runs it (SERIALIZABLE, tried again on a conflict, not nested). Typed as SQLite's `Db`: the
- * domain is written once against those types, and `@/db/schema` gives PostgreSQL's tables in a process whose
- * `DATABASE_URL` is a postgres:// URL.
+ * `postgresAppDatabase` runs it (SERIALIZABLE, tried again on a conflict, not nested), each opening with `writerLock`.
+ * Typed as SQLite's `Db`: the domain is written once against those types, and `@/db/schema` gives PostgreSQL's tables
+ * in a process whose `DATABASE_URL` is a postgres:// URL.
  */
 export function postgresDomainDb(db: PgLike & object, options?: Parameters<typeof postgresAppDatabase>[1]): Db {
-  const own = { transaction: db.transaction.bind(db), $client: db.$client };
+  const begin = db.transaction.bind(db);
+  const own: PgLike = {
+    transaction: (work, config) =>
+      begin(async (tx) => {
+        await (tx as { execute(query: SQL): Promise<unknown> }).execute(writerLock);
+        return work(tx);
+      }, config),
+    $client: db.$client,
+  };
   const app = postgresAppDatabase(own, options);
   return Object.assign(db, { engine: "postgres" as const, transaction: app.transaction, close: app.close }) as unknown as Db;
 }

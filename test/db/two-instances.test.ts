@@ -18,6 +18,7 @@ describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
   let gateway: MockGateway;
   let drop: () => Promise<void>;
   let instances: Db[];
+  let databaseUrl: string;
 
   async function load() {
     return {
@@ -35,6 +36,7 @@ describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
   beforeAll(async () => {
     const fresh = await createFreshDatabase();
     drop = fresh.drop;
+    databaseUrl = fresh.url;
     vi.resetModules();
     vi.stubEnv("DATABASE_URL", fresh.url);
     m = await load();
@@ -98,5 +100,20 @@ describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
     // Each entry chains to the one before it: no two entries share a predecessor.
     expect(new Set(entries.map((e) => e.prevHash)).size).toBe(entries.length);
     expect(await m.verify.verifyAuditChain(instances[1]!)).toMatchObject({ ok: true, entries: entries.length });
+  });
+
+  it("lets writers of both instances wait for each other instead of being refused: 40 appends at once with no retry allowed", async () => {
+    const strict = [0, 1].map(() => m.database.postgresDomainDb(m.pgConnect.openPostgres(databaseUrl, { max: 5 }), { retries: 0 }));
+    try {
+      const appends = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          m.audit.recordAuditNow(strict[i % 2]!, { actor: null, action: "settings.update", target: { type: "settings", id: "limits" }, after: { strict: i }, ip: null }),
+        ),
+      );
+      expect(appends.filter((a) => a.status === "rejected")).toEqual([]);
+      expect(await m.verify.verifyAuditChain(strict[0]!)).toMatchObject({ ok: true });
+    } finally {
+      for (const db of strict) await db.close();
+    }
   });
 });
