@@ -43,6 +43,25 @@ describe("Deployment recipes", () => {
     expect(read("deploy/Caddyfile")).toMatch(/reverse_proxy app:3000/);
   });
 
+  it("compose.postgres.yaml runs two serving instances and one worker on PostgreSQL, behind Caddy checking each one's readiness", () => {
+    const compose = read("compose.postgres.yaml");
+    expect(compose).toMatch(/image: postgres:17/);
+    expect(compose).toMatch(/pg_isready/);
+    expect(compose).toMatch(/DATABASE_URL: postgres:\/\/payouts:\$\{POSTGRES_PASSWORD:\?[^}]*\}@postgres:5432\/payouts/);
+    // The instances only serve; the worker runs the background work, once.
+    expect(compose).toMatch(/^ {4}BACKGROUND: "off"$/m);
+    expect(compose).toMatch(/^ {2}app1: \*app$/m);
+    expect(compose).toMatch(/^ {2}app2: \*app$/m);
+    expect(compose).toMatch(/^ {2}worker:\n {4}<<: \*app[\s\S]*?command: \["npm", "run", "worker"\]/m);
+    expect(compose).toMatch(/TRUSTED_PROXY_HOPS: "1"/);
+    expect(compose).toMatch(/CASHIN_PRIVATE_KEY_PATH: \/run\/secrets\/cashin_private_key/);
+    expect(Number(/stop_grace_period: (\d+)s/.exec(compose)?.[1])).toBeGreaterThan(cleanStopSeconds);
+    const caddy = read("deploy/postgres/Caddyfile");
+    expect(caddy).toMatch(/reverse_proxy app1:3000 app2:3000/);
+    expect(caddy).toMatch(/health_uri \/api\/ready/);
+    expect(compose).toMatch(/\.\/deploy\/postgres\/Caddyfile:\/etc\/caddy\/Caddyfile:ro/);
+  });
+
   it("the systemd unit runs unprivileged on loopback behind Caddy and waits for a clean stop", () => {
     const unit = read("deploy/vm/cashin-payouts.service");
     expect(unit).toMatch(/^User=cashin$/m);
