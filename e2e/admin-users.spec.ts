@@ -8,9 +8,6 @@ test.describe("Admin: users", () => {
     page,
     signInAs,
   }) => {
-    // Two people in two browsers, a first sign-in with its own password, a deactivation seen by the other: 31–32 s as the
-    // run's first test (the server loading its pages, the other worker busy), so the default 30 s is no budget for it.
-    test.setTimeout(60_000);
     await signInAs("admin");
     const users = new UsersPage(page);
     await users.goto();

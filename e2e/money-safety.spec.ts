@@ -51,7 +51,6 @@ const transferId = (page: Page) => Number(/\/transfers\/(\d+)$/.exec(page.url())
 
 test.describe("One retry per failed transfer", () => {
   test("two tabs retrying one failed transfer make one retry and one top-up", async ({ page, signInAs, browser }) => {
-    test.setTimeout(60_000);
     await signInAs("staff");
     const amount = uniqueAmount(45_000);
     const newTransfer = new NewTransferPage(page);
@@ -98,7 +97,6 @@ test.describe("One retry per failed transfer", () => {
 
 test.describe("'Not found' means 'never sent' only after an ambiguous top-up", () => {
   test("the late-visible wallet: 202, then 07 past the grace period, stays processing, then succeeds; never offered for retry", async ({ page, signInAs }) => {
-    test.setTimeout(60_000);
     await signInAs("staff");
     const newTransfer = new NewTransferPage(page);
     await newTransfer.goto();
@@ -144,9 +142,6 @@ test.describe("Later answers win only forward", () => {
   });
 
   test("06 after 00 raises a discrepancy, changes no status, and an admin marks it reviewed", async ({ page, signInAs, browser }) => {
-    // Two people sign in (the admin afresh, with a code) and the reconciler checks twice: 17 s alone, 28–32 s beside
-    // the other worker's specs, so the default 30 s is no budget for it (as for the two-tab retry above).
-    test.setTimeout(60_000);
     await signInAs("staff");
     const newTransfer = new NewTransferPage(page);
     await newTransfer.goto();
@@ -207,7 +202,6 @@ test.describe("No redirects", () => {
 
 test.describe("Near-duplicates are confirmed by a person", () => {
   test("a second identical transfer needs the maker's tick, and the approver sees the mark and ticks it too", async ({ page, signInAs, browser }) => {
-    test.setTimeout(60_000);
     await signInAs("staff");
     const phone = uniquePhone();
     const amount = uniqueAmount(7_000_000);

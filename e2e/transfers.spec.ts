@@ -92,7 +92,6 @@ test.describe("Sending: look up the owner, confirm, send (docs/roles.md#what-eac
 
 test.describe("Settling unsettled transfers (docs/gateway.md#transfer-statuses)", () => {
   test("the pending wallet settles through Refresh status", async ({ page, signInAs }) => {
-    test.setTimeout(60_000);
     await signInAs("staff");
     const newTransfer = new NewTransferPage(page);
     await newTransfer.goto();
