@@ -5,6 +5,7 @@ import { cpus, release, tmpdir, totalmem, type as osType, arch } from "node:os";
 import { join, resolve } from "node:path";
 import { openDatabase } from "@/db/client";
 import { createCashinClient } from "@/lib/cashin/client";
+import { isPostgresUrl } from "@/lib/env";
 import { createAsymmetricSigner, loadPrivateKey } from "@/lib/cashin/signer";
 import { batchCase } from "./cases/batch";
 import { csvCase } from "./cases/csv";
@@ -135,7 +136,7 @@ async function postgresCases(sqliteFile: string, seeded: Seeded, target: Gateway
     return [];
   }
   const url = server.at(-1) ?? "";
-  if (!/^postgres(ql)?:\/\//.test(url)) {
+  if (!isPostgresUrl(url)) {
     progress(`PostgreSQL cases skipped: ${server.join(" ")}`);
     return [];
   }

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
-import { env, sqlitePath } from "@/lib/env";
+import { env, isPostgresUrl, sqlitePath } from "@/lib/env";
 import { NestedTransactionError, postgresDomainDb, type AppDatabase } from "./database";
 import { migratePostgres, openPostgres, pendingPostgresMigrations, type PgDb } from "./pg/connect";
 import { tablesDialect } from "./schema";
@@ -197,7 +197,7 @@ function postgresOf(db: Db): PgDb | undefined {
  * variable; a URL of the other kind is refused, since the queries would be built for the wrong database.
  */
 export function openAppDatabase(url: string): Db {
-  const postgres = /^postgres(ql)?:\/\//i.test(url);
+  const postgres = isPostgresUrl(url);
   if ((postgres ? "postgres" : "sqlite") !== tablesDialect) {
     throw new Error(`this process was started for ${tablesDialect === "postgres" ? "PostgreSQL" : "SQLite"} (DATABASE_URL) and cannot open ${postgres ? "a PostgreSQL" : "a SQLite"} database`);
   }
