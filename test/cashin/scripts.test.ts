@@ -143,7 +143,9 @@ describe("issue 3 §2 npm run mock-gateway: its own process on MOCK_GATEWAY_PORT
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     try {
-      await expect.poll(() => output, { timeout: 10_000 }).toContain("Mock Cash In gateway on");
+      // The banner is several console.log calls: they may reach the pipe as separate chunks, so wait for its last line.
+      await expect.poll(() => output, { timeout: 10_000 }).toContain("late wallet 628111000010");
+      expect(output).toContain("Mock Cash In gateway on");
       expect(output).toContain("slow wallet 628111000005 answers after 500 ms");
       expect(output).toContain("late wallet 628111000010 shows its top-up after 1500 ms");
       expect(await (await fetch(`http://127.0.0.1:${port}/`)).json()).toMatchObject({ status: "ok", control: true });
