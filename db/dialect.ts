@@ -20,6 +20,14 @@ export function minuteOf(dialect: Dialect, column: SQLWrapper): SQL<number | str
   return dialect === "postgres" ? sql`(floor(extract(epoch from ${column}) / 60) * 60000)::bigint` : sql`(${column} / 60000 * 60000)`;
 }
 
+/**
+ * A time as milliseconds since 1970, as a whole number: how SQLite keeps a time column, and how a millisecond column
+ * (`approvals.round`, `notifications.round`) is compared with one. PostgreSQL keeps times as timestamptz.
+ */
+export function epochMs(dialect: Dialect, time: SQLWrapper): SQL<number | string> {
+  return dialect === "postgres" ? sql`(round(extract(epoch from ${time}) * 1000))::bigint` : sql`${time}`;
+}
+
 /** Whether `column` contains `text` as it is: no pattern characters, case as typed (`instr` in SQLite, `strpos` in PostgreSQL). */
 export function contains(dialect: Dialect, column: SQLWrapper, text: string): SQL {
   return dialect === "postgres" ? sql`strpos(${column}, ${text}) > 0` : sql`instr(${column}, ${text}) > 0`;

@@ -1,4 +1,4 @@
-// Prints "N passed, N failed" over the unit (Vitest) and end-to-end (Playwright) JSON reports.
+// Prints "N passed, N failed" over the unit (Vitest, on SQLite and on PostgreSQL) and end-to-end (Playwright) JSON reports.
 // A failing `npm test` that produced no failed test (a type error, a lint error, a crash) counts as one failure.
 import { existsSync, readFileSync } from "node:fs";
 
@@ -7,8 +7,9 @@ const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, "utf8")
 let passed = 0;
 let failed = 0;
 
-const unit = read("reports/unit.json");
-if (unit) {
+// The unit suite, then its database tests again on PostgreSQL (scripts/test.sh).
+for (const unit of [read("reports/unit.json"), read("reports/unit-postgres.json")]) {
+  if (!unit) continue;
   passed += unit.numPassedTests ?? 0;
   failed += (unit.numFailedTests ?? 0) + (unit.numFailedTestSuites > 0 && unit.numFailedTests === 0 ? 1 : 0);
 }

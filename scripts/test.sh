@@ -17,7 +17,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 mkdir -p reports
-rm -f reports/unit.json reports/e2e.json
+rm -f reports/unit.json reports/unit-postgres.json reports/e2e.json
 
 log "Type-check"
 npx tsc --noEmit
@@ -42,6 +42,16 @@ fi
 
 log "Unit tests"
 npx vitest run --reporter=default --reporter=json --outputFile.json=reports/unit.json
+
+# The same suite's database tests again on PostgreSQL (docs/postgresql.md#the-suite-on-both-databases): each test database a copy of
+# a migrated template on the test server.
+if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+  log "Unit tests on PostgreSQL"
+  DATABASE_URL="$TEST_POSTGRES_URL" npx vitest run --config vitest.postgres.config.mts \
+    --reporter=default --reporter=json --outputFile.json=reports/unit-postgres.json
+else
+  echo "Unit tests on PostgreSQL skipped: no PostgreSQL server for the tests (see above)"
+fi
 
 if [ -n "$pg_dir" ]; then
   bash scripts/postgres.sh stop "$pg_dir"

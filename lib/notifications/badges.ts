@@ -1,5 +1,6 @@
 import { and, count, eq, isNotNull, isNull, max, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { first, type Db } from "@/db/client";
+import { dialectOf, epochMs } from "@/db/dialect";
 import { approvals, batches, transfers, type Role } from "@/db/schema";
 import { openPause } from "@/lib/sending/pause";
 
@@ -29,15 +30,16 @@ export async function badgesFor(db: Db, user: { id: number; role: Role }): Promi
   const sending: SendingState = pause ? { paused: true, pauseId: pause.id, since: pause.startedAt.getTime() } : { paused: false };
   const badges: Badges = { sending };
   if (user.role === "manager") {
+    const dialect = dialectOf(db);
     const transfersWaiting = (await first(
       db
-        .select({ n: count(), others: sql<number>`coalesce(sum(case when ${transfers.makerId} <> ${user.id} and not ${approvedBy("transfer", transfers.id, sql`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`, user.id)} then 1 else 0 end), 0)`.mapWith(Number), last: max(transfers.updatedAt) })
+        .select({ n: count(), others: sql<number>`coalesce(sum(case when ${transfers.makerId} <> ${user.id} and not ${approvedBy("transfer", transfers.id, epochMs(dialect, sql`coalesce(${transfers.queuedAt}, ${transfers.createdAt})`), user.id)} then 1 else 0 end), 0)`.mapWith(Number), last: max(transfers.updatedAt) })
         .from(transfers)
         .where(and(eq(transfers.status, "awaiting_approval"), isNull(transfers.batchId))),
     ))!;
     const batchesWaiting = (await first(
       db
-        .select({ n: count(), others: sql<number>`coalesce(sum(case when ${batches.makerId} <> ${user.id} and not ${approvedBy("batch", batches.id, sql`coalesce(${batches.submittedAt}, ${batches.createdAt})`, user.id)} then 1 else 0 end), 0)`.mapWith(Number), last: max(batches.updatedAt) })
+        .select({ n: count(), others: sql<number>`coalesce(sum(case when ${batches.makerId} <> ${user.id} and not ${approvedBy("batch", batches.id, epochMs(dialect, sql`coalesce(${batches.submittedAt}, ${batches.createdAt})`), user.id)} then 1 else 0 end), 0)`.mapWith(Number), last: max(batches.updatedAt) })
         .from(batches)
         .where(eq(batches.status, "awaiting_approval")),
     ))!;

@@ -19,7 +19,7 @@ describe("The audit trail screen's filters and export", () => {
   });
 
   it("filters by actor, action, target and Jakarta days, newest first, in keyset pages", async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     const admin = await insertUser(db, { email: "a@x.test", role: "admin" });
     const day = (iso: string) => new Date(iso);
     await recordAuditNow(db, { actor: admin, action: "user.create", target: { type: "user", id: 7 }, at: day("2026-11-01T16:59:00Z") }); // 23:59 WIB on the 1st
@@ -37,7 +37,7 @@ describe("The audit trail screen's filters and export", () => {
   });
 
   it("exports oldest first in batches, with the system as actor when nobody was, and defused formulas", async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     for (let i = 0; i < 5; i++) await recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: i }, after: { reason: "=cmd" } });
     const chunks = await collect(auditCsvChunks(db, parseAuditFilters({}), { batchSize: 2 }));
     expect(chunks).toHaveLength(4); // header, then 2 + 2 + 1 rows
@@ -47,7 +47,7 @@ describe("The audit trail screen's filters and export", () => {
   });
 
   it("names the columns in the reader's language and keeps the recorded values as they are", async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     await recordAuditNow(db, { actor: null, action: "transfer.expired", target: { type: "transfer", id: 7 } });
     const read = async (locale: "id" | "en") => (await collect(auditCsvChunks(db, parseAuditFilters({}), { t: exportsTranslator(locale) }))).join("").replace(/^\uFEFF/, "").trim().split("\r\n");
     const [idHeader, idRow] = await read("id");

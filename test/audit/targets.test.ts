@@ -7,7 +7,7 @@ import { createTestDb, insertUser } from "../db";
 /** The audit trail screen names targets (issue 15): a person by name and e-mail, not "user 7". */
 describe("auditTargetsOf", () => {
   it("resolves a page's user targets in one go; what no longer exists, or is no row at all, stays unresolved", async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     const admin = await insertUser(db, { email: "a@x.test", role: "admin" });
     const subject = await insertUser(db, { email: "sari@x.test", role: "staff" });
     await recordAuditNow(db, { actor: admin, action: "user.role", target: { type: "user", id: subject.id } });

@@ -55,8 +55,8 @@ describe("Every server action re-checks the session, the user and the role (docs
   };
   const audit = async () => await db.select().from(auditEntries);
 
-  beforeEach(() => {
-    db = createTestDb();
+  beforeEach(async () => {
+    db = await createTestDb();
     state.db = db;
     state.session = null;
     run.mockClear();

@@ -124,7 +124,7 @@ describe("Saving the list", () => {
   let db: TestDb;
   let admin: { id: number; email: string };
   beforeEach(async () => {
-    db = createTestDb();
+    db = await createTestDb();
     admin = await insertUser(db, { email: "admin@x.test", role: "admin" });
   });
   const save = (rules: AllowListInput["rules"], ip = "203.0.113.5") => {
@@ -191,7 +191,7 @@ describe("Signing in under the list (lib/auth/authenticate.ts)", () => {
   let db: TestDb;
   const password = "the-right-password";
   beforeEach(async () => {
-    db = createTestDb();
+    db = await createTestDb();
     await insertUser(db, { email: "sari@x.test", role: "staff", password });
     await insertUser(db, { email: "budi@x.test", role: "manager", password });
     await db.insert(policies).values({ key: allowListPolicyKey, value: { rules: [{ cidr: "203.0.113.0/24", role: "staff" }, { cidr: "2001:db8::/32", role: "all" }] } });

@@ -13,7 +13,7 @@ describe("People change their own password (docs/sign-in.md#passwords)", () => {
   let user: Awaited<ReturnType<typeof insertUser>>;
 
   beforeEach(async () => {
-    db = createTestDb();
+    db = await createTestDb();
     user = await insertUser(db, { name: "Bambang Prasetyo", email: "bambang@x.test", role: "manager", password: "temporary-from-admin" });
     await db.update(users).set({ temporaryPasswordExpiresAt: new Date(Date.now() + 3_600_000) });
     user = (await db.select().from(users).where(eq(users.id, user.id)))[0]!;

@@ -31,7 +31,7 @@ describe("Two-step sign-in with TOTP (docs/sign-in.md#second-factor)", () => {
   const audit = async (action: string) => await db.select().from(auditEntries).where(eq(auditEntries.action, action));
 
   beforeEach(async () => {
-    db = createTestDb();
+    db = await createTestDb();
     user = await insertUser(db, { email: "manager@x.test", role: "manager" });
     sessionId = await startSession(db, user.id, "203.0.113.5", t0);
   });

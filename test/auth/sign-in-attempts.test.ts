@@ -1,17 +1,18 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loginAttempts } from "@/db/schema";
 import { listFailedSignIns, parseSignInFilters } from "@/lib/auth/sign-in-attempts";
-import { createTestDb } from "../db";
+import { createTestDb, type TestDb } from "../db";
 
 const minute = 60_000;
 const now = new Date("2026-11-25T03:00:00Z");
 const ago = (ms: number) => new Date(now.getTime() - ms);
 
 describe("The Sign-ins page groups failed and refused sign-ins per e-mail, address and minute (docs/sign-in.md#watching-sign-ins)", () => {
-  const db = createTestDb();
+  let db: TestDb;
   const attempt = (email: string, ip: string, outcome: "pending" | "success" | "failure" | "throttled", at: Date) =>
     db.insert(loginAttempts).values({ email, ip, outcome, at });
   beforeAll(async () => {
+    db = await createTestDb();
     await attempt("sari@x.test", "10.0.0.1", "failure", ago(5 * minute + 50_000));
     await attempt("sari@x.test", "10.0.0.1", "failure", ago(5 * minute + 40_000));
     await attempt("sari@x.test", "10.0.0.1", "throttled", ago(5 * minute + 30_000));

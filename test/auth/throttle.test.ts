@@ -30,7 +30,7 @@ const home = "10.0.0.1";
 describe("Sign-in throttling: growing delays per address and e-mail, never a lock-out (docs/sign-in.md#throttling)", () => {
   let db: TestDb;
   beforeEach(async () => {
-    db = createTestDb();
+    db = await createTestDb();
     argon2.verifications = 0;
     argon2.gate = null;
     await insertUser(db, { email: sari.email, role: "staff", password: sari.password });
@@ -155,7 +155,7 @@ describe("Sign-in throttling: growing delays per address and e-mail, never a loc
 
 describe("Failed and refused sign-ins reach the audit trail once per e-mail, address and minute", () => {
   it("writes one auth.sign_in_failed and one auth.sign_in_throttled per group and keeps the chain valid", async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     await insertUser(db, { email: sari.email, role: "staff", password: sari.password });
     const signIn = (password: string, when: Date, ip = home, email = sari.email) => authenticate(db, { email, password, ip }, when);
     for (let i = 0; i < 7; i++) await signIn(`wrong-${i}`, at(i * 100)); // 5 failures, then 2 refused
@@ -176,13 +176,13 @@ describe("Failed and refused sign-ins reach the audit trail once per e-mail, add
   });
 
   it("writes one entry for concurrent failures of one group, whichever is settled first", async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     await Promise.all(Array.from({ length: 4 }, (_, i) => authenticate(db, { email: "nobody@x.test", password: `guess-${i}`, ip: home }, at(i))));
     expect(await db.select().from(auditEntries).where(eq(auditEntries.action, "auth.sign_in_failed"))).toHaveLength(1);
   });
 
   it("records a successful sign-in as auth.sign_in with its user", async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     const user = await insertUser(db, { email: sari.email, role: "staff", password: sari.password });
     expect((await authenticate(db, { ...sari, ip: home }, t0)).ok).toBe(true);
     expect(await db.select({ action: auditEntries.action, actorId: auditEntries.actorId }).from(auditEntries)).toEqual([{ action: "auth.sign_in", actorId: user.id }]);
@@ -191,7 +191,7 @@ describe("Failed and refused sign-ins reach the audit trail once per e-mail, add
 
 describe("Sign-in does not tell whether an account exists", () => {
   it("answers an unknown e-mail and a wrong password alike, after about the same time", async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     await insertUser(db, { email: "sari@x.test", role: "staff", password: "the-right-password" });
     const timeOf = async (email: string, i: number) => {
       const started = performance.now();
@@ -215,7 +215,7 @@ describe("Sign-in does not tell whether an account exists", () => {
   });
 
   it("names a deactivated account only after its password was right", async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     await insertUser(db, { email: "gone@x.test", role: "staff", password: "the-right-password", active: false });
     expect(await authenticate(db, { email: "gone@x.test", password: "wrong", ip: "10.2.0.1" })).toEqual({ ok: false, reason: "invalid" });
     expect(await authenticate(db, { email: "gone@x.test", password: "the-right-password", ip: "10.2.0.1" })).toEqual({

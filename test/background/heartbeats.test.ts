@@ -34,8 +34,8 @@ beforeAll(() => {
   writeFileSync(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeEach(() => {
-  db = createTestDb();
+beforeEach(async () => {
+  db = await createTestDb();
 });
 
 /** What the app's /api/ready says of the reconciler with BACKGROUND=off, from the heartbeats as they stand at `now`. */

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, max } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { inquiries, recipients, transfers, type TransferStatus } from "@/db/schema";
 import { dashboardFigures, outcomeShare, paidVolume, timeToSettle, topRecipients } from "@/lib/dashboard/figures";
@@ -93,7 +93,7 @@ function median(values: number[]): number | null {
 }
 
 beforeEach(async () => {
-  db = createTestDb();
+  db = await createTestDb();
   makerId = (await insertUser(db, { email: "sari@x.test", role: "staff" })).id;
   seeded = [];
 });
@@ -200,7 +200,8 @@ describe("Median time to settle: sent → succeeded", () => {
   it("leaves out the transfers whose outcome an admin recorded: their settle time is when people agreed", async () => {
     for (const s of [10, 20, 30]) await add({ createdAt: wib("2025-03-05T10:00:00"), settledAfterS: s });
     await add({ createdAt: wib("2025-03-05T10:00:00"), settledAfterS: 4 * 24 * 3600 });
-    db.run(sql`update transfers set resolution_by = ${makerId} where id = (select max(id) from transfers)`);
+    const [last] = await db.select({ id: max(transfers.id) }).from(transfers);
+    await db.update(transfers).set({ resolutionBy: makerId }).where(eq(transfers.id, last!.id!));
     expect(await timeToSettle(db, march)).toEqual({ medianMs: 20_000, count: 3 });
   });
 

@@ -114,7 +114,7 @@ describe.skipIf(noPostgres)("The migrated PostgreSQL database keeps what SQLite 
     fresh = await createFreshDatabase();
     db = openPostgres(fresh.url);
     await migratePostgres(db);
-    lite = createTestDb();
+    lite = await createTestDb();
   });
   afterAll(async () => {
     await lite.close();

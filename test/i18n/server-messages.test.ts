@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEntries, inquiries, secondFactors } from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit/verify";
@@ -292,7 +292,7 @@ describe("Accounts, sign-in, batches and the audit check in the requester's lang
 
   it("the audit chain's verdict: Indonesian or English for the admin, English where nobody asked (npm run audit:verify)", async () => {
     expectOk(await changeRole({ db: h.db, actor: h.admin, ip }, { userId: h.staff.id, role: "manager" }));
-    h.db.run(sql`update audit_entries set ip = '198.51.100.1' where id = 1`);
+    await h.db.update(auditEntries).set({ ip: "198.51.100.1" }).where(eq(auditEntries.id, 1));
     const verdict = await inBoth(() => verifyAuditChain(h.db));
     expect([verdict.id, verdict.en].map((v) => (v.ok ? null : v.message))).toEqual([
       "Entri 1 diubah setelah ditulis: isinya tidak lagi cocok dengan hash-nya.",

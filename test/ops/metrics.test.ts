@@ -15,7 +15,7 @@ let makerId: number;
 let reference = 0;
 
 async function seed() {
-  db = createTestDb();
+  db = await createTestDb();
   makerId = (await insertUser(db, { email: "staff@x.test", role: "staff" })).id;
 }
 

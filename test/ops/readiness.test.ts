@@ -7,19 +7,19 @@ import { openDatabase, writerOf, type Db } from "@/db/client";
 import type { CashinClient } from "@/lib/cashin/client";
 import { reconcilerActivity, startReconciler } from "@/lib/jobs";
 import { checkReadiness, type ReadinessInput } from "@/lib/ops/readiness";
-import { createTestDb } from "../db";
+import { createTestDb, executeRaw, makePostgresReadOnly, testDialect } from "../db";
 
 const now = new Date("2026-06-01T03:00:00Z");
 let dir: string;
 let keyPath: string;
 let db: Db;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "readiness-"));
   keyPath = join(dir, "merchant-private.pem");
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   writeFileSync(keyPath, privateKey.export({ type: "pkcs8", format: "pem" }));
-  db = createTestDb();
+  db = await createTestDb();
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,28 +78,34 @@ describe("SPEC §8.3: GET /api/ready says whether the app can do its work", () =
   });
 
   it("is not ready when a migration of the app is missing from the database", async () => {
-    const behind = createTestDb();
-    writerOf(behind).$client.exec("delete from __drizzle_migrations where rowid = (select max(rowid) from __drizzle_migrations)");
+    const behind = await createTestDb();
+    await executeRaw(behind, {
+      sqlite: "delete from __drizzle_migrations where rowid = (select max(rowid) from __drizzle_migrations)",
+      postgres: "delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations)",
+    });
     expect((await checkReadiness(input({ db: behind }))).checks.migrations).toBe('1 migration(s) not applied: run "npm run db:migrate"');
   });
 
   it("is not ready when the database cannot be written", async () => {
-    const readOnly = createTestDb();
-    // The writing connection refuses writes, as one on a read-only file or disk does.
-    writerOf(readOnly).$client.pragma("query_only = ON");
+    const readOnly = await createTestDb();
+    // The writing connection refuses writes, as one on a read-only file or disk does; on PostgreSQL, as a standby does.
+    if (testDialect === "postgres") await makePostgresReadOnly(readOnly);
+    else writerOf(readOnly).$client.pragma("query_only = ON");
     const result = await checkReadiness(input({ db: readOnly }));
     expect(result.ready).toBe(false);
-    expect(result.checks.database).toBe("the database cannot be written (SQLITE_READONLY)");
+    expect(result.checks.database).toBe(`the database cannot be written (${testDialect === "postgres" ? "25006" : "SQLITE_READONLY"})`);
     await readOnly.close();
   });
 
   it("is not ready once the database is closed (the app is shutting down)", async () => {
-    const closed = createTestDb();
+    const closed = await createTestDb();
     await closed.close();
     expect((await checkReadiness(input({ db: closed }))).checks.database).toMatch(/^the database cannot be written/);
   });
 
-  it("writes nothing: the probe's write is rolled back", async () => {
+  // SQLite's probe writes the header's user_version (with its own value) and rolls back: what this test watches. On
+  // PostgreSQL the probe takes a transaction id and writes no row at all.
+  it.runIf(testDialect === "sqlite")("writes nothing: the probe's write is rolled back", async () => {
     const writer = writerOf(db).$client;
     writer.pragma("user_version = 7");
     const changesBefore = writer.prepare("select total_changes() as n").get();
@@ -141,7 +147,7 @@ describe("SPEC §8.3: GET /api/ready says whether the app can do its work", () =
 
 describe("lib/jobs.ts records when the reconciler last ran", () => {
   it("marks a pass under way, then the time it finished", async () => {
-    const deps = { db: createTestDb(), gateway: {} as CashinClient, now: () => new Date(), gatewayTimeoutMs: 1_000 };
+    const deps = { db: await createTestDb(), gateway: {} as CashinClient, now: () => new Date(), gatewayTimeoutMs: 1_000 };
     const before = Date.now();
     const stop = startReconciler(() => deps, 60_000);
     try {

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { first, writerOf, type Db } from "@/db/client";
+import { first, type Db } from "@/db/client";
 import { auditEntries, inquiries, recipients } from "@/db/schema";
 import { archiveRecipient, listRecipients, probeAmount, saveRecipient, updateRecipient } from "@/lib/recipients/service";
 import { labelKey, recipientFields, type RecipientInput } from "@/lib/recipients/schemas";
@@ -94,7 +94,7 @@ describe("Changing and archiving a recipient", () => {
       transaction: (async (work) => {
         if (!raced) {
           raced = true;
-          await writerOf(h.db).update(recipients).set({ phone: "628111000001", ownerName: "Siti Rahayu" }).where(eq(recipients.id, recipientId));
+          await h.db.update(recipients).set({ phone: "628111000001", ownerName: "Siti Rahayu" }).where(eq(recipients.id, recipientId));
         }
         return h.db.transaction(work);
       }) satisfies Db["transaction"],

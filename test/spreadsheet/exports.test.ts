@@ -84,7 +84,7 @@ describe("History exports", () => {
   let makerId: number;
 
   beforeEach(async () => {
-    db = createTestDb();
+    db = await createTestDb();
     makerId = (await insertUser(db, { name: "Sari Wulandari", email: "sari@x.test", role: "staff" })).id;
     // What a spreadsheet would mangle: a 13-digit phone, a digits-only Cash In reference with leading zeros,
     // a code of digits; and what it would run: a formula in the owner's name.

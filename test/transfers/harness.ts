@@ -14,7 +14,7 @@ import { startTestGateway, testClient } from "../cashin/support";
 /** A transfer domain wired to an in-memory database, the real client, the real mock and a clock the test moves. */
 export async function createHarness(options: { timeoutMs?: number; slowTopupMs?: number; lateVisibilityMs?: number } = {}) {
   const gateway: MockGateway = await startTestGateway({ slowTopupMs: options.slowTopupMs ?? 600, lateVisibilityMs: options.lateVisibilityMs });
-  const db: TestDb = createTestDb();
+  const db: TestDb = await createTestDb();
   let clock = new Date();
   const deps: TransferDeps = {
     db,

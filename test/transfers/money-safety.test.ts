@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { isUniqueViolation } from "@/db/dialect";
 import { first } from "@/db/client";
 import { auditEntries, batchRows, batches, gatewayCalls, inquiries, settings, transfers } from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit/verify";
@@ -90,7 +91,7 @@ describe("One retry per failed transfer", () => {
       h.db
         .insert(transfers)
         .values({ reference: "TRFRACE", wallet: "DANA", phone: SITI, amount: 20_000, ownerName: "Siti Rahayu", status: "approved", makerId: h.staff.id, inquiryId: inquiry.id, retryOfId: failed.transferId }),
-    ).rejects.toThrow(/UNIQUE constraint failed: transfers\.retry_of_id/);
+    ).rejects.toSatisfy((error) => isUniqueViolation(error, { name: "transfers_retry_of_unique", columns: "transfers.retry_of_id" }));
   });
 
   it("refuses, audits and changes nothing: a retry of a transfer that is not failed, by someone else, or for another amount", async () => {

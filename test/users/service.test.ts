@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { isUniqueViolation } from "@/db/dialect";
 import { auditEntries, users } from "@/db/schema";
 import { auditEntryHash, genesisHash } from "@/lib/audit/record";
 import { verifyPassword } from "@/lib/auth/password";
@@ -13,7 +14,7 @@ describe("Admin: users (issue 2 §4)", () => {
   const audit = async () => await db.select().from(auditEntries);
 
   beforeEach(async () => {
-    db = createTestDb();
+    db = await createTestDb();
     admin = await insertUser(db, { name: "Ayu", email: "admin@x.test", role: "admin" });
   });
 
@@ -35,7 +36,7 @@ describe("Admin: users (issue 2 §4)", () => {
     // The database refuses it too, for any path that would skip the check.
     await expect(
       db.insert(users).values({ name: "x", email: "Admin@X.TEST", role: "staff", passwordHash: "h" }),
-    ).rejects.toThrow(/UNIQUE/);
+    ).rejects.toSatisfy((error) => isUniqueViolation(error, { name: "users_email_unique", columns: "index 'users_email_unique'" }));
     expect(await audit()).toHaveLength(0);
   });
 
@@ -122,7 +123,7 @@ describe("Bad input to user management gets a clear field error", () => {
 
 describe("The audit trail chains each entry to the previous one (docs/lifecycle.md#6-the-audit-trail-is-hash-chained)", () => {
   it("stores a hash over the entry and the previous hash, starting from the genesis hash", async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     const admin = await insertUser(db, { email: "admin@x.test", role: "admin" });
     const staff = await insertUser(db, { email: "s@x.test", role: "staff" });
     await changeRole({ db, actor: admin, ip: "203.0.113.1" }, { userId: staff.id, role: "manager" });
