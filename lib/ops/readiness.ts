@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { db, pendingAppMigrations, type Db } from "@/db/client";
 import { dialectOf } from "@/db/dialect";
+import { settings } from "@/db/schema";
 import { env } from "@/lib/env";
 import { backgroundActivity, runsBackgroundWork } from "@/lib/background";
 import type { ReconcilerActivity } from "@/lib/jobs";
@@ -77,15 +78,16 @@ export async function readinessOfThisProcess(): Promise<Readiness> {
  * A real write that is rolled back: it needs the write lock (waiting its turn behind the transactions under way)
  * and a writable file (a read-only file or connection fails here with SQLITE_READONLY), and leaves nothing
  * behind. The header's user_version is written with its own value, so no table of the app is touched even inside
- * the transaction. On PostgreSQL the transaction takes a transaction id, which a read-only server (a standby, a
- * database set read-only) refuses.
+ * the transaction. On PostgreSQL an UPDATE that matches no row: the server refuses it in a read-only transaction (a
+ * standby, a database or role set read-only: 25006) before it looks for rows. Taking a transaction id
+ * (`txid_current()`) or the writers' lock is not enough: a read-only transaction is allowed both.
  */
 async function databaseWritable(db: Db): Promise<Outcome> {
   const rolledBack = new Error("rolled back on purpose");
   try {
     await db.transaction(async (tx) => {
       if (dialectOf(tx) === "postgres") {
-        await (tx as unknown as { execute(query: unknown): Promise<unknown> }).execute(sql`select txid_current()`);
+        await (tx as unknown as { execute(query: unknown): Promise<unknown> }).execute(sql`update ${settings} set ${sql.identifier("key")} = ${sql.identifier("key")} where false`);
       } else {
         const version = Number(tx.$client.pragma("user_version", { simple: true }));
         tx.$client.pragma(`user_version = ${version}`);
@@ -95,7 +97,8 @@ async function databaseWritable(db: Db): Promise<Outcome> {
     return ok;
   } catch (cause) {
     if (cause === rolledBack) return ok;
-    const code = (cause as { code?: unknown }).code;
+    // SQLite's error carries its code; Drizzle wraps PostgreSQL's, whose code is on the driver's error beneath.
+    const code = (cause as { code?: unknown }).code ?? (cause as { cause?: { code?: unknown } }).cause?.code;
     return { ok: false, problem: `the database cannot be written${typeof code === "string" ? ` (${code})` : ""}`, cause };
   }
 }
