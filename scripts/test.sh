@@ -26,7 +26,8 @@ log "Lint"
 npx eslint --max-warnings=0 .
 
 # A throw-away PostgreSQL for the PostgreSQL tests (docs/postgresql.md#the-test-server), unless one is given; they
-# skip with the reason printed when it cannot be had.
+# skip with the reason printed when it cannot be had. It lives until the script ends: the end-to-end suite runs two app
+# instances and a worker on it (e2e/postgres-instances.spec.ts).
 pg_dir=""
 if [ -z "${TEST_POSTGRES_URL:-}" ]; then
   log "PostgreSQL for the tests"
@@ -51,11 +52,6 @@ if [ -n "${TEST_POSTGRES_URL:-}" ]; then
     --reporter=default --reporter=json --outputFile.json=reports/unit-postgres.json
 else
   echo "Unit tests on PostgreSQL skipped: no PostgreSQL server for the tests (see above)"
-fi
-
-if [ -n "$pg_dir" ]; then
-  bash scripts/postgres.sh stop "$pg_dir"
-  trap - EXIT
 fi
 
 log "Build"

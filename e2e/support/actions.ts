@@ -146,12 +146,12 @@ type StorageState = Awaited<ReturnType<APIRequestContext["storageState"]>>;
  * An API client of its own, from its own client address so that sign-in throttling never spills over
  * to other tests; with a saved storage state it carries that session. Dispose of it when done.
  */
-export function apiClient(storageState?: StorageState): Promise<APIRequestContext> {
+export function apiClient(storageState?: StorageState, baseURL = appUrl): Promise<APIRequestContext> {
   // In English, as the suite's browsers read the app (playwright.config.ts): the refusals checked here are the English ones.
   const cookies = storageState?.cookies ?? [];
   const english = languageState("en").cookies.filter((cookie) => !cookies.some((c) => c.name === cookie.name));
   return playwrightRequest.newContext({
-    baseURL: appUrl,
+    baseURL,
     storageState: { cookies: [...english, ...cookies], origins: storageState?.origins ?? [] },
     extraHTTPHeaders: { "X-Forwarded-For": clientAddress() },
   });
@@ -195,10 +195,11 @@ export async function proveCode(client: Caller, credentials: Credentials): Promi
 /**
  * An API client signed in exactly as a person signs in: the login form's action, then the code from the
  * authenticator when the person has one. A fresh user's first sign-in also chooses their own password and
- * enrols; `credentials` then holds the new password and secret (so a later sign-in uses them).
+ * enrols; `credentials` then holds the new password and secret (so a later sign-in uses them). `baseURL`: another
+ * app than the e2e one.
  */
-export async function signedInClient(credentials: Credentials): Promise<APIRequestContext> {
-  const client = await apiClient();
+export async function signedInClient(credentials: Credentials, { baseURL = appUrl }: { baseURL?: string } = {}): Promise<APIRequestContext> {
+  const client = await apiClient(undefined, baseURL);
   const reply = await invokeAction(client, serverActions.signIn, { email: credentials.email, password: credentials.password, callbackUrl: "/" });
   if (reply.redirect !== "/") {
     await client.dispose();
