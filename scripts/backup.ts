@@ -1,12 +1,14 @@
 import { parseArgs } from "node:util";
 import { databaseEnv, EnvError, isPostgresUrl, sqlitePath } from "@/lib/env";
 import { backupSettings, takeBackup } from "@/lib/ops/backup";
+import { takePostgresBackup } from "@/lib/ops/pg-backup";
 
 const usage = `Usage: npm run backup [-- --keep N]
 
 Copies the database (DATABASE_URL) with SQLite's online backup API, safe while the app runs and writes,
 into BACKUP_DIR (default data/backups/), checks the copy (PRAGMA integrity_check and the audit chain) and
-then keeps the newest N backups: --keep N, or BACKUP_KEEP, default 14. See docs/backups.md.
+then keeps the newest N backups: --keep N, or BACKUP_KEEP, default 14. On PostgreSQL: pg_dump in one snapshot,
+whose audit chain is checked, read back by pg_restore (<database>-<time>.dump). See docs/backups.md.
 
 Exit codes: 0 a backup was written and verified; 1 the copy failed a check (it was deleted, older backups
 are kept); 2 wrong usage, a bad variable or no database.`;
@@ -32,12 +34,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const { DATABASE_URL } = databaseEnv();
-  if (isPostgresUrl(DATABASE_URL)) {
-    console.error("npm run backup copies a SQLite file. On PostgreSQL, back up with the server's own tools (pg_dump, or the provider's snapshots): docs/postgresql.md#backups");
-    return 2;
-  }
-  const databaseFile = sqlitePath(DATABASE_URL);
-  const outcome = await takeBackup(databaseFile, settings.env);
+  const postgres = isPostgresUrl(DATABASE_URL);
+  const outcome = postgres ? await takePostgresBackup(DATABASE_URL, settings.env) : await takeBackup(sqlitePath(DATABASE_URL), settings.env);
   if (!outcome.ok) {
     console.error(`Backup FAILED: ${outcome.message}`);
     if (outcome.kept.length > 0) console.error(`${outcome.kept.length} older backup(s) kept, newest: ${outcome.kept[0]}`);
@@ -46,7 +44,7 @@ async function main(): Promise<number> {
   const { report } = outcome;
   console.log(`Backup written and verified: ${report.file} (${megabytes(report.bytes)}, ${report.bytes} bytes)`);
   console.log(`  transfers: ${report.transfers}, audit entries: ${report.auditEntries}`);
-  console.log("  integrity check: ok");
+  console.log(postgres ? "  archive: read back by pg_restore, this app's tables in it" : "  integrity check: ok");
   console.log(`  audit chain: intact (${report.auditEntries} entries)`);
   console.log(
     `  kept ${report.kept.length} backup(s) of at most ${settings.env.keep}` +

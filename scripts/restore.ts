@@ -1,15 +1,19 @@
 import { parseArgs } from "node:util";
 import { databaseEnv, EnvError, isPostgresUrl, sqlitePath } from "@/lib/env";
 import { restoreBackup } from "@/lib/ops/backup";
+import { restorePostgresBackup } from "@/lib/ops/pg-backup";
 
 const usage = `Usage: npm run restore -- FILE
 
 Puts the backup FILE in place of the database (DATABASE_URL), with the app stopped. FILE must be a SQLite
 database that passes PRAGMA integrity_check and whose audit chain verifies; the database it replaces is kept
-beside it as <database>.before-restore-<time>. See docs/backups.md.
+beside it as <database>.before-restore-<time>. On PostgreSQL, FILE is a pg_dump archive of npm run backup:
+restored into a new database and checked there, which then takes the live one's name; the live one is kept as
+<database>_before_restore_<time>. See docs/backups.md.
 
 Exit codes: 0 restored; 1 FILE is not a usable backup (nothing changed); 2 wrong usage, a bad variable or
-no such file; 3 the database is open in another process, such as the app: stop it first (nothing changed).`;
+no such file (on PostgreSQL also: a role that may not create databases); 3 the database is open in another
+process, such as the app: stop it first (nothing changed).`;
 
 async function main(): Promise<number> {
   let file: string;
@@ -26,10 +30,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const { DATABASE_URL } = databaseEnv();
-  if (isPostgresUrl(DATABASE_URL)) {
-    console.error("npm run restore restores a SQLite file. On PostgreSQL, restore with the server's own tools (pg_restore): docs/postgresql.md#backups");
-    return 2;
-  }
+  if (isPostgresUrl(DATABASE_URL)) return restoreOnPostgres(file, DATABASE_URL);
   const databaseFile = sqlitePath(DATABASE_URL);
   const outcome = await restoreBackup(file, databaseFile);
   if (!outcome.ok) {
@@ -43,6 +44,25 @@ async function main(): Promise<number> {
   console.log("  integrity check: ok");
   console.log(`  audit chain: intact (${report.auditEntries} entries)`);
   console.log(report.sideCopy ? `  the database it replaced is kept as ${report.sideCopy}` : "  there was no database before");
+  console.log(
+    report.pendingMigrations > 0
+      ? `Next: npm run db:migrate (the backup lacks ${report.pendingMigrations} migration(s)), then start the app.`
+      : "Next: start the app.",
+  );
+  return 0;
+}
+
+async function restoreOnPostgres(file: string, url: string): Promise<number> {
+  const outcome = await restorePostgresBackup(file, url);
+  if (!outcome.ok) {
+    console.error(`Restore REFUSED: ${outcome.message}`);
+    return outcome.problem === "in_use" ? 3 : outcome.problem === "no_file" || outcome.problem === "not_allowed" || outcome.problem === "no_server" ? 2 : 1;
+  }
+  const { report } = outcome;
+  console.log(`Restored ${report.database} from ${file}`);
+  console.log(`  transfers: ${report.transfers}, audit entries: ${report.auditEntries}`);
+  console.log(`  audit chain: intact (${report.auditEntries} entries)`);
+  console.log(report.keptAs ? `  the database it replaced is kept as ${report.keptAs}` : "  there was no database before");
   console.log(
     report.pendingMigrations > 0
       ? `Next: npm run db:migrate (the backup lacks ${report.pendingMigrations} migration(s)), then start the app.`

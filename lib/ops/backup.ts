@@ -158,7 +158,7 @@ export type BackupReport = {
 
 export type BackupOutcome =
   | { ok: true; report: BackupReport }
-  | { ok: false; problem: CopyProblem | "no_database"; message: string; kept: string[] };
+  | { ok: false; problem: CopyProblem | "no_database" | "not_dump" | "dump_failed"; message: string; kept: string[] };
 
 /**
  * `npm run backup`: copies the live database into `backupDir`, checks the copy and only then gives it its
