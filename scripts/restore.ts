@@ -39,17 +39,21 @@ async function main(): Promise<number> {
   }
   const { report } = outcome;
   for (const warning of report.warnings) console.warn(`Warning: ${warning}`);
-  console.log(`Restored ${report.databaseFile} from ${file}`);
+  printRestored({ ...report, database: report.databaseFile, keptAs: report.sideCopy, integrityChecked: true }, file);
+  return 0;
+}
+
+function printRestored(report: { database: string; keptAs: string | null; transfers: number; auditEntries: number; pendingMigrations: number; integrityChecked: boolean }, file: string): void {
+  console.log(`Restored ${report.database} from ${file}`);
   console.log(`  transfers: ${report.transfers}, audit entries: ${report.auditEntries}`);
-  console.log("  integrity check: ok");
+  if (report.integrityChecked) console.log("  integrity check: ok");
   console.log(`  audit chain: intact (${report.auditEntries} entries)`);
-  console.log(report.sideCopy ? `  the database it replaced is kept as ${report.sideCopy}` : "  there was no database before");
+  console.log(report.keptAs ? `  the database it replaced is kept as ${report.keptAs}` : "  there was no database before");
   console.log(
     report.pendingMigrations > 0
       ? `Next: npm run db:migrate (the backup lacks ${report.pendingMigrations} migration(s)), then start the app.`
       : "Next: start the app.",
   );
-  return 0;
 }
 
 async function restoreOnPostgres(file: string, url: string): Promise<number> {
@@ -58,16 +62,7 @@ async function restoreOnPostgres(file: string, url: string): Promise<number> {
     console.error(`Restore REFUSED: ${outcome.message}`);
     return outcome.problem === "in_use" ? 3 : outcome.problem === "no_file" || outcome.problem === "not_allowed" || outcome.problem === "no_server" ? 2 : 1;
   }
-  const { report } = outcome;
-  console.log(`Restored ${report.database} from ${file}`);
-  console.log(`  transfers: ${report.transfers}, audit entries: ${report.auditEntries}`);
-  console.log(`  audit chain: intact (${report.auditEntries} entries)`);
-  console.log(report.keptAs ? `  the database it replaced is kept as ${report.keptAs}` : "  there was no database before");
-  console.log(
-    report.pendingMigrations > 0
-      ? `Next: npm run db:migrate (the backup lacks ${report.pendingMigrations} migration(s)), then start the app.`
-      : "Next: start the app.",
-  );
+  printRestored({ ...outcome.report, integrityChecked: false }, file);
   return 0;
 }
 

@@ -195,18 +195,22 @@ export async function takeBackup(databaseFile: string, settings: BackupSettings,
     removeDatabaseFiles(partial);
     return { ok: false, problem: check.problem, message: `${check.message}\nThe copy was deleted; older backups are kept.`, kept: listBackups(backupDir, databaseFile) };
   }
+  return { ok: true, report: { ...keepBackup(partial, file, keep, () => listBackups(backupDir, databaseFile)), transfers: check.transfers, auditEntries: check.auditEntries, warnings } };
+}
+
+/**
+ * A checked copy becomes a backup: flushed to disk, renamed to its final name in one step, and the backups beyond the
+ * newest `keep` (as `list` finds them, newest first) deleted.
+ */
+export function keepBackup(partial: string, file: string, keep: number, list: () => string[]): Pick<BackupReport, "file" | "bytes" | "removed" | "kept"> {
   const fd = openSync(partial, "r");
   fsyncSync(fd);
   closeSync(fd);
   renameSync(partial, file);
-
-  const older = listBackups(backupDir, databaseFile).filter((path) => path !== file);
+  const older = list().filter((path) => path !== file);
   const removed = older.slice(keep - 1);
   for (const path of removed) rmSync(path, { force: true });
-  return {
-    ok: true,
-    report: { file, bytes: statSync(file).size, transfers: check.transfers, auditEntries: check.auditEntries, removed, kept: [file, ...older.slice(0, keep - 1)], warnings },
-  };
+  return { file, bytes: statSync(file).size, removed, kept: [file, ...older.slice(0, keep - 1)] };
 }
 
 type Hold = { held: true; sqlite: Database.Database } | { held: false; reason: "in_use" | "unreadable"; message: string };

@@ -1,7 +1,7 @@
 import "server-only";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
@@ -9,7 +9,7 @@ import type { DbOrTx } from "@/db/client";
 import { checkPostgres, pendingPostgresMigrations } from "@/db/pg/connect";
 import * as schema from "@/db/pg/schema";
 import { verifyAuditChain } from "@/lib/audit/verify";
-import { fileStamp, type BackupOutcome, type BackupSettings } from "./backup";
+import { fileStamp, keepBackup, type BackupOutcome, type BackupSettings } from "./backup";
 
 /**
  * Backups of a PostgreSQL database and restoring one (docs/backups.md#postgresql), with the server's own tools:
@@ -144,17 +144,7 @@ export async function takePostgresBackup(url: string, settings: BackupSettings, 
     const archive = await readArchive(partial, `The copy of ${database}`);
     if (!archive.ok) return fail(archive.problem, archive.message);
 
-    const fd = openSync(partial, "r");
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(partial, file);
-    const older = listPostgresBackups(backupDir, database).filter((path) => path !== file);
-    const removed = older.slice(keep - 1);
-    for (const path of removed) rmSync(path, { force: true });
-    return {
-      ok: true,
-      report: { file, bytes: statSync(file).size, ...checked.content.counts, removed, kept: [file, ...older.slice(0, keep - 1)], warnings },
-    };
+    return { ok: true, report: { ...keepBackup(partial, file, keep, () => listPostgresBackups(backupDir, database)), ...checked.content.counts, warnings } };
   } finally {
     rmSync(partial, { force: true });
   }
