@@ -21,7 +21,7 @@ declare module "vitest" {
  * ends. Test workers are stopped without their exit handlers running, so a name made of a process id alone
  * outlived its run, and a later run given the same process id opened a database that already had its users.
  *
- * A run on PostgreSQL (vitest.postgres.config.ts) also gets one database with drizzle-pg's migrations applied, which
+ * A run on PostgreSQL (vitest.postgres.config.mts) also gets one database with drizzle-pg's migrations applied, which
  * every test database copies (`create database … template`, a file copy: far quicker than migrating each), dropped
  * when the run ends.
  */
