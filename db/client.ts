@@ -7,7 +7,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { env, isPostgresUrl, sqlitePath } from "@/lib/env";
-import { NestedTransactionError, postgresDomainDb, type AppDatabase } from "./database";
+import { NestedTransactionError, postgresDomainDb, withTransactionOptions, type AppDatabase, type TransactionOptions } from "./database";
 import { migratePostgres, openPostgres, pendingPostgresMigrations, type PgDb } from "./pg/connect";
 import { tablesDialect } from "./schema";
 import * as schema from "./sqlite/schema";
@@ -30,8 +30,11 @@ export type Tx = Omit<Connection, "transaction">;
 export type Db = Omit<Connection, "transaction" | "insert" | "update" | "delete" | "run"> & {
   /** Which database it is (`dialectOf` in db/dialect.ts tells the same of a `Tx`). */
   readonly engine: "sqlite" | "postgres";
-  /** Runs `work` as one transaction and answers its result; a throw rolls everything back. Not nested: pass `tx` down instead. */
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` as one transaction and answers its result; a throw rolls everything back. Not nested: pass `tx` down
+   * instead. `{ audited: false }` for one that appends nothing to the audit trail (db/database.ts).
+   */
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Closes the database's connections once the transactions already asked for have finished. */
   close(): Promise<void>;
 };
@@ -128,10 +131,10 @@ export function openDatabase(file: string): Db {
   const [begin, commit, rollback] = ["begin immediate", "commit", "rollback"].map((statement) => writer.$client.prepare(statement));
   return Object.assign(db, {
     engine: "sqlite" as const,
-    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
       if (inside.getStore()) return Promise.reject(new NestedTransactionError());
       return exclusive(() =>
-        inside.run(true, async () => {
+        inside.run(true, () => withTransactionOptions(options, async () => {
           begin!.run();
           try {
             const result = await work(writer);
@@ -141,7 +144,7 @@ export function openDatabase(file: string): Db {
             if (writer.$client.inTransaction) rollback!.run();
             throw error;
           }
-        }),
+        })),
       );
     },
     async close() {
@@ -179,7 +182,7 @@ export function pendingMigrations(db: Db, migrationsFolder = resolve(process.cwd
 /** SQLite as an `AppDatabase` (db/database.ts): the app's own `Db`, one writer behind an async lock, a read-only reader. */
 export function openSqliteAppDatabase(file: string): AppDatabase {
   const db = openDatabase(file);
-  return { dialect: "sqlite", read: db, transaction: (work) => db.transaction(work), close: () => db.close() };
+  return { dialect: "sqlite", read: db, transaction: (work, options) => db.transaction(work, options), close: () => db.close() };
 }
 
 /**

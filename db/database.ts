@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { sql, type SQL } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type pg from "pg";
+import * as pgSchema from "./pg/schema";
 import type { Db, Tx } from "./client";
 
 /**
@@ -19,9 +21,41 @@ export type AppDatabase = {
   /** Reads outside a transaction: on SQLite a read-only connection that sees only committed data. */
   read: Db;
   /** Runs `work` as one transaction and answers its result; a throw rolls everything back. Not nested: pass `tx` down instead. */
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 };
+
+export type TransactionOptions = {
+  /**
+   * `false`: the transaction appends nothing to the audit trail (a lease taken or given back, a gateway call stored).
+   * On PostgreSQL it then does not wait for `writerLock`, SERIALIZABLE alone keeping it correct; on either database
+   * an audit entry appended inside it throws `UnauditedTransactionError`. Default `true`.
+   */
+  audited?: boolean;
+};
+
+/** Inside the work of a transaction opened with `{ audited: false }`. */
+const unaudited = new AsyncLocalStorage<true>();
+
+/** Runs `work` as the given options say: inside `unaudited` when the transaction appends nothing to the audit trail. */
+export function withTransactionOptions<T>(options: TransactionOptions | undefined, work: () => Promise<T>): Promise<T> {
+  return options?.audited === false ? unaudited.run(true, work) : work();
+}
+
+export class UnauditedTransactionError extends Error {
+  constructor() {
+    super("an audit entry was appended in a transaction opened with { audited: false }: open it audited");
+    this.name = "UnauditedTransactionError";
+  }
+}
+
+/**
+ * Called before every append to the audit trail: a transaction that said it appends nothing did not take the writers'
+ * lock on PostgreSQL, so its entry could fork the hash chain. Thrown on SQLite too, so the SQLite tests catch it.
+ */
+export function assertMayAppendAudit(): void {
+  if (unaudited.getStore()) throw new UnauditedTransactionError();
+}
 
 export class NestedTransactionError extends Error {
   constructor() {
@@ -55,11 +89,11 @@ export function postgresAppDatabase(db: PgLike, { retries = serializationRetries
   return {
     dialect: "postgres",
     read: db as unknown as Db,
-    async transaction(work) {
+    async transaction(work, options) {
       if (inside.getStore()) throw new NestedTransactionError();
       for (let attempt = 0; ; attempt++) {
         try {
-          return await inside.run(true, () => db.transaction((tx) => work(tx as Tx), { isolationLevel: "serializable" }));
+          return await inside.run(true, () => withTransactionOptions(options, () => db.transaction((tx) => work(tx as Tx), { isolationLevel: "serializable" })));
         } catch (error) {
           if (attempt >= retries || !isConflictRetryable(error)) throw error;
           await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
@@ -78,23 +112,77 @@ export function postgresAppDatabase(db: PgLike, { retries = serializationRetries
  * committed (PostgreSQL takes it at the first query; a LOCK does not count): writers go one at a time across every
  * instance, as on SQLite's one writing connection, and SERIALIZABLE with its retries stays as the second line.
  */
-export const writerLock = sql`lock table audit_entries in share row exclusive mode`;
+export const writerLock = "lock table audit_entries in share row exclusive mode";
+
+/**
+ * How a write transaction opens on PostgreSQL: BEGIN and `writerLock` sent together, in one round trip (a simple query
+ * of two statements). Every round trip made while holding the lock is one that every other writer waits for. One that
+ * appends nothing to the audit trail (`{ audited: false }`) opens without the lock.
+ */
+const openTransaction = "begin isolation level serializable";
+export const openWriteTransaction = `${openTransaction}; ${writerLock}; select hash from audit_entries order by id desc limit 1`;
+
+/**
+ * The audit chain's last hash as a transaction that holds `writerLock` sees it, read in the same round trip that took
+ * the lock (null: the trail is empty). The snapshot of a SERIALIZABLE transaction is taken at its first query, so a
+ * read later in the transaction would answer the same; `recordAuditMany` keeps it up to date with its own appends.
+ * Absent (undefined) where nothing read it: on SQLite, and in a transaction opened `{ audited: false }`.
+ */
+const chainHeads = new WeakMap<object, { hash: string | null }>();
+
+export function chainHeadOf(tx: object): { hash: string | null } | undefined {
+  return chainHeads.get(tx);
+}
+
+type PooledClient = { query(text: string): Promise<unknown>; release(destroy?: Error | boolean): void };
+type PgPool = { connect(): Promise<PooledClient>; end(): Promise<void> };
 
 /**
  * A PostgreSQL database as the domain's `Db` (db/client.ts): its query builders for reads, and `transaction` as
- * `postgresAppDatabase` runs it (SERIALIZABLE, tried again on a conflict, not nested), each opening with `writerLock`.
+ * `postgresAppDatabase` runs it (SERIALIZABLE, tried again on a conflict, not nested), each opened with
+ * `openWriteTransaction` (unless it appends nothing to the audit trail) on a connection of the pool. The transaction's
+ * `tx` is a query builder kept with that connection (`$client`), so statements prepared once per connection
+ * (db/statements.ts) serve its later transactions.
  * Typed as SQLite's `Db`: the domain is written once against those types, and `@/db/schema` gives PostgreSQL's tables
  * in a process whose `DATABASE_URL` is a postgres:// URL.
  */
-export function postgresDomainDb(db: PgLike & object, options?: Parameters<typeof postgresAppDatabase>[1]): Db {
-  const begin = db.transaction.bind(db);
+export function postgresDomainDb(db: object & { $client: PgPool }, options?: Parameters<typeof postgresAppDatabase>[1]): Db {
+  const pool = db.$client;
+  const builders = new WeakMap<PooledClient, object>();
+  const builderOf = (client: PooledClient) => {
+    let tx = builders.get(client);
+    if (!tx) {
+      // Never nested: the domain passes `tx` down (Tx has no transaction); a BEGIN here would end the outer one's work.
+      tx = Object.assign(drizzle({ client: client as unknown as pg.PoolClient, schema: pgSchema }), { transaction: () => Promise.reject(new NestedTransactionError()) });
+      builders.set(client, tx);
+    }
+    return tx;
+  };
   const own: PgLike = {
-    transaction: (work, config) =>
-      begin(async (tx) => {
-        await (tx as { execute(query: SQL): Promise<unknown> }).execute(writerLock);
-        return work(tx);
-      }, config),
-    $client: db.$client,
+    async transaction(work) {
+      const client = await pool.connect();
+      let broken: unknown;
+      try {
+        const tx = builderOf(client);
+        if (unaudited.getStore()) await client.query(openTransaction);
+        else {
+          const opened = (await client.query(openWriteTransaction)) as { rows: { hash: string }[] }[];
+          chainHeads.set(tx, { hash: opened.at(-1)?.rows[0]?.hash ?? null });
+        }
+        const result = await work(tx);
+        await client.query("commit");
+        return result;
+      } catch (error) {
+        // After a failed COMMIT the transaction is over already, and ROLLBACK only warns; a connection that cannot
+        // roll back is not handed out again.
+        await client.query("rollback").catch((rollbackFailed: unknown) => (broken = rollbackFailed));
+        throw error;
+      } finally {
+        chainHeads.delete(builderOf(client));
+        client.release(broken instanceof Error ? broken : broken !== undefined);
+      }
+    },
+    $client: pool,
   };
   const app = postgresAppDatabase(own, options);
   return Object.assign(db, { engine: "postgres" as const, transaction: app.transaction, close: app.close }) as unknown as Db;

@@ -13,10 +13,12 @@ const entriesOf = new WeakMap<object, Map<string, unknown>>();
  * its shape.
  */
 export function oncePerConnection<T>(db: DbOrTx, key: string, build: () => T): T {
-  // PostgreSQL plans each statement on the server: nothing to keep here (and a transaction's statements belong to it).
-  if (dialectOf(db) === "postgres") return build();
-  let entries = entriesOf.get(db.$client);
-  if (!entries) entriesOf.set(db.$client, (entries = new Map()));
+  // On PostgreSQL the server plans each statement; what is kept is the statement's text and its mapping, built once
+  // for the pool (a transaction's statements belong to its connection, and a transaction has no `$client`).
+  const client = (db as { $client?: object }).$client;
+  if (dialectOf(db) === "postgres" && !client) return build();
+  let entries = entriesOf.get(client!);
+  if (!entries) entriesOf.set(client!, (entries = new Map()));
   if (entries.has(key)) return entries.get(key) as T;
   const entry = build();
   if (entries.size >= entriesPerConnection) entries.delete(entries.keys().next().value!);

@@ -2,6 +2,7 @@ import { actorLabel, type Actor } from "@/lib/actor";
 import { createHash } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { first, type Db, type Tx } from "@/db/client";
+import { assertMayAppendAudit, chainHeadOf } from "@/db/database";
 import { dialectOf, jsonText } from "@/db/dialect";
 import { auditEntries } from "@/db/schema";
 
@@ -83,7 +84,10 @@ function entryOf(input: AuditInput) {
  */
 export async function recordAuditMany(tx: Tx, inputs: readonly AuditInput[]): Promise<void> {
   if (inputs.length === 0) return;
-  let prevHash = (await first(tx.select({ hash: auditEntries.hash }).from(auditEntries).orderBy(desc(auditEntries.id)).limit(1)))?.hash ?? genesisHash;
+  assertMayAppendAudit();
+  // On PostgreSQL the transaction read the last hash when it took the writers' lock (db/database.ts).
+  const head = chainHeadOf(tx);
+  let prevHash = (head ? head.hash : (await first(tx.select({ hash: auditEntries.hash }).from(auditEntries).orderBy(desc(auditEntries.id)).limit(1)))?.hash) ?? genesisHash;
   const rows = inputs.map((input) => {
     const entry = entryOf(input);
     const hash = auditEntryHash(prevHash, entry);
@@ -92,6 +96,7 @@ export async function recordAuditMany(tx: Tx, inputs: readonly AuditInput[]): Pr
     return row;
   });
   for (let i = 0; i < rows.length; i += 1000) await tx.insert(auditEntries).values(rows.slice(i, i + 1000));
+  if (head) head.hash = prevHash;
 }
 
 /** Records an audit entry in its own transaction (for events that change nothing else). Not inside another transaction: use `recordAudit(tx, …)` there. */

@@ -12,7 +12,7 @@ type CallLink = { transferId?: number; inquiryId?: number; reference?: string };
  * transaction: no gateway call runs in one).
  */
 export async function recordGatewayCallNow(db: Db, link: CallLink, record: GatewayCallRecord): Promise<void> {
-  await db.transaction(async (tx) => recordGatewayCall(tx, link, record));
+  await db.transaction(async (tx) => recordGatewayCall(tx, link, record), { audited: false });
   logGatewayCall(link, record);
 }
 

@@ -1,4 +1,5 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db/client";
 import type { MockGateway } from "@/lib/cashin/mock/server";
@@ -30,6 +31,7 @@ describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
       approvals: await import("@/lib/transfers/approvals"),
       audit: await import("@/lib/audit/record"),
       verify: await import("@/lib/audit/verify"),
+      statements: await import("@/db/statements"),
     };
   }
 
@@ -115,5 +117,62 @@ describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
     } finally {
       for (const db of strict) await db.close();
     }
+  });
+
+  /** Whether `promise` settles within `ms`. */
+  const settlesWithin = (promise: Promise<unknown>, ms: number) =>
+    Promise.race([promise.then(() => true, () => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+
+  it("a transaction that appends nothing to the audit trail does not wait for the writers' lock; one that appends does", async () => {
+    const other = new pg.Client({ connectionString: databaseUrl });
+    await other.connect();
+    try {
+      // Another writer holds the lock (a long audited transaction on a third instance).
+      await other.query(`begin; ${m.database.writerLock}`);
+      const [a, b] = instances as [Db, Db];
+      const unaudited = a.transaction((tx) => tx.insert(m.schema.settings).values({ key: "unaudited-while-locked", value: 1 }), { audited: false });
+      const audited = m.audit.recordAuditNow(b, { actor: null, action: "settings.update", target: { type: "settings", id: "locked" }, ip: null });
+      expect(await settlesWithin(unaudited, 3_000)).toBe(true);
+      await unaudited;
+      expect(await settlesWithin(audited, 300)).toBe(false);
+      await other.query("commit");
+      await audited;
+      expect(await m.verify.verifyAuditChain(a)).toMatchObject({ ok: true });
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("a statement kept for a transaction's connection runs on that connection only, inside that transaction", async () => {
+    const [a] = instances as [Db, Db];
+    const flip = (tx: Parameters<Parameters<Db["transaction"]>[0]>[0]) =>
+      m.statements.oncePerConnection(tx, "test: settings write", () =>
+        tx.insert(m.schema.settings).values({ key: sql.placeholder("key"), value: 7 }).prepare(),
+      );
+    const run = (tx: Parameters<Parameters<Db["transaction"]>[0]>[0], key: string) => m.statements.runOf(tx, flip(tx), { key });
+    let firstDone!: () => void;
+    const firstCommitted = new Promise<void>((resolve) => (firstDone = resolve));
+    let secondStarted!: () => void;
+    const secondOpen = new Promise<void>((resolve) => (secondStarted = resolve));
+    // Two transactions at once, so on two connections (neither takes the writers' lock, or the second would wait for the
+    // first): the first keeps the statement and commits; the second, still open, runs the same kept statement and then
+    // fails. Its row must go with it.
+    const unlocked = { audited: false };
+    const first = a
+      .transaction(async (tx) => {
+        await secondOpen;
+        await run(tx, "kept-first");
+      }, unlocked)
+      .then(firstDone);
+    const second = a.transaction(async (tx) => {
+      secondStarted();
+      await firstCommitted;
+      await run(tx, "kept-second");
+      throw new Error("the second transaction fails");
+    }, unlocked);
+    await first;
+    await expect(second).rejects.toThrow("the second transaction fails");
+    const kept = (await a.select().from(m.schema.settings)).map((row) => row.key).filter((key) => key.startsWith("kept-"));
+    expect(kept).toEqual(["kept-first"]);
   });
 });
