@@ -128,9 +128,9 @@ export const openWriteTransaction = `${openTransaction}; ${writerLock}; select h
  * read later in the transaction would answer the same; `recordAuditMany` keeps it up to date with its own appends.
  * Absent (undefined) where nothing read it: on SQLite, and in a transaction opened `{ audited: false }`.
  */
-const chainHeads = new WeakMap<object, { hash: string | null }>();
+const chainHeads = new WeakMap<object, Promise<{ hash: string | null }>>();
 
-export function chainHeadOf(tx: object): { hash: string | null } | undefined {
+export function chainHeadOf(tx: object): Promise<{ hash: string | null }> | undefined {
   return chainHeads.get(tx);
 }
 
@@ -164,12 +164,25 @@ export function postgresDomainDb(db: object & { $client: PgPool }, options?: Par
       let broken: unknown;
       try {
         const tx = builderOf(client);
-        if (unaudited.getStore()) await client.query(openTransaction);
-        else {
-          const opened = (await client.query(openWriteTransaction)) as { rows: { hash: string }[] }[];
-          chainHeads.set(tx, { hash: opened.at(-1)?.rows[0]?.hash ?? null });
+        // Not awaited before the work starts: the connection sends the work's first statement the moment the opening
+        // is answered, without waiting for this process to come back to it (a busy event loop would make every
+        // other writer wait that long too). The statements queue on the one connection, in order.
+        const opening = client.query(unaudited.getStore() ? openTransaction : openWriteTransaction);
+        const openFailure = opening.then(() => undefined, (error: unknown) => error ?? new Error("the transaction did not open"));
+        if (!unaudited.getStore()) {
+          const head = opening.then((results) => ({ hash: (results as { rows: { hash: string }[] }[]).at(-1)?.rows[0]?.hash ?? null }));
+          head.catch(() => {}); // the failure is thrown through `openFailure`
+          chainHeads.set(tx, head);
         }
-        const result = await work(tx);
+        let result: Awaited<ReturnType<typeof work>>;
+        try {
+          result = await work(tx);
+        } catch (error) {
+          // A work that failed because the transaction never opened reports why it did not.
+          throw (await openFailure) ?? error;
+        }
+        const failedToOpen = await openFailure;
+        if (failedToOpen) throw failedToOpen;
         await client.query("commit");
         return result;
       } catch (error) {

@@ -86,7 +86,7 @@ export async function recordAuditMany(tx: Tx, inputs: readonly AuditInput[]): Pr
   if (inputs.length === 0) return;
   assertMayAppendAudit();
   // On PostgreSQL the transaction read the last hash when it took the writers' lock (db/database.ts).
-  const head = chainHeadOf(tx);
+  const head = await chainHeadOf(tx);
   let prevHash = (head ? head.hash : (await first(tx.select({ hash: auditEntries.hash }).from(auditEntries).orderBy(desc(auditEntries.id)).limit(1)))?.hash) ?? genesisHash;
   const rows = inputs.map((input) => {
     const entry = entryOf(input);

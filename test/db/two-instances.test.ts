@@ -175,4 +175,29 @@ describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
     const kept = (await a.select().from(m.schema.settings)).map((row) => row.key).filter((key) => key.startsWith("kept-"));
     expect(kept).toEqual(["kept-first"]);
   });
+
+  it("a transaction whose opening fails says why, and none of its work lands", async () => {
+    const other = new pg.Client({ connectionString: databaseUrl });
+    await other.connect();
+    // An instance that waits at most 200 ms for a lock, while another session holds the writers' lock.
+    const impatient = new URL(databaseUrl);
+    impatient.searchParams.set("options", "-c lock_timeout=200");
+    const db = m.database.postgresDomainDb(m.pgConnect.openPostgres(impatient.toString(), { max: 2 }), { retries: 0 });
+    try {
+      await other.query(`begin; ${m.database.writerLock}`);
+      // The work's statement is sent right behind the opening, before its answer: it must run inside the failed
+      // transaction (refused), never on its own.
+      const work = db.transaction((tx) => tx.insert(m.schema.settings).values({ key: "behind-a-failed-opening", value: 1 }));
+      await expect(work).rejects.toMatchObject({ code: "55P03" });
+      await other.query("commit");
+      const rows = await db.select().from(m.schema.settings).where(eq(m.schema.settings.key, "behind-a-failed-opening"));
+      expect(rows).toEqual([]);
+      // The connection is usable again afterwards.
+      await db.transaction((tx) => tx.insert(m.schema.settings).values({ key: "after-a-failed-opening", value: 1 }));
+      expect(await db.select().from(m.schema.settings).where(eq(m.schema.settings.key, "after-a-failed-opening"))).toHaveLength(1);
+    } finally {
+      await other.end();
+      await db.close();
+    }
+  });
 });
