@@ -32,14 +32,31 @@ export type TransactionOptions = {
    * an audit entry appended inside it throws `UnauditedTransactionError`. Default `true`.
    */
   audited?: boolean;
+  /**
+   * `true`: the work sends exactly one statement (a lease taken by one conditional UPDATE, a gateway call stored by one
+   * INSERT), and appends nothing to the audit trail (implies `audited: false`). On PostgreSQL that statement goes out
+   * alone on a pooled connection, without BEGIN and COMMIT: one statement is one transaction by itself, and an UPDATE
+   * that waited for another's row lock checks its WHERE again on the row as that one left it. Three round trips
+   * become one. A second statement is refused with `OneStatementError` (the first has committed). On SQLite it is
+   * an ordinary transaction.
+   */
+  oneStatement?: boolean;
 };
 
-/** Inside the work of a transaction opened with `{ audited: false }`. */
-const unaudited = new AsyncLocalStorage<true>();
+/** Inside the work of a transaction opened with `{ audited: false }` (or `{ oneStatement: true }`, then `oneStatement`). */
+const unaudited = new AsyncLocalStorage<{ oneStatement: boolean }>();
 
 /** Runs `work` as the given options say: inside `unaudited` when the transaction appends nothing to the audit trail. */
 export function withTransactionOptions<T>(options: TransactionOptions | undefined, work: () => Promise<T>): Promise<T> {
-  return options?.audited === false ? unaudited.run(true, work) : work();
+  const oneStatement = options?.oneStatement === true;
+  return options?.audited === false || oneStatement ? unaudited.run({ oneStatement }, work) : work();
+}
+
+export class OneStatementError extends Error {
+  constructor() {
+    super("a second statement was sent in a transaction opened with { oneStatement: true }: open it without");
+    this.name = "OneStatementError";
+  }
 }
 
 export class UnauditedTransactionError extends Error {
@@ -135,7 +152,7 @@ export function chainHeadOf(tx: object): Promise<{ hash: string | null }> | unde
 }
 
 type PooledClient = { query(text: string): Promise<unknown>; release(destroy?: Error | boolean): void };
-type PgPool = { connect(): Promise<PooledClient>; end(): Promise<void> };
+type PgPool = { connect(): Promise<PooledClient>; query(...args: unknown[]): Promise<unknown>; end(): Promise<void> };
 
 /**
  * A PostgreSQL database as the domain's `Db` (db/client.ts): its query builders for reads, and `transaction` as
@@ -158,8 +175,25 @@ export function postgresDomainDb(db: object & { $client: PgPool }, options?: Par
     }
     return tx;
   };
+  // `{ oneStatement: true }`: the work's one statement goes to the pool as it is; a second is refused.
+  const sent = new AsyncLocalStorage<{ statements: number }>();
+  const alone = {
+    query: (...args: unknown[]) => {
+      const count = sent.getStore();
+      if (!count || count.statements++ > 0) return Promise.reject(new OneStatementError());
+      return pool.query(...args);
+    },
+  };
+  const lone = Object.assign(drizzle({ client: alone as unknown as pg.Pool, schema: pgSchema }), { transaction: () => Promise.reject(new NestedTransactionError()) });
   const own: PgLike = {
     async transaction(work) {
+      if (unaudited.getStore()?.oneStatement) {
+        // The query builder wraps what the driver throws ("Failed query: …"); the misuse is named as itself.
+        // Awaited inside: a work that returns its statement unawaited has it sent within the count too.
+        return sent.run({ statements: 0 }, async () => await work(lone)).catch((error: unknown) => {
+          throw error instanceof Error && error.cause instanceof OneStatementError ? error.cause : error;
+        });
+      }
       const client = await pool.connect();
       let broken: unknown;
       try {

@@ -89,8 +89,9 @@ export async function checkTransfer(
   { due = false, ctx = system }: { due?: boolean; ctx?: ActorContext } = {},
 ): Promise<CheckResult> {
   const now = deps.now();
-  // The lease and its release append nothing to the audit trail: on PostgreSQL they do not wait for the writers' lock.
-  const leased = await deps.db.transaction(async (tx) => takeLease(tx, transferId, now, due), { audited: false });
+  // The lease and its release are one statement each and append nothing to the audit trail: on PostgreSQL each goes
+  // out alone, without the writers' lock (db/database.ts, `oneStatement`).
+  const leased = await deps.db.transaction(async (tx) => takeLease(tx, transferId, now, due), { oneStatement: true });
   if (!leased) return { checked: false, transfer: await findTransfer(deps.db, transferId), settled: false };
 
   let transfer: Transfer | null = null;
@@ -111,7 +112,7 @@ export async function checkTransfer(
     // A failed release is logged, not thrown: it must not hide why the check failed, and the lease lapses by itself.
     if (transfer?.leaseUntil !== null) {
       await deps.db
-        .transaction(async (tx) => releaseLease(tx, transferId), { audited: false })
+        .transaction(async (tx) => releaseLease(tx, transferId), { oneStatement: true })
         .catch((error: unknown) => log().error({ transferId, err: error }, "[settle] releasing the lease failed; it lapses by itself"));
     }
   }

@@ -8,11 +8,11 @@ import { log } from "@/lib/log";
 type CallLink = { transferId?: number; inquiryId?: number; reference?: string };
 
 /**
- * `recordGatewayCall` in a transaction of its own, for a call's hook while the call is under way (never inside a
- * transaction: no gateway call runs in one).
+ * `recordGatewayCall` in a transaction of its own (its one INSERT), for a call's hook while the call is under way
+ * (never inside a transaction: no gateway call runs in one).
  */
 export async function recordGatewayCallNow(db: Db, link: CallLink, record: GatewayCallRecord): Promise<void> {
-  await db.transaction(async (tx) => recordGatewayCall(tx, link, record), { audited: false });
+  await db.transaction(async (tx) => recordGatewayCall(tx, link, record), { oneStatement: true });
   logGatewayCall(link, record);
 }
 

@@ -32,6 +32,7 @@ describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
       audit: await import("@/lib/audit/record"),
       verify: await import("@/lib/audit/verify"),
       statements: await import("@/db/statements"),
+      settle: await import("@/lib/transfers/settle"),
     };
   }
 
@@ -138,6 +139,60 @@ describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
       await other.query("commit");
       await audited;
       expect(await m.verify.verifyAuditChain(a)).toMatchObject({ ok: true });
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("20 checks of one transfer at once over both instances: one takes the lease (one statement, sent alone) and asks Cash In", async () => {
+    const staff = await person("staff", "dewi@two.test");
+    const reference = "TRF20261203LEASE000001";
+    const phone = "6281298765432";
+    await instances[0]!.transaction(async (tx) => {
+      const [inquiry] = await tx
+        .insert(m.schema.inquiries)
+        .values({ userId: staff.id, wallet: "DANA", phone, amount: 10_000, reference: "INQ20261203LEASE00001", outcome: "found", ownerName: "Dewi Lestari" })
+        .returning();
+      await tx
+        .insert(m.schema.transfers)
+        .values({ reference, wallet: "DANA", phone, amount: 10_000, ownerName: "Dewi Lestari", status: "processing", makerId: staff.id, inquiryId: inquiry!.id, sentAt: new Date() });
+    });
+    const [row] = await instances[0]!.select().from(m.schema.transfers).where(eq(m.schema.transfers.reference, reference));
+    // Cash In answers after 300 ms: the first check holds the lease meanwhile, while the others try for it.
+    const client = testClient(gateway, { timeoutMs: 5000 });
+    const slow: typeof client = { ...client, status: async (...args) => (await new Promise((r) => setTimeout(r, 300)), client.status(...args)) };
+    const checks = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => m.settle.checkTransfer({ ...depsOf(instances[i % 2]!), gateway: slow }, row!.id)),
+    );
+    expect(checks.filter((c) => c.checked)).toHaveLength(1);
+    expect(gateway.requests().filter((r) => r.call === "status" && r.partnerReferenceNo === reference)).toHaveLength(1);
+    const [after] = await instances[1]!.select().from(m.schema.transfers).where(eq(m.schema.transfers.id, row!.id));
+    expect(after?.leaseUntil).toBeNull();
+  });
+
+  it("a one-statement transaction refuses a second statement, and its statement does not wait for the writers' lock", async () => {
+    const [a] = instances as [Db, Db];
+    const two = a.transaction(async (tx) => {
+      await tx.insert(m.schema.settings).values({ key: "alone-first", value: 1 });
+      await tx.insert(m.schema.settings).values({ key: "alone-second", value: 1 });
+    }, { oneStatement: true });
+    await expect(two).rejects.toBeInstanceOf(m.database.OneStatementError);
+    // Sent alone, the first statement committed by itself; the second never left.
+    const keys = (await a.select().from(m.schema.settings)).map((row) => row.key);
+    expect(keys).toContain("alone-first");
+    expect(keys).not.toContain("alone-second");
+    // Nor can it append to the audit trail, which needs the writers' lock.
+    await expect(a.transaction((tx) => m.audit.recordAudit(tx, { actor: null, action: "settings.update", target: { type: "settings" }, ip: null }), { oneStatement: true })).rejects.toBeInstanceOf(
+      m.database.UnauditedTransactionError,
+    );
+    const other = new pg.Client({ connectionString: databaseUrl });
+    await other.connect();
+    try {
+      await other.query(`begin; ${m.database.writerLock}`);
+      const alone = a.transaction((tx) => tx.insert(m.schema.settings).values({ key: "alone-while-locked", value: 1 }), { oneStatement: true });
+      expect(await settlesWithin(alone, 3_000)).toBe(true);
+      await alone;
+      await other.query("commit");
     } finally {
       await other.end();
     }
