@@ -2,12 +2,13 @@
 # Cash In Payouts: the standalone Next.js server in a small image (docs/deploying.md).
 #   docker build -t cashin-payouts .
 # Stages: deps (npm ci, compiles better-sqlite3) → build (next build + static assets) → run (node, non-root).
-# The `build` stage also serves as the tools image (npm run admin:create, backup, restore; see compose.yaml).
+# The `build` stage also serves as the tools image (npm run admin:create, backup, restore; see compose.yaml). It has
+# Debian's postgresql-client (15): pg_dump and pg_restore, which npm run backup and restore use on PostgreSQL.
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
+ && apt-get install -y --no-install-recommends python3 make g++ postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

@@ -45,7 +45,10 @@ describe("Deployment recipes", () => {
 
   it("compose.postgres.yaml runs two serving instances and one worker on PostgreSQL, behind Caddy checking each one's readiness", () => {
     const compose = read("compose.postgres.yaml");
-    expect(compose).toMatch(/image: postgres:17/);
+    // pg_dump must be of the server's major version or newer: the tools image has Debian bookworm's (15).
+    expect(compose).toMatch(/image: postgres:15$/m);
+    expect(read("Dockerfile")).toMatch(/^ && apt-get install [^\n]*postgresql-client/m);
+    expect(compose).toMatch(/^ {2}tools:[\s\S]*?BACKUP_DIR: \/backups[\s\S]*?- \.\/backups:\/backups/m);
     expect(compose).toMatch(/pg_isready/);
     expect(compose).toMatch(/DATABASE_URL: postgres:\/\/payouts:\$\{POSTGRES_PASSWORD:\?[^}]*\}@postgres:5432\/payouts/);
     // The instances only serve; the worker runs the background work, once.
