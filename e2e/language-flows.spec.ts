@@ -156,7 +156,8 @@ test.describe("Bahasa Indonesia: sending and approving (issue 15)", () => {
     // History, in Indonesian: the transfer with its amount and number as people write them, dates typed as hh/bb/tttt.
     await page.goto(`/transfers?q=${reference}`);
     await expect(page.getByRole("heading", { level: 1, name: "Riwayat" })).toBeVisible();
-    const row = page.getByTestId(`transfer-row-${reference}`);
+    // Within <main>: a streamed page's rows are also in React's hidden staging <div> until they are swapped in.
+    const row = page.getByRole("main").getByTestId(`transfer-row-${reference}`);
     await expect(row).toContainText("Rp 15.000");
     await expect(row).toContainText(shownPhone);
     await expect(row).toContainText("Berhasil");
@@ -173,7 +174,7 @@ test.describe("Bahasa Indonesia: sending and approving (issue 15)", () => {
     await page.getByRole("button", { name: "Terapkan" }).click();
     await expect(page).toHaveURL(/from=2024-01-01/);
     await expect(page.getByLabel("Dari tanggal (WIB)")).toHaveValue("01/01/2024");
-    await expect(page.getByTestId(`transfer-row-${reference}`)).toBeVisible();
+    await expect(page.getByRole("main").getByTestId(`transfer-row-${reference}`)).toBeVisible();
   });
 
   test("a transfer above the threshold waits; a manager approves it in Indonesian and it is sent", async ({ page, context, signInAs, browser }) => {

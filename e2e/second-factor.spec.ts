@@ -1,6 +1,7 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { demoUser, expect, test, uniqueEmail } from "./fixtures";
 import { openApproval } from "./pages/approvals";
+import { UsersPage } from "./pages/users-page";
 import type { LoginPage } from "./pages/login-page";
 import { createFreshUser, invokeAction, serverActions, signedInClient, submitTransfer, type Credentials } from "./support/actions";
 import { withE2eDatabase } from "./support/database";
@@ -268,7 +269,7 @@ test.describe("Admins manage second factors; people manage their own account", (
 
     await signInAs("admin");
     await page.goto("/admin/users");
-    const row = page.getByTestId(`user-row-${manager.email}`);
+    const row = new UsersPage(page).row(manager.email);
     await expect(row.getByTestId("sign-in-state")).toContainText("Two-step on");
     await row.getByRole("button", { name: `Reset two-step sign-in of ${manager.name}` }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Reset two-step sign-in" }).click();

@@ -26,7 +26,9 @@ export class HistoryPage {
     this.to = this.filters.getByLabel("To date (WIB)");
     this.minAmount = this.filters.getByLabel("Min amount (Rp)");
     this.maxAmount = this.filters.getByLabel("Max amount (Rp)");
-    this.rows = page.locator('tbody tr[data-testid^="transfer-row-"]');
+    // Within <main>: while the page streams in, React keeps the next rows in a hidden <div id="S:…"> at the end of
+    // <body> until it swaps them in, and for that moment the same row is in the document twice.
+    this.rows = page.getByRole("main").locator('tbody tr[data-testid^="transfer-row-"]');
     this.summary = page.getByRole("navigation", { name: "Pages" }).getByText(/^Showing|^No transfers/);
   }
 
@@ -35,7 +37,7 @@ export class HistoryPage {
   }
 
   row(reference: string): Locator {
-    return this.page.getByTestId(`transfer-row-${reference}`);
+    return this.page.getByRole("main").getByTestId(`transfer-row-${reference}`);
   }
 
   /** The references in the table, top to bottom. */

@@ -8,7 +8,8 @@ export class UsersPage {
   }
 
   row(email: string): Locator {
-    return this.page.getByTestId(`user-row-${email}`);
+    // Within <main>: a streamed page's rows are also in React's hidden staging <div> until they are swapped in.
+    return this.page.getByRole("main").getByTestId(`user-row-${email}`);
   }
 
   async createUser(user: { name: string; email: string; role: "Staff" | "Manager" | "Admin"; password: string }) {
