@@ -53,7 +53,7 @@ export async function first<T>(rows: PromiseLike<T[]>): Promise<T | undefined> {
 export { NestedTransactionError };
 
 /** One mutual-exclusion lock for async work: callers run one at a time, in the order they asked. */
-function mutex() {
+export function mutex() {
   let tail: Promise<unknown> = Promise.resolve();
   return <T>(work: () => Promise<T>): Promise<T> => {
     const run = tail.then(work, work);

@@ -48,6 +48,15 @@ export function likeFolded(dialect: Dialect, column: SQLWrapper, pattern: string
 }
 
 /**
+ * Ends a `SELECT` that picks work to lease: PostgreSQL locks the rows it picks and passes over those another
+ * transaction holds (`FOR UPDATE SKIP LOCKED`), so runners in several processes take different rows without waiting
+ * for each other. SQLite writes one transaction at a time and has no row locks: nothing (the pick is as good).
+ */
+export function skippingLocked(dialect: Dialect): SQL {
+  return dialect === "postgres" ? sql`for update skip locked` : sql``;
+}
+
+/**
  * Whether `error` is a unique index refusing a row: SQLite's message names the index's columns
  * (`UNIQUE constraint failed: transfers.retry_of_id`), PostgreSQL's error (23505) names the index. Looks through
  * the causes Drizzle wraps a driver's error in.

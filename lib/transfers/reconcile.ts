@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull, lt, lte } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { mutex, type DbOrTx } from "@/db/client";
 import { transfers, type Transfer, type TransferStatus } from "@/db/schema";
 import { pool } from "@/lib/concurrency";
 import { expireOverdue } from "./approvals";
@@ -9,7 +9,7 @@ import { transition } from "./lifecycle";
 import { sameName } from "./owner-name";
 import { inFlightMs, sendTransfer } from "./send";
 import { system } from "@/lib/actor";
-import { checkTransfer } from "./settle";
+import { checkLeased, checkTransfer, takeNextDue, type CheckResult } from "./settle";
 import { unsettledAtGateway } from "./status";
 import { inEnglish } from "./words";
 
@@ -48,20 +48,40 @@ export async function reconcileDue(
     } else if (await requeue(deps, orphan)) requeued++;
   }
 
-  const due = await deps.db
-    .select({ id: transfers.id })
-    .from(transfers)
-    .where(all ? inArray(transfers.status, unsettledAtGateway) : lte(transfers.nextCheckAt, now))
-    .orderBy(asc(transfers.nextCheckAt))
-    .limit(limit);
   let checked = 0;
   let settled = 0;
-  await pool(due, concurrency, async ({ id }) => {
-    const result = await checkTransfer(deps, id, { due: !all });
+  const count = (result: CheckResult) => {
     if (!result.checked) return;
     checked++;
     if (result.settled) settled++;
-  });
+  };
+  if (all) {
+    // `npm run reconcile -- --all`: every unsettled transfer now, due or not.
+    const unsettled = await deps.db.select({ id: transfers.id }).from(transfers).where(inArray(transfers.status, unsettledAtGateway)).orderBy(asc(transfers.nextCheckAt)).limit(limit);
+    await pool(unsettled, concurrency, async ({ id }) => count(await checkTransfer(deps, id)));
+  } else {
+    // `concurrency` runners, each taking the next due transfer's lease in the statement that picks it (on PostgreSQL
+    // passing over those another instance is writing), until `limit` are taken or none is due. One this pass took
+    // once is not taken again in it, even when its check failed and gave the lease back: the picks go out one at a
+    // time, each knowing every one before it (a pick waiting for a pooled connection would not), while the checks
+    // run side by side.
+    const taken: number[] = [];
+    let more = true;
+    const oneAtATime = mutex();
+    const pick = () =>
+      oneAtATime(async () => {
+        if (!more || taken.length >= limit) return undefined;
+        const leased = await takeNextDue(deps.db, { dueBy: now, now: deps.now() }, taken);
+        if (leased) taken.push(leased.id);
+        else more = false;
+        return leased;
+      });
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let leased = await pick(); leased; leased = await pick()) count(await checkLeased(deps, leased));
+      }),
+    );
+  }
   return { expired, resent, requeued, checked, settled };
 }
 

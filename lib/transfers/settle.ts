@@ -1,5 +1,6 @@
-import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { first, type Tx } from "@/db/client";
+import { and, eq, inArray, isNull, lt, lte, notInArray, or, sql } from "drizzle-orm";
+import { first, type Db, type Tx } from "@/db/client";
+import { dialectOf, skippingLocked } from "@/db/dialect";
 import { transfers, type TopupAnswer, type Transfer, type TransferStatus } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import type { GatewayCallRecord, StatusResult } from "@/lib/cashin/client";
@@ -49,26 +50,43 @@ function watchFrom(transfer: Pick<Transfer, "topupAnswer">, to: "succeeded" | "f
 
 /**
  * Takes the lease on a transfer that may be checked now, in one conditional update; returns it, or
- * undefined when it is not checkable, not due (with `due`) or leased by another runner. On every check's
- * path, so prepared once per connection on SQLite. Inside the caller's transaction.
+ * undefined when it is not checkable or leased by another runner. On every check's path, so prepared once per
+ * connection on SQLite. Inside the caller's transaction.
  */
-async function takeLease(tx: Tx, transferId: number, now: Date, due: boolean): Promise<Transfer | undefined> {
-  const lease = oncePerConnection(tx, `settle: lease${due ? " when due" : ""}`, () =>
+async function takeLease(tx: Tx, transferId: number, now: Date): Promise<Transfer | undefined> {
+  const lease = oncePerConnection(tx, "settle: lease", () =>
     tx
       .update(transfers)
       .set({ leaseUntil: sql`${sql.placeholder("until")}` })
-      .where(
-        and(
-          eq(transfers.id, sql.placeholder("id")),
-          inArray(transfers.status, checkable),
-          or(isNull(transfers.leaseUntil), lt(transfers.leaseUntil, sql.placeholder("now"))),
-          due ? lte(transfers.nextCheckAt, sql.placeholder("now")) : undefined,
-        ),
-      )
+      .where(and(eq(transfers.id, sql.placeholder("id")), inArray(transfers.status, checkable), or(isNull(transfers.leaseUntil), lt(transfers.leaseUntil, sql.placeholder("now")))))
       .returning()
       .prepare(),
   );
   return firstOf<Transfer>(tx, lease, { id: transferId, until: timeValue(tx, new Date(now.getTime() + leaseMs)), now: timeValue(tx, now) });
+}
+
+/**
+ * The background loop's pick: takes the lease (from `now`) on the checkable transfer whose next check came first (by
+ * `dueBy`, the pass's start) and that no runner holds, leaving out `skip` (those this pass took already), in one
+ * statement sent alone; undefined when none is left. On PostgreSQL the pick passes over rows another transaction has locked (`FOR UPDATE SKIP LOCKED`):
+ * the reconcilers of several instances take different transfers at once and none waits for another's write; the lease
+ * condition, written again on the row it updates, keeps two picks from taking one transfer on either database.
+ */
+export async function takeNextDue(db: Db, { dueBy, now }: { dueBy: Date; now: Date }, skip: readonly number[]): Promise<Transfer | undefined> {
+  return db.transaction(
+    async (tx) => {
+      const leaseFree = or(isNull(transfers.leaseUntil), lt(transfers.leaseUntil, now));
+      const due = lte(transfers.nextCheckAt, dueBy);
+      const free = and(inArray(transfers.status, checkable), leaseFree, due);
+      // The pick's status test is written so that no index serves it: the planner then walks `transfers_next_check`
+      // in the order asked for, due transfers only (SQLite otherwise searched the status index, every settled transfer
+      // of the history included, and sorted them: 20 picks a second).
+      const left = and(inArray(sql`coalesce(${transfers.status}, '')`, [...checkable]), leaseFree, due, skip.length > 0 ? notInArray(transfers.id, [...skip]) : undefined);
+      const next = sql`(select ${transfers.id} from ${transfers} where ${left} order by ${transfers.nextCheckAt}, ${transfers.id} limit 1 ${skippingLocked(dialectOf(tx))})`;
+      return first(tx.update(transfers).set({ leaseUntil: new Date(now.getTime() + leaseMs) }).where(and(eq(transfers.id, next), free)).returning());
+    },
+    { oneStatement: true },
+  );
 }
 
 /** Every write that applies an answer also ends the lease, in the same statement. */
@@ -79,21 +97,21 @@ async function releaseLease(tx: Tx, transferId: number): Promise<void> {
 }
 
 /**
- * Asks Cash In about one transfer and applies the answer. A lease taken by one conditional update makes
- * sure that two reconcilers, or a reconciler and a person pressing "Refresh status", never work on it at
- * once. `due` limits it to transfers whose next check has come (the background loop); a person asks at once.
+ * Asks Cash In about one transfer and applies the answer (a person's "Refresh status", or a send's first look). A
+ * lease taken by one conditional update makes sure that two reconcilers, or a reconciler and a person pressing
+ * "Refresh status", never work on it at once.
  */
-export async function checkTransfer(
-  deps: TransferDeps,
-  transferId: number,
-  { due = false, ctx = system }: { due?: boolean; ctx?: ActorContext } = {},
-): Promise<CheckResult> {
-  const now = deps.now();
+export async function checkTransfer(deps: TransferDeps, transferId: number, { ctx = system }: { ctx?: ActorContext } = {}): Promise<CheckResult> {
   // The lease and its release are one statement each and append nothing to the audit trail: on PostgreSQL each goes
   // out alone, without the writers' lock (db/database.ts, `oneStatement`).
-  const leased = await deps.db.transaction(async (tx) => takeLease(tx, transferId, now, due), { oneStatement: true });
+  const leased = await deps.db.transaction(async (tx) => takeLease(tx, transferId, deps.now()), { oneStatement: true });
   if (!leased) return { checked: false, transfer: await findTransfer(deps.db, transferId), settled: false };
+  return checkLeased(deps, leased, ctx);
+}
 
+/** Asks Cash In about a transfer whose lease this runner took (`takeLease`, `takeNextDue`), applies the answer and ends the lease. */
+export async function checkLeased(deps: TransferDeps, leased: Transfer, ctx: ActorContext = system): Promise<CheckResult & { checked: true }> {
+  const transferId = leased.id;
   let transfer: Transfer | null = null;
   try {
     const result = await deps.gateway.status(

@@ -33,6 +33,7 @@ describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
       verify: await import("@/lib/audit/verify"),
       statements: await import("@/db/statements"),
       settle: await import("@/lib/transfers/settle"),
+      reconcile: await import("@/lib/transfers/reconcile"),
     };
   }
 
@@ -168,6 +169,66 @@ describe.skipIf(noPostgres)("two instances on one PostgreSQL", () => {
     expect(gateway.requests().filter((r) => r.call === "status" && r.partnerReferenceNo === reference)).toHaveLength(1);
     const [after] = await instances[1]!.select().from(m.schema.transfers).where(eq(m.schema.transfers.id, row!.id));
     expect(after?.leaseUntil).toBeNull();
+  });
+
+  /** `count` transfers Cash In has (`processing`), whose next check came a second ago, in that order; no other transfer is due. */
+  async function dueTransfers(count: number, tag: string): Promise<{ id: number; reference: string }[]> {
+    const staff = await person("staff", `${tag.toLowerCase()}@two.test`);
+    const phone = "6281298765432";
+    return instances[0]!.transaction(async (tx) => {
+      // The other tests' transfers are not due meanwhile: a pass sees these alone.
+      await tx.update(m.schema.transfers).set({ nextCheckAt: null });
+      const rows: { id: number; reference: string }[] = [];
+      for (let i = 0; i < count; i++) {
+        const n = String(i).padStart(4, "0");
+        const [inquiry] = await tx
+          .insert(m.schema.inquiries)
+          .values({ userId: staff.id, wallet: "DANA", phone, amount: 10_000 + i, reference: `INQ20261204${tag}${n}`, outcome: "found", ownerName: "Dewi Lestari" })
+          .returning();
+        const [row] = await tx
+          .insert(m.schema.transfers)
+          .values({ reference: `TRF20261204${tag}${n}`, wallet: "DANA", phone, amount: 10_000 + i, ownerName: "Dewi Lestari", status: "processing", makerId: staff.id, inquiryId: inquiry!.id, sentAt: new Date(), nextCheckAt: new Date(Date.now() - 1000) })
+          .returning({ id: m.schema.transfers.id, reference: m.schema.transfers.reference });
+        rows.push(row!);
+      }
+      return rows;
+    });
+  }
+
+  const statusCalls = (references: string[]) => references.map((reference) => gateway.requests().filter((r) => r.call === "status" && r.partnerReferenceNo === reference).length);
+
+  it("two reconciler passes at once, one on each instance, over 30 due transfers: each transfer is asked about once", async () => {
+    const due = await dueTransfers(30, "PASSES");
+    // Cash In answers after 50 ms, so that the two passes overlap all the way.
+    const client = testClient(gateway, { timeoutMs: 5000 });
+    const slow: typeof client = { ...client, status: async (...args) => (await new Promise((r) => setTimeout(r, 50)), client.status(...args)) };
+    const passes = await Promise.all(instances.map((db) => m.reconcile.reconcileDue({ ...depsOf(db), gateway: slow }, { concurrency: 4 })));
+    expect(statusCalls(due.map((t) => t.reference))).toEqual(due.map(() => 1));
+    expect(passes.map((p) => p.checked).reduce((a, b) => a + b)).toBe(30);
+    // Each pass took its share: neither waited for the other's picks to end.
+    expect(passes.every((p) => p.checked >= 5)).toBe(true);
+  });
+
+  it("a reconciler pass passes over a transfer another instance's transaction is writing, instead of waiting for it", async () => {
+    const due = await dueTransfers(3, "LOCKED");
+    const held = new pg.Client({ connectionString: databaseUrl });
+    await held.connect();
+    try {
+      // Another instance is in the middle of a write to the first one (its row is locked until that transaction ends).
+      await held.query("begin");
+      await held.query("update transfers set last_message = 'being written' where id = $1", [due[0]!.id]);
+      const pass = m.reconcile.reconcileDue(depsOf(instances[0]!), { concurrency: 2 });
+      const waited = new Promise<"waited">((resolve) => setTimeout(() => resolve("waited"), 5000).unref());
+      expect(await Promise.race([pass, waited])).toMatchObject({ checked: 2 });
+      expect(statusCalls(due.map((t) => t.reference))).toEqual([0, 1, 1]);
+      await held.query("rollback");
+      // Once that write ended, the next pass takes it.
+      expect(await m.reconcile.reconcileDue(depsOf(instances[1]!))).toMatchObject({ checked: 1 });
+      expect(statusCalls(due.map((t) => t.reference))).toEqual([1, 1, 1]);
+    } finally {
+      await held.query("rollback").catch(() => {});
+      await held.end();
+    }
   });
 
   it("a one-statement transaction refuses a second statement, and its statement does not wait for the writers' lock", async () => {

@@ -148,12 +148,71 @@ describe("The lease: one runner at a time on a transfer, and none left behind", 
     h.advance(5 * second);
     const theirs = new Date(h.now().getTime() + minute);
     await h.db.update(transfers).set({ leaseUntil: theirs }).where(eq(transfers.id, transferId));
-    expect(await checkTransfer(h.deps, transferId, { due: true })).toMatchObject({ checked: false, transfer: { leaseUntil: theirs } });
+    // Neither the background pass nor a person's "Refresh status" takes it.
+    expect(await reconcileDue(h.deps)).toMatchObject({ checked: 0 });
+    expect(await checkTransfer(h.deps, transferId)).toMatchObject({ checked: false, transfer: { leaseUntil: theirs } });
     expect(h.statusCallsAtGateway(reference)).toHaveLength(0);
+    expect(await h.transfer(transferId)).toMatchObject({ leaseUntil: theirs });
     // A lease that lapsed (its runner died) no longer holds the transfer.
     h.advance(2 * minute);
-    expect(await checkTransfer(h.deps, transferId, { due: true })).toMatchObject({ checked: true });
+    expect(await reconcileDue(h.deps)).toMatchObject({ checked: 1 });
+    expect(h.statusCallsAtGateway(reference)).toHaveLength(1);
     expect((await h.transfer(transferId)).leaseUntil).toBeNull();
+  });
+
+  it("takes each due transfer once in a pass, oldest check first, even one whose check gave the lease back undecided", async () => {
+    h = await createHarness();
+    const sent = [];
+    for (const amount of [50_000, 51_000, 52_000]) {
+      sent.push(expectOk(await h.send({ phone: "628111000002", amount })));
+      h.advance(second);
+    }
+    const [first, second_, third] = sent as [(typeof sent)[0], (typeof sent)[0], (typeof sent)[0]];
+    h.advance(10 * second);
+    const gateway = h.deps.gateway;
+    const asked: string[] = [];
+    // The second one is changed by a person while Cash In is asked (to `unresolved`, still checkable and still due):
+    // the check applies nothing and gives the lease back; the pass must not take it again and again.
+    const changedMeanwhile = {
+      ...gateway,
+      status: async (...args: Parameters<typeof gateway.status>) => {
+        asked.push(args[0].partnerReferenceNo);
+        const answer = await gateway.status(...args);
+        if (args[0].partnerReferenceNo === second_.reference) await h.db.update(transfers).set({ status: "unresolved" }).where(eq(transfers.id, second_.transferId));
+        return answer;
+      },
+    };
+    expect(await reconcileDue({ ...h.deps, gateway: changedMeanwhile }, { concurrency: 1 })).toMatchObject({ checked: 3 });
+    expect(asked).toEqual([first.reference, second_.reference, third.reference]);
+    expect(await h.transfer(second_.transferId)).toMatchObject({ status: "unresolved", leaseUntil: null });
+    // With more runners than transfers, still once each. On PostgreSQL the first picks also wait for the pool to open
+    // connections, long enough for another runner's check to give a lease back meanwhile.
+    await h.db.update(transfers).set({ nextCheckAt: h.now() });
+    asked.length = 0;
+    expect(await reconcileDue({ ...h.deps, gateway: changedMeanwhile }, { concurrency: 8 })).toMatchObject({ checked: 3 });
+    expect(asked.toSorted()).toEqual([first.reference, second_.reference, third.reference].toSorted());
+  });
+
+  it("leases each transfer of a long pass for the full 2 minutes from its own pick, not from the pass's start", async () => {
+    h = await createHarness();
+    const first = expectOk(await h.send({ phone: "628111000002", amount: 50_000 }));
+    const later = expectOk(await h.send({ phone: "628111000002", amount: 51_000 }));
+    h.advance(10 * second);
+    const gateway = h.deps.gateway;
+    const leases: { at: number; until: number | undefined }[] = [];
+    // Cash In takes 90 s to answer the first check (the harness's clock moves on meanwhile).
+    const slowFirst = {
+      ...gateway,
+      status: async (...args: Parameters<typeof gateway.status>) => {
+        const leased = await h.transfer(args[0].partnerReferenceNo === first.reference ? first.transferId : later.transferId);
+        leases.push({ at: h.now().getTime(), until: leased.leaseUntil?.getTime() });
+        if (args[0].partnerReferenceNo === first.reference) h.advance(90 * second);
+        return gateway.status(...args);
+      },
+    };
+    expect(await reconcileDue({ ...h.deps, gateway: slowFirst }, { concurrency: 1 })).toMatchObject({ checked: 2 });
+    expect(leases).toHaveLength(2);
+    for (const lease of leases) expect(lease.until).toBe(lease.at + 2 * minute);
   });
 
   it("releases the lease when the transfer changed while Cash In was asked, and when the call throws", async () => {
