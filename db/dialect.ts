@@ -57,6 +57,16 @@ export function skippingLocked(dialect: Dialect): SQL {
 }
 
 /**
+ * `column` is among the rows `picked` (a parenthesized `SELECT` of one column) selects, evaluated once: PostgreSQL may
+ * run an `IN (subquery)` again for each row it joins it with, each run picking and locking rows of its own (its `LIMIT`
+ * then bounds nothing), so there the subquery is made an array first, which it computes once. SQLite computes an
+ * `IN (subquery)` that names no outer column once.
+ */
+export function inPicked(dialect: Dialect, column: SQLWrapper, picked: SQL): SQL {
+  return dialect === "postgres" ? sql`${column} = any(array${picked})` : sql`${column} in ${picked}`;
+}
+
+/**
  * Whether `error` is a unique index refusing a row: SQLite's message names the index's columns
  * (`UNIQUE constraint failed: transfers.retry_of_id`), PostgreSQL's error (23505) names the index. Looks through
  * the causes Drizzle wraps a driver's error in.

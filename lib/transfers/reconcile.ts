@@ -9,7 +9,7 @@ import { transition } from "./lifecycle";
 import { sameName } from "./owner-name";
 import { inFlightMs, sendTransfer } from "./send";
 import { system } from "@/lib/actor";
-import { checkLeased, checkTransfer, takeNextDue, type CheckResult } from "./settle";
+import { checkLeased, checkTransfer, takeDue, type CheckResult } from "./settle";
 import { unsettledAtGateway } from "./status";
 import { inEnglish } from "./words";
 
@@ -60,21 +60,24 @@ export async function reconcileDue(
     const unsettled = await deps.db.select({ id: transfers.id }).from(transfers).where(inArray(transfers.status, unsettledAtGateway)).orderBy(asc(transfers.nextCheckAt)).limit(limit);
     await pool(unsettled, concurrency, async ({ id }) => count(await checkTransfer(deps, id)));
   } else {
-    // `concurrency` runners, each taking the next due transfer's lease in the statement that picks it (on PostgreSQL
-    // passing over those another instance is writing), until `limit` are taken or none is due. One this pass took
-    // once is not taken again in it, even when its check failed and gave the lease back: the picks go out one at a
-    // time, each knowing every one before it (a pick waiting for a pooled connection would not), while the checks
-    // run side by side.
+    // `concurrency` runners check side by side; when none is left in hand, the runner that finds so takes the leases
+    // of the next `concurrency` due transfers in the statement that picks them (on PostgreSQL passing over those
+    // another instance is writing), until `limit` are taken or none is due. One this pass took once is not taken
+    // again in it, even when its check failed and gave the lease back: the picks go out one at a time, each knowing
+    // every one before it (a pick waiting for a pooled connection would not).
     const taken: number[] = [];
+    const inHand: Transfer[] = [];
     let more = true;
     const oneAtATime = mutex();
     const pick = () =>
       oneAtATime(async () => {
-        if (!more || taken.length >= limit) return undefined;
-        const leased = await takeNextDue(deps.db, { dueBy: now, now: deps.now() }, taken);
-        if (leased) taken.push(leased.id);
-        else more = false;
-        return leased;
+        if (inHand.length === 0 && more && taken.length < limit) {
+          const leased = await takeDue(deps.db, { dueBy: now, now: deps.now() }, taken, Math.min(concurrency, limit - taken.length));
+          if (leased.length === 0) more = false;
+          for (const transfer of leased) taken.push(transfer.id);
+          inHand.push(...leased);
+        }
+        return inHand.shift();
       });
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
