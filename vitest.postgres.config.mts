@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { defineConfig, mergeConfig } from "vitest/config";
 import base from "./vitest.config.mts";
+import { isPostgresUrl } from "./db/url";
 
 /**
  * The unit and integration suite again, on PostgreSQL (docs/postgresql.md#the-suite-on-both-databases): every test file that makes a
@@ -36,7 +37,7 @@ export function databaseTestFiles(): string[] {
 }
 
 const server = process.env.DATABASE_URL ?? "";
-if (!/^postgres(ql)?:\/\//i.test(server)) {
+if (!isPostgresUrl(server)) {
   throw new Error("vitest.postgres.config.mts runs on PostgreSQL: set DATABASE_URL to the test server (scripts/test.sh does)");
 }
 

@@ -1,4 +1,5 @@
 import * as pg from "./pg/schema";
+import { isPostgresUrl } from "./url";
 import * as sqlite from "./sqlite/schema";
 
 /**
@@ -12,7 +13,7 @@ import * as sqlite from "./sqlite/schema";
 export * from "./sqlite/schema";
 
 /** Which database's tables this process uses. */
-export const tablesDialect: "sqlite" | "postgres" = /^postgres(ql)?:\/\//i.test(process.env.DATABASE_URL ?? "") ? "postgres" : "sqlite";
+export const tablesDialect: "sqlite" | "postgres" = isPostgresUrl(process.env.DATABASE_URL ?? "") ? "postgres" : "sqlite";
 
 const tables = (tablesDialect === "postgres" ? pg : sqlite) as unknown as typeof sqlite;
 

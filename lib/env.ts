@@ -4,6 +4,9 @@ import { z } from "zod";
 import { isDemoKey } from "@/lib/cashin/demo-key";
 import { dropsSecureCookies, isLoopbackHost } from "@/lib/auth/secure-origin";
 import { maxGatewayTimeoutMs } from "@/lib/transfers/grace";
+import { isPostgresUrl } from "@/db/url";
+
+export { isPostgresUrl };
 
 /**
  * The process environment, validated once. Names are fixed by docs/architecture.md#configuration; defaults are the embedded demo
@@ -332,10 +335,6 @@ export const mailEnv: () => z.infer<typeof mailEnvSchema> = validatedBy(mailEnvS
 
 export const webhookEnv: () => z.infer<typeof webhookEnvSchema> = validatedBy(webhookEnvSchema);
 
-/** Whether a DATABASE_URL names a PostgreSQL server rather than a SQLite file. */
-export function isPostgresUrl(databaseUrl: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(databaseUrl);
-}
 
 /** A DATABASE_URL as a message may name it: the SQLite file's path, or the PostgreSQL server and database without the password. */
 export function databaseLabel(databaseUrl: string): string {

@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import pg from "pg";
-import { drizzle } from "drizzle-orm/node-postgres";
-import { migrate } from "drizzle-orm/node-postgres/migrator";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { isPostgresUrl } from "../db/url";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -30,32 +28,24 @@ export default async function setup(project: TestProject) {
   project.provide("testDbFolder", folder);
   const server = process.env.DATABASE_URL ?? "";
   let template = "";
-  if (/^postgres(ql)?:\/\//i.test(server)) {
+  if (isPostgresUrl(server)) {
+    // Loaded only for a run on PostgreSQL (the SQLite run has no server to talk to).
+    const { onServer } = await import("./db/pg-support");
+    const { openPostgres, migratePostgres } = await import("../db/pg/connect");
     template = `cashin_template_${randomBytes(4).toString("hex")}`;
-    await onServer(server, `create database ${template}`);
+    await onServer(`create database ${template}`, server);
     const url = new URL(server);
     url.pathname = `/${template}`;
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
+    const db = openPostgres(url.toString(), { max: 1 });
     try {
-      await migrate(drizzle({ client }), { migrationsFolder: resolve(process.cwd(), "drizzle-pg") });
+      await migratePostgres(db);
     } finally {
-      await client.end();
+      await db.$client.end();
     }
     project.provide("postgresTemplate", template);
   }
   return async () => {
     rmSync(folder, { recursive: true, force: true });
-    if (template) await onServer(server, `drop database if exists ${template} with (force)`);
+    if (template) await (await import("./db/pg-support")).onServer(`drop database if exists ${template} with (force)`, server);
   };
-}
-
-async function onServer(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }

@@ -44,8 +44,9 @@ async function dropDatabase(name: string): Promise<void> {
   }
 }
 
-async function onServer(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl });
+/** Runs one statement on the test server (`url`: another way to reach it, such as a PostgreSQL run's DATABASE_URL). */
+export async function onServer(statement: string, url = postgresUrl): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(statement);
