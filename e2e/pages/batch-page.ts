@@ -55,7 +55,8 @@ export class BatchPage {
   }
 
   row(line: number): Locator {
-    return this.page.getByTestId(`batch-row-${line}`);
+    // Within <main>: while the page streams in, React keeps the rows in a hidden element at the end of <body> too.
+    return this.page.getByRole("main").getByTestId(`batch-row-${line}`);
   }
 
   ownerName(line: number): Locator {

@@ -10,7 +10,8 @@ export class RecipientsPage {
 
   constructor(readonly page: Page) {
     this.search = page.getByRole("search", { name: "Search recipients" }).getByRole("searchbox", { name: "Search" });
-    this.rows = page.locator('tbody tr[data-testid^="recipient-row-"]');
+    // Within <main>: while the page streams in, React keeps the rows in a hidden element at the end of <body> too.
+    this.rows = page.getByRole("main").locator('tbody tr[data-testid^="recipient-row-"]');
     this.dialog = page.getByRole("dialog");
   }
 
