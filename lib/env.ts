@@ -335,7 +335,6 @@ export const mailEnv: () => z.infer<typeof mailEnvSchema> = validatedBy(mailEnvS
 
 export const webhookEnv: () => z.infer<typeof webhookEnvSchema> = validatedBy(webhookEnvSchema);
 
-
 /** A DATABASE_URL as a message may name it: the SQLite file's path, or the PostgreSQL server and database without the password. */
 export function databaseLabel(databaseUrl: string): string {
   if (!isPostgresUrl(databaseUrl)) return sqlitePath(databaseUrl);

@@ -27,13 +27,14 @@ export default async function setup(project: TestProject) {
   const folder = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "cashin-test-"));
   project.provide("testDbFolder", folder);
   const server = process.env.DATABASE_URL ?? "";
-  let template = "";
+  let dropTemplate: (() => Promise<void>) | undefined;
   if (isPostgresUrl(server)) {
     // Loaded only for a run on PostgreSQL (the SQLite run has no server to talk to).
     const { onServer } = await import("./db/pg-support");
     const { openPostgres, migratePostgres } = await import("../db/pg/connect");
-    template = `cashin_template_${randomBytes(4).toString("hex")}`;
+    const template = `cashin_template_${randomBytes(4).toString("hex")}`;
     await onServer(`create database ${template}`, server);
+    dropTemplate = () => onServer(`drop database if exists ${template} with (force)`, server);
     const url = new URL(server);
     url.pathname = `/${template}`;
     const db = openPostgres(url.toString(), { max: 1 });
@@ -46,6 +47,6 @@ export default async function setup(project: TestProject) {
   }
   return async () => {
     rmSync(folder, { recursive: true, force: true });
-    if (template) await (await import("./db/pg-support")).onServer(`drop database if exists ${template} with (force)`, server);
+    await dropTemplate?.();
   };
 }

@@ -63,25 +63,32 @@ export async function reconcileDue(
     // `concurrency` runners check side by side; when none is left in hand, the runner that finds so takes the leases
     // of the next `concurrency` due transfers in the statement that picks them (on PostgreSQL passing over those
     // another instance is writing), until `limit` are taken or none is due. One this pass took once is not taken
-    // again in it, even when its check failed and gave the lease back: the picks go out one at a time, each knowing
-    // every one before it (a pick waiting for a pooled connection would not).
-    const taken: number[] = [];
+    // again in it, even when its check gave the lease back without writing an answer: it stays among those the picks
+    // leave out (one whose answer was written is due later, and leaves the list). The picks go out one at a time, each
+    // knowing every one before it (a pick waiting for a pooled connection would not).
+    const leftOut = new Set<number>();
     const inHand: Transfer[] = [];
+    let picked = 0;
     let more = true;
     const oneAtATime = mutex();
     const pick = () =>
       oneAtATime(async () => {
-        if (inHand.length === 0 && more && taken.length < limit) {
-          const leased = await takeDue(deps.db, { dueBy: now, now: deps.now() }, taken, Math.min(concurrency, limit - taken.length));
+        if (inHand.length === 0 && more && picked < limit) {
+          const leased = await takeDue(deps.db, { dueBy: now, now: deps.now() }, [...leftOut], Math.min(concurrency, limit - picked));
           if (leased.length === 0) more = false;
-          for (const transfer of leased) taken.push(transfer.id);
+          picked += leased.length;
+          for (const transfer of leased) leftOut.add(transfer.id);
           inHand.push(...leased);
         }
         return inHand.shift();
       });
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        for (let leased = await pick(); leased; leased = await pick()) count(await checkLeased(deps, leased));
+        for (let leased = await pick(); leased; leased = await pick()) {
+          const result = await checkLeased(deps, leased);
+          if (result.transfer) leftOut.delete(leased.id);
+          count(result);
+        }
       }),
     );
   }

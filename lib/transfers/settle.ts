@@ -67,7 +67,7 @@ async function takeLease(tx: Tx, transferId: number, now: Date): Promise<Transfe
 
 /**
  * The background loop's pick: takes the leases (from `now`) on up to `count` checkable transfers whose next check came
- * first (by `dueBy`, the pass's start) and that no runner holds, leaving out `skip` (those this pass took already), in
+ * first (by `dueBy`, the pass's start) and that no runner holds, leaving out `skip` (those this pass gave back undecided), in
  * one statement sent alone; answers them oldest first, none when nothing is left. On PostgreSQL the pick passes over
  * rows another transaction has locked (`FOR UPDATE SKIP LOCKED`): the reconcilers of several instances take different
  * transfers at once and none waits for another's write; the lease condition, written again on the rows it updates,
@@ -84,8 +84,9 @@ export async function takeDue(db: Db, { dueBy, now }: { dueBy: Date; now: Date }
       // update going through them all to find the picked ones (80 settlings a second at 1,000,000 transfers).
       const free = and(inArray(sql`coalesce(${transfers.status}, '')`, [...checkable]), leaseFree, due);
       const left = and(free, skip.length > 0 ? notInArray(transfers.id, [...skip]) : undefined);
-      const next = sql`(select ${transfers.id} from ${transfers} where ${left} order by ${transfers.nextCheckAt}, ${transfers.id} limit ${count} ${skippingLocked(dialectOf(tx))})`;
-      return tx.update(transfers).set({ leaseUntil: new Date(now.getTime() + leaseMs) }).where(and(inPicked(dialectOf(tx), transfers.id, next), free)).returning();
+      const dialect = dialectOf(tx);
+      const next = sql`(select ${transfers.id} from ${transfers} where ${left} order by ${transfers.nextCheckAt}, ${transfers.id} limit ${count} ${skippingLocked(dialect)})`;
+      return tx.update(transfers).set({ leaseUntil: new Date(now.getTime() + leaseMs) }).where(and(inPicked(dialect, transfers.id, next), free)).returning();
     },
     { oneStatement: true },
   );
