@@ -1,29 +1,30 @@
-import NextAuth from "next-auth";
-import { NextResponse } from "next/server";
-import { authConfig } from "@/lib/auth/auth.config";
+import { NextResponse, type NextRequest } from "next/server";
+import { renewSessionCookie } from "@/lib/auth/session-cookie";
 import { log, stampRequestId, withRequestContext } from "@/lib/log";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 
-const { auth } = NextAuth(authConfig);
-
-// First gate only: a request without a session goes to sign-in (the `authorized` callback) and comes
-// back afterwards. Pages and actions still re-read the user and check the role on the server; they get
-// the requested path from a header so an ended session can also return to it. Every response gets a
-// Content-Security-Policy with a fresh nonce, which Next.js reads from the request to mark its scripts, and a
-// fresh request id that actions, logs and error references carry (docs/monitoring.md#logs): one line per request,
-// with the pathname only (a query can hold a phone number), never a body, a cookie or another header.
-export default auth((request) => {
+// Every request re-issues the session cookie for another 30 minutes (the idle timeout, docs/sign-in.md#sessions) and
+// deletes one that is no longer a session. It is not a gate: pages and actions read the session themselves, check its row,
+// the user and the role on the server, and send a person without one to sign in; they get the requested path from a
+// header so an ended session can return to it. Every response gets a Content-Security-Policy with a fresh nonce, which
+// Next.js reads from the request to mark its scripts, and a fresh request id that actions, logs and error references
+// carry (docs/monitoring.md#logs): one line per request, with the pathname only (a query can hold a phone number), never
+// a body, a cookie or another header.
+export default async function proxy(request: NextRequest): Promise<NextResponse> {
   const csp = contentSecurityPolicy(newNonce(), { dev: process.env.NODE_ENV !== "production" });
   const headers = new Headers(request.headers);
   const requestId = stampRequestId(headers);
-  withRequestContext({ requestId, userId: request.auth?.user?.id }, () => log().info({ method: request.method, path: request.nextUrl.pathname }, "request"));
+  // Auth.js's own routes (sign-in, sign-out) write the cookie themselves.
+  const { claims, cookie } = request.nextUrl.pathname.startsWith("/api/auth/") ? { claims: null, cookie: null } : await renewSessionCookie(request.headers.get("cookie"));
+  withRequestContext({ requestId, userId: claims ? String(claims.uid) : undefined }, () => log().info({ method: request.method, path: request.nextUrl.pathname }, "request"));
   headers.set("x-request-path", request.nextUrl.pathname + request.nextUrl.search);
   headers.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
   response.headers.set("X-Request-Id", requestId);
+  if (cookie) response.cookies.set(cookie.name, cookie.value, cookie.options);
   return response;
-});
+}
 
 // /api/badges is left out: browsers poll it every few seconds, and through the proxy each poll would re-issue the
 // session cookie, so an unattended browser would never reach the 30-minute idle end (docs/notifications.md#in-the-app).

@@ -3,14 +3,14 @@
 import { CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { auth, signIn, signOut } from "@/lib/auth/nextauth";
+import { signIn, signOut } from "@/lib/auth/nextauth";
 import { db } from "@/db/client";
 import { refusedAddressWords } from "@/lib/auth/allow-list";
 import { clientIp } from "@/lib/auth/client-ip";
 import { changeOwnPassword } from "@/lib/auth/own-password";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { confirmEnrolment, proveSecondFactor } from "@/lib/auth/second-factor";
-import { revokeSession } from "@/lib/auth/session";
+import { requestSession, revokeSession } from "@/lib/auth/session";
 import { signInStepAction } from "@/lib/auth/step-action";
 import { throttleState } from "@/lib/auth/throttle";
 import { currentLocale } from "@/lib/i18n/current";
@@ -82,7 +82,7 @@ export const changePasswordAction = signInStepAction(
 );
 
 export async function signOutAction(): Promise<void> {
-  await revokeSession(await auth(), clientIp(await headers()));
+  await revokeSession(await requestSession(), clientIp(await headers()));
   await signOut({ redirectTo: "/login?reason=signed-out" });
 }
 

@@ -1,8 +1,8 @@
 import type { NextAuthConfig } from "next-auth";
 
 /**
- * The part of the Auth.js setup that the proxy also loads: no database, no native modules.
- * The proxy only checks that a session exists; pages and actions re-read the user from the database.
+ * The part of the Auth.js setup that the proxy also loads (through lib/auth/session-cookie.ts): no database, no native
+ * modules. The proxy only re-issues the cookie; pages and actions re-read the user from the database.
  */
 
 /**
@@ -10,15 +10,6 @@ import type { NextAuthConfig } from "next-auth";
  * after 30 minutes without a request (every request re-issues the cookie with a fresh 30 minutes).
  */
 export const sessionLifetime = { absoluteMs: 8 * 60 * 60 * 1000, idleSeconds: 30 * 60 } as const;
-
-// /api/ready and /api/metrics answer probes and Prometheus, which have no session; /api/metrics checks its own token.
-// /api/v1 is the merchant systems' API: every request is authenticated by its API key, never by a session (docs/api.md).
-// /docs/api is the API's reference for the merchant's developers, read from the public OpenAPI document.
-const publicPaths = ["/login", "/api/auth", "/api/health", "/api/ready", "/api/metrics", "/api/v1", "/docs/api"];
-
-export function isPublicPath(pathname: string): boolean {
-  return publicPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`));
-}
 
 export const authConfig = {
   pages: { signIn: "/login" },
@@ -30,9 +21,6 @@ export const authConfig = {
   useSecureCookies: process.env.NODE_ENV === "production",
   providers: [],
   callbacks: {
-    authorized({ auth, request }) {
-      return isPublicPath(request.nextUrl.pathname) || Boolean(auth?.user?.id);
-    },
     jwt({ token, user }) {
       if (user) {
         token.uid = Number(user.id);

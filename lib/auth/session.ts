@@ -2,14 +2,13 @@ import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { headers } from "next/headers";
 import { cache } from "react";
-import { auth } from "@/lib/auth/nextauth";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Session } from "next-auth";
 import { db, first, type DbOrTx } from "@/db/client";
 import { sessions, users, type Role, type SessionRow, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { findUserById } from "@/lib/users/service";
 import { sessionLifetime } from "./auth.config";
+import { readSessionCookie, type SessionClaims } from "./session-cookie";
 import { findSecondFactor, isEnrolled, secondFactorRequired, secondFactorRequiredForAll, totpPolicy } from "./second-factor";
 
 /** What a signed-in person must still do before any page: prove the second factor, change a temporary password, enrol. */
@@ -25,25 +24,30 @@ export type SessionCheck =
  * The signed-in user as the database knows them now: a session whose user was deactivated, whose password
  * was reset since it began, that was signed out, or that is older than 8 hours is over at once whatever its
  * cookie says. A session that proved only the password can reach the sign-in steps and nothing else.
- * Read once per request (the layout, the page and its actions share the answer).
+ * Read once per request (the layout, the page and its actions share the answer), from the cookie as Auth.js reads it.
  */
-export const checkSession = cache(async (): Promise<SessionCheck> => checkSessionOf(await auth()));
+export const checkSession = cache(async (): Promise<SessionCheck> => checkSessionOf(await requestSession()));
+
+/** What the request's session cookie says (who, which session row, since when), or null. */
+export async function requestSession(): Promise<SessionClaims | null> {
+  return readSessionCookie((await headers()).get("cookie"));
+}
 
 /**
  * The same check for a session already read (sign-out needs its id afterwards). `conn`: a transaction's `tx` when
  * the answer decides what that transaction writes (sign-out).
  */
-export async function checkSessionOf(session: Session | null, now: Date = new Date(), conn: DbOrTx = db()): Promise<SessionCheck> {
-  const id = Number(session?.user?.id);
-  if (!session || !Number.isSafeInteger(id)) return { status: "anonymous" };
+export async function checkSessionOf(session: SessionClaims | null, now: Date = new Date(), conn: DbOrTx = db()): Promise<SessionCheck> {
+  if (!session) return { status: "anonymous" };
+  const id = session.uid;
   // Signed out: the cookie may still come back (a copy, or a request that was in flight), but not the session.
-  const row = session.sessionId ? await first(conn.select().from(sessions).where(eq(sessions.id, session.sessionId)).limit(1)) : undefined;
+  const row = await first(conn.select().from(sessions).where(eq(sessions.id, session.sid)).limit(1));
   if (!row || row.revokedAt || row.userId !== id) return { status: "anonymous" };
   if (now.getTime() - row.createdAt.getTime() > sessionLifetime.absoluteMs) return { status: "ended", reason: "expired" };
   const user = await findUserById(conn, id);
   if (!user) return { status: "ended", reason: "revoked" };
   if (!user.active) return { status: "ended", reason: "deactivated" };
-  if (user.sessionVersion !== session.sessionVersion) return { status: "ended", reason: "revoked" };
+  if (user.sessionVersion !== session.sv) return { status: "ended", reason: "revoked" };
   const next = await pendingStep(conn, user, row);
   return next ? { status: "incomplete", user, session: row, next } : { status: "ok", user, session: row };
 }
@@ -102,14 +106,14 @@ export async function requireUser(roles?: readonly Role[]): Promise<User> {
  * Signing out: the session is revoked on the server (and audited), so it stays over even if its cookie is
  * sent again. A session that is already over has nothing to revoke.
  */
-export async function revokeSession(session: Session | null, ip: string): Promise<void> {
-  if (!session?.sessionId) return;
+export async function revokeSession(session: SessionClaims | null, ip: string): Promise<void> {
+  if (!session) return;
   await db().transaction(async (tx) => {
     // Checked in the transaction that revokes: a session ended a moment before has nothing left to revoke or audit.
     const check = await checkSessionOf(session, new Date(), tx);
     if (check.status !== "ok" && check.status !== "incomplete") return;
     const { user } = check;
-    await tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, session.sessionId));
+    await tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, session.sid));
     await recordAudit(tx, { actor: user, action: "auth.sign_out", target: { type: "user", id: user.id }, ip });
   });
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { first } from "@/db/client";
 import type * as DbClient from "@/db/client";
 import { generateSync } from "otplib";
+import { encode } from "next-auth/jwt";
 import { auditEntries, secondFactors, sessions, settings, users } from "@/db/schema";
 import { requireAllSettingKey } from "@/lib/auth/second-factor";
 import { seal } from "@/lib/auth/secret-box";
@@ -12,16 +13,16 @@ import { ok } from "@/lib/result";
 import { createTestDb, insertUser, type TestDb } from "../db";
 import { captureLogs } from "../support/log-capture";
 
-// The wrapper's collaborators from Next.js and Auth.js, replaced by stand-ins the test controls.
-const state = vi.hoisted(() => ({ session: null as null | { user: { id: string }; sessionVersion: number; sessionId: string }, db: undefined as unknown, locale: "en" }));
+// The wrapper's collaborators from Next.js, replaced by stand-ins the test controls; the session cookie is a real one.
+const state = vi.hoisted(() => ({ cookie: "", db: undefined as unknown, locale: "en" }));
 
-vi.mock("@/lib/auth/nextauth", () => ({ auth: async () => state.session }));
 vi.mock("@/db/client", async (importOriginal) => ({
   ...(await importOriginal<typeof DbClient>()),
   db: () => state.db,
 }));
 vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "x-peer-address": "203.0.113.9", "x-request-path": "/admin/users?page=2", "x-request-id": "0a1b2c3d4e5f" }),
+  headers: async () =>
+    new Headers({ "x-peer-address": "203.0.113.9", "x-request-path": "/admin/users?page=2", "x-request-id": "0a1b2c3d4e5f", cookie: state.cookie }),
   // The caller reads English (the messages below); test/i18n/server-messages.test.ts covers Indonesian.
   cookies: async () => ({ get: (name: string) => (name === "locale" ? { name, value: state.locale } : undefined) }),
 }));
@@ -37,6 +38,7 @@ vi.mock("next/navigation", () => ({
 
 process.env.AUTH_SECRET ??= "unit-test-auth-secret-with-at-least-32-characters";
 const { authorizedAction } = await import("@/lib/auth/action");
+const { sessionCookieName } = await import("@/lib/auth/session-cookie");
 
 describe("Every server action re-checks the session, the user and the role (docs/roles.md#who-may-do-what)", () => {
   let db: TestDb;
@@ -51,14 +53,16 @@ describe("Every server action re-checks the session, the user and the role (docs
     if (enrolled) await db.insert(secondFactors).values({ userId: user.id, secret: seal(secret), enrolledAt: new Date() }).onConflictDoNothing();
     const secondFactorAt = enrolled ? new Date(Date.now() - provedAgoMs) : null;
     await db.insert(sessions).values({ id: `session-${user.id}`, userId: user.id, createdAt: new Date(), secondFactorAt }).onConflictDoNothing();
-    state.session = { user: { id: String(user.id) }, sessionVersion: user.sessionVersion, sessionId: `session-${user.id}` };
+    // The cookie as Auth.js writes it at sign-in.
+    const token = { uid: user.id, sv: user.sessionVersion, sid: `session-${user.id}`, sat: Date.now() };
+    state.cookie = `${sessionCookieName}=${await encode({ token, secret: process.env.AUTH_SECRET!, salt: sessionCookieName, maxAge: 1800 })}`;
   };
   const audit = async () => await db.select().from(auditEntries);
 
   beforeEach(async () => {
     db = await createTestDb();
     state.db = db;
-    state.session = null;
+    state.cookie = "";
     run.mockClear();
   });
 

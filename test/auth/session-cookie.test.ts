@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { decode, encode } from "next-auth/jwt";
+import { sessionLifetime } from "@/lib/auth/auth.config";
+import { readSessionCookie, renewSessionCookie, sessionCookieName } from "@/lib/auth/session-cookie";
+
+/**
+ * docs/sign-in.md#sessions: the proxy re-issues the session cookie for another 30 minutes on every request and
+ * deletes one that is no longer a session; pages read who is signed in from it. Cookies here are made as Auth.js
+ * makes them at sign-in (next-auth/jwt's encode, the cookie's name as salt).
+ */
+
+const secret = "test-secret-of-at-least-32-characters-0123";
+const salt = sessionCookieName;
+const claims = { uid: 7, sv: 2, sid: "row-7", sat: Date.now() - 60_000 };
+
+const signedIn = (token: Record<string, unknown> = claims, options: { secret?: string; maxAge?: number } = {}) =>
+  encode({ token, secret: options.secret ?? secret, salt, maxAge: options.maxAge ?? sessionLifetime.idleSeconds });
+const header = (value: string, others = "locale=en") => `${others}; ${sessionCookieName}=${value}`;
+
+beforeEach(() => vi.stubEnv("AUTH_SECRET", secret));
+afterEach(() => vi.unstubAllEnvs());
+
+describe("Reading the session cookie", () => {
+  it("answers the claims Auth.js wrote at sign-in", async () => {
+    expect(await readSessionCookie(header(await signedIn()))).toMatchObject(claims);
+  });
+
+  it("answers null without the cookie, and for a token that is only in an Authorization header", async () => {
+    expect(await readSessionCookie(null)).toBeNull();
+    expect(await readSessionCookie("locale=en")).toBeNull();
+    // A cookie whose name merely ends like the session's is not it.
+    expect(await readSessionCookie(`x-${sessionCookieName}=${await signedIn()}`)).toBeNull();
+  });
+
+  it("refuses a token sealed with another secret, one past its 30 idle minutes, and one 8 hours after its sign-in", async () => {
+    expect(await readSessionCookie(header(await signedIn(claims, { secret: "another-secret-of-at-least-32-characters-0" })))).toBeNull();
+    expect(await readSessionCookie(header(await signedIn(claims, { maxAge: -60 })))).toBeNull();
+    expect(await readSessionCookie(header(await signedIn({ ...claims, sat: Date.now() - sessionLifetime.absoluteMs - 1000 })))).toBeNull();
+    expect(await readSessionCookie(header(await signedIn({ uid: 7, sv: 2, sid: "row-7" })))).toBeNull();
+    expect(await readSessionCookie(header("not-a-token"))).toBeNull();
+  });
+});
+
+describe("Re-issuing the session cookie on a request", () => {
+  it("gives the same session another 30 minutes, keeping its sign-in time", async () => {
+    const now = new Date();
+    const { claims: read, cookie } = await renewSessionCookie(header(await signedIn(claims, { maxAge: 60 })), now);
+    expect(read).toMatchObject(claims);
+    expect(cookie).toMatchObject({ name: sessionCookieName, options: { httpOnly: true, sameSite: "lax", path: "/" } });
+    expect(cookie!.options.expires.getTime()).toBe(now.getTime() + sessionLifetime.idleSeconds * 1000);
+    const renewed = await decode({ token: cookie!.value, secret, salt });
+    expect(renewed).toMatchObject(claims);
+    // The token's own expiry moves too (a copy of the old cookie still dies at its own).
+    expect(renewed!.exp! * 1000 - Date.now()).toBeGreaterThan(sessionLifetime.idleSeconds * 1000 - 5_000);
+  });
+
+  it("deletes a cookie that is there but no longer a session, and sets nothing for a request without one", async () => {
+    const expired = await renewSessionCookie(header(await signedIn({ ...claims, sat: Date.now() - sessionLifetime.absoluteMs - 1000 })));
+    expect(expired).toEqual({ claims: null, cookie: expect.objectContaining({ name: sessionCookieName, value: "", options: expect.objectContaining({ expires: new Date(0) }) }) });
+    const forged = await renewSessionCookie(header("not-a-token"));
+    expect(forged.cookie?.value).toBe("");
+    expect(await renewSessionCookie("locale=en")).toEqual({ claims: null, cookie: null });
+  });
+});
