@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { ToastProvider } from "@/components/ui/toast";
-import { clientMessages } from "@/lib/i18n/client-messages";
+import { MessagesProvider } from "@/components/i18n/messages-provider";
 import { toLocale } from "@/lib/i18n/locales";
 import "./globals.css";
 
@@ -22,9 +21,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale}>
       <body>
-        <NextIntlClientProvider messages={clientMessages(toLocale(locale))}>
+        <MessagesProvider locale={toLocale(locale)}>
           <ToastProvider>{children}</ToastProvider>
-        </NextIntlClientProvider>
+        </MessagesProvider>
       </body>
     </html>
   );

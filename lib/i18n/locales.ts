@@ -6,6 +6,8 @@ export const locales = ["id", "en"] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "id";
 export const localeCookie = "locale";
+/** Every time a person reads is Jakarta's (WIB), whatever the server's or the browser's zone. */
+export const timeZone = "Asia/Jakarta";
 /** A year: the choice outlives sessions (it says nothing about who is signed in). */
 export const localeCookieMaxAgeSeconds = 365 * 24 * 60 * 60;
 

@@ -1,7 +1,7 @@
 // use-intl/core, not next-intl: scripts (npm run admin:create, audit:verify, totp, reconcile) run with the react-server condition, where next-intl's entry needs React's client API.
 import { createTranslator } from "use-intl/core";
 import { currentLocale } from "./current";
-import type { Locale } from "./locales";
+import { timeZone, type Locale } from "./locales";
 import { messagesOf } from "./messages";
 
 /**
@@ -9,7 +9,7 @@ import { messagesOf } from "./messages";
  * `msg("server.action.forbidden")`, `msg("server.transfers.maxAmount", { amount })`; any namespace can be used (`msg("transferStatus.failed")`). In the language of `currentLocale()`.
  */
 function translatorFor(locale: Locale) {
-  return createTranslator({ locale, messages: messagesOf(locale), timeZone: "Asia/Jakarta" });
+  return createTranslator({ locale, messages: messagesOf(locale), timeZone });
 }
 
 type ServerTranslator = ReturnType<typeof translatorFor>;

@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientMessagePaths, clientMessages } from "@/lib/i18n/client-messages";
 import { messagesOf } from "@/lib/i18n/messages";
+import { clientCatalogText } from "@/scripts/client-messages";
 
 /**
  * docs/language.md#where-the-words-live: the browser receives only the parts of the catalog its components ask for.
@@ -86,6 +87,12 @@ describe("Messages sent to the browser", () => {
       expect((picked.batches as Record<string, unknown>).upload).toEqual(catalog.batches!.upload);
       expect(picked.server).toBeUndefined();
       expect(JSON.stringify(picked).length).toBeLessThan(JSON.stringify(catalog).length / 2);
+    }
+  });
+
+  it("are what messages/client/ holds, the files the browser's script carries (run npm run messages after changing the catalog)", () => {
+    for (const locale of ["id", "en"] as const) {
+      expect(readFileSync(join(root, `messages/client/${locale}.json`), "utf8"), `messages/client/${locale}.json`).toBe(clientCatalogText(locale));
     }
   });
 });
