@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { renewSessionCookie } from "@/lib/auth/session-cookie";
+import { renewSessionCookie, setCookieHeader } from "@/lib/auth/session-cookie";
 import { log, stampRequestId, withRequestContext } from "@/lib/log";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 
@@ -22,7 +22,10 @@ export default async function proxy(request: NextRequest): Promise<NextResponse>
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
   response.headers.set("X-Request-Id", requestId);
-  if (cookie) response.cookies.set(cookie.name, cookie.value, cookie.options);
+  // A plain header, not response.cookies: cookies set that way are also handed to the request (x-middleware-set-cookie),
+  // which a server action takes for a cookie it changed itself, and answers with its page rendered again (the recovery
+  // codes of enrolment gave way to My account at once).
+  if (cookie) response.headers.append("Set-Cookie", setCookieHeader(cookie));
   return response;
 }
 

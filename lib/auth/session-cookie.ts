@@ -54,6 +54,11 @@ export async function readSessionCookie(cookieHeader: string | null): Promise<(J
 
 export type CookieToSet = { name: string; value: string; options: typeof cookieOptions & { expires: Date } };
 
+/** The Set-Cookie header's value for `cookie` (the value is base64url, or empty: nothing to escape). */
+export function setCookieHeader({ name, value, options }: CookieToSet): string {
+  return [`${name}=${value}`, `Path=${options.path}`, `Expires=${options.expires.toUTCString()}`, "HttpOnly", ...(options.secure ? ["Secure"] : []), "SameSite=Lax"].join("; ");
+}
+
 /**
  * Who is signed in and the cookie to answer with: the same claims for another 30 minutes, or, for a cookie that is
  * there but no longer a session, an empty one that deletes it. Nothing to set when the request has no cookie.

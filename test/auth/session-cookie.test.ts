@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decode, encode } from "next-auth/jwt";
 import { sessionLifetime } from "@/lib/auth/auth.config";
-import { readSessionCookie, renewSessionCookie, sessionCookieName } from "@/lib/auth/session-cookie";
+import { readSessionCookie, renewSessionCookie, sessionCookieName, setCookieHeader } from "@/lib/auth/session-cookie";
 
 /**
  * docs/sign-in.md#sessions: the proxy re-issues the session cookie for another 30 minutes on every request and
@@ -60,5 +60,13 @@ describe("Re-issuing the session cookie on a request", () => {
     const forged = await renewSessionCookie(header("not-a-token"));
     expect(forged.cookie?.value).toBe("");
     expect(await renewSessionCookie("locale=en")).toEqual({ claims: null, cookie: null });
+  });
+});
+
+describe("The Set-Cookie header", () => {
+  it("carries the value and the attributes Auth.js sets", () => {
+    const expires = new Date("2026-12-04T05:00:00Z");
+    const header = setCookieHeader({ name: sessionCookieName, value: "abc.def", options: { httpOnly: true, sameSite: "lax", path: "/", secure: true, expires } });
+    expect(header).toBe(`${sessionCookieName}=abc.def; Path=/; Expires=Fri, 04 Dec 2026 05:00:00 GMT; HttpOnly; Secure; SameSite=Lax`);
   });
 });
