@@ -3,7 +3,7 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { useFormat } from "@/components/i18n/use-format";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { TH, THead } from "@/components/ui/table";
 import type { HistoryRow } from "@/lib/transfers/history";
 import { cn } from "@/lib/cn";
 import { formatPhone } from "@/lib/phone-display";
@@ -20,11 +20,14 @@ export type TableSort = { sort: SortColumn; dir: "asc" | "desc"; hrefs: Record<S
 /**
  * Transfers, one row each, dense enough for 1024 px: when, which (reference and maker), to whom,
  * how much, and the status with a "Refresh status" button while Cash In has not settled it.
- * Below `md` the same rows as stacked cards (docs/language.md#phones).
+ * Below `md` each row is a card instead (docs/language.md#phones): to whom and how much first, then the status, the
+ * reference, when and by whom, each with its label. One markup for both, laid out by CSS: rendering the rows twice
+ * (a list of cards and a table, one of them hidden) made every history page a third heavier to render and to send.
  */
 export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; sort?: TableSort; caption: string }) {
   const t = useTranslations("history.table");
   const format = useFormat();
+  const label = (text: string) => <span className="inline-block w-24 text-ink-muted md:hidden">{text}</span>;
   return (
     <>
       {sort ? (
@@ -38,42 +41,10 @@ export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; so
           </SortLink>
         </p>
       ) : null}
-      <ul aria-label={caption} className="flex flex-col gap-2 md:hidden">
-        {rows.map((row) => (
-          <li key={row.id} className="rounded-lg border border-line bg-surface p-3 text-sm" data-testid={`transfer-card-${row.reference}`}>
-            <div className="flex items-start justify-between gap-3">
-              <div className="min-w-0">
-                <p className="font-medium break-words">{row.ownerName}</p>
-                <p className="text-xs text-ink-muted">
-                  {walletLabel[row.wallet]} · <span className="whitespace-nowrap">{formatPhone(row.phone)}</span>
-                </p>
-                {row.memo ? <p className="text-xs break-words">{t("memo", { memo: row.memo })}</p> : null}
-              </div>
-              <p className="shrink-0 font-semibold whitespace-nowrap tabular-nums">{format.rupiah(row.amount)}</p>
-            </div>
-            <div className="mt-2 flex flex-wrap items-center gap-1">
-              <StatusBadge status={row.status} />
-              {isUnsettledAtGateway(row.status) ? <RefreshStatusButton transferId={row.id} reference={row.reference} compact /> : null}
-            </div>
-            <dl className="mt-2 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-0.5 text-xs">
-              <dt className="text-ink-muted">{t("reference")}</dt>
-              <dd className="min-w-0">
-                <Link href={`/transfers/${row.id}`} prefetch={false} className="font-mono font-medium break-all text-brand hover:underline">
-                  {row.reference}
-                </Link>
-              </dd>
-              <dt className="text-ink-muted">{t("created")}</dt>
-              <dd>{format.dateTime(row.createdAt)}</dd>
-              <dt className="text-ink-muted">{t("madeBy")}</dt>
-              <dd className="break-words">{row.makerName}</dd>
-            </dl>
-          </li>
-        ))}
-      </ul>
-      <div className="hidden md:block">
-        <Table>
+      <div className="md:overflow-x-auto md:rounded-lg md:border md:border-line md:bg-surface">
+        <table className="block w-full border-collapse text-sm md:table">
           <caption className="sr-only">{caption}</caption>
-          <THead>
+          <THead className="sr-only md:not-sr-only">
             <tr>
               <SortableTH column="created" sort={sort} className="pr-2">
                 {t("created")}
@@ -86,37 +57,52 @@ export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; so
               <TH className="pl-2">{t("status")}</TH>
             </tr>
           </THead>
-          <TBody>
+          {/* The rows' and cells' shared classes are set once, here (`*:` is each row, `[&_td]` each cell): written on every
+              row they were a sixth of the page. */}
+          <tbody
+            className={cn(
+              "flex flex-col gap-2 md:table-row-group md:divide-y md:divide-line",
+              "*:grid *:grid-cols-[minmax(0,1fr)_auto] *:gap-x-3 *:rounded-lg *:border *:border-line *:bg-surface *:p-3",
+              "md:*:table-row md:*:rounded-none md:*:border-0 md:*:bg-transparent md:*:p-0 md:*:hover:bg-canvas/60",
+              "md:[&_td]:h-10 md:[&_td]:px-2 md:[&_td]:py-1.5 md:[&_td]:align-middle md:[&_td:first-child]:pl-3 md:[&_td:last-child]:pr-3",
+            )}
+          >
             {rows.map((row) => (
-              <TR key={row.id} data-testid={`transfer-row-${row.reference}`}>
-                <TD className="py-1.5 pr-2 whitespace-nowrap">
-                  <p>{format.date(row.createdAt)}</p>
-                  <p className="text-xs text-ink-muted">{format.time(row.createdAt)}</p>
-                </TD>
-                <TD className="px-2 py-1.5">
-                  <Link href={`/transfers/${row.id}`} prefetch={false} className="font-mono text-xs font-medium text-brand hover:underline">
+              <tr key={row.id} data-testid={`transfer-row-${row.reference}`}>
+                <td className="order-4 col-span-2 mt-0.5 text-xs md:text-sm md:whitespace-nowrap">
+                  {label(t("created"))}
+                  <span className="md:block">{format.date(row.createdAt)}</span>{" "}
+                  <span className="md:block md:text-xs md:text-ink-muted">{format.time(row.createdAt)}</span>
+                </td>
+                <td className="order-3 col-span-2 mt-2 text-xs">
+                  {label(t("reference"))}
+                  <Link href={`/transfers/${row.id}`} prefetch={false} className="font-mono font-medium break-all text-brand hover:underline md:break-normal">
                     {row.reference}
                   </Link>
-                  <p className="text-xs text-ink-muted">{t("byMaker", { name: row.makerName })}</p>
-                </TD>
-                <TD className="px-2 py-1.5">
-                  <p className="font-medium">{row.ownerName}</p>
+                  <p className="text-ink-muted">
+                    {label(t("madeBy"))}
+                    <span className="md:hidden">{row.makerName}</span>
+                    <span className="hidden md:inline">{t("byMaker", { name: row.makerName })}</span>
+                  </p>
+                </td>
+                <td className="order-1 min-w-0">
+                  <p className="font-medium break-words">{row.ownerName}</p>
                   <p className="text-xs text-ink-muted">
                     {walletLabel[row.wallet]} · <span className="whitespace-nowrap">{formatPhone(row.phone)}</span>
                   </p>
-                  {row.memo ? <p className="max-w-xs text-xs break-words">{t("memo", { memo: row.memo })}</p> : null}
-                </TD>
-                <TD className="px-2 text-right font-medium whitespace-nowrap tabular-nums">{format.rupiah(row.amount)}</TD>
-                <TD className="pl-2 whitespace-nowrap">
-                  <div className="flex items-center gap-1">
+                  {row.memo ? <p className="text-xs break-words md:max-w-xs">{t("memo", { memo: row.memo })}</p> : null}
+                </td>
+                <td className="order-2 text-right font-semibold whitespace-nowrap tabular-nums md:font-medium">{format.rupiah(row.amount)}</td>
+                <td className="order-2 col-span-2 mt-2 md:whitespace-nowrap">
+                  <div className="flex flex-wrap items-center gap-1 md:flex-nowrap">
                     <StatusBadge status={row.status} />
                     {isUnsettledAtGateway(row.status) ? <RefreshStatusButton transferId={row.id} reference={row.reference} compact /> : null}
                   </div>
-                </TD>
-              </TR>
+                </td>
+              </tr>
             ))}
-          </TBody>
-        </Table>
+          </tbody>
+        </table>
       </div>
     </>
   );
