@@ -1,4 +1,4 @@
-import { encode, getToken, type JWT } from "next-auth/jwt";
+import { decode, encode, getToken, type JWT } from "next-auth/jwt";
 import { authConfig, sessionLifetime } from "./auth.config";
 
 /**
@@ -39,15 +39,49 @@ function hasSessionCookie(cookieHeader: string | null): boolean {
 const cookieOnly = (cookieHeader: string | null) => ({ headers: { cookie: cookieHeader ?? "" } });
 
 /**
+ * Tokens already opened, or sealed here, with what they hold (docs/sign-in.md#sessions): opening one takes a key
+ * derivation and three WebCrypto calls, each a trip through the thread pool, about 5 ms inside a page's render; the proxy
+ * and the page read the same cookie, and the next request brings back the token the proxy sealed. Keyed by the whole
+ * token, which only AUTH_SECRET can seal: a forged one never gets in. The expiry is checked again on each read (the
+ * session's rules below too), so a token is no more valid for being here; the oldest go first past 5,000. On globalThis,
+ * as the proxy and the pages are separate bundles of one process.
+ */
+const openedKey = Symbol.for("cashin-payouts.openedSessionTokens");
+const opened: Map<string, JWT> = ((globalThis as { [openedKey]?: Map<string, JWT> })[openedKey] ??= new Map());
+const openedAtMost = 5_000;
+
+function remember(token: string, payload: JWT): void {
+  if (opened.size >= openedAtMost) opened.delete(opened.keys().next().value!);
+  opened.set(token, payload);
+}
+
+async function open(token: string): Promise<JWT | null> {
+  let payload = opened.get(token);
+  if (!payload) {
+    try {
+      payload = (await decode({ token, secret: secret(), salt: sessionCookieName })) ?? undefined;
+    } catch {
+      return null;
+    }
+    if (!payload) return null;
+    remember(token, payload);
+  }
+  // jose checks the expiry when it opens a token; a remembered one is checked here.
+  return typeof payload.exp === "number" && payload.exp * 1000 > Date.now() ? payload : null;
+}
+
+/**
  * The session's claims from a request's Cookie header, or null: no cookie, one that does not decrypt with AUTH_SECRET
  * (forged, or from before the secret changed), one past its 30 idle minutes, or one 8 hours after its sign-in (the rule
  * of `authConfig.callbacks.jwt`, applied here as Auth.js applies it).
  */
 export async function readSessionCookie(cookieHeader: string | null): Promise<(JWT & SessionClaims) | null> {
   if (!hasSessionCookie(cookieHeader)) return null;
-  const token = await getToken({ req: cookieOnly(cookieHeader), secret: secret(), secureCookie: secure, cookieName: sessionCookieName, salt: sessionCookieName });
-  if (!token) return null;
-  const kept = authConfig.callbacks.jwt({ token } as Parameters<typeof authConfig.callbacks.jwt>[0]);
+  // The token as Auth.js reads it from the header (whole, or joined from its chunks), opened here.
+  const token = await getToken({ req: cookieOnly(cookieHeader), secureCookie: secure, cookieName: sessionCookieName, raw: true });
+  const payload = token ? await open(token) : null;
+  if (!payload) return null;
+  const kept = authConfig.callbacks.jwt({ token: payload } as Parameters<typeof authConfig.callbacks.jwt>[0]);
   if (!kept || !Number.isSafeInteger(kept.uid) || typeof kept.sid !== "string" || typeof kept.sv !== "number") return null;
   return kept;
 }
@@ -69,6 +103,9 @@ export async function renewSessionCookie(cookieHeader: string | null, now: Date 
     return { claims: null, cookie: hasSessionCookie(cookieHeader) ? { name: sessionCookieName, value: "", options: { ...cookieOptions, expires: new Date(0) } } : null };
   }
   const maxAge = sessionLifetime.idleSeconds;
+  // Its expiry as encode sets it, taken before it (so never after the token's own): the next request brings it back.
+  const exp = Math.floor(Date.now() / 1000) + maxAge;
   const value = await encode({ token: claims, secret: secret(), salt: sessionCookieName, maxAge });
+  remember(value, { ...claims, exp });
   return { claims, cookie: { name: sessionCookieName, value, options: { ...cookieOptions, expires: new Date(now.getTime() + maxAge * 1000) } } };
 }

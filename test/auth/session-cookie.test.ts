@@ -63,6 +63,30 @@ describe("Re-issuing the session cookie on a request", () => {
   });
 });
 
+describe("Tokens already opened are remembered, not trusted longer", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("reads back the token it re-issued, and refuses it, and the one it came from, once their 30 minutes are over", async () => {
+    const first = header(await signedIn(claims, { maxAge: 60 }));
+    const { cookie } = await renewSessionCookie(first);
+    const renewed = header(cookie!.value);
+    expect(await readSessionCookie(renewed)).toMatchObject(claims);
+    expect(await readSessionCookie(first)).toMatchObject(claims);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 61_000 });
+    expect(await readSessionCookie(first)).toBeNull();
+    expect(await readSessionCookie(renewed)).toMatchObject(claims);
+    vi.setSystemTime(Date.now() + sessionLifetime.idleSeconds * 1000);
+    expect(await readSessionCookie(renewed)).toBeNull();
+  });
+
+  it("still ends a remembered session 8 hours after its sign-in", async () => {
+    const cookie = header(await signedIn({ ...claims, sat: Date.now() - sessionLifetime.absoluteMs + 5_000 }));
+    expect(await readSessionCookie(cookie)).toMatchObject({ uid: 7 });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 10_000 });
+    expect(await readSessionCookie(cookie)).toBeNull();
+  });
+});
+
 describe("The Set-Cookie header", () => {
   it("carries the value and the attributes Auth.js sets", () => {
     const expires = new Date("2026-12-04T05:00:00Z");
