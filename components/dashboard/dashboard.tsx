@@ -87,14 +87,20 @@ function Swatch({ color, children }: { color: string; children: ReactNode }) {
   );
 }
 
-/** The figures as a table, under a disclosure: what a screen reader or a person who wants the numbers reads. */
-function TableFallback({ caption, children }: { caption: string; children: ReactNode }) {
+/**
+ * The figures as a table, under a disclosure: what a screen reader or a person who wants the numbers reads. The data
+ * cells' classes are set once on the table (`cells`; the volume's has 186 cells): written on each cell they were a
+ * tenth of the overview's bytes.
+ */
+const cells = "[&_td]:h-9 [&_td]:px-3 [&_td]:align-middle [&_td]:whitespace-nowrap [&_td]:tabular-nums";
+
+function TableFallback({ caption, className, children }: { caption: string; className?: string; children: ReactNode }) {
   const t = useTranslations("dashboard");
   return (
     <details className="group mt-3 text-sm">
       <summary className="inline-flex min-h-6 cursor-pointer items-center text-xs font-medium text-brand hover:underline">{t("showTable")}</summary>
       <div role="region" aria-label={caption} tabIndex={0} className="mt-2 overflow-x-auto rounded-md border border-line">
-        <table className="w-full border-collapse text-sm">
+        <table className={`w-full border-collapse text-sm ${cells} ${className ?? ""}`}>
           <caption className="sr-only">{caption}</caption>
           {children}
         </table>
@@ -104,6 +110,7 @@ function TableFallback({ caption, children }: { caption: string; children: React
 }
 
 const th = "h-9 border-b border-line bg-canvas px-3 text-left text-xs font-medium whitespace-nowrap text-ink-muted";
+/** A row's header cell, styled as the data cells. */
 const td = "h-9 px-3 align-middle whitespace-nowrap tabular-nums";
 
 function Empty({ children }: { children: ReactNode }) {
@@ -147,7 +154,7 @@ function Volume({ figures, isDefault }: { figures: DashboardFigures; isDefault: 
       ) : (
         <Empty>{t("none")}</Empty>
       )}
-      <TableFallback caption={t("caption")}>
+      <TableFallback caption={t("caption")} className="[&_td>span]:block [&_td>span]:text-xs [&_td>span]:font-normal [&_td>span]:text-ink-muted">
         <thead>
           <tr>
             <th scope="col" className={th}>
@@ -201,9 +208,9 @@ function VolumeCell({ tally, strong }: { tally: { count: number; total: number }
   const t = useTranslations("dashboard.volume");
   const format = useFormat();
   return (
-    <td className={`${td} text-right ${strong ? "font-semibold" : ""}`}>
+    <td className={strong ? "text-right font-semibold" : "text-right"}>
       {format.rupiah(tally.total)}
-      <span className="block text-xs font-normal text-ink-muted">{t("transfers", { count: tally.count })}</span>
+      <span>{t("transfers", { count: tally.count })}</span>
     </td>
   );
 }
@@ -263,8 +270,8 @@ function Outcomes({ figures }: { figures: DashboardFigures }) {
               <th scope="row" className={`${td} text-left font-normal whitespace-normal`}>
                 {t(part.outcome)}
               </th>
-              <td className={`${td} text-right`}>{format.number(part.count)}</td>
-              <td className={`${td} text-right`}>{numbers.percent(part.ratio)}</td>
+              <td className="text-right">{format.number(part.count)}</td>
+              <td className="text-right">{numbers.percent(part.ratio)}</td>
             </tr>
           ))}
         </tbody>
@@ -273,8 +280,8 @@ function Outcomes({ figures }: { figures: DashboardFigures }) {
             <th scope="row" className={`${td} text-left`}>
               {t("total")}
             </th>
-            <td className={`${td} text-right`}>{format.number(share.total)}</td>
-            <td className={`${td} text-right`}>{numbers.percent(share.total > 0 ? 1 : 0)}</td>
+            <td className="text-right">{format.number(share.total)}</td>
+            <td className="text-right">{numbers.percent(share.total > 0 ? 1 : 0)}</td>
           </tr>
         </tfoot>
       </TableFallback>
@@ -356,12 +363,12 @@ function TopRecipients({ figures }: { figures: DashboardFigures }) {
                   <span className="block text-xs text-ink-muted">{recipient.ownerName}</span>
                 ) : null}
               </th>
-              <td className={td}>
+              <td>
                 {walletLabel[recipient.wallet]}
                 <span className="block font-mono text-xs text-ink-muted">{formatPhone(recipient.phone)}</span>
               </td>
-              <td className={`${td} text-right`}>{format.number(recipient.count)}</td>
-              <td className={`${td} text-right font-semibold`}>{format.rupiah(recipient.total)}</td>
+              <td className="text-right">{format.number(recipient.count)}</td>
+              <td className="text-right font-semibold">{format.rupiah(recipient.total)}</td>
             </tr>
           ))}
         </tbody>
