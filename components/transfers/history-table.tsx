@@ -20,8 +20,9 @@ export type TableSort = { sort: SortColumn; dir: "asc" | "desc"; hrefs: Record<S
 /**
  * Transfers, one row each, dense enough for 1024 px: when, which (reference and maker), to whom,
  * how much, and the status with a "Refresh status" button while Cash In has not settled it.
- * Below `md` each row is a card instead (docs/language.md#phones): to whom and how much first, then the status, the
- * reference, when and by whom, each with its label. One markup for both, laid out by CSS: rendering the rows twice
+ * Below `md` each row is a card instead (docs/language.md#phones): to whom and how much first, then the reference, by
+ * whom and when, each with its label, and the status last (what can be focused, the reference's link and the refresh
+ * button, comes in the order it is seen). One markup for both, laid out by CSS: rendering the rows twice
  * (a list of cards and a table, one of them hidden) made every history page a third heavier to render and to send.
  */
 export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; sort?: TableSort; caption: string }) {
@@ -61,9 +62,9 @@ export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; so
               row they were a sixth of the page. */}
           <tbody
             className={cn(
-              "flex flex-col gap-2 md:table-row-group md:divide-y md:divide-line",
+              "flex flex-col gap-2 md:table-row-group",
               "*:grid *:grid-cols-[minmax(0,1fr)_auto] *:gap-x-3 *:rounded-lg *:border *:border-line *:bg-surface *:p-3",
-              "md:*:table-row md:*:rounded-none md:*:border-0 md:*:bg-transparent md:*:p-0 md:*:hover:bg-canvas/60",
+              "md:*:table-row md:*:rounded-none md:*:border-0 md:*:not-last:border-b md:*:bg-transparent md:*:p-0 md:*:hover:bg-canvas/60",
               "md:[&_td]:h-10 md:[&_td]:px-2 md:[&_td]:py-1.5 md:[&_td]:align-middle md:[&_td:first-child]:pl-3 md:[&_td:last-child]:pr-3",
             )}
           >
@@ -93,7 +94,7 @@ export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; so
                   {row.memo ? <p className="text-xs break-words md:max-w-xs">{t("memo", { memo: row.memo })}</p> : null}
                 </td>
                 <td className="order-2 text-right font-semibold whitespace-nowrap tabular-nums md:font-medium">{format.rupiah(row.amount)}</td>
-                <td className="order-2 col-span-2 mt-2 md:whitespace-nowrap">
+                <td className="order-5 col-span-2 mt-2 md:whitespace-nowrap">
                   <div className="flex flex-wrap items-center gap-1 md:flex-nowrap">
                     <StatusBadge status={row.status} />
                     {isUnsettledAtGateway(row.status) ? <RefreshStatusButton transferId={row.id} reference={row.reference} compact /> : null}
@@ -130,9 +131,11 @@ function SortableTH({ column, sort, className, children }: { column: SortColumn;
   if (!sort) return <TH className={className}>{children}</TH>;
   const active = sort.sort === column;
   const Icon = active ? (sort.dir === "asc" ? ArrowUp : ArrowDown) : ArrowUpDown;
+  // Below md the header is for screen readers only and the visible "Sort by" links sort: a link here would be focused unseen.
   return (
     <TH className={className} aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : undefined}>
-      <Link href={sort.hrefs[column]} className={cn("inline-flex min-h-6 items-center gap-1 hover:text-ink", active && "text-ink")}>
+      <span className="md:hidden">{children}</span>
+      <Link href={sort.hrefs[column]} className={cn("hidden min-h-6 items-center gap-1 hover:text-ink md:inline-flex", active && "text-ink")}>
         {children}
         <Icon aria-hidden className="size-3.5" />
       </Link>

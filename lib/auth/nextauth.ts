@@ -28,7 +28,7 @@ export class AddressRefusedSignIn extends CredentialsSignin {
   override code = "address_refused";
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth({
+export const { handlers, signIn, signOut } = NextAuth({
   ...authConfig,
   logger: {
     // A refused sign-in is an expected answer (recorded in login_attempts), not a server error.

@@ -58,8 +58,10 @@ function remember(token: string, payload: JWT): void {
 async function open(token: string): Promise<JWT | null> {
   let payload = opened.get(token);
   if (!payload) {
+    // Outside the try: without AUTH_SECRET this is the server's fault, not the cookie's.
+    const key = secret();
     try {
-      payload = (await decode({ token, secret: secret(), salt: sessionCookieName })) ?? undefined;
+      payload = (await decode({ token, secret: key, salt: sessionCookieName })) ?? undefined;
     } catch {
       return null;
     }
@@ -86,6 +88,10 @@ export async function readSessionCookie(cookieHeader: string | null): Promise<(J
   return kept;
 }
 
+/**
+ * One cookie, whole: the token (~600 bytes) is far from the 4 KB past which Auth.js splits it into numbered chunks, which
+ * are read above but never written here.
+ */
 export type CookieToSet = { name: string; value: string; options: typeof cookieOptions & { expires: Date } };
 
 /** The Set-Cookie header's value for `cookie` (the value is base64url, or empty: nothing to escape). */

@@ -2,9 +2,9 @@ import type { Locale } from "./locales";
 import { messagesOf } from "./messages";
 
 /**
- * The messages the browser receives (docs/language.md#where-the-words-live). Every page carries the messages its
- * client components may need in its payload; the whole catalog (server answers, e-mails, exports, the audit's action
- * names, page texts rendered on the server) was two thirds of a bare page. So only these parts are sent: the
+ * The messages the browser receives (docs/language.md#where-the-words-live), written to messages/client/ by `npm run
+ * messages` for the script that carries them; the whole catalog (server answers, e-mails, exports, the audit's action
+ * names, page texts rendered on the server) would be three times as much. So only these parts are sent: the
  * namespaces (or sub-namespaces) that client components name in `useTranslations`, and the ones the navigation reads.
  * test/i18n/client-messages.test.ts follows the imports from every "use client" file and fails when a client
  * component asks for a part missing here, or when a part here is no longer asked for.
