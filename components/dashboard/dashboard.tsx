@@ -1,18 +1,17 @@
 import { useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { useFormat } from "@/components/i18n/use-format";
-import { Badge } from "@/components/ui/badge";
 import { WALLETS } from "@/lib/cashin/protocol";
 import type { DashboardFigures, DayVolume } from "@/lib/dashboard/figures";
 import { durationWords } from "@/lib/dashboard/duration";
 import { outcomes } from "@/lib/dashboard/outcomes";
 import { maxRangeDays, type RangeChoice } from "@/lib/dashboard/range";
 import { jakartaDayStart } from "@/lib/jakarta";
-import { formatPhone } from "@/lib/phone-display";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { chartNumbers } from "./chart-numbers";
 import { outcomeColor, recipientColor, walletColor } from "./colors";
 import type { VolumeDay } from "./charts";
+import { OutcomeTable, TopRecipientsTable, VolumeTable } from "./figure-tables";
 import { OutcomeChart, TopRecipientsChart, VolumeChart } from "./lazy-charts";
 import { DashboardRangeForm } from "./range-form";
 
@@ -46,10 +45,10 @@ export function Dashboard({ choice, figures, asOf }: { choice: RangeChoice; figu
         </p>
       ) : null}
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-2">
-        <Volume figures={figures} isDefault={choice.isDefault} />
-        <Outcomes figures={figures} />
+        <Volume figures={figures} isDefault={choice.isDefault} show={t("showTable")} />
+        <Outcomes figures={figures} show={t("showTable")} />
         <TimeToSettle figures={figures} />
-        <TopRecipients figures={figures} />
+        <TopRecipients figures={figures} show={t("showTable")} />
       </div>
     </section>
   );
@@ -87,37 +86,11 @@ function Swatch({ color, children }: { color: string; children: ReactNode }) {
   );
 }
 
-/**
- * The figures as a table, under a disclosure: what a screen reader or a person who wants the numbers reads. The data
- * cells' classes are set once on the table (`cells`; the volume's has 186 cells): written on each cell they were a
- * tenth of the overview's bytes.
- */
-const cells = "[&_td]:h-9 [&_td]:px-3 [&_td]:align-middle [&_td]:whitespace-nowrap [&_td]:tabular-nums";
-
-function TableFallback({ caption, className, children }: { caption: string; className?: string; children: ReactNode }) {
-  const t = useTranslations("dashboard");
-  return (
-    <details className="group mt-3 text-sm">
-      <summary className="inline-flex min-h-6 cursor-pointer items-center text-xs font-medium text-brand hover:underline">{t("showTable")}</summary>
-      <div role="region" aria-label={caption} tabIndex={0} className="mt-2 overflow-x-auto rounded-md border border-line">
-        <table className={`w-full border-collapse text-sm ${cells} ${className ?? ""}`}>
-          <caption className="sr-only">{caption}</caption>
-          {children}
-        </table>
-      </div>
-    </details>
-  );
-}
-
-const th = "h-9 border-b border-line bg-canvas px-3 text-left text-xs font-medium whitespace-nowrap text-ink-muted";
-/** A row's header cell, styled as the data cells. */
-const td = "h-9 px-3 align-middle whitespace-nowrap tabular-nums";
-
 function Empty({ children }: { children: ReactNode }) {
   return <p className="rounded-md border border-dashed border-line-strong px-3 py-6 text-center text-sm text-ink-muted">{children}</p>;
 }
 
-function Volume({ figures, isDefault }: { figures: DashboardFigures; isDefault: boolean }) {
+function Volume({ figures, isDefault, show }: { figures: DashboardFigures; isDefault: boolean; show: string }) {
   const t = useTranslations("dashboard.volume");
   const format = useFormat();
   const { volume, range } = figures;
@@ -154,47 +127,7 @@ function Volume({ figures, isDefault }: { figures: DashboardFigures; isDefault: 
       ) : (
         <Empty>{t("none")}</Empty>
       )}
-      <TableFallback caption={t("caption")} className="[&_td>span]:block [&_td>span]:text-xs [&_td>span]:font-normal [&_td>span]:text-ink-muted">
-        <thead>
-          <tr>
-            <th scope="col" className={th}>
-              {t("day")}
-            </th>
-            {WALLETS.map((wallet) => (
-              <th key={wallet} scope="col" className={`${th} text-right`}>
-                {walletLabel[wallet]}
-              </th>
-            ))}
-            <th scope="col" className={`${th} text-right`}>
-              {t("total")}
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {volume.days.map((day) => (
-            <tr key={day.day} data-day={day.day}>
-              <th scope="row" className={`${td} text-left font-normal`}>
-                {format.date(jakartaDayStart(day.day))}
-              </th>
-              {WALLETS.map((wallet) => (
-                <VolumeCell key={wallet} tally={day.byWallet[wallet]} />
-              ))}
-              <VolumeCell tally={day} strong />
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr className="border-t border-line-strong">
-            <th scope="row" className={`${td} text-left`}>
-              {t("allDays")}
-            </th>
-            {WALLETS.map((wallet) => (
-              <VolumeCell key={wallet} tally={volume.byWallet[wallet]} strong />
-            ))}
-            <VolumeCell tally={volume} strong />
-          </tr>
-        </tfoot>
-      </TableFallback>
+      <VolumeTable volume={volume} show={show} />
     </Card>
   );
 }
@@ -204,18 +137,7 @@ function chartDay(day: DayVolume): VolumeDay {
   return { day: day.day, DANA: day.byWallet.DANA.total, OVO: day.byWallet.OVO.total, GOPAY: day.byWallet.GOPAY.total, SHOPEEPAY: day.byWallet.SHOPEEPAY.total };
 }
 
-function VolumeCell({ tally, strong }: { tally: { count: number; total: number }; strong?: boolean }) {
-  const t = useTranslations("dashboard.volume");
-  const format = useFormat();
-  return (
-    <td className={strong ? "text-right font-semibold" : "text-right"}>
-      {format.rupiah(tally.total)}
-      <span>{t("transfers", { count: tally.count })}</span>
-    </td>
-  );
-}
-
-function Outcomes({ figures }: { figures: DashboardFigures }) {
+function Outcomes({ figures, show }: { figures: DashboardFigures; show: string }) {
   const t = useTranslations("dashboard.outcomes");
   const format = useFormat();
   const numbers = chartNumbers(useLocale());
@@ -250,41 +172,7 @@ function Outcomes({ figures }: { figures: DashboardFigures }) {
       ) : (
         <Empty>{t("none")}</Empty>
       )}
-      <TableFallback caption={t("caption")}>
-        <thead>
-          <tr>
-            <th scope="col" className={th}>
-              {t("outcome")}
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              {t("transfers")}
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              {t("share")}
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {parts.map((part) => (
-            <tr key={part.outcome} data-outcome={part.outcome}>
-              <th scope="row" className={`${td} text-left font-normal whitespace-normal`}>
-                {t(part.outcome)}
-              </th>
-              <td className="text-right">{format.number(part.count)}</td>
-              <td className="text-right">{numbers.percent(part.ratio)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr className="border-t border-line-strong font-semibold">
-            <th scope="row" className={`${td} text-left`}>
-              {t("total")}
-            </th>
-            <td className="text-right">{format.number(share.total)}</td>
-            <td className="text-right">{numbers.percent(share.total > 0 ? 1 : 0)}</td>
-          </tr>
-        </tfoot>
-      </TableFallback>
+      <OutcomeTable parts={parts} total={share.total} show={show} />
     </Card>
   );
 }
@@ -310,7 +198,7 @@ function durationText(t: ReturnType<typeof useTranslations<"dashboard.settle">>,
   return t("hours", { hours: words.hours, minutes: words.minutes });
 }
 
-function TopRecipients({ figures }: { figures: DashboardFigures }) {
+function TopRecipients({ figures, show }: { figures: DashboardFigures; show: string }) {
   const t = useTranslations("dashboard.top");
   const format = useFormat();
   const named = figures.topRecipients.map((recipient) => ({ ...recipient, name: recipient.label ?? recipient.ownerName }));
@@ -332,47 +220,7 @@ function TopRecipients({ figures }: { figures: DashboardFigures }) {
       ) : (
         <Empty>{t("none")}</Empty>
       )}
-      <TableFallback caption={t("caption")}>
-        <thead>
-          <tr>
-            <th scope="col" className={th}>
-              {t("recipient")}
-            </th>
-            <th scope="col" className={th}>
-              {t("wallet")}
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              {t("transfers")}
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              {t("paid")}
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {top.map((recipient) => (
-            <tr key={recipient.recipientId === null ? `${recipient.wallet} ${recipient.phone}` : `r${recipient.recipientId}`}>
-              <th scope="row" className={`${td} text-left font-normal`}>
-                <span className="font-medium">{recipient.name}</span>
-                {recipient.label !== null ? (
-                  <Badge tone="brand" className="ml-2">
-                    {t("saved")}
-                  </Badge>
-                ) : null}
-                {recipient.label !== null && recipient.label !== recipient.ownerName ? (
-                  <span className="block text-xs text-ink-muted">{recipient.ownerName}</span>
-                ) : null}
-              </th>
-              <td>
-                {walletLabel[recipient.wallet]}
-                <span className="block font-mono text-xs text-ink-muted">{formatPhone(recipient.phone)}</span>
-              </td>
-              <td className="text-right">{format.number(recipient.count)}</td>
-              <td className="text-right font-semibold">{format.rupiah(recipient.total)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </TableFallback>
+      <TopRecipientsTable recipients={top} show={show} />
     </Card>
   );
 }

@@ -6,8 +6,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 
 /*
  * The charts load in the browser only, and only once their place comes near the screen: recharts is not in the
- * overview's first load (the dashboard sits below the tiles and the latest transfers), and the figures are
- * readable at once in the tables (server-rendered) while the drawings arrive.
+ * overview's first load (the dashboard sits below the tiles and the latest transfers); each card's legend gives its
+ * figures in words while the drawing arrives, and its table (figure-tables.tsx) the same numbers.
  */
 
 const placeholder = (height: string) =>

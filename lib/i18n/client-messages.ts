@@ -27,6 +27,8 @@ export const clientMessagePaths = [
   "common",
   "dashboard.outcomes",
   "dashboard.range",
+  "dashboard.top",
+  "dashboard.volume",
   "errors",
   "history.filters",
   "history.pagination",
