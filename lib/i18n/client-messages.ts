@@ -32,6 +32,7 @@ export const clientMessagePaths = [
   "errors",
   "history.filters",
   "history.pagination",
+  "history.table",
   "language",
   "limits",
   "myApiKeys",
