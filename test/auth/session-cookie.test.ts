@@ -4,7 +4,8 @@ import { sessionLifetime } from "@/lib/auth/auth.config";
 import { readSessionCookie, renewSessionCookie, sessionCookieName, setCookieHeader } from "@/lib/auth/session-cookie";
 
 /**
- * docs/sign-in.md#sessions: the proxy re-issues the session cookie for another 30 minutes on every request and
+ * docs/sign-in.md#sessions: the proxy re-issues the session cookie for another 30 minutes on every request (the same
+ * token for a session's requests within 10 seconds) and
  * deletes one that is no longer a session; pages read who is signed in from it. Cookies here are made as Auth.js
  * makes them at sign-in (next-auth/jwt's encode, the cookie's name as salt).
  */
@@ -18,7 +19,10 @@ const signedIn = (token: Record<string, unknown> = claims, options: { secret?: s
 const header = (value: string, others = "locale=en") => `${others}; ${sessionCookieName}=${value}`;
 
 beforeEach(() => vi.stubEnv("AUTH_SECRET", secret));
-afterEach(() => vi.unstubAllEnvs());
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.useRealTimers();
+});
 
 describe("Reading the session cookie", () => {
   it("answers the claims Auth.js wrote at sign-in", async () => {
@@ -44,14 +48,42 @@ describe("Reading the session cookie", () => {
 describe("Re-issuing the session cookie on a request", () => {
   it("gives the same session another 30 minutes, keeping its sign-in time", async () => {
     const now = new Date();
-    const { claims: read, cookie } = await renewSessionCookie(header(await signedIn(claims, { maxAge: 60 })), now);
+    const { claims: read, cookie } = await renewSessionCookie(header(await signedIn(claims, { maxAge: 60 })));
     expect(read).toMatchObject(claims);
     expect(cookie).toMatchObject({ name: sessionCookieName, options: { httpOnly: true, sameSite: "lax", path: "/" } });
-    expect(cookie!.options.expires.getTime()).toBe(now.getTime() + sessionLifetime.idleSeconds * 1000);
+    // 30 minutes from the start of the 10 seconds this request falls in.
+    const expires = cookie!.options.expires.getTime();
+    expect(expires).toBeLessThanOrEqual(now.getTime() + sessionLifetime.idleSeconds * 1000);
+    expect(expires).toBeGreaterThan(now.getTime() + sessionLifetime.idleSeconds * 1000 - 10_000);
     const renewed = await decode({ token: cookie!.value, secret, salt });
     expect(renewed).toMatchObject(claims);
-    // The token's own expiry moves too (a copy of the old cookie still dies at its own).
-    expect(renewed!.exp! * 1000 - Date.now()).toBeGreaterThan(sessionLifetime.idleSeconds * 1000 - 5_000);
+    // The token's own expiry moves too (a copy of the old cookie still dies at its own), and is not before the cookie's.
+    expect(renewed!.exp! * 1000).toBeGreaterThanOrEqual(expires);
+    expect(renewed!.exp! * 1000 - expires).toBeLessThanOrEqual(1000);
+  });
+
+  it("gives a session's requests within the same 10 seconds the same token, a new one after, and never another session's", async () => {
+    const sent = header(await signedIn(claims, { maxAge: 60 }));
+    const start = new Date(Math.ceil(Date.now() / 10_000) * 10_000 + 10_000);
+    const at = (ms: number) => new Date(start.getTime() + ms);
+    const renewAt = (cookie: string, ms: number) => {
+      vi.setSystemTime(at(ms));
+      return renewSessionCookie(cookie);
+    };
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const first = await renewAt(sent, 0);
+    const again = await renewAt(sent, 9_000);
+    expect(again.cookie!.value).toBe(first.cookie!.value);
+    expect(again.cookie!.options.expires).toEqual(at(sessionLifetime.idleSeconds * 1000));
+    // Another session of the same person, in the same 10 seconds: its own token.
+    const other = await renewAt(header(await signedIn({ ...claims, sid: "row-8" }, { maxAge: 60 })), 1_000);
+    expect(other.cookie!.value).not.toBe(first.cookie!.value);
+    expect(await decode({ token: other.cookie!.value, secret, salt })).toMatchObject({ sid: "row-8" });
+    // The next 10 seconds: a new token, 30 minutes from their start.
+    const later = await renewAt(sent, 10_000);
+    expect(later.cookie!.value).not.toBe(first.cookie!.value);
+    expect(later.cookie!.options.expires).toEqual(at(10_000 + sessionLifetime.idleSeconds * 1000));
+    expect(await readSessionCookie(header(later.cookie!.value))).toMatchObject(claims);
   });
 
   it("deletes a cookie that is there but no longer a session, and sets nothing for a request without one", async () => {
