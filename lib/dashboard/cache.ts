@@ -28,7 +28,21 @@ type Options = {
   read?: (range: DashboardRange) => Promise<DashboardFigures>;
 };
 
-export async function cachedDashboardFigures(db: Db, range: DashboardRange, { now = new Date(), maxAgeMs, read }: Options): Promise<CachedFigures> {
+export async function cachedDashboardFigures(db: Db, range: DashboardRange, options: Options): Promise<CachedFigures> {
+  const atHand = dashboardFiguresAtHand(db, range, options);
+  if (atHand) return atHand;
+  const key = `${range.from}/${range.to}`;
+  const already = options.maxAgeMs > 0 ? cache.reading.get(key) : undefined;
+  if (already) return already;
+  return readInto(db, key, range, options.now ?? new Date(), options.read);
+}
+
+/**
+ * The figures that can be shown at once, without waiting: read within the minute, or older but within `staleLimitMs`
+ * (then read again in the background). Null when the visitor must wait for a reading: the overview then streams the
+ * dashboard after the rest of the page, and renders it with the page otherwise.
+ */
+export function dashboardFiguresAtHand(db: Db, range: DashboardRange, { now = new Date(), maxAgeMs, read }: Options): CachedFigures | null {
   const key = `${range.from}/${range.to}`;
   const found = cache.entries.get(key);
   const age = found ? now.getTime() - found.computedAt.getTime() : Infinity;
@@ -38,9 +52,7 @@ export async function cachedDashboardFigures(db: Db, range: DashboardRange, { no
     if (!cache.reading.has(key)) readInto(db, key, range, now, read).catch(() => undefined);
     return found;
   }
-  const already = maxAgeMs > 0 ? cache.reading.get(key) : undefined;
-  if (already) return already;
-  return readInto(db, key, range, now, read);
+  return null;
 }
 
 /** One reading of a range's figures, shared by whoever asks for that range meanwhile, kept for the next visitors. */

@@ -17,7 +17,7 @@ import { scheduledToday } from "@/lib/batches/queries";
 import { defaultHistoryFilters, historySearchParams, type HistoryFilters } from "@/lib/transfers/history-filters";
 import { requireUser } from "@/lib/auth/session";
 import { cn } from "@/lib/cn";
-import { cachedDashboardFigures } from "@/lib/dashboard/cache";
+import { cachedDashboardFigures, dashboardFiguresAtHand } from "@/lib/dashboard/cache";
 import { env, isPostgresUrl, sqlitePath } from "@/lib/env";
 import { figuresOffThread } from "@/lib/dashboard/off-thread";
 import { parseDashboardRange, type DashboardRange, type RangeChoice } from "@/lib/dashboard/range";
@@ -57,6 +57,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const choice = parseDashboardRange(await searchParams, now);
   // Batches to be sent later today (docs/batches.md#scheduled-batches).
   const scheduled = await scheduledToday(db(), now);
+  // Figures read lately are rendered with the page; a range to be read waits in a Suspense boundary of its own.
+  const atHand = dashboardFiguresAtHand(db(), choice.range, figureOptions());
 
   return (
     <>
@@ -164,20 +166,31 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         )}
       </section>
 
-      <Suspense key={`${choice.range.from} ${choice.range.to}`} fallback={<DashboardSkeleton />}>
-        <DashboardSection choice={choice} />
-      </Suspense>
+      {atHand ? (
+        <Dashboard choice={choice} figures={atHand.figures} asOf={atHand.computedAt} />
+      ) : (
+        <Suspense key={`${choice.range.from} ${choice.range.to}`} fallback={<DashboardSkeleton />}>
+          <DashboardSection choice={choice} />
+        </Suspense>
+      )}
     </>
   );
 }
 
-/** The dashboard's figures stream in after the tiles: at a million transfers they take the longest to read. */
-async function DashboardSection({ choice }: { choice: RangeChoice }) {
-  // On SQLite read in a worker thread: the page's first part (tiles, latest transfers) is sent meanwhile, and other
-  // requests go on. PostgreSQL does the work on its server: read as any other query.
+/**
+ * How the dashboard's figures are read (docs/dashboard.md#freshness): on SQLite in a worker thread, so the page's first
+ * part (tiles, latest transfers) is sent meanwhile and other requests go on; PostgreSQL does the work on its server, read
+ * as any other query.
+ */
+function figureOptions() {
   const url = env().DATABASE_URL;
   const read = isPostgresUrl(url) ? undefined : (range: DashboardRange) => figuresOffThread(sqlitePath(url), range);
-  const { figures, computedAt } = await cachedDashboardFigures(db(), choice.range, { maxAgeMs: env().DASHBOARD_CACHE_MS, read });
+  return { maxAgeMs: env().DASHBOARD_CACHE_MS, read };
+}
+
+/** The dashboard when its figures must be read first: it streams in after the tiles (at a million transfers, a second). */
+async function DashboardSection({ choice }: { choice: RangeChoice }) {
+  const { figures, computedAt } = await cachedDashboardFigures(db(), choice.range, figureOptions());
   return <Dashboard choice={choice} figures={figures} asOf={computedAt} />;
 }
 
