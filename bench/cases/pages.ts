@@ -63,7 +63,7 @@ function uncachedRanges(): () => string {
 
 export async function pagesCase(
   baseUrl: string,
-  { cookie, stylesheet, requests }: { cookie: string; stylesheet: string; requests: number },
+  { cookie, stylesheet, requests, warmup }: { cookie: string; stylesheet: string; requests: number; warmup: number },
 ): Promise<CaseResult[]> {
   const pages: Target[] = [
     { label: "history page /transfers", path: "/transfers", expect: "All transfers", p95AtMost: 5 },
@@ -91,10 +91,10 @@ export async function pagesCase(
     return ms;
   };
 
-  const phase = async (phasePages: Target[]) => {
+  const phase = async (phasePages: Target[], { warmup, requests }: { warmup: number; requests: number }) => {
     const targets = [...phasePages, asset];
-    // The first requests render cold: caches, JIT, the database's pages.
-    for (let i = 0; i < 10; i++) for (const target of targets) await get(target);
+    // The first requests render cold: caches, the database's pages, and code the JIT has not optimized yet.
+    for (let i = 0; i < warmup; i++) for (const target of targets) await get(target);
     const samples = new Map<Target, number[]>(targets.map((target) => [target, []]));
     for (let i = 0; i < requests; i++) {
       // Rotate who goes first, so a slow moment does not always hit the same one.
@@ -112,5 +112,6 @@ export async function pagesCase(
       }),
     );
   };
-  return [...(await phase(steady)), ...(await phase(reading))];
+  // Each visit of the second phase keeps a core busy for about a second: 10 rounds of warm-up and at most 100 loads.
+  return [...(await phase(steady, { warmup, requests })), ...(await phase(reading, { warmup: 10, requests: Math.min(requests, 100) }))];
 }
