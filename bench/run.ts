@@ -247,7 +247,7 @@ async function main(): Promise<void> {
   });
   const appUrl = `http://127.0.0.1:${appPort}`;
   await waitForUrl(`${appUrl}/api/health`, app, 60_000);
-  progress(`6. pages: ${plan.pageRequests} requests each under next start on port ${appPort}`);
+  progress(`6. pages: ${plan.pageWarmup} rounds of warm-up, then ${plan.pageRequests} requests each under next start on port ${appPort} (at most 100 for the visits that read figures)`);
   const cookie = await signIn(appUrl, seeded.login);
   cases.push(...(await pagesCase(appUrl, { cookie, stylesheet: stylesheetPath(), requests: plan.pageRequests, warmup: plan.pageWarmup })));
   await stop(app);

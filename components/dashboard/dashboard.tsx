@@ -7,6 +7,7 @@ import { durationWords } from "@/lib/dashboard/duration";
 import { outcomes } from "@/lib/dashboard/outcomes";
 import { maxRangeDays, type RangeChoice } from "@/lib/dashboard/range";
 import { jakartaDayStart } from "@/lib/jakarta";
+import { formatPhone } from "@/lib/phone-display";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { chartNumbers } from "./chart-numbers";
 import { outcomeColor, recipientColor, walletColor } from "./colors";
@@ -220,7 +221,19 @@ function TopRecipients({ figures, show }: { figures: DashboardFigures; show: str
       ) : (
         <Empty>{t("none")}</Empty>
       )}
-      <TopRecipientsTable recipients={top} show={show} />
+      <TopRecipientsTable
+        recipients={top.map(({ recipientId, label, ownerName, wallet, phone, count, total, name }) => ({
+          key: recipientId === null ? `${wallet} ${phone}` : `r${recipientId}`,
+          label,
+          ownerName,
+          wallet,
+          count,
+          total,
+          name,
+          phoneText: formatPhone(phone),
+        }))}
+        show={show}
+      />
     </Card>
   );
 }

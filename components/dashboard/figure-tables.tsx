@@ -8,7 +8,6 @@ import { WALLETS } from "@/lib/cashin/protocol";
 import type { DashboardFigures, TopRecipient } from "@/lib/dashboard/figures";
 import type { Outcome } from "@/lib/dashboard/outcomes";
 import { jakartaDayStart } from "@/lib/jakarta";
-import { formatPhone } from "@/lib/phone-display";
 import { walletLabel } from "@/lib/transfers/wallets";
 import { chartNumbers } from "./chart-numbers";
 
@@ -50,6 +49,21 @@ const th = "h-9 border-b border-line bg-canvas px-3 text-left text-xs font-mediu
 /** A row's header cell, styled as the data cells. */
 const td = "h-9 px-3 align-middle whitespace-nowrap tabular-nums";
 
+/** The column headers: amounts and counts (`right`) line up at the right. */
+function Head({ columns }: { columns: { label: string; right?: boolean }[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map(({ label, right }) => (
+          <th key={label} scope="col" className={right ? `${th} text-right` : th}>
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 export function VolumeTable({ volume, show }: { volume: DashboardFigures["volume"]; show: string }) {
   const t = useTranslations("dashboard.volume");
   const format = useFormat();
@@ -66,21 +80,7 @@ export function VolumeTable({ volume, show }: { volume: DashboardFigures["volume
       className="[&_td>span]:block [&_td>span]:text-xs [&_td>span]:font-normal [&_td>span]:text-ink-muted"
       table={() => (
         <>
-          <thead>
-            <tr>
-              <th scope="col" className={th}>
-                {t("day")}
-              </th>
-              {WALLETS.map((wallet) => (
-                <th key={wallet} scope="col" className={`${th} text-right`}>
-                  {walletLabel[wallet]}
-                </th>
-              ))}
-              <th scope="col" className={`${th} text-right`}>
-                {t("total")}
-              </th>
-            </tr>
-          </thead>
+          <Head columns={[{ label: t("day") }, ...WALLETS.map((wallet) => ({ label: walletLabel[wallet], right: true })), { label: t("total"), right: true }]} />
           <tbody className="divide-y divide-line">
             {volume.days.map((day) => (
               <tr key={day.day} data-day={day.day}>
@@ -117,19 +117,7 @@ export function OutcomeTable({ parts, total, show }: { parts: { outcome: Outcome
       caption={t("caption")}
       table={() => (
         <>
-          <thead>
-            <tr>
-              <th scope="col" className={th}>
-                {t("outcome")}
-              </th>
-              <th scope="col" className={`${th} text-right`}>
-                {t("transfers")}
-              </th>
-              <th scope="col" className={`${th} text-right`}>
-                {t("share")}
-              </th>
-            </tr>
-          </thead>
+          <Head columns={[{ label: t("outcome") }, { label: t("transfers"), right: true }, { label: t("share"), right: true }]} />
           <tbody className="divide-y divide-line">
             {parts.map((part) => (
               <tr key={part.outcome} data-outcome={part.outcome}>
@@ -156,8 +144,13 @@ export function OutcomeTable({ parts, total, show }: { parts: { outcome: Outcome
   );
 }
 
-/** `recipients` with the name each line is shown by (told apart when two lines share one). */
-export function TopRecipientsTable({ recipients, show }: { recipients: (TopRecipient & { name: string })[]; show: string }) {
+/**
+ * A top recipient's line as the table shows it: the name it is shown by (told apart when two lines share one), its key,
+ * and the number already written for people (libphonenumber stays out of the page's script); no ids.
+ */
+export type TopRecipientLine = Pick<TopRecipient, "label" | "ownerName" | "wallet" | "count" | "total"> & { key: string; name: string; phoneText: string };
+
+export function TopRecipientsTable({ recipients, show }: { recipients: TopRecipientLine[]; show: string }) {
   const t = useTranslations("dashboard.top");
   const format = useFormat();
   return (
@@ -166,25 +159,10 @@ export function TopRecipientsTable({ recipients, show }: { recipients: (TopRecip
       caption={t("caption")}
       table={() => (
         <>
-          <thead>
-            <tr>
-              <th scope="col" className={th}>
-                {t("recipient")}
-              </th>
-              <th scope="col" className={th}>
-                {t("wallet")}
-              </th>
-              <th scope="col" className={`${th} text-right`}>
-                {t("transfers")}
-              </th>
-              <th scope="col" className={`${th} text-right`}>
-                {t("paid")}
-              </th>
-            </tr>
-          </thead>
+          <Head columns={[{ label: t("recipient") }, { label: t("wallet") }, { label: t("transfers"), right: true }, { label: t("paid"), right: true }]} />
           <tbody className="divide-y divide-line">
             {recipients.map((recipient) => (
-              <tr key={recipient.recipientId === null ? `${recipient.wallet} ${recipient.phone}` : `r${recipient.recipientId}`}>
+              <tr key={recipient.key}>
                 <th scope="row" className={`${td} text-left font-normal`}>
                   <span className="font-medium">{recipient.name}</span>
                   {recipient.label !== null ? (
@@ -198,7 +176,7 @@ export function TopRecipientsTable({ recipients, show }: { recipients: (TopRecip
                 </th>
                 <td>
                   {walletLabel[recipient.wallet]}
-                  <span className="block font-mono text-xs text-ink-muted">{formatPhone(recipient.phone)}</span>
+                  <span className="block font-mono text-xs text-ink-muted">{recipient.phoneText}</span>
                 </td>
                 <td className="text-right">{format.number(recipient.count)}</td>
                 <td className="text-right font-semibold">{format.rupiah(recipient.total)}</td>

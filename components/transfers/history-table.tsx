@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { TH, THead } from "@/components/ui/table";
 import type { HistoryRow } from "@/lib/transfers/history";
 import { cn } from "@/lib/cn";
+import { formatPhone } from "@/lib/phone-display";
 import { TransferRows } from "./transfer-rows";
 
 type SortColumn = "created" | "amount";
@@ -51,7 +52,7 @@ export function TransfersTable({ rows, sort, caption }: { rows: HistoryRow[]; so
               <TH className="pl-2">{t("status")}</TH>
             </tr>
           </THead>
-          <TransferRows rows={rows} />
+          <TransferRows rows={rows.map(({ makerId: _makerId, phone, ...shown }) => ({ ...shown, phoneText: formatPhone(phone) }))} />
         </table>
       </div>
     </>

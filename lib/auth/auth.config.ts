@@ -7,7 +7,8 @@ import type { NextAuthConfig } from "next-auth";
 
 /**
  * docs/sign-in.md#sessions: a session ends 8 hours after the password was proved whatever happens, and
- * after 30 minutes without a request (every request re-issues the cookie with a fresh 30 minutes).
+ * after 30 minutes without a request (every request re-issues the cookie for another 30 minutes, counted from the start of
+ * the 10 seconds it falls in: lib/auth/session-cookie.ts).
  */
 export const sessionLifetime = { absoluteMs: 8 * 60 * 60 * 1000, idleSeconds: 30 * 60 } as const;
 

@@ -4,7 +4,7 @@ import { authConfig, sessionLifetime } from "./auth.config";
 /**
  * The session cookie read and re-issued without Auth.js's request machinery (docs/sign-in.md#sessions). Auth.js
  * writes it at sign-in and deletes it at sign-out; the proxy re-issues it on every request for another 30 minutes
- * (the idle timeout), and pages read who is signed in from it, both in the same format and with the same rules as
+ * (the idle timeout; the same token within 10 seconds, below), and pages read who is signed in from it, both in the same format and with the same rules as
  * Auth.js's own session endpoint, through its `next-auth/jwt` helpers. Going through `auth()` instead built an internal
  * request to that endpoint, ran it and re-encoded the token each time: about 5 ms of every page (the benchmark's
  * "pages" case), where decoding takes 1.

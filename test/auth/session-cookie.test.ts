@@ -47,14 +47,16 @@ describe("Reading the session cookie", () => {
 
 describe("Re-issuing the session cookie on a request", () => {
   it("gives the same session another 30 minutes, keeping its sign-in time", async () => {
-    const now = new Date();
-    const { claims: read, cookie } = await renewSessionCookie(header(await signedIn(claims, { maxAge: 60 })));
+    const sent = header(await signedIn(claims, { maxAge: 60 }));
+    const before = Date.now();
+    const { claims: read, cookie } = await renewSessionCookie(sent);
+    const after = Date.now();
     expect(read).toMatchObject(claims);
     expect(cookie).toMatchObject({ name: sessionCookieName, options: { httpOnly: true, sameSite: "lax", path: "/" } });
     // 30 minutes from the start of the 10 seconds this request falls in.
     const expires = cookie!.options.expires.getTime();
-    expect(expires).toBeLessThanOrEqual(now.getTime() + sessionLifetime.idleSeconds * 1000);
-    expect(expires).toBeGreaterThan(now.getTime() + sessionLifetime.idleSeconds * 1000 - 10_000);
+    expect(expires).toBeLessThanOrEqual(after + sessionLifetime.idleSeconds * 1000);
+    expect(expires).toBeGreaterThan(before + sessionLifetime.idleSeconds * 1000 - 10_000);
     const renewed = await decode({ token: cookie!.value, secret, salt });
     expect(renewed).toMatchObject(claims);
     // The token's own expiry moves too (a copy of the old cookie still dies at its own), and is not before the cookie's.
@@ -84,6 +86,11 @@ describe("Re-issuing the session cookie on a request", () => {
     expect(later.cookie!.value).not.toBe(first.cookie!.value);
     expect(later.cookie!.options.expires).toEqual(at(10_000 + sessionLifetime.idleSeconds * 1000));
     expect(await readSessionCookie(header(later.cookie!.value))).toMatchObject(claims);
+    // The token of the first 10 seconds, last used 9 s into them, is a session until 30 minutes from their start.
+    vi.setSystemTime(at(sessionLifetime.idleSeconds * 1000 - 1_000));
+    expect(await readSessionCookie(header(first.cookie!.value))).toMatchObject(claims);
+    vi.setSystemTime(at(sessionLifetime.idleSeconds * 1000));
+    expect(await readSessionCookie(header(first.cookie!.value))).toBeNull();
   });
 
   it("deletes a cookie that is there but no longer a session, and sets nothing for a request without one", async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "@/db/client";
 import { inquiries, transfers } from "@/db/schema";
-import { cachedDashboardFigures, clearDashboardCache, staleLimitMs } from "@/lib/dashboard/cache";
+import { cachedDashboardFigures, clearDashboardCache, dashboardFiguresAtHand, staleLimitMs } from "@/lib/dashboard/cache";
 import { dashboardFigures, type DashboardFigures } from "@/lib/dashboard/figures";
 import { figuresOffThread } from "@/lib/dashboard/off-thread";
 import type { DashboardRange } from "@/lib/dashboard/range";
@@ -95,6 +95,40 @@ describe("The dashboard's figures are shared for a minute", () => {
     await paid(1);
     expect(paidTotal((await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:01"), maxAgeMs: 0 })).figures)).toBe(100_001);
     expect(paidTotal((await cachedDashboardFigures(db, { from: "2026-11-02", to: "2026-11-30" }, { now: at("2026-12-01T10:00:02"), maxAgeMs: 60_000 })).figures)).toBe(100_001);
+  });
+});
+
+describe("Figures at hand: what the overview renders with the page, without waiting", () => {
+  it("none before a reading, during one, or with 0; within the stale limit the figures read, read again once in the background", async () => {
+    await paid(100_000);
+    let reads = 0;
+    const read = (r: DashboardRange) => {
+      reads++;
+      return dashboardFigures(db, r);
+    };
+    const atHand = (iso: string, maxAgeMs = 60_000) => dashboardFiguresAtHand(db, range, { now: at(iso), maxAgeMs, read });
+    expect(atHand("2026-12-01T10:00:00")).toBeNull();
+    expect(reads).toBe(0);
+    const reading = cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000, read });
+    expect(atHand("2026-12-01T10:00:00")).toBeNull();
+    await reading;
+    expect(atHand("2026-12-01T10:00:30")?.computedAt).toEqual(at("2026-12-01T10:00:00"));
+    expect(atHand("2026-12-01T10:00:30", 0)).toBeNull();
+    expect(reads).toBe(1);
+    // Past the minute: still at hand, and two visits start one reading.
+    expect(paidTotal(atHand("2026-12-01T10:05:00")!.figures)).toBe(100_000);
+    expect(atHand("2026-12-01T10:05:00")?.computedAt).toEqual(at("2026-12-01T10:00:00"));
+    expect(reads).toBe(2);
+    // Once that reading is in, it is what is at hand, and nothing more is read.
+    await expect.poll(() => atHand("2026-12-01T10:05:30")?.computedAt).toEqual(at("2026-12-01T10:05:00"));
+    expect(reads).toBe(2);
+  });
+
+  it("figures older than the stale limit are not at hand", async () => {
+    await paid(100_000);
+    await cachedDashboardFigures(db, range, { now: at("2026-12-01T10:00:00"), maxAgeMs: 60_000 });
+    expect(dashboardFiguresAtHand(db, range, { now: new Date(at("2026-12-01T10:00:00").getTime() + staleLimitMs), maxAgeMs: 60_000 })).toBeNull();
+    expect(dashboardFiguresAtHand(db, range, { now: new Date(at("2026-12-01T10:00:00").getTime() + staleLimitMs - 1), maxAgeMs: 60_000 })).not.toBeNull();
   });
 });
 
