@@ -50,9 +50,14 @@ const openedKey = Symbol.for("cashin-payouts.openedSessionTokens");
 const opened: Map<string, JWT> = ((globalThis as { [openedKey]?: Map<string, JWT> })[openedKey] ??= new Map());
 const openedAtMost = 5_000;
 
+/** Sets `key` in a remembering map, the oldest entry going first past 5,000. */
+function keep<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= openedAtMost) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
+
 function remember(token: string, payload: JWT): void {
-  if (opened.size >= openedAtMost) opened.delete(opened.keys().next().value!);
-  opened.set(token, payload);
+  keep(opened, token, payload);
 }
 
 async function open(token: string): Promise<JWT | null> {
@@ -130,8 +135,7 @@ export async function renewSessionCookie(cookieHeader: string | null): Promise<{
     value = await encode({ token: session, secret: secret(), salt: sessionCookieName, maxAge: exp - nowSeconds });
     // Remembered with our expiry, never later than the token's own: the next request brings it back.
     remember(value, { ...session, exp });
-    if (reissued.size >= openedAtMost) reissued.delete(reissued.keys().next().value!);
-    reissued.set(key, value);
+    keep(reissued, key, value);
   }
   return { claims: session, cookie: { name: sessionCookieName, value, options: { ...cookieOptions, expires: new Date(exp * 1000) } } };
 }

@@ -28,10 +28,12 @@ type Options = {
   read?: (range: DashboardRange) => Promise<DashboardFigures>;
 };
 
+const keyOf = (range: DashboardRange) => `${range.from}/${range.to}`;
+
 export async function cachedDashboardFigures(db: Db, range: DashboardRange, options: Options): Promise<CachedFigures> {
   const atHand = dashboardFiguresAtHand(db, range, options);
   if (atHand) return atHand;
-  const key = `${range.from}/${range.to}`;
+  const key = keyOf(range);
   const already = options.maxAgeMs > 0 ? cache.reading.get(key) : undefined;
   if (already) return already;
   return readInto(db, key, range, options.now ?? new Date(), options.read);
@@ -43,7 +45,7 @@ export async function cachedDashboardFigures(db: Db, range: DashboardRange, opti
  * dashboard after the rest of the page, and renders it with the page otherwise.
  */
 export function dashboardFiguresAtHand(db: Db, range: DashboardRange, { now = new Date(), maxAgeMs, read }: Options): CachedFigures | null {
-  const key = `${range.from}/${range.to}`;
+  const key = keyOf(range);
   const found = cache.entries.get(key);
   const age = found ? now.getTime() - found.computedAt.getTime() : Infinity;
   if (found && maxAgeMs > 0 && age >= 0 && age < maxAgeMs) return found;
