@@ -28,6 +28,7 @@ export function oncePerConnection<T>(db: DbOrTx, key: string, build: () => T): T
 
 /** What a prepared select offers on SQLite (run at once) and on PostgreSQL (a promise), as far as these helpers use it. */
 type PreparedSelect = {
+  all?(placeholders: Record<string, unknown>): unknown[];
   values?(placeholders: Record<string, unknown>): unknown[][];
   get?(placeholders: Record<string, unknown>): unknown;
   execute(placeholders: Record<string, unknown>): unknown;
@@ -46,6 +47,12 @@ export async function tuplesOf(db: DbOrTx, prepared: PreparedSelect, placeholder
   if (dialectOf(db) === "sqlite") return prepared.values!(placeholders);
   const rows = (await prepared.execute(placeholders)) as Record<string, unknown>[];
   return rows.map((row) => Object.values(row).map((value) => (value instanceof Date ? value.getTime() : value)));
+}
+
+/** A prepared select's rows, mapped. */
+export async function allOf<T>(db: DbOrTx, prepared: PreparedSelect, placeholders: Record<string, unknown>): Promise<T[]> {
+  if (dialectOf(db) === "sqlite") return prepared.all!(placeholders) as T[];
+  return (await prepared.execute(placeholders)) as T[];
 }
 
 /** A prepared select's first row, mapped, or undefined. */

@@ -252,7 +252,8 @@ export const transfers = pgTable(
   },
   (t) => [
     index("transfers_created").on(t.createdAt, t.id),
-    index("transfers_status_created").on(t.status, t.createdAt, t.id),
+    // Amount and batch too: the overview's tally of the day by status reads nothing else (lib/transfers/history.ts, dashboardSummary).
+    index("transfers_status_created").on(t.status, t.createdAt, t.id, t.amount, t.batchId),
     index("transfers_wallet_created").on(t.wallet, t.createdAt, t.id),
     index("transfers_maker_created").on(t.makerId, t.createdAt, t.id),
     index("transfers_amount").on(t.amount, t.id),

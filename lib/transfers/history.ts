@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type Placeholder,
 import { alias } from "drizzle-orm/sqlite-core";
 import { first, type Db } from "@/db/client";
 import { dialectOf, likeFolded, type Dialect } from "@/db/dialect";
-import { firstOf, oncePerConnection, tuplesOf } from "@/db/statements";
+import { allOf, firstOf, oncePerConnection, timeValue, tuplesOf } from "@/db/statements";
 import {
   auditEntries,
   batches,
@@ -388,19 +388,38 @@ export type DashboardSummary = {
 export async function dashboardSummary(db: Db, now: Date): Promise<DashboardSummary> {
   const start = startOfJakartaDay(now);
   const end = new Date(start.getTime() + dayMs);
-  // An aggregate: one row whatever matches.
-  const countWhere = async (where: SQL) => (await first(db.select({ n: count() }).from(transfers).where(where)))?.n ?? 0;
-  // Independent reads outside a transaction: asked together.
-  const [tallies, awaitingApproval, unsettled, latest] = await Promise.all([
+  // Each statement prepared once per connection (on every visit of the overview), the day's bounds as placeholders.
+  const tallyToday = oncePerConnection(db, "overview: today by status", () =>
     db
       .select({ status: transfers.status, count: count(), total: sql<number>`coalesce(sum(${transfers.amount}), 0)`.mapWith(Number) })
       .from(transfers)
-      // A scheduled batch's rows wait for their time: "Scheduled today" counts them, not "Sent today" (docs/batches.md#scheduled-batches).
-      .where(and(gte(transfers.createdAt, start), lt(transfers.createdAt, end), sql`not (${transfers.status} = 'approved' and ${inScheduledBatch})`))
-      .groupBy(transfers.status),
-    countWhere(eq(transfers.status, "awaiting_approval")),
-    countWhere(inArray(transfers.status, [...unsettledAtGateway])),
-    db.select(historyColumns).from(transfers).innerJoin(maker, eq(maker.id, transfers.makerId)).orderBy(desc(transfers.createdAt), desc(transfers.id)).limit(10),
+      .where(
+        and(
+          // Every status named: the day's transfers are then read status by status along transfers_status_created, which
+          // carries the amount and the batch (a covering index), already grouped; by their time alone, SQLite read each
+          // row and sorted the day's thousands by status (3 ms at 11,000 transfers a day, a tenth of the page).
+          inArray(transfers.status, [...transferStatuses]),
+          gte(transfers.createdAt, sql.placeholder("start")),
+          lt(transfers.createdAt, sql.placeholder("end")),
+          // A scheduled batch's rows wait for their time: "Scheduled today" counts them, not "Sent today" (docs/batches.md#scheduled-batches).
+          sql`not (${transfers.status} = 'approved' and ${inScheduledBatch})`,
+        ),
+      )
+      .groupBy(transfers.status)
+      .prepare(),
+  );
+  const countOf = (key: string, where: SQL) => oncePerConnection(db, `overview: ${key}`, () => db.select({ n: count() }).from(transfers).where(where).prepare());
+  // An aggregate: one row whatever matches.
+  const counted = async (prepared: ReturnType<typeof countOf>) => (await firstOf<{ n: number }>(db, prepared, {}))?.n ?? 0;
+  const latestRows = oncePerConnection(db, "overview: latest", () =>
+    db.select(historyColumns).from(transfers).innerJoin(maker, eq(maker.id, transfers.makerId)).orderBy(desc(transfers.createdAt), desc(transfers.id)).limit(10).prepare(),
+  );
+  // Independent reads outside a transaction: asked together.
+  const [tallies, awaitingApproval, unsettled, latest] = await Promise.all([
+    allOf<StatusTally>(db, tallyToday, { start: timeValue(db, start), end: timeValue(db, end) }),
+    counted(countOf("awaiting approval", eq(transfers.status, "awaiting_approval"))),
+    counted(countOf("unsettled", inArray(transfers.status, [...unsettledAtGateway]))),
+    tuplesOf(db, latestRows, {}).then((rows) => (rows as HistoryTuple[]).map(historyRow)),
   ]);
   const byStatus = transferStatuses.map((status) => tallies.find((t) => t.status === status) ?? { status, count: 0, total: 0 });
   return {
