@@ -59,8 +59,10 @@ const plan = {
   batchRows: Math.round(10_000 * scale),
   // Page loads are measured after 100 rounds of warm-up (50 in a quick run): over the first 50 the JIT is still at work
   // and every page answered about a quarter slower at p50 and half again at p95 than from the hundredth on, where a
-  // server that has been up for a while stays. 200 measured loads put a p95 on its 10 slowest, not its 5.
-  pageRequests: quick ? 50 : 200,
+  // server that has been up for a while stays. 1,000 measured loads each (about a minute in all) put a p95 on its 50
+  // slowest: with a few hundred, one burst of this shared machine's other work moved a page's p95 by a third from run
+  // to run (the history page's, 28.6 and 41.0 ms in two runs of 300 loads a minute apart), and the ratios with it.
+  pageRequests: quick ? 100 : 1000,
   pageWarmup: quick ? 50 : 100,
 };
 
