@@ -408,17 +408,17 @@ export async function dashboardSummary(db: Db, now: Date): Promise<DashboardSumm
       .groupBy(transfers.status)
       .prepare(),
   );
-  const countOf = (key: string, where: SQL) => oncePerConnection(db, `overview: ${key}`, () => db.select({ n: count() }).from(transfers).where(where).prepare());
   // An aggregate: one row whatever matches.
-  const counted = async (prepared: ReturnType<typeof countOf>) => (await firstOf<{ n: number }>(db, prepared, {}))?.n ?? 0;
+  const countWhere = async (key: string, where: SQL) =>
+    (await firstOf<{ n: number }>(db, oncePerConnection(db, `overview: ${key}`, () => db.select({ n: count() }).from(transfers).where(where).prepare()), {}))?.n ?? 0;
   const latestRows = oncePerConnection(db, "overview: latest", () =>
     db.select(historyColumns).from(transfers).innerJoin(maker, eq(maker.id, transfers.makerId)).orderBy(desc(transfers.createdAt), desc(transfers.id)).limit(10).prepare(),
   );
   // Independent reads outside a transaction: asked together.
   const [tallies, awaitingApproval, unsettled, latest] = await Promise.all([
     allOf<StatusTally>(db, tallyToday, { start: timeValue(db, start), end: timeValue(db, end) }),
-    counted(countOf("awaiting approval", eq(transfers.status, "awaiting_approval"))),
-    counted(countOf("unsettled", inArray(transfers.status, [...unsettledAtGateway]))),
+    countWhere("awaiting approval", eq(transfers.status, "awaiting_approval")),
+    countWhere("unsettled", inArray(transfers.status, [...unsettledAtGateway])),
     tuplesOf(db, latestRows, {}).then((rows) => (rows as HistoryTuple[]).map(historyRow)),
   ]);
   const byStatus = transferStatuses.map((status) => tallies.find((t) => t.status === status) ?? { status, count: 0, total: 0 });
